@@ -1,0 +1,69 @@
+# Jumpgate's front door: installs what the build needs (as root), bootstraps the
+# autotools, configures an out-of-tree build in $(BUILD) and delegates to it.
+#   make            build            make check       unit and end-to-end tests
+#   make run        the whole stack  make check-asan  the same under ASan and UBSan
+#   make install    (DESTDIR, PREFIX honoured)        make clean / distclean
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+PREFIX ?= /usr/local
+PORT ?= 8080
+STATE ?= var
+WORKERS ?= 2
+CONFIGURE_FLAGS ?=
+
+# Debian packages the build, the tests and `make run` need.
+DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
+	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
+	libboost-test-dev libssl-dev libsqlite3-dev nginx-light spawn-fcgi curl python3
+
+.PHONY: all deps check check-asan install uninstall run clean distclean coverage
+
+all: $(BUILD)/Makefile
+	$(MAKE) -C $(BUILD)
+
+deps:
+	@missing=$$(for p in $(DEBIAN_DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "missing Debian packages (run 'sudo make deps'): $$missing" >&2; \
+		fi; \
+	fi
+
+configure: configure.ac Makefile.am m4/jumpgate.m4 drivers/*/Makefile.inc.am | deps
+	autoreconf -fi
+
+$(BUILD)/Makefile: configure
+	mkdir -p $(BUILD)
+	cd $(BUILD) && ../configure --prefix=$(PREFIX) $(CONFIGURE_FLAGS)
+
+$(ASAN_BUILD)/Makefile: configure
+	mkdir -p $(ASAN_BUILD)
+	cd $(ASAN_BUILD) && ../configure --prefix=$(PREFIX) --enable-sanitizers $(CONFIGURE_FLAGS)
+
+check: all
+	$(MAKE) -C $(BUILD) check
+
+check-asan: $(ASAN_BUILD)/Makefile
+	$(MAKE) -C $(ASAN_BUILD)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) -C $(ASAN_BUILD) check
+
+install uninstall: all
+	$(MAKE) -C $(BUILD) $@
+
+coverage: all
+	@$(BUILD)/jumpgate-fcgi --general.module_dir=$(abspath $(BUILD))/drivers/.libs --coverage
+
+run: all
+	PORT=$(PORT) STATE=$(STATE) WORKERS=$(WORKERS) BUILD=$(BUILD) scripts/jumpgate-stack run
+
+clean:
+	-[ -f $(BUILD)/Makefile ] && $(MAKE) -C $(BUILD) clean
+
+distclean:
+	rm -rf $(BUILD) $(ASAN_BUILD) autom4te.cache build-aux configure aclocal.m4 \
+		Makefile.in config.h.in m4/libtool.m4 m4/lt*.m4

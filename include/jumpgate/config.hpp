@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Config: jumpgate.conf and its command-line overrides, read with Boost.Program_options.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jumpgate {
+
+/* ConfigError: one problem in the configuration, located at a file and line when it has one. */
+struct ConfigError {
+    std::string file;
+    int line = 0;
+    std::string message;
+    std::string str() const;
+};
+
+class Config {
+public:
+    Config();
+    ~Config();
+
+    /*
+     * declare: make `section.key` a known option with a default and a help text.
+     * The core declares its own; a driver declares its options in setup_routes().
+     */
+    void declare(std::string_view section, std::string_view key, std::string default_value,
+                 std::string help);
+
+    /*
+     * load: read `file` (may be empty: defaults only) and then `overrides`, each
+     * "section.key=value". Unknown options are kept until validate().
+     * Returns the errors found (syntax), empty when it read cleanly.
+     */
+    std::vector<ConfigError> load(const std::string& file, const std::vector<std::string>& overrides);
+
+    /* validate: every option set must have been declared; returns one error per stray option. */
+    std::vector<ConfigError> validate() const;
+
+    /* get: the value of `section.key` (its default when unset); throws std::out_of_range if undeclared. */
+    const std::string& get(std::string_view section, std::string_view key) const;
+    bool is_set(std::string_view section, std::string_view key) const;
+    /* line_of: where `section.key` was set in the file, or 0. */
+    int line_of(std::string_view section, std::string_view key) const;
+    const std::string& file() const { return file_; }
+
+    /* describe: the declared options, as --help shows them. */
+    std::string describe() const;
+
+    /* parse_size: "1048576", "64K", "512M", "2G" in bytes; throws std::invalid_argument. */
+    static std::size_t parse_size(std::string_view text);
+
+private:
+    struct Option {
+        std::string default_value;
+        std::string help;
+    };
+    struct Value {
+        std::string value;
+        int line = 0;            // 0 for the command line
+    };
+    std::map<std::string, Option, std::less<>> declared_;
+    std::map<std::string, Value, std::less<>> values_;
+    std::string file_;
+};
+
+} // namespace jumpgate

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// Dispatcher: one per service; holds the named-endpoint catalogue and routes to handlers.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <jumpgate/fault.hpp>
+#include <jumpgate/request.hpp>
+#include <jumpgate/response.hpp>
+#include <jumpgate/version.hpp>
+
+namespace jumpgate {
+
+/* Endpoint: one catalogue entry; `methods` lists the verbs the real API defines ("GET POST"). */
+struct Endpoint {
+    const char* name;
+    const char* path;
+    const char* methods;
+};
+
+/* PathAlias: the catalogue's paths under `from` are also served under `to` ("/v2/{tenant_id}" -> "/v2.1"). */
+struct PathAlias {
+    const char* from;
+    const char* to;
+};
+
+/* FaultStyle: the error envelope a service writes. */
+enum class FaultStyle { nova, keystone, neutron, glance };
+
+/* Microversions: how a service negotiates OpenStack-API-Version on paths under `prefix`. */
+struct Microversions {
+    const char* service_type;   // "compute", "volume": the token in OpenStack-API-Version
+    const char* legacy_header;  // "X-OpenStack-Nova-API-Version", or nullptr
+    const char* prefix;         // "/v2.1": requests below it are versioned
+    ApiVersion min;
+    ApiVersion max;
+};
+
+class Dispatcher;
+
+/* ServiceSpec: what the core knows about a service, as static data (src/api/<service>/routes.cpp). */
+struct ServiceSpec {
+    const char* name;            // "compute"
+    const char* default_mount;   // "/compute"
+    FaultStyle faults;
+    std::span<const Endpoint> endpoints;
+    std::span<const PathAlias> aliases;
+    const Microversions* microversions;      // nullptr when the service has none
+    const char* request_id_header;           // extra request-id header ("X-Compute-Request-Id") or nullptr
+    /* versions: the service's version list for the root index; called per request. */
+    json (*versions)(const Request& req, const Dispatcher& disp);
+};
+
+/* Handler: serves one verb of one endpoint. It reads the request, calls the driver, writes the view. */
+using Handler = std::function<void(const Request&, Response&)>;
+/* Hook: runs before or after handlers; a before hook may throw a Fault to answer early. */
+using Hook = std::function<void(Request&, Response&)>;
+
+/* Resource: the handlers of one endpoint, one slot per verb; an empty slot is not implemented. */
+struct Resource {
+    Handler get;
+    Handler head;
+    Handler post;
+    Handler put;
+    Handler patch;
+    Handler del;
+};
+
+/* CoverageRow: one verb of one endpoint and whether a handler serves it. */
+struct CoverageRow {
+    std::string endpoint;
+    std::string method;
+    std::string path;            // with the mount prefix
+    bool implemented;
+};
+
+class Dispatcher {
+public:
+    Dispatcher(const ServiceSpec& spec, std::string mount);
+    ~Dispatcher();
+    Dispatcher(const Dispatcher&) = delete;
+    Dispatcher& operator=(const Dispatcher&) = delete;
+
+    const ServiceSpec& spec() const { return spec_; }
+    const char* service() const { return spec_.name; }
+    const std::string& mount() const { return mount_; }
+
+    /*
+     * set_handler: attach `resource` to the endpoint called `name`, replacing any
+     * earlier handlers of the verbs it fills. Throws std::invalid_argument for a
+     * name the catalogue does not have.
+     */
+    void set_handler(std::string_view name, Resource resource);
+    /* has_handler: whether `method` of endpoint `name` is served. */
+    bool has_handler(std::string_view name, std::string_view method) const;
+
+    /*
+     * endpoint_url: the absolute URL of endpoint `name` for the client of `req`,
+     * with `{var}`s filled from `params` and `tenant_id` from the caller's project
+     * when not given. Throws std::invalid_argument for an unknown name or a
+     * missing variable.
+     */
+    std::string endpoint_url(const Request& req, std::string_view name,
+                             const std::map<std::string, std::string>& params = {}) const;
+    /* base_url: scheme, host and mount prefix of this service for `req`, without a slash at the end. */
+    std::string base_url(const Request& req) const;
+
+    /* unused_endpoints: catalogue names with no handler at all. */
+    std::vector<std::string> unused_endpoints() const;
+    /* coverage: every verb of every endpoint, in catalogue order. */
+    std::vector<CoverageRow> coverage() const;
+
+    void add_before_hook(Hook hook) { before_.push_back(std::move(hook)); }
+    void add_after_hook(Hook hook) { after_.push_back(std::move(hook)); }
+
+    /*
+     * handle: serve `req` whose path below the mount is `path`. Runs `before`,
+     * this service's before hooks, the handler, this service's after hooks and
+     * `after`; every Fault or exception becomes this service's fault envelope.
+     */
+    void handle(Request& req, Response& resp, std::string_view path,
+                std::span<const Hook> before, std::span<const Hook> after) const;
+
+    /* write_fault: `fault` in this service's envelope. */
+    void write_fault(const Request& req, Response& resp, const Fault& fault) const;
+
+private:
+    struct Node;
+    struct Entry;
+
+    const Entry* match(std::string_view path, Request& req) const;
+    void negotiate_version(Request& req, Response& resp) const;
+    void insert(const std::string& path, std::size_t entry, const PathAlias* alias);
+
+    const ServiceSpec& spec_;
+    std::string mount_;
+    std::vector<Entry> entries_;
+    std::unique_ptr<Node> root_;
+    std::vector<Hook> before_;
+    std::vector<Hook> after_;
+};
+
+} // namespace jumpgate

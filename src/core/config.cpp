@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: Apache-2.0
+// Config: INI parsing by Boost.Program_options, plus file and line for every error.
+#include <jumpgate/config.hpp>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <boost/program_options.hpp>
+
+namespace po = boost::program_options;
+
+namespace jumpgate {
+
+namespace {
+
+std::string trim(std::string_view s)
+{
+    auto b = s.find_first_not_of(" \t\r");
+    if (b == std::string_view::npos)
+        return {};
+    auto e = s.find_last_not_of(" \t\r");
+    return std::string(s.substr(b, e - b + 1));
+}
+
+// The seeds' jumpgate.conf calls the volume service [block_storage].
+std::string canonical_key(std::string key)
+{
+    if (key.rfind("block_storage.", 0) == 0)
+        key.replace(0, 13, "volume");
+    return key;
+}
+
+// Where each "section.key" is set in `file`, for messages; the parsing itself is po's.
+std::map<std::string, int> locate_keys(const std::string& file, int& bad_line)
+{
+    std::map<std::string, int> where;
+    std::ifstream in(file);
+    std::string line, section;
+    bad_line = 0;
+    for (int n = 1; std::getline(in, line); ++n) {
+        std::string t = trim(line);
+        if (t.empty() || t[0] == '#' || t[0] == ';')
+            continue;
+        if (t.front() == '[' && t.back() == ']') {
+            section = trim(std::string_view(t).substr(1, t.size() - 2));
+            continue;
+        }
+        auto eq = t.find('=');
+        if (eq == std::string::npos) {
+            if (!bad_line)
+                bad_line = n;
+            continue;
+        }
+        std::string key = trim(std::string_view(t).substr(0, eq));
+        where[canonical_key(section.empty() ? key : section + "." + key)] = n;
+    }
+    return where;
+}
+
+} // namespace
+
+std::string ConfigError::str() const
+{
+    if (file.empty())
+        return message;
+    return file + ":" + (line ? std::to_string(line) + ":" : std::string()) + " " + message;
+}
+
+Config::Config() = default;
+Config::~Config() = default;
+
+void Config::declare(std::string_view section, std::string_view key, std::string default_value,
+                     std::string help)
+{
+    declared_[std::string(section) + "." + std::string(key)] = {std::move(default_value),
+                                                                std::move(help)};
+}
+
+std::vector<ConfigError> Config::load(const std::string& file,
+                                      const std::vector<std::string>& overrides)
+{
+    std::vector<ConfigError> errors;
+    file_ = file;
+    values_.clear();
+    if (!file.empty()) {
+        std::ifstream in(file);
+        if (!in) {
+            errors.push_back({file, 0, "cannot read the configuration file"});
+            return errors;
+        }
+        int bad_line = 0;
+        auto where = locate_keys(file, bad_line);
+        try {
+            po::options_description none;
+            auto parsed = po::parse_config_file(in, none, true);
+            for (const auto& opt : parsed.options) {
+                std::string key = canonical_key(opt.string_key);
+                values_[key] = {opt.value.empty() ? std::string() : opt.value.front(),
+                                where.count(key) ? where[key] : 0};
+            }
+        } catch (const po::error& e) {
+            errors.push_back({file, bad_line, e.what()});
+        }
+    }
+    for (const auto& o : overrides) {
+        auto eq = o.find('=');
+        if (eq == std::string::npos) {
+            errors.push_back({"", 0, "option --" + o + " needs a value (--SECTION.KEY=VALUE)"});
+            continue;
+        }
+        values_[canonical_key(o.substr(0, eq))] = {o.substr(eq + 1), 0};
+    }
+    return errors;
+}
+
+std::vector<ConfigError> Config::validate() const
+{
+    std::vector<ConfigError> errors;
+    for (const auto& [key, value] : values_) {
+        if (declared_.count(key))
+            continue;
+        auto dot = key.find('.');
+        std::string where = value.line ? file_ : std::string("command line");
+        std::string message;
+        if (dot == std::string::npos) {
+            message = "option '" + key + "' is outside any [section]";
+        } else {
+            std::string section = key.substr(0, dot);
+            bool known_section = false;
+            for (const auto& [k, o] : declared_)
+                if (k.compare(0, dot + 1, section + ".") == 0)
+                    known_section = true;
+            message = known_section ? "unknown option '" + key.substr(dot + 1) + "' in [" +
+                                          section + "]"
+                                    : "unknown section [" + section + "]";
+        }
+        errors.push_back({where, value.line, message});
+    }
+    return errors;
+}
+
+const std::string& Config::get(std::string_view section, std::string_view key) const
+{
+    std::string name = std::string(section) + "." + std::string(key);
+    auto d = declared_.find(name);
+    if (d == declared_.end())
+        throw std::out_of_range("undeclared option " + name);
+    auto v = values_.find(name);
+    return v != values_.end() ? v->second.value : d->second.default_value;
+}
+
+bool Config::is_set(std::string_view section, std::string_view key) const
+{
+    return values_.count(std::string(section) + "." + std::string(key)) != 0;
+}
+
+int Config::line_of(std::string_view section, std::string_view key) const
+{
+    auto v = values_.find(std::string(section) + "." + std::string(key));
+    return v != values_.end() ? v->second.line : 0;
+}
+
+std::string Config::describe() const
+{
+    std::ostringstream out;
+    for (const auto& [key, o] : declared_) {
+        out << "  --" << key << "=VALUE";
+        if (!o.default_value.empty())
+            out << " (default: " << o.default_value << ")";
+        out << "\n      " << o.help << "\n";
+    }
+    return out.str();
+}
+
+std::size_t Config::parse_size(std::string_view text)
+{
+    std::string t = trim(text);
+    if (t.empty())
+        throw std::invalid_argument("empty size");
+    std::size_t multiplier = 1;
+    switch (t.back()) {
+    case 'K': case 'k': multiplier = 1ULL << 10; break;
+    case 'M': case 'm': multiplier = 1ULL << 20; break;
+    case 'G': case 'g': multiplier = 1ULL << 30; break;
+    case 'T': case 't': multiplier = 1ULL << 40; break;
+    default: break;
+    }
+    if (multiplier != 1)
+        t.pop_back();
+    if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos)
+        throw std::invalid_argument("'" + std::string(text) +
+                                    "' is not a size (a number of bytes, with K, M, G or T)");
+    return static_cast<std::size_t>(std::stoull(t)) * multiplier;
+}
+
+} // namespace jumpgate

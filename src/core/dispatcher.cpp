@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: Apache-2.0
+// Dispatcher: the catalogue as a segment trie, method and version checks, hooks and faults.
+#include <jumpgate/dispatcher.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <sstream>
+#include <unordered_map>
+
+#include <jumpgate/log.hpp>
+
+namespace jumpgate {
+
+namespace {
+
+constexpr std::size_t kNoEntry = static_cast<std::size_t>(-1);
+constexpr std::string_view kVerbs[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+
+std::vector<std::string_view> split_path(std::string_view path)
+{
+    std::vector<std::string_view> out;
+    std::size_t i = 0;
+    while (i <= path.size()) {
+        auto slash = path.find('/', i);
+        if (slash == std::string_view::npos)
+            slash = path.size();
+        if (slash > i)
+            out.push_back(path.substr(i, slash - i));
+        i = slash + 1;
+    }
+    return out;
+}
+
+int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+std::string percent_decode(std::string_view s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < s.size() &&
+            (hi = hex_value(s[i + 1])) >= 0 && (lo = hex_value(s[i + 2])) >= 0) {
+            out.push_back(static_cast<char>(hi * 16 + lo));
+            i += 2;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view s)
+{
+    static const char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' ||
+            c == '@' || c == '=' || c == '+' || c == ',') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> split_verbs(const char* methods)
+{
+    std::vector<std::string> out;
+    std::istringstream in(methods ? methods : "");
+    for (std::string verb; in >> verb;)
+        out.push_back(verb);
+    return out;
+}
+
+const Handler& slot(const Resource& r, std::string_view method)
+{
+    static const Handler none;
+    if (method == "GET")
+        return r.get;
+    if (method == "HEAD")
+        return r.head;
+    if (method == "POST")
+        return r.post;
+    if (method == "PUT")
+        return r.put;
+    if (method == "PATCH")
+        return r.patch;
+    if (method == "DELETE")
+        return r.del;
+    return none;
+}
+
+bool starts_with_segments(std::string_view path, std::string_view prefix)
+{
+    return path.substr(0, prefix.size()) == prefix &&
+           (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+const char* nova_fault_name(int status)
+{
+    switch (status) {
+    case 400: return "badRequest";
+    case 401: return "unauthorized";
+    case 403: return "forbidden";
+    case 404: return "itemNotFound";
+    case 405: return "badMethod";
+    case 406: return "notAcceptable";
+    case 409: return "conflictingRequest";
+    case 413: return "overLimit";
+    case 415: return "badMediaType";
+    case 429: return "overLimit";
+    case 501: return "notImplemented";
+    case 503: return "serviceUnavailable";
+    default: return "computeFault";
+    }
+}
+
+std::string neutron_fault_type(int status)
+{
+    std::string reason = status_reason(status);
+    std::erase(reason, ' ');
+    return "HTTP" + reason;
+}
+
+std::string html_escape(std::string_view s)
+{
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        case '"': out += "&quot;"; break;
+        default: out.push_back(c);
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+struct Dispatcher::Node {
+    struct Pattern {
+        std::string prefix;
+        std::string var;
+        std::string suffix;
+        std::unique_ptr<Node> node;
+    };
+    std::unordered_map<std::string, std::unique_ptr<Node>> literal;
+    std::vector<Pattern> patterns;
+    std::size_t entry = kNoEntry;
+    const PathAlias* alias = nullptr;
+};
+
+struct Dispatcher::Entry {
+    const Endpoint* endpoint;
+    std::vector<std::string> verbs;
+    Resource resource;
+
+    bool implements(std::string_view method) const
+    {
+        if (slot(resource, method))
+            return true;
+        return method == "HEAD" && resource.get &&
+               std::find(verbs.begin(), verbs.end(), "HEAD") != verbs.end();
+    }
+    bool has_any() const
+    {
+        return resource.get || resource.head || resource.post || resource.put ||
+               resource.patch || resource.del;
+    }
+};
+
+Dispatcher::Dispatcher(const ServiceSpec& spec, std::string mount)
+    : spec_(spec), mount_(std::move(mount)), root_(std::make_unique<Node>())
+{
+    if (mount_ == "/")
+        mount_.clear();
+    while (!mount_.empty() && mount_.back() == '/')
+        mount_.pop_back();
+    entries_.reserve(spec_.endpoints.size());
+    for (const auto& ep : spec_.endpoints)
+        entries_.push_back(Entry{&ep, split_verbs(ep.methods), {}});
+    for (std::size_t i = 0; i < entries_.size(); ++i)
+        insert(entries_[i].endpoint->path, i, nullptr);
+    for (const auto& alias : spec_.aliases)
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            std::string_view path = entries_[i].endpoint->path;
+            if (starts_with_segments(path, alias.from)) {
+                std::string aliased = std::string(alias.to) + std::string(path.substr(strlen(alias.from)));
+                insert(aliased, i, &alias);
+            }
+        }
+}
+
+Dispatcher::~Dispatcher() = default;
+
+void Dispatcher::insert(const std::string& path, std::size_t entry, const PathAlias* alias)
+{
+    Node* node = root_.get();
+    for (auto segment : split_path(path)) {
+        auto open = segment.find('{');
+        auto close = segment.rfind('}');
+        if (open == std::string_view::npos || close == std::string_view::npos || close < open) {
+            auto& child = node->literal[std::string(segment)];
+            if (!child)
+                child = std::make_unique<Node>();
+            node = child.get();
+            continue;
+        }
+        std::string prefix(segment.substr(0, open));
+        std::string var(segment.substr(open + 1, close - open - 1));
+        std::string suffix(segment.substr(close + 1));
+        auto it = std::find_if(node->patterns.begin(), node->patterns.end(), [&](const auto& p) {
+            return p.prefix == prefix && p.suffix == suffix;
+        });
+        if (it == node->patterns.end()) {
+            node->patterns.push_back({prefix, var, suffix, std::make_unique<Node>()});
+            // Longer fixed parts first, so "user={user_id}" is tried before "{target_id}".
+            std::stable_sort(node->patterns.begin(), node->patterns.end(),
+                             [](const auto& a, const auto& b) {
+                                 return a.prefix.size() + a.suffix.size() >
+                                        b.prefix.size() + b.suffix.size();
+                             });
+            it = std::find_if(node->patterns.begin(), node->patterns.end(), [&](const auto& p) {
+                return p.prefix == prefix && p.suffix == suffix;
+            });
+        }
+        node = it->node.get();
+    }
+    if (node->entry != kNoEntry) {
+        // An explicit entry wins over an alias; two explicit ones are a catalogue bug.
+        if (!alias)
+            log::warning(std::string(spec_.name) + ": duplicate path " + path);
+        return;
+    }
+    node->entry = entry;
+    node->alias = alias;
+}
+
+const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) const
+{
+    auto segments = split_path(path);
+    std::vector<std::string> decoded;
+    decoded.reserve(segments.size());
+    for (auto s : segments)
+        decoded.push_back(percent_decode(s));
+
+    Pairs params;
+    const Node* found = nullptr;
+    // Depth-first, literal segments before variables, backtracking on dead ends.
+    auto walk = [&](auto& self, const Node* node, std::size_t i) -> bool {
+        if (i == decoded.size()) {
+            if (node->entry == kNoEntry)
+                return false;
+            found = node;
+            return true;
+        }
+        const std::string& seg = decoded[i];
+        if (auto it = node->literal.find(seg); it != node->literal.end())
+            if (self(self, it->second.get(), i + 1))
+                return true;
+        for (const auto& p : node->patterns) {
+            if (seg.size() <= p.prefix.size() + p.suffix.size() ||
+                seg.compare(0, p.prefix.size(), p.prefix) != 0 ||
+                seg.compare(seg.size() - p.suffix.size(), p.suffix.size(), p.suffix) != 0)
+                continue;
+            params.emplace_back(p.var, seg.substr(p.prefix.size(),
+                                                   seg.size() - p.prefix.size() - p.suffix.size()));
+            if (self(self, p.node.get(), i + 1))
+                return true;
+            params.pop_back();
+        }
+        return false;
+    };
+    if (!walk(walk, root_.get(), 0))
+        return nullptr;
+    req.params_ = std::move(params);
+    if (found->alias) {
+        req.alias_from_ = found->alias->from;
+        req.alias_to_ = found->alias->to;
+    } else {
+        req.alias_from_.clear();
+        req.alias_to_.clear();
+    }
+    return &entries_[found->entry];
+}
+
+void Dispatcher::set_handler(std::string_view name, Resource resource)
+{
+    for (auto& e : entries_) {
+        if (e.endpoint->name != name)
+            continue;
+        for (auto [from, to] : {std::pair{&resource.get, &e.resource.get},
+                                std::pair{&resource.head, &e.resource.head},
+                                std::pair{&resource.post, &e.resource.post},
+                                std::pair{&resource.put, &e.resource.put},
+                                std::pair{&resource.patch, &e.resource.patch},
+                                std::pair{&resource.del, &e.resource.del}})
+            if (*from)
+                *to = std::move(*from);
+        return;
+    }
+    throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
+                                std::string(name) + "'");
+}
+
+bool Dispatcher::has_handler(std::string_view name, std::string_view method) const
+{
+    for (const auto& e : entries_)
+        if (e.endpoint->name == name)
+            return e.implements(method);
+    return false;
+}
+
+std::string Dispatcher::base_url(const Request& req) const
+{
+    bool own_port = req.env("JUMPGATE_SERVICE") == spec_.name;
+    return req.scheme() + "://" + req.host() + (own_port ? std::string() : mount_);
+}
+
+std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
+                                     const std::map<std::string, std::string>& params) const
+{
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](const Entry& e) { return e.endpoint->name == name; });
+    if (it == entries_.end())
+        throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
+                                    std::string(name) + "'");
+    std::string_view tmpl = it->endpoint->path;
+    std::string path;
+    // Answer in the form the client used: /v2.1/... stays /v2.1/..., not the catalogue's /v2/{tenant_id}/...
+    if (req.dispatcher_ == this && !req.alias_from_.empty() &&
+        starts_with_segments(tmpl, req.alias_from_)) {
+        path = req.alias_to_;
+        tmpl.remove_prefix(req.alias_from_.size());
+    }
+    for (std::size_t i = 0; i < tmpl.size();) {
+        auto open = tmpl.find('{', i);
+        if (open == std::string_view::npos) {
+            path.append(tmpl.substr(i));
+            break;
+        }
+        auto close = tmpl.find('}', open);
+        path.append(tmpl.substr(i, open - i));
+        std::string var(tmpl.substr(open + 1, close - open - 1));
+        std::string value;
+        if (auto p = params.find(var); p != params.end())
+            value = p->second;
+        else if (var == "tenant_id" && !req.context().project_id.empty())
+            value = req.context().project_id;
+        else if (req.dispatcher_ == this && req.has_param(var))
+            value = req.param(var);
+        else
+            throw std::invalid_argument(std::string(spec_.name) + ": endpoint '" +
+                                        std::string(name) + "' needs '" + var + "'");
+        path.append(percent_encode(value));
+        i = close + 1;
+    }
+    if (path == "/")
+        path.clear();
+    return base_url(req) + (path.empty() ? "/" : path);
+}
+
+std::vector<std::string> Dispatcher::unused_endpoints() const
+{
+    std::vector<std::string> out;
+    for (const auto& e : entries_)
+        if (!e.has_any())
+            out.emplace_back(e.endpoint->name);
+    return out;
+}
+
+std::vector<CoverageRow> Dispatcher::coverage() const
+{
+    std::vector<CoverageRow> rows;
+    std::string mount = mount_;
+    for (const auto& e : entries_) {
+        std::vector<std::string> verbs = e.verbs;
+        for (auto v : kVerbs)
+            if (slot(e.resource, v) && std::find(verbs.begin(), verbs.end(), v) == verbs.end())
+                verbs.emplace_back(v);
+        std::string path = mount + e.endpoint->path;
+        if (path.size() > 1 && path.back() == '/')
+            path.pop_back();
+        for (const auto& v : verbs)
+            rows.push_back({e.endpoint->name, v, path, e.implements(v)});
+    }
+    return rows;
+}
+
+void Dispatcher::negotiate_version(Request& req, Response& resp) const
+{
+    const Microversions* mv = spec_.microversions;
+    if (!mv)
+        return;
+    req.version_ = mv->min;
+    if (!starts_with_segments(req.path_.substr(std::min(req.path_.size(), req.mount_.size())),
+                              mv->prefix))
+        return;
+
+    std::string_view requested;
+    std::string_view header = req.header("OpenStack-API-Version");
+    std::string_view type = mv->service_type;
+    for (std::size_t i = 0; i < header.size();) {
+        auto comma = header.find(',', i);
+        auto item = header.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
+        while (!item.empty() && item.front() == ' ')
+            item.remove_prefix(1);
+        if (item.size() > type.size() && item.substr(0, type.size()) == type &&
+            item[type.size()] == ' ') {
+            requested = item.substr(type.size() + 1);
+            while (!requested.empty() && requested.back() == ' ')
+                requested.remove_suffix(1);
+        }
+        if (comma == std::string_view::npos)
+            break;
+        i = comma + 1;
+    }
+    if (requested.empty() && mv->legacy_header)
+        requested = req.header(mv->legacy_header);
+
+    std::string vary = "OpenStack-API-Version";
+    if (mv->legacy_header)
+        vary += std::string(", ") + mv->legacy_header;
+    resp.set_header("Vary", vary);
+
+    if (!requested.empty()) {
+        if (requested == "latest") {
+            req.version_ = mv->max;
+        } else {
+            auto v = ApiVersion::parse(requested);
+            if (!v)
+                throw BadRequest("API Version String " + std::string(requested) +
+                                 " is of invalid format. Must be of format MajorNum.MinorNum.");
+            if (*v < mv->min || mv->max < *v)
+                throw NotAcceptable("Version " + v->str() +
+                                    " is not supported by the API. Minimum is " + mv->min.str() +
+                                    " and maximum is " + mv->max.str() + ".");
+            req.version_ = *v;
+        }
+    }
+    resp.set_header("OpenStack-API-Version", std::string(type) + " " + req.version_.str());
+    if (mv->legacy_header)
+        resp.set_header(mv->legacy_header, req.version_.str());
+}
+
+void Dispatcher::write_fault(const Request& req, Response& resp, const Fault& fault) const
+{
+    int status = fault.status();
+    resp.status = status;
+    switch (spec_.faults) {
+    case FaultStyle::nova: {
+        std::string name = fault.kind().empty() ? nova_fault_name(status) : fault.kind();
+        resp.json({{name, {{"code", status}, {"message", fault.what()}}}});
+        break;
+    }
+    case FaultStyle::keystone:
+        resp.json({{"error",
+                    {{"code", status}, {"title", status_reason(status)}, {"message", fault.what()}}}});
+        break;
+    case FaultStyle::neutron:
+        resp.json({{"NeutronError",
+                    {{"type", fault.kind().empty() ? neutron_fault_type(status) : fault.kind()},
+                     {"message", fault.what()},
+                     {"detail", ""}}}});
+        break;
+    case FaultStyle::glance: {
+        std::string title = std::to_string(status) + " " + status_reason(status);
+        resp.bytes("<html>\n <head>\n  <title>" + title + "</title>\n </head>\n <body>\n  <h1>" +
+                       title + "</h1>\n  " + html_escape(fault.what()) +
+                       "<br /><br />\n\n\n\n </body>\n</html>",
+                   "text/html; charset=UTF-8");
+        break;
+    }
+    }
+    (void)req;
+}
+
+void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
+                        std::span<const Hook> before, std::span<const Hook> after) const
+{
+    req.dispatcher_ = this;
+    resp.set_header("X-Openstack-Request-Id", req.id());
+    if (spec_.request_id_header)
+        resp.set_header(spec_.request_id_header, req.id());
+
+    auto guarded = [&](auto&& body) {
+        try {
+            body();
+        } catch (const Fault& f) {
+            if (f.status() >= 500)
+                log::error(req.id() + " " + req.method() + " " + req.path() + ": " + f.what());
+            write_fault(req, resp, f);
+        } catch (const std::exception& e) {
+            log::error(req.id() + " " + req.method() + " " + req.path() +
+                       ": unhandled exception: " + e.what());
+            write_fault(req, resp,
+                        Fault(500, "The server has either erred or is incapable of performing the "
+                                   "requested operation."));
+        } catch (...) {
+            log::error(req.id() + " " + req.method() + " " + req.path() + ": unknown exception");
+            write_fault(req, resp, Fault(500, "The server has either erred or is incapable of "
+                                              "performing the requested operation."));
+        }
+    };
+
+    guarded([&] {
+        std::string_view p = path;
+        if (p.size() > 1 && p.back() == '/')
+            p.remove_suffix(1);
+        const Entry* entry = match(p, req);
+        if (!entry && p.size() > 5 && p.substr(p.size() - 5) == ".json")
+            entry = match(p.substr(0, p.size() - 5), req);
+        if (!entry)
+            throw NotFound("The resource could not be found.");
+        req.endpoint_ = entry->endpoint->name;
+
+        const std::string& method = req.method();
+        if (!entry->implements(method)) {
+            bool defined = std::find(entry->verbs.begin(), entry->verbs.end(), method) !=
+                           entry->verbs.end();
+            if (defined)
+                throw NotImplemented("The requested operation " + method + " " +
+                                     entry->endpoint->name + " is not implemented.",
+                                     spec_.faults == FaultStyle::nova ? "notImplemented" : "");
+            std::string allow;
+            for (auto v : kVerbs)
+                if (entry->implements(v) ||
+                    std::find(entry->verbs.begin(), entry->verbs.end(), v) != entry->verbs.end())
+                    allow += (allow.empty() ? "" : ", ") + std::string(v);
+            resp.set_header("Allow", allow);
+            throw MethodNotAllowed("The method " + method + " is not allowed for this resource.");
+        }
+        if (req.content_length() == -2)
+            throw BadRequest("Content-Length is not a number.");
+        if (req.content_length() > 0 &&
+            static_cast<unsigned long long>(req.content_length()) > req.max_body())
+            throw PayloadTooLarge("Request body is larger than " + std::to_string(req.max_body()) +
+                                  " bytes.");
+
+        negotiate_version(req, resp);
+        for (const auto& hook : before)
+            hook(req, resp);
+        for (const auto& hook : before_)
+            hook(req, resp);
+
+        const Handler& handler = slot(entry->resource, method);
+        if (handler) {
+            handler(req, resp);
+        } else {
+            entry->resource.get(req, resp);     // HEAD served by GET
+        }
+    });
+    for (const auto& hook : after_)
+        guarded([&] { hook(req, resp); });
+    for (const auto& hook : after)
+        guarded([&] { hook(req, resp); });
+    if (req.method() == "HEAD" && !resp.is_stream())
+        resp.clear_body();
+}
+
+} // namespace jumpgate

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+// Request accessors over the CGI parameters, and the lazily parsed JSON body.
+#include <jumpgate/request.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include <openssl/rand.h>
+
+#include <jumpgate/fault.hpp>
+
+namespace jumpgate {
+
+namespace {
+
+char cgi_char(char c)
+{
+    if (c == '-')
+        return '_';
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+// Whether the CGI name `key` is the one of header `name` (HTTP_X_AUTH_TOKEN for X-Auth-Token).
+bool is_header_key(std::string_view key, std::string_view name)
+{
+    std::string_view bare;
+    if (key == "CONTENT_TYPE" || key == "CONTENT_LENGTH") {
+        bare = key;
+    } else if (key.substr(0, 5) == "HTTP_") {
+        bare = key.substr(5);
+        // Content-Type travels as CONTENT_TYPE; an HTTP_CONTENT_TYPE is not it.
+        if (bare == "CONTENT_TYPE" || bare == "CONTENT_LENGTH")
+            return false;
+    } else {
+        return false;
+    }
+    if (bare.size() != name.size())
+        return false;
+    for (std::size_t i = 0; i < bare.size(); ++i)
+        if (bare[i] != cgi_char(name[i]))
+            return false;
+    return true;
+}
+
+std::string_view first_item(std::string_view list)
+{
+    auto comma = list.find(',');
+    auto item = list.substr(0, comma);
+    while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ')
+        item.remove_suffix(1);
+    return item;
+}
+
+bool is_json_type(std::string_view type)
+{
+    auto semi = type.find(';');
+    auto media = type.substr(0, semi);
+    while (!media.empty() && media.back() == ' ')
+        media.remove_suffix(1);
+    if (media.empty())
+        return true;
+    return media.find("json") != std::string_view::npos;
+}
+
+} // namespace
+
+bool Context::has_role(std::string_view role) const
+{
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+Request::Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::size_t max_body,
+                 std::size_t max_json)
+    : env_(std::move(env)), query_(std::move(query)), body_(std::move(body)),
+      max_body_(max_body), max_json_(max_json)
+{
+    method_ = std::string(this->env("REQUEST_METHOD"));
+    std::string_view uri = this->env("REQUEST_URI");
+    if (uri.empty())
+        uri = this->env("DOCUMENT_URI");
+    path_ = std::string(uri.substr(0, uri.find('?')));
+    if (path_.empty())
+        path_ = "/";
+    auto length = this->env("CONTENT_LENGTH");
+    if (!length.empty()) {
+        try {
+            content_length_ = std::stoll(std::string(length));
+        } catch (const std::exception&) {
+            content_length_ = -2;       // unparsable: the dispatcher answers 400
+        }
+    }
+    id_ = new_request_id();
+}
+
+Request::~Request() = default;
+Request::Request(Request&&) noexcept = default;
+
+std::string_view Request::env(std::string_view name) const
+{
+    for (const auto& [k, v] : env_)
+        if (k == name)
+            return v;
+    return {};
+}
+
+std::string_view Request::header(std::string_view name) const
+{
+    for (const auto& [k, v] : env_)
+        if (is_header_key(k, name))
+            return v;
+    return {};
+}
+
+bool Request::has_header(std::string_view name) const
+{
+    for (const auto& [k, v] : env_)
+        if (is_header_key(k, name))
+            return true;
+    return false;
+}
+
+std::string_view Request::query(std::string_view name) const
+{
+    for (const auto& [k, v] : query_)
+        if (k == name)
+            return v;
+    return {};
+}
+
+bool Request::has_query(std::string_view name) const
+{
+    return std::any_of(query_.begin(), query_.end(), [&](const auto& p) { return p.first == name; });
+}
+
+std::vector<std::string> Request::query_all(std::string_view name) const
+{
+    std::vector<std::string> out;
+    for (const auto& [k, v] : query_)
+        if (k == name)
+            out.push_back(v);
+    return out;
+}
+
+const std::string& Request::param(std::string_view name) const
+{
+    for (const auto& [k, v] : params_)
+        if (k == name)
+            return v;
+    throw std::out_of_range("no path variable '" + std::string(name) + "'");
+}
+
+bool Request::has_param(std::string_view name) const
+{
+    return std::any_of(params_.begin(), params_.end(), [&](const auto& p) { return p.first == name; });
+}
+
+std::string Request::read_body() const
+{
+    if (body_consumed_)
+        throw std::logic_error("request body read twice");
+    body_consumed_ = true;
+    std::string data;
+    if (content_length_ > 0 && static_cast<unsigned long long>(content_length_) > max_json_)
+        throw PayloadTooLarge("Request body is larger than " + std::to_string(max_json_) +
+                              " bytes.");
+    if (!body_)
+        return data;
+    char buffer[16384];
+    while (std::size_t n = body_->read(buffer, sizeof buffer)) {
+        data.append(buffer, n);
+        if (data.size() > max_json_)
+            throw PayloadTooLarge("Request body is larger than " + std::to_string(max_json_) +
+                                  " bytes.");
+    }
+    return data;
+}
+
+const json& Request::json_body() const
+{
+    if (json_)
+        return *json_;
+    if (!is_json_type(content_type()))
+        throw UnsupportedMediaType("Unsupported Content-Type: " + std::string(content_type()));
+    std::string data = read_body();
+    if (data.empty())
+        throw BadRequest("Malformed request body: the body is empty.");
+    auto parsed = json::parse(data, nullptr, false);
+    if (parsed.is_discarded())
+        throw BadRequest("Malformed request body: not valid JSON.");
+    json_ = std::make_unique<json>(std::move(parsed));
+    return *json_;
+}
+
+std::string Request::scheme() const
+{
+    auto forwarded = first_item(header("X-Forwarded-Proto"));
+    if (!forwarded.empty())
+        return std::string(forwarded);
+    if (env("HTTPS") == "on")
+        return "https";
+    auto scheme = env("REQUEST_SCHEME");
+    return scheme.empty() ? "http" : std::string(scheme);
+}
+
+std::string Request::host() const
+{
+    auto forwarded = first_item(header("X-Forwarded-Host"));
+    if (!forwarded.empty())
+        return std::string(forwarded);
+    auto host = header("Host");
+    if (!host.empty())
+        return std::string(host);
+    std::string name(env("SERVER_NAME"));
+    auto port = env("SERVER_PORT");
+    if (!port.empty() && port != "80" && port != "443")
+        name += ":" + std::string(port);
+    return name.empty() ? "localhost" : name;
+}
+
+std::string new_uuid()
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        throw std::runtime_error("RAND_bytes failed");
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
+    char text[37];
+    std::snprintf(text, sizeof text,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
+    return text;
+}
+
+std::string new_request_id() { return "req-" + new_uuid(); }
+
+} // namespace jumpgate

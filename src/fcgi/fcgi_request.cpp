@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// The FastCGI edge: a Request from an FCGX_Request, a Response back onto it.
+#include "fcgi/fcgi_request.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <strings.h>
+
+#include <cgicc/CgiInput.h>
+#include <cgicc/Cgicc.h>
+
+#include <jumpgate/fault.hpp>
+
+namespace jumpgate::fcgi {
+
+namespace {
+
+/* The body as the request's own FCGX stream, refusing to read past `max` bytes. */
+class FcgxBody : public BodySource {
+public:
+    FcgxBody(FCGX_Stream* in, std::size_t max) : in_(in), max_(max) {}
+
+    std::size_t read(char* buffer, std::size_t size) override
+    {
+        int n = FCGX_GetStr(buffer, static_cast<int>(size), in_);
+        if (n <= 0)
+            return 0;
+        total_ += static_cast<std::size_t>(n);
+        if (total_ > max_)
+            throw PayloadTooLarge("Request body is larger than " + std::to_string(max_) +
+                                  " bytes.");
+        return static_cast<std::size_t>(n);
+    }
+
+private:
+    FCGX_Stream* in_;
+    std::size_t max_;
+    std::size_t total_ = 0;
+};
+
+bool is_form(const char* type)
+{
+    return type && (strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 ||
+                    strncasecmp(type, "multipart/form-data", 19) == 0);
+}
+
+/*
+ * cgicc's input bound to one FCGX request, as CgiInput's header advises for
+ * FastCGI. The body is offered only when it is a form (`with_body`): JSON and
+ * image bodies stay in the stream for the handler.
+ */
+class FcgxCgiInput : public cgicc::CgiInput {
+public:
+    FcgxCgiInput(FCGX_Request& raw, bool with_body) : raw_(raw), with_body_(with_body) {}
+
+    size_t read(char* data, size_t length) override
+    {
+        if (!with_body_)
+            return 0;
+        int n = FCGX_GetStr(data, static_cast<int>(length), raw_.in);
+        return n > 0 ? static_cast<size_t>(n) : 0;
+    }
+
+    std::string getenv(const char* name) override
+    {
+        if (!with_body_) {
+            // Make cgicc parse the query string and never wait for a body.
+            if (std::strcmp(name, "REQUEST_METHOD") == 0)
+                return "GET";
+            if (std::strcmp(name, "CONTENT_LENGTH") == 0)
+                return "0";
+        }
+        const char* value = FCGX_GetParam(name, raw_.envp);
+        return value ? value : "";
+    }
+
+private:
+    FCGX_Request& raw_;
+    bool with_body_;
+};
+
+void add_elements(cgicc::Cgicc& cgi, Pairs& out)
+{
+    for (const auto& e : *cgi)
+        out.emplace_back(e.getName(), e.getValue());
+}
+
+} // namespace
+
+Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_json)
+{
+    Pairs env;
+    for (char** p = raw.envp; p && *p; ++p) {
+        const char* eq = std::strchr(*p, '=');
+        if (eq)
+            env.emplace_back(std::string(static_cast<const char*>(*p), eq), std::string(eq + 1));
+    }
+
+    Pairs query;
+    const char* qs = FCGX_GetParam("QUERY_STRING", raw.envp);
+    if (qs && *qs) {
+        FcgxCgiInput input(raw, false);
+        cgicc::Cgicc cgi(&input);
+        add_elements(cgi, query);
+    }
+    const char* method = FCGX_GetParam("REQUEST_METHOD", raw.envp);
+    const char* length = FCGX_GetParam("CONTENT_LENGTH", raw.envp);
+    bool form = method && std::strcmp(method, "POST") == 0 &&
+                is_form(FCGX_GetParam("CONTENT_TYPE", raw.envp)) && length &&
+                std::strtoull(length, nullptr, 10) <= max_json;
+    if (form) {
+        FcgxCgiInput input(raw, true);
+        cgicc::Cgicc cgi(&input);
+        Pairs fields;
+        add_elements(cgi, fields);
+        // cgicc returns the form's fields; the query string was taken above.
+        for (auto& f : fields)
+            if (std::find(query.begin(), query.end(), f) == query.end())
+                query.push_back(std::move(f));
+    }
+
+    std::unique_ptr<BodySource> body;
+    if (!form)
+        body = std::make_unique<FcgxBody>(raw.in, max_body);
+    return Request(std::move(env), std::move(query), std::move(body), max_body, max_json);
+}
+
+void send_response(FCGX_Request& raw, const Request& req, Response& resp)
+{
+    std::string head = "Status: " + std::to_string(resp.status) + " " +
+                       status_reason(resp.status) + "\r\n";
+    for (const auto& [name, value] : resp.headers())
+        head += name + ": " + value + "\r\n";
+    bool head_only = req.method() == "HEAD" || resp.status == 204 || resp.status == 304;
+    std::string body;
+    std::string type = resp.content_type();
+    if (!type.empty() && !resp.header("Content-Type"))
+        head += "Content-Type: " + type + "\r\n";
+    if (resp.is_stream()) {
+        if (resp.stream_length() >= 0 && !resp.header("Content-Length"))
+            head += "Content-Length: " + std::to_string(resp.stream_length()) + "\r\n";
+    } else {
+        body = resp.encoded();
+        if (!resp.header("Content-Length") && !(head_only && body.empty()))
+            head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    }
+    head += "\r\n";
+    FCGX_PutStr(head.data(), static_cast<int>(head.size()), raw.out);
+    if (head_only)
+        return;
+    if (!resp.is_stream()) {
+        FCGX_PutStr(body.data(), static_cast<int>(body.size()), raw.out);
+        return;
+    }
+    char buffer[65536];
+    while (std::size_t n = resp.source()->read(buffer, sizeof buffer))
+        if (FCGX_PutStr(buffer, static_cast<int>(n), raw.out) < 0)
+            break;     // the client went away
+}
+
+} // namespace jumpgate::fcgi

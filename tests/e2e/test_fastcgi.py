@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The worker alone, as spawn-fcgi runs it: the listening socket on fd 0, FastCGI records, SIGTERM."""
+import os
+import signal
+import socket
+import struct
+import subprocess
+import tempfile
+import time
+import unittest
+
+from stack import MODULE_DIR, WORKER
+
+BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
+
+
+def record(kind, content=b"", request_id=1):
+    return struct.pack(">BBHHBB", 1, kind, request_id, len(content), 0, 0) + content
+
+
+def pairs(params):
+    out = b""
+    for k, v in params.items():
+        k, v = k.encode(), v.encode()
+        for n in (len(k), len(v)):
+            out += struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
+        out += k + v
+    return out
+
+
+def read_response(conn):
+    stdout, buf = b"", b""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+        while len(buf) >= 8:
+            _, kind, _, length, padding = struct.unpack(">BBHHB", buf[:7])
+            if len(buf) < 8 + length + padding:
+                break
+            content, buf = buf[8:8 + length], buf[8 + length + padding:]
+            if kind == STDOUT:
+                stdout += content
+            elif kind == END:
+                return stdout
+    return stdout
+
+
+class Worker:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="jumpgate-fcgi-")
+        self.path = os.path.join(self.dir, "sock")
+        listener = socket.socket(socket.AF_UNIX)
+        listener.bind(self.path)
+        listener.listen(8)
+        self.proc = subprocess.Popen([WORKER, f"--general.module_dir={MODULE_DIR}",
+                                      f"--general.state_dir={self.dir}"],
+                                     stdin=listener.fileno(), stderr=subprocess.PIPE)
+        listener.close()
+
+    def begin(self, path="/", method="GET"):
+        conn = socket.socket(socket.AF_UNIX)
+        conn.connect(self.path)
+        params = {"REQUEST_METHOD": method, "REQUEST_URI": path, "QUERY_STRING": "",
+                  "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost"}
+        conn.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, pairs(params)) +
+                     record(PARAMS))
+        return conn
+
+    def get(self, path="/"):
+        conn = self.begin(path)
+        conn.sendall(record(STDIN))
+        with conn:
+            return read_response(conn)
+
+
+class FastCGI(unittest.TestCase):
+    def setUp(self):
+        self.worker = Worker()
+
+    def tearDown(self):
+        if self.worker.proc.poll() is None:
+            self.worker.proc.kill()
+        self.worker.proc.wait()
+        self.worker.proc.stderr.close()
+
+    def test_serves_from_the_socket_on_fd_0(self):
+        out = self.worker.get("/")
+        self.assertTrue(out.startswith(b"Status: 200 OK\r\n"), out[:80])
+        self.assertIn(b"X-Openstack-Request-Id: req-", out)
+        self.assertIn(b'"services"', out)
+        self.assertTrue(self.worker.get("/compute/nope").startswith(b"Status: 404"))
+
+    def test_sigterm_when_idle_exits_cleanly(self):
+        self.worker.get("/")
+        self.worker.proc.send_signal(signal.SIGTERM)
+        self.assertEqual(self.worker.proc.wait(timeout=5), 0)
+
+    def test_sigterm_finishes_the_request_in_flight(self):
+        conn = self.worker.begin("/identity/v3")   # the request is read, its body not finished
+        time.sleep(0.3)
+        self.worker.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        self.assertIsNone(self.worker.proc.poll(), "the worker left a request unanswered")
+        conn.sendall(record(STDIN))
+        with conn:
+            out = read_response(conn)
+        self.assertTrue(out.startswith(b"Status: 200"), out[:80])
+        self.assertEqual(self.worker.proc.wait(timeout=5), 0)
+
+
+if __name__ == "__main__":
+    unittest.main()
