@@ -56,7 +56,8 @@ install uninstall: all
 	$(MAKE) -C $(BUILD) $@
 
 coverage: all
-	@$(BUILD)/jumpgate-fcgi --general.module_dir=$(abspath $(BUILD))/drivers/.libs --coverage
+	@mkdir -p $(BUILD)/coverage-state && $(BUILD)/jumpgate-fcgi --general.module_dir=$(abspath $(BUILD))/drivers/.libs \
+		--general.state_dir=$(abspath $(BUILD))/coverage-state --coverage
 
 run: all
 	PORT=$(PORT) STATE=$(STATE) WORKERS=$(WORKERS) BUILD=$(BUILD) scripts/jumpgate-stack run

@@ -1,11 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 // The local driver: the embedded default cloud, state in SQLite under the state directory.
+#include <sys/stat.h>
+
 #include <jumpgate/driver.hpp>
 
-// The services' operations arrive with their own issues (identity first); until
-// then every endpoint beyond the core's version documents answers 501.
+#include "local.hpp"
+
+namespace {
+
+// One database per worker, opened at start-up and shared by every service of the driver.
+std::shared_ptr<jumpgate::local::Database> database(const jumpgate::App& app)
+{
+    static std::shared_ptr<jumpgate::local::Database> db;
+    if (!db) {
+        mkdir(app.state_dir().c_str(), 0750);
+        db = std::make_shared<jumpgate::local::Database>(app.state_dir() + "/jumpgate.sqlite",
+                                                         jumpgate::local::migrations());
+    }
+    return db;
+}
+
+} // namespace
+
 JUMPGATE_DRIVER(app, disp)
 {
-    (void)app;
-    jumpgate::log::debug(std::string("local driver: ") + disp.service());
+    std::string_view service = disp.service();
+    if (service == "compute")
+        jumpgate::compute::install(disp, std::make_shared<const jumpgate::local::Compute>(database(app)));
 }

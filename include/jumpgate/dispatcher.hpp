@@ -135,7 +135,7 @@ private:
     struct Entry;
 
     const Entry* match(std::string_view path, Request& req) const;
-    void negotiate_version(Request& req, Response& resp) const;
+    void negotiate_version(Request& req, Response& resp, std::string_view path) const;
     void insert(const std::string& path, std::size_t entry, const PathAlias* alias);
 
     const ServiceSpec& spec_;

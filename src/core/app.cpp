@@ -72,6 +72,8 @@ App::App()
     config_.declare("general", "state_dir", JUMPGATE_STATE_DIR,
                     "directory where drivers keep their state");
     config_.declare("general", "log_level", "info", "debug, info, warning or error");
+    config_.declare("general", "log_file", "",
+                    "file the worker appends its log to; empty: standard error");
     config_.declare("general", "max_body_size", "10G",
                     "largest request body accepted (bytes, K, M, G); larger gets 413");
     config_.declare("general", "max_json_size", "1M",

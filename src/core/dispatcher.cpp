@@ -243,9 +243,10 @@ void Dispatcher::insert(const std::string& path, std::size_t entry, const PathAl
         node = it->node.get();
     }
     if (node->entry != kNoEntry) {
-        // An explicit entry wins over an alias; two explicit ones are a catalogue bug.
+        // An explicit entry wins over an alias; of two explicit entries of one shape
+        // (the original's os-quota-sets/{target_id} and /{account_id}) the first is served.
         if (!alias)
-            log::warning(std::string(spec_.name) + ": duplicate path " + path);
+            log::debug(std::string(spec_.name) + ": " + path + " is shadowed by an earlier entry");
         return;
     }
     node->entry = entry;
@@ -341,14 +342,13 @@ std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
     if (it == entries_.end())
         throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
                                     std::string(name) + "'");
-    std::string_view tmpl = it->endpoint->path;
-    std::string path;
+    std::string form = it->endpoint->path;
     // Answer in the form the client used: /v2.1/... stays /v2.1/..., not the catalogue's /v2/{tenant_id}/...
     if (req.dispatcher_ == this && !req.alias_from_.empty() &&
-        starts_with_segments(tmpl, req.alias_from_)) {
-        path = req.alias_to_;
-        tmpl.remove_prefix(req.alias_from_.size());
-    }
+        starts_with_segments(form, req.alias_from_))
+        form = req.alias_to_ + form.substr(req.alias_from_.size());
+    std::string_view tmpl = form;
+    std::string path;
     for (std::size_t i = 0; i < tmpl.size();) {
         auto open = tmpl.find('{', i);
         if (open == std::string_view::npos) {
@@ -403,14 +403,13 @@ std::vector<CoverageRow> Dispatcher::coverage() const
     return rows;
 }
 
-void Dispatcher::negotiate_version(Request& req, Response& resp) const
+void Dispatcher::negotiate_version(Request& req, Response& resp, std::string_view path) const
 {
     const Microversions* mv = spec_.microversions;
     if (!mv)
         return;
     req.version_ = mv->min;
-    if (!starts_with_segments(req.path_.substr(std::min(req.path_.size(), req.mount_.size())),
-                              mv->prefix))
+    if (!starts_with_segments(path, mv->prefix))
         return;
 
     std::string_view requested;
@@ -553,7 +552,7 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
             throw PayloadTooLarge("Request body is larger than " + std::to_string(req.max_body()) +
                                   " bytes.");
 
-        negotiate_version(req, resp);
+        negotiate_version(req, resp, p);
         for (const auto& hook : before)
             hook(req, resp);
         for (const auto& hook : before_)

@@ -210,14 +210,19 @@ std::string Request::host() const
     auto forwarded = first_item(header("X-Forwarded-Host"));
     if (!forwarded.empty())
         return std::string(forwarded);
-    auto host = header("Host");
-    if (!host.empty())
-        return std::string(host);
-    std::string name(env("SERVER_NAME"));
+    std::string host(header("Host"));
+    if (host.empty())
+        host = env("SERVER_NAME").empty() ? "localhost" : std::string(env("SERVER_NAME"));
+    // Debian's fastcgi_params pass $host, without the port: put the server's back.
+    bool has_port = host.find(':', host.rfind(']') == std::string::npos ? 0 : host.rfind(']')) !=
+                    std::string::npos;
     auto port = env("SERVER_PORT");
-    if (!port.empty() && port != "80" && port != "443")
-        name += ":" + std::string(port);
-    return name.empty() ? "localhost" : name;
+    if (!has_port && !port.empty() && header("X-Forwarded-Proto").empty()) {
+        bool https = scheme() == "https";
+        if (port != (https ? "443" : "80"))
+            host += ":" + std::string(port);
+    }
+    return host;
 }
 
 std::string new_uuid()

@@ -3,7 +3,9 @@
 #include <csignal>
 #include <cstdio>
 #include <iostream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <fcgiapp.h>
@@ -27,11 +29,20 @@ namespace {
 
 volatile std::sig_atomic_t stopping = 0;
 
+// Runs only between requests: SIGTERM and SIGINT are blocked while one is served.
 void on_stop(int)
 {
     stopping = 1;
-    // Makes a blocked accept() give up instead of retrying after EINTR.
     FCGX_ShutdownPending();
+}
+
+sigset_t stop_signals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return set;
 }
 
 void install_signals()
@@ -39,7 +50,7 @@ void install_signals()
     struct sigaction sa{};
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;            // no SA_RESTART: accept() must return
+    sa.sa_flags = 0;            // no SA_RESTART: a blocked accept() must return
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
@@ -85,12 +96,17 @@ int serve(const App& app, const std::string& listen)
         return 1;
     }
     install_signals();
+    const sigset_t blocked = stop_signals();
     FCGX_Request raw;
-    FCGX_InitRequest(&raw, fd, 0);
+    FCGX_InitRequest(&raw, fd, FCGI_FAIL_ACCEPT_ON_INTR);
     log::info("serving" + (listen.empty() ? std::string(" on fd 0") : " on " + listen));
     while (!stopping && FCGX_Accept_r(&raw) >= 0) {
+        // A stop signal waits until the request in flight is answered; its body
+        // reads must not be interrupted either.
+        sigprocmask(SIG_BLOCK, &blocked, nullptr);
         serve_one(app, raw);
         FCGX_Finish_r(&raw);
+        sigprocmask(SIG_UNBLOCK, &blocked, nullptr);
     }
     log::info("stopping");
     return 0;
@@ -219,6 +235,16 @@ int main(int argc, char** argv)
     if (vm.count("coverage")) {
         print_coverage(app, vm["coverage"].as<std::string>());
         return 0;
+    }
+    const std::string& log_file = app.config().get("general", "log_file");
+    if (!log_file.empty()) {
+        // spawn-fcgi points a worker's standard error at /dev/null.
+        int fd = open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (fd < 0 || dup2(fd, 2) < 0) {
+            std::cerr << "jumpgate-fcgi: cannot open log_file " << log_file << "\n";
+            return 1;
+        }
+        close(fd);
     }
     return serve(app, vm.count("listen") ? vm["listen"].as<std::string>() : std::string());
 }

@@ -10,6 +10,7 @@ state_dir = {state}
 module_dir = {module_dir}
 max_json_size = 1K
 max_body_size = 1M
+log_file = {state}/log/jumpgate.log
 [compute]
 driver = {echo}
 [image]

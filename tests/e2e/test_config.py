@@ -12,8 +12,10 @@ def check(text, *args):
     fd, path = tempfile.mkstemp(suffix=".conf")
     with os.fdopen(fd, "w") as f:
         f.write(text)
+    state = tempfile.mkdtemp(prefix="jumpgate-config-")
     r = subprocess.run([WORKER, "--config", path, f"--general.module_dir={MODULE_DIR}",
-                        "--check-config", *args], capture_output=True, text=True)
+                        f"--general.state_dir={state}", "--check-config", *args],
+                       capture_output=True, text=True)
     os.unlink(path)
     return r.returncode, r.stdout + r.stderr, path
 

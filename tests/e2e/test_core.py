@@ -127,7 +127,7 @@ class Faults(unittest.TestCase):
         self.assertEqual(body["badMethod"]["code"], 405)
 
     def test_known_endpoint_without_handler_is_501(self):
-        out = subprocess.run([WORKER, f"--general.module_dir={MODULE_DIR}", "--coverage"],
+        out = subprocess.run([WORKER, f"--general.module_dir={MODULE_DIR}", f"--general.state_dir={stack.state}", "--coverage"],
                              check=True, capture_output=True, text=True).stdout
         rows = re.findall(r"^  GET\s+(/compute/\S+)\s+(\S+)\s+not implemented$", out, re.M)
         self.assertTrue(rows, "no unimplemented compute GET endpoint left to probe")
@@ -152,7 +152,7 @@ class Coverage(unittest.TestCase):
         from stack import TOP_SRCDIR
         with open(os.path.join(TOP_SRCDIR, "tests", "data", "jumpgate-endpoints.json")) as f:
             reference = json.load(f)
-        out = subprocess.run([WORKER, f"--general.module_dir={MODULE_DIR}", "--coverage"],
+        out = subprocess.run([WORKER, f"--general.module_dir={MODULE_DIR}", f"--general.state_dir={stack.state}", "--coverage"],
                              check=True, capture_output=True, text=True).stdout
         listed = {}
         service = None

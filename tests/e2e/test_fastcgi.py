@@ -9,7 +9,7 @@ import tempfile
 import time
 import unittest
 
-from stack import MODULE_DIR, WORKER
+from stack import ECHO_DRIVER, MODULE_DIR, WORKER
 
 BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
 
@@ -48,22 +48,22 @@ def read_response(conn):
 
 
 class Worker:
-    def __init__(self):
+    def __init__(self, *args):
         self.dir = tempfile.mkdtemp(prefix="jumpgate-fcgi-")
         self.path = os.path.join(self.dir, "sock")
         listener = socket.socket(socket.AF_UNIX)
         listener.bind(self.path)
         listener.listen(8)
         self.proc = subprocess.Popen([WORKER, f"--general.module_dir={MODULE_DIR}",
-                                      f"--general.state_dir={self.dir}"],
+                                      f"--general.state_dir={self.dir}", *args],
                                      stdin=listener.fileno(), stderr=subprocess.PIPE)
         listener.close()
 
-    def begin(self, path="/", method="GET"):
+    def begin(self, path="/", method="GET", **extra):
         conn = socket.socket(socket.AF_UNIX)
         conn.connect(self.path)
         params = {"REQUEST_METHOD": method, "REQUEST_URI": path, "QUERY_STRING": "",
-                  "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost"}
+                  "SERVER_NAME": "localhost", "SERVER_PORT": "80", "HTTP_HOST": "localhost", **extra}
         conn.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, pairs(params)) +
                      record(PARAMS))
         return conn
@@ -77,7 +77,7 @@ class Worker:
 
 class FastCGI(unittest.TestCase):
     def setUp(self):
-        self.worker = Worker()
+        self.worker = Worker(f"--compute.driver={ECHO_DRIVER}")
 
     def tearDown(self):
         if self.worker.proc.poll() is None:
@@ -98,15 +98,19 @@ class FastCGI(unittest.TestCase):
         self.assertEqual(self.worker.proc.wait(timeout=5), 0)
 
     def test_sigterm_finishes_the_request_in_flight(self):
-        conn = self.worker.begin("/identity/v3")   # the request is read, its body not finished
+        body = b'{"server": {"name": "in-flight"}}'
+        conn = self.worker.begin("/compute/v2.1/servers", "POST", CONTENT_TYPE="application/json",
+                                 CONTENT_LENGTH=str(len(body)))
+        conn.sendall(record(STDIN, body[:10]))   # the handler is now reading the body
         time.sleep(0.3)
         self.worker.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
-        self.assertIsNone(self.worker.proc.poll(), "the worker left a request unanswered")
-        conn.sendall(record(STDIN))
+        self.assertIsNone(self.worker.proc.poll(), "the worker quit with a request in flight")
+        conn.sendall(record(STDIN, body[10:]) + record(STDIN))
         with conn:
             out = read_response(conn)
-        self.assertTrue(out.startswith(b"Status: 200"), out[:80])
+        self.assertTrue(out.startswith(b"Status: 201"), out[:200])
+        self.assertIn(b'"in-flight"', out)
         self.assertEqual(self.worker.proc.wait(timeout=5), 0)
 
 

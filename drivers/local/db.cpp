@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local driver's database: one SQLite file shared by every service and worker.
+#include "db.hpp"
+
+#include <stdexcept>
+
+namespace jumpgate::local {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, std::string_view what)
+{
+    throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+} // namespace
+
+Database::Database(const std::string& path, std::span<const Migration> migrations)
+{
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        throw std::runtime_error("cannot open " + path + ": " + message);
+    }
+    // Workers wait for each other's writes rather than fail with SQLITE_BUSY.
+    sqlite3_busy_timeout(db_, 10000);
+    exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA foreign_keys = ON");
+    exec("PRAGMA synchronous = NORMAL");
+    migrate(migrations);
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+void Database::exec(std::string_view sql)
+{
+    char* error = nullptr;
+    if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error ? error : "unknown error";
+        sqlite3_free(error);
+        throw std::runtime_error("SQL failed: " + message);
+    }
+}
+
+int Database::schema_version()
+{
+    Statement s(*this, "PRAGMA user_version");
+    s.step();
+    return static_cast<int>(s.integer(0));
+}
+
+void Database::migrate(std::span<const Migration> migrations)
+{
+    if (!migrations.empty() && schema_version() >= migrations.back().version)
+        return;
+    // IMMEDIATE takes the write lock first: of several workers starting at once, one migrates.
+    exec("BEGIN IMMEDIATE");
+    try {
+        int current = schema_version();
+        for (const auto& m : migrations) {
+            if (m.version <= current)
+                continue;
+            exec(m.sql);
+            exec("PRAGMA user_version = " + std::to_string(m.version));
+        }
+        exec("COMMIT");
+    } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+Statement::Statement(Database& db, std::string_view sql) : db_(db.handle())
+{
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+        fail(db_, "prepare");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::string_view value)
+{
+    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT) != SQLITE_OK)
+        fail(db_, "bind");
+    return *this;
+}
+
+Statement& Statement::bind(int index, long long value)
+{
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK)
+        fail(db_, "bind");
+    return *this;
+}
+
+Statement& Statement::bind_null(int index)
+{
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)
+        fail(db_, "bind");
+    return *this;
+}
+
+bool Statement::step()
+{
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    fail(db_, "step");
+}
+
+std::string Statement::text(int column) const
+{
+    auto p = sqlite3_column_text(stmt_, column);
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+             : std::string();
+}
+
+long long Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+} // namespace jumpgate::local

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local driver's database: one SQLite file shared by every service and worker.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+namespace jumpgate::local {
+
+/* Migration: one step of the schema; `version` counts up from 1 and is never reused. */
+struct Migration {
+    int version;
+    const char* name;
+    const char* sql;
+};
+
+class Statement;
+
+class Database {
+public:
+    /*
+     * Database: open (creating) `path` in WAL mode with a busy timeout, so many
+     * worker processes share it, and bring its schema up to the last of
+     * `migrations`. Throws std::runtime_error.
+     */
+    Database(const std::string& path, std::span<const Migration> migrations);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /* exec: run SQL without results; throws std::runtime_error. */
+    void exec(std::string_view sql);
+    /* schema_version: the last migration applied. */
+    int schema_version();
+    sqlite3* handle() { return db_; }
+
+private:
+    void migrate(std::span<const Migration> migrations);
+    sqlite3* db_ = nullptr;
+};
+
+/* Statement: a prepared statement; bind with 1-based indexes, step, read columns. */
+class Statement {
+public:
+    Statement(Database& db, std::string_view sql);
+    ~Statement();
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, std::string_view value);
+    Statement& bind(int index, long long value);
+    Statement& bind_null(int index);
+    /* step: true while a row is ready; throws std::runtime_error on failure. */
+    bool step();
+    std::string text(int column) const;
+    long long integer(int column) const;
+    double real(int column) const;
+    bool is_null(int column) const;
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+} // namespace jumpgate::local

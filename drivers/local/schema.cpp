@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local cloud's schema, as numbered migrations; a new table or column is a new step, never an edit.
+#include "local.hpp"
+
+namespace jumpgate::local {
+
+namespace {
+constexpr Migration kMigrations[] = {
+    {1, "compute flavors", R"sql(
+CREATE TABLE flavors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    vcpus INTEGER NOT NULL,
+    ram INTEGER NOT NULL,
+    disk INTEGER NOT NULL,
+    ephemeral INTEGER NOT NULL DEFAULT 0,
+    swap INTEGER NOT NULL DEFAULT 0,
+    rxtx_factor REAL NOT NULL DEFAULT 1.0,
+    is_public INTEGER NOT NULL DEFAULT 1,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    description TEXT
+);
+CREATE TABLE flavor_extra_specs (
+    flavor_id TEXT NOT NULL REFERENCES flavors(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (flavor_id, key)
+);
+INSERT INTO flavors (id, name, vcpus, ram, disk) VALUES
+    ('1', 'm1.tiny', 1, 512, 1),
+    ('2', 'm1.small', 1, 2048, 20),
+    ('3', 'm1.medium', 2, 4096, 40),
+    ('4', 'm1.large', 4, 8192, 80),
+    ('5', 'm1.xlarge', 8, 16384, 160),
+    ('42', 'm1.nano', 1, 128, 1),
+    ('84', 'm1.micro', 1, 192, 1);
+INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES
+    ('42', 'hw_rng:allowed', 'True'),
+    ('84', 'hw_rng:allowed', 'True');
+)sql"},
+};
+} // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+} // namespace jumpgate::local

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// Listing: the filters, sorting and pagination every OpenStack list call shares, written once.
+#pragma once
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <jumpgate/fault.hpp>
+#include <jumpgate/request.hpp>
+
+namespace jumpgate::api {
+
+/* Page: the query's `limit` and `marker`; `limit` 0 means no limit. */
+struct Page {
+    std::size_t limit = 0;
+    std::string marker;
+
+    /* from: limit and marker of `req`; throws BadRequest for a limit that is not a natural number. */
+    static Page from(const Request& req);
+};
+
+/* parse_bool: OpenStack's boolean query values ("true", "1", "yes", "on"...); throws BadRequest. */
+bool parse_bool(std::string_view name, std::string_view value);
+
+/* parse_int: a non-negative integer query value; throws BadRequest naming the parameter. */
+long long parse_int(std::string_view name, std::string_view value);
+
+/*
+ * paginate: the items after `page.marker` (matched by `id_of`), at most
+ * `page.limit` of them. `more` is set when items remain after the page.
+ * Throws BadRequest when the marker names no item, as Nova does.
+ */
+template <class T, class IdOf>
+std::vector<T> paginate(std::vector<T> items, const Page& page, IdOf id_of, bool& more)
+{
+    auto first = items.begin();
+    if (!page.marker.empty()) {
+        first = std::find_if(items.begin(), items.end(),
+                             [&](const T& item) { return id_of(item) == page.marker; });
+        if (first == items.end())
+            throw BadRequest("marker [" + page.marker + "] not found");
+        ++first;
+    }
+    auto last = items.end();
+    if (page.limit && static_cast<std::size_t>(last - first) > page.limit)
+        last = first + static_cast<std::ptrdiff_t>(page.limit);
+    more = last != items.end();
+    return std::vector<T>(std::make_move_iterator(first), std::make_move_iterator(last));
+}
+
+} // namespace jumpgate::api
