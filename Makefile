@@ -10,6 +10,7 @@ PORT ?= 8080
 STATE ?= var
 WORKERS ?= 2
 CONFIGURE_FLAGS ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build, the tests and `make run` need.
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
@@ -19,7 +20,7 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 .PHONY: all deps check check-asan install uninstall run clean distclean coverage
 
 all: $(BUILD)/Makefile
-	$(MAKE) -C $(BUILD)
+	$(MAKE) -C $(BUILD) -j$(JOBS)
 
 deps:
 	@missing=$$(for p in $(DEBIAN_DEPS); do \
@@ -49,7 +50,7 @@ check: all
 	$(MAKE) -C $(BUILD) check
 
 check-asan: $(ASAN_BUILD)/Makefile
-	$(MAKE) -C $(ASAN_BUILD)
+	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) -C $(ASAN_BUILD) check
 
 install uninstall: all

@@ -156,7 +156,6 @@ std::string html_escape(std::string_view s)
 struct Dispatcher::Node {
     struct Pattern {
         std::string prefix;
-        std::string var;
         std::string suffix;
         std::unique_ptr<Node> node;
     };
@@ -164,6 +163,8 @@ struct Dispatcher::Node {
     std::vector<Pattern> patterns;
     std::size_t entry = kNoEntry;
     const PathAlias* alias = nullptr;
+    // Names of the variables on the way here: templates of one shape may name them differently.
+    std::vector<std::string> vars;
 };
 
 struct Dispatcher::Entry {
@@ -212,6 +213,7 @@ Dispatcher::~Dispatcher() = default;
 void Dispatcher::insert(const std::string& path, std::size_t entry, const PathAlias* alias)
 {
     Node* node = root_.get();
+    std::vector<std::string> vars;
     for (auto segment : split_path(path)) {
         auto open = segment.find('{');
         auto close = segment.rfind('}');
@@ -223,13 +225,13 @@ void Dispatcher::insert(const std::string& path, std::size_t entry, const PathAl
             continue;
         }
         std::string prefix(segment.substr(0, open));
-        std::string var(segment.substr(open + 1, close - open - 1));
+        vars.emplace_back(segment.substr(open + 1, close - open - 1));
         std::string suffix(segment.substr(close + 1));
         auto it = std::find_if(node->patterns.begin(), node->patterns.end(), [&](const auto& p) {
             return p.prefix == prefix && p.suffix == suffix;
         });
         if (it == node->patterns.end()) {
-            node->patterns.push_back({prefix, var, suffix, std::make_unique<Node>()});
+            node->patterns.push_back({prefix, suffix, std::make_unique<Node>()});
             // Longer fixed parts first, so "user={user_id}" is tried before "{target_id}".
             std::stable_sort(node->patterns.begin(), node->patterns.end(),
                              [](const auto& a, const auto& b) {
@@ -251,6 +253,7 @@ void Dispatcher::insert(const std::string& path, std::size_t entry, const PathAl
     }
     node->entry = entry;
     node->alias = alias;
+    node->vars = std::move(vars);
 }
 
 const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) const
@@ -261,7 +264,7 @@ const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) 
     for (auto s : segments)
         decoded.push_back(percent_decode(s));
 
-    Pairs params;
+    std::vector<std::string> values;
     const Node* found = nullptr;
     // Depth-first, literal segments before variables, backtracking on dead ends.
     auto walk = [&](auto& self, const Node* node, std::size_t i) -> bool {
@@ -280,17 +283,18 @@ const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) 
                 seg.compare(0, p.prefix.size(), p.prefix) != 0 ||
                 seg.compare(seg.size() - p.suffix.size(), p.suffix.size(), p.suffix) != 0)
                 continue;
-            params.emplace_back(p.var, seg.substr(p.prefix.size(),
-                                                   seg.size() - p.prefix.size() - p.suffix.size()));
+            values.push_back(seg.substr(p.prefix.size(), seg.size() - p.prefix.size() - p.suffix.size()));
             if (self(self, p.node.get(), i + 1))
                 return true;
-            params.pop_back();
+            values.pop_back();
         }
         return false;
     };
     if (!walk(walk, root_.get(), 0))
         return nullptr;
-    req.params_ = std::move(params);
+    req.params_.clear();
+    for (std::size_t i = 0; i < values.size(); ++i)
+        req.params_.emplace_back(found->vars[i], std::move(values[i]));
     if (found->alias) {
         req.alias_from_ = found->alias->from;
         req.alias_to_ = found->alias->to;

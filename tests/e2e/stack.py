@@ -3,6 +3,7 @@
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -43,6 +44,8 @@ class Stack:
 
     def stop(self):
         self._script("stop")
+        if not os.environ.get("JUMPGATE_KEEP_STATE"):
+            shutil.rmtree(self.state, ignore_errors=True)
 
     def log(self):
         with open(os.path.join(self.state, "log", "jumpgate.log")) as f:

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """--check-config: every error named with its file and line; drivers listed when one is unknown."""
 import os
+import shutil
 import subprocess
 import tempfile
 import unittest
@@ -17,6 +18,7 @@ def check(text, *args):
                         f"--general.state_dir={state}", "--check-config", *args],
                        capture_output=True, text=True)
     os.unlink(path)
+    shutil.rmtree(state, ignore_errors=True)
     return r.returncode, r.stdout + r.stderr, path
 
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The worker alone, as spawn-fcgi runs it: the listening socket on fd 0, FastCGI records, SIGTERM."""
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -84,6 +85,7 @@ class FastCGI(unittest.TestCase):
             self.worker.proc.kill()
         self.worker.proc.wait()
         self.worker.proc.stderr.close()
+        shutil.rmtree(self.worker.dir, ignore_errors=True)
 
     def test_serves_from_the_socket_on_fd_0(self):
         out = self.worker.get("/")

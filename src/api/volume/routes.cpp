@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+// The volume catalogue (Cinder v1, v2 and v3): every named endpoint, as data; the original Jumpgate's names first.
+#include "api/volume/volume.hpp"
+
+namespace jumpgate::api::volume {
+
+namespace {
+
+constexpr Endpoint kEndpoints[] = {
+    {"v2_index", "/v2", "GET"},
+    {"v2_volumes", "/v2/{tenant_id}/volumes", "GET POST"},
+    {"v2_os_volumes", "/v2/{tenant_id}/os-volumes", "GET"},
+    {"v2_volumes_detail", "/v2/{tenant_id}/volumes/detail", "GET"},
+    {"v2_volume", "/v2/{tenant_id}/volumes/{volume_id}", "GET PUT DELETE"},
+    {"v2_volume_types", "/v2/{tenant_id}/types", "GET POST"},
+    {"v2_volume_type", "/v2/{tenant_id}/types/{type_id}", "GET PUT DELETE"},
+    {"v2_snapshots", "/v2/{tenant_id}/snapshots", "GET POST"},
+    {"v2_snapshot", "/v2/{tenant_id}/snapshots/{snapshot_id}", "GET PUT DELETE"},
+    {"v1_snapshots_detail", "/v1/{tenant_id}/snapshots/detail", "GET"},
+    {"v1_volume_types", "/v1/{tenant_id}/types", "GET"},
+    {"v1_volumes", "/v1/{tenant_id}/volumes", "GET POST"},
+    {"v1_volume", "/v1/{tenant_id}/volumes/{volume_id}", "GET PUT DELETE"},
+    {"v1_volumes_detail", "/v1/{tenant_id}/volumes/detail", "GET"},
+    // Cinder paths the original lacks: version roots, v2 extras, and v3 (also served without the project id)
+    {"versions", "/", "GET"},
+    {"v1_index", "/v1", "GET"},
+    {"v3_index", "/v3", "GET"},
+    {"v2_volume_action", "/v2/{tenant_id}/volumes/{volume_id}/action", "POST"},
+    {"v2_volume_metadata", "/v2/{tenant_id}/volumes/{volume_id}/metadata", "GET POST PUT"},
+    {"v2_volume_metadata_key", "/v2/{tenant_id}/volumes/{volume_id}/metadata/{key}", "GET PUT DELETE"},
+    {"v2_snapshots_detail", "/v2/{tenant_id}/snapshots/detail", "GET"},
+    {"v3_volumes", "/v3/{tenant_id}/volumes", "GET POST"},
+    {"v3_volumes_detail", "/v3/{tenant_id}/volumes/detail", "GET"},
+    {"v3_volume", "/v3/{tenant_id}/volumes/{volume_id}", "GET PUT DELETE"},
+    {"v3_volume_action", "/v3/{tenant_id}/volumes/{volume_id}/action", "POST"},
+    {"v3_volume_metadata", "/v3/{tenant_id}/volumes/{volume_id}/metadata", "GET POST PUT"},
+    {"v3_volume_metadata_key", "/v3/{tenant_id}/volumes/{volume_id}/metadata/{key}", "GET PUT DELETE"},
+    {"v3_types", "/v3/{tenant_id}/types", "GET POST"},
+    {"v3_type", "/v3/{tenant_id}/types/{type_id}", "GET PUT DELETE"},
+    {"v3_type_action", "/v3/{tenant_id}/types/{type_id}/action", "POST"},
+    {"v3_type_extra_specs", "/v3/{tenant_id}/types/{type_id}/extra_specs", "GET POST"},
+    {"v3_type_extra_spec", "/v3/{tenant_id}/types/{type_id}/extra_specs/{key}", "GET PUT DELETE"},
+    {"v3_type_access", "/v3/{tenant_id}/types/{type_id}/os-volume-type-access", "GET"},
+    {"v3_snapshots", "/v3/{tenant_id}/snapshots", "GET POST"},
+    {"v3_snapshots_detail", "/v3/{tenant_id}/snapshots/detail", "GET"},
+    {"v3_snapshot", "/v3/{tenant_id}/snapshots/{snapshot_id}", "GET PUT DELETE"},
+    {"v3_snapshot_action", "/v3/{tenant_id}/snapshots/{snapshot_id}/action", "POST"},
+    {"v3_snapshot_metadata", "/v3/{tenant_id}/snapshots/{snapshot_id}/metadata", "GET POST PUT"},
+    {"v3_snapshot_metadata_key", "/v3/{tenant_id}/snapshots/{snapshot_id}/metadata/{key}", "GET PUT DELETE"},
+    {"v3_availability_zones", "/v3/{tenant_id}/os-availability-zone", "GET"},
+    {"v3_limits", "/v3/{tenant_id}/limits", "GET"},
+    {"v3_quota_set", "/v3/{tenant_id}/os-quota-sets/{project_id}", "GET PUT DELETE"},
+    {"v3_quota_set_defaults", "/v3/{tenant_id}/os-quota-sets/{project_id}/defaults", "GET"},
+    {"v3_attachments", "/v3/{tenant_id}/attachments", "GET POST"},
+    {"v3_attachments_detail", "/v3/{tenant_id}/attachments/detail", "GET"},
+    {"v3_attachment", "/v3/{tenant_id}/attachments/{attachment_id}", "GET PUT DELETE"},
+    {"v3_attachment_action", "/v3/{tenant_id}/attachments/{attachment_id}/action", "POST"},
+    {"v3_backups", "/v3/{tenant_id}/backups", "GET POST"},
+    {"v3_backups_detail", "/v3/{tenant_id}/backups/detail", "GET"},
+    {"v3_extensions", "/v3/{tenant_id}/extensions", "GET"},
+    {"v3_services", "/v3/{tenant_id}/os-services", "GET"},
+};
+
+constexpr PathAlias kAliases[] = {
+    {"/v3/{tenant_id}", "/v3"},
+};
+
+constexpr Microversions kMicroversions{.service_type = "volume", .legacy_header = nullptr, .prefix = "/v3", .min = {3, 0}, .max = {3, 70}};
+
+} // namespace
+
+const ServiceSpec kSpec{
+    .name = "volume",
+    .default_mount = "/volume",
+    .faults = FaultStyle::nova,
+    .endpoints = kEndpoints,
+    .aliases = kAliases,
+    .microversions = &kMicroversions,
+    .request_id_header = nullptr,
+    .versions = &versions,
+};
+
+} // namespace jumpgate::api::volume
