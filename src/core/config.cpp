@@ -191,6 +191,9 @@ std::size_t Config::parse_size(std::string_view text)
     if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos)
         throw std::invalid_argument("'" + std::string(text) +
                                     "' is not a size (a number of bytes, with K, M, G or T)");
+    constexpr std::size_t kMax = static_cast<std::size_t>(-1);
+    if (t.size() > 19 || std::stoull(t) > kMax / multiplier)
+        throw std::invalid_argument("'" + std::string(text) + "' is too large");
     return static_cast<std::size_t>(std::stoull(t)) * multiplier;
 }
 

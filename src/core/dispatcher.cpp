@@ -526,9 +526,13 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
         std::string_view p = path;
         if (p.size() > 1 && p.back() == '/')
             p.remove_suffix(1);
-        const Entry* entry = match(p, req);
-        if (!entry && p.size() > 5 && p.substr(p.size() - 5) == ".json")
+        // The original accepted a .json suffix on any resource; a path that only
+        // matches with it (a name ending in .json) still does.
+        const Entry* entry = nullptr;
+        if (p.size() > 5 && p.substr(p.size() - 5) == ".json")
             entry = match(p.substr(0, p.size() - 5), req);
+        if (!entry)
+            entry = match(p, req);
         if (!entry)
             throw NotFound("The resource could not be found.");
         req.endpoint_ = entry->endpoint->name;

@@ -3,6 +3,7 @@
 #include <jumpgate/request.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <stdexcept>
 
@@ -86,11 +87,10 @@ Request::Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::
         path_ = "/";
     auto length = this->env("CONTENT_LENGTH");
     if (!length.empty()) {
-        try {
-            content_length_ = std::stoll(std::string(length));
-        } catch (const std::exception&) {
-            content_length_ = -2;       // unparsable: the dispatcher answers 400
-        }
+        // Unparsable (-2) becomes a 400 in the dispatcher.
+        auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), content_length_);
+        if (ec != std::errc() || end != length.data() + length.size() || content_length_ < 0)
+            content_length_ = -2;
     }
     id_ = new_request_id();
 }
