@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <strings.h>
 #include <sstream>
 #include <unordered_map>
 
@@ -424,7 +425,7 @@ void Dispatcher::negotiate_version(Request& req, Response& resp, std::string_vie
         auto item = header.substr(i, comma == std::string_view::npos ? std::string_view::npos : comma - i);
         while (!item.empty() && item.front() == ' ')
             item.remove_prefix(1);
-        if (item.size() > type.size() && item.substr(0, type.size()) == type &&
+        if (item.size() > type.size() && strncasecmp(item.data(), type.data(), type.size()) == 0 &&
             item[type.size()] == ' ') {
             requested = item.substr(type.size() + 1);
             while (!requested.empty() && requested.back() == ' ')
