@@ -27,4 +27,6 @@ JUMPGATE_DRIVER(app, disp)
     std::string_view service = disp.service();
     if (service == "compute")
         jumpgate::compute::install(disp, std::make_shared<const jumpgate::local::Compute>(database(app)));
+    else if (service == "identity")
+        jumpgate::identity::install(app, disp, std::make_shared<const jumpgate::local::Identity>(database(app)));
 }

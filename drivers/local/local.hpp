@@ -7,6 +7,7 @@
 #include <string>
 
 #include <jumpgate/driver/compute.hpp>
+#include <jumpgate/driver/identity.hpp>
 
 #include "db.hpp"
 
@@ -25,6 +26,35 @@ public:
     std::vector<compute::AvailabilityZone> availabilityZoneList(const Context& ctx) const override;
 
 private:
+    std::shared_ptr<Database> db_;
+};
+
+/* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */
+class Identity : public identity::Driver {
+public:
+    explicit Identity(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+
+    identity::User userAuthenticate(const identity::Ref& ref, const std::string& password) const override;
+    identity::User userGet(const std::string& user_id) const override;
+    identity::User userCreate(const identity::User& user, const std::string& password) const override;
+    identity::Domain domainGet(const std::string& domain_id) const override;
+    identity::Domain domainFind(const identity::Ref& ref) const override;
+    identity::Project projectFind(const identity::Ref& ref) const override;
+    identity::Project projectCreate(const identity::Project& project) const override;
+    std::vector<identity::Project> projectListForUser(const std::string& user_id) const override;
+    std::vector<identity::Role> roleList() const override;
+    identity::Role roleCreate(const identity::Role& role) const override;
+    std::vector<identity::Role> roleListForProject(const std::string& user_id,
+                                                   const std::string& project_id) const override;
+    std::vector<identity::Role> roleListForDomain(const std::string& user_id,
+                                                  const std::string& domain_id) const override;
+    void roleAssign(const std::string& role_id, const std::string& user_id,
+                    const std::string& project_id, const std::string& domain_id) const override;
+    void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const override;
+    bool tokenIsRevoked(const std::string& audit_id) const override;
+
+private:
+    std::string domain_id_of(const identity::Ref& ref) const;
     std::shared_ptr<Database> db_;
 };
 

@@ -38,6 +38,50 @@ INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES
     ('42', 'hw_rng:allowed', 'True'),
     ('84', 'hw_rng:allowed', 'True');
 )sql"},
+    {2, "identity", R"sql(
+CREATE TABLE domains (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO domains (id, name, description) VALUES ('default', 'Default', 'The default domain');
+CREATE TABLE projects (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL REFERENCES domains(id),
+    description TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    UNIQUE (domain_id, name)
+);
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL REFERENCES domains(id),
+    description TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1,
+    password_hash TEXT NOT NULL,
+    UNIQUE (domain_id, name)
+);
+CREATE TABLE roles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE role_assignments (
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+    domain_id TEXT REFERENCES domains(id) ON DELETE CASCADE,
+    CHECK ((project_id IS NULL) <> (domain_id IS NULL))
+);
+CREATE UNIQUE INDEX role_assignments_unique ON role_assignments
+    (role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, ''));
+CREATE TABLE revoked_tokens (
+    audit_id TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+);
+)sql"},
 };
 } // namespace
 

@@ -13,6 +13,10 @@
 
 namespace jumpgate {
 
+namespace identity {
+class Driver;
+}
+
 /* Services Jumpgate mounts, in the order of the root index. */
 inline constexpr std::string_view kServices[] = {"identity", "compute", "image", "volume",
                                                   "network", "baremetal"};
@@ -56,6 +60,10 @@ public:
     std::size_t max_body() const { return max_body_; }
     std::size_t max_json() const { return max_json_; }
 
+    /* identity: the Identity driver installed by the identity service's driver, or nullptr. */
+    const identity::Driver* identity() const { return identity_.get(); }
+    void set_identity(std::shared_ptr<const identity::Driver> driver) { identity_ = std::move(driver); }
+
     /* spec: the catalogue of service `name` (mounted or not), or nullptr. */
     static const ServiceSpec* spec(std::string_view name);
 
@@ -74,6 +82,7 @@ private:
     std::map<std::string, std::unique_ptr<Dispatcher>, std::less<>> services_;
     std::size_t max_body_ = 0;
     std::size_t max_json_ = 0;
+    std::shared_ptr<const identity::Driver> identity_;
     std::vector<Hook> before_;
     std::vector<Hook> after_;
 };

@@ -87,6 +87,10 @@ App::App()
                         "empty: not mounted");
         config_.declare(name, "mount", api->spec->default_mount, "URL prefix of the service");
     }
+    config_.declare("identity", "token_expiration", "3600", "lifetime of a token, in seconds");
+    config_.declare("identity", "key_repository", "",
+                    "directory of the token keys; empty: STATE_DIR/token-keys");
+    config_.declare("identity", "region", "RegionOne", "region of the catalog's endpoints");
 }
 
 App::~App() = default;

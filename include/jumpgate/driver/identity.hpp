@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// The typed Identity driver interface: who users are and what they may do; the core makes tokens and views.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <jumpgate/app.hpp>
+#include <jumpgate/dispatcher.hpp>
+
+namespace jumpgate::identity {
+
+struct Domain {
+    std::string id;
+    std::string name;
+    std::string description;
+    bool enabled = true;
+};
+
+struct Project {
+    std::string id;
+    std::string name;
+    std::string domain_id;
+    std::string description;
+    bool enabled = true;
+};
+
+struct User {
+    std::string id;
+    std::string name;
+    std::string domain_id;
+    std::string description;
+    std::string email;
+    bool enabled = true;
+};
+
+struct Role {
+    std::string id;
+    std::string name;
+};
+
+/* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */
+struct Ref {
+    std::string id;
+    std::string name;
+    std::string domain_id;
+    std::string domain_name;
+};
+
+/*
+ * Driver: what a cloud implements for Identity. Every operation throws
+ * NotImplemented unless overridden; install() serves only what a driver
+ * overrides. Lookups throw NotFound; authentication throws Unauthorized with
+ * one message for every failure, so callers cannot tell users apart.
+ */
+class Driver {
+public:
+    virtual ~Driver() = default;
+
+    /* userAuthenticate: the enabled user of `ref` whose password is `password`. */
+    virtual User userAuthenticate(const Ref& ref, const std::string& password) const;
+    /* userGet: a user by id. */
+    virtual User userGet(const std::string& user_id) const;
+    /* userCreate: a new user with `password` (stored through a password KDF); Conflict on a taken name. */
+    virtual User userCreate(const User& user, const std::string& password) const;
+
+    /* domainGet: a domain by id; domainFind: by id or name (Ref.id or Ref.name). */
+    virtual Domain domainGet(const std::string& domain_id) const;
+    virtual Domain domainFind(const Ref& ref) const;
+
+    /* projectFind: a project by id, or by name in a domain. */
+    virtual Project projectFind(const Ref& ref) const;
+    /* projectCreate: a new project; Conflict on a taken name in its domain. */
+    virtual Project projectCreate(const Project& project) const;
+    /* projectListForUser: the projects the user has a role on. */
+    virtual std::vector<Project> projectListForUser(const std::string& user_id) const;
+
+    /* roleList: every role; roleCreate: a new role (Conflict on a taken name). */
+    virtual std::vector<Role> roleList() const;
+    virtual Role roleCreate(const Role& role) const;
+    /* roleListForProject / roleListForDomain: the roles the user has there. */
+    virtual std::vector<Role> roleListForProject(const std::string& user_id, const std::string& project_id) const;
+    virtual std::vector<Role> roleListForDomain(const std::string& user_id, const std::string& domain_id) const;
+    /* roleAssign: give the user `role_id` on a project or (project_id empty) on a domain. */
+    virtual void roleAssign(const std::string& role_id, const std::string& user_id,
+                            const std::string& project_id, const std::string& domain_id) const;
+
+    /* tokenRevoke: record the revocation of every token with `audit_id`, until `expires_at`. */
+    virtual void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const;
+    /* tokenIsRevoked: whether a token with `audit_id` was revoked. */
+    virtual bool tokenIsRevoked(const std::string& audit_id) const;
+};
+
+namespace detail {
+void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver);
+
+template <class Member, class Base>
+constexpr bool overrides(Member, Base)
+{
+    return !std::is_same_v<Member, Base>;
+}
+} // namespace detail
+
+/*
+ * install: make `driver` the App's identity (jumpgate-manage and other
+ * services reach it through App::identity()) and serve on `disp` the
+ * Keystone endpoints whose operations it overrides.
+ */
+template <class D>
+void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    std::shared_ptr<const Driver> base = driver;
+    app.set_identity(base);
+    if constexpr (detail::overrides(&D::userAuthenticate, &Driver::userAuthenticate) &&
+                  detail::overrides(&D::tokenIsRevoked, &Driver::tokenIsRevoked))
+        detail::bind_tokens(app, disp, base);
+}
+
+} // namespace jumpgate::identity

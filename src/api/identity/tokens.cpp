@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: Apache-2.0
+// Keystone v3 tokens: issue (password, token), validate, check, revoke; the catalog built from the mounts.
+#include <jumpgate/driver/identity.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "api/identity/token.hpp"
+
+namespace jumpgate::identity {
+
+namespace {
+
+using api::identity::KeyRepository;
+using api::identity::TokenPayload;
+
+std::int64_t now() { return std::chrono::duration_cast<std::chrono::seconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count(); }
+
+std::string iso_time(std::int64_t t)
+{
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
+    return buf;
+}
+
+// A stable id for a catalog entry, the same on every worker and host.
+std::string stable_id(const std::string& text)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(text.data(), text.size(), md, &n, EVP_sha256(), nullptr);
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < 16; ++i) {
+        out.push_back(kHex[md[i] >> 4]);
+        out.push_back(kHex[md[i] & 15]);
+    }
+    return out;
+}
+
+struct CatalogService {
+    const char* service;
+    const char* type;
+    const char* name;
+    const char* suffix;        // after the mount; "{project_id}" is the caller's project
+};
+constexpr CatalogService kCatalog[] = {
+    {"identity", "identity", "keystone", ""},
+    {"compute", "compute", "nova", "/v2.1"},
+    {"image", "image", "glance", ""},
+    {"volume", "volumev3", "cinderv3", "/v3/{project_id}"},
+    {"volume", "block-storage", "cinder", "/v3/{project_id}"},
+    {"network", "network", "neutron", ""},
+    {"baremetal", "baremetal", "ironic", ""},
+};
+
+/* Everything the handlers share: the App, the driver, the keys, the settings. */
+struct Tokens {
+    App& app;
+    std::shared_ptr<const Driver> driver;
+    std::unique_ptr<KeyRepository> keys;
+    std::int64_t lifetime;
+    std::string region;
+
+    json catalog(const Request& req, const std::string& project_id) const
+    {
+        json out = json::array();
+        for (const auto& c : kCatalog) {
+            const Dispatcher* d = app.dispatcher(c.service);
+            if (!d)
+                continue;
+            std::string suffix = c.suffix;
+            if (auto p = suffix.find("/{project_id}"); p != std::string::npos)
+                suffix.replace(p, 13, project_id.empty() ? "" : "/" + project_id);
+            std::string url = d->base_url(req) + suffix;
+            json endpoints = json::array();
+            for (const char* interface : {"public", "internal", "admin"})
+                endpoints.push_back({{"id", stable_id(std::string(c.type) + interface)},
+                                     {"interface", interface},
+                                     {"region", region},
+                                     {"region_id", region},
+                                     {"url", url}});
+            out.push_back({{"id", stable_id(c.type)}, {"type", c.type}, {"name", c.name},
+                           {"endpoints", std::move(endpoints)}});
+        }
+        return out;
+    }
+
+    json domain_ref(const std::string& id) const
+    {
+        return {{"id", id}, {"name", driver->domainGet(id).name}};
+    }
+
+    json view(const Request& req, const TokenPayload& p, bool with_catalog) const
+    {
+        User user = driver->userGet(p.user_id);
+        json token = {{"methods", p.methods},
+                      {"user", {{"id", user.id},
+                                {"name", user.name},
+                                {"domain", domain_ref(user.domain_id)},
+                                {"password_expires_at", nullptr}}},
+                      {"audit_ids", {p.audit_id}},
+                      {"issued_at", iso_time(p.issued_at)},
+                      {"expires_at", iso_time(p.expires_at)}};
+        std::vector<Role> roles;
+        if (!p.project_id.empty()) {
+            Project project = driver->projectFind({.id = p.project_id});
+            token["project"] = {{"id", project.id}, {"name", project.name},
+                                {"domain", domain_ref(project.domain_id)}};
+            token["is_domain"] = false;
+        } else if (!p.domain_id.empty()) {
+            token["domain"] = domain_ref(p.domain_id);
+        }
+        if (!p.project_id.empty() || !p.domain_id.empty()) {
+            json list = json::array();
+            auto all = driver->roleList();
+            for (const auto& name : p.roles)
+                for (const auto& r : all)
+                    if (r.name == name)
+                        list.push_back({{"id", r.id}, {"name", r.name}});
+            token["roles"] = std::move(list);
+            if (with_catalog)
+                token["catalog"] = catalog(req, p.project_id);
+        } else if (with_catalog) {
+            token["catalog"] = json::array();
+        }
+        if (!p.application_credential_id.empty())
+            token["application_credential"] = {{"id", p.application_credential_id}};
+        return {{"token", std::move(token)}};
+    }
+
+    /* payload_of: a valid token's payload, or nullopt when forged, expired or revoked. */
+    std::optional<TokenPayload> payload_of(std::string_view text) const
+    {
+        keys->reload_if_changed();
+        auto p = keys->open(text);
+        if (!p || p->expires_at <= now() || driver->tokenIsRevoked(p->audit_id))
+            return std::nullopt;
+        return p;
+    }
+
+    /* caller: the payload of X-Auth-Token, or 401. */
+    TokenPayload caller(const Request& req) const
+    {
+        auto p = payload_of(req.header("X-Auth-Token"));
+        if (!p)
+            throw Unauthorized("The request you have made requires authentication.");
+        return *p;
+    }
+};
+
+Ref ref_of(const json& j)
+{
+    Ref ref;
+    ref.id = j.value("id", "");
+    ref.name = j.value("name", "");
+    if (j.contains("domain") && j["domain"].is_object()) {
+        ref.domain_id = j["domain"].value("id", "");
+        ref.domain_name = j["domain"].value("name", "");
+    }
+    if (ref.id.empty() && (ref.name.empty() || (ref.domain_id.empty() && ref.domain_name.empty())))
+        throw BadRequest("Expecting to find id, or name and domain, in the request.");
+    return ref;
+}
+
+void issue(const Tokens& t, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("auth") || !body["auth"].is_object() ||
+        !body["auth"].contains("identity") || !body["auth"]["identity"].is_object())
+        throw BadRequest("Expecting to find identity in auth.");
+    const json& auth = body["auth"];
+    const json& identity = auth["identity"];
+    auto methods = identity.value("methods", std::vector<std::string>{});
+    if (methods.empty())
+        throw BadRequest("Expecting to find methods in identity.");
+
+    TokenPayload p;
+    p.methods = methods;
+    try {
+        if (methods[0] == "password") {
+            if (!identity.contains("password") || !identity["password"].is_object() ||
+                !identity["password"].contains("user") || !identity["password"]["user"].is_object())
+                throw BadRequest("Expecting to find user in password.");
+            const json& user = identity["password"]["user"];
+            if (!user.contains("password") || !user["password"].is_string())
+                throw BadRequest("Expecting to find password in user.");
+            p.user_id = t.driver->userAuthenticate(ref_of(user), user["password"].get<std::string>()).id;
+        } else if (methods[0] == "token") {
+            std::string id = identity.contains("token") && identity["token"].is_object()
+                                 ? identity["token"].value("id", "") : "";
+            auto prior = t.payload_of(id);
+            if (!prior)
+                throw Unauthorized("The request you have made requires authentication.");
+            p.user_id = prior->user_id;
+            p.expires_at = prior->expires_at;       // a rescoped token lives no longer
+            p.audit_id = prior->audit_id;
+        } else {
+            throw Unauthorized("Attempted to authenticate with an unsupported method.");
+        }
+    } catch (const nlohmann::json::exception&) {
+        throw BadRequest("Malformed authentication request.");
+    }
+
+    if (auth.contains("scope") && auth["scope"].is_object()) {
+        const json& scope = auth["scope"];
+        if (scope.contains("project")) {
+            Project project;
+            try {
+                project = t.driver->projectFind(ref_of(scope["project"]));
+            } catch (const NotFound&) {
+                throw Unauthorized("User " + p.user_id + " has no access to the requested project.");
+            }
+            if (!project.enabled)
+                throw Unauthorized("The project is disabled.");
+            p.project_id = project.id;
+            for (const auto& r : t.driver->roleListForProject(p.user_id, project.id))
+                p.roles.push_back(r.name);
+        } else if (scope.contains("domain")) {
+            Domain domain;
+            try {
+                domain = t.driver->domainFind(ref_of(scope["domain"]));
+            } catch (const NotFound&) {
+                throw Unauthorized("User " + p.user_id + " has no access to the requested domain.");
+            }
+            p.domain_id = domain.id;
+            for (const auto& r : t.driver->roleListForDomain(p.user_id, domain.id))
+                p.roles.push_back(r.name);
+        } else {
+            throw BadRequest("Unsupported scope: project or domain.");
+        }
+        if (p.roles.empty())
+            throw Unauthorized("User " + p.user_id + " has no roles on the requested scope.");
+    }
+    p.issued_at = now();
+    if (!p.expires_at)
+        p.expires_at = p.issued_at + t.lifetime;
+    if (p.audit_id.empty())
+        p.audit_id = api::identity::new_audit_id();
+
+    resp.status = 201;
+    resp.set_header("X-Subject-Token", t.keys->seal(p));
+    resp.json(t.view(req, p, !req.has_query("nocatalog")));
+}
+
+TokenPayload subject(const Tokens& t, const Request& req)
+{
+    t.caller(req);
+    auto p = t.payload_of(req.header("X-Subject-Token"));
+    if (!p)
+        throw NotFound("Could not find token: " + std::string(req.header("X-Subject-Token")).substr(0, 16) + "...");
+    return *p;
+}
+
+std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
+{
+    // Workers starting together must not each write a different first key.
+    std::string lock = dir + ".lock";
+    int fd = open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        flock(fd, LOCK_EX);
+    KeyRepository::setup(dir);
+    if (fd >= 0)
+        close(fd);
+    return std::make_unique<KeyRepository>(dir);
+}
+
+} // namespace
+
+namespace detail {
+
+void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    const Config& cfg = app.config();
+    std::string dir = cfg.get("identity", "key_repository");
+    if (dir.empty())
+        dir = app.state_dir() + "/token-keys";
+    auto t = std::make_shared<Tokens>(Tokens{app, driver, open_keys(dir),
+                                             std::stoll(cfg.get("identity", "token_expiration")),
+                                             cfg.get("identity", "region")});
+    disp.set_handler("v3_auth_tokens", {
+        .get = [t](const Request& req, Response& resp) {
+            TokenPayload p = subject(*t, req);
+            resp.set_header("X-Subject-Token", std::string(req.header("X-Subject-Token")));
+            resp.json(t->view(req, p, !req.has_query("nocatalog")));
+        },
+        .head = [t](const Request& req, Response& resp) {
+            subject(*t, req);
+            resp.set_header("X-Subject-Token", std::string(req.header("X-Subject-Token")));
+        },
+        .post = [t](const Request& req, Response& resp) { issue(*t, req, resp); },
+        .del = [t](const Request& req, Response& resp) {
+            TokenPayload p = subject(*t, req);
+            t->driver->tokenRevoke(p.audit_id, p.expires_at);
+            resp.status = 204;
+        },
+    });
+    disp.set_handler("v3_auth_catalog", {.get = [t](const Request& req, Response& resp) {
+        TokenPayload p = t->caller(req);
+        resp.json({{"catalog", t->catalog(req, p.project_id)},
+                   {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_catalog")},
+                              {"previous", nullptr}, {"next", nullptr}}}});
+    }});
+    disp.set_handler("v3_auth_projects", {.get = [t](const Request& req, Response& resp) {
+        TokenPayload p = t->caller(req);
+        json projects = json::array();
+        for (const auto& pr : t->driver->projectListForUser(p.user_id))
+            projects.push_back({{"id", pr.id}, {"name", pr.name}, {"domain_id", pr.domain_id},
+                                {"description", pr.description}, {"enabled", pr.enabled},
+                                {"is_domain", false}, {"parent_id", pr.domain_id},
+                                {"links", {{"self", req.dispatcher()->endpoint_url(
+                                               req, "v3_projects_with_id", {{"project_id", pr.id}})}}}});
+        resp.json({{"projects", std::move(projects)},
+                   {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_projects")},
+                              {"previous", nullptr}, {"next", nullptr}}}});
+    }});
+}
+
+} // namespace detail
+
+#define NOT_IMPLEMENTED(what) throw NotImplemented(what " is not implemented by this driver.")
+User Driver::userAuthenticate(const Ref&, const std::string&) const { NOT_IMPLEMENTED("userAuthenticate"); }
+User Driver::userGet(const std::string&) const { NOT_IMPLEMENTED("userGet"); }
+User Driver::userCreate(const User&, const std::string&) const { NOT_IMPLEMENTED("userCreate"); }
+Domain Driver::domainGet(const std::string&) const { NOT_IMPLEMENTED("domainGet"); }
+Domain Driver::domainFind(const Ref&) const { NOT_IMPLEMENTED("domainFind"); }
+Project Driver::projectFind(const Ref&) const { NOT_IMPLEMENTED("projectFind"); }
+Project Driver::projectCreate(const Project&) const { NOT_IMPLEMENTED("projectCreate"); }
+std::vector<Project> Driver::projectListForUser(const std::string&) const { NOT_IMPLEMENTED("projectListForUser"); }
+std::vector<Role> Driver::roleList() const { NOT_IMPLEMENTED("roleList"); }
+Role Driver::roleCreate(const Role&) const { NOT_IMPLEMENTED("roleCreate"); }
+std::vector<Role> Driver::roleListForProject(const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleListForProject"); }
+std::vector<Role> Driver::roleListForDomain(const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleListForDomain"); }
+void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleAssign"); }
+void Driver::tokenRevoke(const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenRevoke"); }
+bool Driver::tokenIsRevoked(const std::string&) const { NOT_IMPLEMENTED("tokenIsRevoked"); }
+#undef NOT_IMPLEMENTED
+
+} // namespace jumpgate::identity

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// jumpgate-manage: bootstrap the cloud's admin, create users and projects, rotate token keys.
+#include <iostream>
+#include <sys/stat.h>
+
+#include <boost/program_options.hpp>
+
+#include <jumpgate/app.hpp>
+#include <jumpgate/driver/identity.hpp>
+
+#include "api/identity/token.hpp"
+
+#ifndef JUMPGATE_CONFIG_FILE
+#define JUMPGATE_CONFIG_FILE "/etc/jumpgate/jumpgate.conf"
+#endif
+
+namespace po = boost::program_options;
+using namespace jumpgate;
+
+namespace {
+
+const char kUsage[] =
+    "usage: jumpgate-manage [--config FILE] [--SECTION.KEY=VALUE...] COMMAND\n"
+    "  bootstrap --username NAME --password PASSWORD --project NAME\n"
+    "  user create NAME --password PASSWORD [--domain ID] [--project NAME --role NAME]\n"
+    "  project create NAME [--domain ID]\n"
+    "  token-keys setup | token-keys rotate [--max-active N]\n";
+
+identity::Role role_named(const identity::Driver& id, const std::string& name)
+{
+    for (const auto& r : id.roleList())
+        if (r.name == name)
+            return r;
+    return id.roleCreate({.name = name});
+}
+
+identity::Project project_named(const identity::Driver& id, const std::string& name,
+                                const std::string& domain, bool create)
+{
+    try {
+        return id.projectFind({.name = name, .domain_id = domain});
+    } catch (const NotFound&) {
+        if (!create)
+            throw;
+        return id.projectCreate({.name = name, .domain_id = domain});
+    }
+}
+
+identity::User user_named(const identity::Driver& id, const std::string& name,
+                          const std::string& domain, const std::string& password)
+{
+    try {
+        return id.userAuthenticate({.name = name, .domain_id = domain}, password);
+    } catch (const Unauthorized&) {
+        return id.userCreate({.name = name, .domain_id = domain}, password);
+    }
+}
+
+std::string key_dir(const App& app)
+{
+    std::string dir = app.config().get("identity", "key_repository");
+    return dir.empty() ? app.state_dir() + "/token-keys" : dir;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    po::options_description desc("Options");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("config,c", po::value<std::string>(), "configuration file")
+        ("username", po::value<std::string>(), "user name")
+        ("password", po::value<std::string>(), "password")
+        ("project", po::value<std::string>(), "project name")
+        ("role", po::value<std::string>(), "role name")
+        ("domain", po::value<std::string>()->default_value("default"), "domain id")
+        ("max-active", po::value<int>()->default_value(3), "token keys kept by a rotation")
+        ("command", po::value<std::vector<std::string>>(), "command words");
+    po::positional_options_description positional;
+    positional.add("command", -1);
+    po::variables_map vm;
+    std::vector<std::string> overrides;
+    try {
+        auto parsed = po::command_line_parser(argc, argv).options(desc).positional(positional)
+                          .allow_unregistered().run();
+        po::store(parsed, vm);
+        for (const auto& t : po::collect_unrecognized(parsed.options, po::exclude_positional)) {
+            if (t.rfind("--", 0) != 0 || t.find('.') == std::string::npos || t.find('=') == std::string::npos) {
+                std::cerr << "jumpgate-manage: unrecognised argument '" << t << "'\n" << kUsage;
+                return 2;
+            }
+            overrides.push_back(t.substr(2));
+        }
+    } catch (const po::error& e) {
+        std::cerr << "jumpgate-manage: " << e.what() << "\n" << kUsage;
+        return 2;
+    }
+    auto words = vm.count("command") ? vm["command"].as<std::vector<std::string>>() : std::vector<std::string>{};
+    if (vm.count("help") || words.empty()) {
+        std::cout << kUsage << desc;
+        return words.empty() && !vm.count("help") ? 2 : 0;
+    }
+    auto need = [&](const char* name) {
+        if (!vm.count(name))
+            throw std::invalid_argument(std::string("--") + name + " is required");
+        return vm[name].as<std::string>();
+    };
+
+    App app;
+    std::string file = vm.count("config") ? vm["config"].as<std::string>() : JUMPGATE_CONFIG_FILE;
+    struct stat st;
+    if (!vm.count("config") && stat(file.c_str(), &st) != 0)
+        file.clear();
+    auto errors = app.config().load(file, overrides);
+    if (errors.empty())
+        errors = app.start();
+    for (const auto& e : errors)
+        std::cerr << "jumpgate-manage: " << e.str() << "\n";
+    if (!errors.empty())
+        return 1;
+
+    try {
+        std::string domain = vm["domain"].as<std::string>();
+        if (words[0] == "token-keys" && words.size() == 2 && words[1] == "setup") {
+            api::identity::KeyRepository::setup(key_dir(app));
+            std::cout << "token keys in " << key_dir(app) << "\n";
+            return 0;
+        }
+        if (words[0] == "token-keys" && words.size() == 2 && words[1] == "rotate") {
+            api::identity::KeyRepository::rotate(key_dir(app), vm["max-active"].as<int>());
+            std::cout << "token keys rotated in " << key_dir(app) << "\n";
+            return 0;
+        }
+        const identity::Driver* id = app.identity();
+        if (!id)
+            throw std::invalid_argument("the identity service has no driver with users");
+        if (words[0] == "bootstrap" && words.size() == 1) {
+            api::identity::KeyRepository::setup(key_dir(app));
+            for (const char* r : {"reader", "member"})
+                role_named(*id, r);
+            auto admin = role_named(*id, vm.count("role") ? vm["role"].as<std::string>() : "admin");
+            auto project = project_named(*id, need("project"), domain, true);
+            auto user = user_named(*id, need("username"), domain, need("password"));
+            id->roleAssign(admin.id, user.id, project.id, "");
+            id->roleAssign(admin.id, user.id, "", domain);
+            std::cout << "bootstrapped user " << user.name << " (" << user.id << ") with role "
+                      << admin.name << " on project " << project.name << " (" << project.id << ")\n";
+            return 0;
+        }
+        if (words[0] == "project" && words.size() == 3 && words[1] == "create") {
+            auto p = id->projectCreate({.name = words[2], .domain_id = domain});
+            std::cout << p.id << "\n";
+            return 0;
+        }
+        if (words[0] == "user" && words.size() == 3 && words[1] == "create") {
+            auto u = id->userCreate({.name = words[2], .domain_id = domain}, need("password"));
+            if (vm.count("project")) {
+                auto project = project_named(*id, vm["project"].as<std::string>(), domain, false);
+                auto role = role_named(*id, vm.count("role") ? vm["role"].as<std::string>() : "member");
+                id->roleAssign(role.id, u.id, project.id, "");
+            }
+            std::cout << u.id << "\n";
+            return 0;
+        }
+        std::cerr << "jumpgate-manage: unknown command\n" << kUsage;
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "jumpgate-manage: " << e.what() << "\n";
+        return 1;
+    }
+}

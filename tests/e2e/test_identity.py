@@ -1,0 +1,139 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Keystone v3 tokens of the local driver, over HTTP and through Debian's openstack CLI."""
+import json
+import os
+import shutil
+import subprocess
+import unittest
+
+from stack import Stack
+
+
+def setUpModule():
+    global stack, password
+    stack = Stack(workers=2).start()
+    with open(os.path.join(stack.state, "admin-password")) as f:
+        password = f.read().strip()
+
+
+def tearDownModule():
+    stack.stop()
+
+
+def auth_body(user="admin", secret=None, project="admin"):
+    body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "domain": {"name": "Default"}, "password": secret or password}}}}}
+    if project:
+        body["auth"]["scope"] = {"project": {"name": project, "domain": {"id": "default"}}}
+    return body
+
+
+def issue(**kw):
+    status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST", body=auth_body(**kw))
+    return status, hdrs.get("x-subject-token"), body
+
+
+def validate(token, subject=None):
+    return stack.get_json("/identity/v3/auth/tokens",
+                          headers={"X-Auth-Token": token, "X-Subject-Token": subject or token})
+
+
+class Tokens(unittest.TestCase):
+    def test_password_token_with_catalog(self):
+        status, token, body = issue()
+        self.assertEqual(status, 201)
+        self.assertTrue(token)
+        t = body["token"]
+        self.assertEqual(t["methods"], ["password"])
+        self.assertEqual(t["user"]["name"], "admin")
+        self.assertEqual(t["project"]["name"], "admin")
+        self.assertEqual(t["project"]["domain"], {"id": "default", "name": "Default"})
+        self.assertIn("admin", [r["name"] for r in t["roles"]])
+        self.assertRegex(t["expires_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+        urls = {(s["type"], e["interface"]): e["url"] for s in t["catalog"] for e in s["endpoints"]}
+        base = f"http://127.0.0.1:{stack.port}"
+        self.assertEqual(urls[("compute", "public")], base + "/compute/v2.1")
+        self.assertEqual(urls[("volumev3", "public")], base + "/volume/v3/" + t["project"]["id"])
+        self.assertEqual(urls[("identity", "internal")], base + "/identity")
+        for s in t["catalog"]:
+            for e in s["endpoints"]:
+                self.assertEqual(e["region"], e["region_id"])
+
+    def test_validate_check_and_revoke_on_every_worker(self):
+        _, token, _ = issue()
+        _, other, _ = issue()
+        for _ in range(6):    # two workers share the socket: both get their turn
+            status, hdrs, body = validate(other, token)
+            self.assertEqual(status, 200)
+            self.assertEqual(hdrs["x-subject-token"], token)
+        status, _, _ = stack.request("HEAD", "/identity/v3/auth/tokens",
+                                     headers={"X-Auth-Token": other, "X-Subject-Token": token})
+        self.assertEqual(status, 200)
+        status, _, _ = stack.request("DELETE", "/identity/v3/auth/tokens",
+                                     headers={"X-Auth-Token": other, "X-Subject-Token": token})
+        self.assertEqual(status, 204)
+        for _ in range(6):
+            status, _, body = validate(other, token)
+            self.assertEqual(status, 404)
+            self.assertEqual(body["error"]["code"], 404)
+        self.assertEqual(validate(token)[0], 401)
+
+    def test_an_altered_token_is_refused(self):
+        _, token, _ = issue()
+        altered = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+        _, other, _ = issue()
+        self.assertEqual(validate(other, altered)[0], 404)
+        self.assertEqual(validate(altered, other)[0], 401)
+
+    def test_bad_credentials_do_not_tell_users_apart(self):
+        s1, _, b1 = issue(secret="wrong")
+        s2, _, b2 = issue(user="nobody")
+        self.assertEqual((s1, s2), (401, 401))
+        self.assertEqual(b1["error"]["message"], b2["error"]["message"])
+        status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST",
+                                            body=b"{bad", headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["error"]["title"], "Bad Request")
+
+    def test_unscoped_then_rescoped_with_the_token_method(self):
+        status, unscoped, body = issue(project=None)
+        self.assertEqual(status, 201)
+        self.assertNotIn("project", body["token"])
+        status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST", body={
+            "auth": {"identity": {"methods": ["token"], "token": {"id": unscoped}},
+                     "scope": {"project": {"name": "admin", "domain": {"name": "Default"}}}}})
+        self.assertEqual(status, 201)
+        self.assertEqual(body["token"]["project"]["name"], "admin")
+
+    def test_auth_catalog_and_projects(self):
+        _, token, _ = issue()
+        status, _, body = stack.get_json("/identity/v3/auth/catalog", headers={"X-Auth-Token": token})
+        self.assertEqual(status, 200)
+        self.assertTrue({"identity", "compute", "image"} <= {s["type"] for s in body["catalog"]})
+        status, _, body = stack.get_json("/identity/v3/auth/projects", headers={"X-Auth-Token": token})
+        self.assertEqual([p["name"] for p in body["projects"]], ["admin"])
+        self.assertEqual(stack.get_json("/identity/v3/auth/catalog")[0], 401)
+
+
+@unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")
+class OpenStackClient(unittest.TestCase):
+    def osc(self, *args):
+        env = dict(os.environ, OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v3",
+                   OS_USERNAME="admin", OS_PASSWORD=password, OS_PROJECT_NAME="admin",
+                   OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
+                   OS_IDENTITY_API_VERSION="3", OS_REGION_NAME="RegionOne")
+        r = subprocess.run(["openstack", *args, "-f", "json"], env=env, capture_output=True,
+                           text=True, timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_token_issue_and_flavor_list(self):
+        token = self.osc("token", "issue")
+        self.assertTrue(token["id"])
+        self.assertEqual(len(token["project_id"]), 32)
+        flavors = self.osc("flavor", "list")
+        self.assertIn("m1.tiny", [f["Name"] for f in flavors])
+
+
+if __name__ == "__main__":
+    unittest.main()
