@@ -366,10 +366,10 @@ std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
         std::string value;
         if (auto p = params.find(var); p != params.end())
             value = p->second;
-        else if (var == "tenant_id" && !req.context().project_id.empty())
-            value = req.context().project_id;
         else if (req.dispatcher_ == this && req.has_param(var))
             value = req.param(var);
+        else if (var == "tenant_id" && !req.context().project_id.empty())
+            value = req.context().project_id;
         else
             throw std::invalid_argument(std::string(spec_.name) + ": endpoint '" +
                                         std::string(name) + "' needs '" + var + "'");
@@ -507,7 +507,8 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
         try {
             body();
         } catch (const Fault& f) {
-            if (f.status() >= 500)
+            // 501 is a normal state (an unimplemented endpoint), not a server error.
+            if (f.status() >= 500 && f.status() != 501)
                 log::error(req.id() + " " + req.method() + " " + req.path() + ": " + f.what());
             write_fault(req, resp, f);
         } catch (const std::exception& e) {

@@ -153,25 +153,26 @@ void print_coverage(const App& app, const std::string& format)
     }
 }
 
-// Tokens "--section.key=value" or "--section.key value" that po did not know.
-std::vector<std::string> overrides_of(const std::vector<std::string>& tokens,
-                                      std::vector<std::string>& bad)
+// Splits "--section.key=value" and "--section.key value" (configuration overrides, which
+// may be empty: --baremetal.driver=) from the worker's own options, which go to po.
+std::vector<std::string> split_overrides(int argc, char** argv, std::vector<const char*>& rest)
 {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
-        const std::string& t = tokens[i];
-        if (t.rfind("--", 0) != 0 || t.find('.') == std::string::npos) {
-            bad.push_back(t);
+    std::vector<std::string> overrides;
+    rest.push_back(argv[0]);
+    for (int i = 1; i < argc; ++i) {
+        std::string_view t = argv[i];
+        auto eq = t.find('=');
+        bool dotted = t.substr(0, 2) == "--" && t.substr(2, eq == std::string_view::npos ? t.npos : eq - 2).find('.') != std::string_view::npos;
+        if (!dotted) {
+            rest.push_back(argv[i]);
             continue;
         }
-        std::string kv = t.substr(2);
-        if (kv.find('=') == std::string::npos) {
-            if (i + 1 < tokens.size() && tokens[i + 1].rfind("--", 0) != 0)
-                kv += "=" + tokens[++i];
-        }
-        out.push_back(kv);
+        std::string kv(t.substr(2));
+        if (eq == std::string_view::npos && i + 1 < argc && std::string_view(argv[i + 1]).substr(0, 2) != "--")
+            kv += std::string("=") + argv[++i];
+        overrides.push_back(kv);
     }
-    return out;
+    return overrides;
 }
 
 } // namespace
@@ -189,13 +190,12 @@ int main(int argc, char** argv)
          "print every endpoint and whether it is served (text or markdown), then exit");
 
     po::variables_map vm;
-    std::vector<std::string> overrides, bad;
+    std::vector<const char*> rest;
+    std::vector<std::string> overrides = split_overrides(argc, argv, rest);
     try {
-        auto parsed = po::command_line_parser(argc, argv).options(desc).allow_unregistered().run();
-        po::store(parsed, vm);
-        overrides = overrides_of(po::collect_unrecognized(parsed.options, po::include_positional), bad);
+        po::store(po::command_line_parser(static_cast<int>(rest.size()), rest.data()).options(desc).run(), vm);
     } catch (const po::error& e) {
-        std::cerr << "jumpgate-fcgi: " << e.what() << "\n";
+        std::cerr << "jumpgate-fcgi: " << e.what() << " (see --help)\n";
         return 2;
     }
     App app;
@@ -207,10 +207,6 @@ int main(int argc, char** argv)
     if (vm.count("version")) {
         std::cout << "jumpgate-fcgi " PACKAGE_VERSION "\n";
         return 0;
-    }
-    for (const auto& b : bad) {
-        std::cerr << "jumpgate-fcgi: unrecognised argument '" << b << "' (see --help)\n";
-        return 2;
     }
 
     std::string file = vm.count("config") ? vm["config"].as<std::string>() : JUMPGATE_CONFIG_FILE;

@@ -40,6 +40,18 @@ class Stack:
 
     def start(self):
         self._script("start")
+        self.token = None
+        password_file = os.path.join(self.state, "admin-password")
+        status = None
+        if os.path.exists(password_file):
+            with open(password_file) as f:
+                self.password = f.read().strip()
+            status, hdrs, _ = self.request("POST", "/identity/v3/auth/tokens", body={"auth": {
+                "identity": {"methods": ["password"], "password": {"user": {
+                    "name": "admin", "domain": {"id": "default"}, "password": self.password}}},
+                "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}, auth=False)
+            if status == 201:
+                self.token = hdrs["x-subject-token"]
         return self
 
     def stop(self):
@@ -51,10 +63,13 @@ class Stack:
         with open(os.path.join(self.state, "log", "jumpgate.log")) as f:
             return f.read()
 
-    def request(self, method, path, body=None, headers=None):
-        """One request; returns (status, headers as a dict of lower-case names, body bytes)."""
+    def request(self, method, path, body=None, headers=None, auth=True):
+        """One request, with the admin's token unless auth is False; returns (status, headers
+        as a dict of lower-case names, body bytes)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         hdrs = dict(headers or {})
+        if auth and getattr(self, "token", None):
+            hdrs.setdefault("X-Auth-Token", self.token)
         if isinstance(body, (dict, list)):
             body = json.dumps(body).encode()
             hdrs.setdefault("Content-Type", "application/json")
@@ -64,6 +79,6 @@ class Stack:
         conn.close()
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
-    def get_json(self, path, headers=None, method="GET", body=None):
-        status, hdrs, data = self.request(method, path, body=body, headers=headers)
+    def get_json(self, path, headers=None, method="GET", body=None, auth=True):
+        status, hdrs, data = self.request(method, path, body=body, headers=headers, auth=auth)
         return status, hdrs, (json.loads(data) if data and hdrs.get("content-type", "").startswith("application/json") else data)

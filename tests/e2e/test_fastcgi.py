@@ -78,7 +78,7 @@ class Worker:
 
 class FastCGI(unittest.TestCase):
     def setUp(self):
-        self.worker = Worker(f"--compute.driver={ECHO_DRIVER}")
+        self.worker = Worker(f"--compute.driver={ECHO_DRIVER}", "--identity.driver=")
 
     def tearDown(self):
         if self.worker.proc.poll() is None:

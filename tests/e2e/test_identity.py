@@ -6,7 +6,7 @@ import shutil
 import subprocess
 import unittest
 
-from stack import Stack
+from stack import TOP_BUILDDIR, Stack
 
 
 def setUpModule():
@@ -34,7 +34,7 @@ def issue(**kw):
 
 
 def validate(token, subject=None):
-    return stack.get_json("/identity/v3/auth/tokens",
+    return stack.get_json("/identity/v3/auth/tokens", auth=False,
                           headers={"X-Auth-Token": token, "X-Subject-Token": subject or token})
 
 
@@ -112,7 +112,46 @@ class Tokens(unittest.TestCase):
         self.assertTrue({"identity", "compute", "image"} <= {s["type"] for s in body["catalog"]})
         status, _, body = stack.get_json("/identity/v3/auth/projects", headers={"X-Auth-Token": token})
         self.assertEqual([p["name"] for p in body["projects"]], ["admin"])
-        self.assertEqual(stack.get_json("/identity/v3/auth/catalog")[0], 401)
+        status, hdrs, _ = stack.get_json("/identity/v3/auth/catalog", auth=False)
+        self.assertEqual(status, 401)
+        self.assertEqual(hdrs["www-authenticate"], f'Keystone uri="http://127.0.0.1:{stack.port}/identity"')
+
+
+def manage(*args):
+    r = subprocess.run([os.path.join(TOP_BUILDDIR, "jumpgate-manage"), "--config",
+                        os.path.join(stack.state, "jumpgate.conf"), *args],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip()
+
+
+class Enforcement(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.demo_project = manage("project", "create", "demo")
+        manage("user", "create", "demo", "--password", "demo-secret", "--project", "demo")
+        status, cls.demo, body = issue(user="demo", secret="demo-secret", project="demo")
+        assert status == 201, body
+        cls.admin_project = body and issue()[2]["token"]["project"]["id"]
+
+    def test_no_token_or_a_bad_one_is_401(self):
+        for headers in ({}, {"X-Auth-Token": "garbage"}):
+            status, hdrs, _ = stack.get_json("/compute/v2.1/flavors", headers=headers, auth=False)
+            self.assertEqual(status, 401)
+            self.assertIn("www-authenticate", hdrs)
+        self.assertEqual(stack.get_json("/compute/", auth=False)[0], 200)
+
+    def test_a_project_in_the_path_must_be_the_tokens(self):
+        mine = {"X-Auth-Token": self.demo}
+        self.assertEqual(stack.get_json(f"/compute/v2/{self.demo_project}/flavors", headers=mine, auth=False)[0], 200)
+        status, _, body = stack.get_json(f"/compute/v2/{self.admin_project}/flavors", headers=mine, auth=False)
+        self.assertEqual(status, 403)
+        self.assertEqual(body["forbidden"]["code"], 403)
+        self.assertEqual(stack.get_json(f"/compute/v2/{self.demo_project}/flavors")[0], 200)
+
+    def test_member_token_carries_its_role(self):
+        _, _, body = validate(self.demo)
+        self.assertEqual([r["name"] for r in body["token"]["roles"]], ["member"])
 
 
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")

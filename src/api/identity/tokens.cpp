@@ -274,6 +274,41 @@ std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
     return std::make_unique<KeyRepository>(dir);
 }
 
+// Endpoints any client reaches without a token: discovery, and getting a token.
+bool is_public(const Request& req)
+{
+    const std::string& e = req.endpoint();
+    if (e == "versions" || e == "versions_alias" || e == "index" || e.ends_with("_index"))
+        return true;
+    std::string_view service = req.dispatcher()->service();
+    return service == "identity" && req.method() == "POST" &&
+           (e == "v3_auth_tokens" || e == "v2_tokens");
+}
+
+/* The before hook of every service: X-Auth-Token into the request's Context, or 401. */
+void authenticate(const Tokens& t, Request& req, Response& resp)
+{
+    if (is_public(req))
+        return;
+    auto p = t.payload_of(req.header("X-Auth-Token"));
+    if (!p) {
+        const Dispatcher* identity = t.app.dispatcher("identity");
+        if (identity)
+            resp.set_header("WWW-Authenticate", "Keystone uri=\"" + identity->base_url(req) + "\"");
+        throw Unauthorized("The request you have made requires authentication.");
+    }
+    Context& ctx = req.context();
+    ctx.authenticated = true;
+    ctx.user_id = p->user_id;
+    ctx.project_id = p->project_id;
+    ctx.domain_id = p->domain_id;
+    ctx.roles = p->roles;
+    ctx.auth_token = std::string(req.header("X-Auth-Token"));
+    // A project in the path must be the token's own, unless an admin asks.
+    if (req.has_param("tenant_id") && req.param("tenant_id") != ctx.project_id && !ctx.is_admin())
+        throw Forbidden("Project " + req.param("tenant_id") + " is not the project of the token.");
+}
+
 } // namespace
 
 namespace detail {
@@ -304,6 +339,7 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
             resp.status = 204;
         },
     });
+    app.add_before_hook([t](Request& req, Response& resp) { authenticate(*t, req, resp); });
     disp.set_handler("v3_auth_catalog", {.get = [t](const Request& req, Response& resp) {
         TokenPayload p = t->caller(req);
         resp.json({{"catalog", t->catalog(req, p.project_id)},
