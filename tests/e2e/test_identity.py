@@ -117,6 +117,31 @@ class Tokens(unittest.TestCase):
         self.assertEqual(hdrs["www-authenticate"], f'Keystone uri="http://127.0.0.1:{stack.port}/identity"')
 
 
+class TokensV2(unittest.TestCase):
+    def test_password_token_with_v2_catalog(self):
+        status, _, body = stack.get_json("/identity/v2.0/tokens", method="POST", auth=False, body={
+            "auth": {"passwordCredentials": {"username": "admin", "password": password},
+                     "tenantName": "admin"}})
+        self.assertEqual(status, 200)
+        access = body["access"]
+        self.assertEqual(access["token"]["tenant"]["name"], "admin")
+        self.assertIn("admin", [r["name"] for r in access["user"]["roles"]])
+        compute = [s for s in access["serviceCatalog"] if s["type"] == "compute"][0]
+        self.assertEqual(set(compute["endpoints"][0]), {"id", "region", "publicURL", "internalURL", "adminURL"})
+        token = access["token"]["id"]
+        status, _, body = stack.get_json(f"/identity/v2.0/tokens/{token}")
+        self.assertEqual((status, body["access"]["token"]["id"]), (200, token))
+        status, _, body = stack.get_json("/identity/v2.0/tenants", headers={"X-Auth-Token": token}, auth=False)
+        self.assertEqual([t["name"] for t in body["tenants"]], ["admin"])
+        self.assertEqual(stack.request("DELETE", f"/identity/v2.0/tokens/{token}")[0], 204)
+        self.assertEqual(stack.get_json(f"/identity/v2.0/tokens/{token}")[0], 404)
+
+    def test_wrong_password_is_401(self):
+        status, _, body = stack.get_json("/identity/v2.0/tokens", method="POST", auth=False, body={
+            "auth": {"passwordCredentials": {"username": "admin", "password": "nope"}}})
+        self.assertEqual(status, 401)
+
+
 def manage(*args):
     r = subprocess.run([os.path.join(TOP_BUILDDIR, "jumpgate-manage"), "--config",
                         os.path.join(stack.state, "jumpgate.conf"), *args],
@@ -156,11 +181,15 @@ class Enforcement(unittest.TestCase):
 
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")
 class OpenStackClient(unittest.TestCase):
-    def osc(self, *args):
+    def osc(self, *args, v2=False):
         env = dict(os.environ, OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v3",
                    OS_USERNAME="admin", OS_PASSWORD=password, OS_PROJECT_NAME="admin",
                    OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
                    OS_IDENTITY_API_VERSION="3", OS_REGION_NAME="RegionOne")
+        if v2:
+            env.update(OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v2.0", OS_IDENTITY_API_VERSION="2.0")
+            for k in ("OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"):
+                env.pop(k)
         r = subprocess.run(["openstack", *args, "-f", "json"], env=env, capture_output=True,
                            text=True, timeout=120)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -172,6 +201,10 @@ class OpenStackClient(unittest.TestCase):
         self.assertEqual(len(token["project_id"]), 32)
         flavors = self.osc("flavor", "list")
         self.assertIn("m1.tiny", [f["Name"] for f in flavors])
+        token = self.osc("token", "issue", v2=True)
+        self.assertEqual(len(token["project_id"]), 32)
+        catalog = self.osc("catalog", "list")
+        self.assertTrue({"identity", "compute", "image", "network", "volumev3"} <= {c["Type"] for c in catalog})
 
 
 if __name__ == "__main__":

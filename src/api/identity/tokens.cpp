@@ -261,6 +261,117 @@ TokenPayload subject(const Tokens& t, const Request& req)
     return *p;
 }
 
+
+// Keystone v2.0: the same tokens, in the older shapes; users and projects of the default domain.
+json v2_catalog(const Tokens& t, const Request& req, const std::string& project_id)
+{
+    json out = json::array();
+    for (const auto& service : t.catalog(req, project_id)) {
+        json endpoint = {{"id", service["id"]}, {"region", t.region}};
+        for (const auto& e : service["endpoints"])
+            endpoint[e["interface"].get<std::string>() + "URL"] = e["url"];
+        out.push_back({{"type", service["type"]}, {"name", service["name"]},
+                       {"endpoints", json::array({endpoint})}, {"endpoints_links", json::array()}});
+    }
+    return out;
+}
+
+json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const std::string& id,
+               bool with_catalog)
+{
+    User user = t.driver->userGet(p.user_id);
+    json token = {{"id", id}, {"issued_at", iso_time(p.issued_at)}, {"expires", iso_time(p.expires_at)},
+                  {"audit_ids", {p.audit_id}}};
+    json roles = json::array(), role_ids = json::array();
+    auto all = t.driver->roleList();
+    for (const auto& name : p.roles)
+        for (const auto& r : all)
+            if (r.name == name) {
+                roles.push_back({{"name", r.name}, {"id", r.id}});
+                role_ids.push_back(r.id);
+            }
+    if (!p.project_id.empty()) {
+        Project project = t.driver->projectFind({.id = p.project_id});
+        token["tenant"] = {{"id", project.id}, {"name", project.name}, {"enabled", project.enabled},
+                           {"description", project.description}};
+    }
+    json access = {{"token", std::move(token)},
+                   {"user", {{"id", user.id}, {"name", user.name}, {"username", user.name},
+                             {"roles", std::move(roles)}, {"roles_links", json::array()}}},
+                   {"metadata", {{"is_admin", 0}, {"roles", std::move(role_ids)}}}};
+    if (with_catalog)
+        access["serviceCatalog"] = p.project_id.empty() ? json::array() : v2_catalog(t, req, p.project_id);
+    return {{"access", std::move(access)}};
+}
+
+void issue_v2(const Tokens& t, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("auth") || !body["auth"].is_object())
+        throw BadRequest("Expecting to find auth in the request body.");
+    const json& auth = body["auth"];
+    TokenPayload p;
+    try {
+        if (auth.contains("passwordCredentials")) {
+            const json& c = auth["passwordCredentials"];
+            std::string password = c.value("password", "");
+            Ref ref{.name = c.value("username", ""), .domain_id = "default"};
+            if (c.contains("userId"))
+                ref = {.id = c.value("userId", "")};
+            if (ref.id.empty() && ref.name.empty())
+                throw BadRequest("Expecting to find username or userId in passwordCredentials.");
+            p.user_id = t.driver->userAuthenticate(ref, password).id;
+            p.methods = {"password"};
+        } else if (auth.contains("token") && auth["token"].is_object()) {
+            auto prior = t.payload_of(auth["token"].value("id", ""));
+            if (!prior)
+                throw Unauthorized("The request you have made requires authentication.");
+            p.user_id = prior->user_id;
+            p.expires_at = prior->expires_at;
+            p.audit_id = prior->audit_id;
+            p.methods = {"token"};
+        } else {
+            throw BadRequest("Expecting to find passwordCredentials or token in auth.");
+        }
+        std::string tenant_id = auth.value("tenantId", "");
+        std::string tenant_name = auth.value("tenantName", "");
+        if (!tenant_id.empty() || !tenant_name.empty()) {
+            Project project;
+            try {
+                project = t.driver->projectFind(tenant_id.empty()
+                                                    ? Ref{.name = tenant_name, .domain_id = "default"}
+                                                    : Ref{.id = tenant_id});
+            } catch (const NotFound&) {
+                throw Unauthorized("User " + p.user_id + " is unauthorized for tenant " +
+                                   (tenant_id.empty() ? tenant_name : tenant_id) + ".");
+            }
+            if (!project.enabled)
+                throw Unauthorized("The project is disabled.");
+            p.project_id = project.id;
+            for (const auto& r : t.driver->roleListForProject(p.user_id, project.id))
+                p.roles.push_back(r.name);
+            if (p.roles.empty())
+                throw Unauthorized("User " + p.user_id + " is unauthorized for tenant " + project.id + ".");
+        }
+    } catch (const nlohmann::json::exception&) {
+        throw BadRequest("Malformed authentication request.");
+    }
+    p.issued_at = now();
+    if (!p.expires_at)
+        p.expires_at = p.issued_at + t.lifetime;
+    if (p.audit_id.empty())
+        p.audit_id = api::identity::new_audit_id();
+    resp.json(v2_access(t, req, p, t.keys->seal(p), true));
+}
+
+TokenPayload v2_subject(const Tokens& t, const Request& req)
+{
+    auto p = t.payload_of(req.param("token_id"));
+    if (!p)
+        throw NotFound("Could not find token: " + req.param("token_id").substr(0, 16) + "...");
+    return *p;
+}
+
 std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
 {
     // Workers starting together must not each write a different first key.
@@ -339,6 +450,45 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
             resp.status = 204;
         },
     });
+    disp.set_handler("v2_tokens", {.post = [t](const Request& req, Response& resp) { issue_v2(*t, req, resp); }});
+    disp.set_handler("v2_token", {
+        .get = [t](const Request& req, Response& resp) {
+            resp.json(v2_access(*t, req, v2_subject(*t, req), req.param("token_id"), false));
+        },
+        .head = [t](const Request& req, Response& resp) {
+            v2_subject(*t, req);
+            resp.status = 200;
+        },
+        .del = [t](const Request& req, Response& resp) {
+            TokenPayload p = v2_subject(*t, req);
+            t->driver->tokenRevoke(p.audit_id, p.expires_at);
+            resp.status = 204;
+        },
+    });
+    disp.set_handler("v2_token_endpoints", {.get = [t](const Request& req, Response& resp) {
+        TokenPayload p = v2_subject(*t, req);
+        json endpoints = json::array();
+        for (const auto& service : v2_catalog(*t, req, p.project_id))
+            for (auto e : service["endpoints"]) {
+                e["type"] = service["type"];
+                e["name"] = service["name"];
+                endpoints.push_back(std::move(e));
+            }
+        resp.json({{"endpoints", std::move(endpoints)}, {"endpoints_links", json::array()}});
+    }});
+    disp.set_handler("v2_tenants", {.get = [t](const Request& req, Response& resp) {
+        json tenants = json::array();
+        for (const auto& pr : t->driver->projectListForUser(req.context().user_id))
+            tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled},
+                               {"description", pr.description}});
+        resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
+    }});
+    disp.set_handler("v2_extensions", {.get = [](const Request&, Response& resp) {
+        resp.json({{"extensions", {{"values", json::array()}}}});
+    }});
+    disp.set_handler("v2_extension_alias", {.get = [](const Request& req, Response&) {
+        throw NotFound("Could not find extension: " + req.param("alias") + ".");
+    }});
     app.add_before_hook([t](Request& req, Response& resp) { authenticate(*t, req, resp); });
     disp.set_handler("v3_auth_catalog", {.get = [t](const Request& req, Response& resp) {
         TokenPayload p = t->caller(req);
