@@ -258,3 +258,243 @@ bool Identity::tokenIsRevoked(const std::string& audit_id) const
 }
 
 } // namespace jumpgate::local
+
+namespace jumpgate::local {
+
+namespace {
+
+using identity::ApplicationCredential;
+using identity::Assignment;
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string join_ids(const std::vector<std::string>& ids)
+{
+    std::string out;
+    for (const auto& id : ids)
+        out += (out.empty() ? "" : ",") + id;
+    return out;
+}
+
+std::vector<std::string> split_ids(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto comma = text.find(',', i);
+        if (comma == std::string::npos)
+            comma = text.size();
+        out.push_back(text.substr(i, comma - i));
+        i = comma + 1;
+    }
+    return out;
+}
+
+constexpr const char* kCredColumns =
+    "SELECT id, name, description, user_id, project_id, roles, expires_at, unrestricted, secret_hash "
+    "FROM application_credentials";
+
+ApplicationCredential cred_of(const Statement& s)
+{
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), split_ids(s.text(5)),
+            s.integer(6), s.integer(7) != 0};
+}
+
+} // namespace
+
+// One UPDATE or DELETE by id, which must touch a row.
+void Identity::change(const char* what, const std::string& sql, const std::vector<std::string>& values) const
+{
+    Statement s(*db_, sql);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        s.bind(static_cast<int>(i + 1), values[i]);
+    try {
+        s.step();
+    } catch (const std::runtime_error& e) {
+        if (is_unique_violation(e))
+            throw Conflict(std::string("Conflict occurred attempting to store ") + what + ": the name is taken.");
+        if (std::string(e.what()).find("FOREIGN KEY") != std::string::npos)
+            throw Conflict(std::string("The ") + what + " is still in use.");
+        throw;
+    }
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound(std::string("Could not find ") + what + ": " + values.back() + ".");
+}
+
+std::vector<Domain> Identity::domainList() const
+{
+    Statement s(*db_, "SELECT id, name, description, enabled FROM domains ORDER BY name");
+    std::vector<Domain> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.integer(3) != 0});
+    return out;
+}
+
+Domain Identity::domainCreate(const Domain& domain) const
+{
+    Domain created = domain;
+    created.id = bare_uuid();
+    try {
+        Statement s(*db_, "INSERT INTO domains (id, name, description, enabled) VALUES (?, ?, ?, ?)");
+        s.bind(1, created.id).bind(2, created.name).bind(3, created.description).bind(4, created.enabled ? 1LL : 0LL);
+        s.step();
+    } catch (const std::runtime_error& e) {
+        if (is_unique_violation(e))
+            throw Conflict("Duplicate entry found with name " + domain.name + ".");
+        throw;
+    }
+    return created;
+}
+
+Domain Identity::domainUpdate(const Domain& d) const
+{
+    change("domain", "UPDATE domains SET name = ?, description = ?, enabled = ? WHERE id = ?",
+           {d.name, d.description, d.enabled ? "1" : "0", d.id});
+    return domainGet(d.id);
+}
+
+void Identity::domainDelete(const std::string& domain_id) const
+{
+    if (domainGet(domain_id).enabled)
+        throw Forbidden("Cannot delete a domain that is enabled, please disable it first.");
+    change("domain", "DELETE FROM domains WHERE id = ?", {domain_id});
+}
+
+std::vector<Project> Identity::projectList() const
+{
+    Statement s(*db_, std::string(kProjectColumns) + " ORDER BY name");
+    std::vector<Project> out;
+    while (s.step())
+        out.push_back(project_of(s));
+    return out;
+}
+
+Project Identity::projectUpdate(const Project& p) const
+{
+    change("project", "UPDATE projects SET name = ?, description = ?, enabled = ? WHERE id = ?",
+           {p.name, p.description, p.enabled ? "1" : "0", p.id});
+    return projectFind({.id = p.id});
+}
+
+void Identity::projectDelete(const std::string& project_id) const
+{
+    change("project", "DELETE FROM projects WHERE id = ?", {project_id});
+}
+
+std::vector<User> Identity::userList() const
+{
+    Statement s(*db_, std::string(kUserColumns) + " ORDER BY name");
+    std::vector<User> out;
+    while (s.step())
+        out.push_back(user_of(s));
+    return out;
+}
+
+User Identity::userUpdate(const User& u) const
+{
+    change("user", "UPDATE users SET name = ?, description = ?, email = ?, enabled = ? WHERE id = ?",
+           {u.name, u.description, u.email, u.enabled ? "1" : "0", u.id});
+    return userGet(u.id);
+}
+
+void Identity::userDelete(const std::string& user_id) const
+{
+    change("user", "DELETE FROM users WHERE id = ?", {user_id});
+}
+
+void Identity::userPasswordSet(const std::string& user_id, const std::string& password) const
+{
+    change("user", "UPDATE users SET password_hash = ? WHERE id = ?", {password_hash(password), user_id});
+}
+
+void Identity::roleDelete(const std::string& role_id) const
+{
+    change("role", "DELETE FROM roles WHERE id = ?", {role_id});
+}
+
+void Identity::roleUnassign(const std::string& role_id, const std::string& user_id,
+                            const std::string& project_id, const std::string& domain_id) const
+{
+    Statement s(*db_, "DELETE FROM role_assignments WHERE role_id = ? AND user_id = ? AND "
+                      "IFNULL(project_id, '') = ? AND IFNULL(domain_id, '') = ?");
+    s.bind(1, role_id).bind(2, user_id).bind(3, project_id).bind(4, project_id.empty() ? domain_id : "");
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Could not find role assignment.");
+}
+
+std::vector<Assignment> Identity::roleAssignmentList() const
+{
+    Statement s(*db_, "SELECT role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, '') "
+                      "FROM role_assignments");
+    std::vector<Assignment> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+    return out;
+}
+
+ApplicationCredential Identity::applicationCredentialCreate(const ApplicationCredential& cred,
+                                                            const std::string& secret) const
+{
+    ApplicationCredential created = cred;
+    created.id = bare_uuid();
+    auto held = roleListForProject(cred.user_id, cred.project_id);
+    if (created.roles.empty())
+        for (const auto& r : held)
+            created.roles.push_back(r.id);
+    for (const auto& id : created.roles)
+        if (std::none_of(held.begin(), held.end(), [&](const Role& r) { return r.id == id; }))
+            throw Forbidden("The user does not hold role " + id + " on the project.");
+    try {
+        Statement s(*db_, "INSERT INTO application_credentials (id, name, description, user_id, project_id, "
+                          "roles, expires_at, unrestricted, secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s.bind(1, created.id).bind(2, created.name).bind(3, created.description).bind(4, created.user_id);
+        s.bind(5, created.project_id).bind(6, join_ids(created.roles));
+        s.bind(7, static_cast<long long>(created.expires_at)).bind(8, created.unrestricted ? 1LL : 0LL);
+        s.bind(9, password_hash(secret));
+        s.step();
+    } catch (const std::runtime_error& e) {
+        if (is_unique_violation(e))
+            throw Conflict("An application credential named " + cred.name + " already exists.");
+        throw;
+    }
+    return created;
+}
+
+std::vector<ApplicationCredential> Identity::applicationCredentialList(const std::string& user_id) const
+{
+    Statement s(*db_, std::string(kCredColumns) + " WHERE user_id = ? ORDER BY name");
+    s.bind(1, user_id);
+    std::vector<ApplicationCredential> out;
+    while (s.step())
+        out.push_back(cred_of(s));
+    return out;
+}
+
+void Identity::applicationCredentialDelete(const std::string& user_id, const std::string& id) const
+{
+    change("application credential", "DELETE FROM application_credentials WHERE user_id = ? AND id = ?",
+           {user_id, id});
+}
+
+ApplicationCredential Identity::applicationCredentialAuthenticate(const std::string& id,
+                                                                  const std::string& secret) const
+{
+    Statement s(*db_, std::string(kCredColumns) + " WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) {
+        password_burn(secret);
+        throw Unauthorized(kBadCredentials);
+    }
+    ApplicationCredential cred = cred_of(s);
+    if (!password_verify(secret, s.text(8)) || (cred.expires_at && cred.expires_at <= unix_now()) ||
+        !userGet(cred.user_id).enabled)
+        throw Unauthorized(kBadCredentials);
+    return cred;
+}
+
+} // namespace jumpgate::local

@@ -50,11 +50,33 @@ public:
                                                   const std::string& domain_id) const override;
     void roleAssign(const std::string& role_id, const std::string& user_id,
                     const std::string& project_id, const std::string& domain_id) const override;
+    std::vector<identity::Domain> domainList() const override;
+    identity::Domain domainCreate(const identity::Domain& domain) const override;
+    identity::Domain domainUpdate(const identity::Domain& domain) const override;
+    void domainDelete(const std::string& domain_id) const override;
+    std::vector<identity::Project> projectList() const override;
+    identity::Project projectUpdate(const identity::Project& project) const override;
+    void projectDelete(const std::string& project_id) const override;
+    std::vector<identity::User> userList() const override;
+    identity::User userUpdate(const identity::User& user) const override;
+    void userDelete(const std::string& user_id) const override;
+    void userPasswordSet(const std::string& user_id, const std::string& password) const override;
+    void roleDelete(const std::string& role_id) const override;
+    void roleUnassign(const std::string& role_id, const std::string& user_id,
+                      const std::string& project_id, const std::string& domain_id) const override;
+    std::vector<identity::Assignment> roleAssignmentList() const override;
+    identity::ApplicationCredential applicationCredentialCreate(const identity::ApplicationCredential& cred,
+                                                                const std::string& secret) const override;
+    std::vector<identity::ApplicationCredential> applicationCredentialList(const std::string& user_id) const override;
+    void applicationCredentialDelete(const std::string& user_id, const std::string& id) const override;
+    identity::ApplicationCredential applicationCredentialAuthenticate(const std::string& id,
+                                                                      const std::string& secret) const override;
     void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const override;
     bool tokenIsRevoked(const std::string& audit_id) const override;
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
+    void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
 };
 

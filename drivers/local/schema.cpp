@@ -82,6 +82,20 @@ CREATE TABLE revoked_tokens (
     expires_at INTEGER NOT NULL
 );
 )sql"},
+    {3, "application credentials", R"sql(
+CREATE TABLE application_credentials (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    roles TEXT NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
+    unrestricted INTEGER NOT NULL DEFAULT 0,
+    secret_hash TEXT NOT NULL,
+    UNIQUE (user_id, name)
+);
+)sql"},
 };
 } // namespace
 

@@ -181,7 +181,7 @@ class Enforcement(unittest.TestCase):
 
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")
 class OpenStackClient(unittest.TestCase):
-    def osc(self, *args, v2=False):
+    def osc(self, *args, v2=False, env_extra=None, parse=True):
         env = dict(os.environ, OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v3",
                    OS_USERNAME="admin", OS_PASSWORD=password, OS_PROJECT_NAME="admin",
                    OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
@@ -190,10 +190,39 @@ class OpenStackClient(unittest.TestCase):
             env.update(OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v2.0", OS_IDENTITY_API_VERSION="2.0")
             for k in ("OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"):
                 env.pop(k)
-        r = subprocess.run(["openstack", *args, "-f", "json"], env=env, capture_output=True,
-                           text=True, timeout=120)
+        if env_extra:
+            for k, v in env_extra.items():
+                if v is None:
+                    env.pop(k, None)
+                else:
+                    env[k] = v
+        r = subprocess.run(["openstack", *args] + (["-f", "json"] if parse else []), env=env,
+                           capture_output=True, text=True, timeout=120)
         self.assertEqual(r.returncode, 0, r.stderr)
-        return json.loads(r.stdout)
+        return json.loads(r.stdout) if parse else r.stdout
+
+    def test_projects_users_roles_revoke_and_application_credentials(self):
+        self.osc("project", "create", "osc-project")
+        self.assertIn("osc-project", [p["Name"] for p in self.osc("project", "list")])
+        user = self.osc("user", "create", "--password", "osc-secret", "--domain", "default", "osc-user")
+        self.assertEqual(user["name"], "osc-user")
+        self.osc("role", "add", "--project", "osc-project", "--user", "osc-user", "member", parse=False)
+        as_user = {"OS_USERNAME": "osc-user", "OS_PASSWORD": "osc-secret", "OS_PROJECT_NAME": "osc-project"}
+        token = self.osc("token", "issue", env_extra=as_user)
+        self.assertEqual(token["user_id"], user["id"])
+
+        self.osc("token", "revoke", token["id"], parse=False)
+        self.assertEqual(validate(stack.token, token["id"])[0], 404)
+
+        cred = self.osc("application", "credential", "create", "osc-cred", env_extra=as_user)
+        self.assertTrue(cred["secret"])
+        with_cred = {"OS_AUTH_TYPE": "v3applicationcredential", "OS_APPLICATION_CREDENTIAL_ID": cred["id"],
+                     "OS_APPLICATION_CREDENTIAL_SECRET": cred["secret"], "OS_USERNAME": None,
+                     "OS_PASSWORD": None, "OS_PROJECT_NAME": None, "OS_PROJECT_DOMAIN_NAME": None,
+                     "OS_USER_DOMAIN_NAME": None}
+        token = self.osc("token", "issue", env_extra=with_cred)
+        self.assertEqual(token["user_id"], user["id"])
+        self.assertEqual(token["project_id"], self.osc("project", "show", "osc-project")["id"])
 
     def test_token_issue_and_flavor_list(self):
         token = self.osc("token", "issue")

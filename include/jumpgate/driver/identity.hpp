@@ -42,6 +42,26 @@ struct Role {
     std::string name;
 };
 
+/* Assignment: a role of a user on a project or (project_id empty) on a domain. */
+struct Assignment {
+    std::string role_id;
+    std::string user_id;
+    std::string project_id;
+    std::string domain_id;
+};
+
+/* ApplicationCredential: a secret of a user's that authenticates as the user on one project. */
+struct ApplicationCredential {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::string user_id;
+    std::string project_id;
+    std::vector<std::string> roles;   // role ids; empty on create means all of the user's there
+    std::int64_t expires_at = 0;      // 0: never
+    bool unrestricted = false;
+};
+
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */
 struct Ref {
     std::string id;
@@ -88,6 +108,37 @@ public:
     virtual void roleAssign(const std::string& role_id, const std::string& user_id,
                             const std::string& project_id, const std::string& domain_id) const;
 
+    /* domainList, domainCreate, domainUpdate, domainDelete: the domains (Conflict on a taken name). */
+    virtual std::vector<Domain> domainList() const;
+    virtual Domain domainCreate(const Domain& domain) const;
+    virtual Domain domainUpdate(const Domain& domain) const;
+    virtual void domainDelete(const std::string& domain_id) const;
+
+    /* projectList, projectUpdate, projectDelete: every project; changes by id. */
+    virtual std::vector<Project> projectList() const;
+    virtual Project projectUpdate(const Project& project) const;
+    virtual void projectDelete(const std::string& project_id) const;
+
+    /* userList, userUpdate, userDelete, userPasswordSet: every user; changes by id. */
+    virtual std::vector<User> userList() const;
+    virtual User userUpdate(const User& user) const;
+    virtual void userDelete(const std::string& user_id) const;
+    virtual void userPasswordSet(const std::string& user_id, const std::string& password) const;
+
+    /* roleDelete, roleUnassign, roleAssignmentList: the rest of roles. */
+    virtual void roleDelete(const std::string& role_id) const;
+    virtual void roleUnassign(const std::string& role_id, const std::string& user_id,
+                              const std::string& project_id, const std::string& domain_id) const;
+    virtual std::vector<Assignment> roleAssignmentList() const;
+
+    /* applicationCredential*: create (with its secret, stored through the KDF), list, get, delete, authenticate. */
+    virtual ApplicationCredential applicationCredentialCreate(const ApplicationCredential& cred,
+                                                              const std::string& secret) const;
+    virtual std::vector<ApplicationCredential> applicationCredentialList(const std::string& user_id) const;
+    virtual void applicationCredentialDelete(const std::string& user_id, const std::string& id) const;
+    virtual ApplicationCredential applicationCredentialAuthenticate(const std::string& id,
+                                                                    const std::string& secret) const;
+
     /* tokenRevoke: record the revocation of every token with `audit_id`, until `expires_at`. */
     virtual void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const;
     /* tokenIsRevoked: whether a token with `audit_id` was revoked. */
@@ -96,6 +147,7 @@ public:
 
 namespace detail {
 void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 
 template <class Member, class Base>
 constexpr bool overrides(Member, Base)
@@ -118,6 +170,10 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
     if constexpr (detail::overrides(&D::userAuthenticate, &Driver::userAuthenticate) &&
                   detail::overrides(&D::tokenIsRevoked, &Driver::tokenIsRevoked))
         detail::bind_tokens(app, disp, base);
+    if constexpr (detail::overrides(&D::projectList, &Driver::projectList) &&
+                  detail::overrides(&D::userList, &Driver::userList) &&
+                  detail::overrides(&D::roleAssignmentList, &Driver::roleAssignmentList))
+        detail::bind_resources(disp, base);
 }
 
 } // namespace jumpgate::identity

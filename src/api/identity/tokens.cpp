@@ -204,6 +204,33 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             p.user_id = prior->user_id;
             p.expires_at = prior->expires_at;       // a rescoped token lives no longer
             p.audit_id = prior->audit_id;
+        } else if (methods[0] == "application_credential") {
+            const json& c = identity.value("application_credential", json::object());
+            std::string id = c.value("id", "");
+            if (id.empty() && c.contains("user")) {
+                // By name: the credential of that name among the user's own.
+                Ref user = ref_of(c["user"]);
+                std::string user_id = user.id.empty() ? "" : user.id;
+                if (user_id.empty())
+                    for (const auto& u : t.driver->userList())
+                        if (u.name == user.name)
+                            user_id = u.id;
+                for (const auto& cred : user_id.empty() ? std::vector<ApplicationCredential>{}
+                                                        : t.driver->applicationCredentialList(user_id))
+                    if (cred.name == c.value("name", ""))
+                        id = cred.id;
+            }
+            ApplicationCredential cred = t.driver->applicationCredentialAuthenticate(id, c.value("secret", ""));
+            p.user_id = cred.user_id;
+            p.project_id = cred.project_id;
+            p.application_credential_id = cred.id;
+            auto all = t.driver->roleList();
+            for (const auto& rid : cred.roles)
+                for (const auto& r : all)
+                    if (r.id == rid)
+                        p.roles.push_back(r.name);
+            if (cred.expires_at)
+                p.expires_at = std::min<std::int64_t>(now() + t.lifetime, cred.expires_at);
         } else {
             throw Unauthorized("Attempted to authenticate with an unsupported method.");
         }
@@ -211,7 +238,16 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         throw BadRequest("Malformed authentication request.");
     }
 
-    if (auth.contains("scope") && auth["scope"].is_object()) {
+    if (!p.application_credential_id.empty()) {
+        // The credential fixes the scope; a request naming another is refused.
+        if (auth.contains("scope") && auth["scope"].is_object() && auth["scope"].contains("project")) {
+            Project asked = t.driver->projectFind(ref_of(auth["scope"]["project"]));
+            if (asked.id != p.project_id)
+                throw Unauthorized("Application credentials cannot request a scope.");
+        }
+        if (p.roles.empty())
+            throw Unauthorized("The application credential has no roles left on its project.");
+    } else if (auth.contains("scope") && auth["scope"].is_object()) {
         const json& scope = auth["scope"];
         if (scope.contains("project")) {
             Project project;
@@ -529,6 +565,24 @@ std::vector<Role> Driver::roleListForDomain(const std::string&, const std::strin
 void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleAssign"); }
 void Driver::tokenRevoke(const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenRevoke"); }
 bool Driver::tokenIsRevoked(const std::string&) const { NOT_IMPLEMENTED("tokenIsRevoked"); }
+std::vector<Domain> Driver::domainList() const { NOT_IMPLEMENTED("domainList"); }
+Domain Driver::domainCreate(const Domain&) const { NOT_IMPLEMENTED("domainCreate"); }
+Domain Driver::domainUpdate(const Domain&) const { NOT_IMPLEMENTED("domainUpdate"); }
+void Driver::domainDelete(const std::string&) const { NOT_IMPLEMENTED("domainDelete"); }
+std::vector<Project> Driver::projectList() const { NOT_IMPLEMENTED("projectList"); }
+Project Driver::projectUpdate(const Project&) const { NOT_IMPLEMENTED("projectUpdate"); }
+void Driver::projectDelete(const std::string&) const { NOT_IMPLEMENTED("projectDelete"); }
+std::vector<User> Driver::userList() const { NOT_IMPLEMENTED("userList"); }
+User Driver::userUpdate(const User&) const { NOT_IMPLEMENTED("userUpdate"); }
+void Driver::userDelete(const std::string&) const { NOT_IMPLEMENTED("userDelete"); }
+void Driver::userPasswordSet(const std::string&, const std::string&) const { NOT_IMPLEMENTED("userPasswordSet"); }
+void Driver::roleDelete(const std::string&) const { NOT_IMPLEMENTED("roleDelete"); }
+void Driver::roleUnassign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleUnassign"); }
+std::vector<Assignment> Driver::roleAssignmentList() const { NOT_IMPLEMENTED("roleAssignmentList"); }
+ApplicationCredential Driver::applicationCredentialCreate(const ApplicationCredential&, const std::string&) const { NOT_IMPLEMENTED("applicationCredentialCreate"); }
+std::vector<ApplicationCredential> Driver::applicationCredentialList(const std::string&) const { NOT_IMPLEMENTED("applicationCredentialList"); }
+void Driver::applicationCredentialDelete(const std::string&, const std::string&) const { NOT_IMPLEMENTED("applicationCredentialDelete"); }
+ApplicationCredential Driver::applicationCredentialAuthenticate(const std::string&, const std::string&) const { NOT_IMPLEMENTED("applicationCredentialAuthenticate"); }
 #undef NOT_IMPLEMENTED
 
 } // namespace jumpgate::identity

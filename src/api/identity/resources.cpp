@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: Apache-2.0
+// Keystone v3 resources: domains, projects, users, roles, role assignments and application credentials.
+#include <jumpgate/driver/identity.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include <openssl/rand.h>
+
+#include "api/common/listing.hpp"
+
+namespace jumpgate::identity {
+
+namespace {
+
+using DriverPtr = std::shared_ptr<const Driver>;
+
+void require_admin(const Request& req, const char* action)
+{
+    if (!req.context().is_admin())
+        throw Forbidden(std::string("You are not authorized to perform the requested action: identity:") +
+                        action + ".");
+}
+
+void require_self_or_admin(const Request& req, const std::string& user_id, const char* action)
+{
+    if (req.context().user_id != user_id)
+        require_admin(req, action);
+}
+
+std::string url(const Request& req, const char* endpoint, const char* var, const std::string& id)
+{
+    return req.dispatcher()->endpoint_url(req, endpoint, {{var, id}});
+}
+
+json list_links(const Request& req)
+{
+    return {{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
+}
+
+json view(const Request& req, const Domain& d)
+{
+    return {{"id", d.id}, {"name", d.name}, {"description", d.description}, {"enabled", d.enabled},
+            {"tags", json::array()}, {"options", json::object()},
+            {"links", {{"self", url(req, "v3_domains_with_id", "domain_id", d.id)}}}};
+}
+
+json view(const Request& req, const Project& p)
+{
+    return {{"id", p.id}, {"name", p.name}, {"domain_id", p.domain_id}, {"description", p.description},
+            {"enabled", p.enabled}, {"parent_id", p.domain_id}, {"is_domain", false},
+            {"tags", json::array()}, {"options", json::object()},
+            {"links", {{"self", url(req, "v3_projects_with_id", "project_id", p.id)}}}};
+}
+
+json view(const Request& req, const User& u)
+{
+    json v = {{"id", u.id}, {"name", u.name}, {"domain_id", u.domain_id}, {"enabled", u.enabled},
+              {"password_expires_at", nullptr}, {"options", json::object()},
+              {"links", {{"self", url(req, "v3_user", "user_id", u.id)}}}};
+    if (!u.description.empty())
+        v["description"] = u.description;
+    if (!u.email.empty())
+        v["email"] = u.email;
+    return v;
+}
+
+json view(const Request& req, const Role& r)
+{
+    return {{"id", r.id}, {"name", r.name}, {"domain_id", nullptr}, {"description", nullptr},
+            {"options", json::object()}, {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}};
+}
+
+std::string iso_time(std::int64_t t)
+{
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000000", &tm);
+    return buf;
+}
+
+std::int64_t parse_time(const std::string& text)
+{
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end)
+        throw BadRequest("Invalid expires_at '" + text + "': ISO 8601 expected.");
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
+json view(const Request& req, const ApplicationCredential& c, const Driver& driver)
+{
+    json roles = json::array();
+    auto all = driver.roleList();
+    for (const auto& id : c.roles)
+        for (const auto& r : all)
+            if (r.id == id)
+                roles.push_back({{"id", r.id}, {"name", r.name}, {"domain_id", nullptr}});
+    return {{"id", c.id}, {"name", c.name}, {"description", c.description.empty() ? json(nullptr) : json(c.description)},
+            {"project_id", c.project_id}, {"user_id", c.user_id}, {"roles", std::move(roles)},
+            {"expires_at", c.expires_at ? json(iso_time(c.expires_at)) : json(nullptr)},
+            {"unrestricted", c.unrestricted}, {"access_rules", json::array()},
+            {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_user_application_credential",
+                                                               {{"user_id", c.user_id}, {"application_credential_id", c.id}})}}}};
+}
+
+/* body: the object under `key` of a JSON body; 400 when it is missing. */
+const json& body(const Request& req, const char* key)
+{
+    const json& b = req.json_body();
+    if (!b.is_object() || !b.contains(key) || !b[key].is_object())
+        throw BadRequest(std::string("Expecting to find ") + key + " in the request body.");
+    return b[key];
+}
+
+std::string text(const json& o, const char* key, const std::string& fallback = "")
+{
+    if (!o.contains(key) || o[key].is_null())
+        return fallback;
+    if (!o[key].is_string())
+        throw BadRequest(std::string("Invalid input for field '") + key + "': a string is expected.");
+    return o[key].get<std::string>();
+}
+
+bool flag(const json& o, const char* key, bool fallback)
+{
+    if (!o.contains(key))
+        return fallback;
+    if (!o[key].is_boolean())
+        throw BadRequest(std::string("Invalid input for field '") + key + "': a boolean is expected.");
+    return o[key].get<bool>();
+}
+
+template <class T>
+void filter_by(const Request& req, std::vector<T>& items)
+{
+    if (req.has_query("name")) {
+        std::string name(req.query("name"));
+        std::erase_if(items, [&](const T& i) { return i.name != name; });
+    }
+    if (req.has_query("enabled")) {
+        bool enabled = api::parse_bool("enabled", req.query("enabled"));
+        std::erase_if(items, [&](const T& i) { return i.enabled != enabled; });
+    }
+    if constexpr (requires(T t) { t.domain_id; })
+        if (req.has_query("domain_id")) {
+            std::string domain(req.query("domain_id"));
+            std::erase_if(items, [&](const T& i) { return i.domain_id != domain; });
+        }
+}
+
+void bind_domains(Dispatcher& disp, DriverPtr d)
+{
+    disp.set_handler("v3_domains", {
+        .get = [d](const Request& req, Response& resp) {
+            require_admin(req, "list_domains");
+            auto items = d->domainList();
+            filter_by(req, items);
+            json out = json::array();
+            for (const auto& i : items)
+                out.push_back(view(req, i));
+            resp.json({{"domains", out}, {"links", list_links(req)}});
+        },
+        .post = [d](const Request& req, Response& resp) {
+            require_admin(req, "create_domain");
+            const json& b = body(req, "domain");
+            Domain created = d->domainCreate({.name = text(b, "name"), .description = text(b, "description"),
+                                              .enabled = flag(b, "enabled", true)});
+            resp.status = 201;
+            resp.json({{"domain", view(req, created)}});
+        },
+    });
+    disp.set_handler("v3_domains_with_id", {
+        // Any authenticated user reads a domain: Tempest's DefaultDomainTestJSON does as a member.
+        .get = [d](const Request& req, Response& resp) {
+            resp.json({{"domain", view(req, d->domainGet(req.param("domain_id")))}});
+        },
+        .patch = [d](const Request& req, Response& resp) {
+            require_admin(req, "update_domain");
+            Domain dom = d->domainGet(req.param("domain_id"));
+            const json& b = body(req, "domain");
+            dom.name = text(b, "name", dom.name);
+            dom.description = text(b, "description", dom.description);
+            dom.enabled = flag(b, "enabled", dom.enabled);
+            resp.json({{"domain", view(req, d->domainUpdate(dom))}});
+        },
+        .del = [d](const Request& req, Response& resp) {
+            require_admin(req, "delete_domain");
+            d->domainDelete(req.param("domain_id"));
+            resp.status = 204;
+        },
+    });
+}
+
+void bind_projects(Dispatcher& disp, DriverPtr d)
+{
+    disp.set_handler("v3_projects", {
+        .get = [d](const Request& req, Response& resp) {
+            require_admin(req, "list_projects");
+            auto items = d->projectList();
+            filter_by(req, items);
+            json out = json::array();
+            for (const auto& i : items)
+                out.push_back(view(req, i));
+            resp.json({{"projects", out}, {"links", list_links(req)}});
+        },
+        .post = [d](const Request& req, Response& resp) {
+            require_admin(req, "create_project");
+            const json& b = body(req, "project");
+            if (text(b, "name").empty())
+                throw BadRequest("Invalid input for field 'name': a project needs a name.");
+            Project created = d->projectCreate({.name = text(b, "name"),
+                                                .domain_id = text(b, "domain_id", "default"),
+                                                .description = text(b, "description"),
+                                                .enabled = flag(b, "enabled", true)});
+            resp.status = 201;
+            resp.json({{"project", view(req, created)}});
+        },
+    });
+    disp.set_handler("v3_projects_with_id", {
+        .get = [d](const Request& req, Response& resp) {
+            if (req.context().project_id != req.param("project_id"))
+                require_admin(req, "get_project");
+            resp.json({{"project", view(req, d->projectFind({.id = req.param("project_id")}))}});
+        },
+        .patch = [d](const Request& req, Response& resp) {
+            require_admin(req, "update_project");
+            Project p = d->projectFind({.id = req.param("project_id")});
+            const json& b = body(req, "project");
+            p.name = text(b, "name", p.name);
+            p.description = text(b, "description", p.description);
+            p.enabled = flag(b, "enabled", p.enabled);
+            resp.json({{"project", view(req, d->projectUpdate(p))}});
+        },
+        .del = [d](const Request& req, Response& resp) {
+            require_admin(req, "delete_project");
+            d->projectDelete(req.param("project_id"));
+            resp.status = 204;
+        },
+    });
+}
+
+void bind_users(Dispatcher& disp, DriverPtr d)
+{
+    disp.set_handler("v3_users", {
+        .get = [d](const Request& req, Response& resp) {
+            require_admin(req, "list_users");
+            auto items = d->userList();
+            filter_by(req, items);
+            json out = json::array();
+            for (const auto& i : items)
+                out.push_back(view(req, i));
+            resp.json({{"users", out}, {"links", list_links(req)}});
+        },
+        .post = [d](const Request& req, Response& resp) {
+            require_admin(req, "create_user");
+            const json& b = body(req, "user");
+            if (text(b, "name").empty())
+                throw BadRequest("Invalid input for field 'name': a user needs a name.");
+            std::string password = text(b, "password");
+            if (password.empty()) {
+                // A user without a password cannot authenticate with one: a random secret.
+                unsigned char bytes[24];
+                RAND_bytes(bytes, sizeof bytes);
+                password.assign(reinterpret_cast<const char*>(bytes), sizeof bytes);
+            }
+            User created = d->userCreate({.name = text(b, "name"), .domain_id = text(b, "domain_id", "default"),
+                                          .description = text(b, "description"), .email = text(b, "email"),
+                                          .enabled = flag(b, "enabled", true)},
+                                         password);
+            if (!text(b, "default_project_id").empty())
+                d->projectFind({.id = text(b, "default_project_id")});
+            resp.status = 201;
+            resp.json({{"user", view(req, created)}});
+        },
+    });
+    disp.set_handler("v3_user", {
+        .get = [d](const Request& req, Response& resp) {
+            require_self_or_admin(req, req.param("user_id"), "get_user");
+            resp.json({{"user", view(req, d->userGet(req.param("user_id")))}});
+        },
+        .patch = [d](const Request& req, Response& resp) {
+            require_admin(req, "update_user");
+            User u = d->userGet(req.param("user_id"));
+            const json& b = body(req, "user");
+            u.name = text(b, "name", u.name);
+            u.description = text(b, "description", u.description);
+            u.email = text(b, "email", u.email);
+            u.enabled = flag(b, "enabled", u.enabled);
+            User updated = d->userUpdate(u);
+            if (!text(b, "password").empty())
+                d->userPasswordSet(u.id, text(b, "password"));
+            resp.json({{"user", view(req, updated)}});
+        },
+        .del = [d](const Request& req, Response& resp) {
+            require_admin(req, "delete_user");
+            d->userDelete(req.param("user_id"));
+            resp.status = 204;
+        },
+    });
+    disp.set_handler("v3_user_password", {.post = [d](const Request& req, Response& resp) {
+        std::string user_id = req.param("user_id");
+        if (req.context().user_id != user_id)
+            throw Forbidden("You may change only your own password.");
+        const json& b = body(req, "user");
+        std::string password = text(b, "password");
+        if (password.empty())
+            throw BadRequest("Invalid input for field 'password': it may not be empty.");
+        d->userAuthenticate({.id = user_id}, text(b, "original_password"));
+        d->userPasswordSet(user_id, password);
+        resp.status = 204;
+    }});
+    disp.set_handler("v3_user_projects", {.get = [d](const Request& req, Response& resp) {
+        require_self_or_admin(req, req.param("user_id"), "list_user_projects");
+        json out = json::array();
+        for (const auto& p : d->projectListForUser(req.param("user_id")))
+            out.push_back(view(req, p));
+        resp.json({{"projects", out}, {"links", list_links(req)}});
+    }});
+}
+
+Role role_by_id(const Driver& d, const std::string& id)
+{
+    for (const auto& r : d.roleList())
+        if (r.id == id)
+            return r;
+    throw NotFound("Could not find role: " + id + ".");
+}
+
+void bind_roles(Dispatcher& disp, DriverPtr d)
+{
+    disp.set_handler("v3_roles", {
+        .get = [d](const Request& req, Response& resp) {
+            auto items = d->roleList();
+            if (req.has_query("name"))
+                std::erase_if(items, [&](const Role& r) { return r.name != req.query("name"); });
+            json out = json::array();
+            for (const auto& i : items)
+                out.push_back(view(req, i));
+            resp.json({{"roles", out}, {"links", list_links(req)}});
+        },
+        .post = [d](const Request& req, Response& resp) {
+            require_admin(req, "create_role");
+            const json& b = body(req, "role");
+            if (text(b, "name").empty())
+                throw BadRequest("Invalid input for field 'name': a role needs a name.");
+            resp.status = 201;
+            resp.json({{"role", view(req, d->roleCreate({.name = text(b, "name")}))}});
+        },
+    });
+    disp.set_handler("v3_role", {
+        .get = [d](const Request& req, Response& resp) {
+            resp.json({{"role", view(req, role_by_id(*d, req.param("role_id")))}});
+        },
+        .del = [d](const Request& req, Response& resp) {
+            require_admin(req, "delete_role");
+            d->roleDelete(req.param("role_id"));
+            resp.status = 204;
+        },
+    });
+
+    // PUT, HEAD and DELETE of one assignment; GET of a user's roles on a target.
+    auto grant = [d](bool on_project, const char* role_var) {
+        return Resource{
+            .head = [d, on_project, role_var](const Request& req, Response& resp) {
+                require_admin(req, "check_grant");
+                std::string target = req.param(on_project ? "project_id" : "domain_id");
+                auto roles = on_project ? d->roleListForProject(req.param("user_id"), target)
+                                        : d->roleListForDomain(req.param("user_id"), target);
+                if (std::none_of(roles.begin(), roles.end(), [&](const Role& r) { return r.id == req.param(role_var); }))
+                    throw NotFound("Could not find role assignment.");
+                resp.status = 204;
+            },
+            .put = [d, on_project, role_var](const Request& req, Response& resp) {
+                require_admin(req, "create_grant");
+                role_by_id(*d, req.param(role_var));
+                d->userGet(req.param("user_id"));
+                std::string target = req.param(on_project ? "project_id" : "domain_id");
+                if (on_project)
+                    d->projectFind({.id = target});
+                else
+                    d->domainGet(target);
+                d->roleAssign(req.param(role_var), req.param("user_id"), on_project ? target : "",
+                              on_project ? "" : target);
+                resp.status = 204;
+            },
+            .del = [d, on_project, role_var](const Request& req, Response& resp) {
+                require_admin(req, "revoke_grant");
+                std::string target = req.param(on_project ? "project_id" : "domain_id");
+                d->roleUnassign(req.param(role_var), req.param("user_id"), on_project ? target : "",
+                                on_project ? "" : target);
+                resp.status = 204;
+            },
+        };
+    };
+    disp.set_handler("v3_project_user_role", grant(true, "role_id"));
+    disp.set_handler("v3_domain_user_role", grant(false, "role_id"));
+    disp.set_handler("v3_domain_user_role_assignment", grant(false, "role_id"));
+    auto held = [d](bool on_project) {
+        return Resource{.get = [d, on_project](const Request& req, Response& resp) {
+            require_self_or_admin(req, req.param("user_id"), "list_grants");
+            std::string target = req.param(on_project ? "project_id" : "domain_id");
+            json out = json::array();
+            for (const auto& r : on_project ? d->roleListForProject(req.param("user_id"), target)
+                                            : d->roleListForDomain(req.param("user_id"), target))
+                out.push_back(view(req, r));
+            resp.json({{"roles", out}, {"links", list_links(req)}});
+        }};
+    };
+    disp.set_handler("v3_project_user_roles", held(true));
+    disp.set_handler("v3_domain_user_roles", held(false));
+
+    disp.set_handler("v3_role_assignments", {.get = [d](const Request& req, Response& resp) {
+        std::string user(req.query("user.id")), project(req.query("scope.project.id")),
+            domain(req.query("scope.domain.id")), role(req.query("role.id"));
+        if (user != req.context().user_id)
+            require_admin(req, "list_role_assignments");
+        json out = json::array();
+        for (const auto& a : d->roleAssignmentList()) {
+            if ((!user.empty() && a.user_id != user) || (!project.empty() && a.project_id != project) ||
+                (!domain.empty() && a.domain_id != domain) || (!role.empty() && a.role_id != role))
+                continue;
+            json scope = a.project_id.empty() ? json{{"domain", {{"id", a.domain_id}}}}
+                                              : json{{"project", {{"id", a.project_id}}}};
+            out.push_back({{"role", {{"id", a.role_id}}}, {"user", {{"id", a.user_id}}}, {"scope", scope},
+                           {"links", {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
+                                                         (a.project_id.empty() ? "domains/" + a.domain_id
+                                                                               : "projects/" + a.project_id) +
+                                                         "/users/" + a.user_id + "/roles/" + a.role_id}}}});
+        }
+        resp.json({{"role_assignments", out}, {"links", list_links(req)}});
+    }});
+}
+
+void bind_application_credentials(Dispatcher& disp, DriverPtr d)
+{
+    disp.set_handler("v3_user_application_credentials", {
+        .get = [d](const Request& req, Response& resp) {
+            require_self_or_admin(req, req.param("user_id"), "list_application_credentials");
+            json out = json::array();
+            for (const auto& c : d->applicationCredentialList(req.param("user_id")))
+                if (!req.has_query("name") || c.name == req.query("name"))
+                    out.push_back(view(req, c, *d));
+            resp.json({{"application_credentials", out}, {"links", list_links(req)}});
+        },
+        .post = [d](const Request& req, Response& resp) {
+            if (req.context().user_id != req.param("user_id"))
+                throw Forbidden("Application credentials are created by their own user.");
+            if (req.context().project_id.empty())
+                throw Forbidden("An application credential needs a project-scoped token.");
+            const json& b = body(req, "application_credential");
+            if (text(b, "name").empty())
+                throw BadRequest("Invalid input for field 'name': an application credential needs a name.");
+            ApplicationCredential c{.name = text(b, "name"), .description = text(b, "description"),
+                                    .user_id = req.context().user_id, .project_id = req.context().project_id};
+            if (b.contains("roles") && b["roles"].is_array()) {
+                auto all = d->roleList();
+                for (const auto& r : b["roles"]) {
+                    auto match = std::find_if(all.begin(), all.end(), [&](const Role& role) {
+                        return role.id == r.value("id", "") || role.name == r.value("name", "");
+                    });
+                    if (match == all.end())
+                        throw NotFound("Could not find role: " + r.dump() + ".");
+                    c.roles.push_back(match->id);
+                }
+            }
+            if (!text(b, "expires_at").empty())
+                c.expires_at = parse_time(text(b, "expires_at"));
+            c.unrestricted = flag(b, "unrestricted", false);
+            std::string secret = text(b, "secret");
+            if (secret.empty()) {
+                unsigned char bytes[32];
+                RAND_bytes(bytes, sizeof bytes);
+                static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+                for (unsigned char byte : bytes)
+                    secret.push_back(kAlphabet[byte & 63]);
+            }
+            json v = view(req, d->applicationCredentialCreate(c, secret), *d);
+            v["secret"] = secret;
+            resp.status = 201;
+            resp.json({{"application_credential", std::move(v)}});
+        },
+    });
+    disp.set_handler("v3_user_application_credential", {
+        .get = [d](const Request& req, Response& resp) {
+            require_self_or_admin(req, req.param("user_id"), "get_application_credential");
+            for (const auto& c : d->applicationCredentialList(req.param("user_id")))
+                if (c.id == req.param("application_credential_id")) {
+                    resp.json({{"application_credential", view(req, c, *d)}});
+                    return;
+                }
+            throw NotFound("Could not find application credential: " + req.param("application_credential_id") + ".");
+        },
+        .del = [d](const Request& req, Response& resp) {
+            require_self_or_admin(req, req.param("user_id"), "delete_application_credential");
+            d->applicationCredentialDelete(req.param("user_id"), req.param("application_credential_id"));
+            resp.status = 204;
+        },
+    });
+}
+
+} // namespace
+
+namespace detail {
+
+void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    bind_domains(disp, driver);
+    bind_projects(disp, driver);
+    bind_users(disp, driver);
+    bind_roles(disp, driver);
+    bind_application_credentials(disp, driver);
+}
+
+} // namespace detail
+
+} // namespace jumpgate::identity
