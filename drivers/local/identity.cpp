@@ -250,11 +250,26 @@ void Identity::tokenRevoke(const std::string& audit_id, std::int64_t expires_at)
     prune.step();
 }
 
-bool Identity::tokenIsRevoked(const std::string& audit_id) const
+bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
+                              const std::string& project_id, std::int64_t issued_at) const
 {
-    Statement s(*db_, "SELECT 1 FROM revoked_tokens WHERE audit_id = ?");
-    s.bind(1, audit_id);
+    Statement s(*db_, "SELECT 1 FROM revoked_tokens WHERE audit_id = ? UNION ALL "
+                      "SELECT 1 FROM revocation_events WHERE (user_id = ? OR project_id = ?) "
+                      "AND revoked_at > ? LIMIT 1");
+    s.bind(1, audit_id).bind(2, user_id).bind(3, project_id.empty() ? "-" : project_id);
+    s.bind(4, static_cast<long long>(issued_at));
     return s.step();
+}
+
+// Every token of a user or project issued before this second stops working; one issued
+// within it survives, so that a new password works at once.
+void Identity::revoke_all(const char* column, const std::string& id) const
+{
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    Statement s(*db_, std::string("INSERT INTO revocation_events (") + column + ", revoked_at) VALUES (?, ?)");
+    s.bind(1, id).bind(2, static_cast<long long>(now));
+    s.step();
 }
 
 } // namespace jumpgate::local
@@ -377,12 +392,15 @@ Project Identity::projectUpdate(const Project& p) const
 {
     change("project", "UPDATE projects SET name = ?, description = ?, enabled = ? WHERE id = ?",
            {p.name, p.description, p.enabled ? "1" : "0", p.id});
+    if (!p.enabled)
+        revoke_all("project_id", p.id);
     return projectFind({.id = p.id});
 }
 
 void Identity::projectDelete(const std::string& project_id) const
 {
     change("project", "DELETE FROM projects WHERE id = ?", {project_id});
+    revoke_all("project_id", project_id);
 }
 
 std::vector<User> Identity::userList() const
@@ -398,17 +416,21 @@ User Identity::userUpdate(const User& u) const
 {
     change("user", "UPDATE users SET name = ?, description = ?, email = ?, enabled = ? WHERE id = ?",
            {u.name, u.description, u.email, u.enabled ? "1" : "0", u.id});
+    if (!u.enabled)
+        revoke_all("user_id", u.id);
     return userGet(u.id);
 }
 
 void Identity::userDelete(const std::string& user_id) const
 {
     change("user", "DELETE FROM users WHERE id = ?", {user_id});
+    revoke_all("user_id", user_id);
 }
 
 void Identity::userPasswordSet(const std::string& user_id, const std::string& password) const
 {
     change("user", "UPDATE users SET password_hash = ? WHERE id = ?", {password_hash(password), user_id});
+    revoke_all("user_id", user_id);
 }
 
 void Identity::roleDelete(const std::string& role_id) const

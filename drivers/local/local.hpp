@@ -72,10 +72,12 @@ public:
     identity::ApplicationCredential applicationCredentialAuthenticate(const std::string& id,
                                                                       const std::string& secret) const override;
     void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const override;
-    bool tokenIsRevoked(const std::string& audit_id) const override;
+    bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
+                        const std::string& project_id, std::int64_t issued_at) const override;
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
+    void revoke_all(const char* column, const std::string& id) const;
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
 };

@@ -96,6 +96,15 @@ CREATE TABLE application_credentials (
     UNIQUE (user_id, name)
 );
 )sql"},
+    {4, "revocation events", R"sql(
+CREATE TABLE revocation_events (
+    user_id TEXT,
+    project_id TEXT,
+    revoked_at INTEGER NOT NULL
+);
+CREATE INDEX revocation_events_user ON revocation_events (user_id, revoked_at);
+CREATE INDEX revocation_events_project ON revocation_events (project_id, revoked_at);
+)sql"},
 };
 } // namespace
 

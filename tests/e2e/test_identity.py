@@ -174,6 +174,41 @@ class Enforcement(unittest.TestCase):
         self.assertEqual(body["forbidden"]["code"], 403)
         self.assertEqual(stack.get_json(f"/compute/v2/{self.demo_project}/flavors")[0], 200)
 
+    def test_disabling_a_user_revokes_its_tokens(self):
+        import time
+        manage("user", "create", "short-lived", "--password", "pw-1", "--project", "demo")
+        status, token, _ = issue(user="short-lived", secret="pw-1", project="demo")
+        self.assertEqual(status, 201)
+        time.sleep(1.1)    # revocation works at a one-second grain
+        user_id = validate(token)[2]["token"]["user"]["id"]
+        status, _, _ = stack.get_json(f"/identity/v3/users/{user_id}", method="PATCH",
+                                      body={"user": {"enabled": False}})
+        self.assertEqual(status, 200)
+        self.assertEqual(validate(stack.token, token)[0], 404)
+        self.assertEqual(issue(user="short-lived", secret="pw-1", project="demo")[0], 401)
+
+    def test_own_password_change(self):
+        manage("user", "create", "changer", "--password", "old-pw", "--project", "demo")
+        _, token, body = issue(user="changer", secret="old-pw", project="demo")
+        user_id = body["token"]["user"]["id"]
+        mine = {"X-Auth-Token": token}
+        status, _, _ = stack.get_json(f"/identity/v3/users/{user_id}/password", method="POST", auth=False,
+                                      headers=mine, body={"user": {"original_password": "wrong", "password": "new-pw"}})
+        self.assertEqual(status, 401)
+        status, _, _ = stack.get_json(f"/identity/v3/users/{user_id}/password", method="POST", auth=False,
+                                      headers=mine, body={"user": {"original_password": "old-pw", "password": "new-pw"}})
+        self.assertEqual(status, 204)
+        self.assertEqual(issue(user="changer", secret="new-pw", project="demo")[0], 201)
+        self.assertEqual(issue(user="changer", secret="old-pw", project="demo")[0], 401)
+
+    def test_member_is_kept_from_admin_calls(self):
+        mine = {"X-Auth-Token": self.demo}
+        for path in ("/identity/v3/users", "/identity/v3/projects", "/identity/v3/domains"):
+            status, _, body = stack.get_json(path, headers=mine, auth=False)
+            self.assertEqual(status, 403, path)
+        status, _, body = stack.get_json("/identity/v3/domains/default", headers=mine, auth=False)
+        self.assertEqual((status, body["domain"]["name"]), (200, "Default"))
+
     def test_member_token_carries_its_role(self):
         _, _, body = validate(self.demo)
         self.assertEqual([r["name"] for r in body["token"]["roles"]], ["member"])

@@ -141,8 +141,13 @@ public:
 
     /* tokenRevoke: record the revocation of every token with `audit_id`, until `expires_at`. */
     virtual void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const;
-    /* tokenIsRevoked: whether a token with `audit_id` was revoked. */
-    virtual bool tokenIsRevoked(const std::string& audit_id) const;
+    /*
+     * tokenIsRevoked: whether a token with `audit_id`, of `user_id` on `project_id`
+     * issued at `issued_at`, was revoked: by itself, or since by disabling or
+     * deleting its user or project, or changing the user's password.
+     */
+    virtual bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
+                                const std::string& project_id, std::int64_t issued_at) const;
 };
 
 namespace detail {

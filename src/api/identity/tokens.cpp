@@ -143,7 +143,7 @@ struct Tokens {
     {
         keys->reload_if_changed();
         auto p = keys->open(text);
-        if (!p || p->expires_at <= now() || driver->tokenIsRevoked(p->audit_id))
+        if (!p || p->expires_at <= now() || driver->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
             return std::nullopt;
         return p;
     }
@@ -564,7 +564,7 @@ std::vector<Role> Driver::roleListForProject(const std::string&, const std::stri
 std::vector<Role> Driver::roleListForDomain(const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleListForDomain"); }
 void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleAssign"); }
 void Driver::tokenRevoke(const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenRevoke"); }
-bool Driver::tokenIsRevoked(const std::string&) const { NOT_IMPLEMENTED("tokenIsRevoked"); }
+bool Driver::tokenIsRevoked(const std::string&, const std::string&, const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenIsRevoked"); }
 std::vector<Domain> Driver::domainList() const { NOT_IMPLEMENTED("domainList"); }
 Domain Driver::domainCreate(const Domain&) const { NOT_IMPLEMENTED("domainCreate"); }
 Domain Driver::domainUpdate(const Domain&) const { NOT_IMPLEMENTED("domainUpdate"); }
