@@ -117,6 +117,34 @@ class Tokens(unittest.TestCase):
         self.assertEqual(hdrs["www-authenticate"], f'Keystone uri="http://127.0.0.1:{stack.port}/identity"')
 
 
+class CatalogReads(unittest.TestCase):
+    def test_regions_services_endpoints(self):
+        _, _, body = stack.get_json("/identity/v3/regions")
+        self.assertEqual([r["id"] for r in body["regions"]], ["RegionOne"])
+        _, _, body = stack.get_json("/identity/v3/services?type=compute")
+        self.assertEqual([s["name"] for s in body["services"]], ["nova"])
+        service_id = body["services"][0]["id"]
+        self.assertEqual(stack.get_json(f"/identity/v3/services/{service_id}")[2]["service"]["type"], "compute")
+        _, _, body = stack.get_json("/identity/v3/endpoints?interface=public")
+        urls = [e["url"] for e in body["endpoints"]]
+        self.assertIn(f"http://127.0.0.1:{stack.port}/volume/v3/%(project_id)s", urls)
+        self.assertEqual({e["interface"] for e in body["endpoints"]}, {"public"})
+        self.assertEqual(stack.get_json("/identity/v3/endpoints/nope")[0], 404)
+
+    def test_auth_domains_and_v2_reads(self):
+        _, _, body = stack.get_json("/identity/v3/auth/domains")
+        self.assertEqual([d["name"] for d in body["domains"]], ["Default"])
+        _, _, body = stack.get_json("/identity/v2.0/users")
+        admin = [u for u in body["users"] if u["name"] == "admin"][0]
+        _, _, body = stack.get_json(f"/identity/v2.0/users/{admin['id']}/roles")
+        self.assertIn("admin", [r["name"] for r in body["roles"]])
+        project = issue()[2]["token"]["project"]["id"]
+        _, _, body = stack.get_json(f"/identity/v2.0/tenants/{project}")
+        self.assertEqual(body["tenant"]["name"], "admin")
+        _, _, body = stack.get_json(f"/identity/v2.0/tenants/{project}/users/{admin['id']}/roles")
+        self.assertIn("admin", [r["name"] for r in body["roles"]])
+
+
 class TokensV2(unittest.TestCase):
     def test_password_token_with_v2_catalog(self):
         status, _, body = stack.get_json("/identity/v2.0/tokens", method="POST", auth=False, body={
@@ -267,6 +295,8 @@ class OpenStackClient(unittest.TestCase):
         self.assertIn("m1.tiny", [f["Name"] for f in flavors])
         token = self.osc("token", "issue", v2=True)
         self.assertEqual(len(token["project_id"]), 32)
+        endpoints = self.osc("endpoint", "list", "--service", "compute")
+        self.assertEqual({e["Interface"] for e in endpoints}, {"public", "internal", "admin"})
         catalog = self.osc("catalog", "list")
         self.assertTrue({"identity", "compute", "image", "network", "volumev3"} <= {c["Type"] for c in catalog})
 

@@ -502,6 +502,56 @@ void bind_application_credentials(Dispatcher& disp, DriverPtr d)
     });
 }
 
+// Keystone v2.0's administrative reads: tenants and users of the default domain.
+void bind_v2(Dispatcher& disp, DriverPtr d)
+{
+    auto tenant = [](const Project& p) {
+        return json{{"id", p.id}, {"name", p.name}, {"description", p.description}, {"enabled", p.enabled}};
+    };
+    auto user = [](const User& u) {
+        json v = {{"id", u.id}, {"name", u.name}, {"username", u.name}, {"enabled", u.enabled}};
+        if (!u.email.empty())
+            v["email"] = u.email;
+        return v;
+    };
+    disp.set_handler("v2_tenant", {.get = [d, tenant](const Request& req, Response& resp) {
+        if (req.context().project_id != req.param("tenant_id"))
+            require_admin(req, "get_project");
+        resp.json({{"tenant", tenant(d->projectFind({.id = req.param("tenant_id")}))}});
+    }});
+    disp.set_handler("v2_users", {.get = [d, user](const Request& req, Response& resp) {
+        require_admin(req, "list_users");
+        json out = json::array();
+        for (const auto& u : d->userList())
+            if (u.domain_id == "default")
+                out.push_back(user(u));
+        resp.json({{"users", out}, {"users_links", json::array()}});
+    }});
+    disp.set_handler("v2_user", {.get = [d, user](const Request& req, Response& resp) {
+        require_self_or_admin(req, req.param("user_id"), "get_user");
+        resp.json({{"user", user(d->userGet(req.param("user_id")))}});
+    }});
+    auto roles = [](const std::vector<Role>& list) {
+        json out = json::array();
+        for (const auto& r : list)
+            out.push_back({{"id", r.id}, {"name", r.name}});
+        return json{{"roles", out}, {"roles_links", json::array()}};
+    };
+    disp.set_handler("v2_user_roles", {.get = [d, roles](const Request& req, Response& resp) {
+        require_self_or_admin(req, req.param("user_id"), "list_grants");
+        std::vector<Role> held;
+        for (const auto& p : d->projectListForUser(req.param("user_id")))
+            for (const auto& r : d->roleListForProject(req.param("user_id"), p.id))
+                if (std::none_of(held.begin(), held.end(), [&](const Role& h) { return h.id == r.id; }))
+                    held.push_back(r);
+        resp.json(roles(held));
+    }});
+    disp.set_handler("v2_tenant_user_roles", {.get = [d, roles](const Request& req, Response& resp) {
+        require_self_or_admin(req, req.param("user_id"), "list_grants");
+        resp.json(roles(d->roleListForProject(req.param("user_id"), req.param("tenant_id"))));
+    }});
+}
+
 } // namespace
 
 namespace detail {
@@ -513,6 +563,7 @@ void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver)
     bind_users(disp, driver);
     bind_roles(disp, driver);
     bind_application_credentials(disp, driver);
+    bind_v2(disp, driver);
 }
 
 } // namespace detail

@@ -2,6 +2,7 @@
 // Keystone v3 tokens: issue (password, token), validate, check, revoke; the catalog built from the mounts.
 #include <jumpgate/driver/identity.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <fcntl.h>
@@ -408,6 +409,72 @@ TokenPayload v2_subject(const Tokens& t, const Request& req)
     return *p;
 }
 
+// Regions, services and endpoints, read from the catalog the mounts make (they are not stored).
+void bind_catalog_reads(Dispatcher& disp, std::shared_ptr<Tokens> t)
+{
+    auto links = [](const Request& req) {
+        return json{{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
+    };
+    auto region = [t](const Request& req) {
+        return json{{"id", t->region}, {"description", ""}, {"parent_region_id", nullptr},
+                    {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_region", {{"region_id", t->region}})}}}};
+    };
+    auto services = [t](const Request& req) {
+        json out = json::array();
+        for (const auto& c : t->catalog(req, ""))
+            out.push_back({{"id", c["id"]}, {"type", c["type"]}, {"name", c["name"]}, {"enabled", true},
+                           {"description", ""},
+                           {"links", {{"self", req.dispatcher()->endpoint_url(
+                                          req, "v3_services_with_id", {{"service_id", c["id"].get<std::string>()}})}}}});
+        return out;
+    };
+    // Per-project URLs are shown as Keystone stores them, with the %(project_id)s template.
+    auto endpoints = [t](const Request& req) {
+        json out = json::array();
+        for (const auto& c : t->catalog(req, "%(project_id)s"))
+            for (auto e : c["endpoints"]) {
+                e["service_id"] = c["id"];
+                e["enabled"] = true;
+                e["links"] = {{"self", req.dispatcher()->endpoint_url(
+                                  req, "v3_endpoints_with_id", {{"endpoint_id", e["id"].get<std::string>()}})}};
+                out.push_back(std::move(e));
+            }
+        return out;
+    };
+    auto one = [](const json& list, const std::string& id, const char* what) {
+        for (const auto& item : list)
+            if (item["id"] == id)
+                return item;
+        throw NotFound(std::string("Could not find ") + what + ": " + id + ".");
+    };
+    disp.set_handler("v3_regions", {.get = [=](const Request& req, Response& resp) {
+        resp.json({{"regions", json::array({region(req)})}, {"links", links(req)}});
+    }});
+    disp.set_handler("v3_region", {.get = [=](const Request& req, Response& resp) {
+        resp.json({{"region", one(json::array({region(req)}), req.param("region_id"), "region")}});
+    }});
+    disp.set_handler("v3_services", {.get = [=](const Request& req, Response& resp) {
+        json list = services(req);
+        for (const char* key : {"type", "name"})
+            if (req.has_query(key))
+                list.erase(std::remove_if(list.begin(), list.end(), [&](const json& s) { return s[key] != req.query(key); }), list.end());
+        resp.json({{"services", list}, {"links", links(req)}});
+    }});
+    disp.set_handler("v3_services_with_id", {.get = [=](const Request& req, Response& resp) {
+        resp.json({{"service", one(services(req), req.param("service_id"), "service")}});
+    }});
+    disp.set_handler("v3_endpoints", {.get = [=](const Request& req, Response& resp) {
+        json list = endpoints(req);
+        for (const char* key : {"interface", "service_id", "region_id"})
+            if (req.has_query(key))
+                list.erase(std::remove_if(list.begin(), list.end(), [&](const json& e) { return e[key] != req.query(key); }), list.end());
+        resp.json({{"endpoints", list}, {"links", links(req)}});
+    }});
+    disp.set_handler("v3_endpoints_with_id", {.get = [=](const Request& req, Response& resp) {
+        resp.json({{"endpoint", one(endpoints(req), req.param("endpoint_id"), "endpoint")}});
+    }});
+}
+
 std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
 {
     // Workers starting together must not each write a different first key.
@@ -526,6 +593,25 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
         throw NotFound("Could not find extension: " + req.param("alias") + ".");
     }});
     app.add_before_hook([t](Request& req, Response& resp) { authenticate(*t, req, resp); });
+    bind_catalog_reads(disp, t);
+    disp.set_handler("v3_auth_domains", {.get = [t](const Request& req, Response& resp) {
+        TokenPayload p = t->caller(req);
+        json domains = json::array();
+        std::vector<std::string> seen;
+        for (const auto& a : t->driver->roleAssignmentList())
+            if (a.user_id == p.user_id && !a.domain_id.empty() &&
+                std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
+                seen.push_back(a.domain_id);
+                Domain d = t->driver->domainGet(a.domain_id);
+                domains.push_back({{"id", d.id}, {"name", d.name}, {"description", d.description},
+                                   {"enabled", d.enabled},
+                                   {"links", {{"self", req.dispatcher()->endpoint_url(
+                                                  req, "v3_domains_with_id", {{"domain_id", d.id}})}}}});
+            }
+        resp.json({{"domains", std::move(domains)},
+                   {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_domains")},
+                              {"previous", nullptr}, {"next", nullptr}}}});
+    }});
     disp.set_handler("v3_auth_catalog", {.get = [t](const Request& req, Response& resp) {
         TokenPayload p = t->caller(req);
         resp.json({{"catalog", t->catalog(req, p.project_id)},
