@@ -433,6 +433,12 @@ void Identity::userPasswordSet(const std::string& user_id, const std::string& pa
     revoke_all("user_id", user_id);
 }
 
+Role Identity::roleUpdate(const Role& role) const
+{
+    change("role", "UPDATE roles SET name = ? WHERE id = ?", {role.name, role.id});
+    return role;
+}
+
 void Identity::roleDelete(const std::string& role_id) const
 {
     change("role", "DELETE FROM roles WHERE id = ?", {role_id});

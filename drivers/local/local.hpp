@@ -61,6 +61,7 @@ public:
     identity::User userUpdate(const identity::User& user) const override;
     void userDelete(const std::string& user_id) const override;
     void userPasswordSet(const std::string& user_id, const std::string& password) const override;
+    identity::Role roleUpdate(const identity::Role& role) const override;
     void roleDelete(const std::string& role_id) const override;
     void roleUnassign(const std::string& role_id, const std::string& user_id,
                       const std::string& project_id, const std::string& domain_id) const override;

@@ -89,6 +89,9 @@ class Tokens(unittest.TestCase):
         s1, _, b1 = issue(secret="wrong")
         s2, _, b2 = issue(user="nobody")
         self.assertEqual((s1, s2), (401, 401))
+        status, hdrs, _ = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False,
+                                         body=auth_body(secret="wrong"))
+        self.assertEqual(hdrs["www-authenticate"], f'Keystone uri="http://127.0.0.1:{stack.port}/identity"')
         self.assertEqual(b1["error"]["message"], b2["error"]["message"])
         status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST",
                                             body=b"{bad", headers={"Content-Type": "application/json"})

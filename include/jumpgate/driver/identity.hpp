@@ -125,7 +125,8 @@ public:
     virtual void userDelete(const std::string& user_id) const;
     virtual void userPasswordSet(const std::string& user_id, const std::string& password) const;
 
-    /* roleDelete, roleUnassign, roleAssignmentList: the rest of roles. */
+    /* roleUpdate, roleDelete, roleUnassign, roleAssignmentList: the rest of roles. */
+    virtual Role roleUpdate(const Role& role) const;
     virtual void roleDelete(const std::string& role_id) const;
     virtual void roleUnassign(const std::string& role_id, const std::string& user_id,
                               const std::string& project_id, const std::string& domain_id) const;

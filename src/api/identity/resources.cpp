@@ -355,6 +355,12 @@ void bind_roles(Dispatcher& disp, DriverPtr d)
         .get = [d](const Request& req, Response& resp) {
             resp.json({{"role", view(req, role_by_id(*d, req.param("role_id")))}});
         },
+        .patch = [d](const Request& req, Response& resp) {
+            require_admin(req, "update_role");
+            Role r = role_by_id(*d, req.param("role_id"));
+            r.name = text(body(req, "role"), "name", r.name);
+            resp.json({{"role", view(req, d->roleUpdate(r))}});
+        },
         .del = [d](const Request& req, Response& resp) {
             require_admin(req, "delete_role");
             d->roleDelete(req.param("role_id"));

@@ -504,13 +504,10 @@ void authenticate(const Tokens& t, Request& req, Response& resp)
 {
     if (is_public(req))
         return;
+    (void)resp;
     auto p = t.payload_of(req.header("X-Auth-Token"));
-    if (!p) {
-        const Dispatcher* identity = t.app.dispatcher("identity");
-        if (identity)
-            resp.set_header("WWW-Authenticate", "Keystone uri=\"" + identity->base_url(req) + "\"");
+    if (!p)
         throw Unauthorized("The request you have made requires authentication.");
-    }
     Context& ctx = req.context();
     ctx.authenticated = true;
     ctx.user_id = p->user_id;
@@ -593,6 +590,12 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
         throw NotFound("Could not find extension: " + req.param("alias") + ".");
     }});
     app.add_before_hook([t](Request& req, Response& resp) { authenticate(*t, req, resp); });
+    // Every 401, from the hook or a handler, tells the client where to authenticate.
+    app.add_after_hook([t](Request& req, Response& resp) {
+        if (resp.status == 401 && !resp.header("WWW-Authenticate"))
+            if (const Dispatcher* identity = t->app.dispatcher("identity"))
+                resp.set_header("WWW-Authenticate", "Keystone uri=\"" + identity->base_url(req) + "\"");
+    });
     bind_catalog_reads(disp, t);
     disp.set_handler("v3_auth_domains", {.get = [t](const Request& req, Response& resp) {
         TokenPayload p = t->caller(req);
@@ -662,6 +665,7 @@ std::vector<User> Driver::userList() const { NOT_IMPLEMENTED("userList"); }
 User Driver::userUpdate(const User&) const { NOT_IMPLEMENTED("userUpdate"); }
 void Driver::userDelete(const std::string&) const { NOT_IMPLEMENTED("userDelete"); }
 void Driver::userPasswordSet(const std::string&, const std::string&) const { NOT_IMPLEMENTED("userPasswordSet"); }
+Role Driver::roleUpdate(const Role&) const { NOT_IMPLEMENTED("roleUpdate"); }
 void Driver::roleDelete(const std::string&) const { NOT_IMPLEMENTED("roleDelete"); }
 void Driver::roleUnassign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleUnassign"); }
 std::vector<Assignment> Driver::roleAssignmentList() const { NOT_IMPLEMENTED("roleAssignmentList"); }
