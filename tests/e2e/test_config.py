@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from stack import MODULE_DIR, WORKER
+from stack import MODULE_DIR, TOP_SRCDIR, WORKER
 
 
 def check(text, *args):
@@ -28,6 +28,12 @@ class CheckConfig(unittest.TestCase):
                              "[block_storage]\ndriver=local\n")
         self.assertEqual(code, 0, out)
         self.assertIn("[volume] driver local, mounted at /volume", out)
+
+    def test_the_installed_sample_is_valid(self):
+        with open(os.path.join(TOP_SRCDIR, "etc", "jumpgate.conf")) as f:
+            code, out, _ = check(f.read())
+        self.assertEqual(code, 0, out)
+        self.assertNotIn("[baremetal]", out)
 
     def test_every_error_has_file_and_line(self):
         code, out, path = check("[general]\nlog_level = loud\nno_such_key = 1\n"
