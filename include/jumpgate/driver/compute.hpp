@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/overrides.hpp>
 #include <jumpgate/request.hpp>
 
 namespace jumpgate::compute {
@@ -60,12 +61,6 @@ void bind_flavorList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_flavorGet(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_availabilityZoneList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 
-/* overrides: whether D declares member `m` itself rather than inheriting Driver's. */
-template <class Member, class Base>
-constexpr bool overrides(Member, Base)
-{
-    return !std::is_same_v<Member, Base>;
-}
 } // namespace detail
 
 /*
@@ -77,11 +72,11 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
 {
     static_assert(std::is_base_of_v<Driver, D>);
     std::shared_ptr<const Driver> base = driver;
-    if constexpr (detail::overrides(&D::flavorList, &Driver::flavorList))
+    if constexpr (jumpgate::detail::overrides(&D::flavorList, &Driver::flavorList))
         detail::bind_flavorList(disp, base);
-    if constexpr (detail::overrides(&D::flavorGet, &Driver::flavorGet))
+    if constexpr (jumpgate::detail::overrides(&D::flavorGet, &Driver::flavorGet))
         detail::bind_flavorGet(disp, base);
-    if constexpr (detail::overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
+    if constexpr (jumpgate::detail::overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
         detail::bind_availabilityZoneList(disp, base);
 }
 

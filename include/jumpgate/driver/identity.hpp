@@ -10,6 +10,7 @@
 
 #include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/overrides.hpp>
 
 namespace jumpgate::identity {
 
@@ -155,11 +156,6 @@ namespace detail {
 void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 
-template <class Member, class Base>
-constexpr bool overrides(Member, Base)
-{
-    return !std::is_same_v<Member, Base>;
-}
 } // namespace detail
 
 /*
@@ -173,12 +169,12 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
     static_assert(std::is_base_of_v<Driver, D>);
     std::shared_ptr<const Driver> base = driver;
     app.set_identity(base);
-    if constexpr (detail::overrides(&D::userAuthenticate, &Driver::userAuthenticate) &&
-                  detail::overrides(&D::tokenIsRevoked, &Driver::tokenIsRevoked))
+    if constexpr (jumpgate::detail::overrides(&D::userAuthenticate, &Driver::userAuthenticate) &&
+                  jumpgate::detail::overrides(&D::tokenIsRevoked, &Driver::tokenIsRevoked))
         detail::bind_tokens(app, disp, base);
-    if constexpr (detail::overrides(&D::projectList, &Driver::projectList) &&
-                  detail::overrides(&D::userList, &Driver::userList) &&
-                  detail::overrides(&D::roleAssignmentList, &Driver::roleAssignmentList))
+    if constexpr (jumpgate::detail::overrides(&D::projectList, &Driver::projectList) &&
+                  jumpgate::detail::overrides(&D::userList, &Driver::userList) &&
+                  jumpgate::detail::overrides(&D::roleAssignmentList, &Driver::roleAssignmentList))
         detail::bind_resources(disp, base);
 }
 

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "api/common/listing.hpp"
+#include "api/common/time.hpp"
 
 namespace jumpgate::identity {
 
@@ -72,15 +73,6 @@ json view(const Request& req, const Role& r)
             {"options", json::object()}, {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}};
 }
 
-std::string iso_time(std::int64_t t)
-{
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000000", &tm);
-    return buf;
-}
 
 std::int64_t parse_time(const std::string& text)
 {
@@ -101,7 +93,7 @@ json view(const Request& req, const ApplicationCredential& c, const Driver& driv
                 roles.push_back({{"id", r.id}, {"name", r.name}, {"domain_id", nullptr}});
     return {{"id", c.id}, {"name", c.name}, {"description", c.description.empty() ? json(nullptr) : json(c.description)},
             {"project_id", c.project_id}, {"user_id", c.user_id}, {"roles", std::move(roles)},
-            {"expires_at", c.expires_at ? json(iso_time(c.expires_at)) : json(nullptr)},
+            {"expires_at", c.expires_at ? json(api::iso_time(c.expires_at, false)) : json(nullptr)},
             {"unrestricted", c.unrestricted}, {"access_rules", json::array()},
             {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_user_application_credential",
                                                                {{"user_id", c.user_id}, {"application_credential_id", c.id}})}}}};

@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 
+#include "api/common/time.hpp"
 #include "api/identity/token.hpp"
 
 namespace jumpgate::identity {
@@ -20,18 +21,8 @@ namespace {
 using api::identity::KeyRepository;
 using api::identity::TokenPayload;
 
-std::int64_t now() { return std::chrono::duration_cast<std::chrono::seconds>(
-        std::chrono::system_clock::now().time_since_epoch()).count(); }
-
-std::string iso_time(std::int64_t t)
-{
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[40];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000000Z", &tm);
-    return buf;
-}
+std::int64_t now() { return api::unix_now(); }
+std::string iso_time(std::int64_t t) { return api::iso_time(t, true); }
 
 // A stable id for a catalog entry, the same on every worker and host.
 std::string stable_id(const std::string& text)
