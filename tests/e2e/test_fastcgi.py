@@ -116,5 +116,33 @@ class FastCGI(unittest.TestCase):
         self.assertEqual(self.worker.proc.wait(timeout=5), 0)
 
 
+class Standalone(unittest.TestCase):
+    def test_listen_on_a_tcp_port(self):
+        from stack import free_port
+        port = free_port()
+        state = tempfile.mkdtemp(prefix="jumpgate-fcgi-")
+        proc = subprocess.Popen([WORKER, f"--general.module_dir={MODULE_DIR}", f"--general.state_dir={state}",
+                                 "--listen", f"127.0.0.1:{port}"], stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    conn = socket.create_connection(("127.0.0.1", port))
+                    break
+                except ConnectionRefusedError:
+                    time.sleep(0.05)
+            params = {"REQUEST_METHOD": "GET", "REQUEST_URI": "/identity/v3", "QUERY_STRING": "",
+                      "SERVER_NAME": "localhost", "SERVER_PORT": "80"}
+            conn.sendall(record(BEGIN, struct.pack(">HB5x", 1, 0)) + record(PARAMS, pairs(params)) +
+                         record(PARAMS) + record(STDIN))
+            with conn:
+                out = read_response(conn)
+            self.assertTrue(out.startswith(b"Status: 200"), out[:80])
+            self.assertIn(b'"v3.14"', out)
+        finally:
+            proc.terminate()
+            self.assertEqual(proc.wait(timeout=5), 0)
+            shutil.rmtree(state, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()
