@@ -3,8 +3,10 @@
 #   make            build            make check       unit and end-to-end tests
 #   make run        the whole stack  make check-asan  the same under ASan and UBSan
 #   make install    (DESTDIR, PREFIX honoured)        make clean / distclean
+#   make bench      throughput against nginx and a bare libfcgi responder (bench/results.md)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-bench
 PREFIX ?= /usr/local
 PORT ?= 8080
 STATE ?= var
@@ -18,7 +20,7 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi curl python3 \
 	python3-openstackclient
 
-.PHONY: all deps check check-asan install uninstall run clean distclean coverage
+.PHONY: all deps check check-asan install uninstall run clean distclean coverage bench
 
 all: $(BUILD)/Makefile
 	$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -54,6 +56,17 @@ check-asan: $(ASAN_BUILD)/Makefile
 	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) -C $(ASAN_BUILD) check
 
+$(BENCH_BUILD)/Makefile: configure
+	mkdir -p $(BENCH_BUILD)
+	cd $(BENCH_BUILD) && ../configure --prefix=$(PREFIX) CXXFLAGS="-O2 -DNDEBUG" $(CONFIGURE_FLAGS)
+
+bench: $(BENCH_BUILD)/Makefile
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(MAKE) -C $(BENCH_BUILD) -j$(JOBS)
+	$(CXX) -O2 -std=c++20 bench/responder.cpp -o $(BENCH_BUILD)/bench-responder \
+		$$(pkg-config --cflags --libs fcgi cgicc)
+	BUILD=$(abspath $(BENCH_BUILD)) /usr/bin/python3 bench/bench.py
+
 install uninstall: all
 	$(MAKE) -C $(BUILD) $@
 
@@ -68,5 +81,5 @@ clean:
 	-[ -f $(BUILD)/Makefile ] && $(MAKE) -C $(BUILD) clean
 
 distclean:
-	rm -rf $(BUILD) $(ASAN_BUILD) autom4te.cache build-aux configure aclocal.m4 \
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) autom4te.cache build-aux configure aclocal.m4 \
 		Makefile.in config.h.in m4/libtool.m4 m4/lt*.m4
