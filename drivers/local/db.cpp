@@ -21,12 +21,18 @@ Database::Database(const std::string& path, std::span<const Migration> migration
         sqlite3_close(db_);
         throw std::runtime_error("cannot open " + path + ": " + message);
     }
-    // Workers wait for each other's writes rather than fail with SQLITE_BUSY.
-    sqlite3_busy_timeout(db_, 10000);
-    exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA foreign_keys = ON");
-    exec("PRAGMA synchronous = NORMAL");
-    migrate(migrations);
+    try {
+        // Workers wait for each other's writes rather than fail with SQLITE_BUSY.
+        sqlite3_busy_timeout(db_, 10000);
+        exec("PRAGMA journal_mode = WAL");
+        exec("PRAGMA foreign_keys = ON");
+        exec("PRAGMA synchronous = NORMAL");
+        migrate(migrations);
+    } catch (...) {
+        // No destructor runs for a constructor that throws.
+        sqlite3_close(db_);
+        throw;
+    }
 }
 
 Database::~Database() { sqlite3_close(db_); }
