@@ -35,7 +35,12 @@ Database::Database(const std::string& path, std::span<const Migration> migration
     }
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database()
+{
+    for (auto& [sql, entry] : cache_)
+        sqlite3_finalize(entry.first);
+    sqlite3_close(db_);
+}
 
 void Database::exec(std::string_view sql)
 {
@@ -77,11 +82,31 @@ void Database::migrate(std::span<const Migration> migrations)
 
 Statement::Statement(Database& db, std::string_view sql) : db_(db.handle())
 {
+    auto it = db.cache_.find(sql);
+    if (it != db.cache_.end() && !it->second.second) {
+        stmt_ = it->second.first;
+        in_use_ = &it->second.second;
+        *in_use_ = true;
+        return;
+    }
     if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
         fail(db_, "prepare");
+    if (it == db.cache_.end()) {
+        auto [entry, added] = db.cache_.emplace(std::string(sql), std::make_pair(stmt_, true));
+        in_use_ = &entry->second.second;
+    }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement()
+{
+    if (in_use_) {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        *in_use_ = false;
+    } else {
+        sqlite3_finalize(stmt_);
+    }
+}
 
 Statement& Statement::bind(int index, std::string_view value)
 {

@@ -2,6 +2,7 @@
 // The local driver's database: one SQLite file shared by every service and worker.
 #pragma once
 
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,8 +39,11 @@ public:
     sqlite3* handle() { return db_; }
 
 private:
+    friend class Statement;
     void migrate(std::span<const Migration> migrations);
     sqlite3* db_ = nullptr;
+    // Prepared once per worker, reused by every request (SQL text -> statement, in use?).
+    std::map<std::string, std::pair<sqlite3_stmt*, bool>, std::less<>> cache_;
 };
 
 /* Statement: a prepared statement; bind with 1-based indexes, step, read columns. */
@@ -63,6 +67,7 @@ public:
 private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool* in_use_ = nullptr;       // the cache's flag when the statement is the cached one
 };
 
 } // namespace jumpgate::local
