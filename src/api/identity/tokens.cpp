@@ -491,11 +491,10 @@ bool is_public(const Request& req)
 }
 
 /* The before hook of every service: X-Auth-Token into the request's Context, or 401. */
-void authenticate(const Tokens& t, Request& req, Response& resp)
+void authenticate(const Tokens& t, Request& req)
 {
     if (is_public(req))
         return;
-    (void)resp;
     auto p = t.payload_of(req.header("X-Auth-Token"));
     if (!p)
         throw Unauthorized("The request you have made requires authentication.");
@@ -580,7 +579,7 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
     disp.set_handler("v2_extension_alias", {.get = [](const Request& req, Response&) {
         throw NotFound("Could not find extension: " + req.param("alias") + ".");
     }});
-    app.add_before_hook([t](Request& req, Response& resp) { authenticate(*t, req, resp); });
+    app.add_before_hook([t](Request& req, Response&) { authenticate(*t, req); });
     // Every 401, from the hook or a handler, tells the client where to authenticate.
     app.add_after_hook([t](Request& req, Response& resp) {
         if (resp.status == 401 && !resp.header("WWW-Authenticate"))
