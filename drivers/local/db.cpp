@@ -30,17 +30,22 @@ Database::Database(const std::string& path, std::span<const Migration> migration
         migrate(migrations);
     } catch (...) {
         // No destructor runs for a constructor that throws.
-        sqlite3_close(db_);
+        close();
         throw;
     }
 }
 
-Database::~Database()
+void Database::close()
 {
+    // sqlite3_close refuses (and leaks) while statements are left unfinalized.
     for (auto& [sql, entry] : cache_)
         sqlite3_finalize(entry.first);
+    cache_.clear();
     sqlite3_close(db_);
+    db_ = nullptr;
 }
+
+Database::~Database() { close(); }
 
 void Database::exec(std::string_view sql)
 {

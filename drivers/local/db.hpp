@@ -41,6 +41,7 @@ public:
 private:
     friend class Statement;
     void migrate(std::span<const Migration> migrations);
+    void close();
     sqlite3* db_ = nullptr;
     // Prepared once per worker, reused by every request (SQL text -> statement, in use?).
     std::map<std::string, std::pair<sqlite3_stmt*, bool>, std::less<>> cache_;
