@@ -18,6 +18,12 @@ using identity::Ref;
 using identity::Role;
 using identity::User;
 
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 const char* const kBadCredentials = "The request you have made requires authentication.";
 
 std::string bare_uuid()
@@ -204,20 +210,19 @@ Role Identity::roleCreate(const Role& role) const
 
 std::vector<Role> Identity::roleListForProject(const std::string& user_id, const std::string& project_id) const
 {
-    Statement s(*db_, "SELECT r.id, r.name FROM roles r JOIN role_assignments a ON a.role_id = r.id "
-                      "WHERE a.user_id = ? AND a.project_id = ? ORDER BY r.name");
-    s.bind(1, user_id).bind(2, project_id);
-    std::vector<Role> out;
-    while (s.step())
-        out.push_back({s.text(0), s.text(1)});
-    return out;
+    return roles_on("project_id", user_id, project_id);
 }
 
 std::vector<Role> Identity::roleListForDomain(const std::string& user_id, const std::string& domain_id) const
 {
-    Statement s(*db_, "SELECT r.id, r.name FROM roles r JOIN role_assignments a ON a.role_id = r.id "
-                      "WHERE a.user_id = ? AND a.domain_id = ? ORDER BY r.name");
-    s.bind(1, user_id).bind(2, domain_id);
+    return roles_on("domain_id", user_id, domain_id);
+}
+
+std::vector<Role> Identity::roles_on(const char* column, const std::string& user_id, const std::string& target) const
+{
+    Statement s(*db_, std::string("SELECT r.id, r.name FROM roles r JOIN role_assignments a ON a.role_id = r.id "
+                                  "WHERE a.user_id = ? AND a.") + column + " = ? ORDER BY r.name");
+    s.bind(1, user_id).bind(2, target);
     std::vector<Role> out;
     while (s.step())
         out.push_back({s.text(0), s.text(1)});
@@ -243,8 +248,7 @@ void Identity::tokenRevoke(const std::string& audit_id, std::int64_t expires_at)
     s.bind(1, audit_id).bind(2, static_cast<long long>(expires_at));
     s.step();
     // Revocations of tokens that expired anyway are dead weight.
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now = unix_now();
     Statement prune(*db_, "DELETE FROM revoked_tokens WHERE expires_at < ?");
     prune.bind(1, static_cast<long long>(now));
     prune.step();
@@ -265,8 +269,7 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& us
 // within it survives, so that a new password works at once.
 void Identity::revoke_all(const char* column, const std::string& id) const
 {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now = unix_now();
     Statement s(*db_, std::string("INSERT INTO revocation_events (") + column + ", revoked_at) VALUES (?, ?)");
     s.bind(1, id).bind(2, static_cast<long long>(now));
     s.step();
@@ -280,12 +283,6 @@ namespace {
 
 using identity::ApplicationCredential;
 using identity::Assignment;
-
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string join_ids(const std::vector<std::string>& ids)
 {

@@ -79,6 +79,8 @@ public:
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
     void revoke_all(const char* column, const std::string& id) const;
+    std::vector<identity::Role> roles_on(const char* column, const std::string& user_id,
+                                         const std::string& target) const;
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
 };
