@@ -158,6 +158,11 @@ void KeyRepository::load()
 
 void KeyRepository::reload_if_changed()
 {
+    struct timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    if (ts.tv_sec < next_check_)
+        return;
+    next_check_ = ts.tv_sec + 1;
     if (mtime_of(dir_) != loaded_mtime_)
         load();
 }

@@ -46,7 +46,11 @@ public:
     /* open: the payload of `token`, or nullopt when no key authenticates it (expiry is not checked). */
     std::optional<TokenPayload> open(std::string_view token) const;
 
-    /* reload: re-read the keys when the directory changed (after a rotation elsewhere). */
+    /*
+     * reload_if_changed: re-read the keys when the directory changed (after a
+     * rotation elsewhere), looking at most once a second: a rotation promotes
+     * the staged key every worker already holds, so a late look loses nothing.
+     */
     void reload_if_changed();
 
 private:
@@ -55,6 +59,7 @@ private:
     std::string dir_;
     std::vector<std::string> keys_;   // raw 32-byte keys, primary first
     std::int64_t loaded_mtime_ = 0;
+    std::int64_t next_check_ = 0;     // CLOCK_MONOTONIC_COARSE seconds
 };
 
 /* new_audit_id: 16 random bytes, URL-safe base64, as Keystone's audit ids. */
