@@ -47,6 +47,20 @@ private:
     std::map<std::string, std::pair<sqlite3_stmt*, bool>, std::less<>> cache_;
 };
 
+/* Transaction: BEGIN IMMEDIATE (the write lock first, so it never fails half-way); ROLLBACK unless committed. */
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Database& db_;
+    bool open_ = true;
+};
+
 /* Statement: a prepared statement; bind with 1-based indexes, step, read columns. */
 class Statement {
 public:

@@ -27,6 +27,9 @@ JUMPGATE_DRIVER(app, disp)
     std::string_view service = disp.service();
     if (service == "compute")
         jumpgate::compute::install(disp, std::make_shared<const jumpgate::local::Compute>(database(app)));
+    else if (service == "image")
+        jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),
+                                                                                     app.state_dir() + "/images"));
     else if (service == "identity")
         jumpgate::identity::install(app, disp, std::make_shared<const jumpgate::local::Identity>(database(app)));
 }

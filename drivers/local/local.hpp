@@ -8,6 +8,7 @@
 
 #include <jumpgate/driver/compute.hpp>
 #include <jumpgate/driver/identity.hpp>
+#include <jumpgate/driver/image.hpp>
 
 #include "db.hpp"
 
@@ -83,6 +84,33 @@ private:
                                          const std::string& target) const;
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
+};
+
+/* Image: image records in the database, their bytes as files in `store_dir` (image.cpp). */
+class Image : public image::Driver {
+public:
+    Image(std::shared_ptr<Database> db, std::string store_dir);
+
+    std::vector<image::Image> imageList(const Context& ctx, const image::ImageQuery& q) const override;
+    image::Image imageGet(const Context& ctx, const std::string& image_id) const override;
+    image::Image imageCreate(const Context& ctx, const image::Image& img) const override;
+    image::Image imageUpdate(const Context& ctx, const image::Image& img) const override;
+    void imageDelete(const Context& ctx, const std::string& image_id) const override;
+    image::Image imageUpload(const Context& ctx, const std::string& image_id, BodySource& data,
+                             const image::Expected& expected) const override;
+    image::ImageData imageDownload(const Context& ctx, const std::string& image_id) const override;
+    std::vector<image::Member> memberList(const Context& ctx, const std::string& image_id) const override;
+    image::Member memberPut(const Context& ctx, const image::Member& member) const override;
+    void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const override;
+
+    /* dataPath: where an image's bytes live once active (for volumes made from images). */
+    std::string dataPath(const std::string& image_id) const;
+
+private:
+    void load_extras(std::vector<image::Image>& images) const;
+    void write_extras(const image::Image& img) const;
+    std::shared_ptr<Database> db_;
+    std::string store_;
 };
 
 } // namespace jumpgate::local

@@ -105,6 +105,50 @@ CREATE TABLE revocation_events (
 CREATE INDEX revocation_events_user ON revocation_events (user_id, revoked_at);
 CREATE INDEX revocation_events_project ON revocation_events (project_id, revoked_at);
 )sql"},
+    {5, "images", R"sql(
+CREATE TABLE images (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    status TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    protected INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL,
+    disk_format TEXT,
+    container_format TEXT,
+    size INTEGER,
+    virtual_size INTEGER,
+    checksum TEXT,
+    os_hash_algo TEXT,
+    os_hash_value TEXT,
+    min_disk INTEGER NOT NULL DEFAULT 0,
+    min_ram INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX images_owner ON images (owner);
+CREATE INDEX images_created ON images (created_at, id);
+CREATE TABLE image_properties (
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (image_id, key)
+);
+CREATE TABLE image_tags (
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (image_id, tag)
+);
+CREATE TABLE image_members (
+    image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    member_id TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending',
+    can_share INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (image_id, member_id)
+);
+CREATE INDEX image_members_member ON image_members (member_id);
+)sql"},
 };
 } // namespace
 

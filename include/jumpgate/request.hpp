@@ -67,6 +67,12 @@ public:
     /* header: an HTTP header by its usual name ("X-Auth-Token"), or "". */
     std::string_view header(std::string_view name) const;
     bool has_header(std::string_view name) const;
+    /*
+     * headers_with_prefix: every header whose name starts with `prefix`
+     * ("X-Image-Meta-"), as (the rest of the name lower-cased with dashes, value);
+     * a server's CGI names cannot tell "-" from "_", so neither can this.
+     */
+    Pairs headers_with_prefix(std::string_view prefix) const;
 
     /* query: the first value of a query parameter, or "" when absent. */
     std::string_view query(std::string_view name) const;

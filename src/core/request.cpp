@@ -3,6 +3,7 @@
 #include <jumpgate/request.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <stdexcept>
@@ -120,6 +121,23 @@ bool Request::has_header(std::string_view name) const
         if (is_header_key(k, name))
             return true;
     return false;
+}
+
+Pairs Request::headers_with_prefix(std::string_view prefix) const
+{
+    std::string key = "HTTP_";
+    for (char c : prefix)
+        key.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    Pairs out;
+    for (const auto& [k, v] : env_) {
+        if (k.size() <= key.size() || k.compare(0, key.size(), key) != 0)
+            continue;
+        std::string rest = k.substr(key.size());
+        for (char& c : rest)
+            c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.emplace_back(std::move(rest), v);
+    }
+    return out;
 }
 
 std::string_view Request::query(std::string_view name) const

@@ -24,4 +24,35 @@ std::string iso_time(std::int64_t seconds, bool zulu)
     return buf;
 }
 
+std::string iso_time_z(std::int64_t seconds)
+{
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::optional<std::int64_t> parse_iso_time(std::string_view text)
+{
+    std::tm tm{};
+    std::string s(text);
+    const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end)
+        end = strptime(s.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+    if (!end)
+        return std::nullopt;
+    if (*end == '.')
+        for (++end; *end >= '0' && *end <= '9'; ++end) {
+        }
+    if (*end == 'Z')
+        ++end;
+    else if (std::string_view(end) == "+00:00")
+        end += 6;
+    if (*end)
+        return std::nullopt;
+    return static_cast<std::int64_t>(timegm(&tm));
+}
+
 } // namespace jumpgate::api

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+// The typed Image driver interface: images, their data and their members; the core writes Glance's JSON.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/request.hpp>
+#include <jumpgate/response.hpp>
+
+namespace jumpgate::image {
+
+/* Image: one image's record. Times are Unix seconds; size is unknown until data is stored. */
+struct Image {
+    std::string id;
+    std::optional<std::string> name;
+    std::string status = "queued";          // queued, saving, active, deactivated, killed, deleted
+    std::string visibility = "shared";      // public, private, shared, community
+    bool is_protected = false;
+    std::string owner;                      // project id
+    std::optional<std::string> disk_format;
+    std::optional<std::string> container_format;
+    std::optional<long long> size;
+    std::optional<long long> virtual_size;
+    std::optional<std::string> checksum;    // MD5, hex
+    std::optional<std::string> os_hash_algo;
+    std::optional<std::string> os_hash_value;
+    long long min_disk = 0;                 // GiB
+    long long min_ram = 0;                  // MiB
+    std::vector<std::string> tags;
+    std::map<std::string, std::string> properties;   // everything else the user set
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* Member: a project an image is shared with, and what it said of the share. */
+struct Member {
+    std::string image_id;
+    std::string member_id;
+    std::string status = "pending";          // pending, accepted, rejected
+    bool can_share = false;                  // v1 only
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/*
+ * ImageQuery: a list request, parsed and validated by the core. Exact-match
+ * `filters` are on the Image field of the same name (name, status, visibility,
+ * owner, disk_format, container_format, id, protected as "1"/"0") or, prefixed
+ * "property:", on a property; "public" ("1"/"0") keeps images that are (not)
+ * public and "member" those shared with that project; every tag in `tags` must be present; `sort` is (field, ascending)
+ * with id as the last tie-breaker; `limit` 0 means no limit.
+ */
+struct ImageQuery {
+    std::vector<std::pair<std::string, std::string>> filters;
+    std::vector<std::string> tags;
+    std::optional<long long> size_min;
+    std::optional<long long> size_max;
+    std::string member_status = "accepted";  // shared images of the caller: which to list ("all")
+    std::vector<std::pair<std::string, bool>> sort;
+    std::size_t limit = 0;
+    std::string marker;
+};
+
+/* ImageData: an active image's bytes to send; `file` names them on disk when they are a file. */
+struct ImageData {
+    std::unique_ptr<ByteSource> source;
+    std::string file;
+    long long size = 0;
+};
+
+/*
+ * Expected: what an upload must match, or be refused with BadRequest and
+ * nothing kept: a declared size and a declared MD5 checksum (hex).
+ */
+struct Expected {
+    std::optional<long long> size;
+    std::optional<std::string> checksum;
+};
+
+/*
+ * Driver: what a cloud implements for Image. Every operation throws
+ * NotImplemented unless overridden; install() serves only the endpoints whose
+ * operations a driver overrides. Visibility is the driver's to enforce, so a
+ * list can be done where the data is: `ctx` sees public and community images,
+ * its own project's, and shared ones it is a member of; admins see all. An
+ * image `ctx` may not see is NotFound; one it sees but may not change is
+ * Forbidden.
+ */
+class Driver {
+public:
+    virtual ~Driver() = default;
+
+    /* imageList: at most `q.limit` images `ctx` may see, filtered and sorted; BadRequest for a bad marker. */
+    virtual std::vector<Image> imageList(const Context& ctx, const ImageQuery& q) const;
+    /* imageGet: one image `ctx` may see; NotFound otherwise. */
+    virtual Image imageGet(const Context& ctx, const std::string& image_id) const;
+    /* imageCreate: record `image` (id set by the core, owner and times included); Conflict for a taken id. */
+    virtual Image imageCreate(const Context& ctx, const Image& image) const;
+    /* imageUpdate: store every mutable field of `image` (already read and changed by the core). */
+    virtual Image imageUpdate(const Context& ctx, const Image& image) const;
+    /* imageDelete: drop the image, its members and its data. */
+    virtual void imageDelete(const Context& ctx, const std::string& image_id) const;
+    /*
+     * imageUpload: stream `data` into the image's store; the image becomes
+     * active with size, checksum and hash only once every byte is kept.
+     * Conflict when it already has data; BadRequest when `expected` is not met.
+     */
+    virtual Image imageUpload(const Context& ctx, const std::string& image_id, BodySource& data,
+                              const Expected& expected) const;
+    /* imageDownload: the bytes of an active image `ctx` may see; NotFound when it has none. */
+    virtual ImageData imageDownload(const Context& ctx, const std::string& image_id) const;
+
+    /* memberList: the members of an image `ctx` may see. */
+    virtual std::vector<Member> memberList(const Context& ctx, const std::string& image_id) const;
+    /* memberPut: add or replace one member (its status when it exists; `member` carries it). */
+    virtual Member memberPut(const Context& ctx, const Member& member) const;
+    /* memberDelete: remove one member; NotFound when it is none. */
+    virtual void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const;
+};
+
+namespace detail {
+void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_image_data(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_members(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+} // namespace detail
+
+/*
+ * install: serve on `disp` (the image dispatcher) the v1 and v2 endpoints
+ * whose operations D overrides: the records (list, get, create, update,
+ * delete), their data (upload, download) and their members, each as a group.
+ */
+template <class D>
+void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    using jumpgate::detail::overrides;
+    std::shared_ptr<const Driver> base = driver;
+    if constexpr (overrides(&D::imageList, &Driver::imageList) && overrides(&D::imageGet, &Driver::imageGet) &&
+                  overrides(&D::imageCreate, &Driver::imageCreate) &&
+                  overrides(&D::imageUpdate, &Driver::imageUpdate) &&
+                  overrides(&D::imageDelete, &Driver::imageDelete))
+        detail::bind_images(disp, base);
+    if constexpr (overrides(&D::imageUpload, &Driver::imageUpload) &&
+                  overrides(&D::imageDownload, &Driver::imageDownload))
+        detail::bind_image_data(disp, base);
+    if constexpr (overrides(&D::memberList, &Driver::memberList) && overrides(&D::memberPut, &Driver::memberPut) &&
+                  overrides(&D::memberDelete, &Driver::memberDelete))
+        detail::bind_members(disp, base);
+}
+
+} // namespace jumpgate::image

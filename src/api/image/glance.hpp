@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// What Glance's v1 and v2 views share: the value sets, the schemas, the v2 image view and v1's handlers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <jumpgate/driver/image.hpp>
+
+namespace jumpgate::image {
+
+/* view_v2: an image as Glance v2 shows it, properties at the top level (images.cpp). */
+json view_v2(const Image& img);
+
+} // namespace jumpgate::image
+
+namespace jumpgate::api::glance {
+
+bool is_uuid(std::string_view text);
+bool valid_visibility(std::string_view v);
+bool valid_disk_format(std::string_view v);
+bool valid_container_format(std::string_view v);
+/* valid_sort_key: a field both API versions sort on. */
+bool valid_sort_key(std::string_view key);
+/* url_encode: a query component, percent-encoded. */
+std::string url_encode(std::string_view text);
+
+/* image_schema, images_schema, member_schema: /v2/schemas/... as JSON Schema (draft 4). */
+json image_schema();
+json images_schema();
+json member_schema();
+
+/* bind_v1_*: the v1 endpoints of each install() group (v1.cpp). */
+void bind_v1_images(Dispatcher& disp, std::shared_ptr<const image::Driver> driver);
+void bind_v1_image_data(Dispatcher& disp, std::shared_ptr<const image::Driver> driver);
+void bind_v1_members(Dispatcher& disp, std::shared_ptr<const image::Driver> driver);
+
+} // namespace jumpgate::api::glance

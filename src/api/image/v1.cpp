@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: Apache-2.0
+// Glance v1 (the seed's chapter): metadata as x-image-meta-* headers, data in the body, v1 memberships.
+#include "api/image/glance.hpp"
+
+#include <algorithm>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+#include "api/common/time.hpp"
+
+namespace jumpgate::api::glance {
+
+namespace {
+
+using image::Driver;
+using image::Image;
+using image::Member;
+
+std::string v1_time(std::int64_t t) { return iso_time(t, false); }
+
+json v1_brief(const Image& img)
+{
+    return {{"id", img.id},
+            {"name", img.name ? json(*img.name) : json(nullptr)},
+            {"disk_format", img.disk_format ? json(*img.disk_format) : json(nullptr)},
+            {"container_format", img.container_format ? json(*img.container_format) : json(nullptr)},
+            {"size", img.size ? json(*img.size) : json(nullptr)},
+            {"checksum", img.checksum ? json(*img.checksum) : json(nullptr)}};
+}
+
+json v1_detail(const Image& img)
+{
+    json view = v1_brief(img);
+    view["created_at"] = v1_time(img.created_at);
+    view["updated_at"] = v1_time(img.updated_at);
+    view["deleted_at"] = nullptr;
+    view["deleted"] = false;
+    view["status"] = img.status;
+    view["is_public"] = img.visibility == "public";
+    view["min_ram"] = img.min_ram;
+    view["min_disk"] = img.min_disk;
+    view["owner"] = img.owner.empty() ? json(nullptr) : json(img.owner);
+    view["protected"] = img.is_protected;
+    view["properties"] = img.properties;
+    return view;
+}
+
+// The seed's HEAD headers: multi-word fields dashed, timestamps underscored.
+void meta_headers(Response& resp, const Image& img)
+{
+    auto opt = [](const auto& v) { return v ? std::string(*v) : std::string(); };
+    resp.set_header("x-image-meta-id", img.id);
+    resp.set_header("x-image-meta-name", opt(img.name));
+    resp.set_header("x-image-meta-disk-format", opt(img.disk_format));
+    resp.set_header("x-image-meta-container-format", opt(img.container_format));
+    resp.set_header("x-image-meta-size", img.size ? std::to_string(*img.size) : "0");
+    resp.set_header("x-image-meta-checksum", opt(img.checksum));
+    resp.set_header("x-image-meta-created_at", v1_time(img.created_at));
+    resp.set_header("x-image-meta-updated_at", v1_time(img.updated_at));
+    resp.set_header("x-image-meta-deleted_at", "");
+    resp.set_header("x-image-meta-deleted", "False");
+    resp.set_header("x-image-meta-status", img.status);
+    resp.set_header("x-image-meta-is-public", img.visibility == "public" ? "True" : "False");
+    resp.set_header("x-image-meta-owner", img.owner.empty() ? "null" : img.owner);
+    resp.set_header("x-image-meta-protected", img.is_protected ? "True" : "False");
+    resp.set_header("x-image-meta-min-ram", std::to_string(img.min_ram));
+    resp.set_header("x-image-meta-min-disk", std::to_string(img.min_disk));
+    for (const auto& [key, value] : img.properties)
+        resp.set_header("x-image-meta-property-" + key, value);
+}
+
+bool truthy(std::string_view v)
+{
+    std::string s(v);
+    std::transform(s.begin(), s.end(), s.begin(), ::tolower);
+    return s == "true" || s == "1" || s == "yes" || s == "on";
+}
+
+long long header_count(std::string_view name, std::string_view value)
+{
+    return parse_int(name, value);
+}
+
+/*
+ * apply_meta: the x-image-meta-* headers of `req` onto `img`; returns what an
+ * upload must match. Keys follow the seed: a property's name is the rest of the
+ * header lower-cased with dashes and punctuation as underscores.
+ */
+image::Expected apply_meta(const Request& req, Image& img, bool creating)
+{
+    const Context& ctx = req.context();
+    image::Expected expected;
+    for (const auto& [name, value] : req.headers_with_prefix("X-Image-Meta-")) {
+        if (name.rfind("property-", 0) == 0) {
+            std::string key = name.substr(9);
+            for (char& c : key)
+                if (!std::isalnum(static_cast<unsigned char>(c)))
+                    c = '_';
+            img.properties[key] = value;
+        } else if (name == "name") {
+            img.name = value;
+        } else if (name == "id") {
+            if (!creating)
+                throw Forbidden("Attribute 'id' is read-only.");
+            if (!is_uuid(value))
+                throw BadRequest("Invalid image id: it must be a UUID.");
+            img.id = value;
+        } else if (name == "store") {
+            if (value != "file")
+                throw BadRequest("Store for scheme " + value + " not found");
+        } else if (name == "disk-format") {
+            if (!valid_disk_format(value))
+                throw BadRequest("Invalid disk format '" + value + "' for image.");
+            img.disk_format = value;
+        } else if (name == "container-format") {
+            if (!valid_container_format(value))
+                throw BadRequest("Invalid container format '" + value + "' for image.");
+            img.container_format = value;
+        } else if (name == "size") {
+            expected.size = header_count("x-image-meta-size", value);
+        } else if (name == "checksum") {
+            expected.checksum = value;
+        } else if (name == "is-public") {
+            img.visibility = truthy(value) ? "public" : (img.visibility == "public" ? "shared" : img.visibility);
+            if (img.visibility == "public" && !ctx.is_admin())
+                throw Forbidden("You are not authorized to complete publicize_image action.");
+        } else if (name == "owner") {
+            if (ctx.is_admin())            // the seed: only meaningful for admins
+                img.owner = value == "null" ? "" : value;
+        } else if (name == "protected") {
+            img.is_protected = truthy(value);
+        } else if (name == "min-ram") {
+            img.min_ram = header_count("x-image-meta-min-ram", value);
+        } else if (name == "min-disk") {
+            img.min_disk = header_count("x-image-meta-min-disk", value);
+        } else if (name == "status" || name == "location" || name == "created-at" || name == "updated-at" ||
+                   name == "deleted-at" || name == "deleted") {
+            throw Forbidden("Attribute '" + name + "' is read-only.");
+        }
+    }
+    return expected;
+}
+
+// A body to store: v1 sends the data with the metadata when there is any.
+bool has_data(const Request& req)
+{
+    return req.body() && req.content_length() != 0;
+}
+
+void upload(const Driver& driver, const Request& req, const Image& img, const image::Expected& expected)
+{
+    std::string type(req.content_type().substr(0, req.content_type().find(';')));
+    if (!type.empty() && type != "application/octet-stream")
+        throw UnsupportedMediaType("Image data is sent as application/octet-stream.");
+    if (expected.size && req.content_length() >= 0 && *expected.size != req.content_length())
+        throw BadRequest("x-image-meta-size (" + std::to_string(*expected.size) +
+                         ") does not match the length of the body (" + std::to_string(req.content_length()) + ").");
+    driver.imageUpload(req.context(), img.id, *req.body(), expected);
+}
+
+image::ImageQuery parse_v1_query(const Request& req)
+{
+    image::ImageQuery q;
+    Page page = Page::from(req);
+    q.limit = page.limit ? std::min<std::size_t>(page.limit, 1000) : 25;
+    q.marker = page.marker;
+    std::string is_public = req.has_query("is_public") ? std::string(req.query("is_public")) : "true";
+    std::transform(is_public.begin(), is_public.end(), is_public.begin(), ::tolower);
+    if (is_public != "none")
+        q.filters.emplace_back("public", parse_bool("is_public", is_public) ? "1" : "0");
+    q.member_status = "all";
+    for (const char* key : {"name", "container_format", "disk_format", "status"})
+        if (req.has_query(key))
+            q.filters.emplace_back(key, std::string(req.query(key)));
+    if (req.has_query("size_min"))
+        q.size_min = parse_int("size_min", req.query("size_min"));
+    if (req.has_query("size_max"))
+        q.size_max = parse_int("size_max", req.query("size_max"));
+    std::string key = req.has_query("sort_key") ? std::string(req.query("sort_key")) : "created_at";
+    static const char* const kV1Keys[] = {"id", "name", "status", "disk_format", "container_format",
+                                          "size", "created_at", "updated_at"};
+    if (std::none_of(std::begin(kV1Keys), std::end(kV1Keys), [&](const char* k) { return key == k; }))
+        throw BadRequest("Unsupported sort_key. Acceptable values: id, name, status, disk_format, "
+                         "container_format, size, created_at, updated_at");
+    std::string dir = req.has_query("sort_dir") ? std::string(req.query("sort_dir")) : "desc";
+    if (dir != "asc" && dir != "desc")
+        throw BadRequest("Unsupported sort_dir. Acceptable values: asc, desc");
+    q.sort.emplace_back(key, dir == "asc");
+    return q;
+}
+
+void check_owner(const Context& ctx, const Image& img)
+{
+    if (!ctx.is_admin() && img.owner != ctx.project_id)
+        throw Forbidden("You are not permitted to modify image " + img.id + ".");
+}
+
+} // namespace
+
+void bind_v1_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    for (const char* name : {"v1_images_detail", "v1_images"}) {
+        bool detail = std::string_view(name) == "v1_images_detail";
+        Resource r{.get = [driver, detail](const Request& req, Response& resp) {
+            json list = json::array();
+            for (const auto& img : driver->imageList(req.context(), parse_v1_query(req)))
+                list.push_back(detail ? v1_detail(img) : v1_brief(img));
+            resp.json({{"images", std::move(list)}});
+        }};
+        if (!detail)
+            r.post = [driver](const Request& req, Response& resp) {
+                Image img;
+                img.owner = req.context().project_id;
+                img.visibility = "shared";
+                image::Expected expected = apply_meta(req, img, true);
+                if (img.id.empty())
+                    img.id = new_uuid();
+                img.created_at = img.updated_at = unix_now();
+                Image made = driver->imageCreate(req.context(), img);
+                if (has_data(req)) {
+                    if (!made.disk_format || !made.container_format) {
+                        driver->imageDelete(req.context(), made.id);
+                        throw BadRequest("Disk format and container format are required with image data.");
+                    }
+                    try {
+                        upload(*driver, req, made, expected);
+                    } catch (...) {
+                        driver->imageDelete(req.context(), made.id);   // the seed: nothing is kept
+                        throw;
+                    }
+                    made = driver->imageGet(req.context(), made.id);
+                }
+                resp.status = 201;
+                resp.set_header("Location", req.dispatcher()->base_url(req) + "/v1/images/" + made.id);
+                resp.json({{"image", v1_detail(made)}});
+            };
+        disp.set_handler(name, std::move(r));
+    }
+    disp.set_handler("v1_image", {
+        .get = [driver](const Request& req, Response& resp) {
+            const Context& ctx = req.context();
+            Image img = driver->imageGet(ctx, req.param("image_guid"));
+            meta_headers(resp, img);
+            if (img.status != "active") {
+                resp.bytes("", "application/octet-stream");
+                return;
+            }
+            image::ImageData data = driver->imageDownload(ctx, img.id);
+            if (img.checksum)
+                resp.set_header("ETag", *img.checksum);
+            resp.stream(std::move(data.source), "application/octet-stream", data.size);
+        },
+        .head = [driver](const Request& req, Response& resp) {
+            Image img = driver->imageGet(req.context(), req.param("image_guid"));
+            meta_headers(resp, img);
+            if (img.checksum)
+                resp.set_header("ETag", *img.checksum);
+            resp.clear_body();
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            const Context& ctx = req.context();
+            Image img = driver->imageGet(ctx, req.param("image_guid"));
+            check_owner(ctx, img);
+            image::Expected expected = apply_meta(req, img, false);
+            if (has_data(req) && img.status != "queued")
+                throw Conflict("Image " + img.id + " already has data; its data cannot be replaced.");
+            img.updated_at = unix_now();
+            driver->imageUpdate(ctx, img);
+            if (has_data(req)) {
+                if (!img.disk_format || !img.container_format)
+                    throw BadRequest("Disk format and container format are required with image data.");
+                upload(*driver, req, img, expected);
+            }
+            resp.json({{"image", v1_detail(driver->imageGet(ctx, img.id))}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            const Context& ctx = req.context();
+            Image img = driver->imageGet(ctx, req.param("image_guid"));
+            check_owner(ctx, img);
+            if (img.is_protected)
+                throw Forbidden("Image is protected");
+            driver->imageDelete(ctx, img.id);
+            resp.clear_body();
+        },
+    });
+}
+
+void bind_v1_image_data(Dispatcher&, std::shared_ptr<const Driver>)
+{
+    // v1 carries data on v1_image and v1_images, which the records group serves.
+}
+
+void bind_v1_members(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    auto owned = [driver](const Request& req) {
+        Image img = driver->imageGet(req.context(), req.param("image_guid"));
+        check_owner(req.context(), img);
+        return img;
+    };
+    auto put_member = [driver](const Request& req, const std::string& image_id, const std::string& member_id,
+                               std::optional<bool> can_share) {
+        Member m;
+        m.image_id = image_id;
+        m.member_id = member_id;
+        m.created_at = m.updated_at = unix_now();
+        for (const auto& old : driver->memberList(req.context(), image_id))
+            if (old.member_id == member_id)
+                m = old;
+        if (can_share)
+            m.can_share = *can_share;
+        m.updated_at = unix_now();
+        driver->memberPut(req.context(), m);
+    };
+    disp.set_handler("v1_image_members", {
+        .get = [driver](const Request& req, Response& resp) {
+            Image img = driver->imageGet(req.context(), req.param("image_guid"));
+            json list = json::array();
+            for (const auto& m : driver->memberList(req.context(), img.id))
+                list.push_back({{"member_id", m.member_id}, {"can_share", m.can_share}});
+            resp.json({{"members", std::move(list)}});
+        },
+        .put = [driver, owned, put_member](const Request& req, Response& resp) {
+            Image img = owned(req);
+            const json& body = req.json_body();
+            if (!body.is_object() || !body.contains("memberships") || !body["memberships"].is_array())
+                throw BadRequest("Body must be {\"memberships\": [{\"member_id\": ..., \"can_share\": ...}]}.");
+            std::vector<std::pair<std::string, std::optional<bool>>> wanted;
+            for (const auto& m : body["memberships"]) {
+                if (!m.is_object() || !m.contains("member_id") || !m["member_id"].is_string())
+                    throw BadRequest("Each membership needs a member_id.");
+                std::optional<bool> share;
+                if (m.contains("can_share")) {
+                    if (!m["can_share"].is_boolean())
+                        throw BadRequest("can_share must be a boolean.");
+                    share = m["can_share"].get<bool>();
+                }
+                wanted.emplace_back(m["member_id"], share);
+            }
+            for (const auto& old : driver->memberList(req.context(), img.id))
+                if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == old.member_id; }))
+                    driver->memberDelete(req.context(), img.id, old.member_id);
+            for (const auto& [id, share] : wanted)
+                put_member(req, img.id, id, share);
+            resp.status = 204;
+            resp.clear_body();
+        },
+    });
+    disp.set_handler("v1_image_owner", {
+        .put = [owned, put_member](const Request& req, Response& resp) {
+            Image img = owned(req);
+            std::optional<bool> share;
+            if (req.content_length() > 0) {
+                const json& body = req.json_body();
+                if (!body.is_object() || !body.contains("member") || !body["member"].is_object())
+                    throw BadRequest("Body must be {\"member\": {\"can_share\": true|false}}.");
+                if (body["member"].contains("can_share")) {
+                    if (!body["member"]["can_share"].is_boolean())
+                        throw BadRequest("can_share must be a boolean.");
+                    share = body["member"]["can_share"].get<bool>();
+                }
+            }
+            put_member(req, img.id, req.param("owner"), share);
+            resp.status = 204;
+            resp.clear_body();
+        },
+        .del = [driver, owned](const Request& req, Response& resp) {
+            Image img = owned(req);
+            driver->memberDelete(req.context(), img.id, req.param("owner"));
+            resp.status = 204;
+            resp.clear_body();
+        },
+    });
+    disp.set_handler("v1_shared_image_owner", {
+        .get = [driver](const Request& req, Response& resp) {
+            const Context& ctx = req.context();
+            const std::string& tenant = req.param("owner");
+            if (!ctx.is_admin() && tenant != ctx.project_id)
+                throw Forbidden("Only the tenant itself or an admin lists what is shared with it.");
+            image::ImageQuery q;
+            q.filters.emplace_back("member", tenant);
+            q.member_status = "all";
+            q.sort.emplace_back("created_at", false);
+            json list = json::array();
+            for (const auto& img : driver->imageList(ctx, q))
+                for (const auto& m : driver->memberList(ctx, img.id))
+                    if (m.member_id == tenant)
+                        list.push_back({{"image_id", img.id}, {"can_share", m.can_share}});
+            resp.json({{"shared_images", std::move(list)}});
+        },
+    });
+}
+
+} // namespace jumpgate::api::glance
