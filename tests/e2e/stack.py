@@ -82,3 +82,47 @@ class Stack:
     def get_json(self, path, headers=None, method="GET", body=None, auth=True):
         status, hdrs, data = self.request(method, path, body=body, headers=headers, auth=auth)
         return status, hdrs, (json.loads(data) if data and hdrs.get("content-type", "").startswith("application/json") else data)
+
+    def env(self, **extra):
+        """The openrc environment of the stack's admin, with `extra` set (None removes a variable)."""
+        env = dict(os.environ, OS_AUTH_URL=f"http://127.0.0.1:{self.port}/identity/v3",
+                   OS_USERNAME="admin", OS_PASSWORD=self.password, OS_PROJECT_NAME="admin",
+                   OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
+                   OS_IDENTITY_API_VERSION="3", OS_REGION_NAME="RegionOne")
+        for k, v in extra.items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        return env
+
+    def cli(self, *args, env=None, parse=True, program="openstack", check=True):
+        """Runs an OpenStack client (`program`) against the stack; its JSON output when `parse`,
+        else its stdout. Raises AssertionError with the client's stderr when it fails and `check`."""
+        args = list(args) + (["-f", "json"] if parse else [])
+        r = subprocess.run([program, *args], env=env or self.env(), capture_output=True, text=True, timeout=180)
+        if check and r.returncode != 0:
+            raise AssertionError(f"{program} {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
+        if not check:
+            return r
+        return json.loads(r.stdout) if parse else r.stdout
+
+    def manage(self, *args):
+        """jumpgate-manage against the stack's configuration; its output."""
+        r = subprocess.run([os.path.join(TOP_BUILDDIR, "jumpgate-manage"), "--config",
+                            os.path.join(self.state, "jumpgate.conf"), *args], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        return r.stdout.strip()
+
+    def member(self, project, user=None, password="member-secret"):
+        """A project with a user holding the member role in it; returns (project id, token, env)."""
+        user = user or project + "-user"
+        project_id = self.manage("project", "create", project)
+        self.manage("user", "create", user, "--password", password, "--project", project)
+        status, hdrs, body = self.request("POST", "/identity/v3/auth/tokens", body={"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": user, "domain": {"id": "default"}, "password": password}}},
+            "scope": {"project": {"name": project, "domain": {"id": "default"}}}}}, auth=False)
+        assert status == 201, body
+        env = self.env(OS_USERNAME=user, OS_PASSWORD=password, OS_PROJECT_NAME=project)
+        return project_id, hdrs["x-subject-token"], env

@@ -275,18 +275,21 @@ namespace detail {
 
 void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
 {
+    auto list = [driver](const Request& req, Response& resp) {
+        ImageQuery q = parse_v2_query(req);
+        auto images = driver->imageList(req.context(), q);
+        json views = json::array();
+        for (const auto& img : images)
+            views.push_back(view_v2(img));
+        json body = {{"images", std::move(views)}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}};
+        if (images.size() == q.limit && !images.empty())
+            body["next"] = "/v2/images" + query_without(req, images.back().id);
+        resp.json(std::move(body));
+    };
+    // The original Jumpgate's /v2/images/detail lists as /v2/images does.
+    disp.set_handler("v2_images_detail", {.get = list});
     disp.set_handler("v2_images", {
-        .get = [driver](const Request& req, Response& resp) {
-            ImageQuery q = parse_v2_query(req);
-            auto images = driver->imageList(req.context(), q);
-            json list = json::array();
-            for (const auto& img : images)
-                list.push_back(view_v2(img));
-            json body = {{"images", std::move(list)}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}};
-            if (images.size() == q.limit && !images.empty())
-                body["next"] = "/v2/images" + query_without(req, images.back().id);
-            resp.json(std::move(body));
-        },
+        .get = list,
         .post = [driver](const Request& req, Response& resp) {
             const json& body = req.json_body();
             if (!body.is_object())

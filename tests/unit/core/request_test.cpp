@@ -107,6 +107,16 @@ BOOST_AUTO_TEST_CASE(env_is_exact_and_empty_when_absent)
     BOOST_TEST(str(req.env("SERVER_PORT")) == "");
 }
 
+BOOST_AUTO_TEST_CASE(headers_with_a_prefix_lose_it_and_read_lower_case_with_dashes)
+{
+    auto req = make({{"HTTP_X_IMAGE_META_NAME", "Ubuntu"}, {"HTTP_X_IMAGE_META_PROPERTY_DISTRO_NAME", "10.04"},
+                     {"HTTP_X_IMAGE_META", "no rest"}, {"HTTP_X_AUTH_TOKEN", "tok"}, {"X_IMAGE_META_ID", "not a header"}});
+    Pairs got = req.headers_with_prefix("X-Image-Meta-");
+    Pairs want{{"name", "Ubuntu"}, {"property-distro-name", "10.04"}};
+    BOOST_TEST(got == want);
+    BOOST_TEST(req.headers_with_prefix("X-Nothing-").empty());
+}
+
 BOOST_AUTO_TEST_CASE(defaults_before_routing)
 {
     auto req = make({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/"}});
