@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The local driver's Image service: Glance v2 and v1 over HTTP, and Debian's openstack and glance CLIs."""
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -205,6 +206,53 @@ class ImagesV2(unittest.TestCase):
         self.assertEqual(stack.request("POST", action + "reactivate")[0], 204)
         status, _, data = as_member(path=f"/image/v2/images/{image['id']}/file")
         self.assertEqual((status, data), (200, b"bytes"))
+
+    def test_data_streams_in_constant_memory(self):
+        """256 MiB up and down leave every worker's peak RSS where it was (within 8 MiB)."""
+        def peaks():
+            with open(os.path.join(stack.state, "run", "workers.pid")) as f:
+                pids = f.read().split()
+            out = {}
+            for pid in pids:
+                with open(f"/proc/{pid}/status") as status:
+                    out[pid] = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+            return out
+
+        image = create_v2({"name": "large", "disk_format": "raw", "container_format": "bare"})
+        chunk = os.urandom(1 << 20)
+        size = 256 << 20
+        before = peaks()
+
+        class Body:
+            def __init__(self):
+                self.left = size
+
+            def read(self, n=-1):
+                if self.left == 0:
+                    return b""
+                self.left -= len(chunk)
+                return chunk
+
+        conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=120)
+        conn.request("PUT", f"/image/v2/images/{image['id']}/file", body=Body(),
+                     headers={"X-Auth-Token": stack.token, "Content-Type": "application/octet-stream",
+                              "Content-Length": str(size)})
+        put = conn.getresponse()
+        put.read()
+        self.assertEqual(put.status, 204)
+        conn.request("GET", f"/image/v2/images/{image['id']}/file", headers={"X-Auth-Token": stack.token})
+        resp = conn.getresponse()
+        received = 0
+        while True:
+            block = resp.read(1 << 20)
+            if not block:
+                break
+            received += len(block)
+        conn.close()
+        self.assertEqual((resp.status, received), (200, size))
+        after = peaks()
+        for pid, kib in after.items():
+            self.assertLess(kib - before.get(pid, kib), 8 * 1024, f"worker {pid} grew from {before.get(pid)} KiB")
 
     def test_schemas(self):
         status, _, schema = stack.get_json("/image/v2/schemas/image")
