@@ -2,8 +2,6 @@
 // The local cloud's Compute: flavors from SQLite, one availability zone on this host.
 #include "local.hpp"
 
-#include <unistd.h>
-
 #include <jumpgate/fault.hpp>
 
 namespace jumpgate::local {
@@ -70,9 +68,7 @@ compute::Flavor Compute::flavorGet(const Context&, const std::string& flavor_id)
 
 std::vector<compute::AvailabilityZone> Compute::availabilityZoneList(const Context&) const
 {
-    char host[256] = "localhost";
-    gethostname(host, sizeof host - 1);
-    return {{"nova", true, {host}}};
+    return {{"nova", true, {host_}}};
 }
 
 } // namespace jumpgate::local

@@ -25,8 +25,13 @@ std::shared_ptr<jumpgate::local::Database> database(const jumpgate::App& app)
 JUMPGATE_DRIVER(app, disp)
 {
     std::string_view service = disp.service();
-    if (service == "compute")
-        jumpgate::compute::install(disp, std::make_shared<const jumpgate::local::Compute>(database(app)));
+    if (service == "compute") {
+        app.config().declare("compute", "build_seconds", "1",
+                             "local driver: seconds a server spends in BUILD (and any task takes) before it is done");
+        jumpgate::compute::install(disp, std::make_shared<const jumpgate::local::Compute>(
+                                             database(app), app.state_dir() + "/images",
+                                             std::stoi(app.config().get("compute", "build_seconds"))));
+    }
     else if (service == "image")
         jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),
                                                                                      app.state_dir() + "/images"));

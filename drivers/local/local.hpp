@@ -17,17 +17,48 @@ namespace jumpgate::local {
 /* migrations: the schema steps of the local cloud, in order (schema.cpp). */
 std::span<const Migration> migrations();
 
-/* Compute: flavors and zones of the local cloud (compute.cpp). */
+/* Compute: flavors and zones (compute.cpp), servers, keypairs and quotas (servers.cpp) of the local cloud. */
 class Compute : public compute::Driver {
 public:
-    explicit Compute(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+    /* Compute: servers take `build_seconds` to build; snapshots link their bytes in `image_store`. */
+    Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds);
 
     std::vector<compute::Flavor> flavorList(const Context& ctx) const override;
     compute::Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const override;
     std::vector<compute::AvailabilityZone> availabilityZoneList(const Context& ctx) const override;
 
+    std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override;
+    compute::Server serverGet(const Context& ctx, const std::string& server_id) const override;
+    compute::Server serverCreate(const Context& ctx, const compute::Server& server, const json& networks,
+                                 const std::string& request_id) const override;
+    compute::Server serverUpdate(const Context& ctx, const compute::Server& server) const override;
+    void serverDelete(const Context& ctx, const std::string& server_id) const override;
+    compute::Server serverTransition(const Context& ctx, const std::string& server_id,
+                                     const compute::Transition& t) const override;
+    std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
+                               const std::map<std::string, std::string>& metadata) const override;
+    std::vector<compute::InstanceAction> instanceActionList(const Context& ctx,
+                                                            const std::string& server_id) const override;
+
+    std::vector<compute::Keypair> keypairList(const Context& ctx, const std::string& user_id) const override;
+    compute::Keypair keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const override;
+    compute::Keypair keypairCreate(const Context& ctx, const compute::Keypair& keypair) const override;
+    void keypairDelete(const Context& ctx, const std::string& user_id, const std::string& name) const override;
+
+    compute::QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const override;
+    compute::QuotaSet quotaDefaults(const Context& ctx) const override;
+    compute::QuotaSet quotaSet(const Context& ctx, const std::string& project_id,
+                               const compute::QuotaSet& changes) const override;
+    void quotaReset(const Context& ctx, const std::string& project_id) const override;
+    compute::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
+
 private:
+    void record(const std::string& server_id, const std::string& action, const std::string& request_id,
+                const Context& ctx) const;
     std::shared_ptr<Database> db_;
+    std::string image_store_;
+    std::string host_;
+    int build_seconds_;
 };
 
 /* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */

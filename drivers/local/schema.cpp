@@ -149,6 +149,66 @@ CREATE TABLE image_members (
 );
 CREATE INDEX image_members_member ON image_members (member_id);
 )sql"},
+    {6, "servers, keypairs and compute quotas", R"sql(
+CREATE TABLE servers (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    vm_state TEXT NOT NULL,
+    task_state TEXT,
+    power_state INTEGER NOT NULL DEFAULT 0,
+    task_until INTEGER NOT NULL DEFAULT 0,
+    next_vm_state TEXT,
+    next_power_state INTEGER NOT NULL DEFAULT 0,
+    image_id TEXT NOT NULL,
+    flavor_json TEXT NOT NULL,
+    old_flavor_json TEXT,
+    key_name TEXT,
+    availability_zone TEXT NOT NULL,
+    metadata_json TEXT NOT NULL DEFAULT '{}',
+    tags_json TEXT NOT NULL DEFAULT '[]',
+    security_groups_json TEXT NOT NULL DEFAULT '[]',
+    networks_json TEXT NOT NULL DEFAULT '"none"',
+    access_ipv4 TEXT NOT NULL DEFAULT '',
+    access_ipv6 TEXT NOT NULL DEFAULT '',
+    description TEXT,
+    user_data TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    locked INTEGER NOT NULL DEFAULT 0,
+    locked_reason TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    launched_at INTEGER
+);
+CREATE INDEX servers_project ON servers (project_id, created_at, id);
+CREATE INDEX servers_created ON servers (created_at, id);
+CREATE TABLE instance_actions (
+    server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
+    action TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    start_time INTEGER NOT NULL
+);
+CREATE INDEX instance_actions_server ON instance_actions (server_id);
+CREATE TABLE keypairs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (user_id, name)
+);
+CREATE TABLE compute_quotas (
+    project_id TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL,
+    PRIMARY KEY (project_id, resource)
+);
+)sql"},
 };
 } // namespace
 

@@ -2,6 +2,7 @@
 // The typed Compute driver interface: operations on plain structs; the core writes Nova's JSON.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,114 @@ struct AvailabilityZone {
     std::vector<std::string> hosts;
 };
 
+/* ServerAddress: one address of a server on one network, as `addresses` shows it. */
+struct ServerAddress {
+    std::string network;
+    std::string addr;
+    int version = 4;
+    std::string mac;
+    std::string type = "fixed";
+};
+
+/*
+ * Server: one server's record. vm_state, task_state and power_state are Nova's
+ * (the core derives `status` from them); times are Unix seconds.
+ */
+struct Server {
+    std::string id;
+    std::string name;
+    std::string project_id;
+    std::string user_id;
+    std::string vm_state = "building";
+    std::optional<std::string> task_state;
+    int power_state = 0;                 // 0 NOSTATE, 1 RUNNING, 3 PAUSED, 4 SHUTDOWN, 7 SUSPENDED
+    int progress = 0;
+    std::string image_id;                // "" when booted from a volume
+    Flavor flavor;                       // as it was when the server took it
+    std::optional<std::string> key_name;
+    std::string availability_zone = "nova";
+    std::map<std::string, std::string> metadata;
+    std::vector<std::string> tags;
+    std::vector<ServerAddress> addresses;
+    std::vector<std::string> security_groups;
+    std::string access_ipv4;
+    std::string access_ipv6;
+    std::optional<std::string> description;
+    std::string user_data;
+    std::string host;
+    bool locked = false;
+    std::optional<std::string> locked_reason;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::optional<std::int64_t> launched_at;
+};
+
+/*
+ * ServerQuery: a list request, parsed by the core: exact filters on status
+ * (vm_state), image, flavor, name as a POSIX regular expression, changes_since
+ * (updated at or after, Unix seconds), ip (a substring of an address);
+ * all_projects for an admin's all_tenants (project_id then narrows);
+ * newest first; limit 0 means no limit; a marker that names no server the
+ * caller sees is BadRequest.
+ */
+struct ServerQuery {
+    std::optional<std::string> vm_state;
+    std::optional<std::string> image_id;
+    std::optional<std::string> flavor_id;
+    std::optional<std::string> name_regex;
+    std::optional<std::string> ip;
+    std::optional<std::int64_t> changes_since;
+    std::optional<std::string> project_id;
+    bool all_projects = false;
+    std::size_t limit = 0;
+    std::string marker;
+};
+
+/*
+ * Transition: a change of state asked by an action. It applies only when the
+ * server's vm_state is one of `from` and no task is running (else Conflict);
+ * `task_state` runs for `seconds`, then the server is in `to` with
+ * `power_state`. The optional fields change with it (resize, rebuild).
+ */
+struct Transition {
+    std::string action;                  // recorded as the instance action ("reboot", "stop"...)
+    std::string request_id;
+    std::vector<std::string> from;
+    std::optional<std::string> task_state;
+    std::string to;
+    int power_state = 1;
+    int seconds = 0;
+    std::optional<Flavor> flavor;        // the new flavor (resize) or the old one back (revert)
+    bool keep_old_flavor = false;        // resize: remember the current one for a revert
+    bool restore_old_flavor = false;     // revertResize: take the remembered one back
+    std::optional<std::string> image_id; // rebuild
+};
+
+/* InstanceAction: one recorded action on a server (os-instance-actions). */
+struct InstanceAction {
+    std::string action;
+    std::string request_id;
+    std::string user_id;
+    std::string project_id;
+    std::int64_t start_time = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* Keypair: a user's public key; `private_key` only when the cloud just made it. */
+struct Keypair {
+    std::string name;
+    std::string user_id;
+    std::string type = "ssh";
+    std::string public_key;
+    std::string fingerprint;
+    std::string private_key;
+    std::int64_t created_at = 0;
+    long long id = 0;
+};
+
+/* Quota resources (Nova's names): instances, cores, ram, key_pairs, metadata_items, ... -> limit (-1 unlimited). */
+using QuotaSet = std::map<std::string, long long>;
+
 /*
  * Driver: what a cloud implements for Compute. Every operation throws
  * NotImplemented unless overridden; install() serves only the endpoints whose
@@ -54,12 +163,53 @@ public:
     virtual Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const;
     /* availabilityZoneList: the zones servers can be placed in. */
     virtual std::vector<AvailabilityZone> availabilityZoneList(const Context& ctx) const;
+
+    /* serverList: the servers `ctx` sees (its project's; all for an admin's all_projects), a page. */
+    virtual std::vector<Server> serverList(const Context& ctx, const ServerQuery& q) const;
+    /* serverGet: one server of `ctx`'s project (any for an admin); NotFound otherwise. */
+    virtual Server serverGet(const Context& ctx, const std::string& server_id) const;
+    /*
+     * serverCreate: start building `server` (validated and filled by the core),
+     * within the project's quotas (Forbidden "Quota exceeded" otherwise); records
+     * the "create" action under `request_id`. `networks` is the request's list.
+     */
+    virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks,
+                                const std::string& request_id) const;
+    /* serverUpdate: store name, description, access IPs, metadata, tags and the lock of `server`. */
+    virtual Server serverUpdate(const Context& ctx, const Server& server) const;
+    /* serverDelete: remove the server and free what it holds. */
+    virtual void serverDelete(const Context& ctx, const std::string& server_id) const;
+    /* serverTransition: apply `t` (see Transition) and record it; Conflict when the state forbids it. */
+    virtual Server serverTransition(const Context& ctx, const std::string& server_id, const Transition& t) const;
+    /* serverSnapshot: make an image of a server (createImage); returns the image id. Optional. */
+    virtual std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
+                                       const std::map<std::string, std::string>& metadata) const;
+    /* instanceActionList: the recorded actions of a server `ctx` sees, newest first. */
+    virtual std::vector<InstanceAction> instanceActionList(const Context& ctx, const std::string& server_id) const;
+
+    /* keypairList, keypairGet, keypairCreate, keypairDelete: one user's keypairs (NotFound, Conflict on a taken name). */
+    virtual std::vector<Keypair> keypairList(const Context& ctx, const std::string& user_id) const;
+    virtual Keypair keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const;
+    virtual Keypair keypairCreate(const Context& ctx, const Keypair& keypair) const;
+    virtual void keypairDelete(const Context& ctx, const std::string& user_id, const std::string& name) const;
+
+    /* quotaGet: a project's limits (defaults where unset); quotaDefaults: the defaults. */
+    virtual QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const;
+    virtual QuotaSet quotaDefaults(const Context& ctx) const;
+    /* quotaSet: change some of a project's limits; quotaReset: back to the defaults. */
+    virtual QuotaSet quotaSet(const Context& ctx, const std::string& project_id, const QuotaSet& changes) const;
+    virtual void quotaReset(const Context& ctx, const std::string& project_id) const;
+    /* quotaUsage: what a project uses of each resource (instances, cores, ram, key_pairs of `ctx`'s user...). */
+    virtual QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const;
 };
 
 namespace detail {
 void bind_flavorList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_flavorGet(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_availabilityZoneList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 
 } // namespace detail
 
@@ -78,6 +228,22 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
         detail::bind_flavorGet(disp, base);
     if constexpr (jumpgate::detail::overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
         detail::bind_availabilityZoneList(disp, base);
+    using jumpgate::detail::overrides;
+    if constexpr (overrides(&D::serverList, &Driver::serverList) && overrides(&D::serverGet, &Driver::serverGet) &&
+                  overrides(&D::serverCreate, &Driver::serverCreate) &&
+                  overrides(&D::serverUpdate, &Driver::serverUpdate) &&
+                  overrides(&D::serverDelete, &Driver::serverDelete) &&
+                  overrides(&D::serverTransition, &Driver::serverTransition) &&
+                  overrides(&D::instanceActionList, &Driver::instanceActionList))
+        detail::bind_servers(disp, base);
+    if constexpr (overrides(&D::keypairList, &Driver::keypairList) && overrides(&D::keypairGet, &Driver::keypairGet) &&
+                  overrides(&D::keypairCreate, &Driver::keypairCreate) &&
+                  overrides(&D::keypairDelete, &Driver::keypairDelete))
+        detail::bind_keypairs(disp, base);
+    if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
+                  overrides(&D::quotaSet, &Driver::quotaSet) && overrides(&D::quotaReset, &Driver::quotaReset) &&
+                  overrides(&D::quotaUsage, &Driver::quotaUsage))
+        detail::bind_quotas(disp, base);
 }
 
 } // namespace jumpgate::compute

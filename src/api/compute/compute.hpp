@@ -15,4 +15,7 @@ json versions(const Request& req, const Dispatcher& disp);
 /* install_versions: serve the version documents on `disp` (versions.cpp). */
 void install_versions(Dispatcher& disp);
 
+/* install_policy: refuse admin-only endpoints to non-admins (policy.cpp); install_versions calls it. */
+void install_policy(Dispatcher& disp);
+
 } // namespace jumpgate::api::compute

@@ -48,6 +48,8 @@ void install_versions(Dispatcher& disp)
     disp.set_handler("v21_index", {.get = [d](const Request& req, Response& resp) {
         resp.json(document(req, *d, true));
     }});
+    // Every compute dispatcher gets its policy here, whatever driver serves it.
+    install_policy(disp);
 }
 
 } // namespace jumpgate::api::compute

@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local cloud's servers, keypairs and quotas; a server's state follows from its task's end time, not a thread.
+#include "local.hpp"
+
+#include <unistd.h>
+
+#include <regex>
+#include <variant>
+
+#include <jumpgate/fault.hpp>
+
+namespace jumpgate::local {
+
+namespace {
+
+using compute::Flavor;
+using compute::Server;
+
+std::int64_t now() { return static_cast<std::int64_t>(time(nullptr)); }
+
+const compute::QuotaSet kDefaultQuotas = {
+    {"instances", 10}, {"cores", 20}, {"ram", 51200}, {"key_pairs", 100}, {"metadata_items", 128},
+    {"server_groups", 10}, {"server_group_members", 10}, {"injected_files", 5},
+    {"injected_file_content_bytes", 10240}, {"injected_file_path_bytes", 255}, {"fixed_ips", -1},
+    {"floating_ips", 10}, {"security_groups", 10}, {"security_group_rules", 20}, {"networks", 3}};
+
+json flavor_json(const Flavor& f)
+{
+    return {{"id", f.id}, {"name", f.name}, {"vcpus", f.vcpus}, {"ram", f.ram}, {"disk", f.disk},
+            {"ephemeral", f.ephemeral}, {"swap", f.swap}, {"extra_specs", f.extra_specs}};
+}
+
+Flavor flavor_of_json(const std::string& text)
+{
+    json j = json::parse(text);
+    Flavor f;
+    f.id = j.value("id", "");
+    f.name = j.value("name", "");
+    f.vcpus = j.value("vcpus", 1);
+    f.ram = j.value("ram", 0LL);
+    f.disk = j.value("disk", 0LL);
+    f.ephemeral = j.value("ephemeral", 0LL);
+    f.swap = j.value("swap", 0LL);
+    f.extra_specs = j.value("extra_specs", std::map<std::string, std::string>{});
+    return f;
+}
+
+constexpr const char* kServerColumns =
+    "SELECT id, name, project_id, user_id, vm_state, task_state, power_state, task_until, next_vm_state, "
+    "next_power_state, image_id, flavor_json, key_name, availability_zone, metadata_json, tags_json, "
+    "security_groups_json, access_ipv4, access_ipv6, description, user_data, host, locked, locked_reason, "
+    "created_at, updated_at, launched_at FROM servers";
+
+// The state a server is in now: a task whose time is up has ended.
+constexpr const char* kEffectiveState =
+    "(CASE WHEN task_state IS NOT NULL AND task_until <= ? THEN next_vm_state ELSE vm_state END)";
+
+Server server_of(const Statement& s)
+{
+    Server v;
+    v.id = s.text(0);
+    v.name = s.text(1);
+    v.project_id = s.text(2);
+    v.user_id = s.text(3);
+    v.vm_state = s.text(4);
+    if (!s.is_null(5))
+        v.task_state = s.text(5);
+    v.power_state = static_cast<int>(s.integer(6));
+    std::int64_t until = s.integer(7);
+    v.image_id = s.text(10);
+    v.flavor = flavor_of_json(s.text(11));
+    if (!s.is_null(12))
+        v.key_name = s.text(12);
+    v.availability_zone = s.text(13);
+    v.metadata = json::parse(s.text(14)).get<std::map<std::string, std::string>>();
+    v.tags = json::parse(s.text(15)).get<std::vector<std::string>>();
+    v.security_groups = json::parse(s.text(16)).get<std::vector<std::string>>();
+    v.access_ipv4 = s.text(17);
+    v.access_ipv6 = s.text(18);
+    if (!s.is_null(19))
+        v.description = s.text(19);
+    v.user_data = s.text(20);
+    v.host = s.text(21);
+    v.locked = s.integer(22) != 0;
+    if (!s.is_null(23))
+        v.locked_reason = s.text(23);
+    v.created_at = s.integer(24);
+    v.updated_at = s.integer(25);
+    if (!s.is_null(26))
+        v.launched_at = s.integer(26);
+    if (v.task_state && until <= now()) {
+        v.vm_state = s.text(8);
+        v.power_state = static_cast<int>(s.integer(9));
+        v.updated_at = std::max(v.updated_at, until);
+        if (*v.task_state == "spawning" || *v.task_state == "scheduling")
+            v.launched_at = until;
+        v.task_state.reset();
+    }
+    v.progress = v.vm_state == "building" ? 50 : (v.vm_state == "active" ? 100 : 0);
+    return v;
+}
+
+// REGEXP for SQLite: POSIX extended, as Nova matches the name filter; the compiled pattern is kept per statement.
+void regexp(sqlite3_context* ctx, int, sqlite3_value** argv)
+{
+    auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 0));
+    if (!re) {
+        const char* pattern = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
+        try {
+            re = new std::regex(pattern ? pattern : "", std::regex::extended);
+        } catch (const std::regex_error&) {
+            sqlite3_result_error(ctx, "invalid regular expression", -1);
+            return;
+        }
+        sqlite3_set_auxdata(ctx, 0, re, [](void* p) { delete static_cast<std::regex*>(p); });
+        re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 0));
+        if (!re) {
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+    }
+    const char* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
+    sqlite3_result_int(ctx, text && std::regex_search(text, *re) ? 1 : 0);
+}
+
+std::string hostname()
+{
+    char host[256] = "localhost";
+    gethostname(host, sizeof host - 1);
+    return host;
+}
+
+} // namespace
+
+Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds)
+    : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds)
+{
+    sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp,
+                            nullptr, nullptr);
+}
+
+std::vector<Server> Compute::serverList(const Context& ctx, const compute::ServerQuery& q) const
+{
+    using Value = std::variant<std::string, long long>;
+    std::vector<Value> values;
+    std::string where = " WHERE 1";
+    if (!q.all_projects || !ctx.is_admin()) {
+        where += " AND project_id = ?";
+        values.emplace_back(ctx.project_id);
+    } else if (q.project_id) {
+        where += " AND project_id = ?";
+        values.emplace_back(*q.project_id);
+    }
+    if (q.vm_state) {
+        where += std::string(" AND ") + kEffectiveState + " = ?";
+        values.emplace_back(static_cast<long long>(now()));
+        values.emplace_back(*q.vm_state);
+    }
+    if (q.image_id) {
+        where += " AND image_id = ?";
+        values.emplace_back(*q.image_id);
+    }
+    if (q.flavor_id) {
+        where += " AND json_extract(flavor_json, '$.id') = ?";
+        values.emplace_back(*q.flavor_id);
+    }
+    if (q.name_regex) {
+        where += " AND name REGEXP ?";
+        values.emplace_back(*q.name_regex);
+    }
+    if (q.ip)
+        where += " AND 0";          // no server has an address until the network service gives them
+    if (q.changes_since) {
+        where += " AND MAX(updated_at, CASE WHEN task_state IS NOT NULL THEN task_until ELSE 0 END) >= ?";
+        values.emplace_back(static_cast<long long>(*q.changes_since));
+    }
+    if (!q.marker.empty()) {
+        Server marker;
+        try {
+            marker = serverGet(ctx, q.marker);
+        } catch (const NotFound&) {
+            throw BadRequest("marker [" + q.marker + "] not found");
+        }
+        where += " AND (created_at < ? OR (created_at = ? AND id < ?))";
+        values.emplace_back(static_cast<long long>(marker.created_at));
+        values.emplace_back(static_cast<long long>(marker.created_at));
+        values.emplace_back(marker.id);
+    }
+    std::string sql = std::string(kServerColumns) + where + " ORDER BY created_at DESC, id DESC";
+    if (q.limit)
+        sql += " LIMIT " + std::to_string(q.limit);
+    Statement s(*db_, sql);
+    int i = 1;
+    for (const auto& v : values) {
+        if (const auto* text = std::get_if<std::string>(&v))
+            s.bind(i++, *text);
+        else
+            s.bind(i++, std::get<long long>(v));
+    }
+    std::vector<Server> out;
+    while (s.step())
+        out.push_back(server_of(s));
+    return out;
+}
+
+Server Compute::serverGet(const Context& ctx, const std::string& server_id) const
+{
+    Statement s(*db_, std::string(kServerColumns) + " WHERE id = ? AND (project_id = ? OR ?)");
+    s.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+    if (!s.step())
+        throw NotFound("Instance " + server_id + " could not be found.");
+    return server_of(s);
+}
+
+compute::QuotaSet Compute::quotaGet(const Context&, const std::string& project_id) const
+{
+    compute::QuotaSet out = kDefaultQuotas;
+    Statement s(*db_, "SELECT resource, hard_limit FROM compute_quotas WHERE project_id = ?");
+    s.bind(1, project_id);
+    while (s.step())
+        out[s.text(0)] = s.integer(1);
+    return out;
+}
+
+compute::QuotaSet Compute::quotaDefaults(const Context&) const { return kDefaultQuotas; }
+
+compute::QuotaSet Compute::quotaSet(const Context& ctx, const std::string& project_id,
+                                    const compute::QuotaSet& changes) const
+{
+    Transaction tx(*db_);
+    for (const auto& [resource, limit] : changes) {
+        Statement s(*db_, "INSERT INTO compute_quotas (project_id, resource, hard_limit) VALUES (?, ?, ?) "
+                          "ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
+        s.bind(1, project_id).bind(2, resource).bind(3, limit);
+        s.step();
+    }
+    tx.commit();
+    return quotaGet(ctx, project_id);
+}
+
+void Compute::quotaReset(const Context&, const std::string& project_id) const
+{
+    Statement s(*db_, "DELETE FROM compute_quotas WHERE project_id = ?");
+    s.bind(1, project_id);
+    s.step();
+}
+
+compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& project_id) const
+{
+    compute::QuotaSet used = {{"instances", 0}, {"cores", 0}, {"ram", 0}};
+    Statement s(*db_, "SELECT COUNT(*), COALESCE(SUM(json_extract(flavor_json, '$.vcpus')), 0), "
+                      "COALESCE(SUM(json_extract(flavor_json, '$.ram')), 0) FROM servers WHERE project_id = ?");
+    s.bind(1, project_id);
+    if (s.step()) {
+        used["instances"] = s.integer(0);
+        used["cores"] = s.integer(1);
+        used["ram"] = s.integer(2);
+    }
+    Statement k(*db_, "SELECT COUNT(*) FROM keypairs WHERE user_id = ?");
+    k.bind(1, ctx.user_id);
+    if (k.step())
+        used["key_pairs"] = k.integer(0);
+    return used;
+}
+
+Server Compute::serverCreate(const Context& ctx, const Server& server, const json& networks,
+                             const std::string& request_id) const
+{
+    if (networks.is_array() && !networks.empty()) {
+        const json& first = networks.front();
+        std::string id = first.contains("uuid") ? first["uuid"].dump() : first.value("port", "");
+        throw BadRequest("Network " + id + " could not be found: this cloud has no network service yet.");
+    }
+    {
+        Transaction tx(*db_);
+        Statement image(*db_, "SELECT 1 FROM images WHERE id = ? AND status = 'active' AND "
+                              "(visibility IN ('public', 'community') OR owner = ? OR ? OR EXISTS "
+                              "(SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = ?))");
+        image.bind(1, server.image_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+        image.bind(4, ctx.project_id);
+        if (!image.step())
+            throw BadRequest("Image " + server.image_id + " could not be found.");
+        auto limits = quotaGet(ctx, server.project_id);
+        auto used = quotaUsage(ctx, server.project_id);
+        for (auto [resource, wanted] : {std::pair<const char*, long long>{"instances", 1},
+                                        {"cores", server.flavor.vcpus}, {"ram", server.flavor.ram}})
+            if (limits[resource] >= 0 && used[resource] + wanted > limits[resource])
+                throw Forbidden(std::string("Quota exceeded for ") + resource + ": Requested " +
+                                std::to_string(wanted) + ", but already used " + std::to_string(used[resource]) +
+                                " of " + std::to_string(limits[resource]) + " " + resource);
+        std::int64_t t = now();
+        Statement s(*db_, "INSERT INTO servers (id, name, project_id, user_id, vm_state, task_state, power_state, "
+                          "task_until, next_vm_state, next_power_state, image_id, flavor_json, key_name, "
+                          "availability_zone, metadata_json, tags_json, security_groups_json, networks_json, "
+                          "access_ipv4, access_ipv6, description, user_data, host, created_at, updated_at) "
+                          "VALUES (?, ?, ?, ?, 'building', 'spawning', 0, ?, 'active', 1, ?, ?, ?, ?, ?, ?, ?, ?, "
+                          "?, ?, ?, ?, ?, ?, ?)");
+        s.bind(1, server.id).bind(2, server.name).bind(3, server.project_id).bind(4, server.user_id);
+        s.bind(5, static_cast<long long>(t + build_seconds_));
+        s.bind(6, server.image_id).bind(7, flavor_json(server.flavor).dump());
+        if (server.key_name)
+            s.bind(8, *server.key_name);
+        else
+            s.bind_null(8);
+        s.bind(9, server.availability_zone).bind(10, json(server.metadata).dump()).bind(11, json(server.tags).dump());
+        s.bind(12, json(server.security_groups).dump()).bind(13, networks.dump());
+        s.bind(14, server.access_ipv4).bind(15, server.access_ipv6);
+        if (server.description)
+            s.bind(16, *server.description);
+        else
+            s.bind_null(16);
+        s.bind(17, server.user_data).bind(18, host_).bind(19, static_cast<long long>(t)).bind(20, static_cast<long long>(t));
+        s.step();
+        record(server.id, "create", request_id, ctx);
+        tx.commit();
+    }
+    return serverGet(ctx, server.id);
+}
+
+void Compute::record(const std::string& server_id, const std::string& action, const std::string& request_id,
+                     const Context& ctx) const
+{
+    Statement s(*db_, "INSERT INTO instance_actions (server_id, action, request_id, user_id, project_id, start_time) "
+                      "VALUES (?, ?, ?, ?, ?, ?)");
+    s.bind(1, server_id).bind(2, action).bind(3, request_id).bind(4, ctx.user_id).bind(5, ctx.project_id);
+    s.bind(6, static_cast<long long>(now()));
+    s.step();
+}
+
+Server Compute::serverUpdate(const Context& ctx, const Server& server) const
+{
+    Statement s(*db_, "UPDATE servers SET name = ?, description = ?, access_ipv4 = ?, access_ipv6 = ?, "
+                      "metadata_json = ?, tags_json = ?, locked = ?, locked_reason = ?, updated_at = ? WHERE id = ?");
+    s.bind(1, server.name);
+    if (server.description)
+        s.bind(2, *server.description);
+    else
+        s.bind_null(2);
+    s.bind(3, server.access_ipv4).bind(4, server.access_ipv6);
+    s.bind(5, json(server.metadata).dump()).bind(6, json(server.tags).dump());
+    s.bind(7, server.locked ? 1LL : 0LL);
+    if (server.locked_reason)
+        s.bind(8, *server.locked_reason);
+    else
+        s.bind_null(8);
+    s.bind(9, static_cast<long long>(now())).bind(10, server.id);
+    s.step();
+    return serverGet(ctx, server.id);
+}
+
+void Compute::serverDelete(const Context& ctx, const std::string& server_id) const
+{
+    serverGet(ctx, server_id);
+    Statement s(*db_, "DELETE FROM servers WHERE id = ?");
+    s.bind(1, server_id);
+    s.step();
+}
+
+Server Compute::serverTransition(const Context& ctx, const std::string& server_id, const compute::Transition& t) const
+{
+    {
+        Transaction tx(*db_);
+        Server s = serverGet(ctx, server_id);
+        bool allowed = std::find(t.from.begin(), t.from.end(), s.vm_state) != t.from.end();
+        if (!allowed || s.task_state)
+            throw Conflict("Cannot '" + t.action + "' instance " + s.id + " while it is in " +
+                               (s.task_state ? "task_state " + *s.task_state : "vm_state " + s.vm_state),
+                           "conflictingRequest");
+        std::int64_t at = now();
+        Statement u(*db_, "UPDATE servers SET vm_state = ?, task_state = ?, power_state = ?, task_until = ?, "
+                          "next_vm_state = ?, next_power_state = ?, updated_at = ?, launched_at = ? WHERE id = ?");
+        if (t.task_state && t.seconds > 0) {
+            u.bind(1, s.vm_state).bind(2, *t.task_state).bind(3, static_cast<long long>(s.power_state));
+            u.bind(4, static_cast<long long>(at + t.seconds));
+        } else {
+            u.bind(1, t.to).bind_null(2).bind(3, static_cast<long long>(t.power_state)).bind(4, 0LL);
+        }
+        u.bind(5, t.to).bind(6, static_cast<long long>(t.power_state)).bind(7, static_cast<long long>(at));
+        if (s.launched_at)
+            u.bind(8, static_cast<long long>(*s.launched_at));
+        else
+            u.bind_null(8);
+        u.bind(9, s.id);
+        u.step();
+        if (t.flavor) {
+            Statement f(*db_, t.keep_old_flavor
+                                  ? "UPDATE servers SET old_flavor_json = flavor_json, flavor_json = ? WHERE id = ?"
+                                  : "UPDATE servers SET flavor_json = ? WHERE id = ?");
+            f.bind(1, flavor_json(*t.flavor).dump()).bind(2, s.id);
+            f.step();
+        }
+        if (t.restore_old_flavor) {
+            Statement f(*db_, "UPDATE servers SET flavor_json = COALESCE(old_flavor_json, flavor_json), "
+                              "old_flavor_json = NULL WHERE id = ?");
+            f.bind(1, s.id);
+            f.step();
+        }
+        if (t.image_id) {
+            Statement f(*db_, "UPDATE servers SET image_id = ? WHERE id = ?");
+            f.bind(1, *t.image_id).bind(2, s.id);
+            f.step();
+        }
+        record(s.id, t.action, t.request_id, ctx);
+        tx.commit();
+    }
+    return serverGet(ctx, server_id);
+}
+
+std::vector<compute::InstanceAction> Compute::instanceActionList(const Context& ctx, const std::string& server_id) const
+{
+    serverGet(ctx, server_id);
+    Statement s(*db_, "SELECT action, request_id, user_id, project_id, start_time FROM instance_actions "
+                      "WHERE server_id = ? ORDER BY start_time DESC, rowid DESC");
+    s.bind(1, server_id);
+    std::vector<compute::InstanceAction> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), s.integer(4)});
+    return out;
+}
+
+std::string Compute::serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
+                                    const std::map<std::string, std::string>& metadata) const
+{
+    Server server = serverGet(ctx, server_id);
+    std::string id = new_uuid();
+    std::int64_t t = now();
+    Transaction tx(*db_);
+    Statement s(*db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
+                      "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "
+                      "created_at, updated_at) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
+                      "size, checksum, os_hash_algo, os_hash_value, ?, ?, ?, ? FROM images WHERE id = ?");
+    s.bind(1, id).bind(2, name).bind(3, server.project_id).bind(4, server.flavor.disk).bind(5, server.flavor.ram);
+    s.bind(6, static_cast<long long>(t)).bind(7, static_cast<long long>(t)).bind(8, server.image_id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw Conflict("The image of instance " + server_id + " is gone; it cannot be snapshotted.",
+                       "conflictingRequest");
+    std::map<std::string, std::string> properties = metadata;
+    properties["image_type"] = "snapshot";
+    properties["instance_uuid"] = server.id;
+    properties["base_image_ref"] = server.image_id;
+    properties["user_id"] = ctx.user_id;
+    for (const auto& [key, value] : properties) {
+        Statement p(*db_, "INSERT INTO image_properties (image_id, key, value) VALUES (?, ?, ?)");
+        p.bind(1, id).bind(2, key).bind(3, value);
+        p.step();
+    }
+    // The snapshot's bytes are the base image's: a second link to the same file costs nothing.
+    std::string from = image_store_ + "/" + server.image_id;
+    std::string to = image_store_ + "/" + id;
+    if (access(from.c_str(), F_OK) == 0 && link(from.c_str(), to.c_str()) != 0)
+        throw std::runtime_error("cannot link the snapshot's data");
+    tx.commit();
+    record(server.id, "createImage", "", ctx);
+    return id;
+}
+
+std::vector<compute::Keypair> Compute::keypairList(const Context&, const std::string& user_id) const
+{
+    Statement s(*db_, "SELECT id, name, type, public_key, fingerprint, created_at FROM keypairs WHERE user_id = ? "
+                      "ORDER BY name");
+    s.bind(1, user_id);
+    std::vector<compute::Keypair> out;
+    while (s.step()) {
+        compute::Keypair kp;
+        kp.id = s.integer(0);
+        kp.name = s.text(1);
+        kp.type = s.text(2);
+        kp.public_key = s.text(3);
+        kp.fingerprint = s.text(4);
+        kp.created_at = s.integer(5);
+        kp.user_id = user_id;
+        out.push_back(std::move(kp));
+    }
+    return out;
+}
+
+compute::Keypair Compute::keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const
+{
+    for (auto& kp : keypairList(ctx, user_id))
+        if (kp.name == name)
+            return kp;
+    throw NotFound("Keypair " + name + " not found for user " + user_id);
+}
+
+compute::Keypair Compute::keypairCreate(const Context& ctx, const compute::Keypair& kp) const
+{
+    Statement s(*db_, "INSERT INTO keypairs (user_id, name, type, public_key, fingerprint, created_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, name) DO NOTHING");
+    s.bind(1, kp.user_id).bind(2, kp.name).bind(3, kp.type).bind(4, kp.public_key).bind(5, kp.fingerprint);
+    s.bind(6, static_cast<long long>(kp.created_at));
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw Conflict("Key pair '" + kp.name + "' already exists.");
+    return keypairGet(ctx, kp.user_id, kp.name);
+}
+
+void Compute::keypairDelete(const Context&, const std::string& user_id, const std::string& name) const
+{
+    Statement s(*db_, "DELETE FROM keypairs WHERE user_id = ? AND name = ?");
+    s.bind(1, user_id).bind(2, name);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Keypair " + name + " not found for user " + user_id);
+}
+
+} // namespace jumpgate::local

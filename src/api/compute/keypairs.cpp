@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+// Nova's keypairs: generated with OpenSSL or imported, with OpenSSH fingerprints.
+#include <jumpgate/driver/compute.hpp>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <memory>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/time.hpp"
+
+namespace jumpgate::compute {
+
+namespace {
+
+std::string base64(const std::string& raw)
+{
+    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::optional<std::string> unbase64(const std::string& text)
+{
+    if (text.empty() || text.size() % 4)
+        return std::nullopt;
+    std::string out(text.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+    if (n < 0)
+        return std::nullopt;
+    std::size_t pad = text.size() - text.find_last_not_of('=') - 1;
+    out.resize(static_cast<std::size_t>(n) - pad);
+    return out;
+}
+
+// The SSH wire encoding of a string and of a positive bignum.
+void put_string(std::string& out, const std::string& s)
+{
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(static_cast<char>((s.size() >> shift) & 0xff));
+    out += s;
+}
+
+void put_mpint(std::string& out, const BIGNUM* bn)
+{
+    std::string bytes(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
+    BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
+    if (!bytes.empty() && (static_cast<unsigned char>(bytes[0]) & 0x80))
+        bytes.insert(bytes.begin(), '\0');
+    put_string(out, bytes);
+}
+
+// Nova's fingerprint: the MD5 of the key blob, as colon-separated hex.
+std::string fingerprint(const std::string& blob)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(blob.data(), blob.size(), md, &n, EVP_md5(), nullptr);
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) {
+        if (i)
+            out.push_back(':');
+        out.push_back(kHex[md[i] >> 4]);
+        out.push_back(kHex[md[i] & 15]);
+    }
+    return out;
+}
+
+/* generate: a new RSA 2048 key: the OpenSSH public line and the PEM private key. */
+void generate(Keypair& kp)
+{
+    using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+    Key key(EVP_RSA_gen(2048), EVP_PKEY_free);
+    BIGNUM* n = nullptr;
+    BIGNUM* e = nullptr;
+    if (!key || EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
+        EVP_PKEY_get_bn_param(key.get(), OSSL_PKEY_PARAM_RSA_E, &e) != 1)
+        throw std::runtime_error("RSA key generation failed");
+    std::string blob;
+    put_string(blob, "ssh-rsa");
+    put_mpint(blob, e);
+    put_mpint(blob, n);
+    BN_free(n);
+    BN_free(e);
+    kp.public_key = "ssh-rsa " + base64(blob) + " Generated-by-Nova";
+    kp.fingerprint = fingerprint(blob);
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    if (!bio || PEM_write_bio_PrivateKey_traditional(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        throw std::runtime_error("cannot write the private key");
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio.get(), &data);
+    kp.private_key.assign(data, static_cast<std::size_t>(len));
+}
+
+/* import: check an OpenSSH public key line and take its fingerprint; BadRequest when it is none. */
+void import(Keypair& kp)
+{
+    std::string line = kp.public_key;
+    auto space = line.find(' ');
+    std::string type = line.substr(0, space);
+    std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
+    std::string data = rest.substr(0, rest.find(' '));
+    static const char* const kTypes[] = {"ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256",
+                                         "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"};
+    bool known = false;
+    for (const char* t : kTypes)
+        known = known || type == t;
+    auto blob = unbase64(data);
+    std::string expected;
+    put_string(expected, type);
+    if (!known || !blob || blob->compare(0, expected.size(), expected) != 0)
+        throw BadRequest("Keypair data is invalid: failed to generate fingerprint");
+    kp.fingerprint = fingerprint(*blob);
+}
+
+bool valid_name(const std::string& name)
+{
+    if (name.empty() || name.size() > 255)
+        return false;
+    for (unsigned char c : name)
+        if (!std::isalnum(c) && c != ' ' && c != '-' && c != '_' && c != '.' && c != '@')
+            return false;
+    return name.find_first_not_of(' ') != std::string::npos;
+}
+
+json keypair_view(const Request& req, const Keypair& kp, bool full)
+{
+    json view = {{"name", kp.name}, {"public_key", kp.public_key}, {"fingerprint", kp.fingerprint}};
+    if (req.version().at_least(2, 2))
+        view["type"] = kp.type;
+    if (full) {
+        view["user_id"] = kp.user_id;
+        view["created_at"] = api::iso_time(kp.created_at, false);
+        view["deleted"] = false;
+        view["deleted_at"] = nullptr;
+        view["updated_at"] = nullptr;
+        view["id"] = kp.id;
+    }
+    return view;
+}
+
+// The user whose keypairs are meant: an admin may name another from 2.10.
+std::string user_of(const Request& req, const json* body = nullptr)
+{
+    std::string user = req.context().user_id;
+    std::string asked;
+    if (body && body->contains("user_id") && (*body)["user_id"].is_string())
+        asked = (*body)["user_id"];
+    else if (req.has_query("user_id"))
+        asked = std::string(req.query("user_id"));
+    if (!asked.empty() && req.version().at_least(2, 10)) {
+        if (asked != user && !req.context().is_admin())
+            throw Forbidden("Policy doesn't allow os_compute_api:os-keypairs for another user.");
+        user = asked;
+    }
+    return user;
+}
+
+} // namespace
+
+namespace detail {
+
+void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    disp.set_handler("v2_os_keypairs", {
+        .get = [driver](const Request& req, Response& resp) {
+            json list = json::array();
+            for (const auto& kp : driver->keypairList(req.context(), user_of(req)))
+                list.push_back({{"keypair", keypair_view(req, kp, false)}});
+            resp.json({{"keypairs", std::move(list)}});
+        },
+        .post = [driver](const Request& req, Response& resp) {
+            const json& body = req.json_body();
+            if (!body.is_object() || !body.contains("keypair") || !body["keypair"].is_object())
+                throw BadRequest("Invalid input: the body must be {\"keypair\": {...}}.");
+            const json& k = body["keypair"];
+            Keypair kp;
+            if (!k.contains("name") || !k["name"].is_string() || !valid_name(k["name"]))
+                throw BadRequest("Keypair data is invalid: The keypair name contains unsafe characters or is empty.");
+            kp.name = k["name"];
+            kp.user_id = user_of(req, &k);
+            if (k.contains("type")) {
+                if (!req.version().at_least(2, 2) || !k["type"].is_string() ||
+                    (k["type"] != "ssh" && k["type"] != "x509"))
+                    throw BadRequest("Invalid input for field/attribute type.");
+                kp.type = k["type"];
+            }
+            if (kp.type == "x509")
+                throw BadRequest("x509 keypairs are not supported by this cloud.");
+            auto quota = driver->quotaGet(req.context(), req.context().project_id)["key_pairs"];
+            if (quota >= 0 && static_cast<long long>(driver->keypairList(req.context(), kp.user_id).size()) >= quota)
+                throw Forbidden("Quota exceeded, too many key pairs.");
+            if (k.contains("public_key")) {
+                if (!k["public_key"].is_string())
+                    throw BadRequest("Invalid input for field/attribute public_key.");
+                kp.public_key = k["public_key"];
+                while (!kp.public_key.empty() && std::isspace(static_cast<unsigned char>(kp.public_key.back())))
+                    kp.public_key.pop_back();
+                import(kp);
+            } else {
+                generate(kp);
+            }
+            kp.created_at = api::unix_now();
+            std::string private_key = kp.private_key;
+            kp.private_key.clear();           // never stored
+            Keypair made = driver->keypairCreate(req.context(), kp);
+            json view = keypair_view(req, made, false);
+            view["user_id"] = made.user_id;
+            if (!private_key.empty())
+                view["private_key"] = private_key;
+            resp.status = req.version().at_least(2, 2) ? 201 : 200;
+            resp.json({{"keypair", std::move(view)}});
+        },
+    });
+    disp.set_handler("v2_os_keypair", {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"keypair", keypair_view(req, driver->keypairGet(req.context(), user_of(req),
+                                                                         req.param("keypair_name")), true)}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            driver->keypairDelete(req.context(), user_of(req), req.param("keypair_name"));
+            resp.status = req.version().at_least(2, 2) ? 204 : 202;
+            resp.clear_body();
+        },
+    });
+}
+
+} // namespace detail
+
+std::vector<Keypair> Driver::keypairList(const Context&, const std::string&) const { throw NotImplemented("keypairList"); }
+Keypair Driver::keypairGet(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("keypairGet");
+}
+Keypair Driver::keypairCreate(const Context&, const Keypair&) const { throw NotImplemented("keypairCreate"); }
+void Driver::keypairDelete(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("keypairDelete");
+}
+
+} // namespace jumpgate::compute

@@ -1,0 +1,774 @@
+// SPDX-License-Identifier: Apache-2.0
+// Nova's servers: create, list, show, update, delete, metadata, tags, ips and instance actions.
+#include "api/compute/servers.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <regex>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+#include "api/common/time.hpp"
+
+namespace jumpgate::compute {
+
+namespace {
+
+using api::iso_time_z;
+
+json bookmark(const Request& req, const std::string& kind, const std::string& id)
+{
+    return {{{"rel", "bookmark"}, {"href", req.dispatcher()->base_url(req) + "/" + kind + "/" + id}}};
+}
+
+json server_links(const Request& req, const std::string& id)
+{
+    return {{{"rel", "self"}, {"href", req.dispatcher()->endpoint_url(req, "v2_server", {{"server_id", id}})}},
+            {{"rel", "bookmark"}, {"href", req.dispatcher()->base_url(req) + "/servers/" + id}}};
+}
+
+json flavor_view(const Request& req, const Flavor& f)
+{
+    if (!req.version().at_least(2, 47))
+        return {{"id", f.id}, {"links", bookmark(req, "flavors", f.id)}};
+    return {{"vcpus", f.vcpus}, {"ram", f.ram}, {"disk", f.disk}, {"ephemeral", f.ephemeral},
+            {"swap", f.swap}, {"original_name", f.name}, {"extra_specs", f.extra_specs}};
+}
+
+json addresses_view(const Server& s)
+{
+    json out = json::object();
+    for (const auto& a : s.addresses) {
+        json entry = {{"addr", a.addr}, {"version", a.version}};
+        if (!a.mac.empty())
+            entry["OS-EXT-IPS-MAC:mac_addr"] = a.mac;
+        entry["OS-EXT-IPS:type"] = a.type;
+        out[a.network].push_back(std::move(entry));
+    }
+    return out;
+}
+
+std::string hex_sha224(const std::string& text)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(text.data(), text.size(), md, &n, EVP_sha224(), nullptr);
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < n; ++i) {
+        out.push_back(kHex[md[i] >> 4]);
+        out.push_back(kHex[md[i] & 15]);
+    }
+    return out;
+}
+
+const std::map<std::string, std::string, std::less<>> kStatusOfState = {
+    {"active", "ACTIVE"}, {"building", "BUILD"}, {"stopped", "SHUTOFF"}, {"paused", "PAUSED"},
+    {"suspended", "SUSPENDED"}, {"rescued", "RESCUE"}, {"resized", "VERIFY_RESIZE"},
+    {"shelved", "SHELVED"}, {"shelved_offloaded", "SHELVED_OFFLOADED"}, {"error", "ERROR"},
+    {"deleted", "DELETED"}, {"soft-delete", "SOFT_DELETED"}};
+
+} // namespace
+
+std::string server_status(const Server& s)
+{
+    const std::string task = s.task_state.value_or("");
+    if (s.vm_state == "active" || s.vm_state == "stopped") {
+        if (task == "rebooting" || task == "reboot_pending" || task == "reboot_started")
+            return "REBOOT";
+        if (task == "rebooting_hard" || task == "reboot_pending_hard" || task == "reboot_started_hard")
+            return "HARD_REBOOT";
+        if (task == "rebuilding" || task == "rebuild_spawning")
+            return "REBUILD";
+        if (task.rfind("resize_", 0) == 0)
+            return "RESIZE";
+    }
+    auto it = kStatusOfState.find(s.vm_state);
+    return it == kStatusOfState.end() ? "UNKNOWN" : it->second;
+}
+
+std::optional<std::string> vm_state_of_status(std::string_view status)
+{
+    for (const auto& [state, name] : kStatusOfState)
+        if (name == status)
+            return state;
+    return std::nullopt;
+}
+
+json server_view(const Request& req, const Server& s, bool show)
+{
+    const ApiVersion& v = req.version();
+    const bool admin = req.context().is_admin();
+    std::string status = server_status(s);
+    json view = {{"id", s.id},
+                 {"name", s.name},
+                 {"status", status},
+                 {"tenant_id", s.project_id},
+                 {"user_id", s.user_id},
+                 {"metadata", s.metadata},
+                 {"hostId", s.host.empty() ? "" : hex_sha224(s.project_id + s.host)},
+                 {"image", s.image_id.empty() ? json("")
+                                              : json({{"id", s.image_id}, {"links", bookmark(req, "images", s.image_id)}})},
+                 {"flavor", flavor_view(req, s.flavor)},
+                 {"created", iso_time_z(s.created_at)},
+                 {"updated", iso_time_z(s.updated_at)},
+                 {"addresses", addresses_view(s)},
+                 {"accessIPv4", s.access_ipv4},
+                 {"accessIPv6", s.access_ipv6},
+                 {"links", server_links(req, s.id)},
+                 {"OS-DCF:diskConfig", "MANUAL"},
+                 {"OS-EXT-AZ:availability_zone", s.availability_zone},
+                 {"config_drive", ""},
+                 {"key_name", s.key_name ? json(*s.key_name) : json(nullptr)},
+                 {"OS-SRV-USG:launched_at", s.launched_at ? json(api::iso_time(*s.launched_at, false)) : json(nullptr)},
+                 {"OS-SRV-USG:terminated_at", nullptr},
+                 {"OS-EXT-STS:task_state", s.task_state ? json(*s.task_state) : json(nullptr)},
+                 {"OS-EXT-STS:vm_state", s.vm_state},
+                 {"OS-EXT-STS:power_state", s.power_state}};
+    if (status == "ACTIVE" || status == "BUILD" || status == "REBUILD" || status == "RESIZE" ||
+        status == "VERIFY_RESIZE")
+        view["progress"] = s.progress;
+    json volumes = json::array();
+    view["os-extended-volumes:volumes_attached"] = std::move(volumes);
+    json groups = json::array();
+    for (const auto& g : s.security_groups)
+        groups.push_back({{"name", g}});
+    if (!groups.empty())
+        view["security_groups"] = std::move(groups);
+    if (admin) {
+        view["OS-EXT-SRV-ATTR:host"] = s.host.empty() ? json(nullptr) : json(s.host);
+        view["OS-EXT-SRV-ATTR:instance_name"] = "instance-" + s.id.substr(0, 8);
+        view["OS-EXT-SRV-ATTR:hypervisor_hostname"] = s.host.empty() ? json(nullptr) : json(s.host);
+        if (v.at_least(2, 3)) {
+            view["OS-EXT-SRV-ATTR:reservation_id"] = "r-" + s.id.substr(0, 8);
+            view["OS-EXT-SRV-ATTR:launch_index"] = 0;
+            view["OS-EXT-SRV-ATTR:kernel_id"] = "";
+            view["OS-EXT-SRV-ATTR:ramdisk_id"] = "";
+            view["OS-EXT-SRV-ATTR:hostname"] = s.name;
+            view["OS-EXT-SRV-ATTR:root_device_name"] = "/dev/vda";
+            view["OS-EXT-SRV-ATTR:user_data"] = s.user_data.empty() ? json(nullptr) : json(s.user_data);
+        }
+    }
+    if (v.at_least(2, 9))
+        view["locked"] = s.locked;
+    if (v.at_least(2, 19))
+        view["description"] = s.description ? json(*s.description) : json(nullptr);
+    if (v.at_least(2, 26))
+        view["tags"] = s.tags;
+    if (v.at_least(2, 63))
+        view["trusted_image_certificates"] = nullptr;
+    if (v.at_least(2, 73))
+        view["locked_reason"] = s.locked_reason ? json(*s.locked_reason) : json(nullptr);
+    if (show && v.at_least(2, 71))
+        view["server_groups"] = json::array();
+    if (v.at_least(2, 16) && admin)
+        view["host_status"] = s.host.empty() ? "" : "UP";
+    return view;
+}
+
+const Server& editable(const Request& req, const Server& s)
+{
+    if (s.locked && !req.context().is_admin())
+        throw Conflict("Instance " + s.id + " is locked", "conflictingRequest");
+    return s;
+}
+
+namespace {
+
+// Nova's metadata rules: string keys of 1-255 characters, string values of at most 255.
+std::map<std::string, std::string> metadata_of(const json& j, const char* what = "metadata")
+{
+    if (!j.is_object())
+        throw BadRequest(std::string("Invalid input for field/attribute ") + what + ". Value must be an object.");
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : j.items()) {
+        if (k.empty() || k.size() > 255)
+            throw BadRequest("Invalid metadata key: keys are 1 to 255 characters.");
+        if (!v.is_string() || v.get_ref<const std::string&>().size() > 255)
+            throw BadRequest("Invalid metadata value for " + k + ": a string of at most 255 characters.");
+        out[k] = v;
+    }
+    return out;
+}
+
+const json& object_member(const json& body, const char* key)
+{
+    if (!body.is_object() || !body.contains(key) || !body[key].is_object())
+        throw BadRequest(std::string("Invalid input: the body must be {\"") + key + "\": {...}}.");
+    return body[key];
+}
+
+void check_metadata_quota(const Driver& driver, const Request& req, const std::map<std::string, std::string>& md)
+{
+    auto limit = driver.quotaGet(req.context(), req.context().project_id)["metadata_items"];
+    if (limit >= 0 && static_cast<long long>(md.size()) > limit)
+        throw Forbidden("Quota exceeded for metadata_items: the limit is " + std::to_string(limit) + ".");
+}
+
+std::string flavor_id_of(const json& ref)
+{
+    std::string id = ref.is_number_integer() ? std::to_string(ref.get<long long>())
+                                             : ref.is_string() ? ref.get<std::string>() : "";
+    if (auto slash = id.rfind('/'); slash != std::string::npos)
+        id = id.substr(slash + 1);
+    if (id.empty())
+        throw BadRequest("Invalid flavorRef provided.");
+    return id;
+}
+
+std::string image_id_of(const json& ref)
+{
+    if (!ref.is_string())
+        throw BadRequest("Invalid imageRef provided.");
+    std::string id = ref;
+    if (auto slash = id.rfind('/'); slash != std::string::npos)
+        id = id.substr(slash + 1);
+    return id;
+}
+
+bool valid_base64(const std::string& text)
+{
+    if (text.size() % 4)
+        return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        bool pad = c == '=' && i + 2 >= text.size();
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && !pad)
+            return false;
+    }
+    return true;
+}
+
+std::string random_password()
+{
+    static const char kChars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    std::string uuid = new_uuid();
+    std::string out;
+    for (std::size_t i = 0; out.size() < 12 && i < uuid.size(); ++i)
+        if (uuid[i] != '-')
+            out.push_back(kChars[static_cast<unsigned char>(uuid[i] * 7 + i) % (sizeof kChars - 1)]);
+    return out;
+}
+
+Server built_server(const Driver& driver, const Request& req, const json& s)
+{
+    const ApiVersion& v = req.version();
+    Server server;
+    if (!s.contains("name") || !s["name"].is_string() || s["name"].get_ref<const std::string&>().empty() ||
+        s["name"].get_ref<const std::string&>().size() > 255)
+        throw BadRequest("Invalid input for field/attribute name.");
+    server.name = s["name"];
+    if (!s.contains("flavorRef"))
+        throw BadRequest("Invalid input for field/attribute server: 'flavorRef' is a required property.");
+    try {
+        server.flavor = driver.flavorGet(req.context(), flavor_id_of(s["flavorRef"]));
+    } catch (const NotFound&) {
+        throw BadRequest("Flavor " + flavor_id_of(s["flavorRef"]) + " could not be found.");
+    }
+    bool boots_from_volume = s.contains("block_device_mapping_v2") || s.contains("block_device_mapping");
+    if (boots_from_volume) {
+        const json& bdms = s.contains("block_device_mapping_v2") ? s["block_device_mapping_v2"] : s["block_device_mapping"];
+        if (!bdms.is_array())
+            throw BadRequest("Invalid input for field/attribute block_device_mapping_v2.");
+        for (const auto& b : bdms)
+            if (b.is_object() && (b.value("source_type", "") == "volume" || b.value("destination_type", "") == "volume"))
+                throw BadRequest("Block Device Mapping is Invalid: this cloud has no volumes to boot from yet.");
+        for (const auto& b : bdms)
+            if (b.is_object() && b.value("source_type", "") == "image" && b.contains("uuid") && b["uuid"].is_string())
+                server.image_id = b["uuid"];
+    }
+    if (s.contains("imageRef") && !(s["imageRef"].is_string() && s["imageRef"].get_ref<const std::string&>().empty()))
+        server.image_id = image_id_of(s["imageRef"]);
+    if (server.image_id.empty())
+        throw BadRequest("Missing imageRef attribute");
+    if (s.contains("key_name") && !s["key_name"].is_null()) {
+        if (!s["key_name"].is_string())
+            throw BadRequest("Invalid key_name provided.");
+        try {
+            driver.keypairGet(req.context(), req.context().user_id, s["key_name"]);
+        } catch (const NotFound&) {
+            throw BadRequest("Invalid key_name provided.");
+        }
+        server.key_name = s["key_name"].get<std::string>();
+    }
+    if (s.contains("metadata")) {
+        server.metadata = metadata_of(s["metadata"]);
+        check_metadata_quota(driver, req, server.metadata);
+    }
+    if (s.contains("user_data") && !s["user_data"].is_null()) {
+        if (!s["user_data"].is_string() || !valid_base64(s["user_data"]) ||
+            s["user_data"].get_ref<const std::string&>().size() > 65535)
+            throw BadRequest("User data needs to be valid base 64 of at most 65535 characters.");
+        server.user_data = s["user_data"];
+    }
+    if (s.contains("personality")) {
+        if (v.at_least(2, 57))
+            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('personality').");
+        if (!s["personality"].is_array())
+            throw BadRequest("Invalid input for field/attribute personality.");
+        for (const auto& f : s["personality"])
+            if (!f.is_object() || !f.contains("path") || !f["path"].is_string() || !f.contains("contents") ||
+                !f["contents"].is_string() || !valid_base64(f["contents"]))
+                throw BadRequest("Personality content must be base64 with a path.");
+    }
+    if (s.contains("availability_zone") && !s["availability_zone"].is_null()) {
+        if (!s["availability_zone"].is_string())
+            throw BadRequest("Invalid input for field/attribute availability_zone.");
+        std::string zone = s["availability_zone"];
+        zone = zone.substr(0, zone.find(':'));
+        bool known = false;
+        for (const auto& z : driver.availabilityZoneList(req.context()))
+            known = known || z.name == zone;
+        if (!known)
+            throw BadRequest("The requested availability zone is not available");
+        server.availability_zone = zone;
+    }
+    if (s.contains("security_groups")) {
+        if (!s["security_groups"].is_array())
+            throw BadRequest("Invalid input for field/attribute security_groups.");
+        for (const auto& g : s["security_groups"]) {
+            if (!g.is_object() || !g.contains("name") || !g["name"].is_string())
+                throw BadRequest("Invalid input for field/attribute security_groups.");
+            server.security_groups.push_back(g["name"]);
+        }
+    }
+    if (s.contains("description")) {
+        if (!v.at_least(2, 19))
+            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('description').");
+        if (!s["description"].is_null() && (!s["description"].is_string() || s["description"].get_ref<const std::string&>().size() > 255))
+            throw BadRequest("Invalid input for field/attribute description.");
+        if (s["description"].is_string())
+            server.description = s["description"].get<std::string>();
+    }
+    if (s.contains("tags")) {
+        if (!v.at_least(2, 52))
+            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('tags').");
+        server.tags = tags_of(s["tags"]);
+    }
+    for (const char* ip : {"accessIPv4", "accessIPv6"})
+        if (s.contains(ip)) {
+            if (!s[ip].is_string())
+                throw BadRequest(std::string("Invalid input for field/attribute ") + ip + ".");
+            (ip[8] == '4' ? server.access_ipv4 : server.access_ipv6) = s[ip];
+        }
+    return server;
+}
+
+// The networks of a create request: required from 2.37 ("auto", "none" or a list).
+json networks_of(const Request& req, const json& s)
+{
+    if (!s.contains("networks")) {
+        if (req.version().at_least(2, 37))
+            throw BadRequest("Invalid input for field/attribute server: 'networks' is a required property.");
+        return "auto";
+    }
+    const json& n = s["networks"];
+    if (n.is_string()) {
+        if ((n != "auto" && n != "none") || !req.version().at_least(2, 37))
+            throw BadRequest("Invalid input for field/attribute networks.");
+        return n;
+    }
+    if (!n.is_array())
+        throw BadRequest("Invalid input for field/attribute networks.");
+    for (const auto& item : n)
+        if (!item.is_object() || !(item.contains("uuid") || item.contains("port")))
+            throw BadRequest("Invalid input for field/attribute networks: each needs a uuid or a port.");
+    return n;
+}
+
+json reservation(const Request& req, const Server& s, const std::string& admin_pass)
+{
+    json body = {{"id", s.id}, {"links", server_links(req, s.id)}, {"OS-DCF:diskConfig", "MANUAL"}};
+    json groups = json::array();
+    for (const auto& g : s.security_groups)
+        groups.push_back({{"name", g}});
+    body["security_groups"] = groups.empty() ? json::array({{{"name", "default"}}}) : groups;
+    body["adminPass"] = admin_pass;
+    return body;
+}
+
+ServerQuery parse_query(const Request& req)
+{
+    ServerQuery q;
+    api::Page page = api::Page::from(req);
+    q.limit = page.limit ? std::min<std::size_t>(page.limit, 1000) : 1000;
+    q.marker = page.marker;
+    const bool admin = req.context().is_admin();
+    if (req.has_query("all_tenants") && admin) {
+        std::string v(req.query("all_tenants"));
+        q.all_projects = v.empty() || api::parse_bool("all_tenants", v);
+    }
+    if (admin && (req.has_query("project_id") || req.has_query("tenant_id"))) {
+        q.all_projects = true;
+        q.project_id = std::string(req.has_query("project_id") ? req.query("project_id") : req.query("tenant_id"));
+    }
+    if (req.has_query("status")) {
+        std::string status(req.query("status"));
+        std::transform(status.begin(), status.end(), status.begin(), ::toupper);
+        q.vm_state = vm_state_of_status(status).value_or("-no-such-state-");
+    }
+    if (req.has_query("image"))
+        q.image_id = image_id_of(json(std::string(req.query("image"))));
+    if (req.has_query("flavor"))
+        q.flavor_id = flavor_id_of(json(std::string(req.query("flavor"))));
+    if (req.has_query("name")) {
+        std::string pattern(req.query("name"));
+        try {
+            std::regex check(pattern, std::regex::extended);
+        } catch (const std::regex_error&) {
+            throw BadRequest("Invalid regular expression for name: " + pattern);
+        }
+        q.name_regex = pattern;
+    }
+    for (const char* key : {"ip", "ip6"})
+        if (req.has_query(key))
+            q.ip = std::string(req.query(key));
+    if (req.has_query("changes-since") || req.has_query("changes_since")) {
+        auto t = api::parse_iso_time(req.has_query("changes-since") ? req.query("changes-since") : req.query("changes_since"));
+        if (!t)
+            throw BadRequest("Invalid filter field: changes-since.");
+        q.changes_since = *t;
+    }
+    return q;
+}
+
+std::string next_link(const Request& req, const std::string& marker, bool detail)
+{
+    std::string url = req.dispatcher()->endpoint_url(req, detail ? "v2_servers_detail" : "v2_servers") + "?";
+    for (const auto& [k, v] : req.query_pairs())
+        if (k != "marker")
+            url += k + "=" + v + "&";
+    return url + "marker=" + marker;
+}
+
+} // namespace
+
+std::vector<std::string> tags_of(const json& j)
+{
+    if (!j.is_array() || j.size() > 50)
+        throw BadRequest("Invalid input for field/attribute tags: a list of at most 50 tags.");
+    std::vector<std::string> out;
+    for (const auto& t : j) {
+        if (!t.is_string())
+            throw BadRequest("Invalid input for field/attribute tags.");
+        check_tag(t.get<std::string>());
+        if (std::find(out.begin(), out.end(), t.get<std::string>()) == out.end())
+            out.push_back(t);
+    }
+    return out;
+}
+
+void check_tag(const std::string& tag)
+{
+    if (tag.empty() || tag.size() > 60 || tag.find_first_of("/,") != std::string::npos)
+        throw BadRequest("Invalid tag: 1 to 60 characters, without '/' or ','.");
+}
+
+namespace detail {
+
+void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    auto list = [driver](bool detail) {
+        return [driver, detail](const Request& req, Response& resp) {
+            ServerQuery q = parse_query(req);
+            auto servers = driver->serverList(req.context(), q);
+            json views = json::array();
+            for (const auto& s : servers)
+                views.push_back(detail ? server_view(req, s, false)
+                                       : json({{"id", s.id}, {"name", s.name}, {"links", server_links(req, s.id)}}));
+            json body = {{"servers", std::move(views)}};
+            if (q.limit && servers.size() == q.limit && req.has_query("limit"))
+                body["servers_links"] = {{{"rel", "next"}, {"href", next_link(req, servers.back().id, detail)}}};
+            resp.json(std::move(body));
+        };
+    };
+    disp.set_handler("v2_servers_detail", {.get = list(true)});
+    disp.set_handler("v2_servers", {
+        .get = list(false),
+        .post = [driver](const Request& req, Response& resp) {
+            const json& s = object_member(req.json_body(), "server");
+            Server server = built_server(*driver, req, s);
+            json networks = networks_of(req, s);
+            long long min_count = 1, max_count = 1;
+            for (auto [key, target] : {std::pair{"min_count", &min_count}, std::pair{"max_count", &max_count}})
+                if (s.contains(key)) {
+                    const json& n = s[key];
+                    long long value = n.is_number_integer() ? n.get<long long>()
+                                      : n.is_string() ? api::parse_int(key, n.get<std::string>()) : 0;
+                    if (value < 1)
+                        throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
+                    *target = value;
+                }
+            if (s.contains("min_count") && !s.contains("max_count"))
+                max_count = min_count;
+            if (min_count > max_count)
+                throw BadRequest("min_count must be <= max_count");
+            std::string admin_pass;
+            if (s.contains("adminPass")) {
+                if (!s["adminPass"].is_string())
+                    throw BadRequest("Invalid input for field/attribute adminPass.");
+                admin_pass = s["adminPass"];
+            } else {
+                admin_pass = random_password();
+            }
+            if (server.security_groups.empty())
+                server.security_groups.push_back("default");
+            const Context& ctx = req.context();
+            server.project_id = ctx.project_id;
+            server.user_id = ctx.user_id;
+            // As many as the quota allows from max_count down to min_count; the first is the answer.
+            std::vector<Server> made;
+            std::string base_name = server.name;
+            for (long long i = 0; i < max_count; ++i) {
+                Server one = server;
+                one.id = new_uuid();
+                if (max_count > 1)
+                    one.name = base_name + "-" + std::to_string(i + 1);
+                try {
+                    made.push_back(driver->serverCreate(ctx, one, networks, req.id()));
+                } catch (const Forbidden&) {
+                    if (static_cast<long long>(made.size()) >= min_count)
+                        break;
+                    for (const auto& m : made)
+                        driver->serverDelete(ctx, m.id);
+                    throw;
+                }
+            }
+            resp.status = 202;
+            if (s.value("return_reservation_id", false) && max_count > 1) {
+                resp.json({{"reservation_id", "r-" + made.front().id.substr(0, 8)}});
+                return;
+            }
+            resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server", {{"server_id", made.front().id}}));
+            resp.json({{"server", reservation(req, made.front(), admin_pass)}});
+        },
+    });
+    disp.set_handler("v2_server", {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"server", server_view(req, driver->serverGet(req.context(), req.param("server_id")), true)}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            const json& body = object_member(req.json_body(), "server");
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            for (const auto& [key, value] : body.items()) {
+                if (key == "name") {
+                    if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
+                        value.get_ref<const std::string&>().size() > 255)
+                        throw BadRequest("Invalid input for field/attribute name.");
+                    s.name = value;
+                } else if (key == "description" && req.version().at_least(2, 19)) {
+                    if (!value.is_null() && (!value.is_string() || value.get_ref<const std::string&>().size() > 255))
+                        throw BadRequest("Invalid input for field/attribute description.");
+                    s.description = value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
+                } else if (key == "accessIPv4" || key == "accessIPv6") {
+                    if (!value.is_string())
+                        throw BadRequest("Invalid input for field/attribute " + key + ".");
+                    (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = value;
+                } else if (key == "OS-DCF:diskConfig") {
+                    if (value != "AUTO" && value != "MANUAL")
+                        throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig.");
+                } else {
+                    throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" + key + "').");
+                }
+            }
+            resp.json({{"server", server_view(req, driver->serverUpdate(req.context(), s), true)}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            editable(req, s);
+            driver->serverDelete(req.context(), s.id);
+            resp.status = 204;
+            resp.clear_body();
+        },
+    });
+
+    // Metadata: the six calls of seed 000.
+    auto stored = [driver](const Request& req, Server& s, std::map<std::string, std::string> md, Response& resp,
+                           const json& body) {
+        check_metadata_quota(*driver, req, md);
+        s.metadata = std::move(md);
+        driver->serverUpdate(req.context(), s);
+        resp.json(body);
+    };
+    disp.set_handler("v2_server_metadata", {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"metadata", driver->serverGet(req.context(), req.param("server_id")).metadata}});
+        },
+        .post = [driver, stored](const Request& req, Response& resp) {
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            auto md = s.metadata;
+            for (auto& [k, v] : metadata_of(req.json_body().is_object() && req.json_body().contains("metadata")
+                                                ? req.json_body()["metadata"] : json()))
+                md[k] = v;
+            stored(req, s, md, resp, {{"metadata", md}});
+        },
+        .put = [driver, stored](const Request& req, Response& resp) {
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            auto md = metadata_of(req.json_body().is_object() && req.json_body().contains("metadata")
+                                      ? req.json_body()["metadata"] : json());
+            stored(req, s, md, resp, {{"metadata", md}});
+        },
+    });
+    disp.set_handler("v2_server_metadata_key", {
+        .get = [driver](const Request& req, Response& resp) {
+            auto md = driver->serverGet(req.context(), req.param("server_id")).metadata;
+            auto it = md.find(req.param("key"));
+            if (it == md.end())
+                throw NotFound("Metadata item was not found");
+            resp.json({{"meta", {{it->first, it->second}}}});
+        },
+        .put = [driver, stored](const Request& req, Response& resp) {
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            auto item = metadata_of(req.json_body().is_object() && req.json_body().contains("meta")
+                                        ? req.json_body()["meta"] : json(), "meta");
+            if (item.size() != 1)
+                throw BadRequest("Request body contains too many items");
+            if (item.begin()->first != req.param("key"))
+                throw BadRequest("Request body and URI mismatch");
+            auto md = s.metadata;
+            md[item.begin()->first] = item.begin()->second;
+            stored(req, s, md, resp, {{"meta", item}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            if (!s.metadata.erase(req.param("key")))
+                throw NotFound("Metadata item was not found");
+            driver->serverUpdate(req.context(), s);
+            resp.status = 204;
+            resp.clear_body();
+        },
+    });
+
+    // Tags, from 2.26.
+    auto tagged = [](const Request& req) {
+        if (!req.version().at_least(2, 26))
+            throw NotFound("The resource could not be found.");
+    };
+    disp.set_handler("v2_server_tags", {
+        .get = [driver, tagged](const Request& req, Response& resp) {
+            tagged(req);
+            resp.json({{"tags", driver->serverGet(req.context(), req.param("server_id")).tags}});
+        },
+        .put = [driver, tagged](const Request& req, Response& resp) {
+            tagged(req);
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            const json& body = req.json_body();
+            s.tags = tags_of(body.is_object() && body.contains("tags") ? body["tags"] : json());
+            resp.json({{"tags", driver->serverUpdate(req.context(), s).tags}});
+        },
+        .del = [driver, tagged](const Request& req, Response& resp) {
+            tagged(req);
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            s.tags.clear();
+            driver->serverUpdate(req.context(), s);
+            resp.status = 204;
+            resp.clear_body();
+        },
+    });
+    disp.set_handler("v2_server_tag", {
+        .get = [driver, tagged](const Request& req, Response& resp) {
+            tagged(req);
+            auto tags = driver->serverGet(req.context(), req.param("server_id")).tags;
+            if (std::find(tags.begin(), tags.end(), req.param("tag")) == tags.end())
+                throw NotFound("Tag " + req.param("tag") + " could not be found.");
+            resp.status = 204;
+            resp.clear_body();
+        },
+        .put = [driver, tagged](const Request& req, Response& resp) {
+            tagged(req);
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            const std::string& tag = req.param("tag");
+            check_tag(tag);
+            bool added = std::find(s.tags.begin(), s.tags.end(), tag) == s.tags.end();
+            if (added) {
+                if (s.tags.size() >= 50)
+                    throw BadRequest("The number of tags exceeded the per-server limit 50");
+                s.tags.push_back(tag);
+                driver->serverUpdate(req.context(), s);
+            }
+            resp.status = added ? 201 : 204;
+            resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server_tag",
+                                                                       {{"server_id", s.id}, {"tag", tag}}));
+            resp.clear_body();
+        },
+        .del = [driver, tagged](const Request& req, Response& resp) {
+            tagged(req);
+            Server s = driver->serverGet(req.context(), req.param("server_id"));
+            auto it = std::find(s.tags.begin(), s.tags.end(), req.param("tag"));
+            if (it == s.tags.end())
+                throw NotFound("Tag " + req.param("tag") + " could not be found.");
+            s.tags.erase(it);
+            driver->serverUpdate(req.context(), s);
+            resp.status = 204;
+            resp.clear_body();
+        },
+    });
+
+    disp.set_handler("v2_server_ips", {.get = [driver](const Request& req, Response& resp) {
+        resp.json({{"addresses", addresses_view(driver->serverGet(req.context(), req.param("server_id")))}});
+    }});
+    disp.set_handler("v2_server_ips_network", {.get = [driver](const Request& req, Response& resp) {
+        json all = addresses_view(driver->serverGet(req.context(), req.param("server_id")));
+        const std::string& label = req.param("network_label");
+        if (!all.contains(label))
+            throw NotFound("There are no instance addresses on network " + label + ".");
+        resp.json({{label, all[label]}});
+    }});
+
+    auto action_view = [](const Request& req, const std::string& server_id, const InstanceAction& a) {
+        json view = {{"action", a.action}, {"instance_uuid", server_id}, {"message", nullptr},
+                     {"project_id", a.project_id}, {"request_id", a.request_id},
+                     {"start_time", api::iso_time(a.start_time, false)}, {"user_id", a.user_id}};
+        if (req.version().at_least(2, 58))
+            view["updated_at"] = api::iso_time(a.updated_at, false);
+        return view;
+    };
+    disp.set_handler("v2_os_instance_actions", {.get = [driver, action_view](const Request& req, Response& resp) {
+        const std::string& id = req.param("server_id");
+        json actions = json::array();
+        for (const auto& a : driver->instanceActionList(req.context(), id))
+            actions.push_back(action_view(req, id, a));
+        resp.json({{"instanceActions", std::move(actions)}});
+    }});
+    disp.set_handler("v2_os_instance_action", {.get = [driver, action_view](const Request& req, Response& resp) {
+        const std::string& id = req.param("server_id");
+        for (const auto& a : driver->instanceActionList(req.context(), id))
+            if (a.request_id == req.param("action_id")) {
+                json view = action_view(req, id, a);
+                view["events"] = json::array();
+                return resp.json({{"instanceAction", std::move(view)}});
+            }
+        throw NotFound("Action for request_id " + req.param("action_id") + " on instance " + id + " not found");
+    }});
+
+    bind_server_actions(disp, driver);
+}
+
+} // namespace detail
+
+// Every operation a driver leaves alone answers 501.
+std::vector<Server> Driver::serverList(const Context&, const ServerQuery&) const { throw NotImplemented("serverList"); }
+Server Driver::serverGet(const Context&, const std::string&) const { throw NotImplemented("serverGet"); }
+Server Driver::serverCreate(const Context&, const Server&, const json&, const std::string&) const
+{
+    throw NotImplemented("serverCreate");
+}
+Server Driver::serverUpdate(const Context&, const Server&) const { throw NotImplemented("serverUpdate"); }
+void Driver::serverDelete(const Context&, const std::string&) const { throw NotImplemented("serverDelete"); }
+Server Driver::serverTransition(const Context&, const std::string&, const Transition&) const
+{
+    throw NotImplemented("serverTransition");
+}
+std::vector<InstanceAction> Driver::instanceActionList(const Context&, const std::string&) const
+{
+    throw NotImplemented("instanceActionList");
+}
+std::string Driver::serverSnapshot(const Context&, const std::string&, const std::string&,
+                                   const std::map<std::string, std::string>&) const
+{
+    throw NotImplemented("Creating images of servers is not supported by this cloud.");
+}
+
+} // namespace jumpgate::compute
