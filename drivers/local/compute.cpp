@@ -36,6 +36,31 @@ void add_extra_specs(Database& db, compute::Flavor& f)
     s.bind(1, f.id);
     while (s.step())
         f.extra_specs[s.text(0)] = s.text(1);
+    Statement p(db, "SELECT project_id FROM flavor_projects WHERE flavor_id = ? ORDER BY project_id");
+    p.bind(1, f.id);
+    while (p.step())
+        f.projects.push_back(p.text(0));
+}
+
+// The extra specs and projects of `f` replace the stored ones.
+void store_lists(Database& db, const compute::Flavor& f)
+{
+    Statement clear(db, "DELETE FROM flavor_extra_specs WHERE flavor_id = ?");
+    clear.bind(1, f.id);
+    clear.step();
+    for (const auto& [key, value] : f.extra_specs) {
+        Statement s(db, "INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES (?, ?, ?)");
+        s.bind(1, f.id).bind(2, key).bind(3, value);
+        s.step();
+    }
+    Statement unshare(db, "DELETE FROM flavor_projects WHERE flavor_id = ?");
+    unshare.bind(1, f.id);
+    unshare.step();
+    for (const auto& project : f.projects) {
+        Statement s(db, "INSERT OR IGNORE INTO flavor_projects (flavor_id, project_id) VALUES (?, ?)");
+        s.bind(1, f.id).bind(2, project);
+        s.step();
+    }
 }
 
 } // namespace
@@ -52,6 +77,11 @@ std::vector<compute::Flavor> Compute::flavorList(const Context&) const
         for (auto& f : out)
             if (f.id == specs.text(0))
                 f.extra_specs[specs.text(1)] = specs.text(2);
+    Statement projects(*db_, "SELECT flavor_id, project_id FROM flavor_projects ORDER BY project_id");
+    while (projects.step())
+        for (auto& f : out)
+            if (f.id == projects.text(0))
+                f.projects.push_back(projects.text(1));
     return out;
 }
 
@@ -64,6 +94,56 @@ compute::Flavor Compute::flavorGet(const Context&, const std::string& flavor_id)
     compute::Flavor f = flavor_of(s);
     add_extra_specs(*db_, f);
     return f;
+}
+
+compute::Flavor Compute::flavorCreate(const Context& ctx, const compute::Flavor& f) const
+{
+    Transaction tx(*db_);
+    for (auto [column, value] : {std::pair{"id", &f.id}, std::pair{"name", &f.name}}) {
+        Statement taken(*db_, std::string("SELECT 1 FROM flavors WHERE ") + column + " = ?");
+        taken.bind(1, *value);
+        if (taken.step())
+            throw Conflict(std::string("Flavor with ") + (column == std::string("id") ? "ID " : "name ") + *value +
+                           " already exists.");
+    }
+    Statement s(*db_, "INSERT INTO flavors (id, name, vcpus, ram, disk, ephemeral, swap, rxtx_factor, is_public, "
+                      "disabled, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
+    s.bind(1, f.id).bind(2, f.name).bind(3, static_cast<long long>(f.vcpus)).bind(4, f.ram).bind(5, f.disk);
+    s.bind(6, f.ephemeral).bind(7, f.swap).bind(8, f.rxtx_factor).bind(9, f.is_public ? 1LL : 0LL);
+    if (f.description)
+        s.bind(10, *f.description);
+    else
+        s.bind_null(10);
+    s.step();
+    store_lists(*db_, f);
+    tx.commit();
+    return flavorGet(ctx, f.id);
+}
+
+compute::Flavor Compute::flavorUpdate(const Context& ctx, const compute::Flavor& f) const
+{
+    Transaction tx(*db_);
+    Statement s(*db_, "UPDATE flavors SET description = ? WHERE id = ?");
+    if (f.description)
+        s.bind(1, *f.description);
+    else
+        s.bind_null(1);
+    s.bind(2, f.id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Flavor " + f.id + " could not be found.");
+    store_lists(*db_, f);
+    tx.commit();
+    return flavorGet(ctx, f.id);
+}
+
+void Compute::flavorDelete(const Context&, const std::string& flavor_id) const
+{
+    Statement s(*db_, "DELETE FROM flavors WHERE id = ?");
+    s.bind(1, flavor_id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Flavor " + flavor_id + " could not be found.");
 }
 
 std::vector<compute::AvailabilityZone> Compute::availabilityZoneList(const Context&) const

@@ -128,6 +128,13 @@ Statement& Statement::bind(int index, long long value)
     return *this;
 }
 
+Statement& Statement::bind(int index, double value)
+{
+    if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK)
+        fail(db_, "bind");
+    return *this;
+}
+
 Statement& Statement::bind_null(int index)
 {
     if (sqlite3_bind_null(stmt_, index) != SQLITE_OK)

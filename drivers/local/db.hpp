@@ -71,6 +71,7 @@ public:
 
     Statement& bind(int index, std::string_view value);
     Statement& bind(int index, long long value);
+    Statement& bind(int index, double value);
     Statement& bind_null(int index);
     /* step: true while a row is ready; throws std::runtime_error on failure. */
     bool step();

@@ -28,9 +28,11 @@ JUMPGATE_DRIVER(app, disp)
     if (service == "compute") {
         app.config().declare("compute", "build_seconds", "1",
                              "local driver: seconds a server spends in BUILD (and any task takes) before it is done");
-        jumpgate::compute::install(disp, std::make_shared<const jumpgate::local::Compute>(
-                                             database(app), app.state_dir() + "/images",
-                                             std::stoi(app.config().get("compute", "build_seconds"))));
+        auto compute = std::make_shared<const jumpgate::local::Compute>(
+            database(app), app.state_dir() + "/images", std::stoi(app.config().get("compute", "build_seconds")));
+        jumpgate::compute::install(disp, compute);
+        jumpgate::compute::install_image_proxy(
+            disp, compute, std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images"));
     }
     else if (service == "image")
         jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),

@@ -25,6 +25,9 @@ public:
 
     std::vector<compute::Flavor> flavorList(const Context& ctx) const override;
     compute::Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const override;
+    compute::Flavor flavorCreate(const Context& ctx, const compute::Flavor& flavor) const override;
+    compute::Flavor flavorUpdate(const Context& ctx, const compute::Flavor& flavor) const override;
+    void flavorDelete(const Context& ctx, const std::string& flavor_id) const override;
     std::vector<compute::AvailabilityZone> availabilityZoneList(const Context& ctx) const override;
 
     std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override;

@@ -149,7 +149,7 @@ CREATE TABLE image_members (
 );
 CREATE INDEX image_members_member ON image_members (member_id);
 )sql"},
-    {6, "servers, keypairs and compute quotas", R"sql(
+    {6, "servers, their usage, keypairs, compute quotas and flavor access", R"sql(
 CREATE TABLE servers (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -181,8 +181,8 @@ CREATE TABLE servers (
     updated_at INTEGER NOT NULL,
     launched_at INTEGER
 );
-CREATE INDEX servers_project ON servers (project_id, created_at, id);
-CREATE INDEX servers_created ON servers (created_at, id);
+CREATE INDEX servers_project ON servers (project_id, created_at);
+CREATE INDEX servers_created ON servers (created_at);
 CREATE TABLE instance_actions (
     server_id TEXT NOT NULL REFERENCES servers(id) ON DELETE CASCADE,
     action TEXT NOT NULL,
@@ -208,6 +208,22 @@ CREATE TABLE compute_quotas (
     hard_limit INTEGER NOT NULL,
     PRIMARY KEY (project_id, resource)
 );
+CREATE TABLE flavor_projects (
+    flavor_id TEXT NOT NULL REFERENCES flavors(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL,
+    PRIMARY KEY (flavor_id, project_id)
+);
+-- What os-simple-tenant-usage reports outlives the server: one row per server, ended when it is deleted.
+CREATE TABLE server_usage (
+    server_id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    flavor_json TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER
+);
+CREATE INDEX server_usage_project ON server_usage (project_id, started_at);
 )sql"},
 };
 } // namespace

@@ -181,12 +181,11 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
         } catch (const NotFound&) {
             throw BadRequest("marker [" + q.marker + "] not found");
         }
-        where += " AND (created_at < ? OR (created_at = ? AND id < ?))";
-        values.emplace_back(static_cast<long long>(marker.created_at));
-        values.emplace_back(static_cast<long long>(marker.created_at));
+        // Servers made in the same second keep the order they were made in: rowid grows with each.
+        where += " AND (created_at, rowid) < (SELECT created_at, rowid FROM servers WHERE id = ?)";
         values.emplace_back(marker.id);
     }
-    std::string sql = std::string(kServerColumns) + where + " ORDER BY created_at DESC, id DESC";
+    std::string sql = std::string(kServerColumns) + where + " ORDER BY created_at DESC, rowid DESC";
     if (q.limit)
         sql += " LIMIT " + std::to_string(q.limit);
     Statement s(*db_, sql);
@@ -369,9 +368,9 @@ Server Compute::serverTransition(const Context& ctx, const std::string& server_i
         std::int64_t at = now();
         Statement u(*db_, "UPDATE servers SET vm_state = ?, task_state = ?, power_state = ?, task_until = ?, "
                           "next_vm_state = ?, next_power_state = ?, updated_at = ?, launched_at = ? WHERE id = ?");
-        if (t.task_state && t.seconds > 0) {
+        if (t.task_state && build_seconds_ > 0) {
             u.bind(1, s.vm_state).bind(2, *t.task_state).bind(3, static_cast<long long>(s.power_state));
-            u.bind(4, static_cast<long long>(at + t.seconds));
+            u.bind(4, static_cast<long long>(at + build_seconds_));
         } else {
             u.bind(1, t.to).bind_null(2).bind(3, static_cast<long long>(t.power_state)).bind(4, 0LL);
         }

@@ -79,6 +79,90 @@ class Flavors(unittest.TestCase):
         self.assertEqual(status, 404)
 
 
+class FlavorManagement(unittest.TestCase):
+    def test_admins_create_share_and_delete_private_flavors(self):
+        status, _, body = stack.get_json("/compute/v2.1/flavors", method="POST", headers=at("2.55"), body={
+            "flavor": {"name": "e2e.private", "ram": 256, "vcpus": 2, "disk": 3, "id": "e2e-priv",
+                       "os-flavor-access:is_public": False, "description": "for one project"}})
+        self.assertEqual(status, 200, body)
+        f = body["flavor"]
+        self.assertEqual((f["id"], f["ram"], f["vcpus"], f["os-flavor-access:is_public"], f["description"]),
+                         ("e2e-priv", 256, 2, False, "for one project"))
+        status, _, _ = stack.get_json("/compute/v2.1/flavors", method="POST", body={
+            "flavor": {"name": "e2e.private", "ram": 256, "vcpus": 1, "disk": 1}})
+        self.assertEqual(status, 409)
+        for bad in ({"name": "x", "ram": 0, "vcpus": 1, "disk": 1}, {"name": "x", "vcpus": 1, "disk": 1},
+                    {"name": "", "ram": 1, "vcpus": 1, "disk": 1}, {"name": "x", "ram": 1, "vcpus": "many", "disk": 1}):
+            status, _, _ = stack.get_json("/compute/v2.1/flavors", method="POST", body={"flavor": bad})
+            self.assertEqual(status, 400, bad)
+        project, token, _ = stack.member("flavor-user")
+        member = {"X-Auth-Token": token}
+        status, _, _ = stack.get_json("/compute/v2.1/flavors", method="POST", headers=member, body={
+            "flavor": {"name": "mine", "ram": 1, "vcpus": 1, "disk": 1}})
+        self.assertEqual(status, 403)
+        _, _, body = stack.get_json("/compute/v2.1/flavors", headers=member)
+        self.assertNotIn("e2e-priv", [x["id"] for x in body["flavors"]])
+        self.assertEqual(stack.get_json("/compute/v2.1/flavors/e2e-priv", headers=member)[0], 404)
+        status, _, body = stack.get_json("/compute/v2.1/flavors/e2e-priv/action", method="POST",
+                                         body={"addTenantAccess": {"tenant": project}})
+        self.assertEqual((status, body["flavor_access"]), (200, [{"flavor_id": "e2e-priv", "tenant_id": project}]))
+        status, _, _ = stack.get_json("/compute/v2.1/flavors/e2e-priv/action", method="POST",
+                                      body={"addTenantAccess": {"tenant": project}})
+        self.assertEqual(status, 409)
+        _, _, body = stack.get_json("/compute/v2.1/flavors/e2e-priv/os-flavor-access")
+        self.assertEqual(body["flavor_access"], [{"flavor_id": "e2e-priv", "tenant_id": project}])
+        self.assertEqual(stack.get_json("/compute/v2.1/flavors/1/os-flavor-access")[0], 404)
+        _, _, body = stack.get_json("/compute/v2.1/flavors", headers=member)
+        self.assertIn("e2e-priv", [x["id"] for x in body["flavors"]])
+        _, _, body = stack.get_json("/compute/v2.1/flavors?is_public=false")
+        self.assertEqual([x["id"] for x in body["flavors"]], ["e2e-priv"])
+        # Extra specs: set, merge, one key, delete.
+        base = "/compute/v2.1/flavors/e2e-priv/os-extra_specs"
+        status, _, body = stack.get_json(base, method="POST", body={"extra_specs": {"hw:cpu_policy": "dedicated"}})
+        self.assertEqual((status, body), (200, {"extra_specs": {"hw:cpu_policy": "dedicated"}}))
+        status, _, body = stack.get_json(base + "/quota:disk_read_bytes_sec", method="PUT",
+                                         body={"quota:disk_read_bytes_sec": "1024"})
+        self.assertEqual((status, body), (200, {"quota:disk_read_bytes_sec": "1024"}))
+        self.assertEqual(stack.get_json(base + "/other", method="PUT", body={"mismatch": "1"})[0], 400)
+        self.assertEqual(stack.get_json(base, method="POST", body={"extra_specs": {"x": "1"}}, headers=member)[0], 403)
+        _, _, body = stack.get_json(base)
+        self.assertEqual(body["extra_specs"], {"hw:cpu_policy": "dedicated", "quota:disk_read_bytes_sec": "1024"})
+        self.assertEqual(stack.request("DELETE", base + "/hw:cpu_policy")[0], 200)
+        self.assertEqual(stack.request("DELETE", base + "/hw:cpu_policy")[0], 404)
+        status, _, body = stack.get_json("/compute/v2.1/flavors/e2e-priv", method="PUT", headers=at("2.55"),
+                                         body={"flavor": {"description": "changed"}})
+        self.assertEqual((status, body["flavor"]["description"]), (200, "changed"))
+        status, _, body = stack.get_json("/compute/v2.1/flavors/e2e-priv/action", method="POST",
+                                         body={"removeTenantAccess": {"tenant": project}})
+        self.assertEqual((status, body["flavor_access"]), (200, []))
+        self.assertEqual(stack.request("DELETE", "/compute/v2.1/flavors/e2e-priv", headers=member)[0], 403)
+        self.assertEqual(stack.request("DELETE", "/compute/v2.1/flavors/e2e-priv")[0], 202)
+        self.assertEqual(stack.get_json("/compute/v2.1/flavors/e2e-priv")[0], 404)
+        self.assertEqual(stack.request("DELETE", "/compute/v2.1/flavors/e2e-priv")[0], 404)
+
+    def test_openstack_flavor_create_and_delete(self):
+        f = stack.cli("flavor", "create", "--ram", "64", "--vcpus", "1", "--disk", "0", "--private",
+                      "--property", "hw:mem_page_size=small", "e2e.cli")
+        self.assertEqual((f["name"], f["ram"], f["os-flavor-access:is_public"]), ("e2e.cli", 64, False))
+        shown = stack.cli("flavor", "show", "e2e.cli")
+        self.assertIn("hw:mem_page_size", str(shown["properties"]))
+        stack.cli("flavor", "delete", "e2e.cli", parse=False)
+        self.assertNotIn("e2e.cli", [x["Name"] for x in stack.cli("flavor", "list", "--all")])
+
+
+class Extensions(unittest.TestCase):
+    def test_listing_names_what_is_served(self):
+        status, _, body = stack.get_json("/compute/v2.1/extensions")
+        self.assertEqual(status, 200)
+        aliases = {e["alias"]: e for e in body["extensions"]}
+        self.assertIn("os-keypairs", aliases)
+        self.assertIn("os-flavor-manage", aliases)
+        self.assertEqual(set(aliases["os-keypairs"]), {"alias", "name", "description", "namespace", "updated", "links"})
+        status, _, body = stack.get_json("/compute/v2.1/extensions/os-keypairs")
+        self.assertEqual((status, body["extension"]["name"]), (200, "Keypairs"))
+        self.assertEqual(stack.get_json("/compute/v2.1/extensions/os-nothing")[0], 404)
+
+
 class Zones(unittest.TestCase):
     def test_zone_list_and_detail(self):
         _, _, body = stack.get_json("/compute/v2.1/os-availability-zone")

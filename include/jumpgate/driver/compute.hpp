@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/image.hpp>
 #include <jumpgate/driver/overrides.hpp>
 #include <jumpgate/request.hpp>
 
@@ -30,6 +31,7 @@ struct Flavor {
     bool disabled = false;
     std::optional<std::string> description;
     std::map<std::string, std::string> extra_specs;
+    std::vector<std::string> projects;   // the projects that may use it when it is not public
 };
 
 /* AvailabilityZone: a zone and whether it takes servers. */
@@ -105,7 +107,7 @@ struct ServerQuery {
 /*
  * Transition: a change of state asked by an action. It applies only when the
  * server's vm_state is one of `from` and no task is running (else Conflict);
- * `task_state` runs for `seconds`, then the server is in `to` with
+ * `task_state` runs for as long as the cloud takes (none: at once), then the server is in `to` with
  * `power_state`. The optional fields change with it (resize, rebuild).
  */
 struct Transition {
@@ -115,7 +117,6 @@ struct Transition {
     std::optional<std::string> task_state;
     std::string to;
     int power_state = 1;
-    int seconds = 0;
     std::optional<Flavor> flavor;        // the new flavor (resize) or the old one back (revert)
     bool keep_old_flavor = false;        // resize: remember the current one for a revert
     bool restore_old_flavor = false;     // revertResize: take the remembered one back
@@ -161,6 +162,12 @@ public:
     virtual std::vector<Flavor> flavorList(const Context& ctx) const;
     /* flavorGet: one flavor by id; throws NotFound. */
     virtual Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const;
+    /* flavorCreate: add `flavor` (validated, id filled by the core); Conflict when its id or name is taken. */
+    virtual Flavor flavorCreate(const Context& ctx, const Flavor& flavor) const;
+    /* flavorUpdate: store the description, extra specs and projects of `flavor`. */
+    virtual Flavor flavorUpdate(const Context& ctx, const Flavor& flavor) const;
+    /* flavorDelete: remove a flavor (its servers keep their copy); NotFound. */
+    virtual void flavorDelete(const Context& ctx, const std::string& flavor_id) const;
     /* availabilityZoneList: the zones servers can be placed in. */
     virtual std::vector<AvailabilityZone> availabilityZoneList(const Context& ctx) const;
 
@@ -206,6 +213,7 @@ public:
 namespace detail {
 void bind_flavorList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_flavorGet(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_flavorManage(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_availabilityZoneList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver);
@@ -226,6 +234,10 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
         detail::bind_flavorList(disp, base);
     if constexpr (jumpgate::detail::overrides(&D::flavorGet, &Driver::flavorGet))
         detail::bind_flavorGet(disp, base);
+    if constexpr (jumpgate::detail::overrides(&D::flavorCreate, &Driver::flavorCreate) &&
+                  jumpgate::detail::overrides(&D::flavorUpdate, &Driver::flavorUpdate) &&
+                  jumpgate::detail::overrides(&D::flavorDelete, &Driver::flavorDelete))
+        detail::bind_flavorManage(disp, base);
     if constexpr (jumpgate::detail::overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
         detail::bind_availabilityZoneList(disp, base);
     using jumpgate::detail::overrides;
@@ -245,5 +257,13 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
                   overrides(&D::quotaUsage, &Driver::quotaUsage))
         detail::bind_quotas(disp, base);
 }
+
+/*
+ * install_image_proxy: serve Nova's image proxy (/images and their metadata,
+ * up to microversion 2.35) on `disp` from the image service's driver `images`;
+ * `compute` gives the metadata quota. For drivers whose cloud has both.
+ */
+void install_image_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
+                         std::shared_ptr<const image::Driver> images);
 
 } // namespace jumpgate::compute

@@ -18,4 +18,7 @@ void install_versions(Dispatcher& disp);
 /* install_policy: refuse admin-only endpoints to non-admins (policy.cpp); install_versions calls it. */
 void install_policy(Dispatcher& disp);
 
+/* install_extensions: serve /extensions, listing what the drivers serve (extensions.cpp); install_versions calls it. */
+void install_extensions(Dispatcher& disp);
+
 } // namespace jumpgate::api::compute

@@ -17,8 +17,8 @@ struct AdminOnly {
 constexpr AdminOnly kAdminOnly[] = {
     {"v2_flavors", "POST"},
     {"v2_tenant_flavors", "POST"},
-    {"v2_flavor", "DELETE"},
-    {"v2_tenant_flavor", "DELETE"},
+    {"v2_flavor", "PUT DELETE"},
+    {"v2_tenant_flavor", "PUT DELETE"},
     {"v2_flavor_action", "POST"},
     {"v2_flavor_access", "GET"},
     {"v2_os_extra_specs_flavor", "POST"},

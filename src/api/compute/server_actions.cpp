@@ -43,7 +43,7 @@ bool allowed_when_locked(std::string_view action)
     return action == "unlock" || action == "os-getConsoleOutput" || action == "lock";
 }
 
-Transition transition(const Request& req, const StateChange& c, int seconds)
+Transition transition(const Request& req, const StateChange& c)
 {
     Transition t;
     t.action = c.recorded;
@@ -53,7 +53,6 @@ Transition transition(const Request& req, const StateChange& c, int seconds)
         t.task_state = c.task;
     t.to = c.to;
     t.power_state = c.power;
-    t.seconds = c.task ? seconds : 0;
     return t;
 }
 
@@ -73,8 +72,6 @@ namespace detail {
 
 void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
 {
-    // Every change of state takes one task of this length; the local driver reads it from the clock.
-    constexpr int kTaskSeconds = 1;
     disp.set_handler("v2_server_action", {.post = [driver](const Request& req, Response& resp) {
         const json& body = req.json_body();
         if (!body.is_object() || body.size() != 1)
@@ -91,7 +88,7 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         };
         for (const auto& c : kStateChanges)
             if (action == c.action) {
-                driver->serverTransition(ctx, s.id, transition(req, c, kTaskSeconds));
+                driver->serverTransition(ctx, s.id, transition(req, c));
                 return done(c.status);
             }
         if (action == "reboot") {
@@ -105,13 +102,13 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 c.from = {"active", "stopped", "paused", "suspended", "error", "rescued"};
                 c.task = "reboot_started_hard";
             }
-            driver->serverTransition(ctx, s.id, transition(req, c, kTaskSeconds));
+            driver->serverTransition(ctx, s.id, transition(req, c));
             return done(202);
         }
         if (action == "rescue") {
             std::string pass = admin_pass_of(args);
             StateChange c{"rescue", "rescue", {"active", "stopped", "error"}, "rescuing", "rescued", kRunning, 200};
-            driver->serverTransition(ctx, s.id, transition(req, c, kTaskSeconds));
+            driver->serverTransition(ctx, s.id, transition(req, c));
             resp.json({{"adminPass", pass}});
             return;
         }
@@ -124,14 +121,14 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 id = id.substr(slash + 1);
             Flavor flavor;
             try {
-                flavor = driver->flavorGet(ctx, id);
+                flavor = flavor_visible(*driver, req, id);
             } catch (const NotFound&) {
                 throw BadRequest("Invalid flavorRef provided.");
             }
             if (flavor.id == s.flavor.id)
                 throw BadRequest("When resizing, instances must change flavor!");
             StateChange c{"resize", "resize", {"active", "stopped"}, "resize_prep", "resized", kRunning, 202};
-            Transition t = transition(req, c, kTaskSeconds);
+            Transition t = transition(req, c);
             t.flavor = flavor;
             t.keep_old_flavor = true;
             driver->serverTransition(ctx, s.id, t);
@@ -139,7 +136,7 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         }
         if (action == "revertResize") {
             StateChange c{"revertResize", "revertResize", {"resized"}, "resize_reverting", "active", kRunning, 202};
-            Transition t = transition(req, c, kTaskSeconds);
+            Transition t = transition(req, c);
             t.restore_old_flavor = true;
             driver->serverTransition(ctx, s.id, t);
             return done(202);
@@ -170,7 +167,7 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 s.description = args["description"].is_string() ? std::optional<std::string>(args["description"].get<std::string>())
                                                                 : std::nullopt;
             StateChange c{"rebuild", "rebuild", {"active", "stopped", "error"}, "rebuilding", "active", kRunning, 202};
-            Transition t = transition(req, c, kTaskSeconds);
+            Transition t = transition(req, c);
             t.image_id = image;
             driver->serverUpdate(ctx, s);
             Server rebuilt = driver->serverTransition(ctx, s.id, t);

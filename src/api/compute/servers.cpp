@@ -263,7 +263,7 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
     if (!s.contains("flavorRef"))
         throw BadRequest("Invalid input for field/attribute server: 'flavorRef' is a required property.");
     try {
-        server.flavor = driver.flavorGet(req.context(), flavor_id_of(s["flavorRef"]));
+        server.flavor = flavor_visible(driver, req, flavor_id_of(s["flavorRef"]));
     } catch (const NotFound&) {
         throw BadRequest("Flavor " + flavor_id_of(s["flavorRef"]) + " could not be found.");
     }

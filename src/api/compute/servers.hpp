@@ -11,6 +11,8 @@
 
 namespace jumpgate::compute {
 
+/* flavor_visible: a flavor the caller may see and use (public, shared with its project, or any for an admin); NotFound. */
+Flavor flavor_visible(const Driver& driver, const Request& req, const std::string& flavor_id);
 /* server_status: Nova's status of a server from its vm_state and task_state. */
 std::string server_status(const Server& s);
 /* vm_state_of_status: the vm_state a status filter names, or nullopt. */

@@ -48,8 +48,9 @@ void install_versions(Dispatcher& disp)
     disp.set_handler("v21_index", {.get = [d](const Request& req, Response& resp) {
         resp.json(document(req, *d, true));
     }});
-    // Every compute dispatcher gets its policy here, whatever driver serves it.
+    // Every compute dispatcher gets its policy and its extension list here, whatever driver serves it.
     install_policy(disp);
+    install_extensions(disp);
 }
 
 } // namespace jumpgate::api::compute

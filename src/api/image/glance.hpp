@@ -12,6 +12,8 @@ namespace jumpgate::image {
 
 /* view_v2: an image as Glance v2 shows it, properties at the top level (images.cpp). */
 json view_v2(const Image& img);
+/* check_owner: Forbidden unless `ctx` owns `img` or is an admin: what changing an image takes (images.cpp). */
+void check_owner(const Context& ctx, const Image& img);
 
 } // namespace jumpgate::image
 

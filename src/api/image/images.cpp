@@ -118,12 +118,6 @@ void check_visibility_change(const Context& ctx, const Image& img)
         throw Forbidden("You are not authorized to complete publicize_image action.");
 }
 
-void check_owner(const Context& ctx, const Image& img)
-{
-    if (!ctx.is_admin() && img.owner != ctx.project_id)
-        throw Forbidden("You are not permitted to modify image " + img.id + ".");
-}
-
 // The JSON Patch path "/a~1b" as the attribute name "a/b".
 std::string patch_attribute(const json& op)
 {
@@ -269,6 +263,12 @@ json view_v2(const Image& img)
         if (key != "os_hidden")
             view[key] = value;
     return view;
+}
+
+void check_owner(const Context& ctx, const Image& img)
+{
+    if (!ctx.is_admin() && img.owner != ctx.project_id)
+        throw Forbidden("You are not permitted to modify image " + img.id + ".");
 }
 
 namespace detail {

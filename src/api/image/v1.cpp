@@ -190,12 +190,6 @@ image::ImageQuery parse_v1_query(const Request& req)
     return q;
 }
 
-void check_owner(const Context& ctx, const Image& img)
-{
-    if (!ctx.is_admin() && img.owner != ctx.project_id)
-        throw Forbidden("You are not permitted to modify image " + img.id + ".");
-}
-
 } // namespace
 
 void bind_v1_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
