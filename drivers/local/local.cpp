@@ -20,6 +20,21 @@ std::shared_ptr<jumpgate::local::Database> database(const jumpgate::App& app)
     return db;
 }
 
+// The block storage driver, shared by the volume service and Compute's volumes extension.
+std::shared_ptr<const jumpgate::local::Volume> volumes(jumpgate::App& app)
+{
+    static std::shared_ptr<const jumpgate::local::Volume> driver;
+    if (!driver) {
+        app.config().declare("volume", "build_seconds", "1",
+                             "local driver: seconds a volume spends creating (and any change of status takes) "
+                             "before it is done");
+        driver = std::make_shared<const jumpgate::local::Volume>(database(app), app.state_dir() + "/volumes",
+                                                                app.state_dir() + "/images",
+                                                                std::stoi(app.config().get("volume", "build_seconds")));
+    }
+    return driver;
+}
+
 } // namespace
 
 JUMPGATE_DRIVER(app, disp)
@@ -33,10 +48,13 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::compute::install(disp, compute);
         jumpgate::compute::install_image_proxy(
             disp, compute, std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images"));
+        jumpgate::compute::install_volume_proxy(disp, compute, volumes(app));
     }
     else if (service == "image")
         jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),
                                                                                      app.state_dir() + "/images"));
+    else if (service == "volume")
+        jumpgate::volume::install(disp, volumes(app));
     else if (service == "identity")
         jumpgate::identity::install(app, disp, std::make_shared<const jumpgate::local::Identity>(database(app)));
 }

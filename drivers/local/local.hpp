@@ -3,12 +3,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
 #include <jumpgate/driver/compute.hpp>
 #include <jumpgate/driver/identity.hpp>
 #include <jumpgate/driver/image.hpp>
+#include <jumpgate/driver/volume.hpp>
 
 #include "db.hpp"
 
@@ -42,6 +44,8 @@ public:
                                const std::map<std::string, std::string>& metadata) const override;
     std::vector<compute::InstanceAction> instanceActionList(const Context& ctx,
                                                             const std::string& server_id) const override;
+    std::vector<compute::ServerUsage> usageList(const Context& ctx, const std::optional<std::string>& project_id,
+                                                std::int64_t start, std::int64_t end) const override;
 
     std::vector<compute::Keypair> keypairList(const Context& ctx, const std::string& user_id) const override;
     compute::Keypair keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const override;
@@ -56,6 +60,7 @@ public:
     compute::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
 
 private:
+    void add_volumes(std::vector<compute::Server>& servers) const;
     void record(const std::string& server_id, const std::string& action, const std::string& request_id,
                 const Context& ctx) const;
     std::shared_ptr<Database> db_;
@@ -145,6 +150,74 @@ private:
     void write_extras(const image::Image& img) const;
     std::shared_ptr<Database> db_;
     std::string store_;
+};
+
+/*
+ * Volume: Block Storage of the local cloud (volume.cpp): records in the
+ * database, each volume's bytes a sparse file in `volume_store`, snapshots'
+ * beside it in volume-snapshots; volumes are made from and uploaded to the
+ * images in `image_store`.
+ */
+class Volume : public volume::Driver {
+public:
+    /* Volume: any change of status (creating, extending, attaching...) takes `build_seconds`. */
+    Volume(std::shared_ptr<Database> db, std::string volume_store, std::string image_store, int build_seconds);
+
+    std::vector<volume::Volume> volumeList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Volume volumeGet(const Context& ctx, const std::string& volume_id) const override;
+    volume::Volume volumeCreate(const Context& ctx, const volume::Volume& volume) const override;
+    volume::Volume volumeUpdate(const Context& ctx, const volume::Volume& volume) const override;
+    void volumeDelete(const Context& ctx, const std::string& volume_id) const override;
+    volume::Volume volumeExtend(const Context& ctx, const std::string& volume_id, long long new_size) const override;
+    volume::Volume volumeResetStatus(const Context& ctx, const std::string& volume_id, const std::string& status,
+                                     bool detach) const override;
+    volume::Attachment volumeAttach(const Context& ctx, const std::string& volume_id,
+                                    const volume::Attachment& attachment) const override;
+    void volumeDetach(const Context& ctx, const std::string& volume_id,
+                      const std::string& attachment_id) const override;
+    std::string volumeUploadImage(const Context& ctx, const std::string& volume_id, const std::string& name,
+                                  const std::string& disk_format, const std::string& container_format,
+                                  const std::string& visibility, bool is_protected) const override;
+
+    std::vector<volume::Snapshot> snapshotList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Snapshot snapshotGet(const Context& ctx, const std::string& snapshot_id) const override;
+    volume::Snapshot snapshotCreate(const Context& ctx, const volume::Snapshot& snapshot) const override;
+    volume::Snapshot snapshotUpdate(const Context& ctx, const volume::Snapshot& snapshot) const override;
+    void snapshotDelete(const Context& ctx, const std::string& snapshot_id) const override;
+    volume::Snapshot snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
+                                         const std::string& status) const override;
+
+    std::vector<volume::VolumeType> typeList(const Context& ctx) const override;
+    volume::VolumeType typeGet(const Context& ctx, const std::string& id_or_name) const override;
+    volume::VolumeType typeCreate(const Context& ctx, const volume::VolumeType& type) const override;
+    volume::VolumeType typeUpdate(const Context& ctx, const volume::VolumeType& type) const override;
+    void typeDelete(const Context& ctx, const std::string& type_id) const override;
+
+    volume::QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const override;
+    volume::QuotaSet quotaDefaults(const Context& ctx) const override;
+    volume::QuotaSet quotaSet(const Context& ctx, const std::string& project_id,
+                              const volume::QuotaSet& changes) const override;
+    void quotaReset(const Context& ctx, const std::string& project_id) const override;
+    volume::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
+
+    std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
+
+    /* volumePath, snapshotPath: where a volume's or a snapshot's bytes live. */
+    std::string volumePath(const std::string& volume_id) const;
+    std::string snapshotPath(const std::string& snapshot_id) const;
+
+private:
+    void quota_check(const Context& ctx, const std::string& project_id, long long volumes, long long snapshots,
+                     long long gigabytes, long long volume_size) const;
+    void load_attachments(std::vector<volume::Volume>& volumes) const;
+    void status_set(const char* table, const std::string& id, const std::string& status,
+                    const std::optional<std::string>& next) const;
+    std::shared_ptr<Database> db_;
+    std::string volume_store_;
+    std::string snapshot_store_;
+    std::string image_store_;
+    std::string host_;
+    int build_seconds_;
 };
 
 } // namespace jumpgate::local

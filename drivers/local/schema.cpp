@@ -225,6 +225,94 @@ CREATE TABLE server_usage (
 );
 CREATE INDEX server_usage_project ON server_usage (project_id, started_at);
 )sql"},
+    {7, "block storage: volumes, their attachments and snapshots, volume types and quotas", R"sql(
+CREATE TABLE volume_types (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT,
+    is_public INTEGER NOT NULL DEFAULT 1,
+    is_default INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE volume_type_extra_specs (
+    type_id TEXT NOT NULL REFERENCES volume_types(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (type_id, key)
+);
+CREATE TABLE volume_type_projects (
+    type_id TEXT NOT NULL REFERENCES volume_types(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL,
+    PRIMARY KEY (type_id, project_id)
+);
+INSERT INTO volume_types (id, name, description, is_public, is_default) VALUES
+    ('b8a8a2d1-6c4e-4f3a-9d2b-7f1e0c5a4d10', '__DEFAULT__', 'Default Volume Type', 1, 1),
+    ('6e3f5b2a-1d4c-4a8e-8b7f-2c9d0e1f3a42', 'lvmdriver-1', NULL, 1, 0);
+INSERT INTO volume_type_extra_specs (type_id, key, value) VALUES
+    ('6e3f5b2a-1d4c-4a8e-8b7f-2c9d0e1f3a42', 'volume_backend_name', 'lvmdriver-1');
+-- A volume's status changes by the clock: once status_until has passed, next_status (when set) is its status.
+CREATE TABLE volumes (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    description TEXT,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    status_until INTEGER NOT NULL DEFAULT 0,
+    next_status TEXT,
+    volume_type_id TEXT NOT NULL REFERENCES volume_types(id),
+    availability_zone TEXT NOT NULL,
+    bootable INTEGER NOT NULL DEFAULT 0,
+    multiattach INTEGER NOT NULL DEFAULT 0,
+    readonly INTEGER NOT NULL DEFAULT 0,
+    snapshot_id TEXT,
+    source_volid TEXT,
+    image_id TEXT,
+    image_metadata_json TEXT NOT NULL DEFAULT '{}',
+    metadata_json TEXT NOT NULL DEFAULT '{}',
+    host TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX volumes_project ON volumes (project_id, created_at);
+CREATE INDEX volumes_created ON volumes (created_at);
+CREATE INDEX volumes_type ON volumes (volume_type_id);
+CREATE TABLE volume_attachments (
+    id TEXT PRIMARY KEY,
+    volume_id TEXT NOT NULL REFERENCES volumes(id) ON DELETE CASCADE,
+    server_id TEXT NOT NULL,
+    device TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL DEFAULT 'rw',
+    attached_at INTEGER NOT NULL
+);
+CREATE INDEX volume_attachments_volume ON volume_attachments (volume_id);
+-- No cascade from volumes: a volume with snapshots is refused deletion, so none is orphaned.
+CREATE TABLE volume_snapshots (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    description TEXT,
+    volume_id TEXT NOT NULL REFERENCES volumes(id),
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    status_until INTEGER NOT NULL DEFAULT 0,
+    next_status TEXT,
+    metadata_json TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX volume_snapshots_project ON volume_snapshots (project_id, created_at);
+CREATE INDEX volume_snapshots_created ON volume_snapshots (created_at);
+CREATE INDEX volume_snapshots_volume ON volume_snapshots (volume_id);
+CREATE TABLE volume_quotas (
+    project_id TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL,
+    PRIMARY KEY (project_id, resource)
+);
+)sql"},
 };
 } // namespace
 

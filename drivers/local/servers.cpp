@@ -199,7 +199,25 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
     std::vector<Server> out;
     while (s.step())
         out.push_back(server_of(s));
+    add_volumes(out);
     return out;
+}
+
+// The volumes attached to each of `servers`, in one query for the whole page.
+void Compute::add_volumes(std::vector<Server>& servers) const
+{
+    if (servers.empty())
+        return;
+    json ids = json::array();
+    for (const auto& server : servers)
+        ids.push_back(server.id);
+    Statement s(*db_, "SELECT server_id, volume_id FROM volume_attachments WHERE server_id IN "
+                      "(SELECT value FROM json_each(?)) ORDER BY attached_at, rowid");
+    s.bind(1, ids.dump());
+    while (s.step())
+        for (auto& server : servers)
+            if (server.id == s.text(0))
+                server.volumes_attached.push_back(s.text(1));
 }
 
 Server Compute::serverGet(const Context& ctx, const std::string& server_id) const
@@ -208,7 +226,9 @@ Server Compute::serverGet(const Context& ctx, const std::string& server_id) cons
     s.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
     if (!s.step())
         throw NotFound("Instance " + server_id + " could not be found.");
-    return server_of(s);
+    std::vector<Server> one = {server_of(s)};
+    add_volumes(one);
+    return one.front();
 }
 
 compute::QuotaSet Compute::quotaGet(const Context&, const std::string& project_id) const
@@ -310,6 +330,11 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
             s.bind_null(16);
         s.bind(17, server.user_data).bind(18, host_).bind(19, static_cast<long long>(t)).bind(20, static_cast<long long>(t));
         s.step();
+        Statement usage(*db_, "INSERT INTO server_usage (server_id, project_id, user_id, name, flavor_json, "
+                              "started_at) VALUES (?, ?, ?, ?, ?, ?)");
+        usage.bind(1, server.id).bind(2, server.project_id).bind(3, server.user_id).bind(4, server.name);
+        usage.bind(5, flavor_json(server.flavor).dump()).bind(6, static_cast<long long>(t));
+        usage.step();
         record(server.id, "create", request_id, ctx);
         tx.commit();
     }
@@ -349,10 +374,59 @@ Server Compute::serverUpdate(const Context& ctx, const Server& server) const
 
 void Compute::serverDelete(const Context& ctx, const std::string& server_id) const
 {
+    Transaction tx(*db_);
     serverGet(ctx, server_id);
+    // Its volumes are free again: the ones it alone held become available at once.
+    Statement held(*db_, "SELECT DISTINCT volume_id FROM volume_attachments WHERE server_id = ?");
+    held.bind(1, server_id);
+    std::vector<std::string> volumes;
+    while (held.step())
+        volumes.push_back(held.text(0));
+    Statement detach(*db_, "DELETE FROM volume_attachments WHERE server_id = ?");
+    detach.bind(1, server_id);
+    detach.step();
+    for (const auto& volume_id : volumes) {
+        Statement free(*db_, "UPDATE volumes SET status = 'available', next_status = NULL, status_until = 0, "
+                             "updated_at = ? WHERE id = ? AND NOT EXISTS "
+                             "(SELECT 1 FROM volume_attachments a WHERE a.volume_id = volumes.id)");
+        free.bind(1, static_cast<long long>(now())).bind(2, volume_id);
+        free.step();
+    }
+    Statement ended(*db_, "UPDATE server_usage SET ended_at = ? WHERE server_id = ?");
+    ended.bind(1, static_cast<long long>(now())).bind(2, server_id);
+    ended.step();
     Statement s(*db_, "DELETE FROM servers WHERE id = ?");
     s.bind(1, server_id);
     s.step();
+    tx.commit();
+}
+
+std::vector<compute::ServerUsage> Compute::usageList(const Context&, const std::optional<std::string>& project_id,
+                                                     std::int64_t start, std::int64_t end) const
+{
+    Statement s(*db_, "SELECT u.server_id, u.name, u.project_id, u.flavor_json, u.started_at, u.ended_at, "
+                      "s.vm_state FROM server_usage u LEFT JOIN servers s ON s.id = u.server_id "
+                      "WHERE (? IS NULL OR u.project_id = ?) AND u.started_at < ? AND "
+                      "(u.ended_at IS NULL OR u.ended_at > ?) ORDER BY u.project_id, u.started_at, u.server_id");
+    if (project_id)
+        s.bind(1, *project_id).bind(2, *project_id);
+    else
+        s.bind_null(1).bind_null(2);
+    s.bind(3, static_cast<long long>(end)).bind(4, static_cast<long long>(start));
+    std::vector<compute::ServerUsage> out;
+    while (s.step()) {
+        compute::ServerUsage u;
+        u.server_id = s.text(0);
+        u.name = s.text(1);
+        u.project_id = s.text(2);
+        u.flavor = flavor_of_json(s.text(3));
+        u.started_at = s.integer(4);
+        if (!s.is_null(5))
+            u.ended_at = s.integer(5);
+        u.state = s.is_null(6) ? "terminated" : s.text(6);
+        out.push_back(std::move(u));
+    }
+    return out;
 }
 
 Server Compute::serverTransition(const Context& ctx, const std::string& server_id, const compute::Transition& t) const

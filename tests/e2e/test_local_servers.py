@@ -450,6 +450,38 @@ class Tenancy(unittest.TestCase):
         self.assertEqual(body["quota_set"]["instances"]["in_use"], 1)
 
 
+class Usage(unittest.TestCase):
+    def test_simple_tenant_usage_counts_servers_that_lived_in_the_period(self):
+        project, token, _ = stack.member("servers-usage")
+        start = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 60))
+        sid = active_server("used", token)
+        self.assertEqual(stack.request("DELETE", f"{SERVERS}/{sid}", headers={"X-Auth-Token": token})[0], 204)
+        time.sleep(1.1)
+        end = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 60))
+        status, _, body = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}?start={start}&end={end}",
+                                         headers={"X-Auth-Token": token})
+        self.assertEqual(status, 200, body)
+        usage = body["tenant_usage"]
+        self.assertEqual([u["instance_id"] for u in usage["server_usages"]], [sid])
+        one = usage["server_usages"][0]
+        self.assertEqual((one["state"], one["vcpus"], one["memory_mb"], one["flavor"]), ("terminated", 1, 512, "m1.tiny"))
+        self.assertTrue(one["ended_at"])
+        self.assertGreater(usage["total_hours"], 0)
+        self.assertAlmostEqual(usage["total_memory_mb_usage"], usage["total_hours"] * 512, places=3)
+        status, _, _ = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage?start={start}&end={end}",
+                                      headers={"X-Auth-Token": token})
+        self.assertEqual(status, 403)
+        _, _, body = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage?start={start}&end={end}&detailed=1")
+        self.assertIn(project, [u["tenant_id"] for u in body["tenant_usages"]])
+        _, _, body = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}?start=2001-01-01T00:00:00&end=2001-01-02T00:00:00")
+        self.assertEqual(body["tenant_usage"], {})
+        status, _, _ = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}?start=yesterday")
+        self.assertEqual(status, 400)
+        _, token_b, _ = member_b
+        status, _, _ = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}", headers={"X-Auth-Token": token_b})
+        self.assertEqual(status, 403)
+
+
 class Keypairs(unittest.TestCase):
     def test_generated_and_imported_keys(self):
         _, token, _ = member_a

@@ -13,6 +13,7 @@
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/image.hpp>
 #include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/driver/volume.hpp>
 #include <jumpgate/request.hpp>
 
 namespace jumpgate::compute {
@@ -71,6 +72,7 @@ struct Server {
     std::vector<std::string> tags;
     std::vector<ServerAddress> addresses;
     std::vector<std::string> security_groups;
+    std::vector<std::string> volumes_attached;   // ids of the volumes attached to it
     std::string access_ipv4;
     std::string access_ipv6;
     std::optional<std::string> description;
@@ -145,6 +147,17 @@ struct Keypair {
     long long id = 0;
 };
 
+/* ServerUsage: one server's life, for os-simple-tenant-usage; `ended_at` once it is deleted. */
+struct ServerUsage {
+    std::string server_id;
+    std::string name;
+    std::string project_id;
+    Flavor flavor;
+    std::int64_t started_at = 0;
+    std::optional<std::int64_t> ended_at;
+    std::string state;                   // its vm_state, or "terminated"
+};
+
 /* Quota resources (Nova's names): instances, cores, ram, key_pairs, metadata_items, ... -> limit (-1 unlimited). */
 using QuotaSet = std::map<std::string, long long>;
 
@@ -194,6 +207,10 @@ public:
     /* instanceActionList: the recorded actions of a server `ctx` sees, newest first. */
     virtual std::vector<InstanceAction> instanceActionList(const Context& ctx, const std::string& server_id) const;
 
+    /* usageList: the servers that lived in [start, end), of one project or (nullopt) of all. */
+    virtual std::vector<ServerUsage> usageList(const Context& ctx, const std::optional<std::string>& project_id,
+                                               std::int64_t start, std::int64_t end) const;
+
     /* keypairList, keypairGet, keypairCreate, keypairDelete: one user's keypairs (NotFound, Conflict on a taken name). */
     virtual std::vector<Keypair> keypairList(const Context& ctx, const std::string& user_id) const;
     virtual Keypair keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const;
@@ -217,6 +234,7 @@ void bind_flavorManage(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_availabilityZoneList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_usage(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 
 } // namespace detail
@@ -252,6 +270,8 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
                   overrides(&D::keypairCreate, &Driver::keypairCreate) &&
                   overrides(&D::keypairDelete, &Driver::keypairDelete))
         detail::bind_keypairs(disp, base);
+    if constexpr (overrides(&D::usageList, &Driver::usageList))
+        detail::bind_usage(disp, base);
     if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
                   overrides(&D::quotaSet, &Driver::quotaSet) && overrides(&D::quotaReset, &Driver::quotaReset) &&
                   overrides(&D::quotaUsage, &Driver::quotaUsage))
@@ -265,5 +285,13 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
  */
 void install_image_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
                          std::shared_ptr<const image::Driver> images);
+
+/*
+ * install_volume_proxy: serve Nova's volumes extension (os-volumes and
+ * os-snapshots up to 2.35, servers' os-volume_attachments) on `disp` from the
+ * block storage driver `volumes`; `compute` gives the servers.
+ */
+void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
+                          std::shared_ptr<const volume::Driver> volumes);
 
 } // namespace jumpgate::compute

@@ -21,6 +21,9 @@ struct Page {
     static Page from(const Request& req);
 };
 
+/* url_encode: a query component, percent-encoded. */
+std::string url_encode(std::string_view text);
+
 /* parse_bool: OpenStack's boolean query values ("true", "1", "yes", "on"...); throws BadRequest. */
 bool parse_bool(std::string_view name, std::string_view value);
 

@@ -131,6 +131,8 @@ json server_view(const Request& req, const Server& s, bool show)
         status == "VERIFY_RESIZE")
         view["progress"] = s.progress;
     json volumes = json::array();
+    for (const auto& id : s.volumes_attached)
+        volumes.push_back(v.at_least(2, 3) ? json({{"id", id}, {"delete_on_termination", false}}) : json({{"id", id}}));
     view["os-extended-volumes:volumes_attached"] = std::move(volumes);
     json groups = json::array();
     for (const auto& g : s.security_groups)
@@ -439,8 +441,8 @@ std::string next_link(const Request& req, const std::string& marker, bool detail
     std::string url = req.dispatcher()->endpoint_url(req, detail ? "v2_servers_detail" : "v2_servers") + "?";
     for (const auto& [k, v] : req.query_pairs())
         if (k != "marker")
-            url += k + "=" + v + "&";
-    return url + "marker=" + marker;
+            url += api::url_encode(k) + "=" + api::url_encode(v) + "&";
+    return url + "marker=" + api::url_encode(marker);
 }
 
 } // namespace

@@ -51,22 +51,6 @@ bool valid_disk_format(std::string_view v) { return one_of(kDiskFormats, v); }
 bool valid_container_format(std::string_view v) { return one_of(kContainerFormats, v); }
 bool valid_sort_key(std::string_view key) { return one_of(kSortKeys, key); }
 
-std::string url_encode(std::string_view text)
-{
-    static const char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == ':') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out.push_back('%');
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    return out;
-}
-
 json image_schema()
 {
     json nullable_string = {{"type", {"null", "string"}}, {"maxLength", 255}};

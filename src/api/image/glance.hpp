@@ -25,8 +25,6 @@ bool valid_disk_format(std::string_view v);
 bool valid_container_format(std::string_view v);
 /* valid_sort_key: a field both API versions sort on. */
 bool valid_sort_key(std::string_view key);
-/* url_encode: a query component, percent-encoded. */
-std::string url_encode(std::string_view text);
 
 /* image_schema, images_schema, member_schema: /v2/schemas/... as JSON Schema (draft 4). */
 json image_schema();

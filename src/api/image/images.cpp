@@ -219,7 +219,7 @@ std::string query_without(const Request& req, const std::string& marker)
     for (const auto& [key, value] : req.query_pairs()) {
         if (key == "marker")
             continue;
-        out += (out.empty() ? "?" : "&") + api::glance::url_encode(key) + "=" + api::glance::url_encode(value);
+        out += (out.empty() ? "?" : "&") + api::url_encode(key) + "=" + api::url_encode(value);
     }
     out += (out.empty() ? "?" : "&") + std::string("marker=") + marker;
     return out;

@@ -59,6 +59,10 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_backups_detail", "/v3/{tenant_id}/backups/detail", "GET"},
     {"v3_extensions", "/v3/{tenant_id}/extensions", "GET"},
     {"v3_services", "/v3/{tenant_id}/os-services", "GET"},
+    {"v2_limits", "/v2/{tenant_id}/limits", "GET"},
+    {"v2_quota_set", "/v2/{tenant_id}/os-quota-sets/{project_id}", "GET PUT DELETE"},
+    {"v2_quota_set_defaults", "/v2/{tenant_id}/os-quota-sets/{project_id}/defaults", "GET"},
+    {"v2_availability_zones", "/v2/{tenant_id}/os-availability-zone", "GET"},
 };
 
 constexpr PathAlias kAliases[] = {

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+// The typed Block Storage driver interface: volumes, snapshots, types and quotas; the core writes Cinder's JSON.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/request.hpp>
+
+namespace jumpgate::volume {
+
+/* Attachment: a volume attached to a server. */
+struct Attachment {
+    std::string id;
+    std::string volume_id;
+    std::string server_id;
+    std::string device;                  // "/dev/vdb"
+    std::string host;
+    std::string mode = "rw";             // rw or ro
+    std::int64_t attached_at = 0;
+};
+
+/*
+ * Volume: one volume's record. `status` is Cinder's (creating, available,
+ * attaching, in-use, detaching, extending, deleting, error...), as it is now:
+ * a driver whose changes take time reports the state they have reached. Size
+ * in GiB; times are Unix seconds.
+ */
+struct Volume {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::string project_id;
+    std::string user_id;
+    long long size = 1;
+    std::string status = "creating";
+    std::string volume_type;             // the type's name
+    std::string volume_type_id;
+    std::string availability_zone = "nova";
+    bool bootable = false;
+    bool multiattach = false;
+    bool readonly = false;
+    std::optional<std::string> snapshot_id;
+    std::optional<std::string> source_volid;
+    std::optional<std::string> image_id;                 // created from this image
+    std::map<std::string, std::string> image_metadata;   // volume_image_metadata
+    std::map<std::string, std::string> metadata;
+    std::vector<Attachment> attachments;
+    std::string host;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* Snapshot: a point-in-time copy of a volume. */
+struct Snapshot {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::string volume_id;
+    std::string project_id;
+    std::string user_id;
+    long long size = 1;
+    std::string status = "creating";     // creating, available, deleting, error
+    std::map<std::string, std::string> metadata;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* VolumeType: a kind of volume; `projects` may use it when it is not public. */
+struct VolumeType {
+    std::string id;
+    std::string name;
+    std::optional<std::string> description;
+    bool is_public = true;
+    bool is_default = false;
+    std::map<std::string, std::string> extra_specs;
+    std::vector<std::string> projects;
+};
+
+/*
+ * ListQuery: a list request, parsed by the core: exact `filters` on a field of
+ * the same name (name, status, availability_zone, volume_id, bootable as
+ * "true"/"false") or, prefixed "metadata:", on a metadata key; all_projects for
+ * an admin's all_tenants (project_id then narrows); sort is (field, ascending),
+ * newest first by default; limit 0 means no limit; a marker that names nothing
+ * the caller sees is BadRequest.
+ */
+struct ListQuery {
+    std::vector<std::pair<std::string, std::string>> filters;
+    bool all_projects = false;
+    std::optional<std::string> project_id;
+    std::vector<std::pair<std::string, bool>> sort;
+    std::size_t limit = 0;
+    std::string marker;
+};
+
+/* Quota resources (Cinder's names: volumes, gigabytes, snapshots, backups, backup_gigabytes, per_volume_gigabytes, groups) -> limit, -1 unlimited. */
+using QuotaSet = std::map<std::string, long long>;
+
+/*
+ * Driver: what a cloud implements for Block Storage. Every operation throws
+ * NotImplemented unless overridden; install() serves only the endpoints whose
+ * operations a driver overrides. `ctx` sees its own project's volumes and
+ * snapshots (an admin any); anything else is NotFound. Operations throw Fault
+ * subclasses for the caller's errors.
+ */
+class Driver {
+public:
+    virtual ~Driver() = default;
+
+    /* volumeList: a page of the volumes `ctx` sees, filtered and sorted (see ListQuery). */
+    virtual std::vector<Volume> volumeList(const Context& ctx, const ListQuery& q) const;
+    /* volumeGet: one volume `ctx` sees; NotFound. */
+    virtual Volume volumeGet(const Context& ctx, const std::string& volume_id) const;
+    /*
+     * volumeCreate: make `volume` (validated and filled by the core: id, owner,
+     * size, type) within the project's quotas (PayloadTooLarge "VolumeLimitExceeded"
+     * otherwise); its bytes come from its snapshot_id, source_volid or image_id
+     * when one is set, else it is empty. It starts as "creating".
+     */
+    virtual Volume volumeCreate(const Context& ctx, const Volume& volume) const;
+    /* volumeUpdate: store name, description, metadata, bootable and readonly of `volume`. */
+    virtual Volume volumeUpdate(const Context& ctx, const Volume& volume) const;
+    /* volumeDelete: remove a volume and its bytes (the core has checked that it may go). */
+    virtual void volumeDelete(const Context& ctx, const std::string& volume_id) const;
+    /* volumeExtend: grow an available volume to `new_size` GiB (status "extending" until done); quota as create. */
+    virtual Volume volumeExtend(const Context& ctx, const std::string& volume_id, long long new_size) const;
+    /* volumeResetStatus: set the status (an admin's os-reset_status); "available" also drops attachments when asked. */
+    virtual Volume volumeResetStatus(const Context& ctx, const std::string& volume_id, const std::string& status,
+                                     bool detach) const;
+    /*
+     * volumeAttach: attach to a server ("attaching", then "in-use"); Conflict
+     * unless available (or in-use and multiattach). Returns the attachment.
+     */
+    virtual Attachment volumeAttach(const Context& ctx, const std::string& volume_id, const Attachment& attachment) const;
+    /* volumeDetach: end one attachment ("detaching", then "available" once none remain); NotFound. */
+    virtual void volumeDetach(const Context& ctx, const std::string& volume_id, const std::string& attachment_id) const;
+    /*
+     * volumeUploadImage: make an image of the volume's bytes in the image
+     * service (os-volume_upload_image), owned by the volume's project; returns
+     * the image's id. Optional: 501 when a cloud has no image service.
+     */
+    virtual std::string volumeUploadImage(const Context& ctx, const std::string& volume_id, const std::string& name,
+                                          const std::string& disk_format, const std::string& container_format,
+                                          const std::string& visibility, bool is_protected) const;
+
+    /* snapshotList, snapshotGet: as volumeList and volumeGet (filters name, status, volume_id, metadata:). */
+    virtual std::vector<Snapshot> snapshotList(const Context& ctx, const ListQuery& q) const;
+    virtual Snapshot snapshotGet(const Context& ctx, const std::string& snapshot_id) const;
+    /* snapshotCreate: copy the volume's bytes now (status "creating", then "available"); quota "snapshots". */
+    virtual Snapshot snapshotCreate(const Context& ctx, const Snapshot& snapshot) const;
+    /* snapshotUpdate: store name, description and metadata. */
+    virtual Snapshot snapshotUpdate(const Context& ctx, const Snapshot& snapshot) const;
+    /* snapshotDelete: remove a snapshot and its bytes. */
+    virtual void snapshotDelete(const Context& ctx, const std::string& snapshot_id) const;
+    /* snapshotResetStatus: an admin's os-reset_status of a snapshot. */
+    virtual Snapshot snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
+                                         const std::string& status) const;
+
+    /* typeList: every type (the core filters what `ctx` may see); typeGet: by id or name, NotFound. */
+    virtual std::vector<VolumeType> typeList(const Context& ctx) const;
+    virtual VolumeType typeGet(const Context& ctx, const std::string& id_or_name) const;
+    /* typeCreate: add a type (id set by the core); Conflict for a taken name. */
+    virtual VolumeType typeCreate(const Context& ctx, const VolumeType& type) const;
+    /* typeUpdate: store name, description, is_public, extra specs and projects. */
+    virtual VolumeType typeUpdate(const Context& ctx, const VolumeType& type) const;
+    /* typeDelete: remove a type; Conflict while volumes use it or when it is the default. */
+    virtual void typeDelete(const Context& ctx, const std::string& type_id) const;
+
+    /* quotaGet: a project's limits (defaults where unset); quotaDefaults: the defaults. */
+    virtual QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const;
+    virtual QuotaSet quotaDefaults(const Context& ctx) const;
+    /* quotaSet: change some of a project's limits; quotaReset: back to the defaults. */
+    virtual QuotaSet quotaSet(const Context& ctx, const std::string& project_id, const QuotaSet& changes) const;
+    virtual void quotaReset(const Context& ctx, const std::string& project_id) const;
+    /* quotaUsage: what a project uses (volumes, gigabytes of volumes and snapshots, snapshots). */
+    virtual QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const;
+
+    /* availabilityZoneList: the zones volumes can be made in, and whether each is available. */
+    virtual std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const;
+};
+
+namespace detail {
+void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+} // namespace detail
+
+/*
+ * install: serve on `disp` (the volume dispatcher) the v1, v2 and v3
+ * endpoints whose operations D overrides, through the core's views.
+ */
+template <class D>
+void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    using jumpgate::detail::overrides;
+    std::shared_ptr<const Driver> base = driver;
+    if constexpr (overrides(&D::volumeList, &Driver::volumeList) && overrides(&D::volumeGet, &Driver::volumeGet) &&
+                  overrides(&D::volumeCreate, &Driver::volumeCreate) &&
+                  overrides(&D::volumeUpdate, &Driver::volumeUpdate) &&
+                  overrides(&D::volumeDelete, &Driver::volumeDelete) && overrides(&D::typeList, &Driver::typeList) &&
+                  overrides(&D::typeGet, &Driver::typeGet))
+        detail::bind_volumes(disp, base);
+    if constexpr (overrides(&D::volumeExtend, &Driver::volumeExtend) &&
+                  overrides(&D::volumeResetStatus, &Driver::volumeResetStatus) &&
+                  overrides(&D::volumeAttach, &Driver::volumeAttach) &&
+                  overrides(&D::volumeDetach, &Driver::volumeDetach))
+        detail::bind_volume_actions(disp, base);
+    if constexpr (overrides(&D::snapshotList, &Driver::snapshotList) &&
+                  overrides(&D::snapshotGet, &Driver::snapshotGet) &&
+                  overrides(&D::snapshotCreate, &Driver::snapshotCreate) &&
+                  overrides(&D::snapshotUpdate, &Driver::snapshotUpdate) &&
+                  overrides(&D::snapshotDelete, &Driver::snapshotDelete) &&
+                  overrides(&D::snapshotResetStatus, &Driver::snapshotResetStatus))
+        detail::bind_snapshots(disp, base);
+    if constexpr (overrides(&D::typeList, &Driver::typeList) && overrides(&D::typeGet, &Driver::typeGet) &&
+                  overrides(&D::typeCreate, &Driver::typeCreate) && overrides(&D::typeUpdate, &Driver::typeUpdate) &&
+                  overrides(&D::typeDelete, &Driver::typeDelete))
+        detail::bind_types(disp, base);
+    if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
+                  overrides(&D::quotaSet, &Driver::quotaSet) && overrides(&D::quotaReset, &Driver::quotaReset) &&
+                  overrides(&D::quotaUsage, &Driver::quotaUsage))
+        detail::bind_quotas(disp, base);
+    if constexpr (overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
+        detail::bind_availability_zones(disp, base);
+}
+
+} // namespace jumpgate::volume

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: Apache-2.0
+// Nova's os-simple-tenant-usage: hours of vCPU, memory and disk each project's servers used in a period.
+#include <jumpgate/driver/compute.hpp>
+
+#include <algorithm>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+#include "api/common/time.hpp"
+
+namespace jumpgate::compute {
+
+namespace {
+
+struct Period {
+    std::int64_t start;
+    std::int64_t end;
+};
+
+// start and end of the query (ISO 8601, "T" or a space); Nova's default is the day up to now.
+Period period_of(const Request& req)
+{
+    auto parse = [&](const char* key, std::int64_t fallback) {
+        if (!req.has_query(key))
+            return fallback;
+        std::string text(req.query(key));
+        std::replace(text.begin(), text.end(), ' ', 'T');
+        auto t = api::parse_iso_time(text);
+        if (!t)
+            throw BadRequest(std::string("Invalid ") + key + " time. The time format should be YYYY-MM-DDTHH:MM:SS.");
+        return *t;
+    };
+    std::int64_t now = api::unix_now();
+    Period p{parse("start", now - 86400), parse("end", now)};
+    if (p.start > p.end)
+        throw BadRequest("Invalid start time. The start time cannot occur after the end time.");
+    return p;
+}
+
+double hours_in(const ServerUsage& u, const Period& p)
+{
+    std::int64_t from = std::max(u.started_at, p.start);
+    std::int64_t to = std::min(u.ended_at.value_or(p.end), p.end);
+    return to > from ? static_cast<double>(to - from) / 3600.0 : 0.0;
+}
+
+json server_view(const ServerUsage& u, const Period& p)
+{
+    double hours = hours_in(u, p);
+    std::int64_t until = u.ended_at.value_or(api::unix_now());
+    return {{"instance_id", u.server_id},
+            {"name", u.name},
+            {"tenant_id", u.project_id},
+            {"flavor", u.flavor.name},
+            {"vcpus", u.flavor.vcpus},
+            {"memory_mb", u.flavor.ram},
+            {"local_gb", u.flavor.disk},
+            {"hours", hours},
+            {"started_at", api::iso_time(u.started_at, false)},
+            {"ended_at", u.ended_at ? json(api::iso_time(*u.ended_at, false)) : json(nullptr)},
+            {"state", u.state},
+            {"uptime", std::max<std::int64_t>(0, until - u.started_at)}};
+}
+
+// One project's totals (and its servers when `detailed`), from its usage records in `first`..`last`.
+json tenant_view(const std::vector<ServerUsage>& records, const std::string& project, const Period& p, bool detailed)
+{
+    double hours = 0, vcpus = 0, memory = 0, disk = 0;
+    json servers = json::array();
+    for (const auto& u : records) {
+        if (u.project_id != project)
+            continue;
+        double h = hours_in(u, p);
+        hours += h;
+        vcpus += h * u.flavor.vcpus;
+        memory += h * static_cast<double>(u.flavor.ram);
+        disk += h * static_cast<double>(u.flavor.disk);
+        if (detailed)
+            servers.push_back(server_view(u, p));
+    }
+    json view = {{"tenant_id", project},
+                 {"total_hours", hours},
+                 {"total_vcpus_usage", vcpus},
+                 {"total_memory_mb_usage", memory},
+                 {"total_local_gb_usage", disk},
+                 {"start", api::iso_time(p.start, false)},
+                 {"stop", api::iso_time(p.end, false)}};
+    if (detailed)
+        view["server_usages"] = std::move(servers);
+    return view;
+}
+
+} // namespace
+
+namespace detail {
+
+void bind_usage(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    disp.set_handler("v2_tenants_usage", {.get = [driver](const Request& req, Response& resp) {
+        Period p = period_of(req);
+        bool detailed = req.has_query("detailed") && api::parse_bool("detailed", req.query("detailed"));
+        auto records = driver->usageList(req.context(), std::nullopt, p.start, p.end);
+        std::vector<std::string> projects;
+        for (const auto& u : records)
+            if (std::find(projects.begin(), projects.end(), u.project_id) == projects.end())
+                projects.push_back(u.project_id);
+        json usages = json::array();
+        for (const auto& project : projects)
+            usages.push_back(tenant_view(records, project, p, detailed));
+        resp.json({{"tenant_usages", std::move(usages)}});
+    }});
+    disp.set_handler("v2_tenant_usage", {.get = [driver](const Request& req, Response& resp) {
+        const std::string& project = req.param("target_id");
+        if (!req.context().is_admin() && project != req.context().project_id)
+            throw Forbidden("Policy doesn't allow os_compute_api:os-simple-tenant-usage:show to be performed.");
+        Period p = period_of(req);
+        auto records = driver->usageList(req.context(), project, p.start, p.end);
+        // A project without servers in the period gets an empty object, as Nova answers.
+        resp.json({{"tenant_usage", records.empty() ? json::object() : tenant_view(records, project, p, true)}});
+    }});
+}
+
+} // namespace detail
+
+std::vector<ServerUsage> Driver::usageList(const Context&, const std::optional<std::string>&, std::int64_t,
+                                           std::int64_t) const
+{
+    throw NotImplemented("usageList");
+}
+
+} // namespace jumpgate::compute

@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: Apache-2.0
+// Nova's volumes extension (seed 002): os-volumes, os-snapshots and servers' os-volume_attachments, from the block storage driver.
+#include <jumpgate/driver/compute.hpp>
+
+#include <algorithm>
+#include <optional>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/time.hpp"
+#include "api/compute/servers.hpp"
+#include "api/volume/cinder.hpp"
+
+namespace jumpgate::compute {
+
+namespace {
+
+using volume::Snapshot;
+using volume::Volume;
+
+// The os-volumes and os-snapshots proxies went in 2.36, as the image proxy did.
+void check_proxy_version(const Request& req)
+{
+    if (req.version().at_least(2, 36))
+        throw NotFound("The resource could not be found.");
+}
+
+json volume_view(const Volume& v)
+{
+    json attachments = json::array();
+    for (const auto& a : v.attachments)
+        attachments.push_back({{"id", a.volume_id}, {"volumeId", a.volume_id}, {"serverId", a.server_id},
+                               {"device", a.device}});
+    if (attachments.empty())      // Nova shows one empty attachment for a free volume
+        attachments.push_back(json::object());
+    return {{"id", v.id},
+            {"status", v.status},
+            {"size", v.size},
+            {"availabilityZone", v.availability_zone},
+            {"createdAt", api::iso_time(v.created_at, false)},
+            {"attachments", std::move(attachments)},
+            {"displayName", v.name ? json(*v.name) : json(nullptr)},
+            {"displayDescription", v.description ? json(*v.description) : json(nullptr)},
+            {"volumeType", v.volume_type},
+            {"snapshotId", v.snapshot_id ? json(*v.snapshot_id) : json(nullptr)},
+            {"metadata", v.metadata}};
+}
+
+json snapshot_view(const Snapshot& s)
+{
+    return {{"id", s.id},
+            {"volumeId", s.volume_id},
+            {"status", s.status},
+            {"size", s.size},
+            {"createdAt", api::iso_time(s.created_at, false)},
+            {"displayName", s.name ? json(*s.name) : json(nullptr)},
+            {"displayDescription", s.description ? json(*s.description) : json(nullptr)}};
+}
+
+json attachment_view(const Request& req, const volume::Attachment& a)
+{
+    json view = {{"device", a.device}, {"serverId", a.server_id}, {"volumeId", a.volume_id}};
+    const ApiVersion& v = req.version();
+    if (!v.at_least(2, 89))
+        view["id"] = a.volume_id;
+    if (v.at_least(2, 70))
+        view["tag"] = nullptr;
+    if (v.at_least(2, 79))
+        view["delete_on_termination"] = false;
+    if (v.at_least(2, 89)) {
+        view["attachment_id"] = a.id;
+        view["bdm_uuid"] = a.id;
+    }
+    return view;
+}
+
+std::optional<volume::Attachment> attachment_to(const Volume& v, const std::string& server_id)
+{
+    for (const auto& a : v.attachments)
+        if (a.server_id == server_id)
+            return a;
+    return std::nullopt;
+}
+
+// The next free /dev/vdX of a server, after its root disk /dev/vda.
+std::string next_device(const volume::Driver& volumes, const Request& req, const Server& s)
+{
+    std::vector<std::string> taken = {"/dev/vda"};
+    for (const auto& id : s.volumes_attached)
+        if (auto a = attachment_to(volumes.volumeGet(req.context(), id), s.id))
+            taken.push_back(a->device);
+    for (char c = 'b'; c <= 'z'; ++c) {
+        std::string device = std::string("/dev/vd") + c;
+        if (std::find(taken.begin(), taken.end(), device) == taken.end())
+            return device;
+    }
+    throw Forbidden("Maximum number of volumes attached to instance " + s.id + " reached.");
+}
+
+// Attaching and detaching take a server that is not busy and in one of these states.
+void check_attachable(const Server& s, const char* what)
+{
+    static const std::vector<std::string> kStates = {"active", "paused", "stopped", "suspended", "shelved",
+                                                     "shelved_offloaded"};
+    if (std::find(kStates.begin(), kStates.end(), s.vm_state) == kStates.end() || s.task_state)
+        throw Conflict(std::string("Cannot '") + what + "' instance " + s.id + " while it is in vm_state " +
+                           s.vm_state, "conflictingRequest");
+}
+
+} // namespace
+
+void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
+                          std::shared_ptr<const volume::Driver> volumes)
+{
+    disp.set_handler("v2_os_volumes", {
+        .get = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            json list = json::array();
+            for (const auto& v : volumes->volumeList(req.context(), api::cinder::list_query(req, {})))
+                list.push_back(volume_view(v));
+            resp.json({{"volumes", std::move(list)}});
+        },
+        .post = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            Volume v = api::cinder::built_volume(*volumes, req, api::cinder::body_of(req, "volume"));
+            resp.json({{"volume", volume_view(volumes->volumeCreate(req.context(), v))}});
+        },
+    });
+    disp.set_handler("v2_os_volumes_detail", {.get = [volumes](const Request& req, Response& resp) {
+        check_proxy_version(req);
+        json list = json::array();
+        for (const auto& v : volumes->volumeList(req.context(), api::cinder::list_query(req, {})))
+            list.push_back(volume_view(v));
+        resp.json({{"volumes", std::move(list)}});
+    }});
+    disp.set_handler("v2_os_volume", {
+        .get = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            resp.json({{"volume", volume_view(volumes->volumeGet(req.context(), req.param("volume_id")))}});
+        },
+        .del = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            Volume v = volumes->volumeGet(req.context(), req.param("volume_id"));
+            api::cinder::check_deletable(*volumes, req, v, false);
+            volumes->volumeDelete(req.context(), v.id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+    auto snapshot_list = [volumes](const Request& req, Response& resp) {
+        check_proxy_version(req);
+        json list = json::array();
+        for (const auto& s : volumes->snapshotList(req.context(), api::cinder::list_query(req, {})))
+            list.push_back(snapshot_view(s));
+        resp.json({{"snapshots", std::move(list)}});
+    };
+    disp.set_handler("v2_os_snapshots", {
+        .get = snapshot_list,
+        .post = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            const json& b = api::cinder::body_of(req, "snapshot");
+            if (!b.contains("volume_id") || !b["volume_id"].is_string())
+                throw BadRequest("Invalid input for field/attribute snapshot: 'volume_id' is a required property.");
+            Volume v = volumes->volumeGet(req.context(), b["volume_id"]);
+            bool force = b.contains("force") && b["force"].is_boolean() && b["force"].get<bool>();
+            if (v.status != "available" && !(force && v.status == "in-use"))
+                throw BadRequest("Invalid volume: Volume " + v.id + " status must be available.");
+            Snapshot s;
+            s.id = new_uuid();
+            s.volume_id = v.id;
+            s.project_id = req.context().project_id;
+            s.user_id = req.context().user_id;
+            s.size = v.size;
+            if (b.contains("display_name"))
+                s.name = api::cinder::optional_text(b["display_name"], "display_name", 255);
+            if (b.contains("display_description"))
+                s.description = api::cinder::optional_text(b["display_description"], "display_description", 255);
+            resp.json({{"snapshot", snapshot_view(volumes->snapshotCreate(req.context(), s))}});
+        },
+    });
+    disp.set_handler("v2_os_snapshots_detail", {.get = snapshot_list});
+    disp.set_handler("v2_os_snapshot", {
+        .get = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            resp.json({{"snapshot", snapshot_view(volumes->snapshotGet(req.context(), req.param("snapshot_id")))}});
+        },
+        .del = [volumes](const Request& req, Response& resp) {
+            check_proxy_version(req);
+            volumes->snapshotDelete(req.context(), volumes->snapshotGet(req.context(), req.param("snapshot_id")).id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+
+    // A server's attachments: what the compute driver says is attached, as the block storage driver records it.
+    disp.set_handler("v2_os_volume_attachments", {
+        .get = [compute, volumes](const Request& req, Response& resp) {
+            Server s = compute->serverGet(req.context(), req.param("instance_id"));
+            json list = json::array();
+            for (const auto& id : s.volumes_attached)
+                if (auto a = attachment_to(volumes->volumeGet(req.context(), id), s.id))
+                    list.push_back(attachment_view(req, *a));
+            resp.json({{"volumeAttachments", std::move(list)}});
+        },
+        .post = [compute, volumes](const Request& req, Response& resp) {
+            const json& b = api::cinder::body_of(req, "volumeAttachment");
+            if (!b.contains("volumeId") || !b["volumeId"].is_string())
+                throw BadRequest("Invalid input for field/attribute volumeAttachment: 'volumeId' is a required property.");
+            Server s = editable(req, compute->serverGet(req.context(), req.param("instance_id")));
+            check_attachable(s, "attach_volume");
+            Volume v;
+            try {
+                v = volumes->volumeGet(req.context(), b["volumeId"]);
+            } catch (const NotFound&) {
+                throw NotFound("Volume " + b["volumeId"].get<std::string>() + " could not be found.");
+            }
+            if (attachment_to(v, s.id))
+                throw BadRequest("Invalid volume: volume " + v.id + " is already attached to instance " + s.id + ".");
+            if (v.status != "available" && !(v.multiattach && v.status == "in-use"))
+                throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" +
+                                 v.status + "'");
+            volume::Attachment a;
+            a.id = new_uuid();
+            a.server_id = s.id;
+            a.host = s.host;
+            a.mode = v.readonly ? "ro" : "rw";
+            if (b.contains("device") && !b["device"].is_null()) {
+                if (!b["device"].is_string() || b["device"].get_ref<const std::string&>().rfind("/dev/", 0) != 0)
+                    throw BadRequest("The supplied device path (" + b["device"].dump() + ") is invalid.");
+                a.device = b["device"];
+            } else {
+                a.device = next_device(*volumes, req, s);
+            }
+            a.volume_id = v.id;
+            resp.json({{"volumeAttachment", attachment_view(req, volumes->volumeAttach(req.context(), v.id, a))}});
+        },
+    });
+    disp.set_handler("v2_os_volume_attachments_detail", {
+        .get = [compute, volumes](const Request& req, Response& resp) {
+            Server s = compute->serverGet(req.context(), req.param("instance_id"));
+            bool listed = std::find(s.volumes_attached.begin(), s.volumes_attached.end(), req.param("volume_id")) !=
+                          s.volumes_attached.end();
+            auto a = listed ? attachment_to(volumes->volumeGet(req.context(), req.param("volume_id")), s.id)
+                            : std::nullopt;
+            if (!a)
+                throw NotFound("Instance " + s.id + " is not attached to volume " + req.param("volume_id") + ".");
+            resp.json({{"volumeAttachment", attachment_view(req, *a)}});
+        },
+        .put = [compute, volumes](const Request& req, Response& resp) {
+            // Swapping moves the server from one volume to another (Nova's admin-only swap_volume).
+            if (!req.context().is_admin())
+                throw Forbidden("Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.");
+            const json& b = api::cinder::body_of(req, "volumeAttachment");
+            if (!b.contains("volumeId") || !b["volumeId"].is_string())
+                throw BadRequest("Invalid input for field/attribute volumeAttachment: 'volumeId' is a required property.");
+            Server s = editable(req, compute->serverGet(req.context(), req.param("instance_id")));
+            check_attachable(s, "swap_volume");
+            Volume old_volume = volumes->volumeGet(req.context(), req.param("volume_id"));
+            auto old_attachment = attachment_to(old_volume, s.id);
+            if (!old_attachment)
+                throw NotFound("Instance " + s.id + " is not attached to volume " + old_volume.id + ".");
+            Volume new_volume = volumes->volumeGet(req.context(), b["volumeId"]);
+            if (new_volume.status != "available")
+                throw BadRequest("Invalid volume: volume " + new_volume.id + " status must be 'available'.");
+            volume::Attachment a = *old_attachment;
+            a.id = new_uuid();
+            a.volume_id = new_volume.id;
+            volumes->volumeAttach(req.context(), new_volume.id, a);
+            volumes->volumeDetach(req.context(), old_volume.id, old_attachment->id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+        .del = [compute, volumes](const Request& req, Response& resp) {
+            Server s = editable(req, compute->serverGet(req.context(), req.param("instance_id")));
+            check_attachable(s, "detach_volume");
+            Volume v = volumes->volumeGet(req.context(), req.param("volume_id"));
+            auto a = attachment_to(v, s.id);
+            if (!a)
+                throw NotFound("Instance " + s.id + " is not attached to volume " + v.id + ".");
+            volumes->volumeDetach(req.context(), v.id, a->id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+}
+
+} // namespace jumpgate::compute

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cinder's limits and os-quota-sets from the driver's quotas and real usage, and its availability zones.
+#include "api/volume/cinder.hpp"
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+
+namespace jumpgate::volume::detail {
+
+using namespace api::cinder;
+
+namespace {
+
+constexpr const char* kResources[] = {"volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes",
+                                      "per_volume_gigabytes", "groups"};
+
+long long value_of(const QuotaSet& set, const char* key)
+{
+    auto it = set.find(key);
+    return it == set.end() ? (std::string_view(key) == "per_volume_gigabytes" ? -1 : 0) : it->second;
+}
+
+json quota_view(const QuotaSet& limits, const std::string& id, const QuotaSet* usage)
+{
+    json view = {{"id", id}};
+    for (const char* r : kResources) {
+        if (usage)
+            view[r] = {{"limit", value_of(limits, r)}, {"in_use", value_of(*usage, r)}, {"reserved", 0},
+                       {"allocated", 0}};
+        else
+            view[r] = value_of(limits, r);
+    }
+    return view;
+}
+
+// A member reads its own project's quotas; only an admin reads or changes another's.
+void check_target(const Request& req, const std::string& target)
+{
+    if (!req.context().is_admin() && target != req.context().project_id)
+        throw Forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.");
+}
+
+} // namespace
+
+void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    set_each(disp, {"v2_limits", "v3_limits"}, {.get = [driver](const Request& req, Response& resp) {
+        const Context& ctx = req.context();
+        std::string project = ctx.project_id;
+        if (req.has_query("project_id") && ctx.is_admin() && req.version().at_least(3, 39))
+            project = std::string(req.query("project_id"));
+        QuotaSet q = driver->quotaGet(ctx, project);
+        QuotaSet used = driver->quotaUsage(ctx, project);
+        json absolute = {{"maxTotalVolumes", value_of(q, "volumes")},
+                         {"maxTotalSnapshots", value_of(q, "snapshots")},
+                         {"maxTotalVolumeGigabytes", value_of(q, "gigabytes")},
+                         {"maxTotalBackups", value_of(q, "backups")},
+                         {"maxTotalBackupGigabytes", value_of(q, "backup_gigabytes")},
+                         {"totalVolumesUsed", value_of(used, "volumes")},
+                         {"totalGigabytesUsed", value_of(used, "gigabytes")},
+                         {"totalSnapshotsUsed", value_of(used, "snapshots")},
+                         {"totalBackupsUsed", value_of(used, "backups")},
+                         {"totalBackupGigabytesUsed", value_of(used, "backup_gigabytes")}};
+        resp.json({{"limits", {{"rate", json::array()}, {"absolute", std::move(absolute)}}}});
+    }});
+    set_each(disp, {"v2_quota_set", "v3_quota_set"}, {
+        .get = [driver](const Request& req, Response& resp) {
+            const std::string& project = req.param("project_id");
+            check_target(req, project);
+            QuotaSet limits = driver->quotaGet(req.context(), project);
+            bool usage = req.has_query("usage") && api::parse_bool("usage", req.query("usage"));
+            QuotaSet used;
+            if (usage)
+                used = driver->quotaUsage(req.context(), project);
+            resp.json({{"quota_set", quota_view(limits, project, usage ? &used : nullptr)}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:quotas:update");
+            const json& b = body_of(req, "quota_set");
+            QuotaSet changes;
+            for (const auto& [k, v] : b.items()) {
+                if (k == "tenant_id" || k == "id")
+                    continue;
+                bool known = false;
+                for (const char* r : kResources)
+                    known = known || k == r;
+                if (!known)
+                    throw BadRequest("Bad key(s) in quota set: " + k);
+                long long limit = -2;
+                if (v.is_number_integer())
+                    limit = v.get<long long>();
+                else if (v.is_string())
+                    limit = v == "-1" ? -1 : api::parse_int(k, v.get<std::string>());
+                if (limit < -1 || limit > 2147483647)
+                    throw BadRequest("Invalid input: quota value for " + k + " must be an integer of at least -1.");
+                changes[k] = limit;
+            }
+            const std::string& project = req.param("project_id");
+            QuotaSet used = driver->quotaUsage(req.context(), project);
+            for (const auto& [k, limit] : changes)
+                if (limit >= 0 && k != "per_volume_gigabytes" && value_of(used, k.c_str()) > limit)
+                    throw BadRequest("Invalid input: quota value for " + k + " (" + std::to_string(limit) +
+                                     ") is less than the in-use value (" + std::to_string(value_of(used, k.c_str())) + ").");
+            QuotaSet limits = driver->quotaSet(req.context(), project, changes);
+            json view = quota_view(limits, project, nullptr);
+            view.erase("id");
+            resp.json({{"quota_set", std::move(view)}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:quotas:delete");
+            driver->quotaReset(req.context(), req.param("project_id"));
+            resp.clear_body();
+        },
+    });
+    set_each(disp, {"v2_quota_set_defaults", "v3_quota_set_defaults"}, {.get = [driver](const Request& req,
+                                                                                     Response& resp) {
+        const std::string& project = req.param("project_id");
+        check_target(req, project);
+        resp.json({{"quota_set", quota_view(driver->quotaDefaults(req.context()), project, nullptr)}});
+    }});
+}
+
+void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    set_each(disp, {"v2_availability_zones", "v3_availability_zones"}, {.get = [driver](const Request& req,
+                                                                                     Response& resp) {
+        json zones = json::array();
+        for (const auto& [name, available] : driver->availabilityZoneList(req.context()))
+            zones.push_back({{"zoneName", name}, {"zoneState", {{"available", available}}}});
+        resp.json({{"availabilityZoneInfo", std::move(zones)}});
+    }});
+}
+
+} // namespace jumpgate::volume::detail

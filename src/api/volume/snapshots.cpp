@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cinder's snapshots (v1, v2, v3): create, list, show, update, delete, metadata and the admin's status reset.
+#include "api/volume/cinder.hpp"
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+#include "api/common/time.hpp"
+
+namespace jumpgate::volume::detail {
+
+using namespace api::cinder;
+
+namespace {
+
+json snapshot_view(const Request& req, const Snapshot& s)
+{
+    const bool v1 = api_of(req) == "v1";
+    json view = {{"id", s.id},
+                 {"volume_id", s.volume_id},
+                 {"status", s.status},
+                 {"size", s.size},
+                 {"metadata", s.metadata},
+                 {"created_at", api::iso_time(s.created_at, false)},
+                 {"updated_at", s.updated_at ? json(api::iso_time(s.updated_at, false)) : json(nullptr)},
+                 {"os-extended-snapshot-attributes:progress", s.status == "available" ? "100%" : "0%"},
+                 {"os-extended-snapshot-attributes:project_id", s.project_id}};
+    view[v1 ? "display_name" : "name"] = s.name ? json(*s.name) : json(nullptr);
+    view[v1 ? "display_description" : "description"] = s.description ? json(*s.description) : json(nullptr);
+    if (req.version().at_least(3, 14))
+        view["group_snapshot_id"] = nullptr;
+    if (req.version().at_least(3, 41))
+        view["user_id"] = s.user_id;
+    if (req.version().at_least(3, 65))
+        view["consumes_quota"] = true;
+    return view;
+}
+
+} // namespace
+
+void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    auto list = [driver](bool detail) {
+        return [driver, detail](const Request& req, Response& resp) {
+            ListQuery q = list_query(req, {"name", "status", "volume_id"});
+            auto snapshots = driver->snapshotList(req.context(), q);
+            json views = json::array();
+            for (const auto& s : snapshots) {
+                json view = snapshot_view(req, s);
+                if (!detail)
+                    view.erase("os-extended-snapshot-attributes:progress"), view.erase("os-extended-snapshot-attributes:project_id");
+                views.push_back(std::move(view));
+            }
+            json body = {{"snapshots", std::move(views)}};
+            if (q.limit && snapshots.size() == q.limit)
+                body["snapshots_links"] = {{{"rel", "next"}, {"href", next_link(req, snapshots.back().id)}}};
+            resp.json(std::move(body));
+        };
+    };
+    set_each(disp, {"v2_snapshots", "v3_snapshots"}, {
+        .get = list(false),
+        .post = [driver](const Request& req, Response& resp) {
+            const json& b = body_of(req, "snapshot");
+            const bool v1 = api_of(req) == "v1";
+            if (!b.contains("volume_id") || !b["volume_id"].is_string())
+                throw BadRequest("Invalid input: 'volume_id' is a required property.");
+            Volume v = driver->volumeGet(req.context(), b["volume_id"]);
+            bool force = false;
+            if (b.contains("force") && !b["force"].is_null())
+                force = b["force"].is_boolean() ? b["force"].get<bool>()
+                                                : api::parse_bool("force", b["force"].is_string() ? b["force"].get<std::string>() : "?");
+            if (v.status != "available" && !(force && v.status == "in-use"))
+                throw BadRequest("Invalid volume: Volume " + v.id + " status must be available, but current status is: " +
+                                 v.status + ".");
+            Snapshot s;
+            s.id = new_uuid();
+            s.volume_id = v.id;
+            s.project_id = req.context().project_id;
+            s.user_id = req.context().user_id;
+            s.size = v.size;
+            for (auto [field, target] : {std::pair{v1 ? "display_name" : "name", &s.name},
+                                         std::pair{v1 ? "display_description" : "description", &s.description}})
+                if (b.contains(field))
+                    *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+            if (b.contains("metadata") && !b["metadata"].is_null())
+                s.metadata = metadata_of(b, "metadata");
+            resp.status = 202;
+            resp.json({{"snapshot", snapshot_view(req, driver->snapshotCreate(req.context(), s))}});
+        },
+    });
+    set_each(disp, {"v1_snapshots_detail", "v2_snapshots_detail", "v3_snapshots_detail"}, {.get = list(true)});
+    set_each(disp, {"v2_snapshot", "v3_snapshot"}, {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"snapshot", snapshot_view(req, driver->snapshotGet(req.context(), req.param("snapshot_id")))}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            const json& b = body_of(req, "snapshot");
+            Snapshot s = driver->snapshotGet(req.context(), req.param("snapshot_id"));
+            bool changed = false;
+            for (auto [field, target] : {std::pair{"name", &s.name}, std::pair{"display_name", &s.name},
+                                         std::pair{"description", &s.description},
+                                         std::pair{"display_description", &s.description}})
+                if (b.contains(field)) {
+                    *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+                    changed = true;
+                }
+            if (!changed)
+                throw BadRequest("Invalid input: the update names neither name nor description.");
+            resp.json({{"snapshot", snapshot_view(req, driver->snapshotUpdate(req.context(), s))}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            Snapshot s = driver->snapshotGet(req.context(), req.param("snapshot_id"));
+            if (s.status != "available" && s.status != "error" && s.status != "error_deleting")
+                throw BadRequest("Invalid snapshot: Snapshot status must be available or error to delete.");
+            driver->snapshotDelete(req.context(), s.id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+    disp.set_handler("v3_snapshot_action", {.post = [driver](const Request& req, Response& resp) {
+        const json& body = req.json_body();
+        if (!body.is_object() || body.size() != 1)
+            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
+        const std::string action = body.begin().key();
+        const json& args = body.begin().value();
+        Snapshot s = driver->snapshotGet(req.context(), req.param("snapshot_id"));
+        if (action == "os-reset_status") {
+            require_admin(req, "volume_extension:snapshot_admin_actions:reset_status");
+            if (!args.is_object() || !args.contains("status") || !args["status"].is_string())
+                throw BadRequest("Invalid input: 'status' is a required property.");
+            std::string status = args["status"];
+            if (status != "creating" && status != "available" && status != "deleting" && status != "error" &&
+                status != "error_deleting")
+                throw BadRequest("Invalid input received: Must specify a valid status.");
+            driver->snapshotResetStatus(req.context(), s.id, status);
+        } else if (action == "os-force_delete") {
+            require_admin(req, "volume_extension:snapshot_admin_actions:force_delete");
+            driver->snapshotDelete(req.context(), s.id);
+        } else {
+            throw BadRequest("There is no such action: " + action);
+        }
+        resp.status = 202;
+        resp.clear_body();
+    }});
+
+    bind_metadata(disp, {"v3_snapshot_metadata"}, {"v3_snapshot_metadata_key"},
+                  {"Snapshot", "snapshot_id",
+                   [driver](const Request& req) { return driver->snapshotGet(req.context(), req.param("snapshot_id")).metadata; },
+                   [driver](const Request& req, std::map<std::string, std::string> md) {
+                       Snapshot s = driver->snapshotGet(req.context(), req.param("snapshot_id"));
+                       s.metadata = std::move(md);
+                       return driver->snapshotUpdate(req.context(), s).metadata;
+                   }});
+}
+
+} // namespace jumpgate::volume::detail

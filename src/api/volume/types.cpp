@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cinder's volume types: list and show for everyone; create, update, delete, extra specs and access for admins.
+#include "api/volume/cinder.hpp"
+
+#include <algorithm>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+
+namespace jumpgate::volume::detail {
+
+using namespace api::cinder;
+
+namespace {
+
+// The extra specs Cinder shows to users who are not admins.
+bool user_visible(const std::string& key)
+{
+    return key == "multiattach" || key == "RESKEY:availability_zones" || key == "replication_enabled";
+}
+
+json type_view(const Request& req, const VolumeType& t)
+{
+    json specs = json::object();
+    for (const auto& [k, v] : t.extra_specs)
+        if (req.context().is_admin() || user_visible(k))
+            specs[k] = v;
+    return {{"id", t.id},
+            {"name", t.name},
+            {"description", t.description ? json(*t.description) : json(nullptr)},
+            {"is_public", t.is_public},
+            {"os-volume-type-access:is_public", t.is_public},
+            {"extra_specs", std::move(specs)},
+            {"qos_specs_id", nullptr}};
+}
+
+bool usable(const Context& ctx, const VolumeType& t)
+{
+    return t.is_public || ctx.is_admin() ||
+           std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
+}
+
+VolumeType visible_type(const Driver& driver, const Request& req)
+{
+    const std::string& id = req.param("type_id");
+    VolumeType t;
+    if (id == "default") {
+        bool found = false;
+        for (auto& each : driver.typeList(req.context()))
+            if (each.is_default)
+                t = each, found = true;
+        if (!found)
+            throw NotFound("The default volume type could not be found.");
+    } else {
+        t = driver.typeGet(req.context(), id);
+    }
+    if (!usable(req.context(), t))
+        throw NotFound("Volume type " + id + " could not be found.");
+    return t;
+}
+
+std::map<std::string, std::string> specs_of(const json& j)
+{
+    if (!j.is_object())
+        throw BadRequest("Malformed request body: extra_specs must be an object.");
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : j.items()) {
+        if (k.empty() || k.size() > 255)
+            throw BadRequest("Invalid input: extra spec keys are 1 to 255 characters.");
+        if (v.is_string() && v.get_ref<const std::string&>().size() <= 255)
+            out[k] = v;
+        else if (v.is_boolean() || v.is_number())
+            out[k] = v.is_boolean() ? (v.get<bool>() ? "True" : "False") : v.dump();
+        else
+            throw BadRequest("Invalid input: the value of extra spec " + k + " must be a string.");
+    }
+    return out;
+}
+
+void apply_fields(VolumeType& t, const json& b, bool creating)
+{
+    if (b.contains("name")) {
+        if (!b["name"].is_string() || b["name"].get_ref<const std::string&>().empty() ||
+            b["name"].get_ref<const std::string&>().size() > 255)
+            throw BadRequest("Invalid input for field/attribute name.");
+        t.name = b["name"];
+    } else if (creating) {
+        throw BadRequest("Invalid input: 'name' is a required property.");
+    }
+    if (b.contains("description"))
+        t.description = optional_text(b["description"], "description", 255);
+    for (const char* key : {"os-volume-type-access:is_public", "is_public"})
+        if (b.contains(key) && !b[key].is_null()) {
+            if (b[key].is_boolean())
+                t.is_public = b[key].get<bool>();
+            else if (b[key].is_string())
+                t.is_public = api::parse_bool(key, b[key].get<std::string>());
+            else
+                throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
+        }
+    if (creating && b.contains("extra_specs") && !b["extra_specs"].is_null())
+        t.extra_specs = specs_of(b["extra_specs"]);
+}
+
+json access_view(const VolumeType& t)
+{
+    json list = json::array();
+    for (const auto& p : t.projects)
+        list.push_back({{"volume_type_id", t.id}, {"project_id", p}});
+    return list;
+}
+
+} // namespace
+
+void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    set_each(disp, {"v1_volume_types", "v2_volume_types", "v3_types"}, {
+        .get = [driver](const Request& req, Response& resp) {
+            std::string want(req.query("is_public"));
+            json views = json::array();
+            for (const auto& t : driver->typeList(req.context())) {
+                // Members see what they may use; admins choose with is_public: by default the public types
+                // and those shared with their project, with false the private ones, with none all.
+                const Context& ctx = req.context();
+                bool shared = std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
+                if (!ctx.is_admin() && !usable(ctx, t))
+                    continue;
+                if (ctx.is_admin() && want != "none") {
+                    bool wanted = want.empty() || api::parse_bool("is_public", want);
+                    if (wanted ? !(t.is_public || shared) : t.is_public)
+                        continue;
+                }
+                views.push_back(type_view(req, t));
+            }
+            resp.json({{"volume_types", std::move(views)}});
+        },
+        .post = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:types_manage");
+            VolumeType t;
+            t.id = new_uuid();
+            apply_fields(t, body_of(req, "volume_type"), true);
+            resp.json({{"volume_type", type_view(req, driver->typeCreate(req.context(), t))}});
+        },
+    });
+    set_each(disp, {"v2_volume_type", "v3_type"}, {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"volume_type", type_view(req, visible_type(*driver, req))}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:types_manage");
+            const json& b = body_of(req, "volume_type");
+            if (!b.contains("name") && !b.contains("description") && !b.contains("is_public"))
+                throw BadRequest("Invalid input: name, description or is_public must be given.");
+            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
+            apply_fields(t, b, false);
+            resp.json({{"volume_type", type_view(req, driver->typeUpdate(req.context(), t))}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:types_manage");
+            driver->typeDelete(req.context(), driver->typeGet(req.context(), req.param("type_id")).id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+    disp.set_handler("v3_type_extra_specs", {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"extra_specs", type_view(req, visible_type(*driver, req))["extra_specs"]}});
+        },
+        .post = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:types_extra_specs:create");
+            const json& body = req.json_body();
+            if (!body.is_object() || !body.contains("extra_specs"))
+                throw BadRequest("Malformed request body: the body must be {\"extra_specs\": {...}}.");
+            auto given = specs_of(body["extra_specs"]);
+            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
+            for (const auto& [k, v] : given)
+                t.extra_specs[k] = v;
+            driver->typeUpdate(req.context(), t);
+            resp.json({{"extra_specs", given}});
+        },
+    });
+    disp.set_handler("v3_type_extra_spec", {
+        .get = [driver](const Request& req, Response& resp) {
+            json specs = type_view(req, visible_type(*driver, req))["extra_specs"];
+            if (!specs.contains(req.param("key")))
+                throw NotFound("Volume Type " + req.param("type_id") + " has no extra specs with key " +
+                               req.param("key") + ".");
+            resp.json({{req.param("key"), specs[req.param("key")]}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:types_extra_specs:update");
+            auto given = specs_of(req.json_body());
+            if (given.size() != 1)
+                throw BadRequest("Request body contains too many items.");
+            if (given.begin()->first != req.param("key"))
+                throw BadRequest("Request body and URI mismatch");
+            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
+            t.extra_specs[given.begin()->first] = given.begin()->second;
+            driver->typeUpdate(req.context(), t);
+            resp.json(given);
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            require_admin(req, "volume_extension:types_extra_specs:delete");
+            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
+            if (!t.extra_specs.erase(req.param("key")))
+                throw NotFound("Volume Type " + t.id + " has no extra specs with key " + req.param("key") + ".");
+            driver->typeUpdate(req.context(), t);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+    disp.set_handler("v3_type_access", {.get = [driver](const Request& req, Response& resp) {
+        require_admin(req, "volume_extension:volume_type_access");
+        VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
+        if (t.is_public)
+            throw NotFound("Access list not available for public volume types.");
+        resp.json({{"volume_type_access", access_view(t)}});
+    }});
+    disp.set_handler("v3_type_action", {.post = [driver](const Request& req, Response& resp) {
+        require_admin(req, "volume_extension:volume_type_access:addProjectAccess");
+        const json& body = req.json_body();
+        if (!body.is_object() || body.size() != 1)
+            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
+        const std::string action = body.begin().key();
+        const json& args = body.begin().value();
+        if (action != "addProjectAccess" && action != "removeProjectAccess")
+            throw BadRequest("There is no such action: " + action);
+        if (!args.is_object() || !args.contains("project") || !args["project"].is_string())
+            throw BadRequest("Invalid input: 'project' is a required property.");
+        const std::string& project = args["project"].get_ref<const std::string&>();
+        VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
+        auto it = std::find(t.projects.begin(), t.projects.end(), project);
+        if (action == "addProjectAccess") {
+            if (t.is_public)
+                throw BadRequest("Invalid volume type: Type access modification is not applicable to public volume type.");
+            if (it != t.projects.end())
+                throw Conflict("Volume type access for " + t.id + " / " + project + " combination already exists.");
+            t.projects.push_back(project);
+        } else {
+            if (it == t.projects.end())
+                throw NotFound("Volume type access not found for " + t.id + " / " + project + " combination.");
+            t.projects.erase(it);
+        }
+        driver->typeUpdate(req.context(), t);
+        resp.status = 202;
+        resp.clear_body();
+    }});
+}
+
+} // namespace jumpgate::volume::detail

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cinder's volumes (v1, v2, v3): create, list, show, update, delete and metadata, and the views they share.
+#include "api/volume/cinder.hpp"
+
+#include <algorithm>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+#include "api/common/time.hpp"
+
+namespace jumpgate::api::cinder {
+
+using volume::Volume;
+
+std::string api_of(const Request& req)
+{
+    const std::string& e = req.endpoint();
+    return e.size() > 2 && e[0] == 'v' && e[2] == '_' ? e.substr(0, 2) : "v3";
+}
+
+void set_each(Dispatcher& disp, std::initializer_list<std::string_view> names, const Resource& resource)
+{
+    for (auto name : names)
+        disp.set_handler(name, resource);
+}
+
+json links(const Request& req, const std::string& kind, const std::string& id)
+{
+    std::string base = req.dispatcher()->base_url(req);
+    std::string project = req.context().project_id;
+    return {{{"rel", "self"}, {"href", base + "/" + api_of(req) + "/" + project + "/" + kind + "/" + id}},
+            {{"rel", "bookmark"}, {"href", base + "/" + project + "/" + kind + "/" + id}}};
+}
+
+volume::ListQuery list_query(const Request& req, std::initializer_list<const char*> filters)
+{
+    volume::ListQuery q;
+    Page page = Page::from(req);
+    q.limit = page.limit;
+    q.marker = page.marker;
+    const bool admin = req.context().is_admin();
+    if (req.has_query("all_tenants") && admin) {
+        std::string_view v = req.query("all_tenants");
+        q.all_projects = v.empty() || parse_bool("all_tenants", v);
+    }
+    if (admin && q.all_projects && req.has_query("project_id"))
+        q.project_id = std::string(req.query("project_id"));
+    for (const char* f : filters)
+        if (req.has_query(f))
+            q.filters.emplace_back(f, std::string(req.query(f)));
+    // v1 and v2 clients filter on display_name.
+    if (req.has_query("display_name"))
+        q.filters.emplace_back("name", std::string(req.query("display_name")));
+    if (req.has_query("metadata")) {
+        // metadata={'k': 'v'} as python-cinderclient sends it, or a JSON object.
+        std::string text(req.query("metadata"));
+        std::replace(text.begin(), text.end(), '\'', '"');
+        json md = json::parse(text, nullptr, false);
+        if (!md.is_object())
+            throw BadRequest("Invalid filter: metadata must be an object of strings.");
+        for (const auto& [k, v] : md.items())
+            q.filters.emplace_back("metadata:" + k, v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    // sort=key:dir,key2 (v2 and v3) or sort_key/sort_dir.
+    static const std::vector<std::string> kSortable = {"created_at", "updated_at", "id", "name", "size", "status",
+                                                       "display_name", "availability_zone", "bootable"};
+    auto add_sort = [&](std::string key, std::string dir) {
+        if (key == "display_name")
+            key = "name";
+        if (std::find(kSortable.begin(), kSortable.end(), key) == kSortable.end())
+            throw BadRequest("Invalid sort key: " + key);
+        if (dir != "asc" && dir != "desc")
+            throw BadRequest("Invalid sort direction: " + dir);
+        q.sort.emplace_back(key, dir == "asc");
+    };
+    if (req.has_query("sort")) {
+        if (req.has_query("sort_key") || req.has_query("sort_dir"))
+            throw BadRequest("The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with 'sort'.");
+        std::string spec(req.query("sort"));
+        for (std::size_t start = 0; start <= spec.size();) {
+            std::size_t end = std::min(spec.find(',', start), spec.size());
+            std::string item = spec.substr(start, end - start);
+            std::size_t colon = item.find(':');
+            add_sort(item.substr(0, colon), colon == std::string::npos ? "desc" : item.substr(colon + 1));
+            start = end + 1;
+        }
+    } else if (req.has_query("sort_key") || req.has_query("sort_dir")) {
+        add_sort(req.has_query("sort_key") ? std::string(req.query("sort_key")) : "created_at",
+                 req.has_query("sort_dir") ? std::string(req.query("sort_dir")) : "desc");
+    }
+    return q;
+}
+
+std::map<std::string, std::string> metadata_of(const json& body, const char* key)
+{
+    if (!body.is_object() || !body.contains(key) || !body[key].is_object())
+        throw BadRequest(std::string("Malformed request body: the body must be {\"") + key + "\": {...}}.");
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : body[key].items()) {
+        if (k.empty() || k.size() > 255)
+            throw BadRequest("Invalid metadata: keys are 1 to 255 characters.");
+        if (!v.is_string() || v.get_ref<const std::string&>().size() > 255)
+            throw BadRequest("Invalid metadata: the value of " + k + " must be a string of at most 255 characters.");
+        out[k] = v;
+    }
+    return out;
+}
+
+const json& body_of(const Request& req, const char* key)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains(key) || !body[key].is_object())
+        throw BadRequest(std::string("Malformed request body: the body must be {\"") + key + "\": {...}}.");
+    return body[key];
+}
+
+std::optional<std::string> optional_text(const json& value, const char* field, std::size_t max)
+{
+    if (value.is_null())
+        return std::nullopt;
+    if (!value.is_string() || value.get_ref<const std::string&>().size() > max)
+        throw BadRequest(std::string("Invalid input for field/attribute ") + field + ": a string of at most " +
+                         std::to_string(max) + " characters.");
+    return value.get<std::string>();
+}
+
+void require_admin(const Request& req, const char* what)
+{
+    if (!req.context().is_admin())
+        throw Forbidden(std::string("Policy doesn't allow ") + what + " to be performed.");
+}
+
+std::string next_link(const Request& req, const std::string& last_id)
+{
+    std::string url = req.dispatcher()->endpoint_url(req, req.endpoint()) + "?";
+    for (const auto& [k, v] : req.query_pairs())
+        if (k != "marker")
+            url += url_encode(k) + "=" + url_encode(v) + "&";
+    return url + "marker=" + url_encode(last_id);
+}
+
+json volume_view(const Request& req, const Volume& v)
+{
+    const ApiVersion& mv = req.version();
+    const bool admin = req.context().is_admin();
+    const bool v1 = api_of(req) == "v1";
+    json attachments = json::array();
+    for (const auto& a : v.attachments)
+        attachments.push_back({{"id", a.volume_id},
+                               {"attachment_id", a.id},
+                               {"volume_id", a.volume_id},
+                               {"server_id", a.server_id},
+                               {"host_name", a.host.empty() ? json(nullptr) : json(a.host)},
+                               {"device", a.device},
+                               {"attached_at", iso_time(a.attached_at, false)}});
+    json metadata = v.metadata;
+    if (v.readonly)
+        metadata["readonly"] = "True";
+    if (!v.attachments.empty())
+        metadata["attached_mode"] = v.attachments.front().mode;
+    json view = {{"id", v.id},
+                 {"status", v.status},
+                 {"size", v.size},
+                 {"availability_zone", v.availability_zone},
+                 {"created_at", iso_time(v.created_at, false)},
+                 {"updated_at", v.updated_at ? json(iso_time(v.updated_at, false)) : json(nullptr)},
+                 {"attachments", std::move(attachments)},
+                 {"volume_type", v.volume_type},
+                 {"snapshot_id", v.snapshot_id ? json(*v.snapshot_id) : json(nullptr)},
+                 {"source_volid", v.source_volid ? json(*v.source_volid) : json(nullptr)},
+                 {"metadata", std::move(metadata)},
+                 {"bootable", v.bootable ? "true" : "false"},
+                 {"encrypted", false},
+                 {"multiattach", v.multiattach},
+                 {"os-vol-tenant-attr:tenant_id", v.project_id}};
+    if (v1) {
+        view["display_name"] = v.name ? json(*v.name) : json(nullptr);
+        view["display_description"] = v.description ? json(*v.description) : json(nullptr);
+    } else {
+        view["name"] = v.name ? json(*v.name) : json(nullptr);
+        view["description"] = v.description ? json(*v.description) : json(nullptr);
+        view["links"] = links(req, "volumes", v.id);
+        view["user_id"] = v.user_id;
+        view["replication_status"] = nullptr;
+        view["consistencygroup_id"] = nullptr;
+    }
+    if (!v.image_metadata.empty())
+        view["volume_image_metadata"] = v.image_metadata;
+    if (admin) {
+        view["os-vol-host-attr:host"] = v.host.empty() ? json(nullptr) : json(v.host + "@local#local");
+        view["os-vol-mig-status-attr:migstat"] = nullptr;
+        view["os-vol-mig-status-attr:name_id"] = nullptr;
+        view["migration_status"] = nullptr;
+    }
+    if (mv.at_least(3, 13))
+        view["group_id"] = nullptr;
+    if (mv.at_least(3, 21) && admin)
+        view["provider_id"] = nullptr;
+    if (mv.at_least(3, 48)) {
+        view["shared_targets"] = false;
+        if (admin)
+            view["service_uuid"] = nullptr;
+    }
+    if (mv.at_least(3, 61) && admin)
+        view["cluster_name"] = nullptr;
+    if (mv.at_least(3, 63))
+        view["volume_type_id"] = v.volume_type_id;
+    if (mv.at_least(3, 65))
+        view["consumes_quota"] = true;
+    return view;
+}
+
+void bind_metadata(Dispatcher& disp, std::initializer_list<std::string_view> collection,
+                   std::initializer_list<std::string_view> item, MetadataStore store)
+{
+    auto missing = [store](const Request& req) {
+        return NotFound(store.kind + " " + req.param(store.id_param) + " has no metadata with key " + req.param("key") + ".");
+    };
+    set_each(disp, collection, {
+        .get = [store](const Request& req, Response& resp) { resp.json({{"metadata", store.read(req)}}); },
+        .post = [store](const Request& req, Response& resp) {
+            auto md = store.read(req);
+            for (auto& [k, v] : metadata_of(req.json_body(), "metadata"))
+                md[k] = v;
+            resp.json({{"metadata", store.replace(req, md)}});
+        },
+        .put = [store](const Request& req, Response& resp) {
+            auto md = metadata_of(req.json_body(), "metadata");
+            store.read(req);    // NotFound before anything is parsed into it
+            resp.json({{"metadata", store.replace(req, md)}});
+        },
+    });
+    set_each(disp, item, {
+        .get = [store, missing](const Request& req, Response& resp) {
+            auto md = store.read(req);
+            auto it = md.find(req.param("key"));
+            if (it == md.end())
+                throw missing(req);
+            resp.json({{"meta", {{it->first, it->second}}}});
+        },
+        .put = [store](const Request& req, Response& resp) {
+            auto one = metadata_of(req.json_body(), "meta");
+            if (one.size() != 1)
+                throw BadRequest("Request body contains too many items.");
+            if (one.begin()->first != req.param("key"))
+                throw BadRequest("Request body and URI mismatch");
+            auto md = store.read(req);
+            md[one.begin()->first] = one.begin()->second;
+            store.replace(req, md);
+            resp.json({{"meta", one}});
+        },
+        .del = [store, missing](const Request& req, Response& resp) {
+            auto md = store.read(req);
+            if (!md.erase(req.param("key")))
+                throw missing(req);
+            store.replace(req, md);
+            resp.clear_body();
+        },
+    });
+}
+
+namespace {
+
+// A size field: a positive integer, or a string of one as the v1 clients send.
+long long size_of(const json& value)
+{
+    if (value.is_number_integer() && value.get<long long>() > 0)
+        return value.get<long long>();
+    if (value.is_string()) {
+        const std::string& text = value.get_ref<const std::string&>();
+        if (!text.empty() && text.size() < 10 && text.find_first_not_of("0123456789") == std::string::npos &&
+            std::stoll(text) > 0)
+            return std::stoll(text);
+    }
+    throw BadRequest("Invalid input for field/attribute size. Value: " + value.dump() +
+                     ". It must be an integer greater than 0.");
+}
+
+// The types `ctx` may use: public ones, those shared with its project, all for an admin.
+bool usable(const Context& ctx, const volume::VolumeType& t)
+{
+    return t.is_public || ctx.is_admin() ||
+           std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
+}
+
+volume::VolumeType type_for(const volume::Driver& driver, const Request& req, const json& requested)
+{
+    if (requested.is_null()) {
+        for (auto& t : driver.typeList(req.context()))
+            if (t.is_default)
+                return t;
+        throw NotFound("The default volume type could not be found.");
+    }
+    if (!requested.is_string())
+        throw BadRequest("Invalid input for field/attribute volume_type.");
+    volume::VolumeType t;
+    try {
+        t = driver.typeGet(req.context(), requested.get<std::string>());
+    } catch (const NotFound&) {
+        throw NotFound("Volume type with name " + requested.get<std::string>() + " could not be found.");
+    }
+    if (!usable(req.context(), t))
+        throw NotFound("Volume type with name " + requested.get<std::string>() + " could not be found.");
+    return t;
+}
+
+} // namespace
+
+Volume built_volume(const volume::Driver& driver, const Request& req, const json& b)
+{
+    const bool v1 = api_of(req) == "v1";
+    const Context& ctx = req.context();
+    Volume v;
+    v.id = new_uuid();
+    v.project_id = ctx.project_id;
+    v.user_id = ctx.user_id;
+    for (auto [field, target] : {std::pair{v1 ? "display_name" : "name", &v.name},
+                                 std::pair{v1 ? "display_description" : "description", &v.description}})
+        if (b.contains(field))
+            *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+    if (!v1) {   // v2 clients may still send the old names
+        if (!v.name && b.contains("display_name"))
+            v.name = optional_text(b["display_name"], "display_name", 255);
+        if (!v.description && b.contains("display_description"))
+            v.description = optional_text(b["display_description"], "display_description", 65535);
+    }
+    long long source_size = 0;
+    if (b.contains("snapshot_id") && !b["snapshot_id"].is_null()) {
+        if (!b["snapshot_id"].is_string())
+            throw BadRequest("Invalid input for field/attribute snapshot_id.");
+        volume::Snapshot s = driver.snapshotGet(ctx, b["snapshot_id"]);
+        if (s.status != "available")
+            throw BadRequest("Invalid snapshot: Originating snapshot status must be one of 'available' values");
+        v.snapshot_id = s.id;
+        source_size = s.size;
+    }
+    if (b.contains("source_volid") && !b["source_volid"].is_null()) {
+        if (!b["source_volid"].is_string())
+            throw BadRequest("Invalid input for field/attribute source_volid.");
+        Volume src = driver.volumeGet(ctx, b["source_volid"]);
+        if (src.status != "available" && src.status != "in-use")
+            throw BadRequest("Invalid volume: Volume " + src.id + " status must be available or in-use.");
+        v.source_volid = src.id;
+        source_size = std::max(source_size, src.size);
+        v.bootable = src.bootable;
+    }
+    for (const char* key : {"imageRef", "image_id"})
+        if (b.contains(key) && !b[key].is_null()) {
+            if (!b[key].is_string() || b[key].get_ref<const std::string&>().empty())
+                throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
+            std::string id = b[key];
+            if (auto slash = id.rfind('/'); slash != std::string::npos)
+                id = id.substr(slash + 1);
+            v.image_id = id;
+        }
+    if (b.contains("size") && !b["size"].is_null())
+        v.size = size_of(b["size"]);
+    else if (source_size)
+        v.size = source_size;
+    else
+        throw BadRequest("Invalid input received: size is required unless a snapshot or a source volume is given.");
+    if (v.size < source_size)
+        throw BadRequest("Invalid input received: Volume size '" + std::to_string(v.size) +
+                         "GB' cannot be smaller than the snapshot or source volume size '" +
+                         std::to_string(source_size) + "GB'.");
+    volume::VolumeType type = type_for(driver, req, b.contains("volume_type") ? b["volume_type"] : json(nullptr));
+    v.volume_type = type.name;
+    v.volume_type_id = type.id;
+    if (auto it = type.extra_specs.find("multiattach"); it != type.extra_specs.end() && it->second == "<is> True")
+        v.multiattach = true;
+    if (b.contains("multiattach") && !b["multiattach"].is_null()) {
+        if (!b["multiattach"].is_boolean())
+            throw BadRequest("Invalid input for field/attribute multiattach.");
+        v.multiattach = v.multiattach || b["multiattach"].get<bool>();
+    }
+    if (b.contains("availability_zone") && !b["availability_zone"].is_null()) {
+        if (!b["availability_zone"].is_string())
+            throw BadRequest("Invalid input for field/attribute availability_zone.");
+        bool known = false;
+        for (const auto& [zone, available] : driver.availabilityZoneList(ctx))
+            known = known || (zone == b["availability_zone"] && available);
+        if (!known)
+            throw BadRequest("Invalid input received: Availability zone '" + b["availability_zone"].get<std::string>() +
+                             "' is invalid.");
+        v.availability_zone = b["availability_zone"];
+    }
+    if (b.contains("metadata") && !b["metadata"].is_null())
+        v.metadata = metadata_of(b, "metadata");
+    return v;
+}
+
+void check_deletable(const volume::Driver& driver, const Request& req, const Volume& v, bool cascade)
+{
+    static const std::vector<std::string> kDeletable = {"available", "error", "error_restoring", "error_extending",
+                                                        "error_managing"};
+    if (std::find(kDeletable.begin(), kDeletable.end(), v.status) == kDeletable.end() || !v.attachments.empty())
+        throw BadRequest("Invalid volume: Volume status must be available or error or error_restoring or "
+                         "error_extending or error_managing and must not be migrating, attached, belong to a group, "
+                         "have snapshots or be disassociated from snapshots after volume transfer.");
+    volume::ListQuery q;
+    q.filters.emplace_back("volume_id", v.id);
+    q.all_projects = req.context().is_admin();
+    auto snapshots = driver.snapshotList(req.context(), q);
+    if (!snapshots.empty() && !cascade)
+        throw BadRequest("Invalid volume: Volume " + v.id + " still has dependent snapshots.");
+    for (const auto& s : snapshots)
+        driver.snapshotDelete(req.context(), s.id);
+}
+
+} // namespace jumpgate::api::cinder
+
+namespace jumpgate::volume {
+
+namespace detail {
+
+using namespace api::cinder;
+
+void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    auto list = [driver](bool detail) {
+        return [driver, detail](const Request& req, Response& resp) {
+            ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable"});
+            auto volumes = driver->volumeList(req.context(), q);
+            json views = json::array();
+            for (const auto& v : volumes)
+                views.push_back(detail ? volume_view(req, v)
+                                       : json({{"id", v.id},
+                                               {"name", v.name ? json(*v.name) : json(nullptr)},
+                                               {"links", links(req, "volumes", v.id)}}));
+            json body = {{"volumes", std::move(views)}};
+            if (q.limit && volumes.size() == q.limit)
+                body["volumes_links"] = {{{"rel", "next"}, {"href", next_link(req, volumes.back().id)}}};
+            if (req.version().at_least(3, 45) && req.has_query("with_count") &&
+                api::parse_bool("with_count", req.query("with_count"))) {
+                ListQuery all = q;
+                all.limit = 0;
+                all.marker.clear();
+                body["count"] = driver->volumeList(req.context(), all).size();
+            }
+            resp.json(std::move(body));
+        };
+    };
+    Resource collection{
+        .get = list(false),
+        .post = [driver](const Request& req, Response& resp) {
+            Volume v = built_volume(*driver, req, body_of(req, "volume"));
+            resp.status = 202;
+            resp.json({{"volume", volume_view(req, driver->volumeCreate(req.context(), v))}});
+        },
+    };
+    set_each(disp, {"v1_volumes", "v2_volumes", "v3_volumes"}, collection);
+    set_each(disp, {"v1_volumes_detail", "v2_volumes_detail", "v3_volumes_detail"}, {.get = list(true)});
+    set_each(disp, {"v1_volume", "v2_volume", "v3_volume"}, {
+        .get = [driver](const Request& req, Response& resp) {
+            resp.json({{"volume", volume_view(req, driver->volumeGet(req.context(), req.param("volume_id")))}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            const json& b = body_of(req, "volume");
+            Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
+            bool changed = false;
+            for (auto [field, target] : {std::pair{"name", &v.name}, std::pair{"display_name", &v.name},
+                                         std::pair{"description", &v.description},
+                                         std::pair{"display_description", &v.description}})
+                if (b.contains(field)) {
+                    *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+                    changed = true;
+                }
+            if (b.contains("metadata")) {
+                v.metadata = metadata_of(b, "metadata");
+                changed = true;
+            }
+            if (!changed)
+                throw BadRequest("Invalid input: the update names none of name, description and metadata.");
+            resp.json({{"volume", volume_view(req, driver->volumeUpdate(req.context(), v))}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
+            bool cascade = req.has_query("cascade") && api::parse_bool("cascade", req.query("cascade"));
+            check_deletable(*driver, req, v, cascade);
+            driver->volumeDelete(req.context(), v.id);
+            resp.status = 202;
+            resp.clear_body();
+        },
+    });
+
+    bind_metadata(disp, {"v2_volume_metadata", "v3_volume_metadata"}, {"v2_volume_metadata_key", "v3_volume_metadata_key"},
+                  {"Volume", "volume_id",
+                   [driver](const Request& req) { return driver->volumeGet(req.context(), req.param("volume_id")).metadata; },
+                   [driver](const Request& req, std::map<std::string, std::string> md) {
+                       Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
+                       v.metadata = std::move(md);
+                       return driver->volumeUpdate(req.context(), v).metadata;
+                   }});
+}
+
+} // namespace detail
+
+// Every operation a driver leaves alone answers 501.
+std::vector<Volume> Driver::volumeList(const Context&, const ListQuery&) const { throw NotImplemented("volumeList"); }
+Volume Driver::volumeGet(const Context&, const std::string&) const { throw NotImplemented("volumeGet"); }
+Volume Driver::volumeCreate(const Context&, const Volume&) const { throw NotImplemented("volumeCreate"); }
+Volume Driver::volumeUpdate(const Context&, const Volume&) const { throw NotImplemented("volumeUpdate"); }
+void Driver::volumeDelete(const Context&, const std::string&) const { throw NotImplemented("volumeDelete"); }
+Volume Driver::volumeExtend(const Context&, const std::string&, long long) const { throw NotImplemented("volumeExtend"); }
+Volume Driver::volumeResetStatus(const Context&, const std::string&, const std::string&, bool) const
+{
+    throw NotImplemented("volumeResetStatus");
+}
+Attachment Driver::volumeAttach(const Context&, const std::string&, const Attachment&) const
+{
+    throw NotImplemented("volumeAttach");
+}
+void Driver::volumeDetach(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("volumeDetach");
+}
+std::string Driver::volumeUploadImage(const Context&, const std::string&, const std::string&, const std::string&,
+                                      const std::string&, const std::string&, bool) const
+{
+    throw NotImplemented("Uploading volumes to images is not supported by this cloud.");
+}
+std::vector<Snapshot> Driver::snapshotList(const Context&, const ListQuery&) const
+{
+    throw NotImplemented("snapshotList");
+}
+Snapshot Driver::snapshotGet(const Context&, const std::string&) const { throw NotImplemented("snapshotGet"); }
+Snapshot Driver::snapshotCreate(const Context&, const Snapshot&) const { throw NotImplemented("snapshotCreate"); }
+Snapshot Driver::snapshotUpdate(const Context&, const Snapshot&) const { throw NotImplemented("snapshotUpdate"); }
+void Driver::snapshotDelete(const Context&, const std::string&) const { throw NotImplemented("snapshotDelete"); }
+Snapshot Driver::snapshotResetStatus(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("snapshotResetStatus");
+}
+std::vector<VolumeType> Driver::typeList(const Context&) const { throw NotImplemented("typeList"); }
+VolumeType Driver::typeGet(const Context&, const std::string&) const { throw NotImplemented("typeGet"); }
+VolumeType Driver::typeCreate(const Context&, const VolumeType&) const { throw NotImplemented("typeCreate"); }
+VolumeType Driver::typeUpdate(const Context&, const VolumeType&) const { throw NotImplemented("typeUpdate"); }
+void Driver::typeDelete(const Context&, const std::string&) const { throw NotImplemented("typeDelete"); }
+QuotaSet Driver::quotaGet(const Context&, const std::string&) const { throw NotImplemented("quotaGet"); }
+QuotaSet Driver::quotaDefaults(const Context&) const { throw NotImplemented("quotaDefaults"); }
+QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const { throw NotImplemented("quotaSet"); }
+void Driver::quotaReset(const Context&, const std::string&) const { throw NotImplemented("quotaReset"); }
+QuotaSet Driver::quotaUsage(const Context&, const std::string&) const { throw NotImplemented("quotaUsage"); }
+std::vector<std::pair<std::string, bool>> Driver::availabilityZoneList(const Context&) const
+{
+    throw NotImplemented("availabilityZoneList");
+}
+
+} // namespace jumpgate::volume

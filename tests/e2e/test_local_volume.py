@@ -1,0 +1,496 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Block storage of the local driver: Cinder v3 (and the v1/v2 paths), the Compute volumes extension of seed
+002, and Debian's openstack and cinder clients."""
+import hashlib
+import json
+import os
+import time
+import unittest
+
+from stack import Stack
+
+GIB = 1 << 30
+
+
+def setUpModule():
+    global stack, admin_project, image_id, image_bytes, member_a, member_b, V3
+    stack = Stack().start()
+    _, _, body = stack.get_json("/identity/v3/auth/tokens", headers={"X-Subject-Token": stack.token})
+    admin_project = body["token"]["project"]["id"]
+    V3 = f"/volume/v3/{admin_project}"
+    image_bytes = os.urandom(8192) + b"jumpgate" * 512
+    status, _, body = stack.get_json("/image/v2/images", method="POST", body={
+        "name": "vol-src", "disk_format": "raw", "container_format": "bare", "visibility": "public"})
+    image_id = body["id"]
+    stack.request("PUT", f"/image/v2/images/{image_id}/file", body=image_bytes,
+                  headers={"Content-Type": "application/octet-stream"})
+    member_a = stack.member("volumes-a")
+    member_b = stack.member("volumes-b")
+    # The admin's project makes more volumes here than the default quota of 10 allows.
+    status, _, _ = stack.get_json(f"{V3}/os-quota-sets/{admin_project}", method="PUT",
+                                  body={"quota_set": {"volumes": -1, "snapshots": -1, "gigabytes": -1}})
+    assert status == 200
+
+
+def tearDownModule():
+    stack.stop()
+
+
+def auth(token=None, version=None):
+    headers = {}
+    if token:
+        headers["X-Auth-Token"] = token
+    if version:
+        headers["OpenStack-API-Version"] = f"volume {version}"
+    return headers
+
+
+def create(base=None, token=None, version=None, **volume):
+    volume.setdefault("size", 1)
+    return stack.get_json(f"{base or V3}/volumes", method="POST", body={"volume": volume},
+                          headers=auth(token, version))
+
+
+def show(volume_id, base=None, token=None):
+    return stack.get_json(f"{base or V3}/volumes/{volume_id}", headers=auth(token))
+
+
+def wait_status(volume_id, wanted, base=None, token=None, seconds=10):
+    deadline = time.time() + seconds
+    while True:
+        status, _, body = show(volume_id, base, token)
+        if status == 404 and wanted is None:
+            return None
+        if status == 200 and body["volume"]["status"] == wanted or time.time() > deadline:
+            return body.get("volume")
+        time.sleep(0.2)
+
+
+def available_volume(base=None, token=None, **volume):
+    status, _, body = create(base, token, **volume)
+    assert status == 202, body
+    v = wait_status(body["volume"]["id"], "available", base, token)
+    assert v["status"] == "available", v
+    return v
+
+
+def action(volume_id, body, base=None, token=None, version=None):
+    return stack.get_json(f"{base or V3}/volumes/{volume_id}/action", method="POST", body=body,
+                          headers=auth(token, version))
+
+
+def volume_file(volume_id):
+    return os.path.join(stack.state, "volumes", volume_id)
+
+
+class Volumes(unittest.TestCase):
+    def test_created_then_available_with_a_sparse_file(self):
+        status, _, body = create(name="first", description="d", metadata={"k": "v"}, size=2)
+        self.assertEqual(status, 202, body)
+        v = body["volume"]
+        self.assertEqual((v["status"], v["size"], v["name"], v["metadata"]), ("creating", 2, "first", {"k": "v"}))
+        self.assertEqual(v["volume_type"], "__DEFAULT__")
+        self.assertEqual(v["links"][0]["href"], f"http://127.0.0.1:{stack.port}{V3}/volumes/{v['id']}")
+        done = wait_status(v["id"], "available")
+        self.assertEqual(done["status"], "available")
+        st = os.stat(volume_file(v["id"]))
+        self.assertEqual(st.st_size, 2 * GIB)
+        self.assertLess(st.st_blocks * 512, 1 << 20)       # sparse: nothing written yet
+
+    def test_bad_requests(self):
+        for bad in ({"size": 0}, {"size": "ten"}, {"name": "x"}, {"size": 1, "availability_zone": "mars"},
+                    {"size": 1, "metadata": {"k": 1}}, {"size": 1, "name": "n" * 256},
+                    {"size": 1, "snapshot_id": 7}):
+            with self.subTest(volume=bad):
+                status, _, body = stack.get_json(f"{V3}/volumes", method="POST", body={"volume": bad})
+                self.assertEqual(status, 400, body)
+                self.assertIn("badRequest", body)
+        status, _, body = create(volume_type="no-such-type")
+        self.assertEqual(status, 404)
+        status, _, body = stack.get_json(f"{V3}/volumes", method="POST", body={"nope": {}})
+        self.assertEqual(status, 400)
+        self.assertEqual(show("no-such-volume")[0], 404)
+
+    def test_list_filters_sorting_and_pages(self):
+        ids = [available_volume(name=f"page-{i}", size=i + 1)["id"] for i in range(4)]
+        _, _, body = stack.get_json(f"{V3}/volumes?name=page-2")
+        self.assertEqual([v["id"] for v in body["volumes"]], [ids[2]])
+        self.assertEqual(set(body["volumes"][0]), {"id", "name", "links"})
+        _, _, body = stack.get_json(f"{V3}/volumes/detail?sort=size:asc&status=available")
+        sizes = [v["size"] for v in body["volumes"]]
+        self.assertEqual(sizes, sorted(sizes))
+        seen, path = [], f"{V3}/volumes/detail?limit=2&sort=name:asc"
+        while path:
+            status, _, body = stack.get_json(path)
+            self.assertEqual(status, 200, body)
+            self.assertLessEqual(len(body["volumes"]), 2)
+            seen += [(v["id"], v["name"]) for v in body["volumes"]]
+            links = body.get("volumes_links", [])
+            path = links[0]["href"].split(str(stack.port), 1)[1] if links else None
+        names = [n for _, n in seen if n and n.startswith("page-")]
+        self.assertEqual(names, ["page-0", "page-1", "page-2", "page-3"])
+        self.assertEqual(len(seen), len({i for i, _ in seen}))              # each volume once
+        self.assertEqual(stack.get_json(f"{V3}/volumes?marker=no-such-volume")[0], 400)
+        self.assertEqual(stack.get_json(f"{V3}/volumes?sort=colour:asc")[0], 400)
+        _, _, body = stack.get_json(f"{V3}/volumes?with_count=true&name=page-1", headers=auth(version="3.45"))
+        self.assertEqual(body["count"], 1)
+
+    def test_update_and_metadata(self):
+        v = available_volume(name="meta")
+        status, _, body = stack.get_json(f"{V3}/volumes/{v['id']}", method="PUT",
+                                         body={"volume": {"name": "renamed", "description": "new"}})
+        self.assertEqual((status, body["volume"]["name"], body["volume"]["description"]), (200, "renamed", "new"))
+        base = f"{V3}/volumes/{v['id']}/metadata"
+        _, _, body = stack.get_json(base, method="PUT", body={"metadata": {"a": "1", "b": "2"}})
+        self.assertEqual(body, {"metadata": {"a": "1", "b": "2"}})
+        _, _, body = stack.get_json(base, method="POST", body={"metadata": {"c": "3"}})
+        self.assertEqual(body["metadata"], {"a": "1", "b": "2", "c": "3"})
+        _, _, body = stack.get_json(base + "/b")
+        self.assertEqual(body, {"meta": {"b": "2"}})
+        _, _, body = stack.get_json(base + "/b", method="PUT", body={"meta": {"b": "9"}})
+        self.assertEqual(body, {"meta": {"b": "9"}})
+        self.assertEqual(stack.get_json(base + "/b", method="PUT", body={"meta": {"x": "9"}})[0], 400)
+        self.assertEqual(stack.request("DELETE", base + "/a")[0], 200)
+        self.assertEqual(stack.request("DELETE", base + "/a")[0], 404)
+        _, _, body = show(v["id"])
+        self.assertEqual(body["volume"]["metadata"], {"b": "9", "c": "3"})
+
+    def test_actions(self):
+        v = available_volume(name="acts")
+        self.assertEqual(action(v["id"], {"os-extend": {"new_size": 1}})[0], 400)
+        self.assertEqual(action(v["id"], {"os-extend": {"new_size": 3}})[0], 202)
+        self.assertEqual(wait_status(v["id"], "available")["size"], 3)
+        self.assertEqual(os.stat(volume_file(v["id"])).st_size, 3 * GIB)
+        status, _, _ = action(v["id"], {"os-set_bootable": {"bootable": True}})
+        self.assertEqual(status, 200)
+        self.assertEqual(show(v["id"])[2]["volume"]["bootable"], "true")
+        self.assertEqual(action(v["id"], {"os-update_readonly_flag": {"readonly": True}})[0], 202)
+        self.assertEqual(show(v["id"])[2]["volume"]["metadata"].get("readonly"), "True")
+        self.assertEqual(action(v["id"], {"os-update_readonly_flag": {"readonly": False}})[0], 202)
+        _, token, _ = member_a
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "error"}})[0], 202)
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "error")
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "sideways"}})[0], 400)
+        self.assertEqual(action(v["id"], {"os-extend": {"new_size": 4}})[0], 400)      # not available
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "available"}})[0], 202)
+        self.assertEqual(action(v["id"], {"os-attach": {"instance_uuid": "0" * 32, "mountpoint": "/dev/vdb"}})[0], 202)
+        attached = wait_status(v["id"], "in-use")
+        self.assertEqual(attached["attachments"][0]["device"], "/dev/vdb")
+        self.assertEqual(action(v["id"], {"os-extend": {"new_size": 5}})[0], 400)      # in use before 3.42
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 400)   # attached
+        self.assertEqual(action(v["id"], {"os-detach": {}})[0], 202)
+        self.assertEqual(wait_status(v["id"], "available")["attachments"], [])
+        self.assertEqual(action(v["id"], {"os-no-such": {}})[0], 400)
+
+    def test_member_may_not_reset_status_and_sees_only_its_own(self):
+        _, token_a, _ = member_a
+        project_b, token_b, _ = member_b
+        v = available_volume(base=f"/volume/v3/{member_a[0]}", token=token_a, name="private-a")
+        base_b = f"/volume/v3/{project_b}"
+        self.assertEqual(show(v["id"], base_b, token_b)[0], 404)
+        for method, path, body in (("DELETE", f"{base_b}/volumes/{v['id']}", None),
+                                   ("PUT", f"{base_b}/volumes/{v['id']}", {"volume": {"name": "x"}}),
+                                   ("POST", f"{base_b}/volumes/{v['id']}/action", {"os-extend": {"new_size": 2}}),
+                                   ("GET", f"{base_b}/volumes/{v['id']}/metadata", None),
+                                   ("POST", f"{base_b}/snapshots", {"snapshot": {"volume_id": v["id"]}})):
+            status, _, _ = stack.get_json(path, method=method, body=body, headers=auth(token_b))
+            self.assertEqual(status, 404, (method, path))
+        _, _, body = stack.get_json(f"{base_b}/volumes?all_tenants=1", headers=auth(token_b))
+        self.assertNotIn(v["id"], [x["id"] for x in body["volumes"]])
+        self.assertEqual(stack.get_json(f"/volume/v3/{member_a[0]}/volumes", headers=auth(token_b))[0], 403)
+        base_a = f"/volume/v3/{member_a[0]}"
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "error"}}, base_a, token_a)[0], 403)
+        _, _, body = stack.get_json(f"{V3}/volumes/detail?all_tenants=1")
+        self.assertIn(v["id"], [x["id"] for x in body["volumes"]])
+        _, _, body = stack.get_json(f"{V3}/volumes")
+        self.assertNotIn(v["id"], [x["id"] for x in body["volumes"]])
+
+    def test_v1_and_v2_paths(self):
+        status, _, body = create(f"/volume/v2/{admin_project}", display_name="old-client")
+        self.assertEqual(status, 202, body)
+        self.assertEqual(body["volume"]["name"], "old-client")
+        status, _, body = stack.get_json(f"/volume/v1/{admin_project}/volumes", method="POST",
+                                         body={"volume": {"size": "1", "display_name": "v1-client"}})
+        self.assertEqual(status, 202, body)
+        self.assertEqual(body["volume"]["display_name"], "v1-client")
+        _, _, body = stack.get_json(f"/volume/v1/{admin_project}/volumes/detail")
+        self.assertIn("v1-client", [v["display_name"] for v in body["volumes"]])
+        _, _, body = stack.get_json(f"/volume/v2/{admin_project}/volumes?name=v1-client")
+        self.assertEqual(len(body["volumes"]), 1)
+        _, _, body = stack.get_json("/volume/v3/volumes?name=v1-client")      # v3 without the project
+        self.assertEqual(len(body["volumes"]), 1)
+
+
+class Data(unittest.TestCase):
+    def test_from_image_snapshot_and_volume_copy_real_bytes(self):
+        v = available_volume(name="from-image", imageRef=image_id)
+        self.assertEqual(v["bootable"], "true")
+        self.assertEqual(v["volume_image_metadata"]["image_id"], image_id)
+        with open(volume_file(v["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        status, _, body = stack.get_json(f"{V3}/snapshots", method="POST",
+                                         body={"snapshot": {"volume_id": v["id"], "name": "snap"}})
+        self.assertEqual(status, 202, body)
+        snap = body["snapshot"]
+        deadline = time.time() + 10
+        while snap["status"] != "available" and time.time() < deadline:
+            time.sleep(0.2)
+            snap = stack.get_json(f"{V3}/snapshots/{snap['id']}")[2]["snapshot"]
+        self.assertEqual((snap["status"], snap["size"], snap["volume_id"]), ("available", 1, v["id"]))
+        from_snap = available_volume(name="from-snap", snapshot_id=snap["id"])
+        self.assertEqual(from_snap["snapshot_id"], snap["id"])
+        with open(volume_file(from_snap["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        clone = available_volume(name="clone", source_volid=v["id"], size=2)
+        with open(volume_file(clone["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        status, _, body = stack.get_json(f"{V3}/volumes", method="POST",
+                                         body={"volume": {"size": 1, "source_volid": clone["id"]}})
+        self.assertEqual(status, 400, body)                                  # smaller than its source
+        # Snapshots: list, update, metadata; a volume with snapshots is kept unless cascade.
+        _, _, body = stack.get_json(f"{V3}/snapshots/detail?volume_id={v['id']}")
+        self.assertEqual([s["id"] for s in body["snapshots"]], [snap["id"]])
+        status, _, body = stack.get_json(f"{V3}/snapshots/{snap['id']}", method="PUT",
+                                         body={"snapshot": {"description": "kept"}})
+        self.assertEqual((status, body["snapshot"]["description"]), (200, "kept"))
+        _, _, body = stack.get_json(f"{V3}/snapshots/{snap['id']}/metadata", method="PUT",
+                                    body={"metadata": {"s": "1"}})
+        self.assertEqual(body, {"metadata": {"s": "1"}})
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 400)
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}?cascade=true")[0], 202)
+        self.assertIsNone(wait_status(v["id"], None))
+        self.assertFalse(os.path.exists(volume_file(v["id"])))
+        self.assertEqual(stack.get_json(f"{V3}/snapshots/{snap['id']}")[0], 404)
+
+    def test_upload_to_image_copies_the_volume(self):
+        v = available_volume(name="to-image", imageRef=image_id)
+        status, _, body = action(v["id"], {"os-volume_upload_image": {"image_name": "from-volume",
+                                                                      "disk_format": "raw"}})
+        self.assertEqual(status, 202, body)
+        new_image = body["os-volume_upload_image"]["image_id"]
+        deadline = time.time() + 30
+        img = {}
+        while time.time() < deadline:
+            _, _, img = stack.get_json(f"/image/v2/images/{new_image}")
+            if img.get("status") == "active":
+                break
+            time.sleep(0.5)
+        self.assertEqual((img["status"], img["size"], img["disk_format"]), ("active", GIB, "raw"))
+        md5 = hashlib.md5()
+        with open(volume_file(v["id"]), "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                md5.update(block)
+        self.assertEqual(img["checksum"], md5.hexdigest())
+        self.assertEqual(wait_status(v["id"], "available")["status"], "available")
+
+
+class Types(unittest.TestCase):
+    def test_types_defaults_access_and_specs(self):
+        _, _, body = stack.get_json(f"{V3}/types")
+        names = [t["name"] for t in body["volume_types"]]
+        self.assertIn("__DEFAULT__", names)
+        _, _, body = stack.get_json(f"{V3}/types/default", headers=auth(version="3.62"))
+        self.assertEqual(body["volume_type"]["name"], "__DEFAULT__")
+        status, _, body = stack.get_json(f"{V3}/types", method="POST", body={"volume_type": {
+            "name": "e2e-private", "os-volume-type-access:is_public": False, "extra_specs": {"multiattach": "<is> True"}}})
+        self.assertEqual(status, 200, body)
+        t = body["volume_type"]
+        self.assertEqual((t["is_public"], t["extra_specs"]), (False, {"multiattach": "<is> True"}))
+        self.assertEqual(stack.get_json(f"{V3}/types", method="POST", body={"volume_type": {"name": "e2e-private"}})[0], 409)
+        project, token, _ = member_a
+        base_a = f"/volume/v3/{project}"
+        self.assertEqual(stack.get_json(f"{base_a}/types", method="POST", headers=auth(token),
+                                        body={"volume_type": {"name": "mine"}})[0], 403)
+        _, _, body = stack.get_json(f"{base_a}/types", headers=auth(token))
+        self.assertNotIn("e2e-private", [x["name"] for x in body["volume_types"]])
+        self.assertEqual(create(base_a, token, volume_type="e2e-private")[0], 404)
+        self.assertEqual(stack.get_json(f"{V3}/types/{t['id']}/action", method="POST",
+                                        body={"addProjectAccess": {"project": project}})[0], 202)
+        _, _, body = stack.get_json(f"{V3}/types/{t['id']}/os-volume-type-access")
+        self.assertEqual(body["volume_type_access"], [{"volume_type_id": t["id"], "project_id": project}])
+        _, _, body = stack.get_json(f"{base_a}/types", headers=auth(token))
+        self.assertIn("e2e-private", [x["name"] for x in body["volume_types"]])
+        v = available_volume(base_a, token, volume_type="e2e-private")
+        self.assertEqual((v["volume_type"], v["multiattach"]), ("e2e-private", True))
+        _, _, body = stack.get_json(f"{V3}/types/{t['id']}/extra_specs", method="POST",
+                                    body={"extra_specs": {"volume_backend_name": "local"}})
+        self.assertEqual(body, {"extra_specs": {"volume_backend_name": "local"}})
+        _, _, body = stack.get_json(f"{V3}/types/{t['id']}/extra_specs/volume_backend_name")
+        self.assertEqual(body, {"volume_backend_name": "local"})
+        self.assertEqual(stack.request("DELETE", f"{V3}/types/{t['id']}")[0], 409)       # a volume uses it
+        self.assertEqual(stack.request("DELETE", f"{base_a}/volumes/{v['id']}", headers=auth(token))[0], 202)
+        wait_status(v["id"], None, base_a, token)
+        self.assertEqual(stack.request("DELETE", f"{V3}/types/{t['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{V3}/types/{t['id']}")[0], 404)
+
+
+class Quotas(unittest.TestCase):
+    def test_limits_and_quota_sets_from_real_usage(self):
+        project, token, _ = stack.member("volumes-quota")
+        base = f"/volume/v3/{project}"
+        status, _, body = stack.get_json(f"{V3}/os-quota-sets/{project}", method="PUT",
+                                         body={"quota_set": {"volumes": 1, "gigabytes": 5}})
+        self.assertEqual((status, body["quota_set"]["volumes"]), (200, 1))
+        self.assertEqual(stack.get_json(f"{base}/os-quota-sets/{project}", method="PUT", headers=auth(token),
+                                        body={"quota_set": {"volumes": 9}})[0], 403)
+        self.assertEqual(stack.get_json(f"{V3}/os-quota-sets/{project}", method="PUT",
+                                        body={"quota_set": {"pools": 9}})[0], 400)
+        self.assertEqual(create(base, token, size=6)[0], 413)                 # over gigabytes
+        self.assertEqual(create(base, token, size=2)[0], 202)
+        status, _, body = create(base, token, size=1)
+        self.assertEqual(status, 413, body)
+        self.assertIn("overLimit", body)
+        _, _, body = stack.get_json(f"{base}/limits", headers=auth(token))
+        absolute = body["limits"]["absolute"]
+        self.assertEqual((absolute["maxTotalVolumes"], absolute["totalVolumesUsed"], absolute["totalGigabytesUsed"]),
+                         (1, 1, 2))
+        _, _, body = stack.get_json(f"{base}/os-quota-sets/{project}?usage=true", headers=auth(token))
+        self.assertEqual(body["quota_set"]["volumes"], {"limit": 1, "in_use": 1, "reserved": 0, "allocated": 0})
+        _, _, body = stack.get_json(f"{base}/os-quota-sets/{project}/defaults", headers=auth(token))
+        self.assertEqual(body["quota_set"]["volumes"], 10)
+        self.assertEqual(stack.get_json(f"{base}/os-quota-sets/{admin_project}", headers=auth(token))[0], 403)
+        self.assertEqual(stack.request("DELETE", f"{V3}/os-quota-sets/{project}")[0], 200)
+        _, _, body = stack.get_json(f"{V3}/os-quota-sets/{project}")
+        self.assertEqual(body["quota_set"]["volumes"], 10)
+        _, _, body = stack.get_json(f"{V3}/os-availability-zone")
+        self.assertEqual(body["availabilityZoneInfo"], [{"zoneName": "nova", "zoneState": {"available": True}}])
+
+
+class ComputeVolumes(unittest.TestCase):
+    """Seed 002: the volumes extension of the Compute API, and attachments seen from both APIs."""
+
+    def test_extension_listed_as_the_seed_shows(self):
+        _, _, body = stack.get_json("/compute/v2.1/extensions")
+        ext = [e for e in body["extensions"] if e["alias"] == "os-volumes"]
+        self.assertEqual(ext, [{"updated": "2011-03-25T00:00:00+00:00", "name": "Volumes", "links": [],
+                                "namespace": "http://docs.openstack.org/ext/volumes/api/v1.1",
+                                "alias": "os-volumes", "description": "Volumes support"}])
+
+    def test_os_volumes_and_os_snapshots(self):
+        status, _, body = stack.get_json("/compute/v2.1/os-volumes", method="POST",
+                                         body={"volume": {"size": 1, "display_name": "nova-made"}})
+        self.assertEqual(status, 200, body)
+        v = body["volume"]
+        self.assertEqual((v["displayName"], v["size"], v["attachments"]), ("nova-made", 1, [{}]))
+        wait_status(v["id"], "available")
+        _, _, body = stack.get_json("/compute/v2.1/os-volumes/detail")
+        self.assertIn(v["id"], [x["id"] for x in body["volumes"]])
+        _, _, body = stack.get_json(f"/compute/v2.1/os-volumes/{v['id']}")
+        self.assertEqual(body["volume"]["status"], "available")
+        status, _, body = stack.get_json("/compute/v2.1/os-snapshots", method="POST",
+                                         body={"snapshot": {"volume_id": v["id"], "display_name": "nova-snap"}})
+        self.assertEqual(status, 200, body)
+        snap = body["snapshot"]
+        self.assertEqual((snap["volumeId"], snap["displayName"]), (v["id"], "nova-snap"))
+        time.sleep(1.2)
+        self.assertEqual(stack.request("DELETE", f"/compute/v2.1/os-snapshots/{snap['id']}")[0], 202)
+        self.assertEqual(stack.request("DELETE", f"/compute/v2.1/os-volumes/{v['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"/compute/v2.1/os-volumes/{v['id']}")[0], 404)
+        self.assertEqual(stack.get_json("/compute/v2.1/os-volumes",
+                                        headers={"OpenStack-API-Version": "compute 2.36"})[0], 404)
+
+    def test_attach_and_detach_keep_both_apis_consistent(self):
+        status, _, body = stack.get_json("/compute/v2.1/servers", method="POST", body={
+            "server": {"name": "with-volume", "imageRef": image_id, "flavorRef": "1"}})
+        self.assertEqual(status, 202, body)
+        sid = body["server"]["id"]
+        v = available_volume(name="attach-me")
+        base = f"/compute/v2.1/servers/{sid}/os-volume_attachments"
+        deadline = time.time() + 10
+        while stack.get_json(f"/compute/v2.1/servers/{sid}")[2]["server"]["status"] != "ACTIVE" and time.time() < deadline:
+            time.sleep(0.2)
+        status, _, body = stack.get_json(base, method="POST", body={"volumeAttachment": {"volumeId": v["id"]}})
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["volumeAttachment"]["device"], body["volumeAttachment"]["serverId"]), ("/dev/vdb", sid))
+        in_use = wait_status(v["id"], "in-use")
+        self.assertEqual(in_use["attachments"][0]["server_id"], sid)
+        status, _, body = stack.get_json(base, method="POST", body={"volumeAttachment": {"volumeId": v["id"]}})
+        self.assertEqual(status, 400)                                           # already attached
+        _, _, body = stack.get_json(f"/compute/v2.1/servers/{sid}", headers={"OpenStack-API-Version": "compute 2.3"})
+        self.assertEqual(body["server"]["os-extended-volumes:volumes_attached"],
+                         [{"id": v["id"], "delete_on_termination": False}])
+        _, _, body = stack.get_json(base)
+        self.assertEqual([a["volumeId"] for a in body["volumeAttachments"]], [v["id"]])
+        _, _, body = stack.get_json(f"{base}/{v['id']}")
+        self.assertEqual(body["volumeAttachment"]["device"], "/dev/vdb")
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 400)
+        self.assertEqual(stack.request("DELETE", f"{base}/{v['id']}")[0], 202)
+        self.assertEqual(wait_status(v["id"], "available")["attachments"], [])
+        self.assertEqual(stack.get_json(f"{base}/{v['id']}")[0], 404)
+        _, _, body = stack.get_json(f"/compute/v2.1/servers/{sid}")
+        self.assertEqual(body["server"]["os-extended-volumes:volumes_attached"], [])
+        # Deleting a server frees what it held.
+        stack.get_json(base, method="POST", body={"volumeAttachment": {"volumeId": v["id"], "device": "/dev/vdc"}})
+        wait_status(v["id"], "in-use")
+        self.assertEqual(stack.request("DELETE", f"/compute/v2.1/servers/{sid}")[0], 204)
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "available")
+
+
+class Clients(unittest.TestCase):
+    def test_openstack_cli(self):
+        _, token, env = member_b
+        cli = lambda *a, **k: stack.cli(*a, env=env, **k)
+        v = cli("volume", "create", "--size", "1", "--property", "tier=gold", "cli-volume")
+        self.assertEqual((v["name"], v["size"]), ("cli-volume", 1))
+        deadline = time.time() + 10
+        while cli("volume", "show", "cli-volume")["status"] != "available" and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertIn("cli-volume", [x["Name"] for x in cli("volume", "list")])
+        cli("volume", "set", "--name", "cli-renamed", "--description", "set by the CLI", "cli-volume", parse=False)
+        shown = cli("volume", "show", "cli-renamed")
+        self.assertEqual((shown["description"], shown["status"]), ("set by the CLI", "available"))
+        snap = cli("volume", "snapshot", "create", "--volume", "cli-renamed", "cli-snap")
+        self.assertEqual(snap["name"], "cli-snap")
+        from_image = cli("volume", "create", "--size", "1", "--image", "vol-src", "cli-from-image")
+        self.assertEqual(from_image["name"], "cli-from-image")
+        out = cli("server", "create", "--image", "vol-src", "--flavor", "m1.tiny", "--wait", "cli-vol-server",
+                  "-f", "json", parse=False)
+        server = json.loads(out[out.index("{"):])
+        deadline = time.time() + 10
+        while cli("volume", "show", "cli-from-image")["status"] != "available" and time.time() < deadline:
+            time.sleep(0.3)
+        cli("server", "add", "volume", "cli-vol-server", "cli-from-image", parse=False)
+        deadline = time.time() + 10
+        while cli("volume", "show", "cli-from-image")["status"] != "in-use" and time.time() < deadline:
+            time.sleep(0.3)
+        attached = cli("volume", "show", "cli-from-image")
+        self.assertEqual(attached["status"], "in-use")
+        self.assertIn(server["id"], str(attached["attachments"]))
+        cli("server", "remove", "volume", "cli-vol-server", "cli-from-image", parse=False)
+        deadline = time.time() + 10
+        while cli("volume", "show", "cli-from-image")["status"] != "available" and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertEqual(cli("volume", "show", "cli-from-image")["status"], "available")
+        img = cli("image", "create", "--volume", "cli-from-image", "cli-image-of-volume")
+        self.assertEqual(img["image_name"] if "image_name" in img else img.get("name"), "cli-image-of-volume")
+        cli("server", "delete", "--wait", "cli-vol-server", parse=False)
+        cli("volume", "snapshot", "delete", "cli-snap", parse=False)
+        deadline = time.time() + 10
+        while "cli-snap" in [s["Name"] for s in cli("volume", "snapshot", "list")] and time.time() < deadline:
+            time.sleep(0.3)
+        cli("volume", "delete", "cli-renamed", parse=False)
+        deadline = time.time() + 10
+        while "cli-renamed" in [x["Name"] for x in cli("volume", "list")] and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertNotIn("cli-renamed", [x["Name"] for x in cli("volume", "list")])
+
+    def test_cinder_cli_at_the_latest_microversion(self):
+        # Debian's cinderclient 9.1 refuses "3.latest" itself ("The version should be explicit"); 3.70 is the
+        # newest it knows, and ours.
+        _, _, env = member_a
+        cinder = lambda *a: stack.cli("--os-volume-api-version", "3.70", *a, env=env, parse=False, program="cinder")
+        out = cinder("create", "--name", "cinder-volume", "1")
+        self.assertIn("cinder-volume", out)
+        deadline = time.time() + 10
+        while "available" not in cinder("show", "cinder-volume") and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertRegex(cinder("list"), r"cinder-volume\s*\|\s*1\s*\|")
+        cinder("delete", "cinder-volume")
+        deadline = time.time() + 10
+        while "cinder-volume" in cinder("list") and time.time() < deadline:
+            time.sleep(0.3)
+        self.assertNotIn("cinder-volume", cinder("list"))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: Apache-2.0
+// The local driver's Block Storage on a temporary state directory: statuses by the clock, tenancy, quotas, files.
+#include <boost/test/unit_test.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <jumpgate/fault.hpp>
+
+#include "db.hpp"
+#include "local.hpp"
+
+using namespace jumpgate;
+using namespace jumpgate::local;
+
+namespace {
+
+constexpr long long kGiB = 1LL << 30;
+
+struct State {
+    std::string dir;
+    std::shared_ptr<Database> db;
+    State()
+    {
+        char tmpl[] = "/tmp/jumpgate-volume-XXXXXX";
+        dir = mkdtemp(tmpl);
+        db = std::make_shared<Database>(dir + "/jumpgate.sqlite", migrations());
+    }
+    ~State() { std::filesystem::remove_all(dir); }
+    Volume driver(int build_seconds) const
+    {
+        return Volume(db, dir + "/volumes", dir + "/images", build_seconds);
+    }
+};
+
+Context member(const std::string& project)
+{
+    Context c;
+    c.user_id = "user-of-" + project;
+    c.project_id = project;
+    c.roles = {"member"};
+    c.authenticated = true;
+    return c;
+}
+
+Context admin()
+{
+    Context c = member("admin-project");
+    c.roles = {"admin", "member"};
+    return c;
+}
+
+volume::Volume request(const Context& ctx, long long size, const std::string& name = "v")
+{
+    volume::Volume v;
+    v.id = new_uuid();
+    v.name = name;
+    v.project_id = ctx.project_id;
+    v.user_id = ctx.user_id;
+    v.size = size;
+    return v;
+}
+
+volume::Snapshot snapshot_request(const Context& ctx, const std::string& volume_id)
+{
+    volume::Snapshot s;
+    s.id = new_uuid();
+    s.name = "snap";
+    s.volume_id = volume_id;
+    s.project_id = ctx.project_id;
+    s.user_id = ctx.user_id;
+    return s;
+}
+
+void write_at(const std::string& path, off_t at, const std::string& bytes)
+{
+    int fd = open(path.c_str(), O_WRONLY);
+    BOOST_REQUIRE(fd >= 0);
+    BOOST_REQUIRE(pwrite(fd, bytes.data(), bytes.size(), at) == static_cast<ssize_t>(bytes.size()));
+    close(fd);
+}
+
+std::string read_at(const std::string& path, off_t at, std::size_t n)
+{
+    std::string out(n, '\0');
+    int fd = open(path.c_str(), O_RDONLY);
+    BOOST_REQUIRE(fd >= 0);
+    ssize_t got = pread(fd, out.data(), n, at);
+    close(fd);
+    out.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    return out;
+}
+
+struct stat stat_of(const std::string& path)
+{
+    struct stat st{};
+    BOOST_REQUIRE(stat(path.c_str(), &st) == 0);
+    return st;
+}
+
+bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+template <class F>
+std::string fault_message(F f)
+{
+    try {
+        f();
+    } catch (const Fault& e) {
+        return e.what();
+    }
+    return "";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(local_volume)
+
+BOOST_AUTO_TEST_CASE(a_new_volume_is_available_at_once_without_build_time)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    BOOST_TEST(v.status == "available");
+    BOOST_TEST(v.volume_type == "__DEFAULT__");
+    BOOST_TEST(v.availability_zone == "nova");
+    BOOST_TEST(stat_of(driver.volumePath(v.id)).st_size == kGiB);
+}
+
+BOOST_AUTO_TEST_CASE(a_new_volume_is_creating_until_its_build_time_is_up)
+{
+    State state;
+    auto driver = state.driver(1);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    BOOST_TEST(v.status == "creating");
+    BOOST_TEST(exists(driver.volumePath(v.id)));       // "creating" is only a state: the bytes are there
+    {
+        Statement s(*state.db, "SELECT status, status_until, next_status, created_at FROM volumes WHERE id = ?");
+        s.bind(1, v.id);
+        BOOST_REQUIRE(s.step());
+        BOOST_TEST(s.text(0) == "creating");
+        BOOST_TEST(s.integer(1) >= s.integer(3) + 1);
+        BOOST_TEST(s.text(2) == "available");
+    }
+    // Time passes: the change has happened on the next read, with no one to make it.
+    Statement past(*state.db, "UPDATE volumes SET status_until = status_until - 5 WHERE id = ?");
+    past.bind(1, v.id);
+    past.step();
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+    volume::ListQuery q;
+    q.filters = {{"status", "available"}};
+    BOOST_TEST(driver.volumeList(alice, q).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_project_sees_only_its_own_volumes_and_an_admin_any)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice"), bob = member("bob");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    BOOST_CHECK_THROW(driver.volumeGet(bob, v.id), NotFound);
+    BOOST_CHECK_THROW(driver.volumeDelete(bob, v.id), NotFound);
+    BOOST_CHECK_THROW(driver.volumeUpdate(bob, v), NotFound);
+    BOOST_CHECK_THROW(driver.volumeExtend(bob, v.id, 2), NotFound);
+    BOOST_CHECK_THROW(driver.snapshotCreate(bob, snapshot_request(bob, v.id)), NotFound);
+    volume::ListQuery all;
+    all.all_projects = true;     // not honoured for a member
+    BOOST_TEST(driver.volumeList(bob, all).empty());
+    BOOST_TEST(driver.volumeGet(admin(), v.id).id == v.id);
+    BOOST_TEST(driver.volumeList(admin(), all).size() == 1u);
+    BOOST_TEST(driver.volumeList(admin(), {}).empty());    // without all_tenants, an admin's own project
+    all.project_id = "bob";
+    BOOST_TEST(driver.volumeList(admin(), all).empty());
+    volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    BOOST_CHECK_THROW(driver.snapshotGet(bob, s.id), NotFound);
+    BOOST_CHECK_THROW(driver.snapshotDelete(bob, s.id), NotFound);
+}
+
+BOOST_AUTO_TEST_CASE(the_eleventh_volume_exceeds_the_quota)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    for (int i = 0; i < 10; ++i)
+        driver.volumeCreate(alice, request(alice, 1));
+    std::string message = fault_message([&] { driver.volumeCreate(alice, request(alice, 1)); });
+    BOOST_TEST(message == "VolumeLimitExceeded: Maximum number of volumes allowed (10) exceeded for quota 'volumes'.");
+    BOOST_CHECK_THROW(driver.volumeCreate(alice, request(alice, 1)), PayloadTooLarge);
+    BOOST_TEST(driver.volumeList(alice, {}).size() == 10u);
+    // Nothing of the refused volume is left behind.
+    BOOST_TEST(std::distance(std::filesystem::directory_iterator(state.dir + "/volumes"),
+                             std::filesystem::directory_iterator()) == 10);
+    auto used = driver.quotaUsage(alice, "alice");
+    BOOST_TEST(used["volumes"] == 10);
+    BOOST_TEST(used["gigabytes"] == 10);
+}
+
+BOOST_AUTO_TEST_CASE(gigabytes_count_volumes_and_snapshots)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    driver.quotaSet(admin(), "alice", {{"gigabytes", 10}});
+    BOOST_TEST(driver.quotaGet(alice, "alice")["gigabytes"] == 10);
+    BOOST_TEST(driver.quotaGet(alice, "alice")["volumes"] == 10);
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 4));
+    driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["gigabytes"] == 8);
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["snapshots"] == 1);
+    BOOST_TEST(fault_message([&] { driver.volumeCreate(alice, request(alice, 5)); }) ==
+               "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota. "
+               "Requested 5G, quota is 10G and 8G has been consumed.");
+    BOOST_CHECK_THROW(driver.volumeExtend(alice, v.id, 7), PayloadTooLarge);
+    BOOST_CHECK_THROW(driver.snapshotCreate(alice, snapshot_request(alice, v.id)), PayloadTooLarge);
+    driver.quotaSet(admin(), "alice", {{"per_volume_gigabytes", 1}});
+    BOOST_TEST(fault_message([&] { driver.volumeCreate(alice, request(alice, 2)); }) ==
+               "VolumeSizeExceedsLimit: Requested volume size 2G is larger than maximum allowed limit 1G.");
+    BOOST_CHECK_THROW(driver.quotaSet(admin(), "alice", {{"bogus", 1}}), BadRequest);
+    driver.quotaReset(admin(), "alice");
+    BOOST_TEST(driver.quotaGet(alice, "alice") == driver.quotaDefaults(alice));
+    BOOST_TEST(driver.quotaDefaults(alice).at("per_volume_gigabytes") == -1);
+}
+
+BOOST_AUTO_TEST_CASE(attach_and_detach_change_the_status)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    volume::Attachment a = driver.volumeAttach(alice, v.id, {.server_id = "server-1", .device = "/dev/vdb"});
+    BOOST_TEST(!a.id.empty());
+    v = driver.volumeGet(alice, v.id);
+    BOOST_TEST(v.status == "in-use");
+    BOOST_REQUIRE(v.attachments.size() == 1u);
+    BOOST_TEST(v.attachments[0].server_id == "server-1");
+    BOOST_TEST(v.attachments[0].device == "/dev/vdb");
+    BOOST_CHECK_THROW(driver.volumeAttach(alice, v.id, {.server_id = "server-2"}), Conflict);
+    BOOST_CHECK_THROW(driver.volumeExtend(alice, v.id, 2), Conflict);
+    BOOST_CHECK_THROW(driver.volumeDelete(alice, v.id), Conflict);
+    BOOST_CHECK_THROW(driver.volumeDetach(alice, v.id, "no-such-attachment"), NotFound);
+    driver.volumeDetach(alice, v.id, a.id);
+    v = driver.volumeGet(alice, v.id);
+    BOOST_TEST(v.status == "available");
+    BOOST_TEST(v.attachments.empty());
+}
+
+BOOST_AUTO_TEST_CASE(attaching_and_detaching_take_the_build_time)
+{
+    State state;
+    auto driver = state.driver(1);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    auto pass_time = [&] {
+        Statement s(*state.db, "UPDATE volumes SET status_until = status_until - 5 WHERE id = ?");
+        s.bind(1, v.id);
+        s.step();
+    };
+    BOOST_CHECK_THROW(driver.volumeAttach(alice, v.id, {.server_id = "server-1"}), Conflict);   // still creating
+    pass_time();
+    volume::Attachment a = driver.volumeAttach(alice, v.id, {.server_id = "server-1"});
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "attaching");
+    pass_time();
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "in-use");
+    driver.volumeDetach(alice, v.id, a.id);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "detaching");
+    pass_time();
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+}
+
+BOOST_AUTO_TEST_CASE(a_multiattach_volume_stays_in_use_while_attached)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume r = request(alice, 1);
+    r.multiattach = true;
+    volume::Volume v = driver.volumeCreate(alice, r);
+    volume::Attachment a1 = driver.volumeAttach(alice, v.id, {.server_id = "server-1"});
+    volume::Attachment a2 = driver.volumeAttach(alice, v.id, {.server_id = "server-2"});
+    BOOST_CHECK_THROW(driver.volumeAttach(alice, v.id, {.server_id = "server-2"}), Conflict);
+    BOOST_TEST(driver.volumeGet(alice, v.id).attachments.size() == 2u);
+    driver.volumeDetach(alice, v.id, a1.id);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "in-use");
+    driver.volumeDetach(alice, v.id, a2.id);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+}
+
+BOOST_AUTO_TEST_CASE(a_volume_with_a_snapshot_cannot_be_deleted)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    BOOST_TEST(s.status == "available");
+    BOOST_TEST(s.size == 1);
+    BOOST_TEST(exists(driver.snapshotPath(s.id)));
+    BOOST_CHECK_THROW(driver.volumeDelete(alice, v.id), Conflict);
+    BOOST_TEST(exists(driver.volumePath(v.id)));
+    driver.snapshotDelete(alice, s.id);
+    BOOST_TEST(!exists(driver.snapshotPath(s.id)));
+    driver.volumeDelete(alice, v.id);
+    BOOST_TEST(!exists(driver.volumePath(v.id)));
+    BOOST_CHECK_THROW(driver.volumeGet(alice, v.id), NotFound);
+}
+
+BOOST_AUTO_TEST_CASE(a_volume_from_a_snapshot_has_the_bytes_of_that_moment)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    write_at(driver.volumePath(v.id), 0, "boot sector");
+    write_at(driver.volumePath(v.id), 5 << 20, "five mebibytes in");
+    volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    write_at(driver.volumePath(v.id), 0, "overwritten");   // after the snapshot: not in it
+
+    volume::Volume r = request(alice, 2);
+    r.snapshot_id = s.id;
+    volume::Volume copy = driver.volumeCreate(alice, r);
+    BOOST_TEST(copy.snapshot_id.value_or("") == s.id);
+    std::string path = driver.volumePath(copy.id);
+    BOOST_TEST(stat_of(path).st_size == 2 * kGiB);
+    BOOST_TEST(read_at(path, 0, 11) == "boot sector");
+    BOOST_TEST(read_at(path, 5 << 20, 17) == "five mebibytes in");
+    BOOST_TEST(read_at(path, 4 << 20, 4) == std::string(4, '\0'));
+
+    volume::Volume smaller = request(alice, 1);
+    smaller.snapshot_id = s.id;
+    smaller.size = 0;       // no size: the snapshot's
+    BOOST_TEST(driver.volumeCreate(alice, smaller).size == 1);
+
+    volume::Volume clone = request(alice, 1);
+    clone.source_volid = copy.id;      // 2 GiB into 1: refused
+    BOOST_CHECK_THROW(driver.volumeCreate(alice, clone), BadRequest);
+    clone.size = 3;
+    volume::Volume cloned = driver.volumeCreate(alice, clone);
+    BOOST_TEST(read_at(driver.volumePath(cloned.id), 0, 11) == "boot sector");
+    BOOST_TEST(stat_of(driver.volumePath(cloned.id)).st_size == 3 * kGiB);
+}
+
+BOOST_AUTO_TEST_CASE(extend_grows_the_file)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    BOOST_CHECK_THROW(driver.volumeExtend(alice, v.id, 1), BadRequest);
+    v = driver.volumeExtend(alice, v.id, 3);
+    BOOST_TEST(v.size == 3);
+    BOOST_TEST(v.status == "available");
+    BOOST_TEST(stat_of(driver.volumePath(v.id)).st_size == 3 * kGiB);
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["gigabytes"] == 3);
+
+    auto slow = state.driver(1);
+    Statement past(*state.db, "UPDATE volumes SET status_until = 0");
+    past.step();
+    BOOST_TEST(slow.volumeExtend(alice, v.id, 4).status == "extending");
+    BOOST_CHECK_THROW(slow.volumeExtend(alice, v.id, 5), Conflict);
+}
+
+BOOST_AUTO_TEST_CASE(volumes_and_their_copies_stay_sparse)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    BOOST_TEST(stat_of(driver.volumePath(v.id)).st_blocks * 512 < (1 << 20));
+    write_at(driver.volumePath(v.id), 700 << 20, "data far in");
+    volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    BOOST_TEST(stat_of(driver.snapshotPath(s.id)).st_blocks * 512 < (1 << 20));
+    volume::Volume r = request(alice, 1);
+    r.snapshot_id = s.id;
+    volume::Volume copy = driver.volumeCreate(alice, r);
+    BOOST_TEST(stat_of(driver.volumePath(copy.id)).st_blocks * 512 < (1 << 20));
+    BOOST_TEST(read_at(driver.volumePath(copy.id), 700 << 20, 11) == "data far in");
+}
+
+BOOST_AUTO_TEST_CASE(a_volume_from_an_image_starts_with_its_bytes)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice"), bob = member("bob");
+    auto image = [&](const std::string& visibility, const std::string& owner) {
+        std::string id = new_uuid();
+        Statement s(*state.db, "INSERT INTO images (id, name, status, visibility, owner, disk_format, "
+                               "container_format, size, checksum, min_disk, min_ram, created_at, updated_at) "
+                               "VALUES (?, 'cirros', 'active', ?, ?, 'raw', 'bare', 12, 'abc', 0, 64, 0, 0)");
+        s.bind(1, id).bind(2, visibility).bind(3, owner);
+        s.step();
+        int fd = open((state.dir + "/images/" + id).c_str(), O_WRONLY | O_CREAT, 0640);
+        BOOST_REQUIRE(write(fd, "image bytes!", 12) == 12);
+        close(fd);
+        return id;
+    };
+    std::filesystem::create_directories(state.dir + "/images");
+    std::string id = image("private", "alice");
+    volume::Volume r = request(alice, 1);
+    r.image_id = id;
+    volume::Volume v = driver.volumeCreate(alice, r);
+    BOOST_TEST(v.bootable);
+    BOOST_TEST(v.image_metadata["image_id"] == id);
+    BOOST_TEST(v.image_metadata["image_name"] == "cirros");
+    BOOST_TEST(v.image_metadata["checksum"] == "abc");
+    BOOST_TEST(v.image_metadata["size"] == "12");
+    BOOST_TEST(v.image_metadata["min_ram"] == "64");
+    BOOST_TEST(read_at(driver.volumePath(v.id), 0, 12) == "image bytes!");
+    BOOST_TEST(stat_of(driver.volumePath(v.id)).st_size == kGiB);
+    volume::Volume theirs = request(bob, 1);
+    theirs.image_id = id;     // alice's private image
+    BOOST_CHECK_THROW(driver.volumeCreate(bob, theirs), BadRequest);
+}
+
+BOOST_AUTO_TEST_CASE(upload_to_image_makes_an_active_image_of_the_bytes)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    write_at(driver.volumePath(v.id), 0, "bytes to keep");
+    std::string id = driver.volumeUploadImage(alice, v.id, "from-volume", "raw", "bare", "private", false);
+    Image images(state.db, state.dir + "/images");
+    image::Image img = images.imageGet(alice, id);
+    BOOST_TEST(img.status == "active");
+    BOOST_TEST(img.owner == "alice");
+    BOOST_TEST(img.name.value_or("") == "from-volume");
+    BOOST_TEST(img.size.value_or(0) == kGiB);
+    BOOST_TEST(img.checksum.has_value());
+    BOOST_TEST(img.os_hash_algo.value_or("") == "sha512");
+    BOOST_TEST(read_at(images.dataPath(id), 0, 13) == "bytes to keep");
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+}
+
+BOOST_AUTO_TEST_CASE(lists_filter_sort_and_page_in_sql)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    std::vector<std::string> ids;
+    for (const char* name : {"a", "b", "c"}) {
+        volume::Volume r = request(alice, 1, name);
+        if (std::string(name) == "b")
+            r.metadata = {{"tier", "gold"}};
+        ids.push_back(driver.volumeCreate(alice, r).id);
+    }
+    volume::ListQuery q;
+    auto page = driver.volumeList(alice, q);
+    BOOST_REQUIRE(page.size() == 3u);
+    BOOST_TEST(page[0].id == ids[2]);       // newest first, in the order made within a second
+    BOOST_TEST(page[2].id == ids[0]);
+    q.limit = 2;
+    page = driver.volumeList(alice, q);
+    BOOST_REQUIRE(page.size() == 2u);
+    q.marker = page[1].id;
+    page = driver.volumeList(alice, q);
+    BOOST_REQUIRE(page.size() == 1u);
+    BOOST_TEST(page[0].id == ids[0]);
+    q = {};
+    q.sort = {{"name", true}};
+    page = driver.volumeList(alice, q);
+    BOOST_TEST(*page[0].name == "a");
+    BOOST_TEST(*page[2].name == "c");
+    q.limit = 1;
+    q.marker = page[0].id;
+    page = driver.volumeList(alice, q);
+    BOOST_REQUIRE(page.size() == 1u);
+    BOOST_TEST(*page[0].name == "b");
+    q = {};
+    q.filters = {{"metadata:tier", "gold"}};
+    page = driver.volumeList(alice, q);
+    BOOST_REQUIRE(page.size() == 1u);
+    BOOST_TEST(page[0].id == ids[1]);
+    q.filters = {{"name", "c"}, {"bootable", "false"}};
+    BOOST_TEST(driver.volumeList(alice, q).size() == 1u);
+    q = {};
+    q.marker = "no-such-volume";
+    BOOST_CHECK_THROW(driver.volumeList(alice, q), BadRequest);
+    q = {};
+    q.marker = ids[0];
+    BOOST_CHECK_THROW(driver.volumeList(member("bob"), q), BadRequest);
+}
+
+BOOST_AUTO_TEST_CASE(types_default_in_use_and_taken_names)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    auto types = driver.typeList(admin());
+    BOOST_REQUIRE(types.size() == 2u);
+    volume::VolumeType def = driver.typeGet(admin(), "__DEFAULT__");
+    BOOST_TEST(def.is_default);
+    BOOST_TEST(def.description.value_or("") == "Default Volume Type");
+    BOOST_TEST(driver.typeGet(admin(), "lvmdriver-1").is_public);
+    BOOST_CHECK_THROW(driver.typeDelete(admin(), def.id), Conflict);
+    BOOST_CHECK_THROW(driver.typeGet(admin(), "nothing"), NotFound);
+
+    volume::VolumeType t;
+    t.id = new_uuid();
+    t.name = "fast";
+    t.is_public = false;
+    t.extra_specs = {{"speed", "high"}};
+    t.projects = {"alice"};
+    t = driver.typeCreate(admin(), t);
+    BOOST_TEST(t.extra_specs["speed"] == "high");
+    BOOST_TEST(t.projects == std::vector<std::string>{"alice"});
+    volume::VolumeType same = t;
+    same.id = new_uuid();
+    BOOST_CHECK_THROW(driver.typeCreate(admin(), same), Conflict);
+    t.description = "faster";
+    t.extra_specs = {};
+    t = driver.typeUpdate(admin(), t);
+    BOOST_TEST(t.description.value_or("") == "faster");
+    BOOST_TEST(t.extra_specs.empty());
+
+    volume::Volume r = request(alice, 1);
+    r.volume_type_id = t.id;
+    volume::Volume v = driver.volumeCreate(alice, r);
+    BOOST_TEST(v.volume_type == "fast");
+    BOOST_CHECK_THROW(driver.typeDelete(admin(), t.id), Conflict);
+    driver.volumeDelete(alice, v.id);
+    driver.typeDelete(admin(), t.id);
+    BOOST_CHECK_THROW(driver.typeGet(admin(), t.id), NotFound);
+}
+
+BOOST_AUTO_TEST_CASE(reset_status_sets_it_and_may_drop_attachments)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    driver.volumeAttach(alice, v.id, {.server_id = "server-1"});
+    v = driver.volumeResetStatus(admin(), v.id, "error", false);
+    BOOST_TEST(v.status == "error");
+    BOOST_TEST(v.attachments.size() == 1u);
+    v = driver.volumeResetStatus(admin(), v.id, "available", true);
+    BOOST_TEST(v.status == "available");
+    BOOST_TEST(v.attachments.empty());
+    volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    BOOST_TEST(driver.snapshotResetStatus(admin(), s.id, "error").status == "error");
+    BOOST_TEST(driver.availabilityZoneList(alice) == (std::vector<std::pair<std::string, bool>>{{"nova", true}}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
