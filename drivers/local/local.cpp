@@ -44,7 +44,8 @@ JUMPGATE_DRIVER(app, disp)
         app.config().declare("compute", "build_seconds", "1",
                              "local driver: seconds a server spends in BUILD (and any task takes) before it is done");
         auto compute = std::make_shared<const jumpgate::local::Compute>(
-            database(app), app.state_dir() + "/images", std::stoi(app.config().get("compute", "build_seconds")));
+            database(app), app.state_dir() + "/images", std::stoi(app.config().get("compute", "build_seconds")),
+            volumes(app));
         jumpgate::compute::install(disp, compute);
         jumpgate::compute::install_image_proxy(
             disp, compute, std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images"));

@@ -19,11 +19,17 @@ namespace jumpgate::local {
 /* migrations: the schema steps of the local cloud, in order (schema.cpp). */
 std::span<const Migration> migrations();
 
+class Volume;
+
 /* Compute: flavors and zones (compute.cpp), servers, keypairs and quotas (servers.cpp) of the local cloud. */
 class Compute : public compute::Driver {
 public:
-    /* Compute: servers take `build_seconds` to build; snapshots link their bytes in `image_store`. */
-    Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds);
+    /*
+     * Compute: servers take `build_seconds` to build; snapshots link their bytes
+     * in `image_store`; servers' volumes come from `volumes`.
+     */
+    Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
+            std::shared_ptr<const Volume> volumes);
 
     std::vector<compute::Flavor> flavorList(const Context& ctx) const override;
     compute::Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const override;
@@ -61,12 +67,15 @@ public:
 
 private:
     void add_volumes(std::vector<compute::Server>& servers) const;
+    std::vector<std::pair<std::string, const compute::BlockDevice*>>
+    volumes_for(const Context& ctx, const compute::Server& server) const;
     void record(const std::string& server_id, const std::string& action, const std::string& request_id,
                 const Context& ctx) const;
     std::shared_ptr<Database> db_;
     std::string image_store_;
     std::string host_;
     int build_seconds_;
+    std::shared_ptr<const Volume> volumes_;
 };
 
 /* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */

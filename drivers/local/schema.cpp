@@ -284,9 +284,11 @@ CREATE TABLE volume_attachments (
     device TEXT NOT NULL DEFAULT '',
     host TEXT NOT NULL DEFAULT '',
     mode TEXT NOT NULL DEFAULT 'rw',
-    attached_at INTEGER NOT NULL
+    attached_at INTEGER NOT NULL,
+    delete_on_termination INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX volume_attachments_volume ON volume_attachments (volume_id);
+CREATE INDEX volume_attachments_server ON volume_attachments (server_id);
 -- No cascade from volumes: a volume with snapshots is refused deletion, so none is orphaned.
 CREATE TABLE volume_snapshots (
     id TEXT PRIMARY KEY,

@@ -132,8 +132,10 @@ std::string hostname()
 
 } // namespace
 
-Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds)
-    : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds)
+Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
+                 std::shared_ptr<const Volume> volumes)
+    : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds),
+      volumes_(std::move(volumes))
 {
     sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp,
                             nullptr, nullptr);
@@ -211,13 +213,13 @@ void Compute::add_volumes(std::vector<Server>& servers) const
     json ids = json::array();
     for (const auto& server : servers)
         ids.push_back(server.id);
-    Statement s(*db_, "SELECT server_id, volume_id FROM volume_attachments WHERE server_id IN "
+    Statement s(*db_, "SELECT server_id, volume_id, delete_on_termination FROM volume_attachments WHERE server_id IN "
                       "(SELECT value FROM json_each(?)) ORDER BY attached_at, rowid");
     s.bind(1, ids.dump());
     while (s.step())
         for (auto& server : servers)
             if (server.id == s.text(0))
-                server.volumes_attached.push_back(s.text(1));
+                server.volumes_attached.push_back({s.text(1), s.integer(2) != 0});
 }
 
 Server Compute::serverGet(const Context& ctx, const std::string& server_id) const
@@ -290,15 +292,24 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
         std::string id = first.contains("uuid") ? first["uuid"].dump() : first.value("port", "");
         throw BadRequest("Network " + id + " could not be found: this cloud has no network service yet.");
     }
-    {
+    // Volumes first: those it is given must be free, those it asks for are made before the server is.
+    auto volumes = volumes_for(ctx, server);
+    auto give_back = [&] {
+        for (const auto& [volume_id, device] : volumes)
+            if (device->source_type != "volume")
+                volumes_->volumeDelete(ctx, volume_id);
+    };
+    try {
         Transaction tx(*db_);
-        Statement image(*db_, "SELECT 1 FROM images WHERE id = ? AND status = 'active' AND "
-                              "(visibility IN ('public', 'community') OR owner = ? OR ? OR EXISTS "
-                              "(SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = ?))");
-        image.bind(1, server.image_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
-        image.bind(4, ctx.project_id);
-        if (!image.step())
-            throw BadRequest("Image " + server.image_id + " could not be found.");
+        if (!server.image_id.empty()) {
+            Statement image(*db_, "SELECT 1 FROM images WHERE id = ? AND status = 'active' AND "
+                                  "(visibility IN ('public', 'community') OR owner = ? OR ? OR EXISTS "
+                                  "(SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = ?))");
+            image.bind(1, server.image_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+            image.bind(4, ctx.project_id);
+            if (!image.step())
+                throw BadRequest("Image " + server.image_id + " could not be found.");
+        }
         auto limits = quotaGet(ctx, server.project_id);
         auto used = quotaUsage(ctx, server.project_id);
         for (auto [resource, wanted] : {std::pair<const char*, long long>{"instances", 1},
@@ -335,10 +346,87 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
         usage.bind(1, server.id).bind(2, server.project_id).bind(3, server.user_id).bind(4, server.name);
         usage.bind(5, flavor_json(server.flavor).dump()).bind(6, static_cast<long long>(t));
         usage.step();
+        // The volumes are the server's from now: in use once they and it are built.
+        char next_device = 'b';
+        for (const auto& [volume_id, device] : volumes) {
+            std::string name = device->boot_index == 0 ? "/dev/vda"
+                               : !device->device_name.empty() ? device->device_name
+                                                              : std::string("/dev/vd") + next_device++;
+            if (name.rfind("/dev/", 0) != 0)
+                name = "/dev/" + name;
+            Statement a(*db_, "INSERT INTO volume_attachments (id, volume_id, server_id, device, host, mode, "
+                              "attached_at, delete_on_termination) VALUES (?, ?, ?, ?, ?, 'rw', ?, ?)");
+            a.bind(1, new_uuid()).bind(2, volume_id).bind(3, server.id).bind(4, name).bind(5, host_);
+            a.bind(6, static_cast<long long>(t)).bind(7, device->delete_on_termination ? 1LL : 0LL);
+            a.step();
+            Statement u(*db_, "UPDATE volumes SET "
+                              "status = CASE WHEN status = 'available' THEN 'in-use' ELSE status END, "
+                              "next_status = CASE WHEN status = 'available' THEN NULL ELSE 'in-use' END, "
+                              "updated_at = ? WHERE id = ?");
+            u.bind(1, static_cast<long long>(t)).bind(2, volume_id);
+            u.step();
+        }
         record(server.id, "create", request_id, ctx);
         tx.commit();
+    } catch (...) {
+        give_back();
+        throw;
     }
     return serverGet(ctx, server.id);
+}
+
+// The volumes a new server's block devices name or ask for, checked (or made) before the server is recorded.
+std::vector<std::pair<std::string, const compute::BlockDevice*>>
+Compute::volumes_for(const Context& ctx, const Server& server) const
+{
+    std::vector<std::pair<std::string, const compute::BlockDevice*>> out;
+    try {
+        for (const auto& d : server.block_devices) {
+            if (d.destination_type != "volume")
+                continue;
+            if (!volumes_)
+                throw BadRequest("Block Device Mapping is Invalid: this cloud has no volumes.");
+            if (d.source_type == "volume") {
+                volume::Volume v;
+                try {
+                    v = volumes_->volumeGet(ctx, d.uuid);
+                } catch (const NotFound&) {
+                    throw BadRequest("Block Device Mapping is Invalid: failed to get volume " + d.uuid + ".");
+                }
+                if (v.status != "available")
+                    throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" +
+                                     v.status + "'");
+                out.emplace_back(v.id, &d);
+                continue;
+            }
+            volume::Volume v;
+            v.id = new_uuid();
+            v.project_id = server.project_id;
+            v.user_id = server.user_id;
+            v.name = "";
+            v.availability_zone = server.availability_zone;
+            if (d.source_type == "image")
+                v.image_id = d.uuid;
+            if (d.source_type == "snapshot") {
+                volume::Snapshot snap = volumes_->snapshotGet(ctx, d.uuid);
+                v.snapshot_id = snap.id;
+                v.size = d.volume_size ? d.volume_size : snap.size;
+            } else {
+                v.size = d.volume_size;
+            }
+            try {
+                out.emplace_back(volumes_->volumeCreate(ctx, v).id, &d);
+            } catch (const NotFound& e) {
+                throw BadRequest(std::string("Block Device Mapping is Invalid: ") + e.what());
+            }
+        }
+    } catch (...) {
+        for (const auto& [volume_id, device] : out)
+            if (device->source_type != "volume")
+                volumes_->volumeDelete(ctx, volume_id);
+        throw;
+    }
+    return out;
 }
 
 void Compute::record(const std::string& server_id, const std::string& action, const std::string& request_id,
@@ -377,11 +465,15 @@ void Compute::serverDelete(const Context& ctx, const std::string& server_id) con
     Transaction tx(*db_);
     serverGet(ctx, server_id);
     // Its volumes are free again: the ones it alone held become available at once.
-    Statement held(*db_, "SELECT DISTINCT volume_id FROM volume_attachments WHERE server_id = ?");
+    Statement held(*db_, "SELECT volume_id, MAX(delete_on_termination) FROM volume_attachments WHERE server_id = ? "
+                         "GROUP BY volume_id");
     held.bind(1, server_id);
-    std::vector<std::string> volumes;
-    while (held.step())
+    std::vector<std::string> volumes, doomed;
+    while (held.step()) {
         volumes.push_back(held.text(0));
+        if (held.integer(1))
+            doomed.push_back(held.text(0));
+    }
     Statement detach(*db_, "DELETE FROM volume_attachments WHERE server_id = ?");
     detach.bind(1, server_id);
     detach.step();
@@ -399,6 +491,12 @@ void Compute::serverDelete(const Context& ctx, const std::string& server_id) con
     s.bind(1, server_id);
     s.step();
     tx.commit();
+    // Volumes that were to go with the server go now; one that cannot (it has snapshots) stays, available.
+    for (const auto& volume_id : doomed)
+        try {
+            volumes_->volumeDelete(ctx, volume_id);
+        } catch (const Fault&) {
+        }
 }
 
 std::vector<compute::ServerUsage> Compute::usageList(const Context&, const std::optional<std::string>& project_id,

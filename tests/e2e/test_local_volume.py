@@ -426,6 +426,60 @@ class ComputeVolumes(unittest.TestCase):
         self.assertEqual(show(v["id"])[2]["volume"]["status"], "available")
 
 
+class BootFromVolume(unittest.TestCase):
+    def boot(self, bdms, **extra):
+        server = {"name": "bfv", "flavorRef": "1", "block_device_mapping_v2": bdms, "networks": "none"}
+        server.update(extra)
+        return stack.get_json("/compute/v2.1/servers", method="POST", body={"server": server},
+                              headers={"OpenStack-API-Version": "compute 2.79"})
+
+    def test_from_an_existing_volume_and_from_an_image(self):
+        root = available_volume(name="root", imageRef=image_id)
+        status, _, body = self.boot([{"boot_index": 0, "uuid": root["id"], "source_type": "volume",
+                                      "destination_type": "volume"}])
+        self.assertEqual(status, 202, body)
+        sid = body["server"]["id"]
+        _, _, shown = stack.get_json(f"/compute/v2.1/servers/{sid}", headers={"OpenStack-API-Version": "compute 2.79"})
+        self.assertEqual(shown["server"]["image"], "")
+        self.assertEqual(shown["server"]["os-extended-volumes:volumes_attached"],
+                         [{"id": root["id"], "delete_on_termination": False}])
+        in_use = wait_status(root["id"], "in-use")
+        self.assertEqual(in_use["attachments"][0]["device"], "/dev/vda")
+        status, _, body = self.boot([{"boot_index": 0, "uuid": root["id"], "source_type": "volume",
+                                      "destination_type": "volume"}])
+        self.assertEqual(status, 400, body)                                    # already in use
+        # From an image: the cloud makes the volume, and deletes it with the server.
+        status, _, body = self.boot([{"boot_index": 0, "uuid": image_id, "source_type": "image",
+                                      "destination_type": "volume", "volume_size": 1,
+                                      "delete_on_termination": True},
+                                     {"source_type": "blank", "destination_type": "volume", "volume_size": 1}])
+        self.assertEqual(status, 202, body)
+        sid2 = body["server"]["id"]
+        _, _, shown = stack.get_json(f"/compute/v2.1/servers/{sid2}", headers={"OpenStack-API-Version": "compute 2.79"})
+        made = shown["server"]["os-extended-volumes:volumes_attached"]
+        self.assertEqual([m["delete_on_termination"] for m in made], [True, False])
+        boot_volume = wait_status(made[0]["id"], "in-use")
+        self.assertEqual(boot_volume["volume_image_metadata"]["image_id"], image_id)
+        with open(volume_file(made[0]["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        self.assertEqual(wait_status(made[1]["id"], "in-use")["attachments"][0]["device"], "/dev/vdb")
+        self.assertEqual(stack.request("DELETE", f"/compute/v2.1/servers/{sid2}")[0], 204)
+        self.assertEqual(show(made[0]["id"])[0], 404)                           # went with the server
+        self.assertEqual(show(made[1]["id"])[2]["volume"]["status"], "available")
+        self.assertEqual(stack.request("DELETE", f"/compute/v2.1/servers/{sid}")[0], 204)
+        self.assertEqual(show(root["id"])[2]["volume"]["status"], "available")
+
+    def test_bad_mappings(self):
+        for bdms in ([{"boot_index": 0, "source_type": "volume", "destination_type": "volume"}],       # no uuid
+                     [{"boot_index": 0, "uuid": image_id, "source_type": "image", "destination_type": "volume"}],
+                     [{"boot_index": 0, "uuid": "no-such-volume", "source_type": "volume", "destination_type": "volume"}],
+                     [{"boot_index": 0, "uuid": image_id, "source_type": "floppy"}],
+                     "not a list"):
+            with self.subTest(bdms=bdms):
+                status, _, body = self.boot(bdms)
+                self.assertEqual(status, 400, body)
+
+
 class Clients(unittest.TestCase):
     def test_openstack_cli(self):
         _, token, env = member_b

@@ -52,6 +52,29 @@ struct ServerAddress {
 };
 
 /*
+ * BlockDevice: one entry of a create request's block_device_mapping_v2 (or
+ * the legacy block_device_mapping), validated by the core. A destination
+ * "volume" is a block storage volume: `uuid` names it (source "volume"), or the
+ * cloud makes one of `volume_size` GiB from the image or snapshot `uuid` or
+ * blank. boot_index 0 is the root disk; -1 none.
+ */
+struct BlockDevice {
+    std::string source_type;             // image, volume, snapshot, blank
+    std::string destination_type;        // volume, local
+    std::string uuid;
+    long long volume_size = 0;
+    int boot_index = -1;
+    std::string device_name;             // "" lets the cloud choose
+    bool delete_on_termination = false;
+};
+
+/* AttachedVolume: a volume attached to a server, and whether it goes with the server. */
+struct AttachedVolume {
+    std::string id;
+    bool delete_on_termination = false;
+};
+
+/*
  * Server: one server's record. vm_state, task_state and power_state are Nova's
  * (the core derives `status` from them); times are Unix seconds.
  */
@@ -72,7 +95,8 @@ struct Server {
     std::vector<std::string> tags;
     std::vector<ServerAddress> addresses;
     std::vector<std::string> security_groups;
-    std::vector<std::string> volumes_attached;   // ids of the volumes attached to it
+    std::vector<AttachedVolume> volumes_attached;
+    std::vector<BlockDevice> block_devices;      // only in a create request
     std::string access_ipv4;
     std::string access_ipv6;
     std::optional<std::string> description;
@@ -192,6 +216,9 @@ public:
      * serverCreate: start building `server` (validated and filled by the core),
      * within the project's quotas (Forbidden "Quota exceeded" otherwise); records
      * the "create" action under `request_id`. `networks` is the request's list.
+     * Its block devices with destination "volume" are attached (made first when
+     * they come from an image, a snapshot or blank); BadRequest for a volume
+     * that is missing or not available.
      */
     virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks,
                                 const std::string& request_id) const;

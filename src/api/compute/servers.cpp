@@ -131,8 +131,9 @@ json server_view(const Request& req, const Server& s, bool show)
         status == "VERIFY_RESIZE")
         view["progress"] = s.progress;
     json volumes = json::array();
-    for (const auto& id : s.volumes_attached)
-        volumes.push_back(v.at_least(2, 3) ? json({{"id", id}, {"delete_on_termination", false}}) : json({{"id", id}}));
+    for (const auto& a : s.volumes_attached)
+        volumes.push_back(v.at_least(2, 3) ? json({{"id", a.id}, {"delete_on_termination", a.delete_on_termination}})
+                                           : json({{"id", a.id}}));
     view["os-extended-volumes:volumes_attached"] = std::move(volumes);
     json groups = json::array();
     for (const auto& g : s.security_groups)
@@ -254,6 +255,106 @@ std::string random_password()
     return out;
 }
 
+// A boolean of a block device mapping: true/false or their strings.
+bool bdm_flag(const json& b, const char* key)
+{
+    if (!b.contains(key) || b[key].is_null())
+        return false;
+    if (b[key].is_boolean())
+        return b[key].get<bool>();
+    if (b[key].is_string())
+        return api::parse_bool(key, b[key].get<std::string>());
+    throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
+}
+
+// block_device_mapping_v2 (and the legacy block_device_mapping) of a create request, checked as Nova does.
+std::vector<BlockDevice> block_devices_of(const json& s)
+{
+    std::vector<BlockDevice> out;
+    auto invalid = [](const std::string& why) { return BadRequest("Block Device Mapping is Invalid: " + why); };
+    auto text = [&](const json& b, const char* key) -> std::string {
+        if (!b.contains(key) || b[key].is_null())
+            return "";
+        if (!b[key].is_string() || b[key].get_ref<const std::string&>().size() > 255)
+            throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
+        return b[key];
+    };
+    if (s.contains("block_device_mapping_v2")) {
+        const json& list = s["block_device_mapping_v2"];
+        if (!list.is_array())
+            throw BadRequest("Invalid input for field/attribute block_device_mapping_v2. Value must be an array.");
+        for (const auto& b : list) {
+            if (!b.is_object())
+                throw BadRequest("Invalid input for field/attribute block_device_mapping_v2.");
+            BlockDevice d;
+            d.source_type = text(b, "source_type");
+            d.destination_type = text(b, "destination_type");
+            d.uuid = text(b, "uuid");
+            d.device_name = text(b, "device_name");
+            d.delete_on_termination = bdm_flag(b, "delete_on_termination");
+            if (b.contains("boot_index") && !b["boot_index"].is_null()) {
+                const json& i = b["boot_index"];
+                if (i.is_number_integer())
+                    d.boot_index = i.get<int>();
+                else if (i.is_string() && i != "none")
+                    d.boot_index = static_cast<int>(api::parse_int("boot_index", i.get<std::string>()));
+                else if (!i.is_string())
+                    throw BadRequest("Invalid input for field/attribute boot_index.");
+            }
+            if (b.contains("volume_size") && !b["volume_size"].is_null()) {
+                const json& n = b["volume_size"];
+                d.volume_size = n.is_number_integer() ? n.get<long long>()
+                                : n.is_string() ? api::parse_int("volume_size", n.get<std::string>()) : -1;
+                if (d.volume_size < 1)
+                    throw BadRequest("Invalid input for field/attribute volume_size.");
+            }
+            if (d.source_type.empty())
+                d.source_type = "blank";
+            if (d.destination_type.empty())
+                d.destination_type = d.source_type == "volume" || d.source_type == "snapshot" ? "volume" : "local";
+            static const std::vector<std::string> kSources = {"image", "volume", "snapshot", "blank"};
+            if (std::find(kSources.begin(), kSources.end(), d.source_type) == kSources.end())
+                throw BadRequest("Invalid input for field/attribute source_type.");
+            if (d.destination_type != "volume" && d.destination_type != "local")
+                throw BadRequest("Invalid input for field/attribute destination_type.");
+            if (d.source_type != "blank" && d.uuid.empty())
+                throw invalid("a " + d.source_type + " mapping needs a uuid.");
+            if ((d.source_type == "volume" || d.source_type == "snapshot") && d.destination_type != "volume")
+                throw invalid("a " + d.source_type + " can only be mapped to a volume.");
+            if (d.destination_type == "volume" && (d.source_type == "image" || d.source_type == "blank") &&
+                !d.volume_size)
+                throw invalid("volume_size is needed to make a volume from " +
+                              std::string(d.source_type == "image" ? "an image." : "nothing."));
+            if (!d.device_name.empty() && d.device_name.rfind("/dev/", 0) != 0 && d.device_name.find('/') != std::string::npos)
+                throw invalid("the device name " + d.device_name + " is not valid.");
+            out.push_back(std::move(d));
+        }
+    }
+    if (s.contains("block_device_mapping")) {
+        const json& list = s["block_device_mapping"];
+        if (!list.is_array())
+            throw BadRequest("Invalid input for field/attribute block_device_mapping. Value must be an array.");
+        for (const auto& b : list) {
+            if (!b.is_object())
+                throw BadRequest("Invalid input for field/attribute block_device_mapping.");
+            BlockDevice d;
+            d.destination_type = "volume";
+            d.source_type = b.contains("snapshot_id") ? "snapshot" : "volume";
+            d.uuid = text(b, d.source_type == "snapshot" ? "snapshot_id" : "volume_id");
+            if (d.uuid.empty())
+                throw invalid("a legacy mapping needs a volume_id or a snapshot_id.");
+            d.device_name = text(b, "device_name");
+            d.delete_on_termination = bdm_flag(b, "delete_on_termination");
+            if (d.device_name == "vda" || d.device_name == "/dev/vda")
+                d.boot_index = 0;
+            out.push_back(std::move(d));
+        }
+    }
+    if (std::count_if(out.begin(), out.end(), [](const BlockDevice& d) { return d.boot_index == 0; }) > 1)
+        throw invalid("Boot sequence for the instance and image/block device mapping combination is not valid.");
+    return out;
+}
+
 Server built_server(const Driver& driver, const Request& req, const json& s)
 {
     const ApiVersion& v = req.version();
@@ -269,21 +370,18 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
     } catch (const NotFound&) {
         throw BadRequest("Flavor " + flavor_id_of(s["flavorRef"]) + " could not be found.");
     }
-    bool boots_from_volume = s.contains("block_device_mapping_v2") || s.contains("block_device_mapping");
-    if (boots_from_volume) {
-        const json& bdms = s.contains("block_device_mapping_v2") ? s["block_device_mapping_v2"] : s["block_device_mapping"];
-        if (!bdms.is_array())
-            throw BadRequest("Invalid input for field/attribute block_device_mapping_v2.");
-        for (const auto& b : bdms)
-            if (b.is_object() && (b.value("source_type", "") == "volume" || b.value("destination_type", "") == "volume"))
-                throw BadRequest("Block Device Mapping is Invalid: this cloud has no volumes to boot from yet.");
-        for (const auto& b : bdms)
-            if (b.is_object() && b.value("source_type", "") == "image" && b.contains("uuid") && b["uuid"].is_string())
-                server.image_id = b["uuid"];
-    }
-    if (s.contains("imageRef") && !(s["imageRef"].is_string() && s["imageRef"].get_ref<const std::string&>().empty()))
+    server.block_devices = block_devices_of(s);
+    bool root_volume = false;
+    for (const auto& d : server.block_devices)
+        if (d.boot_index == 0) {
+            root_volume = d.destination_type == "volume";
+            if (d.source_type == "image" && d.destination_type == "local")
+                server.image_id = d.uuid;
+        }
+    if (!root_volume && s.contains("imageRef") &&
+        !(s["imageRef"].is_string() && s["imageRef"].get_ref<const std::string&>().empty()))
         server.image_id = image_id_of(s["imageRef"]);
-    if (server.image_id.empty())
+    if (server.image_id.empty() && !root_volume)
         throw BadRequest("Missing imageRef attribute");
     if (s.contains("key_name") && !s["key_name"].is_null()) {
         if (!s["key_name"].is_string())

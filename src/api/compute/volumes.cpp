@@ -57,7 +57,7 @@ json snapshot_view(const Snapshot& s)
             {"displayDescription", s.description ? json(*s.description) : json(nullptr)}};
 }
 
-json attachment_view(const Request& req, const volume::Attachment& a)
+json attachment_view(const Request& req, const volume::Attachment& a, bool delete_on_termination)
 {
     json view = {{"device", a.device}, {"serverId", a.server_id}, {"volumeId", a.volume_id}};
     const ApiVersion& v = req.version();
@@ -66,7 +66,7 @@ json attachment_view(const Request& req, const volume::Attachment& a)
     if (v.at_least(2, 70))
         view["tag"] = nullptr;
     if (v.at_least(2, 79))
-        view["delete_on_termination"] = false;
+        view["delete_on_termination"] = delete_on_termination;
     if (v.at_least(2, 89)) {
         view["attachment_id"] = a.id;
         view["bdm_uuid"] = a.id;
@@ -86,8 +86,8 @@ std::optional<volume::Attachment> attachment_to(const Volume& v, const std::stri
 std::string next_device(const volume::Driver& volumes, const Request& req, const Server& s)
 {
     std::vector<std::string> taken = {"/dev/vda"};
-    for (const auto& id : s.volumes_attached)
-        if (auto a = attachment_to(volumes.volumeGet(req.context(), id), s.id))
+    for (const auto& attached : s.volumes_attached)
+        if (auto a = attachment_to(volumes.volumeGet(req.context(), attached.id), s.id))
             taken.push_back(a->device);
     for (char c = 'b'; c <= 'z'; ++c) {
         std::string device = std::string("/dev/vd") + c;
@@ -197,9 +197,9 @@ void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> comput
         .get = [compute, volumes](const Request& req, Response& resp) {
             Server s = compute->serverGet(req.context(), req.param("instance_id"));
             json list = json::array();
-            for (const auto& id : s.volumes_attached)
-                if (auto a = attachment_to(volumes->volumeGet(req.context(), id), s.id))
-                    list.push_back(attachment_view(req, *a));
+            for (const auto& attached : s.volumes_attached)
+                if (auto a = attachment_to(volumes->volumeGet(req.context(), attached.id), s.id))
+                    list.push_back(attachment_view(req, *a, attached.delete_on_termination));
             resp.json({{"volumeAttachments", std::move(list)}});
         },
         .post = [compute, volumes](const Request& req, Response& resp) {
@@ -232,19 +232,20 @@ void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> comput
                 a.device = next_device(*volumes, req, s);
             }
             a.volume_id = v.id;
-            resp.json({{"volumeAttachment", attachment_view(req, volumes->volumeAttach(req.context(), v.id, a))}});
+            resp.json({{"volumeAttachment", attachment_view(req, volumes->volumeAttach(req.context(), v.id, a), false)}});
         },
     });
     disp.set_handler("v2_os_volume_attachments_detail", {
         .get = [compute, volumes](const Request& req, Response& resp) {
             Server s = compute->serverGet(req.context(), req.param("instance_id"));
-            bool listed = std::find(s.volumes_attached.begin(), s.volumes_attached.end(), req.param("volume_id")) !=
-                          s.volumes_attached.end();
-            auto a = listed ? attachment_to(volumes->volumeGet(req.context(), req.param("volume_id")), s.id)
-                            : std::nullopt;
+            auto listed = std::find_if(s.volumes_attached.begin(), s.volumes_attached.end(),
+                                       [&](const AttachedVolume& a) { return a.id == req.param("volume_id"); });
+            auto a = listed != s.volumes_attached.end()
+                         ? attachment_to(volumes->volumeGet(req.context(), req.param("volume_id")), s.id)
+                         : std::nullopt;
             if (!a)
                 throw NotFound("Instance " + s.id + " is not attached to volume " + req.param("volume_id") + ".");
-            resp.json({{"volumeAttachment", attachment_view(req, *a)}});
+            resp.json({{"volumeAttachment", attachment_view(req, *a, listed->delete_on_termination)}});
         },
         .put = [compute, volumes](const Request& req, Response& resp) {
             // Swapping moves the server from one volume to another (Nova's admin-only swap_volume).

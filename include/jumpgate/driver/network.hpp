@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+// The typed Network driver interface (Neutron v2.0): resources as JSON documents checked by the core's attribute maps.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/request.hpp>
+
+namespace jumpgate::network {
+
+/*
+ * The collections a driver stores, by their names in the URL: "networks",
+ * "subnets", "ports", "routers", "floatingips", "security-groups",
+ * "security-group-rules". A resource is the JSON object the API shows, under
+ * the attribute names of Neutron's attribute maps (the core's tables,
+ * src/api/network/attributes.cpp): "project_id" (the core adds "tenant_id"),
+ * "tags", "created_at"/"updated_at" ("2026-01-01T00:00:00Z") and
+ * "revision_number" on all but the rules.
+ */
+
+/*
+ * Query: a list request, parsed and typed by the core. Each filter is an
+ * attribute and the values any of which it may have (for a list attribute:
+ * any of which it may contain; "fixed_ips" takes objects whose keys an entry
+ * must match); the tag filters take tags all or any of which a resource has
+ * or lacks. `sort` is (attribute, ascending) pairs; the id always breaks ties.
+ * `limit` 0 means no limit; `marker` is the id the page starts after (before,
+ * with `page_reverse`).
+ */
+struct Query {
+    std::vector<std::pair<std::string, std::vector<json>>> filters;
+    std::vector<std::string> tags, tags_any, not_tags, not_tags_any;
+    std::vector<std::pair<std::string, bool>> sort;
+    std::size_t limit = 0;
+    std::string marker;
+    bool page_reverse = false;
+};
+
+/*
+ * select: the resources of `items` that `q` keeps, sorted, one page of them in
+ * order; for drivers that filter in memory. Throws NotFound for a marker that
+ * names none of `items`.
+ */
+std::vector<json> select(const Query& q, std::vector<json> items);
+
+/* matches: whether `item` passes every filter and tag filter of `q`. */
+bool matches(const Query& q, const json& item);
+
+/* AvailabilityZone: one zone and the resource it serves ("network", "router"), "available" or "unavailable". */
+struct AvailabilityZone {
+    std::string name;
+    std::string resource;
+    std::string state = "available";
+};
+
+/* Quota resources (Neutron's names: network, subnet, port, router, floatingip, security_group, security_group_rule) -> limit, -1 unlimited. */
+using QuotaSet = std::map<std::string, long long>;
+
+/* ServerPort: what Compute learns of a server's port: its network, MAC and addresses (subnet id, address). */
+struct ServerPort {
+    std::string port_id;
+    std::string network_id;
+    std::string network_name;
+    std::string mac_address;
+    std::vector<std::pair<std::string, std::string>> fixed_ips;
+};
+
+/* PortRequest: one of Nova's `networks` entries: a network ("auto": the project's own), or an existing port; an address wanted. */
+struct PortRequest {
+    std::string network_id;
+    std::string port_id;
+    std::string fixed_ip;
+};
+
+/*
+ * Driver: what a cloud implements for the Network service. Every operation
+ * throws NotImplemented unless overridden; install() serves only the endpoints
+ * whose operations a driver overrides. The core has validated the attributes
+ * it hands over, filled their defaults and refused admin-only ones to
+ * non-admins; the driver enforces tenancy (a project sees its own resources and
+ * shared and external networks, an admin everything; NotFound otherwise),
+ * uniqueness, references and what is in use, and allocates addresses. Faults
+ * carry Neutron's type as their kind ("NetworkNotFound", "IpAddressAlreadyAllocated").
+ */
+class Driver {
+public:
+    virtual ~Driver() = default;
+
+    /* list: the resources of `collection` that `ctx` sees and `q` selects, one page in order. */
+    virtual std::vector<json> list(const Context& ctx, const std::string& collection, const Query& q) const;
+    /* get: one resource `ctx` sees; NotFound with Neutron's kind ("NetworkNotFound"). */
+    virtual json get(const Context& ctx, const std::string& collection, const std::string& id) const;
+    /*
+     * create: store `resource` (id and project_id set by the core); an attribute
+     * the core left out ("mac_address", "fixed_ips", "gateway_ip",
+     * "allocation_pools", "security_groups", "floating_ip_address") is the
+     * driver's to choose. Quotas: Conflict "OverQuota". Returns what is stored.
+     */
+    virtual json create(const Context& ctx, const std::string& collection, const json& resource) const;
+    /* update: apply `changes` (validated updatable attributes, or "tags") to a resource `ctx` owns; returns it. */
+    virtual json update(const Context& ctx, const std::string& collection, const std::string& id,
+                        const json& changes) const;
+    /* remove: delete a resource `ctx` owns; Conflict ("NetworkInUse", "SubnetInUse", "RouterInUse"...) while used. */
+    virtual void remove(const Context& ctx, const std::string& collection, const std::string& id) const;
+
+    /*
+     * routerInterfaceAdd: attach a router to `subnet_id` (a port on its gateway
+     * address) or to the existing port `port_id`, exactly one given; returns
+     * Neutron's interface info (id, subnet_id, subnet_ids, port_id, network_id,
+     * project_id).
+     */
+    virtual json routerInterfaceAdd(const Context& ctx, const std::string& router_id, const std::string& subnet_id,
+                                    const std::string& port_id) const;
+    /* routerInterfaceRemove: detach by subnet or port (the port is deleted); NotFound "RouterInterfaceNotFound...". */
+    virtual json routerInterfaceRemove(const Context& ctx, const std::string& router_id, const std::string& subnet_id,
+                                       const std::string& port_id) const;
+
+    /* quotaGet: a project's limits (defaults where unset); quotaDefaults: the defaults. */
+    virtual QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const;
+    virtual QuotaSet quotaDefaults(const Context& ctx) const;
+    /* quotaList: the projects with limits of their own, and those limits. */
+    virtual std::vector<std::pair<std::string, QuotaSet>> quotaList(const Context& ctx) const;
+    /* quotaSet: change some of a project's limits; quotaReset: back to the defaults. */
+    virtual QuotaSet quotaSet(const Context& ctx, const std::string& project_id, const QuotaSet& changes) const;
+    virtual void quotaReset(const Context& ctx, const std::string& project_id) const;
+    /* quotaUsage: how many of each resource a project has. */
+    virtual QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const;
+
+    /* availabilityZoneList: the zones networks and routers can be placed in. */
+    virtual std::vector<AvailabilityZone> availabilityZoneList(const Context& ctx) const;
+
+    /*
+     * serverPortCreate: Compute's call when it boots server `server_id` in the
+     * caller's project: a port on the requested network (for "auto", a network
+     * with a subnet made for the project on its first use), or the existing
+     * port bound to the server; returns what the server's addresses show.
+     * NotFound, Conflict as create.
+     */
+    virtual ServerPort serverPortCreate(const Context& ctx, const std::string& server_id,
+                                        const PortRequest& request) const;
+    /* serverPortsDelete: Compute's call when server `server_id` goes: the ports made for it go, the others are unbound. */
+    virtual void serverPortsDelete(const Context& ctx, const std::string& server_id) const;
+};
+
+namespace detail {
+void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_router_interfaces(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_extensions(Dispatcher& disp);
+} // namespace detail
+
+/*
+ * install: serve on `disp` (the network dispatcher) the Neutron endpoints
+ * whose operations D overrides, and the extension list of what is then served.
+ */
+template <class D>
+void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    using jumpgate::detail::overrides;
+    std::shared_ptr<const Driver> base = driver;
+    if constexpr (overrides(&D::list, &Driver::list) && overrides(&D::get, &Driver::get) &&
+                  overrides(&D::create, &Driver::create) && overrides(&D::update, &Driver::update) &&
+                  overrides(&D::remove, &Driver::remove))
+        detail::bind_resources(disp, base);
+    if constexpr (overrides(&D::routerInterfaceAdd, &Driver::routerInterfaceAdd) &&
+                  overrides(&D::routerInterfaceRemove, &Driver::routerInterfaceRemove))
+        detail::bind_router_interfaces(disp, base);
+    if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
+                  overrides(&D::quotaList, &Driver::quotaList) && overrides(&D::quotaSet, &Driver::quotaSet) &&
+                  overrides(&D::quotaReset, &Driver::quotaReset) && overrides(&D::quotaUsage, &Driver::quotaUsage))
+        detail::bind_quotas(disp, base);
+    if constexpr (overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
+        detail::bind_availability_zones(disp, base);
+    detail::bind_extensions(disp);
+}
+
+} // namespace jumpgate::network
