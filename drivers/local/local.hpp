@@ -13,6 +13,7 @@
 #include <jumpgate/driver/volume.hpp>
 
 #include "db.hpp"
+#include "quota.hpp"
 
 namespace jumpgate::local {
 
@@ -76,6 +77,7 @@ private:
     std::string host_;
     int build_seconds_;
     std::shared_ptr<const Volume> volumes_;
+    QuotaTable quotas_;
 };
 
 /* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */
@@ -227,6 +229,7 @@ private:
     std::string image_store_;
     std::string host_;
     int build_seconds_;
+    QuotaTable quotas_;
 };
 
 } // namespace jumpgate::local

@@ -135,7 +135,7 @@ std::string hostname()
 Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
                  std::shared_ptr<const Volume> volumes)
     : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds),
-      volumes_(std::move(volumes))
+      volumes_(std::move(volumes)), quotas_(*db_, "compute_quotas", kDefaultQuotas)
 {
     sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp,
                             nullptr, nullptr);
@@ -235,36 +235,19 @@ Server Compute::serverGet(const Context& ctx, const std::string& server_id) cons
 
 compute::QuotaSet Compute::quotaGet(const Context&, const std::string& project_id) const
 {
-    compute::QuotaSet out = kDefaultQuotas;
-    Statement s(*db_, "SELECT resource, hard_limit FROM compute_quotas WHERE project_id = ?");
-    s.bind(1, project_id);
-    while (s.step())
-        out[s.text(0)] = s.integer(1);
-    return out;
+    return quotas_.get(project_id);
 }
 
-compute::QuotaSet Compute::quotaDefaults(const Context&) const { return kDefaultQuotas; }
+compute::QuotaSet Compute::quotaDefaults(const Context&) const { return quotas_.defaults(); }
 
-compute::QuotaSet Compute::quotaSet(const Context& ctx, const std::string& project_id,
+compute::QuotaSet Compute::quotaSet(const Context&, const std::string& project_id,
                                     const compute::QuotaSet& changes) const
 {
-    Transaction tx(*db_);
-    for (const auto& [resource, limit] : changes) {
-        Statement s(*db_, "INSERT INTO compute_quotas (project_id, resource, hard_limit) VALUES (?, ?, ?) "
-                          "ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
-        s.bind(1, project_id).bind(2, resource).bind(3, limit);
-        s.step();
-    }
-    tx.commit();
-    return quotaGet(ctx, project_id);
+    quotas_.set(project_id, changes);
+    return quotas_.get(project_id);
 }
 
-void Compute::quotaReset(const Context&, const std::string& project_id) const
-{
-    Statement s(*db_, "DELETE FROM compute_quotas WHERE project_id = ?");
-    s.bind(1, project_id);
-    s.step();
-}
+void Compute::quotaReset(const Context&, const std::string& project_id) const { quotas_.reset(project_id); }
 
 compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& project_id) const
 {

@@ -445,7 +445,8 @@ bool is_busy(const std::string& status)
 
 Volume::Volume(std::shared_ptr<Database> db, std::string volume_store, std::string image_store, int build_seconds)
     : db_(std::move(db)), volume_store_(std::move(volume_store)), image_store_(std::move(image_store)),
-      host_(hostname() + "@lvmdriver-1#lvmdriver-1"), build_seconds_(build_seconds)
+      host_(hostname() + "@lvmdriver-1#lvmdriver-1"), build_seconds_(build_seconds),
+      quotas_(*db_, "volume_quotas", kDefaultQuotas)
 {
     auto slash = volume_store_.rfind('/');
     snapshot_store_ = (slash == std::string::npos ? std::string(".") : volume_store_.substr(0, slash)) +
@@ -577,45 +578,19 @@ volume::Volume Volume::volumeGet(const Context& ctx, const std::string& volume_i
 
 volume::QuotaSet Volume::quotaGet(const Context&, const std::string& project_id) const
 {
-    volume::QuotaSet out = kDefaultQuotas;
-    Statement s(*db_, "SELECT resource, hard_limit FROM volume_quotas WHERE project_id = ?");
-    s.bind(1, project_id);
-    while (s.step())
-        out[s.text(0)] = s.integer(1);
-    return out;
+    return quotas_.get(project_id);
 }
 
-volume::QuotaSet Volume::quotaDefaults(const Context&) const { return kDefaultQuotas; }
+volume::QuotaSet Volume::quotaDefaults(const Context&) const { return quotas_.defaults(); }
 
-volume::QuotaSet Volume::quotaSet(const Context& ctx, const std::string& project_id,
+volume::QuotaSet Volume::quotaSet(const Context&, const std::string& project_id,
                                   const volume::QuotaSet& changes) const
 {
-    for (const auto& [resource, limit] : changes) {
-        if (!kDefaultQuotas.contains(resource))
-            throw BadRequest("Bad key(s) in quota set: " + resource);
-        if (limit < -1)
-            throw BadRequest("Quota limit " + std::to_string(limit) + " for " + resource +
-                             " must be -1 (unlimited) or more.");
-    }
-    {
-        Transaction tx(*db_);
-        for (const auto& [resource, limit] : changes) {
-            Statement s(*db_, "INSERT INTO volume_quotas (project_id, resource, hard_limit) VALUES (?, ?, ?) "
-                              "ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
-            s.bind(1, project_id).bind(2, resource).bind(3, limit);
-            s.step();
-        }
-        tx.commit();
-    }
-    return quotaGet(ctx, project_id);
+    quotas_.set(project_id, changes);
+    return quotas_.get(project_id);
 }
 
-void Volume::quotaReset(const Context&, const std::string& project_id) const
-{
-    Statement s(*db_, "DELETE FROM volume_quotas WHERE project_id = ?");
-    s.bind(1, project_id);
-    s.step();
-}
+void Volume::quotaReset(const Context&, const std::string& project_id) const { quotas_.reset(project_id); }
 
 volume::QuotaSet Volume::quotaUsage(const Context&, const std::string& project_id) const
 {
