@@ -5,6 +5,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import time
@@ -523,6 +524,39 @@ class Keypairs(unittest.TestCase):
         self.assertEqual(status, 404)
         status, _, _ = stack.request("DELETE", "/compute/v2.1/os-keypairs/imported", headers=at("2.2", token))
         self.assertEqual(status, 204)
+
+
+class X509Keypairs(unittest.TestCase):
+    def test_generated_and_imported_certificates(self):
+        import ssl
+        _, token, _ = stack.member("keypairs-x509")
+        status, _, body = stack.get_json("/compute/v2.1/os-keypairs", method="POST", headers=at("2.2", token),
+                                         body={"keypair": {"name": "winrm", "type": "x509"}})
+        self.assertEqual(status, 201, body)
+        kp = body["keypair"]
+        self.assertEqual(kp["type"], "x509")
+        self.assertTrue(kp["public_key"].startswith("-----BEGIN CERTIFICATE-----"))
+        self.assertIn("PRIVATE KEY-----", kp["private_key"])
+        sha1 = hashlib.sha1(ssl.PEM_cert_to_DER_cert(kp["public_key"])).hexdigest()
+        self.assertEqual(kp["fingerprint"], ":".join(sha1[i:i + 2] for i in range(0, 40, 2)))
+        with tempfile.TemporaryDirectory() as d:      # the key really is the certificate's (where openssl is)
+            cert, key = os.path.join(d, "cert"), os.path.join(d, "key")
+            open(cert, "w").write(kp["public_key"])
+            open(key, "w").write(kp["private_key"])
+            mod = lambda *a: subprocess.run(["openssl", *a, "-noout", "-modulus"], capture_output=True, text=True).stdout
+            if shutil.which("openssl"):
+                self.assertEqual(mod("x509", "-in", cert), mod("rsa", "-in", key))
+                self.assertTrue(mod("x509", "-in", cert).startswith("Modulus="))
+        status, _, body = stack.get_json("/compute/v2.1/os-keypairs", method="POST", headers=at("2.2", token),
+                                         body={"keypair": {"name": "winrm-imported", "type": "x509",
+                                                           "public_key": kp["public_key"]}})
+        self.assertEqual((status, body["keypair"]["fingerprint"]), (201, kp["fingerprint"]))
+        status, _, _ = stack.get_json("/compute/v2.1/os-keypairs", method="POST", headers=at("2.2", token),
+                                      body={"keypair": {"name": "bad", "type": "x509", "public_key": "not a cert"}})
+        self.assertEqual(status, 400)
+        status, _, _ = stack.get_json("/compute/v2.1/os-keypairs", method="POST", headers=at("2.1", token),
+                                      body={"keypair": {"name": "old", "type": "x509"}})
+        self.assertEqual(status, 400)                 # types came in 2.2
 
 
 class Clients(unittest.TestCase):

@@ -7,6 +7,9 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 
@@ -58,12 +61,12 @@ void put_mpint(std::string& out, const BIGNUM* bn)
     put_string(out, bytes);
 }
 
-// Nova's fingerprint: the MD5 of the key blob, as colon-separated hex.
-std::string fingerprint(const std::string& blob)
+// Nova's fingerprints: the MD5 of an SSH key blob, the SHA-1 of a certificate's DER, as colon-separated hex.
+std::string fingerprint(const std::string& blob, const EVP_MD* digest = EVP_md5())
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    EVP_Digest(blob.data(), blob.size(), md, &n, EVP_md5(), nullptr);
+    EVP_Digest(blob.data(), blob.size(), md, &n, digest, nullptr);
     static const char kHex[] = "0123456789abcdef";
     std::string out;
     for (unsigned int i = 0; i < n; ++i) {
@@ -75,10 +78,85 @@ std::string fingerprint(const std::string& blob)
     return out;
 }
 
+using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using Certificate = std::unique_ptr<X509, decltype(&X509_free)>;
+using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+
+std::string bio_text(BIO* bio)
+{
+    char* data = nullptr;
+    long len = BIO_get_mem_data(bio, &data);
+    return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string der_of(X509* cert)
+{
+    unsigned char* der = nullptr;
+    int len = i2d_X509(cert, &der);
+    if (len <= 0)
+        throw std::runtime_error("cannot encode the certificate");
+    std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
+    OPENSSL_free(der);
+    return out;
+}
+
+/*
+ * generate_x509: a new RSA 2048 key and a self-signed client certificate for
+ * it (CN the user, ten years), as Nova makes for WinRM: the certificate is the
+ * public key, the PEM key the private one.
+ */
+void generate_x509(Keypair& kp)
+{
+    Key key(EVP_RSA_gen(2048), EVP_PKEY_free);
+    Certificate cert(X509_new(), X509_free);
+    if (!key || !cert)
+        throw std::runtime_error("certificate generation failed");
+    X509_set_version(cert.get(), 2);
+    unsigned char serial[16];
+    if (RAND_bytes(serial, sizeof serial) != 1)
+        throw std::runtime_error("no random bytes for the certificate's serial");
+    serial[0] &= 0x7f;                   // a positive serial
+    std::unique_ptr<BIGNUM, decltype(&BN_free)> bn(BN_bin2bn(serial, sizeof serial, nullptr), BN_free);
+    BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()));
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
+    X509_set_pubkey(cert.get(), key.get());
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(kp.user_id.c_str()),
+                               -1, -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    X509V3_CTX v3;
+    X509V3_set_ctx_nodb(&v3);
+    X509V3_set_ctx(&v3, cert.get(), cert.get(), nullptr, nullptr, 0);
+    if (X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, NID_ext_key_usage, "clientAuth")) {
+        X509_add_ext(cert.get(), ext, -1);
+        X509_EXTENSION_free(ext);
+    }
+    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
+        throw std::runtime_error("cannot sign the certificate");
+    Bio pub(BIO_new(BIO_s_mem()), BIO_free);
+    Bio priv(BIO_new(BIO_s_mem()), BIO_free);
+    if (!pub || !priv || PEM_write_bio_X509(pub.get(), cert.get()) != 1 ||
+        PEM_write_bio_PrivateKey(priv.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        throw std::runtime_error("cannot write the certificate");
+    kp.public_key = bio_text(pub.get());
+    kp.private_key = bio_text(priv.get());
+    kp.fingerprint = fingerprint(der_of(cert.get()), EVP_sha1());
+}
+
+/* import_x509: a PEM certificate as the public key; BadRequest when it is none. */
+void import_x509(Keypair& kp)
+{
+    Bio bio(BIO_new_mem_buf(kp.public_key.data(), static_cast<int>(kp.public_key.size())), BIO_free);
+    Certificate cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr, X509_free);
+    if (!cert)
+        throw BadRequest("Keypair data is invalid: failed to generate fingerprint");
+    kp.fingerprint = fingerprint(der_of(cert.get()), EVP_sha1());
+}
+
 /* generate: a new RSA 2048 key: the OpenSSH public line and the PEM private key. */
 void generate(Keypair& kp)
 {
-    using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
     Key key(EVP_RSA_gen(2048), EVP_PKEY_free);
     BIGNUM* n = nullptr;
     BIGNUM* e = nullptr;
@@ -93,12 +171,10 @@ void generate(Keypair& kp)
     BN_free(e);
     kp.public_key = "ssh-rsa " + base64(blob) + " Generated-by-Nova";
     kp.fingerprint = fingerprint(blob);
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+    Bio bio(BIO_new(BIO_s_mem()), BIO_free);
     if (!bio || PEM_write_bio_PrivateKey_traditional(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
         throw std::runtime_error("cannot write the private key");
-    char* data = nullptr;
-    long len = BIO_get_mem_data(bio.get(), &data);
-    kp.private_key.assign(data, static_cast<std::size_t>(len));
+    kp.private_key = bio_text(bio.get());
 }
 
 /* import: check an OpenSSH public key line and take its fingerprint; BadRequest when it is none. */
@@ -194,8 +270,6 @@ void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                     throw BadRequest("Invalid input for field/attribute type.");
                 kp.type = k["type"];
             }
-            if (kp.type == "x509")
-                throw BadRequest("x509 keypairs are not supported by this cloud.");
             auto quota = driver->quotaGet(req.context(), req.context().project_id)["key_pairs"];
             if (quota >= 0 && static_cast<long long>(driver->keypairList(req.context(), kp.user_id).size()) >= quota)
                 throw Forbidden("Quota exceeded, too many key pairs.");
@@ -205,7 +279,12 @@ void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 kp.public_key = k["public_key"];
                 while (!kp.public_key.empty() && std::isspace(static_cast<unsigned char>(kp.public_key.back())))
                     kp.public_key.pop_back();
-                import(kp);
+                if (kp.type == "x509")
+                    import_x509(kp);
+                else
+                    import(kp);
+            } else if (kp.type == "x509") {
+                generate_x509(kp);
             } else {
                 generate(kp);
             }
