@@ -4,6 +4,8 @@
 #   make run        the whole stack  make check-asan  the same under ASan and UBSan
 #   make install    (DESTDIR, PREFIX honoured)        make clean / distclean
 #   make bench      throughput against nginx and a bare libfcgi responder (bench/results.md)
+#   make tempest    Tempest's interop list against the stack (TESTS=regex: a subset)
+#   make tempest-full  every tempest.api test of the configured services (state in var-tempest/)
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
@@ -13,6 +15,10 @@ STATE ?= var
 WORKERS ?= 2
 CONFIGURE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+TESTS ?=
+CONCURRENCY ?= 2
+# `make tempest STATE=dir` chooses its state directory; left alone, it is not `make run`'s.
+TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
 
 # Debian packages the build, the tests and `make run` need.
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
@@ -20,7 +26,7 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi curl python3 \
 	python3-openstackclient
 
-.PHONY: all deps check check-asan install uninstall run clean distclean coverage bench
+.PHONY: all deps check check-asan install uninstall run clean distclean coverage bench tempest tempest-full
 
 all: $(BUILD)/Makefile
 	$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -66,6 +72,13 @@ bench: $(BENCH_BUILD)/Makefile
 	$(CXX) -O2 -std=c++20 bench/responder.cpp -o $(BENCH_BUILD)/bench-responder \
 		$$(pkg-config --cflags --libs fcgi cgicc)
 	BUILD=$(abspath $(BENCH_BUILD)) /usr/bin/python3 bench/bench.py
+
+tempest tempest-full: all
+	@{ command -v tempest && command -v subunit-trace; } >/dev/null || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tempest; } || \
+		{ echo "Debian's tempest package is missing (run 'sudo apt-get install tempest')" >&2; exit 1; }
+	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) \
+		/usr/bin/python3 scripts/jumpgate-tempest $(if $(filter tempest-full,$@),--full)
 
 install uninstall: all
 	$(MAKE) -C $(BUILD) $@

@@ -5,6 +5,7 @@
 #include <jumpgate/driver.hpp>
 
 #include "local.hpp"
+#include "network.hpp"
 
 namespace {
 
@@ -35,6 +36,15 @@ std::shared_ptr<const jumpgate::local::Volume> volumes(jumpgate::App& app)
     return driver;
 }
 
+// The network driver, shared by the network service and (for servers' ports) Compute.
+std::shared_ptr<const jumpgate::local::Network> networks(jumpgate::App& app)
+{
+    static std::shared_ptr<const jumpgate::local::Network> driver;
+    if (!driver)
+        driver = std::make_shared<const jumpgate::local::Network>(database(app));
+    return driver;
+}
+
 } // namespace
 
 JUMPGATE_DRIVER(app, disp)
@@ -45,7 +55,7 @@ JUMPGATE_DRIVER(app, disp)
                              "local driver: seconds a server spends in BUILD (and any task takes) before it is done");
         auto compute = std::make_shared<const jumpgate::local::Compute>(
             database(app), app.state_dir() + "/images", std::stoi(app.config().get("compute", "build_seconds")),
-            volumes(app));
+            volumes(app), networks(app));
         jumpgate::compute::install(disp, compute);
         jumpgate::compute::install_image_proxy(
             disp, compute, std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images"));
@@ -56,6 +66,8 @@ JUMPGATE_DRIVER(app, disp)
                                                                                      app.state_dir() + "/images"));
     else if (service == "volume")
         jumpgate::volume::install(disp, volumes(app));
+    else if (service == "network")
+        jumpgate::network::install(disp, networks(app));
     else if (service == "identity")
         jumpgate::identity::install(app, disp, std::make_shared<const jumpgate::local::Identity>(database(app)));
 }

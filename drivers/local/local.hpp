@@ -10,6 +10,7 @@
 #include <jumpgate/driver/compute.hpp>
 #include <jumpgate/driver/identity.hpp>
 #include <jumpgate/driver/image.hpp>
+#include <jumpgate/driver/network.hpp>
 #include <jumpgate/driver/volume.hpp>
 
 #include "db.hpp"
@@ -27,10 +28,10 @@ class Compute : public compute::Driver {
 public:
     /*
      * Compute: servers take `build_seconds` to build; snapshots link their bytes
-     * in `image_store`; servers' volumes come from `volumes`.
+     * in `image_store`; servers' volumes come from `volumes`, their ports from `network` (none: no ports).
      */
     Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
-            std::shared_ptr<const Volume> volumes);
+            std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network);
 
     std::vector<compute::Flavor> flavorList(const Context& ctx) const override;
     compute::Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const override;
@@ -68,6 +69,9 @@ public:
 
 private:
     void add_volumes(std::vector<compute::Server>& servers) const;
+    void add_addresses(const Context& ctx, std::vector<compute::Server>& servers) const;
+    void make_ports(const Context& ctx, const compute::Server& server, const json& networks) const;
+    json servers_with_address(const Context& ctx, const std::string& pattern) const;
     std::vector<std::pair<std::string, const compute::BlockDevice*>>
     volumes_for(const Context& ctx, const compute::Server& server) const;
     void record(const std::string& server_id, const std::string& action, const std::string& request_id,
@@ -77,6 +81,7 @@ private:
     std::string host_;
     int build_seconds_;
     std::shared_ptr<const Volume> volumes_;
+    std::shared_ptr<const network::Driver> network_;
     QuotaTable quotas_;
 };
 

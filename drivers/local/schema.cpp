@@ -315,6 +315,55 @@ CREATE TABLE volume_quotas (
     PRIMARY KEY (project_id, resource)
 );
 )sql"},
+    {8, "network", R"sql(
+-- Each Neutron resource is its JSON document; parent_id (a subnet's or port's network, a floating IP's network,
+-- a rule's group, a router's gateway network) and device_id (a port's device, a floating IP's port) repeat what
+-- the driver looks resources up by.
+CREATE TABLE network_resources (
+    collection TEXT NOT NULL,
+    id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    parent_id TEXT,
+    device_id TEXT,
+    document TEXT NOT NULL,
+    PRIMARY KEY (collection, id)
+);
+CREATE INDEX network_resources_parent ON network_resources (collection, parent_id);
+CREATE INDEX network_resources_device ON network_resources (collection, device_id);
+CREATE INDEX network_resources_project ON network_resources (collection, project_id);
+-- Allocation happens inside BEGIN IMMEDIATE; the primary key is the backstop against two ports sharing an address.
+CREATE TABLE network_ip_allocations (
+    subnet_id TEXT NOT NULL,
+    ip_address TEXT NOT NULL,
+    port_id TEXT NOT NULL,
+    network_id TEXT NOT NULL,
+    PRIMARY KEY (subnet_id, ip_address)
+);
+CREATE INDEX network_ip_allocations_port ON network_ip_allocations (port_id);
+CREATE TABLE network_macs (
+    network_id TEXT NOT NULL,
+    mac_address TEXT NOT NULL,
+    port_id TEXT NOT NULL,
+    PRIMARY KEY (network_id, mac_address)
+);
+CREATE INDEX network_macs_port ON network_macs (port_id);
+-- One default security group per project, however many requests race to make it.
+CREATE TABLE network_default_security_groups (
+    project_id TEXT PRIMARY KEY,
+    security_group_id TEXT NOT NULL UNIQUE
+);
+-- The network Compute's "networks: auto" gives a project's servers.
+CREATE TABLE network_auto_networks (
+    project_id TEXT PRIMARY KEY,
+    network_id TEXT NOT NULL
+);
+CREATE TABLE network_quotas (
+    project_id TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL,
+    PRIMARY KEY (project_id, resource)
+);
+)sql"},
 };
 } // namespace
 

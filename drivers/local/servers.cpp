@@ -133,9 +133,9 @@ std::string hostname()
 } // namespace
 
 Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
-                 std::shared_ptr<const Volume> volumes)
+                 std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network)
     : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds),
-      volumes_(std::move(volumes)), quotas_(*db_, "compute_quotas", kDefaultQuotas)
+      volumes_(std::move(volumes)), network_(std::move(network)), quotas_(*db_, "compute_quotas", kDefaultQuotas)
 {
     sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp,
                             nullptr, nullptr);
@@ -170,8 +170,11 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
         where += " AND name REGEXP ?";
         values.emplace_back(*q.name_regex);
     }
-    if (q.ip)
-        where += " AND 0";          // no server has an address until the network service gives them
+    if (q.ip) {
+        // Nova's ip filter is a regular expression on any of a server's addresses.
+        where += " AND id IN (SELECT value FROM json_each(?))";
+        values.emplace_back(servers_with_address(ctx, *q.ip).dump());
+    }
     if (q.changes_since) {
         where += " AND MAX(updated_at, CASE WHEN task_state IS NOT NULL THEN task_until ELSE 0 END) >= ?";
         values.emplace_back(static_cast<long long>(*q.changes_since));
@@ -202,6 +205,7 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
     while (s.step())
         out.push_back(server_of(s));
     add_volumes(out);
+    add_addresses(ctx, out);
     return out;
 }
 
@@ -230,6 +234,7 @@ Server Compute::serverGet(const Context& ctx, const std::string& server_id) cons
         throw NotFound("Instance " + server_id + " could not be found.");
     std::vector<Server> one = {server_of(s)};
     add_volumes(one);
+    add_addresses(ctx, one);
     return one.front();
 }
 
@@ -270,17 +275,22 @@ compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& pro
 Server Compute::serverCreate(const Context& ctx, const Server& server, const json& networks,
                              const std::string& request_id) const
 {
-    if (networks.is_array() && !networks.empty()) {
-        const json& first = networks.front();
-        std::string id = first.contains("uuid") ? first["uuid"].dump() : first.value("port", "");
-        throw BadRequest("Network " + id + " could not be found: this cloud has no network service yet.");
+    // Ports and volumes first: what it is given must be free, what it asks for is made before the server is.
+    make_ports(ctx, server, networks);
+    std::vector<std::pair<std::string, const compute::BlockDevice*>> volumes;
+    try {
+        volumes = volumes_for(ctx, server);
+    } catch (...) {
+        if (network_)
+            network_->serverPortsDelete(ctx, server.id);
+        throw;
     }
-    // Volumes first: those it is given must be free, those it asks for are made before the server is.
-    auto volumes = volumes_for(ctx, server);
     auto give_back = [&] {
         for (const auto& [volume_id, device] : volumes)
             if (device->source_type != "volume")
                 volumes_->volumeDelete(ctx, volume_id);
+        if (network_)
+            network_->serverPortsDelete(ctx, server.id);
     };
     try {
         Transaction tx(*db_);
@@ -474,12 +484,130 @@ void Compute::serverDelete(const Context& ctx, const std::string& server_id) con
     s.bind(1, server_id);
     s.step();
     tx.commit();
+    if (network_)
+        network_->serverPortsDelete(ctx, server_id);
     // Volumes that were to go with the server go now; one that cannot (it has snapshots) stays, available.
     for (const auto& volume_id : doomed)
         try {
             volumes_->volumeDelete(ctx, volume_id);
         } catch (const Fault&) {
         }
+}
+
+// A port on each network the request names ("auto": the project's own; "none" or nothing on a cloud
+// without networks: none). Nova answers a network or address it cannot use with 400.
+void Compute::make_ports(const Context& ctx, const Server& server, const json& networks) const
+{
+    std::vector<network::PortRequest> requests;
+    if (networks.is_string() && networks == "auto")
+        requests.push_back({"auto", "", ""});
+    else if (networks.is_array())
+        for (const auto& n : networks) {
+            network::PortRequest r;
+            r.network_id = n.value("uuid", "");
+            r.port_id = n.value("port", "");
+            r.fixed_ip = n.value("fixed_ip", "");
+            requests.push_back(std::move(r));
+        }
+    if (!network_) {
+        if (!requests.empty() && !(requests.size() == 1 && requests.front().network_id == "auto"))
+            throw BadRequest("Network " + requests.front().network_id + " could not be found: this cloud has no "
+                             "network service.");
+        return;
+    }
+    try {
+        for (const auto& r : requests)
+            network_->serverPortCreate(ctx, server.id, r);
+    } catch (const NotImplemented&) {
+        network_->serverPortsDelete(ctx, server.id);
+        throw;
+    } catch (const Fault& e) {
+        network_->serverPortsDelete(ctx, server.id);
+        if (e.status() == 403 || e.status() == 413)
+            throw Forbidden(std::string("Quota exceeded for ports: ") + e.what());
+        throw BadRequest(e.what());
+    } catch (...) {
+        network_->serverPortsDelete(ctx, server.id);
+        throw;
+    }
+}
+
+// The addresses of each of `servers`: its ports' fixed IPs and the floating IPs on them, by network name.
+void Compute::add_addresses(const Context& ctx, std::vector<Server>& servers) const
+{
+    if (!network_ || servers.empty())
+        return;
+    network::Query ports_of;
+    std::vector<json> ids;
+    for (const auto& server : servers)
+        ids.emplace_back(server.id);
+    ports_of.filters.emplace_back("device_id", ids);
+    ports_of.sort.emplace_back("created_at", true);
+    std::vector<json> ports;
+    try {
+        ports = network_->list(ctx, "ports", ports_of);
+    } catch (const NotImplemented&) {
+        return;
+    }
+    if (ports.empty())
+        return;
+    std::vector<json> network_ids, port_ids;
+    for (const auto& p : ports) {
+        network_ids.push_back(p.value("network_id", ""));
+        port_ids.push_back(p.value("id", ""));
+    }
+    network::Query nets;
+    nets.filters.emplace_back("id", network_ids);
+    std::map<std::string, std::string> names;
+    for (const auto& n : network_->list(ctx, "networks", nets))
+        names[n.value("id", "")] = n.value("name", "");
+    network::Query fips;
+    fips.filters.emplace_back("port_id", port_ids);
+    std::map<std::string, std::vector<std::string>> floating;
+    for (const auto& f : network_->list(ctx, "floatingips", fips))
+        if (f.contains("port_id") && f["port_id"].is_string())
+            floating[f["port_id"]].push_back(f.value("floating_ip_address", ""));
+    for (auto& server : servers)
+        for (const auto& p : ports) {
+            if (p.value("device_id", "") != server.id)
+                continue;
+            std::string label = names[p.value("network_id", "")];
+            if (label.empty())
+                label = p.value("network_id", "");
+            std::string mac = p.value("mac_address", "");
+            if (p.contains("fixed_ips") && p["fixed_ips"].is_array())
+                for (const auto& ip : p["fixed_ips"]) {
+                    std::string addr = ip.value("ip_address", "");
+                    server.addresses.push_back({label, addr, addr.find(':') == std::string::npos ? 4 : 6, mac, "fixed"});
+                }
+            for (const auto& addr : floating[p.value("id", "")])
+                server.addresses.push_back({label, addr, addr.find(':') == std::string::npos ? 4 : 6, mac, "floating"});
+        }
+}
+
+// The ids of the servers `ctx` sees with an address that `pattern` (POSIX extended) finds.
+json Compute::servers_with_address(const Context& ctx, const std::string& pattern) const
+{
+    json ids = json::array();
+    if (!network_)
+        return ids;
+    std::regex re(pattern, std::regex::extended);
+    std::vector<json> ports;
+    try {
+        ports = network_->list(ctx, "ports", network::Query{});
+    } catch (const NotImplemented&) {
+        return ids;
+    }
+    for (const auto& p : ports) {
+        if (!p.value("device_owner", "").starts_with("compute:") || !p.contains("fixed_ips"))
+            continue;
+        for (const auto& ip : p["fixed_ips"])
+            if (std::regex_search(ip.value("ip_address", ""), re)) {
+                ids.push_back(p.value("device_id", ""));
+                break;
+            }
+    }
+    return ids;
 }
 
 std::vector<compute::ServerUsage> Compute::usageList(const Context&, const std::optional<std::string>& project_id,

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include <jumpgate/config.hpp>
 #include <jumpgate/fault.hpp>
 #include <jumpgate/request.hpp>
 #include <jumpgate/response.hpp>
@@ -90,6 +91,10 @@ public:
     const ServiceSpec& spec() const { return spec_; }
     const char* service() const { return spec_.name; }
     const std::string& mount() const { return mount_; }
+    /* config: the configuration the App mounted this service with; nullptr for a bare dispatcher (tests). */
+    const Config* config() const { return config_; }
+    /* set_config: called by the App before the driver's setup_routes(); `config` outlives the dispatcher. */
+    void set_config(const Config* config) { config_ = config; }
 
     /*
      * set_handler: attach `resource` to the endpoint called `name`, replacing any
@@ -144,6 +149,7 @@ private:
     std::unique_ptr<Node> root_;
     std::vector<Hook> before_;
     std::vector<Hook> after_;
+    const Config* config_ = nullptr;
 };
 
 } // namespace jumpgate

@@ -91,6 +91,10 @@ App::App()
     config_.declare("identity", "key_repository", "",
                     "directory of the token keys; empty: STATE_DIR/token-keys");
     config_.declare("identity", "region", "RegionOne", "region of the catalog's endpoints");
+    config_.declare("image", "accel_redirect", "",
+                    "URI prefix of an internal nginx location aliased to the image store: downloads "
+                    "answer X-Accel-Redirect to PREFIX<image id> and nginx sends the file; empty: the "
+                    "worker sends the bytes");
 }
 
 App::~App() = default;
@@ -132,9 +136,16 @@ std::vector<ConfigError> App::start()
         if (!mount.empty() && mount.front() != '/')
             mount.insert(mount.begin(), '/');
         auto disp = std::make_unique<Dispatcher>(*api->spec, mount);
+        disp->set_config(&config_);
         api->install_versions(*disp);
         load_driver(name, driver, *disp, errors);
         services_.emplace(std::string(name), std::move(disp));
+    }
+    const std::string& accel = config_.get("image", "accel_redirect");
+    if (!accel.empty() && accel.front() != '/') {
+        auto err = where("image", "accel_redirect");
+        err.message = "[image] accel_redirect: not an absolute URI path: " + accel;
+        errors.push_back(err);
     }
     for (auto& e : config_.validate())
         errors.push_back(std::move(e));

@@ -271,10 +271,87 @@ class Shapes(unittest.TestCase):
         self.assertEqual(body["servers"][0]["tags"], ["y", "z"])
 
     def test_ips(self):
+        # Before 2.37 no networks means "auto": a network of the project's own, made on first use.
         status, _, body = stack.get_json(f"{SERVERS}/{self.id}/ips")
-        self.assertEqual((status, body), (200, {"addresses": {}}))
+        self.assertEqual((status, list(body["addresses"])), (200, ["auto_allocated_network"]))
+        address = body["addresses"]["auto_allocated_network"][0]
+        self.assertEqual((address["version"], address["OS-EXT-IPS:type"]), (4, "fixed"))
+        self.assertTrue(address["OS-EXT-IPS-MAC:mac_addr"].startswith("fa:16:3e:"))
+        _, _, one = stack.get_json(f"{SERVERS}/{self.id}/ips/auto_allocated_network")
+        self.assertEqual(one, {"auto_allocated_network": body["addresses"]["auto_allocated_network"]})
         status, _, _ = stack.get_json(f"{SERVERS}/{self.id}/ips/private")
         self.assertEqual(status, 404)
+
+
+class Networking(unittest.TestCase):
+    """Servers take their addresses from the network service's ports."""
+
+    def test_ports_addresses_ip_filter_and_floating_ips(self):
+        _, _, net = stack.get_json("/network/v2.0/networks", method="POST", body={"network": {"name": "srv-net"}})
+        net_id = net["network"]["id"]
+        status, _, _ = stack.get_json("/network/v2.0/subnets", method="POST", body={"subnet": {
+            "network_id": net_id, "cidr": "192.168.77.0/24", "ip_version": 4, "name": "srv-sub"}})
+        self.assertEqual(status, 201)
+        status, _, body = create("on-net", version="2.37", networks=[{"uuid": net_id, "fixed_ip": "192.168.77.40"}])
+        self.assertEqual(status, 202, body)
+        sid = body["server"]["id"]
+        s = wait_status(sid, "ACTIVE")
+        self.assertEqual([a["addr"] for a in s["addresses"]["srv-net"]], ["192.168.77.40"])
+        _, _, ports = stack.get_json(f"/network/v2.0/ports?device_id={sid}")
+        self.assertEqual(len(ports["ports"]), 1)
+        self.assertTrue(ports["ports"][0]["device_owner"].startswith("compute:"))
+        status, _, body = create("same-ip", version="2.37", networks=[{"uuid": net_id, "fixed_ip": "192.168.77.40"}])
+        self.assertEqual(status, 400, body)                       # the address is taken
+        status, _, body = create("no-net", version="2.37", networks=[{"uuid": "8b5cba1a-0000-4000-8000-000000000000"}])
+        self.assertEqual(status, 400, body)
+        _, _, body = stack.get_json(SERVERS + "?ip=192\\.168\\.77\\.4")
+        self.assertEqual([x["id"] for x in body["servers"]], [sid])
+        _, _, body = stack.get_json(SERVERS + "?ip=10\\.99\\.")
+        self.assertEqual(body["servers"], [])
+        # A floating IP on its port shows among its addresses.
+        _, _, ext = stack.get_json("/network/v2.0/networks", method="POST",
+                                   body={"network": {"name": "srv-public", "router:external": True}})
+        stack.get_json("/network/v2.0/subnets", method="POST", body={"subnet": {
+            "network_id": ext["network"]["id"], "cidr": "198.51.100.0/24", "ip_version": 4}})
+        _, _, router = stack.get_json("/network/v2.0/routers", method="POST", body={"router": {
+            "name": "srv-router", "external_gateway_info": {"network_id": ext["network"]["id"]}}})
+        _, _, subnets = stack.get_json(f"/network/v2.0/subnets?network_id={net_id}")
+        status, _, _ = stack.get_json(f"/network/v2.0/routers/{router['router']['id']}/add_router_interface",
+                                      method="PUT", body={"subnet_id": subnets["subnets"][0]["id"]})
+        self.assertEqual(status, 200)
+        status, _, fip = stack.get_json("/network/v2.0/floatingips", method="POST", body={"floatingip": {
+            "floating_network_id": ext["network"]["id"], "port_id": ports["ports"][0]["id"]}})
+        self.assertEqual(status, 201, fip)
+        _, shown = show(sid)
+        kinds = {(a["addr"], a["OS-EXT-IPS:type"]) for a in shown["addresses"]["srv-net"]}
+        self.assertEqual(kinds, {("192.168.77.40", "fixed"), (fip["floatingip"]["floating_ip_address"], "floating")})
+        self.assertEqual(stack.request("DELETE", f"{SERVERS}/{sid}")[0], 204)
+        _, _, ports = stack.get_json(f"/network/v2.0/ports?device_id={sid}")
+        self.assertEqual(ports["ports"], [])                     # its port went with it
+        status, _, body = create("reuses-ip", version="2.37", networks=[{"uuid": net_id, "fixed_ip": "192.168.77.40"}])
+        self.assertEqual(status, 202, body)
+
+    def test_server_add_floating_ip_through_the_cli(self):
+        _, _, env = stack.member("servers-fip")
+        cli = lambda *a, **k: stack.cli(*a, env=env, **k)
+        cli("network", "create", "fip-net", parse=False)
+        cli("subnet", "create", "--network", "fip-net", "--subnet-range", "10.20.0.0/24", "fip-sub", parse=False)
+        out = cli("server", "create", "--image", "cirros-e2e", "--flavor", "m1.tiny", "--nic", "net-id=fip-net",
+                  "--wait", "fip-server", "-f", "json", parse=False)
+        server = json.loads(out[out.index("{"):])
+        self.assertIn("fip-net", str(server["addresses"]))
+        stack.cli("network", "create", "--external", "fip-public", parse=False)
+        stack.cli("subnet", "create", "--network", "fip-public", "--subnet-range", "203.0.113.0/24", "fip-pub",
+                  parse=False)
+        cli("router", "create", "fip-router", parse=False)
+        cli("router", "add", "subnet", "fip-router", "fip-sub", parse=False)
+        cli("router", "set", "--external-gateway", "fip-public", "fip-router", parse=False)
+        fip = cli("floating", "ip", "create", "fip-public")["floating_ip_address"]
+        cli("server", "add", "floating", "ip", "fip-server", fip, parse=False)
+        self.assertIn(fip, str(cli("server", "show", "fip-server")["addresses"]))
+        cli("server", "remove", "floating", "ip", "fip-server", fip, parse=False)
+        self.assertNotIn(fip, str(cli("server", "show", "fip-server")["addresses"]))
+        cli("server", "delete", "--wait", "fip-server", parse=False)
 
 
 class Actions(unittest.TestCase):

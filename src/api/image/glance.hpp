@@ -14,6 +14,15 @@ namespace jumpgate::image {
 json view_v2(const Image& img);
 /* check_owner: Forbidden unless `ctx` owns `img` or is an admin: what changing an image takes (images.cpp). */
 void check_owner(const Context& ctx, const Image& img);
+/*
+ * accel_redirect: hand the download of `img` to the web server when [image]
+ * accel_redirect names an internal location and `data` is the store's file
+ * named after the image: an X-Accel-Redirect header to that location plus the
+ * id, and an empty body (Content-Length 0: the web server sends the file with
+ * its own length and ranges). Returns false, changing nothing, otherwise; the
+ * caller then streams `data` itself (images.cpp).
+ */
+bool accel_redirect(const Request& req, Response& resp, const Image& img, const ImageData& data);
 
 } // namespace jumpgate::image
 

@@ -271,6 +271,21 @@ void check_owner(const Context& ctx, const Image& img)
         throw Forbidden("You are not permitted to modify image " + img.id + ".");
 }
 
+bool accel_redirect(const Request& req, Response& resp, const Image& img, const ImageData& data)
+{
+    const Config* config = req.dispatcher() ? req.dispatcher()->config() : nullptr;
+    if (!config || data.file.empty() || !is_uuid(img.id))
+        return false;
+    const std::string& prefix = config->get("image", "accel_redirect");
+    std::string_view file = data.file;
+    // The location is an alias of the store: the file must be there under the image's id.
+    if (prefix.empty() || file.substr(file.rfind('/') + 1) != img.id)
+        return false;
+    resp.set_header("X-Accel-Redirect", prefix + (prefix.back() == '/' ? "" : "/") + img.id);
+    resp.bytes("", "application/octet-stream");
+    return true;
+}
+
 namespace detail {
 
 void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
@@ -464,6 +479,8 @@ void bind_image_data(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             ImageData data = driver->imageDownload(ctx, img.id);
             if (img.checksum)
                 resp.set_header("Content-MD5", *img.checksum);
+            if (accel_redirect(req, resp, img, data))
+                return;
             resp.stream(std::move(data.source), "application/octet-stream", data.size);
         },
         .put = [driver](const Request& req, Response& resp) {

@@ -243,6 +243,10 @@ void bind_v1_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             image::ImageData data = driver->imageDownload(ctx, img.id);
             if (img.checksum)
                 resp.set_header("ETag", *img.checksum);
+            // nginx keeps only the headers its location adds back; x-image-meta-property-*
+            // cannot be listed there, so an image with properties is sent by the worker.
+            if (img.properties.empty() && image::accel_redirect(req, resp, img, data))
+                return;
             resp.stream(std::move(data.source), "application/octet-stream", data.size);
         },
         .head = [driver](const Request& req, Response& resp) {

@@ -395,7 +395,7 @@ json checked(const Attribute& a, const json& value)
             json nexthop = entry_field(a, v, "nexthop", Check::ip);
             if (destination.is_null())
                 invalid(a, v, "has no destination");
-            if (!seen.insert({destination, nexthop}).second)
+            if (!seen.emplace(destination.get<std::string>(), nexthop.get<std::string>()).second)
                 invalid(a, value, "has a duplicate route");
             out.push_back({{"destination", destination}, {"nexthop", nexthop}});
         }
@@ -505,6 +505,16 @@ void check_keys(const Collection& c, const json& body, unsigned allowed, const c
                     "PolicyNotAuthorized");
 }
 
+// Neutron's policy keeps a router's SNAT switch and its gateway's fixed addresses for admins.
+void check_gateway(const Collection& c, const Context& ctx, const json& resource, const char* action)
+{
+    if (std::string_view(c.plural) != "routers" || ctx.is_admin() || !resource.contains("external_gateway_info"))
+        return;
+    const json& g = resource["external_gateway_info"];
+    if (g.is_object() && (g.contains("enable_snat") || g.contains("external_fixed_ips")))
+        not_allowed(action, c, *attribute(c, "external_gateway_info"));
+}
+
 void check_rule(json& rule)
 {
     if (!rule["remote_ip_prefix"].is_null() && !rule["remote_group_id"].is_null())
@@ -586,6 +596,7 @@ json created(const Collection& c, const Context& ctx, const json& body)
         throw BadRequest("Specifying 'project_id' or 'tenant_id' other than the authenticated project in request "
                          "requires admin privileges");
     out["id"] = new_uuid();
+    check_gateway(c, ctx, out, "create");
     if (std::string_view(c.plural) == "security-group-rules")
         check_rule(out);
     return out;
@@ -601,6 +612,7 @@ json changes(const Collection& c, const Context& ctx, const json& body)
             not_allowed("update", c, a);
         out[k] = checked(a, v);
     }
+    check_gateway(c, ctx, out, "update");
     return out;
 }
 

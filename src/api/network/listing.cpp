@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include <jumpgate/driver/ipnet.hpp>
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
