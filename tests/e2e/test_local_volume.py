@@ -188,6 +188,10 @@ class Volumes(unittest.TestCase):
         v = available_volume(base=f"/volume/v3/{member_a[0]}", token=token_a, name="private-a")
         base_b = f"/volume/v3/{project_b}"
         self.assertEqual(show(v["id"], base_b, token_b)[0], 404)
+        _, _, mine = show(v["id"], f"/volume/v3/{member_a[0]}", token_a)
+        self.assertNotIn("os-vol-tenant-attr:tenant_id", mine["volume"])       # admins only, as Cinder's policy
+        _, _, seen_by_admin = show(v["id"])
+        self.assertEqual(seen_by_admin["volume"]["os-vol-tenant-attr:tenant_id"], member_a[0])
         for method, path, body in (("DELETE", f"{base_b}/volumes/{v['id']}", None),
                                    ("PUT", f"{base_b}/volumes/{v['id']}", {"volume": {"name": "x"}}),
                                    ("POST", f"{base_b}/volumes/{v['id']}/action", {"os-extend": {"new_size": 2}}),
