@@ -13,7 +13,8 @@ using namespace api::cinder;
 
 namespace {
 
-json snapshot_view(const Request& req, const Snapshot& s)
+// `extended`: with the os-extended-snapshot-attributes Cinder adds to show and detail, not to create or update.
+json snapshot_view(const Request& req, const Snapshot& s, bool extended)
 {
     const bool v1 = api_of(req) == "v1";
     json view = {{"id", s.id},
@@ -22,9 +23,11 @@ json snapshot_view(const Request& req, const Snapshot& s)
                  {"size", s.size},
                  {"metadata", s.metadata},
                  {"created_at", api::iso_time(s.created_at, false)},
-                 {"updated_at", s.updated_at ? json(api::iso_time(s.updated_at, false)) : json(nullptr)},
-                 {"os-extended-snapshot-attributes:progress", s.status == "available" ? "100%" : "0%"},
-                 {"os-extended-snapshot-attributes:project_id", s.project_id}};
+                 {"updated_at", s.updated_at ? json(api::iso_time(s.updated_at, false)) : json(nullptr)}};
+    if (extended) {
+        view["os-extended-snapshot-attributes:progress"] = s.status == "available" ? "100%" : "0%";
+        view["os-extended-snapshot-attributes:project_id"] = s.project_id;
+    }
     view[v1 ? "display_name" : "name"] = s.name ? json(*s.name) : json(nullptr);
     view[v1 ? "display_description" : "description"] = s.description ? json(*s.description) : json(nullptr);
     if (req.version().at_least(3, 14))
@@ -45,12 +48,8 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             ListQuery q = list_query(req, {"name", "status", "volume_id"});
             auto snapshots = driver->snapshotList(req.context(), q);
             json views = json::array();
-            for (const auto& s : snapshots) {
-                json view = snapshot_view(req, s);
-                if (!detail)
-                    view.erase("os-extended-snapshot-attributes:progress"), view.erase("os-extended-snapshot-attributes:project_id");
-                views.push_back(std::move(view));
-            }
+            for (const auto& s : snapshots)
+                views.push_back(snapshot_view(req, s, detail));
             json body = {{"snapshots", std::move(views)}};
             if (q.limit && snapshots.size() == q.limit)
                 body["snapshots_links"] = {{{"rel", "next"}, {"href", next_link(req, snapshots.back().id)}}};
@@ -85,13 +84,13 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             if (b.contains("metadata") && !b["metadata"].is_null())
                 s.metadata = metadata_of(b, "metadata");
             resp.status = 202;
-            resp.json({{"snapshot", snapshot_view(req, driver->snapshotCreate(req.context(), s))}});
+            resp.json({{"snapshot", snapshot_view(req, driver->snapshotCreate(req.context(), s), false)}});
         },
     });
     set_each(disp, {"v1_snapshots_detail", "v2_snapshots_detail", "v3_snapshots_detail"}, {.get = list(true)});
     set_each(disp, {"v2_snapshot", "v3_snapshot"}, {
         .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"snapshot", snapshot_view(req, driver->snapshotGet(req.context(), req.param("snapshot_id")))}});
+            resp.json({{"snapshot", snapshot_view(req, driver->snapshotGet(req.context(), req.param("snapshot_id")), true)}});
         },
         .put = [driver](const Request& req, Response& resp) {
             const json& b = body_of(req, "snapshot");
@@ -106,7 +105,7 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 }
             if (!changed)
                 throw BadRequest("Invalid input: the update names neither name nor description.");
-            resp.json({{"snapshot", snapshot_view(req, driver->snapshotUpdate(req.context(), s))}});
+            resp.json({{"snapshot", snapshot_view(req, driver->snapshotUpdate(req.context(), s), false)}});
         },
         .del = [driver](const Request& req, Response& resp) {
             Snapshot s = driver->snapshotGet(req.context(), req.param("snapshot_id"));
