@@ -18,7 +18,7 @@ const QuotaName kQuotaNames[] = {
     {"cores", 0}, {"instances", 0}, {"ram", 0}, {"key_pairs", 0}, {"metadata_items", 0},
     {"server_groups", 0}, {"server_group_members", 0}, {"injected_files", 57},
     {"injected_file_content_bytes", 57}, {"injected_file_path_bytes", 57}, {"fixed_ips", 36},
-    {"floating_ips", 36}, {"security_groups", 36}, {"security_group_rules", 36}, {"networks", 36},
+    {"floating_ips", 36}, {"security_groups", 36}, {"security_group_rules", 36},
 };
 
 bool shown(const Request& req, const QuotaName& q)
