@@ -60,6 +60,7 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::compute::install_image_proxy(
             disp, compute, std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images"));
         jumpgate::compute::install_volume_proxy(disp, compute, volumes(app));
+        jumpgate::compute::install_network_proxy(disp, compute, networks(app));
     }
     else if (service == "image")
         jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),

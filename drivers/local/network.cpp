@@ -1464,24 +1464,45 @@ network::ServerPort Network::serverPortCreate(const Context& ctx, const std::str
     return out;
 }
 
+namespace {
+
+// A port Compute made goes with its server; one the user brought is left, unbound.
+void release_port(Store& st, json port)
+{
+    if (port.value(kMadeForServer, false)) {
+        port_erase(st, port["id"]);
+    } else {
+        port["device_id"] = "";
+        port["device_owner"] = "";
+        port_derived(port);
+        st.save("ports", port);
+    }
+}
+
+} // namespace
+
 void Network::serverPortsDelete(const Context& ctx, const std::string& server_id) const
 {
     Store st(*db_, ctx);
     Transaction tx(*db_);
     // By device rather than tenancy: an admin deleting another project's server takes its ports too.
-    for (auto& port : st.rows("ports", "device_id", server_id)) {
-        if (port["device_owner"].get<std::string>().rfind("compute:", 0) != 0)
-            continue;
-        if (port.value(kMadeForServer, false)) {
-            port_erase(st, port["id"]);
-        } else {
-            port["device_id"] = "";
-            port["device_owner"] = "";
-            port_derived(port);
-            st.save("ports", port);
-        }
-    }
+    for (auto& port : st.rows("ports", "device_id", server_id))
+        if (port["device_owner"].get<std::string>().rfind("compute:", 0) == 0)
+            release_port(st, port);
     tx.commit();
+}
+
+void Network::serverPortDelete(const Context& ctx, const std::string& server_id, const std::string& port_id) const
+{
+    Store st(*db_, ctx);
+    Transaction tx(*db_);
+    for (auto& port : st.rows("ports", "device_id", server_id))
+        if (port["id"] == port_id && port["device_owner"].get<std::string>().rfind("compute:", 0) == 0) {
+            release_port(st, port);
+            tx.commit();
+            return;
+        }
+    throw NotFound("Port " + port_id + " could not be found.", "PortNotFound");
 }
 
 } // namespace jumpgate::local

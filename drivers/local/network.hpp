@@ -46,6 +46,7 @@ public:
     network::ServerPort serverPortCreate(const Context& ctx, const std::string& server_id,
                                          const network::PortRequest& request) const override;
     void serverPortsDelete(const Context& ctx, const std::string& server_id) const override;
+    void serverPortDelete(const Context& ctx, const std::string& server_id, const std::string& port_id) const override;
 
 private:
     std::shared_ptr<Database> db_;

@@ -515,9 +515,30 @@ void Compute::make_ports(const Context& ctx, const Server& server, const json& n
                              "network service.");
         return;
     }
+    // The groups asked for by name (or id) go on every port; Nova refuses one it cannot find with 400.
+    json groups = json::array();
+    bool only_default = server.security_groups.empty() ||
+                        (server.security_groups.size() == 1 && server.security_groups.front() == "default");
+    if (!requests.empty() && !only_default)
+        for (const auto& name : server.security_groups) {
+            network::Query q;
+            q.filters.emplace_back("name", std::vector<json>{name});
+            auto found = network_->list(ctx, "security-groups", q);
+            if (found.empty()) {
+                q.filters = {{"id", std::vector<json>{name}}};
+                found = network_->list(ctx, "security-groups", q);
+            }
+            if (found.size() != 1)
+                throw BadRequest("Unable to find security_group with name or id '" + name + "'");
+            if (std::find(groups.begin(), groups.end(), found.front()["id"]) == groups.end())
+                groups.push_back(found.front()["id"]);
+        }
     try {
-        for (const auto& r : requests)
-            network_->serverPortCreate(ctx, server.id, r);
+        for (const auto& r : requests) {
+            network::ServerPort made = network_->serverPortCreate(ctx, server.id, r);
+            if (!groups.empty())
+                network_->update(ctx, "ports", made.port_id, {{"security_groups", groups}});
+        }
     } catch (const NotImplemented&) {
         network_->serverPortsDelete(ctx, server.id);
         throw;
@@ -567,10 +588,28 @@ void Compute::add_addresses(const Context& ctx, std::vector<Server>& servers) co
     for (const auto& f : network_->list(ctx, "floatingips", fips))
         if (f.contains("port_id") && f["port_id"].is_string())
             floating[f["port_id"]].push_back(f.value("floating_ip_address", ""));
-    for (auto& server : servers)
+    // A server's security groups are its ports' (Nova asks Neutron too), by name, each once.
+    std::vector<json> group_ids;
+    for (const auto& p : ports)
+        for (const auto& g : p.value("security_groups", json::array()))
+            group_ids.push_back(g);
+    std::map<std::string, std::string> group_names;
+    if (!group_ids.empty()) {
+        network::Query groups;
+        groups.filters.emplace_back("id", group_ids);
+        for (const auto& g : network_->list(ctx, "security-groups", groups))
+            group_names[g.value("id", "")] = g.value("name", "");
+    }
+    for (auto& server : servers) {
+        std::vector<std::string> groups;
         for (const auto& p : ports) {
             if (p.value("device_id", "") != server.id)
                 continue;
+            for (const auto& g : p.value("security_groups", json::array())) {
+                std::string name = group_names[g.get<std::string>()];
+                if (!name.empty() && std::find(groups.begin(), groups.end(), name) == groups.end())
+                    groups.push_back(name);
+            }
             std::string label = names[p.value("network_id", "")];
             if (label.empty())
                 label = p.value("network_id", "");
@@ -582,7 +621,9 @@ void Compute::add_addresses(const Context& ctx, std::vector<Server>& servers) co
                 }
             for (const auto& addr : floating[p.value("id", "")])
                 server.addresses.push_back({label, addr, addr.find(':') == std::string::npos ? 4 : 6, mac, "floating"});
+            server.security_groups = groups;
         }
+    }
 }
 
 // The ids of the servers `ctx` sees with an address that `pattern` (POSIX extended) finds.

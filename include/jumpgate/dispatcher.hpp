@@ -104,6 +104,12 @@ public:
     void set_handler(std::string_view name, Resource resource);
     /* has_handler: whether `method` of endpoint `name` is served. */
     bool has_handler(std::string_view name, std::string_view method) const;
+    /*
+     * handlers: a copy of the handlers attached to endpoint `name`, so that a
+     * later installer can serve some requests itself and hand the rest on.
+     * Throws std::invalid_argument for a name the catalogue does not have.
+     */
+    Resource handlers(std::string_view name) const;
 
     /*
      * endpoint_url: the absolute URL of endpoint `name` for the client of `req`,

@@ -38,6 +38,7 @@ JUMPGATE_FAULT(NotFound, 404);
 JUMPGATE_FAULT(MethodNotAllowed, 405);
 JUMPGATE_FAULT(NotAcceptable, 406);
 JUMPGATE_FAULT(Conflict, 409);
+JUMPGATE_FAULT(Gone, 410);
 JUMPGATE_FAULT(PayloadTooLarge, 413);
 JUMPGATE_FAULT(UnsupportedMediaType, 415);
 JUMPGATE_FAULT(NotImplemented, 501);

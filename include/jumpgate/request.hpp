@@ -102,7 +102,7 @@ public:
     BodySource* body() const { return body_.get(); }
     std::size_t max_body() const { return max_body_; }
 
-    /* scheme, host: what the client used, honouring X-Forwarded-Proto/-Host. */
+    /* scheme, host: what the client used, honouring X-Forwarded-Proto/-Host; worked out once. */
     std::string scheme() const;
     std::string host() const;
 
@@ -119,6 +119,8 @@ public:
 private:
     friend class Dispatcher;
     friend class App;
+
+    std::string find_host() const;
 
     Pairs env_;
     Pairs query_;
@@ -139,6 +141,9 @@ private:
     std::string alias_to_;
     const Dispatcher* dispatcher_ = nullptr;
     mutable std::unique_ptr<json> json_;
+    // Every link of a view asks for them: the parameters are scanned once per request.
+    mutable std::string scheme_;
+    mutable std::string host_;
 };
 
 /* new_request_id: "req-" followed by a random UUID. */

@@ -333,6 +333,14 @@ bool Dispatcher::has_handler(std::string_view name, std::string_view method) con
     return false;
 }
 
+Resource Dispatcher::handlers(std::string_view name) const
+{
+    for (const auto& e : entries_)
+        if (e.endpoint->name == name)
+            return e.resource;
+    throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" + std::string(name) + "'");
+}
+
 std::string Dispatcher::base_url(const Request& req) const
 {
     bool own_port = req.env("JUMPGATE_SERVICE") == spec_.name;
@@ -547,6 +555,9 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
                 throw NotImplemented("The requested operation " + method + " " +
                                      entry->endpoint->name + " is not implemented.",
                                      spec_.faults == FaultStyle::nova ? "notImplemented" : "");
+            // "DELETE /servers/": the id the client meant to send is empty, and names nothing.
+            if (path.size() > 1 && path.back() == '/')
+                throw NotFound("The resource could not be found.");
             std::string allow;
             for (auto v : kVerbs)
                 if (entry->implements(v) ||

@@ -214,16 +214,26 @@ const json& Request::json_body() const
 
 std::string Request::scheme() const
 {
+    if (!scheme_.empty())
+        return scheme_;
     auto forwarded = first_item(header("X-Forwarded-Proto"));
     if (!forwarded.empty())
-        return std::string(forwarded);
-    if (env("HTTPS") == "on")
-        return "https";
-    auto scheme = env("REQUEST_SCHEME");
-    return scheme.empty() ? "http" : std::string(scheme);
+        scheme_ = forwarded;
+    else if (env("HTTPS") == "on")
+        scheme_ = "https";
+    else
+        scheme_ = env("REQUEST_SCHEME").empty() ? std::string_view("http") : env("REQUEST_SCHEME");
+    return scheme_;
 }
 
 std::string Request::host() const
+{
+    if (host_.empty())
+        host_ = find_host();
+    return host_;
+}
+
+std::string Request::find_host() const
 {
     auto forwarded = first_item(header("X-Forwarded-Host"));
     if (!forwarded.empty())

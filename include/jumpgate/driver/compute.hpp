@@ -12,6 +12,7 @@
 
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/image.hpp>
+#include <jumpgate/driver/network.hpp>
 #include <jumpgate/driver/overrides.hpp>
 #include <jumpgate/driver/volume.hpp>
 #include <jumpgate/request.hpp>
@@ -320,5 +321,18 @@ void install_image_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute
  */
 void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
                           std::shared_ptr<const volume::Driver> volumes);
+
+/*
+ * install_network_proxy: serve Nova's network APIs on `disp` from the network
+ * service's driver `network`: os-security-groups and their rules, os-floating-ips
+ * and their pools, os-networks and os-tenant-networks (up to 2.35), servers'
+ * os-security-groups and os-interface, and the addSecurityGroup,
+ * removeSecurityGroup, addFloatingIp and removeFloatingIp actions (the other
+ * actions go on to the handler installed before); os-floating-ip-dns and
+ * nova-network's network management answer 410 as Nova does. `compute` gives
+ * the servers. Call after install().
+ */
+void install_network_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
+                           std::shared_ptr<const network::Driver> network);
 
 } // namespace jumpgate::compute

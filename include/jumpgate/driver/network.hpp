@@ -147,6 +147,8 @@ public:
                                         const PortRequest& request) const;
     /* serverPortsDelete: Compute's call when server `server_id` goes: the ports made for it go, the others are unbound. */
     virtual void serverPortsDelete(const Context& ctx, const std::string& server_id) const;
+    /* serverPortDelete: Compute's call when it detaches port `port_id` from server `server_id`: gone if made for it, unbound otherwise. */
+    virtual void serverPortDelete(const Context& ctx, const std::string& server_id, const std::string& port_id) const;
 };
 
 namespace detail {

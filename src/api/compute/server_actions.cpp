@@ -246,7 +246,7 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         }
         if (action == "addSecurityGroup" || action == "removeSecurityGroup" || action == "addFloatingIp" ||
             action == "removeFloatingIp")
-            throw NotImplemented("The " + action + " action needs the network service, which this cloud lacks yet.");
+            throw NotImplemented("The " + action + " action needs a network service (install_network_proxy).");
         throw BadRequest("There is no such action: " + action);
     }});
 }

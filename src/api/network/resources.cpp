@@ -261,5 +261,9 @@ ServerPort Driver::serverPortCreate(const Context&, const std::string&, const Po
     throw NotImplemented("serverPortCreate");
 }
 void Driver::serverPortsDelete(const Context&, const std::string&) const { throw NotImplemented("serverPortsDelete"); }
+void Driver::serverPortDelete(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("serverPortDelete");
+}
 
 } // namespace jumpgate::network
