@@ -751,18 +751,19 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     Statement s(*db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
                       "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "
                       "created_at, updated_at) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
-                      "size, checksum, os_hash_algo, os_hash_value, ?, ?, ?, ? FROM images WHERE id = ?");
-    s.bind(1, id).bind(2, name).bind(3, server.project_id).bind(4, server.flavor.disk).bind(5, server.flavor.ram);
-    s.bind(6, static_cast<long long>(t)).bind(7, static_cast<long long>(t)).bind(8, server.image_id);
+                      "size, checksum, os_hash_algo, os_hash_value, MAX(min_disk, ?), min_ram, ?, ? FROM images WHERE id = ?");
+    // As Nova: the snapshot needs the RAM its base image needed, and at least the flavor's disk.
+    s.bind(1, id).bind(2, name).bind(3, server.project_id).bind(4, server.flavor.disk);
+    s.bind(5, static_cast<long long>(t)).bind(6, static_cast<long long>(t)).bind(7, server.image_id);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw Conflict("The image of instance " + server_id + " is gone; it cannot be snapshotted.",
                        "conflictingRequest");
-    std::map<std::string, std::string> properties = metadata;
-    properties["image_type"] = "snapshot";
-    properties["instance_uuid"] = server.id;
-    properties["base_image_ref"] = server.image_id;
-    properties["user_id"] = ctx.user_id;
+    // Nova's own properties first; the caller's metadata may override them (image_type too).
+    std::map<std::string, std::string> properties = {{"image_type", "snapshot"}, {"instance_uuid", server.id},
+                                                     {"base_image_ref", server.image_id}, {"user_id", ctx.user_id}};
+    for (const auto& [key, value] : metadata)
+        properties[key] = value;
     for (const auto& [key, value] : properties) {
         Statement p(*db_, "INSERT INTO image_properties (image_id, key, value) VALUES (?, ?, ?)");
         p.bind(1, id).bind(2, key).bind(3, value);

@@ -171,7 +171,7 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             t.image_id = image;
             driver->serverUpdate(ctx, s);
             Server rebuilt = driver->serverTransition(ctx, s.id, t);
-            json view = server_view(req, rebuilt, true);
+            json view = server_change_view(req, rebuilt, true);
             view["adminPass"] = pass;
             resp.status = 202;
             resp.json({{"server", std::move(view)}});

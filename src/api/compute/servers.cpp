@@ -2,6 +2,7 @@
 // Nova's servers: create, list, show, update, delete, metadata, tags, ips and instance actions.
 #include "api/compute/servers.hpp"
 
+#include <arpa/inet.h>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -171,6 +172,32 @@ json server_view(const Request& req, const Server& s, bool show)
     return view;
 }
 
+json server_change_view(const Request& req, const Server& s, bool rebuild)
+{
+    const ApiVersion& v = req.version();
+    json view = server_view(req, s, true);
+    if (rebuild && v.at_least(2, 57)) {
+        view.erase("OS-EXT-SRV-ATTR:user_data");
+        view["user_data"] = s.user_data.empty() ? json(nullptr) : json(s.user_data);
+    }
+    if (v.at_least(2, 75))
+        return view;
+    // Before 2.75 Nova answered an update or a rebuild with the server's own fields, not its extensions'.
+    for (auto it = view.begin(); it != view.end();) {
+        const std::string& key = it.key();
+        bool extension = key.starts_with("OS-EXT-") || key.starts_with("OS-SRV-USG:") || key == "config_drive" ||
+                         key == "os-extended-volumes:volumes_attached" || key == "security_groups" ||
+                         key == "host_status" || (key == "key_name" && !(rebuild && v.at_least(2, 54)));
+        it = extension ? view.erase(it) : std::next(it);
+    }
+    for (auto& [network, addresses] : view["addresses"].items())
+        for (auto& a : addresses) {
+            a.erase("OS-EXT-IPS:type");
+            a.erase("OS-EXT-IPS-MAC:mac_addr");
+        }
+    return view;
+}
+
 const Server& editable(const Request& req, const Server& s)
 {
     if (s.locked && !req.context().is_admin())
@@ -194,6 +221,17 @@ std::map<std::string, std::string> metadata_of(const json& j, const char* what =
         out[k] = v;
     }
     return out;
+}
+
+// accessIPv4 and accessIPv6: an address of their family, as Nova's schema formats require.
+std::string access_ip(const char* key, const json& value)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    int family = key[9] == '4' ? AF_INET : AF_INET6;
+    if (!value.is_string() || inet_pton(family, value.get_ref<const std::string&>().c_str(), buf) != 1)
+        throw BadRequest(std::string("Invalid input for field/attribute ") + key + ": " + value.dump() +
+                         " is not a valid IPv" + (family == AF_INET ? "4" : "6") + " address.");
+    return value;
 }
 
 const json& object_member(const json& body, const char* key)
@@ -448,11 +486,8 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
         server.tags = tags_of(s["tags"]);
     }
     for (const char* ip : {"accessIPv4", "accessIPv6"})
-        if (s.contains(ip)) {
-            if (!s[ip].is_string())
-                throw BadRequest(std::string("Invalid input for field/attribute ") + ip + ".");
-            (ip[8] == '4' ? server.access_ipv4 : server.access_ipv6) = s[ip];
-        }
+        if (s.contains(ip))
+            (ip[9] == '4' ? server.access_ipv4 : server.access_ipv6) = access_ip(ip, s[ip]);
     return server;
 }
 
@@ -663,9 +698,7 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                         throw BadRequest("Invalid input for field/attribute description.");
                     s.description = value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
                 } else if (key == "accessIPv4" || key == "accessIPv6") {
-                    if (!value.is_string())
-                        throw BadRequest("Invalid input for field/attribute " + key + ".");
-                    (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = value;
+                    (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = access_ip(key.c_str(), value);
                 } else if (key == "OS-DCF:diskConfig") {
                     if (value != "AUTO" && value != "MANUAL")
                         throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig.");
@@ -673,7 +706,7 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                     throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" + key + "').");
                 }
             }
-            resp.json({{"server", server_view(req, driver->serverUpdate(req.context(), s), true)}});
+            resp.json({{"server", server_change_view(req, driver->serverUpdate(req.context(), s), false)}});
         },
         .del = [driver](const Request& req, Response& resp) {
             Server s = driver->serverGet(req.context(), req.param("server_id"));

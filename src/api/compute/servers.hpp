@@ -19,6 +19,8 @@ std::string server_status(const Server& s);
 std::optional<std::string> vm_state_of_status(std::string_view status);
 /* server_view: the full server as the request's microversion shows it (`show`: the single-server form). */
 json server_view(const Request& req, const Server& s, bool show);
+/* server_change_view: the server as an update (`rebuild`: a rebuild) answers it: before 2.75, without the extensions' fields. */
+json server_change_view(const Request& req, const Server& s, bool rebuild);
 /* editable: `s`, or Conflict when it is locked and the caller is not an admin. */
 const Server& editable(const Request& req, const Server& s);
 /* tags_of, check_tag: Nova's tag rules (at most 50, 1-60 characters, no '/' or ','); BadRequest. */
