@@ -48,7 +48,8 @@ Project project_of(const Statement& s)
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0};
 }
 
-constexpr const char* kUserColumns = "SELECT id, name, domain_id, description, email, enabled, password_hash FROM users";
+constexpr const char* kUserColumns =
+    "SELECT id, name, domain_id, description, email, enabled, password_hash, failed_auth_count, failed_auth_at FROM users";
 constexpr const char* kProjectColumns = "SELECT id, name, domain_id, description, enabled FROM projects";
 
 } // namespace
@@ -80,8 +81,31 @@ User Identity::userAuthenticate(const Ref& ref, const std::string& password) con
         throw Unauthorized(kBadCredentials);
     }
     User user = user_of(*s);
-    if (!password_verify(password, s->text(6)) || !user.enabled ||
-        !domainGet(user.domain_id).enabled)
+    // Keystone's lockout: after N failures in a row the password is not even tried until the time is up.
+    const auto now = unix_now();
+    std::int64_t failures = s->integer(7);
+    const bool locking = compliance_.lockout_failure_attempts > 0;
+    if (locking && failures >= compliance_.lockout_failure_attempts) {
+        if (now < s->integer(8) + compliance_.lockout_duration) {
+            password_burn(password);
+            throw Unauthorized("The account is locked for user: " + user.id + ".");
+        }
+        failures = 0;
+    }
+    if (!password_verify(password, s->text(6))) {
+        if (locking) {
+            Statement failed(*db_, "UPDATE users SET failed_auth_count = ?, failed_auth_at = ? WHERE id = ?");
+            failed.bind(1, static_cast<long long>(failures + 1)).bind(2, static_cast<long long>(now)).bind(3, user.id);
+            failed.step();
+        }
+        throw Unauthorized(kBadCredentials);
+    }
+    if (s->integer(7) != 0) {
+        Statement reset(*db_, "UPDATE users SET failed_auth_count = 0, failed_auth_at = 0 WHERE id = ?");
+        reset.bind(1, user.id);
+        reset.step();
+    }
+    if (!user.enabled || !domainGet(user.domain_id).enabled)
         throw Unauthorized(kBadCredentials);
     return user;
 }
@@ -107,6 +131,7 @@ User Identity::userCreate(const User& user, const std::string& password) const
         s.bind(4, created.description).bind(5, created.email).bind(6, created.enabled ? 1LL : 0LL);
         s.bind(7, password_hash(password));
         s.step();
+        remember_password(created.id);
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))
             throw Conflict("Duplicate entry found with name " + user.name + " at domain ID " +
@@ -307,13 +332,13 @@ std::vector<std::string> split_ids(const std::string& text)
 }
 
 constexpr const char* kCredColumns =
-    "SELECT id, name, description, user_id, project_id, roles, expires_at, unrestricted, secret_hash "
-    "FROM application_credentials";
+    "SELECT id, name, description, user_id, project_id, roles, expires_at, unrestricted, secret_hash, "
+    "expires_at_micros FROM application_credentials";
 
 ApplicationCredential cred_of(const Statement& s)
 {
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), split_ids(s.text(5)),
-            s.integer(6), s.integer(7) != 0};
+            s.integer(6), s.integer(7) != 0, static_cast<int>(s.integer(9))};
 }
 
 } // namespace
@@ -426,8 +451,38 @@ void Identity::userDelete(const std::string& user_id) const
 
 void Identity::userPasswordSet(const std::string& user_id, const std::string& password) const
 {
-    change("user", "UPDATE users SET password_hash = ? WHERE id = ?", {password_hash(password), user_id});
+    if (int unique = compliance_.unique_last_password_count; unique > 0) {
+        // The last unique_last_password_count passwords, the current one among them (also for a user
+        // older than the history).
+        Statement last(*db_, "SELECT password_hash FROM users WHERE id = ?1 UNION SELECT * FROM "
+                             "(SELECT password_hash FROM user_password_history WHERE user_id = ?1 "
+                             "ORDER BY created_at DESC, rowid DESC LIMIT ?2)");
+        last.bind(1, user_id).bind(2, static_cast<long long>(unique));
+        while (last.step())
+            if (password_verify(password, last.text(0)))
+                throw BadRequest("The new password cannot be identical to a previous password. The total number "
+                                 "which includes the new password must be unique is " +
+                                 std::to_string(unique) + ".");
+    }
+    change("user", "UPDATE users SET password_hash = ?, failed_auth_count = 0 WHERE id = ?",
+           {password_hash(password), user_id});
+    remember_password(user_id);
     revoke_all("user_id", user_id);
+}
+
+// Only as many old passwords as the history rule reads are kept.
+void Identity::remember_password(const std::string& user_id) const
+{
+    if (compliance_.unique_last_password_count <= 0)
+        return;
+    Statement add(*db_, "INSERT INTO user_password_history (user_id, password_hash, created_at) "
+                        "SELECT id, password_hash, ? FROM users WHERE id = ?");
+    add.bind(1, static_cast<long long>(unix_now())).bind(2, user_id);
+    add.step();
+    Statement trim(*db_, "DELETE FROM user_password_history WHERE user_id = ?1 AND rowid NOT IN (SELECT rowid FROM "
+                         "user_password_history WHERE user_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2)");
+    trim.bind(1, user_id).bind(2, static_cast<long long>(compliance_.unique_last_password_count));
+    trim.step();
 }
 
 Role Identity::roleUpdate(const Role& role) const
@@ -476,11 +531,12 @@ ApplicationCredential Identity::applicationCredentialCreate(const ApplicationCre
             throw Forbidden("The user does not hold role " + id + " on the project.");
     try {
         Statement s(*db_, "INSERT INTO application_credentials (id, name, description, user_id, project_id, "
-                          "roles, expires_at, unrestricted, secret_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "roles, expires_at, unrestricted, secret_hash, expires_at_micros) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, created.id).bind(2, created.name).bind(3, created.description).bind(4, created.user_id);
         s.bind(5, created.project_id).bind(6, join_ids(created.roles));
         s.bind(7, static_cast<long long>(created.expires_at)).bind(8, created.unrestricted ? 1LL : 0LL);
-        s.bind(9, password_hash(secret));
+        s.bind(9, password_hash(secret)).bind(10, static_cast<long long>(created.expires_at_micros));
         s.step();
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))

@@ -69,6 +69,19 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::volume::install(disp, volumes(app));
     else if (service == "network")
         jumpgate::network::install(disp, networks(app));
-    else if (service == "identity")
-        jumpgate::identity::install(app, disp, std::make_shared<const jumpgate::local::Identity>(database(app)));
+    else if (service == "identity") {
+        jumpgate::Config& cfg = app.config();
+        cfg.declare("identity", "lockout_failure_attempts", "0",
+                    "local driver: failed passwords in a row that lock a user out (0: never), as Keystone's "
+                    "[security_compliance]");
+        cfg.declare("identity", "lockout_duration", "1800", "local driver: seconds a locked-out user waits");
+        cfg.declare("identity", "unique_last_password_count", "0",
+                    "local driver: a new password must differ from this many last ones, the current included "
+                    "(0: no history)");
+        jumpgate::local::SecurityCompliance rules{std::stoi(cfg.get("identity", "lockout_failure_attempts")),
+                                                  std::stoi(cfg.get("identity", "lockout_duration")),
+                                                  std::stoi(cfg.get("identity", "unique_last_password_count"))};
+        jumpgate::identity::install(app, disp,
+                                    std::make_shared<const jumpgate::local::Identity>(database(app), rules));
+    }
 }

@@ -85,10 +85,23 @@ private:
     QuotaTable quotas_;
 };
 
+/*
+ * SecurityCompliance: Keystone's [security_compliance] rules the local cloud
+ * keeps: lock a user out for `lockout_duration` seconds after
+ * `lockout_failure_attempts` failed passwords in a row (0: never), and refuse a
+ * new password equal to one of the last `unique_last_password_count` (0: any).
+ */
+struct SecurityCompliance {
+    int lockout_failure_attempts = 0;
+    int lockout_duration = 1800;
+    int unique_last_password_count = 0;
+};
+
 /* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */
 class Identity : public identity::Driver {
 public:
-    explicit Identity(std::shared_ptr<Database> db) : db_(std::move(db)) {}
+    explicit Identity(std::shared_ptr<Database> db, SecurityCompliance compliance = {})
+        : db_(std::move(db)), compliance_(compliance) {}
 
     identity::User userAuthenticate(const identity::Ref& ref, const std::string& password) const override;
     identity::User userGet(const std::string& user_id) const override;
@@ -134,11 +147,13 @@ public:
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
+    void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
     std::vector<identity::Role> roles_on(const char* column, const std::string& user_id,
                                          const std::string& target) const;
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
+    SecurityCompliance compliance_;
 };
 
 /* Image: image records in the database, their bytes as files in `store_dir` (image.cpp). */

@@ -364,6 +364,17 @@ CREATE TABLE network_quotas (
     PRIMARY KEY (project_id, resource)
 );
 )sql"},
+    {11, "identity: failed authentications, password history, application credentials' expiry to the microsecond", R"sql(
+ALTER TABLE users ADD COLUMN failed_auth_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN failed_auth_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE user_password_history (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX user_password_history_user ON user_password_history (user_id, created_at);
+ALTER TABLE application_credentials ADD COLUMN expires_at_micros INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 } // namespace
 

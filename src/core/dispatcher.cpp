@@ -534,8 +534,11 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
 
     guarded([&] {
         std::string_view p = path;
-        if (p.size() > 1 && p.back() == '/')
+        if (p.size() > 1 && p.back() == '/') {
             p.remove_suffix(1);
+            if (spec_.exact_slashes && p.find('/', 1) != std::string_view::npos)
+                throw NotFound("The resource could not be found.");
+        }
         // The original accepted a .json suffix on any resource; a path that only
         // matches with it (a name ending in .json) still does.
         const Entry* entry = nullptr;

@@ -112,6 +112,14 @@ class ImagesV2(unittest.TestCase):
         self.assertEqual(patch_v2(path, [{"op": "add", "path": "/min_ram", "value": "lots"}])[0], 400)
         self.assertEqual(patch_v2(path, [{"op": "move", "path": "/name"}])[0], 400)
         self.assertEqual(patch_v2(path, [], content_type="application/json")[0], 415)
+        # The v2.0 media type writes each change as {"<op>": "<path>", "value": ...}.
+        status, _, body = patch_v2(path, [{"replace": "/name", "value": "draft10"}, {"add": "/os_distro", "value": "x"}],
+                                   content_type="application/openstack-images-v2.0-json-patch")
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["name"], body["os_distro"]), ("draft10", "x"))
+        # Glance routes no trailing slash: /v2/images/ is not the list.
+        self.assertEqual(stack.get_json("/image/v2/images/")[0], 404)
+        self.assertEqual(stack.get_json("/image/v2/images/", method="DELETE")[0], 404)
 
     def test_protected_images_and_publicizing(self):
         image = create_v2({"name": "guarded", "protected": True})
@@ -158,6 +166,11 @@ class ImagesV2(unittest.TestCase):
         self.assertEqual([i["name"] for i in body["images"]], [names[2]])
         _, _, body = stack.get_json(f"/image/v2/images?tag={tag}&status=active")
         self.assertEqual(body["images"], [])
+        sized = create_v2({"name": f"{tag}-sized", "disk_format": "raw", "container_format": "bare"})
+        self.assertEqual(upload_v2(sized["id"], b"x" * 777)[0], 204)
+        _, _, body = stack.get_json("/image/v2/images?size=777")
+        self.assertEqual([i["id"] for i in body["images"]], [sized["id"]])
+        self.assertEqual(stack.get_json("/image/v2/images?size=big")[0], 400)
 
     def test_tags(self):
         image = create_v2({"name": "tagged"})

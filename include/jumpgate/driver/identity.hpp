@@ -61,6 +61,7 @@ struct ApplicationCredential {
     std::vector<std::string> roles;   // role ids; empty on create means all of the user's there
     std::int64_t expires_at = 0;      // 0: never
     bool unrestricted = false;
+    int expires_at_micros = 0;        // the microseconds of expires_at, shown as the client gave them
 };
 
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */

@@ -231,7 +231,9 @@ std::string access_ip(const char* key, const json& value)
     if (!value.is_string() || inet_pton(family, value.get_ref<const std::string&>().c_str(), buf) != 1)
         throw BadRequest(std::string("Invalid input for field/attribute ") + key + ": " + value.dump() +
                          " is not a valid IPv" + (family == AF_INET ? "4" : "6") + " address.");
-    return value;
+    // Kept in the canonical form Nova shows ("::babe:dc0c:1602" for "0:0:0:0:0:babe:220.12.22.2").
+    char text[INET6_ADDRSTRLEN];
+    return inet_ntop(family, buf, text, sizeof text);
 }
 
 const json& object_member(const json& body, const char* key)

@@ -191,8 +191,8 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             std::string id = identity.contains("token") && identity["token"].is_object()
                                  ? identity["token"].value("id", "") : "";
             auto prior = t.payload_of(id);
-            if (!prior)
-                throw Unauthorized("The request you have made requires authentication.");
+            if (!prior)                             // Keystone: TokenNotFound, not 401
+                throw NotFound("Failed to validate token");
             p.user_id = prior->user_id;
             p.expires_at = prior->expires_at;       // a rescoped token lives no longer
             p.audit_id = prior->audit_id;
@@ -479,7 +479,8 @@ std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
     return std::make_unique<KeyRepository>(dir);
 }
 
-// Endpoints any client reaches without a token: discovery, and getting a token.
+// Endpoints any client reaches without a token: discovery, getting a token, and changing one's own
+// password, which the original password authorises (as in Keystone: the old token may be revoked already).
 bool is_public(const Request& req)
 {
     const std::string& e = req.endpoint();
@@ -487,7 +488,7 @@ bool is_public(const Request& req)
         return true;
     std::string_view service = req.dispatcher()->service();
     return service == "identity" && req.method() == "POST" &&
-           (e == "v3_auth_tokens" || e == "v2_tokens");
+           (e == "v3_auth_tokens" || e == "v2_tokens" || e == "v3_user_password");
 }
 
 /* The before hook of every service: X-Auth-Token into the request's Context, or 401. */

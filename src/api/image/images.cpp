@@ -151,6 +151,8 @@ ImageQuery parse_v2_query(const Request& req)
             q.tags.push_back(value);
         } else if (key == "size_min" || key == "size_max") {
             (key == "size_min" ? q.size_min : q.size_max) = api::parse_int(key, value);
+        } else if (key == "size") {
+            q.size_min = q.size_max = api::parse_int(key, value);
         } else if (key == "member_status") {
             if (value != "pending" && value != "accepted" && value != "rejected" && value != "all")
                 throw BadRequest("Invalid member_status: " + value);
@@ -354,7 +356,17 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             if (!ops.is_array())
                 throw BadRequest("A JSON Patch is a list of changes.");
             Image changed = img;
-            for (const auto& op : ops) {
+            const bool draft10 = type != kPatchType;
+            for (json op : ops) {
+                // The v2.0 media type writes a change as {"replace": "/name", "value": ...}.
+                if (draft10 && op.is_object())
+                    for (const char* verb : {"add", "replace", "remove"})
+                        if (op.contains(verb) && !op.contains("op")) {
+                            op["op"] = verb;
+                            op["path"] = op[verb];
+                            op.erase(verb);
+                            break;
+                        }
                 if (!op.is_object() || !op.contains("op") || !op["op"].is_string())
                     throw BadRequest("Unable to find 'op' in JSON Schema change");
                 std::string verb = op["op"];

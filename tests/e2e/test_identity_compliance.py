@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Keystone's security compliance in the local driver: lockout after failed passwords, password history,
+and the self-service password change that the original password authorises."""
+import time
+import unittest
+
+from stack import Stack
+
+CONFIG = """[general]
+state_dir = {state}
+module_dir = {module_dir}
+log_file = {state}/log/jumpgate.log
+[identity]
+lockout_failure_attempts = 2
+lockout_duration = 2
+unique_last_password_count = 2
+"""
+
+
+def setUpModule():
+    global stack
+    stack = Stack(config=CONFIG).start()
+
+
+def tearDownModule():
+    stack.stop()
+
+
+def password_token(user, password, project=None):
+    auth = {"identity": {"methods": ["password"], "password": {"user": {
+        "name": user, "domain": {"id": "default"}, "password": password}}}}
+    if project:
+        auth["scope"] = {"project": {"name": project, "domain": {"id": "default"}}}
+    status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST", body={"auth": auth}, auth=False)
+    return status, hdrs.get("x-subject-token"), body
+
+
+def user_id_of(token):
+    _, _, body = stack.get_json("/identity/v3/auth/tokens", headers={"X-Subject-Token": token})
+    return body["token"]["user"]["id"]
+
+
+def change_password(user_id, original, new, token=None):
+    headers = {"X-Auth-Token": token} if token else {}
+    status, _, body = stack.get_json(f"/identity/v3/users/{user_id}/password", method="POST", headers=headers,
+                                     body={"user": {"original_password": original, "password": new}},
+                                     auth=bool(token))
+    return status, body
+
+
+class PasswordChange(unittest.TestCase):
+    def test_own_password_change_revokes_and_remembers(self):
+        _, token, _ = stack.member("compliance-a", password="first-secret")
+        user_id = user_id_of(token)
+        self.assertEqual(change_password(user_id, "first-secret", "second-secret", token)[0], 204)
+        # The old token is gone: validating it is 404, as is using it to get another.
+        status, _, _ = stack.get_json("/identity/v3/auth/tokens", headers={"X-Subject-Token": token})
+        self.assertEqual(status, 404)
+        status, _, body = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body={
+            "auth": {"identity": {"methods": ["token"], "token": {"id": token}}}})
+        self.assertEqual(status, 404, body)
+        self.assertEqual(password_token("compliance-a-user", "first-secret")[0], 401)
+        # The next change needs no valid token, only the original password (the client's token is revoked).
+        self.assertEqual(change_password(user_id, "second-secret", "third-secret", token)[0], 204)
+        self.assertEqual(change_password(user_id, "wrong", "fourth-secret")[0], 401)
+        # History: neither of the last two passwords again; an older one is fine.
+        status, body = change_password(user_id, "third-secret", "third-secret")
+        self.assertEqual(status, 400, body)
+        self.assertIn("identical to a previous password", body["error"]["message"])
+        self.assertEqual(change_password(user_id, "third-secret", "second-secret")[0], 400)
+        self.assertEqual(change_password(user_id, "third-secret", "first-secret")[0], 204)
+        self.assertEqual(password_token("compliance-a-user", "first-secret")[0], 201)
+
+
+class Lockout(unittest.TestCase):
+    def test_locked_out_then_back(self):
+        stack.member("compliance-b", password="right-secret")
+        self.assertEqual(password_token("compliance-b-user", "right-secret")[0], 201)
+        for _ in range(2):
+            self.assertEqual(password_token("compliance-b-user", "wrong-secret")[0], 401)
+        status, _, body = password_token("compliance-b-user", "right-secret")
+        self.assertEqual(status, 401)
+        self.assertIn("locked", body["error"]["message"])
+        time.sleep(2.5)
+        self.assertEqual(password_token("compliance-b-user", "right-secret")[0], 201)
+        # A success clears the count: one failure does not lock again.
+        self.assertEqual(password_token("compliance-b-user", "wrong-secret")[0], 401)
+        self.assertEqual(password_token("compliance-b-user", "right-secret")[0], 201)
+
+
+if __name__ == "__main__":
+    unittest.main()
