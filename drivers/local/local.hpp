@@ -216,7 +216,17 @@ public:
     void quotaReset(const Context& ctx, const std::string& project_id) const override;
     volume::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
 
+    std::vector<volume::Attachment> attachmentList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Attachment attachmentGet(const Context& ctx, const std::string& attachment_id) const override;
+    volume::Attachment attachmentCreate(const Context& ctx, const volume::Attachment& attachment) const override;
+    volume::Attachment attachmentUpdate(const Context& ctx, const std::string& attachment_id,
+                                        const json& connector) const override;
+    void attachmentComplete(const Context& ctx, const std::string& attachment_id) const override;
+    std::vector<volume::Attachment> attachmentDelete(const Context& ctx,
+                                                     const std::string& attachment_id) const override;
+
     std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
+    std::vector<volume::Service> serviceList(const Context& ctx) const override;
 
     /* volumePath, snapshotPath: where a volume's or a snapshot's bytes live. */
     std::string volumePath(const std::string& volume_id) const;
@@ -226,6 +236,8 @@ private:
     void quota_check(const Context& ctx, const std::string& project_id, long long volumes, long long snapshots,
                      long long gigabytes, long long volume_size) const;
     void load_attachments(std::vector<volume::Volume>& volumes) const;
+    volume::Attachment attachment_of(const Statement& s) const;
+    void attachment_connect(const volume::Attachment& a, const volume::Volume& v, json connector) const;
     void status_set(const char* table, const std::string& id, const std::string& status,
                     const std::optional<std::string>& next) const;
     std::shared_ptr<Database> db_;

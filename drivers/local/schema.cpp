@@ -364,6 +364,13 @@ CREATE TABLE network_quotas (
     PRIMARY KEY (project_id, resource)
 );
 )sql"},
+    {9, "block storage: the attachments API's states and connectors, the read-only flag once set", R"sql(
+-- Attachments made by servers and os-attach are attached at once; the attachments API reserves, then connects.
+ALTER TABLE volume_attachments ADD COLUMN attach_status TEXT NOT NULL DEFAULT 'attached';
+ALTER TABLE volume_attachments ADD COLUMN connector_json TEXT NOT NULL DEFAULT 'null';
+-- Cinder shows readonly in a volume's metadata from the first time the flag is set.
+ALTER TABLE volumes ADD COLUMN readonly_set INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 } // namespace
 

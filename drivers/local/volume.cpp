@@ -60,7 +60,7 @@ const std::string kVolumeColumns =
     "SELECT v.id, v.name, v.description, v.project_id, v.user_id, v.size, " + current_status("v") +
     ", COALESCE(t.name, ''), v.volume_type_id, v.availability_zone, v.bootable, v.multiattach, v.readonly, "
     "v.snapshot_id, v.source_volid, v.image_id, v.image_metadata_json, v.metadata_json, v.host, v.created_at, " +
-    current_updated("v") + ", v.rowid FROM volumes v LEFT JOIN volume_types t ON t.id = v.volume_type_id";
+    current_updated("v") + ", v.rowid, v.readonly_set FROM volumes v LEFT JOIN volume_types t ON t.id = v.volume_type_id";
 constexpr int kVolumeSeq = 21;
 
 const std::string kSnapshotColumns =
@@ -121,6 +121,7 @@ volume::Volume volume_of(const Statement& s)
     v.host = s.text(18);
     v.created_at = s.integer(19);
     v.updated_at = s.integer(20);
+    v.readonly_set = s.integer(22) != 0;
     return v;
 }
 
@@ -485,11 +486,12 @@ void Volume::load_attachments(std::vector<volume::Volume>& volumes) const
     json ids = json::array();
     for (const auto& v : volumes)
         ids.push_back(v.id);
-    Statement s(*db_, "SELECT id, volume_id, server_id, device, host, mode, attached_at FROM volume_attachments "
-                      "WHERE volume_id IN (SELECT value FROM json_each(?)) ORDER BY attached_at, rowid");
+    Statement s(*db_, "SELECT a.id, a.volume_id, a.server_id, a.device, a.host, a.mode, a.attached_at, "
+                      "a.attach_status, a.connector_json FROM volume_attachments a "
+                      "WHERE a.volume_id IN (SELECT value FROM json_each(?)) ORDER BY a.attached_at, a.rowid");
     s.bind(1, ids.dump());
     while (s.step()) {
-        Attachment a{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)};
+        Attachment a = attachment_of(s);
         for (auto& v : volumes)
             if (v.id == a.volume_id)
                 v.attachments.push_back(a);
@@ -553,8 +555,9 @@ std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume:
     keys.push_back({"v.rowid", keys.back().ascending, Value(marker_seq)});
     if (marker)
         where += after_marker(keys, values);
-    std::string sql = kVolumeColumns + where + order_by(keys) + " LIMIT ?";
+    std::string sql = kVolumeColumns + where + order_by(keys) + " LIMIT ? OFFSET ?";
     values.emplace_back(q.limit ? static_cast<long long>(q.limit) : -1LL);
+    values.emplace_back(static_cast<long long>(q.offset));
     Statement s(*db_, sql);
     bind_all(s, values);
     std::vector<volume::Volume> out;
@@ -787,11 +790,12 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
 volume::Volume Volume::volumeUpdate(const Context& ctx, const volume::Volume& v) const
 {
     Statement s(*db_, "UPDATE volumes SET name = ?, description = ?, metadata_json = ?, bootable = ?, readonly = ?, "
-                      "updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
+                      "readonly_set = ?, updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
     bind_opt(s, 1, v.name);
     bind_opt(s, 2, v.description);
     s.bind(3, json(v.metadata).dump()).bind(4, v.bootable ? 1LL : 0LL).bind(5, v.readonly ? 1LL : 0LL);
-    s.bind(6, static_cast<long long>(now())).bind(7, v.id).bind(8, ctx.project_id).bind(9, ctx.is_admin() ? 1LL : 0LL);
+    s.bind(6, v.readonly_set || v.readonly ? 1LL : 0LL);
+    s.bind(7, static_cast<long long>(now())).bind(8, v.id).bind(9, ctx.project_id).bind(10, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Volume " + v.id + " could not be found.");
@@ -888,6 +892,10 @@ Attachment Volume::volumeAttach(const Context& ctx, const std::string& volume_id
     s.bind(1, a.id).bind(2, a.volume_id).bind(3, a.server_id).bind(4, a.device).bind(5, a.host).bind(6, a.mode);
     s.bind(7, static_cast<long long>(a.attached_at));
     s.step();
+    // Cinder's attach records the read-only flag (False) when none was set.
+    Statement flag(*db_, "UPDATE volumes SET readonly_set = 1 WHERE id = ?");
+    flag.bind(1, v.id);
+    flag.step();
     status_set("volumes", v.id, "attaching", "in-use");
     tx.commit();
     return a;
@@ -1022,8 +1030,9 @@ std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::Lis
     keys.push_back({"s.rowid", keys.back().ascending, Value(marker_seq)});
     if (marker)
         where += after_marker(keys, values);
-    std::string sql = kSnapshotColumns + where + order_by(keys) + " LIMIT ?";
+    std::string sql = kSnapshotColumns + where + order_by(keys) + " LIMIT ? OFFSET ?";
     values.emplace_back(q.limit ? static_cast<long long>(q.limit) : -1LL);
+    values.emplace_back(static_cast<long long>(q.offset));
     Statement s(*db_, sql);
     bind_all(s, values);
     std::vector<Snapshot> out;
@@ -1289,9 +1298,219 @@ void Volume::typeDelete(const Context&, const std::string& type_id) const
     tx.commit();
 }
 
+namespace {
+
+const std::string kAttachmentColumns =
+    "SELECT a.id, a.volume_id, a.server_id, a.device, a.host, a.mode, a.attached_at, a.attach_status, "
+    "a.connector_json FROM volume_attachments a JOIN volumes v ON v.id = a.volume_id";
+
+// Tempest and os-brick read connection_info; the local cloud's volumes are files on this host.
+json connection_info_of(const Attachment& a, const std::string& path)
+{
+    if (!a.connector.is_object() || a.status == "reserved")
+        return json::object();
+    return {{"driver_volume_type", "local"},
+            {"data", {{"device_path", path}, {"access_mode", a.mode}, {"volume_id", a.volume_id}}},
+            {"attachment_id", a.id}};
+}
+
+std::string attachment_sort_expr(const std::string& key)
+{
+    if (key == "id" || key == "volume_id")
+        return "a." + key;
+    if (key == "status")
+        return "a.attach_status";
+    if (key == "created_at")
+        return "a.rowid";
+    throw BadRequest("Invalid sort key: " + key);
+}
+
+} // namespace
+
+Attachment Volume::attachment_of(const Statement& s) const
+{
+    Attachment a{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)};
+    a.status = s.text(7);
+    a.connector = json::parse(s.text(8));
+    a.connection_info = connection_info_of(a, volumePath(a.volume_id));
+    return a;
+}
+
+std::vector<Attachment> Volume::attachmentList(const Context& ctx, const volume::ListQuery& q) const
+{
+    std::vector<Value> values;
+    std::string where = " WHERE 1";
+    if (!q.all_projects || !ctx.is_admin()) {
+        where += " AND v.project_id = ?";
+        values.emplace_back(ctx.project_id);
+    }
+    for (const auto& [key, value] : q.filters) {
+        if (key == "volume_id")
+            where += " AND a.volume_id = ?";
+        else if (key == "status")
+            where += " AND a.attach_status = ?";
+        else if (key == "instance_id")
+            where += " AND a.server_id = ?";
+        else
+            throw BadRequest("Invalid filter keys: " + key);
+        values.emplace_back(value);
+    }
+    std::string order = " ORDER BY ";
+    for (const auto& [key, ascending] : q.sort)
+        order += attachment_sort_expr(key) + (ascending ? " ASC, " : " DESC, ");
+    order += "a.rowid DESC";
+    Statement s(*db_, kAttachmentColumns + where + order);
+    bind_all(s, values);
+    // A project's attachments are few: the page is cut from the whole ordered list.
+    std::vector<Attachment> all;
+    while (s.step())
+        all.push_back(attachment_of(s));
+    std::size_t start = 0;
+    if (!q.marker.empty()) {
+        auto it = std::find_if(all.begin(), all.end(), [&](const Attachment& a) { return a.id == q.marker; });
+        if (it == all.end())
+            throw BadRequest("Marker " + q.marker + " could not be found.");
+        start = static_cast<std::size_t>(it - all.begin()) + 1;
+    }
+    start = std::min(all.size(), start + q.offset);
+    std::size_t end = q.limit ? std::min(all.size(), start + q.limit) : all.size();
+    return {all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+Attachment Volume::attachmentGet(const Context& ctx, const std::string& attachment_id) const
+{
+    Statement s(*db_, kAttachmentColumns + " WHERE a.id = ? AND (v.project_id = ? OR ?)");
+    s.bind(1, attachment_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+    if (!s.step())
+        throw NotFound("Volume attachment could not be found with filter: attachment_id = " + attachment_id + ".");
+    return attachment_of(s);
+}
+
+/*
+ * attachment_connect: what Cinder's attachment_update does with a connector:
+ * the attachment and its volume go "attaching", in the mode the attachment
+ * asked for, else the connector's, else rw. Inside the caller's transaction.
+ */
+void Volume::attachment_connect(const Attachment& a, const volume::Volume& v, json connector) const
+{
+    if (v.status.find("error") != std::string::npos)
+        throw Conflict("Volume attachments can not be updated if the volume is in an error state. The Volume " +
+                       v.id + " currently has a status of: " + v.status + ".");
+    std::string mode = a.mode;
+    if (mode.empty() || mode == "null")
+        mode = connector.contains("mode") && connector["mode"].is_string() ? connector["mode"].get<std::string>()
+                                                                           : "rw";
+    if (mode != "rw" && mode != "ro")
+        throw BadRequest("Invalid attaching mode '" + mode + "' for volume " + v.id + ".");
+    connector["mode"] = mode;
+    auto text = [&](const char* key, const char* fallback) {
+        return connector.contains(key) && connector[key].is_string() ? connector[key].get<std::string>()
+                                                                     : std::string(fallback);
+    };
+    Statement s(*db_, "UPDATE volume_attachments SET attach_status = 'attaching', connector_json = ?, mode = ?, "
+                      "host = ?, device = ?, attached_at = ? WHERE id = ?");
+    s.bind(1, connector.dump()).bind(2, mode).bind(3, text("host", "")).bind(4, text("mountpoint", "na"));
+    s.bind(5, static_cast<long long>(now())).bind(6, a.id);
+    s.step();
+    status_set("volumes", v.id, "attaching", std::nullopt);
+}
+
+Attachment Volume::attachmentCreate(const Context& ctx, const Attachment& in) const
+{
+    Attachment a = in;
+    if (a.id.empty())
+        a.id = new_uuid();
+    {
+        Transaction tx(*db_);
+        volume::Volume v = volumeGet(ctx, a.volume_id);
+        if (v.status.find("error") != std::string::npos)
+            throw BadRequest("Invalid volume: Volume attachments can not be created if the volume is in an error "
+                             "state. The Volume " + v.id + " currently has a status of: " + v.status + ".");
+        bool reservable = v.status == "available" || v.status == "downloading" ||
+                          (v.multiattach && v.status == "in-use");
+        // The same server again (a move between hosts): Cinder lets it reserve whatever the volume's state.
+        bool again = !a.server_id.empty() && (v.status == "in-use" || v.status == "reserved") &&
+                     std::any_of(v.attachments.begin(), v.attachments.end(),
+                                 [&](const Attachment& other) { return other.server_id == a.server_id; });
+        if (!reservable && !again)
+            throw BadRequest("Invalid volume: Volume " + v.id + " status must be available or downloading" +
+                             (v.multiattach ? " or in-use" : "") + " to reserve, but the current status is " +
+                             v.status + ".");
+        if (v.readonly)
+            a.mode = "ro";
+        if (a.mode.empty())
+            a.mode = "null";
+        Statement s(*db_, "INSERT INTO volume_attachments (id, volume_id, server_id, device, host, mode, attached_at, "
+                          "attach_status, connector_json) VALUES (?, ?, ?, '', '', ?, 0, 'reserved', 'null')");
+        s.bind(1, a.id).bind(2, v.id).bind(3, a.server_id).bind(4, a.mode);
+        s.step();
+        if (reservable)
+            status_set("volumes", v.id, "reserved", std::nullopt);
+        if (a.connector.is_object()) {
+            a.status = "reserved";
+            attachment_connect(a, volumeGet(ctx, v.id), a.connector);
+        }
+        tx.commit();
+    }
+    return attachmentGet(ctx, a.id);
+}
+
+Attachment Volume::attachmentUpdate(const Context& ctx, const std::string& attachment_id, const json& connector) const
+{
+    {
+        Transaction tx(*db_);
+        Attachment a = attachmentGet(ctx, attachment_id);
+        attachment_connect(a, volumeGet(ctx, a.volume_id), connector);
+        tx.commit();
+    }
+    return attachmentGet(ctx, attachment_id);
+}
+
+void Volume::attachmentComplete(const Context& ctx, const std::string& attachment_id) const
+{
+    Transaction tx(*db_);
+    Attachment a = attachmentGet(ctx, attachment_id);
+    Statement s(*db_, "UPDATE volume_attachments SET attach_status = 'attached', "
+                      "attached_at = CASE WHEN attached_at = 0 THEN ? ELSE attached_at END WHERE id = ?");
+    s.bind(1, static_cast<long long>(now())).bind(2, a.id);
+    s.step();
+    status_set("volumes", a.volume_id, "in-use", std::nullopt);
+    tx.commit();
+}
+
+std::vector<Attachment> Volume::attachmentDelete(const Context& ctx, const std::string& attachment_id) const
+{
+    std::vector<Attachment> remaining;
+    Transaction tx(*db_);
+    Attachment a = attachmentGet(ctx, attachment_id);
+    volume::Volume v = volumeGet(ctx, a.volume_id);
+    Statement s(*db_, "DELETE FROM volume_attachments WHERE id = ?");
+    s.bind(1, a.id);
+    s.step();
+    for (const auto& other : v.attachments)
+        if (other.id != a.id)
+            remaining.push_back(other);
+    // As Cinder's finish_detach: in-use while any remain, else available (an upload keeps its status).
+    if (!remaining.empty())
+        status_set("volumes", v.id, "in-use", std::nullopt);
+    else if (v.status != "uploading")
+        status_set("volumes", v.id, "available", std::nullopt);
+    tx.commit();
+    return remaining;
+}
+
 std::vector<std::pair<std::string, bool>> Volume::availabilityZoneList(const Context&) const
 {
     return {{"nova", true}};
+}
+
+std::vector<volume::Service> Volume::serviceList(const Context&) const
+{
+    // Both run inside every worker: they are up whenever this answers.
+    std::int64_t t = now();
+    std::string node = host_.substr(0, host_.find('@'));
+    std::string backend = host_.substr(0, host_.find('#'));
+    return {{"cinder-scheduler", node, "nova", true, true, t}, {"cinder-volume", backend, "nova", true, true, t}};
 }
 
 } // namespace jumpgate::local

@@ -56,6 +56,8 @@ struct ServiceSpec {
     const char* request_id_header;           // extra request-id header ("X-Compute-Request-Id") or nullptr
     /* versions: the service's version list for the root index; called per request. */
     json (*versions)(const Request& req, const Dispatcher& disp);
+    /* exact_paths: a trailing slash finds nothing below a version root (Cinder's 404 for ".../volumes/"). */
+    bool exact_paths = false;
 };
 
 /* Handler: serves one verb of one endpoint. It reads the request, calls the driver, writes the view. */

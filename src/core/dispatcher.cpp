@@ -537,6 +537,10 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
             entry = match(p, req);
         if (!entry)
             throw NotFound("The resource could not be found.");
+        // Only a version root ("/v3/") keeps its trailing slash in a service with exact paths.
+        if (spec_.exact_paths && p.size() != path.size() &&
+            std::string_view(entry->endpoint->path).find('/', 1) != std::string_view::npos)
+            throw NotFound("The resource could not be found.");
         req.endpoint_ = entry->endpoint->name;
 
         const std::string& method = req.method();

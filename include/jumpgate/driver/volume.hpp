@@ -17,7 +17,13 @@
 
 namespace jumpgate::volume {
 
-/* Attachment: a volume attached to a server. */
+/*
+ * Attachment: a volume attached to a server (or, through the attachments API,
+ * to a host only: server_id empty). `status` is Cinder's attach status:
+ * reserved, attaching, then attached; only attached ones show in a volume's
+ * view. `mode` is "null" while an attachment made by the attachments API has
+ * none yet. attached_at is 0 until it connects.
+ */
 struct Attachment {
     std::string id;
     std::string volume_id;
@@ -26,6 +32,9 @@ struct Attachment {
     std::string host;
     std::string mode = "rw";             // rw or ro
     std::int64_t attached_at = 0;
+    std::string status = "attached";
+    json connector;                      // the connector the host gave (null until one is)
+    json connection_info;                // how the host reaches the volume ({} until connected)
 };
 
 /*
@@ -48,6 +57,7 @@ struct Volume {
     bool bootable = false;
     bool multiattach = false;
     bool readonly = false;
+    bool readonly_set = false;           // os-update_readonly_flag or an attach has set it: metadata shows it
     std::optional<std::string> snapshot_id;
     std::optional<std::string> source_volid;
     std::optional<std::string> image_id;                 // created from this image
@@ -90,7 +100,8 @@ struct VolumeType {
  * the same name (name, status, availability_zone, volume_id, bootable as
  * "true"/"false") or, prefixed "metadata:", on a metadata key; all_projects for
  * an admin's all_tenants (project_id then narrows); sort is (field, ascending),
- * newest first by default; limit 0 means no limit; a marker that names nothing
+ * newest first by default; limit 0 means no limit (the core answers a
+ * request's limit=0 itself); offset skips that many first rows; a marker that names nothing
  * the caller sees is BadRequest.
  */
 struct ListQuery {
@@ -100,6 +111,17 @@ struct ListQuery {
     std::vector<std::pair<std::string, bool>> sort;
     std::size_t limit = 0;
     std::string marker;
+    std::size_t offset = 0;              // rows skipped after the marker (Cinder's offset)
+};
+
+/* Service: one of the services that make up the cloud's Block Storage, as os-services and os-hosts list them. */
+struct Service {
+    std::string binary;                  // cinder-scheduler, cinder-volume, cinder-backup
+    std::string host;                    // "node", "node@backend" for a cinder-volume
+    std::string zone = "nova";
+    bool enabled = true;
+    bool up = true;
+    std::int64_t updated_at = 0;         // its last report
 };
 
 /* Quota resources (Cinder's names: volumes, gigabytes, snapshots, backups, backup_gigabytes, per_volume_gigabytes, groups) -> limit, -1 unlimited. */
@@ -127,7 +149,7 @@ public:
      * when one is set, else it is empty. It starts as "creating".
      */
     virtual Volume volumeCreate(const Context& ctx, const Volume& volume) const;
-    /* volumeUpdate: store name, description, metadata, bootable and readonly of `volume`. */
+    /* volumeUpdate: store name, description, metadata, bootable, readonly and readonly_set of `volume`. */
     virtual Volume volumeUpdate(const Context& ctx, const Volume& volume) const;
     /* volumeDelete: remove a volume and its bytes (the core has checked that it may go). */
     virtual void volumeDelete(const Context& ctx, const std::string& volume_id) const;
@@ -151,6 +173,24 @@ public:
     virtual std::string volumeUploadImage(const Context& ctx, const std::string& volume_id, const std::string& name,
                                           const std::string& disk_format, const std::string& container_format,
                                           const std::string& visibility, bool is_protected) const;
+
+    /* attachmentList: the attachments of the volumes `ctx` sees (filters volume_id, status, instance_id; as ListQuery). */
+    virtual std::vector<Attachment> attachmentList(const Context& ctx, const ListQuery& q) const;
+    /* attachmentGet: one attachment of a volume `ctx` sees; NotFound. */
+    virtual Attachment attachmentGet(const Context& ctx, const std::string& attachment_id) const;
+    /*
+     * attachmentCreate: reserve the volume for `attachment` (both "reserved";
+     * BadRequest unless the volume is available, or in-use and multiattach);
+     * with a connector it connects at once, as attachmentUpdate.
+     */
+    virtual Attachment attachmentCreate(const Context& ctx, const Attachment& attachment) const;
+    /* attachmentUpdate: connect an attachment with the host's `connector` (both "attaching"); Conflict on error volumes. */
+    virtual Attachment attachmentUpdate(const Context& ctx, const std::string& attachment_id,
+                                        const json& connector) const;
+    /* attachmentComplete: the host has attached it (os-complete): "attached", the volume "in-use". */
+    virtual void attachmentComplete(const Context& ctx, const std::string& attachment_id) const;
+    /* attachmentDelete: end an attachment; the volume is "in-use" while others remain, else "available"; returns them. */
+    virtual std::vector<Attachment> attachmentDelete(const Context& ctx, const std::string& attachment_id) const;
 
     /* snapshotList, snapshotGet: as volumeList and volumeGet (filters name, status, volume_id, metadata:). */
     virtual std::vector<Snapshot> snapshotList(const Context& ctx, const ListQuery& q) const;
@@ -186,15 +226,19 @@ public:
 
     /* availabilityZoneList: the zones volumes can be made in, and whether each is available. */
     virtual std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const;
+    /* serviceList: the services behind the cloud's Block Storage (an admin's os-services and os-hosts). */
+    virtual std::vector<Service> serviceList(const Context& ctx) const;
 };
 
 namespace detail {
 void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_attachments(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_services(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 } // namespace detail
 
 /*
@@ -218,6 +262,13 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
                   overrides(&D::volumeAttach, &Driver::volumeAttach) &&
                   overrides(&D::volumeDetach, &Driver::volumeDetach))
         detail::bind_volume_actions(disp, base);
+    if constexpr (overrides(&D::attachmentList, &Driver::attachmentList) &&
+                  overrides(&D::attachmentGet, &Driver::attachmentGet) &&
+                  overrides(&D::attachmentCreate, &Driver::attachmentCreate) &&
+                  overrides(&D::attachmentUpdate, &Driver::attachmentUpdate) &&
+                  overrides(&D::attachmentComplete, &Driver::attachmentComplete) &&
+                  overrides(&D::attachmentDelete, &Driver::attachmentDelete))
+        detail::bind_attachments(disp, base);
     if constexpr (overrides(&D::snapshotList, &Driver::snapshotList) &&
                   overrides(&D::snapshotGet, &Driver::snapshotGet) &&
                   overrides(&D::snapshotCreate, &Driver::snapshotCreate) &&
@@ -235,6 +286,8 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
         detail::bind_quotas(disp, base);
     if constexpr (overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
         detail::bind_availability_zones(disp, base);
+    if constexpr (overrides(&D::serviceList, &Driver::serviceList))
+        detail::bind_services(disp, base);
 }
 
 } // namespace jumpgate::volume

@@ -59,6 +59,8 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_backups_detail", "/v3/{tenant_id}/backups/detail", "GET"},
     {"v3_extensions", "/v3/{tenant_id}/extensions", "GET"},
     {"v3_services", "/v3/{tenant_id}/os-services", "GET"},
+    {"v3_hosts", "/v3/{tenant_id}/os-hosts", "GET"},
+    {"v3_host", "/v3/{tenant_id}/os-hosts/{host_name}", "GET"},
     {"v2_limits", "/v2/{tenant_id}/limits", "GET"},
     {"v2_quota_set", "/v2/{tenant_id}/os-quota-sets/{project_id}", "GET PUT DELETE"},
     {"v2_quota_set_defaults", "/v2/{tenant_id}/os-quota-sets/{project_id}/defaults", "GET"},
@@ -82,6 +84,7 @@ const ServiceSpec kSpec{
     .microversions = &kMicroversions,
     .request_id_header = nullptr,
     .versions = &versions,
+    .exact_paths = true,
 };
 
 } // namespace jumpgate::api::volume
