@@ -679,13 +679,13 @@ class CinderExtras(unittest.TestCase):
         status, _, body = stack.get_json(f"{V3}/os-services")
         self.assertEqual(status, 200, body)
         binaries = {s["binary"]: s for s in body["services"]}
-        self.assertEqual(set(binaries), {"cinder-scheduler", "cinder-volume"})
+        self.assertEqual(set(binaries), {"cinder-scheduler", "cinder-volume", "cinder-backup"})
         self.assertEqual((binaries["cinder-volume"]["state"], binaries["cinder-volume"]["status"]), ("up", "enabled"))
         _, _, body = stack.get_json(f"{V3}/os-services?binary=cinder-volume")
         self.assertEqual([s["binary"] for s in body["services"]], ["cinder-volume"])
         status, _, body = stack.get_json(f"{V3}/os-hosts")
         self.assertEqual(status, 200, body)
-        self.assertEqual({h["service"] for h in body["hosts"]}, {"cinder-scheduler", "cinder-volume"})
+        self.assertEqual({h["service"] for h in body["hosts"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
         self.assertEqual({h["service-status"] for h in body["hosts"]}, {"available"})
         base_a = f"/volume/v3/{member_a[0]}"
         self.assertEqual(stack.get_json(f"{base_a}/os-services", headers=auth(member_a[1]))[0], 403)
@@ -732,6 +732,105 @@ class CinderExtras(unittest.TestCase):
         status, _, body = stack.get_json(f"{V3}/snapshots", method="POST", body={"snapshot": {"name": "x"}})
         self.assertEqual(status, 400, body)
         self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}?cascade=true")[0], 202)
+
+
+def wait_backup(backup_id, wanted, base=None, token=None, seconds=10):
+    deadline = time.time() + seconds
+    while True:
+        status, _, body = stack.get_json(f"{base or V3}/backups/{backup_id}", headers=auth(token))
+        if status == 200 and body["backup"]["status"] == wanted or time.time() > deadline:
+            return body.get("backup")
+        time.sleep(0.2)
+
+
+class Backups(unittest.TestCase):
+    def test_backup_restore_and_delete_copy_real_bytes(self):
+        v = available_volume(name="to-back-up", imageRef=image_id)
+        status, _, body = stack.get_json(f"{V3}/backups", method="POST",
+                                         body={"backup": {"volume_id": v["id"], "name": "bk"}})
+        self.assertEqual(status, 202, body)
+        self.assertEqual(set(body["backup"]), {"id", "name", "links"})
+        backup = wait_backup(body["backup"]["id"], "available")
+        self.assertEqual((backup["status"], backup["size"], backup["volume_id"], backup["name"]),
+                         ("available", 1, v["id"], "bk"))
+        path = os.path.join(stack.state, "volume-backups", backup["id"])
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        self.assertEqual(wait_status(v["id"], "available")["status"], "available")
+        # Listed, and counted in the limits.
+        _, _, body = stack.get_json(f"{V3}/backups/detail?volume_id={v['id']}")
+        self.assertEqual([b["id"] for b in body["backups"]], [backup["id"]])
+        _, _, body = stack.get_json(f"{V3}/backups")
+        self.assertIn({"id": backup["id"], "name": "bk", "links": body["backups"][0]["links"]}, body["backups"])
+        _, _, body = stack.get_json(f"{V3}/limits")
+        self.assertGreaterEqual(body["limits"]["absolute"]["totalBackupsUsed"], 1)
+        # Restore into a new volume: the bytes come back.
+        status, _, body = stack.get_json(f"{V3}/backups/{backup['id']}/restore", method="POST",
+                                         body={"restore": {"name": "restored"}})
+        self.assertEqual(status, 202, body)
+        self.assertEqual((body["restore"]["backup_id"], body["restore"]["volume_name"]), (backup["id"], "restored"))
+        restored = wait_status(body["restore"]["volume_id"], "available")
+        self.assertEqual((restored["status"], restored["size"]), ("available", 1))
+        with open(volume_file(restored["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        # Restore over an existing, empty volume; a smaller or busy one is refused.
+        empty = available_volume(name="empty", size=2)
+        status, _, body = stack.get_json(f"{V3}/backups/{backup['id']}/restore", method="POST",
+                                         body={"restore": {"volume_id": empty["id"]}})
+        self.assertEqual((status, body["restore"]["volume_id"]), (202, empty["id"]))
+        wait_backup(backup["id"], "available")
+        self.assertEqual(wait_status(empty["id"], "available")["size"], 2)
+        with open(volume_file(empty["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        self.assertEqual(os.stat(volume_file(empty["id"])).st_size, 2 * GIB)
+        status, _, _ = stack.get_json(f"{V3}/backups/{backup['id']}/restore", method="POST",
+                                      body={"restore": {"volume_id": "9d2c6b9e-0000-4c51-9a4b-3f0c2e1d7a55"}})
+        self.assertEqual(status, 404)
+        # The backup outlives its volume; deleting it removes its bytes.
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{V3}/backups/{backup['id']}")[0], 200)
+        self.assertEqual(stack.request("DELETE", f"{V3}/backups/{backup['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{V3}/backups/{backup['id']}")[0], 404)
+        self.assertFalse(os.path.exists(path))
+
+    def test_bad_requests_and_tenancy(self):
+        base_a, token_a = f"/volume/v3/{member_a[0]}", member_a[1]
+        base_b, token_b = f"/volume/v3/{member_b[0]}", member_b[1]
+        v = available_volume(base=base_a, token=token_a, name="bk-a")
+        for bad in ({}, {"volume_id": v["id"], "incremental": True}, {"volume_id": v["id"], "colour": "red"},
+                    {"volume_id": v["id"], "name": 5}):
+            status, _, body = stack.get_json(f"{base_a}/backups", method="POST", body={"backup": bad},
+                                             headers=auth(token_a))
+            self.assertEqual(status, 400, (bad, body))
+        status, _, body = stack.get_json(f"{base_b}/backups", method="POST", body={"backup": {"volume_id": v["id"]}},
+                                         headers=auth(token_b))
+        self.assertEqual(status, 404, body)
+        status, _, body = stack.get_json(f"{base_a}/backups", method="POST", body={"backup": {"volume_id": v["id"]}},
+                                         headers=auth(token_a))
+        self.assertEqual(status, 202, body)
+        bk = body["backup"]["id"]
+        wait_backup(bk, "available", base_a, token_a)
+        for method, path, body in (("GET", f"/backups/{bk}", None), ("DELETE", f"/backups/{bk}", None),
+                                   ("POST", f"/backups/{bk}/restore", {"restore": {}})):
+            status, _, _ = stack.get_json(base_b + path, method=method, body=body, headers=auth(token_b))
+            self.assertEqual(status, 404, (method, path))
+        _, _, body = stack.get_json(f"{base_b}/backups", headers=auth(token_b))
+        self.assertNotIn(bk, [b["id"] for b in body["backups"]])
+        # Updating is 3.9 and later; a member may not reset a status.
+        status, _, body = stack.get_json(f"{base_a}/backups/{bk}", method="PUT", body={"backup": {"name": "renamed"}},
+                                         headers=auth(token_a, "3.9"))
+        self.assertEqual((status, body["backup"]["name"]), (200, "renamed"))
+        status, _, _ = stack.get_json(f"{base_a}/backups/{bk}/action", method="POST",
+                                      body={"os-reset_status": {"status": "error"}}, headers=auth(token_a))
+        self.assertEqual(status, 403)
+        status, _, _ = stack.get_json(f"{V3}/backups/{bk}/action", method="POST",
+                                      body={"os-reset_status": {"status": "error"}})
+        self.assertEqual(status, 202)
+        self.assertEqual(stack.get_json(f"{base_a}/backups/{bk}", headers=auth(token_a))[2]["backup"]["status"], "error")
+        status, _, _ = stack.get_json(f"{base_a}/backups/{bk}/restore", method="POST", body={"restore": {}},
+                                      headers=auth(token_a))
+        self.assertEqual(status, 400)                                  # not available
+        self.assertEqual(stack.request("DELETE", f"{base_a}/backups/{bk}", headers=auth(token_a))[0], 202)
 
 
 if __name__ == "__main__":

@@ -84,6 +84,25 @@ struct Snapshot {
     std::int64_t updated_at = 0;
 };
 
+/* Backup: a full copy of a volume's (or one of its snapshots') bytes, kept apart from it. */
+struct Backup {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::string volume_id;
+    std::optional<std::string> snapshot_id;
+    std::string project_id;
+    std::string user_id;
+    long long size = 1;                  // GiB, the volume's
+    std::string status = "creating";     // creating, available, restoring, error
+    std::string availability_zone = "nova";
+    std::optional<std::string> container;
+    long long object_count = 0;
+    std::map<std::string, std::string> metadata;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
 /* VolumeType: a kind of volume; `projects` may use it when it is not public. */
 struct VolumeType {
     std::string id;
@@ -205,6 +224,31 @@ public:
     virtual Snapshot snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
                                          const std::string& status) const;
 
+    /* backupList, backupGet: as snapshotList and snapshotGet (filters name, status, volume_id). */
+    virtual std::vector<Backup> backupList(const Context& ctx, const ListQuery& q) const;
+    virtual Backup backupGet(const Context& ctx, const std::string& backup_id) const;
+    /*
+     * backupCreate: copy the bytes of the volume (of its snapshot when
+     * snapshot_id is set) now; "creating", then "available"; the volume is
+     * "backing-up" meanwhile; quotas "backups" and "backup_gigabytes".
+     */
+    virtual Backup backupCreate(const Context& ctx, const Backup& backup) const;
+    /* backupUpdate: store name, description and metadata. */
+    virtual Backup backupUpdate(const Context& ctx, const Backup& backup) const;
+    /* backupDelete: remove a backup and its bytes. */
+    virtual void backupDelete(const Context& ctx, const std::string& backup_id) const;
+    /* backupResetStatus: an admin's os-reset_status of a backup. */
+    virtual Backup backupResetStatus(const Context& ctx, const std::string& backup_id,
+                                     const std::string& status) const;
+    /*
+     * backupRestore: write the backup's bytes over the available volume
+     * `volume_id` (at least as large), or over a new volume of its size named
+     * `name`; both are "restoring..." meanwhile. Returns the volume.
+     */
+    virtual Volume backupRestore(const Context& ctx, const std::string& backup_id,
+                                 const std::optional<std::string>& volume_id,
+                                 const std::optional<std::string>& name) const;
+
     /* typeList: every type (the core filters what `ctx` may see); typeGet: by id or name, NotFound. */
     virtual std::vector<VolumeType> typeList(const Context& ctx) const;
     virtual VolumeType typeGet(const Context& ctx, const std::string& id_or_name) const;
@@ -234,6 +278,7 @@ namespace detail {
 void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_attachments(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_backups(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
@@ -269,6 +314,13 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
                   overrides(&D::attachmentComplete, &Driver::attachmentComplete) &&
                   overrides(&D::attachmentDelete, &Driver::attachmentDelete))
         detail::bind_attachments(disp, base);
+    if constexpr (overrides(&D::backupList, &Driver::backupList) && overrides(&D::backupGet, &Driver::backupGet) &&
+                  overrides(&D::backupCreate, &Driver::backupCreate) &&
+                  overrides(&D::backupUpdate, &Driver::backupUpdate) &&
+                  overrides(&D::backupDelete, &Driver::backupDelete) &&
+                  overrides(&D::backupResetStatus, &Driver::backupResetStatus) &&
+                  overrides(&D::backupRestore, &Driver::backupRestore))
+        detail::bind_backups(disp, base);
     if constexpr (overrides(&D::snapshotList, &Driver::snapshotList) &&
                   overrides(&D::snapshotGet, &Driver::snapshotGet) &&
                   overrides(&D::snapshotCreate, &Driver::snapshotCreate) &&

@@ -558,6 +558,20 @@ std::vector<Attachment> Driver::attachmentDelete(const Context&, const std::stri
 {
     throw NotImplemented("attachmentDelete");
 }
+std::vector<Backup> Driver::backupList(const Context&, const ListQuery&) const { throw NotImplemented("backupList"); }
+Backup Driver::backupGet(const Context&, const std::string&) const { throw NotImplemented("backupGet"); }
+Backup Driver::backupCreate(const Context&, const Backup&) const { throw NotImplemented("backupCreate"); }
+Backup Driver::backupUpdate(const Context&, const Backup&) const { throw NotImplemented("backupUpdate"); }
+void Driver::backupDelete(const Context&, const std::string&) const { throw NotImplemented("backupDelete"); }
+Backup Driver::backupResetStatus(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("backupResetStatus");
+}
+Volume Driver::backupRestore(const Context&, const std::string&, const std::optional<std::string>&,
+                             const std::optional<std::string>&) const
+{
+    throw NotImplemented("backupRestore");
+}
 std::vector<Snapshot> Driver::snapshotList(const Context&, const ListQuery&) const
 {
     throw NotImplemented("snapshotList");
