@@ -231,21 +231,47 @@ public:
     void quotaReset(const Context& ctx, const std::string& project_id) const override;
     volume::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
 
-    std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
+    std::vector<volume::Attachment> attachmentList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Attachment attachmentGet(const Context& ctx, const std::string& attachment_id) const override;
+    volume::Attachment attachmentCreate(const Context& ctx, const volume::Attachment& attachment) const override;
+    volume::Attachment attachmentUpdate(const Context& ctx, const std::string& attachment_id,
+                                        const json& connector) const override;
+    void attachmentComplete(const Context& ctx, const std::string& attachment_id) const override;
+    std::vector<volume::Attachment> attachmentDelete(const Context& ctx,
+                                                     const std::string& attachment_id) const override;
 
-    /* volumePath, snapshotPath: where a volume's or a snapshot's bytes live. */
+    std::vector<volume::Backup> backupList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Backup backupGet(const Context& ctx, const std::string& backup_id) const override;
+    volume::Backup backupCreate(const Context& ctx, const volume::Backup& backup) const override;
+    volume::Backup backupUpdate(const Context& ctx, const volume::Backup& backup) const override;
+    void backupDelete(const Context& ctx, const std::string& backup_id) const override;
+    volume::Backup backupResetStatus(const Context& ctx, const std::string& backup_id,
+                                     const std::string& status) const override;
+    volume::Volume backupRestore(const Context& ctx, const std::string& backup_id,
+                                 const std::optional<std::string>& volume_id,
+                                 const std::optional<std::string>& name) const override;
+
+    std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
+    std::vector<volume::Service> serviceList(const Context& ctx) const override;
+
+    /* volumePath, snapshotPath, backupPath: where a volume's, a snapshot's or a backup's bytes live. */
     std::string volumePath(const std::string& volume_id) const;
     std::string snapshotPath(const std::string& snapshot_id) const;
+    std::string backupPath(const std::string& backup_id) const;
 
 private:
     void quota_check(const Context& ctx, const std::string& project_id, long long volumes, long long snapshots,
                      long long gigabytes, long long volume_size) const;
     void load_attachments(std::vector<volume::Volume>& volumes) const;
+    void backup_quota_check(const Context& ctx, const std::string& project_id, long long size) const;
+    volume::Attachment attachment_of(const Statement& s) const;
+    void attachment_connect(const volume::Attachment& a, const volume::Volume& v, json connector) const;
     void status_set(const char* table, const std::string& id, const std::string& status,
                     const std::optional<std::string>& next) const;
     std::shared_ptr<Database> db_;
     std::string volume_store_;
     std::string snapshot_store_;
+    std::string backup_store_;
     std::string image_store_;
     std::string host_;
     int build_seconds_;

@@ -364,7 +364,34 @@ CREATE TABLE network_quotas (
     PRIMARY KEY (project_id, resource)
 );
 )sql"},
-    {11, "identity: failed authentications, password history, application credentials' expiry to the microsecond", R"sql(
+    {9, "block storage: the attachments API's states and connectors, the read-only flag once set, backups", R"sql(
+-- Attachments made by servers and os-attach are attached at once; the attachments API reserves, then connects.
+ALTER TABLE volume_attachments ADD COLUMN attach_status TEXT NOT NULL DEFAULT 'attached';
+ALTER TABLE volume_attachments ADD COLUMN connector_json TEXT NOT NULL DEFAULT 'null';
+-- Cinder shows readonly in a volume's metadata from the first time the flag is set.
+ALTER TABLE volumes ADD COLUMN readonly_set INTEGER NOT NULL DEFAULT 0;
+-- A backup's bytes are its own file: it outlives its volume, so no reference to it.
+CREATE TABLE volume_backups (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    description TEXT,
+    volume_id TEXT NOT NULL,
+    snapshot_id TEXT,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    status_until INTEGER NOT NULL DEFAULT 0,
+    next_status TEXT,
+    availability_zone TEXT NOT NULL,
+    container TEXT,
+    metadata_json TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX volume_backups_project ON volume_backups (project_id, created_at);
+)sql"},
+    {10, "identity: failed authentications, password history, application credentials' expiry to the microsecond", R"sql(
 ALTER TABLE users ADD COLUMN failed_auth_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN failed_auth_at INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE user_password_history (

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <variant>
 
@@ -60,7 +61,7 @@ const std::string kVolumeColumns =
     "SELECT v.id, v.name, v.description, v.project_id, v.user_id, v.size, " + current_status("v") +
     ", COALESCE(t.name, ''), v.volume_type_id, v.availability_zone, v.bootable, v.multiattach, v.readonly, "
     "v.snapshot_id, v.source_volid, v.image_id, v.image_metadata_json, v.metadata_json, v.host, v.created_at, " +
-    current_updated("v") + ", v.rowid FROM volumes v LEFT JOIN volume_types t ON t.id = v.volume_type_id";
+    current_updated("v") + ", v.rowid, v.readonly_set FROM volumes v LEFT JOIN volume_types t ON t.id = v.volume_type_id";
 constexpr int kVolumeSeq = 21;
 
 const std::string kSnapshotColumns =
@@ -121,6 +122,7 @@ volume::Volume volume_of(const Statement& s)
     v.host = s.text(18);
     v.created_at = s.integer(19);
     v.updated_at = s.integer(20);
+    v.readonly_set = s.integer(22) != 0;
     return v;
 }
 
@@ -449,10 +451,12 @@ Volume::Volume(std::shared_ptr<Database> db, std::string volume_store, std::stri
       quotas_(*db_, "volume_quotas", kDefaultQuotas)
 {
     auto slash = volume_store_.rfind('/');
-    snapshot_store_ = (slash == std::string::npos ? std::string(".") : volume_store_.substr(0, slash)) +
-                      "/volume-snapshots";
+    std::string parent = slash == std::string::npos ? std::string(".") : volume_store_.substr(0, slash);
+    snapshot_store_ = parent + "/volume-snapshots";
+    backup_store_ = parent + "/volume-backups";
     mkdir(volume_store_.c_str(), 0750);
     mkdir(snapshot_store_.c_str(), 0750);
+    mkdir(backup_store_.c_str(), 0750);
 }
 
 std::string Volume::volumePath(const std::string& volume_id) const { return volume_store_ + "/" + volume_id; }
@@ -485,11 +489,12 @@ void Volume::load_attachments(std::vector<volume::Volume>& volumes) const
     json ids = json::array();
     for (const auto& v : volumes)
         ids.push_back(v.id);
-    Statement s(*db_, "SELECT id, volume_id, server_id, device, host, mode, attached_at FROM volume_attachments "
-                      "WHERE volume_id IN (SELECT value FROM json_each(?)) ORDER BY attached_at, rowid");
+    Statement s(*db_, "SELECT a.id, a.volume_id, a.server_id, a.device, a.host, a.mode, a.attached_at, "
+                      "a.attach_status, a.connector_json FROM volume_attachments a "
+                      "WHERE a.volume_id IN (SELECT value FROM json_each(?)) ORDER BY a.attached_at, a.rowid");
     s.bind(1, ids.dump());
     while (s.step()) {
-        Attachment a{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)};
+        Attachment a = attachment_of(s);
         for (auto& v : volumes)
             if (v.id == a.volume_id)
                 v.attachments.push_back(a);
@@ -553,8 +558,9 @@ std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume:
     keys.push_back({"v.rowid", keys.back().ascending, Value(marker_seq)});
     if (marker)
         where += after_marker(keys, values);
-    std::string sql = kVolumeColumns + where + order_by(keys) + " LIMIT ?";
+    std::string sql = kVolumeColumns + where + order_by(keys) + " LIMIT ? OFFSET ?";
     values.emplace_back(q.limit ? static_cast<long long>(q.limit) : -1LL);
+    values.emplace_back(static_cast<long long>(q.offset));
     Statement s(*db_, sql);
     bind_all(s, values);
     std::vector<volume::Volume> out;
@@ -609,6 +615,12 @@ volume::QuotaSet Volume::quotaUsage(const Context&, const std::string& project_i
     if (s.step()) {
         used["snapshots"] = s.integer(0);
         used["gigabytes"] += s.integer(1);
+    }
+    Statement b(*db_, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM volume_backups WHERE project_id = ?");
+    b.bind(1, project_id);
+    if (b.step()) {
+        used["backups"] = b.integer(0);
+        used["backup_gigabytes"] = b.integer(1);
     }
     return used;
 }
@@ -787,11 +799,12 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
 volume::Volume Volume::volumeUpdate(const Context& ctx, const volume::Volume& v) const
 {
     Statement s(*db_, "UPDATE volumes SET name = ?, description = ?, metadata_json = ?, bootable = ?, readonly = ?, "
-                      "updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
+                      "readonly_set = ?, updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
     bind_opt(s, 1, v.name);
     bind_opt(s, 2, v.description);
     s.bind(3, json(v.metadata).dump()).bind(4, v.bootable ? 1LL : 0LL).bind(5, v.readonly ? 1LL : 0LL);
-    s.bind(6, static_cast<long long>(now())).bind(7, v.id).bind(8, ctx.project_id).bind(9, ctx.is_admin() ? 1LL : 0LL);
+    s.bind(6, v.readonly_set || v.readonly ? 1LL : 0LL);
+    s.bind(7, static_cast<long long>(now())).bind(8, v.id).bind(9, ctx.project_id).bind(10, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Volume " + v.id + " could not be found.");
@@ -888,6 +901,10 @@ Attachment Volume::volumeAttach(const Context& ctx, const std::string& volume_id
     s.bind(1, a.id).bind(2, a.volume_id).bind(3, a.server_id).bind(4, a.device).bind(5, a.host).bind(6, a.mode);
     s.bind(7, static_cast<long long>(a.attached_at));
     s.step();
+    // Cinder's attach records the read-only flag (False) when none was set.
+    Statement flag(*db_, "UPDATE volumes SET readonly_set = 1 WHERE id = ?");
+    flag.bind(1, v.id);
+    flag.step();
     status_set("volumes", v.id, "attaching", "in-use");
     tx.commit();
     return a;
@@ -1022,8 +1039,9 @@ std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::Lis
     keys.push_back({"s.rowid", keys.back().ascending, Value(marker_seq)});
     if (marker)
         where += after_marker(keys, values);
-    std::string sql = kSnapshotColumns + where + order_by(keys) + " LIMIT ?";
+    std::string sql = kSnapshotColumns + where + order_by(keys) + " LIMIT ? OFFSET ?";
     values.emplace_back(q.limit ? static_cast<long long>(q.limit) : -1LL);
+    values.emplace_back(static_cast<long long>(q.offset));
     Statement s(*db_, sql);
     bind_all(s, values);
     std::vector<Snapshot> out;
@@ -1289,9 +1307,487 @@ void Volume::typeDelete(const Context&, const std::string& type_id) const
     tx.commit();
 }
 
+namespace {
+
+const std::string kAttachmentColumns =
+    "SELECT a.id, a.volume_id, a.server_id, a.device, a.host, a.mode, a.attached_at, a.attach_status, "
+    "a.connector_json FROM volume_attachments a JOIN volumes v ON v.id = a.volume_id";
+
+// Tempest and os-brick read connection_info; the local cloud's volumes are files on this host.
+json connection_info_of(const Attachment& a, const std::string& path)
+{
+    if (!a.connector.is_object() || a.status == "reserved")
+        return json::object();
+    return {{"driver_volume_type", "local"},
+            {"data", {{"device_path", path}, {"access_mode", a.mode}, {"volume_id", a.volume_id}}},
+            {"attachment_id", a.id}};
+}
+
+std::string attachment_sort_expr(const std::string& key)
+{
+    if (key == "id" || key == "volume_id")
+        return "a." + key;
+    if (key == "status")
+        return "a.attach_status";
+    if (key == "created_at")
+        return "a.rowid";
+    throw BadRequest("Invalid sort key: " + key);
+}
+
+} // namespace
+
+Attachment Volume::attachment_of(const Statement& s) const
+{
+    Attachment a{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)};
+    a.status = s.text(7);
+    a.connector = json::parse(s.text(8));
+    a.connection_info = connection_info_of(a, volumePath(a.volume_id));
+    return a;
+}
+
+std::vector<Attachment> Volume::attachmentList(const Context& ctx, const volume::ListQuery& q) const
+{
+    std::vector<Value> values;
+    std::string where = " WHERE 1";
+    if (!q.all_projects || !ctx.is_admin()) {
+        where += " AND v.project_id = ?";
+        values.emplace_back(ctx.project_id);
+    }
+    for (const auto& [key, value] : q.filters) {
+        if (key == "volume_id")
+            where += " AND a.volume_id = ?";
+        else if (key == "status")
+            where += " AND a.attach_status = ?";
+        else if (key == "instance_id")
+            where += " AND a.server_id = ?";
+        else
+            throw BadRequest("Invalid filter keys: " + key);
+        values.emplace_back(value);
+    }
+    std::string order = " ORDER BY ";
+    for (const auto& [key, ascending] : q.sort)
+        order += attachment_sort_expr(key) + (ascending ? " ASC, " : " DESC, ");
+    order += "a.rowid DESC";
+    Statement s(*db_, kAttachmentColumns + where + order);
+    bind_all(s, values);
+    // A project's attachments are few: the page is cut from the whole ordered list.
+    std::vector<Attachment> all;
+    while (s.step())
+        all.push_back(attachment_of(s));
+    std::size_t start = 0;
+    if (!q.marker.empty()) {
+        auto it = std::find_if(all.begin(), all.end(), [&](const Attachment& a) { return a.id == q.marker; });
+        if (it == all.end())
+            throw BadRequest("Marker " + q.marker + " could not be found.");
+        start = static_cast<std::size_t>(it - all.begin()) + 1;
+    }
+    start = std::min(all.size(), start + q.offset);
+    std::size_t end = q.limit ? std::min(all.size(), start + q.limit) : all.size();
+    return {all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+Attachment Volume::attachmentGet(const Context& ctx, const std::string& attachment_id) const
+{
+    Statement s(*db_, kAttachmentColumns + " WHERE a.id = ? AND (v.project_id = ? OR ?)");
+    s.bind(1, attachment_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+    if (!s.step())
+        throw NotFound("Volume attachment could not be found with filter: attachment_id = " + attachment_id + ".");
+    return attachment_of(s);
+}
+
+/*
+ * attachment_connect: what Cinder's attachment_update does with a connector:
+ * the attachment and its volume go "attaching", in the mode the attachment
+ * asked for, else the connector's, else rw. Inside the caller's transaction.
+ */
+void Volume::attachment_connect(const Attachment& a, const volume::Volume& v, json connector) const
+{
+    if (v.status.find("error") != std::string::npos)
+        throw Conflict("Volume attachments can not be updated if the volume is in an error state. The Volume " +
+                       v.id + " currently has a status of: " + v.status + ".");
+    std::string mode = a.mode;
+    if (mode.empty() || mode == "null")
+        mode = connector.contains("mode") && connector["mode"].is_string() ? connector["mode"].get<std::string>()
+                                                                           : "rw";
+    if (mode != "rw" && mode != "ro")
+        throw BadRequest("Invalid attaching mode '" + mode + "' for volume " + v.id + ".");
+    connector["mode"] = mode;
+    auto text = [&](const char* key, const char* fallback) {
+        return connector.contains(key) && connector[key].is_string() ? connector[key].get<std::string>()
+                                                                     : std::string(fallback);
+    };
+    Statement s(*db_, "UPDATE volume_attachments SET attach_status = 'attaching', connector_json = ?, mode = ?, "
+                      "host = ?, device = ?, attached_at = ? WHERE id = ?");
+    s.bind(1, connector.dump()).bind(2, mode).bind(3, text("host", "")).bind(4, text("mountpoint", "na"));
+    s.bind(5, static_cast<long long>(now())).bind(6, a.id);
+    s.step();
+    status_set("volumes", v.id, "attaching", std::nullopt);
+}
+
+Attachment Volume::attachmentCreate(const Context& ctx, const Attachment& in) const
+{
+    Attachment a = in;
+    if (a.id.empty())
+        a.id = new_uuid();
+    {
+        Transaction tx(*db_);
+        volume::Volume v = volumeGet(ctx, a.volume_id);
+        if (v.status.find("error") != std::string::npos)
+            throw BadRequest("Invalid volume: Volume attachments can not be created if the volume is in an error "
+                             "state. The Volume " + v.id + " currently has a status of: " + v.status + ".");
+        bool reservable = v.status == "available" || v.status == "downloading" ||
+                          (v.multiattach && v.status == "in-use");
+        // The same server again (a move between hosts): Cinder lets it reserve whatever the volume's state.
+        bool again = !a.server_id.empty() && (v.status == "in-use" || v.status == "reserved") &&
+                     std::any_of(v.attachments.begin(), v.attachments.end(),
+                                 [&](const Attachment& other) { return other.server_id == a.server_id; });
+        if (!reservable && !again)
+            throw BadRequest("Invalid volume: Volume " + v.id + " status must be available or downloading" +
+                             (v.multiattach ? " or in-use" : "") + " to reserve, but the current status is " +
+                             v.status + ".");
+        if (v.readonly)
+            a.mode = "ro";
+        if (a.mode.empty())
+            a.mode = "null";
+        Statement s(*db_, "INSERT INTO volume_attachments (id, volume_id, server_id, device, host, mode, attached_at, "
+                          "attach_status, connector_json) VALUES (?, ?, ?, '', '', ?, 0, 'reserved', 'null')");
+        s.bind(1, a.id).bind(2, v.id).bind(3, a.server_id).bind(4, a.mode);
+        s.step();
+        if (reservable)
+            status_set("volumes", v.id, "reserved", std::nullopt);
+        if (a.connector.is_object()) {
+            a.status = "reserved";
+            attachment_connect(a, volumeGet(ctx, v.id), a.connector);
+        }
+        tx.commit();
+    }
+    return attachmentGet(ctx, a.id);
+}
+
+Attachment Volume::attachmentUpdate(const Context& ctx, const std::string& attachment_id, const json& connector) const
+{
+    {
+        Transaction tx(*db_);
+        Attachment a = attachmentGet(ctx, attachment_id);
+        attachment_connect(a, volumeGet(ctx, a.volume_id), connector);
+        tx.commit();
+    }
+    return attachmentGet(ctx, attachment_id);
+}
+
+void Volume::attachmentComplete(const Context& ctx, const std::string& attachment_id) const
+{
+    Transaction tx(*db_);
+    Attachment a = attachmentGet(ctx, attachment_id);
+    Statement s(*db_, "UPDATE volume_attachments SET attach_status = 'attached', "
+                      "attached_at = CASE WHEN attached_at = 0 THEN ? ELSE attached_at END WHERE id = ?");
+    s.bind(1, static_cast<long long>(now())).bind(2, a.id);
+    s.step();
+    status_set("volumes", a.volume_id, "in-use", std::nullopt);
+    tx.commit();
+}
+
+std::vector<Attachment> Volume::attachmentDelete(const Context& ctx, const std::string& attachment_id) const
+{
+    std::vector<Attachment> remaining;
+    Transaction tx(*db_);
+    Attachment a = attachmentGet(ctx, attachment_id);
+    volume::Volume v = volumeGet(ctx, a.volume_id);
+    Statement s(*db_, "DELETE FROM volume_attachments WHERE id = ?");
+    s.bind(1, a.id);
+    s.step();
+    for (const auto& other : v.attachments)
+        if (other.id != a.id)
+            remaining.push_back(other);
+    // As Cinder's finish_detach: in-use while any remain, else available (an upload keeps its status).
+    if (!remaining.empty())
+        status_set("volumes", v.id, "in-use", std::nullopt);
+    else if (v.status != "uploading")
+        status_set("volumes", v.id, "available", std::nullopt);
+    tx.commit();
+    return remaining;
+}
+
+namespace {
+
+const std::string kBackupColumns =
+    "SELECT b.id, b.name, b.description, b.volume_id, b.snapshot_id, b.project_id, b.user_id, b.size, " +
+    current_status("b") + ", b.availability_zone, b.container, b.metadata_json, b.created_at, " +
+    current_updated("b") + " FROM volume_backups b";
+
+volume::Backup backup_of(const Statement& s)
+{
+    volume::Backup b;
+    b.id = s.text(0);
+    b.name = opt_text(s, 1);
+    b.description = opt_text(s, 2);
+    b.volume_id = s.text(3);
+    b.snapshot_id = opt_text(s, 4);
+    b.project_id = s.text(5);
+    b.user_id = s.text(6);
+    b.size = s.integer(7);
+    b.status = s.text(8);
+    b.availability_zone = s.text(9);
+    b.container = opt_text(s, 10);
+    b.metadata = string_map(s.text(11));
+    b.created_at = s.integer(12);
+    b.updated_at = s.integer(13);
+    b.object_count = b.status == "available" || b.status == "restoring" ? 1 : 0;
+    return b;
+}
+
+std::string backup_sort_expr(const std::string& key)
+{
+    static const char* const kPlain[] = {"id", "size", "volume_id", "project_id", "created_at"};
+    if (std::any_of(std::begin(kPlain), std::end(kPlain), [&](const char* k) { return key == k; }))
+        return "b." + key;
+    if (key == "name" || key == "display_name")
+        return "COALESCE(b.name, '')";
+    if (key == "status")
+        return current_status("b");
+    if (key == "updated_at")
+        return current_updated("b");
+    throw BadRequest("Invalid sort key: " + key);
+}
+
+} // namespace
+
+std::string Volume::backupPath(const std::string& backup_id) const { return backup_store_ + "/" + backup_id; }
+
+std::vector<volume::Backup> Volume::backupList(const Context& ctx, const volume::ListQuery& q) const
+{
+    std::vector<Value> values{static_cast<long long>(now())};
+    std::string where = " WHERE 1";
+    if (!q.all_projects || !ctx.is_admin()) {
+        where += " AND b.project_id = ?";
+        values.emplace_back(ctx.project_id);
+    } else if (q.project_id) {
+        where += " AND b.project_id = ?";
+        values.emplace_back(*q.project_id);
+    }
+    for (const auto& [key, value] : q.filters) {
+        if (key == "status")
+            where += " AND " + current_status("b") + " = ?";
+        else if (key == "name" || key == "volume_id" || key == "id")
+            where += " AND b." + key + " = ?";
+        else
+            throw BadRequest("Invalid filter keys: " + key);
+        values.emplace_back(value);
+    }
+    std::string order = " ORDER BY ";
+    for (const auto& [key, ascending] : q.sort.empty() ? kNewestFirst : q.sort)
+        order += backup_sort_expr(key) + (ascending ? " ASC, " : " DESC, ");
+    order += "b.rowid " + std::string(!q.sort.empty() && q.sort.back().second ? "ASC" : "DESC");
+    Statement s(*db_, kBackupColumns + where + order);
+    bind_all(s, values);
+    // A project keeps few backups: the page is cut from the whole ordered list.
+    std::vector<volume::Backup> all;
+    while (s.step())
+        all.push_back(backup_of(s));
+    std::size_t start = 0;
+    if (!q.marker.empty()) {
+        auto it = std::find_if(all.begin(), all.end(), [&](const volume::Backup& b) { return b.id == q.marker; });
+        if (it == all.end())
+            throw BadRequest("Marker " + q.marker + " could not be found.");
+        start = static_cast<std::size_t>(it - all.begin()) + 1;
+    }
+    start = std::min(all.size(), start + q.offset);
+    std::size_t end = q.limit ? std::min(all.size(), start + q.limit) : all.size();
+    return {all.begin() + static_cast<std::ptrdiff_t>(start), all.begin() + static_cast<std::ptrdiff_t>(end)};
+}
+
+volume::Backup Volume::backupGet(const Context& ctx, const std::string& backup_id) const
+{
+    Statement s(*db_, kBackupColumns + " WHERE b.id = ? AND (b.project_id = ? OR ?)");
+    s.bind(1, static_cast<long long>(now())).bind(2, backup_id).bind(3, ctx.project_id);
+    s.bind(4, ctx.is_admin() ? 1LL : 0LL);
+    if (!s.step())
+        throw NotFound("Backup " + backup_id + " could not be found.");
+    return backup_of(s);
+}
+
+/* backup_quota_check: PayloadTooLarge unless the project may keep one more backup of `size` GiB. */
+void Volume::backup_quota_check(const Context& ctx, const std::string& project_id, long long size) const
+{
+    auto limits = quotaGet(ctx, project_id);
+    auto used = quotaUsage(ctx, project_id);
+    auto n = [](long long v) { return std::to_string(v); };
+    if (limits["backups"] >= 0 && used["backups"] + 1 > limits["backups"])
+        throw PayloadTooLarge("BackupLimitExceeded: Maximum number of backups allowed (" + n(limits["backups"]) +
+                              ") exceeded");
+    if (limits["backup_gigabytes"] >= 0 && used["backup_gigabytes"] + size > limits["backup_gigabytes"])
+        throw PayloadTooLarge("VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup "
+                              "gigabytes quota. Requested " + n(size) + "G, quota is " + n(limits["backup_gigabytes"]) +
+                              "G and " + n(used["backup_gigabytes"]) + "G has been consumed.");
+}
+
+volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in) const
+{
+    volume::Backup b = in;
+    if (b.id.empty())
+        throw BadRequest("A new backup needs an id.");
+    if (b.project_id.empty())
+        b.project_id = ctx.project_id;
+    if (b.user_id.empty())
+        b.user_id = ctx.user_id;
+    volume::Volume v = volumeGet(ctx, b.volume_id);
+    if (v.status != "available" && v.status != "in-use")
+        throw Conflict("Volume " + v.id + " status must be available or in-use to be backed up, but current "
+                       "status is: " + v.status + ".");
+    b.size = v.size;
+    backup_quota_check(ctx, b.project_id, b.size);
+    // The bytes of the snapshot when one is named, else the volume's as they are now.
+    std::string source_path = b.snapshot_id ? snapshotPath(*b.snapshot_id) : volumePath(v.id);
+    Fd source(open(source_path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!source)
+        fail("cannot open " + source_path);
+    long long bytes = file_size(source.get());
+    std::string path = store_file(backup_store_, b.id, bytes, source.get(), bytes);
+    try {
+        Transaction tx(*db_);
+        Statement exists(*db_, "SELECT 1 FROM volumes WHERE id = ?");
+        exists.bind(1, v.id);
+        if (!exists.step())
+            throw NotFound("Volume " + v.id + " could not be found.");
+        backup_quota_check(ctx, b.project_id, b.size);
+        std::int64_t t = now();
+        bool at_once = build_seconds_ <= 0;
+        Statement s(*db_, "INSERT INTO volume_backups (id, name, description, volume_id, snapshot_id, project_id, "
+                          "user_id, size, status, status_until, next_status, availability_zone, container, "
+                          "metadata_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        s.bind(1, b.id);
+        bind_opt(s, 2, b.name);
+        bind_opt(s, 3, b.description);
+        s.bind(4, v.id);
+        bind_opt(s, 5, b.snapshot_id);
+        s.bind(6, b.project_id).bind(7, b.user_id).bind(8, b.size);
+        s.bind(9, at_once ? "available" : "creating");
+        s.bind(10, static_cast<long long>(at_once ? 0 : t + build_seconds_));
+        if (at_once)
+            s.bind_null(11);
+        else
+            s.bind(11, "available");
+        s.bind(12, v.availability_zone);
+        s.bind(13, b.container.value_or("volumebackups"));
+        s.bind(14, json(b.metadata).dump()).bind(15, static_cast<long long>(t)).bind(16, static_cast<long long>(t));
+        s.step();
+        // The volume is backing-up while the copy is said to run, then what it was.
+        status_set("volumes", v.id, "backing-up", v.status);
+        tx.commit();
+    } catch (...) {
+        unlink(path.c_str());
+        throw;
+    }
+    return backupGet(ctx, b.id);
+}
+
+volume::Backup Volume::backupUpdate(const Context& ctx, const volume::Backup& b) const
+{
+    Statement s(*db_, "UPDATE volume_backups SET name = ?, description = ?, metadata_json = ?, updated_at = ? "
+                      "WHERE id = ? AND (project_id = ? OR ?)");
+    bind_opt(s, 1, b.name);
+    bind_opt(s, 2, b.description);
+    s.bind(3, json(b.metadata).dump()).bind(4, static_cast<long long>(now())).bind(5, b.id);
+    s.bind(6, ctx.project_id).bind(7, ctx.is_admin() ? 1LL : 0LL);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Backup " + b.id + " could not be found.");
+    return backupGet(ctx, b.id);
+}
+
+void Volume::backupDelete(const Context& ctx, const std::string& backup_id) const
+{
+    Statement s(*db_, "DELETE FROM volume_backups WHERE id = ? AND (project_id = ? OR ?)");
+    s.bind(1, backup_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Backup " + backup_id + " could not be found.");
+    unlink(backupPath(backup_id).c_str());
+}
+
+volume::Backup Volume::backupResetStatus(const Context& ctx, const std::string& backup_id,
+                                         const std::string& status) const
+{
+    {
+        Transaction tx(*db_);
+        volume::Backup b = backupGet(ctx, backup_id);
+        status_set("volume_backups", b.id, status, std::nullopt);
+        tx.commit();
+    }
+    return backupGet(ctx, backup_id);
+}
+
+volume::Volume Volume::backupRestore(const Context& ctx, const std::string& backup_id,
+                                     const std::optional<std::string>& volume_id,
+                                     const std::optional<std::string>& name) const
+{
+    volume::Backup b = backupGet(ctx, backup_id);
+    if (b.status != "available")
+        throw Conflict("Backup " + b.id + " status must be available to restore, but current status is: " +
+                       b.status + ".");
+    volume::Volume target;
+    if (volume_id) {
+        target = volumeGet(ctx, *volume_id);
+    } else {
+        // Cinder's new volume for a restore: the backup's size, the default type, named after the backup.
+        volume::Volume fresh;
+        fresh.id = new_uuid();
+        fresh.name = name.value_or("restore_backup_" + b.id);
+        fresh.project_id = ctx.project_id;
+        fresh.user_id = ctx.user_id;
+        fresh.size = b.size;
+        fresh.availability_zone = b.availability_zone;
+        target = volumeCreate(ctx, fresh);
+        Statement ready(*db_, "UPDATE volumes SET status = 'available', status_until = 0, next_status = NULL "
+                              "WHERE id = ?");
+        ready.bind(1, target.id);
+        ready.step();
+        target = volumeGet(ctx, target.id);
+    }
+    if (target.status != "available")
+        throw Conflict("Volume " + target.id + " status must be available to restore a backup into, but current "
+                       "status is: " + target.status + ".");
+    if (target.size < b.size)
+        throw BadRequest("Invalid volume: volume size " + std::to_string(target.size) +
+                         " is too small to restore backup of size " + std::to_string(b.size) + ".");
+    Fd source(open(backupPath(b.id).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!source)
+        fail("cannot open backup " + b.id);
+    // The restored bytes are made whole beside the volume, then take its name at once.
+    std::string staged = store_file(volume_store_, ".restoring-" + target.id + "-" + new_uuid(), target.size * kGiB,
+                                    source.get(), file_size(source.get()));
+    try {
+        Transaction tx(*db_);
+        volume::Volume now_target = volumeGet(ctx, target.id);
+        if (now_target.status != "available")
+            throw Conflict("Volume " + target.id + " status must be available to restore a backup into, but "
+                           "current status is: " + now_target.status + ".");
+        if (rename(staged.c_str(), volumePath(target.id).c_str()) != 0)
+            fail("cannot restore into volume " + target.id);
+        status_set("volumes", target.id, "restoring-backup", "available");
+        status_set("volume_backups", b.id, "restoring", "available");
+        tx.commit();
+    } catch (...) {
+        unlink(staged.c_str());
+        throw;
+    }
+    return volumeGet(ctx, target.id);
+}
+
 std::vector<std::pair<std::string, bool>> Volume::availabilityZoneList(const Context&) const
 {
     return {{"nova", true}};
+}
+
+std::vector<volume::Service> Volume::serviceList(const Context&) const
+{
+    // Both run inside every worker: they are up whenever this answers.
+    std::int64_t t = now();
+    std::string node = host_.substr(0, host_.find('@'));
+    std::string backend = host_.substr(0, host_.find('#'));
+    return {{"cinder-scheduler", node, "nova", true, true, t},
+            {"cinder-volume", backend, "nova", true, true, t},
+            {"cinder-backup", node, "nova", true, true, t}};
 }
 
 } // namespace jumpgate::local

@@ -56,8 +56,9 @@ struct ServiceSpec {
     const char* request_id_header;           // extra request-id header ("X-Compute-Request-Id") or nullptr
     /* versions: the service's version list for the root index; called per request. */
     json (*versions)(const Request& req, const Dispatcher& disp);
-    /* exact_slashes: a resource path with a trailing slash ("/v2/images/") names nothing: 404, as Glance routes. */
-    bool exact_slashes = false;
+    /* exact_paths: a trailing slash finds nothing below a version root: 404 for "/v2/images/" or ".../volumes/", as
+     * Glance and Cinder route. */
+    bool exact_paths = false;
 };
 
 /* Handler: serves one verb of one endpoint. It reads the request, calls the driver, writes the view. */

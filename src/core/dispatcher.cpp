@@ -534,11 +534,8 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
 
     guarded([&] {
         std::string_view p = path;
-        if (p.size() > 1 && p.back() == '/') {
+        if (p.size() > 1 && p.back() == '/')
             p.remove_suffix(1);
-            if (spec_.exact_slashes && p.find('/', 1) != std::string_view::npos)
-                throw NotFound("The resource could not be found.");
-        }
         // The original accepted a .json suffix on any resource; a path that only
         // matches with it (a name ending in .json) still does.
         const Entry* entry = nullptr;
@@ -547,6 +544,10 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
         if (!entry)
             entry = match(p, req);
         if (!entry)
+            throw NotFound("The resource could not be found.");
+        // Only a version root ("/v3/") keeps its trailing slash in a service with exact paths.
+        if (spec_.exact_paths && p.size() != path.size() &&
+            std::string_view(entry->endpoint->path).find('/', 1) != std::string_view::npos)
             throw NotFound("The resource could not be found.");
         req.endpoint_ = entry->endpoint->name;
 

@@ -550,5 +550,288 @@ class Clients(unittest.TestCase):
         self.assertNotIn("cinder-volume", cinder("list"))
 
 
+
+def attachments(path="", method="GET", body=None, base=None, token=None, version="3.44"):
+    return stack.get_json(f"{base or V3}/attachments{path}", method=method, body=body,
+                          headers=auth(token, version))
+
+
+CONNECTOR = {"initiator": "iqn.1993-08.org.debian:01:jumpgate", "ip": "192.0.2.10", "platform": "x86_64",
+             "host": "compute-1", "os_type": "linux", "multipath": False, "mountpoint": "/dev/vdc"}
+
+
+class Attachments(unittest.TestCase):
+    def test_reserve_connect_complete_and_delete(self):
+        v = available_volume(name="att")
+        server = "9d2c6b9e-6d1a-4c51-9a4b-3f0c2e1d7a55"
+        # Older microversions have no attachments API at all.
+        self.assertEqual(attachments(version="3.26")[0], 404)
+        status, _, body = attachments(method="POST", body={"attachment": {"volume_uuid": v["id"],
+                                                                          "instance_uuid": server}})
+        self.assertEqual(status, 200, body)
+        att = body["attachment"]
+        self.assertEqual((att["status"], att["instance"], att["volume_id"], att["attach_mode"]),
+                         ("reserved", server, v["id"], "null"))
+        self.assertEqual((att["attached_at"], att["detached_at"], att["connection_info"]), ("", "", {}))
+        reserved = show(v["id"])[2]["volume"]
+        self.assertEqual((reserved["status"], reserved["attachments"]), ("reserved", []))
+        # A reserved volume takes no second reservation, nor a legacy attach, nor a delete.
+        status, _, _ = attachments(method="POST", body={"attachment": {"volume_uuid": v["id"]}})
+        self.assertEqual(status, 400)
+        self.assertEqual(action(v["id"], {"os-attach": {"instance_uuid": "1" * 32, "mountpoint": "/dev/vdb"}})[0], 409)
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 400)
+        # Connecting gives connection_info and makes both attaching.
+        status, _, body = attachments(f"/{att['id']}", method="PUT", body={"attachment": {"connector": CONNECTOR}})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["attachment"]["status"], "attaching")
+        self.assertEqual(body["attachment"]["attach_mode"], "rw")
+        self.assertEqual(body["attachment"]["connection_info"]["driver_volume_type"], "local")
+        self.assertNotEqual(body["attachment"]["attached_at"], "")
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "attaching")
+        # os-complete: 3.44 and later only; then in-use and listed on the volume.
+        status, _, _ = attachments(f"/{att['id']}/action", method="POST", body={"os-complete": None}, version="3.43")
+        self.assertEqual(status, 404)
+        status, _, _ = attachments(f"/{att['id']}/action", method="POST", body={"os-complete": None})
+        self.assertEqual(status, 204)
+        in_use = show(v["id"])[2]["volume"]
+        self.assertEqual(in_use["status"], "in-use")
+        self.assertEqual([(a["attachment_id"], a["server_id"], a["device"]) for a in in_use["attachments"]],
+                         [(att["id"], server, "/dev/vdc")])
+        self.assertEqual(in_use["metadata"]["attached_mode"], "rw")
+        status, _, body = attachments(f"/{att['id']}")
+        self.assertEqual((status, body["attachment"]["status"]), (200, "attached"))
+        # Lists: summary and detail, filtered.
+        _, _, body = attachments(f"?volume_id={v['id']}")
+        self.assertEqual(body["attachments"], [{"id": att["id"], "status": "attached", "instance": server,
+                                                "volume_id": v["id"]}])
+        _, _, body = attachments(f"/detail?instance_id={server}")
+        self.assertEqual([a["id"] for a in body["attachments"]], [att["id"]])
+        self.assertIn("connection_info", body["attachments"][0])
+        _, _, body = attachments(f"?volume_id={v['id']}&status=reserved")
+        self.assertEqual(body["attachments"], [])
+        # Deleting the last one frees the volume and answers what remains.
+        status, _, body = attachments(f"/{att['id']}", method="DELETE")
+        self.assertEqual((status, body), (200, {"attachments": []}))
+        freed = show(v["id"])[2]["volume"]
+        self.assertEqual((freed["status"], freed["attachments"]), ("available", []))
+        self.assertEqual(attachments(f"/{att['id']}")[0], 404)
+        self.assertEqual(attachments(f"/{att['id']}", method="DELETE")[0], 404)
+
+    def test_create_with_a_connector_and_mode_and_bad_input(self):
+        v = available_volume(name="att-now")
+        status, _, body = attachments(method="POST", version="3.54", body={"attachment": {
+            "volume_uuid": v["id"], "connector": CONNECTOR, "mode": "ro"}})
+        self.assertEqual(status, 200, body)
+        att = body["attachment"]
+        self.assertEqual((att["status"], att["attach_mode"], att["instance"]), ("attaching", "ro", None))
+        self.assertEqual(att["connection_info"]["data"]["access_mode"], "ro")
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "attaching")
+        for bad in ({"volume_uuid": v["id"], "mode": "ro"},                    # mode before 3.54
+                    {"instance_uuid": "9d2c6b9e-6d1a-4c51-9a4b-3f0c2e1d7a55"},     # no volume
+                    {"volume_uuid": "not-a-uuid"},
+                    {"volume_uuid": v["id"], "connector": "iqn"},
+                    {"volume_uuid": v["id"], "colour": "blue"}):
+            status, _, body = attachments(method="POST", body={"attachment": bad})
+            self.assertEqual(status, 400, (bad, body))
+            self.assertIn("badRequest", body)
+        status, _, _ = attachments(method="POST", body={"attachment": {"volume_uuid": "9d2c6b9e-0000-4c51-9a4b-3f0c2e1d7a55"}})
+        self.assertEqual(status, 404)
+        self.assertEqual(attachments(f"/{att['id']}", method="PUT", body={"attachment": {"connector": {}}})[0], 400)
+        self.assertEqual(attachments(f"/{att['id']}/action", method="POST", body={"os-other": {}})[0], 400)
+        self.assertEqual(attachments(f"/{att['id']}", method="DELETE")[0], 200)
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "available")
+
+    def test_another_project_sees_none_of_them(self):
+        base_a, token_a = f"/volume/v3/{member_a[0]}", member_a[1]
+        base_b, token_b = f"/volume/v3/{member_b[0]}", member_b[1]
+        v = available_volume(base=base_a, token=token_a, name="att-a")
+        status, _, body = attachments(method="POST", base=base_a, token=token_a,
+                                      body={"attachment": {"volume_uuid": v["id"], "connector": CONNECTOR}})
+        self.assertEqual(status, 200, body)
+        att = body["attachment"]["id"]
+        self.assertEqual(attachments(f"/{att}", base=base_b, token=token_b)[0], 404)
+        self.assertEqual(attachments(f"/{att}", method="PUT", base=base_b, token=token_b,
+                                     body={"attachment": {"connector": CONNECTOR}})[0], 404)
+        self.assertEqual(attachments(f"/{att}/action", method="POST", base=base_b, token=token_b,
+                                     body={"os-complete": None})[0], 404)
+        self.assertEqual(attachments(f"/{att}", method="DELETE", base=base_b, token=token_b)[0], 404)
+        self.assertEqual(attachments(method="POST", base=base_b, token=token_b,
+                                     body={"attachment": {"volume_uuid": v["id"]}})[0], 404)
+        _, _, body = attachments("/detail", base=base_b, token=token_b)
+        self.assertNotIn(att, [a["id"] for a in body["attachments"]])
+        _, _, body = attachments(base=base_a, token=token_a)
+        self.assertIn(att, [a["id"] for a in body["attachments"]])
+        self.assertEqual(attachments(f"/{att}", method="DELETE", base=base_a, token=token_a)[0], 200)
+
+
+class CinderExtras(unittest.TestCase):
+    def test_extensions_list_what_is_served(self):
+        status, _, body = stack.get_json(f"/volume/v3/{member_a[0]}/extensions", headers=auth(member_a[1]))
+        self.assertEqual(status, 200, body)
+        by_alias = {e["alias"]: e for e in body["extensions"]}
+        for alias in ("os-volume-actions", "os-hosts", "os-services", "os-types-manage", "os-vol-image-meta"):
+            self.assertIn(alias, by_alias)
+        self.assertEqual(by_alias["os-hosts"]["name"], "Hosts")
+        self.assertEqual(set(by_alias["os-hosts"]), {"alias", "name", "description", "updated", "links"})
+        self.assertNotIn("os-volume-transfer", by_alias)             # not served
+
+    def test_services_and_hosts_for_admins_only(self):
+        status, _, body = stack.get_json(f"{V3}/os-services")
+        self.assertEqual(status, 200, body)
+        binaries = {s["binary"]: s for s in body["services"]}
+        self.assertEqual(set(binaries), {"cinder-scheduler", "cinder-volume", "cinder-backup"})
+        self.assertEqual((binaries["cinder-volume"]["state"], binaries["cinder-volume"]["status"]), ("up", "enabled"))
+        _, _, body = stack.get_json(f"{V3}/os-services?binary=cinder-volume")
+        self.assertEqual([s["binary"] for s in body["services"]], ["cinder-volume"])
+        status, _, body = stack.get_json(f"{V3}/os-hosts")
+        self.assertEqual(status, 200, body)
+        self.assertEqual({h["service"] for h in body["hosts"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
+        self.assertEqual({h["service-status"] for h in body["hosts"]}, {"available"})
+        base_a = f"/volume/v3/{member_a[0]}"
+        self.assertEqual(stack.get_json(f"{base_a}/os-services", headers=auth(member_a[1]))[0], 403)
+        self.assertEqual(stack.get_json(f"{base_a}/os-hosts", headers=auth(member_a[1]))[0], 403)
+
+    def test_readonly_flag_shows_in_metadata_once_set(self):
+        v = available_volume(name="ro")
+        self.assertNotIn("readonly", v["metadata"])
+        for flag in (True, False):
+            self.assertEqual(action(v["id"], {"os-update_readonly_flag": {"readonly": flag}})[0], 202)
+            self.assertEqual(show(v["id"])[2]["volume"]["metadata"]["readonly"], str(flag))
+        # The volume's own metadata calls do not carry it.
+        self.assertEqual(stack.get_json(f"{V3}/volumes/{v['id']}/metadata")[2], {"metadata": {}})
+
+    def test_image_metadata_in_show_and_detail_only(self):
+        status, _, body = create(name="img-meta", imageRef=image_id)
+        self.assertEqual(status, 202, body)
+        self.assertNotIn("volume_image_metadata", body["volume"])
+        v = wait_status(body["volume"]["id"], "available")
+        self.assertEqual(v["volume_image_metadata"]["image_id"], image_id)
+        _, _, body = stack.get_json(f"{V3}/volumes/detail?name=img-meta")
+        self.assertEqual(body["volumes"][0]["volume_image_metadata"]["image_id"], image_id)
+        status, _, body = stack.get_json(f"{V3}/volumes/{v['id']}", method="PUT", body={"volume": {"name": "img-meta"}})
+        self.assertEqual(status, 200)
+        self.assertNotIn("volume_image_metadata", body["volume"])
+
+    def test_limit_zero_offset_and_snapshot_without_volume(self):
+        v = available_volume(name="pages")
+        snaps = []
+        for i in range(3):
+            status, _, body = stack.get_json(f"{V3}/snapshots", method="POST",
+                                             body={"snapshot": {"volume_id": v["id"], "name": f"page-{i}"}})
+            self.assertEqual(status, 202, body)
+            snaps.append(body["snapshot"]["id"])
+        _, _, body = stack.get_json(f"{V3}/snapshots?limit=0")
+        self.assertEqual(body["snapshots"], [])
+        _, _, body = stack.get_json(f"{V3}/volumes?limit=0")
+        self.assertEqual(body["volumes"], [])
+        _, _, body = stack.get_json(f"{V3}/snapshots?volume_id={v['id']}&sort=created_at:asc&offset=1&limit=5")
+        self.assertEqual([s["id"] for s in body["snapshots"]], snaps[1:])
+        self.assertEqual(stack.get_json(f"{V3}/snapshots?offset=x")[0], 400)
+        status, _, body = stack.get_json(f"{V3}/snapshots", method="POST", body={"snapshot": {"volume_id": None}})
+        self.assertEqual(status, 404, body)
+        status, _, body = stack.get_json(f"{V3}/snapshots", method="POST", body={"snapshot": {"name": "x"}})
+        self.assertEqual(status, 400, body)
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}?cascade=true")[0], 202)
+
+
+def wait_backup(backup_id, wanted, base=None, token=None, seconds=10):
+    deadline = time.time() + seconds
+    while True:
+        status, _, body = stack.get_json(f"{base or V3}/backups/{backup_id}", headers=auth(token))
+        if status == 200 and body["backup"]["status"] == wanted or time.time() > deadline:
+            return body.get("backup")
+        time.sleep(0.2)
+
+
+class Backups(unittest.TestCase):
+    def test_backup_restore_and_delete_copy_real_bytes(self):
+        v = available_volume(name="to-back-up", imageRef=image_id)
+        status, _, body = stack.get_json(f"{V3}/backups", method="POST",
+                                         body={"backup": {"volume_id": v["id"], "name": "bk"}})
+        self.assertEqual(status, 202, body)
+        self.assertEqual(set(body["backup"]), {"id", "name", "links"})
+        backup = wait_backup(body["backup"]["id"], "available")
+        self.assertEqual((backup["status"], backup["size"], backup["volume_id"], backup["name"]),
+                         ("available", 1, v["id"], "bk"))
+        path = os.path.join(stack.state, "volume-backups", backup["id"])
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        self.assertEqual(wait_status(v["id"], "available")["status"], "available")
+        # Listed, and counted in the limits.
+        _, _, body = stack.get_json(f"{V3}/backups/detail?volume_id={v['id']}")
+        self.assertEqual([b["id"] for b in body["backups"]], [backup["id"]])
+        _, _, body = stack.get_json(f"{V3}/backups")
+        self.assertIn({"id": backup["id"], "name": "bk", "links": body["backups"][0]["links"]}, body["backups"])
+        _, _, body = stack.get_json(f"{V3}/limits")
+        self.assertGreaterEqual(body["limits"]["absolute"]["totalBackupsUsed"], 1)
+        # Restore into a new volume: the bytes come back.
+        status, _, body = stack.get_json(f"{V3}/backups/{backup['id']}/restore", method="POST",
+                                         body={"restore": {"name": "restored"}})
+        self.assertEqual(status, 202, body)
+        self.assertEqual((body["restore"]["backup_id"], body["restore"]["volume_name"]), (backup["id"], "restored"))
+        restored = wait_status(body["restore"]["volume_id"], "available")
+        self.assertEqual((restored["status"], restored["size"]), ("available", 1))
+        with open(volume_file(restored["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        # Restore over an existing, empty volume; a smaller or busy one is refused.
+        empty = available_volume(name="empty", size=2)
+        status, _, body = stack.get_json(f"{V3}/backups/{backup['id']}/restore", method="POST",
+                                         body={"restore": {"volume_id": empty["id"]}})
+        self.assertEqual((status, body["restore"]["volume_id"]), (202, empty["id"]))
+        wait_backup(backup["id"], "available")
+        self.assertEqual(wait_status(empty["id"], "available")["size"], 2)
+        with open(volume_file(empty["id"]), "rb") as f:
+            self.assertEqual(f.read(len(image_bytes)), image_bytes)
+        self.assertEqual(os.stat(volume_file(empty["id"])).st_size, 2 * GIB)
+        status, _, _ = stack.get_json(f"{V3}/backups/{backup['id']}/restore", method="POST",
+                                      body={"restore": {"volume_id": "9d2c6b9e-0000-4c51-9a4b-3f0c2e1d7a55"}})
+        self.assertEqual(status, 404)
+        # The backup outlives its volume; deleting it removes its bytes.
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{V3}/backups/{backup['id']}")[0], 200)
+        self.assertEqual(stack.request("DELETE", f"{V3}/backups/{backup['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{V3}/backups/{backup['id']}")[0], 404)
+        self.assertFalse(os.path.exists(path))
+
+    def test_bad_requests_and_tenancy(self):
+        base_a, token_a = f"/volume/v3/{member_a[0]}", member_a[1]
+        base_b, token_b = f"/volume/v3/{member_b[0]}", member_b[1]
+        v = available_volume(base=base_a, token=token_a, name="bk-a")
+        for bad in ({}, {"volume_id": v["id"], "incremental": True}, {"volume_id": v["id"], "colour": "red"},
+                    {"volume_id": v["id"], "name": 5}):
+            status, _, body = stack.get_json(f"{base_a}/backups", method="POST", body={"backup": bad},
+                                             headers=auth(token_a))
+            self.assertEqual(status, 400, (bad, body))
+        status, _, body = stack.get_json(f"{base_b}/backups", method="POST", body={"backup": {"volume_id": v["id"]}},
+                                         headers=auth(token_b))
+        self.assertEqual(status, 404, body)
+        status, _, body = stack.get_json(f"{base_a}/backups", method="POST", body={"backup": {"volume_id": v["id"]}},
+                                         headers=auth(token_a))
+        self.assertEqual(status, 202, body)
+        bk = body["backup"]["id"]
+        wait_backup(bk, "available", base_a, token_a)
+        for method, path, body in (("GET", f"/backups/{bk}", None), ("DELETE", f"/backups/{bk}", None),
+                                   ("POST", f"/backups/{bk}/restore", {"restore": {}})):
+            status, _, _ = stack.get_json(base_b + path, method=method, body=body, headers=auth(token_b))
+            self.assertEqual(status, 404, (method, path))
+        _, _, body = stack.get_json(f"{base_b}/backups", headers=auth(token_b))
+        self.assertNotIn(bk, [b["id"] for b in body["backups"]])
+        # Updating is 3.9 and later; a member may not reset a status.
+        status, _, body = stack.get_json(f"{base_a}/backups/{bk}", method="PUT", body={"backup": {"name": "renamed"}},
+                                         headers=auth(token_a, "3.9"))
+        self.assertEqual((status, body["backup"]["name"]), (200, "renamed"))
+        status, _, _ = stack.get_json(f"{base_a}/backups/{bk}/action", method="POST",
+                                      body={"os-reset_status": {"status": "error"}}, headers=auth(token_a))
+        self.assertEqual(status, 403)
+        status, _, _ = stack.get_json(f"{V3}/backups/{bk}/action", method="POST",
+                                      body={"os-reset_status": {"status": "error"}})
+        self.assertEqual(status, 202)
+        self.assertEqual(stack.get_json(f"{base_a}/backups/{bk}", headers=auth(token_a))[2]["backup"]["status"], "error")
+        status, _, _ = stack.get_json(f"{base_a}/backups/{bk}/restore", method="POST", body={"restore": {}},
+                                      headers=auth(token_a))
+        self.assertEqual(status, 400)                                  # not available
+        self.assertEqual(stack.request("DELETE", f"{base_a}/backups/{bk}", headers=auth(token_a))[0], 202)
+
+
 if __name__ == "__main__":
     unittest.main()

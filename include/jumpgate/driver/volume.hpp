@@ -17,7 +17,13 @@
 
 namespace jumpgate::volume {
 
-/* Attachment: a volume attached to a server. */
+/*
+ * Attachment: a volume attached to a server (or, through the attachments API,
+ * to a host only: server_id empty). `status` is Cinder's attach status:
+ * reserved, attaching, then attached; only attached ones show in a volume's
+ * view. `mode` is "null" while an attachment made by the attachments API has
+ * none yet. attached_at is 0 until it connects.
+ */
 struct Attachment {
     std::string id;
     std::string volume_id;
@@ -26,6 +32,9 @@ struct Attachment {
     std::string host;
     std::string mode = "rw";             // rw or ro
     std::int64_t attached_at = 0;
+    std::string status = "attached";
+    json connector;                      // the connector the host gave (null until one is)
+    json connection_info;                // how the host reaches the volume ({} until connected)
 };
 
 /*
@@ -48,6 +57,7 @@ struct Volume {
     bool bootable = false;
     bool multiattach = false;
     bool readonly = false;
+    bool readonly_set = false;           // os-update_readonly_flag or an attach has set it: metadata shows it
     std::optional<std::string> snapshot_id;
     std::optional<std::string> source_volid;
     std::optional<std::string> image_id;                 // created from this image
@@ -74,6 +84,25 @@ struct Snapshot {
     std::int64_t updated_at = 0;
 };
 
+/* Backup: a full copy of a volume's (or one of its snapshots') bytes, kept apart from it. */
+struct Backup {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::string volume_id;
+    std::optional<std::string> snapshot_id;
+    std::string project_id;
+    std::string user_id;
+    long long size = 1;                  // GiB, the volume's
+    std::string status = "creating";     // creating, available, restoring, error
+    std::string availability_zone = "nova";
+    std::optional<std::string> container;
+    long long object_count = 0;
+    std::map<std::string, std::string> metadata;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
 /* VolumeType: a kind of volume; `projects` may use it when it is not public. */
 struct VolumeType {
     std::string id;
@@ -90,7 +119,8 @@ struct VolumeType {
  * the same name (name, status, availability_zone, volume_id, bootable as
  * "true"/"false") or, prefixed "metadata:", on a metadata key; all_projects for
  * an admin's all_tenants (project_id then narrows); sort is (field, ascending),
- * newest first by default; limit 0 means no limit; a marker that names nothing
+ * newest first by default; limit 0 means no limit (the core answers a
+ * request's limit=0 itself); offset skips that many first rows; a marker that names nothing
  * the caller sees is BadRequest.
  */
 struct ListQuery {
@@ -100,6 +130,17 @@ struct ListQuery {
     std::vector<std::pair<std::string, bool>> sort;
     std::size_t limit = 0;
     std::string marker;
+    std::size_t offset = 0;              // rows skipped after the marker (Cinder's offset)
+};
+
+/* Service: one of the services that make up the cloud's Block Storage, as os-services and os-hosts list them. */
+struct Service {
+    std::string binary;                  // cinder-scheduler, cinder-volume, cinder-backup
+    std::string host;                    // "node", "node@backend" for a cinder-volume
+    std::string zone = "nova";
+    bool enabled = true;
+    bool up = true;
+    std::int64_t updated_at = 0;         // its last report
 };
 
 /* Quota resources (Cinder's names: volumes, gigabytes, snapshots, backups, backup_gigabytes, per_volume_gigabytes, groups) -> limit, -1 unlimited. */
@@ -127,7 +168,7 @@ public:
      * when one is set, else it is empty. It starts as "creating".
      */
     virtual Volume volumeCreate(const Context& ctx, const Volume& volume) const;
-    /* volumeUpdate: store name, description, metadata, bootable and readonly of `volume`. */
+    /* volumeUpdate: store name, description, metadata, bootable, readonly and readonly_set of `volume`. */
     virtual Volume volumeUpdate(const Context& ctx, const Volume& volume) const;
     /* volumeDelete: remove a volume and its bytes (the core has checked that it may go). */
     virtual void volumeDelete(const Context& ctx, const std::string& volume_id) const;
@@ -152,6 +193,24 @@ public:
                                           const std::string& disk_format, const std::string& container_format,
                                           const std::string& visibility, bool is_protected) const;
 
+    /* attachmentList: the attachments of the volumes `ctx` sees (filters volume_id, status, instance_id; as ListQuery). */
+    virtual std::vector<Attachment> attachmentList(const Context& ctx, const ListQuery& q) const;
+    /* attachmentGet: one attachment of a volume `ctx` sees; NotFound. */
+    virtual Attachment attachmentGet(const Context& ctx, const std::string& attachment_id) const;
+    /*
+     * attachmentCreate: reserve the volume for `attachment` (both "reserved";
+     * BadRequest unless the volume is available, or in-use and multiattach);
+     * with a connector it connects at once, as attachmentUpdate.
+     */
+    virtual Attachment attachmentCreate(const Context& ctx, const Attachment& attachment) const;
+    /* attachmentUpdate: connect an attachment with the host's `connector` (both "attaching"); Conflict on error volumes. */
+    virtual Attachment attachmentUpdate(const Context& ctx, const std::string& attachment_id,
+                                        const json& connector) const;
+    /* attachmentComplete: the host has attached it (os-complete): "attached", the volume "in-use". */
+    virtual void attachmentComplete(const Context& ctx, const std::string& attachment_id) const;
+    /* attachmentDelete: end an attachment; the volume is "in-use" while others remain, else "available"; returns them. */
+    virtual std::vector<Attachment> attachmentDelete(const Context& ctx, const std::string& attachment_id) const;
+
     /* snapshotList, snapshotGet: as volumeList and volumeGet (filters name, status, volume_id, metadata:). */
     virtual std::vector<Snapshot> snapshotList(const Context& ctx, const ListQuery& q) const;
     virtual Snapshot snapshotGet(const Context& ctx, const std::string& snapshot_id) const;
@@ -164,6 +223,31 @@ public:
     /* snapshotResetStatus: an admin's os-reset_status of a snapshot. */
     virtual Snapshot snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
                                          const std::string& status) const;
+
+    /* backupList, backupGet: as snapshotList and snapshotGet (filters name, status, volume_id). */
+    virtual std::vector<Backup> backupList(const Context& ctx, const ListQuery& q) const;
+    virtual Backup backupGet(const Context& ctx, const std::string& backup_id) const;
+    /*
+     * backupCreate: copy the bytes of the volume (of its snapshot when
+     * snapshot_id is set) now; "creating", then "available"; the volume is
+     * "backing-up" meanwhile; quotas "backups" and "backup_gigabytes".
+     */
+    virtual Backup backupCreate(const Context& ctx, const Backup& backup) const;
+    /* backupUpdate: store name, description and metadata. */
+    virtual Backup backupUpdate(const Context& ctx, const Backup& backup) const;
+    /* backupDelete: remove a backup and its bytes. */
+    virtual void backupDelete(const Context& ctx, const std::string& backup_id) const;
+    /* backupResetStatus: an admin's os-reset_status of a backup. */
+    virtual Backup backupResetStatus(const Context& ctx, const std::string& backup_id,
+                                     const std::string& status) const;
+    /*
+     * backupRestore: write the backup's bytes over the available volume
+     * `volume_id` (at least as large), or over a new volume of its size named
+     * `name`; both are "restoring..." meanwhile. Returns the volume.
+     */
+    virtual Volume backupRestore(const Context& ctx, const std::string& backup_id,
+                                 const std::optional<std::string>& volume_id,
+                                 const std::optional<std::string>& name) const;
 
     /* typeList: every type (the core filters what `ctx` may see); typeGet: by id or name, NotFound. */
     virtual std::vector<VolumeType> typeList(const Context& ctx) const;
@@ -186,15 +270,20 @@ public:
 
     /* availabilityZoneList: the zones volumes can be made in, and whether each is available. */
     virtual std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const;
+    /* serviceList: the services behind the cloud's Block Storage (an admin's os-services and os-hosts). */
+    virtual std::vector<Service> serviceList(const Context& ctx) const;
 };
 
 namespace detail {
 void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_attachments(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_backups(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void bind_services(Dispatcher& disp, std::shared_ptr<const Driver> driver);
 } // namespace detail
 
 /*
@@ -218,6 +307,20 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
                   overrides(&D::volumeAttach, &Driver::volumeAttach) &&
                   overrides(&D::volumeDetach, &Driver::volumeDetach))
         detail::bind_volume_actions(disp, base);
+    if constexpr (overrides(&D::attachmentList, &Driver::attachmentList) &&
+                  overrides(&D::attachmentGet, &Driver::attachmentGet) &&
+                  overrides(&D::attachmentCreate, &Driver::attachmentCreate) &&
+                  overrides(&D::attachmentUpdate, &Driver::attachmentUpdate) &&
+                  overrides(&D::attachmentComplete, &Driver::attachmentComplete) &&
+                  overrides(&D::attachmentDelete, &Driver::attachmentDelete))
+        detail::bind_attachments(disp, base);
+    if constexpr (overrides(&D::backupList, &Driver::backupList) && overrides(&D::backupGet, &Driver::backupGet) &&
+                  overrides(&D::backupCreate, &Driver::backupCreate) &&
+                  overrides(&D::backupUpdate, &Driver::backupUpdate) &&
+                  overrides(&D::backupDelete, &Driver::backupDelete) &&
+                  overrides(&D::backupResetStatus, &Driver::backupResetStatus) &&
+                  overrides(&D::backupRestore, &Driver::backupRestore))
+        detail::bind_backups(disp, base);
     if constexpr (overrides(&D::snapshotList, &Driver::snapshotList) &&
                   overrides(&D::snapshotGet, &Driver::snapshotGet) &&
                   overrides(&D::snapshotCreate, &Driver::snapshotCreate) &&
@@ -235,6 +338,8 @@ void install(Dispatcher& disp, std::shared_ptr<const D> driver)
         detail::bind_quotas(disp, base);
     if constexpr (overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
         detail::bind_availability_zones(disp, base);
+    if constexpr (overrides(&D::serviceList, &Driver::serviceList))
+        detail::bind_services(disp, base);
 }
 
 } // namespace jumpgate::volume

@@ -45,7 +45,7 @@ const ServiceSpec kSpec{
     .microversions = nullptr,
     .request_id_header = nullptr,
     .versions = &versions,
-    .exact_slashes = true,
+    .exact_paths = true,
 };
 
 } // namespace jumpgate::api::image

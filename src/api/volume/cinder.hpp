@@ -33,8 +33,8 @@ const json& body_of(const Request& req, const char* key);
 /* optional_text: a name or description field: a string of at most `max` characters, or null. */
 std::optional<std::string> optional_text(const json& value, const char* field, std::size_t max);
 
-/* volume_view: a volume as the request's API and microversion show it. */
-json volume_view(const Request& req, const volume::Volume& v);
+/* volume_view: a volume as the request's API and microversion show it; `shown`: for show and detail (image metadata). */
+json volume_view(const Request& req, const volume::Volume& v, bool shown);
 
 /* built_volume: the volume a create request's body `b` asks for, validated, its type and size resolved. */
 volume::Volume built_volume(const volume::Driver& driver, const Request& req, const json& b);

@@ -57,8 +57,13 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_attachment_action", "/v3/{tenant_id}/attachments/{attachment_id}/action", "POST"},
     {"v3_backups", "/v3/{tenant_id}/backups", "GET POST"},
     {"v3_backups_detail", "/v3/{tenant_id}/backups/detail", "GET"},
+    {"v3_backup", "/v3/{tenant_id}/backups/{backup_id}", "GET PUT DELETE"},
+    {"v3_backup_restore", "/v3/{tenant_id}/backups/{backup_id}/restore", "POST"},
+    {"v3_backup_action", "/v3/{tenant_id}/backups/{backup_id}/action", "POST"},
     {"v3_extensions", "/v3/{tenant_id}/extensions", "GET"},
     {"v3_services", "/v3/{tenant_id}/os-services", "GET"},
+    {"v3_hosts", "/v3/{tenant_id}/os-hosts", "GET"},
+    {"v3_host", "/v3/{tenant_id}/os-hosts/{host_name}", "GET"},
     {"v2_limits", "/v2/{tenant_id}/limits", "GET"},
     {"v2_quota_set", "/v2/{tenant_id}/os-quota-sets/{project_id}", "GET PUT DELETE"},
     {"v2_quota_set_defaults", "/v2/{tenant_id}/os-quota-sets/{project_id}/defaults", "GET"},
@@ -82,6 +87,7 @@ const ServiceSpec kSpec{
     .microversions = &kMicroversions,
     .request_id_header = nullptr,
     .versions = &versions,
+    .exact_paths = true,
 };
 
 } // namespace jumpgate::api::volume

@@ -46,7 +46,9 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
     auto list = [driver](bool detail) {
         return [driver, detail](const Request& req, Response& resp) {
             ListQuery q = list_query(req, {"name", "status", "volume_id"});
-            auto snapshots = driver->snapshotList(req.context(), q);
+            std::vector<Snapshot> snapshots;
+            if (!(req.has_query("limit") && q.limit == 0))   // Cinder's limit=0: an empty page
+                snapshots = driver->snapshotList(req.context(), q);
             json views = json::array();
             for (const auto& s : snapshots)
                 views.push_back(snapshot_view(req, s, detail));
@@ -61,8 +63,13 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         .post = [driver](const Request& req, Response& resp) {
             const json& b = body_of(req, "snapshot");
             const bool v1 = api_of(req) == "v1";
-            if (!b.contains("volume_id") || !b["volume_id"].is_string())
+            if (!b.contains("volume_id"))
                 throw BadRequest("Invalid input: 'volume_id' is a required property.");
+            // Cinder's schema allows a null volume_id, which then names no volume.
+            if (b["volume_id"].is_null())
+                throw NotFound("Volume None could not be found.");
+            if (!b["volume_id"].is_string())
+                throw BadRequest("Invalid input for field/attribute volume_id: it must be a UUID or null.");
             Volume v = driver->volumeGet(req.context(), b["volume_id"]);
             bool force = false;
             if (b.contains("force") && !b["force"].is_null())

@@ -56,6 +56,7 @@ void install_versions(Dispatcher& disp)
             resp.json({{"versions", json::array({entry(req, *d, *version)})}});
         }});
     }
+    install_extensions(disp);
 }
 
 } // namespace jumpgate::api::volume

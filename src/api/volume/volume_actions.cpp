@@ -102,6 +102,7 @@ void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         }
         if (action == "os-update_readonly_flag") {
             v.readonly = flag_of(args, "readonly");
+            v.readonly_set = true;
             if (v.status != "available" && v.status != "in-use")
                 throw BadRequest("Invalid volume: Volume status must be available or in-use to update its flag.");
             driver->volumeUpdate(ctx, v);

@@ -11,6 +11,7 @@
 
 namespace jumpgate::api::cinder {
 
+using volume::Attachment;
 using volume::Volume;
 
 std::string api_of(const Request& req)
@@ -39,6 +40,8 @@ volume::ListQuery list_query(const Request& req, std::initializer_list<const cha
     Page page = Page::from(req);
     q.limit = page.limit;
     q.marker = page.marker;
+    if (req.has_query("offset"))
+        q.offset = static_cast<std::size_t>(parse_int("offset", req.query("offset")));
     const bool admin = req.context().is_admin();
     if (req.has_query("all_tenants") && admin) {
         std::string_view v = req.query("all_tenants");
@@ -140,13 +143,19 @@ std::string next_link(const Request& req, const std::string& last_id)
     return url + "marker=" + url_encode(last_id);
 }
 
-json volume_view(const Request& req, const Volume& v)
+json volume_view(const Request& req, const Volume& v, bool shown)
 {
     const ApiVersion& mv = req.version();
     const bool admin = req.context().is_admin();
     const bool v1 = api_of(req) == "v1";
     json attachments = json::array();
-    for (const auto& a : v.attachments)
+    const Attachment* first = nullptr;
+    for (const auto& a : v.attachments) {
+        // Reserved and connecting attachments are not the volume's yet (Cinder lists only attached ones).
+        if (a.status != "attached")
+            continue;
+        if (!first)
+            first = &a;
         attachments.push_back({{"id", a.volume_id},
                                {"attachment_id", a.id},
                                {"volume_id", a.volume_id},
@@ -154,11 +163,13 @@ json volume_view(const Request& req, const Volume& v)
                                {"host_name", a.host.empty() ? json(nullptr) : json(a.host)},
                                {"device", a.device},
                                {"attached_at", iso_time(a.attached_at, false)}});
+    }
+    // Cinder's visible admin metadata: the read-only flag once set, and the mode of the attachment.
     json metadata = v.metadata;
-    if (v.readonly)
-        metadata["readonly"] = "True";
-    if (!v.attachments.empty())
-        metadata["attached_mode"] = v.attachments.front().mode;
+    if (v.readonly_set || v.readonly)
+        metadata["readonly"] = v.readonly ? "True" : "False";
+    if (first && first->mode != "null")
+        metadata["attached_mode"] = first->mode;
     json view = {{"id", v.id},
                  {"status", v.status},
                  {"size", v.size},
@@ -184,7 +195,8 @@ json volume_view(const Request& req, const Volume& v)
         view["replication_status"] = nullptr;
         view["consistencygroup_id"] = nullptr;
     }
-    if (!v.image_metadata.empty())
+    // The os-vol-image-meta extension adds it to show and detail only, not to create and update.
+    if (shown && !v.image_metadata.empty())
         view["volume_image_metadata"] = v.image_metadata;
     // Cinder's policy shows the owner and the host to admins only (Tempest's schemas reject them for members).
     if (admin) {
@@ -422,10 +434,13 @@ void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
     auto list = [driver](bool detail) {
         return [driver, detail](const Request& req, Response& resp) {
             ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable"});
-            auto volumes = driver->volumeList(req.context(), q);
+            // Cinder's limit=0 is an empty page, where the interface's 0 is no limit.
+            std::vector<Volume> volumes;
+            if (!(req.has_query("limit") && q.limit == 0))
+                volumes = driver->volumeList(req.context(), q);
             json views = json::array();
             for (const auto& v : volumes)
-                views.push_back(detail ? volume_view(req, v)
+                views.push_back(detail ? volume_view(req, v, true)
                                        : json({{"id", v.id},
                                                {"name", v.name ? json(*v.name) : json(nullptr)},
                                                {"links", links(req, "volumes", v.id)}}));
@@ -436,6 +451,7 @@ void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 api::parse_bool("with_count", req.query("with_count"))) {
                 ListQuery all = q;
                 all.limit = 0;
+                all.offset = 0;
                 all.marker.clear();
                 body["count"] = driver->volumeList(req.context(), all).size();
             }
@@ -447,14 +463,14 @@ void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         .post = [driver](const Request& req, Response& resp) {
             Volume v = built_volume(*driver, req, body_of(req, "volume"));
             resp.status = 202;
-            resp.json({{"volume", volume_view(req, driver->volumeCreate(req.context(), v))}});
+            resp.json({{"volume", volume_view(req, driver->volumeCreate(req.context(), v), false)}});
         },
     };
     set_each(disp, {"v1_volumes", "v2_volumes", "v3_volumes"}, collection);
     set_each(disp, {"v1_volumes_detail", "v2_volumes_detail", "v3_volumes_detail"}, {.get = list(true)});
     set_each(disp, {"v1_volume", "v2_volume", "v3_volume"}, {
         .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"volume", volume_view(req, driver->volumeGet(req.context(), req.param("volume_id")))}});
+            resp.json({{"volume", volume_view(req, driver->volumeGet(req.context(), req.param("volume_id")), true)}});
         },
         .put = [driver](const Request& req, Response& resp) {
             const json& b = body_of(req, "volume");
@@ -473,7 +489,7 @@ void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             }
             if (!changed)
                 throw BadRequest("Invalid input: the update names none of name, description and metadata.");
-            resp.json({{"volume", volume_view(req, driver->volumeUpdate(req.context(), v))}});
+            resp.json({{"volume", volume_view(req, driver->volumeUpdate(req.context(), v), false)}});
         },
         .del = [driver](const Request& req, Response& resp) {
             Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
@@ -521,6 +537,41 @@ std::string Driver::volumeUploadImage(const Context&, const std::string&, const 
 {
     throw NotImplemented("Uploading volumes to images is not supported by this cloud.");
 }
+std::vector<Attachment> Driver::attachmentList(const Context&, const ListQuery&) const
+{
+    throw NotImplemented("attachmentList");
+}
+Attachment Driver::attachmentGet(const Context&, const std::string&) const { throw NotImplemented("attachmentGet"); }
+Attachment Driver::attachmentCreate(const Context&, const Attachment&) const
+{
+    throw NotImplemented("attachmentCreate");
+}
+Attachment Driver::attachmentUpdate(const Context&, const std::string&, const json&) const
+{
+    throw NotImplemented("attachmentUpdate");
+}
+void Driver::attachmentComplete(const Context&, const std::string&) const
+{
+    throw NotImplemented("attachmentComplete");
+}
+std::vector<Attachment> Driver::attachmentDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("attachmentDelete");
+}
+std::vector<Backup> Driver::backupList(const Context&, const ListQuery&) const { throw NotImplemented("backupList"); }
+Backup Driver::backupGet(const Context&, const std::string&) const { throw NotImplemented("backupGet"); }
+Backup Driver::backupCreate(const Context&, const Backup&) const { throw NotImplemented("backupCreate"); }
+Backup Driver::backupUpdate(const Context&, const Backup&) const { throw NotImplemented("backupUpdate"); }
+void Driver::backupDelete(const Context&, const std::string&) const { throw NotImplemented("backupDelete"); }
+Backup Driver::backupResetStatus(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("backupResetStatus");
+}
+Volume Driver::backupRestore(const Context&, const std::string&, const std::optional<std::string>&,
+                             const std::optional<std::string>&) const
+{
+    throw NotImplemented("backupRestore");
+}
 std::vector<Snapshot> Driver::snapshotList(const Context&, const ListQuery&) const
 {
     throw NotImplemented("snapshotList");
@@ -547,5 +598,6 @@ std::vector<std::pair<std::string, bool>> Driver::availabilityZoneList(const Con
 {
     throw NotImplemented("availabilityZoneList");
 }
+std::vector<Service> Driver::serviceList(const Context&) const { throw NotImplemented("serviceList"); }
 
 } // namespace jumpgate::volume

@@ -230,6 +230,26 @@ BOOST_AUTO_TEST_CASE(trailing_slash_and_json_suffix)
     BOOST_TEST(json_slash.endpoint() == "v2_servers");
 }
 
+BOOST_AUTO_TEST_CASE(exact_paths_refuse_a_trailing_slash_below_a_version_root)
+{
+    constexpr Endpoint endpoints[] = {{"v2_index", "/v2", "GET"}, {"v2_servers", "/v2/{tenant_id}/servers", "GET POST"},
+                                      {"v2_server", "/v2/{tenant_id}/servers/{server_id}", "GET PUT DELETE"}};
+    ServiceSpec spec = kNova;
+    spec.endpoints = endpoints;
+    spec.aliases = {};
+    spec.microversions = nullptr;
+    spec.exact_paths = true;
+    Dispatcher exact(spec, "");
+    for (const auto& ep : endpoints)
+        exact.set_handler(ep.name, {.get = echo()});
+    BOOST_TEST(serve(exact, "GET", "/v2/t1/servers").resp.status == 200);
+    BOOST_TEST(serve(exact, "GET", "/v2/").resp.status == 200);
+    // What a client means by an empty id: nothing, not the collection (and not 405 for the verb it lacks).
+    BOOST_TEST(serve(exact, "GET", "/v2/t1/servers/").resp.status == 404);
+    BOOST_TEST(serve(exact, "PUT", "/v2/t1/servers/").resp.status == 404);
+    BOOST_TEST(serve(exact, "DELETE", "/v2/t1/servers/").resp.status == 404);
+}
+
 BOOST_AUTO_TEST_CASE(json_suffix_after_a_literal_that_a_variable_could_take)
 {
     auto detail = serve(disp, "GET", "/v2.1/servers/detail.json");

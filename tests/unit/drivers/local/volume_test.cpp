@@ -547,4 +547,74 @@ BOOST_AUTO_TEST_CASE(reset_status_sets_it_and_may_drop_attachments)
     BOOST_TEST(driver.availabilityZoneList(alice) == (std::vector<std::pair<std::string, bool>>{{"nova", true}}));
 }
 
+
+BOOST_AUTO_TEST_CASE(attachments_go_reserved_attaching_attached_then_free_the_volume)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    Context bob = member("bob");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    volume::Attachment asked;
+    asked.volume_id = v.id;
+    asked.server_id = "server-1";
+    asked.mode = "null";
+    asked.connector = nullptr;
+    volume::Attachment a = driver.attachmentCreate(alice, asked);
+    BOOST_TEST(a.status == "reserved");
+    BOOST_TEST(a.attached_at == 0);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "reserved");
+    BOOST_CHECK_THROW(driver.attachmentCreate(alice, {.volume_id = v.id, .server_id = "server-2"}), BadRequest);
+    BOOST_CHECK_THROW(driver.attachmentGet(bob, a.id), NotFound);
+    a = driver.attachmentUpdate(alice, a.id, {{"host", "node-1"}, {"mountpoint", "/dev/vdc"}});
+    BOOST_TEST(a.status == "attaching");
+    BOOST_TEST(a.mode == "rw");
+    BOOST_TEST(a.device == "/dev/vdc");
+    BOOST_TEST(a.connection_info["data"]["device_path"] == driver.volumePath(v.id));
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "attaching");
+    driver.attachmentComplete(alice, a.id);
+    v = driver.volumeGet(alice, v.id);
+    BOOST_TEST(v.status == "in-use");
+    BOOST_REQUIRE(v.attachments.size() == 1u);
+    BOOST_TEST(v.attachments[0].status == "attached");
+    volume::ListQuery q;
+    q.filters = {{"instance_id", "server-1"}};
+    BOOST_TEST(driver.attachmentList(alice, q).size() == 1u);
+    BOOST_TEST(driver.attachmentList(bob, q).empty());
+    BOOST_CHECK_THROW(driver.attachmentDelete(bob, a.id), NotFound);
+    BOOST_TEST(driver.attachmentDelete(alice, a.id).empty());
+    v = driver.volumeGet(alice, v.id);
+    BOOST_TEST(v.status == "available");
+    BOOST_TEST(v.attachments.empty());
+    BOOST_CHECK_THROW(driver.attachmentGet(alice, a.id), NotFound);
+}
+
+BOOST_AUTO_TEST_CASE(a_backup_keeps_the_bytes_and_restores_them)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    write_at(driver.volumePath(v.id), 4096, "backed up");
+    volume::Backup asked;
+    asked.id = new_uuid();
+    asked.volume_id = v.id;
+    volume::Backup b = driver.backupCreate(alice, asked);
+    BOOST_TEST(b.status == "available");
+    BOOST_TEST(b.size == 1);
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["backups"] == 1);
+    write_at(driver.volumePath(v.id), 4096, "overwrote");
+    driver.backupRestore(alice, b.id, v.id, std::nullopt);
+    BOOST_TEST(read_at(driver.volumePath(v.id), 4096, 9) == "backed up");
+    BOOST_TEST(stat_of(driver.volumePath(v.id)).st_size == kGiB);
+    volume::Volume fresh = driver.backupRestore(alice, b.id, std::nullopt, std::string("again"));
+    BOOST_TEST(fresh.id != v.id);
+    BOOST_TEST(fresh.name.value_or("") == "again");
+    BOOST_TEST(read_at(driver.volumePath(fresh.id), 4096, 9) == "backed up");
+    BOOST_CHECK_THROW(driver.backupGet(member("bob"), b.id), NotFound);
+    driver.backupDelete(alice, b.id);
+    BOOST_TEST(!exists(driver.backupPath(b.id)));
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["backups"] == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: Apache-2.0
+// Cinder's attachments API (3.27+): reserve, connect, complete (3.44), list, show and delete volume attachments.
+#include "api/volume/cinder.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
+#include "api/common/time.hpp"
+
+namespace jumpgate::volume::detail {
+
+using namespace api::cinder;
+
+namespace {
+
+// Below 3.27 Cinder has no such resource: its version check answers 404.
+void require_version(const Request& req, int minor)
+{
+    if (!req.version().at_least(3, minor))
+        throw NotFound("The resource could not be found: this API needs microversion 3." + std::to_string(minor) +
+                       " or later.");
+}
+
+json summary_view(const Attachment& a)
+{
+    return {{"id", a.id},
+            {"status", a.status},
+            {"instance", a.server_id.empty() ? json(nullptr) : json(a.server_id)},
+            {"volume_id", a.volume_id}};
+}
+
+json detail_view(const Attachment& a)
+{
+    json view = summary_view(a);
+    // Cinder writes an empty string for a time that has not come yet.
+    view["attached_at"] = a.attached_at ? json(api::iso_time(a.attached_at, false)) : json("");
+    view["detached_at"] = "";
+    view["attach_mode"] = a.mode.empty() ? "null" : a.mode;
+    view["connection_info"] = a.connection_info.is_object() ? a.connection_info : json::object();
+    return view;
+}
+
+// As oslo's is_uuid_like: 32 hex digits, hyphens anywhere between them.
+bool is_uuid(const std::string& text)
+{
+    std::size_t digits = 0;
+    for (unsigned char c : text) {
+        if (std::isxdigit(c))
+            ++digits;
+        else if (c != '-')
+            return false;
+    }
+    return digits == 32;
+}
+
+// A uuid field of the request body, or nullopt when absent (null too, where `nullable`).
+std::optional<std::string> uuid_field(const json& b, const char* key, bool nullable)
+{
+    if (!b.contains(key) || (nullable && b[key].is_null()))
+        return std::nullopt;
+    if (!b[key].is_string() || !is_uuid(b[key].get<std::string>()))
+        throw BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " + b[key].dump() +
+                         ". It is not a valid UUID.");
+    return b[key].get<std::string>();
+}
+
+// Cinder's attachment filters: volume_id, status (the attach status; attach_status too) and instance_id.
+ListQuery attachment_query(const Request& req)
+{
+    ListQuery q;
+    api::Page page = api::Page::from(req);
+    q.limit = page.limit;
+    q.marker = page.marker;
+    if (req.has_query("offset"))
+        q.offset = static_cast<std::size_t>(api::parse_int("offset", req.query("offset")));
+    if (req.has_query("all_tenants") && req.context().is_admin()) {
+        std::string_view v = req.query("all_tenants");
+        q.all_projects = v.empty() || api::parse_bool("all_tenants", v);
+    }
+    for (const char* f : {"volume_id", "status", "attach_status", "instance_id"})
+        if (req.has_query(f))
+            q.filters.emplace_back(std::string(f) == "attach_status" ? "status" : f, std::string(req.query(f)));
+    if (req.has_query("sort") || req.has_query("sort_key")) {
+        volume::ListQuery parsed = list_query(req, {});
+        q.sort = parsed.sort;
+    }
+    return q;
+}
+
+} // namespace
+
+void bind_attachments(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+{
+    auto list = [driver](bool detail) {
+        return [driver, detail](const Request& req, Response& resp) {
+            require_version(req, 27);
+            ListQuery q = attachment_query(req);
+            json views = json::array();
+            std::vector<Attachment> page;
+            if (!(req.has_query("limit") && q.limit == 0))
+                page = driver->attachmentList(req.context(), q);
+            for (const auto& a : page)
+                views.push_back(detail ? detail_view(a) : summary_view(a));
+            json body = {{"attachments", std::move(views)}};
+            if (q.limit && page.size() == q.limit)
+                body["attachments_links"] = {{{"rel", "next"}, {"href", next_link(req, page.back().id)}}};
+            resp.json(std::move(body));
+        };
+    };
+    disp.set_handler("v3_attachments", {
+        .get = list(false),
+        .post = [driver](const Request& req, Response& resp) {
+            require_version(req, 27);
+            const json& b = body_of(req, "attachment");
+            static const std::vector<std::string> kFields = {"volume_uuid", "instance_uuid", "connector", "mode"};
+            for (const auto& [key, value] : b.items())
+                if (std::find(kFields.begin(), kFields.end(), key) == kFields.end() ||
+                    (key == "mode" && !req.version().at_least(3, 54)))
+                    throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
+                                     "' is not allowed.");
+            auto volume_id = uuid_field(b, "volume_uuid", false);
+            if (!volume_id)
+                throw BadRequest("Invalid input for field/attribute attachment: 'volume_uuid' is a required property.");
+            Attachment a;
+            a.id = new_uuid();
+            a.volume_id = *volume_id;
+            a.server_id = uuid_field(b, "instance_uuid", false).value_or("");
+            if (b.contains("connector") && !b["connector"].is_null()) {
+                if (!b["connector"].is_object())
+                    throw BadRequest("Invalid input for field/attribute connector: it must be an object or null.");
+                a.connector = b["connector"];
+            }
+            // Cinder's "null" mode: none asked for, the connector's (or rw) applies when it connects.
+            a.mode = "null";
+            if (b.contains("mode")) {
+                if (!b["mode"].is_string() || (b["mode"] != "rw" && b["mode"] != "ro"))
+                    throw BadRequest("Invalid input for field/attribute mode: it must be one of 'rw', 'ro'.");
+                a.mode = b["mode"];
+            }
+            resp.json({{"attachment", detail_view(driver->attachmentCreate(req.context(), a))}});
+        },
+    });
+    disp.set_handler("v3_attachments_detail", {.get = list(true)});
+    disp.set_handler("v3_attachment", {
+        .get = [driver](const Request& req, Response& resp) {
+            require_version(req, 27);
+            resp.json({{"attachment", detail_view(driver->attachmentGet(req.context(), req.param("attachment_id")))}});
+        },
+        .put = [driver](const Request& req, Response& resp) {
+            require_version(req, 27);
+            const json& b = body_of(req, "attachment");
+            for (const auto& [key, value] : b.items())
+                if (key != "connector")
+                    throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
+                                     "' is not allowed.");
+            if (!b.contains("connector") || !b["connector"].is_object() || b["connector"].empty())
+                throw BadRequest("Invalid input for field/attribute attachment: 'connector' is a required property "
+                                 "and a non-empty object.");
+            resp.json({{"attachment", detail_view(driver->attachmentUpdate(req.context(), req.param("attachment_id"),
+                                                                           b["connector"]))}});
+        },
+        .del = [driver](const Request& req, Response& resp) {
+            require_version(req, 27);
+            json views = json::array();
+            for (const auto& a : driver->attachmentDelete(req.context(), req.param("attachment_id")))
+                views.push_back(summary_view(a));
+            resp.json({{"attachments", std::move(views)}});
+        },
+    });
+    disp.set_handler("v3_attachment_action", {.post = [driver](const Request& req, Response& resp) {
+        require_version(req, 44);
+        const json& body = req.json_body();
+        if (!body.is_object() || body.size() != 1)
+            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
+        if (!body.contains("os-complete"))
+            throw BadRequest("There is no such action: " + body.begin().key());
+        driver->attachmentComplete(req.context(), req.param("attachment_id"));
+        resp.status = 204;
+        resp.clear_body();
+    }});
+}
+
+} // namespace jumpgate::volume::detail
