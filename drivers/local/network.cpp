@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <optional>
 #include <random>
@@ -36,6 +37,7 @@ constexpr Kind kKinds[] = {
     {"floatingips", "Floating IP", "FloatingIPNotFound", "floatingip"},
     {"security-groups", "Security group", "SecurityGroupNotFound", "security_group"},
     {"security-group-rules", "Security group rule", "SecurityGroupRuleNotFound", "security_group_rule"},
+    {"subnetpools", "Subnet pool", "SubnetPoolNotFound", "subnetpool"},
 };
 
 const network::QuotaSet kDefaultQuotas = {{"network", 100},       {"subnet", 100},         {"port", 500},
@@ -99,6 +101,15 @@ std::optional<std::string> device_of(std::string_view collection, const json& do
     if (collection == "floatingips" && doc["port_id"].is_string())
         return doc["port_id"].get<std::string>();
     return std::nullopt;
+}
+
+// Whether a subnet's ports take their addresses from their MACs (SLAAC, DHCPv6-stateless) rather than its pools.
+bool is_auto_address(const json& sn)
+{
+    for (const char* key : {"ipv6_address_mode", "ipv6_ra_mode"})
+        if (sn.contains(key) && (sn[key] == "slaac" || sn[key] == "dhcpv6-stateless"))
+            return true;
+    return false;
 }
 
 /*
@@ -193,6 +204,8 @@ public:
             return true;
         if (collection == "networks")
             return doc["shared"] == true || doc["router:external"] == true;
+        if (collection == "subnetpools")
+            return doc["shared"] == true;
         if (collection == "subnets") {
             auto net = find("networks", doc["network_id"]);
             return net && (*net)["shared"] == true;
@@ -306,20 +319,30 @@ public:
     }
 
     /*
-     * allocate: the fixed IPs of port `port_id` on `net`: those `wanted`
-     * names (a subnet, an address, or both), or with none wanted one address
-     * of each IP version from the first subnet with room.
+     * allocate: the fixed IPs of port `port` (its id, MAC and device owner
+     * set) on `net`: those `wanted` names (a subnet, an address, or both), or
+     * with none wanted one address of IPv4 and one of stateful IPv6 from the
+     * first subnet of each with room. As Neutron, a port that is not a router
+     * interface also gets its EUI-64 address on every SLAAC or
+     * DHCPv6-stateless subnet of the network, named or not, and may be given
+     * no other address there.
      */
-    json allocate(const json& net, const std::string& port_id, const json* wanted)
+    json allocate(const json& net, const json& port, const json* wanted)
     {
+        const std::string port_id = port["id"];
+        const bool router_port = port.value("device_owner", "") == kRouterInterface;
         auto subnets = rows("subnets", "parent_id", net["id"]);
         json out = json::array();
         const std::string net_id = net["id"];
+        auto auto_address = [&](const json& sn) {
+            Address a = *network::eui64(cidr(sn["cidr"]), port["mac_address"].get<std::string>());
+            return network::to_string(a);
+        };
         if (!wanted) {
             for (int version : {4, 6}) {
                 bool any = false;
                 for (const auto& sn : subnets) {
-                    if (sn["ip_version"] != version)
+                    if (sn["ip_version"] != version || is_auto_address(sn))
                         continue;
                     any = true;
                     if (auto ip = next_free(sn)) {
@@ -333,9 +356,8 @@ public:
                     throw Conflict("No more IP addresses available on network " + net_id + ".",
                                    "IpAddressGenerationFailure");
             }
-            return out;
         }
-        for (const auto& entry : *wanted) {
+        for (const auto& entry : wanted ? *wanted : json::array()) {
             const json* subnet = nullptr;
             if (entry.contains("subnet_id")) {
                 for (const auto& sn : subnets)
@@ -359,7 +381,19 @@ public:
                                          " is not a valid IP for any of the subnets on the specified network.",
                                      "InvalidIpForNetwork");
             }
+            const bool automatic = is_auto_address(*subnet) && !router_port;
             std::string ip;
+            if (automatic) {
+                ip = auto_address(*subnet);
+                if (entry.contains("ip_address") && entry["ip_address"] != ip)
+                    throw BadRequest("IPv6 address " + entry["ip_address"].get<std::string>() +
+                                         " cannot be directly assigned to a port on subnet " +
+                                         (*subnet)["id"].get<std::string>() +
+                                         " as the subnet is configured for automatic addresses",
+                                     "AllocationOnAutoAddressSubnet");
+                // Taken below with the network's other automatic subnets.
+                continue;
+            }
             if (entry.contains("ip_address")) {
                 ip = entry["ip_address"];
             } else if (auto free = next_free(*subnet)) {
@@ -374,6 +408,13 @@ public:
             take(*subnet, ip, port_id);
             out.push_back({{"subnet_id", (*subnet)["id"]}, {"ip_address", ip}});
         }
+        if (!router_port)
+            for (const auto& sn : subnets)
+                if (is_auto_address(sn)) {
+                    std::string ip = auto_address(sn);
+                    take(sn, ip, port_id);
+                    out.push_back({{"subnet_id", sn["id"]}, {"ip_address", ip}});
+                }
         return out;
     }
 
@@ -533,6 +574,15 @@ void check_subnet(json& sn, bool fill)
                              "' with ipv6_address_mode set to '" + sn["ipv6_address_mode"].get<std::string>() +
                              "' is not valid. If both attributes are set, they must be the same value.",
                          "InvalidInput");
+    const bool modes = !sn["ipv6_ra_mode"].is_null() || !sn["ipv6_address_mode"].is_null();
+    if (modes && sn["enable_dhcp"] == false)
+        throw BadRequest("Invalid input for operation: ipv6_ra_mode or ipv6_address_mode cannot be set when "
+                         "enable_dhcp is set to False.",
+                         "InvalidInput");
+    if (is_auto_address(sn) && net.prefix != 64)
+        throw BadRequest("Invalid input for operation: Invalid CIDR " + text + " for IPv6 address mode. OpenStack "
+                         "uses the EUI-64 address format, which requires the prefix to be /64.",
+                         "InvalidInput");
     if (fill && !sn.contains("gateway_ip"))
         sn["gateway_ip"] = network::to_string(network::offset(network::first_address(net), 1));
     const json& gateway = sn["gateway_ip"];
@@ -632,6 +682,202 @@ void network_delete(Store& st, const json& net)
     st.erase("networks", id);
 }
 
+/* Subnet pools */
+
+std::vector<Cidr> cidrs_of(const json& texts)
+{
+    std::vector<Cidr> out;
+    for (const auto& t : texts)
+        out.push_back(cidr(t));
+    return out;
+}
+
+json texts_of(const std::vector<Cidr>& cidrs)
+{
+    json out = json::array();
+    for (const auto& c : cidrs)
+        out.push_back(network::to_string(c));
+    return out;
+}
+
+int prefixlen_of(const json& text) { return std::stoi(text.get<std::string>()); }
+
+// pool_check: a pool's prefixes compacted, its IP version and the bounds of its prefix lengths filled and checked.
+void pool_check(Store& st, json& sp)
+{
+    if (sp["prefixes"].empty())
+        throw BadRequest("Empty subnet pool prefix list.", "EmptySubnetPoolPrefixList");
+    auto prefixes = cidrs_of(sp["prefixes"]);
+    const int version = prefixes.front().network.version;
+    for (const auto& p : prefixes)
+        if (p.network.version != version || (sp.contains("ip_version") && sp["ip_version"] != version))
+            throw BadRequest("Cannot mix IPv4 and IPv6 prefixes in a subnet pool.", "PrefixVersionMismatch");
+    sp["ip_version"] = version;
+    sp["prefixes"] = texts_of(network::cidr_merge(prefixes));
+    const int bits = version == 4 ? 32 : 128;
+    if (!sp.contains("min_prefixlen"))
+        sp["min_prefixlen"] = std::to_string(version == 4 ? 8 : 64);
+    if (!sp.contains("max_prefixlen"))
+        sp["max_prefixlen"] = std::to_string(bits);
+    if (!sp.contains("default_prefixlen"))
+        sp["default_prefixlen"] = sp["min_prefixlen"];
+    const int min = prefixlen_of(sp["min_prefixlen"]), max = prefixlen_of(sp["max_prefixlen"]),
+              fallback = prefixlen_of(sp["default_prefixlen"]);
+    auto illegal = [](const char* type, int length, const char* base, int base_length) {
+        return BadRequest("Illegal prefix bounds: " + std::string(type) + "=" + std::to_string(length) + ", " + base +
+                              "=" + std::to_string(base_length) + ".",
+                          "IllegalSubnetPoolPrefixBounds");
+    };
+    if (min > max)
+        throw illegal("min_prefixlen", min, "max_prefixlen", max);
+    if (max > bits)
+        throw illegal("max_prefixlen", max, "ip_version_max", bits);
+    if (fallback < min)
+        throw illegal("default_prefixlen", fallback, "min_prefixlen", min);
+    if (fallback > max)
+        throw illegal("default_prefixlen", fallback, "max_prefixlen", max);
+    // Address scopes are not served: no id can name one.
+    if (!sp["address_scope_id"].is_null())
+        throw NotFound("Address scope " + sp["address_scope_id"].get<std::string>() + " could not be found.",
+                       "AddressScopeNotFound");
+    if (sp["is_default"] == true)
+        for (const auto& other : st.rows("subnetpools"))
+            if (other["id"] != sp["id"] && other["is_default"] == true && other["ip_version"] == version)
+                throw BadRequest("Invalid input for operation: A default subnetpool for this IP family has already "
+                                 "been set. Only one default may exist per IP family.",
+                                 "InvalidInput");
+}
+
+std::vector<json> pool_subnets(Store& st, const std::string& pool_id)
+{
+    std::vector<json> out;
+    for (auto& sn : st.rows("subnets"))
+        if (sn.value("subnetpool_id", json(nullptr)) == pool_id)
+            out.push_back(std::move(sn));
+    return out;
+}
+
+json subnetpool_create(Store& st, json sp)
+{
+    pool_check(st, sp);
+    st.insert("subnetpools", sp);
+    return sp;
+}
+
+json subnetpool_update(Store& st, json sp, const json& changes)
+{
+    if (changes.contains("prefixes")) {
+        auto wanted = cidrs_of(changes["prefixes"]);
+        if (wanted.empty() || !network::cidr_exclude(cidrs_of(sp["prefixes"]), wanted).empty())
+            throw BadRequest("Illegal update to prefixes: Existing prefixes must be a subset of the new prefixes.",
+                             "IllegalSubnetPoolPrefixUpdate");
+    }
+    for (const auto& [k, v] : changes.items())
+        sp[k] = v;
+    pool_check(st, sp);
+    st.save("subnetpools", sp);
+    return sp;
+}
+
+void subnetpool_delete(Store& st, const json& sp)
+{
+    if (!pool_subnets(st, sp["id"]).empty())
+        throw BadRequest("Unable to delete subnet pool: Subnet pool has existing allocations.", "SubnetPoolDeleteError");
+    st.erase("subnetpools", sp["id"]);
+}
+
+/*
+ * pool_allocate: for a subnet asked of a pool (subnetpool_id, or
+ * use_default_subnetpool for the default one of its IP version), its cidr:
+ * the one asked for if the pool has it free, or else the first free block
+ * of the prefix length asked for (prefixlen, the pool's default_prefixlen)
+ * from the pool's smallest free space that holds one. Within the pool's
+ * bounds and its per-project quota (addresses for IPv4, /64s for IPv6).
+ */
+void pool_allocate(Store& st, json& sn)
+{
+    const bool use_default = sn.value("use_default_subnetpool", false);
+    const json prefixlen = sn.value("prefixlen", json(nullptr));
+    sn.erase("use_default_subnetpool");
+    sn.erase("prefixlen");
+    const bool has_cidr = sn.contains("cidr");
+    if (has_cidr && !prefixlen.is_null())
+        throw BadRequest("Bad subnets request: cidr and prefixlen must not be supplied together.", "BadRequest");
+    const int version = sn["ip_version"];
+    std::string pool_id = sn["subnetpool_id"].is_string() ? sn["subnetpool_id"].get<std::string>() : "";
+    if (use_default) {
+        if (!pool_id.empty())
+            throw BadRequest("Bad subnets request: subnetpool_id and use_default_subnetpool cannot both be specified.",
+                             "BadRequest");
+        for (const auto& sp : st.rows("subnetpools"))
+            if (sp["is_default"] == true && sp["ip_version"] == version && st.visible("subnetpools", sp))
+                pool_id = sp["id"];
+        if (pool_id.empty())
+            throw BadRequest("Bad subnets request: No default subnetpool found for IPv" + std::to_string(version) + ".",
+                             "BadRequest");
+        sn["subnetpool_id"] = pool_id;
+    }
+    if (pool_id.empty()) {
+        if (!has_cidr)
+            throw BadRequest("Bad subnets request: a subnetpool must be specified in the absence of a cidr.",
+                             "BadRequest");
+        return;
+    }
+    json pool = st.seen("subnetpools", pool_id);
+    if (!has_cidr && sn.contains("allocation_pools"))
+        throw BadRequest("Bad subnets request: allocation_pools allowed only for specific subnet requests.",
+                         "BadRequest");
+    if (pool["ip_version"] != version)
+        throw BadRequest("Bad subnets request: Cannot allocate IPv" + std::to_string(version) + " subnet from IPv" +
+                             pool["ip_version"].dump() + " subnet pool.",
+                         "BadRequest");
+    const int length = has_cidr ? cidr(sn["cidr"]).prefix
+                       : prefixlen.is_null() ? prefixlen_of(pool["default_prefixlen"])
+                                             : prefixlen.get<int>();
+    if (length > prefixlen_of(pool["max_prefixlen"]))
+        throw BadRequest("Unable to allocate subnet with prefix length " + std::to_string(length) +
+                             ", maximum allowed prefix is " + pool["max_prefixlen"].get<std::string>() + ".",
+                         "MaxPrefixSubnetAllocationError");
+    if (length < prefixlen_of(pool["min_prefixlen"]))
+        throw BadRequest("Unable to allocate subnet with prefix length " + std::to_string(length) +
+                             ", minimum allowed prefix is " + pool["min_prefixlen"].get<std::string>() + ".",
+                         "MinPrefixSubnetAllocationError");
+    auto subnets = pool_subnets(st, pool_id);
+    if (pool["default_quota"].is_number()) {
+        const int unit = version == 4 ? 32 : 64;
+        long double used = 0;
+        for (const auto& other : subnets)
+            if (other["project_id"] == sn["project_id"])
+                used += std::pow(2.0L, unit - cidr(other["cidr"]).prefix);
+        if (used + std::pow(2.0L, unit - length) > pool["default_quota"].get<long double>())
+            throw Conflict("Per-project subnet pool prefix quota exceeded.", "SubnetPoolQuotaExceeded");
+    }
+    std::vector<Cidr> taken;
+    for (const auto& other : subnets)
+        taken.push_back(cidr(other["cidr"]));
+    auto free = network::cidr_exclude(cidrs_of(pool["prefixes"]), taken);
+    if (has_cidr) {
+        Cidr wanted = cidr(sn["cidr"]);
+        if (std::none_of(free.begin(), free.end(), [&](const Cidr& block) {
+                return block.prefix <= wanted.prefix && network::contains(block, wanted.network);
+            }))
+            throw Conflict("Failed to allocate subnet: Cannot allocate requested subnet from the available set of "
+                           "prefixes.",
+                           "SubnetAllocationError");
+        return;
+    }
+    // The smallest free blocks first, as Neutron, so that large ones stay whole.
+    std::stable_sort(free.begin(), free.end(), [](const Cidr& a, const Cidr& b) { return a.prefix > b.prefix; });
+    for (const auto& block : free)
+        if (length >= block.prefix) {
+            sn["cidr"] = network::to_string(Cidr{block.network, length});
+            return;
+        }
+    throw Conflict("Failed to allocate subnet: Insufficient prefix space to allocate subnet size /" +
+                       std::to_string(length) + ".",
+                   "SubnetAllocationError");
+}
+
 json subnet_create(Store& st, json sn)
 {
     json net = st.seen("networks", sn["network_id"]);
@@ -639,6 +885,7 @@ json subnet_create(Store& st, json sn)
         throw Forbidden("rule:create_subnet is disallowed by policy: the network belongs to another project.",
                         "PolicyNotAuthorized");
     st.quota_check("subnets", sn["project_id"]);
+    pool_allocate(st, sn);
     check_subnet(sn, true);
     Cidr wanted = cidr(sn["cidr"]);
     for (const auto& other : st.rows("subnets", "parent_id", net["id"]))
@@ -647,21 +894,46 @@ json subnet_create(Store& st, json sn)
                                  " for network: " + net["id"].get<std::string>() + " overlaps with another subnet.",
                              "InvalidInput");
     st.insert("subnets", sn);
+    // As Neutron, the network's ports (but the network's own) get their addresses on a new automatic subnet.
+    if (is_auto_address(sn))
+        for (auto& port : st.rows("ports", "parent_id", net["id"])) {
+            if (is_service_port(port))
+                continue;
+            std::string ip = network::to_string(*network::eui64(wanted, port["mac_address"].get<std::string>()));
+            st.take(sn, ip, port["id"]);
+            port["fixed_ips"].push_back({{"subnet_id", sn["id"]}, {"ip_address", ip}});
+            st.save("ports", port);
+        }
     return sn;
 }
 
 void subnet_delete(Store& st, const json& sn)
 {
+    const std::string id = sn["id"];
     Statement s(st.db(), "SELECT DISTINCT port_id FROM network_ip_allocations WHERE subnet_id = ?1");
-    s.bind(1, sn["id"].get<std::string>());
-    while (s.step()) {
-        auto port = st.find("ports", s.text(0));
-        if (port && (*port)["device_owner"] != kDhcpOwner)
-            throw Conflict("Unable to complete operation on subnet " + sn["id"].get<std::string>() +
+    s.bind(1, id);
+    std::vector<json> holders;
+    while (s.step())
+        if (auto port = st.find("ports", s.text(0)))
+            holders.push_back(*port);
+    for (const auto& port : holders)
+        if (port["device_owner"] != kDhcpOwner && (!is_auto_address(sn) || port["device_owner"] == kRouterInterface))
+            throw Conflict("Unable to complete operation on subnet " + id +
                                ": One or more ports have an IP allocation from this subnet.",
                            "SubnetInUse");
+    // The automatic addresses go with their subnet.
+    for (auto& port : holders) {
+        json kept = json::array();
+        for (const auto& f : port["fixed_ips"])
+            if (f["subnet_id"] != id)
+                kept.push_back(f);
+        port["fixed_ips"] = std::move(kept);
+        st.save("ports", port);
     }
-    st.erase("subnets", sn["id"]);
+    Statement free(st.db(), "DELETE FROM network_ip_allocations WHERE subnet_id = ?1");
+    free.bind(1, id);
+    free.step();
+    st.erase("subnets", id);
 }
 
 void check_groups(Store& st, const json& port)
@@ -696,7 +968,7 @@ json port_create(Store& st, json port)
         port["mac_address"] = st.new_mac(net["id"]);
     }
     st.mac_take(net["id"], port["mac_address"], id);
-    port["fixed_ips"] = st.allocate(net, id, port.contains("fixed_ips") ? &port["fixed_ips"] : nullptr);
+    port["fixed_ips"] = st.allocate(net, port, port.contains("fixed_ips") ? &port["fixed_ips"] : nullptr);
     if (!port.contains("port_security_enabled"))
         port["port_security_enabled"] = net["port_security_enabled"];
     if (!port.contains("security_groups"))
@@ -745,6 +1017,15 @@ json port_update(Store& st, json port, const json& changes)
         st.mac_release(id);
         st.mac_take(port["network_id"], changes["mac_address"], id);
         port["mac_address"] = changes["mac_address"];
+        if (!changes.contains("fixed_ips")) {
+            // The EUI-64 addresses follow the MAC: the port keeps its other addresses and takes those again.
+            json kept = json::array();
+            for (const auto& f : port["fixed_ips"])
+                if (auto sn = st.find("subnets", f["subnet_id"]); sn && !is_auto_address(*sn))
+                    kept.push_back(f);
+            st.release(id);
+            port["fixed_ips"] = st.allocate(*st.find("networks", port["network_id"]), port, &kept);
+        }
     }
     if (changes.contains("fixed_ips")) {
         json net = *st.find("networks", port["network_id"]);
@@ -758,7 +1039,7 @@ json port_update(Store& st, json port, const json& changes)
                                     "PolicyNotAuthorized");
         // What the port keeps is released and taken again in the same transaction, so nobody else gets it between.
         st.release(id);
-        port["fixed_ips"] = st.allocate(net, id, &changes["fixed_ips"]);
+        port["fixed_ips"] = st.allocate(net, port, &changes["fixed_ips"]);
         floating_ips_release(st, id);
     }
     if (port["port_security_enabled"] == false && !port["security_groups"].empty()) {
@@ -804,7 +1085,7 @@ json service_port(Store& st, const json& net, const std::string& owner, const st
                  {"binding:profile", json::object()}};
     port["mac_address"] = st.new_mac(net["id"]);
     st.mac_take(net["id"], port["mac_address"], port["id"]);
-    port["fixed_ips"] = st.allocate(net, port["id"], wanted);
+    port["fixed_ips"] = st.allocate(net, port, wanted);
     port_derived(port);
     st.insert("ports", port);
     return port;
@@ -1198,6 +1479,8 @@ json Network::create(const Context& ctx, const std::string& collection, const js
         out = group_create(st, resource);
     else if (collection == "security-group-rules")
         out = rule_create(st, resource);
+    else if (collection == "subnetpools")
+        out = subnetpool_create(st, resource);
     else
         kind_of(collection);
     out = st.complete(collection, std::move(out));
@@ -1220,6 +1503,8 @@ json Network::update(const Context& ctx, const std::string& collection, const st
         out = floating_ip_update(st, doc, changes);
     } else if (collection == "security-groups") {
         out = group_update(st, doc, changes);
+    } else if (collection == "subnetpools") {
+        out = subnetpool_update(st, doc, changes);
     } else if (collection == "subnets") {
         for (const auto& [k, v] : changes.items())
             doc[k] = v;
@@ -1269,6 +1554,8 @@ void Network::remove(const Context& ctx, const std::string& collection, const st
         floating_ip_delete(st, doc);
     else if (collection == "security-groups")
         group_delete(st, doc);
+    else if (collection == "subnetpools")
+        subnetpool_delete(st, doc);
     else
         st.erase(collection, id);
     tx.commit();

@@ -61,8 +61,8 @@ class Discovery(unittest.TestCase):
         status, body = call("GET", "/")
         self.assertEqual(status, 200)
         self.assertEqual({r["collection"] for r in body["resources"]},
-                         {"networks", "subnets", "ports", "routers", "floatingips", "security-groups",
-                          "security-group-rules"})
+                         {"networks", "subnets", "subnetpools", "ports", "routers", "floatingips",
+                          "security-groups", "security-group-rules"})
         status, body = call("GET", "/extensions")
         aliases = {e["alias"] for e in body["extensions"]}
         for wanted in ("external-net", "router", "extraroute", "security-group", "availability_zone", "quotas",
@@ -71,8 +71,14 @@ class Discovery(unittest.TestCase):
             self.assertIn(wanted, aliases)
         self.assertEqual(call("GET", "/extensions/router")[1]["extension"]["name"], "Neutron L3 Router")
         self.assertEqual(call("GET", "/extensions/no-such")[0], 404)
+        self.assertIn("subnet_allocation", aliases)
+        self.assertEqual(call("GET", "/extensions/subnet_allocation")[1]["extension"]["alias"], "subnet_allocation")
+        # Every extension listed is shown by its alias too.
+        for alias in aliases:
+            self.assertEqual(call("GET", f"/extensions/{alias}")[0], 200, alias)
         status, body = call("GET", "/subnetpools")
-        self.assertEqual(status, 501)
+        self.assertEqual(status, 200)
+        self.assertIsInstance(body["subnetpools"], list)
 
     def test_availability_zones(self):
         status, body = call("GET", "/availability_zones")
@@ -154,7 +160,9 @@ class Subnets(unittest.TestCase):
                    allocation_pools=[{"start": "10.31.0.10", "end": "10.31.0.20"}], enable_dhcp=False)
         self.assertEqual(sn4["gateway_ip"], "10.31.0.254")
         port = make("ports", network_id=net["id"])
-        self.assertEqual(sorted(f["ip_address"] for f in port["fixed_ips"]), ["10.31.0.10", "fd00:1::2"])
+        # The SLAAC subnet gives the port its EUI-64 address, not one of its pool.
+        self.assertEqual(sorted(f["ip_address"] for f in port["fixed_ips"]),
+                         ["10.31.0.10", eui64("fd00:1::/64", port["mac_address"])])
         sn_none = make("subnets", network_id=make("networks")["id"], ip_version=4, cidr="10.32.0.0/24",
                        gateway_ip=None)
         self.assertIsNone(sn_none["gateway_ip"])
@@ -303,6 +311,20 @@ class SecurityGroups(unittest.TestCase):
         status, body = call("POST", "/security-group-rules", {"security_group_rule": {
             "security_group_id": str(uuid.uuid4()), "direction": "ingress"}})
         self.assertEqual((status, error_type(body)), (404, "SecurityGroupNotFound"))
+        # A remote group must be one the project sees; Neutron does not check the form of the id.
+        mine = make("security-groups", member[1], name="mine")
+        theirs = make("security-groups", other[1], name="theirs")
+        for remote in ("bad_group_id", str(uuid.uuid4()), theirs["id"]):
+            with self.subTest(remote_group_id=remote):
+                status, body = call("POST", "/security-group-rules", {"security_group_rule": {
+                    "security_group_id": mine["id"], "direction": "ingress", "protocol": "tcp",
+                    "remote_group_id": remote}}, member[1])
+                self.assertEqual((status, error_type(body)), (404, "SecurityGroupNotFound"), body)
+        peer = make("security-groups", name="peer")
+        rule2 = make("security-group-rules", security_group_id=group["id"], direction="ingress", protocol="udp",
+                     port_range_min=50, port_range_max=55, remote_group_id=peer["id"])
+        self.assertEqual((rule2["remote_group_id"], rule2["remote_ip_prefix"]), (peer["id"], None))
+        self.assertEqual(call("DELETE", f"/security-group-rules/{rule2['id']}")[0], 204)
         self.assertEqual(len(call("GET", f"/security-groups/{group['id']}")[1]["security_group"]["security_group_rules"]), 3)
         self.assertEqual(call("PUT", f"/security-group-rules/{rule['id']}", {"security_group_rule": {}})[0], 405)
         self.assertEqual(call("DELETE", f"/security-group-rules/{rule['id']}")[0], 204)
@@ -387,7 +409,12 @@ class RoutersAndFloatingIps(unittest.TestCase):
 
         status, body = call("DELETE", f"/routers/{router['id']}")
         self.assertEqual((status, error_type(body)), (409, "RouterInUse"))
-        call("PUT", f"/routers/{router['id']}", {"router": {"routes": []}})
+        # Routes keep the interface their next hop is on; null clears them, as Neutron converts it to [].
+        status, body = call("PUT", f"/routers/{router['id']}/remove_router_interface", {"subnet_id": sn["id"]})
+        self.assertEqual((status, error_type(body)), (409, "RouterInterfaceInUseByRoute"))
+        status, body = call("PUT", f"/routers/{router['id']}", {"router": {"routes": None}})
+        self.assertEqual((status, body["router"]["routes"]), (200, []))
+        self.assertEqual(call("GET", f"/routers/{router['id']}")[1]["router"]["routes"], [])
         status, body = call("PUT", f"/routers/{router['id']}/remove_router_interface", {"subnet_id": sn["id"]})
         self.assertEqual((status, body["port_id"]), (200, info["port_id"]))
         status, body = call("PUT", f"/routers/{router['id']}/remove_router_interface", {"subnet_id": sn["id"]})
@@ -403,6 +430,161 @@ class RoutersAndFloatingIps(unittest.TestCase):
         self.assertEqual(status, 403, body)
         status, body = call("POST", "/routers", {"router": {"external_gateway_info": {"network_id": ext["id"]}}}, member[1])
         self.assertEqual(status, 201, body)
+
+
+def eui64(cidr, mac):
+    """The SLAAC address of `mac` on `cidr`, worked out here independently: the modified EUI-64 of RFC 4291."""
+    b = bytes.fromhex(mac.replace(":", ""))
+    interface = bytes([b[0] ^ 0x02]) + b[1:3] + b"\xff\xfe" + b[3:]
+    return str(ipaddress.ip_network(cidr)[int.from_bytes(interface, "big")])
+
+
+class SubnetPools(unittest.TestCase):
+    def test_pool_crud_defaults_and_tenancy(self):
+        status, body = call("POST", "/subnetpools", {"subnetpool": {
+            "name": "pool-a", "prefixes": ["10.110.1.0/24", "10.110.0.0/24"]}}, member[1])
+        self.assertEqual(status, 201, body)
+        pool = body["subnetpool"]
+        # As Neutron: prefixes compacted, the version from them, prefix lengths shown as strings.
+        self.assertEqual(pool["prefixes"], ["10.110.0.0/23"])
+        self.assertEqual((pool["ip_version"], pool["min_prefixlen"], pool["max_prefixlen"],
+                          pool["default_prefixlen"]), (4, "8", "32", "8"))
+        self.assertEqual((pool["is_default"], pool["shared"], pool["address_scope_id"], pool["default_quota"]),
+                         (False, False, None, None))
+        self.assertEqual((pool["project_id"], pool["tenant_id"], pool["revision_number"]), (member[0], member[0], 0))
+        self.assertEqual(call("GET", f"/subnetpools/{pool['id']}", token=other[1])[0], 404)
+        self.assertNotIn(pool["id"], {p["id"] for p in call("GET", "/subnetpools", token=other[1])[1]["subnetpools"]})
+        self.assertEqual(call("DELETE", f"/subnetpools/{pool['id']}", token=other[1])[0], 404)
+        status, body = call("PUT", f"/subnetpools/{pool['id']}", {"subnetpool": {
+            "name": "pool-a2", "default_prefixlen": 26, "min_prefixlen": "24"}}, member[1])
+        self.assertEqual((status, body["subnetpool"]["name"], body["subnetpool"]["default_prefixlen"]),
+                         (200, "pool-a2", "26"), body)
+        _, body = call("GET", "/subnetpools?name=pool-a2", token=member[1])
+        self.assertEqual([p["id"] for p in body["subnetpools"]], [pool["id"]])
+        bad = [
+            ({"name": "x", "prefixes": []}, 400, "EmptySubnetPoolPrefixList"),
+            ({"name": "x", "prefixes": ["10.0.0.0/24", "fd00::/64"]}, 400, "PrefixVersionMismatch"),
+            ({"name": "x", "prefixes": ["10.0.0.1/24"]}, 400, "HTTPBadRequest"),
+            ({"name": "x", "prefixes": ["10.0.0.0/24"], "min_prefixlen": 28, "max_prefixlen": 24}, 400,
+             "IllegalSubnetPoolPrefixBounds"),
+            ({"name": "x", "prefixes": ["10.0.0.0/24"], "default_prefixlen": -1}, 400, "HTTPBadRequest"),
+            ({"name": "x", "prefixes": ["10.0.0.0/24"], "address_scope_id": str(uuid.uuid4())}, 404,
+             "AddressScopeNotFound"),
+            ({"name": "x", "prefixes": ["10.0.0.0/24"], "shared": True}, 403, "PolicyNotAuthorized"),
+            ({"name": "x", "prefixes": ["10.0.0.0/24"], "is_default": True}, 403, "PolicyNotAuthorized"),
+            ({"prefixes": ["10.0.0.0/24"]}, 400, "HTTPBadRequest"),
+        ]
+        for attrs, want_status, want_type in bad:
+            with self.subTest(attrs=attrs):
+                status, body = call("POST", "/subnetpools", {"subnetpool": attrs}, member[1])
+                self.assertEqual((status, error_type(body)), (want_status, want_type), body)
+                self.assertTrue(body["NeutronError"]["message"])
+        status, body = call("PUT", f"/subnetpools/{pool['id']}", {"subnetpool": {"prefixes": ["10.110.0.0/24"]}},
+                            member[1])
+        self.assertEqual((status, error_type(body)), (400, "IllegalSubnetPoolPrefixUpdate"))
+        status, body = call("PUT", f"/subnetpools/{pool['id']}", {"subnetpool": {"prefixes": ["10.110.0.0/22"]}},
+                            member[1])
+        self.assertEqual((status, body["subnetpool"]["prefixes"]), (200, ["10.110.0.0/22"]))
+        self.assertEqual(call("DELETE", f"/subnetpools/{pool['id']}", token=member[1])[0], 204)
+        self.assertEqual(call("GET", f"/subnetpools/{pool['id']}", token=member[1])[0], 404)
+
+    def test_subnets_from_pools(self):
+        status, body = call("POST", "/subnetpools", {"subnetpool": {
+            "name": "shared-pool", "prefixes": ["10.120.0.0/16"], "default_prefixlen": 24, "shared": True,
+            "default_quota": 512}})
+        self.assertEqual(status, 201, body)
+        pool = body["subnetpool"]
+        net = make("networks", member[1], name="pooled")
+        def from_pool(**attrs):
+            return call("POST", "/subnets", {"subnet": dict({"network_id": net["id"], "ip_version": 4,
+                                                               "subnetpool_id": pool["id"]}, **attrs)}, member[1])
+        status, body = from_pool()
+        self.assertEqual(status, 201, body)
+        first = body["subnet"]
+        self.assertEqual((first["cidr"], first["gateway_ip"], first["subnetpool_id"]),
+                         ("10.120.0.0/24", "10.120.0.1", pool["id"]))
+        self.assertNotIn("prefixlen", first)
+        status, body = from_pool(prefixlen=25)
+        self.assertEqual((status, body["subnet"]["cidr"]), (201, "10.120.1.0/25"), body)
+        # The project's quota in the pool is 512 addresses: a /24 and a /25 are 384 of them.
+        status, body = from_pool(prefixlen=24)
+        self.assertEqual((status, error_type(body)), (409, "SubnetPoolQuotaExceeded"), body)
+        status, body = from_pool(cidr="10.120.0.128/25")
+        self.assertEqual((status, error_type(body)), (409, "SubnetAllocationError"), body)
+        status, body = from_pool(cidr="10.120.1.128/26")
+        self.assertEqual((status, body["subnet"]["cidr"]), (201, "10.120.1.128/26"), body)
+        for attrs, want in [({"ip_version": 6}, "BadRequest"), ({"prefixlen": 33}, "MaxPrefixSubnetAllocationError"),
+                            ({"cidr": "10.120.9.0/24", "prefixlen": 24}, "BadRequest"),
+                            ({"allocation_pools": [{"start": "10.120.5.2", "end": "10.120.5.9"}]}, "BadRequest"),
+                            ({"subnetpool_id": str(uuid.uuid4())}, "SubnetPoolNotFound"),
+                            ({"subnetpool_id": None}, "BadRequest")]:
+            with self.subTest(attrs=attrs):
+                status, body = from_pool(**attrs)
+                self.assertIn(status, (400, 404), body)
+                self.assertEqual(error_type(body), want, body)
+        # The pool is the admin's: the member may use it, not change it.
+        self.assertEqual(call("PUT", f"/subnetpools/{pool['id']}", {"subnetpool": {"name": "x"}}, member[1])[0], 403)
+        status, body = call("DELETE", f"/subnetpools/{pool['id']}")
+        self.assertEqual((status, error_type(body)), (400, "SubnetPoolDeleteError"))
+        # The default pool, for use_default_subnetpool.
+        status, body = call("POST", "/subnets", {"subnet": {"network_id": net["id"], "ip_version": 4,
+                                                            "use_default_subnetpool": True}}, member[1])
+        self.assertEqual(status, 400, body)
+        self.assertEqual(call("PUT", f"/subnetpools/{pool['id']}", {"subnetpool": {"is_default": True}})[0], 200)
+        status, body = call("POST", "/subnetpools", {"subnetpool": {
+            "name": "second-default", "prefixes": ["10.121.0.0/16"], "is_default": True}})
+        self.assertEqual((status, error_type(body)), (400, "InvalidInput"))
+        other_net = make("networks", member[1], name="pooled-2")
+        status, body = call("POST", "/subnets", {"subnet": {"network_id": other_net["id"], "ip_version": 4,
+                                                            "use_default_subnetpool": True, "prefixlen": 28}},
+                            member[1])
+        self.assertEqual((status, body["subnet"]["subnetpool_id"], body["subnet"]["cidr"]),
+                         (201, pool["id"], "10.120.1.192/28"), body)
+
+
+class Ipv6Addressing(unittest.TestCase):
+    def test_slaac_and_stateless_ports_get_eui64_addresses(self):
+        net = make("networks", name="v6-auto")
+        v4 = make("subnets", network_id=net["id"], ip_version=4, cidr="10.130.0.0/24")
+        subnets = {}
+        for mode, cidr in (("slaac", "fd00:130:0:1::/64"), ("dhcpv6-stateless", "fd00:130:0:2::/64")):
+            subnets[mode] = make("subnets", network_id=net["id"], ip_version=6, cidr=cidr, ipv6_ra_mode=mode,
+                                 ipv6_address_mode=mode)
+        stateful = make("subnets", network_id=net["id"], ip_version=6, cidr="fd00:130:0:3::/64",
+                        ipv6_address_mode="dhcpv6-stateful")
+        mac = "fa:16:3e:4b:2c:9d"
+        port = make("ports", network_id=net["id"], mac_address=mac)
+        got = {f["subnet_id"]: f["ip_address"] for f in port["fixed_ips"]}
+        self.assertEqual(got[subnets["slaac"]["id"]], eui64("fd00:130:0:1::/64", mac))
+        self.assertEqual(got[subnets["slaac"]["id"]], "fd00:130:0:1:f816:3eff:fe4b:2c9d")
+        self.assertEqual(got[subnets["dhcpv6-stateless"]["id"]], eui64("fd00:130:0:2::/64", mac))
+        # The stateful subnet and IPv4 give addresses from their pools.
+        self.assertEqual(got[stateful["id"]], "fd00:130:0:3::2")
+        self.assertEqual(got[v4["id"]], "10.130.0.2")
+        self.assertEqual(len(got), 4)
+        status, body = call("POST", "/ports", {"port": {"network_id": net["id"], "fixed_ips": [
+            {"subnet_id": subnets["slaac"]["id"], "ip_address": "fd00:130:0:1::99"}]}})
+        self.assertEqual((status, error_type(body)), (400, "AllocationOnAutoAddressSubnet"))
+        # A router interface on an automatic subnet takes the gateway, not an EUI-64 address.
+        router = make("routers", name="v6-router")
+        status, info = call("PUT", f"/routers/{router['id']}/add_router_interface",
+                            {"subnet_id": subnets["slaac"]["id"]})
+        self.assertEqual(status, 200, info)
+        _, body = call("GET", f"/ports/{info['port_id']}")
+        self.assertEqual([f["ip_address"] for f in body["port"]["fixed_ips"]], ["fd00:130:0:1::1"])
+        for bad in ({"cidr": "fd00:130:9::/80", "ipv6_address_mode": "slaac"},
+                    {"cidr": "fd00:130:8::/64", "ipv6_ra_mode": "slaac", "ipv6_address_mode": "dhcpv6-stateful"},
+                    {"cidr": "fd00:130:7::/64", "ipv6_address_mode": "slaac", "enable_dhcp": False}):
+            with self.subTest(subnet=bad):
+                status, body = call("POST", "/subnets", {"subnet": dict(bad, network_id=net["id"], ip_version=6)})
+                self.assertEqual((status, error_type(body)), (400, "InvalidInput"), body)
+        # Deleting an automatic subnet takes its addresses from the ports; the router's interface keeps it.
+        status, body = call("DELETE", f"/subnets/{subnets['dhcpv6-stateless']['id']}")
+        self.assertEqual(status, 204, body)
+        _, body = call("GET", f"/ports/{port['id']}")
+        self.assertEqual(len(body["port"]["fixed_ips"]), 3)
+        status, body = call("DELETE", f"/subnets/{subnets['slaac']['id']}")
+        self.assertEqual((status, error_type(body)), (409, "SubnetInUse"))
 
 
 class Tenancy(unittest.TestCase):
@@ -586,6 +768,27 @@ class Client(unittest.TestCase):
         cli("router", "delete", "cli-router", parse=False)
         cli("network", "delete", "cli-net", parse=False)
         self.assertNotIn("cli-net", [n["Name"] for n in cli("network", "list")])
+
+    def test_openstack_cli_subnet_pools(self):
+        cli = stack.cli
+        pool = cli("subnet", "pool", "create", "--pool-prefix", "10.140.0.0/16", "--default-prefix-length", "24",
+                   "cli-pool")
+        self.assertEqual((pool["name"], pool["prefixes"], str(pool["default_prefixlen"])),
+                         ("cli-pool", ["10.140.0.0/16"], "24"), pool)
+        self.assertIn("cli-pool", [p["Name"] for p in cli("subnet", "pool", "list")])
+        self.assertEqual(cli("subnet", "pool", "show", "cli-pool")["id"], pool["id"])
+        cli("network", "create", "cli-pool-net")
+        sub = cli("subnet", "create", "--network", "cli-pool-net", "--subnet-pool", "cli-pool", "cli-pool-sub")
+        self.assertEqual((sub["cidr"], sub["subnetpool_id"], sub["gateway_ip"]),
+                         ("10.140.0.0/24", pool["id"], "10.140.0.1"))
+        sub2 = cli("subnet", "create", "--network", "cli-pool-net", "--subnet-pool", "cli-pool",
+                   "--prefix-length", "28", "cli-pool-sub2")
+        self.assertEqual(sub2["cidr"], "10.140.1.0/28")
+        r = cli("subnet", "pool", "delete", "cli-pool", parse=False, check=False)
+        self.assertNotEqual(r.returncode, 0)
+        cli("subnet", "delete", "cli-pool-sub", "cli-pool-sub2", parse=False)
+        cli("subnet", "pool", "delete", "cli-pool", parse=False)
+        self.assertNotIn("cli-pool", [p["Name"] for p in cli("subnet", "pool", "list")])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jumpgate::network {
 
@@ -56,6 +57,23 @@ bool contains(const Cidr& cidr, const Address& address);
 
 /* overlaps: whether two networks of the same version share any address. */
 bool overlaps(const Cidr& a, const Cidr& b);
+
+/* range_cidrs: the fewest networks that hold exactly the addresses `first` to `last` (one version, first <= last). */
+std::vector<Cidr> range_cidrs(const Address& first, const Address& last);
+
+/* cidr_merge: the fewest networks that hold exactly the addresses of `cidrs` (one version), in address order. */
+std::vector<Cidr> cidr_merge(const std::vector<Cidr>& cidrs);
+
+/* cidr_exclude: the addresses of `from` less those of `taken`, as the fewest networks in address order. */
+std::vector<Cidr> cidr_exclude(const std::vector<Cidr>& from, const std::vector<Cidr>& taken);
+
+/*
+ * eui64: the address SLAAC gives the interface with MAC `mac` (any form
+ * parse_mac reads) on IPv6 network `prefix`: its first 64 bits, then the
+ * modified EUI-64 identifier (RFC 4291: ff:fe in the middle, the
+ * universal/local bit flipped); nullopt for a bad MAC or an IPv4 network.
+ */
+std::optional<Address> eui64(const Cidr& prefix, std::string_view mac);
 
 /* parse_mac: "fa:16:3e:00:11:22" (or with dashes, any case) in lower-case colon form; nullopt when malformed. */
 std::optional<std::string> parse_mac(std::string_view text);

@@ -45,7 +45,8 @@ constexpr Attribute kSubnet[] = {
     {"project_id", Check::project, kPost, nullptr},
     {"network_id", Check::uuid, kPost | kRequired, nullptr},
     {"ip_version", Check::ip_version, kPost | kRequired, nullptr},
-    {"cidr", Check::cidr, kPost | kRequired, nullptr},
+    // Without a cidr the subnet pool chooses one (subnet_allocation): the driver requires one or the other.
+    {"cidr", Check::cidr, kPost, nullptr},
     {"gateway_ip", Check::ip_or_null, kPost | kPut, nullptr},
     {"allocation_pools", Check::allocation_pools, kPost | kPut, nullptr},
     {"dns_nameservers", Check::nameservers, kPost | kPut, "[]"},
@@ -53,7 +54,27 @@ constexpr Attribute kSubnet[] = {
     {"enable_dhcp", Check::boolean, kPost | kPut, "true"},
     {"ipv6_ra_mode", Check::ipv6_mode, kPost, "null"},
     {"ipv6_address_mode", Check::ipv6_mode, kPost, "null"},
-    {"subnetpool_id", Check::uuid_or_null, 0, "null"},
+    {"subnetpool_id", Check::uuid_or_null, kPost, "null"},
+    {"prefixlen", Check::non_negative, kPost | kHidden, nullptr},
+    {"use_default_subnetpool", Check::boolean, kPost | kHidden, nullptr},
+    STANDARD_ATTRIBUTES,
+};
+
+// A pool's prefix lengths and ip_version are the driver's when not given: they follow from its prefixes.
+constexpr Attribute kSubnetPool[] = {
+    {"id", Check::uuid, 0, nullptr},
+    {"name", Check::name, kPost | kPut | kRequired, nullptr},
+    {"description", Check::description, kPost | kPut, "\"\""},
+    {"project_id", Check::project, kPost, nullptr},
+    {"prefixes", Check::cidrs, kPost | kPut | kRequired, nullptr},
+    {"ip_version", Check::ip_version, 0, nullptr},
+    {"default_prefixlen", Check::prefixlen, kPost | kPut, nullptr},
+    {"min_prefixlen", Check::prefixlen, kPost | kPut, nullptr},
+    {"max_prefixlen", Check::prefixlen, kPost | kPut, nullptr},
+    {"default_quota", Check::non_negative_or_null, kPost | kPut, "null"},
+    {"is_default", Check::boolean, kPost | kPut | kAdminSet, "false"},
+    {"shared", Check::boolean, kPost | kAdminSet, "false"},
+    {"address_scope_id", Check::uuid_or_null, kPost | kPut, "null"},
     STANDARD_ATTRIBUTES,
 };
 
@@ -121,14 +142,14 @@ constexpr Attribute kSecurityGroupRule[] = {
     {"id", Check::uuid, 0, nullptr},
     {"description", Check::description, kPost, "\"\""},
     {"project_id", Check::project, kPost, nullptr},
-    {"security_group_id", Check::uuid, kPost | kRequired, nullptr},
+    {"security_group_id", Check::string, kPost | kRequired, nullptr},
     {"direction", Check::direction, kPost | kRequired, nullptr},
     {"ethertype", Check::ethertype, kPost, "\"IPv4\""},
     {"protocol", Check::protocol, kPost, "null"},
     {"port_range_min", Check::port_or_null, kPost, "null"},
     {"port_range_max", Check::port_or_null, kPost, "null"},
     {"remote_ip_prefix", Check::ip_prefix_or_null, kPost, "null"},
-    {"remote_group_id", Check::uuid_or_null, kPost, "null"},
+    {"remote_group_id", Check::string_or_null, kPost, "null"},
     {"created_at", Check::string, 0, nullptr},
     {"updated_at", Check::string, 0, nullptr},
     {"revision_number", Check::integer, 0, nullptr},
@@ -143,6 +164,8 @@ constexpr Collection kCollections[] = {
      "SubnetNotFound", "subnet", kSubnet},
     {"ports", "ports", "port", "v2_ports", "v2_port", "port_id", "v2_port_tags", "v2_port_tag", "PortNotFound",
      "port", kPort},
+    {"subnetpools", "subnetpools", "subnetpool", "v2_subnetpools", "v2_subnetpool", "subnetpool_id",
+     "v2_subnetpool_tags", "v2_subnetpool_tag", "SubnetPoolNotFound", "subnetpool", kSubnetPool},
     {"routers", "routers", "router", "v2_routers", "v2_router", "router_id", "v2_router_tags", "v2_router_tag",
      "RouterNotFound", "router", kRouter},
     {"floatingips", "floatingips", "floatingip", "v2_floatingips", "v2_floatingip", "floatingip_id",
@@ -287,6 +310,26 @@ json checked(const Attribute& a, const json& value)
         invalid(a, value, "cannot be converted to boolean");
     case Check::integer:
         return integer_of(a, value);
+    case Check::non_negative: {
+        long long n = integer_of(a, value);
+        if (n < 0)
+            invalid(a, value, "should be non-negative");
+        return n;
+    }
+    case Check::non_negative_or_null: {
+        if (value.is_null())
+            return nullptr;
+        long long n = integer_of(a, value);
+        if (n < 0)
+            invalid(a, value, "should be non-negative");
+        return n;
+    }
+    case Check::prefixlen: {
+        long long n = integer_of(a, value);
+        if (n < 0 || n > 128)
+            invalid(a, value, "should be non-negative");
+        return std::to_string(n);
+    }
     case Check::mtu: {
         long long mtu = integer_of(a, value);
         if (mtu < 68 || mtu > 65535)
@@ -297,6 +340,8 @@ json checked(const Attribute& a, const json& value)
         return uuid_of(a, value);
     case Check::uuid_or_null:
         return value.is_null() ? json(nullptr) : json(uuid_of(a, value));
+    case Check::string_or_null:
+        return value.is_null() ? json(nullptr) : json(text_of(a, value, 255));
     case Check::cidr: {
         if (!value.is_string() || !network::parse_cidr(value.get<std::string>(), false))
             invalid(a, value, "is not a valid IP subnet");
@@ -306,6 +351,15 @@ json checked(const Attribute& a, const json& value)
                                   network::to_string(*network::parse_cidr(value.get<std::string>(), false)) +
                                   "' is recommended");
         return network::to_string(*cidr);
+    }
+    case Check::cidrs: {
+        if (!value.is_array())
+            invalid(a, value, "is not a list");
+        json out = json::array();
+        Attribute one{a.name, Check::cidr, 0, nullptr};
+        for (const auto& v : value)
+            out.push_back(checked(one, v));
+        return out;
     }
     case Check::ip:
         return ip_of(a, value);
@@ -338,6 +392,8 @@ json checked(const Attribute& a, const json& value)
             invalid(a, value, "is not in [dhcpv6-stateful, dhcpv6-stateless, slaac]");
         return value;
     case Check::uuids: {
+        if (value.is_null())
+            return json::array();
         std::set<std::string> seen;
         json out = json::array();
         for (const auto& v : list_of(a, value)) {
@@ -353,6 +409,8 @@ json checked(const Attribute& a, const json& value)
             text_of(a, v, 255);
         return value;
     case Check::nameservers: {
+        if (value.is_null())
+            return json::array();
         std::set<std::string> seen;
         json out = json::array();
         for (const auto& v : list_of(a, value)) {
@@ -388,6 +446,8 @@ json checked(const Attribute& a, const json& value)
     }
     case Check::host_routes: {
         json out = json::array();
+        if (value.is_null())
+            return out;
         std::set<std::pair<std::string, std::string>> seen;
         for (const auto& v : list_of(a, value)) {
             object_of(a, v, {"destination", "nexthop"});
@@ -449,9 +509,20 @@ json checked(const Attribute& a, const json& value)
     case Check::port_or_null: {
         if (value.is_null())
             return nullptr;
-        long long port = integer_of(a, value);
+        // Neutron's converter names the value only, and the type its security group fault.
+        auto bad = [&] {
+            return BadRequest("Invalid value for port " + (value.is_string() ? value.get<std::string>() : value.dump()) +
+                                  ".",
+                              "SecurityGroupInvalidPortValue");
+        };
+        long long port = 0;
+        try {
+            port = integer_of(a, value);
+        } catch (const BadRequest&) {
+            throw bad();
+        }
         if (port < 0 || port > 65535)
-            invalid(a, value, "is not a port number in 0-65535");
+            throw bad();
         return port;
     }
     case Check::vnic_type: {

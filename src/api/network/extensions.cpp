@@ -50,6 +50,9 @@ constexpr Extension kExtensions[] = {
     {"extraroute-atomic", "Atomically add/remove extra routes", "Edit extra routes of a router on server side by "
                                                                  "atomically adding/removing extra routes",
      "v2_router_add_extraroutes"},
+    {"subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool", "v2_subnetpools"},
+    {"default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default.",
+     "v2_subnetpools"},
     {"security-group", "security-group", "The security groups extension.", "v2_security_groups"},
     {"stateful-security-group", "Stateful security group", "Indicates if the security group is stateful or not",
      "v2_security_groups"},

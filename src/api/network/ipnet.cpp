@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -115,6 +116,110 @@ bool overlaps(const Cidr& a, const Cidr& b)
 {
     return a.network.version == b.network.version && first_address(a) <= last_address(b) &&
            first_address(b) <= last_address(a);
+}
+
+namespace {
+
+// An interval of addresses of one version, both ends included.
+using Span = std::pair<u128, u128>;
+
+// The intervals of `cidrs`, sorted, overlapping and adjacent ones joined.
+std::vector<Span> joined(const std::vector<Cidr>& cidrs)
+{
+    std::vector<Span> spans;
+    for (const auto& c : cidrs)
+        spans.emplace_back(value_of(first_address(c)), value_of(last_address(c)));
+    std::sort(spans.begin(), spans.end());
+    std::vector<Span> out;
+    for (const auto& s : spans) {
+        // Adjacent when the last one ends just before this one starts (and it does not end at the very top).
+        if (!out.empty() && (s.first <= out.back().second || (out.back().second + 1 == s.first && s.first != 0)))
+            out.back().second = std::max(out.back().second, s.second);
+        else
+            out.push_back(s);
+    }
+    return out;
+}
+
+std::vector<Cidr> cidrs_of(int version, const std::vector<Span>& spans)
+{
+    std::vector<Cidr> out;
+    for (const auto& [first, last] : spans)
+        for (const auto& c : range_cidrs(address_of(version, first), address_of(version, last)))
+            out.push_back(c);
+    return out;
+}
+
+} // namespace
+
+std::vector<Cidr> range_cidrs(const Address& first, const Address& last)
+{
+    const int version = first.version;
+    const int bits = bits_of(version);
+    std::vector<Cidr> out;
+    u128 at = value_of(first), end = value_of(last);
+    while (at <= end) {
+        // The largest block that starts at `at` (aligned) and ends by `end`.
+        int host = 0;
+        while (host < bits && !(at & (static_cast<u128>(1) << host)))
+            ++host;
+        while (host > 0 && at + host_mask(version, bits - host) > end)
+            --host;
+        out.push_back({address_of(version, at), bits - host});
+        u128 block_end = at + host_mask(version, bits - host);
+        if (block_end >= end)
+            break;
+        at = block_end + 1;
+    }
+    return out;
+}
+
+std::vector<Cidr> cidr_merge(const std::vector<Cidr>& cidrs)
+{
+    if (cidrs.empty())
+        return {};
+    return cidrs_of(cidrs.front().network.version, joined(cidrs));
+}
+
+std::vector<Cidr> cidr_exclude(const std::vector<Cidr>& from, const std::vector<Cidr>& taken)
+{
+    if (from.empty())
+        return {};
+    const int version = from.front().network.version;
+    std::vector<Span> left = joined(from);
+    std::vector<Cidr> same;
+    for (const auto& t : taken)
+        if (t.network.version == version)
+            same.push_back(t);
+    for (const auto& [cut_first, cut_last] : joined(same)) {
+        std::vector<Span> next;
+        for (const auto& [first, last] : left) {
+            if (cut_last < first || last < cut_first) {
+                next.emplace_back(first, last);
+                continue;
+            }
+            if (first < cut_first)
+                next.emplace_back(first, cut_first - 1);
+            if (cut_last < last)
+                next.emplace_back(cut_last + 1, last);
+        }
+        left = std::move(next);
+    }
+    return cidrs_of(version, left);
+}
+
+std::optional<Address> eui64(const Cidr& prefix, std::string_view mac)
+{
+    auto text = parse_mac(mac);
+    if (!text || prefix.network.version != 6)
+        return std::nullopt;
+    unsigned bytes[6];
+    for (int i = 0; i < 6; ++i)
+        bytes[i] = static_cast<unsigned>(std::stoul(text->substr(static_cast<std::size_t>(i) * 3, 2), nullptr, 16));
+    std::uint64_t id = 0;
+    for (unsigned b : {bytes[0] ^ 0x02u, bytes[1], bytes[2], 0xffu, 0xfeu, bytes[3], bytes[4], bytes[5]})
+        id = (id << 8) | b;
+    return Address{6, prefix.network.high, id};
 }
 
 std::optional<std::string> parse_mac(std::string_view text)

@@ -117,7 +117,7 @@ std::vector<std::string> split_commas(std::string_view text)
 
 bool is_list(Check check)
 {
-    return check == Check::uuids || check == Check::strings || check == Check::nameservers ||
+    return check == Check::uuids || check == Check::cidrs || check == Check::strings || check == Check::nameservers ||
            check == Check::fixed_ips || check == Check::allocation_pools || check == Check::host_routes ||
            check == Check::any || check == Check::gateway_info;
 }
@@ -129,6 +129,9 @@ json filter_value(const Attribute& a, const std::string& text)
     case Check::boolean:
         return parse_bool(a.name, text);
     case Check::integer:
+    case Check::non_negative:
+    case Check::non_negative_or_null:
+    case Check::prefixlen:
     case Check::mtu:
     case Check::ip_version:
     case Check::port_or_null:

@@ -18,24 +18,29 @@ enum class Check {
     description,    // a string of at most 255 characters
     boolean,        // true, false or their strings
     integer,
+    non_negative,   // an integer >= 0 (a subnet's prefixlen)
+    non_negative_or_null,   // a subnet pool's default_quota
+    prefixlen,      // a subnet pool's prefix length: an integer >= 0, shown as its decimal string as Neutron does
     mtu,            // 68 to 65535
     uuid,
     uuid_or_null,
+    string_or_null, // an id Neutron does not check the form of (a rule's remote_group_id): unknown ones are 404
     project,        // a project id: a string of at most 255 characters
     string,         // at most 255 characters (device_id, device_owner, host)
     cidr,           // a network with no host bits ("10.0.0.0/24")
+    cidrs,          // a list of them (a subnet pool's prefixes)
     ip,
     ip_or_null,
     ip_prefix_or_null,  // a rule's remote prefix: host bits are cleared
     mac,
     ip_version,     // 4 or 6
     ipv6_mode,      // slaac, dhcpv6-stateful, dhcpv6-stateless or null
-    uuids,          // a list of unique UUIDs (security_groups)
+    uuids,          // a list of unique UUIDs (security_groups); null is []
     strings,        // a list of strings (availability_zone_hints)
-    nameservers,    // a list of unique addresses
+    nameservers,    // a list of unique addresses; null is []
     fixed_ips,      // [{"subnet_id", "ip_address"}]
     allocation_pools,   // [{"start", "end"}]
-    host_routes,    // [{"destination", "nexthop"}]
+    host_routes,    // [{"destination", "nexthop"}]; null is [] (a router's routes: null clears them)
     gateway_info,   // a router's external_gateway_info or null
     direction,      // ingress or egress
     ethertype,      // IPv4 or IPv6

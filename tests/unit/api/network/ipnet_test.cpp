@@ -2,6 +2,9 @@
 // The IP helper: what parses, its canonical text, prefixes, containment, overlap, arithmetic and MACs.
 #include <boost/test/unit_test.hpp>
 
+#include <string>
+#include <vector>
+
 #include <jumpgate/driver/ipnet.hpp>
 
 using namespace jumpgate::network;
@@ -87,6 +90,62 @@ BOOST_AUTO_TEST_CASE(macs_normalise_to_lower_case_colons)
     for (const char* bad : {"", "fa:16:3e:00:11", "fa:16:3e:00:11:zz", "fa:16-3e:00:11:ab", "fa16.3e00.11ab",
                             "fa:16:3e:00:11:ab:"})
         BOOST_TEST(!parse_mac(bad), bad);
+}
+
+namespace {
+
+std::string texts(const std::vector<Cidr>& cidrs)
+{
+    std::string out;
+    for (const auto& c : cidrs)
+        out += (out.empty() ? "" : " ") + to_string(c);
+    return out;
+}
+
+Cidr net(const char* text) { return *parse_cidr(text, true); }
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(ranges_split_into_the_fewest_aligned_networks)
+{
+    BOOST_TEST(texts(range_cidrs(*parse_address("10.0.0.0"), *parse_address("10.0.0.255"))) == "10.0.0.0/24");
+    BOOST_TEST(texts(range_cidrs(*parse_address("10.0.0.1"), *parse_address("10.0.0.6"))) ==
+               "10.0.0.1/32 10.0.0.2/31 10.0.0.4/31 10.0.0.6/32");
+    BOOST_TEST(texts(range_cidrs(*parse_address("0.0.0.0"), *parse_address("255.255.255.255"))) == "0.0.0.0/0");
+    BOOST_TEST(texts(range_cidrs(*parse_address("::"), *parse_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))) ==
+               "::/0");
+    BOOST_TEST(texts(range_cidrs(*parse_address("255.255.255.254"), *parse_address("255.255.255.255"))) ==
+               "255.255.255.254/31");
+}
+
+BOOST_AUTO_TEST_CASE(merge_joins_overlapping_and_adjacent_networks)
+{
+    BOOST_TEST(texts(cidr_merge({net("10.0.1.0/24"), net("10.0.0.0/24")})) == "10.0.0.0/23");
+    BOOST_TEST(texts(cidr_merge({net("10.0.0.0/16"), net("10.0.5.0/24")})) == "10.0.0.0/16");
+    BOOST_TEST(texts(cidr_merge({net("10.0.1.0/24"), net("10.0.2.0/24")})) == "10.0.1.0/24 10.0.2.0/24");
+    BOOST_TEST(texts(cidr_merge({net("2.0.0.0/16"), net("1.0.0.0/16")})) == "1.0.0.0/16 2.0.0.0/16");
+    BOOST_TEST(texts(cidr_merge({net("::/1"), net("8000::/1")})) == "::/0");
+    BOOST_TEST(cidr_merge({}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(exclude_leaves_what_is_free)
+{
+    BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("10.0.0.0/26")})) == "10.0.0.64/26 10.0.0.128/25");
+    BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("10.0.0.0/24")})).empty());
+    BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("192.168.0.0/16"), net("fd00::/64")})) ==
+               "10.0.0.0/24");
+    BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/8")}, {net("0.0.0.0/0")})).empty());
+    BOOST_TEST(texts(cidr_exclude({net("fd00::/63")}, {net("fd00::/64")})) == "fd00:0:0:1::/64");
+}
+
+BOOST_AUTO_TEST_CASE(eui64_addresses_come_from_the_mac)
+{
+    // The universal/local bit of the first byte flips and ff:fe goes in the middle (RFC 4291, appendix A).
+    BOOST_TEST(to_string(*eui64(net("2001:db8::/64"), "fa:16:3e:12:34:56")) == "2001:db8::f816:3eff:fe12:3456");
+    BOOST_TEST(to_string(*eui64(net("fd00:1:2:3::/64"), "00:11:22:33:44:55")) == "fd00:1:2:3:211:22ff:fe33:4455");
+    BOOST_TEST(to_string(*eui64(net("fd00::/64"), "02-00-00-00-00-01")) == "fd00::ff:fe00:1");
+    BOOST_TEST(!eui64(net("10.0.0.0/24"), "fa:16:3e:12:34:56"));
+    BOOST_TEST(!eui64(net("fd00::/64"), "not-a-mac"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <jumpgate/fault.hpp>
 
@@ -54,9 +55,113 @@ json subnet_of(const std::string& network_id, const std::string& project_id, con
             {"ipv6_address_mode", nullptr}, {"subnetpool_id", nullptr}};
 }
 
+json pool_of(const std::string& project_id, std::vector<std::string> prefixes)
+{
+    return {{"id", new_uuid()}, {"name", "pool"}, {"description", ""}, {"project_id", project_id},
+            {"prefixes", prefixes}, {"default_quota", nullptr}, {"is_default", false}, {"shared", false},
+            {"address_scope_id", nullptr}};
+}
+
+json port_of(const std::string& network_id, const std::string& project_id, const std::string& mac)
+{
+    return {{"id", new_uuid()}, {"name", ""}, {"description", ""}, {"project_id", project_id},
+            {"network_id", network_id}, {"admin_state_up", true}, {"device_id", ""}, {"device_owner", ""},
+            {"mac_address", mac}, {"binding:host_id", ""}, {"binding:vnic_type", "normal"},
+            {"binding:profile", json::object()}};
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(local_network)
+
+BOOST_AUTO_TEST_CASE(subnet_pools_fill_bounds_and_allocate_prefixes)
+{
+    State s;
+    Context a = project("pa"), b = project("pb");
+    json pool = s.driver.create(a, "subnetpools", pool_of("pa", {"10.8.1.0/24", "10.8.0.0/24"}));
+    BOOST_TEST(pool["prefixes"] == json::array({"10.8.0.0/23"}));
+    BOOST_TEST(pool["ip_version"] == 4);
+    BOOST_TEST(pool["min_prefixlen"] == "8");
+    BOOST_TEST(pool["max_prefixlen"] == "32");
+    BOOST_TEST(pool["default_prefixlen"] == "8");
+    BOOST_CHECK_THROW(s.driver.get(b, "subnetpools", pool["id"]), NotFound);
+    pool = s.driver.update(a, "subnetpools", pool["id"], {{"default_prefixlen", "26"}, {"min_prefixlen", "24"}});
+    BOOST_TEST(pool["default_prefixlen"] == "26");
+    BOOST_CHECK_THROW(s.driver.update(a, "subnetpools", pool["id"], {{"default_prefixlen", "20"}}), BadRequest);
+    BOOST_CHECK_THROW(s.driver.update(a, "subnetpools", pool["id"], {{"prefixes", json::array({"10.8.0.0/24"})}}),
+                      BadRequest);
+    BOOST_CHECK_THROW(s.driver.create(a, "subnetpools", pool_of("pa", {"10.0.0.0/24", "fd00::/64"})), BadRequest);
+
+    std::string net_id = new_uuid();
+    s.driver.create(a, "networks", network_of(net_id, "pa"));
+    auto from_pool = [&](json extra) {
+        json sn = subnet_of(net_id, "pa", "");
+        sn.erase("cidr");
+        sn["subnetpool_id"] = pool["id"];
+        for (const auto& [k, v] : extra.items())
+            sn[k] = v;
+        return s.driver.create(a, "subnets", sn);
+    };
+    json first = from_pool(json::object());
+    BOOST_TEST(first["cidr"] == "10.8.0.0/26");
+    BOOST_TEST(first["gateway_ip"] == "10.8.0.1");
+    BOOST_TEST(first["subnetpool_id"] == pool["id"]);
+    BOOST_TEST(!first.contains("prefixlen"));
+    BOOST_TEST(from_pool({{"prefixlen", 26}})["cidr"] == "10.8.0.64/26");
+    BOOST_TEST(from_pool({{"prefixlen", 24}})["cidr"] == "10.8.1.0/24");
+    BOOST_CHECK_THROW(from_pool({{"prefixlen", 16}}), BadRequest);       // shorter than min_prefixlen
+    BOOST_CHECK_THROW(from_pool({{"cidr", "10.8.0.0/27"}}), Conflict);   // taken
+    BOOST_CHECK_THROW(from_pool({{"cidr", "10.9.0.0/27"}}), Conflict);   // not in the pool
+    BOOST_TEST(from_pool({{"cidr", "10.8.0.128/27"}})["cidr"] == "10.8.0.128/27");
+    BOOST_CHECK_THROW(from_pool({{"prefixlen", 24}}), Conflict);         // no /24 left
+    BOOST_CHECK_THROW(s.driver.remove(a, "subnetpools", pool["id"]), BadRequest);
+    s.driver.remove(a, "subnets", first["id"]);
+    BOOST_TEST(from_pool(json::object())["cidr"] == "10.8.0.0/26");      // freed and given again
+
+    // A subnet with neither a cidr nor a pool is refused; another project cannot draw from a pool it does not see.
+    json bare = subnet_of(net_id, "pa", "");
+    bare.erase("cidr");
+    BOOST_CHECK_THROW(s.driver.create(a, "subnets", bare), BadRequest);
+}
+
+BOOST_AUTO_TEST_CASE(slaac_ports_get_eui64_addresses)
+{
+    State s;
+    Context a = project("pa");
+    std::string net_id = new_uuid();
+    s.driver.create(a, "networks", network_of(net_id, "pa"));
+    json before = s.driver.create(a, "ports", port_of(net_id, "pa", "00:11:22:33:44:55"));
+    BOOST_TEST(before["fixed_ips"].empty());
+    json v6 = subnet_of(net_id, "pa", "fd00:1:2:3::/64");
+    v6["ip_version"] = 6;
+    v6["ipv6_ra_mode"] = "slaac";
+    v6["ipv6_address_mode"] = "slaac";
+    v6 = s.driver.create(a, "subnets", v6);
+    // A port already on the network gets its address on the new automatic subnet.
+    before = s.driver.get(a, "ports", before["id"]);
+    BOOST_TEST(before["fixed_ips"].size() == 1u);
+    BOOST_TEST(before["fixed_ips"][0]["ip_address"] == "fd00:1:2:3:211:22ff:fe33:4455");
+    s.driver.create(a, "subnets", subnet_of(net_id, "pa", "10.1.0.0/24"));
+    json port = s.driver.create(a, "ports", port_of(net_id, "pa", "fa:16:3e:12:34:56"));
+    BOOST_TEST(port["fixed_ips"].size() == 2u);
+    BOOST_TEST(port["fixed_ips"].dump().find("\"10.1.0.") != std::string::npos);
+    BOOST_TEST(port["fixed_ips"].dump().find("fd00:1:2:3:f816:3eff:fe12:3456") != std::string::npos);
+    // Another address on the automatic subnet cannot be asked for.
+    json wrong = port_of(net_id, "pa", "fa:16:3e:00:00:01");
+    wrong["fixed_ips"] = json::array({{{"subnet_id", v6["id"]}, {"ip_address", "fd00:1:2:3::5"}}});
+    BOOST_CHECK_THROW(s.driver.create(a, "ports", wrong), BadRequest);
+    // The address follows the MAC.
+    port = s.driver.update(project("px", true), "ports", port["id"], {{"mac_address", "fa:16:3e:00:00:02"}});
+    BOOST_TEST(port["fixed_ips"].dump().find("fd00:1:2:3:f816:3eff:fe00:2") != std::string::npos);
+    // The automatic subnet goes though its ports are there, and takes their addresses with it.
+    s.driver.remove(a, "subnets", v6["id"]);
+    BOOST_TEST(s.driver.get(a, "ports", port["id"])["fixed_ips"].size() == 1u);
+    // A SLAAC subnet must be a /64.
+    json narrow = subnet_of(net_id, "pa", "fd00:9::/80");
+    narrow["ip_version"] = 6;
+    narrow["ipv6_address_mode"] = "slaac";
+    BOOST_CHECK_THROW(s.driver.create(a, "subnets", narrow), BadRequest);
+}
 
 BOOST_AUTO_TEST_CASE(auto_network_is_made_once_per_project)
 {
