@@ -633,6 +633,17 @@ class Listing(unittest.TestCase):
         self.assertEqual(status, 200, body)
         return [n.get("id") for n in body["networks"]], body
 
+    def test_changed_since(self):
+        # standard-attr-timestamp's filter: updated_at at or after the time, in any ISO 8601 zone.
+        net = call("GET", f"/networks/{self.nets[0]['id']}")[1]["network"]
+        stamp = net["updated_at"]
+        self.assertIn(net["id"], self.ids("changed_since=" + stamp)[0])
+        self.assertEqual(self.ids("changed_since=2999-01-01T00:00:00Z")[0], [])
+        self.assertEqual(self.ids("changed_since=2999-01-01T01:00:00%2B01:00")[0], [])
+        self.assertEqual(len(self.ids("changed_since=2000-01-01T00:00:00.5")[0]), 4)
+        status, body = call("GET", "/networks?changed_since=yesterday")
+        self.assertEqual((status, error_type(body)), (400, "InvalidInput"))
+
     def test_filters_on_any_attribute(self):
         ids, _ = self.ids("name=a-net")
         self.assertEqual(set(ids), {self.nets[1]["id"], self.nets[3]["id"]})

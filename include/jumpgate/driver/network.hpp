@@ -32,10 +32,12 @@ namespace jumpgate::network {
  * must match); the tag filters take tags all or any of which a resource has
  * or lacks. `sort` is (attribute, ascending) pairs; the id always breaks ties.
  * `limit` 0 means no limit; `marker` is the id the page starts after (before,
- * with `page_reverse`).
+ * with `page_reverse`). `changed_since`, when set, keeps the resources whose
+ * "updated_at" is that UTC time ("2026-01-01T00:00:00Z") or later.
  */
 struct Query {
     std::vector<std::pair<std::string, std::vector<json>>> filters;
+    std::string changed_since;
     std::vector<std::string> tags, tags_any, not_tags, not_tags_any;
     std::vector<std::pair<std::string, bool>> sort;
     std::size_t limit = 0;

@@ -327,7 +327,7 @@ json checked(const Attribute& a, const json& value)
     case Check::prefixlen: {
         long long n = integer_of(a, value);
         if (n < 0 || n > 128)
-            invalid(a, value, "should be non-negative");
+            invalid(a, value, "is not a prefix length in 0-128");
         return std::to_string(n);
     }
     case Check::mtu: {

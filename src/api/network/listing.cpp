@@ -3,6 +3,9 @@
 #include "api/network/neutron.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <ctime>
 
 #include <jumpgate/driver/ipnet.hpp>
 #include <jumpgate/fault.hpp>
@@ -50,6 +53,9 @@ bool matches(const Query& q, const json& item)
         if (std::none_of(values.begin(), values.end(), [&](const json& want) { return value_matches(have, want); }))
             return false;
     }
+    if (!q.changed_since.empty() && !(item.contains("updated_at") && item["updated_at"].is_string() &&
+                                      item["updated_at"].get<std::string>() >= q.changed_since))
+        return false;
     auto all = [&](const std::vector<std::string>& tags) {
         return std::all_of(tags.begin(), tags.end(), [&](const std::string& t) { return tagged(item, t); });
     };
@@ -115,6 +121,54 @@ std::vector<std::string> split_commas(std::string_view text)
     return out;
 }
 
+/*
+ * changed_since_of: an ISO 8601 time ("2026-01-01T10:00:00", fractions and a
+ * "Z" or "+hh:mm" zone allowed) as the UTC text the drivers store; BadRequest
+ * in Neutron's words otherwise.
+ */
+std::string changed_since_of(const std::string& text)
+{
+    auto bad = [] {
+        return BadRequest("Invalid input for operation: The input changed_since must be in the following format: "
+                          "YYYY-MM-DDTHH:MM:SSZ.",
+                          "InvalidInput");
+    };
+    std::tm tm{};
+    int used = 0;
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                    &tm.tm_min, &tm.tm_sec, &used) != 6 || used != 19)
+        throw bad();
+    std::size_t at = 19;
+    if (at < text.size() && text[at] == '.') {
+        ++at;
+        if (at == text.size() || !std::isdigit(static_cast<unsigned char>(text[at])))
+            throw bad();
+        while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at])))
+            ++at;
+    }
+    long offset = 0;
+    std::string zone = text.substr(at);
+    if (zone == "Z" || zone.empty()) {
+    } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':' &&
+               std::isdigit(static_cast<unsigned char>(zone[1])) && std::isdigit(static_cast<unsigned char>(zone[2])) &&
+               std::isdigit(static_cast<unsigned char>(zone[4])) && std::isdigit(static_cast<unsigned char>(zone[5]))) {
+        offset = (std::stol(zone.substr(1, 2)) * 60 + std::stol(zone.substr(4, 2))) * 60 * (zone[0] == '-' ? -1 : 1);
+    } else {
+        throw bad();
+    }
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+        tm.tm_sec > 60)
+        throw bad();
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    std::time_t t = timegm(&tm) - offset;
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buffer;
+}
+
 bool is_list(Check check)
 {
     return check == Check::uuids || check == Check::cidrs || check == Check::strings || check == Check::nameservers ||
@@ -175,6 +229,10 @@ network::Query query_of(const Collection& c, const Request& req)
     for (const auto& [key, value] : req.query_pairs()) {
         if (key == "fields" || key == "limit" || key == "marker" || key == "page_reverse")
             continue;
+        if (key == "changed_since") {
+            q.changed_since = changed_since_of(value);
+            continue;
+        }
         if (key == "sort_key") {
             sort_keys.push_back(value);
             continue;
