@@ -687,7 +687,19 @@ class CinderExtras(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual({h["service"] for h in body["hosts"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
         self.assertEqual({h["service-status"] for h in body["hosts"]}, {"available"})
+        # A volume host's usage: the total first, then per project.
+        host = next(h["host_name"] for h in body["hosts"] if h["service"] == "cinder-volume")
+        v = available_volume(name="on-host", size=2)
+        status, _, body = stack.get_json(f"{V3}/os-hosts/{host}")
+        self.assertEqual(status, 200, body)
+        rows = {r["resource"]["project"]: r["resource"] for r in body["host"]}
+        self.assertEqual(body["host"][0]["resource"]["project"], "(total)")
+        self.assertGreaterEqual(int(rows["(total)"]["volume_count"]), 1)
+        self.assertGreaterEqual(int(rows[admin_project]["total_volume_gb"]), 2)
+        self.assertEqual(show(v["id"])[2]["volume"]["os-vol-host-attr:host"], host + "#lvmdriver-1")
+        self.assertEqual(stack.get_json(f"{V3}/os-hosts/no-such-host")[0], 404)
         base_a = f"/volume/v3/{member_a[0]}"
+        self.assertEqual(stack.get_json(f"{base_a}/os-hosts/{host}", headers=auth(member_a[1]))[0], 403)
         self.assertEqual(stack.get_json(f"{base_a}/os-services", headers=auth(member_a[1]))[0], 403)
         self.assertEqual(stack.get_json(f"{base_a}/os-hosts", headers=auth(member_a[1]))[0], 403)
 
