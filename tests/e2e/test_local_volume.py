@@ -683,6 +683,12 @@ class CinderExtras(unittest.TestCase):
         self.assertEqual((binaries["cinder-volume"]["state"], binaries["cinder-volume"]["status"]), ("up", "enabled"))
         _, _, body = stack.get_json(f"{V3}/os-services?binary=cinder-volume")
         self.assertEqual([s["binary"] for s in body["services"]], ["cinder-volume"])
+        # A node name finds its backends' services too, as Cinder's host filter.
+        node = body["services"][0]["host"].split("@")[0]
+        _, _, body = stack.get_json(f"{V3}/os-services?host={node}")
+        self.assertEqual({s["binary"] for s in body["services"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
+        _, _, body = stack.get_json(f"{V3}/os-services?host={node}x")
+        self.assertEqual(body["services"], [])
         status, _, body = stack.get_json(f"{V3}/os-hosts")
         self.assertEqual(status, 200, body)
         self.assertEqual({h["service"] for h in body["hosts"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
@@ -757,7 +763,7 @@ def wait_backup(backup_id, wanted, base=None, token=None, seconds=10):
 
 class Backups(unittest.TestCase):
     def test_backup_restore_and_delete_copy_real_bytes(self):
-        v = available_volume(name="to-back-up", imageRef=image_id)
+        v = available_volume(name="to-back-up", imageRef=image_id, metadata={"kept": "yes"})
         status, _, body = stack.get_json(f"{V3}/backups", method="POST",
                                          body={"backup": {"volume_id": v["id"], "name": "bk"}})
         self.assertEqual(status, 202, body)
@@ -783,6 +789,9 @@ class Backups(unittest.TestCase):
         self.assertEqual((body["restore"]["backup_id"], body["restore"]["volume_name"]), (backup["id"], "restored"))
         restored = wait_status(body["restore"]["volume_id"], "available")
         self.assertEqual((restored["status"], restored["size"]), ("available", 1))
+        # What the volume had besides its bytes comes back with them, as Cinder's backup metadata.
+        self.assertEqual((restored["metadata"], restored["bootable"]), ({"kept": "yes"}, "true"))
+        self.assertEqual(restored["volume_image_metadata"]["image_id"], image_id)
         with open(volume_file(restored["id"]), "rb") as f:
             self.assertEqual(f.read(len(image_bytes)), image_bytes)
         # Restore over an existing, empty volume; a smaller or busy one is refused.

@@ -14,13 +14,29 @@ namespace jumpgate::volume::detail {
 
 using namespace api::cinder;
 
+namespace {
+
+// Cinder's host filter: a pool ("node@backend#pool") matches itself, a backend its pools too, a node all of them.
+bool on_host(const std::string& host, const std::string& wanted)
+{
+    if (host == wanted)
+        return true;
+    if (wanted.find('#') != std::string::npos)
+        return false;
+    if (host.rfind(wanted + "#", 0) == 0)
+        return true;
+    return wanted.find('@') == std::string::npos && host.rfind(wanted + "@", 0) == 0;
+}
+
+} // namespace
+
 void bind_services(Dispatcher& disp, std::shared_ptr<const Driver> driver)
 {
     disp.set_handler("v3_services", {.get = [driver](const Request& req, Response& resp) {
         require_admin(req, "volume_extension:services:index");
         json list = json::array();
         for (const auto& s : driver->serviceList(req.context())) {
-            if ((req.has_query("host") && req.query("host") != s.host) ||
+            if ((req.has_query("host") && !on_host(s.host, std::string(req.query("host")))) ||
                 (req.has_query("binary") && req.query("binary") != s.binary))
                 continue;
             json view = {{"binary", s.binary},
@@ -77,7 +93,7 @@ void bind_services(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         std::set<std::string> here;
         Usage total;
         for (const auto& v : driver->volumeList(ctx, all)) {
-            if (v.host != host && v.host.rfind(host + "#", 0) != 0)
+            if (!on_host(v.host, host))
                 continue;
             here.insert(v.id);
             Usage& u = by_project[v.project_id];
