@@ -386,6 +386,8 @@ CREATE TABLE volume_backups (
     availability_zone TEXT NOT NULL,
     container TEXT,
     metadata_json TEXT NOT NULL DEFAULT '{}',
+    -- What a restore gives the volume besides the bytes: its metadata, image metadata and bootable flag.
+    volume_json TEXT NOT NULL DEFAULT '{}',
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );

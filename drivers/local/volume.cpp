@@ -1654,7 +1654,8 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
         bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volume_backups (id, name, description, volume_id, snapshot_id, project_id, "
                           "user_id, size, status, status_until, next_status, availability_zone, container, "
-                          "metadata_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "metadata_json, created_at, updated_at, volume_json) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, b.id);
         bind_opt(s, 2, b.name);
         bind_opt(s, 3, b.description);
@@ -1670,6 +1671,7 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
         s.bind(12, v.availability_zone);
         s.bind(13, b.container.value_or("volumebackups"));
         s.bind(14, json(b.metadata).dump()).bind(15, static_cast<long long>(t)).bind(16, static_cast<long long>(t));
+        s.bind(17, json{{"metadata", v.metadata}, {"image_metadata", v.image_metadata}, {"bootable", v.bootable}}.dump());
         s.step();
         // The volume is backing-up while the copy is said to run, then what it was.
         status_set("volumes", v.id, "backing-up", v.status);
@@ -1764,6 +1766,22 @@ volume::Volume Volume::backupRestore(const Context& ctx, const std::string& back
                            "current status is: " + now_target.status + ".");
         if (rename(staged.c_str(), volumePath(target.id).c_str()) != 0)
             fail("cannot restore into volume " + target.id);
+        // As Cinder's backup metadata: the volume's metadata (merged), image metadata and bootable flag come back.
+        Statement kept(*db_, "SELECT volume_json FROM volume_backups WHERE id = ?");
+        kept.bind(1, b.id);
+        if (kept.step()) {
+            json saved = json::parse(kept.text(0));
+            auto metadata = now_target.metadata;
+            const json kept_metadata = saved.value("metadata", json::object());
+            for (const auto& [key, value] : kept_metadata.items())
+                metadata[key] = value.get<std::string>();
+            auto image_metadata = saved.value("image_metadata", json::object());
+            Statement put(*db_, "UPDATE volumes SET metadata_json = ?, image_metadata_json = CASE WHEN ? = '{}' THEN "
+                                "image_metadata_json ELSE ? END, bootable = MAX(bootable, ?) WHERE id = ?");
+            put.bind(1, json(metadata).dump()).bind(2, image_metadata.dump()).bind(3, image_metadata.dump());
+            put.bind(4, saved.value("bootable", false) ? 1LL : 0LL).bind(5, target.id);
+            put.step();
+        }
         status_set("volumes", target.id, "restoring-backup", "available");
         status_set("volume_backups", b.id, "restoring", "available");
         tx.commit();

@@ -683,11 +683,29 @@ class CinderExtras(unittest.TestCase):
         self.assertEqual((binaries["cinder-volume"]["state"], binaries["cinder-volume"]["status"]), ("up", "enabled"))
         _, _, body = stack.get_json(f"{V3}/os-services?binary=cinder-volume")
         self.assertEqual([s["binary"] for s in body["services"]], ["cinder-volume"])
+        # A node name finds its backends' services too, as Cinder's host filter.
+        node = body["services"][0]["host"].split("@")[0]
+        _, _, body = stack.get_json(f"{V3}/os-services?host={node}")
+        self.assertEqual({s["binary"] for s in body["services"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
+        _, _, body = stack.get_json(f"{V3}/os-services?host={node}x")
+        self.assertEqual(body["services"], [])
         status, _, body = stack.get_json(f"{V3}/os-hosts")
         self.assertEqual(status, 200, body)
         self.assertEqual({h["service"] for h in body["hosts"]}, {"cinder-scheduler", "cinder-volume", "cinder-backup"})
         self.assertEqual({h["service-status"] for h in body["hosts"]}, {"available"})
+        # A volume host's usage: the total first, then per project.
+        host = next(h["host_name"] for h in body["hosts"] if h["service"] == "cinder-volume")
+        v = available_volume(name="on-host", size=2)
+        status, _, body = stack.get_json(f"{V3}/os-hosts/{host}")
+        self.assertEqual(status, 200, body)
+        rows = {r["resource"]["project"]: r["resource"] for r in body["host"]}
+        self.assertEqual(body["host"][0]["resource"]["project"], "(total)")
+        self.assertGreaterEqual(int(rows["(total)"]["volume_count"]), 1)
+        self.assertGreaterEqual(int(rows[admin_project]["total_volume_gb"]), 2)
+        self.assertEqual(show(v["id"])[2]["volume"]["os-vol-host-attr:host"], host + "#lvmdriver-1")
+        self.assertEqual(stack.get_json(f"{V3}/os-hosts/no-such-host")[0], 404)
         base_a = f"/volume/v3/{member_a[0]}"
+        self.assertEqual(stack.get_json(f"{base_a}/os-hosts/{host}", headers=auth(member_a[1]))[0], 403)
         self.assertEqual(stack.get_json(f"{base_a}/os-services", headers=auth(member_a[1]))[0], 403)
         self.assertEqual(stack.get_json(f"{base_a}/os-hosts", headers=auth(member_a[1]))[0], 403)
 
@@ -745,7 +763,7 @@ def wait_backup(backup_id, wanted, base=None, token=None, seconds=10):
 
 class Backups(unittest.TestCase):
     def test_backup_restore_and_delete_copy_real_bytes(self):
-        v = available_volume(name="to-back-up", imageRef=image_id)
+        v = available_volume(name="to-back-up", imageRef=image_id, metadata={"kept": "yes"})
         status, _, body = stack.get_json(f"{V3}/backups", method="POST",
                                          body={"backup": {"volume_id": v["id"], "name": "bk"}})
         self.assertEqual(status, 202, body)
@@ -771,6 +789,9 @@ class Backups(unittest.TestCase):
         self.assertEqual((body["restore"]["backup_id"], body["restore"]["volume_name"]), (backup["id"], "restored"))
         restored = wait_status(body["restore"]["volume_id"], "available")
         self.assertEqual((restored["status"], restored["size"]), ("available", 1))
+        # What the volume had besides its bytes comes back with them, as Cinder's backup metadata.
+        self.assertEqual((restored["metadata"], restored["bootable"]), ({"kept": "yes"}, "true"))
+        self.assertEqual(restored["volume_image_metadata"]["image_id"], image_id)
         with open(volume_file(restored["id"]), "rb") as f:
             self.assertEqual(f.read(len(image_bytes)), image_bytes)
         # Restore over an existing, empty volume; a smaller or busy one is refused.

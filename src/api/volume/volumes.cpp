@@ -201,7 +201,8 @@ json volume_view(const Request& req, const Volume& v, bool shown)
     // Cinder's policy shows the owner and the host to admins only (Tempest's schemas reject them for members).
     if (admin) {
         view["os-vol-tenant-attr:tenant_id"] = v.project_id;
-        view["os-vol-host-attr:host"] = v.host.empty() ? json(nullptr) : json(v.host + "@local#local");
+        // The driver's host is Cinder's own form already ("node@backend#pool").
+        view["os-vol-host-attr:host"] = v.host.empty() ? json(nullptr) : json(v.host);
         view["os-vol-mig-status-attr:migstat"] = nullptr;
         view["os-vol-mig-status-attr:name_id"] = nullptr;
         view["migration_status"] = nullptr;
