@@ -217,8 +217,9 @@ void Compute::add_volumes(std::vector<Server>& servers) const
     json ids = json::array();
     for (const auto& server : servers)
         ids.push_back(server.id);
+    // An attachment the attachments API has only reserved or is connecting is not the server's volume yet.
     Statement s(*db_, "SELECT server_id, volume_id, delete_on_termination FROM volume_attachments WHERE server_id IN "
-                      "(SELECT value FROM json_each(?)) ORDER BY attached_at, rowid");
+                      "(SELECT value FROM json_each(?)) AND attach_status = 'attached' ORDER BY attached_at, rowid");
     s.bind(1, ids.dump());
     while (s.step())
         for (auto& server : servers)
