@@ -68,13 +68,23 @@ Server server_of(const Statement& s)
     v.power_state = static_cast<int>(s.integer(6));
     std::int64_t until = s.integer(7);
     v.image_id = s.text(10);
-    v.flavor = flavor_of_json(s.text(11));
+    // The servers of a list mostly share one flavor: its snapshot is parsed once per run of equal rows.
+    thread_local std::string last_flavor_text;
+    thread_local Flavor last_flavor;
+    if (std::string text = s.text(11); text != last_flavor_text) {
+        last_flavor = flavor_of_json(text);
+        last_flavor_text = std::move(text);
+    }
+    v.flavor = last_flavor;
     if (!s.is_null(12))
         v.key_name = s.text(12);
     v.availability_zone = s.text(13);
-    v.metadata = json::parse(s.text(14)).get<std::map<std::string, std::string>>();
-    v.tags = json::parse(s.text(15)).get<std::vector<std::string>>();
-    v.security_groups = json::parse(s.text(16)).get<std::vector<std::string>>();
+    if (std::string text = s.text(14); text != "{}")
+        v.metadata = json::parse(text).get<std::map<std::string, std::string>>();
+    if (std::string text = s.text(15); text != "[]")
+        v.tags = json::parse(text).get<std::vector<std::string>>();
+    if (std::string text = s.text(16); text != "[]")
+        v.security_groups = json::parse(text).get<std::vector<std::string>>();
     v.access_ipv4 = s.text(17);
     v.access_ipv6 = s.text(18);
     if (!s.is_null(19))

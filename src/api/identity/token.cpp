@@ -25,6 +25,8 @@ constexpr unsigned char kVersion = 1;
 constexpr std::size_t kKeySize = 32;
 constexpr std::size_t kNonceSize = 12;
 constexpr std::size_t kTagSize = 16;
+// A worker's cache of opened tokens holds at most this many (about 0.5 MiB).
+constexpr std::size_t kOpenedMax = 1024;
 
 std::string base64url(const unsigned char* data, std::size_t size)
 {
@@ -153,6 +155,7 @@ void KeyRepository::load()
     if (keys.empty())
         throw std::runtime_error("no token keys in " + dir_ + " (jumpgate-manage token-keys setup)");
     keys_ = std::move(keys);
+    opened_.clear();
     loaded_mtime_ = mtime_of(dir_);
 }
 
@@ -201,6 +204,8 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
 {
     if (token.size() > 4096)
         return std::nullopt;
+    if (auto hit = opened_.find(std::string(token)); hit != opened_.end())
+        return hit->second;
     auto raw = unbase64url(token);
     if (!raw || raw->size() < 1 + kNonceSize + kTagSize + 1 ||
         static_cast<unsigned char>((*raw)[0]) != kVersion)
@@ -232,6 +237,9 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
         p.expires_at = j.value("e", std::int64_t{0});
         p.audit_id = j.value("a", "");
         p.application_credential_id = j.value("c", "");
+        if (opened_.size() >= kOpenedMax)
+            opened_.clear();
+        opened_.emplace(token, p);
         return p;
     }
     return std::nullopt;

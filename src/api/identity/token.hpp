@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace jumpgate::api::identity {
@@ -60,6 +61,9 @@ private:
     std::vector<std::string> keys_;   // raw 32-byte keys, primary first
     std::int64_t loaded_mtime_ = 0;
     std::int64_t next_check_ = 0;     // CLOCK_MONOTONIC_COARSE seconds
+    // Tokens this worker has opened, by text: a payload is a function of the text and the keys,
+    // so a hit skips the decryption; emptied when the keys change, and when it fills.
+    mutable std::unordered_map<std::string, TokenPayload> opened_;
 };
 
 /* new_audit_id: 16 random bytes, URL-safe base64, as Keystone's audit ids. */

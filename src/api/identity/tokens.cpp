@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -24,9 +25,13 @@ using api::identity::TokenPayload;
 std::int64_t now() { return api::unix_now(); }
 std::string iso_time(std::int64_t t) { return api::iso_time(t, true); }
 
-// A stable id for a catalog entry, the same on every worker and host.
-std::string stable_id(const std::string& text)
+// A stable id for a catalog entry, the same on every worker and host; worked out once per
+// worker for each of the catalogue's few names.
+const std::string& stable_id(const std::string& text)
 {
+    static std::map<std::string, std::string, std::less<>> ids;
+    if (auto it = ids.find(text); it != ids.end())
+        return it->second;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(text.data(), text.size(), md, &n, EVP_sha256(), nullptr);
@@ -36,7 +41,7 @@ std::string stable_id(const std::string& text)
         out.push_back(kHex[md[i] >> 4]);
         out.push_back(kHex[md[i] & 15]);
     }
-    return out;
+    return ids.emplace(text, std::move(out)).first->second;
 }
 
 struct CatalogService {

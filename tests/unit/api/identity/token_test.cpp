@@ -2,8 +2,10 @@
 // Tokens: round trips, tampering, foreign keys and key rotation.
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "api/identity/token.hpp"
 
@@ -114,6 +116,24 @@ BOOST_AUTO_TEST_CASE(rotation_keeps_recent_tokens_and_drops_old_keys)
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.keys()))
         ++files;
     BOOST_TEST(files == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_worker_forgets_the_tokens_it_opened_once_their_key_is_gone)
+{
+    TempDir dir;
+    KeyRepository::setup(dir.keys());
+    KeyRepository repo(dir.keys());
+    std::string before = repo.seal(sample());
+    BOOST_TEST(repo.open(before).has_value());     // now in the worker's cache
+    BOOST_TEST(repo.open(before).has_value());
+
+    KeyRepository::rotate(dir.keys(), 3);
+    KeyRepository::rotate(dir.keys(), 3);
+    KeyRepository::rotate(dir.keys(), 3);
+    // The repository looks at the directory at most once a second.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    repo.reload_if_changed();
+    BOOST_TEST(!repo.open(before).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(the_staged_key_already_opens_tokens)
