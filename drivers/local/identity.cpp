@@ -290,6 +290,14 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& us
     return s.step();
 }
 
+// Triggers on the identity tables move the counter (schema migration 11).
+std::optional<std::int64_t> Identity::generation() const
+{
+    Statement s(*db_, "SELECT value FROM identity_generation");
+    s.step();
+    return s.integer(0);
+}
+
 // Every token of a user or project issued before this second stops working; one issued
 // within it survives, so that a new password works at once.
 void Identity::revoke_all(const char* column, const std::string& id) const

@@ -144,6 +144,7 @@ public:
     void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const override;
     bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
                         const std::string& project_id, std::int64_t issued_at) const override;
+    std::optional<std::int64_t> generation() const override;
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;

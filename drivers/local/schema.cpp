@@ -404,6 +404,34 @@ CREATE TABLE user_password_history (
 CREATE INDEX user_password_history_user ON user_password_history (user_id, created_at);
 ALTER TABLE application_credentials ADD COLUMN expires_at_micros INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    {11, "identity generation: a counter every change to what tokens depend on moves, so workers may cache validations", R"sql(
+CREATE TABLE identity_generation (value INTEGER NOT NULL);
+INSERT INTO identity_generation (value) VALUES (0);
+CREATE TRIGGER identity_generation_domains_insert AFTER INSERT ON domains BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_domains_update AFTER UPDATE ON domains BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_domains_delete AFTER DELETE ON domains BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_projects_insert AFTER INSERT ON projects BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_projects_update AFTER UPDATE ON projects BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_projects_delete AFTER DELETE ON projects BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_users_insert AFTER INSERT ON users BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_users_update AFTER UPDATE ON users BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_users_delete AFTER DELETE ON users BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_roles_insert AFTER INSERT ON roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_roles_update AFTER UPDATE ON roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_roles_delete AFTER DELETE ON roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_role_assignments_insert AFTER INSERT ON role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_role_assignments_update AFTER UPDATE ON role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_role_assignments_delete AFTER DELETE ON role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_revoked_tokens_insert AFTER INSERT ON revoked_tokens BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_revoked_tokens_update AFTER UPDATE ON revoked_tokens BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_revoked_tokens_delete AFTER DELETE ON revoked_tokens BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_revocation_events_insert AFTER INSERT ON revocation_events BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_revocation_events_update AFTER UPDATE ON revocation_events BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_revocation_events_delete AFTER DELETE ON revocation_events BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_application_credentials_insert AFTER INSERT ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_application_credentials_update AFTER UPDATE ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_application_credentials_delete AFTER DELETE ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
+)sql"},
 };
 } // namespace
 

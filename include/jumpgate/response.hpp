@@ -52,6 +52,8 @@ public:
     ByteSource* source() { return source_.get(); }
     long long stream_length() const { return stream_length_; }
 
+    /* encode: JSON as every response puts it on the wire. */
+    static std::string encode(const nlohmann::json& body);
     /* encoded: the body as it goes on the wire (JSON dumped); not for streams. */
     std::string encoded() const;
     std::string content_type() const;

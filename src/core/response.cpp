@@ -68,12 +68,15 @@ void Response::clear_body()
     stream_length_ = -1;
 }
 
+std::string Response::encode(const nlohmann::json& body)
+{
+    // Replace invalid UTF-8 rather than throw: a driver's bad byte must not become a 500.
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string Response::encoded() const
 {
-    if (json_)
-        // Replace invalid UTF-8 rather than throw: a driver's bad byte must not become a 500.
-        return json_->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    return bytes_;
+    return json_ ? encode(*json_) : bytes_;
 }
 
 std::string Response::content_type() const

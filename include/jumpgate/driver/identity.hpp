@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -151,6 +152,13 @@ public:
      */
     virtual bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
                                 const std::string& project_id, std::int64_t issued_at) const;
+    /*
+     * generation: a number that moves whenever anything a token's validation reads
+     * changes (users, projects, domains, roles, assignments, application credentials,
+     * revocations), so that a worker may reuse what it worked out while it stays the
+     * same; nullopt (the default) when the driver cannot tell, and nothing is reused.
+     */
+    virtual std::optional<std::int64_t> generation() const;
 };
 
 namespace detail {

@@ -204,7 +204,7 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
 {
     if (token.size() > 4096)
         return std::nullopt;
-    if (auto hit = opened_.find(std::string(token)); hit != opened_.end())
+    if (auto hit = opened_.find(token); hit != opened_.end())
         return hit->second;
     auto raw = unbase64url(token);
     if (!raw || raw->size() < 1 + kNonceSize + kTagSize + 1 ||

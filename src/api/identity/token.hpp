@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,6 +25,12 @@ struct TokenPayload {
     std::string application_credential_id;
 
     bool operator==(const TokenPayload&) const = default;
+};
+
+/* TextHash: a hash of token texts that looks a std::string_view up without copying it. */
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
 };
 
 /*
@@ -63,7 +70,7 @@ private:
     std::int64_t next_check_ = 0;     // CLOCK_MONOTONIC_COARSE seconds
     // Tokens this worker has opened, by text: a payload is a function of the text and the keys,
     // so a hit skips the decryption; emptied when the keys change, and when it fills.
-    mutable std::unordered_map<std::string, TokenPayload> opened_;
+    mutable std::unordered_map<std::string, TokenPayload, TextHash, std::equal_to<>> opened_;
 };
 
 /* new_audit_id: 16 random bytes, URL-safe base64, as Keystone's audit ids. */

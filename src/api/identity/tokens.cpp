@@ -6,6 +6,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <unordered_map>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -135,14 +136,58 @@ struct Tokens {
         return {{"token", std::move(token)}};
     }
 
+    /*
+     * What this worker learnt of the tokens it validated, good while the driver's
+     * generation stays where it was: that each was not revoked, and the bodies it
+     * answered for it, by request variant. Expiry is still checked on every call.
+     */
+    struct Validated {
+        std::map<std::string, std::string, std::less<>> bodies;
+    };
+    static constexpr std::size_t kValidatedMax = 512;
+    mutable std::optional<std::int64_t> generation;
+    mutable std::unordered_map<std::string, Validated, api::identity::TextHash, std::equal_to<>> validated;
+
     /* payload_of: a valid token's payload, or nullopt when forged, expired or revoked. */
     std::optional<TokenPayload> payload_of(std::string_view text) const
     {
         keys->reload_if_changed();
         auto p = keys->open(text);
-        if (!p || p->expires_at <= now() || driver->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
+        if (!p || p->expires_at <= now())
             return std::nullopt;
+        auto now_generation = driver->generation();
+        if (now_generation != generation) {
+            validated.clear();
+            generation = now_generation;
+        }
+        if (generation && validated.contains(text))
+            return p;
+        if (driver->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
+            return std::nullopt;
+        if (generation) {
+            if (validated.size() >= kValidatedMax)
+                validated.clear();
+            validated.emplace(std::string(text), Validated{});
+        }
         return p;
+    }
+
+    /*
+     * view_body: view() encoded, remembered for the token `text` that payload_of has
+     * just validated; the catalogue's URLs follow the request's scheme, host and port.
+     */
+    std::string view_body(const Request& req, std::string_view text, const TokenPayload& p,
+                          bool with_catalog) const
+    {
+        auto it = generation ? validated.find(text) : validated.end();
+        if (it == validated.end())
+            return Response::encode(view(req, p, with_catalog));
+        std::string variant = req.scheme() + "://" + req.host() + " " +
+                              std::string(req.env("JUMPGATE_SERVICE")) + (with_catalog ? "" : " nocatalog");
+        auto& bodies = it->second.bodies;
+        if (auto hit = bodies.find(variant); hit != bodies.end())
+            return hit->second;
+        return bodies.emplace(std::move(variant), Response::encode(view(req, p, with_catalog))).first->second;
     }
 
     /* caller: the payload of X-Auth-Token, or 401. */
@@ -532,8 +577,9 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
     disp.set_handler("v3_auth_tokens", {
         .get = [t](const Request& req, Response& resp) {
             TokenPayload p = subject(*t, req);
-            resp.set_header("X-Subject-Token", std::string(req.header("X-Subject-Token")));
-            resp.json(t->view(req, p, !req.has_query("nocatalog")));
+            std::string text(req.header("X-Subject-Token"));
+            resp.bytes(t->view_body(req, text, p, !req.has_query("nocatalog")), "application/json");
+            resp.set_header("X-Subject-Token", std::move(text));
         },
         .head = [t](const Request& req, Response& resp) {
             subject(*t, req);
@@ -650,6 +696,7 @@ std::vector<Role> Driver::roleListForDomain(const std::string&, const std::strin
 void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleAssign"); }
 void Driver::tokenRevoke(const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenRevoke"); }
 bool Driver::tokenIsRevoked(const std::string&, const std::string&, const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenIsRevoked"); }
+std::optional<std::int64_t> Driver::generation() const { return std::nullopt; }
 std::vector<Domain> Driver::domainList() const { NOT_IMPLEMENTED("domainList"); }
 Domain Driver::domainCreate(const Domain&) const { NOT_IMPLEMENTED("domainCreate"); }
 Domain Driver::domainUpdate(const Domain&) const { NOT_IMPLEMENTED("domainUpdate"); }
