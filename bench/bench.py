@@ -57,6 +57,7 @@ def wrk(url, script=None, connections=CONNECTIONS, duration=DURATION, threads=2)
         cmd[1:1] = ["-s", script]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
     unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
     def pct(p):
@@ -67,7 +68,7 @@ def wrk(url, script=None, connections=CONNECTIONS, duration=DURATION, threads=2)
     errors = int(non2xx.group(1)) if non2xx else 0
     if sock:
         errors += sum(int(g) for g in sock.groups())
-    return {"rps": rps, "p50": pct(50), "p99": pct(99), "errors": errors}
+    return {"rps": rps, "requests": requests, "p50": pct(50), "p99": pct(99), "errors": errors}
 
 
 SCRIPTS = []
@@ -169,6 +170,33 @@ def spawn_responder(state, mode, workers):
     subprocess.run(["spawn-fcgi", "-s", sock, "-M", "0660", "-F", str(workers), "-P", pidfile, "--",
                     os.path.join(BUILD, "bench-responder"), mode], check=True, capture_output=True)
     return sock, pidfile
+
+
+def pids_in(pidfile):
+    with open(pidfile) as f:
+        return [int(p) for p in f.read().split()]
+
+
+def cpu_ticks(pids):
+    """utime and stime of `pids`, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    user = system = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        user, system = user + int(fields[11]), system + int(fields[12])
+    return user, system
+
+
+def measured(pids, run):
+    """run() (a wrk result), with the CPU its workers spent per request, in µs of user and system time."""
+    before = cpu_ticks(pids)
+    result = run()
+    after = cpu_ticks(pids)
+    requests = max(1, result["requests"])
+    tick_us = 1e6 / os.sysconf("SC_CLK_TCK")
+    result["user_us"] = (after[0] - before[0]) * tick_us / requests
+    result["sys_us"] = (after[1] - before[1]) * tick_us / requests
+    return result
 
 
 def kill_pids(pidfile):
@@ -332,9 +360,19 @@ def profile(jg, label, run):
                              capture_output=True, text=True).stdout
         return [l.rstrip() for l in out.splitlines() if l.strip() and not l.startswith("#")]
     by_comm = report("--sort", "comm", "--percent-limit", "2")
-    symbols = report("--comm", comm, "--sort", "dso,symbol", "--percent-limit", "1.5")[:18]
+    symbols = [short_symbol(l) for l in report("--comm", comm, "--sort", "dso,symbol", "--percent-limit", "1.5")[:18]]
     os.unlink(data)
     return {"label": label, "comm": by_comm, "symbols": symbols, "worker": comm}
+
+
+def short_symbol(line):
+    """A perf line with the C++ templates' noise taken out: nlohmann's basic_json<...> is "json"."""
+    line = re.sub(r"nlohmann::json_abi_v[\d_]+::", "nlohmann::", line)
+    line = re.sub(r"basic_json<std::map, std::vector, std::__cxx11::basic_string<.*?>, bool, long, unsigned long, "
+                  r"double, std::allocator, nlohmann::adl_serializer, std::vector<unsigned char, "
+                  r"std::allocator<unsigned char> >, void>", "json", line)
+    line = line.replace("std::__cxx11::basic_string<char, std::char_traits<char>, std::allocator<char> >", "std::string")
+    return line if len(line) <= 150 else line[:147] + "..."
 
 
 def curl_speed(args):
@@ -393,17 +431,26 @@ def main():
             ("POST /identity/v3/auth/tokens (password)", jg.url("/identity/v3/auth/tokens"), scripts["issue"], "kdf",
              None),
         ]
+        servers = {"baseline": [], "static_fcgi": pids_in(pids[0]), "json_fcgi": pids_in(pids[1])}
+        jg_pids = jg.pids()
+
+        def serving(url):
+            for key in ("static_fcgi", "json_fcgi"):
+                if f":{nginx.ports[key]}/" in url:
+                    return servers[key]
+            return [] if f":{nginx.ports['static']}/" in url else jg_pids
         results = {name: [] for name, *_ in targets}
         for r in range(ROUNDS):
             log(f"round {r + 1} of {ROUNDS}")
             for name, url, script, kind, _goal in targets:
-                results[name].append(wrk(url, script, "4" if kind == "kdf" else CONNECTIONS))
+                results[name].append(measured(serving(url), lambda: wrk(url, script, "4" if kind == "kdf" else CONNECTIONS)))
                 if kind == "write":
                     prov.delete_servers_named("bench-cd")     # the last ones made, not yet deleted
         rss["after the rounds above (small reads, lists, create/delete)"] = jg.worker_rss_kib()
-        med = {name: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99")}
+        med = {name: {k: statistics.median(r[k] for r in runs) for k in ("rps", "p50", "p99", "user_us", "sys_us")}
                for name, runs in results.items()}
         base = med["libfcgi responder, fixed bytes"]["rps"]
+        json_base = med["libfcgi responder, cgicc + nlohmann/json"]["rps"]
 
         def ratio(name):
             m = med[name]["rps"]
@@ -528,7 +575,7 @@ def main():
         shutil.rmtree(state, ignore_errors=True)
 
     elapsed = time.monotonic() - started
-    text = render(targets, results, med, base, ratio, growth, scaling, data, rss, profiles, notes, elapsed)
+    text = render(targets, results, med, base, json_base, ratio, growth, scaling, data, rss, profiles, notes, elapsed)
     kept = ""
     if os.path.exists(RESULTS):
         with open(RESULTS) as f:
@@ -553,7 +600,7 @@ def cpu_model():
         return platform.processor() or "unknown CPU"
 
 
-def render(targets, results, med, base, ratio, growth, scaling, data, rss, profiles, notes, elapsed):
+def render(targets, results, med, base, json_base, ratio, growth, scaling, data, rss, profiles, notes, elapsed):
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
     nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
     lines = ["# make bench results", "",
@@ -569,8 +616,9 @@ def render(targets, results, med, base, ratio, growth, scaling, data, rss, profi
              f"wrk -t2 -c{CONNECTIONS} -d{DURATION} (the password token issue with -c4), {ROUNDS} interleaved "
              "rounds, medians; 2 workers everywhere; every Jumpgate call but GET / and the version document "
              "carries an X-Auth-Token that is validated.", "",
-             "| call | req/s | p50 ms | p99 ms | ratio to libfcgi | goal | met | errors |",
-             "|---|---|---|---|---|---|---|---|"]
+             "| call | req/s | p50 ms | p99 ms | worker CPU µs/req (user + sys) | ratio to libfcgi | goal | met "
+             "| ratio to libfcgi + JSON | errors |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for name, _url, _script, kind, goal in targets:
         m = med[name]
         errors = sum(r["errors"] for r in results[name])
@@ -580,12 +628,20 @@ def render(targets, results, med, base, ratio, growth, scaling, data, rss, profi
         if kind == "kdf":
             goal_s = "KDF-bound"
         rps = f"{m['rps']:.0f}" + (f" ({m['rps'] / 2:.0f} pairs/s)" if kind == "write" else "")
-        lines.append(f"| {name} | {rps} | {m['p50']:.2f} | {m['p99']:.2f} | {r:.3f} | {goal_s} | {met} | {errors} |")
+        cpu = "" if kind == "baseline" and "libfcgi" not in name else f"{m['user_us']:.0f} + {m['sys_us']:.0f}"
+        json_r = r * base / json_base
+        lines.append(f"| {name} | {rps} | {m['p50']:.2f} | {m['p99']:.2f} | {cpu} | {r:.3f} | {goal_s} | {met} | "
+                     f"{json_r:.3f} | {errors} |")
     lines += ["", "Create-then-delete: a wrk Lua script (bench/bench.py, CREATE_DELETE) alternates "
               "`POST /compute/v2.1/servers` (m1.tiny, a 1 KiB image) and `DELETE` of the server it made, on each "
               "connection; req/s counts both, and its ratio and goal are per pair (req/s ÷ 2). The servers it "
               "leaves at the end of a run are deleted before the next call is measured, so the lists always "
-              "show 100 servers.", ""]
+              "show 100 servers.", "",
+              "Worker CPU: the user and system time the serving processes (Jumpgate's workers, or the "
+              "responder's) spent during the call's rounds, from /proc/PID/stat, divided by the requests "
+              "answered; the rest of each request's CPU is nginx's, wrk's and the kernel's. The last ratio is "
+              "to the responder that parses the query and builds its JSON with cgicc and nlohmann/json, the "
+              "least any JSON-building FastCGI worker does.", ""]
 
     lines += ["## Lists as they grow", "",
               "wrk -t1 -c1 -d2s (one request at a time: latency is service time), 2 workers. `detail` without "

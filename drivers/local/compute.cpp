@@ -68,6 +68,7 @@ void store_lists(Database& db, const compute::Flavor& f)
 std::vector<compute::Flavor> Compute::flavorList(const Context&) const
 {
     std::vector<compute::Flavor> out;
+    ReadTransaction read(*db_);
     Statement s(*db_, kFlavorColumns);
     while (s.step())
         out.push_back(flavor_of(s));

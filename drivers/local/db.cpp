@@ -178,4 +178,23 @@ void Transaction::commit()
     open_ = false;
 }
 
+ReadTransaction::ReadTransaction(Database& db) : db_(db)
+{
+    if (sqlite3_get_autocommit(db_.handle())) {
+        Statement(db_, "BEGIN").step();
+        open_ = true;
+    }
+}
+
+ReadTransaction::~ReadTransaction()
+{
+    if (open_)
+        try {
+            Statement(db_, "COMMIT").step();
+        } catch (const std::exception&) {
+            // It only read: rolling back loses nothing, and the connection must not stay in it.
+            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        }
+}
+
 } // namespace jumpgate::local

@@ -61,6 +61,23 @@ private:
     bool open_ = true;
 };
 
+/*
+ * ReadTransaction: one read transaction around several SELECTs, so that they see one state of the
+ * database and take its read lock once; nothing when a transaction is already open.
+ * Only for reads: a Transaction cannot begin inside it.
+ */
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database& db);
+    ~ReadTransaction();
+    ReadTransaction(const ReadTransaction&) = delete;
+    ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+    Database& db_;
+    bool open_ = false;
+};
+
 /* Statement: a prepared statement; bind with 1-based indexes, step, read columns. */
 class Statement {
 public:

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <jumpgate/config.hpp>
@@ -75,6 +76,13 @@ struct Resource {
     Handler patch;
     Handler del;
 };
+
+/*
+ * by_origin: a GET handler for a document that depends on nothing but the URL the client used
+ * (version documents, the index): `view` runs once per scheme, host, port and path in a
+ * worker, which answers its encoded body from then on.
+ */
+Handler by_origin(std::function<nlohmann::json(const Request&)> view, int status = 200);
 
 /* CoverageRow: one verb of one endpoint and whether a handler serves it. */
 struct CoverageRow {
@@ -149,12 +157,15 @@ private:
     struct Entry;
 
     const Entry* match(std::string_view path, Request& req) const;
+    /* index_of: where in entries_ the endpoint named `name` is; throws std::invalid_argument. */
+    std::size_t index_of(std::string_view name) const;
     void negotiate_version(Request& req, Response& resp, std::string_view path) const;
     void insert(const std::string& path, std::size_t entry, const PathAlias* alias);
 
     const ServiceSpec& spec_;
     std::string mount_;
     std::vector<Entry> entries_;
+    std::unordered_map<std::string_view, std::size_t> by_name_;    // endpoint name -> entries_
     std::unique_ptr<Node> root_;
     std::vector<Hook> before_;
     std::vector<Hook> after_;

@@ -103,8 +103,8 @@ public:
     std::size_t max_body() const { return max_body_; }
 
     /* scheme, host: what the client used, honouring X-Forwarded-Proto/-Host; worked out once. */
-    std::string scheme() const;
-    std::string host() const;
+    const std::string& scheme() const;
+    const std::string& host() const;
 
     const std::string& id() const { return id_; }
     Context& context() { return context_; }

@@ -195,8 +195,10 @@ Dispatcher::Dispatcher(const ServiceSpec& spec, std::string mount)
     while (!mount_.empty() && mount_.back() == '/')
         mount_.pop_back();
     entries_.reserve(spec_.endpoints.size());
-    for (const auto& ep : spec_.endpoints)
+    for (const auto& ep : spec_.endpoints) {
+        by_name_.emplace(ep.name, entries_.size());
         entries_.push_back(Entry{&ep, split_verbs(ep.methods), {}});
+    }
     for (std::size_t i = 0; i < entries_.size(); ++i)
         insert(entries_[i].endpoint->path, i, nullptr);
     for (const auto& alias : spec_.aliases)
@@ -306,39 +308,56 @@ const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) 
     return &entries_[found->entry];
 }
 
+Handler by_origin(std::function<nlohmann::json(const Request&)> view, int status)
+{
+    // A client may send any Host: past a few dozen origins the bodies are made again.
+    constexpr std::size_t kOriginsMax = 64;
+    auto bodies = std::make_shared<std::unordered_map<std::string, std::string>>();
+    return [view = std::move(view), status, bodies](const Request& req, Response& resp) {
+        std::string origin = req.scheme() + "://" + req.host() + " " +
+                             std::string(req.env("JUMPGATE_SERVICE")) + " " + req.path();
+        auto hit = bodies->find(origin);
+        if (hit == bodies->end()) {
+            if (bodies->size() >= kOriginsMax)
+                bodies->clear();
+            hit = bodies->emplace(std::move(origin), Response::encode(view(req))).first;
+        }
+        resp.status = status;
+        resp.bytes(hit->second, "application/json");
+    };
+}
+
+std::size_t Dispatcher::index_of(std::string_view name) const
+{
+    auto it = by_name_.find(name);
+    if (it == by_name_.end())
+        throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
+                                    std::string(name) + "'");
+    return it->second;
+}
+
 void Dispatcher::set_handler(std::string_view name, Resource resource)
 {
-    for (auto& e : entries_) {
-        if (e.endpoint->name != name)
-            continue;
-        for (auto [from, to] : {std::pair{&resource.get, &e.resource.get},
-                                std::pair{&resource.head, &e.resource.head},
-                                std::pair{&resource.post, &e.resource.post},
-                                std::pair{&resource.put, &e.resource.put},
-                                std::pair{&resource.patch, &e.resource.patch},
-                                std::pair{&resource.del, &e.resource.del}})
-            if (*from)
-                *to = std::move(*from);
-        return;
-    }
-    throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
-                                std::string(name) + "'");
+    Entry& e = entries_[index_of(name)];
+    for (auto [from, to] : {std::pair{&resource.get, &e.resource.get},
+                            std::pair{&resource.head, &e.resource.head},
+                            std::pair{&resource.post, &e.resource.post},
+                            std::pair{&resource.put, &e.resource.put},
+                            std::pair{&resource.patch, &e.resource.patch},
+                            std::pair{&resource.del, &e.resource.del}})
+        if (*from)
+            *to = std::move(*from);
 }
 
 bool Dispatcher::has_handler(std::string_view name, std::string_view method) const
 {
-    for (const auto& e : entries_)
-        if (e.endpoint->name == name)
-            return e.implements(method);
-    return false;
+    auto it = by_name_.find(name);
+    return it != by_name_.end() && entries_[it->second].implements(method);
 }
 
 Resource Dispatcher::handlers(std::string_view name) const
 {
-    for (const auto& e : entries_)
-        if (e.endpoint->name == name)
-            return e.resource;
-    throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" + std::string(name) + "'");
+    return entries_[index_of(name)].resource;
 }
 
 std::string Dispatcher::base_url(const Request& req) const
@@ -350,12 +369,7 @@ std::string Dispatcher::base_url(const Request& req) const
 std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
                                      const std::map<std::string, std::string>& params) const
 {
-    auto it = std::find_if(entries_.begin(), entries_.end(),
-                           [&](const Entry& e) { return e.endpoint->name == name; });
-    if (it == entries_.end())
-        throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
-                                    std::string(name) + "'");
-    std::string form = it->endpoint->path;
+    std::string form = entries_[index_of(name)].endpoint->path;
     // Answer in the form the client used: /v2.1/... stays /v2.1/..., not the catalogue's /v2/{tenant_id}/...
     if (req.dispatcher_ == this && !req.alias_from_.empty() &&
         starts_with_segments(form, req.alias_from_))

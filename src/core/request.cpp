@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cstdio>
+#include <cstring>
 #include <stdexcept>
+#include <pthread.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <jumpgate/fault.hpp>
@@ -212,7 +214,7 @@ const json& Request::json_body() const
     return *json_;
 }
 
-std::string Request::scheme() const
+const std::string& Request::scheme() const
 {
     if (!scheme_.empty())
         return scheme_;
@@ -226,7 +228,7 @@ std::string Request::scheme() const
     return scheme_;
 }
 
-std::string Request::host() const
+const std::string& Request::host() const
 {
     if (host_.empty())
         host_ = find_host();
@@ -253,18 +255,49 @@ std::string Request::find_host() const
     return host;
 }
 
+namespace {
+
+// Random bytes drawn from OpenSSL a page at a time: a RAND_bytes call for each request id
+// cost more than the rest of a small read. A child of fork() starts with an empty pool, so
+// that parent and child never hand out the same bytes.
+struct RandomPool {
+    unsigned char bytes[4096];
+    std::size_t used = sizeof bytes;
+};
+thread_local RandomPool random_pool;
+[[maybe_unused]] const int random_pool_forks =
+    pthread_atfork(nullptr, nullptr, [] { random_pool.used = sizeof random_pool.bytes; });
+
+void random_bytes(unsigned char* out, std::size_t n)
+{
+    RandomPool& pool = random_pool;
+    if (pool.used + n > sizeof pool.bytes) {
+        if (RAND_bytes(pool.bytes, sizeof pool.bytes) != 1)
+            throw std::runtime_error("RAND_bytes failed");
+        pool.used = 0;
+    }
+    std::memcpy(out, pool.bytes + pool.used, n);
+    OPENSSL_cleanse(pool.bytes + pool.used, n);
+    pool.used += n;
+}
+
+} // namespace
+
 std::string new_uuid()
 {
     unsigned char b[16];
-    if (RAND_bytes(b, sizeof b) != 1)
-        throw std::runtime_error("RAND_bytes failed");
+    random_bytes(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    char text[37];
-    std::snprintf(text, sizeof text,
-                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
-                  b[14], b[15]);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string text;
+    text.reserve(36);
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text.push_back('-');
+        text.push_back(kHex[b[i] >> 4]);
+        text.push_back(kHex[b[i] & 0x0f]);
+    }
     return text;
 }
 

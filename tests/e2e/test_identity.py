@@ -205,6 +205,23 @@ class Enforcement(unittest.TestCase):
         self.assertEqual(body["forbidden"]["code"], 403)
         self.assertEqual(stack.get_json(f"/compute/v2/{self.demo_project}/flavors")[0], 200)
 
+    def test_a_member_looks_only_at_its_own_tokens(self):
+        _, admin_token, _ = issue()
+        status, _, body = validate(self.demo, admin_token)
+        self.assertEqual(status, 403)
+        self.assertEqual(body["error"]["message"],
+                         "You are not authorized to perform the requested action: identity:validate_token.")
+        for method in ("HEAD", "DELETE"):
+            status, _, _ = stack.request(method, "/identity/v3/auth/tokens",
+                                         headers={"X-Auth-Token": self.demo, "X-Subject-Token": admin_token})
+            self.assertEqual(status, 403, method)
+        status, _, _ = stack.request("GET", f"/identity/v2.0/tokens/{admin_token}",
+                                     headers={"X-Auth-Token": self.demo})
+        self.assertEqual(status, 403)
+        self.assertEqual(validate(admin_token)[0], 200)              # not revoked by the refused DELETE
+        self.assertEqual(validate(self.demo)[0], 200)                # its own, yes
+        self.assertEqual(validate(admin_token, self.demo)[0], 200)   # and an admin looks at any
+
     def test_disabling_a_user_revokes_its_tokens(self):
         import time
         manage("user", "create", "short-lived", "--password", "pw-1", "--project", "demo")

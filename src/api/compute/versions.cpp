@@ -39,15 +39,11 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("index", {.get = [d](const Request& req, Response& resp) {
-        resp.json({{"versions", versions(req, *d)}});
-    }});
-    disp.set_handler("v2_index", {.get = [d](const Request& req, Response& resp) {
-        resp.json(document(req, *d, false));
-    }});
-    disp.set_handler("v21_index", {.get = [d](const Request& req, Response& resp) {
-        resp.json(document(req, *d, true));
-    }});
+    disp.set_handler("index", {.get = by_origin([d](const Request& req) {
+        return json{{"versions", versions(req, *d)}};
+    })});
+    disp.set_handler("v2_index", {.get = by_origin([d](const Request& req) { return document(req, *d, false); })});
+    disp.set_handler("v21_index", {.get = by_origin([d](const Request& req) { return document(req, *d, true); })});
     // Every compute dispatcher gets its policy and its extension list here, whatever driver serves it.
     install_policy(disp);
     install_extensions(disp);

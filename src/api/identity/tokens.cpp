@@ -146,19 +146,26 @@ struct Tokens {
     };
     static constexpr std::size_t kValidatedMax = 512;
     mutable std::optional<std::int64_t> generation;
+    mutable std::string generation_read_for;    // the id of the request that last read it
     mutable std::unordered_map<std::string, Validated, api::identity::TextHash, std::equal_to<>> validated;
 
-    /* payload_of: a valid token's payload, or nullopt when forged, expired or revoked. */
-    std::optional<TokenPayload> payload_of(std::string_view text) const
+    /*
+     * payload_of: a valid token's payload, or nullopt when forged, expired or revoked.
+     * The generation is read once per request: X-Auth-Token and X-Subject-Token share it.
+     */
+    std::optional<TokenPayload> payload_of(const Request& req, std::string_view text) const
     {
         keys->reload_if_changed();
         auto p = keys->open(text);
         if (!p || p->expires_at <= now())
             return std::nullopt;
-        auto now_generation = driver->generation();
-        if (now_generation != generation) {
-            validated.clear();
-            generation = now_generation;
+        if (req.id() != generation_read_for) {
+            auto now_generation = driver->generation();
+            if (now_generation != generation) {
+                validated.clear();
+                generation = now_generation;
+            }
+            generation_read_for = req.id();
         }
         if (generation && validated.contains(text))
             return p;
@@ -190,14 +197,6 @@ struct Tokens {
         return bodies.emplace(std::move(variant), Response::encode(view(req, p, with_catalog))).first->second;
     }
 
-    /* caller: the payload of X-Auth-Token, or 401. */
-    TokenPayload caller(const Request& req) const
-    {
-        auto p = payload_of(req.header("X-Auth-Token"));
-        if (!p)
-            throw Unauthorized("The request you have made requires authentication.");
-        return *p;
-    }
 };
 
 Ref ref_of(const json& j)
@@ -240,7 +239,7 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         } else if (methods[0] == "token") {
             std::string id = identity.contains("token") && identity["token"].is_object()
                                  ? identity["token"].value("id", "") : "";
-            auto prior = t.payload_of(id);
+            auto prior = t.payload_of(req, id);
             if (!prior)                             // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
             p.user_id = prior->user_id;
@@ -330,13 +329,26 @@ void issue(const Tokens& t, const Request& req, Response& resp)
     resp.json(t.view(req, p, !req.has_query("nocatalog")));
 }
 
-TokenPayload subject(const Tokens& t, const Request& req)
+/*
+ * subject: the payload of the token a request names (X-Subject-Token, or the path's in v2.0),
+ * or 404; the authenticate hook has already vouched for X-Auth-Token. As Keystone's
+ * token_subject rule, only an admin looks at another user's token.
+ */
+TokenPayload subject(const Tokens& t, const Request& req, std::string_view text, std::string_view action)
 {
-    t.caller(req);
-    auto p = t.payload_of(req.header("X-Subject-Token"));
+    auto p = t.payload_of(req, text);
     if (!p)
-        throw NotFound("Could not find token: " + std::string(req.header("X-Subject-Token")).substr(0, 16) + "...");
+        throw NotFound("Could not find token: " + std::string(text.substr(0, 16)) + "...");
+    const Context& caller = req.context();
+    if (caller.user_id != p->user_id && !caller.is_admin())
+        throw Forbidden("You are not authorized to perform the requested action: identity:" +
+                        std::string(action) + ".");
     return *p;
+}
+
+TokenPayload subject(const Tokens& t, const Request& req, std::string_view action)
+{
+    return subject(t, req, req.header("X-Subject-Token"), action);
 }
 
 
@@ -401,7 +413,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
             p.user_id = t.driver->userAuthenticate(ref, password).id;
             p.methods = {"password"};
         } else if (auth.contains("token") && auth["token"].is_object()) {
-            auto prior = t.payload_of(auth["token"].value("id", ""));
+            auto prior = t.payload_of(req, auth["token"].value("id", ""));
             if (!prior)
                 throw Unauthorized("The request you have made requires authentication.");
             p.user_id = prior->user_id;
@@ -440,14 +452,6 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
     if (p.audit_id.empty())
         p.audit_id = api::identity::new_audit_id();
     resp.json(v2_access(t, req, p, t.keys->seal(p), true));
-}
-
-TokenPayload v2_subject(const Tokens& t, const Request& req)
-{
-    auto p = t.payload_of(req.param("token_id"));
-    if (!p)
-        throw NotFound("Could not find token: " + req.param("token_id").substr(0, 16) + "...");
-    return *p;
 }
 
 // Regions, services and endpoints, read from the catalog the mounts make (they are not stored).
@@ -546,7 +550,7 @@ void authenticate(const Tokens& t, Request& req)
 {
     if (is_public(req))
         return;
-    auto p = t.payload_of(req.header("X-Auth-Token"));
+    auto p = t.payload_of(req, req.header("X-Auth-Token"));
     if (!p)
         throw Unauthorized("The request you have made requires authentication.");
     Context& ctx = req.context();
@@ -576,18 +580,18 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
                                              cfg.get("identity", "region")});
     disp.set_handler("v3_auth_tokens", {
         .get = [t](const Request& req, Response& resp) {
-            TokenPayload p = subject(*t, req);
+            TokenPayload p = subject(*t, req, "validate_token");
             std::string text(req.header("X-Subject-Token"));
             resp.bytes(t->view_body(req, text, p, !req.has_query("nocatalog")), "application/json");
             resp.set_header("X-Subject-Token", std::move(text));
         },
         .head = [t](const Request& req, Response& resp) {
-            subject(*t, req);
+            subject(*t, req, "check_token");
             resp.set_header("X-Subject-Token", std::string(req.header("X-Subject-Token")));
         },
         .post = [t](const Request& req, Response& resp) { issue(*t, req, resp); },
         .del = [t](const Request& req, Response& resp) {
-            TokenPayload p = subject(*t, req);
+            TokenPayload p = subject(*t, req, "revoke_token");
             t->driver->tokenRevoke(p.audit_id, p.expires_at);
             resp.status = 204;
         },
@@ -595,20 +599,21 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
     disp.set_handler("v2_tokens", {.post = [t](const Request& req, Response& resp) { issue_v2(*t, req, resp); }});
     disp.set_handler("v2_token", {
         .get = [t](const Request& req, Response& resp) {
-            resp.json(v2_access(*t, req, v2_subject(*t, req), req.param("token_id"), false));
+            TokenPayload p = subject(*t, req, req.param("token_id"), "validate_token");
+            resp.json(v2_access(*t, req, p, req.param("token_id"), false));
         },
         .head = [t](const Request& req, Response& resp) {
-            v2_subject(*t, req);
+            subject(*t, req, req.param("token_id"), "check_token");
             resp.status = 200;
         },
         .del = [t](const Request& req, Response& resp) {
-            TokenPayload p = v2_subject(*t, req);
+            TokenPayload p = subject(*t, req, req.param("token_id"), "revoke_token");
             t->driver->tokenRevoke(p.audit_id, p.expires_at);
             resp.status = 204;
         },
     });
     disp.set_handler("v2_token_endpoints", {.get = [t](const Request& req, Response& resp) {
-        TokenPayload p = v2_subject(*t, req);
+        TokenPayload p = subject(*t, req, req.param("token_id"), "validate_token");
         json endpoints = json::array();
         for (const auto& service : v2_catalog(*t, req, p.project_id))
             for (auto e : service["endpoints"]) {
@@ -640,7 +645,7 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
     });
     bind_catalog_reads(disp, t);
     disp.set_handler("v3_auth_domains", {.get = [t](const Request& req, Response& resp) {
-        TokenPayload p = t->caller(req);
+        const Context& p = req.context();
         json domains = json::array();
         std::vector<std::string> seen;
         for (const auto& a : t->driver->roleAssignmentList())
@@ -658,13 +663,13 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
                               {"previous", nullptr}, {"next", nullptr}}}});
     }});
     disp.set_handler("v3_auth_catalog", {.get = [t](const Request& req, Response& resp) {
-        TokenPayload p = t->caller(req);
+        const Context& p = req.context();
         resp.json({{"catalog", t->catalog(req, p.project_id)},
                    {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_catalog")},
                               {"previous", nullptr}, {"next", nullptr}}}});
     }});
     disp.set_handler("v3_auth_projects", {.get = [t](const Request& req, Response& resp) {
-        TokenPayload p = t->caller(req);
+        const Context& p = req.context();
         json projects = json::array();
         for (const auto& pr : t->driver->projectListForUser(p.user_id))
             projects.push_back({{"id", pr.id}, {"name", pr.name}, {"domain_id", pr.domain_id},

@@ -41,16 +41,15 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("versions", {.get = [d](const Request& req, Response& resp) {
-        resp.status = 300;
-        resp.json({{"versions", {{"values", versions(req, *d)}}}});
-    }});
-    disp.set_handler("v3_auth_index", {.get = [d](const Request& req, Response& resp) {
-        resp.json({{"version", v3(req, *d)}});
-    }});
-    disp.set_handler("v2_auth_index", {.get = [d](const Request& req, Response& resp) {
-        resp.json({{"version", v2(req, *d)}});
-    }});
+    disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
+        return json{{"versions", {{"values", versions(req, *d)}}}};
+    }, 300)});
+    disp.set_handler("v3_auth_index", {.get = by_origin([d](const Request& req) {
+        return json{{"version", v3(req, *d)}};
+    })});
+    disp.set_handler("v2_auth_index", {.get = by_origin([d](const Request& req) {
+        return json{{"version", v2(req, *d)}};
+    })});
 }
 
 } // namespace jumpgate::api::identity

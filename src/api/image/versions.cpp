@@ -22,13 +22,12 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("versions", {.get = [d](const Request& req, Response& resp) {
-        resp.status = 300;
-        resp.json({{"versions", versions(req, *d)}});
-    }});
-    disp.set_handler("versions_alias", {.get = [d](const Request& req, Response& resp) {
-        resp.json({{"versions", versions(req, *d)}});
-    }});
+    disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
+        return json{{"versions", versions(req, *d)}};
+    }, 300)});
+    disp.set_handler("versions_alias", {.get = by_origin([d](const Request& req) {
+        return json{{"versions", versions(req, *d)}};
+    })});
 }
 
 } // namespace jumpgate::api::image

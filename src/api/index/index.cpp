@@ -25,14 +25,14 @@ const ServiceSpec kSpec{
 
 void install(const App& app, Dispatcher& disp)
 {
-    disp.set_handler("index", {.get = [&app](const Request& req, Response& resp) {
+    disp.set_handler("index", {.get = by_origin([&app](const Request& req) {
         json services = json::array();
         for (const Dispatcher* d : app.dispatchers())
             services.push_back({{"name", d->service()},
                                 {"url", d->base_url(req)},
                                 {"versions", d->spec().versions(req, *d)}});
-        resp.json({{"services", std::move(services)}});
-    }});
+        return json{{"services", std::move(services)}};
+    })});
 }
 
 } // namespace jumpgate::api::index

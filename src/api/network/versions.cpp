@@ -35,10 +35,10 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("versions", {.get = [d](const Request& req, Response& resp) {
-        resp.json({{"versions", versions(req, *d)}});
-    }});
-    disp.set_handler("v2_index", {.get = [d](const Request& req, Response& resp) {
+    disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
+        return json{{"versions", versions(req, *d)}};
+    })});
+    disp.set_handler("v2_index", {.get = by_origin([d](const Request& req) {
         json resources = json::array();
         for (const auto& c : kCollections)
             if (d->has_handler(c.endpoint, "GET"))
@@ -46,8 +46,8 @@ void install_versions(Dispatcher& disp)
                     {{"name", c.singular},
                      {"collection", c.plural},
                      {"links", {{{"rel", "self"}, {"href", d->endpoint_url(req, c.endpoint)}}}}});
-        resp.json({{"resources", std::move(resources)}});
-    }});
+        return json{{"resources", std::move(resources)}};
+    })});
 }
 
 } // namespace jumpgate::api::network

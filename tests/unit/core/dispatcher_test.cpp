@@ -460,6 +460,34 @@ BOOST_AUTO_TEST_CASE(own_port_has_no_mount)
     BOOST_TEST(d.endpoint_url(req, "flavors") == "http://api.example.com/v2/flavors");
 }
 
+BOOST_AUTO_TEST_CASE(a_document_by_origin_is_made_once_per_origin)
+{
+    Dispatcher d(kNova, "/compute");
+    int made = 0;
+    d.set_handler("index", {.get = by_origin([&](const Request& req) {
+        ++made;
+        return json{{"self", d.endpoint_url(req, "index")}};
+    }, 300)});
+    auto body_of = [&](Pairs extra) {
+        auto s = serve(d, "GET", "/compute/", std::move(extra));
+        BOOST_TEST(s.resp.status == 300);
+        BOOST_TEST(s.resp.content_type() == "application/json");
+        return json::parse(s.resp.encoded())["self"].get<std::string>();
+    };
+    BOOST_TEST(body_of({}) == "http://api.example.com/compute/");
+    BOOST_TEST(body_of({}) == "http://api.example.com/compute/");
+    BOOST_TEST(made == 1);
+    BOOST_TEST(body_of({{"HTTP_X_FORWARDED_PROTO", "https"}}) == "https://api.example.com/compute/");
+    BOOST_TEST(body_of({{"HTTP_X_FORWARDED_HOST", "cloud.example.com"}}) == "http://cloud.example.com/compute/");
+    BOOST_TEST(body_of({{"JUMPGATE_SERVICE", "compute"}}) == "http://api.example.com/");
+    BOOST_TEST(made == 4);
+    for (int i = 0; i < 100; ++i)     // past the bound the cache starts again, and keeps the latest
+        body_of({{"HTTP_X_FORWARDED_HOST", "h" + std::to_string(i)}});
+    BOOST_TEST(made == 104);
+    BOOST_TEST(body_of({{"HTTP_X_FORWARDED_HOST", "h99"}}) == "http://h99/compute/");
+    BOOST_TEST(made == 104);
+}
+
 BOOST_AUTO_TEST_CASE(explicit_param_beats_project)
 {
     Dispatcher d(kNova, "/compute");
