@@ -2,7 +2,11 @@
 // The local driver's database: one SQLite file shared by every service and worker.
 #include "db.hpp"
 
+#include <atomic>
 #include <stdexcept>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace jumpgate::local {
 
@@ -37,6 +41,10 @@ Database::Database(const std::string& path, std::span<const Migration> migration
 
 void Database::close()
 {
+    if (counter_) {
+        munmap(counter_, sizeof *counter_);
+        counter_ = nullptr;
+    }
     // sqlite3_close refuses (and leaks) while statements are left unfinalized.
     for (auto& [sql, entry] : cache_)
         sqlite3_finalize(entry.first);
@@ -54,6 +62,46 @@ void Database::exec(std::string_view sql)
         std::string message = error ? error : "unknown error";
         sqlite3_free(error);
         throw std::runtime_error("SQL failed: " + message);
+    }
+    after_step();
+}
+
+bool Database::count_commits_to(std::string table, const std::string& counter_path)
+{
+    int fd = open(counter_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return false;
+    void* page = MAP_FAILED;
+    // Several workers may make the file at once: growing it to its size again changes nothing.
+    if (ftruncate(fd, sizeof *counter_) == 0)
+        page = mmap(nullptr, sizeof *counter_, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    ::close(fd);
+    if (page == MAP_FAILED)
+        return false;
+    counter_ = static_cast<std::uint64_t*>(page);
+    counted_table_ = std::move(table);
+    // The update hook sees every row a statement or a trigger changes; a rollback forgets them.
+    sqlite3_update_hook(db_, [](void* self, int, const char*, const char* changed, sqlite3_int64) {
+        auto* db = static_cast<Database*>(self);
+        if (db->counted_table_ == changed)
+            db->counted_table_changed_ = true;
+    }, this);
+    sqlite3_rollback_hook(db_, [](void* self) { static_cast<Database*>(self)->counted_table_changed_ = false; },
+                          this);
+    return true;
+}
+
+std::uint64_t Database::commits_counted() const
+{
+    return counter_ ? std::atomic_ref<std::uint64_t>(*counter_).load(std::memory_order_acquire) : 0;
+}
+
+void Database::after_step()
+{
+    // Only once the change is committed: a reader that saw the number move must find it.
+    if (counted_table_changed_ && sqlite3_get_autocommit(db_)) {
+        counted_table_changed_ = false;
+        std::atomic_ref<std::uint64_t>(*counter_).fetch_add(1, std::memory_order_release);
     }
 }
 
@@ -85,7 +133,7 @@ void Database::migrate(std::span<const Migration> migrations)
     }
 }
 
-Statement::Statement(Database& db, std::string_view sql) : db_(db.handle())
+Statement::Statement(Database& db, std::string_view sql) : database_(db), db_(db.handle())
 {
     auto it = db.cache_.find(sql);
     if (it != db.cache_.end() && !it->second.second) {
@@ -111,6 +159,8 @@ Statement::~Statement()
     } else {
         sqlite3_finalize(stmt_);
     }
+    // An autocommit write is committed by now (a RETURNING one only once reset).
+    database_.after_step();
 }
 
 Statement& Statement::bind(int index, std::string_view value)
@@ -147,8 +197,10 @@ bool Statement::step()
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc == SQLITE_DONE)
+    if (rc == SQLITE_DONE) {
+        database_.after_step();
         return false;
+    }
     fail(db_, "step");
 }
 

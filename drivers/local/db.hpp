@@ -2,6 +2,7 @@
 // The local driver's database: one SQLite file shared by every service and worker.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <span>
 #include <string>
@@ -38,11 +39,26 @@ public:
     int schema_version();
     sqlite3* handle() { return db_; }
 
+    /*
+     * count_commits_to: from now on, every commit of this connection that changed `table`
+     * moves a number kept in the file `counter_path`, which every process of the database
+     * maps; false (and nothing counted) when the file cannot be made.
+     */
+    bool count_commits_to(std::string table, const std::string& counter_path);
+    /* commits_counted: that number, read from memory (no query); 0 when nothing is counted. */
+    std::uint64_t commits_counted() const;
+    bool counts_commits() const { return counter_ != nullptr; }
+
 private:
     friend class Statement;
     void migrate(std::span<const Migration> migrations);
     void close();
+    /* after_step: moves the counter once a change to the counted table is committed. */
+    void after_step();
     sqlite3* db_ = nullptr;
+    std::string counted_table_;
+    std::uint64_t* counter_ = nullptr;     // a MAP_SHARED page of counter_path
+    bool counted_table_changed_ = false;   // by the transaction in progress
     // Prepared once per worker, reused by every request (SQL text -> statement, in use?).
     std::map<std::string, std::pair<sqlite3_stmt*, bool>, std::less<>> cache_;
 };
@@ -98,6 +114,7 @@ public:
     bool is_null(int column) const;
 
 private:
+    Database& database_;
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
     bool* in_use_ = nullptr;       // the cache's flag when the statement is the cached one

@@ -15,8 +15,10 @@ std::shared_ptr<jumpgate::local::Database> database(const jumpgate::App& app)
     static std::shared_ptr<jumpgate::local::Database> db;
     if (!db) {
         mkdir(app.state_dir().c_str(), 0750);
-        db = std::make_shared<jumpgate::local::Database>(app.state_dir() + "/jumpgate.sqlite",
-                                                         jumpgate::local::migrations());
+        std::string path = app.state_dir() + "/jumpgate.sqlite";
+        db = std::make_shared<jumpgate::local::Database>(path, jumpgate::local::migrations());
+        // Workers learn that identity changed from this shared count, without a query.
+        db->count_commits_to("identity_generation", path + "-identity-commits");
     }
     return db;
 }

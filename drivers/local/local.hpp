@@ -148,6 +148,8 @@ public:
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
+    mutable std::int64_t generation_in_table_ = 0;
+    mutable std::int64_t generation_read_at_ = -1;     // CLOCK_MONOTONIC_COARSE seconds
     void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
     std::vector<identity::Role> roles_on(const char* column, const std::string& user_id,
