@@ -2,9 +2,12 @@
 // The local driver's database: one SQLite file shared by every service and worker.
 #include "db.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <stdexcept>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -14,6 +17,17 @@ namespace {
 [[noreturn]] void fail(sqlite3* db, std::string_view what)
 {
     throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+// SQLite's own busy handler sleeps a millisecond and more between tries: far longer than a
+// write here takes. Tries at 50 µs, doubling to 2 ms, for about ten seconds in all.
+int wait_for_lock(void*, int tries)
+{
+    constexpr int kTriesMax = 5010;
+    if (tries >= kTriesMax)
+        return 0;
+    usleep(std::min(50u << std::min(tries, 6), 2000u));
+    return 1;
 }
 } // namespace
 
@@ -27,7 +41,8 @@ Database::Database(const std::string& path, std::span<const Migration> migration
     }
     try {
         // Workers wait for each other's writes rather than fail with SQLITE_BUSY.
-        sqlite3_busy_timeout(db_, 10000);
+        sqlite3_busy_handler(db_, wait_for_lock, nullptr);
+        writer_lock_fd_ = open((path + "-writer.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA foreign_keys = ON");
         exec("PRAGMA synchronous = NORMAL");
@@ -41,6 +56,10 @@ Database::Database(const std::string& path, std::span<const Migration> migration
 
 void Database::close()
 {
+    if (writer_lock_fd_ >= 0) {
+        ::close(writer_lock_fd_);
+        writer_lock_fd_ = -1;
+    }
     if (counter_) {
         munmap(counter_, sizeof *counter_);
         counter_ = nullptr;
@@ -216,18 +235,56 @@ long long Statement::integer(int column) const { return sqlite3_column_int64(stm
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+bool Database::lock_writer()
+{
+    if (writer_lock_fd_ < 0 || writer_locked_)
+        return false;
+    while (flock(writer_lock_fd_, LOCK_EX) != 0)
+        if (errno != EINTR)
+            return false;        // SQLite's own lock still keeps writers apart
+    writer_locked_ = true;
+    return true;
+}
+
+void Database::unlock_writer()
+{
+    if (writer_locked_) {
+        flock(writer_lock_fd_, LOCK_UN);
+        writer_locked_ = false;
+    }
+}
+
+Transaction::Transaction(Database& db) : db_(db), locked_(db.lock_writer())
+{
+    try {
+        db_.exec("BEGIN IMMEDIATE");
+    } catch (...) {
+        end();
+        throw;
+    }
+}
 
 Transaction::~Transaction()
 {
-    if (open_)
+    if (open_) {
         sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        end();
+    }
 }
 
 void Transaction::commit()
 {
     db_.exec("COMMIT");
     open_ = false;
+    end();
+}
+
+void Transaction::end()
+{
+    if (locked_) {
+        db_.unlock_writer();
+        locked_ = false;
+    }
 }
 
 ReadTransaction::ReadTransaction(Database& db) : db_(db)

@@ -55,15 +55,26 @@ private:
     void close();
     /* after_step: moves the counter once a change to the counted table is committed. */
     void after_step();
+    /* lock_writer, unlock_writer: the lock file Transactions queue on (see Transaction);
+       lock_writer is false when it did not take it (there is none, or it is taken already). */
+    friend class Transaction;
+    bool lock_writer();
+    void unlock_writer();
     sqlite3* db_ = nullptr;
     std::string counted_table_;
     std::uint64_t* counter_ = nullptr;     // a MAP_SHARED page of counter_path
     bool counted_table_changed_ = false;   // by the transaction in progress
+    int writer_lock_fd_ = -1;
+    bool writer_locked_ = false;
     // Prepared once per worker, reused by every request (SQL text -> statement, in use?).
     std::map<std::string, std::pair<sqlite3_stmt*, bool>, std::less<>> cache_;
 };
 
-/* Transaction: BEGIN IMMEDIATE (the write lock first, so it never fails half-way); ROLLBACK unless committed. */
+/*
+ * Transaction: BEGIN IMMEDIATE (the write lock first, so it never fails half-way); ROLLBACK
+ * unless committed. Writers of every process queue on a lock file first, asleep in the
+ * kernel until the one before them ends, rather than poll SQLite's lock between sleeps.
+ */
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -73,8 +84,10 @@ public:
     void commit();
 
 private:
+    void end();
     Database& db_;
     bool open_ = true;
+    bool locked_ = false;      // the writers' lock file is this transaction's
 };
 
 /*

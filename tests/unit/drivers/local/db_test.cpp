@@ -2,8 +2,11 @@
 // The local driver's database: migrations run once, in order, and survive reopening.
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 
 #include "db.hpp"
 #include "local.hpp"
@@ -93,6 +96,33 @@ BOOST_AUTO_TEST_CASE(commits_that_change_the_identity_generation_are_counted_for
     Database uncounted(f.path(), migrations());
     BOOST_TEST(!uncounted.count_commits_to("identity_generation", f.dir + "/no/such/dir/commits"));
     BOOST_TEST(!uncounted.counts_commits());
+}
+
+BOOST_AUTO_TEST_CASE(writers_queue_behind_the_transaction_in_progress_and_it_ends_either_way)
+{
+    TempFile f;
+    Database first(f.path(), migrations()), second(f.path(), migrations());
+    for (bool commit : {true, false}) {
+        std::atomic<bool> began{false};
+        std::thread other;
+        {
+            Transaction tx(first);
+            first.exec("UPDATE flavors SET name = name");
+            other = std::thread([&] {
+                Transaction mine(second);         // waits for the lock file, not for SQLite's timeout
+                began = true;
+                mine.commit();
+            });
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            BOOST_TEST(!began);
+            if (commit)
+                tx.commit();
+        }                                         // or rolled back here
+        other.join();
+        BOOST_TEST(began);
+    }
+    Transaction again(first);                     // and nothing is left holding it
+    again.commit();
 }
 
 BOOST_AUTO_TEST_CASE(the_database_is_in_wal_mode)
