@@ -6,12 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <semaphore>
-#include <thread>
 #include <variant>
 
 #include <openssl/evp.h>
@@ -160,63 +157,6 @@ std::string finish(const Digest& d)
     EVP_DigestFinal_ex(d.get(), md, &n);
     return hex(md, n);
 }
-
-/*
- * DigestBeside: a digest taken on a second thread. Glance wants an MD5 and a SHA-512 of every
- * image, each about as fast as the disk: the MD5 of a chunk runs beside the SHA-512 and the
- * write of the same chunk. start() hands a chunk over; wait() until it is taken, before the
- * chunk's memory changes.
- */
-class DigestBeside {
-public:
-    explicit DigestBeside(const EVP_MD* md) : digest_(digest(md)), thread_([this] { run(); }) {}
-    ~DigestBeside()
-    {
-        if (busy_)           // a chunk is still being read: the thread takes no other order
-            wait();
-        stop_ = true;
-        work_.release();
-        thread_.join();
-    }
-    DigestBeside(const DigestBeside&) = delete;
-    DigestBeside& operator=(const DigestBeside&) = delete;
-
-    void start(const char* data, std::size_t size)
-    {
-        data_ = data;
-        size_ = size;
-        busy_ = true;
-        work_.release();
-    }
-    void wait()
-    {
-        done_.acquire();
-        busy_ = false;
-    }
-    /* hex: the digest of every chunk; after the last wait(). */
-    std::string hex() const { return finish(digest_); }
-
-private:
-    void run()
-    {
-        for (;;) {
-            work_.acquire();
-            if (stop_)
-                return;
-            EVP_DigestUpdate(digest_.get(), data_, size_);
-            done_.release();
-        }
-    }
-
-    Digest digest_;
-    const char* data_ = nullptr;
-    std::size_t size_ = 0;
-    bool busy_ = false;        // between start() and wait(); this thread's alone
-    std::atomic<bool> stop_{false};
-    std::binary_semaphore work_{0};
-    std::binary_semaphore done_{0};
-    std::thread thread_;       // last: it starts once the rest is made
-};
 
 // A file's bytes, read while the response is sent.
 class FileSource : public ByteSource {
@@ -501,14 +441,14 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
     long long size = 0;
     std::string md5, sha512;
     try {
-        std::vector<char> buffer(1 << 16);
-        DigestBeside md5_ctx(EVP_md5());      // after the buffer: gone (and joined) before it
+        Digest md5_ctx = digest(EVP_md5());
         Digest sha_ctx = digest(EVP_sha512());
+        std::vector<char> buffer(1 << 16);
         for (;;) {
             std::size_t n = data.read(buffer.data(), buffer.size());
             if (n == 0)
                 break;
-            md5_ctx.start(buffer.data(), n);
+            EVP_DigestUpdate(md5_ctx.get(), buffer.data(), n);
             EVP_DigestUpdate(sha_ctx.get(), buffer.data(), n);
             for (std::size_t off = 0; off < n;) {
                 ssize_t w = write(fd, buffer.data() + off, n - off);
@@ -518,10 +458,9 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                     throw std::runtime_error(std::string("image write failed: ") + std::strerror(errno));
                 off += static_cast<std::size_t>(w);
             }
-            md5_ctx.wait();
             size += static_cast<long long>(n);
         }
-        md5 = md5_ctx.hex();
+        md5 = finish(md5_ctx);
         sha512 = finish(sha_ctx);
         if (expected.size && *expected.size != size)
             throw BadRequest("Size of the uploaded data (" + std::to_string(size) +
