@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <ctime>
 #include <stdexcept>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -60,10 +61,9 @@ void Database::close()
         ::close(writer_lock_fd_);
         writer_lock_fd_ = -1;
     }
-    if (counter_) {
-        munmap(counter_, sizeof *counter_);
-        counter_ = nullptr;
-    }
+    for (const auto& c : counted_)
+        munmap(c.counter, sizeof *c.counter);
+    counted_.clear();
     // sqlite3_close refuses (and leaks) while statements are left unfinalized.
     for (auto& [sql, entry] : cache_)
         sqlite3_finalize(entry.first);
@@ -92,36 +92,63 @@ bool Database::count_commits_to(std::string table, const std::string& counter_pa
         return false;
     void* page = MAP_FAILED;
     // Several workers may make the file at once: growing it to its size again changes nothing.
-    if (ftruncate(fd, sizeof *counter_) == 0)
-        page = mmap(nullptr, sizeof *counter_, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (ftruncate(fd, sizeof(std::uint64_t)) == 0)
+        page = mmap(nullptr, sizeof(std::uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     ::close(fd);
     if (page == MAP_FAILED)
         return false;
-    counter_ = static_cast<std::uint64_t*>(page);
-    counted_table_ = std::move(table);
+    counted_.push_back({std::move(table), static_cast<std::uint64_t*>(page)});
     // The update hook sees every row a statement or a trigger changes; a rollback forgets them.
     sqlite3_update_hook(db_, [](void* self, int, const char*, const char* changed, sqlite3_int64) {
-        auto* db = static_cast<Database*>(self);
-        if (db->counted_table_ == changed)
-            db->counted_table_changed_ = true;
+        for (auto& c : static_cast<Database*>(self)->counted_)
+            if (c.table == changed)
+                c.changed = true;
     }, this);
-    sqlite3_rollback_hook(db_, [](void* self) { static_cast<Database*>(self)->counted_table_changed_ = false; },
-                          this);
+    sqlite3_rollback_hook(db_, [](void* self) {
+        for (auto& c : static_cast<Database*>(self)->counted_)
+            c.changed = false;
+    }, this);
     return true;
 }
 
-std::uint64_t Database::commits_counted() const
+std::optional<std::uint64_t> Database::commits_to(std::string_view table) const
 {
-    return counter_ ? std::atomic_ref<std::uint64_t>(*counter_).load(std::memory_order_acquire) : 0;
+    for (const auto& c : counted_)
+        if (c.table == table)
+            return std::atomic_ref<std::uint64_t>(*c.counter).load(std::memory_order_acquire);
+    return std::nullopt;
 }
 
 void Database::after_step()
 {
     // Only once the change is committed: a reader that saw the number move must find it.
-    if (counted_table_changed_ && sqlite3_get_autocommit(db_)) {
-        counted_table_changed_ = false;
-        std::atomic_ref<std::uint64_t>(*counter_).fetch_add(1, std::memory_order_release);
+    if (counted_.empty() || !sqlite3_get_autocommit(db_))
+        return;
+    for (auto& c : counted_)
+        if (c.changed) {
+            c.changed = false;
+            std::atomic_ref<std::uint64_t>(*c.counter).fetch_add(1, std::memory_order_release);
+        }
+}
+
+Generation::Generation(Database& db, std::string table)
+    : db_(db), table_(std::move(table)), select_("SELECT value FROM " + table_)
+{
+}
+
+std::int64_t Generation::current()
+{
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    auto commits = db_.commits_to(table_);
+    if (now.tv_sec != read_at_ || !commits) {
+        Statement s(db_, select_);
+        s.step();
+        in_table_ = s.integer(0);
+        read_at_ = now.tv_sec;
     }
+    // Either moving moves the whole; the count's low half is plenty between two reads.
+    return in_table_ * (std::int64_t{1} << 32) + static_cast<std::int64_t>(commits.value_or(0) & 0xffffffff);
 }
 
 int Database::schema_version()

@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -42,12 +44,12 @@ public:
     /*
      * count_commits_to: from now on, every commit of this connection that changed `table`
      * moves a number kept in the file `counter_path`, which every process of the database
-     * maps; false (and nothing counted) when the file cannot be made.
+     * maps; false (and nothing counted) when the file cannot be made. Several tables may
+     * be counted, each in its own file.
      */
     bool count_commits_to(std::string table, const std::string& counter_path);
-    /* commits_counted: that number, read from memory (no query); 0 when nothing is counted. */
-    std::uint64_t commits_counted() const;
-    bool counts_commits() const { return counter_ != nullptr; }
+    /* commits_to: that number for `table`, read from memory (no query); nullopt when not counted. */
+    std::optional<std::uint64_t> commits_to(std::string_view table) const;
 
 private:
     friend class Statement;
@@ -61,9 +63,12 @@ private:
     bool lock_writer();
     void unlock_writer();
     sqlite3* db_ = nullptr;
-    std::string counted_table_;
-    std::uint64_t* counter_ = nullptr;     // a MAP_SHARED page of counter_path
-    bool counted_table_changed_ = false;   // by the transaction in progress
+    struct Counted {
+        std::string table;
+        std::uint64_t* counter;            // in a MAP_SHARED page of its file
+        bool changed = false;              // by the transaction in progress
+    };
+    std::vector<Counted> counted_;
     int writer_lock_fd_ = -1;
     bool writer_locked_ = false;
     // Prepared once per worker, reused by every request (SQL text -> statement, in use?).
@@ -105,6 +110,25 @@ public:
 private:
     Database& db_;
     bool open_ = false;
+};
+
+/*
+ * Generation: a number that moves with every change to the one-row table `table`, which
+ * triggers move (identity_generation, flavor_generation). The database's count of commits
+ * to it makes reading it a memory load; the table itself is read once a second too, for a
+ * change made by hand, and on every call when nothing is counted.
+ */
+class Generation {
+public:
+    Generation(Database& db, std::string table);
+    std::int64_t current();
+
+private:
+    Database& db_;
+    std::string table_;
+    std::string select_;
+    std::int64_t in_table_ = 0;
+    std::int64_t read_at_ = -1;    // CLOCK_MONOTONIC_COARSE seconds
 };
 
 /* Statement: a prepared statement; bind with 1-based indexes, step, read columns. */

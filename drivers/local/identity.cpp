@@ -3,7 +3,6 @@
 #include "local.hpp"
 
 #include <chrono>
-#include <ctime>
 
 #include <jumpgate/fault.hpp>
 
@@ -291,23 +290,8 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& us
     return s.step();
 }
 
-// Triggers on the identity tables move identity_generation (schema migration 11), and every
-// commit that moves it moves the database's shared count, which costs no query to read. The
-// table itself is read at most once a second too, for a change made by hand with sqlite3, and
-// on every call when there is no count.
-std::optional<std::int64_t> Identity::generation() const
-{
-    timespec now{};
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-    if (now.tv_sec != generation_read_at_ || !db_->counts_commits()) {
-        Statement s(*db_, "SELECT value FROM identity_generation");
-        s.step();
-        generation_in_table_ = s.integer(0);
-        generation_read_at_ = now.tv_sec;
-    }
-    auto commits = static_cast<std::int64_t>(db_->commits_counted() & 0xffffffff);
-    return generation_in_table_ * (std::int64_t{1} << 32) + commits;
-}
+// Triggers on the identity tables move identity_generation (schema migration 11).
+std::optional<std::int64_t> Identity::generation() const { return generation_.current(); }
 
 // Every token of a user or project issued before this second stops working; one issued
 // within it survives, so that a new password works at once.

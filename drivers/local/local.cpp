@@ -17,8 +17,9 @@ std::shared_ptr<jumpgate::local::Database> database(const jumpgate::App& app)
         mkdir(app.state_dir().c_str(), 0750);
         std::string path = app.state_dir() + "/jumpgate.sqlite";
         db = std::make_shared<jumpgate::local::Database>(path, jumpgate::local::migrations());
-        // Workers learn that identity changed from this shared count, without a query.
+        // Workers learn that identity or the flavors changed from these shared counts, without a query.
         db->count_commits_to("identity_generation", path + "-identity-commits");
+        db->count_commits_to("flavor_generation", path + "-flavor-commits");
     }
     return db;
 }

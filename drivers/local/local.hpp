@@ -38,6 +38,7 @@ public:
     compute::Flavor flavorCreate(const Context& ctx, const compute::Flavor& flavor) const override;
     compute::Flavor flavorUpdate(const Context& ctx, const compute::Flavor& flavor) const override;
     void flavorDelete(const Context& ctx, const std::string& flavor_id) const override;
+    std::optional<std::int64_t> flavorGeneration() const override;
     std::vector<compute::AvailabilityZone> availabilityZoneList(const Context& ctx) const override;
 
     std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override;
@@ -83,6 +84,7 @@ private:
     std::shared_ptr<const Volume> volumes_;
     std::shared_ptr<const network::Driver> network_;
     QuotaTable quotas_;
+    mutable Generation flavor_generation_;
 };
 
 /*
@@ -101,7 +103,7 @@ struct SecurityCompliance {
 class Identity : public identity::Driver {
 public:
     explicit Identity(std::shared_ptr<Database> db, SecurityCompliance compliance = {})
-        : db_(std::move(db)), compliance_(compliance) {}
+        : db_(std::move(db)), compliance_(compliance), generation_(*db_, "identity_generation") {}
 
     identity::User userAuthenticate(const identity::Ref& ref, const std::string& password) const override;
     identity::User userGet(const std::string& user_id) const override;
@@ -148,8 +150,7 @@ public:
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
-    mutable std::int64_t generation_in_table_ = 0;
-    mutable std::int64_t generation_read_at_ = -1;     // CLOCK_MONOTONIC_COARSE seconds
+
     void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
     std::vector<identity::Role> roles_on(const char* column, const std::string& user_id,
@@ -157,6 +158,7 @@ private:
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
     SecurityCompliance compliance_;
+    mutable Generation generation_;
 };
 
 /* Image: image records in the database, their bytes as files in `store_dir` (image.cpp). */

@@ -432,6 +432,19 @@ CREATE TRIGGER identity_generation_application_credentials_insert AFTER INSERT O
 CREATE TRIGGER identity_generation_application_credentials_update AFTER UPDATE ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_application_credentials_delete AFTER DELETE ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
+    {12, "flavor generation: a counter every change to the flavors, their specs and their access moves, so workers may keep their lists", R"sql(
+CREATE TABLE flavor_generation (value INTEGER NOT NULL);
+INSERT INTO flavor_generation (value) VALUES (0);
+CREATE TRIGGER flavor_generation_flavors_insert AFTER INSERT ON flavors BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavors_update AFTER UPDATE ON flavors BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavors_delete AFTER DELETE ON flavors BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavor_extra_specs_insert AFTER INSERT ON flavor_extra_specs BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavor_extra_specs_update AFTER UPDATE ON flavor_extra_specs BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavor_extra_specs_delete AFTER DELETE ON flavor_extra_specs BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavor_projects_insert AFTER INSERT ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavor_projects_update AFTER UPDATE ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
+CREATE TRIGGER flavor_generation_flavor_projects_delete AFTER DELETE ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
+)sql"},
 };
 } // namespace
 

@@ -145,7 +145,8 @@ std::string hostname()
 Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
                  std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network)
     : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds),
-      volumes_(std::move(volumes)), network_(std::move(network)), quotas_(*db_, "compute_quotas", kDefaultQuotas)
+      volumes_(std::move(volumes)), network_(std::move(network)), quotas_(*db_, "compute_quotas", kDefaultQuotas),
+      flavor_generation_(*db_, "flavor_generation")
 {
     sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp,
                             nullptr, nullptr);

@@ -80,6 +80,40 @@ class Flavors(unittest.TestCase):
 
 
 class FlavorManagement(unittest.TestCase):
+    def test_every_workers_lists_follow_each_change_at_once(self):
+        project, token, _ = stack.member("flavor-watcher")
+        member = {"X-Auth-Token": token}
+
+        def lists(headers=None, query=""):
+            """The flavor e2e-watched as six lists in a row show it (two workers: each answers some)."""
+            seen = []
+            for _ in range(6):
+                status, _, body = stack.get_json("/compute/v2.1/flavors/detail" + query,
+                                                 headers={**at("2.61"), **(headers or {})})
+                self.assertEqual(status, 200)
+                mine = [f for f in body["flavors"] if f["id"] == "e2e-watched"]
+                seen.append(mine[0] if mine else None)
+            return seen
+
+        private = "?is_public=false"     # an admin's default list is of the flavors its project may use
+        self.assertEqual(lists(query=private), [None] * 6)
+        self.assertEqual(lists(member), [None] * 6)
+        status, _, _ = stack.get_json("/compute/v2.1/flavors", method="POST", body={"flavor": {
+            "name": "e2e.watched", "ram": 128, "vcpus": 1, "disk": 1, "id": "e2e-watched",
+            "os-flavor-access:is_public": False}})
+        self.assertEqual(status, 200)
+        self.assertEqual([f["name"] for f in lists(query=private)], ["e2e.watched"] * 6)
+        self.assertEqual(lists(member), [None] * 6)
+        stack.get_json("/compute/v2.1/flavors/e2e-watched/action", method="POST",
+                       body={"addTenantAccess": {"tenant": project}})
+        self.assertEqual([f["name"] for f in lists(member)], ["e2e.watched"] * 6)
+        stack.get_json("/compute/v2.1/flavors/e2e-watched/os-extra_specs", method="POST",
+                       body={"extra_specs": {"hw:watched": "yes"}})
+        self.assertEqual([f["extra_specs"] for f in lists(member)], [{"hw:watched": "yes"}] * 6)
+        self.assertEqual(stack.request("DELETE", "/compute/v2.1/flavors/e2e-watched")[0], 202)
+        self.assertEqual(lists(query=private), [None] * 6)
+        self.assertEqual(lists(member), [None] * 6)
+
     def test_admins_create_share_and_delete_private_flavors(self):
         status, _, body = stack.get_json("/compute/v2.1/flavors", method="POST", headers=at("2.55"), body={
             "flavor": {"name": "e2e.private", "ram": 256, "vcpus": 2, "disk": 3, "id": "e2e-priv",

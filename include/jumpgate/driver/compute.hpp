@@ -206,6 +206,12 @@ public:
     virtual Flavor flavorUpdate(const Context& ctx, const Flavor& flavor) const;
     /* flavorDelete: remove a flavor (its servers keep their copy); NotFound. */
     virtual void flavorDelete(const Context& ctx, const std::string& flavor_id) const;
+    /*
+     * flavorGeneration: a number that moves whenever anything flavorList returns changes, so
+     * that the core may answer a list it made before while it stays the same; nullopt (the
+     * default) when the driver cannot tell, and every list is made anew.
+     */
+    virtual std::optional<std::int64_t> flavorGeneration() const;
     /* availabilityZoneList: the zones servers can be placed in. */
     virtual std::vector<AvailabilityZone> availabilityZoneList(const Context& ctx) const;
 

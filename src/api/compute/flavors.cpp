@@ -2,6 +2,8 @@
 // Nova's flavor views: list, detail, show and extra specs, shaped by the microversion.
 #include <jumpgate/driver/compute.hpp>
 
+#include <unordered_map>
+
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
@@ -230,6 +232,44 @@ json access_view(const Flavor& f)
     return list;
 }
 
+/*
+ * remembered_list: list(), whose bodies a worker keeps while the driver's flavorGeneration
+ * stays where it was. A list depends on who asks (project, admin), the microversion, the URL
+ * the client used and its query; a driver without a generation has every list made anew.
+ */
+Handler remembered_list(std::shared_ptr<const Driver> driver, bool with_detail)
+{
+    struct Lists {
+        std::optional<std::int64_t> generation;
+        std::unordered_map<std::string, std::string> bodies;
+    };
+    constexpr std::size_t kListsMax = 256;
+    auto lists = std::make_shared<Lists>();
+    return [driver, with_detail, lists](const Request& req, Response& resp) {
+        auto generation = driver->flavorGeneration();
+        if (!generation) {
+            list(*driver, req, resp, with_detail);
+            return;
+        }
+        if (generation != lists->generation) {
+            lists->bodies.clear();
+            lists->generation = generation;
+        }
+        const Context& ctx = req.context();
+        std::string key = ctx.project_id + (ctx.is_admin() ? " admin " : " ") + req.version().str() + " " +
+                          req.scheme() + "://" + req.host() + " " + std::string(req.env("JUMPGATE_SERVICE")) +
+                          " " + req.path() + "?" + std::string(req.env("QUERY_STRING"));
+        auto hit = lists->bodies.find(key);
+        if (hit == lists->bodies.end()) {
+            list(*driver, req, resp, with_detail);
+            if (lists->bodies.size() >= kListsMax)
+                lists->bodies.clear();
+            hit = lists->bodies.emplace(std::move(key), resp.encoded()).first;
+        }
+        resp.bytes(hit->second, "application/json");
+    };
+}
+
 } // namespace
 
 Flavor flavor_visible(const Driver& driver, const Request& req, const std::string& flavor_id)
@@ -244,12 +284,8 @@ namespace detail {
 
 void bind_flavorList(Dispatcher& disp, std::shared_ptr<const Driver> driver)
 {
-    Resource brief_list{.get = [driver](const Request& req, Response& resp) {
-        list(*driver, req, resp, false);
-    }};
-    Resource detail_list{.get = [driver](const Request& req, Response& resp) {
-        list(*driver, req, resp, true);
-    }};
+    Resource brief_list{.get = remembered_list(driver, false)};
+    Resource detail_list{.get = remembered_list(driver, true)};
     disp.set_handler("v2_flavors", brief_list);
     disp.set_handler("v2_tenant_flavors", brief_list);
     disp.set_handler("v2_flavors_detail", detail_list);
@@ -389,6 +425,7 @@ Flavor Driver::flavorGet(const Context&, const std::string&) const
 }
 
 Flavor Driver::flavorCreate(const Context&, const Flavor&) const { throw NotImplemented("flavorCreate"); }
+std::optional<std::int64_t> Driver::flavorGeneration() const { return std::nullopt; }
 Flavor Driver::flavorUpdate(const Context&, const Flavor&) const { throw NotImplemented("flavorUpdate"); }
 void Driver::flavorDelete(const Context&, const std::string&) const { throw NotImplemented("flavorDelete"); }
 

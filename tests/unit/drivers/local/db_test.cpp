@@ -72,30 +72,38 @@ BOOST_AUTO_TEST_CASE(commits_that_change_the_identity_generation_are_counted_for
     Database writer(f.path(), migrations()), reader(f.path(), migrations());
     BOOST_REQUIRE(writer.count_commits_to("identity_generation", f.path() + "-commits"));
     BOOST_REQUIRE(reader.count_commits_to("identity_generation", f.path() + "-commits"));
-    auto start = reader.commits_counted();
+    auto start = *reader.commits_to("identity_generation");
 
     // A trigger's change counts (migration 11 moves the generation with every role).
     writer.exec("INSERT INTO roles (id, name) VALUES ('r1', 'watcher')");
-    BOOST_TEST(reader.commits_counted() == start + 1);
+    BOOST_TEST(*reader.commits_to("identity_generation") == start + 1);
     Statement(writer, "UPDATE roles SET name = 'looker' WHERE id = 'r1'").step();
-    BOOST_TEST(reader.commits_counted() == start + 2);
+    BOOST_TEST(*reader.commits_to("identity_generation") == start + 2);
 
     // Once per transaction, at its commit; not for one rolled back, nor for other tables.
     writer.exec("BEGIN IMMEDIATE");
     writer.exec("UPDATE roles SET name = 'seer' WHERE id = 'r1'");
     writer.exec("UPDATE roles SET name = 'viewer' WHERE id = 'r1'");
-    BOOST_TEST(reader.commits_counted() == start + 2);
+    BOOST_TEST(*reader.commits_to("identity_generation") == start + 2);
     writer.exec("COMMIT");
-    BOOST_TEST(reader.commits_counted() == start + 3);
+    BOOST_TEST(*reader.commits_to("identity_generation") == start + 3);
     writer.exec("BEGIN IMMEDIATE");
     writer.exec("DELETE FROM roles WHERE id = 'r1'");
     writer.exec("ROLLBACK");
-    writer.exec("UPDATE flavors SET name = name");
-    BOOST_TEST(reader.commits_counted() == start + 3);
+    writer.exec("UPDATE flavors SET name = name");      // flavors are not counted yet
+    BOOST_TEST(*reader.commits_to("identity_generation") == start + 3);
 
     Database uncounted(f.path(), migrations());
     BOOST_TEST(!uncounted.count_commits_to("identity_generation", f.dir + "/no/such/dir/commits"));
-    BOOST_TEST(!uncounted.counts_commits());
+    BOOST_TEST(!uncounted.commits_to("identity_generation"));
+
+    // Each counted table has its own count: a flavor's change is not identity's.
+    BOOST_REQUIRE(writer.count_commits_to("flavor_generation", f.path() + "-flavor-commits"));
+    BOOST_REQUIRE(reader.count_commits_to("flavor_generation", f.path() + "-flavor-commits"));
+    auto flavors = *reader.commits_to("flavor_generation");
+    writer.exec("UPDATE flavors SET name = 'm1.huge' WHERE name = 'm1.xlarge'");
+    BOOST_TEST(*reader.commits_to("flavor_generation") == flavors + 1);
+    BOOST_TEST(*reader.commits_to("identity_generation") == start + 3);
 }
 
 BOOST_AUTO_TEST_CASE(writers_queue_behind_the_transaction_in_progress_and_it_ends_either_way)
