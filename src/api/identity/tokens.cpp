@@ -145,6 +145,7 @@ struct Tokens {
         std::map<std::string, std::string, std::less<>> bodies;
     };
     static constexpr std::size_t kValidatedMax = 512;
+    static constexpr std::size_t kVariantsMax = 8;
     mutable std::optional<std::int64_t> generation;
     mutable std::string generation_read_for;    // the id of the request that last read it
     mutable std::unordered_map<std::string, Validated, api::identity::TextHash, std::equal_to<>> validated;
@@ -194,6 +195,8 @@ struct Tokens {
         auto& bodies = it->second.bodies;
         if (auto hit = bodies.find(variant); hit != bodies.end())
             return hit->second;
+        if (bodies.size() >= kVariantsMax)       // a client may send any Host
+            bodies.clear();
         return bodies.emplace(std::move(variant), Response::encode(view(req, p, with_catalog))).first->second;
     }
 
