@@ -540,6 +540,25 @@ class Tenancy(unittest.TestCase):
         _, _, body = stack.get_json(f"/compute/v2.1/os-quota-sets/{project}/detail")
         self.assertEqual(body["quota_set"]["instances"]["in_use"], 1)
 
+    def test_a_multiple_create_over_quota_is_counted_whole(self):
+        project, token, _ = stack.member("servers-multi-quota")
+        stack.get_json(f"/compute/v2.1/os-quota-sets/{project}", method="PUT",
+                       body={"quota_set": {"instances": 3}})
+        self.assertEqual(create("first", token)[0], 202)
+        status, _, body = create("many", token, min_count=3, max_count=3)
+        self.assertEqual(status, 403, body)
+        self.assertEqual(body["forbidden"]["message"],
+                         "Quota exceeded for instances: Requested 3, but already used 1 of 3 instances")
+        status, _, body = create("many", token, min_count=3, max_count=5)
+        self.assertEqual(body["forbidden"]["message"],
+                         "Quota exceeded for instances: Requested 3-5, but already used 1 of 3 instances")
+        _, _, limits = stack.get_json("/compute/v2.1/limits", headers={"X-Auth-Token": token})
+        self.assertEqual(limits["limits"]["absolute"]["totalInstancesUsed"], 1)     # none of them is left
+        status, _, _ = create("some", token, min_count=1, max_count=5)              # as many as fit
+        self.assertEqual(status, 202)
+        _, _, limits = stack.get_json("/compute/v2.1/limits", headers={"X-Auth-Token": token})
+        self.assertEqual(limits["limits"]["absolute"]["totalInstancesUsed"], 3)
+
 
 class Usage(unittest.TestCase):
     def test_simple_tenant_usage_counts_servers_that_lived_in_the_period(self):
