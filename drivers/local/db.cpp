@@ -243,10 +243,8 @@ bool Statement::step()
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW)
         return true;
-    if (rc == SQLITE_DONE) {
-        database_.after_step();
+    if (rc == SQLITE_DONE)
         return false;
-    }
     fail(db_, "step");
 }
 

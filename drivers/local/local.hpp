@@ -150,7 +150,6 @@ public:
 
 private:
     std::string domain_id_of(const identity::Ref& ref) const;
-
     void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
     std::vector<identity::Role> roles_on(const char* column, const std::string& user_id,

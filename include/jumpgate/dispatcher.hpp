@@ -2,9 +2,11 @@
 // Dispatcher: one per service; holds the named-endpoint catalogue and routes to handlers.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -78,10 +80,20 @@ struct Resource {
 };
 
 /*
- * by_origin: a GET handler for a document that depends on nothing but the URL the client used
- * (version documents, the index): `view` runs once per scheme, host, port and path in a
- * worker, which answers its encoded body from then on.
+ * origin_of: what the URLs a view makes depend on: the scheme, host and port the client used,
+ * and whether it came to the service's own port.
  */
+std::string origin_of(const Request& req);
+
+/*
+ * remembered: `handler` for answers that are a status and a JSON body and depend only on the
+ * URL the client used (origin, path, query), the microversion and `key(req)`: a worker keeps
+ * each answer and gives it again, while `generation()` stays where it was. A nullopt
+ * generation has every answer made anew, and so has one that is not JSON; faults pass through.
+ */
+Handler remembered(Handler handler, std::function<std::string(const Request&)> key = {},
+                   std::function<std::optional<std::int64_t>()> generation = {});
+/* by_origin: remembered() for the document `view` makes (version documents, the index). */
 Handler by_origin(std::function<nlohmann::json(const Request&)> view, int status = 200);
 
 /* CoverageRow: one verb of one endpoint and whether a handler serves it. */

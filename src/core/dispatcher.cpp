@@ -308,23 +308,56 @@ const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) 
     return &entries_[found->entry];
 }
 
+std::string origin_of(const Request& req)
+{
+    return req.scheme() + "://" + req.host() + " " + std::string(req.env("JUMPGATE_SERVICE"));
+}
+
+Handler remembered(Handler handler, std::function<std::string(const Request&)> key,
+                   std::function<std::optional<std::int64_t>()> generation)
+{
+    struct Kept {
+        std::optional<std::int64_t> generation;
+        std::unordered_map<std::string, std::pair<int, std::string>> answers;    // status, body
+    };
+    // A client may send any Host or query: past this many the answers are made again.
+    constexpr std::size_t kAnswersMax = 256;
+    auto kept = std::make_shared<Kept>();
+    return [handler = std::move(handler), key = std::move(key), generation = std::move(generation),
+            kept](const Request& req, Response& resp) {
+        if (generation) {
+            auto now = generation();
+            if (!now) {
+                handler(req, resp);
+                return;
+            }
+            if (now != kept->generation) {
+                kept->answers.clear();
+                kept->generation = now;
+            }
+        }
+        std::string k = origin_of(req) + " " + req.path() + "?" + std::string(req.env("QUERY_STRING")) + " " +
+                        req.version().str() + (key ? " " + key(req) : "");
+        auto hit = kept->answers.find(k);
+        if (hit == kept->answers.end()) {
+            handler(req, resp);
+            if (!resp.has_json())
+                return;
+            if (kept->answers.size() >= kAnswersMax)
+                kept->answers.clear();
+            hit = kept->answers.emplace(std::move(k), std::pair{resp.status, resp.encoded()}).first;
+        }
+        resp.status = hit->second.first;
+        resp.bytes(hit->second.second, "application/json");
+    };
+}
+
 Handler by_origin(std::function<nlohmann::json(const Request&)> view, int status)
 {
-    // A client may send any Host: past a few dozen origins the bodies are made again.
-    constexpr std::size_t kOriginsMax = 64;
-    auto bodies = std::make_shared<std::unordered_map<std::string, std::string>>();
-    return [view = std::move(view), status, bodies](const Request& req, Response& resp) {
-        std::string origin = req.scheme() + "://" + req.host() + " " +
-                             std::string(req.env("JUMPGATE_SERVICE")) + " " + req.path();
-        auto hit = bodies->find(origin);
-        if (hit == bodies->end()) {
-            if (bodies->size() >= kOriginsMax)
-                bodies->clear();
-            hit = bodies->emplace(std::move(origin), Response::encode(view(req))).first;
-        }
+    return remembered([view = std::move(view), status](const Request& req, Response& resp) {
         resp.status = status;
-        resp.bytes(hit->second, "application/json");
-    };
+        resp.json(view(req));
+    });
 }
 
 std::size_t Dispatcher::index_of(std::string_view name) const

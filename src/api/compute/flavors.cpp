@@ -2,8 +2,6 @@
 // Nova's flavor views: list, detail, show and extra specs, shaped by the microversion.
 #include <jumpgate/driver/compute.hpp>
 
-#include <unordered_map>
-
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
@@ -233,41 +231,18 @@ json access_view(const Flavor& f)
 }
 
 /*
- * remembered_list: list(), whose bodies a worker keeps while the driver's flavorGeneration
- * stays where it was. A list depends on who asks (project, admin), the microversion, the URL
- * the client used and its query; a driver without a generation has every list made anew.
+ * remembered_list: list(), kept while the driver's flavorGeneration stays where it was; a list
+ * also depends on who asks (the project, and whether an admin).
  */
 Handler remembered_list(std::shared_ptr<const Driver> driver, bool with_detail)
 {
-    struct Lists {
-        std::optional<std::int64_t> generation;
-        std::unordered_map<std::string, std::string> bodies;
-    };
-    constexpr std::size_t kListsMax = 256;
-    auto lists = std::make_shared<Lists>();
-    return [driver, with_detail, lists](const Request& req, Response& resp) {
-        auto generation = driver->flavorGeneration();
-        if (!generation) {
-            list(*driver, req, resp, with_detail);
-            return;
-        }
-        if (generation != lists->generation) {
-            lists->bodies.clear();
-            lists->generation = generation;
-        }
-        const Context& ctx = req.context();
-        std::string key = ctx.project_id + (ctx.is_admin() ? " admin " : " ") + req.version().str() + " " +
-                          req.scheme() + "://" + req.host() + " " + std::string(req.env("JUMPGATE_SERVICE")) +
-                          " " + req.path() + "?" + std::string(req.env("QUERY_STRING"));
-        auto hit = lists->bodies.find(key);
-        if (hit == lists->bodies.end()) {
-            list(*driver, req, resp, with_detail);
-            if (lists->bodies.size() >= kListsMax)
-                lists->bodies.clear();
-            hit = lists->bodies.emplace(std::move(key), resp.encoded()).first;
-        }
-        resp.bytes(hit->second, "application/json");
-    };
+    auto make = [driver, with_detail](const Request& req, Response& resp) { list(*driver, req, resp, with_detail); };
+    return remembered(make,
+                      [](const Request& req) {
+                          const Context& ctx = req.context();
+                          return ctx.project_id + (ctx.is_admin() ? " admin" : "");
+                      },
+                      [driver] { return driver->flavorGeneration(); });
 }
 
 } // namespace

@@ -190,8 +190,7 @@ struct Tokens {
         auto it = generation ? validated.find(text) : validated.end();
         if (it == validated.end())
             return Response::encode(view(req, p, with_catalog));
-        std::string variant = req.scheme() + "://" + req.host() + " " +
-                              std::string(req.env("JUMPGATE_SERVICE")) + (with_catalog ? "" : " nocatalog");
+        std::string variant = origin_of(req) + (with_catalog ? "" : " nocatalog");
         auto& bodies = it->second.bodies;
         if (auto hit = bodies.find(variant); hit != bodies.end())
             return hit->second;
@@ -199,7 +198,6 @@ struct Tokens {
             bodies.clear();
         return bodies.emplace(std::move(variant), Response::encode(view(req, p, with_catalog))).first->second;
     }
-
 };
 
 Ref ref_of(const json& j)
@@ -353,7 +351,6 @@ TokenPayload subject(const Tokens& t, const Request& req, std::string_view actio
 {
     return subject(t, req, req.header("X-Subject-Token"), action);
 }
-
 
 // Keystone v2.0: the same tokens, in the older shapes; users and projects of the default domain.
 json v2_catalog(const Tokens& t, const Request& req, const std::string& project_id)

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -486,6 +487,37 @@ BOOST_AUTO_TEST_CASE(a_document_by_origin_is_made_once_per_origin)
     BOOST_TEST(made == 104);
     BOOST_TEST(body_of({{"HTTP_X_FORWARDED_HOST", "h99"}}) == "http://h99/compute/");
     BOOST_TEST(made == 104);
+}
+
+BOOST_AUTO_TEST_CASE(remembered_answers_follow_their_generation_key_and_query)
+{
+    Dispatcher d(kNova, "/compute");
+    int made = 0;
+    std::optional<std::int64_t> generation = 1;
+    d.set_handler("flavors", {.get = remembered(
+        [&](const Request& req, Response& resp) {
+            ++made;
+            resp.json({{"made", made}, {"who", req.header("X-Who")}});
+        },
+        [](const Request& req) { return std::string(req.header("X-Who")); },
+        [&] { return generation; })});
+    auto made_by = [&](std::string uri, std::string who = "a") {
+        auto q = uri.find('?');
+        std::string query = q == std::string::npos ? "" : uri.substr(q + 1);
+        auto s = serve(d, "GET", std::move(uri), {{"HTTP_X_WHO", who}, {"QUERY_STRING", query}});
+        BOOST_TEST(s.resp.status == 200);
+        return json::parse(s.resp.encoded())["made"].get<int>();
+    };
+    BOOST_TEST(made_by("/compute/v2/flavors") == 1);
+    BOOST_TEST(made_by("/compute/v2/flavors") == 1);
+    BOOST_TEST(made_by("/compute/v2/flavors", "b") == 2);           // the key
+    BOOST_TEST(made_by("/compute/v2/flavors?limit=1") == 3);        // the query
+    generation = 2;
+    BOOST_TEST(made_by("/compute/v2/flavors") == 4);                // a new generation
+    BOOST_TEST(made_by("/compute/v2/flavors") == 4);
+    generation.reset();
+    BOOST_TEST(made_by("/compute/v2/flavors") == 5);                // none: made every time
+    BOOST_TEST(made_by("/compute/v2/flavors") == 6);
 }
 
 BOOST_AUTO_TEST_CASE(explicit_param_beats_project)
