@@ -32,6 +32,15 @@ int wait_for_lock(void*, int tries)
 }
 } // namespace
 
+std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::int64_t ready_at(int seconds)
+{
+    timespec t{};
+    clock_gettime(CLOCK_REALTIME, &t);
+    return static_cast<std::int64_t>(t.tv_sec) + seconds + (t.tv_nsec > 0 ? 1 : 0);
+}
+
 Database::Database(const std::string& path, std::span<const Migration> migrations)
 {
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

@@ -14,6 +14,16 @@
 
 namespace jumpgate::local {
 
+/* unix_now: seconds since the epoch, as every table keeps its times. */
+std::int64_t unix_now();
+
+/*
+ * ready_at: the first whole second by which `seconds` will have passed. Times
+ * are kept in whole seconds, so unix_now() + seconds would end a transition up
+ * to a second early; a client that looks at once must still see it under way.
+ */
+std::int64_t ready_at(int seconds);
+
 /* Migration: one step of the schema; `version` counts up from 1 and is never reused. */
 struct Migration {
     int version;

@@ -2,8 +2,6 @@
 // The local cloud's Identity: domains, projects, users and roles in SQLite; revoked tokens by audit id.
 #include "local.hpp"
 
-#include <chrono>
-
 #include <jumpgate/fault.hpp>
 
 #include "password.hpp"
@@ -17,12 +15,6 @@ using identity::Project;
 using identity::Ref;
 using identity::Role;
 using identity::User;
-
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 const char* const kBadCredentials = "The request you have made requires authentication.";
 

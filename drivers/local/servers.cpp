@@ -16,7 +16,6 @@ namespace {
 using compute::Flavor;
 using compute::Server;
 
-std::int64_t now() { return static_cast<std::int64_t>(time(nullptr)); }
 
 const compute::QuotaSet kDefaultQuotas = {
     {"instances", 10}, {"cores", 20}, {"ram", 51200}, {"key_pairs", 100}, {"metadata_items", 128},
@@ -98,7 +97,7 @@ Server server_of(const Statement& s)
     v.updated_at = s.integer(25);
     if (!s.is_null(26))
         v.launched_at = s.integer(26);
-    if (v.task_state && until <= now()) {
+    if (v.task_state && until <= unix_now()) {
         v.vm_state = s.text(8);
         v.power_state = static_cast<int>(s.integer(9));
         v.updated_at = std::max(v.updated_at, until);
@@ -166,7 +165,7 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
     }
     if (q.vm_state) {
         where += std::string(" AND ") + kEffectiveState + " = ?";
-        values.emplace_back(static_cast<long long>(now()));
+        values.emplace_back(static_cast<long long>(unix_now()));
         values.emplace_back(*q.vm_state);
     }
     if (q.image_id) {
@@ -323,7 +322,7 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
                 throw Forbidden(std::string("Quota exceeded for ") + resource + ": Requested " +
                                 std::to_string(wanted) + ", but already used " + std::to_string(used[resource]) +
                                 " of " + std::to_string(limits[resource]) + " " + resource);
-        std::int64_t t = now();
+        std::int64_t t = unix_now();
         Statement s(*db_, "INSERT INTO servers (id, name, project_id, user_id, vm_state, task_state, power_state, "
                           "task_until, next_vm_state, next_power_state, image_id, flavor_json, key_name, "
                           "availability_zone, metadata_json, tags_json, security_groups_json, networks_json, "
@@ -331,7 +330,7 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
                           "VALUES (?, ?, ?, ?, 'building', 'spawning', 0, ?, 'active', 1, ?, ?, ?, ?, ?, ?, ?, ?, "
                           "?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, server.id).bind(2, server.name).bind(3, server.project_id).bind(4, server.user_id);
-        s.bind(5, static_cast<long long>(t + build_seconds_));
+        s.bind(5, static_cast<long long>(ready_at(build_seconds_)));
         s.bind(6, server.image_id).bind(7, flavor_json(server.flavor).dump());
         if (server.key_name)
             s.bind(8, *server.key_name);
@@ -440,7 +439,7 @@ void Compute::record(const std::string& server_id, const std::string& action, co
     Statement s(*db_, "INSERT INTO instance_actions (server_id, action, request_id, user_id, project_id, start_time) "
                       "VALUES (?, ?, ?, ?, ?, ?)");
     s.bind(1, server_id).bind(2, action).bind(3, request_id).bind(4, ctx.user_id).bind(5, ctx.project_id);
-    s.bind(6, static_cast<long long>(now()));
+    s.bind(6, static_cast<long long>(unix_now()));
     s.step();
 }
 
@@ -460,7 +459,7 @@ Server Compute::serverUpdate(const Context& ctx, const Server& server) const
         s.bind(8, *server.locked_reason);
     else
         s.bind_null(8);
-    s.bind(9, static_cast<long long>(now())).bind(10, server.id);
+    s.bind(9, static_cast<long long>(unix_now())).bind(10, server.id);
     s.step();
     return serverGet(ctx, server.id);
 }
@@ -486,11 +485,11 @@ void Compute::serverDelete(const Context& ctx, const std::string& server_id) con
         Statement free(*db_, "UPDATE volumes SET status = 'available', next_status = NULL, status_until = 0, "
                              "updated_at = ? WHERE id = ? AND NOT EXISTS "
                              "(SELECT 1 FROM volume_attachments a WHERE a.volume_id = volumes.id)");
-        free.bind(1, static_cast<long long>(now())).bind(2, volume_id);
+        free.bind(1, static_cast<long long>(unix_now())).bind(2, volume_id);
         free.step();
     }
     Statement ended(*db_, "UPDATE server_usage SET ended_at = ? WHERE server_id = ?");
-    ended.bind(1, static_cast<long long>(now())).bind(2, server_id);
+    ended.bind(1, static_cast<long long>(unix_now())).bind(2, server_id);
     ended.step();
     Statement s(*db_, "DELETE FROM servers WHERE id = ?");
     s.bind(1, server_id);
@@ -701,12 +700,12 @@ Server Compute::serverTransition(const Context& ctx, const std::string& server_i
             throw Conflict("Cannot '" + t.action + "' instance " + s.id + " while it is in " +
                                (s.task_state ? "task_state " + *s.task_state : "vm_state " + s.vm_state),
                            "conflictingRequest");
-        std::int64_t at = now();
+        std::int64_t at = unix_now();
         Statement u(*db_, "UPDATE servers SET vm_state = ?, task_state = ?, power_state = ?, task_until = ?, "
                           "next_vm_state = ?, next_power_state = ?, updated_at = ?, launched_at = ? WHERE id = ?");
         if (t.task_state && build_seconds_ > 0) {
             u.bind(1, s.vm_state).bind(2, *t.task_state).bind(3, static_cast<long long>(s.power_state));
-            u.bind(4, static_cast<long long>(at + build_seconds_));
+            u.bind(4, static_cast<long long>(ready_at(build_seconds_)));
         } else {
             u.bind(1, t.to).bind_null(2).bind(3, static_cast<long long>(t.power_state)).bind(4, 0LL);
         }
@@ -758,7 +757,7 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
 {
     Server server = serverGet(ctx, server_id);
     std::string id = new_uuid();
-    std::int64_t t = now();
+    std::int64_t t = unix_now();
     Transaction tx(*db_);
     Statement s(*db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
                       "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "

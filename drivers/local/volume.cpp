@@ -36,7 +36,6 @@ const volume::QuotaSet kDefaultQuotas = {{"volumes", 10},          {"gigabytes",
 const char* const kImageCoreProperties[] = {"checksum", "container_format", "disk_format", "image_name", "image_id",
                                              "min_disk", "min_ram", "name", "size"};
 
-std::int64_t now() { return static_cast<std::int64_t>(time(nullptr)); }
 
 /*
  * The status a row of `alias` has now, and when it last changed: a change
@@ -469,13 +468,13 @@ std::string Volume::snapshotPath(const std::string& snapshot_id) const { return 
 void Volume::status_set(const char* table, const std::string& id, const std::string& status,
                         const std::optional<std::string>& next) const
 {
-    std::int64_t t = now();
+    std::int64_t t = unix_now();
     Statement s(*db_, std::string("UPDATE ") + table +
                           " SET status = ?, status_until = ?, next_status = ?, updated_at = ? WHERE id = ?");
     if (next && build_seconds_ <= 0)
         s.bind(1, *next).bind(2, 0LL).bind_null(3);
     else {
-        s.bind(1, status).bind(2, static_cast<long long>(next ? t + build_seconds_ : 0));
+        s.bind(1, status).bind(2, static_cast<long long>(next ? ready_at(build_seconds_) : 0));
         bind_opt(s, 3, next);
     }
     s.bind(4, static_cast<long long>(t)).bind(5, id);
@@ -503,7 +502,7 @@ void Volume::load_attachments(std::vector<volume::Volume>& volumes) const
 
 std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume::ListQuery& q) const
 {
-    std::vector<Value> values{static_cast<long long>(now())};
+    std::vector<Value> values{static_cast<long long>(unix_now())};
     std::string where = " WHERE 1";
     if (!q.all_projects || !ctx.is_admin()) {
         where += " AND v.project_id = ?";
@@ -544,7 +543,7 @@ std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume:
     long long marker_seq = 0;
     if (!q.marker.empty()) {
         Statement m(*db_, kVolumeColumns + " WHERE v.id = ? AND (v.project_id = ? OR ?)");
-        m.bind(1, static_cast<long long>(now())).bind(2, q.marker).bind(3, ctx.project_id);
+        m.bind(1, static_cast<long long>(unix_now())).bind(2, q.marker).bind(3, ctx.project_id);
         m.bind(4, ctx.is_admin() ? 1LL : 0LL);
         if (!m.step())
             throw BadRequest("Marker " + q.marker + " could not be found.");
@@ -573,7 +572,7 @@ std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume:
 volume::Volume Volume::volumeGet(const Context& ctx, const std::string& volume_id) const
 {
     Statement s(*db_, kVolumeColumns + " WHERE v.id = ? AND (v.project_id = ? OR ?)");
-    s.bind(1, static_cast<long long>(now())).bind(2, volume_id).bind(3, ctx.project_id);
+    s.bind(1, static_cast<long long>(unix_now())).bind(2, volume_id).bind(3, ctx.project_id);
     s.bind(4, ctx.is_admin() ? 1LL : 0LL);
     if (!s.step())
         throw NotFound("Volume " + volume_id + " could not be found.");
@@ -762,7 +761,7 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         if (taken.step())
             throw Conflict("A volume with identifier " + v.id + " already exists.");
         quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
-        std::int64_t t = v.created_at ? v.created_at : now();
+        std::int64_t t = v.created_at ? v.created_at : unix_now();
         bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volumes (id, name, description, project_id, user_id, size, status, "
                           "status_until, next_status, volume_type_id, availability_zone, bootable, multiattach, "
@@ -774,7 +773,7 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         bind_opt(s, 3, v.description);
         s.bind(4, v.project_id).bind(5, v.user_id).bind(6, v.size);
         s.bind(7, at_once ? "available" : "creating");
-        s.bind(8, static_cast<long long>(at_once ? 0 : now() + build_seconds_));
+        s.bind(8, static_cast<long long>(at_once ? 0 : ready_at(build_seconds_)));
         if (at_once)
             s.bind_null(9);
         else
@@ -804,7 +803,7 @@ volume::Volume Volume::volumeUpdate(const Context& ctx, const volume::Volume& v)
     bind_opt(s, 2, v.description);
     s.bind(3, json(v.metadata).dump()).bind(4, v.bootable ? 1LL : 0LL).bind(5, v.readonly ? 1LL : 0LL);
     s.bind(6, v.readonly_set || v.readonly ? 1LL : 0LL);
-    s.bind(7, static_cast<long long>(now())).bind(8, v.id).bind(9, ctx.project_id).bind(10, ctx.is_admin() ? 1LL : 0LL);
+    s.bind(7, static_cast<long long>(unix_now())).bind(8, v.id).bind(9, ctx.project_id).bind(10, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Volume " + v.id + " could not be found.");
@@ -885,7 +884,7 @@ Attachment Volume::volumeAttach(const Context& ctx, const std::string& volume_id
         a.mode = "rw";
     if (a.mode != "rw" && a.mode != "ro")
         throw BadRequest("Invalid attaching mode '" + a.mode + "' for volume " + volume_id + ".");
-    a.attached_at = now();
+    a.attached_at = unix_now();
     Transaction tx(*db_);
     volume::Volume v = volumeGet(ctx, volume_id);
     if (!(v.status == "available" || (v.status == "in-use" && v.multiattach)))
@@ -933,7 +932,7 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
                                       const std::string& visibility, bool is_protected) const
 {
     volume::Volume v;
-    std::int64_t started = now();
+    std::int64_t started = unix_now();
     {
         Transaction tx(*db_);
         v = volumeGet(ctx, volume_id);
@@ -947,7 +946,7 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
     auto back = [&] {
         Statement s(*db_, "UPDATE volumes SET status = ?, status_until = ?, next_status = ?, updated_at = ? "
                           "WHERE id = ? AND status = 'uploading' AND next_status IS NULL");
-        std::int64_t t = now();
+        std::int64_t t = unix_now();
         if (started + build_seconds_ > t)
             s.bind(1, "uploading").bind(2, static_cast<long long>(started + build_seconds_)).bind(3, v.status);
         else
@@ -996,7 +995,7 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
 
 std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::ListQuery& q) const
 {
-    std::vector<Value> values{static_cast<long long>(now())};
+    std::vector<Value> values{static_cast<long long>(unix_now())};
     std::string where = " WHERE 1";
     if (!q.all_projects || !ctx.is_admin()) {
         where += " AND s.project_id = ?";
@@ -1026,7 +1025,7 @@ std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::Lis
     long long marker_seq = 0;
     if (!q.marker.empty()) {
         Statement m(*db_, kSnapshotColumns + " WHERE s.id = ? AND (s.project_id = ? OR ?)");
-        m.bind(1, static_cast<long long>(now())).bind(2, q.marker).bind(3, ctx.project_id);
+        m.bind(1, static_cast<long long>(unix_now())).bind(2, q.marker).bind(3, ctx.project_id);
         m.bind(4, ctx.is_admin() ? 1LL : 0LL);
         if (!m.step())
             throw BadRequest("Marker " + q.marker + " could not be found.");
@@ -1053,7 +1052,7 @@ std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::Lis
 Snapshot Volume::snapshotGet(const Context& ctx, const std::string& snapshot_id) const
 {
     Statement s(*db_, kSnapshotColumns + " WHERE s.id = ? AND (s.project_id = ? OR ?)");
-    s.bind(1, static_cast<long long>(now())).bind(2, snapshot_id).bind(3, ctx.project_id);
+    s.bind(1, static_cast<long long>(unix_now())).bind(2, snapshot_id).bind(3, ctx.project_id);
     s.bind(4, ctx.is_admin() ? 1LL : 0LL);
     if (!s.step())
         throw NotFound("Snapshot " + snapshot_id + " could not be found.");
@@ -1091,7 +1090,7 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
         if (taken.step())
             throw Conflict("A snapshot with identifier " + snap.id + " already exists.");
         quota_check(ctx, snap.project_id, 0, 1, snap.size, 0);
-        std::int64_t t = snap.created_at ? snap.created_at : now();
+        std::int64_t t = snap.created_at ? snap.created_at : unix_now();
         bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volume_snapshots (id, name, description, volume_id, project_id, user_id, size, "
                           "status, status_until, next_status, metadata_json, created_at, updated_at) "
@@ -1101,7 +1100,7 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
         bind_opt(s, 3, snap.description);
         s.bind(4, v.id).bind(5, snap.project_id).bind(6, snap.user_id).bind(7, snap.size);
         s.bind(8, at_once ? "available" : "creating");
-        s.bind(9, static_cast<long long>(at_once ? 0 : now() + build_seconds_));
+        s.bind(9, static_cast<long long>(at_once ? 0 : ready_at(build_seconds_)));
         if (at_once)
             s.bind_null(10);
         else
@@ -1123,7 +1122,7 @@ Snapshot Volume::snapshotUpdate(const Context& ctx, const Snapshot& snap) const
                       "WHERE id = ? AND (project_id = ? OR ?)");
     bind_opt(s, 1, snap.name);
     bind_opt(s, 2, snap.description);
-    s.bind(3, json(snap.metadata).dump()).bind(4, static_cast<long long>(now())).bind(5, snap.id);
+    s.bind(3, json(snap.metadata).dump()).bind(4, static_cast<long long>(unix_now())).bind(5, snap.id);
     s.bind(6, ctx.project_id).bind(7, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
@@ -1419,7 +1418,7 @@ void Volume::attachment_connect(const Attachment& a, const volume::Volume& v, js
     Statement s(*db_, "UPDATE volume_attachments SET attach_status = 'attaching', connector_json = ?, mode = ?, "
                       "host = ?, device = ?, attached_at = ? WHERE id = ?");
     s.bind(1, connector.dump()).bind(2, mode).bind(3, text("host", "")).bind(4, text("mountpoint", "na"));
-    s.bind(5, static_cast<long long>(now())).bind(6, a.id);
+    s.bind(5, static_cast<long long>(unix_now())).bind(6, a.id);
     s.step();
     status_set("volumes", v.id, "attaching", std::nullopt);
 }
@@ -1481,7 +1480,7 @@ void Volume::attachmentComplete(const Context& ctx, const std::string& attachmen
     Attachment a = attachmentGet(ctx, attachment_id);
     Statement s(*db_, "UPDATE volume_attachments SET attach_status = 'attached', "
                       "attached_at = CASE WHEN attached_at = 0 THEN ? ELSE attached_at END WHERE id = ?");
-    s.bind(1, static_cast<long long>(now())).bind(2, a.id);
+    s.bind(1, static_cast<long long>(unix_now())).bind(2, a.id);
     s.step();
     status_set("volumes", a.volume_id, "in-use", std::nullopt);
     tx.commit();
@@ -1556,7 +1555,7 @@ std::string Volume::backupPath(const std::string& backup_id) const { return back
 
 std::vector<volume::Backup> Volume::backupList(const Context& ctx, const volume::ListQuery& q) const
 {
-    std::vector<Value> values{static_cast<long long>(now())};
+    std::vector<Value> values{static_cast<long long>(unix_now())};
     std::string where = " WHERE 1";
     if (!q.all_projects || !ctx.is_admin()) {
         where += " AND b.project_id = ?";
@@ -1599,7 +1598,7 @@ std::vector<volume::Backup> Volume::backupList(const Context& ctx, const volume:
 volume::Backup Volume::backupGet(const Context& ctx, const std::string& backup_id) const
 {
     Statement s(*db_, kBackupColumns + " WHERE b.id = ? AND (b.project_id = ? OR ?)");
-    s.bind(1, static_cast<long long>(now())).bind(2, backup_id).bind(3, ctx.project_id);
+    s.bind(1, static_cast<long long>(unix_now())).bind(2, backup_id).bind(3, ctx.project_id);
     s.bind(4, ctx.is_admin() ? 1LL : 0LL);
     if (!s.step())
         throw NotFound("Backup " + backup_id + " could not be found.");
@@ -1650,7 +1649,7 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
         if (!exists.step())
             throw NotFound("Volume " + v.id + " could not be found.");
         backup_quota_check(ctx, b.project_id, b.size);
-        std::int64_t t = now();
+        std::int64_t t = unix_now();
         bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volume_backups (id, name, description, volume_id, snapshot_id, project_id, "
                           "user_id, size, status, status_until, next_status, availability_zone, container, "
@@ -1663,7 +1662,7 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
         bind_opt(s, 5, b.snapshot_id);
         s.bind(6, b.project_id).bind(7, b.user_id).bind(8, b.size);
         s.bind(9, at_once ? "available" : "creating");
-        s.bind(10, static_cast<long long>(at_once ? 0 : t + build_seconds_));
+        s.bind(10, static_cast<long long>(at_once ? 0 : ready_at(build_seconds_)));
         if (at_once)
             s.bind_null(11);
         else
@@ -1689,7 +1688,7 @@ volume::Backup Volume::backupUpdate(const Context& ctx, const volume::Backup& b)
                       "WHERE id = ? AND (project_id = ? OR ?)");
     bind_opt(s, 1, b.name);
     bind_opt(s, 2, b.description);
-    s.bind(3, json(b.metadata).dump()).bind(4, static_cast<long long>(now())).bind(5, b.id);
+    s.bind(3, json(b.metadata).dump()).bind(4, static_cast<long long>(unix_now())).bind(5, b.id);
     s.bind(6, ctx.project_id).bind(7, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
@@ -1800,7 +1799,7 @@ std::vector<std::pair<std::string, bool>> Volume::availabilityZoneList(const Con
 std::vector<volume::Service> Volume::serviceList(const Context&) const
 {
     // Both run inside every worker: they are up whenever this answers.
-    std::int64_t t = now();
+    std::int64_t t = unix_now();
     std::string node = host_.substr(0, host_.find('@'));
     std::string backend = host_.substr(0, host_.find('#'));
     return {{"cinder-scheduler", node, "nova", true, true, t},

@@ -1,15 +1,91 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Runs every tests/e2e/test_*.py and ends with the line 'e2e: N passed, N failed, N skipped'."""
+"""Runs the tests/e2e/test_*.py modules named (all of them by default) and ends with the line
+'e2e: N passed, N failed, N skipped'.
+
+Each module starts its own stack on its own port and spends most of its time waiting for servers
+and volumes to change state by the clock, so several modules run at once, each in its own process;
+a module's output is printed whole when it ends. JUMPGATE_E2E_JOBS sets how many run at once.
+"""
+import concurrent.futures
+import importlib
+import inspect
+import json
 import os
+import subprocess
 import sys
+import time
 import unittest
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, here)
-suite = unittest.defaultTestLoader.discover(here, pattern="test_*.py", top_level_dir=here)
-result = unittest.TextTestRunner(verbosity=2).run(suite)
-failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
-skipped = len(result.skipped)
-passed = result.testsRun - failed - skipped
-print(f"e2e: {passed} passed, {failed} failed, {skipped} skipped")
-sys.exit(1 if failed or result.testsRun == 0 else 0)
+SUMMARY = "e2e-module-summary: "
+UNIT_SECONDS = 900  # a unit that hangs fails, and the others still report
+
+
+def run_module(name):
+    """In the child: run one module, its report on stderr, its counts as the last line of stdout."""
+    sys.path.insert(0, here)
+    suite = unittest.defaultTestLoader.loadTestsFromName(name)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    print(SUMMARY + json.dumps({"passed": result.testsRun - failed - skipped, "failed": failed,
+                                "skipped": skipped, "run": result.testsRun}), flush=True)
+    return 0
+
+
+def spawn(name):
+    started = time.monotonic()
+    try:
+        child = subprocess.run([sys.executable, os.path.abspath(__file__), "--module", name],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=UNIT_SECONDS)
+        output, returncode = child.stdout, child.returncode
+    except subprocess.TimeoutExpired as e:
+        output, returncode = (e.stdout or b"").decode(errors="replace"), f"timeout after {UNIT_SECONDS} s"
+    counts = None
+    report = []
+    for line in output.splitlines():
+        if line.startswith(SUMMARY):
+            counts = json.loads(line[len(SUMMARY):])
+        else:
+            report.append(line)
+    if counts is None:  # the module did not load, or its process died
+        report.append(f"{name}: ended ({returncode}) before reporting")
+        counts = {"passed": 0, "failed": 1, "skipped": 0, "run": 0}
+    return name, "\n".join(report), counts, time.monotonic() - started
+
+
+def units():
+    """Every module, or every class of a module that sets RUN_CLASSES_APART (each then with a stack of its
+    own), the longest first so the short ones fill in around them; the length of the source stands in for
+    how long it runs."""
+    sys.path.insert(0, here)
+    weighed = []
+    for module_name in (f[:-3] for f in os.listdir(here) if f.startswith("test_") and f.endswith(".py")):
+        module = importlib.import_module(module_name)
+        if getattr(module, "RUN_CLASSES_APART", False):
+            weighed += [(len(inspect.getsource(value)), f"{module_name}.{name}") for name, value in vars(module).items()
+                        if isinstance(value, type) and issubclass(value, unittest.TestCase)
+                        and value.__module__ == module_name]
+        else:
+            weighed.append((len(inspect.getsource(module)), module_name))
+    return [name for _, name in sorted(weighed, reverse=True)]
+
+
+def main(argv):
+    if argv[:1] == ["--module"]:
+        return run_module(argv[1])
+    names = argv or units()
+    jobs = int(os.environ.get("JUMPGATE_E2E_JOBS", 3 * (os.cpu_count() or 1)))
+    totals = {"passed": 0, "failed": 0, "skipped": 0, "run": 0}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in concurrent.futures.as_completed([pool.submit(spawn, n) for n in names]):
+            name, report, counts, seconds = future.result()
+            print(f"=== {name} ({seconds:.0f} s)\n{report}", flush=True)
+            for k in totals:
+                totals[k] += counts[k]
+    print(f"e2e: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
+    return 1 if totals["failed"] or totals["run"] == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

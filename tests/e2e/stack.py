@@ -3,9 +3,11 @@
 import http.client
 import json
 import os
+import select
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 
 TOP_SRCDIR = os.environ["top_srcdir"]
@@ -19,6 +21,32 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def client_process(program, args, env):
+    return subprocess.run([program, *args], env=env, capture_output=True, text=True, timeout=180)
+
+
+_openstack_server = None
+
+
+def openstack_served(program, args, env):
+    """The openstack client, run by openstack_server.py: each run a process forked from one that has
+    imported the client."""
+    global _openstack_server
+    if _openstack_server is None or _openstack_server.poll() is not None:
+        _openstack_server = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                                           "openstack_server.py")],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    _openstack_server.stdin.write(json.dumps({"args": args, "env": env}) + "\n")
+    _openstack_server.stdin.flush()
+    ready, _, _ = select.select([_openstack_server.stdout], [], [], 180)
+    line = _openstack_server.stdout.readline() if ready else ""
+    if not line:
+        _openstack_server.kill()
+        return subprocess.CompletedProcess([program, *args], 124, "", "the client timed out or died")
+    answer = json.loads(line)
+    return subprocess.CompletedProcess([program, *args], answer["returncode"], answer["stdout"], answer["stderr"])
 
 
 class Stack:
@@ -98,14 +126,15 @@ class Stack:
 
     def cli(self, *args, env=None, parse=True, program="openstack", check=True):
         """Runs an OpenStack client (`program`) against the stack; its JSON output when `parse`,
-        else its stdout. Raises AssertionError with the client's stderr when it fails and `check`."""
+        else its stdout (with `check` False: the run, with returncode, stdout and stderr). Raises
+        AssertionError with the client's stderr when it fails and `check`."""
         args = list(args) + (["-f", "json"] if parse else [])
-        r = subprocess.run([program, *args], env=env or self.env(), capture_output=True, text=True, timeout=180)
-        if check and r.returncode != 0:
-            raise AssertionError(f"{program} {' '.join(args)}: exit {r.returncode}\n{r.stderr}")
+        run = (openstack_served if program == "openstack" else client_process)(program, args, env or self.env())
+        if check and run.returncode != 0:
+            raise AssertionError(f"{program} {' '.join(args)}: exit {run.returncode}\n{run.stderr}")
         if not check:
-            return r
-        return json.loads(r.stdout) if parse else r.stdout
+            return run
+        return json.loads(run.stdout) if parse else run.stdout
 
     def manage(self, *args):
         """jumpgate-manage against the stack's configuration; its output."""

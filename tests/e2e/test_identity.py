@@ -1,12 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """Keystone v3 tokens of the local driver, over HTTP and through Debian's openstack CLI."""
-import json
 import os
 import shutil
-import subprocess
 import unittest
 
-from stack import TOP_BUILDDIR, Stack
+from stack import Stack
 
 
 def setUpModule():
@@ -174,11 +172,7 @@ class TokensV2(unittest.TestCase):
 
 
 def manage(*args):
-    r = subprocess.run([os.path.join(TOP_BUILDDIR, "jumpgate-manage"), "--config",
-                        os.path.join(stack.state, "jumpgate.conf"), *args],
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    return r.stdout.strip()
+    return stack.manage(*args)
 
 
 class Enforcement(unittest.TestCase):
@@ -265,24 +259,12 @@ class Enforcement(unittest.TestCase):
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")
 class OpenStackClient(unittest.TestCase):
     def osc(self, *args, v2=False, env_extra=None, parse=True):
-        env = dict(os.environ, OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v3",
-                   OS_USERNAME="admin", OS_PASSWORD=password, OS_PROJECT_NAME="admin",
-                   OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
-                   OS_IDENTITY_API_VERSION="3", OS_REGION_NAME="RegionOne")
+        env = stack.env(**(env_extra or {}))
         if v2:
             env.update(OS_AUTH_URL=f"http://127.0.0.1:{stack.port}/identity/v2.0", OS_IDENTITY_API_VERSION="2.0")
             for k in ("OS_USER_DOMAIN_NAME", "OS_PROJECT_DOMAIN_NAME"):
-                env.pop(k)
-        if env_extra:
-            for k, v in env_extra.items():
-                if v is None:
-                    env.pop(k, None)
-                else:
-                    env[k] = v
-        r = subprocess.run(["openstack", *args] + (["-f", "json"] if parse else []), env=env,
-                           capture_output=True, text=True, timeout=120)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return json.loads(r.stdout) if parse else r.stdout
+                env.pop(k, None)
+        return stack.cli(*args, env=env, parse=parse)
 
     def test_projects_users_roles_revoke_and_application_credentials(self):
         self.osc("project", "create", "osc-project")

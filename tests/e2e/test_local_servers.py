@@ -16,6 +16,9 @@ from stack import Stack
 SERVERS = "/compute/v2.1/servers"
 
 
+# Each class needs only the module's set-up, and several take long: tests/e2e/main.py runs each apart.
+RUN_CLASSES_APART = True
+
 def setUpModule():
     global stack, image_id, other_image_id, member_a, member_b
     stack = Stack().start()
@@ -345,13 +348,14 @@ class Networking(unittest.TestCase):
         self.assertEqual(status, 202, body)
 
     def test_server_add_floating_ip_through_the_cli(self):
-        _, _, env = stack.member("servers-fip")
+        _, token, env = stack.member("servers-fip")
         cli = lambda *a, **k: stack.cli(*a, env=env, **k)
         cli("network", "create", "fip-net", parse=False)
         cli("subnet", "create", "--network", "fip-net", "--subnet-range", "10.20.0.0/24", "fip-sub", parse=False)
-        out = cli("server", "create", "--image", "cirros-e2e", "--flavor", "m1.tiny", "--nic", "net-id=fip-net",
-                  "--wait", "fip-server", "-f", "json", parse=False)
-        server = json.loads(out[out.index("{"):])
+        # Waited for over the API: the client's --wait looks every five seconds.
+        server = cli("server", "create", "--image", "cirros-e2e", "--flavor", "m1.tiny", "--nic", "net-id=fip-net",
+                     "fip-server")
+        server = wait_status(server["id"], "ACTIVE", token)
         self.assertIn("fip-net", str(server["addresses"]))
         stack.cli("network", "create", "--external", "fip-public", parse=False)
         stack.cli("subnet", "create", "--network", "fip-public", "--subnet-range", "203.0.113.0/24", "fip-pub",
@@ -364,7 +368,7 @@ class Networking(unittest.TestCase):
         self.assertIn(fip, str(cli("server", "show", "fip-server")["addresses"]))
         cli("server", "remove", "floating", "ip", "fip-server", fip, parse=False)
         self.assertNotIn(fip, str(cli("server", "show", "fip-server")["addresses"]))
-        cli("server", "delete", "--wait", "fip-server", parse=False)
+        cli("server", "delete", "fip-server", parse=False)
 
 
 class Actions(unittest.TestCase):
