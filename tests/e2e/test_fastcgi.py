@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """The worker alone, as spawn-fcgi runs it: the listening socket on fd 0, FastCGI records, SIGTERM."""
+import contextlib
 import os
 import shutil
 import signal
@@ -69,6 +70,15 @@ class Worker:
                      record(PARAMS))
         return conn
 
+    def open_sockets(self):
+        """How many sockets the worker holds: one more than when idle once it has taken a connection."""
+        fd_dir = f"/proc/{self.proc.pid}/fd"
+        count = 0
+        for fd in os.listdir(fd_dir):
+            with contextlib.suppress(OSError):
+                count += os.readlink(os.path.join(fd_dir, fd)).startswith("socket:")
+        return count
+
     def get(self, path="/"):
         conn = self.begin(path)
         conn.sendall(record(STDIN))
@@ -99,12 +109,22 @@ class FastCGI(unittest.TestCase):
         self.worker.proc.send_signal(signal.SIGTERM)
         self.assertEqual(self.worker.proc.wait(timeout=5), 0)
 
+    def wait_for_sockets(self, count):
+        deadline = time.time() + 10
+        while self.worker.open_sockets() != count and time.time() < deadline:
+            time.sleep(0.01)
+        self.assertEqual(self.worker.open_sockets(), count)
+
     def test_sigterm_finishes_the_request_in_flight(self):
+        idle = self.worker.open_sockets()        # the listener alone
+        self.worker.get("/")                     # started, its signal handlers in place
+        self.wait_for_sockets(idle)              # and done with that connection
         body = b'{"server": {"name": "in-flight"}}'
         conn = self.worker.begin("/compute/v2.1/servers", "POST", CONTENT_TYPE="application/json",
                                  CONTENT_LENGTH=str(len(body)))
-        conn.sendall(record(STDIN, body[:10]))   # the handler is now reading the body
-        time.sleep(0.3)
+        conn.sendall(record(STDIN, body[:10]))
+        self.wait_for_sockets(idle + 1)
+        time.sleep(0.1)                          # the handler is now reading the body
         self.worker.proc.send_signal(signal.SIGTERM)
         time.sleep(0.3)
         self.assertIsNone(self.worker.proc.poll(), "the worker quit with a request in flight")
