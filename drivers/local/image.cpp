@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/hex.hpp>
 
 namespace jumpgate::local {
 
@@ -129,17 +130,6 @@ Value sort_value(const image::Image& img, const std::string& key)
     return static_cast<long long>(img.created_at);
 }
 
-std::string hex(const unsigned char* md, unsigned int n)
-{
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) {
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 15]);
-    }
-    return out;
-}
-
 using Digest = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
 
 Digest digest(const EVP_MD* md)
@@ -155,7 +145,7 @@ std::string finish(const Digest& d)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_DigestFinal_ex(d.get(), md, &n);
-    return hex(md, n);
+    return hex(std::span(md, n));
 }
 
 // A file's bytes, read while the response is sent.

@@ -10,23 +10,14 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <jumpgate/hex.hpp>
+
 namespace jumpgate::local {
 
 namespace {
 
 constexpr int kIterations = 210000;
 constexpr int kHashSize = 64;
-
-std::string hex(const unsigned char* p, std::size_t n)
-{
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < n; ++i) {
-        out.push_back(kHex[p[i] >> 4]);
-        out.push_back(kHex[p[i] & 15]);
-    }
-    return out;
-}
 
 std::vector<unsigned char> derive(const std::string& password, const std::string& salt, int iterations)
 {
@@ -45,9 +36,9 @@ std::string password_hash(const std::string& password)
     unsigned char salt[16];
     if (RAND_bytes(salt, sizeof salt) != 1)
         throw std::runtime_error("RAND_bytes failed");
-    std::string salt_hex = hex(salt, sizeof salt);
+    std::string salt_hex = hex(salt);
     auto h = derive(password, salt_hex, kIterations);
-    return "$pbkdf2-sha512$" + std::to_string(kIterations) + "$" + salt_hex + "$" + hex(h.data(), h.size());
+    return "$pbkdf2-sha512$" + std::to_string(kIterations) + "$" + salt_hex + "$" + hex(h);
 }
 
 bool password_verify(const std::string& password, const std::string& stored)
@@ -62,7 +53,7 @@ bool password_verify(const std::string& password, const std::string& stored)
     if (scheme != "pbkdf2-sha512" || iterations.empty() || hash.size() != 2 * kHashSize)
         return false;
     auto h = derive(password, salt, std::stoi(iterations));
-    std::string computed = hex(h.data(), h.size());
+    std::string computed = hex(h);
     return CRYPTO_memcmp(computed.data(), hash.data(), hash.size()) == 0;
 }
 

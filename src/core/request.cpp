@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/hex.hpp>
 
 namespace jumpgate {
 
@@ -289,15 +290,9 @@ std::string new_uuid()
     random_bytes(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string text;
-    text.reserve(36);
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            text.push_back('-');
-        text.push_back(kHex[b[i] >> 4]);
-        text.push_back(kHex[b[i] & 0x0f]);
-    }
+    std::string text = hex(b);
+    for (std::size_t dash : {8, 13, 18, 23})
+        text.insert(dash, 1, '-');
     return text;
 }
 

@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include <jumpgate/hex.hpp>
 #include <jumpgate/fault.hpp>
 
 #include "api/common/time.hpp"
@@ -67,15 +68,7 @@ std::string fingerprint(const std::string& blob, const EVP_MD* digest = EVP_md5(
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(blob.data(), blob.size(), md, &n, digest, nullptr);
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) {
-        if (i)
-            out.push_back(':');
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 15]);
-    }
-    return out;
+    return hex(std::span(md, n), ':');
 }
 
 using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;

@@ -9,6 +9,7 @@
 #include <regex>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/hex.hpp>
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
@@ -56,13 +57,7 @@ std::string hex_sha224(const std::string& text)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(text.data(), text.size(), md, &n, EVP_sha224(), nullptr);
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < n; ++i) {
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 15]);
-    }
-    return out;
+    return hex(std::span(md, n));
 }
 
 const std::map<std::string, std::string, std::less<>> kStatusOfState = {

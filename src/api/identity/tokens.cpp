@@ -13,6 +13,8 @@
 
 #include <openssl/evp.h>
 
+#include <jumpgate/hex.hpp>
+
 #include "api/common/time.hpp"
 #include "api/identity/token.hpp"
 
@@ -36,13 +38,7 @@ const std::string& stable_id(const std::string& text)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_Digest(text.data(), text.size(), md, &n, EVP_sha256(), nullptr);
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < 16; ++i) {
-        out.push_back(kHex[md[i] >> 4]);
-        out.push_back(kHex[md[i] & 15]);
-    }
-    return ids.emplace(text, std::move(out)).first->second;
+    return ids.emplace(text, hex(std::span(md, 16))).first->second;
 }
 
 struct CatalogService {

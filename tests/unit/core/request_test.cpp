@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Unit tests of Request: CGI parameters, headers, query, scheme and host, the JSON body, ids.
 #include <jumpgate/fault.hpp>
+#include <jumpgate/hex.hpp>
 #include <jumpgate/request.hpp>
 
 #include <algorithm>
@@ -436,6 +437,15 @@ BOOST_AUTO_TEST_CASE(request_id_is_req_and_a_uuid)
     BOOST_TEST(a.id().substr(0, 4) == "req-");
     BOOST_TEST(is_uuid4(a.id().substr(4)));
     BOOST_TEST(a.id() != b.id());
+}
+
+BOOST_AUTO_TEST_CASE(hex_is_lower_case_two_digits_a_byte)
+{
+    const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+    BOOST_TEST(hex(bytes) == "000fa5ff");
+    BOOST_TEST(hex(bytes, ':') == "00:0f:a5:ff");
+    BOOST_TEST(hex(std::span(bytes, 1), ':') == "00");
+    BOOST_TEST(hex(std::span(bytes, 0)).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
