@@ -981,10 +981,15 @@ json port_create(Store& st, json port)
     return port;
 }
 
-// The floating IPs on a port lose it when the port changes its addresses or goes.
-void floating_ips_release(Store& st, const std::string& port_id)
+// The floating IPs on a port lose it when the port goes, or when the fixed IP they carry traffic for is no
+// longer among the port's `fixed_ips` (when given).
+void floating_ips_release(Store& st, const std::string& port_id, const json* fixed_ips = nullptr)
 {
     for (auto& fip : st.rows("floatingips", "device_id", port_id)) {
+        if (fixed_ips && std::any_of(fixed_ips->begin(), fixed_ips->end(), [&](const json& f) {
+                return f["ip_address"] == fip["fixed_ip_address"];
+            }))
+            continue;
         fip["port_id"] = nullptr;
         fip["fixed_ip_address"] = nullptr;
         fip["router_id"] = nullptr;
@@ -1040,7 +1045,7 @@ json port_update(Store& st, json port, const json& changes)
         // What the port keeps is released and taken again in the same transaction, so nobody else gets it between.
         st.release(id);
         port["fixed_ips"] = st.allocate(net, port, &changes["fixed_ips"]);
-        floating_ips_release(st, id);
+        floating_ips_release(st, id, &port["fixed_ips"]);
     }
     if (port["port_security_enabled"] == false && !port["security_groups"].empty()) {
         if (!groups_given)

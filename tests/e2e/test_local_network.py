@@ -395,6 +395,22 @@ class RoutersAndFloatingIps(unittest.TestCase):
                           body["floatingip"]["status"]), (router["id"], vm["fixed_ips"][0]["ip_address"], "ACTIVE"))
         _, body = call("GET", f"/floatingips?port_id={vm['id']}")
         self.assertEqual([f["id"] for f in body["floatingips"]], [fip["id"]])
+        # A port that keeps the fixed IP keeps its floating IP; one that gives it up loses it.
+        held = vm["fixed_ips"][0]["ip_address"]
+        status, body = call("PUT", f"/ports/{vm['id']}", {"port": {"fixed_ips": [{"ip_address": held},
+                                                                                {"subnet_id": sn["id"]}]}})
+        self.assertEqual((status, len(body["port"]["fixed_ips"])), (200, 2), body)
+        other = next(f["ip_address"] for f in body["port"]["fixed_ips"] if f["ip_address"] != held)
+        _, body = call("GET", f"/floatingips/{fip['id']}")
+        self.assertEqual((body["floatingip"]["port_id"], body["floatingip"]["fixed_ip_address"],
+                          body["floatingip"]["status"]), (vm["id"], held, "ACTIVE"))
+        status, body = call("PUT", f"/ports/{vm['id']}", {"port": {"fixed_ips": [{"ip_address": other}]}})
+        self.assertEqual(status, 200, body)
+        _, body = call("GET", f"/floatingips/{fip['id']}")
+        self.assertEqual((body["floatingip"]["port_id"], body["floatingip"]["fixed_ip_address"],
+                          body["floatingip"]["status"]), (None, None, "DOWN"))
+        status, body = call("PUT", f"/floatingips/{fip['id']}", {"floatingip": {"port_id": vm["id"]}})
+        self.assertEqual((status, body["floatingip"]["fixed_ip_address"]), (200, other), body)
         status, body = call("PUT", f"/routers/{router['id']}", {"router": {"external_gateway_info": {}}})
         self.assertEqual((status, error_type(body)), (409, "RouterExternalGatewayInUseByFloatingIp"))
         status, body = call("PUT", f"/routers/{router['id']}/remove_router_interface", {"subnet_id": sn["id"]})
