@@ -67,7 +67,17 @@ class Stack:
                        env=env, check=True)
 
     def start(self):
-        self._script("start")
+        # Another stack may bind the port free_port() found before nginx does: take another one then.
+        for attempt in range(3):
+            try:
+                self._script("start")
+                break
+            except subprocess.CalledProcessError:
+                with open(os.path.join(self.state, "log", "nginx-error.log"), errors="replace") as f:
+                    taken = "Address already in use" in f.read()
+                if not taken or attempt == 2:
+                    raise
+                self.port = free_port()
         self.token = None
         password_file = os.path.join(self.state, "admin-password")
         status = None
