@@ -81,6 +81,36 @@ void bind_opt(Statement& s, int index, const std::optional<std::string>& value)
         s.bind_null(index);
 }
 
+/*
+ * describe_owned: set the name, description and metadata of row `id` of `table` (snapshots and backups) when
+ * the caller's project owns it or the caller is an admin; NotFound ("<kind> <id> could not be found.") else.
+ */
+template <class Row>
+void describe_owned(Database& db, const char* table, const char* kind, const Row& row, const Context& ctx)
+{
+    Statement s(db, std::string("UPDATE ") + table + " SET name = ?, description = ?, metadata_json = ?, "
+                                                     "updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
+    bind_opt(s, 1, row.name);
+    bind_opt(s, 2, row.description);
+    s.bind(3, json(row.metadata).dump()).bind(4, static_cast<long long>(unix_now())).bind(5, row.id);
+    s.bind(6, ctx.project_id).bind(7, ctx.is_admin() ? 1LL : 0LL);
+    s.step();
+    if (sqlite3_changes(db.handle()) == 0)
+        throw NotFound(std::string(kind) + " " + row.id + " could not be found.");
+}
+
+/* delete_owned: delete row `id` of `table` and its bytes at `path`, as describe_owned finds it. */
+void delete_owned(Database& db, const char* table, const char* kind, const std::string& id, const Context& ctx,
+                  const std::string& path)
+{
+    Statement s(db, std::string("DELETE FROM ") + table + " WHERE id = ? AND (project_id = ? OR ?)");
+    s.bind(1, id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+    s.step();
+    if (sqlite3_changes(db.handle()) == 0)
+        throw NotFound(std::string(kind) + " " + id + " could not be found.");
+    unlink(path.c_str());
+}
+
 void bind_all(Statement& s, const std::vector<Value>& values)
 {
     int i = 1;
@@ -1118,26 +1148,13 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
 
 Snapshot Volume::snapshotUpdate(const Context& ctx, const Snapshot& snap) const
 {
-    Statement s(*db_, "UPDATE volume_snapshots SET name = ?, description = ?, metadata_json = ?, updated_at = ? "
-                      "WHERE id = ? AND (project_id = ? OR ?)");
-    bind_opt(s, 1, snap.name);
-    bind_opt(s, 2, snap.description);
-    s.bind(3, json(snap.metadata).dump()).bind(4, static_cast<long long>(unix_now())).bind(5, snap.id);
-    s.bind(6, ctx.project_id).bind(7, ctx.is_admin() ? 1LL : 0LL);
-    s.step();
-    if (sqlite3_changes(db_->handle()) == 0)
-        throw NotFound("Snapshot " + snap.id + " could not be found.");
+    describe_owned(*db_, "volume_snapshots", "Snapshot", snap, ctx);
     return snapshotGet(ctx, snap.id);
 }
 
 void Volume::snapshotDelete(const Context& ctx, const std::string& snapshot_id) const
 {
-    Statement s(*db_, "DELETE FROM volume_snapshots WHERE id = ? AND (project_id = ? OR ?)");
-    s.bind(1, snapshot_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
-    s.step();
-    if (sqlite3_changes(db_->handle()) == 0)
-        throw NotFound("Snapshot " + snapshot_id + " could not be found.");
-    unlink(snapshotPath(snapshot_id).c_str());
+    delete_owned(*db_, "volume_snapshots", "Snapshot", snapshot_id, ctx, snapshotPath(snapshot_id));
 }
 
 Snapshot Volume::snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
@@ -1684,26 +1701,13 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
 
 volume::Backup Volume::backupUpdate(const Context& ctx, const volume::Backup& b) const
 {
-    Statement s(*db_, "UPDATE volume_backups SET name = ?, description = ?, metadata_json = ?, updated_at = ? "
-                      "WHERE id = ? AND (project_id = ? OR ?)");
-    bind_opt(s, 1, b.name);
-    bind_opt(s, 2, b.description);
-    s.bind(3, json(b.metadata).dump()).bind(4, static_cast<long long>(unix_now())).bind(5, b.id);
-    s.bind(6, ctx.project_id).bind(7, ctx.is_admin() ? 1LL : 0LL);
-    s.step();
-    if (sqlite3_changes(db_->handle()) == 0)
-        throw NotFound("Backup " + b.id + " could not be found.");
+    describe_owned(*db_, "volume_backups", "Backup", b, ctx);
     return backupGet(ctx, b.id);
 }
 
 void Volume::backupDelete(const Context& ctx, const std::string& backup_id) const
 {
-    Statement s(*db_, "DELETE FROM volume_backups WHERE id = ? AND (project_id = ? OR ?)");
-    s.bind(1, backup_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
-    s.step();
-    if (sqlite3_changes(db_->handle()) == 0)
-        throw NotFound("Backup " + backup_id + " could not be found.");
-    unlink(backupPath(backup_id).c_str());
+    delete_owned(*db_, "volume_backups", "Backup", backup_id, ctx, backupPath(backup_id));
 }
 
 volume::Backup Volume::backupResetStatus(const Context& ctx, const std::string& backup_id,
