@@ -73,9 +73,9 @@ class Stack:
                 self._script("start")
                 break
             except subprocess.CalledProcessError:
-                with open(os.path.join(self.state, "log", "nginx-error.log"), errors="replace") as f:
-                    taken = "Address already in use" in f.read()
+                taken = "Address already in use" in self.log("nginx-error.log")
                 if not taken or attempt == 2:
+                    self.stop()  # setUpModule failed: no tearDownModule will
                     raise
                 self.port = free_port()
         self.token = None
@@ -97,8 +97,12 @@ class Stack:
         if not os.environ.get("JUMPGATE_KEEP_STATE"):
             shutil.rmtree(self.state, ignore_errors=True)
 
-    def log(self):
-        with open(os.path.join(self.state, "log", "jumpgate.log")) as f:
+    def log(self, name="jumpgate.log"):
+        """The text of log/`name` in the stack's state ("" before there is one)."""
+        path = os.path.join(self.state, "log", name)
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as f:
             return f.read()
 
     def request(self, method, path, body=None, headers=None, auth=True):
