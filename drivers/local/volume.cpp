@@ -963,6 +963,7 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
 {
     volume::Volume v;
     std::int64_t started = unix_now();
+    std::int64_t done_at = ready_at(build_seconds_);   // uploading at least build_seconds, as any transition
     {
         Transaction tx(*db_);
         v = volumeGet(ctx, volume_id);
@@ -977,8 +978,8 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
         Statement s(*db_, "UPDATE volumes SET status = ?, status_until = ?, next_status = ?, updated_at = ? "
                           "WHERE id = ? AND status = 'uploading' AND next_status IS NULL");
         std::int64_t t = unix_now();
-        if (started + build_seconds_ > t)
-            s.bind(1, "uploading").bind(2, static_cast<long long>(started + build_seconds_)).bind(3, v.status);
+        if (build_seconds_ > 0 && done_at > t)
+            s.bind(1, "uploading").bind(2, static_cast<long long>(done_at)).bind(3, v.status);
         else
             s.bind(1, v.status).bind(2, 0LL).bind_null(3);
         s.bind(4, static_cast<long long>(t)).bind(5, v.id);
