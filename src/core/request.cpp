@@ -290,9 +290,15 @@ std::string new_uuid()
     random_bytes(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);
-    std::string text = hex(b);
-    for (std::size_t dash : {8, 13, 18, 23})
-        text.insert(dash, 1, '-');
+    // 8-4-4-4-12: each group is short enough for hex() to answer without allocating.
+    const std::span<const unsigned char> bytes(b);
+    std::string text;
+    text.reserve(36);
+    for (auto [from, count] : {std::pair{0, 4}, {4, 2}, {6, 2}, {8, 2}, {10, 6}}) {
+        if (from)
+            text.push_back('-');
+        text += hex(bytes.subspan(from, count));
+    }
     return text;
 }
 
