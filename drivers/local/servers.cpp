@@ -16,7 +16,6 @@ namespace {
 using compute::Flavor;
 using compute::Server;
 
-
 const compute::QuotaSet kDefaultQuotas = {
     {"instances", 10}, {"cores", 20}, {"ram", 51200}, {"key_pairs", 100}, {"metadata_items", 128},
     {"server_groups", 10}, {"server_group_members", 10}, {"injected_files", 5},

@@ -171,15 +171,11 @@ class TokensV2(unittest.TestCase):
         self.assertEqual(status, 401)
 
 
-def manage(*args):
-    return stack.manage(*args)
-
-
 class Enforcement(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.demo_project = manage("project", "create", "demo")
-        manage("user", "create", "demo", "--password", "demo-secret", "--project", "demo")
+        cls.demo_project = stack.manage("project", "create", "demo")
+        stack.manage("user", "create", "demo", "--password", "demo-secret", "--project", "demo")
         status, cls.demo, body = issue(user="demo", secret="demo-secret", project="demo")
         assert status == 201, body
         cls.admin_project = body and issue()[2]["token"]["project"]["id"]
@@ -218,7 +214,7 @@ class Enforcement(unittest.TestCase):
 
     def test_disabling_a_user_revokes_its_tokens(self):
         import time
-        manage("user", "create", "short-lived", "--password", "pw-1", "--project", "demo")
+        stack.manage("user", "create", "short-lived", "--password", "pw-1", "--project", "demo")
         status, token, _ = issue(user="short-lived", secret="pw-1", project="demo")
         self.assertEqual(status, 201)
         time.sleep(1.1)    # revocation works at a one-second grain
@@ -230,7 +226,7 @@ class Enforcement(unittest.TestCase):
         self.assertEqual(issue(user="short-lived", secret="pw-1", project="demo")[0], 401)
 
     def test_own_password_change(self):
-        manage("user", "create", "changer", "--password", "old-pw", "--project", "demo")
+        stack.manage("user", "create", "changer", "--password", "old-pw", "--project", "demo")
         _, token, body = issue(user="changer", secret="old-pw", project="demo")
         user_id = body["token"]["user"]["id"]
         mine = {"X-Auth-Token": token}

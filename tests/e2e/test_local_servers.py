@@ -19,6 +19,7 @@ SERVERS = "/compute/v2.1/servers"
 # Each class needs only the module's set-up, and several take long: tests/e2e/main.py runs each apart.
 RUN_CLASSES_APART = True
 
+
 def setUpModule():
     global stack, image_id, other_image_id, member_a, member_b
     stack = Stack().start()

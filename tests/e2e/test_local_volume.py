@@ -14,6 +14,7 @@ GIB = 1 << 30
 # Each class needs only the module's set-up, and several take long: tests/e2e/main.py runs each apart.
 RUN_CLASSES_APART = True
 
+
 def setUpModule():
     global stack, admin_project, image_id, image_bytes, member_a, member_b, V3
     stack = Stack().start()
