@@ -562,7 +562,7 @@ std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume:
         } else {
             static const char* const kFields[] = {"name", "availability_zone", "id", "user_id", "project_id",
                                                   "snapshot_id", "source_volid", "image_id", "volume_type_id"};
-            if (std::none_of(std::begin(kFields), std::end(kFields), [&](const char* f) { return key == f; }))
+            if (std::none_of(std::begin(kFields), std::end(kFields), [&filter = key](const char* f) { return filter == f; }))
                 throw BadRequest("Invalid filter keys: " + key);
             where += " AND v." + key + " = ?";
             values.emplace_back(value);
@@ -998,7 +998,7 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
     // What the volume kept of the image it was made from travels on, but for what the new image has of its own.
     for (const auto& [key, value] : v.image_metadata)
         if (std::none_of(std::begin(kImageCoreProperties), std::end(kImageCoreProperties),
-                         [&](const char* core) { return key == core; }))
+                         [&name = key](const char* core) { return name == core; }))
             img.properties[key] = value;
     img.created_at = img.updated_at = started;
     bool created = false;
@@ -1046,7 +1046,7 @@ std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::Lis
             values.emplace_back(parse_count(key, value));
         } else {
             static const char* const kFields[] = {"name", "volume_id", "id", "user_id", "project_id"};
-            if (std::none_of(std::begin(kFields), std::end(kFields), [&](const char* f) { return key == f; }))
+            if (std::none_of(std::begin(kFields), std::end(kFields), [&filter = key](const char* f) { return filter == f; }))
                 throw BadRequest("Invalid filter keys: " + key);
             where += " AND s." + key + " = ?";
             values.emplace_back(value);

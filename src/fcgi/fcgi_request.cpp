@@ -38,6 +38,24 @@ private:
     std::size_t total_ = 0;
 };
 
+/* A body already read (a form cgicc could not parse), given to the handler as it came. */
+class ReadBody : public BodySource {
+public:
+    explicit ReadBody(std::string data) : data_(std::move(data)) {}
+
+    std::size_t read(char* buffer, std::size_t size) override
+    {
+        std::size_t n = std::min(size, data_.size() - given_);
+        std::memcpy(buffer, data_.data() + given_, n);
+        given_ += n;
+        return n;
+    }
+
+private:
+    std::string data_;
+    std::size_t given_ = 0;
+};
+
 bool is_form(const char* type)
 {
     return type && (strncasecmp(type, "application/x-www-form-urlencoded", 33) == 0 ||
@@ -46,29 +64,33 @@ bool is_form(const char* type)
 
 /*
  * cgicc's input bound to one FCGX request, as CgiInput's header advises for
- * FastCGI. The body is offered only when it is a form (`with_body`): JSON and
- * image bodies stay in the stream for the handler.
+ * FastCGI. A form's body is given as read beforehand (`form`); without one,
+ * JSON and image bodies stay in the stream for the handler.
  */
 class FcgxCgiInput : public cgicc::CgiInput {
 public:
-    FcgxCgiInput(FCGX_Request& raw, bool with_body) : raw_(raw), with_body_(with_body) {}
+    FcgxCgiInput(FCGX_Request& raw, const std::string* form) : raw_(raw), form_(form) {}
 
     size_t read(char* data, size_t length) override
     {
-        if (!with_body_)
+        if (!form_)
             return 0;
-        int n = FCGX_GetStr(data, static_cast<int>(length), raw_.in);
-        return n > 0 ? static_cast<size_t>(n) : 0;
+        size_t n = std::min(length, form_->size() - given_);
+        std::memcpy(data, form_->data() + given_, n);
+        given_ += n;
+        return n;
     }
 
     std::string getenv(const char* name) override
     {
-        if (!with_body_) {
+        if (!form_) {
             // Make cgicc parse the query string and never wait for a body.
             if (std::strcmp(name, "REQUEST_METHOD") == 0)
                 return "GET";
             if (std::strcmp(name, "CONTENT_LENGTH") == 0)
                 return "0";
+        } else if (std::strcmp(name, "CONTENT_LENGTH") == 0) {
+            return std::to_string(form_->size());
         }
         const char* value = FCGX_GetParam(name, raw_.envp);
         return value ? value : "";
@@ -76,8 +98,27 @@ public:
 
 private:
     FCGX_Request& raw_;
-    bool with_body_;
+    const std::string* form_;
+    size_t given_ = 0;
 };
+
+/*
+ * The form body as far as it came, at most `length` bytes: cgicc throws (a 500) on a body
+ * shorter than CONTENT_LENGTH, where a JSON body cut short is read as what arrived.
+ */
+std::string read_form(FCGX_Stream* in, std::size_t length)
+{
+    std::string data(length, '\0');
+    std::size_t got = 0;
+    while (got < length) {
+        int n = FCGX_GetStr(data.data() + got, static_cast<int>(length - got), in);
+        if (n <= 0)
+            break;
+        got += static_cast<std::size_t>(n);
+    }
+    data.resize(got);
+    return data;
+}
 
 void add_elements(cgicc::Cgicc& cgi, Pairs& out)
 {
@@ -99,7 +140,7 @@ Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_js
     Pairs query;
     const char* qs = FCGX_GetParam("QUERY_STRING", raw.envp);
     if (qs && *qs) {
-        FcgxCgiInput input(raw, false);
+        FcgxCgiInput input(raw, nullptr);
         cgicc::Cgicc cgi(&input);
         add_elements(cgi, query);
     }
@@ -108,18 +149,25 @@ Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_js
     bool form = method && std::strcmp(method, "POST") == 0 &&
                 is_form(FCGX_GetParam("CONTENT_TYPE", raw.envp)) && length &&
                 std::strtoull(length, nullptr, 10) <= max_json;
+    std::unique_ptr<BodySource> body;
     if (form) {
-        FcgxCgiInput input(raw, true);
-        cgicc::Cgicc cgi(&input);
+        std::string data = read_form(raw.in, std::strtoull(length, nullptr, 10));
         Pairs fields;
-        add_elements(cgi, fields);
+        try {
+            FcgxCgiInput input(raw, &data);
+            cgicc::Cgicc cgi(&input);
+            add_elements(cgi, fields);
+        } catch (const std::exception&) {
+            // Malformed multipart: the body stays as it came, for the handler to refuse.
+            fields.clear();
+            body = std::make_unique<ReadBody>(std::move(data));
+        }
         // cgicc returns the form's fields; the query string was taken above.
         for (auto& f : fields)
             if (std::find(query.begin(), query.end(), f) == query.end())
                 query.push_back(std::move(f));
     }
 
-    std::unique_ptr<BodySource> body;
     if (!form)
         body = std::make_unique<FcgxBody>(raw.in, max_body);
     return Request(std::move(env), std::move(query), std::move(body), max_body, max_json);

@@ -248,7 +248,7 @@ const json& object_of(const Attribute& a, const json& value, std::initializer_li
     if (!value.is_object())
         invalid(a, value, "is not a dictionary");
     for (const auto& [k, v] : value.items())
-        if (std::find_if(keys.begin(), keys.end(), [&](const char* key) { return k == key; }) == keys.end())
+        if (std::find_if(keys.begin(), keys.end(), [&name = k](const char* key) { return name == key; }) == keys.end())
             invalid(a, value, "has an unexpected key '" + k + "'");
     return value;
 }

@@ -51,7 +51,7 @@ json detail_view(const Request& req, const Backup& b)
 void check_fields(const json& b, std::initializer_list<const char*> allowed)
 {
     for (const auto& [key, value] : b.items())
-        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* f) { return key == f; }))
+        if (std::none_of(allowed.begin(), allowed.end(), [&name = key](const char* f) { return name == f; }))
             throw BadRequest("Invalid input: additional property '" + key + "' is not allowed.");
 }
 
