@@ -80,7 +80,8 @@ $(FUZZ_BUILD)/Makefile: configure
 
 fuzz fuzz-short: $(FUZZ_BUILD)/Makefile
 	$(MAKE) -C $(FUZZ_BUILD) -j$(JOBS)
-	tests/fuzz/run $(FUZZ_BUILD) $(if $(filter fuzz-short,$@),$(FUZZ_SHORT_SECONDS),$(FUZZ_SECONDS))
+	FUZZ_FRESH=$(if $(filter fuzz-short,$@),1,0) tests/fuzz/run $(FUZZ_BUILD) \
+		$(if $(filter fuzz-short,$@),$(FUZZ_SHORT_SECONDS),$(FUZZ_SECONDS))
 
 $(BENCH_BUILD)/Makefile: configure
 	mkdir -p $(BENCH_BUILD)
