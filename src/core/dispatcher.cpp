@@ -433,6 +433,9 @@ std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
     }
     if (path == "/")
         path.clear();
+    // The router reads a trailing ".json" as the format, not the value: "v.json" goes as "v%2Ejson".
+    if (path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0)
+        path.replace(path.size() - 5, 1, "%2E");
     return base_url(req) + (path.empty() ? "/" : path);
 }
 

@@ -453,6 +453,22 @@ BOOST_AUTO_TEST_CASE(forwarded_scheme_and_host)
                "https://cloud.example.com/compute/v2/p1/servers/abc");
 }
 
+BOOST_AUTO_TEST_CASE(a_value_ending_in_json_links_back_to_itself)
+{
+    // Found by tests/fuzz (router/crashes/link-of-a-json-name): the link of "v.json" led to "v".
+    Dispatcher d(kNova, "/compute");
+    std::string seen;
+    d.set_handler("v2_server", {.get = [&](const Request& r, Response&) { seen = r.param("server_id"); }});
+    auto req = make_request("GET", "/compute/v2.1/servers");
+    req.context().project_id = "p1";
+    std::string url = d.endpoint_url(req, "v2_server", {{"server_id", "v.json"}});
+    BOOST_TEST(url == "http://api.example.com/compute/v2/p1/servers/v%2Ejson");
+    auto again = make_request("GET", url.substr(std::strlen("http://api.example.com")));
+    Response resp;
+    d.handle(again, resp, url.substr(std::strlen("http://api.example.com/compute")), {}, {});
+    BOOST_TEST(seen == "v.json");
+}
+
 BOOST_AUTO_TEST_CASE(own_port_has_no_mount)
 {
     Dispatcher d(kNova, "/compute");
