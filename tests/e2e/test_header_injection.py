@@ -5,6 +5,7 @@ import json
 import os
 import socket
 import sqlite3
+import time
 import unittest
 import uuid
 
@@ -173,6 +174,40 @@ class TheClass(unittest.TestCase):
         self.assertEqual(hdrs["x-image-meta-property-hw_rng"], "1")
         self.assertFalse([h for h in hdrs if "spaces" in h])
         self.assertNotIn("(a name that is no token)", stack.log())
+
+
+    def test_snapshots_and_volume_uploads_refuse_them_too(self):
+        # Their names and metadata become an image's, which v1 shows as headers.
+        base = make_image(stack.token, {"name": "snap-base", "visibility": "public"}, b"base")
+        status, _, body = stack.get_json("/compute/v2.1/servers", method="POST", body={"server": {
+            "name": "snap-source", "imageRef": base, "flavorRef": "1"}})
+        self.assertEqual(status, 202, body)
+        server = body["server"]["id"]
+        self.assertTrue(wait_for(lambda: stack.get_json(f"/compute/v2.1/servers/{server}")[2]["server"]["status"]
+                                 == "ACTIVE", 10))
+        for args in ({"name": "a\r\nb"}, {"name": "ok", "metadata": {"k": SMUGGLED.format(a_image)}},
+                     {"name": "ok", "metadata": {"k\n": "v"}}):
+            status, _, body = stack.get_json(f"/compute/v2.1/servers/{server}/action", method="POST",
+                                             body={"createImage": args})
+            self.assertEqual(status, 400, args)
+        project = json.loads(stack.request("GET", "/identity/v3/auth/tokens",
+                                           headers={"X-Subject-Token": stack.token})[2])["token"]["project"]["id"]
+        status, _, body = stack.get_json(f"/volume/v3/{project}/volumes", method="POST", body={"volume": {"size": 1}})
+        self.assertEqual(status, 202, body)
+        volume = body["volume"]["id"]
+        for args in ({"image_name": "a\r\nb"}, {"image_name": "ok", "disk_format": "raw\r\nX: y"}):
+            status, _, body = stack.get_json(f"/volume/v3/{project}/volumes/{volume}/action", method="POST",
+                                             body={"os-volume_upload_image": args})
+            self.assertEqual(status, 400, args)
+
+
+def wait_for(predicate, seconds):
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 class TheWebServer(unittest.TestCase):
