@@ -26,7 +26,7 @@ TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
 # Debian packages the build, the tests and `make run` need.
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
-	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi curl python3 \
+	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
 	python3-openstackclient
 
 .PHONY: all deps check check-asan install uninstall run clean distclean coverage bench tempest tempest-full

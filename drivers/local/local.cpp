@@ -65,9 +65,11 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::compute::install_volume_proxy(disp, compute, volumes(app));
         jumpgate::compute::install_network_proxy(disp, compute, networks(app));
     }
-    else if (service == "image")
-        jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),
-                                                                                     app.state_dir() + "/images"));
+    else if (service == "image") {
+        auto images = std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images");
+        images->uploadsSweep();
+        jumpgate::image::install(disp, images);
+    }
     else if (service == "volume")
         jumpgate::volume::install(disp, volumes(app));
     else if (service == "network")

@@ -185,11 +185,20 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             if (std::find(kCan.begin(), kCan.end(), s.vm_state) == kCan.end() || s.task_state)
                 throw Conflict("Cannot 'createImage' instance " + s.id + " while it is in vm_state " + s.vm_state,
                                "conflictingRequest");
+            // The snapshot's name and metadata become the image's, which Glance v1 shows as headers.
+            if (!is_header_value(args["name"].get_ref<const std::string&>()) ||
+                args["name"].get_ref<const std::string&>().size() > 255)
+                throw BadRequest("Invalid input for field/attribute name: at most 255 printable characters.");
             std::map<std::string, std::string> metadata;
             if (args.contains("metadata") && args["metadata"].is_object())
-                for (const auto& [k, v] : args["metadata"].items())
-                    if (v.is_string())
-                        metadata[k] = v;
+                for (const auto& [k, v] : args["metadata"].items()) {
+                    if (!v.is_string() || v.get_ref<const std::string&>().size() > 255 ||
+                        !is_header_value(v.get_ref<const std::string&>()) || k.empty() || k.size() > 255 ||
+                        !is_header_value(k))
+                        throw BadRequest("Invalid input for field/attribute metadata: keys of 1 to 255 and "
+                                         "string values of at most 255 printable characters.");
+                    metadata[k] = v;
+                }
             std::string image_id = driver->serverSnapshot(ctx, s.id, args["name"], metadata);
             resp.status = 202;
             resp.set_header("Location", req.scheme() + "://" + req.host() + "/image/v2/images/" + image_id);

@@ -49,8 +49,7 @@ void assign(Image& img, const std::string& key, const json& value)
             return std::optional<std::string>();
         if (!value.is_string())
             throw BadRequest("Invalid type for " + key + ": expected a string.");
-        if (value.get_ref<const std::string&>().size() > 255)
-            throw BadRequest("Value of " + key + " is longer than 255 characters.");
+        api::glance::check_text(key, value.get_ref<const std::string&>());
         return std::optional<std::string>(value.get<std::string>());
     };
     auto want_count = [&] {
@@ -100,8 +99,19 @@ void assign(Image& img, const std::string& key, const json& value)
         }
         img.tags = std::move(tags);
     } else {
+        // v1 shows a property as a header named after it: its name must be text a header can carry too.
+        api::glance::check_text("property name", key);
         img.properties[key] = *want_string(false);
     }
+}
+
+// The owner an admin gives: a project id, shown by v1 as x-image-meta-owner.
+std::string owner_of(const json& value)
+{
+    if (!value.is_string())
+        throw BadRequest("Invalid value for owner.");
+    api::glance::check_text("owner", value.get_ref<const std::string&>());
+    return value.get<std::string>();
 }
 
 void check_writable(const Context& ctx, const std::string& key)
@@ -324,9 +334,7 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 }
                 check_writable(ctx, key);
                 if (key == "owner") {
-                    if (!value.is_string())
-                        throw BadRequest("Invalid value for owner.");
-                    img.owner = value;
+                    img.owner = owner_of(value);
                     continue;
                 }
                 assign(img, key, value);
@@ -378,9 +386,7 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                     if (verb == "replace" && !kCore.count(key) && !changed.properties.count(key))
                         throw Conflict("Property " + key + " does not exist.");
                     if (key == "owner") {
-                        if (!op["value"].is_string())
-                            throw BadRequest("Invalid value for owner.");
-                        changed.owner = op["value"];
+                        changed.owner = owner_of(op["value"]);
                     } else {
                         assign(changed, key, op["value"]);
                     }

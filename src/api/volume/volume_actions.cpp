@@ -34,7 +34,9 @@ std::string string_arg(const json& args, const char* key, bool required, const s
             throw BadRequest(std::string("Invalid input: '") + key + "' is a required property.");
         return fallback;
     }
-    if (!args[key].is_string() || args[key].get_ref<const std::string&>().size() > 255)
+    // Printable: image_name and the formats become the image's, which Glance v1 shows as headers.
+    if (!args[key].is_string() || args[key].get_ref<const std::string&>().size() > 255 ||
+        !is_header_value(args[key].get_ref<const std::string&>()))
         throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
     return args[key];
 }
