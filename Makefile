@@ -20,6 +20,8 @@ ASAN_CXXFLAGS ?= -O0 -g1
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TESTS ?=
 CONCURRENCY ?= 2
+# Image uploads may hold half the workers: two Tempest workers uploading at once need four.
+TEMPEST_WORKERS ?= $(if $(filter command line,$(origin WORKERS)),$(WORKERS),4)
 # `make tempest STATE=dir` chooses its state directory; left alone, it is not `make run`'s.
 TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
 
@@ -81,7 +83,7 @@ tempest tempest-full: all
 	@{ command -v tempest && command -v subunit-trace; } >/dev/null || \
 		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tempest; } || \
 		{ echo "Debian's tempest package is missing (run 'sudo apt-get install tempest')" >&2; exit 1; }
-	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) \
+	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(TEMPEST_WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) \
 		/usr/bin/python3 scripts/jumpgate-tempest $(if $(filter tempest-full,$@),--full)
 
 install uninstall: all
