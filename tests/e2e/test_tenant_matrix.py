@@ -364,6 +364,9 @@ def volume_attachment_id():
     return a_attached_volume()["attachments"][0]["attachment_id"]
 
 
+# What A makes is A's alone: the image is shared with C (not B), the flavor and the volume type are private with
+# access for A, so none of the things the real APIs share (public images, flavors and types, shared networks) is
+# in a path; the external network the floating IP comes from is the admin's and only in a body.
 # Placeholder -> (whose: "A" for A's resource, "cloud" for the admin's, which A may not change either;
 # the value to put in the path).
 FACTORIES = {
@@ -754,13 +757,18 @@ def matrix():
             for column, found in pool.map(lambda job: ask(*job), mine):
                 problems[column] += found
             if any(row["method"] not in READS for row, _ in mine):
-                after = snapshot()
-                for label in before:
-                    if after[label] != before[label]:
-                        problems["changed"].append((f"{key[0]} {key[1]}: changed A's {label}",
-                                                    f"{before[label]} -> {after[label]}"))
-                before = after
+                before = compared(before, f"{key[0]} {key[1]}", problems["changed"])
+    compared(before, "the reads", problems["changed"])
     return problems
+
+
+def compared(before, cause, changed):
+    """A's resources read again: what differs from `before` goes to `changed`, blamed on `cause`."""
+    after = snapshot()
+    for label in before:
+        if after[label] != before[label]:
+            changed.append((f"{cause}: changed A's {label}", f"{before[label]} -> {after[label]}"))
+    return after
 
 
 def report(found, limit=40):
