@@ -61,7 +61,18 @@ _connections = threading.local()
 
 
 def send(method, path, token=None, body=None, headers=None, version=None, service=None):
-    """One request on this thread's kept-alive connection; returns (status, headers, body bytes)."""
+    """One request on this thread's kept-alive connection; returns (status, headers, body bytes).
+    nginx's own 503 (image uploads beyond their share of the workers, the matrix's threads
+    uploading at once) is no answer of the API's: the request is made again."""
+    for _ in range(200):
+        status, hdrs, data = send_once(method, path, token, body, headers, version, service)
+        if not (status == 503 and data.startswith(b"<html>")):
+            break
+        time.sleep(0.05)
+    return status, hdrs, data
+
+
+def send_once(method, path, token=None, body=None, headers=None, version=None, service=None):
     hdrs = dict(headers or {})
     if token:
         hdrs["X-Auth-Token"] = token
