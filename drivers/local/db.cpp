@@ -47,7 +47,7 @@ Fault storage_full()
                               "space has been freed.");
 }
 
-void fail_write(const std::string& what, int error, const Fault& full)
+void fail_storage(const std::string& what, int error, const Fault& full)
 {
     std::string message = what + ": " + std::strerror(error);
     if (error == ENOSPC || error == EDQUOT) {

@@ -33,11 +33,11 @@ std::int64_t ready_at(int seconds);
 Fault storage_full();
 
 /*
- * fail_write: throws for a failed write of a file of the state directory: `full` when `error`
- * says the disk is full (ENOSPC, EDQUOT), else std::runtime_error naming `what` and the error.
- * `what` (a path, say) is logged rather than shown to the client.
+ * fail_storage: throws for a failed operation on a file of the state directory: `full` when
+ * `error` says the disk is full (ENOSPC, EDQUOT), else std::runtime_error naming `what` and the
+ * error. A full disk's `what` (a path, say) is logged rather than shown to the client.
  */
-[[noreturn]] void fail_write(const std::string& what, int error, const Fault& full = storage_full());
+[[noreturn]] void fail_storage(const std::string& what, int error, const Fault& full = storage_full());
 
 /* Migration: one step of the schema; `version` counts up from 1 and is never reused. */
 struct Migration {

@@ -449,7 +449,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                 if (w < 0 && errno == EINTR)
                     continue;
                 if (w < 0)
-                    fail_write("image write failed", errno, PayloadTooLarge(kMediaFull));
+                    fail_storage("image write failed", errno, PayloadTooLarge(kMediaFull));
                 off += static_cast<std::size_t>(w);
             }
             size += static_cast<long long>(n);
@@ -464,7 +464,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                              *expected.checksum + ").");
         // Acknowledged bytes are on disk before the image says it has them.
         if (fsync(fd) != 0)
-            fail_write("image sync failed", errno, PayloadTooLarge(kMediaFull));
+            fail_storage("image sync failed", errno, PayloadTooLarge(kMediaFull));
     } catch (...) {
         close(fd);
         give_back();

@@ -310,7 +310,7 @@ std::string hostname()
 
 [[noreturn]] void fail(const std::string& what)
 {
-    fail_write(what, errno);
+    fail_storage(what, errno);
 }
 
 /* Fd: a file descriptor closed when it goes. */
