@@ -26,6 +26,10 @@ namespace {
 using image::Member;
 using Value = std::variant<std::string, long long>;
 
+// Glance's answer (413) to an upload its store has no room for; the image is queued again.
+constexpr const char* kMediaFull =
+    "Image storage media is full: There is not enough disk space on the image storage media.";
+
 constexpr const char* kColumns =
     "SELECT i.id, i.name, i.status, i.visibility, i.protected, i.owner, i.disk_format, i.container_format, "
     "i.size, i.virtual_size, i.checksum, i.os_hash_algo, i.os_hash_value, i.min_disk, i.min_ram, "
@@ -554,7 +558,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                 if (w < 0 && errno == EINTR)
                     continue;
                 if (w < 0)
-                    throw std::runtime_error(std::string("image write failed: ") + std::strerror(errno));
+                    fail_storage("image write failed", errno, PayloadTooLarge(kMediaFull));
                 off += static_cast<std::size_t>(w);
             }
             size += static_cast<long long>(n);
@@ -569,7 +573,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                              *expected.checksum + ").");
         // Acknowledged bytes are on disk before the image says it has them.
         if (fsync(fd) != 0)
-            throw std::runtime_error(std::string("image sync failed: ") + std::strerror(errno));
+            fail_storage("image sync failed", errno, PayloadTooLarge(kMediaFull));
     } catch (...) {
         give_back();
         throw;

@@ -7,6 +7,8 @@
 
 #include <jumpgate/fault.hpp>
 
+#include "api/common/validation.hpp"
+
 namespace jumpgate::api::glance {
 
 namespace {
@@ -55,7 +57,7 @@ bool valid_sort_key(std::string_view key) { return one_of(kSortKeys, key); }
 
 void check_text(std::string_view field, std::string_view value)
 {
-    if (value.size() > 255)
+    if (utf8_length(value) > 255)
         throw BadRequest("Value of " + std::string(field) + " is longer than 255 characters.");
     if (!is_header_value(value))
         throw BadRequest("Invalid value for " + std::string(field) + ": it contains a control character.");

@@ -9,6 +9,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::image {
 
@@ -92,7 +93,7 @@ void assign(Image& img, const std::string& key, const json& value)
             throw BadRequest("Invalid value for tags: expected an array of strings.");
         std::vector<std::string> tags;
         for (const auto& t : value) {
-            if (!t.is_string() || t.get_ref<const std::string&>().size() > 255)
+            if (!t.is_string() || api::utf8_length(t.get_ref<const std::string&>()) > 255)
                 throw BadRequest("Invalid tag: expected a string of at most 255 characters.");
             if (std::find(tags.begin(), tags.end(), t.get<std::string>()) == tags.end())
                 tags.push_back(t.get<std::string>());
@@ -421,7 +422,7 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             Image img = driver->imageGet(ctx, req.param("image_guid"));
             check_owner(ctx, img);
             const std::string& tag = req.param("tag");
-            if (tag.size() > 255)
+            if (api::utf8_length(tag) > 255)
                 throw BadRequest("Tags are at most 255 characters.");
             if (std::find(img.tags.begin(), img.tags.end(), tag) == img.tags.end()) {
                 img.tags.push_back(tag);

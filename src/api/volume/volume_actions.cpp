@@ -8,6 +8,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -65,9 +66,7 @@ void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         if (action == "os-extend") {
             if (!args.is_object() || !args.contains("new_size"))
                 throw BadRequest("Invalid input: 'new_size' is a required property.");
-            const json& n = args["new_size"];
-            long long size = n.is_number_integer() ? n.get<long long>()
-                             : n.is_string() ? api::parse_int("new_size", n.get<std::string>()) : 0;
+            long long size = api::schema_integer(args["new_size"], "new_size", 1, api::kMaxInt);
             bool in_use_ok = req.version().at_least(3, 42) && v.status == "in-use";
             if (v.status != "available" && !in_use_ok)
                 throw BadRequest("Invalid volume: Volume status must be 'available' to extend, currently '" +
