@@ -28,13 +28,15 @@ FUZZ_SHORT_SECONDS ?= 10
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 TESTS ?=
 CONCURRENCY ?= 2
+# Image uploads may hold half the workers: two Tempest workers uploading at once need four.
+TEMPEST_WORKERS ?= $(if $(filter command line,$(origin WORKERS)),$(WORKERS),4)
 # `make tempest STATE=dir` chooses its state directory; left alone, it is not `make run`'s.
 TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
 
 # Debian packages the build, the tests and `make run` need.
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
-	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi curl python3 \
+	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
 	python3-openstackclient clang libclang-rt-dev llvm
 
 .PHONY: all deps check check-asan fuzz fuzz-short install uninstall run clean distclean coverage bench tempest tempest-full
@@ -99,7 +101,7 @@ tempest tempest-full: all
 	@{ command -v tempest && command -v subunit-trace; } >/dev/null || \
 		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tempest; } || \
 		{ echo "Debian's tempest package is missing (run 'sudo apt-get install tempest')" >&2; exit 1; }
-	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) \
+	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(TEMPEST_WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) \
 		/usr/bin/python3 scripts/jumpgate-tempest $(if $(filter tempest-full,$@),--full)
 
 install uninstall: all

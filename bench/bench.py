@@ -142,6 +142,8 @@ http {{
     access_log off;
     client_body_temp_path {state}/tmp-body; fastcgi_temp_path {state}/tmp-fcgi;
     proxy_temp_path {state}/tmp-proxy; uwsgi_temp_path {state}/tmp-uwsgi; scgi_temp_path {state}/tmp-scgi;
+    # /data/ is asked for directly, not redirected to for an image URL (jumpgate-http.conf's check).
+    map $uri $jumpgate_image_named {{ default 1; }}
     server {{ listen 127.0.0.1:{self.ports['static']};
         location / {{ root {state}/www; default_type application/json; }}
         location /data/ {{ alias {state}/www/data/; default_type application/octet-stream;

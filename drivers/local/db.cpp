@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <fcntl.h>
@@ -12,12 +13,20 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <jumpgate/log.hpp>
+
 namespace jumpgate::local {
 
 namespace {
 [[noreturn]] void fail(sqlite3* db, std::string_view what)
 {
-    throw std::runtime_error(std::string(what) + ": " + sqlite3_errmsg(db));
+    std::string message = std::string(what) + ": " + sqlite3_errmsg(db);
+    // SQLite rolls back the statement (or the whole transaction): nothing of it is left half-made.
+    if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_FULL) {
+        log::error("the database is full: " + message);
+        throw storage_full();
+    }
+    throw std::runtime_error(message);
 }
 
 // SQLite's own busy handler sleeps a millisecond and more between tries: far longer than a
@@ -31,6 +40,22 @@ int wait_for_lock(void*, int tries)
     return 1;
 }
 } // namespace
+
+Fault storage_full()
+{
+    return ServiceUnavailable("The storage of the cloud is full: the request was not carried out. Try again once "
+                              "space has been freed.");
+}
+
+void fail_storage(const std::string& what, int error, const Fault& full)
+{
+    std::string message = what + ": " + std::strerror(error);
+    if (error == ENOSPC || error == EDQUOT) {
+        log::error("the state directory is full: " + message);
+        throw full;
+    }
+    throw std::runtime_error(message);
+}
 
 std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
@@ -87,9 +112,8 @@ void Database::exec(std::string_view sql)
 {
     char* error = nullptr;
     if (sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-        std::string message = error ? error : "unknown error";
         sqlite3_free(error);
-        throw std::runtime_error("SQL failed: " + message);
+        fail(db_, "SQL failed");
     }
     after_step();
 }
@@ -158,6 +182,14 @@ std::int64_t Generation::current()
     }
     // Either moving moves the whole; the count's low half is plenty between two reads.
     return in_table_ * (std::int64_t{1} << 32) + static_cast<std::int64_t>(commits.value_or(0) & 0xffffffff);
+}
+
+void Database::limit_size(std::size_t bytes)
+{
+    Statement size(*this, "PRAGMA page_size");
+    size.step();
+    auto page = static_cast<std::size_t>(size.integer(0));
+    exec("PRAGMA max_page_count = " + std::to_string(std::max<std::size_t>(1, bytes / std::max<std::size_t>(page, 1))));
 }
 
 int Database::schema_version()

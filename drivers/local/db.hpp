@@ -12,6 +12,8 @@
 
 #include <sqlite3.h>
 
+#include <jumpgate/fault.hpp>
+
 namespace jumpgate::local {
 
 /* unix_now: seconds since the epoch, as every table keeps its times. */
@@ -23,6 +25,19 @@ std::int64_t unix_now();
  * to a second early; a client that looks at once must still see it under way.
  */
 std::int64_t ready_at(int seconds);
+
+/*
+ * storage_full: the fault of a write that the state directory cannot take (its disk, or the
+ * database's max_database_size, is full): 503, the request not carried out.
+ */
+Fault storage_full();
+
+/*
+ * fail_storage: throws for a failed operation on a file of the state directory: `full` when
+ * `error` says the disk is full (ENOSPC, EDQUOT), else std::runtime_error naming `what` and the
+ * error. A full disk's `what` (a path, say) is logged rather than shown to the client.
+ */
+[[noreturn]] void fail_storage(const std::string& what, int error, const Fault& full = storage_full());
 
 /* Migration: one step of the schema; `version` counts up from 1 and is never reused. */
 struct Migration {
@@ -47,6 +62,11 @@ public:
 
     /* exec: run SQL without results; throws std::runtime_error. */
     void exec(std::string_view sql);
+    /*
+     * limit_size: this connection grows the file to at most `bytes` (never below what it
+     * holds already); a write past it fails as a full disk does, with storage_full().
+     */
+    void limit_size(std::size_t bytes);
     /* schema_version: the last migration applied. */
     int schema_version();
     sqlite3* handle() { return db_; }

@@ -276,7 +276,7 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& us
 {
     Statement s(*db_, "SELECT 1 FROM revoked_tokens WHERE audit_id = ? UNION ALL "
                       "SELECT 1 FROM revocation_events WHERE (user_id = ? OR project_id = ?) "
-                      "AND revoked_at > ? LIMIT 1");
+                      "AND revoked_at >= ? LIMIT 1");
     s.bind(1, audit_id).bind(2, user_id).bind(3, project_id.empty() ? "-" : project_id);
     s.bind(4, static_cast<long long>(issued_at));
     return s.step();
@@ -285,8 +285,10 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& us
 // Triggers on the identity tables move identity_generation (schema migration 11).
 std::optional<std::int64_t> Identity::generation() const { return generation_.current(); }
 
-// Every token of a user or project issued before this second stops working; one issued
-// within it survives, so that a new password works at once.
+// Every token of a user or project issued up to the end of this second stops working, as
+// Keystone's revocation events do: a token issued in the same second may have been made from
+// what the change replaced (its issue time is taken before its credentials are read). The
+// event is the last write of the change's transaction, so no reader sees one without the other.
 void Identity::revoke_all(const char* column, const std::string& id) const
 {
     auto now = unix_now();
@@ -384,8 +386,22 @@ Domain Identity::domainCreate(const Domain& domain) const
 
 Domain Identity::domainUpdate(const Domain& d) const
 {
-    change("domain", "UPDATE domains SET name = ?, description = ?, enabled = ? WHERE id = ?",
-           {d.name, d.description, d.enabled ? "1" : "0", d.id});
+    {
+        Transaction tx(*db_);
+        change("domain", "UPDATE domains SET name = ?, description = ?, enabled = ? WHERE id = ?",
+               {d.name, d.description, d.enabled ? "1" : "0", d.id});
+        // Disabling a domain disables what is in it: every token of its users and on its projects.
+        if (!d.enabled)
+            for (const char* sql : {"INSERT INTO revocation_events (user_id, revoked_at) "
+                                    "SELECT id, ? FROM users WHERE domain_id = ?",
+                                    "INSERT INTO revocation_events (project_id, revoked_at) "
+                                    "SELECT id, ? FROM projects WHERE domain_id = ?"}) {
+                Statement s(*db_, sql);
+                s.bind(1, static_cast<long long>(unix_now())).bind(2, d.id);
+                s.step();
+            }
+        tx.commit();
+    }
     return domainGet(d.id);
 }
 
@@ -407,17 +423,23 @@ std::vector<Project> Identity::projectList() const
 
 Project Identity::projectUpdate(const Project& p) const
 {
-    change("project", "UPDATE projects SET name = ?, description = ?, enabled = ? WHERE id = ?",
-           {p.name, p.description, p.enabled ? "1" : "0", p.id});
-    if (!p.enabled)
-        revoke_all("project_id", p.id);
+    {
+        Transaction tx(*db_);
+        change("project", "UPDATE projects SET name = ?, description = ?, enabled = ? WHERE id = ?",
+               {p.name, p.description, p.enabled ? "1" : "0", p.id});
+        if (!p.enabled)
+            revoke_all("project_id", p.id);
+        tx.commit();
+    }
     return projectFind({.id = p.id});
 }
 
 void Identity::projectDelete(const std::string& project_id) const
 {
+    Transaction tx(*db_);
     change("project", "DELETE FROM projects WHERE id = ?", {project_id});
     revoke_all("project_id", project_id);
+    tx.commit();
 }
 
 std::vector<User> Identity::userList() const
@@ -431,17 +453,23 @@ std::vector<User> Identity::userList() const
 
 User Identity::userUpdate(const User& u) const
 {
-    change("user", "UPDATE users SET name = ?, description = ?, email = ?, enabled = ? WHERE id = ?",
-           {u.name, u.description, u.email, u.enabled ? "1" : "0", u.id});
-    if (!u.enabled)
-        revoke_all("user_id", u.id);
+    {
+        Transaction tx(*db_);
+        change("user", "UPDATE users SET name = ?, description = ?, email = ?, enabled = ? WHERE id = ?",
+               {u.name, u.description, u.email, u.enabled ? "1" : "0", u.id});
+        if (!u.enabled)
+            revoke_all("user_id", u.id);
+        tx.commit();
+    }
     return userGet(u.id);
 }
 
 void Identity::userDelete(const std::string& user_id) const
 {
+    Transaction tx(*db_);
     change("user", "DELETE FROM users WHERE id = ?", {user_id});
     revoke_all("user_id", user_id);
+    tx.commit();
 }
 
 void Identity::userPasswordSet(const std::string& user_id, const std::string& password) const
@@ -459,10 +487,12 @@ void Identity::userPasswordSet(const std::string& user_id, const std::string& pa
                                  "which includes the new password must be unique is " +
                                  std::to_string(unique) + ".");
     }
-    change("user", "UPDATE users SET password_hash = ?, failed_auth_count = 0 WHERE id = ?",
-           {password_hash(password), user_id});
+    std::string hash = password_hash(password);     // slow on purpose: outside the write lock
+    Transaction tx(*db_);
+    change("user", "UPDATE users SET password_hash = ?, failed_auth_count = 0 WHERE id = ?", {hash, user_id});
     remember_password(user_id);
     revoke_all("user_id", user_id);
+    tx.commit();
 }
 
 // Only as many old passwords as the history rule reads are kept.

@@ -2,7 +2,9 @@
 // The local cloud's Image service: records in SQLite, data as files under STATE/images.
 #include "local.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +17,7 @@
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/hex.hpp>
+#include <jumpgate/log.hpp>
 
 namespace jumpgate::local {
 
@@ -22,6 +25,10 @@ namespace {
 
 using image::Member;
 using Value = std::variant<std::string, long long>;
+
+// Glance's answer (413) to an upload its store has no room for; the image is queued again.
+constexpr const char* kMediaFull =
+    "Image storage media is full: There is not enough disk space on the image storage media.";
 
 constexpr const char* kColumns =
     "SELECT i.id, i.name, i.status, i.visibility, i.protected, i.owner, i.disk_format, i.container_format, "
@@ -168,6 +175,50 @@ private:
     int fd_;
 };
 
+/*
+ * An upload's partial file, opened (made when `create`) and locked by this
+ * process; -1 when there is none (errno ENOENT) or another process holds it
+ * (EWOULDBLOCK): an upload in flight, whose worker holds the lock until it
+ * ends and loses it when it dies.
+ */
+int lock_partial(const std::string& path, bool create)
+{
+    for (;;) {
+        int fd = open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0640);
+        if (fd < 0)
+            return -1;
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        // Whoever held it before may have removed it between our open and our lock.
+        struct stat held{}, named{};
+        bool same = fstat(fd, &held) == 0 && stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
+                    held.st_ino == named.st_ino;
+        if (same)
+            return fd;
+        close(fd);
+    }
+}
+
+// Removes the partial file at `path` unless a live upload holds it; false when one does.
+bool reclaim_partial(const std::string& path)
+{
+    int fd = lock_partial(path, false);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return true;
+        if (errno != EWOULDBLOCK)
+            log::warning("cannot look at " + path + ": " + std::strerror(errno));
+        return false;
+    }
+    unlink(path.c_str());
+    close(fd);
+    return true;
+}
+
 } // namespace
 
 Image::Image(std::shared_ptr<Database> db, std::string store_dir) : db_(std::move(db)), store_(std::move(store_dir))
@@ -176,6 +227,51 @@ Image::Image(std::shared_ptr<Database> db, std::string store_dir) : db_(std::mov
 }
 
 std::string Image::dataPath(const std::string& image_id) const { return store_ + "/" + image_id; }
+
+std::string Image::partialPath(const std::string& image_id) const { return store_ + "/.upload-" + image_id; }
+
+bool Image::settle_upload(const std::string& image_id) const
+{
+    // Inside a caller's transaction the writers' lock cannot be taken: the next look settles it.
+    if (!sqlite3_get_autocommit(db_->handle()))
+        return false;
+    std::string path = partialPath(image_id);
+    // An upload in flight is told without the writers' lock: its partial file is locked.
+    if (int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
+        bool live = flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+        close(fd);
+        if (live)
+            return false;
+    }
+    // Under the writers' lock, as an upload claims an image and ends it: neither can happen meanwhile.
+    Transaction tx(*db_);
+    Statement status(*db_, "SELECT status FROM images WHERE id = ?");
+    status.bind(1, image_id);
+    if (!status.step() || status.text(0) != "saving" || !reclaim_partial(path))
+        return false;
+    Statement back(*db_, "UPDATE images SET status = 'queued' WHERE id = ? AND status = 'saving'");
+    back.bind(1, image_id);
+    back.step();
+    tx.commit();
+    log::warning("image " + image_id + ": its upload ended with its worker; the image is queued again");
+    return true;
+}
+
+void Image::uploadsSweep() const
+{
+    if (DIR* dir = opendir(store_.c_str())) {
+        while (dirent* e = readdir(dir))
+            if (std::string_view(e->d_name).starts_with(".upload-"))
+                reclaim_partial(store_ + "/" + e->d_name);
+        closedir(dir);
+    }
+    std::vector<std::string> saving;
+    Statement s(*db_, "SELECT id FROM images WHERE status = 'saving'");
+    while (s.step())
+        saving.push_back(s.text(0));
+    for (const auto& id : saving)
+        settle_upload(id);
+}
 
 void Image::load_extras(std::vector<image::Image>& images) const
 {
@@ -287,6 +383,9 @@ std::vector<image::Image> Image::imageList(const Context& ctx, const image::Imag
     std::vector<image::Image> out;
     while (s.step())
         out.push_back(image_of(s));
+    for (auto& img : out)
+        if (img.status == "saving" && settle_upload(img.id))
+            img.status = "queued";
     load_extras(out);
     return out;
 }
@@ -301,6 +400,8 @@ image::Image Image::imageGet(const Context& ctx, const std::string& image_id) co
     if (!s.step())
         throw NotFound("No image found with ID " + image_id);
     std::vector<image::Image> one{image_of(s)};
+    if (one.front().status == "saving" && settle_upload(image_id))
+        one.front().status = "queued";
     load_extras(one);
     return one.front();
 }
@@ -403,34 +504,46 @@ void Image::imageDelete(const Context&, const std::string& image_id) const
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("No image found with ID " + image_id);
     unlink(dataPath(image_id).c_str());
+    // An upload in flight removes its own file when it finds the image gone; a dead one's goes now.
+    reclaim_partial(partialPath(image_id));
 }
 
 image::Image Image::imageUpload(const Context& ctx, const std::string& image_id, BodySource& data,
                                 const image::Expected& expected) const
 {
-    // Claim the upload first: of two uploads to one image, one gets 409 before any byte is written.
+    // The partial file is locked before the image is claimed and until it is active or queued again, so
+    // settle_upload() sees every live upload; a worker's death releases the lock.
+    std::string partial = partialPath(image_id);
+    int fd = lock_partial(partial, true);
+    if (fd < 0) {
+        if (errno == EWOULDBLOCK)
+            throw Conflict("Image " + image_id + " is being uploaded already.");
+        throw std::runtime_error("cannot create " + partial + ": " + std::strerror(errno));
+    }
+    // Of two uploads to one image, one gets 409 before any byte is written. Holding the lock, this one
+    // knows that no upload is alive: an image still saving is a dead worker's, and is taken over.
     {
-        Statement claim(*db_, "UPDATE images SET status = 'saving' WHERE id = ? AND status = 'queued'");
+        Statement claim(*db_, "UPDATE images SET status = 'saving' WHERE id = ? AND status IN ('queued', 'saving')");
         claim.bind(1, image_id);
         claim.step();
-        if (sqlite3_changes(db_->handle()) == 0)
+        if (sqlite3_changes(db_->handle()) == 0) {
+            unlink(partial.c_str());
+            close(fd);
             throw Conflict("Image " + image_id + " is not queued for data; it already has some.");
+        }
     }
-    std::string tmp = store_ + "/.upload-" + image_id + "-" + new_uuid();
     auto give_back = [&] {
-        unlink(tmp.c_str());
+        unlink(partial.c_str());
         Statement undo(*db_, "UPDATE images SET status = 'queued' WHERE id = ? AND status = 'saving'");
         undo.bind(1, image_id);
         undo.step();
+        close(fd);
     };
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-    if (fd < 0) {
-        give_back();
-        throw std::runtime_error("cannot create " + tmp + ": " + std::strerror(errno));
-    }
     long long size = 0;
     std::string md5, sha512;
     try {
+        if (ftruncate(fd, 0) != 0)      // what a dead worker wrote
+            throw std::runtime_error(std::string("image write failed: ") + std::strerror(errno));
         Digest md5_ctx = digest(EVP_md5());
         Digest sha_ctx = digest(EVP_sha512());
         std::vector<char> buffer(1 << 16);
@@ -445,7 +558,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                 if (w < 0 && errno == EINTR)
                     continue;
                 if (w < 0)
-                    throw std::runtime_error(std::string("image write failed: ") + std::strerror(errno));
+                    fail_storage("image write failed", errno, PayloadTooLarge(kMediaFull));
                 off += static_cast<std::size_t>(w);
             }
             size += static_cast<long long>(n);
@@ -460,23 +573,33 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
                              *expected.checksum + ").");
         // Acknowledged bytes are on disk before the image says it has them.
         if (fsync(fd) != 0)
-            throw std::runtime_error(std::string("image sync failed: ") + std::strerror(errno));
+            fail_storage("image sync failed", errno, PayloadTooLarge(kMediaFull));
     } catch (...) {
-        close(fd);
+        give_back();
+        throw;
+    }
+    // The file takes its name and the image its status together, as settle_upload() looks at both.
+    bool deleted = false, renamed = false;
+    try {
+        Transaction tx(*db_);
+        if (rename(partial.c_str(), dataPath(image_id).c_str()) != 0)
+            throw std::runtime_error("cannot store image data: " + std::string(std::strerror(errno)));
+        renamed = true;
+        Statement done(*db_, "UPDATE images SET status = 'active', size = ?, virtual_size = NULL, checksum = ?, "
+                             "os_hash_algo = 'sha512', os_hash_value = ?, updated_at = ? "
+                             "WHERE id = ? AND status = 'saving'");
+        done.bind(1, size).bind(2, md5).bind(3, sha512).bind(4, static_cast<long long>(time(nullptr))).bind(5, image_id);
+        done.step();
+        deleted = sqlite3_changes(db_->handle()) == 0;
+        tx.commit();
+    } catch (...) {
+        if (renamed)
+            unlink(dataPath(image_id).c_str());
         give_back();
         throw;
     }
     close(fd);
-    if (rename(tmp.c_str(), dataPath(image_id).c_str()) != 0) {
-        give_back();
-        throw std::runtime_error("cannot store image data: " + std::string(std::strerror(errno)));
-    }
-    Statement done(*db_, "UPDATE images SET status = 'active', size = ?, virtual_size = NULL, checksum = ?, "
-                         "os_hash_algo = 'sha512', os_hash_value = ?, updated_at = ? "
-                         "WHERE id = ? AND status = 'saving'");
-    done.bind(1, size).bind(2, md5).bind(3, sha512).bind(4, static_cast<long long>(time(nullptr))).bind(5, image_id);
-    done.step();
-    if (sqlite3_changes(db_->handle()) == 0) {
+    if (deleted) {
         unlink(dataPath(image_id).c_str());     // deleted while it was uploading
         throw NotFound("Image " + image_id + " was deleted during the upload.");
     }

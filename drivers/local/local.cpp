@@ -10,13 +10,18 @@
 namespace {
 
 // One database per worker, opened at start-up and shared by every service of the driver.
-std::shared_ptr<jumpgate::local::Database> database(const jumpgate::App& app)
+std::shared_ptr<jumpgate::local::Database> database(jumpgate::App& app)
 {
     static std::shared_ptr<jumpgate::local::Database> db;
     if (!db) {
         mkdir(app.state_dir().c_str(), 0750);
         std::string path = app.state_dir() + "/jumpgate.sqlite";
         db = std::make_shared<jumpgate::local::Database>(path, jumpgate::local::migrations());
+        app.config().declare("general", "max_database_size", "0",
+                             "local driver: the largest the database grows (bytes, K, M, G); past it a change "
+                             "answers 503 as a full disk does. 0: no limit but the disk's");
+        if (auto limit = jumpgate::Config::parse_size(app.config().get("general", "max_database_size")))
+            db->limit_size(limit);
         // Workers learn that identity or the flavors changed from these shared counts, without a query.
         db->count_commits_to("identity_generation", path + "-identity-commits");
         db->count_commits_to("flavor_generation", path + "-flavor-commits");
@@ -65,9 +70,11 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::compute::install_volume_proxy(disp, compute, volumes(app));
         jumpgate::compute::install_network_proxy(disp, compute, networks(app));
     }
-    else if (service == "image")
-        jumpgate::image::install(disp, std::make_shared<const jumpgate::local::Image>(database(app),
-                                                                                     app.state_dir() + "/images"));
+    else if (service == "image") {
+        auto images = std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images");
+        images->uploadsSweep();
+        jumpgate::image::install(disp, images);
+    }
     else if (service == "volume")
         jumpgate::volume::install(disp, volumes(app));
     else if (service == "network")

@@ -180,9 +180,20 @@ public:
     /* dataPath: where an image's bytes live once active (for volumes made from images). */
     std::string dataPath(const std::string& image_id) const;
 
+    /*
+     * uploadsSweep: at a worker's start, the uploads a dead worker left: partial
+     * files no live upload holds are removed, and images still saving with no
+     * live upload go back to queued, as Glance leaves an image whose upload failed.
+     */
+    void uploadsSweep() const;
+
 private:
     void load_extras(std::vector<image::Image>& images) const;
     void write_extras(const image::Image& img) const;
+    /* partialPath: the file an upload writes, locked (flock) by its worker until the image is active or queued again. */
+    std::string partialPath(const std::string& image_id) const;
+    /* settle_upload: a saving image whose upload has no live worker goes back to queued; true when it did. */
+    bool settle_upload(const std::string& image_id) const;
     std::shared_ptr<Database> db_;
     std::string store_;
 };

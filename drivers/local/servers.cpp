@@ -519,17 +519,21 @@ void Compute::make_ports(const Context& ctx, const Server& server, const json& n
             r.fixed_ip = n.value("fixed_ip", "");
             requests.push_back(std::move(r));
         }
+    // The groups asked for by name (or id) go on every port; Nova refuses one it cannot find with 400,
+    // whether or not the server has a port to put it on.
+    bool only_default = std::all_of(server.security_groups.begin(), server.security_groups.end(),
+                                    [](const std::string& name) { return name == "default"; });
     if (!network_) {
         if (!requests.empty() && !(requests.size() == 1 && requests.front().network_id == "auto"))
             throw BadRequest("Network " + requests.front().network_id + " could not be found: this cloud has no "
                              "network service.");
+        if (!only_default)
+            throw BadRequest("Unable to find security_group with name or id '" + server.security_groups.front() +
+                             "': this cloud has no network service.");
         return;
     }
-    // The groups asked for by name (or id) go on every port; Nova refuses one it cannot find with 400.
     json groups = json::array();
-    bool only_default = server.security_groups.empty() ||
-                        (server.security_groups.size() == 1 && server.security_groups.front() == "default");
-    if (!requests.empty() && !only_default)
+    if (!only_default)
         for (const auto& name : server.security_groups) {
             network::Query q;
             q.filters.emplace_back("name", std::vector<json>{name});
@@ -554,6 +558,8 @@ void Compute::make_ports(const Context& ctx, const Server& server, const json& n
         throw;
     } catch (const Fault& e) {
         network_->serverPortsDelete(ctx, server.id);
+        if (e.status() >= 500)
+            throw;
         if (e.status() == 403 || e.status() == 413)
             throw Forbidden(std::string("Quota exceeded for ports: ") + e.what());
         throw BadRequest(e.what());

@@ -310,7 +310,7 @@ std::string hostname()
 
 [[noreturn]] void fail(const std::string& what)
 {
-    throw std::runtime_error(what + ": " + std::strerror(errno));
+    fail_storage(what, errno);
 }
 
 /* Fd: a file descriptor closed when it goes. */

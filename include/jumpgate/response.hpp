@@ -23,13 +23,25 @@ public:
     virtual std::size_t read(char* buffer, std::size_t size) = 0;
 };
 
+/* is_header_name: true when `name` is an HTTP token (RFC 9110 5.1), what a header's name must be. */
+bool is_header_name(std::string_view name);
+/*
+ * is_header_value: true when `text` has no control character (C0, DEL), so a
+ * header can carry it: a CR or LF would end the header and start another.
+ */
+bool is_header_value(std::string_view text);
+
 class Response {
 public:
     int status = 200;
 
-    /* set_header: replaces any header of that name (case-insensitive). */
+    /*
+     * set_header: replaces any header of that name (case-insensitive). A name
+     * or value a header cannot carry (is_header_name, is_header_value) is never
+     * sent: the header is dropped, old value included, and an error is logged.
+     */
     void set_header(std::string_view name, std::string value);
-    /* add_header: appends, for headers that repeat. */
+    /* add_header: appends, for headers that repeat; refuses what set_header refuses. */
     void add_header(std::string_view name, std::string value);
     void remove_header(std::string_view name);
     /* header: the first value of a header, or nullptr. */

@@ -11,6 +11,8 @@
 
 #include <jumpgate/log.hpp>
 
+#include "api/common/validation.hpp"
+
 namespace jumpgate {
 
 namespace {
@@ -561,6 +563,11 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
     if (spec_.request_id_header)
         resp.set_header(spec_.request_id_header, req.id());
 
+    auto server_fault = [&](std::string_view what) {
+        log::error(req.id() + " " + req.method() + " " + req.path() + ": " + std::string(what));
+        write_fault(req, resp, Fault(500, "The server has either erred or is incapable of performing the "
+                                          "requested operation."));
+    };
     auto guarded = [&](auto&& body) {
         try {
             body();
@@ -569,16 +576,23 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
             if (f.status() >= 500 && f.status() != 501)
                 log::error(req.id() + " " + req.method() + " " + req.path() + ": " + f.what());
             write_fault(req, resp, f);
+        } catch (const nlohmann::json::type_error& e) {
+            // A member of the body read as a type it is not, or text that is not UTF-8 on its way to
+            // the database: the request's fault, though the handler should have named the field.
+            constexpr int kInvalidUtf8 = 316;
+            if (!req.json_ && e.id != kInvalidUtf8) {
+                server_fault(std::string("unhandled exception: ") + e.what());
+                return;
+            }
+            log::warning(req.id() + " " + req.method() + " " + req.path() + ": unchecked input: " + e.what());
+            std::string why = e.what();
+            if (auto bracket = why.find("] "); why.starts_with("[json.exception") && bracket != std::string::npos)
+                why.erase(0, bracket + 2);
+            write_fault(req, resp, BadRequest("Invalid input: " + why + "."));
         } catch (const std::exception& e) {
-            log::error(req.id() + " " + req.method() + " " + req.path() +
-                       ": unhandled exception: " + e.what());
-            write_fault(req, resp,
-                        Fault(500, "The server has either erred or is incapable of performing the "
-                                   "requested operation."));
+            server_fault(std::string("unhandled exception: ") + e.what());
         } catch (...) {
-            log::error(req.id() + " " + req.method() + " " + req.path() + ": unknown exception");
-            write_fault(req, resp, Fault(500, "The server has either erred or is incapable of "
-                                              "performing the requested operation."));
+            server_fault("unknown exception");
         }
     };
 
@@ -632,6 +646,11 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
             hook(req, resp);
         for (const auto& hook : before_)
             hook(req, resp);
+
+        // Every view and the database keep text as UTF-8: a path variable that is not is refused here, once.
+        for (const auto& [name, value] : req.params())
+            if (!api::utf8_valid(value))
+                throw BadRequest("Invalid input for the path parameter " + name + ": it is not valid UTF-8.");
 
         const Handler& handler = slot(entry->resource, method);
         if (handler) {

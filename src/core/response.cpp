@@ -3,7 +3,11 @@
 #include <jumpgate/response.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <strings.h>
+
+#include <jumpgate/log.hpp>
 
 namespace jumpgate {
 
@@ -12,17 +16,45 @@ bool same_name(std::string_view a, std::string_view b)
 {
     return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
 }
+
+// A header that would not reach the client as it was set; a bug or stored data the writer let in.
+bool refused(std::string_view name, std::string_view value)
+{
+    if (is_header_name(name) && is_header_value(value))
+        return false;
+    log::error("response header not sent: " +
+               (is_header_name(name) ? std::string(name) : std::string("(a name that is no token)")) +
+               " carries a character a header cannot carry");
+    return true;
+}
 } // namespace
+
+bool is_header_name(std::string_view name)
+{
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || (c && std::strchr("!#$%&'*+-.^_`|~", c));
+    });
+}
+
+bool is_header_value(std::string_view text)
+{
+    return std::none_of(text.begin(), text.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+    });
+}
 
 void Response::set_header(std::string_view name, std::string value)
 {
     remove_header(name);
-    headers_.emplace_back(std::string(name), std::move(value));
+    if (!refused(name, value))
+        headers_.emplace_back(std::string(name), std::move(value));
 }
 
 void Response::add_header(std::string_view name, std::string value)
 {
-    headers_.emplace_back(std::string(name), std::move(value));
+    if (!refused(name, value))
+        headers_.emplace_back(std::string(name), std::move(value));
 }
 
 void Response::remove_header(std::string_view name)

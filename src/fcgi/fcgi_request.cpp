@@ -182,7 +182,8 @@ void send_response(FCGX_Request& raw, const Request& req, Response& resp)
     bool head_only = req.method() == "HEAD" || resp.status == 204 || resp.status == 304;
     std::string body;
     std::string type = resp.content_type();
-    if (!type.empty() && !resp.header("Content-Type"))
+    // Headers were checked as they were set (Response::set_header); the type is the one left.
+    if (!type.empty() && is_header_value(type) && !resp.header("Content-Type"))
         head += "Content-Type: " + type + "\r\n";
     if (resp.is_stream()) {
         if (resp.stream_length() >= 0 && !resp.header("Content-Length"))

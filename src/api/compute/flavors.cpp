@@ -5,6 +5,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 #include "api/compute/servers.hpp"
 
 namespace jumpgate::compute {
@@ -173,12 +174,9 @@ long long flavor_number(const json& f, const char* key, long long min, long long
 Flavor flavor_of_request(const Request& req, const json& f)
 {
     Flavor out;
-    if (!f.contains("name") || !f["name"].is_string())
+    if (!f.contains("name"))
         throw BadRequest("Invalid input for field/attribute flavor: 'name' is a required property.");
-    std::string name = f["name"];
-    if (name.empty() || name.size() > 255 || name.front() == ' ' || name.back() == ' ')
-        throw BadRequest("Invalid input for field/attribute name.");
-    out.name = name;
+    out.name = api::nova_name(f["name"], "name");
     for (const char* key : {"ram", "vcpus", "disk"})
         if (!f.contains(key))
             throw BadRequest(std::string("Invalid input for field/attribute flavor: '") + key + "' is a required property.");

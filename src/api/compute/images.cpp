@@ -6,6 +6,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 #include "api/image/glance.hpp"
 
 namespace jumpgate::compute {
@@ -111,18 +112,12 @@ image::ImageQuery query_of(const Request& req)
     return q;
 }
 
-// What the proxy's metadata calls take: an object of strings, within the project's metadata_items quota.
+// What the proxy's metadata calls take: {"<key>": {...}} of Nova's metadata, within the project's metadata_items quota.
 std::map<std::string, std::string> metadata_of(const json& body, const char* key)
 {
-    if (!body.is_object() || !body.contains(key) || !body[key].is_object())
+    if (!body.is_object() || !body.contains(key))
         throw BadRequest(std::string("Invalid input: the body must be {\"") + key + "\": {...}}.");
-    std::map<std::string, std::string> out;
-    for (const auto& [k, v] : body[key].items()) {
-        if (k.empty() || k.size() > 255 || !v.is_string() || v.get_ref<const std::string&>().size() > 255)
-            throw BadRequest("Invalid metadata: keys of 1 to 255 characters, string values of at most 255.");
-        out[k] = v;
-    }
-    return out;
+    return api::nova_metadata(body[key], key);
 }
 
 } // namespace

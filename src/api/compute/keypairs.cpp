@@ -17,6 +17,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::compute {
 
@@ -191,14 +192,13 @@ void import(Keypair& kp)
     kp.fingerprint = fingerprint(*blob);
 }
 
-bool valid_name(const std::string& name)
+// Nova's safe characters of a key pair's name (2.92 added '@' and '.'), past the schema's rules for any name.
+bool safe_name(const std::string& name)
 {
-    if (name.empty() || name.size() > 255)
-        return false;
     for (unsigned char c : name)
         if (!std::isalnum(c) && c != ' ' && c != '-' && c != '_' && c != '.' && c != '@')
             return false;
-    return name.find_first_not_of(' ') != std::string::npos;
+    return true;
 }
 
 json keypair_view(const Request& req, const Keypair& kp, bool full)
@@ -253,9 +253,11 @@ void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 throw BadRequest("Invalid input: the body must be {\"keypair\": {...}}.");
             const json& k = body["keypair"];
             Keypair kp;
-            if (!k.contains("name") || !k["name"].is_string() || !valid_name(k["name"]))
+            if (!k.contains("name"))
+                throw BadRequest("Invalid input for field/attribute keypair: 'name' is a required property.");
+            kp.name = api::nova_name(k["name"], "name");
+            if (!safe_name(kp.name))
                 throw BadRequest("Keypair data is invalid: The keypair name contains unsafe characters or is empty.");
-            kp.name = k["name"];
             kp.user_id = user_of(req, &k);
             if (k.contains("type")) {
                 if (!req.version().at_least(2, 2) || !k["type"].is_string() ||

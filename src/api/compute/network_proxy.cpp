@@ -28,8 +28,8 @@ void check_proxy_version(const Request& req)
 /*
  * nova_fault: run `call` on the network driver and answer its faults as Nova
  * does: a missing resource stays 404, a quota is 403, and Neutron's conflicts
- * (in use, the default group) are Nova's 400. The Neutron kinds are dropped: the
- * compute envelope has Nova's names.
+ * (in use, the default group) are Nova's 400; the server's own (a full disk's 503)
+ * pass as they are. The Neutron kinds are dropped: the compute envelope has Nova's names.
  */
 template <class F>
 auto nova_fault(F&& call) -> decltype(call())
@@ -39,6 +39,8 @@ auto nova_fault(F&& call) -> decltype(call())
     } catch (const NotImplemented&) {
         throw;
     } catch (const Fault& e) {
+        if (e.status() >= 500)
+            throw;
         if (e.status() == 404)
             throw NotFound(e.what());
         if (e.kind() == "OverQuota" || e.status() == 403 || e.status() == 413)

@@ -4,6 +4,8 @@
 
 #include <jumpgate/fault.hpp>
 
+#include "api/common/validation.hpp"
+
 namespace jumpgate::compute {
 
 namespace {
@@ -108,18 +110,18 @@ void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 throw BadRequest("Invalid input: the body must be {\"quota_set\": {...}}.");
             QuotaSet changes;
             for (const auto& [key, value] : body["quota_set"].items()) {
-                if (key == "force" || key == "id")
+                if (key == "force") {
+                    api::schema_boolean(value, key);
+                    continue;
+                }
+                if (key == "id")
                     continue;
                 bool known = false;
                 for (const auto& q : kQuotaNames)
                     known = known || (key == q.name && shown(req, q));
-                long long n = value.is_number_integer() ? value.get<long long>()
-                              : value.is_string() ? std::atoll(value.get<std::string>().c_str()) : -2;
                 if (!known)
                     throw BadRequest("Invalid input for field/attribute quota_set: additional properties are not allowed ('" + key + "').");
-                if (n < -1)
-                    throw BadRequest("Quota limit " + std::to_string(n) + " for " + key + " must be -1 or more.");
-                changes[key] = n;
+                changes[key] = api::schema_integer(value, key, -1, api::kMaxInt);
             }
             resp.json({{"quota_set", quota_view(req, driver->quotaSet(req.context(), target, changes), "")}});
         },

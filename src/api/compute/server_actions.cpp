@@ -3,8 +3,11 @@
 #include "api/compute/servers.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include <jumpgate/fault.hpp>
+
+#include "api/common/validation.hpp"
 
 namespace jumpgate::compute {
 
@@ -148,24 +151,12 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             if (auto slash = image.rfind('/'); slash != std::string::npos)
                 image = image.substr(slash + 1);
             std::string pass = admin_pass_of(args);
-            if (args.contains("name")) {
-                if (!args["name"].is_string() || args["name"].get_ref<const std::string&>().empty())
-                    throw BadRequest("Invalid input for field/attribute name.");
-                s.name = args["name"];
-            }
-            if (args.contains("metadata")) {
-                if (!args["metadata"].is_object())
-                    throw BadRequest("Invalid input for field/attribute metadata.");
-                s.metadata.clear();
-                for (const auto& [k, v] : args["metadata"].items()) {
-                    if (!v.is_string())
-                        throw BadRequest("Invalid input for field/attribute metadata.");
-                    s.metadata[k] = v;
-                }
-            }
+            if (args.contains("name"))
+                s.name = api::nova_name(args["name"], "name");
+            if (args.contains("metadata"))
+                s.metadata = api::nova_metadata(args["metadata"], "metadata");
             if (args.contains("description") && req.version().at_least(2, 19))
-                s.description = args["description"].is_string() ? std::optional<std::string>(args["description"].get<std::string>())
-                                                                : std::nullopt;
+                s.description = api::nova_description(args["description"], "description");
             StateChange c{"rebuild", "rebuild", {"active", "stopped", "error"}, "rebuilding", "active", kRunning, 202};
             Transition t = transition(req, c);
             t.image_id = image;
@@ -178,19 +169,22 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             return;
         }
         if (action == "createImage") {
-            if (!args.is_object() || !args.contains("name") || !args["name"].is_string() ||
-                args["name"].get_ref<const std::string&>().empty())
+            if (!args.is_object() || !args.contains("name"))
                 throw BadRequest("Invalid input for field/attribute createImage: 'name' is a required property.");
+            std::string name = api::nova_name(args["name"], "name");
+            std::map<std::string, std::string> metadata;
+            if (args.contains("metadata"))
+                metadata = api::nova_metadata(args["metadata"], "metadata");
             static const std::vector<std::string> kCan = {"active", "stopped", "paused", "suspended", "shelved"};
             if (std::find(kCan.begin(), kCan.end(), s.vm_state) == kCan.end() || s.task_state)
                 throw Conflict("Cannot 'createImage' instance " + s.id + " while it is in vm_state " + s.vm_state,
                                "conflictingRequest");
-            std::map<std::string, std::string> metadata;
-            if (args.contains("metadata") && args["metadata"].is_object())
-                for (const auto& [k, v] : args["metadata"].items())
-                    if (v.is_string())
-                        metadata[k] = v;
-            std::string image_id = driver->serverSnapshot(ctx, s.id, args["name"], metadata);
+            // The snapshot's metadata become the image's properties, which Glance v1 shows as headers.
+            for (const auto& [key, value] : metadata)
+                if (!is_header_value(value))
+                    throw BadRequest("Invalid input for field/attribute metadata: the value of '" + key +
+                                     "' has a control character.");
+            std::string image_id = driver->serverSnapshot(ctx, s.id, name, metadata);
             resp.status = 202;
             resp.set_header("Location", req.scheme() + "://" + req.host() + "/image/v2/images/" + image_id);
             if (req.version().at_least(2, 45))
@@ -224,13 +218,8 @@ void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             if (s.vm_state == "building")
                 throw Conflict("Instance " + s.id + " is not ready", "conflictingRequest");
             long long length = -1;
-            if (args.is_object() && args.contains("length") && !args["length"].is_null()) {
-                const json& l = args["length"];
-                length = l.is_number_integer() ? l.get<long long>()
-                         : l.is_string() ? std::atoll(l.get<std::string>().c_str()) : -2;
-                if (length < -1)
-                    throw BadRequest("Invalid input for field/attribute length.");
-            }
+            if (args.is_object() && args.contains("length") && !args["length"].is_null())
+                length = api::schema_integer(args["length"], "length", -1, std::numeric_limits<long long>::max());
             std::vector<std::string> lines = {
                 "Jumpgate local cloud: console of " + s.name + " (" + s.id + ")",
                 "flavor " + s.flavor.name + ", image " + s.image_id,

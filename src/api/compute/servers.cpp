@@ -13,6 +13,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::compute {
 
@@ -201,22 +202,6 @@ const Server& editable(const Request& req, const Server& s)
 }
 
 namespace {
-
-// Nova's metadata rules: string keys of 1-255 characters, string values of at most 255.
-std::map<std::string, std::string> metadata_of(const json& j, const char* what = "metadata")
-{
-    if (!j.is_object())
-        throw BadRequest(std::string("Invalid input for field/attribute ") + what + ". Value must be an object.");
-    std::map<std::string, std::string> out;
-    for (const auto& [k, v] : j.items()) {
-        if (k.empty() || k.size() > 255)
-            throw BadRequest("Invalid metadata key: keys are 1 to 255 characters.");
-        if (!v.is_string() || v.get_ref<const std::string&>().size() > 255)
-            throw BadRequest("Invalid metadata value for " + k + ": a string of at most 255 characters.");
-        out[k] = v;
-    }
-    return out;
-}
 
 // accessIPv4 and accessIPv6: an address of their family, as Nova's schema formats require.
 std::string access_ip(const char* key, const json& value)
@@ -435,10 +420,9 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
 {
     const ApiVersion& v = req.version();
     Server server;
-    if (!s.contains("name") || !s["name"].is_string() || s["name"].get_ref<const std::string&>().empty() ||
-        s["name"].get_ref<const std::string&>().size() > 255)
-        throw BadRequest("Invalid input for field/attribute name.");
-    server.name = s["name"];
+    if (!s.contains("name"))
+        throw BadRequest("Invalid input for field/attribute server: 'name' is a required property.");
+    server.name = api::nova_name(s["name"], "name");
     if (!s.contains("flavorRef"))
         throw BadRequest("Invalid input for field/attribute server: 'flavorRef' is a required property.");
     try {
@@ -470,7 +454,7 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
         server.key_name = s["key_name"].get<std::string>();
     }
     if (s.contains("metadata")) {
-        server.metadata = metadata_of(s["metadata"]);
+        server.metadata = api::nova_metadata(s["metadata"], "metadata");
         check_metadata_quota(driver, req, server.metadata);
     }
     if (s.contains("user_data") && !s["user_data"].is_null()) {
@@ -505,18 +489,17 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
         if (!s["security_groups"].is_array())
             throw BadRequest("Invalid input for field/attribute security_groups.");
         for (const auto& g : s["security_groups"]) {
-            if (!g.is_object() || !g.contains("name") || !g["name"].is_string())
-                throw BadRequest("Invalid input for field/attribute security_groups.");
+            if (!g.is_object() || !g.contains("name"))
+                throw api::schema_fault("security_groups", g, "'name' is a required property");
+            if (!g["name"].is_string() || g["name"].get_ref<const std::string&>().empty())
+                throw api::not_of_type("name", g["name"], "'string'");
             server.security_groups.push_back(g["name"]);
         }
     }
     if (s.contains("description")) {
         if (!v.at_least(2, 19))
             throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('description').");
-        if (!s["description"].is_null() && (!s["description"].is_string() || s["description"].get_ref<const std::string&>().size() > 255))
-            throw BadRequest("Invalid input for field/attribute description.");
-        if (s["description"].is_string())
-            server.description = s["description"].get<std::string>();
+        server.description = api::nova_description(s["description"], "description");
     }
     if (s.contains("tags")) {
         if (!v.at_least(2, 52))
@@ -529,7 +512,11 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
     return server;
 }
 
-// The networks of a create request: required from 2.37 ("auto", "none" or a list).
+/*
+ * networks_of: the networks of a create request, required from 2.37: "auto", "none" or a list of
+ * {"uuid"}, {"port"} or {"uuid", "fixed_ip"}, checked as Nova's schema and API do and rewritten with
+ * only the members given, each a string, for the driver.
+ */
 json networks_of(const Request& req, const json& s)
 {
     if (!s.contains("networks")) {
@@ -538,17 +525,57 @@ json networks_of(const Request& req, const json& s)
         return "auto";
     }
     const json& n = s["networks"];
-    if (n.is_string()) {
-        if ((n != "auto" && n != "none") || !req.version().at_least(2, 37))
-            throw BadRequest("Invalid input for field/attribute networks.");
+    bool words = req.version().at_least(2, 37);
+    if (n.is_string() && words) {
+        if (n != "auto" && n != "none")
+            throw api::schema_fault("networks", n, api::python_repr(n) + " is not one of ['none', 'auto']");
         return n;
     }
     if (!n.is_array())
-        throw BadRequest("Invalid input for field/attribute networks.");
-    for (const auto& item : n)
-        if (!item.is_object() || !(item.contains("uuid") || item.contains("port")))
-            throw BadRequest("Invalid input for field/attribute networks: each needs a uuid or a port.");
-    return n;
+        throw api::not_of_type("networks", n, words ? "'array', 'string'" : "'array'");
+    json out = json::array();
+    for (const auto& item : n) {
+        if (!item.is_object())
+            throw api::not_of_type("networks", item, "'object'");
+        json wanted = json::object();
+        for (const auto& [key, value] : item.items()) {
+            if (key == "tag") {
+                if (!value.is_string() || api::utf8_length(value.get_ref<const std::string&>()) > 60)
+                    throw api::not_of_type("tag", value, "'string'");
+            } else if (key == "uuid") {
+                if (!value.is_string())
+                    throw api::not_of_type("uuid", value, "'string'");
+                if (!api::uuid_like(value.get_ref<const std::string&>()))
+                    throw BadRequest("Bad networks format: network uuid is not in proper format (" +
+                                     value.get<std::string>() + ")");
+                wanted["uuid"] = value;
+            } else if (key == "port") {
+                if (value.is_null())
+                    continue;
+                if (!value.is_string())
+                    throw api::not_of_type("port", value, "'string', 'null'");
+                if (!api::uuid_like(value.get_ref<const std::string&>()))
+                    throw api::schema_fault("port", value, api::python_repr(value) + " is not a 'uuid'");
+                wanted["port"] = value;
+            } else if (key == "fixed_ip") {
+                unsigned char address[sizeof(struct in6_addr)];
+                if (!value.is_string())
+                    throw api::not_of_type("fixed_ip", value, "'string'");
+                const char* text = value.get_ref<const std::string&>().c_str();
+                if (inet_pton(AF_INET, text, address) != 1 && inet_pton(AF_INET6, text, address) != 1)
+                    throw api::schema_fault("fixed_ip", value,
+                                            api::python_repr(value) + " is not valid under any of the given schemas");
+                wanted["fixed_ip"] = value;
+            } else {
+                throw api::schema_fault("networks", item, "Additional properties are not allowed ('" + key +
+                                                              "' was unexpected)");
+            }
+        }
+        if (!wanted.contains("port") && !wanted.contains("uuid"))
+            throw BadRequest("Bad network format: missing uuid");
+        out.push_back(std::move(wanted));
+    }
+    return out;
 }
 
 json reservation(const Request& req, const Server& s, const std::string& admin_pass)
@@ -635,7 +662,7 @@ std::vector<std::string> tags_of(const json& j)
 
 void check_tag(const std::string& tag)
 {
-    if (tag.empty() || tag.size() > 60 || tag.find_first_of("/,") != std::string::npos)
+    if (tag.empty() || api::utf8_length(tag) > 60 || tag.find_first_of("/,") != std::string::npos)
         throw BadRequest("Invalid tag: 1 to 60 characters, without '/' or ','.");
 }
 
@@ -666,14 +693,8 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             json networks = networks_of(req, s);
             long long min_count = 1, max_count = 1;
             for (auto [key, target] : {std::pair{"min_count", &min_count}, std::pair{"max_count", &max_count}})
-                if (s.contains(key)) {
-                    const json& n = s[key];
-                    long long value = n.is_number_integer() ? n.get<long long>()
-                                      : n.is_string() ? api::parse_int(key, n.get<std::string>()) : 0;
-                    if (value < 1)
-                        throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
-                    *target = value;
-                }
+                if (s.contains(key))
+                    *target = api::schema_integer(s[key], key, 1, api::kMaxInt);
             if (s.contains("min_count") && !s.contains("max_count"))
                 max_count = min_count;
             if (min_count > max_count)
@@ -712,7 +733,9 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 }
             }
             resp.status = 202;
-            if (s.value("return_reservation_id", false) && max_count > 1) {
+            bool reservation_only = s.contains("return_reservation_id") &&
+                                    api::schema_boolean(s["return_reservation_id"], "return_reservation_id");
+            if (reservation_only && max_count > 1) {
                 resp.json({{"reservation_id", "r-" + made.front().id.substr(0, 8)}});
                 return;
             }
@@ -729,14 +752,9 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             Server s = driver->serverGet(req.context(), req.param("server_id"));
             for (const auto& [key, value] : body.items()) {
                 if (key == "name") {
-                    if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
-                        value.get_ref<const std::string&>().size() > 255)
-                        throw BadRequest("Invalid input for field/attribute name.");
-                    s.name = value;
+                    s.name = api::nova_name(value, "name");
                 } else if (key == "description" && req.version().at_least(2, 19)) {
-                    if (!value.is_null() && (!value.is_string() || value.get_ref<const std::string&>().size() > 255))
-                        throw BadRequest("Invalid input for field/attribute description.");
-                    s.description = value.is_null() ? std::nullopt : std::optional<std::string>(value.get<std::string>());
+                    s.description = api::nova_description(value, "description");
                 } else if (key == "accessIPv4" || key == "accessIPv6") {
                     (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = access_ip(key.c_str(), value);
                 } else if (key == "OS-DCF:diskConfig") {
@@ -772,15 +790,15 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         .post = [driver, stored](const Request& req, Response& resp) {
             Server s = driver->serverGet(req.context(), req.param("server_id"));
             auto md = s.metadata;
-            for (auto& [k, v] : metadata_of(req.json_body().is_object() && req.json_body().contains("metadata")
-                                                ? req.json_body()["metadata"] : json()))
+            for (auto& [k, v] : api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
+                                                ? req.json_body()["metadata"] : json(), "metadata"))
                 md[k] = v;
             stored(req, s, md, resp, {{"metadata", md}});
         },
         .put = [driver, stored](const Request& req, Response& resp) {
             Server s = driver->serverGet(req.context(), req.param("server_id"));
-            auto md = metadata_of(req.json_body().is_object() && req.json_body().contains("metadata")
-                                      ? req.json_body()["metadata"] : json());
+            auto md = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
+                                      ? req.json_body()["metadata"] : json(), "metadata");
             stored(req, s, md, resp, {{"metadata", md}});
         },
     });
@@ -794,7 +812,7 @@ void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         },
         .put = [driver, stored](const Request& req, Response& resp) {
             Server s = driver->serverGet(req.context(), req.param("server_id"));
-            auto item = metadata_of(req.json_body().is_object() && req.json_body().contains("meta")
+            auto item = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("meta")
                                         ? req.json_body()["meta"] : json(), "meta");
             if (item.size() != 1)
                 throw BadRequest("Request body contains too many items");

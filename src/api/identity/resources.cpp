@@ -137,6 +137,31 @@ std::string text(const json& o, const char* key, const std::string& fallback = "
     return o[key].get<std::string>();
 }
 
+/*
+ * name_text: the name `o[key]` as Keystone's schemas take it: a string of 1 to `max` characters
+ * (64 for projects and domains, 255 for users, roles and application credentials) that is not all
+ * whitespace; `fallback` when absent (an update; on a create, absent is 400), 400 naming the field otherwise.
+ */
+std::string name_text(const json& o, const char* key, std::size_t max,
+                      const std::optional<std::string>& fallback = std::nullopt)
+{
+    if (!o.contains(key)) {
+        if (!fallback)
+            throw BadRequest(std::string("Invalid input for field '") + key + "': it is required.");
+        return *fallback;
+    }
+    std::string name = text(o, key);
+    std::size_t characters = 0;
+    for (unsigned char c : name)
+        characters += (c & 0xC0) != 0x80;
+    if (characters == 0 || characters > max)
+        throw BadRequest(std::string("Invalid input for field '") + key + "': a name of 1 to " +
+                         std::to_string(max) + " characters is expected.");
+    if (name.find_first_not_of(" \t\n\r\f\v") == std::string::npos)
+        throw BadRequest(std::string("Invalid input for field '") + key + "': a name must not be only whitespace.");
+    return name;
+}
+
 bool flag(const json& o, const char* key, bool fallback)
 {
     if (!o.contains(key))
@@ -179,7 +204,7 @@ void bind_domains(Dispatcher& disp, DriverPtr d)
         .post = [d](const Request& req, Response& resp) {
             require_admin(req, "create_domain");
             const json& b = body(req, "domain");
-            Domain created = d->domainCreate({.name = text(b, "name"), .description = text(b, "description"),
+            Domain created = d->domainCreate({.name = name_text(b, "name", 64), .description = text(b, "description"),
                                               .enabled = flag(b, "enabled", true)});
             resp.status = 201;
             resp.json({{"domain", view(req, created)}});
@@ -194,7 +219,7 @@ void bind_domains(Dispatcher& disp, DriverPtr d)
             require_admin(req, "update_domain");
             Domain dom = d->domainGet(req.param("domain_id"));
             const json& b = body(req, "domain");
-            dom.name = text(b, "name", dom.name);
+            dom.name = name_text(b, "name", 64, dom.name);
             dom.description = text(b, "description", dom.description);
             dom.enabled = flag(b, "enabled", dom.enabled);
             resp.json({{"domain", view(req, d->domainUpdate(dom))}});
@@ -224,7 +249,7 @@ void bind_projects(Dispatcher& disp, DriverPtr d)
             const json& b = body(req, "project");
             if (text(b, "name").empty())
                 throw BadRequest("Invalid input for field 'name': a project needs a name.");
-            Project created = d->projectCreate({.name = text(b, "name"),
+            Project created = d->projectCreate({.name = name_text(b, "name", 64),
                                                 .domain_id = text(b, "domain_id", "default"),
                                                 .description = text(b, "description"),
                                                 .enabled = flag(b, "enabled", true)});
@@ -242,7 +267,7 @@ void bind_projects(Dispatcher& disp, DriverPtr d)
             require_admin(req, "update_project");
             Project p = d->projectFind({.id = req.param("project_id")});
             const json& b = body(req, "project");
-            p.name = text(b, "name", p.name);
+            p.name = name_text(b, "name", 64, p.name);
             p.description = text(b, "description", p.description);
             p.enabled = flag(b, "enabled", p.enabled);
             resp.json({{"project", view(req, d->projectUpdate(p))}});
@@ -279,7 +304,7 @@ void bind_users(Dispatcher& disp, DriverPtr d)
                 RAND_bytes(bytes, sizeof bytes);
                 password.assign(reinterpret_cast<const char*>(bytes), sizeof bytes);
             }
-            User created = d->userCreate({.name = text(b, "name"), .domain_id = text(b, "domain_id", "default"),
+            User created = d->userCreate({.name = name_text(b, "name", 255), .domain_id = text(b, "domain_id", "default"),
                                           .description = text(b, "description"), .email = text(b, "email"),
                                           .enabled = flag(b, "enabled", true)},
                                          password);
@@ -298,7 +323,7 @@ void bind_users(Dispatcher& disp, DriverPtr d)
             require_admin(req, "update_user");
             User u = d->userGet(req.param("user_id"));
             const json& b = body(req, "user");
-            u.name = text(b, "name", u.name);
+            u.name = name_text(b, "name", 255, u.name);
             u.description = text(b, "description", u.description);
             u.email = text(b, "email", u.email);
             u.enabled = flag(b, "enabled", u.enabled);
@@ -358,7 +383,7 @@ void bind_roles(Dispatcher& disp, DriverPtr d)
             if (text(b, "name").empty())
                 throw BadRequest("Invalid input for field 'name': a role needs a name.");
             resp.status = 201;
-            resp.json({{"role", view(req, d->roleCreate({.name = text(b, "name")}))}});
+            resp.json({{"role", view(req, d->roleCreate({.name = name_text(b, "name", 255)}))}});
         },
     });
     disp.set_handler("v3_role", {
@@ -368,7 +393,7 @@ void bind_roles(Dispatcher& disp, DriverPtr d)
         .patch = [d](const Request& req, Response& resp) {
             require_admin(req, "update_role");
             Role r = role_by_id(*d, req.param("role_id"));
-            r.name = text(body(req, "role"), "name", r.name);
+            r.name = name_text(body(req, "role"), "name", 255, r.name);
             resp.json({{"role", view(req, d->roleUpdate(r))}});
         },
         .del = [d](const Request& req, Response& resp) {
@@ -470,7 +495,7 @@ void bind_application_credentials(Dispatcher& disp, DriverPtr d)
             const json& b = body(req, "application_credential");
             if (text(b, "name").empty())
                 throw BadRequest("Invalid input for field 'name': an application credential needs a name.");
-            ApplicationCredential c{.name = text(b, "name"), .description = text(b, "description"),
+            ApplicationCredential c{.name = name_text(b, "name", 255), .description = text(b, "description"),
                                     .user_id = req.context().user_id, .project_id = req.context().project_id};
             if (b.contains("roles") && b["roles"].is_array()) {
                 auto all = d->roleList();

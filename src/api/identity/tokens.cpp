@@ -138,6 +138,7 @@ struct Tokens {
      * answered for it, by request variant. Expiry is still checked on every call.
      */
     struct Validated {
+        std::vector<std::string> roles;    // the roles the token's user holds in its scope now
         std::map<std::string, std::string, std::less<>> bodies;
     };
     static constexpr std::size_t kValidatedMax = 512;
@@ -164,16 +165,53 @@ struct Tokens {
             }
             generation_read_for = req.id();
         }
-        if (generation && validated.contains(text))
-            return p;
+        if (generation)
+            if (auto it = validated.find(text); it != validated.end()) {
+                p->roles = it->second.roles;
+                return p;
+            }
         if (driver->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
             return std::nullopt;
+        if (!p->project_id.empty() || !p->domain_id.empty()) {
+            p->roles = roles_now(*p);
+            if (p->roles.empty())
+                return std::nullopt;
+        }
         if (generation) {
             if (validated.size() >= kValidatedMax)
                 validated.clear();
-            validated.emplace(std::string(text), Validated{});
+            validated.emplace(std::string(text), Validated{.roles = p->roles});
         }
         return p;
+    }
+
+    /*
+     * roles_now: the role names a scoped token stands for today. As Keystone, roles are
+     * worked out at validation, not trusted from issue: a role removed since is gone from
+     * the token at once, and a token whose user holds no role left in its scope (or whose
+     * domain was disabled) is no longer valid. An application credential keeps only the
+     * roles of its own that its user still holds.
+     */
+    std::vector<std::string> roles_now(const TokenPayload& p) const
+    {
+        std::vector<Role> held;
+        if (!p.project_id.empty()) {
+            held = driver->roleListForProject(p.user_id, p.project_id);
+        } else {
+            try {
+                if (!driver->domainGet(p.domain_id).enabled)
+                    return {};
+            } catch (const NotFound&) {
+                return {};
+            }
+            held = driver->roleListForDomain(p.user_id, p.domain_id);
+        }
+        std::vector<std::string> names;
+        for (const auto& r : held)
+            if (p.application_credential_id.empty() ||
+                std::find(p.roles.begin(), p.roles.end(), r.name) != p.roles.end())
+                names.push_back(r.name);
+        return names;
     }
 
     /*
@@ -196,14 +234,31 @@ struct Tokens {
     }
 };
 
-Ref ref_of(const json& j)
+/* text_of: the string `j[key]` of the request body at `path`, empty when absent; 400 when it is not a string. */
+std::string text_of(const json& j, const char* key, const std::string& path)
 {
+    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+        return "";
+    if (!j[key].is_string())
+        throw BadRequest("Invalid input for field '" + path + "/" + key + "': " + j[key].dump() +
+                         " is not of type 'string'.");
+    return j[key].get<std::string>();
+}
+
+/* ref_of: the user, project or domain the body's object at `path` names; 400 for a malformed one. */
+Ref ref_of(const json& j, const std::string& path)
+{
+    if (!j.is_object())
+        throw BadRequest("Invalid input for field '" + path + "': " + j.dump() + " is not of type 'object'.");
     Ref ref;
-    ref.id = j.value("id", "");
-    ref.name = j.value("name", "");
-    if (j.contains("domain") && j["domain"].is_object()) {
-        ref.domain_id = j["domain"].value("id", "");
-        ref.domain_name = j["domain"].value("name", "");
+    ref.id = text_of(j, "id", path);
+    ref.name = text_of(j, "name", path);
+    if (j.contains("domain")) {
+        if (!j["domain"].is_object())
+            throw BadRequest("Invalid input for field '" + path + "/domain': " + j["domain"].dump() +
+                             " is not of type 'object'.");
+        ref.domain_id = text_of(j["domain"], "id", path + "/domain");
+        ref.domain_name = text_of(j["domain"], "name", path + "/domain");
     }
     if (ref.id.empty() && (ref.name.empty() || (ref.domain_id.empty() && ref.domain_name.empty())))
         throw BadRequest("Expecting to find id, or name and domain, in the request.");
@@ -218,24 +273,32 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         throw BadRequest("Expecting to find identity in auth.");
     const json& auth = body["auth"];
     const json& identity = auth["identity"];
-    auto methods = identity.value("methods", std::vector<std::string>{});
-    if (methods.empty())
+    if (!identity.contains("methods"))
         throw BadRequest("Expecting to find methods in identity.");
+    const json& listed = identity["methods"];
+    if (!listed.is_array() || listed.empty() ||
+        std::any_of(listed.begin(), listed.end(), [](const json& m) { return !m.is_string(); }))
+        throw BadRequest("Invalid input for field 'auth/identity/methods': " + listed.dump() +
+                         " is not a non-empty list of strings.");
+    auto methods = listed.get<std::vector<std::string>>();
 
     TokenPayload p;
+    // Taken before the credentials are read, so that a revocation committed after that read
+    // (a new password, a disabled user) is never older than the token it must catch.
+    p.issued_at = now();
     p.methods = methods;
     try {
         if (methods[0] == "password") {
             if (!identity.contains("password") || !identity["password"].is_object() ||
-                !identity["password"].contains("user") || !identity["password"]["user"].is_object())
+                !identity["password"].contains("user"))
                 throw BadRequest("Expecting to find user in password.");
             const json& user = identity["password"]["user"];
+            Ref ref = ref_of(user, "auth/identity/password/user");
             if (!user.contains("password") || !user["password"].is_string())
                 throw BadRequest("Expecting to find password in user.");
-            p.user_id = t.driver->userAuthenticate(ref_of(user), user["password"].get<std::string>()).id;
+            p.user_id = t.driver->userAuthenticate(ref, user["password"].get<std::string>()).id;
         } else if (methods[0] == "token") {
-            std::string id = identity.contains("token") && identity["token"].is_object()
-                                 ? identity["token"].value("id", "") : "";
+            std::string id = identity.contains("token") ? text_of(identity["token"], "id", "auth/identity/token") : "";
             auto prior = t.payload_of(req, id);
             if (!prior)                             // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
@@ -244,10 +307,13 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             p.audit_id = prior->audit_id;
         } else if (methods[0] == "application_credential") {
             const json& c = identity.value("application_credential", json::object());
-            std::string id = c.value("id", "");
+            if (!c.is_object())
+                throw BadRequest("Invalid input for field 'auth/identity/application_credential': " + c.dump() +
+                                 " is not of type 'object'.");
+            std::string id = text_of(c, "id", "auth/identity/application_credential");
             if (id.empty() && c.contains("user")) {
                 // By name: the credential of that name among the user's own.
-                Ref user = ref_of(c["user"]);
+                Ref user = ref_of(c["user"], "auth/identity/application_credential/user");
                 std::string user_id = user.id.empty() ? "" : user.id;
                 if (user_id.empty())
                     for (const auto& u : t.driver->userList())
@@ -255,10 +321,11 @@ void issue(const Tokens& t, const Request& req, Response& resp)
                             user_id = u.id;
                 for (const auto& cred : user_id.empty() ? std::vector<ApplicationCredential>{}
                                                         : t.driver->applicationCredentialList(user_id))
-                    if (cred.name == c.value("name", ""))
+                    if (cred.name == text_of(c, "name", "auth/identity/application_credential"))
                         id = cred.id;
             }
-            ApplicationCredential cred = t.driver->applicationCredentialAuthenticate(id, c.value("secret", ""));
+            ApplicationCredential cred = t.driver->applicationCredentialAuthenticate(
+                id, text_of(c, "secret", "auth/identity/application_credential"));
             p.user_id = cred.user_id;
             p.project_id = cred.project_id;
             p.application_credential_id = cred.id;
@@ -279,18 +346,20 @@ void issue(const Tokens& t, const Request& req, Response& resp)
     if (!p.application_credential_id.empty()) {
         // The credential fixes the scope; a request naming another is refused.
         if (auth.contains("scope") && auth["scope"].is_object() && auth["scope"].contains("project")) {
-            Project asked = t.driver->projectFind(ref_of(auth["scope"]["project"]));
+            Project asked = t.driver->projectFind(ref_of(auth["scope"]["project"], "auth/scope/project"));
             if (asked.id != p.project_id)
                 throw Unauthorized("Application credentials cannot request a scope.");
         }
         if (p.roles.empty())
             throw Unauthorized("The application credential has no roles left on its project.");
-    } else if (auth.contains("scope") && auth["scope"].is_object()) {
+    } else if (auth.contains("scope") && !auth["scope"].is_null()) {
         const json& scope = auth["scope"];
+        if (!scope.is_object())
+            throw BadRequest("Invalid input for field 'auth/scope': " + scope.dump() + " is not of type 'object'.");
         if (scope.contains("project")) {
             Project project;
             try {
-                project = t.driver->projectFind(ref_of(scope["project"]));
+                project = t.driver->projectFind(ref_of(scope["project"], "auth/scope/project"));
             } catch (const NotFound&) {
                 throw Unauthorized("User " + p.user_id + " has no access to the requested project.");
             }
@@ -302,7 +371,7 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         } else if (scope.contains("domain")) {
             Domain domain;
             try {
-                domain = t.driver->domainFind(ref_of(scope["domain"]));
+                domain = t.driver->domainFind(ref_of(scope["domain"], "auth/scope/domain"));
             } catch (const NotFound&) {
                 throw Unauthorized("User " + p.user_id + " has no access to the requested domain.");
             }
@@ -315,7 +384,6 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         if (p.roles.empty())
             throw Unauthorized("User " + p.user_id + " has no roles on the requested scope.");
     }
-    p.issued_at = now();
     if (!p.expires_at)
         p.expires_at = p.issued_at + t.lifetime;
     if (p.audit_id.empty())
@@ -397,6 +465,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
         throw BadRequest("Expecting to find auth in the request body.");
     const json& auth = body["auth"];
     TokenPayload p;
+    p.issued_at = now();        // before the credentials are read, as in issue()
     try {
         if (auth.contains("passwordCredentials")) {
             const json& c = auth["passwordCredentials"];
@@ -442,7 +511,6 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
     } catch (const nlohmann::json::exception&) {
         throw BadRequest("Malformed authentication request.");
     }
-    p.issued_at = now();
     if (!p.expires_at)
         p.expires_at = p.issued_at + t.lifetime;
     if (p.audit_id.empty())
@@ -556,6 +624,11 @@ void authenticate(const Tokens& t, Request& req)
     ctx.domain_id = p->domain_id;
     ctx.roles = p->roles;
     ctx.auth_token = std::string(req.header("X-Auth-Token"));
+    // Every service but Keystone acts within a project: an unscoped or domain-scoped token
+    // proves who the caller is, not where they may act (Nova's policies refuse it the same way).
+    if (ctx.project_id.empty() && std::string_view(req.dispatcher()->service()) != "identity")
+        throw Forbidden("A token scoped to a project is required; this token is " +
+                        std::string(ctx.domain_id.empty() ? "unscoped" : "scoped to a domain") + ".");
     // A project in the path must be the token's own, unless an admin asks.
     if (req.has_param("tenant_id") && req.param("tenant_id") != ctx.project_id && !ctx.is_admin())
         throw Forbidden("Project " + req.param("tenant_id") + " is not the project of the token.");

@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <array>
 
+#include <jumpgate/fault.hpp>
+
+#include "api/common/validation.hpp"
+
 namespace jumpgate::api::glance {
 
 namespace {
@@ -50,6 +54,14 @@ bool valid_visibility(std::string_view v) { return one_of(kVisibilities, v); }
 bool valid_disk_format(std::string_view v) { return one_of(kDiskFormats, v); }
 bool valid_container_format(std::string_view v) { return one_of(kContainerFormats, v); }
 bool valid_sort_key(std::string_view key) { return one_of(kSortKeys, key); }
+
+void check_text(std::string_view field, std::string_view value)
+{
+    if (utf8_length(value) > 255)
+        throw BadRequest("Value of " + std::string(field) + " is longer than 255 characters.");
+    if (!is_header_value(value))
+        throw BadRequest("Invalid value for " + std::string(field) + ": it contains a control character.");
+}
 
 json image_schema()
 {

@@ -34,6 +34,12 @@ bool valid_disk_format(std::string_view v);
 bool valid_container_format(std::string_view v);
 /* valid_sort_key: a field both API versions sort on. */
 bool valid_sort_key(std::string_view key);
+/*
+ * check_text: BadRequest naming `field` unless `value` is at most 255 bytes
+ * with no control character: names, owners and properties, which v1 shows as
+ * x-image-meta-* headers, where a CR or LF would start a header of its own.
+ */
+void check_text(std::string_view field, std::string_view value);
 
 /* image_schema, images_schema, member_schema: /v2/schemas/... as JSON Schema (draft 4). */
 json image_schema();

@@ -9,6 +9,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::image {
 
@@ -49,8 +50,7 @@ void assign(Image& img, const std::string& key, const json& value)
             return std::optional<std::string>();
         if (!value.is_string())
             throw BadRequest("Invalid type for " + key + ": expected a string.");
-        if (value.get_ref<const std::string&>().size() > 255)
-            throw BadRequest("Value of " + key + " is longer than 255 characters.");
+        api::glance::check_text(key, value.get_ref<const std::string&>());
         return std::optional<std::string>(value.get<std::string>());
     };
     auto want_count = [&] {
@@ -93,15 +93,26 @@ void assign(Image& img, const std::string& key, const json& value)
             throw BadRequest("Invalid value for tags: expected an array of strings.");
         std::vector<std::string> tags;
         for (const auto& t : value) {
-            if (!t.is_string() || t.get_ref<const std::string&>().size() > 255)
+            if (!t.is_string() || api::utf8_length(t.get_ref<const std::string&>()) > 255)
                 throw BadRequest("Invalid tag: expected a string of at most 255 characters.");
             if (std::find(tags.begin(), tags.end(), t.get<std::string>()) == tags.end())
                 tags.push_back(t.get<std::string>());
         }
         img.tags = std::move(tags);
     } else {
+        // v1 shows a property as a header named after it: its name must be text a header can carry too.
+        api::glance::check_text("property name", key);
         img.properties[key] = *want_string(false);
     }
+}
+
+// The owner an admin gives: a project id, shown by v1 as x-image-meta-owner.
+std::string owner_of(const json& value)
+{
+    if (!value.is_string())
+        throw BadRequest("Invalid value for owner.");
+    api::glance::check_text("owner", value.get_ref<const std::string&>());
+    return value.get<std::string>();
 }
 
 void check_writable(const Context& ctx, const std::string& key)
@@ -324,9 +335,7 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                 }
                 check_writable(ctx, key);
                 if (key == "owner") {
-                    if (!value.is_string())
-                        throw BadRequest("Invalid value for owner.");
-                    img.owner = value;
+                    img.owner = owner_of(value);
                     continue;
                 }
                 assign(img, key, value);
@@ -378,9 +387,7 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                     if (verb == "replace" && !kCore.count(key) && !changed.properties.count(key))
                         throw Conflict("Property " + key + " does not exist.");
                     if (key == "owner") {
-                        if (!op["value"].is_string())
-                            throw BadRequest("Invalid value for owner.");
-                        changed.owner = op["value"];
+                        changed.owner = owner_of(op["value"]);
                     } else {
                         assign(changed, key, op["value"]);
                     }
@@ -415,7 +422,7 @@ void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             Image img = driver->imageGet(ctx, req.param("image_guid"));
             check_owner(ctx, img);
             const std::string& tag = req.param("tag");
-            if (tag.size() > 255)
+            if (api::utf8_length(tag) > 255)
                 throw BadRequest("Tags are at most 255 characters.");
             if (std::find(img.tags.begin(), img.tags.end(), tag) == img.tags.end()) {
                 img.tags.push_back(tag);

@@ -66,8 +66,10 @@ void meta_headers(Response& resp, const Image& img)
     resp.set_header("x-image-meta-protected", img.is_protected ? "True" : "False");
     resp.set_header("x-image-meta-min-ram", std::to_string(img.min_ram));
     resp.set_header("x-image-meta-min-disk", std::to_string(img.min_disk));
+    // v2 names properties freely; one whose name is no header name is shown by v2 only.
     for (const auto& [key, value] : img.properties)
-        resp.set_header("x-image-meta-property-" + key, value);
+        if (is_header_name(key))
+            resp.set_header("x-image-meta-property-" + key, value);
 }
 
 bool truthy(std::string_view v)
@@ -97,8 +99,10 @@ image::Expected apply_meta(const Request& req, Image& img, bool creating)
             for (char& c : key)
                 if (!std::isalnum(static_cast<unsigned char>(c)))
                     c = '_';
+            check_text("x-image-meta-property-" + key, value);
             img.properties[key] = value;
         } else if (name == "name") {
+            check_text("x-image-meta-name", value);
             img.name = value;
         } else if (name == "id") {
             if (!creating)
@@ -126,6 +130,7 @@ image::Expected apply_meta(const Request& req, Image& img, bool creating)
             if (img.visibility == "public" && !ctx.is_admin())
                 throw Forbidden("You are not authorized to complete publicize_image action.");
         } else if (name == "owner") {
+            check_text("x-image-meta-owner", value);
             if (ctx.is_admin())            // the seed: only meaningful for admins
                 img.owner = value == "null" ? "" : value;
         } else if (name == "protected") {

@@ -11,6 +11,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::api::neutron {
 
@@ -189,7 +190,7 @@ std::string text_of(const Attribute& a, const json& value, std::size_t max)
     if (!value.is_string())
         invalid(a, value, "is not a valid string");
     const auto& s = value.get_ref<const std::string&>();
-    if (s.size() > max)
+    if (utf8_length(s) > max)
         invalid(a, value, "exceeds maximum length of " + std::to_string(max));
     return s;
 }

@@ -4,6 +4,8 @@
 
 #include <jumpgate/fault.hpp>
 
+#include "api/common/validation.hpp"
+
 namespace jumpgate::network::detail {
 
 using namespace api::neutron;
@@ -145,12 +147,17 @@ void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                     continue;
                 if (!known.count(k))
                     throw BadRequest("Unrecognized attribute(s) '" + k + "'");
-                Attribute limit{k.c_str(), Check::integer, 0, nullptr};
-                long long n = checked(limit, v);
-                if (n < -1)
-                    throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(n) +
+                // Neutron's convert_to_int: whatever Python's int() takes (true is 1, 3.7 is 3), then the range.
+                auto n = api::python_int(v, false);
+                if (!n)
+                    throw BadRequest("Invalid input for operation: '" + api::python_str(v) + "' is not an integer.");
+                if (*n < -1)
+                    throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(*n) +
                                      "' is too small - must be at least '-1'.");
-                changes[k] = n;
+                if (*n > api::kMaxInt)
+                    throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(*n) +
+                                     "' is too large - must be no larger than '" + std::to_string(api::kMaxInt) + "'.");
+                changes[k] = *n;
             }
             resp.json({{"quota", quota_view(driver->quotaSet(req.context(), req.param("project_id"), changes))}});
         },

@@ -6,6 +6,8 @@
 
 #include <jumpgate/fault.hpp>
 
+#include "api/common/validation.hpp"
+
 namespace jumpgate::network {
 
 namespace detail {
@@ -19,7 +21,8 @@ constexpr std::size_t kMaxTagLength = 255;
 std::string tag_of(const json& value)
 {
     if (!value.is_string() || value.get_ref<const std::string&>().empty() ||
-        value.get_ref<const std::string&>().size() > kMaxTagLength || value.get_ref<const std::string&>().find(',') != std::string::npos)
+        api::utf8_length(value.get_ref<const std::string&>()) > kMaxTagLength ||
+        value.get_ref<const std::string&>().find(',') != std::string::npos)
         throw BadRequest("Invalid input for tags. Reason: " + value.dump() + " is not a string of 1 to " +
                          std::to_string(kMaxTagLength) + " characters without commas.");
     return value;

@@ -3,12 +3,12 @@
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -43,25 +43,12 @@ json detail_view(const Attachment& a)
     return view;
 }
 
-// As oslo's is_uuid_like: 32 hex digits, hyphens anywhere between them.
-bool is_uuid(const std::string& text)
-{
-    std::size_t digits = 0;
-    for (unsigned char c : text) {
-        if (std::isxdigit(c))
-            ++digits;
-        else if (c != '-')
-            return false;
-    }
-    return digits == 32;
-}
-
 // A uuid field of the request body, or nullopt when absent (null too, where `nullable`).
 std::optional<std::string> uuid_field(const json& b, const char* key, bool nullable)
 {
     if (!b.contains(key) || (nullable && b[key].is_null()))
         return std::nullopt;
-    if (!b[key].is_string() || !is_uuid(b[key].get<std::string>()))
+    if (!b[key].is_string() || !api::uuid_like(b[key].get_ref<const std::string&>()))
         throw BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " + b[key].dump() +
                          ". It is not a valid UUID.");
     return b[key].get<std::string>();

@@ -24,13 +24,13 @@ json links(const Request& req, const std::string& kind, const std::string& id);
 /* list_query: limit, marker, sort, all_tenants and the given exact filters of a list request; BadRequest. */
 volume::ListQuery list_query(const Request& req, std::initializer_list<const char*> filters);
 
-/* metadata_of: body[key] as Cinder's metadata (string keys of 1-255 characters, string values of at most 255). */
+/* metadata_of: body[key] as Cinder's metadata (keys of 1-255 of [a-zA-Z0-9-_:. /], string values of at most 255). */
 std::map<std::string, std::string> metadata_of(const json& body, const char* key);
 
 /* body_of: body[key] when it is an object; BadRequest otherwise. */
 const json& body_of(const Request& req, const char* key);
 
-/* optional_text: a name or description field: a string of at most `max` characters, or null. */
+/* optional_text: a name or description field: null or a string of at most `max` characters between its spaces. */
 std::optional<std::string> optional_text(const json& value, const char* field, std::size_t max);
 
 /* volume_view: a volume as the request's API and microversion show it; `shown`: for show and detail (image metadata). */

@@ -5,6 +5,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -87,14 +88,7 @@ void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                     known = known || k == r;
                 if (!known)
                     throw BadRequest("Bad key(s) in quota set: " + k);
-                long long limit = -2;
-                if (v.is_number_integer())
-                    limit = v.get<long long>();
-                else if (v.is_string())
-                    limit = v == "-1" ? -1 : api::parse_int(k, v.get<std::string>());
-                if (limit < -1 || limit > 2147483647)
-                    throw BadRequest("Invalid input: quota value for " + k + " must be an integer of at least -1.");
-                changes[k] = limit;
+                changes[k] = api::cinder_integer(v, k, -1, api::kMaxInt);
             }
             const std::string& project = req.param("project_id");
             QuotaSet used = driver->quotaUsage(req.context(), project);

@@ -87,7 +87,7 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
             for (auto [field, target] : {std::pair{v1 ? "display_name" : "name", &s.name},
                                          std::pair{v1 ? "display_description" : "description", &s.description}})
                 if (b.contains(field))
-                    *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+                    *target = optional_text(b[field], field, 255);
             if (b.contains("metadata") && !b["metadata"].is_null())
                 s.metadata = metadata_of(b, "metadata");
             resp.status = 202;
@@ -107,7 +107,7 @@ void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                                          std::pair{"description", &s.description},
                                          std::pair{"display_description", &s.description}})
                 if (b.contains(field)) {
-                    *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+                    *target = optional_text(b[field], field, 255);
                     changed = true;
                 }
             if (!changed)

@@ -8,6 +8,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -34,7 +35,9 @@ std::string string_arg(const json& args, const char* key, bool required, const s
             throw BadRequest(std::string("Invalid input: '") + key + "' is a required property.");
         return fallback;
     }
-    if (!args[key].is_string() || args[key].get_ref<const std::string&>().size() > 255)
+    // Printable: image_name and the formats become the image's, which Glance v1 shows as headers.
+    if (!args[key].is_string() || args[key].get_ref<const std::string&>().size() > 255 ||
+        !is_header_value(args[key].get_ref<const std::string&>()))
         throw BadRequest(std::string("Invalid input for field/attribute ") + key + ".");
     return args[key];
 }
@@ -63,9 +66,7 @@ void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
         if (action == "os-extend") {
             if (!args.is_object() || !args.contains("new_size"))
                 throw BadRequest("Invalid input: 'new_size' is a required property.");
-            const json& n = args["new_size"];
-            long long size = n.is_number_integer() ? n.get<long long>()
-                             : n.is_string() ? api::parse_int("new_size", n.get<std::string>()) : 0;
+            long long size = api::schema_integer(args["new_size"], "new_size", 1, api::kMaxInt);
             bool in_use_ok = req.version().at_least(3, 42) && v.status == "in-use";
             if (v.status != "available" && !in_use_ok)
                 throw BadRequest("Invalid volume: Volume status must be 'available' to extend, currently '" +

@@ -8,6 +8,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::api::cinder {
 
@@ -99,15 +100,7 @@ std::map<std::string, std::string> metadata_of(const json& body, const char* key
 {
     if (!body.is_object() || !body.contains(key) || !body[key].is_object())
         throw BadRequest(std::string("Malformed request body: the body must be {\"") + key + "\": {...}}.");
-    std::map<std::string, std::string> out;
-    for (const auto& [k, v] : body[key].items()) {
-        if (k.empty() || k.size() > 255)
-            throw BadRequest("Invalid metadata: keys are 1 to 255 characters.");
-        if (!v.is_string() || v.get_ref<const std::string&>().size() > 255)
-            throw BadRequest("Invalid metadata: the value of " + k + " must be a string of at most 255 characters.");
-        out[k] = v;
-    }
-    return out;
+    return api::nova_metadata(body[key], key, "-_:. /");
 }
 
 const json& body_of(const Request& req, const char* key)
@@ -122,10 +115,19 @@ std::optional<std::string> optional_text(const json& value, const char* field, s
 {
     if (value.is_null())
         return std::nullopt;
-    if (!value.is_string() || value.get_ref<const std::string&>().size() > max)
-        throw BadRequest(std::string("Invalid input for field/attribute ") + field + ": a string of at most " +
-                         std::to_string(max) + " characters.");
-    return value.get<std::string>();
+    if (!value.is_string())
+        throw api::not_of_type(field, value, "'string', 'null'");
+    const std::string& text = value.get_ref<const std::string&>();
+    // Cinder counts the characters between the spaces at either end.
+    constexpr const char* kSpaces = " \t\n\v\f\r";
+    auto first = text.find_first_not_of(kSpaces);
+    std::size_t length = 0;
+    if (first != std::string::npos)
+        length = api::utf8_length(std::string_view(text).substr(first, text.find_last_not_of(kSpaces) - first + 1));
+    if (length > max)
+        throw BadRequest("Invalid input received: " + std::string(field) + " has " + std::to_string(length) +
+                         " characters, more than " + std::to_string(max) + ".");
+    return text;
 }
 
 void require_admin(const Request& req, const char* what)
@@ -277,20 +279,6 @@ void bind_metadata(Dispatcher& disp, std::initializer_list<std::string_view> col
 namespace {
 
 // A size field: a positive integer, or a string of one as the v1 clients send.
-long long size_of(const json& value)
-{
-    if (value.is_number_integer() && value.get<long long>() > 0)
-        return value.get<long long>();
-    if (value.is_string()) {
-        const std::string& text = value.get_ref<const std::string&>();
-        if (!text.empty() && text.size() < 10 && text.find_first_not_of("0123456789") == std::string::npos &&
-            std::stoll(text) > 0)
-            return std::stoll(text);
-    }
-    throw BadRequest("Invalid input for field/attribute size. Value: " + value.dump() +
-                     ". It must be an integer greater than 0.");
-}
-
 // The types `ctx` may use: public ones, those shared with its project, all for an admin.
 bool usable(const Context& ctx, const volume::VolumeType& t)
 {
@@ -332,12 +320,12 @@ Volume built_volume(const volume::Driver& driver, const Request& req, const json
     for (auto [field, target] : {std::pair{v1 ? "display_name" : "name", &v.name},
                                  std::pair{v1 ? "display_description" : "description", &v.description}})
         if (b.contains(field))
-            *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+            *target = optional_text(b[field], field, 255);
     if (!v1) {   // v2 clients may still send the old names
         if (!v.name && b.contains("display_name"))
             v.name = optional_text(b["display_name"], "display_name", 255);
         if (!v.description && b.contains("display_description"))
-            v.description = optional_text(b["display_description"], "display_description", 65535);
+            v.description = optional_text(b["display_description"], "display_description", 255);
     }
     long long source_size = 0;
     if (b.contains("snapshot_id") && !b["snapshot_id"].is_null()) {
@@ -369,7 +357,7 @@ Volume built_volume(const volume::Driver& driver, const Request& req, const json
             v.image_id = id;
         }
     if (b.contains("size") && !b["size"].is_null())
-        v.size = size_of(b["size"]);
+        v.size = api::schema_integer(b["size"], "size", 1, api::kMaxInt);
     else if (source_size)
         v.size = source_size;
     else
@@ -481,7 +469,7 @@ void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
                                          std::pair{"description", &v.description},
                                          std::pair{"display_description", &v.description}})
                 if (b.contains(field)) {
-                    *target = optional_text(b[field], field, std::string_view(field).ends_with("name") ? 255 : 65535);
+                    *target = optional_text(b[field], field, 255);
                     changed = true;
                 }
             if (b.contains("metadata")) {

@@ -2,6 +2,7 @@
 // Unit tests of Dispatcher on a small catalogue: routing, verbs, versions, hooks, faults and URLs.
 #include <jumpgate/dispatcher.hpp>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -707,6 +708,53 @@ BOOST_AUTO_TEST_CASE(exception_becomes_compute_fault_without_its_text)
     BOOST_TEST(message != "<none>");
     BOOST_TEST(message.find("hunter2") == std::string::npos);
     BOOST_TEST(s.body().dump().find("hunter2") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_path_variable_that_is_not_utf8_is_bad_request)
+{
+    bool called = false;
+    disp.set_handler("v2_server", {.put = [&](const Request&, Response&) { called = true; }});
+    for (const char* id : {"%FF", "%FF%FE", "a%C3", "%C0%AF", "%ED%A0%80"}) {
+        auto s = serve(disp, "PUT", std::string("/v2.1/servers/") + id);
+        BOOST_TEST(s.resp.status == 400, id);
+        BOOST_TEST(fault_message(s.body(), "badRequest").find("server_id") != std::string::npos, id);
+    }
+    BOOST_TEST(!called);
+    auto fine = serve(disp, "GET", "/v2.1/servers/caf%C3%A9");
+    BOOST_TEST(fine.resp.status == 200);
+    BOOST_TEST(fine.param("server_id") == "caf\xc3\xa9");
+}
+
+BOOST_AUTO_TEST_CASE(a_body_member_of_the_wrong_type_is_bad_request)
+{
+    struct Body : BodySource {
+        std::string data = R"({"server": {"name": 5}})";
+        std::size_t read(char* buffer, std::size_t size) override
+        {
+            std::size_t n = std::min(size, data.size());
+            data.copy(buffer, n);
+            data.erase(0, n);
+            return n;
+        }
+    };
+    disp.set_handler("v2_servers", {.post = [](const Request& req, Response& resp) {
+                         std::string name = req.json_body()["server"]["name"];
+                         resp.json({{"name", name}});
+                     }});
+    Served s{Request({{"REQUEST_METHOD", "POST"}, {"REQUEST_URI", "/v2.1/servers"}, {"HTTP_HOST", "h"},
+                      {"CONTENT_TYPE", "application/json"}, {"CONTENT_LENGTH", "23"}},
+                     {}, std::make_unique<Body>(), kMaxBody, kMaxBody),
+             Response{}};
+    disp.handle(s.req, s.resp, "/v2.1/servers", {}, {});
+    BOOST_TEST(s.resp.status == 400);
+    BOOST_TEST(fault_message(s.body(), "badRequest").find("type must be string") != std::string::npos);
+
+    // Without a body to blame, a type error is the server's own.
+    disp.set_handler("v2_servers", {.get = [](const Request&, Response&) {
+                         json stored = 5;
+                         (void)stored.get<std::string>();
+                     }});
+    BOOST_TEST(serve(disp, "GET", "/v2.1/servers").resp.status == 500);
 }
 
 BOOST_AUTO_TEST_CASE(non_standard_exception_becomes_compute_fault)

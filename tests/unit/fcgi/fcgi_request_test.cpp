@@ -320,6 +320,39 @@ BOOST_AUTO_TEST_CASE(explicit_content_type_is_not_repeated)
     BOOST_TEST(f.body() == R"({"a":1})");
 }
 
+BOOST_AUTO_TEST_CASE(a_header_never_carries_a_control_character)
+{
+    FakeFcgi f({"REQUEST_METHOD=GET", "REQUEST_URI=/v1/images/abc"});
+    auto req = fcgi::make_request(f.raw(), kMaxBody, kMaxJson);
+    Response resp;
+    resp.set_header("x-image-meta-property-note", "old");
+    resp.set_header("x-image-meta-property-note", "x\r\nX-Accel-Redirect: /_jumpgate_image_store/other");
+    resp.add_header("x-image-meta-name", std::string("nul\0inside", 10));
+    resp.add_header("x-image-meta-name", "tab\there");
+    resp.add_header("x-image-meta-name", "del\x7f");
+    resp.set_header("X-Evil\r\nX-Accel-Redirect", "/_jumpgate_image_store/other");
+    resp.set_header("Has Space", "v");
+    resp.set_header("x-image-meta-property-ok", "caf\xc3\xa9 & \"quotes\"");
+    resp.bytes("data", "text/plain\r\nX-Accel-Redirect: /x");
+    fcgi::send_response(f.raw(), req, resp);
+
+    std::string head = f.head();
+    BOOST_TEST(count(head, "X-Accel-Redirect") == 0u);
+    BOOST_TEST(count(head, "x-image-meta-property-note") == 0u);   // the old value goes too
+    BOOST_TEST(count(head, "x-image-meta-name") == 0u);
+    BOOST_TEST(count(head, "Space") == 0u);
+    BOOST_TEST(count(head, "Content-Type") == 0u);
+    BOOST_TEST(count(head, "x-image-meta-property-ok: caf\xc3\xa9 & \"quotes\"\r\n") == 1u);
+    // Status, the one good header, Content-Length and the blank line: nothing smuggled in between.
+    BOOST_TEST(count(head, "\r\n") == 4u);
+    BOOST_TEST(f.body() == "data");
+    BOOST_TEST(is_header_name("x-image-meta-property-hw_disk_bus"));
+    BOOST_TEST(!is_header_name(""));
+    BOOST_TEST(!is_header_name("a:b"));
+    BOOST_TEST(is_header_value(""));
+    BOOST_TEST(!is_header_value("a\nb"));
+}
+
 BOOST_AUTO_TEST_CASE(bytes_with_their_type)
 {
     FakeFcgi f({"REQUEST_METHOD=GET", "REQUEST_URI=/"});

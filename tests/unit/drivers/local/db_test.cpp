@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -140,6 +141,51 @@ BOOST_AUTO_TEST_CASE(the_database_is_in_wal_mode)
     Statement s(db, "PRAGMA journal_mode");
     BOOST_REQUIRE(s.step());
     BOOST_TEST(s.text(0) == "wal");
+}
+
+BOOST_AUTO_TEST_CASE(a_full_database_is_a_503_and_the_transaction_leaves_nothing)
+{
+    TempFile f;
+    const Migration table[] = {{1, "one", "CREATE TABLE a (x TEXT)"}};
+    Database db(f.path(), table);
+    db.limit_size(1);                          // never below what it holds: it stays at its size
+    std::string row(3000, 'x');
+    auto insert = [&] {
+        Statement s(db, "INSERT INTO a (x) VALUES (?)");
+        s.bind(1, row);
+        s.step();
+    };
+    int status = 0;
+    try {
+        Transaction tx(db);
+        for (int i = 0; i < 100; ++i)
+            insert();
+        tx.commit();
+    } catch (const jumpgate::Fault& e) {
+        status = e.status();
+    }
+    BOOST_TEST(status == 503);
+    Statement count(db, "SELECT COUNT(*) FROM a");
+    BOOST_REQUIRE(count.step());
+    BOOST_TEST(count.integer(0) == 0);
+    BOOST_CHECK_THROW(db.exec("INSERT INTO a (x) VALUES ('" + row + "'), ('" + row + "')"), jumpgate::Fault);
+}
+
+BOOST_AUTO_TEST_CASE(a_full_disk_is_the_fault_given_and_any_other_error_is_not)
+{
+    BOOST_CHECK_THROW(fail_storage("write", ENOSPC), jumpgate::Fault);
+    try {
+        fail_storage("write", EDQUOT, jumpgate::PayloadTooLarge("full"));
+    } catch (const jumpgate::Fault& e) {
+        BOOST_TEST(e.status() == 413);
+    }
+    try {
+        fail_storage("/secret/path", EIO);
+    } catch (const jumpgate::Fault&) {
+        BOOST_FAIL("an I/O error is not a full disk");
+    } catch (const std::runtime_error& e) {
+        BOOST_TEST(std::string(e.what()).find("/secret/path") != std::string::npos);
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
