@@ -54,6 +54,20 @@ def spawn(name):
     return name, "\n".join(report), counts, time.monotonic() - started
 
 
+def failures_of(report):
+    """The FAIL and ERROR sections of a unittest report (its last lines when it has none: a unit
+    that died or hung)."""
+    lines, keep, kept = report.splitlines(), False, []
+    for i, line in enumerate(lines):
+        if line.startswith("=" * 70) and i + 1 < len(lines) and lines[i + 1].startswith(("FAIL:", "ERROR:")):
+            keep = True
+        elif line.startswith("Ran ") and " test" in line:
+            keep = False
+        if keep:
+            kept.append(line)
+    return "\n".join(kept or lines[-40:])
+
+
 def units():
     """Every module, or every class of a module that sets RUN_CLASSES_APART (each then with a stack of its
     own), the longest first so the short ones fill in around them; the length of the source stands in for
@@ -77,12 +91,18 @@ def main(argv):
     names = argv or units()
     jobs = int(os.environ.get("JUMPGATE_E2E_JOBS", 3 * (os.cpu_count() or 1)))
     totals = {"passed": 0, "failed": 0, "skipped": 0, "run": 0}
+    failing = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for future in concurrent.futures.as_completed([pool.submit(spawn, n) for n in names]):
             name, report, counts, seconds = future.result()
             print(f"=== {name} ({seconds:.0f} s)\n{report}", flush=True)
             for k in totals:
                 totals[k] += counts[k]
+            if counts["failed"]:
+                failing.append((name, report))
+    # Again at the end, where the tail of a long log (all that CI shows) finds them.
+    for name, report in failing:
+        print(f"=== failed: {name}\n{failures_of(report)}", flush=True)
     print(f"e2e: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
     return 1 if totals["failed"] or totals["run"] == 0 else 0
 
