@@ -4,10 +4,11 @@
 
 #include <unistd.h>
 
-#include <regex>
+#include <stdexcept>
 #include <variant>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/regex.hpp>
 
 namespace jumpgate::local {
 
@@ -111,24 +112,24 @@ Server server_of(const Statement& s)
 // REGEXP for SQLite: POSIX extended, as Nova matches the name filter; the compiled pattern is kept per statement.
 void regexp(sqlite3_context* ctx, int, sqlite3_value** argv)
 {
-    auto* re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 0));
+    auto* re = static_cast<Regex*>(sqlite3_get_auxdata(ctx, 0));
     if (!re) {
         const char* pattern = reinterpret_cast<const char*>(sqlite3_value_text(argv[0]));
         try {
-            re = new std::regex(pattern ? pattern : "", std::regex::extended);
-        } catch (const std::regex_error&) {
+            re = new Regex(pattern ? pattern : "");
+        } catch (const std::invalid_argument&) {
             sqlite3_result_error(ctx, "invalid regular expression", -1);
             return;
         }
-        sqlite3_set_auxdata(ctx, 0, re, [](void* p) { delete static_cast<std::regex*>(p); });
-        re = static_cast<std::regex*>(sqlite3_get_auxdata(ctx, 0));
+        sqlite3_set_auxdata(ctx, 0, re, [](void* p) { delete static_cast<Regex*>(p); });
+        re = static_cast<Regex*>(sqlite3_get_auxdata(ctx, 0));
         if (!re) {
             sqlite3_result_error_nomem(ctx);
             return;
         }
     }
     const char* text = reinterpret_cast<const char*>(sqlite3_value_text(argv[1]));
-    sqlite3_result_int(ctx, text && std::regex_search(text, *re) ? 1 : 0);
+    sqlite3_result_int(ctx, text && re->search(text) ? 1 : 0);
 }
 
 std::string hostname()
@@ -648,7 +649,7 @@ json Compute::servers_with_address(const Context& ctx, const std::string& patter
     json ids = json::array();
     if (!network_)
         return ids;
-    std::regex re(pattern, std::regex::extended);
+    Regex re(pattern);
     std::vector<json> ports;
     try {
         ports = network_->list(ctx, "ports", network::Query{});
@@ -659,7 +660,7 @@ json Compute::servers_with_address(const Context& ctx, const std::string& patter
         if (!p.value("device_owner", "").starts_with("compute:") || !p.contains("fixed_ips"))
             continue;
         for (const auto& ip : p["fixed_ips"])
-            if (std::regex_search(ip.value("ip_address", ""), re)) {
+            if (re.search(ip.value("ip_address", "").c_str())) {
                 ids.push_back(p.value("device_id", ""));
                 break;
             }

@@ -3,6 +3,7 @@
 service's own 400 naming the field, never a 500, and nothing is made or changed by it."""
 import os
 import unittest
+from urllib.parse import quote
 
 from stack import Stack
 
@@ -272,6 +273,27 @@ class ServerNames(unittest.TestCase):
                 self.assertEqual(status, 400, body)
         _, _, body = stack.get_json(f"{SERVERS}/{sid}/metadata", headers=at("2.37"))
         self.assertEqual(body["metadata"], {})
+
+
+class ServerFilters(unittest.TestCase):
+    """The name and ip filters are regular expressions of the client's choosing: a pattern that
+    backtracks exponentially (std::regex froze the worker on it) is answered, and what cannot be
+    matched cheaply is Nova's 400 naming the filter."""
+
+    def test_patterns_are_answered_or_refused(self):
+        status, _, body = create_server(name="a" * 60)
+        self.assertEqual(status, 202, body)
+        for pattern, found in (("(a|a)*b", False), ("((a*)*)*b", False), ("^(a|a)*$", True)):
+            with self.subTest(pattern=pattern):
+                status, _, body = stack.get_json(f"{SERVERS}?name={quote(pattern)}", headers=at("2.37"))
+                self.assertEqual(status, 200, body)
+                self.assertEqual([s["name"] for s in body["servers"]] == ["a" * 60], found, body)
+        for key, pattern in (("name", "(a)\\1"), ("name", "((a{100}){100}){100}"), ("name", "["),
+                             ("ip", "10.9{x"), ("ip", "(1+)+\\1"), ("ip6", "a{1000}{1000}")):
+            with self.subTest(key=key, pattern=pattern):
+                status, _, body = stack.get_json(f"{SERVERS}/detail?{key}={quote(pattern)}", headers=at("2.37"))
+                self.assertEqual(status, 400, body)
+                self.assertIn(key, message(body))
 
 
 class SecurityGroups(unittest.TestCase):

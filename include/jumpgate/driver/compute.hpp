@@ -113,7 +113,8 @@ struct Server {
 /*
  * ServerQuery: a list request, parsed by the core: exact filters on status
  * (vm_state), image, flavor, name as a POSIX regular expression, changes_since
- * (updated at or after, Unix seconds), ip (a substring of an address);
+ * (updated at or after, Unix seconds), ip as a regular expression over the
+ * addresses; both patterns are known to compile as jumpgate::Regex;
  * all_projects for an admin's all_tenants (project_id then narrows);
  * newest first; limit 0 means no limit; a marker that names no server the
  * caller sees is BadRequest.
