@@ -323,6 +323,13 @@ void Database::unlock_writer()
 Transaction::Transaction(Database& db) : db_(db), locked_(db.lock_writer())
 {
     try {
+        // A statement of this connection that has not run to its end keeps its read snapshot, and
+        // WAL refuses a write on a snapshot another process has since written past: "database is
+        // locked" at once, busy handler or not, only when two workers race. Refused every time.
+        for (sqlite3_stmt* s = sqlite3_next_stmt(db_.handle(), nullptr); s; s = sqlite3_next_stmt(db_.handle(), s))
+            if (sqlite3_stmt_busy(s))
+                throw std::logic_error(std::string("a write transaction begun while a statement still reads: ") +
+                                       sqlite3_sql(s));
         db_.exec("BEGIN IMMEDIATE");
     } catch (...) {
         end();

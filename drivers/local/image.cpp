@@ -395,11 +395,14 @@ image::Image Image::imageGet(const Context& ctx, const std::string& image_id) co
     std::vector<Value> values;
     std::string sql = std::string(kColumns) + " WHERE i.id = ? AND " + visible_to(ctx, values);
     values.insert(values.begin(), image_id);
-    Statement s(*db_, sql);
-    bind_all(s, values);
-    if (!s.step())
-        throw NotFound("No image found with ID " + image_id);
-    std::vector<image::Image> one{image_of(s)};
+    std::vector<image::Image> one;
+    {
+        Statement s(*db_, sql);
+        bind_all(s, values);
+        if (!s.step())
+            throw NotFound("No image found with ID " + image_id);
+        one.push_back(image_of(s));
+    } // finalized: a statement that still reads would pin its snapshot under settle_upload()'s write
     if (one.front().status == "saving" && settle_upload(image_id))
         one.front().status = "queued";
     load_extras(one);

@@ -122,7 +122,11 @@ class StalledBodies(unittest.TestCase):
         # The upload that was let through ends with its client: its image is queued again.
         deadline = time.monotonic() + 10
         while True:
-            shown = [stack.get_json(f"/image/v2/images/{i}")[2]["status"] for i in images]
+            shown = []
+            for image in images:
+                status, _, body = stack.get_json(f"/image/v2/images/{image}")
+                self.assertEqual(status, 200, body)
+                shown.append(body["status"])
             if shown == ["queued"] * len(images) or time.monotonic() > deadline:
                 break
             time.sleep(0.2)

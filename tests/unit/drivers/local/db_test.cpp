@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 
 #include "db.hpp"
@@ -132,6 +133,23 @@ BOOST_AUTO_TEST_CASE(writers_queue_behind_the_transaction_in_progress_and_it_end
     }
     Transaction again(first);                     // and nothing is left holding it
     again.commit();
+}
+
+BOOST_AUTO_TEST_CASE(a_write_transaction_under_a_statement_still_reading_is_refused_every_time)
+{
+    // Under WAL it fails only when another process wrote since the statement began: here it
+    // fails whether or not one did, and the writers' lock is given back.
+    TempFile f;
+    Database db(f.path(), migrations()), other(f.path(), migrations());
+    {
+        Statement reading(db, "SELECT id FROM flavors");
+        BOOST_REQUIRE(reading.step());
+        BOOST_CHECK_THROW(Transaction{db}, std::logic_error);
+        Transaction elsewhere(other);
+        elsewhere.commit();
+    }
+    Transaction after(db);
+    after.commit();
 }
 
 BOOST_AUTO_TEST_CASE(the_database_is_in_wal_mode)
