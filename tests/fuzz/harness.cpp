@@ -21,6 +21,7 @@
 
 #include "api/identity/token.hpp"
 #include "fcgi/fcgi_request.hpp"
+#include "memory_fcgx.hpp"
 
 #ifndef JUMPGATE_FUZZ_MODULE_DIR
 #define JUMPGATE_FUZZ_MODULE_DIR "drivers/.libs"
@@ -32,84 +33,6 @@ namespace {
 
 // The exception behind the 5xx of the request being served, kept by the watched handlers.
 std::string handler_error;
-
-/*
- * An FCGX_Request over memory: the parameters, the body in one exactly sized buffer (so
- * that AddressSanitizer sees a read past it), the output kept as written.
- */
-class MemoryFcgx {
-public:
-    MemoryFcgx(const std::vector<std::string>& env, std::string_view body)
-        : env_(env), body_(body.begin(), body.end())
-    {
-        for (auto& e : env_)
-            envp_.push_back(e.data());
-        envp_.push_back(nullptr);
-
-        in_.isReader = 1;
-        in_.rdNext = in_.wrNext = in_.stop = in_.stopUnget = nothing_;
-        in_.fillBuffProc = &MemoryFcgx::fill;
-        in_.data = this;
-
-        out_.isReader = 0;
-        out_.wrNext = out_buffer_;
-        out_.stop = out_.rdNext = out_buffer_ + sizeof out_buffer_;
-        out_.emptyBuffProc = &MemoryFcgx::empty;
-        out_.data = this;
-
-        raw_.in = &in_;
-        raw_.out = &out_;
-        raw_.err = nullptr;
-        raw_.envp = envp_.data();
-        raw_.ipcFd = -1;
-    }
-    MemoryFcgx(const MemoryFcgx&) = delete;
-    MemoryFcgx& operator=(const MemoryFcgx&) = delete;
-
-    FCGX_Request& raw() { return raw_; }
-
-    /* written: what was written (its first 64 KiB). */
-    const std::string& written()
-    {
-        FCGX_FFlush(&out_);
-        return written_;
-    }
-
-private:
-    static void fill(FCGX_Stream* stream)
-    {
-        auto* self = static_cast<MemoryFcgx*>(stream->data);
-        if (self->given_ || self->body_.empty()) {
-            stream->isClosed = 1;
-            stream->rdNext = stream->stop = stream->wrNext = stream->stopUnget = self->nothing_;
-            return;
-        }
-        self->given_ = true;
-        stream->rdNext = stream->stopUnget = self->body_.data();
-        stream->stop = stream->wrNext = self->body_.data() + self->body_.size();
-    }
-
-    static void empty(FCGX_Stream* stream, int)
-    {
-        auto* self = static_cast<MemoryFcgx*>(stream->data);
-        // Only the head is looked at: the rest of a large body is dropped as it comes.
-        if (self->written_.size() < 65536)
-            self->written_.append(reinterpret_cast<char*>(self->out_buffer_),
-                                  static_cast<std::size_t>(stream->wrNext - self->out_buffer_));
-        stream->wrNext = self->out_buffer_;
-    }
-
-    std::vector<std::string> env_;
-    std::vector<char*> envp_;
-    std::vector<unsigned char> body_;
-    bool given_ = false;
-    unsigned char nothing_[1] = {0};
-    unsigned char out_buffer_[4096];
-    std::string written_;
-    FCGX_Stream in_{};
-    FCGX_Stream out_{};
-    FCGX_Request raw_{};
-};
 
 std::string cgi_name(std::string_view header)
 {
@@ -260,7 +183,8 @@ std::vector<std::string> cgi_env(const HttpText& text, std::string_view mount)
 Served serve_fcgi(const std::vector<std::string>& env, std::string_view body, std::size_t max_body,
                   std::size_t max_json, const std::function<void(Request&, Response&)>& handle)
 {
-    MemoryFcgx fcgx(env, body);
+    // Only the head is looked at: the rest of a large body is dropped as it comes.
+    testing::MemoryFcgx fcgx(env, body, 0, 65536);
     Served served;
     handler_error.clear();
     bool sent = false;
