@@ -157,6 +157,17 @@ class Stack:
         assert r.returncode == 0, r.stderr
         return r.stdout.strip()
 
+    def public_image(self, name, data=None):
+        """A public raw image of the admin's with `data` (4 KiB of random bytes by default) uploaded; its id."""
+        status, _, body = self.get_json("/image/v2/images", method="POST", body={
+            "name": name, "disk_format": "raw", "container_format": "bare", "visibility": "public"})
+        assert status == 201, body
+        status, _, _ = self.request("PUT", f"/image/v2/images/{body['id']}/file",
+                                    body=os.urandom(4096) if data is None else data,
+                                    headers={"Content-Type": "application/octet-stream"})
+        assert status == 204
+        return body["id"]
+
     def member(self, project, user=None, password="member-secret"):
         """A project with a user holding the member role in it; returns (project id, token, env)."""
         user = user or project + "-user"

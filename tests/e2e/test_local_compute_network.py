@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """Nova's network proxies in the local driver: os-security-groups and rules, the server's security groups and
 their actions, os-floating-ips and pools, os-networks, os-interface, and the 410s of nova-network."""
-import os
 import time
 import unittest
 import uuid
@@ -18,13 +17,7 @@ V = {"OpenStack-API-Version": "compute 2.1"}
 def setUpModule():
     global stack, image_id, member_a, member_b
     stack = Stack().start()
-    status, _, body = stack.get_json("/image/v2/images", method="POST", body={
-        "name": "netproxy-e2e", "disk_format": "raw", "container_format": "bare", "visibility": "public"})
-    assert status == 201, body
-    image_id = body["id"]
-    status, _, _ = stack.request("PUT", f"/image/v2/images/{image_id}/file", body=os.urandom(1024),
-                                 headers={"Content-Type": "application/octet-stream"})
-    assert status == 204
+    image_id = stack.public_image("netproxy-e2e")
     member_a = Member(*stack.member("netproxy-a"))
     member_b = Member(*stack.member("netproxy-b"))
 

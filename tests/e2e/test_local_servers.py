@@ -23,8 +23,8 @@ RUN_CLASSES_APART = True
 def setUpModule():
     global stack, image_id, other_image_id, member_a, member_b
     stack = Stack().start()
-    image_id = make_image("cirros-e2e")
-    other_image_id = make_image("other-e2e")
+    image_id = stack.public_image("cirros-e2e")
+    other_image_id = stack.public_image("other-e2e")
     member_a = stack.member("servers-a")
     member_b = stack.member("servers-b")
     # The admin's project makes more servers here than the default quota of 10 allows.
@@ -36,16 +36,6 @@ def setUpModule():
 
 def tearDownModule():
     stack.stop()
-
-
-def make_image(name):
-    status, _, body = stack.get_json("/image/v2/images", method="POST", body={
-        "name": name, "disk_format": "raw", "container_format": "bare", "visibility": "public"})
-    assert status == 201, body
-    status, _, _ = stack.request("PUT", f"/image/v2/images/{body['id']}/file", body=os.urandom(4096),
-                                 headers={"Content-Type": "application/octet-stream"})
-    assert status == 204
-    return body["id"]
 
 
 def at(version, token=None):
@@ -476,7 +466,7 @@ class ImageProxy(unittest.TestCase):
         self.assertEqual(stack.get_json("/compute/v2.1/images/no-such-image")[0], 404)
 
     def test_image_metadata_and_delete(self):
-        mine = make_image("proxy-meta")
+        mine = stack.public_image("proxy-meta")
         base = f"/compute/v2.1/images/{mine}/metadata"
         status, _, body = stack.get_json(base, method="PUT", body={"metadata": {"os_distro": "cirros"}})
         self.assertEqual((status, body), (200, {"metadata": {"os_distro": "cirros"}}))

@@ -22,11 +22,7 @@ def setUpModule():
     admin_project = body["token"]["project"]["id"]
     V3 = f"/volume/v3/{admin_project}"
     image_bytes = os.urandom(8192) + b"jumpgate" * 512
-    status, _, body = stack.get_json("/image/v2/images", method="POST", body={
-        "name": "vol-src", "disk_format": "raw", "container_format": "bare", "visibility": "public"})
-    image_id = body["id"]
-    stack.request("PUT", f"/image/v2/images/{image_id}/file", body=image_bytes,
-                  headers={"Content-Type": "application/octet-stream"})
+    image_id = stack.public_image("vol-src", image_bytes)
     member_a = stack.member("volumes-a")
     member_b = stack.member("volumes-b")
     # The admin's project makes more volumes here than the default quota of 10 allows.

@@ -21,12 +21,7 @@ class DatabaseFull(unittest.TestCase):
     def setUpClass(cls):
         cls.stack = Stack().start()
         cls.project, cls.token, _ = cls.stack.member("full-db")
-        status, _, img = cls.stack.get_json("/image/v2/images", method="POST", body={
-            "name": "full-db-image", "disk_format": "raw", "container_format": "bare", "visibility": "public"})
-        assert status == 201, img
-        cls.image_id = img["id"]
-        assert cls.stack.request("PUT", f"/image/v2/images/{cls.image_id}/file", body=b"x" * 1024,
-                                 headers={"Content-Type": "application/octet-stream"})[0] == 204
+        cls.image_id = cls.stack.public_image("full-db-image", b"x" * 1024)
         # Only the room in the database may stop a create.
         for path, body in ((f"/compute/v2.1/os-quota-sets/{cls.project}",
                             {"quota_set": {"instances": -1, "cores": -1, "ram": -1}}),
