@@ -5,6 +5,7 @@ import http.client
 import json
 import select
 import socket
+import sys
 import threading
 import time
 import unittest
@@ -101,17 +102,20 @@ class StalledBodies(unittest.TestCase):
             token_body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
                 "name": "admin", "domain": {"id": "default"}, "password": stack.password}}}}}
             deadline = time.monotonic() + 8
-            rounds = 0
+            rounds, took = 0, []
             while time.monotonic() < deadline or rounds < 3:
-                status, seconds = timed("GET", "/", auth=False)
-                self.assertEqual(status, 200)
-                self.assertLess(seconds, PROMPT)
-                status, seconds = timed("POST", "/identity/v3/auth/tokens", token_body, auth=False)
-                self.assertEqual(status, 201)
-                self.assertLess(seconds, PROMPT)
-                status, seconds = timed("GET", "/compute/v2.1/flavors")
-                self.assertEqual(status, 200)
+                for method, path, body, auth, expected in (("GET", "/", None, False, 200),
+                                                           ("POST", "/identity/v3/auth/tokens", token_body, False, 201),
+                                                           ("GET", "/compute/v2.1/flavors", None, True, 200)):
+                    status, seconds = timed(method, path, body, auth=auth)
+                    self.assertEqual(status, expected, path)
+                    self.assertLess(seconds, PROMPT, path)
+                    took.append(seconds)
                 rounds += 1
+            # Reported, not asserted beyond PROMPT: how promptly the API answered with every body stalled.
+            took.sort()
+            print(f"answered {len(took)} requests while stalled: median {took[len(took) // 2] * 1000:.1f} ms, "
+                  f"worst {took[-1] * 1000:.1f} ms", file=sys.stderr)
             # Still stalled, still held by nginx alone.
             self.assertEqual([answered(c) for c in conns], [None] * len(conns))
         finally:
