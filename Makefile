@@ -1,26 +1,24 @@
 # Jumpgate's front door: installs what the build needs (as root), bootstraps the
 # autotools, configures an out-of-tree build in $(BUILD) and delegates to it.
 #   make            build            make check       unit and end-to-end tests
-#   make run        the whole stack  make check-asan  the same under ASan and UBSan
+#   make run        the whole stack  make check-asan  the same under ASan, UBSan and LSan
 #   make install    (DESTDIR, PREFIX honoured)        make clean / distclean
 #   make bench      throughput against nginx and a bare libfcgi responder (bench/results.md)
 #   make tempest    Tempest's interop list against the stack (TESTS=regex: a subset)
 #   make tempest-full  every tempest.api test of the configured services (state in var-tempest/)
 #   make fuzz       the libFuzzer targets of tests/fuzz/, FUZZ_SECONDS each (make fuzz-short: a CI pass)
 BUILD ?= build
+# One sanitized build serves check-asan and the fuzz targets: clang's, so that libFuzzer links.
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
-FUZZ_BUILD ?= build-fuzz
 PREFIX ?= /usr/local
 PORT ?= 8080
 STATE ?= var
 WORKERS ?= 2
 CONFIGURE_FLAGS ?=
-# UBSan's checks under -O2 make a compile five times slower than at -O0, and the tests
-# under the sanitizers wait on the clients, not on the worker; -g1 keeps the line numbers.
-ASAN_CXXFLAGS ?= -O0 -g1
-# The fuzz build is clang's (libFuzzer); -O1 as libFuzzer advises, line tables for the reports.
-FUZZ_CXXFLAGS ?= -O1 -gline-tables-only
+# -O1 as libFuzzer advises (the tests under the sanitizers wait on the clients, not on the
+# worker); line tables only, enough for the reports' line numbers.
+ASAN_CXXFLAGS ?= -O1 -gline-tables-only
 # Seconds each of the eight targets runs, two at a time: about 28 minutes, past ten million
 # executions in all on two cores (the request targets give most; a service target some 500-1500/s).
 FUZZ_SECONDS ?= 420
@@ -66,8 +64,8 @@ $(BUILD)/Makefile: configure
 
 $(ASAN_BUILD)/Makefile: configure
 	mkdir -p $(ASAN_BUILD)
-	cd $(ASAN_BUILD) && ../configure --prefix=$(PREFIX) --enable-sanitizers CXXFLAGS="$(ASAN_CXXFLAGS)" \
-		$(CONFIGURE_FLAGS)
+	cd $(ASAN_BUILD) && ../configure --prefix=$(PREFIX) --enable-fuzz CC=clang CXX=clang++ \
+		CXXFLAGS="$(ASAN_CXXFLAGS)" $(CONFIGURE_FLAGS)
 
 check: all
 	$(MAKE) -C $(BUILD) -j$(JOBS) check
@@ -76,14 +74,9 @@ check-asan: $(ASAN_BUILD)/Makefile
 	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) -C $(ASAN_BUILD) -j$(JOBS) check
 
-$(FUZZ_BUILD)/Makefile: configure
-	mkdir -p $(FUZZ_BUILD)
-	cd $(FUZZ_BUILD) && ../configure --prefix=$(PREFIX) --enable-fuzz CC=clang CXX=clang++ \
-		CXXFLAGS="$(FUZZ_CXXFLAGS)" $(CONFIGURE_FLAGS)
-
-fuzz fuzz-short: $(FUZZ_BUILD)/Makefile
-	$(MAKE) -C $(FUZZ_BUILD) -j$(JOBS)
-	FUZZ_FRESH=$(if $(filter fuzz-short,$@),1,0) tests/fuzz/run $(FUZZ_BUILD) \
+fuzz fuzz-short: $(ASAN_BUILD)/Makefile
+	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
+	FUZZ_FRESH=$(if $(filter fuzz-short,$@),1,0) tests/fuzz/run $(ASAN_BUILD) \
 		$(if $(filter fuzz-short,$@),$(FUZZ_SHORT_SECONDS),$(FUZZ_SECONDS))
 
 $(BENCH_BUILD)/Makefile: configure
@@ -118,5 +111,5 @@ clean:
 	-[ -f $(BUILD)/Makefile ] && $(MAKE) -C $(BUILD) clean
 
 distclean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) $(FUZZ_BUILD) autom4te.cache build-aux configure aclocal.m4 \
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD) autom4te.cache build-aux configure aclocal.m4 \
 		Makefile.in config.h.in m4/libtool.m4 m4/lt*.m4
