@@ -9,12 +9,23 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 TOP_SRCDIR = os.environ["top_srcdir"]
 TOP_BUILDDIR = os.environ["top_builddir"]
 WORKER = os.path.join(TOP_BUILDDIR, "jumpgate-fcgi")
 MODULE_DIR = os.path.join(TOP_BUILDDIR, "drivers", ".libs")
 ECHO_DRIVER = os.path.join(TOP_BUILDDIR, "tests", "drivers", ".libs", "jumpgate_echo.so")
+
+
+def wait_for(predicate, seconds):
+    """Whether `predicate` comes true within `seconds`, asked every 50 ms."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def free_port():

@@ -6,10 +6,9 @@ import os
 import signal
 import socket
 import sqlite3
-import time
 import unittest
 
-from stack import Stack
+from stack import Stack, wait_for
 
 WORKERS = 4  # uploads may hold two of them at once
 
@@ -68,15 +67,6 @@ def holder(path):
         except OSError:
             continue
     return None
-
-
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def new_image(name):

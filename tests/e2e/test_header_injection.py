@@ -5,11 +5,10 @@ import json
 import os
 import socket
 import sqlite3
-import time
 import unittest
 import uuid
 
-from stack import Stack
+from stack import Stack, wait_for
 
 V2_PATCH = "application/openstack-images-v2.1-json-patch"
 SMUGGLED = "x\r\nX-Accel-Redirect: /_jumpgate_image_store/{}"
@@ -199,15 +198,6 @@ class TheClass(unittest.TestCase):
             status, _, body = stack.get_json(f"/volume/v3/{project}/volumes/{volume}/action", method="POST",
                                              body={"os-volume_upload_image": args})
             self.assertEqual(status, 400, args)
-
-
-def wait_for(predicate, seconds):
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 class TheWebServer(unittest.TestCase):
