@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from stack import MODULE_DIR, TOP_SRCDIR, WORKER
+from stack import ECHO_DRIVER, MODULE_DIR, TOP_SRCDIR, WORKER
 
 
 def check(text, *args):
@@ -34,6 +34,14 @@ class CheckConfig(unittest.TestCase):
             code, out, _ = check(f.read())
         self.assertEqual(code, 0, out)
         self.assertNotIn("[baremetal]", out)
+
+    def test_the_installed_sample_loads_with_any_driver(self):
+        # Options only the local driver declares are shown commented out: another driver loads.
+        with open(os.path.join(TOP_SRCDIR, "etc", "jumpgate.conf")) as f:
+            sample = f.read()
+        code, out, _ = check(sample.replace("driver = local", f"driver = {ECHO_DRIVER}"))
+        self.assertEqual(code, 0, out)
+        self.assertEqual(out.count(f"driver {ECHO_DRIVER}"), 5, out)
 
     def test_every_error_has_file_and_line(self):
         code, out, path = check("[general]\nlog_level = loud\nno_such_key = 1\n"
