@@ -45,6 +45,13 @@ public:
 
     /* Global hooks run around every service's own hooks. */
     void add_before_hook(Hook hook) { before_.push_back(std::move(hook)); }
+    /*
+     * set_authenticator: the hook that turns a request's token into its Context (or
+     * refuses it), run before every other; installed by identity::install when the
+     * identity driver can validate tokens. start() refuses to mount services without
+     * one unless [general] require_authentication is false.
+     */
+    void set_authenticator(Hook hook);
     void add_after_hook(Hook hook) { after_.push_back(std::move(hook)); }
 
     /*
@@ -74,6 +81,7 @@ private:
     struct Module;
     void load_driver(std::string_view service, const std::string& driver, Dispatcher& disp,
                      std::vector<ConfigError>& errors);
+    void check_authentication(std::vector<ConfigError>& errors) const;
 
     Config config_;
     // Modules first: the dispatchers hold handlers whose code lives in them.
@@ -83,6 +91,7 @@ private:
     std::size_t max_body_ = 0;
     std::size_t max_json_ = 0;
     std::shared_ptr<const identity::Driver> identity_;
+    bool authenticates_ = false;
     std::vector<Hook> before_;
     std::vector<Hook> after_;
 };

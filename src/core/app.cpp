@@ -87,6 +87,9 @@ App::App()
                         "empty: not mounted");
         config_.declare(name, "mount", api->spec->default_mount, "URL prefix of the service");
     }
+    config_.declare("general", "require_authentication", "true",
+                    "false: services may be mounted with no identity driver to validate tokens, "
+                    "every request then anonymous (tests only)");
     config_.declare("identity", "token_expiration", "3600", "lifetime of a token, in seconds");
     config_.declare("identity", "key_repository", "",
                     "directory of the token keys; empty: STATE_DIR/token-keys");
@@ -141,6 +144,7 @@ std::vector<ConfigError> App::start()
         load_driver(name, driver, *disp, errors);
         services_.emplace(std::string(name), std::move(disp));
     }
+    check_authentication(errors);
     const std::string& accel = config_.get("image", "accel_redirect");
     if (!accel.empty() && accel.front() != '/') {
         auto err = where("image", "accel_redirect");
@@ -150,6 +154,38 @@ std::vector<ConfigError> App::start()
     for (auto& e : config_.validate())
         errors.push_back(std::move(e));
     return errors;
+}
+
+void App::set_authenticator(Hook hook)
+{
+    before_.insert(before_.begin(), std::move(hook));
+    authenticates_ = true;
+}
+
+// Services that answer anyone are a deployment's choice, never the default's accident.
+void App::check_authentication(std::vector<ConfigError>& errors) const
+{
+    bool open_service = false;
+    for (const auto& [name, d] : services_)
+        open_service = open_service || name != "identity";
+    if (!open_service || authenticates_)
+        return;
+    std::string require = config_.get("general", "require_authentication");
+    if (require == "false")
+        return;
+    int line = config_.line_of("general", "require_authentication");
+    if (require != "true") {
+        errors.push_back({line ? config_.file() : std::string(), line,
+                          "[general] require_authentication: true or false, not '" + require + "'"});
+        return;
+    }
+    line = config_.line_of("identity", "driver");
+    const std::string& identity = config_.get("identity", "driver");
+    errors.push_back({line ? config_.file() : std::string(), line,
+                      "[identity] driver " + (identity.empty() ? std::string("(none)") : identity) +
+                          ": no driver validates tokens, and the services mounted would answer anyone; "
+                          "name an identity driver that authenticates users, or set [general] "
+                          "require_authentication = false for a deployment without authentication (tests only)"});
 }
 
 std::vector<std::string> App::drivers_found() const

@@ -6,6 +6,8 @@ from stack import Stack
 
 CONFIG = """
 [general]
+# The echo driver stands alone: no identity driver, every request anonymous.
+require_authentication = false
 state_dir = {state}
 module_dir = {module_dir}
 max_json_size = 1K

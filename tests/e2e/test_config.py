@@ -36,12 +36,31 @@ class CheckConfig(unittest.TestCase):
         self.assertNotIn("[baremetal]", out)
 
     def test_the_installed_sample_loads_with_any_driver(self):
-        # Options only the local driver declares are shown commented out: another driver loads.
+        # Options only the local driver declares are shown commented out: another driver loads,
+        # in every service but identity, which must validate tokens (the echo driver does not).
         with open(os.path.join(TOP_SRCDIR, "etc", "jumpgate.conf")) as f:
             sample = f.read()
-        code, out, _ = check(sample.replace("driver = local", f"driver = {ECHO_DRIVER}"))
+        code, out, _ = check(sample.replace("driver = local", f"driver = {ECHO_DRIVER}"), "--identity.driver=local")
         self.assertEqual(code, 0, out)
-        self.assertEqual(out.count(f"driver {ECHO_DRIVER}"), 5, out)
+        self.assertEqual(out.count(f"driver {ECHO_DRIVER}"), 4, out)
+
+    def test_services_with_no_identity_to_validate_tokens_do_not_start(self):
+        # As found: no identity driver, and GET /compute/v2.1/servers answered 200 with no token.
+        alone = f"[identity]\ndriver =\n[compute]\ndriver = {ECHO_DRIVER}\n[image]\ndriver =\n" \
+                "[volume]\ndriver =\n[network]\ndriver =\n"
+        code, out, path = check(alone)
+        self.assertEqual(code, 1, out)
+        self.assertIn(f"{path}:2: [identity] driver (none): no driver validates tokens", out)
+        self.assertIn("require_authentication = false", out)
+        code, out, _ = check(alone, "--general.require_authentication=false")
+        self.assertEqual(code, 0, out)
+        code, out, _ = check(alone, "--general.require_authentication=no")
+        self.assertEqual(code, 1, out)
+        self.assertIn("[general] require_authentication: true or false", out)
+        # Identity alone needs nothing more: its token endpoints are how one authenticates.
+        code, out, _ = check("[identity]\ndriver = local\n[compute]\ndriver =\n[image]\ndriver =\n"
+                             "[volume]\ndriver =\n[network]\ndriver =\n")
+        self.assertEqual(code, 0, out)
 
     def test_every_error_has_file_and_line(self):
         code, out, path = check("[general]\nlog_level = loud\nno_such_key = 1\n"

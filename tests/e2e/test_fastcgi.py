@@ -88,7 +88,8 @@ class Worker:
 
 class FastCGI(unittest.TestCase):
     def setUp(self):
-        self.worker = Worker(f"--compute.driver={ECHO_DRIVER}", "--identity.driver=")
+        self.worker = Worker(f"--compute.driver={ECHO_DRIVER}", "--identity.driver=",
+                             "--general.require_authentication=false")
 
     def tearDown(self):
         if self.worker.proc.poll() is None:

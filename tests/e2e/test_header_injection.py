@@ -15,6 +15,8 @@ SMUGGLED = "x\r\nX-Accel-Redirect: /_jumpgate_image_store/{}"
 
 # The echo driver answers a download with whatever X-Accel-Redirect ?accel= asks for.
 ECHO = """[general]
+# The echo driver stands alone: no identity driver, every request anonymous.
+require_authentication = false
 state_dir = {state}
 module_dir = {module_dir}
 log_file = {state}/log/jumpgate.log

@@ -705,7 +705,7 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
     disp.set_handler("v2_extension_alias", {.get = [](const Request& req, Response&) {
         throw NotFound("Could not find extension: " + req.param("alias") + ".");
     }});
-    app.add_before_hook([t](Request& req, Response&) { authenticate(*t, req); });
+    app.set_authenticator([t](Request& req, Response&) { authenticate(*t, req); });
     // Every 401, from the hook or a handler, tells the client where to authenticate.
     app.add_after_hook([t](Request& req, Response& resp) {
         if (resp.status == 401 && !resp.header("WWW-Authenticate"))

@@ -357,7 +357,8 @@ BOOST_AUTO_TEST_CASE(unknown_driver_names_the_line_and_the_drivers_found)
 {
     TempDir modules;
     std::string text = "[general]\n"
-                       "module_dir = " + modules.path() + "\n" +
+                       "module_dir = " + modules.path() + "\n"
+                       "require_authentication = false\n" +
                        services_off("compute") +
                        "[compute]\n"
                        "driver = nosuch\n";
@@ -389,7 +390,7 @@ BOOST_AUTO_TEST_CASE(drivers_found_lists_module_names)
     BOOST_TEST(a.config().load("", {"general.module_dir=" + modules.path()}).empty());
     BOOST_TEST(a.drivers_found() == (std::vector<std::string>{"alpha", "beta"}));
 
-    TempFile f(services_off("compute") + "[compute]\ndriver = nosuch\n");
+    TempFile f("[general]\nrequire_authentication = false\n" + services_off("compute") + "[compute]\ndriver = nosuch\n");
     App b;
     BOOST_TEST(b.config().load(f.path(), {"general.module_dir=" + modules.path()}).empty());
     auto errors = b.start();
