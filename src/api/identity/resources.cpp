@@ -10,6 +10,7 @@
 
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::identity {
 
@@ -151,9 +152,7 @@ std::string name_text(const json& o, const char* key, std::size_t max,
         return *fallback;
     }
     std::string name = text(o, key);
-    std::size_t characters = 0;
-    for (unsigned char c : name)
-        characters += (c & 0xC0) != 0x80;
+    std::size_t characters = api::utf8_length(name);
     if (characters == 0 || characters > max)
         throw BadRequest(std::string("Invalid input for field '") + key + "': a name of 1 to " +
                          std::to_string(max) + " characters is expected.");
@@ -247,8 +246,6 @@ void bind_projects(Dispatcher& disp, DriverPtr d)
         .post = [d](const Request& req, Response& resp) {
             require_admin(req, "create_project");
             const json& b = body(req, "project");
-            if (text(b, "name").empty())
-                throw BadRequest("Invalid input for field 'name': a project needs a name.");
             Project created = d->projectCreate({.name = name_text(b, "name", 64),
                                                 .domain_id = text(b, "domain_id", "default"),
                                                 .description = text(b, "description"),
@@ -295,8 +292,6 @@ void bind_users(Dispatcher& disp, DriverPtr d)
         .post = [d](const Request& req, Response& resp) {
             require_admin(req, "create_user");
             const json& b = body(req, "user");
-            if (text(b, "name").empty())
-                throw BadRequest("Invalid input for field 'name': a user needs a name.");
             std::string password = text(b, "password");
             if (password.empty()) {
                 // A user without a password cannot authenticate with one: a random secret.
@@ -380,8 +375,6 @@ void bind_roles(Dispatcher& disp, DriverPtr d)
         .post = [d](const Request& req, Response& resp) {
             require_admin(req, "create_role");
             const json& b = body(req, "role");
-            if (text(b, "name").empty())
-                throw BadRequest("Invalid input for field 'name': a role needs a name.");
             resp.status = 201;
             resp.json({{"role", view(req, d->roleCreate({.name = name_text(b, "name", 255)}))}});
         },
@@ -493,8 +486,6 @@ void bind_application_credentials(Dispatcher& disp, DriverPtr d)
             if (req.context().project_id.empty())
                 throw Forbidden("An application credential needs a project-scoped token.");
             const json& b = body(req, "application_credential");
-            if (text(b, "name").empty())
-                throw BadRequest("Invalid input for field 'name': an application credential needs a name.");
             ApplicationCredential c{.name = name_text(b, "name", 255), .description = text(b, "description"),
                                     .user_id = req.context().user_id, .project_id = req.context().project_id};
             if (b.contains("roles") && b["roles"].is_array()) {

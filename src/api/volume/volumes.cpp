@@ -278,7 +278,6 @@ void bind_metadata(Dispatcher& disp, std::initializer_list<std::string_view> col
 
 namespace {
 
-// A size field: a positive integer, or a string of one as the v1 clients send.
 // The types `ctx` may use: public ones, those shared with its project, all for an admin.
 bool usable(const Context& ctx, const volume::VolumeType& t)
 {
