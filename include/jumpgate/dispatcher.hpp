@@ -102,6 +102,7 @@ struct CoverageRow {
     std::string method;
     std::string path;            // with the mount prefix
     bool implemented;
+    std::vector<std::string> aliases;   // the other paths it answers under (the spec's PathAliases)
 };
 
 class Dispatcher {

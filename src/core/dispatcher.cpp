@@ -113,6 +113,14 @@ bool starts_with_segments(std::string_view path, std::string_view prefix)
            (path.size() == prefix.size() || path[prefix.size()] == '/');
 }
 
+// `path` as `alias` serves it too, or nullopt when the alias does not cover it.
+std::optional<std::string> aliased(std::string_view path, const PathAlias& alias)
+{
+    if (!starts_with_segments(path, alias.from))
+        return std::nullopt;
+    return std::string(alias.to) + std::string(path.substr(std::strlen(alias.from)));
+}
+
 const char* nova_fault_name(int status)
 {
     switch (status) {
@@ -204,13 +212,9 @@ Dispatcher::Dispatcher(const ServiceSpec& spec, std::string mount)
     for (std::size_t i = 0; i < entries_.size(); ++i)
         insert(entries_[i].endpoint->path, i, nullptr);
     for (const auto& alias : spec_.aliases)
-        for (std::size_t i = 0; i < entries_.size(); ++i) {
-            std::string_view path = entries_[i].endpoint->path;
-            if (starts_with_segments(path, alias.from)) {
-                std::string aliased = std::string(alias.to) + std::string(path.substr(strlen(alias.from)));
-                insert(aliased, i, &alias);
-            }
-        }
+        for (std::size_t i = 0; i < entries_.size(); ++i)
+            if (auto path = aliased(entries_[i].endpoint->path, alias))
+                insert(*path, i, &alias);
 }
 
 Dispatcher::~Dispatcher() = default;
@@ -462,8 +466,12 @@ std::vector<CoverageRow> Dispatcher::coverage() const
         std::string path = mount + e.endpoint->path;
         if (path.size() > 1 && path.back() == '/')
             path.pop_back();
+        std::vector<std::string> aliases;
+        for (const auto& alias : spec_.aliases)
+            if (auto other = aliased(e.endpoint->path, alias))
+                aliases.push_back(mount + *other);
         for (const auto& v : verbs)
-            rows.push_back({e.endpoint->name, v, path, e.implements(v)});
+            rows.push_back({e.endpoint->name, v, path, e.implements(v), aliases});
     }
     return rows;
 }

@@ -139,23 +139,11 @@ void print_coverage(const App& app, const std::string& format)
                             "): " + std::to_string(done) + " of " + std::to_string(rows.size()) +
                             " implemented";
         if (format == "json") {
-            for (const auto& r : rows) {
-                // The other paths it answers under, as the dispatcher inserts them (Nova's
-                // without the project).
-                json aliases = json::array();
-                std::string_view below = std::string_view(r.path).substr(disp->mount().size());
-                for (const auto& a : App::spec(name)->aliases) {
-                    std::string_view from = a.from;
-                    if (below.substr(0, from.size()) == from &&
-                        (below.size() == from.size() || below[from.size()] == '/'))
-                        aliases.push_back(disp->mount() + a.to +
-                                          std::string(below.substr(from.size())));
-                }
+            for (const auto& r : rows)
                 rows_json.push_back({{"service", name}, {"driver", driver},
                                      {"endpoint", r.endpoint}, {"method", r.method},
-                                     {"path", r.path}, {"aliases", aliases},
+                                     {"path", r.path}, {"aliases", r.aliases},
                                      {"implemented", r.implemented}});
-            }
         } else if (markdown) {
             std::cout << "\n## " << title << "\n\n| Verb | Endpoint | Name | Available |\n"
                       << "|---|---|---|---|\n";
