@@ -8,14 +8,36 @@
 #include <string_view>
 #include <vector>
 
+#include <functional>
+
 #include <jumpgate/config.hpp>
 #include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/operations.hpp>
 
 namespace jumpgate {
 
 namespace identity {
 class Driver;
 }
+namespace compute {
+class Driver;
+}
+namespace image {
+class Driver;
+}
+namespace volume {
+class Driver;
+}
+namespace network {
+class Driver;
+}
+
+/* Installed: a service's typed driver and the operations it overrides; empty when none is. */
+template <class D>
+struct Installed {
+    std::shared_ptr<const D> driver;
+    Operations operations;
+};
 
 /* Services Jumpgate mounts, in the order of the root index. */
 inline constexpr std::string_view kServices[] = {"identity", "compute", "image", "volume",
@@ -71,6 +93,25 @@ public:
     const identity::Driver* identity() const { return identity_.get(); }
     void set_identity(std::shared_ptr<const identity::Driver> driver) { identity_ = std::move(driver); }
 
+    /*
+     * compute, image, volume, network: the typed driver each service's module
+     * installed, in whatever module, so that one service calls another's (Nova's
+     * volume calls reach the block storage driver); set by their install().
+     */
+    const Installed<compute::Driver>& compute() const { return compute_; }
+    const Installed<image::Driver>& image() const { return image_; }
+    const Installed<volume::Driver>& volume() const { return volume_; }
+    const Installed<network::Driver>& network() const { return network_; }
+    void set_compute(Installed<compute::Driver> installed) { compute_ = std::move(installed); }
+    void set_image(Installed<image::Driver> installed) { image_ = std::move(installed); }
+    void set_volume(Installed<volume::Driver> installed) { volume_ = std::move(installed); }
+    void set_network(Installed<network::Driver> installed) { network_ = std::move(installed); }
+    /*
+     * when_loaded: run `step` once every configured driver is loaded: what
+     * serves one service from another's driver binds there.
+     */
+    void when_loaded(std::function<void(App&)> step) { when_loaded_.push_back(std::move(step)); }
+
     /* spec: the catalogue of service `name` (mounted or not), or nullptr. */
     static const ServiceSpec* spec(std::string_view name);
 
@@ -91,6 +132,11 @@ private:
     std::size_t max_body_ = 0;
     std::size_t max_json_ = 0;
     std::shared_ptr<const identity::Driver> identity_;
+    Installed<compute::Driver> compute_;
+    Installed<image::Driver> image_;
+    Installed<volume::Driver> volume_;
+    Installed<network::Driver> network_;
+    std::vector<std::function<void(App&)>> when_loaded_;
     bool authenticates_ = false;
     std::vector<Hook> before_;
     std::vector<Hook> after_;

@@ -21,11 +21,15 @@
 
 namespace jumpgate {
 
-/* Endpoint: one catalogue entry; `methods` lists the verbs the real API defines ("GET POST"). */
+/*
+ * Endpoint: one catalogue entry; `methods` lists the verbs the real API defines ("GET POST").
+ * `gone`: the message of the 410 every verb answers, for an API the real service removed.
+ */
 struct Endpoint {
     const char* name;
     const char* path;
     const char* methods;
+    const char* gone = nullptr;
 };
 
 /* PathAlias: the catalogue's paths under `from` are also served under `to` ("/v2/{tenant_id}" -> "/v2.1"). */
@@ -96,12 +100,17 @@ Handler remembered(Handler handler, std::function<std::string(const Request&)> k
 /* by_origin: remembered() for the document `view` makes (version documents, the index). */
 Handler by_origin(std::function<nlohmann::json(const Request&)> view, int status = 200);
 
-/* CoverageRow: one verb of one endpoint and whether a handler serves it. */
+/* Support: how a verb of an endpoint is answered: served, 501, or 410 as the real service does. */
+enum class Support { yes, no, gone };
+
+/* CoverageRow: one verb of one endpoint (or one action of an action endpoint) and how it is answered. */
 struct CoverageRow {
     std::string endpoint;
     std::string method;
     std::string path;            // with the mount prefix
-    bool implemented;
+    std::string action;          // the body's key for an action ("reboot"), else empty
+    Support support;
+    std::vector<std::string> lacking;   // for No: the driver operations it would need
     std::vector<std::string> aliases;   // the other paths it answers under (the spec's PathAliases)
 };
 
@@ -126,14 +135,26 @@ public:
      * name the catalogue does not have.
      */
     void set_handler(std::string_view name, Resource resource);
+    /* set_handler: attach `handler` to verb `verb` of endpoint `name`. */
+    void set_handler(std::string_view name, std::string_view verb, Handler handler);
+    /*
+     * set_action: serve the POST to endpoint `name` whose body is {"<action>": ...}
+     * with `handler`. An action endpoint answers 400 for a body with no action or
+     * one it has never heard of, and 501 for one set_unserved() named.
+     */
+    void set_action(std::string_view name, std::string_view action, Handler handler);
+    /*
+     * set_unserved: record that verb `verb` of endpoint `name` (or its `action`,
+     * when not empty) is served by the core for drivers that have the operations
+     * `lacking`, which this one does not: --coverage shows them. A handler attached
+     * later takes its place.
+     */
+    void set_unserved(std::string_view name, std::string_view verb, std::string_view action,
+                      std::vector<std::string> lacking);
     /* has_handler: whether `method` of endpoint `name` is served. */
     bool has_handler(std::string_view name, std::string_view method) const;
-    /*
-     * handlers: a copy of the handlers attached to endpoint `name`, so that a
-     * later installer can serve some requests itself and hand the rest on.
-     * Throws std::invalid_argument for a name the catalogue does not have.
-     */
-    Resource handlers(std::string_view name) const;
+    /* wrap_handlers: replace every attached handler and action h by wrap(h) (the fuzzer's watch). */
+    void wrap_handlers(const std::function<Handler(Handler)>& wrap);
 
     /*
      * endpoint_url: the absolute URL of endpoint `name` for the client of `req`,
@@ -173,6 +194,8 @@ private:
     /* index_of: where in entries_ the endpoint named `name` is; throws std::invalid_argument. */
     std::size_t index_of(std::string_view name) const;
     void negotiate_version(Request& req, Response& resp, std::string_view path) const;
+    /* serve_action: the POST to an action endpoint, by the one key of its body. */
+    void serve_action(const Entry& entry, const Request& req, Response& resp) const;
     void insert(const std::string& path, std::size_t entry, const PathAlias* alias);
 
     const ServiceSpec& spec_;

@@ -38,6 +38,13 @@ struct Context {
     std::string domain_id;          // set for domain-scoped tokens
     std::vector<std::string> roles;
     std::string auth_token;
+    /*
+     * credentials: what the identity driver sealed into the token for this user at
+     * authentication (a backend cloud's API key, an upstream token), for the
+     * drivers to act as the user; never logged, and gone with the token.
+     */
+    std::string credentials;
+    std::string request_id;         // the request's id, which drivers record and log
     bool authenticated = false;
 
     bool has_role(std::string_view role) const;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <dirent.h>
+#include <utility>
 #include <dlfcn.h>
 #include <unistd.h>
 
@@ -144,6 +145,8 @@ std::vector<ConfigError> App::start()
         load_driver(name, driver, *disp, errors);
         services_.emplace(std::string(name), std::move(disp));
     }
+    for (auto& step : std::exchange(when_loaded_, {}))
+        step(*this);
     check_authentication(errors);
     const std::string& accel = config_.get("image", "accel_redirect");
     if (!accel.empty() && accel.front() != '/') {

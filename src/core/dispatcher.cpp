@@ -107,6 +107,11 @@ const Handler& slot(const Resource& r, std::string_view method)
     return none;
 }
 
+Handler& mutable_slot(Resource& r, std::string_view method)
+{
+    return const_cast<Handler&>(slot(r, method));
+}
+
 bool starts_with_segments(std::string_view path, std::string_view prefix)
 {
     return path.substr(0, prefix.size()) == prefix &&
@@ -182,10 +187,17 @@ struct Dispatcher::Entry {
     const Endpoint* endpoint;
     std::vector<std::string> verbs;
     Resource resource;
+    // The POST of an action endpoint, by the body's key.
+    std::map<std::string, Handler, std::less<>> actions;
+    // What set_unserved() recorded, by verb or by action, until a handler takes its place.
+    std::map<std::string, std::vector<std::string>, std::less<>> unserved_verbs;
+    std::map<std::string, std::vector<std::string>, std::less<>> unserved_actions;
 
     bool implements(std::string_view method) const
     {
         if (slot(resource, method))
+            return true;
+        if (method == "POST" && !actions.empty())
             return true;
         return method == "HEAD" && resource.get &&
                std::find(verbs.begin(), verbs.end(), "HEAD") != verbs.end();
@@ -193,8 +205,9 @@ struct Dispatcher::Entry {
     bool has_any() const
     {
         return resource.get || resource.head || resource.post || resource.put ||
-               resource.patch || resource.del;
+               resource.patch || resource.del || !actions.empty();
     }
+    bool has_actions() const { return !actions.empty() || !unserved_actions.empty(); }
 };
 
 Dispatcher::Dispatcher(const ServiceSpec& spec, std::string mount)
@@ -207,7 +220,12 @@ Dispatcher::Dispatcher(const ServiceSpec& spec, std::string mount)
     entries_.reserve(spec_.endpoints.size());
     for (const auto& ep : spec_.endpoints) {
         by_name_.emplace(ep.name, entries_.size());
-        entries_.push_back(Entry{&ep, split_verbs(ep.methods), {}});
+        entries_.push_back(Entry{&ep, split_verbs(ep.methods), {}, {}, {}, {}});
+        if (ep.gone) {
+            Handler gone = [message = std::string(ep.gone)](const Request&, Response&) { throw Gone(message); };
+            for (const auto& verb : entries_.back().verbs)
+                mutable_slot(entries_.back().resource, verb) = gone;
+        }
     }
     for (std::size_t i = 0; i < entries_.size(); ++i)
         insert(entries_[i].endpoint->path, i, nullptr);
@@ -394,9 +412,45 @@ bool Dispatcher::has_handler(std::string_view name, std::string_view method) con
     return it != by_name_.end() && entries_[it->second].implements(method);
 }
 
-Resource Dispatcher::handlers(std::string_view name) const
+void Dispatcher::set_handler(std::string_view name, std::string_view verb, Handler handler)
 {
-    return entries_[index_of(name)].resource;
+    Entry& e = entries_[index_of(name)];
+    if (std::find(std::begin(kVerbs), std::end(kVerbs), verb) == std::end(kVerbs))
+        throw std::invalid_argument(std::string(spec_.name) + ": no verb " + std::string(verb));
+    mutable_slot(e.resource, verb) = std::move(handler);
+    if (auto it = e.unserved_verbs.find(verb); it != e.unserved_verbs.end())
+        e.unserved_verbs.erase(it);
+}
+
+void Dispatcher::set_action(std::string_view name, std::string_view action, Handler handler)
+{
+    Entry& e = entries_[index_of(name)];
+    e.actions.insert_or_assign(std::string(action), std::move(handler));
+    if (auto it = e.unserved_actions.find(action); it != e.unserved_actions.end())
+        e.unserved_actions.erase(it);
+}
+
+void Dispatcher::set_unserved(std::string_view name, std::string_view verb, std::string_view action,
+                              std::vector<std::string> lacking)
+{
+    Entry& e = entries_[index_of(name)];
+    if (!action.empty()) {
+        if (!e.actions.count(action))
+            e.unserved_actions.insert_or_assign(std::string(action), std::move(lacking));
+    } else if (!e.implements(verb)) {
+        e.unserved_verbs.insert_or_assign(std::string(verb), std::move(lacking));
+    }
+}
+
+void Dispatcher::wrap_handlers(const std::function<Handler(Handler)>& wrap)
+{
+    for (auto& e : entries_) {
+        for (auto v : kVerbs)
+            if (Handler& h = mutable_slot(e.resource, v))
+                h = wrap(std::move(h));
+        for (auto& [action, h] : e.actions)
+            h = wrap(std::move(h));
+    }
 }
 
 std::string Dispatcher::base_url(const Request& req) const
@@ -470,10 +524,41 @@ std::vector<CoverageRow> Dispatcher::coverage() const
         for (const auto& alias : spec_.aliases)
             if (auto other = aliased(e.endpoint->path, alias))
                 aliases.push_back(mount + *other);
-        for (const auto& v : verbs)
-            rows.push_back({e.endpoint->name, v, path, e.implements(v), aliases});
+        for (const auto& v : verbs) {
+            if (v == "POST" && e.has_actions() && !slot(e.resource, v)) {
+                // An action endpoint: a row per action, served or not, in name order.
+                std::map<std::string, const std::vector<std::string>*> actions;
+                for (const auto& [action, handler] : e.actions)
+                    actions.emplace(action, nullptr);
+                for (const auto& [action, lacking] : e.unserved_actions)
+                    actions.emplace(action, &lacking);
+                for (const auto& [action, lacking] : actions)
+                    rows.push_back({e.endpoint->name, v, path, action, lacking ? Support::no : Support::yes,
+                                    lacking ? *lacking : std::vector<std::string>{}, aliases});
+                continue;
+            }
+            Support support = e.endpoint->gone ? Support::gone : e.implements(v) ? Support::yes : Support::no;
+            std::vector<std::string> lacking;
+            if (auto it = e.unserved_verbs.find(v); support == Support::no && it != e.unserved_verbs.end())
+                lacking = it->second;
+            rows.push_back({e.endpoint->name, v, path, "", support, std::move(lacking), aliases});
+        }
     }
     return rows;
+}
+
+void Dispatcher::serve_action(const Entry& entry, const Request& req, Response& resp) const
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || body.size() != 1)
+        throw BadRequest("The action body is an object with exactly one action.");
+    const std::string& action = body.begin().key();
+    if (auto it = entry.actions.find(action); it != entry.actions.end())
+        return it->second(req, resp);
+    if (entry.unserved_actions.count(action))
+        throw NotImplemented("The cloud behind this service cannot do the " + action + " action.",
+                             spec_.faults == FaultStyle::nova ? "notImplemented" : "");
+    throw BadRequest("There is no such action: " + action);
 }
 
 void Dispatcher::negotiate_version(Request& req, Response& resp, std::string_view path) const
@@ -661,11 +746,12 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
                 throw BadRequest("Invalid input for the path parameter " + name + ": it is not valid UTF-8.");
 
         const Handler& handler = slot(entry->resource, method);
-        if (handler) {
+        if (handler)
             handler(req, resp);
-        } else {
+        else if (method == "POST")
+            serve_action(*entry, req, resp);
+        else
             entry->resource.get(req, resp);     // HEAD served by GET
-        }
     });
     for (const auto& hook : after_)
         guarded([&] { hook(req, resp); });

@@ -97,6 +97,7 @@ Request::Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::
             content_length_ = -2;
     }
     id_ = new_request_id();
+    context_.request_id = id_;
 }
 
 Request::~Request() = default;

@@ -10,11 +10,13 @@
 #include <type_traits>
 #include <vector>
 
+#include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/image.hpp>
 #include <jumpgate/driver/network.hpp>
-#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/driver/operations.hpp>
 #include <jumpgate/driver/volume.hpp>
+#include <jumpgate/fault.hpp>
 #include <jumpgate/request.hpp>
 
 namespace jumpgate::compute {
@@ -133,22 +135,16 @@ struct ServerQuery {
 };
 
 /*
- * Transition: a change of state asked by an action. It applies only when the
- * server's vm_state is one of `from` and no task is running (else Conflict);
- * `task_state` runs for as long as the cloud takes (none: at once), then the server is in `to` with
- * `power_state`. The optional fields change with it (resize, rebuild).
+ * Rebuild: what a rebuild asks of a server: a new image (and, as the
+ * client asks, a name, metadata and description), with `admin_pass` the
+ * new password the answer shows.
  */
-struct Transition {
-    std::string action;                  // recorded as the instance action ("reboot", "stop"...)
-    std::string request_id;
-    std::vector<std::string> from;
-    std::optional<std::string> task_state;
-    std::string to;
-    int power_state = 1;
-    std::optional<Flavor> flavor;        // the new flavor (resize) or the old one back (revert)
-    bool keep_old_flavor = false;        // resize: remember the current one for a revert
-    bool restore_old_flavor = false;     // revertResize: take the remembered one back
-    std::optional<std::string> image_id; // rebuild
+struct Rebuild {
+    std::string image_id;
+    std::string admin_pass;
+    std::optional<std::string> name;
+    std::optional<std::map<std::string, std::string>> metadata;
+    std::optional<std::string> description;
 };
 
 /* InstanceAction: one recorded action on a server (os-instance-actions). */
@@ -230,13 +226,55 @@ public:
      */
     virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks,
                                 const std::string& request_id) const;
-    /* serverUpdate: store name, description, access IPs, metadata, tags and the lock of `server`. */
+    /* serverUpdate: store name, description, access IPs, metadata and tags of `server`. */
     virtual Server serverUpdate(const Context& ctx, const Server& server) const;
     /* serverDelete: remove the server and free what it holds. */
     virtual void serverDelete(const Context& ctx, const std::string& server_id) const;
-    /* serverTransition: apply `t` (see Transition) and record it; Conflict when the state forbids it. */
-    virtual Server serverTransition(const Context& ctx, const std::string& server_id, const Transition& t) const;
-    /* serverSnapshot: make an image of a server (createImage); returns the image id. Optional. */
+
+    /*
+     * The server actions, one operation each. Each applies only in the states
+     * Nova allows it (Conflict, "Cannot 'reboot' instance X while it is in
+     * vm_state stopped", otherwise, see state_conflict()); it records the action
+     * under ctx.request_id and returns once the cloud has taken it: the server
+     * shows the task until it is done.
+     */
+    /* serverReboot: restart the server; `hard` cuts the power first (and works from more states). */
+    virtual void serverReboot(const Context& ctx, const std::string& server_id, bool hard) const;
+    /* serverStop, serverStart: power off (os-stop) and on (os-start). */
+    virtual void serverStop(const Context& ctx, const std::string& server_id) const;
+    virtual void serverStart(const Context& ctx, const std::string& server_id) const;
+    /* serverPause, serverUnpause: freeze in memory and thaw. */
+    virtual void serverPause(const Context& ctx, const std::string& server_id) const;
+    virtual void serverUnpause(const Context& ctx, const std::string& server_id) const;
+    /* serverSuspend, serverResume: save to disk and come back. */
+    virtual void serverSuspend(const Context& ctx, const std::string& server_id) const;
+    virtual void serverResume(const Context& ctx, const std::string& server_id) const;
+    /* serverLock: refuse changes by anyone but admins and the locker; `reason` from 2.73. serverUnlock: undo. */
+    virtual void serverLock(const Context& ctx, const std::string& server_id,
+                            const std::optional<std::string>& reason) const;
+    virtual void serverUnlock(const Context& ctx, const std::string& server_id) const;
+    /* serverRescue: boot the rescue system with root password `admin_pass`; serverUnrescue: back. */
+    virtual void serverRescue(const Context& ctx, const std::string& server_id, const std::string& admin_pass) const;
+    virtual void serverUnrescue(const Context& ctx, const std::string& server_id) const;
+    /* serverRebuild: reinstall from `r.image_id` (validated by the core); returns the server as it now is. */
+    virtual Server serverRebuild(const Context& ctx, const std::string& server_id, const Rebuild& r) const;
+    /* serverResize: move to `flavor` (another one, visible to ctx); then confirm, or revert to the old one. */
+    virtual void serverResize(const Context& ctx, const std::string& server_id, const Flavor& flavor) const;
+    virtual void serverConfirmResize(const Context& ctx, const std::string& server_id) const;
+    virtual void serverRevertResize(const Context& ctx, const std::string& server_id) const;
+    /* serverChangePassword: set the administrator password inside the running server. */
+    virtual void serverChangePassword(const Context& ctx, const std::string& server_id,
+                                      const std::string& admin_pass) const;
+    /* serverConsoleOutput: the server's console log (the core keeps the last lines a client asks for). */
+    virtual std::string serverConsoleOutput(const Context& ctx, const std::string& server_id) const;
+    /* serverShelve, serverShelveOffload, serverUnshelve: put away (freeing the host), and bring back. */
+    virtual void serverShelve(const Context& ctx, const std::string& server_id) const;
+    virtual void serverShelveOffload(const Context& ctx, const std::string& server_id) const;
+    virtual void serverUnshelve(const Context& ctx, const std::string& server_id) const;
+    /*
+     * serverSnapshot: make an image of the server (createImage) named `name`
+     * with `metadata` as its properties; returns the image id.
+     */
     virtual std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
                                        const std::map<std::string, std::string>& metadata) const;
     /* instanceActionList: the recorded actions of a server `ctx` sees, newest first. */
@@ -262,84 +300,51 @@ public:
     virtual QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const;
 };
 
-namespace detail {
-void bind_flavorList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_flavorGet(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_flavorManage(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_availabilityZoneList(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_usage(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+/* JUMPGATE_COMPUTE_OPERATIONS: every operation of Driver that an endpoint calls. */
+#define JUMPGATE_COMPUTE_OPERATIONS(X)                                                                     \
+    X(flavorList) X(flavorGet) X(flavorCreate) X(flavorUpdate) X(flavorDelete) X(availabilityZoneList)     \
+    X(serverList) X(serverGet) X(serverCreate) X(serverUpdate) X(serverDelete) X(serverReboot)             \
+    X(serverStop) X(serverStart) X(serverPause) X(serverUnpause) X(serverSuspend) X(serverResume)          \
+    X(serverLock) X(serverUnlock) X(serverRescue) X(serverUnrescue) X(serverRebuild) X(serverResize)       \
+    X(serverConfirmResize) X(serverRevertResize) X(serverChangePassword) X(serverConsoleOutput)            \
+    X(serverShelve) X(serverShelveOffload) X(serverUnshelve) X(serverSnapshot) X(instanceActionList)       \
+    X(usageList) X(keypairList) X(keypairGet) X(keypairCreate) X(keypairDelete) X(quotaGet)               \
+    X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage)
 
-} // namespace detail
+/* Op: Compute's operations, numbered after `base` in the space Operations shares with the other interfaces. */
+enum class Op : unsigned { base = 0, JUMPGATE_COMPUTE_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
+inline constexpr const char* kOperationNames[] = {JUMPGATE_COMPUTE_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
-/*
- * install: serve on `disp` (the compute dispatcher) every Compute endpoint
- * whose operations D overrides, through the core's views and validation.
- */
+/* operations_of: the operations D overrides. */
 template <class D>
-void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+Operations operations_of()
 {
     static_assert(std::is_base_of_v<Driver, D>);
-    std::shared_ptr<const Driver> base = driver;
-    if constexpr (jumpgate::detail::overrides(&D::flavorList, &Driver::flavorList))
-        detail::bind_flavorList(disp, base);
-    if constexpr (jumpgate::detail::overrides(&D::flavorGet, &Driver::flavorGet))
-        detail::bind_flavorGet(disp, base);
-    if constexpr (jumpgate::detail::overrides(&D::flavorCreate, &Driver::flavorCreate) &&
-                  jumpgate::detail::overrides(&D::flavorUpdate, &Driver::flavorUpdate) &&
-                  jumpgate::detail::overrides(&D::flavorDelete, &Driver::flavorDelete))
-        detail::bind_flavorManage(disp, base);
-    if constexpr (jumpgate::detail::overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
-        detail::bind_availabilityZoneList(disp, base);
-    using jumpgate::detail::overrides;
-    if constexpr (overrides(&D::serverList, &Driver::serverList) && overrides(&D::serverGet, &Driver::serverGet) &&
-                  overrides(&D::serverCreate, &Driver::serverCreate) &&
-                  overrides(&D::serverUpdate, &Driver::serverUpdate) &&
-                  overrides(&D::serverDelete, &Driver::serverDelete) &&
-                  overrides(&D::serverTransition, &Driver::serverTransition) &&
-                  overrides(&D::instanceActionList, &Driver::instanceActionList))
-        detail::bind_servers(disp, base);
-    if constexpr (overrides(&D::keypairList, &Driver::keypairList) && overrides(&D::keypairGet, &Driver::keypairGet) &&
-                  overrides(&D::keypairCreate, &Driver::keypairCreate) &&
-                  overrides(&D::keypairDelete, &Driver::keypairDelete))
-        detail::bind_keypairs(disp, base);
-    if constexpr (overrides(&D::usageList, &Driver::usageList))
-        detail::bind_usage(disp, base);
-    if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
-                  overrides(&D::quotaSet, &Driver::quotaSet) && overrides(&D::quotaReset, &Driver::quotaReset) &&
-                  overrides(&D::quotaUsage, &Driver::quotaUsage))
-        detail::bind_quotas(disp, base);
+    Operations ops;
+    JUMPGATE_COMPUTE_OPERATIONS(JUMPGATE_OPERATION_IF_OVERRIDDEN)
+    return ops;
 }
 
 /*
- * install_image_proxy: serve Nova's image proxy (/images and their metadata,
- * up to microversion 2.35) on `disp` from the image service's driver `images`;
- * `compute` gives the metadata quota. For drivers whose cloud has both.
+ * state_conflict: the Conflict Nova answers for `action` on a server in a state
+ * that does not allow it, for drivers to throw.
  */
-void install_image_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
-                         std::shared_ptr<const image::Driver> images);
+Conflict state_conflict(const Server& server, std::string_view action);
+
+namespace detail {
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops);
+} // namespace detail
 
 /*
- * install_volume_proxy: serve Nova's volumes extension (os-volumes and
- * os-snapshots up to 2.35, servers' os-volume_attachments) on `disp` from the
- * block storage driver `volumes`; `compute` gives the servers.
+ * install: serve on `disp` (the compute dispatcher) every Compute endpoint and
+ * server action whose operations D overrides, through the core's views and
+ * validation, and make `driver` the App's compute driver. Nova's image, volume
+ * and network calls are served from whatever drivers serve those services.
  */
-void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
-                          std::shared_ptr<const volume::Driver> volumes);
-
-/*
- * install_network_proxy: serve Nova's network APIs on `disp` from the network
- * service's driver `network`: os-security-groups and their rules, os-floating-ips
- * and their pools, os-networks and os-tenant-networks (up to 2.35), servers'
- * os-security-groups and os-interface, and the addSecurityGroup,
- * removeSecurityGroup, addFloatingIp and removeFloatingIp actions (the other
- * actions go on to the handler installed before); os-floating-ip-dns and
- * nova-network's network management answer 410 as Nova does. `compute` gives
- * the servers. Call after install().
- */
-void install_network_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
-                           std::shared_ptr<const network::Driver> network);
+template <class D>
+void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+{
+    detail::install(app, disp, driver, operations_of<D>());
+}
 
 } // namespace jumpgate::compute

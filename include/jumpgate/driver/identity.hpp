@@ -11,7 +11,7 @@
 
 #include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
-#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/driver/operations.hpp>
 
 namespace jumpgate::identity {
 
@@ -160,6 +160,29 @@ public:
      */
     virtual std::optional<std::int64_t> generation() const;
 };
+
+/* JUMPGATE_IDENTITY_OPERATIONS: every operation of Driver that an endpoint calls. */
+#define JUMPGATE_IDENTITY_OPERATIONS(X) \
+    X(userAuthenticate) X(userGet) X(userCreate) X(domainGet) X(domainFind) X(projectFind) X(projectCreate)      \
+    X(projectListForUser) X(roleList) X(roleCreate) X(roleListForProject) X(roleListForDomain) X(roleAssign)     \
+    X(domainList) X(domainCreate) X(domainUpdate) X(domainDelete) X(projectList) X(projectUpdate)                \
+    X(projectDelete) X(userList) X(userUpdate) X(userDelete) X(userPasswordSet) X(roleUpdate) X(roleDelete)      \
+    X(roleUnassign) X(roleAssignmentList) X(applicationCredentialCreate) X(applicationCredentialList)            \
+    X(applicationCredentialDelete) X(applicationCredentialAuthenticate) X(tokenRevoke) X(tokenIsRevoked)
+
+/* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */
+enum class Op : unsigned { base = 100, JUMPGATE_IDENTITY_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
+inline constexpr const char* kOperationNames[] = {JUMPGATE_IDENTITY_OPERATIONS(JUMPGATE_OPERATION_NAME)};
+
+/* operations_of: the operations D overrides. */
+template <class D>
+Operations operations_of()
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    Operations ops;
+    JUMPGATE_IDENTITY_OPERATIONS(JUMPGATE_OPERATION_IF_OVERRIDDEN)
+    return ops;
+}
 
 namespace detail {
 void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include <jumpgate/dispatcher.hpp>
-#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/driver/operations.hpp>
 #include <jumpgate/request.hpp>
 #include <jumpgate/response.hpp>
 
@@ -126,6 +126,25 @@ public:
     /* memberDelete: remove one member; NotFound when it is none. */
     virtual void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const;
 };
+
+/* JUMPGATE_IMAGE_OPERATIONS: every operation of Driver that an endpoint calls. */
+#define JUMPGATE_IMAGE_OPERATIONS(X) \
+    X(imageList) X(imageGet) X(imageCreate) X(imageUpdate) X(imageDelete) X(imageUpload) X(imageDownload)        \
+    X(memberList) X(memberPut) X(memberDelete)
+
+/* Op: Image's operations, numbered after `base` in the space Operations shares with the other interfaces. */
+enum class Op : unsigned { base = 200, JUMPGATE_IMAGE_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
+inline constexpr const char* kOperationNames[] = {JUMPGATE_IMAGE_OPERATIONS(JUMPGATE_OPERATION_NAME)};
+
+/* operations_of: the operations D overrides. */
+template <class D>
+Operations operations_of()
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    Operations ops;
+    JUMPGATE_IMAGE_OPERATIONS(JUMPGATE_OPERATION_IF_OVERRIDDEN)
+    return ops;
+}
 
 namespace detail {
 void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include <jumpgate/dispatcher.hpp>
-#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/driver/operations.hpp>
 #include <jumpgate/request.hpp>
 
 namespace jumpgate::network {
@@ -152,6 +152,26 @@ public:
     /* serverPortDelete: Compute's call when it detaches port `port_id` from server `server_id`: gone if made for it, unbound otherwise. */
     virtual void serverPortDelete(const Context& ctx, const std::string& server_id, const std::string& port_id) const;
 };
+
+/* JUMPGATE_NETWORK_OPERATIONS: every operation of Driver that an endpoint calls. */
+#define JUMPGATE_NETWORK_OPERATIONS(X) \
+    X(list) X(get) X(create) X(update) X(remove) X(routerInterfaceAdd) X(routerInterfaceRemove) X(quotaGet)      \
+    X(quotaDefaults) X(quotaList) X(quotaSet) X(quotaReset) X(quotaUsage) X(availabilityZoneList)                \
+    X(serverPortCreate) X(serverPortsDelete) X(serverPortDelete)
+
+/* Op: Network's operations, numbered after `base` in the space Operations shares with the other interfaces. */
+enum class Op : unsigned { base = 350, JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
+inline constexpr const char* kOperationNames[] = {JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_NAME)};
+
+/* operations_of: the operations D overrides. */
+template <class D>
+Operations operations_of()
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    Operations ops;
+    JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_IF_OVERRIDDEN)
+    return ops;
+}
 
 namespace detail {
 void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver);

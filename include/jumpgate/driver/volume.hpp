@@ -12,7 +12,7 @@
 #include <vector>
 
 #include <jumpgate/dispatcher.hpp>
-#include <jumpgate/driver/overrides.hpp>
+#include <jumpgate/driver/operations.hpp>
 #include <jumpgate/request.hpp>
 
 namespace jumpgate::volume {
@@ -273,6 +273,31 @@ public:
     /* serviceList: the services behind the cloud's Block Storage (an admin's os-services and os-hosts). */
     virtual std::vector<Service> serviceList(const Context& ctx) const;
 };
+
+/* JUMPGATE_VOLUME_OPERATIONS: every operation of Driver that an endpoint calls. */
+#define JUMPGATE_VOLUME_OPERATIONS(X) \
+    X(volumeList) X(volumeGet) X(volumeCreate) X(volumeUpdate) X(volumeDelete) X(volumeExtend)                   \
+    X(volumeResetStatus) X(volumeAttach) X(volumeDetach) X(volumeUploadImage) X(attachmentList)                  \
+    X(attachmentGet) X(attachmentCreate) X(attachmentUpdate) X(attachmentComplete) X(attachmentDelete)           \
+    X(snapshotList) X(snapshotGet) X(snapshotCreate) X(snapshotUpdate) X(snapshotDelete)                         \
+    X(snapshotResetStatus) X(backupList) X(backupGet) X(backupCreate) X(backupUpdate) X(backupDelete)            \
+    X(backupResetStatus) X(backupRestore) X(typeList) X(typeGet) X(typeCreate) X(typeUpdate) X(typeDelete)       \
+    X(quotaGet) X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage) X(availabilityZoneList)                 \
+    X(serviceList)
+
+/* Op: Volume's operations, numbered after `base` in the space Operations shares with the other interfaces. */
+enum class Op : unsigned { base = 250, JUMPGATE_VOLUME_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
+inline constexpr const char* kOperationNames[] = {JUMPGATE_VOLUME_OPERATIONS(JUMPGATE_OPERATION_NAME)};
+
+/* operations_of: the operations D overrides. */
+template <class D>
+Operations operations_of()
+{
+    static_assert(std::is_base_of_v<Driver, D>);
+    Operations ops;
+    JUMPGATE_VOLUME_OPERATIONS(JUMPGATE_OPERATION_IF_OVERRIDDEN)
+    return ops;
+}
 
 namespace detail {
 void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver);
