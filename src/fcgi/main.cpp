@@ -132,30 +132,43 @@ void print_coverage(const App& app, const std::string& format)
         auto rows = disp->coverage();
         std::size_t done = 0;
         for (const auto& r : rows)
-            done += r.implemented;
+            done += r.support != Support::no;
         std::string driver = app.dispatcher(name) ? app.config().get(name, "driver") : "";
         std::string title = std::string(name) + " (" +
                             (driver.empty() ? std::string("not mounted") : "driver " + driver) +
                             "): " + std::to_string(done) + " of " + std::to_string(rows.size()) +
-                            " implemented";
+                            " answered as the real service does";
+        auto what = [](const CoverageRow& r) { return r.action.empty() ? r.endpoint : r.endpoint + " " + r.action; };
+        auto answer = [](const CoverageRow& r, bool word) -> std::string {
+            if (r.support == Support::yes)
+                return word ? "Yes" : "implemented";
+            if (r.support == Support::gone)
+                return word ? "Gone (410)" : "gone (410)";
+            std::string out = word ? "No" : "not implemented";
+            for (std::size_t i = 0; i < r.lacking.size(); ++i)
+                out += (i ? ", " : " (needs ") + r.lacking[i] + (i + 1 == r.lacking.size() ? ")" : "");
+            return out;
+        };
         if (format == "json") {
             for (const auto& r : rows)
                 rows_json.push_back({{"service", name}, {"driver", driver},
                                      {"endpoint", r.endpoint}, {"method", r.method},
-                                     {"path", r.path}, {"aliases", r.aliases},
-                                     {"implemented", r.implemented}});
+                                     {"path", r.path}, {"action", r.action}, {"aliases", r.aliases},
+                                     {"implemented", r.support == Support::yes},
+                                     {"support", r.support == Support::yes ? "yes"
+                                                 : r.support == Support::gone ? "gone" : "no"},
+                                     {"lacking", r.lacking}});
         } else if (markdown) {
             std::cout << "\n## " << title << "\n\n| Verb | Endpoint | Name | Available |\n"
                       << "|---|---|---|---|\n";
             for (const auto& r : rows)
-                std::cout << "| " << r.method << " | `" << r.path << "` | " << r.endpoint << " | "
-                          << (r.implemented ? "Yes" : "No") << " |\n";
+                std::cout << "| " << r.method << " | `" << r.path << "` | " << what(r) << " | "
+                          << answer(r, true) << " |\n";
         } else {
             std::cout << "== " << title << "\n";
-            for (const auto& r : rows) {
-                std::printf("  %-6s %-70s %-36s %s\n", r.method.c_str(), r.path.c_str(),
-                            r.endpoint.c_str(), r.implemented ? "implemented" : "not implemented");
-            }
+            for (const auto& r : rows)
+                std::printf("  %-6s %-70s %-36s %s\n", r.method.c_str(), r.path.c_str(), what(r).c_str(),
+                            answer(r, false).c_str());
             std::fflush(stdout);
         }
     }
