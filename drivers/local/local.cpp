@@ -64,21 +64,22 @@ JUMPGATE_DRIVER(app, disp)
         auto compute = std::make_shared<const jumpgate::local::Compute>(
             database(app), app.state_dir() + "/images", std::stoi(app.config().get("compute", "build_seconds")),
             volumes(app), networks(app));
-        jumpgate::compute::install(disp, compute);
-        jumpgate::compute::install_image_proxy(
-            disp, compute, std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images"));
-        jumpgate::compute::install_volume_proxy(disp, compute, volumes(app));
-        jumpgate::compute::install_network_proxy(disp, compute, networks(app));
+        jumpgate::compute::install(app, disp, compute);
     }
     else if (service == "image") {
         auto images = std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images");
         images->uploadsSweep();
         jumpgate::image::install(disp, images);
+        app.set_image({images, jumpgate::image::operations_of<jumpgate::local::Image>()});
     }
-    else if (service == "volume")
+    else if (service == "volume") {
         jumpgate::volume::install(disp, volumes(app));
-    else if (service == "network")
+        app.set_volume({volumes(app), jumpgate::volume::operations_of<jumpgate::local::Volume>()});
+    }
+    else if (service == "network") {
         jumpgate::network::install(disp, networks(app));
+        app.set_network({networks(app), jumpgate::network::operations_of<jumpgate::local::Network>()});
+    }
     else if (service == "identity") {
         jumpgate::Config& cfg = app.config();
         cfg.declare("identity", "lockout_failure_attempts", "0",

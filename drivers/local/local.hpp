@@ -47,8 +47,29 @@ public:
                                  const std::string& request_id) const override;
     compute::Server serverUpdate(const Context& ctx, const compute::Server& server) const override;
     void serverDelete(const Context& ctx, const std::string& server_id) const override;
-    compute::Server serverTransition(const Context& ctx, const std::string& server_id,
-                                     const compute::Transition& t) const override;
+    void serverReboot(const Context& ctx, const std::string& server_id, bool hard) const override;
+    void serverStop(const Context& ctx, const std::string& server_id) const override;
+    void serverStart(const Context& ctx, const std::string& server_id) const override;
+    void serverPause(const Context& ctx, const std::string& server_id) const override;
+    void serverUnpause(const Context& ctx, const std::string& server_id) const override;
+    void serverSuspend(const Context& ctx, const std::string& server_id) const override;
+    void serverResume(const Context& ctx, const std::string& server_id) const override;
+    void serverLock(const Context& ctx, const std::string& server_id,
+                    const std::optional<std::string>& reason) const override;
+    void serverUnlock(const Context& ctx, const std::string& server_id) const override;
+    void serverRescue(const Context& ctx, const std::string& server_id, const std::string& admin_pass) const override;
+    void serverUnrescue(const Context& ctx, const std::string& server_id) const override;
+    compute::Server serverRebuild(const Context& ctx, const std::string& server_id,
+                                  const compute::Rebuild& r) const override;
+    void serverResize(const Context& ctx, const std::string& server_id, const compute::Flavor& flavor) const override;
+    void serverConfirmResize(const Context& ctx, const std::string& server_id) const override;
+    void serverRevertResize(const Context& ctx, const std::string& server_id) const override;
+    void serverChangePassword(const Context& ctx, const std::string& server_id,
+                              const std::string& admin_pass) const override;
+    std::string serverConsoleOutput(const Context& ctx, const std::string& server_id) const override;
+    void serverShelve(const Context& ctx, const std::string& server_id) const override;
+    void serverShelveOffload(const Context& ctx, const std::string& server_id) const override;
+    void serverUnshelve(const Context& ctx, const std::string& server_id) const override;
     std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
                                const std::map<std::string, std::string>& metadata) const override;
     std::vector<compute::InstanceAction> instanceActionList(const Context& ctx,
@@ -69,6 +90,25 @@ public:
     compute::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
 
 private:
+    /*
+     * Transition: how an action changes a server here. It applies only when the
+     * server's vm_state is one of `from` and no task is running (else Conflict);
+     * `task_state` runs for build_seconds (none: at once), then the server is in
+     * `to` with `power_state`. The optional fields change with it.
+     */
+    struct Transition {
+        const char* action;              // recorded as the instance action ("reboot", "stop"...)
+        std::vector<std::string> from;
+        std::optional<std::string> task_state;
+        std::string to;
+        int power_state = 1;
+        std::optional<compute::Flavor> flavor;   // resize: the new flavor
+        bool keep_old_flavor = false;            // resize: remember the current one for a revert
+        bool restore_old_flavor = false;         // revertResize: take the remembered one back
+        std::optional<std::string> image_id;     // rebuild
+    };
+    /* transition: apply `t` to the server and record it, in one transaction. */
+    compute::Server transition(const Context& ctx, const std::string& server_id, const Transition& t) const;
     void add_volumes(std::vector<compute::Server>& servers) const;
     void add_addresses(const Context& ctx, std::vector<compute::Server>& servers) const;
     void make_ports(const Context& ctx, const compute::Server& server, const json& networks) const;

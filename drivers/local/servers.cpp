@@ -696,16 +696,14 @@ std::vector<compute::ServerUsage> Compute::usageList(const Context&, const std::
     return out;
 }
 
-Server Compute::serverTransition(const Context& ctx, const std::string& server_id, const compute::Transition& t) const
+Server Compute::transition(const Context& ctx, const std::string& server_id, const Transition& t) const
 {
     {
         Transaction tx(*db_);
         Server s = serverGet(ctx, server_id);
         bool allowed = std::find(t.from.begin(), t.from.end(), s.vm_state) != t.from.end();
         if (!allowed || s.task_state)
-            throw Conflict("Cannot '" + t.action + "' instance " + s.id + " while it is in " +
-                               (s.task_state ? "task_state " + *s.task_state : "vm_state " + s.vm_state),
-                           "conflictingRequest");
+            throw compute::state_conflict(s, t.action);
         std::int64_t at = unix_now();
         Statement u(*db_, "UPDATE servers SET vm_state = ?, task_state = ?, power_state = ?, task_until = ?, "
                           "next_vm_state = ?, next_power_state = ?, updated_at = ?, launched_at = ? WHERE id = ?");
@@ -740,10 +738,160 @@ Server Compute::serverTransition(const Context& ctx, const std::string& server_i
             f.bind(1, *t.image_id).bind(2, s.id);
             f.step();
         }
-        record(s.id, t.action, t.request_id, ctx);
+        record(s.id, t.action, ctx.request_id, ctx);
         tx.commit();
     }
     return serverGet(ctx, server_id);
+}
+
+namespace {
+
+constexpr int kRunning = 1, kPaused = 3, kShutdown = 4, kSuspended = 7;
+
+} // namespace
+
+void Compute::serverReboot(const Context& ctx, const std::string& server_id, bool hard) const
+{
+    if (hard)
+        transition(ctx, server_id, {"reboot", {"active", "stopped", "paused", "suspended", "error", "rescued"},
+                                    "reboot_started_hard", "active", kRunning});
+    else
+        transition(ctx, server_id, {"reboot", {"active"}, "rebooting", "active", kRunning});
+}
+
+void Compute::serverStop(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"stop", {"active", "error"}, "powering-off", "stopped", kShutdown});
+}
+
+void Compute::serverStart(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"start", {"stopped"}, "powering-on", "active", kRunning});
+}
+
+void Compute::serverPause(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"pause", {"active"}, "pausing", "paused", kPaused});
+}
+
+void Compute::serverUnpause(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"unpause", {"paused"}, "unpausing", "active", kRunning});
+}
+
+void Compute::serverSuspend(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"suspend", {"active"}, "suspending", "suspended", kSuspended});
+}
+
+void Compute::serverResume(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"resume", {"suspended"}, "resuming", "active", kRunning});
+}
+
+// The rescue system boots with `admin_pass` as its root password; this cloud runs no system to give it to.
+void Compute::serverRescue(const Context& ctx, const std::string& server_id, const std::string&) const
+{
+    transition(ctx, server_id, {"rescue", {"active", "stopped", "error"}, "rescuing", "rescued", kRunning});
+}
+
+void Compute::serverUnrescue(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"unrescue", {"rescued"}, "unrescuing", "active", kRunning});
+}
+
+void Compute::serverShelve(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id,
+               {"shelve", {"active", "stopped", "paused", "suspended"}, "shelving", "shelved_offloaded", kShutdown});
+}
+
+void Compute::serverShelveOffload(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id,
+               {"shelveOffload", {"shelved"}, "shelving_offloading", "shelved_offloaded", kShutdown});
+}
+
+void Compute::serverUnshelve(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id,
+               {"unshelve", {"shelved", "shelved_offloaded"}, "unshelving", "active", kRunning});
+}
+
+void Compute::serverResize(const Context& ctx, const std::string& server_id, const Flavor& flavor) const
+{
+    Transition t{"resize", {"active", "stopped"}, "resize_prep", "resized", kRunning};
+    t.flavor = flavor;
+    t.keep_old_flavor = true;
+    transition(ctx, server_id, t);
+}
+
+void Compute::serverConfirmResize(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"confirmResize", {"resized"}, std::nullopt, "active", kRunning});
+}
+
+void Compute::serverRevertResize(const Context& ctx, const std::string& server_id) const
+{
+    Transition t{"revertResize", {"resized"}, "resize_reverting", "active", kRunning};
+    t.restore_old_flavor = true;
+    transition(ctx, server_id, t);
+}
+
+// The new password goes to the server's own system, which this cloud does not run: the action is recorded.
+Server Compute::serverRebuild(const Context& ctx, const std::string& server_id, const compute::Rebuild& r) const
+{
+    Transition t{"rebuild", {"active", "stopped", "error"}, "rebuilding", "active", kRunning};
+    t.image_id = r.image_id;
+    // Refused before the name and metadata change; transition() checks again, with the change of state.
+    Server s = serverGet(ctx, server_id);
+    if (std::find(t.from.begin(), t.from.end(), s.vm_state) == t.from.end() || s.task_state)
+        throw compute::state_conflict(s, t.action);
+    if (r.name)
+        s.name = *r.name;
+    if (r.metadata)
+        s.metadata = *r.metadata;
+    if (r.description)
+        s.description = r.description;
+    serverUpdate(ctx, s);
+    return transition(ctx, server_id, t);
+}
+
+void Compute::serverLock(const Context& ctx, const std::string& server_id,
+                         const std::optional<std::string>& reason) const
+{
+    Server s = serverGet(ctx, server_id);
+    s.locked = true;
+    s.locked_reason = reason;
+    serverUpdate(ctx, s);
+}
+
+void Compute::serverUnlock(const Context& ctx, const std::string& server_id) const
+{
+    Server s = serverGet(ctx, server_id);
+    s.locked = false;
+    s.locked_reason.reset();
+    serverUpdate(ctx, s);
+}
+
+// This cloud runs no system inside its servers to take the password: it checks the state, as Nova does.
+void Compute::serverChangePassword(const Context& ctx, const std::string& server_id, const std::string&) const
+{
+    Server s = serverGet(ctx, server_id);
+    if (s.vm_state != "active" || s.task_state)
+        throw compute::state_conflict(s, "changePassword");
+    record(s.id, "changePassword", ctx.request_id, ctx);
+}
+
+// What a console would show: the server's name, flavor, image and state, and a login prompt.
+std::string Compute::serverConsoleOutput(const Context& ctx, const std::string& server_id) const
+{
+    Server s = serverGet(ctx, server_id);
+    if (s.vm_state == "building")
+        throw Conflict("Instance " + s.id + " is not ready", "conflictingRequest");
+    return "Jumpgate local cloud: console of " + s.name + " (" + s.id + ")\n" + "flavor " + s.flavor.name +
+           ", image " + s.image_id + "\n" + "state " + s.vm_state + ", power " + std::to_string(s.power_state) +
+           "\n" + s.name + " login: \n";
 }
 
 std::vector<compute::InstanceAction> Compute::instanceActionList(const Context& ctx, const std::string& server_id) const
@@ -762,6 +910,9 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
                                     const std::map<std::string, std::string>& metadata) const
 {
     Server server = serverGet(ctx, server_id);
+    static const std::vector<std::string> kCan = {"active", "stopped", "paused", "suspended", "shelved"};
+    if (std::find(kCan.begin(), kCan.end(), server.vm_state) == kCan.end() || server.task_state)
+        throw compute::state_conflict(server, "createImage");
     std::string id = new_uuid();
     std::int64_t t = unix_now();
     Transaction tx(*db_);
@@ -792,7 +943,7 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     if (access(from.c_str(), F_OK) == 0 && link(from.c_str(), to.c_str()) != 0)
         throw std::runtime_error("cannot link the snapshot's data");
     tx.commit();
-    record(server.id, "createImage", "", ctx);
+    record(server.id, "createImage", ctx.request_id, ctx);
     return id;
 }
 

@@ -22,8 +22,8 @@
 namespace jumpgate {
 
 /*
- * Endpoint: one catalogue entry; `methods` lists the verbs the real API defines ("GET POST").
- * `gone`: the message of the 410 every verb answers, for an API the real service removed.
+ * Endpoint: one catalogue entry; `methods` lists the verbs the real API defines ("GET POST"),
+ * `gone` those of them that the real service removed and answers 410 to, whatever the driver.
  */
 struct Endpoint {
     const char* name;

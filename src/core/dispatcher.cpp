@@ -221,11 +221,10 @@ Dispatcher::Dispatcher(const ServiceSpec& spec, std::string mount)
     for (const auto& ep : spec_.endpoints) {
         by_name_.emplace(ep.name, entries_.size());
         entries_.push_back(Entry{&ep, split_verbs(ep.methods), {}, {}, {}, {}});
-        if (ep.gone) {
-            Handler gone = [message = std::string(ep.gone)](const Request&, Response&) { throw Gone(message); };
-            for (const auto& verb : entries_.back().verbs)
-                mutable_slot(entries_.back().resource, verb) = gone;
-        }
+        for (const auto& verb : split_verbs(ep.gone))
+            mutable_slot(entries_.back().resource, verb) = [service = spec_.name](const Request&, Response&) {
+                throw Gone(std::string("This API is gone: the ") + service + " service removed it.");
+            };
     }
     for (std::size_t i = 0; i < entries_.size(); ++i)
         insert(entries_[i].endpoint->path, i, nullptr);
@@ -537,7 +536,10 @@ std::vector<CoverageRow> Dispatcher::coverage() const
                                     lacking ? *lacking : std::vector<std::string>{}, aliases});
                 continue;
             }
-            Support support = e.endpoint->gone ? Support::gone : e.implements(v) ? Support::yes : Support::no;
+            auto gone = split_verbs(e.endpoint->gone);
+            Support support = std::find(gone.begin(), gone.end(), v) != gone.end() ? Support::gone
+                              : e.implements(v)                                    ? Support::yes
+                                                                                   : Support::no;
             std::vector<std::string> lacking;
             if (auto it = e.unserved_verbs.find(v); support == Support::no && it != e.unserved_verbs.end())
                 lacking = it->second;

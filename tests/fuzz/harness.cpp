@@ -213,19 +213,9 @@ Served serve_fcgi(const std::vector<std::string>& env, std::string_view body, st
 
 void watch_handlers(App& app)
 {
-    for (auto name : kServices) {
-        Dispatcher* disp = app.dispatcher(name);
-        if (!disp)
-            continue;
-        for (const auto& endpoint : disp->spec().endpoints) {
-            Resource r = disp->handlers(endpoint.name);
-            // Only the slots that are set: an empty one is a 501 (and HEAD falls back to GET).
-            for (Handler* h : {&r.get, &r.head, &r.post, &r.put, &r.patch, &r.del})
-                if (*h)
-                    *h = watched(std::move(*h));
-            disp->set_handler(endpoint.name, std::move(r));
-        }
-    }
+    for (auto name : kServices)
+        if (Dispatcher* disp = app.dispatcher(name))
+            disp->wrap_handlers([](Handler h) { return watched(std::move(h)); });
 }
 
 void check_answer(const Served& served, std::string_view service, std::string_view method,

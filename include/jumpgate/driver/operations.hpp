@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstdint>
-#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -27,12 +26,12 @@ public:
     static constexpr unsigned kMax = 512;
 
     constexpr Operations() = default;
-    template <class Op>
-        requires std::is_enum_v<Op>
-    constexpr Operations(std::initializer_list<Op> ops)
+    /* Operations{compute::Op::serverGet, volume::Op::volumeGet}: any interfaces' operations. */
+    template <class... Op>
+        requires(std::is_enum_v<Op> && ...)
+    constexpr Operations(Op... ops)
     {
-        for (Op op : ops)
-            add(static_cast<unsigned>(op));
+        (add(static_cast<unsigned>(ops)), ...);
     }
 
     constexpr void add(unsigned op) { bits_[op / 64] |= std::uint64_t{1} << (op % 64); }
@@ -72,9 +71,9 @@ const char* operation_name(unsigned op);
 /*
  * Binding: one verb of one catalogue endpoint, or one action of an action endpoint
  * (the POST whose body is {"reboot": {...}}), that the core serves from a typed
- * interface, with the operations it calls. A service's bindings are a table;
- * bind() serves the rows a driver has every operation of, and the others show
- * in --coverage as No with what they lack.
+
+
+
  */
 template <class Target>
 struct Binding {
@@ -83,14 +82,16 @@ struct Binding {
     Operations needs;
     void (*serve)(const Target& target, const Request& req, Response& resp);
     const char* action = nullptr;
+    /* make: instead of `serve`, a handler that keeps state across requests (a worker's remembered answers). */
+    Handler (*make)(std::shared_ptr<const Target> target) = nullptr;
 };
 
 /*
- * bind: serve on `disp` every row of `table` whose needs `has` covers, each
+ * bind_table: serve on `disp` every row of `table` whose needs `has` covers, each
  * calling its function with `*target`; record the others as unserved.
  */
 template <class Target>
-void bind(Dispatcher& disp, std::span<const Binding<Target>> table, std::shared_ptr<const Target> target,
+void bind_table(Dispatcher& disp, std::span<const Binding<Target>> table, std::shared_ptr<const Target> target,
           const Operations& has)
 {
     for (const auto& row : table) {
@@ -99,9 +100,10 @@ void bind(Dispatcher& disp, std::span<const Binding<Target>> table, std::shared_
             disp.set_unserved(row.endpoint, row.verb, row.action ? row.action : "", lacking.names());
             continue;
         }
-        Handler handler = [target, serve = row.serve](const Request& req, Response& resp) {
-            serve(*target, req, resp);
-        };
+        Handler handler = row.make ? row.make(target)
+                                   : Handler([target, serve = row.serve](const Request& req, Response& resp) {
+                                         serve(*target, req, resp);
+                                     });
         if (row.action)
             disp.set_action(row.endpoint, row.action, std::move(handler));
         else

@@ -21,22 +21,29 @@ json zone(const AvailabilityZone& z, bool with_hosts)
 
 } // namespace
 
-namespace detail {
+namespace {
 
-void bind_availabilityZoneList(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void list_zones(const Driver& driver, const Request& req, Response& resp, bool with_hosts)
 {
-    for (bool with_hosts : {false, true}) {
-        disp.set_handler(with_hosts ? "v2_availability_zone_detail" : "v2_availability_zone",
-                         {.get = [driver, with_hosts](const Request& req, Response& resp) {
-                             json zones = json::array();
-                             for (const auto& z : driver->availabilityZoneList(req.context()))
-                                 zones.push_back(zone(z, with_hosts));
-                             resp.json({{"availabilityZoneInfo", std::move(zones)}});
-                         }});
-    }
+    json zones = json::array();
+    for (const auto& z : driver.availabilityZoneList(req.context()))
+        zones.push_back(zone(z, with_hosts));
+    resp.json({{"availabilityZoneInfo", std::move(zones)}});
 }
 
-} // namespace detail
+const Binding<Driver> kZoneBindings[] = {
+    {"v2_availability_zone", "GET", {Op::availabilityZoneList},
+     [](const Driver& driver, const Request& req, Response& resp) { list_zones(driver, req, resp, false); }},
+    {"v2_availability_zone_detail", "GET", {Op::availabilityZoneList},
+     [](const Driver& driver, const Request& req, Response& resp) { list_zones(driver, req, resp, true); }},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> availability_zone_bindings()
+{
+    return kZoneBindings;
+}
 
 std::vector<AvailabilityZone> Driver::availabilityZoneList(const Context&) const
 {

@@ -253,139 +253,161 @@ Flavor flavor_visible(const Driver& driver, const Request& req, const std::strin
     return f;
 }
 
-namespace detail {
+namespace {
 
-void bind_flavorList(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+Handler brief_list(std::shared_ptr<const Driver> driver) { return remembered_list(std::move(driver), false); }
+Handler detail_list(std::shared_ptr<const Driver> driver) { return remembered_list(std::move(driver), true); }
+
+void show(const Driver& driver, const Request& req, Response& resp)
 {
-    Resource brief_list{.get = remembered_list(driver, false)};
-    Resource detail_list{.get = remembered_list(driver, true)};
-    disp.set_handler("v2_flavors", brief_list);
-    disp.set_handler("v2_tenant_flavors", brief_list);
-    disp.set_handler("v2_flavors_detail", detail_list);
-    disp.set_handler("v2_tenant_flavors_detail", detail_list);
+    resp.json({{"flavor", full(req, flavor_visible(driver, req, req.param("flavor_id")))}});
 }
 
-void bind_flavorGet(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void show_extra_specs(const Driver& driver, const Request& req, Response& resp)
 {
-    Resource show{.get = [driver](const Request& req, Response& resp) {
-        resp.json({{"flavor", full(req, flavor_visible(*driver, req, req.param("flavor_id")))}});
-    }};
-    disp.set_handler("v2_flavor", show);
-    disp.set_handler("v2_tenant_flavor", show);
-    disp.set_handler("v2_os_extra_specs_flavor", {.get = [driver](const Request& req, Response& resp) {
-        resp.json({{"extra_specs", flavor_visible(*driver, req, req.param("flavor_id")).extra_specs}});
-    }});
-    disp.set_handler("v2_os_extra_specs_flavor_key", {.get = [driver](const Request& req, Response& resp) {
-        auto specs = flavor_visible(*driver, req, req.param("flavor_id")).extra_specs;
-        auto it = specs.find(req.param("key_id"));
-        if (it == specs.end())
-            throw NotFound("Flavor " + req.param("flavor_id") + " has no extra specs with key " +
-                           req.param("key_id") + ".");
-        resp.json({{it->first, it->second}});
-    }});
+    resp.json({{"extra_specs", flavor_visible(driver, req, req.param("flavor_id")).extra_specs}});
 }
 
-
-void bind_flavorManage(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void show_extra_spec(const Driver& driver, const Request& req, Response& resp)
 {
-    Resource create{.post = [driver](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        if (!body.is_object() || !body.contains("flavor") || !body["flavor"].is_object())
-            throw BadRequest("Invalid input: the body must be {\"flavor\": {...}}.");
-        resp.json({{"flavor", full(req, driver->flavorCreate(req.context(), flavor_of_request(req, body["flavor"])))}});
-    }};
-    disp.set_handler("v2_flavors", create);
-    disp.set_handler("v2_tenant_flavors", create);
-    Resource one{
-        .put = [driver](const Request& req, Response& resp) {
-            if (!req.version().at_least(2, 55))
-                throw NotFound("The resource could not be found.");
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("flavor") || !body["flavor"].is_object() ||
-                body["flavor"].size() != 1 || !body["flavor"].contains("description"))
-                throw BadRequest("Invalid input: the body must be {\"flavor\": {\"description\": ...}}.");
-            Flavor f = driver->flavorGet(req.context(), req.param("flavor_id"));
-            f.description = description_of(body["flavor"]["description"]);
-            resp.json({{"flavor", full(req, driver->flavorUpdate(req.context(), f))}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            driver->flavorDelete(req.context(), req.param("flavor_id"));
-            resp.status = 202;
-            resp.clear_body();
-        },
-    };
-    disp.set_handler("v2_flavor", one);
-    disp.set_handler("v2_tenant_flavor", one);
+    auto specs = flavor_visible(driver, req, req.param("flavor_id")).extra_specs;
+    auto it = specs.find(req.param("key_id"));
+    if (it == specs.end())
+        throw NotFound("Flavor " + req.param("flavor_id") + " has no extra specs with key " + req.param("key_id") +
+                       ".");
+    resp.json({{it->first, it->second}});
+}
 
-    disp.set_handler("v2_os_extra_specs_flavor", {.post = [driver](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        if (!body.is_object() || !body.contains("extra_specs"))
-            throw BadRequest("Invalid input: the body must be {\"extra_specs\": {...}}.");
-        auto given = extra_specs_of(body["extra_specs"]);
-        Flavor f = driver->flavorGet(req.context(), req.param("flavor_id"));
-        for (const auto& [k, v] : given)
-            f.extra_specs[k] = v;
-        driver->flavorUpdate(req.context(), f);
-        resp.json({{"extra_specs", given}});
-    }});
-    disp.set_handler("v2_os_extra_specs_flavor_key", {
-        .put = [driver](const Request& req, Response& resp) {
-            auto given = extra_specs_of(req.json_body());
-            if (given.size() != 1)
-                throw BadRequest("Request body contains too many items");
-            if (given.begin()->first != req.param("key_id"))
-                throw BadRequest("Request body and URI mismatch");
-            Flavor f = driver->flavorGet(req.context(), req.param("flavor_id"));
-            f.extra_specs[given.begin()->first] = given.begin()->second;
-            driver->flavorUpdate(req.context(), f);
-            resp.json(given);
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            Flavor f = driver->flavorGet(req.context(), req.param("flavor_id"));
-            if (!f.extra_specs.erase(req.param("key_id")))
-                throw NotFound("Flavor " + f.id + " has no extra specs with key " + req.param("key_id") + ".");
-            driver->flavorUpdate(req.context(), f);
-            resp.clear_body();
-        },
-    });
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("flavor") || !body["flavor"].is_object())
+        throw BadRequest("Invalid input: the body must be {\"flavor\": {...}}.");
+    resp.json({{"flavor", full(req, driver.flavorCreate(req.context(), flavor_of_request(req, body["flavor"])))}});
+}
 
-    disp.set_handler("v2_flavor_access", {.get = [driver](const Request& req, Response& resp) {
-        Flavor f = driver->flavorGet(req.context(), req.param("flavor_id"));
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    if (!req.version().at_least(2, 55))
+        throw NotFound("The resource could not be found.");
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("flavor") || !body["flavor"].is_object() ||
+        body["flavor"].size() != 1 || !body["flavor"].contains("description"))
+        throw BadRequest("Invalid input: the body must be {\"flavor\": {\"description\": ...}}.");
+    Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
+    f.description = description_of(body["flavor"]["description"]);
+    resp.json({{"flavor", full(req, driver.flavorUpdate(req.context(), f))}});
+}
+
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    driver.flavorDelete(req.context(), req.param("flavor_id"));
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void add_extra_specs(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("extra_specs"))
+        throw BadRequest("Invalid input: the body must be {\"extra_specs\": {...}}.");
+    auto given = extra_specs_of(body["extra_specs"]);
+    Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
+    for (const auto& [k, v] : given)
+        f.extra_specs[k] = v;
+    driver.flavorUpdate(req.context(), f);
+    resp.json({{"extra_specs", given}});
+}
+
+void set_extra_spec(const Driver& driver, const Request& req, Response& resp)
+{
+    auto given = extra_specs_of(req.json_body());
+    if (given.size() != 1)
+        throw BadRequest("Request body contains too many items");
+    if (given.begin()->first != req.param("key_id"))
+        throw BadRequest("Request body and URI mismatch");
+    Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
+    f.extra_specs[given.begin()->first] = given.begin()->second;
+    driver.flavorUpdate(req.context(), f);
+    resp.json(given);
+}
+
+void delete_extra_spec(const Driver& driver, const Request& req, Response& resp)
+{
+    Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
+    if (!f.extra_specs.erase(req.param("key_id")))
+        throw NotFound("Flavor " + f.id + " has no extra specs with key " + req.param("key_id") + ".");
+    driver.flavorUpdate(req.context(), f);
+    resp.clear_body();
+}
+
+void show_access(const Driver& driver, const Request& req, Response& resp)
+{
+    Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
+    if (f.is_public)
+        throw NotFound("Access list not available for public flavors.");
+    resp.json({{"flavor_access", access_view(f)}});
+}
+
+// addTenantAccess and removeTenantAccess: the project of the body gains or loses the private flavor.
+void change_access(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    const std::string& action = body.begin().key();
+    const json& args = body.begin().value();
+    if (!args.is_object() || !args.contains("tenant") || !args["tenant"].is_string() ||
+        args["tenant"].get_ref<const std::string&>().empty())
+        throw BadRequest("Invalid input for field/attribute " + action + ": 'tenant' is a required property.");
+    const std::string& project = args["tenant"].get_ref<const std::string&>();
+    Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
+    auto it = std::find(f.projects.begin(), f.projects.end(), project);
+    if (action == "addTenantAccess") {
         if (f.is_public)
-            throw NotFound("Access list not available for public flavors.");
-        resp.json({{"flavor_access", access_view(f)}});
-    }});
-    disp.set_handler("v2_flavor_action", {.post = [driver](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        if (!body.is_object() || body.size() != 1)
-            throw BadRequest("The action body is an object with exactly one action.");
-        const std::string action = body.begin().key();
-        const json& args = body.begin().value();
-        if (action != "addTenantAccess" && action != "removeTenantAccess")
-            throw BadRequest("There is no such action: " + action);
-        if (!args.is_object() || !args.contains("tenant") || !args["tenant"].is_string() ||
-            args["tenant"].get_ref<const std::string&>().empty())
-            throw BadRequest("Invalid input for field/attribute " + action + ": 'tenant' is a required property.");
-        const std::string& project = args["tenant"].get_ref<const std::string&>();
-        Flavor f = driver->flavorGet(req.context(), req.param("flavor_id"));
-        auto it = std::find(f.projects.begin(), f.projects.end(), project);
-        if (action == "addTenantAccess") {
-            if (f.is_public)
-                throw Conflict("Can not add access to a public flavor.");
-            if (it != f.projects.end())
-                throw Conflict("Flavor access already exists for flavor " + f.id + " and project " + project +
-                               " combination.");
-            f.projects.push_back(project);
-        } else {
-            if (it == f.projects.end())
-                throw NotFound("Flavor access not found for " + f.id + " / " + project + " combination.");
-            f.projects.erase(it);
-        }
-        resp.json({{"flavor_access", access_view(driver->flavorUpdate(req.context(), f))}});
-    }});
+            throw Conflict("Can not add access to a public flavor.");
+        if (it != f.projects.end())
+            throw Conflict("Flavor access already exists for flavor " + f.id + " and project " + project +
+                           " combination.");
+        f.projects.push_back(project);
+    } else {
+        if (it == f.projects.end())
+            throw NotFound("Flavor access not found for " + f.id + " / " + project + " combination.");
+        f.projects.erase(it);
+    }
+    resp.json({{"flavor_access", access_view(driver.flavorUpdate(req.context(), f))}});
 }
 
-} // namespace detail
+constexpr Operations kChange{Op::flavorGet, Op::flavorUpdate};
+
+// Nova serves flavors both with and without the project in the path.
+const Binding<Driver> kFlavorBindings[] = {
+    {.endpoint = "v2_flavors", .verb = "GET", .needs = {Op::flavorList}, .make = brief_list},
+    {.endpoint = "v2_tenant_flavors", .verb = "GET", .needs = {Op::flavorList}, .make = brief_list},
+    {.endpoint = "v2_flavors_detail", .verb = "GET", .needs = {Op::flavorList}, .make = detail_list},
+    {.endpoint = "v2_tenant_flavors_detail", .verb = "GET", .needs = {Op::flavorList}, .make = detail_list},
+    {"v2_flavors", "POST", {Op::flavorCreate}, create},
+    {"v2_tenant_flavors", "POST", {Op::flavorCreate}, create},
+    {"v2_flavor", "GET", {Op::flavorGet}, show},
+    {"v2_tenant_flavor", "GET", {Op::flavorGet}, show},
+    {"v2_flavor", "PUT", kChange, update},
+    {"v2_tenant_flavor", "PUT", kChange, update},
+    {"v2_flavor", "DELETE", {Op::flavorDelete}, remove},
+    {"v2_tenant_flavor", "DELETE", {Op::flavorDelete}, remove},
+    {"v2_os_extra_specs_flavor", "GET", {Op::flavorGet}, show_extra_specs},
+    {"v2_os_extra_specs_flavor", "POST", kChange, add_extra_specs},
+    {"v2_os_extra_specs_flavor_key", "GET", {Op::flavorGet}, show_extra_spec},
+    {"v2_os_extra_specs_flavor_key", "PUT", kChange, set_extra_spec},
+    {"v2_os_extra_specs_flavor_key", "DELETE", kChange, delete_extra_spec},
+    {"v2_flavor_access", "GET", {Op::flavorGet}, show_access},
+    {"v2_flavor_action", "POST", kChange, change_access, "addTenantAccess"},
+    {"v2_flavor_action", "POST", kChange, change_access, "removeTenantAccess"},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> flavor_bindings()
+{
+    return kFlavorBindings;
+}
 
 std::vector<Flavor> Driver::flavorList(const Context&) const
 {

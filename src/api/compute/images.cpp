@@ -7,6 +7,7 @@
 #include "api/common/listing.hpp"
 #include "api/common/time.hpp"
 #include "api/common/validation.hpp"
+#include "api/compute/servers.hpp"
 #include "api/image/glance.hpp"
 
 namespace jumpgate::compute {
@@ -122,116 +123,148 @@ std::map<std::string, std::string> metadata_of(const json& body, const char* key
 
 } // namespace
 
-void install_image_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
-                         std::shared_ptr<const image::Driver> images)
-{
-    auto list = [images](bool detail) {
-        return [images, detail](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            image::ImageQuery q = query_of(req);
-            auto found = images->imageList(req.context(), q);
-            long long min_ram = req.has_query("minRam") ? api::parse_int("minRam", req.query("minRam")) : 0;
-            long long min_disk = req.has_query("minDisk") ? api::parse_int("minDisk", req.query("minDisk")) : 0;
-            std::optional<std::int64_t> since;
-            if (req.has_query("changes-since") &&
-                !(since = api::parse_iso_time(req.query("changes-since"))))
-                throw BadRequest("Invalid filter field: changes-since.");
-            json views = json::array();
-            for (const auto& img : found) {
-                if (img.min_ram < min_ram || img.min_disk < min_disk || (since && img.updated_at < *since))
-                    continue;
-                views.push_back(detail ? detail_view(req, img)
-                                       : json({{"id", img.id}, {"name", img.name.value_or("")},
-                                               {"links", links_of(req, img)}}));
-            }
-            json body = {{"images", std::move(views)}};
-            if (q.limit && found.size() == q.limit) {
-                std::string next = req.dispatcher()->endpoint_url(req, detail ? "v2_images_detail" : "v2_images") +
-                                   "?limit=" + std::to_string(q.limit) + "&marker=" + found.back().id;
-                body["images_links"] = {{{"rel", "next"}, {"href", next}}};
-            }
-            resp.json(std::move(body));
-        };
-    };
-    disp.set_handler("v2_images", {.get = list(false)});
-    disp.set_handler("v2_images_detail", {.get = list(true)});
-    disp.set_handler("v2_image", {
-        .get = [images](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            resp.json({{"image", detail_view(req, images->imageGet(req.context(), req.param("image_guid")))}});
-        },
-        .del = [images](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            Image img = images->imageGet(req.context(), req.param("image_guid"));
-            image::check_owner(req.context(), img);
-            if (img.is_protected)
-                throw Forbidden("Image " + img.id + " is protected and cannot be deleted.");
-            images->imageDelete(req.context(), img.id);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
+namespace {
 
-    // Metadata: an image's properties, as seed 000 lists them.
-    auto stored = [compute, images](const Request& req, Image img, std::map<std::string, std::string> md) {
-        auto limit = compute->quotaGet(req.context(), req.context().project_id)["metadata_items"];
-        if (limit >= 0 && static_cast<long long>(md.size()) > limit)
-            throw Forbidden("Quota exceeded for metadata_items: the limit is " + std::to_string(limit) + ".");
-        image::check_owner(req.context(), img);
-        img.properties = std::move(md);
-        img.updated_at = api::unix_now();
-        return images->imageUpdate(req.context(), img).properties;
-    };
-    auto image_of = [images](const Request& req) {
-        check_proxy_version(req);
-        return images->imageGet(req.context(), req.param("image_guid"));
-    };
-    disp.set_handler("v2_image_metadata", {
-        .get = [image_of](const Request& req, Response& resp) {
-            resp.json({{"metadata", image_of(req).properties}});
-        },
-        .post = [image_of, stored](const Request& req, Response& resp) {
-            Image img = image_of(req);
-            auto md = img.properties;
-            for (auto& [k, v] : metadata_of(req.json_body(), "metadata"))
-                md[k] = v;
-            resp.json({{"metadata", stored(req, img, md)}});
-        },
-        .put = [image_of, stored](const Request& req, Response& resp) {
-            Image img = image_of(req);
-            resp.json({{"metadata", stored(req, img, metadata_of(req.json_body(), "metadata"))}});
-        },
-    });
-    disp.set_handler("v2_image_metadata_key", {
-        .get = [image_of](const Request& req, Response& resp) {
-            Image img = image_of(req);
-            auto it = img.properties.find(req.param("key"));
-            if (it == img.properties.end())
-                throw NotFound("Image " + img.id + " has no metadata item " + req.param("key") + ".");
-            resp.json({{"meta", {{it->first, it->second}}}});
-        },
-        .put = [image_of, stored](const Request& req, Response& resp) {
-            Image img = image_of(req);
-            auto item = metadata_of(req.json_body(), "meta");
-            if (item.size() != 1)
-                throw BadRequest("Request body contains too many items");
-            if (item.begin()->first != req.param("key"))
-                throw BadRequest("Request body and URI mismatch");
-            auto md = img.properties;
-            md[item.begin()->first] = item.begin()->second;
-            stored(req, img, md);
-            resp.json({{"meta", item}});
-        },
-        .del = [image_of, stored](const Request& req, Response& resp) {
-            Image img = image_of(req);
-            auto md = img.properties;
-            if (!md.erase(req.param("key")))
-                throw NotFound("Image " + img.id + " has no metadata item " + req.param("key") + ".");
-            stored(req, img, md);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
+using Proxy = Proxied<image::Driver>;
+
+void list_images(const Proxy& drivers, const Request& req, Response& resp, bool detail)
+{
+    check_proxy_version(req);
+    image::ImageQuery q = query_of(req);
+    auto found = drivers.other->imageList(req.context(), q);
+    long long min_ram = req.has_query("minRam") ? api::parse_int("minRam", req.query("minRam")) : 0;
+    long long min_disk = req.has_query("minDisk") ? api::parse_int("minDisk", req.query("minDisk")) : 0;
+    std::optional<std::int64_t> since;
+    if (req.has_query("changes-since") && !(since = api::parse_iso_time(req.query("changes-since"))))
+        throw BadRequest("Invalid filter field: changes-since.");
+    json views = json::array();
+    for (const auto& img : found) {
+        if (img.min_ram < min_ram || img.min_disk < min_disk || (since && img.updated_at < *since))
+            continue;
+        views.push_back(detail ? detail_view(req, img)
+                               : json({{"id", img.id}, {"name", img.name.value_or("")}, {"links", links_of(req, img)}}));
+    }
+    json body = {{"images", std::move(views)}};
+    if (q.limit && found.size() == q.limit) {
+        std::string next = req.dispatcher()->endpoint_url(req, detail ? "v2_images_detail" : "v2_images") +
+                           "?limit=" + std::to_string(q.limit) + "&marker=" + found.back().id;
+        body["images_links"] = {{{"rel", "next"}, {"href", next}}};
+    }
+    resp.json(std::move(body));
+}
+
+Image image_of(const Proxy& drivers, const Request& req)
+{
+    check_proxy_version(req);
+    return drivers.other->imageGet(req.context(), req.param("image_guid"));
+}
+
+void show_image(const Proxy& drivers, const Request& req, Response& resp)
+{
+    resp.json({{"image", detail_view(req, image_of(drivers, req))}});
+}
+
+void delete_image(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Image img = image_of(drivers, req);
+    image::check_owner(req.context(), img);
+    if (img.is_protected)
+        throw Forbidden("Image " + img.id + " is protected and cannot be deleted.");
+    drivers.other->imageDelete(req.context(), img.id);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+// Metadata: an image's properties, as seed 000 lists them; what is stored, within the metadata quota.
+std::map<std::string, std::string> store_metadata(const Proxy& drivers, const Request& req, Image img,
+                                                  std::map<std::string, std::string> md)
+{
+    check_metadata_quota(*drivers.compute, req, md);
+    image::check_owner(req.context(), img);
+    img.properties = std::move(md);
+    img.updated_at = api::unix_now();
+    return drivers.other->imageUpdate(req.context(), img).properties;
+}
+
+void show_metadata(const Proxy& drivers, const Request& req, Response& resp)
+{
+    resp.json({{"metadata", image_of(drivers, req).properties}});
+}
+
+void add_metadata(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Image img = image_of(drivers, req);
+    auto md = img.properties;
+    for (auto& [k, v] : metadata_of(req.json_body(), "metadata"))
+        md[k] = v;
+    resp.json({{"metadata", store_metadata(drivers, req, img, md)}});
+}
+
+void replace_metadata(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Image img = image_of(drivers, req);
+    resp.json({{"metadata", store_metadata(drivers, req, img, metadata_of(req.json_body(), "metadata"))}});
+}
+
+void show_metadata_item(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Image img = image_of(drivers, req);
+    auto it = img.properties.find(req.param("key"));
+    if (it == img.properties.end())
+        throw NotFound("Image " + img.id + " has no metadata item " + req.param("key") + ".");
+    resp.json({{"meta", {{it->first, it->second}}}});
+}
+
+void set_metadata_item(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Image img = image_of(drivers, req);
+    auto item = metadata_of(req.json_body(), "meta");
+    if (item.size() != 1)
+        throw BadRequest("Request body contains too many items");
+    if (item.begin()->first != req.param("key"))
+        throw BadRequest("Request body and URI mismatch");
+    auto md = img.properties;
+    md[item.begin()->first] = item.begin()->second;
+    store_metadata(drivers, req, img, md);
+    resp.json({{"meta", item}});
+}
+
+void delete_metadata_item(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Image img = image_of(drivers, req);
+    auto md = img.properties;
+    if (!md.erase(req.param("key")))
+        throw NotFound("Image " + img.id + " has no metadata item " + req.param("key") + ".");
+    store_metadata(drivers, req, img, md);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+using image::Op;
+constexpr Operations kChange{Op::imageGet, Op::imageUpdate};
+
+const Binding<Proxy> kImageProxyBindings[] = {
+    {"v2_images", "GET", {Op::imageList},
+     [](const Proxy& drivers, const Request& req, Response& resp) { list_images(drivers, req, resp, false); }},
+    {"v2_images_detail", "GET", {Op::imageList},
+     [](const Proxy& drivers, const Request& req, Response& resp) { list_images(drivers, req, resp, true); }},
+    {"v2_image", "GET", {Op::imageGet}, show_image},
+    {"v2_image", "DELETE", {Op::imageGet, Op::imageDelete}, delete_image},
+    {"v2_image_metadata", "GET", {Op::imageGet}, show_metadata},
+    {"v2_image_metadata", "POST", kChange, add_metadata},
+    {"v2_image_metadata", "PUT", kChange, replace_metadata},
+    {"v2_image_metadata_key", "GET", {Op::imageGet}, show_metadata_item},
+    {"v2_image_metadata_key", "PUT", kChange, set_metadata_item},
+    {"v2_image_metadata_key", "DELETE", kChange, delete_metadata_item},
+};
+
+} // namespace
+
+void install_image_proxy(Dispatcher& disp, const App& app)
+{
+    auto proxy = std::make_shared<const Proxy>(Proxy{app.compute().driver, app.image().driver});
+    bind_table(disp, std::span<const Binding<Proxy>>(kImageProxyBindings), proxy,
+         app.compute().operations | app.image().operations);
 }
 
 } // namespace jumpgate::compute

@@ -236,79 +236,95 @@ std::string user_of(const Request& req, const json* body = nullptr)
 
 } // namespace
 
-namespace detail {
+namespace {
 
-void bind_keypairs(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void list_keypairs(const Driver& driver, const Request& req, Response& resp)
 {
-    disp.set_handler("v2_os_keypairs", {
-        .get = [driver](const Request& req, Response& resp) {
-            json list = json::array();
-            for (const auto& kp : driver->keypairList(req.context(), user_of(req)))
-                list.push_back({{"keypair", keypair_view(req, kp, false)}});
-            resp.json({{"keypairs", std::move(list)}});
-        },
-        .post = [driver](const Request& req, Response& resp) {
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("keypair") || !body["keypair"].is_object())
-                throw BadRequest("Invalid input: the body must be {\"keypair\": {...}}.");
-            const json& k = body["keypair"];
-            Keypair kp;
-            if (!k.contains("name"))
-                throw BadRequest("Invalid input for field/attribute keypair: 'name' is a required property.");
-            kp.name = api::nova_name(k["name"], "name");
-            if (!safe_name(kp.name))
-                throw BadRequest("Keypair data is invalid: The keypair name contains unsafe characters or is empty.");
-            kp.user_id = user_of(req, &k);
-            if (k.contains("type")) {
-                if (!req.version().at_least(2, 2) || !k["type"].is_string() ||
-                    (k["type"] != "ssh" && k["type"] != "x509"))
-                    throw BadRequest("Invalid input for field/attribute type.");
-                kp.type = k["type"];
-            }
-            auto quota = driver->quotaGet(req.context(), req.context().project_id)["key_pairs"];
-            if (quota >= 0 && static_cast<long long>(driver->keypairList(req.context(), kp.user_id).size()) >= quota)
-                throw Forbidden("Quota exceeded, too many key pairs.");
-            if (k.contains("public_key")) {
-                if (!k["public_key"].is_string())
-                    throw BadRequest("Invalid input for field/attribute public_key.");
-                kp.public_key = k["public_key"];
-                while (!kp.public_key.empty() && std::isspace(static_cast<unsigned char>(kp.public_key.back())))
-                    kp.public_key.pop_back();
-                if (kp.type == "x509")
-                    import_x509(kp);
-                else
-                    import(kp);
-            } else if (kp.type == "x509") {
-                generate_x509(kp);
-            } else {
-                generate(kp);
-            }
-            kp.created_at = api::unix_now();
-            std::string private_key = kp.private_key;
-            kp.private_key.clear();           // never stored
-            Keypair made = driver->keypairCreate(req.context(), kp);
-            json view = keypair_view(req, made, false);
-            view["user_id"] = made.user_id;
-            if (!private_key.empty())
-                view["private_key"] = private_key;
-            resp.status = req.version().at_least(2, 2) ? 201 : 200;
-            resp.json({{"keypair", std::move(view)}});
-        },
-    });
-    disp.set_handler("v2_os_keypair", {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"keypair", keypair_view(req, driver->keypairGet(req.context(), user_of(req),
-                                                                         req.param("keypair_name")), true)}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            driver->keypairDelete(req.context(), user_of(req), req.param("keypair_name"));
-            resp.status = req.version().at_least(2, 2) ? 204 : 202;
-            resp.clear_body();
-        },
-    });
+    json list = json::array();
+    for (const auto& kp : driver.keypairList(req.context(), user_of(req)))
+        list.push_back({{"keypair", keypair_view(req, kp, false)}});
+    resp.json({{"keypairs", std::move(list)}});
 }
 
-} // namespace detail
+void create_keypair(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("keypair") || !body["keypair"].is_object())
+        throw BadRequest("Invalid input: the body must be {\"keypair\": {...}}.");
+    const json& k = body["keypair"];
+    Keypair kp;
+    if (!k.contains("name"))
+        throw BadRequest("Invalid input for field/attribute keypair: 'name' is a required property.");
+    kp.name = api::nova_name(k["name"], "name");
+    if (!safe_name(kp.name))
+        throw BadRequest("Keypair data is invalid: The keypair name contains unsafe characters or is empty.");
+    kp.user_id = user_of(req, &k);
+    if (k.contains("type")) {
+        if (!req.version().at_least(2, 2) || !k["type"].is_string() ||
+            (k["type"] != "ssh" && k["type"] != "x509"))
+            throw BadRequest("Invalid input for field/attribute type.");
+        kp.type = k["type"];
+    }
+    long long quota = -1;    // a cloud that keeps no quotas sets no limit
+    try {
+        quota = driver.quotaGet(req.context(), req.context().project_id)["key_pairs"];
+    } catch (const NotImplemented&) {
+    }
+    if (quota >= 0 && static_cast<long long>(driver.keypairList(req.context(), kp.user_id).size()) >= quota)
+        throw Forbidden("Quota exceeded, too many key pairs.");
+    if (k.contains("public_key")) {
+        if (!k["public_key"].is_string())
+            throw BadRequest("Invalid input for field/attribute public_key.");
+        kp.public_key = k["public_key"];
+        while (!kp.public_key.empty() && std::isspace(static_cast<unsigned char>(kp.public_key.back())))
+            kp.public_key.pop_back();
+        if (kp.type == "x509")
+            import_x509(kp);
+        else
+            import(kp);
+    } else if (kp.type == "x509") {
+        generate_x509(kp);
+    } else {
+        generate(kp);
+    }
+    kp.created_at = api::unix_now();
+    std::string private_key = kp.private_key;
+    kp.private_key.clear();           // never stored
+    Keypair made = driver.keypairCreate(req.context(), kp);
+    json view = keypair_view(req, made, false);
+    view["user_id"] = made.user_id;
+    if (!private_key.empty())
+        view["private_key"] = private_key;
+    resp.status = req.version().at_least(2, 2) ? 201 : 200;
+    resp.json({{"keypair", std::move(view)}});
+}
+
+void show_keypair(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"keypair", keypair_view(req, driver.keypairGet(req.context(), user_of(req),
+                                                                 req.param("keypair_name")), true)}});
+}
+
+void delete_keypair(const Driver& driver, const Request& req, Response& resp)
+{
+    driver.keypairDelete(req.context(), user_of(req), req.param("keypair_name"));
+    resp.status = req.version().at_least(2, 2) ? 204 : 202;
+    resp.clear_body();
+}
+
+const Binding<Driver> kKeypairBindings[] = {
+    {"v2_os_keypairs", "GET", {Op::keypairList}, list_keypairs},
+    {"v2_os_keypairs", "POST", {Op::keypairList, Op::keypairCreate}, create_keypair},
+    {"v2_os_keypair", "GET", {Op::keypairGet}, show_keypair},
+    {"v2_os_keypair", "DELETE", {Op::keypairDelete}, delete_keypair},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> keypair_bindings()
+{
+    return kKeypairBindings;
+}
 
 std::vector<Keypair> Driver::keypairList(const Context&, const std::string&) const { throw NotImplemented("keypairList"); }
 Keypair Driver::keypairGet(const Context&, const std::string&, const std::string&) const

@@ -364,6 +364,35 @@ json interface_view(const Request& req, const json& port)
     return view;
 }
 
+void list_networks(const network::Driver& net, const Request& req, Response& resp, bool admin_form)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    Query q;
+    q.sort.emplace_back("name", true);
+    json list = json::array();
+    for (const auto& n : net.list(ctx, "networks", q))
+        list.push_back(network_view(net, ctx, n, admin_form));
+    resp.json({{"networks", std::move(list)}});
+}
+
+void show_network(const network::Driver& net, const Request& req, Response& resp, bool admin_form)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    json n = nova_fault([&] { return net.get(ctx, "networks", req.param("network_id")); });
+    resp.json({{"network", network_view(net, ctx, n, admin_form)}});
+}
+
+json attached_port(const network::Driver& net, const Context& ctx, const std::string& server_id,
+                   const std::string& port_id)
+{
+    for (const auto& p : server_ports(net, ctx, server_id))
+        if (text_of(p, "id") == port_id)
+            return p;
+    throw NotFound("Port " + port_id + " is not attached");
+}
+
 void accepted(Response& resp)
 {
     resp.status = 202;
@@ -372,365 +401,381 @@ void accepted(Response& resp)
 
 } // namespace
 
-void install_network_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
-                           std::shared_ptr<const network::Driver> net)
+namespace {
+
+using Proxy = Proxied<network::Driver>;
+
+void list_groups(const Proxy& drivers, const Request& req, Response& resp)
 {
-    // --- os-security-groups and their rules ---
-    disp.set_handler("v2_os_security_groups", {
-        .get = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            Query q;
-            // Nova lists the caller's own groups; all_tenants shows an admin every project's.
-            if (!(ctx.is_admin() && !req.query("all_tenants").empty()))
-                q.filters.emplace_back("project_id", std::vector<json>{ctx.project_id});
-            q.sort.emplace_back("name", true);
-            auto groups = nova_fault([&] { return net->list(ctx, "security-groups", q); });
-            resp.json({{"security_groups", groups_view(*net, ctx, groups)}});
-        },
-        .post = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const json& b = object_in(req, "security_group");
-            json wanted = {{"name", group_text(b, "name", true)}, {"description", group_text(b, "description", true)}};
-            const Context& ctx = req.context();
-            json group = nova_fault([&] {
-                return net->create(ctx, "security-groups",
-                                   neutron::created(neutron::collection("security-groups"), ctx, wanted));
-            });
-            resp.json({{"security_group", group_view(group, names_of(*net, ctx, {group}))}});
-        },
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    Query q;
+    // Nova lists the caller's own groups; all_tenants shows an admin every project's.
+    if (!(ctx.is_admin() && !req.query("all_tenants").empty()))
+        q.filters.emplace_back("project_id", std::vector<json>{ctx.project_id});
+    q.sort.emplace_back("name", true);
+    auto groups = nova_fault([&] { return drivers.other->list(ctx, "security-groups", q); });
+    resp.json({{"security_groups", groups_view(*drivers.other, ctx, groups)}});
+}
+
+void create_group(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const json& b = object_in(req, "security_group");
+    json wanted = {{"name", group_text(b, "name", true)}, {"description", group_text(b, "description", true)}};
+    const Context& ctx = req.context();
+    json group = nova_fault([&] {
+        return drivers.other->create(ctx, "security-groups",
+                           neutron::created(neutron::collection("security-groups"), ctx, wanted));
     });
-    disp.set_handler("v2_os_security_group", {
-        .get = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            json group = nova_fault([&] { return net->get(ctx, "security-groups", req.param("security_group_id")); });
-            resp.json({{"security_group", group_view(group, names_of(*net, ctx, {group}))}});
-        },
-        .put = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const json& b = object_in(req, "security_group");
-            json wanted = json::object();
-            if (b.contains("name"))
-                wanted["name"] = group_text(b, "name", false);
-            if (b.contains("description"))
-                wanted["description"] = group_text(b, "description", false);
-            const Context& ctx = req.context();
-            json group = nova_fault([&] {
-                std::string id = net->get(ctx, "security-groups", req.param("security_group_id"))["id"];
-                return net->update(ctx, "security-groups", id,
-                                   neutron::changes(neutron::collection("security-groups"), ctx, wanted));
-            });
-            resp.json({{"security_group", group_view(group, names_of(*net, ctx, {group}))}});
-        },
-        .del = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            nova_fault([&] {
-                std::string id = net->get(ctx, "security-groups", req.param("security_group_id"))["id"];
-                net->remove(ctx, "security-groups", id);
-            });
-            accepted(resp);
-        },
+    resp.json({{"security_group", group_view(group, names_of(*drivers.other, ctx, {group}))}});
+}
+
+void show_group(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    json group = nova_fault([&] { return drivers.other->get(ctx, "security-groups", req.param("security_group_id")); });
+    resp.json({{"security_group", group_view(group, names_of(*drivers.other, ctx, {group}))}});
+}
+
+void update_group(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const json& b = object_in(req, "security_group");
+    json wanted = json::object();
+    if (b.contains("name"))
+        wanted["name"] = group_text(b, "name", false);
+    if (b.contains("description"))
+        wanted["description"] = group_text(b, "description", false);
+    const Context& ctx = req.context();
+    json group = nova_fault([&] {
+        std::string id = drivers.other->get(ctx, "security-groups", req.param("security_group_id"))["id"];
+        return drivers.other->update(ctx, "security-groups", id,
+                           neutron::changes(neutron::collection("security-groups"), ctx, wanted));
     });
-    disp.set_handler("v2_os_security_group_rules", {.post = [net](const Request& req, Response& resp) {
-        check_proxy_version(req);
-        const Context& ctx = req.context();
-        const json& b = object_in(req, "security_group_rule");
-        json rule = nova_fault([&] {
-            json wanted = rule_wanted(ctx, b);
-            net->get(ctx, "security-groups", wanted["security_group_id"]);
-            if (!text_of(wanted, "remote_group_id").empty())
-                net->get(ctx, "security-groups", wanted["remote_group_id"]);
-            return net->create(ctx, "security-group-rules", wanted);
+    resp.json({{"security_group", group_view(group, names_of(*drivers.other, ctx, {group}))}});
+}
+
+void delete_group(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    nova_fault([&] {
+        std::string id = drivers.other->get(ctx, "security-groups", req.param("security_group_id"))["id"];
+        drivers.other->remove(ctx, "security-groups", id);
+    });
+    accepted(resp);
+}
+
+void create_rule(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    const json& b = object_in(req, "security_group_rule");
+    json rule = nova_fault([&] {
+        json wanted = rule_wanted(ctx, b);
+        drivers.other->get(ctx, "security-groups", wanted["security_group_id"]);
+        if (!text_of(wanted, "remote_group_id").empty())
+            drivers.other->get(ctx, "security-groups", wanted["remote_group_id"]);
+        return drivers.other->create(ctx, "security-group-rules", wanted);
+    });
+    GroupNames names;
+    if (!text_of(rule, "remote_group_id").empty())
+        names = names_of(*drivers.other, ctx, {json{{"id", ""}, {"security_group_rules", json::array({rule})}}});
+    resp.json({{"security_group_rule", rule_view(rule, names)}});
+}
+
+void delete_rule(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    nova_fault([&] {
+        std::string id = drivers.other->get(ctx, "security-group-rules", req.param("security_group_rule_id"))["id"];
+        drivers.other->remove(ctx, "security-group-rules", id);
+    });
+    accepted(resp);
+}
+
+void list_server_groups(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Server s = drivers.compute->serverGet(ctx, req.param("instance_id"));
+    std::vector<json> ids;
+    std::set<std::string> seen;
+    for (const auto& p : server_ports(*drivers.other, ctx, s.id))
+        for (const auto& g : p.value("security_groups", json::array()))
+            if (seen.insert(g.get<std::string>()).second)
+                ids.push_back(g);
+    std::vector<json> groups;
+    if (!ids.empty()) {
+        Query q = by("id", ids);
+        q.sort.emplace_back("name", true);
+        groups = drivers.other->list(ctx, "security-groups", q);
+    }
+    resp.json({{"security_groups", groups_view(*drivers.other, ctx, groups)}});
+}
+
+void list_pools(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    json pools = json::array();
+    for (const auto& n : external_networks(*drivers.other, req.context()))
+        pools.push_back({{"name", text_of(n, "name")}});
+    resp.json({{"floating_ip_pools", std::move(pools)}});
+}
+
+void list_floating_ips(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    Query q = by("project_id", {ctx.project_id});
+    q.sort.emplace_back("floating_ip_address", true);
+    resp.json({{"floating_ips", floating_views(*drivers.other, ctx, drivers.other->list(ctx, "floatingips", q))}});
+}
+
+void create_floating_ip(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    const json& body = req.json_body();
+    std::string pool;
+    if (body.is_object() && body.contains("pool") && !body["pool"].is_null()) {
+        if (!body["pool"].is_string())
+            throw BadRequest("Invalid input for field/attribute pool.");
+        pool = body["pool"];
+    }
+    std::string network_id;
+    for (const auto& n : external_networks(*drivers.other, ctx))
+        if (pool.empty() || text_of(n, "name") == pool || text_of(n, "id") == pool) {
+            network_id = n["id"];
+            break;
+        }
+    if (network_id.empty())
+        throw NotFound(pool.empty() ? "No floating IP pool is available." : "Floating IP pool not found.");
+    json fip = nova_fault([&] {
+        json wanted = neutron::created(neutron::collection("floatingips"), ctx,
+                                       {{"floating_network_id", network_id}});
+        return drivers.other->create(ctx, "floatingips", wanted);
+    });
+    resp.json({{"floating_ip", floating_views(*drivers.other, ctx, {fip}).front()}});
+}
+
+void show_floating_ip(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    json fip = nova_fault([&] { return drivers.other->get(ctx, "floatingips", req.param("id")); });
+    resp.json({{"floating_ip", floating_views(*drivers.other, ctx, {fip}).front()}});
+}
+
+void delete_floating_ip(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const Context& ctx = req.context();
+    nova_fault([&] {
+        std::string id = drivers.other->get(ctx, "floatingips", req.param("id"))["id"];
+        drivers.other->remove(ctx, "floatingips", id);
+    });
+    accepted(resp);
+}
+
+void list_interfaces(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Server s = drivers.compute->serverGet(ctx, req.param("server_id"));
+    json list = json::array();
+    for (const auto& p : server_ports(*drivers.other, ctx, s.id))
+        list.push_back(interface_view(req, p));
+    resp.json({{"interfaceAttachments", std::move(list)}});
+}
+
+void attach_interface(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Server s = drivers.compute->serverGet(ctx, req.param("server_id"));
+    editable(req, s);
+    if (s.vm_state != "active" && s.vm_state != "paused" && s.vm_state != "stopped")
+        throw Conflict("Cannot 'attach_interface' instance " + s.id + " while it is in vm_state " +
+                           s.vm_state, "conflictingRequest");
+    const json& body = req.json_body();
+    json a = body.is_object() && body.contains("interfaceAttachment") ? body["interfaceAttachment"]
+                                                                        : json::object();
+    if (!a.is_object())
+        throw BadRequest("Invalid input for field/attribute interfaceAttachment.");
+    network::PortRequest r;
+    r.network_id = text_of(a, "net_id");
+    r.port_id = text_of(a, "port_id");
+    if (!r.network_id.empty() && !r.port_id.empty())
+        throw BadRequest("Must not input both network_id and port_id");
+    if (a.contains("fixed_ips")) {
+        if (!a["fixed_ips"].is_array() || a["fixed_ips"].size() != 1 || !a["fixed_ips"][0].is_object() ||
+            text_of(a["fixed_ips"][0], "ip_address").empty())
+            throw BadRequest("Invalid input for field/attribute fixed_ips: one ip_address.");
+        if (r.network_id.empty())
+            throw BadRequest("Invalid input for field/attribute fixed_ips: it needs a net_id.");
+        r.fixed_ip = a["fixed_ips"][0]["ip_address"];
+    }
+    if (r.network_id.empty() && r.port_id.empty()) {
+        // Nova picks the one network the project may use; with several it cannot choose.
+        Query q = by("project_id", {ctx.project_id});
+        auto mine = drivers.other->list(ctx, "networks", q);
+        if (mine.size() != 1)
+            throw Conflict("Multiple possible networks found, use a Network ID to be more specific.",
+                           "conflictingRequest");
+        r.network_id = mine.front()["id"];
+    }
+    network::ServerPort made = nova_fault([&] { return drivers.other->serverPortCreate(ctx, s.id, r); });
+    resp.json({{"interfaceAttachment", interface_view(req, drivers.other->get(ctx, "ports", made.port_id))}});
+}
+
+void show_interface(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Server s = drivers.compute->serverGet(ctx, req.param("server_id"));
+    resp.json({{"interfaceAttachment", interface_view(req, attached_port(*drivers.other, ctx, s.id, req.param("port_id")))}});
+}
+
+void detach_interface(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Server s = drivers.compute->serverGet(ctx, req.param("server_id"));
+    editable(req, s);
+    json port = attached_port(*drivers.other, ctx, s.id, req.param("port_id"));
+    nova_fault([&] { drivers.other->serverPortDelete(ctx, s.id, port["id"]); });
+    accepted(resp);
+}
+
+// addSecurityGroup, removeSecurityGroup, addFloatingIp, removeFloatingIp: the server actions that are network calls.
+void network_action(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    const std::string& action = body.begin().key();
+    bool group = action == "addSecurityGroup" || action == "removeSecurityGroup";
+    bool floating = !group;
+    if (floating && req.version().at_least(2, 44))
+        throw NotFound("The " + action + " action went in microversion 2.44.");
+    const json& args = body.begin().value();
+    const Context& ctx = req.context();
+    Server s = drivers.compute->serverGet(ctx, req.param("instance_id"));
+    editable(req, s);
+    auto ports = server_ports(*drivers.other, ctx, s.id);
+    if (group) {
+        std::string name = args.is_object() ? text_of(args, "name") : "";
+        if (name.empty())
+            throw BadRequest("Security group name cannot be empty");
+        json g = group_named(*drivers.other, ctx, name);
+        std::string id = g["id"];
+        if (ports.empty())
+            throw NotFound("Instance " + s.id + " has no ports to take security group " + name + ".");
+        bool adding = action == "addSecurityGroup";
+        bool member = std::any_of(ports.begin(), ports.end(), [&](const json& p) {
+            auto groups = p.value("security_groups", json::array());
+            return std::find(groups.begin(), groups.end(), json(id)) != groups.end();
         });
-        GroupNames names;
-        if (!text_of(rule, "remote_group_id").empty())
-            names = names_of(*net, ctx, {json{{"id", ""}, {"security_group_rules", json::array({rule})}}});
-        resp.json({{"security_group_rule", rule_view(rule, names)}});
-    }});
-    disp.set_handler("v2_os_security_group_rule", {.del = [net](const Request& req, Response& resp) {
-        check_proxy_version(req);
-        const Context& ctx = req.context();
+        if (adding && member)
+            throw BadRequest("Security group " + name + " is already associated with the instance " + s.id);
+        if (!adding && !member)
+            throw BadRequest("Security group " + name + " not associated with the instance " + s.id);
         nova_fault([&] {
-            std::string id = net->get(ctx, "security-group-rules", req.param("security_group_rule_id"))["id"];
-            net->remove(ctx, "security-group-rules", id);
+            for (const auto& p : ports) {
+                json groups = p.value("security_groups", json::array());
+                json changed = json::array();
+                for (const auto& g2 : groups)
+                    if (g2 != json(id))
+                        changed.push_back(g2);
+                if (adding)
+                    changed.push_back(id);
+                if (changed != groups)
+                    drivers.other->update(ctx, "ports", p["id"],
+                                neutron::changes(neutron::collection("ports"), ctx, {{"security_groups", changed}}));
+            }
         });
-        accepted(resp);
-    }});
-    // Not a proxy of a deprecated API: a server's groups are what its ports carry.
-    disp.set_handler("v2_os_server_security_groups", {.get = [compute, net](const Request& req, Response& resp) {
-        const Context& ctx = req.context();
-        Server s = compute->serverGet(ctx, req.param("instance_id"));
-        std::vector<json> ids;
-        std::set<std::string> seen;
-        for (const auto& p : server_ports(*net, ctx, s.id))
-            for (const auto& g : p.value("security_groups", json::array()))
-                if (seen.insert(g.get<std::string>()).second)
-                    ids.push_back(g);
-        std::vector<json> groups;
-        if (!ids.empty()) {
-            Query q = by("id", ids);
-            q.sort.emplace_back("name", true);
-            groups = net->list(ctx, "security-groups", q);
-        }
-        resp.json({{"security_groups", groups_view(*net, ctx, groups)}});
-    }});
-
-    // --- os-floating-ips and their pools ---
-    disp.set_handler("v2_os_floating_ip_pools", {.get = [net](const Request& req, Response& resp) {
-        check_proxy_version(req);
-        json pools = json::array();
-        for (const auto& n : external_networks(*net, req.context()))
-            pools.push_back({{"name", text_of(n, "name")}});
-        resp.json({{"floating_ip_pools", std::move(pools)}});
-    }});
-    disp.set_handler("v2_os_floating_ips", {
-        .get = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            Query q = by("project_id", {ctx.project_id});
-            q.sort.emplace_back("floating_ip_address", true);
-            resp.json({{"floating_ips", floating_views(*net, ctx, net->list(ctx, "floatingips", q))}});
-        },
-        .post = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            const json& body = req.json_body();
-            std::string pool;
-            if (body.is_object() && body.contains("pool") && !body["pool"].is_null()) {
-                if (!body["pool"].is_string())
-                    throw BadRequest("Invalid input for field/attribute pool.");
-                pool = body["pool"];
-            }
-            std::string network_id;
-            for (const auto& n : external_networks(*net, ctx))
-                if (pool.empty() || text_of(n, "name") == pool || text_of(n, "id") == pool) {
-                    network_id = n["id"];
-                    break;
-                }
-            if (network_id.empty())
-                throw NotFound(pool.empty() ? "No floating IP pool is available." : "Floating IP pool not found.");
-            json fip = nova_fault([&] {
-                json wanted = neutron::created(neutron::collection("floatingips"), ctx,
-                                               {{"floating_network_id", network_id}});
-                return net->create(ctx, "floatingips", wanted);
-            });
-            resp.json({{"floating_ip", floating_views(*net, ctx, {fip}).front()}});
-        },
-    });
-    disp.set_handler("v2_os_floating_ips_id", {
-        .get = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            json fip = nova_fault([&] { return net->get(ctx, "floatingips", req.param("id")); });
-            resp.json({{"floating_ip", floating_views(*net, ctx, {fip}).front()}});
-        },
-        .del = [net](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            nova_fault([&] {
-                std::string id = net->get(ctx, "floatingips", req.param("id"))["id"];
-                net->remove(ctx, "floatingips", id);
-            });
-            accepted(resp);
-        },
-    });
-
-    // nova-network's own DNS, and its network management, are gone from Nova: 410, as Nova answers.
-    auto gone = [](const Request&, Response&) { throw Gone("This API is gone with nova-network."); };
-    disp.set_handler("v2_os_floating_ip_dns", {.get = gone});
-    for (const char* name : {"v2_os_floating_ip_dns_domain", "v2_os_floating_ip_dns_domain_entry"})
-        disp.set_handler(name, {.get = gone, .put = gone, .del = gone});
-
-    // --- os-networks and os-tenant-networks: Neutron's networks, read-only ---
-    auto network_list = [net](bool admin_form) {
-        return [net, admin_form](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            Query q;
-            q.sort.emplace_back("name", true);
-            json list = json::array();
-            for (const auto& n : net->list(ctx, "networks", q))
-                list.push_back(network_view(*net, ctx, n, admin_form));
-            resp.json({{"networks", std::move(list)}});
-        };
-    };
-    auto network_show = [net](bool admin_form) {
-        return [net, admin_form](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const Context& ctx = req.context();
-            json n = nova_fault([&] { return net->get(ctx, "networks", req.param("network_id")); });
-            resp.json({{"network", network_view(*net, ctx, n, admin_form)}});
-        };
-    };
-    disp.set_handler("v2_os_networks", {.get = network_list(true), .post = gone});
-    disp.set_handler("v2_os_network", {.get = network_show(true), .del = gone});
-    disp.set_handler("v2_os_tenant_networks", {.get = network_list(false), .post = gone});
-    disp.set_handler("v2_os_tenant_network", {.get = network_show(false), .del = gone});
-
-    // --- servers' os-interface ---
-    auto port_of = [net](const Context& ctx, const std::string& server_id, const std::string& port_id) {
-        for (const auto& p : server_ports(*net, ctx, server_id))
-            if (text_of(p, "id") == port_id)
-                return p;
-        throw NotFound("Port " + port_id + " is not attached");
-    };
-    disp.set_handler("v2_server_interfaces", {
-        .get = [compute, net](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Server s = compute->serverGet(ctx, req.param("server_id"));
-            json list = json::array();
-            for (const auto& p : server_ports(*net, ctx, s.id))
-                list.push_back(interface_view(req, p));
-            resp.json({{"interfaceAttachments", std::move(list)}});
-        },
-        .post = [compute, net](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Server s = compute->serverGet(ctx, req.param("server_id"));
-            editable(req, s);
-            if (s.vm_state != "active" && s.vm_state != "paused" && s.vm_state != "stopped")
-                throw Conflict("Cannot 'attach_interface' instance " + s.id + " while it is in vm_state " +
-                                   s.vm_state, "conflictingRequest");
-            const json& body = req.json_body();
-            json a = body.is_object() && body.contains("interfaceAttachment") ? body["interfaceAttachment"]
-                                                                                : json::object();
-            if (!a.is_object())
-                throw BadRequest("Invalid input for field/attribute interfaceAttachment.");
-            network::PortRequest r;
-            r.network_id = text_of(a, "net_id");
-            r.port_id = text_of(a, "port_id");
-            if (!r.network_id.empty() && !r.port_id.empty())
-                throw BadRequest("Must not input both network_id and port_id");
-            if (a.contains("fixed_ips")) {
-                if (!a["fixed_ips"].is_array() || a["fixed_ips"].size() != 1 || !a["fixed_ips"][0].is_object() ||
-                    text_of(a["fixed_ips"][0], "ip_address").empty())
-                    throw BadRequest("Invalid input for field/attribute fixed_ips: one ip_address.");
-                if (r.network_id.empty())
-                    throw BadRequest("Invalid input for field/attribute fixed_ips: it needs a net_id.");
-                r.fixed_ip = a["fixed_ips"][0]["ip_address"];
-            }
-            if (r.network_id.empty() && r.port_id.empty()) {
-                // Nova picks the one network the project may use; with several it cannot choose.
-                Query q = by("project_id", {ctx.project_id});
-                auto mine = net->list(ctx, "networks", q);
-                if (mine.size() != 1)
-                    throw Conflict("Multiple possible networks found, use a Network ID to be more specific.",
-                                   "conflictingRequest");
-                r.network_id = mine.front()["id"];
-            }
-            network::ServerPort made = nova_fault([&] { return net->serverPortCreate(ctx, s.id, r); });
-            resp.json({{"interfaceAttachment", interface_view(req, net->get(ctx, "ports", made.port_id))}});
-        },
-    });
-    disp.set_handler("v2_server_interface", {
-        .get = [compute, net, port_of](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Server s = compute->serverGet(ctx, req.param("server_id"));
-            resp.json({{"interfaceAttachment", interface_view(req, port_of(ctx, s.id, req.param("port_id")))}});
-        },
-        .del = [compute, net, port_of](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Server s = compute->serverGet(ctx, req.param("server_id"));
-            editable(req, s);
-            json port = port_of(ctx, s.id, req.param("port_id"));
-            nova_fault([&] { net->serverPortDelete(ctx, s.id, port["id"]); });
-            accepted(resp);
-        },
-    });
-
-    // --- the server actions that are network calls; the others go on to the servers' handler ---
-    Handler next = disp.handlers("v2_server_action").post;
-    disp.set_handler("v2_server_action", {.post = [compute, net, next](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        std::string action = body.is_object() && body.size() == 1 ? body.begin().key() : "";
-        bool group = action == "addSecurityGroup" || action == "removeSecurityGroup";
-        bool floating = action == "addFloatingIp" || action == "removeFloatingIp";
-        if (!group && !floating) {
-            if (!next)
-                throw NotImplemented("Server actions are not implemented by this driver.");
-            return next(req, resp);
-        }
-        if (floating && req.version().at_least(2, 44))
-            throw NotFound("The " + action + " action went in microversion 2.44.");
-        const json& args = body.begin().value();
-        const Context& ctx = req.context();
-        Server s = compute->serverGet(ctx, req.param("instance_id"));
-        editable(req, s);
-        auto ports = server_ports(*net, ctx, s.id);
-        if (group) {
-            std::string name = args.is_object() ? text_of(args, "name") : "";
-            if (name.empty())
-                throw BadRequest("Security group name cannot be empty");
-            json g = group_named(*net, ctx, name);
-            std::string id = g["id"];
-            if (ports.empty())
-                throw NotFound("Instance " + s.id + " has no ports to take security group " + name + ".");
-            bool adding = action == "addSecurityGroup";
-            bool member = std::any_of(ports.begin(), ports.end(), [&](const json& p) {
-                auto groups = p.value("security_groups", json::array());
-                return std::find(groups.begin(), groups.end(), json(id)) != groups.end();
-            });
-            if (adding && member)
-                throw BadRequest("Security group " + name + " is already associated with the instance " + s.id);
-            if (!adding && !member)
-                throw BadRequest("Security group " + name + " not associated with the instance " + s.id);
-            nova_fault([&] {
-                for (const auto& p : ports) {
-                    json groups = p.value("security_groups", json::array());
-                    json changed = json::array();
-                    for (const auto& g2 : groups)
-                        if (g2 != json(id))
-                            changed.push_back(g2);
-                    if (adding)
-                        changed.push_back(id);
-                    if (changed != groups)
-                        net->update(ctx, "ports", p["id"],
-                                    neutron::changes(neutron::collection("ports"), ctx, {{"security_groups", changed}}));
-                }
-            });
-            return accepted(resp);
-        }
-        std::string address = args.is_object() ? text_of(args, "address") : "";
-        if (address.empty())
-            throw BadRequest("Invalid input for field/attribute address.");
-        json fip = floating_named(*net, ctx, address);
-        if (action == "removeFloatingIp") {
-            std::string port = text_of(fip, "port_id");
-            bool ours = std::any_of(ports.begin(), ports.end(), [&](const json& p) { return p["id"] == port; });
-            if (!ours)
-                throw Conflict("Floating IP " + address + " is not associated with instance " + s.id + ".",
-                               "conflictingRequest");
-            nova_fault([&] {
-                net->update(ctx, "floatingips", fip["id"],
-                            neutron::changes(neutron::collection("floatingips"), ctx, {{"port_id", nullptr}}));
-            });
-            return accepted(resp);
-        }
-        std::string fixed = args.is_object() ? text_of(args, "fixed_address") : "";
-        std::string port_id;
-        for (const auto& p : ports) {
-            for (const auto& ip : p.value("fixed_ips", json::array()))
-                if (fixed.empty() ? text_of(ip, "ip_address").find(':') == std::string::npos
-                                  : text_of(ip, "ip_address") == fixed) {
-                    port_id = p["id"];
-                    if (fixed.empty())
-                        fixed = text_of(ip, "ip_address");
-                    break;
-                }
-            if (!port_id.empty())
+        return accepted(resp);
+    }
+    std::string address = args.is_object() ? text_of(args, "address") : "";
+    if (address.empty())
+        throw BadRequest("Invalid input for field/attribute address.");
+    json fip = floating_named(*drivers.other, ctx, address);
+    if (action == "removeFloatingIp") {
+        std::string port = text_of(fip, "port_id");
+        bool ours = std::any_of(ports.begin(), ports.end(), [&](const json& p) { return p["id"] == port; });
+        if (!ours)
+            throw Conflict("Floating IP " + address + " is not associated with instance " + s.id + ".",
+                           "conflictingRequest");
+        nova_fault([&] {
+            drivers.other->update(ctx, "floatingips", fip["id"],
+                        neutron::changes(neutron::collection("floatingips"), ctx, {{"port_id", nullptr}}));
+        });
+        return accepted(resp);
+    }
+    std::string fixed = args.is_object() ? text_of(args, "fixed_address") : "";
+    std::string port_id;
+    for (const auto& p : ports) {
+        for (const auto& ip : p.value("fixed_ips", json::array()))
+            if (fixed.empty() ? text_of(ip, "ip_address").find(':') == std::string::npos
+                              : text_of(ip, "ip_address") == fixed) {
+                port_id = p["id"];
+                if (fixed.empty())
+                    fixed = text_of(ip, "ip_address");
                 break;
-        }
-        if (port_id.empty())
-            throw BadRequest(ports.empty() ? "No nw_info cache associated with instance"
-                                           : "Specified fixed address not assigned to instance");
-        nova_fault([&] {
-            json changes = {{"port_id", port_id}, {"fixed_ip_address", fixed}};
-            net->update(ctx, "floatingips", fip["id"],
-                        neutron::changes(neutron::collection("floatingips"), ctx, changes));
-        });
-        accepted(resp);
-    }});
+            }
+        if (!port_id.empty())
+            break;
+    }
+    if (port_id.empty())
+        throw BadRequest(ports.empty() ? "No nw_info cache associated with instance"
+                                       : "Specified fixed address not assigned to instance");
+    nova_fault([&] {
+        json changes = {{"port_id", port_id}, {"fixed_ip_address", fixed}};
+        drivers.other->update(ctx, "floatingips", fip["id"],
+                    neutron::changes(neutron::collection("floatingips"), ctx, changes));
+    });
+    accepted(resp);
+}
+
+using network::Op;
+constexpr Operations kServerPorts{compute::Op::serverGet, Op::list};
+
+const Binding<Proxy> kNetworkProxyBindings[] = {
+    {"v2_os_security_groups", "GET", {Op::list}, list_groups},
+    {"v2_os_security_groups", "POST", {Op::list, Op::create}, create_group},
+    {"v2_os_security_group", "GET", {Op::list, Op::get}, show_group},
+    {"v2_os_security_group", "PUT", {Op::list, Op::get, Op::update}, update_group},
+    {"v2_os_security_group", "DELETE", {Op::get, Op::remove}, delete_group},
+    {"v2_os_security_group_rules", "POST", {Op::list, Op::get, Op::create}, create_rule},
+    {"v2_os_security_group_rule", "DELETE", {Op::get, Op::remove}, delete_rule},
+    {"v2_os_server_security_groups", "GET", {Op::list, compute::Op::serverGet}, list_server_groups},
+    {"v2_os_floating_ip_pools", "GET", {Op::list}, list_pools},
+    {"v2_os_floating_ips", "GET", {Op::list}, list_floating_ips},
+    {"v2_os_floating_ips", "POST", {Op::list, Op::create}, create_floating_ip},
+    {"v2_os_floating_ips_id", "GET", {Op::list, Op::get}, show_floating_ip},
+    {"v2_os_floating_ips_id", "DELETE", {Op::get, Op::remove}, delete_floating_ip},
+    {"v2_os_networks", "GET", {Op::list},
+     [](const Proxy& drivers, const Request& req, Response& resp) { list_networks(*drivers.other, req, resp, true); }},
+    {"v2_os_network", "GET", {Op::get, Op::list},
+     [](const Proxy& drivers, const Request& req, Response& resp) { show_network(*drivers.other, req, resp, true); }},
+    {"v2_os_tenant_networks", "GET", {Op::list},
+     [](const Proxy& drivers, const Request& req, Response& resp) { list_networks(*drivers.other, req, resp, false); }},
+    {"v2_os_tenant_network", "GET", {Op::get, Op::list},
+     [](const Proxy& drivers, const Request& req, Response& resp) { show_network(*drivers.other, req, resp, false); }},
+    {"v2_server_interfaces", "GET", {Op::list, compute::Op::serverGet}, list_interfaces},
+    {"v2_server_interfaces", "POST", {Op::list, Op::serverPortCreate, Op::get, compute::Op::serverGet}, attach_interface},
+    {"v2_server_interface", "GET", {Op::list, compute::Op::serverGet}, show_interface},
+    {"v2_server_interface", "DELETE", {Op::list, Op::serverPortDelete, compute::Op::serverGet}, detach_interface},
+    {"v2_server_action", "POST", kServerPorts | Operations{Op::update}, network_action, "addSecurityGroup"},
+    {"v2_server_action", "POST", kServerPorts | Operations{Op::update}, network_action, "removeSecurityGroup"},
+    {"v2_server_action", "POST", kServerPorts | Operations{Op::update}, network_action, "addFloatingIp"},
+    {"v2_server_action", "POST", kServerPorts | Operations{Op::update}, network_action, "removeFloatingIp"},
+};
+
+} // namespace
+
+void install_network_proxy(Dispatcher& disp, const App& app)
+{
+    auto proxy = std::make_shared<const Proxy>(Proxy{app.compute().driver, app.network().driver});
+    bind_table(disp, std::span<const Binding<Proxy>>(kNetworkProxyBindings), proxy,
+         app.compute().operations | app.network().operations);
 }
 
 } // namespace jumpgate::compute

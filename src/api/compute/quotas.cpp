@@ -58,104 +58,123 @@ void check_target(const Request& req, const std::string& target)
 
 } // namespace
 
-namespace detail {
+namespace {
 
-void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void show_limits(const Driver& driver, const Request& req, Response& resp)
 {
-    disp.set_handler("v2_limits", {.get = [driver](const Request& req, Response& resp) {
-        const Context& ctx = req.context();
-        std::string project = ctx.project_id;
-        if (req.has_query("tenant_id") && ctx.is_admin())
-            project = std::string(req.query("tenant_id"));
-        QuotaSet q = driver->quotaGet(ctx, project);
-        QuotaSet used = driver->quotaUsage(ctx, project);
-        const ApiVersion& v = req.version();
-        json absolute = {{"maxServerMeta", q["metadata_items"]},
-                         {"maxTotalCores", q["cores"]},
-                         {"maxTotalInstances", q["instances"]},
-                         {"maxTotalKeypairs", q["key_pairs"]},
-                         {"maxTotalRAMSize", q["ram"]},
-                         {"maxServerGroups", q["server_groups"]},
-                         {"maxServerGroupMembers", q["server_group_members"]},
-                         {"totalCoresUsed", used["cores"]},
-                         {"totalInstancesUsed", used["instances"]},
-                         {"totalRAMUsed", used["ram"]},
-                         {"totalServerGroupsUsed", used["server_groups"]}};
-        if (!v.at_least(2, 39))
-            absolute["maxImageMeta"] = q["metadata_items"];
-        if (!v.at_least(2, 57)) {
-            absolute["maxPersonality"] = q["injected_files"];
-            absolute["maxPersonalitySize"] = q["injected_file_content_bytes"];
-        }
-        if (!v.at_least(2, 36)) {
-            absolute["maxSecurityGroups"] = q["security_groups"];
-            absolute["maxSecurityGroupRules"] = q["security_group_rules"];
-            absolute["maxTotalFloatingIps"] = q["floating_ips"];
-            absolute["totalFloatingIpsUsed"] = used["floating_ips"];
-            absolute["totalSecurityGroupsUsed"] = used["security_groups"];
-        }
-        resp.json({{"limits", {{"rate", json::array()}, {"absolute", std::move(absolute)}}}});
-    }});
-
-    Resource show_and_change{
-        .get = [driver](const Request& req, Response& resp) {
-            const std::string& target = target_of(req);
-            check_target(req, target);
-            resp.json({{"quota_set", quota_view(req, driver->quotaGet(req.context(), target), target)}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            const std::string& target = target_of(req);
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("quota_set") || !body["quota_set"].is_object())
-                throw BadRequest("Invalid input: the body must be {\"quota_set\": {...}}.");
-            QuotaSet changes;
-            for (const auto& [key, value] : body["quota_set"].items()) {
-                if (key == "force") {
-                    api::schema_boolean(value, key);
-                    continue;
-                }
-                if (key == "id")
-                    continue;
-                bool known = false;
-                for (const auto& q : kQuotaNames)
-                    known = known || (key == q.name && shown(req, q));
-                if (!known)
-                    throw BadRequest("Invalid input for field/attribute quota_set: additional properties are not allowed ('" + key + "').");
-                changes[key] = api::schema_integer(value, key, -1, api::kMaxInt);
-            }
-            resp.json({{"quota_set", quota_view(req, driver->quotaSet(req.context(), target, changes), "")}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            driver->quotaReset(req.context(), target_of(req));
-            resp.status = 202;
-            resp.clear_body();
-        },
-    };
-    disp.set_handler("v2_os_quota_sets_target", show_and_change);
-    disp.set_handler("v2_os_tenant_quota_sets", show_and_change);
-    disp.set_handler("v2_os_quota_sets", {.get = show_and_change.get});
-    Resource defaults{.get = [driver](const Request& req, Response& resp) {
-        const std::string& target = target_of(req);
-        resp.json({{"quota_set", quota_view(req, driver->quotaDefaults(req.context()), target)}});
-    }};
-    disp.set_handler("v2_os_quota_sets_default", defaults);
-    disp.set_handler("v2_os_quota_sets_target_defaults", defaults);
-    disp.set_handler("v2_os_quota_sets_detail", {.get = [driver](const Request& req, Response& resp) {
-        const std::string& target = target_of(req);
-        check_target(req, target);
-        QuotaSet limits = driver->quotaGet(req.context(), target);
-        QuotaSet used = driver->quotaUsage(req.context(), target);
-        json view = {{"id", target}};
-        for (const auto& q : kQuotaNames)
-            if (shown(req, q))
-                view[q.name] = {{"limit", limits.count(q.name) ? limits[q.name] : -1},
-                                {"in_use", used.count(q.name) ? used[q.name] : 0},
-                                {"reserved", 0}};
-        resp.json({{"quota_set", std::move(view)}});
-    }});
+    const Context& ctx = req.context();
+    std::string project = ctx.project_id;
+    if (req.has_query("tenant_id") && ctx.is_admin())
+        project = std::string(req.query("tenant_id"));
+    QuotaSet q = driver.quotaGet(ctx, project);
+    QuotaSet used = driver.quotaUsage(ctx, project);
+    const ApiVersion& v = req.version();
+    json absolute = {{"maxServerMeta", q["metadata_items"]},
+                     {"maxTotalCores", q["cores"]},
+                     {"maxTotalInstances", q["instances"]},
+                     {"maxTotalKeypairs", q["key_pairs"]},
+                     {"maxTotalRAMSize", q["ram"]},
+                     {"maxServerGroups", q["server_groups"]},
+                     {"maxServerGroupMembers", q["server_group_members"]},
+                     {"totalCoresUsed", used["cores"]},
+                     {"totalInstancesUsed", used["instances"]},
+                     {"totalRAMUsed", used["ram"]},
+                     {"totalServerGroupsUsed", used["server_groups"]}};
+    if (!v.at_least(2, 39))
+        absolute["maxImageMeta"] = q["metadata_items"];
+    if (!v.at_least(2, 57)) {
+        absolute["maxPersonality"] = q["injected_files"];
+        absolute["maxPersonalitySize"] = q["injected_file_content_bytes"];
+    }
+    if (!v.at_least(2, 36)) {
+        absolute["maxSecurityGroups"] = q["security_groups"];
+        absolute["maxSecurityGroupRules"] = q["security_group_rules"];
+        absolute["maxTotalFloatingIps"] = q["floating_ips"];
+        absolute["totalFloatingIpsUsed"] = used["floating_ips"];
+        absolute["totalSecurityGroupsUsed"] = used["security_groups"];
+    }
+    resp.json({{"limits", {{"rate", json::array()}, {"absolute", std::move(absolute)}}}});
 }
 
-} // namespace detail
+void show_quotas(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& target = target_of(req);
+    check_target(req, target);
+    resp.json({{"quota_set", quota_view(req, driver.quotaGet(req.context(), target), target)}});
+}
+
+void update_quotas(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& target = target_of(req);
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("quota_set") || !body["quota_set"].is_object())
+        throw BadRequest("Invalid input: the body must be {\"quota_set\": {...}}.");
+    QuotaSet changes;
+    for (const auto& [key, value] : body["quota_set"].items()) {
+        if (key == "force") {
+            api::schema_boolean(value, key);
+            continue;
+        }
+        if (key == "id")
+            continue;
+        bool known = false;
+        for (const auto& q : kQuotaNames)
+            known = known || (key == q.name && shown(req, q));
+        if (!known)
+            throw BadRequest("Invalid input for field/attribute quota_set: additional properties are not allowed ('" + key + "').");
+        changes[key] = api::schema_integer(value, key, -1, api::kMaxInt);
+    }
+    resp.json({{"quota_set", quota_view(req, driver.quotaSet(req.context(), target, changes), "")}});
+}
+
+void reset_quotas(const Driver& driver, const Request& req, Response& resp)
+{
+    driver.quotaReset(req.context(), target_of(req));
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void show_defaults(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& target = target_of(req);
+    resp.json({{"quota_set", quota_view(req, driver.quotaDefaults(req.context()), target)}});
+}
+
+void show_quota_usage(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& target = target_of(req);
+    check_target(req, target);
+    QuotaSet limits = driver.quotaGet(req.context(), target);
+    QuotaSet used = driver.quotaUsage(req.context(), target);
+    json view = {{"id", target}};
+    for (const auto& q : kQuotaNames)
+        if (shown(req, q))
+            view[q.name] = {{"limit", limits.count(q.name) ? limits[q.name] : -1},
+                            {"in_use", used.count(q.name) ? used[q.name] : 0},
+                            {"reserved", 0}};
+    resp.json({{"quota_set", std::move(view)}});
+}
+
+const Binding<Driver> kQuotaBindings[] = {
+    {"v2_limits", "GET", {Op::quotaGet, Op::quotaUsage}, show_limits},
+    {"v2_os_quota_sets", "GET", {Op::quotaGet}, show_quotas},
+    {"v2_os_quota_sets_target", "GET", {Op::quotaGet}, show_quotas},
+    {"v2_os_tenant_quota_sets", "GET", {Op::quotaGet}, show_quotas},
+    {"v2_os_quota_sets_target", "PUT", {Op::quotaSet}, update_quotas},
+    {"v2_os_tenant_quota_sets", "PUT", {Op::quotaSet}, update_quotas},
+    {"v2_os_quota_sets_target", "DELETE", {Op::quotaReset}, reset_quotas},
+    {"v2_os_tenant_quota_sets", "DELETE", {Op::quotaReset}, reset_quotas},
+    {"v2_os_quota_sets_default", "GET", {Op::quotaDefaults}, show_defaults},
+    {"v2_os_quota_sets_target_defaults", "GET", {Op::quotaDefaults}, show_defaults},
+    {"v2_os_quota_sets_detail", "GET", {Op::quotaGet, Op::quotaUsage}, show_quota_usage},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> quota_bindings()
+{
+    return kQuotaBindings;
+}
 
 QuotaSet Driver::quotaGet(const Context&, const std::string&) const { throw NotImplemented("quotaGet"); }
 QuotaSet Driver::quotaDefaults(const Context&) const { throw NotImplemented("quotaDefaults"); }

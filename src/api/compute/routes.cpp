@@ -6,6 +6,7 @@ namespace jumpgate::api::compute {
 
 namespace {
 
+// The fourth column: the verbs Nova answers 410 to (nova-network's DNS and network management went with it).
 constexpr Endpoint kEndpoints[] = {
     {"index", "/", "GET"},
     {"v3_index", "/v3", "GET"},
@@ -38,9 +39,9 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_os_extra_specs_flavor_key", "/v2/{tenant_id}/flavors/{flavor_id}/os-extra_specs/{key_id}", "GET PUT DELETE"},
     {"v2_os_floating_ips", "/v2/{tenant_id}/os-floating-ips", "GET POST"},
     {"v2_os_floating_ips_id", "/v2/{tenant_id}/os-floating-ips/{id}", "GET DELETE"},
-    {"v2_os_floating_ip_dns", "/v2/{tenant_id}/os-floating-ip-dns", "GET"},
-    {"v2_os_floating_ip_dns_domain", "/v2/{tenant_id}/os-floating-ip-dns/{domain}", "GET PUT DELETE"},
-    {"v2_os_floating_ip_dns_domain_entry", "/v2/{tenant_id}/os-floating-ip-dns/{domain}/entries/{entry}", "GET PUT DELETE"},
+    {"v2_os_floating_ip_dns", "/v2/{tenant_id}/os-floating-ip-dns", "GET", "GET"},
+    {"v2_os_floating_ip_dns_domain", "/v2/{tenant_id}/os-floating-ip-dns/{domain}", "GET PUT DELETE", "GET PUT DELETE"},
+    {"v2_os_floating_ip_dns_domain_entry", "/v2/{tenant_id}/os-floating-ip-dns/{domain}/entries/{entry}", "GET PUT DELETE", "GET PUT DELETE"},
     {"v2_os_floating_ip_pools", "/v2/{tenant_id}/os-floating-ip-pools", "GET"},
     {"v2_os_aggregates", "/v2/{tenant_id}/os-aggregates", "GET POST"},
     {"v2_os_aggregate", "/v2/{tenant_id}/os-aggregates/{aggregate_id}", "GET PUT DELETE"},
@@ -53,10 +54,10 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_os_services", "/v2/{tenant_id}/os-services", "GET"},
     {"v2_os_services_enable", "/v2/{tenant_id}/os-services/enable", "PUT"},
     {"v2_os_services_disable", "/v2/{tenant_id}/os-services/disable", "PUT"},
-    {"v2_os_tenant_networks", "/v2/{tenant_id}/os-tenant-networks", "GET POST"},
-    {"v2_os_tenant_network", "/v2/{tenant_id}/os-tenant-networks/{network_id}", "GET DELETE"},
-    {"v2_os_networks", "/v2/{tenant_id}/os-networks", "GET POST"},
-    {"v2_os_network", "/v2/{tenant_id}/os-networks/{network_id}", "GET DELETE"},
+    {"v2_os_tenant_networks", "/v2/{tenant_id}/os-tenant-networks", "GET POST", "POST"},
+    {"v2_os_tenant_network", "/v2/{tenant_id}/os-tenant-networks/{network_id}", "GET DELETE", "DELETE"},
+    {"v2_os_networks", "/v2/{tenant_id}/os-networks", "GET POST", "POST"},
+    {"v2_os_network", "/v2/{tenant_id}/os-networks/{network_id}", "GET DELETE", "DELETE"},
     {"v2_os_quota_sets", "/v2/{tenant_id}/os-quota-sets", "GET"},
     {"v2_os_quota_sets_default", "/v2/{tenant_id}/os-quota-sets/default", "GET"},
     {"v2_os_quota_sets_target", "/v2/{tenant_id}/os-quota-sets/{target_id}", "GET PUT DELETE"},

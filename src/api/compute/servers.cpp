@@ -223,12 +223,6 @@ const json& object_member(const json& body, const char* key)
     return body[key];
 }
 
-void check_metadata_quota(const Driver& driver, const Request& req, const std::map<std::string, std::string>& md)
-{
-    auto limit = driver.quotaGet(req.context(), req.context().project_id)["metadata_items"];
-    if (limit >= 0 && static_cast<long long>(md.size()) > limit)
-        throw Forbidden("Quota exceeded for metadata_items: the limit is " + std::to_string(limit) + ".");
-}
 
 std::string flavor_id_of(const json& ref)
 {
@@ -305,16 +299,6 @@ void over_quota(const Driver& driver, const Context& ctx, const Server& server, 
                     joined(useds) + " of " + joined(alloweds) + " " + joined(overs));
 }
 
-std::string random_password()
-{
-    static const char kChars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    std::string uuid = new_uuid();
-    std::string out;
-    for (std::size_t i = 0; out.size() < 12 && i < uuid.size(); ++i)
-        if (uuid[i] != '-')
-            out.push_back(kChars[static_cast<unsigned char>(uuid[i] * 7 + i) % (sizeof kChars - 1)]);
-    return out;
-}
 
 // A boolean of a block device mapping: true/false or their strings.
 bool bdm_flag(const json& b, const char* key)
@@ -450,6 +434,8 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
             driver.keypairGet(req.context(), req.context().user_id, s["key_name"]);
         } catch (const NotFound&) {
             throw BadRequest("Invalid key_name provided.");
+        } catch (const NotImplemented&) {
+            throw BadRequest("Invalid key_name provided.");    // a cloud without key pairs has none of that name
         }
         server.key_name = s["key_name"].get<std::string>();
     }
@@ -479,8 +465,12 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
         std::string zone = s["availability_zone"];
         zone = zone.substr(0, zone.find(':'));
         bool known = false;
-        for (const auto& z : driver.availabilityZoneList(req.context()))
-            known = known || z.name == zone;
+        try {
+            for (const auto& z : driver.availabilityZoneList(req.context()))
+                known = known || z.name == zone;
+        } catch (const NotImplemented&) {
+            known = zone == "nova";    // a cloud that lists no zones has Nova's default one
+        }
         if (!known)
             throw BadRequest("The requested availability zone is not available");
         server.availability_zone = zone;
@@ -646,7 +636,71 @@ std::string next_link(const Request& req, const std::string& marker, bool detail
     return url + "marker=" + api::url_encode(marker);
 }
 
+void list_servers(const Driver& driver, const Request& req, Response& resp, bool detail)
+{
+    ServerQuery q = parse_query(req);
+    auto servers = driver.serverList(req.context(), q);
+    json views = json::array();
+    for (const auto& s : servers)
+        views.push_back(detail ? server_view(req, s, false)
+                               : json({{"id", s.id}, {"name", s.name}, {"links", server_links(req, s.id)}}));
+    json body = {{"servers", std::move(views)}};
+    if (q.limit && servers.size() == q.limit && req.has_query("limit"))
+        body["servers_links"] = {{{"rel", "next"}, {"href", next_link(req, servers.back().id, detail)}}};
+    resp.json(std::move(body));
+}
+
+// The metadata of `s` becomes `md`, within the project's quota; the answer is `body`.
+void store_metadata(const Driver& driver, const Request& req, Server& s, std::map<std::string, std::string> md,
+                    Response& resp, const json& body)
+{
+    check_metadata_quota(driver, req, md);
+    s.metadata = std::move(md);
+    driver.serverUpdate(req.context(), s);
+    resp.json(body);
+}
+
+// Tags are there from 2.26.
+void tagged(const Request& req)
+{
+    if (!req.version().at_least(2, 26))
+        throw NotFound("The resource could not be found.");
+}
+
+json action_view(const Request& req, const std::string& server_id, const InstanceAction& a)
+{
+    json view = {{"action", a.action}, {"instance_uuid", server_id}, {"message", nullptr},
+                 {"project_id", a.project_id}, {"request_id", a.request_id},
+                 {"start_time", api::iso_time(a.start_time, false)}, {"user_id", a.user_id}};
+    if (req.version().at_least(2, 58))
+        view["updated_at"] = api::iso_time(a.updated_at, false);
+    return view;
+}
+
 } // namespace
+
+// A cloud that keeps no quotas (no quotaGet) sets no limit on metadata items.
+void check_metadata_quota(const Driver& driver, const Request& req, const std::map<std::string, std::string>& md)
+{
+    long long limit = -1;
+    try {
+        limit = driver.quotaGet(req.context(), req.context().project_id)["metadata_items"];
+    } catch (const NotImplemented&) {
+    }
+    if (limit >= 0 && static_cast<long long>(md.size()) > limit)
+        throw Forbidden("Quota exceeded for metadata_items: the limit is " + std::to_string(limit) + ".");
+}
+
+std::string random_password()
+{
+    static const char kChars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    std::string uuid = new_uuid();
+    std::string out;
+    for (std::size_t i = 0; out.size() < 12 && i < uuid.size(); ++i)
+        if (uuid[i] != '-')
+            out.push_back(kChars[static_cast<unsigned char>(uuid[i] * 7 + i) % (sizeof kChars - 1)]);
+    return out;
+}
 
 std::vector<std::string> tags_of(const json& j)
 {
@@ -669,278 +723,299 @@ void check_tag(const std::string& tag)
         throw BadRequest("Invalid tag: 1 to 60 characters, without '/' or ','.");
 }
 
-namespace detail {
+namespace {
 
-void bind_servers(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void servers_detail_get(const Driver& driver, const Request& req, Response& resp)
 {
-    auto list = [driver](bool detail) {
-        return [driver, detail](const Request& req, Response& resp) {
-            ServerQuery q = parse_query(req);
-            auto servers = driver->serverList(req.context(), q);
-            json views = json::array();
-            for (const auto& s : servers)
-                views.push_back(detail ? server_view(req, s, false)
-                                       : json({{"id", s.id}, {"name", s.name}, {"links", server_links(req, s.id)}}));
-            json body = {{"servers", std::move(views)}};
-            if (q.limit && servers.size() == q.limit && req.has_query("limit"))
-                body["servers_links"] = {{{"rel", "next"}, {"href", next_link(req, servers.back().id, detail)}}};
-            resp.json(std::move(body));
-        };
-    };
-    disp.set_handler("v2_servers_detail", {.get = list(true)});
-    disp.set_handler("v2_servers", {
-        .get = list(false),
-        .post = [driver](const Request& req, Response& resp) {
-            const json& s = object_member(req.json_body(), "server");
-            Server server = built_server(*driver, req, s);
-            json networks = networks_of(req, s);
-            long long min_count = 1, max_count = 1;
-            for (auto [key, target] : {std::pair{"min_count", &min_count}, std::pair{"max_count", &max_count}})
-                if (s.contains(key))
-                    *target = api::schema_integer(s[key], key, 1, api::kMaxInt);
-            if (s.contains("min_count") && !s.contains("max_count"))
-                max_count = min_count;
-            if (min_count > max_count)
-                throw BadRequest("min_count must be <= max_count");
-            std::string admin_pass;
-            if (s.contains("adminPass")) {
-                if (!s["adminPass"].is_string())
-                    throw BadRequest("Invalid input for field/attribute adminPass.");
-                admin_pass = s["adminPass"];
-            } else {
-                admin_pass = random_password();
-            }
-            if (server.security_groups.empty())
-                server.security_groups.push_back("default");
-            const Context& ctx = req.context();
-            server.project_id = ctx.project_id;
-            server.user_id = ctx.user_id;
-            // As many as the quota allows from max_count down to min_count; the first is the answer.
-            std::vector<Server> made;
-            std::string base_name = server.name;
-            for (long long i = 0; i < max_count; ++i) {
-                Server one = server;
-                one.id = new_uuid();
-                if (max_count > 1)
-                    one.name = base_name + "-" + std::to_string(i + 1);
-                try {
-                    made.push_back(driver->serverCreate(ctx, one, networks, req.id()));
-                } catch (const Forbidden&) {
-                    if (static_cast<long long>(made.size()) >= min_count)
-                        break;
-                    for (const auto& m : made)
-                        driver->serverDelete(ctx, m.id);
-                    if (max_count > 1)
-                        over_quota(*driver, ctx, one, min_count, max_count);
-                    throw;
-                }
-            }
-            resp.status = 202;
-            bool reservation_only = s.contains("return_reservation_id") &&
-                                    api::schema_boolean(s["return_reservation_id"], "return_reservation_id");
-            if (reservation_only && max_count > 1) {
-                resp.json({{"reservation_id", "r-" + made.front().id.substr(0, 8)}});
-                return;
-            }
-            resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server", {{"server_id", made.front().id}}));
-            resp.json({{"server", reservation(req, made.front(), admin_pass)}});
-        },
-    });
-    disp.set_handler("v2_server", {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"server", server_view(req, driver->serverGet(req.context(), req.param("server_id")), true)}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            const json& body = object_member(req.json_body(), "server");
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            for (const auto& [key, value] : body.items()) {
-                if (key == "name") {
-                    s.name = api::nova_name(value, "name");
-                } else if (key == "description" && req.version().at_least(2, 19)) {
-                    s.description = api::nova_description(value, "description");
-                } else if (key == "accessIPv4" || key == "accessIPv6") {
-                    (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = access_ip(key.c_str(), value);
-                } else if (key == "OS-DCF:diskConfig") {
-                    if (value != "AUTO" && value != "MANUAL")
-                        throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig.");
-                } else {
-                    throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" + key + "').");
-                }
-            }
-            resp.json({{"server", server_change_view(req, driver->serverUpdate(req.context(), s), false)}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            editable(req, s);
-            driver->serverDelete(req.context(), s.id);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-
-    // Metadata: the six calls of seed 000.
-    auto stored = [driver](const Request& req, Server& s, std::map<std::string, std::string> md, Response& resp,
-                           const json& body) {
-        check_metadata_quota(*driver, req, md);
-        s.metadata = std::move(md);
-        driver->serverUpdate(req.context(), s);
-        resp.json(body);
-    };
-    disp.set_handler("v2_server_metadata", {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"metadata", driver->serverGet(req.context(), req.param("server_id")).metadata}});
-        },
-        .post = [driver, stored](const Request& req, Response& resp) {
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            auto md = s.metadata;
-            for (auto& [k, v] : api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
-                                                ? req.json_body()["metadata"] : json(), "metadata"))
-                md[k] = v;
-            stored(req, s, md, resp, {{"metadata", md}});
-        },
-        .put = [driver, stored](const Request& req, Response& resp) {
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            auto md = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
-                                      ? req.json_body()["metadata"] : json(), "metadata");
-            stored(req, s, md, resp, {{"metadata", md}});
-        },
-    });
-    disp.set_handler("v2_server_metadata_key", {
-        .get = [driver](const Request& req, Response& resp) {
-            auto md = driver->serverGet(req.context(), req.param("server_id")).metadata;
-            auto it = md.find(req.param("key"));
-            if (it == md.end())
-                throw NotFound("Metadata item was not found");
-            resp.json({{"meta", {{it->first, it->second}}}});
-        },
-        .put = [driver, stored](const Request& req, Response& resp) {
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            auto item = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("meta")
-                                        ? req.json_body()["meta"] : json(), "meta");
-            if (item.size() != 1)
-                throw BadRequest("Request body contains too many items");
-            if (item.begin()->first != req.param("key"))
-                throw BadRequest("Request body and URI mismatch");
-            auto md = s.metadata;
-            md[item.begin()->first] = item.begin()->second;
-            stored(req, s, md, resp, {{"meta", item}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            if (!s.metadata.erase(req.param("key")))
-                throw NotFound("Metadata item was not found");
-            driver->serverUpdate(req.context(), s);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-
-    // Tags, from 2.26.
-    auto tagged = [](const Request& req) {
-        if (!req.version().at_least(2, 26))
-            throw NotFound("The resource could not be found.");
-    };
-    disp.set_handler("v2_server_tags", {
-        .get = [driver, tagged](const Request& req, Response& resp) {
-            tagged(req);
-            resp.json({{"tags", driver->serverGet(req.context(), req.param("server_id")).tags}});
-        },
-        .put = [driver, tagged](const Request& req, Response& resp) {
-            tagged(req);
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            const json& body = req.json_body();
-            s.tags = tags_of(body.is_object() && body.contains("tags") ? body["tags"] : json());
-            resp.json({{"tags", driver->serverUpdate(req.context(), s).tags}});
-        },
-        .del = [driver, tagged](const Request& req, Response& resp) {
-            tagged(req);
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            s.tags.clear();
-            driver->serverUpdate(req.context(), s);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v2_server_tag", {
-        .get = [driver, tagged](const Request& req, Response& resp) {
-            tagged(req);
-            auto tags = driver->serverGet(req.context(), req.param("server_id")).tags;
-            if (std::find(tags.begin(), tags.end(), req.param("tag")) == tags.end())
-                throw NotFound("Tag " + req.param("tag") + " could not be found.");
-            resp.status = 204;
-            resp.clear_body();
-        },
-        .put = [driver, tagged](const Request& req, Response& resp) {
-            tagged(req);
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            const std::string& tag = req.param("tag");
-            check_tag(tag);
-            bool added = std::find(s.tags.begin(), s.tags.end(), tag) == s.tags.end();
-            if (added) {
-                if (s.tags.size() >= 50)
-                    throw BadRequest("The number of tags exceeded the per-server limit 50");
-                s.tags.push_back(tag);
-                driver->serverUpdate(req.context(), s);
-            }
-            resp.status = added ? 201 : 204;
-            resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server_tag",
-                                                                       {{"server_id", s.id}, {"tag", tag}}));
-            resp.clear_body();
-        },
-        .del = [driver, tagged](const Request& req, Response& resp) {
-            tagged(req);
-            Server s = driver->serverGet(req.context(), req.param("server_id"));
-            auto it = std::find(s.tags.begin(), s.tags.end(), req.param("tag"));
-            if (it == s.tags.end())
-                throw NotFound("Tag " + req.param("tag") + " could not be found.");
-            s.tags.erase(it);
-            driver->serverUpdate(req.context(), s);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-
-    disp.set_handler("v2_server_ips", {.get = [driver](const Request& req, Response& resp) {
-        resp.json({{"addresses", addresses_view(driver->serverGet(req.context(), req.param("server_id")))}});
-    }});
-    disp.set_handler("v2_server_ips_network", {.get = [driver](const Request& req, Response& resp) {
-        json all = addresses_view(driver->serverGet(req.context(), req.param("server_id")));
-        const std::string& label = req.param("network_label");
-        if (!all.contains(label))
-            throw NotFound("There are no instance addresses on network " + label + ".");
-        resp.json({{label, all[label]}});
-    }});
-
-    auto action_view = [](const Request& req, const std::string& server_id, const InstanceAction& a) {
-        json view = {{"action", a.action}, {"instance_uuid", server_id}, {"message", nullptr},
-                     {"project_id", a.project_id}, {"request_id", a.request_id},
-                     {"start_time", api::iso_time(a.start_time, false)}, {"user_id", a.user_id}};
-        if (req.version().at_least(2, 58))
-            view["updated_at"] = api::iso_time(a.updated_at, false);
-        return view;
-    };
-    disp.set_handler("v2_os_instance_actions", {.get = [driver, action_view](const Request& req, Response& resp) {
-        const std::string& id = req.param("server_id");
-        json actions = json::array();
-        for (const auto& a : driver->instanceActionList(req.context(), id))
-            actions.push_back(action_view(req, id, a));
-        resp.json({{"instanceActions", std::move(actions)}});
-    }});
-    disp.set_handler("v2_os_instance_action", {.get = [driver, action_view](const Request& req, Response& resp) {
-        const std::string& id = req.param("server_id");
-        for (const auto& a : driver->instanceActionList(req.context(), id))
-            if (a.request_id == req.param("action_id")) {
-                json view = action_view(req, id, a);
-                view["events"] = json::array();
-                return resp.json({{"instanceAction", std::move(view)}});
-            }
-        throw NotFound("Action for request_id " + req.param("action_id") + " on instance " + id + " not found");
-    }});
-
-    bind_server_actions(disp, driver);
+    list_servers(driver, req, resp, true); 
 }
 
-} // namespace detail
+void servers_get(const Driver& driver, const Request& req, Response& resp)
+{
+    list_servers(driver, req, resp, false); 
+}
+
+void servers_post(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& s = object_member(req.json_body(), "server");
+    Server server = built_server(driver, req, s);
+    json networks = networks_of(req, s);
+    long long min_count = 1, max_count = 1;
+    for (auto [key, target] : {std::pair{"min_count", &min_count}, std::pair{"max_count", &max_count}})
+        if (s.contains(key))
+            *target = api::schema_integer(s[key], key, 1, api::kMaxInt);
+    if (s.contains("min_count") && !s.contains("max_count"))
+        max_count = min_count;
+    if (min_count > max_count)
+        throw BadRequest("min_count must be <= max_count");
+    std::string admin_pass;
+    if (s.contains("adminPass")) {
+        if (!s["adminPass"].is_string())
+            throw BadRequest("Invalid input for field/attribute adminPass.");
+        admin_pass = s["adminPass"];
+    } else {
+        admin_pass = random_password();
+    }
+    if (server.security_groups.empty())
+        server.security_groups.push_back("default");
+    const Context& ctx = req.context();
+    server.project_id = ctx.project_id;
+    server.user_id = ctx.user_id;
+    // As many as the quota allows from max_count down to min_count; the first is the answer.
+    std::vector<Server> made;
+    std::string base_name = server.name;
+    for (long long i = 0; i < max_count; ++i) {
+        Server one = server;
+        one.id = new_uuid();
+        if (max_count > 1)
+            one.name = base_name + "-" + std::to_string(i + 1);
+        try {
+            made.push_back(driver.serverCreate(ctx, one, networks, req.id()));
+        } catch (const Forbidden&) {
+            if (static_cast<long long>(made.size()) >= min_count)
+                break;
+            for (const auto& m : made)
+                driver.serverDelete(ctx, m.id);
+            if (max_count > 1)
+                over_quota(driver, ctx, one, min_count, max_count);
+            throw;
+        }
+    }
+    resp.status = 202;
+    bool reservation_only = s.contains("return_reservation_id") &&
+                            api::schema_boolean(s["return_reservation_id"], "return_reservation_id");
+    if (reservation_only && max_count > 1) {
+        resp.json({{"reservation_id", "r-" + made.front().id.substr(0, 8)}});
+        return;
+    }
+    resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server", {{"server_id", made.front().id}}));
+    resp.json({{"server", reservation(req, made.front(), admin_pass)}});
+}
+
+void server_get(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"server", server_view(req, driver.serverGet(req.context(), req.param("server_id")), true)}});
+}
+
+void server_put(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = object_member(req.json_body(), "server");
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    for (const auto& [key, value] : body.items()) {
+        if (key == "name") {
+            s.name = api::nova_name(value, "name");
+        } else if (key == "description" && req.version().at_least(2, 19)) {
+            s.description = api::nova_description(value, "description");
+        } else if (key == "accessIPv4" || key == "accessIPv6") {
+            (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = access_ip(key.c_str(), value);
+        } else if (key == "OS-DCF:diskConfig") {
+            if (value != "AUTO" && value != "MANUAL")
+                throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig.");
+        } else {
+            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" + key + "').");
+        }
+    }
+    resp.json({{"server", server_change_view(req, driver.serverUpdate(req.context(), s), false)}});
+}
+
+void server_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    editable(req, s);
+    driver.serverDelete(req.context(), s.id);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void server_metadata_get(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"metadata", driver.serverGet(req.context(), req.param("server_id")).metadata}});
+}
+
+void server_metadata_post(const Driver& driver, const Request& req, Response& resp)
+{
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    auto md = s.metadata;
+    for (auto& [k, v] : api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
+                                        ? req.json_body()["metadata"] : json(), "metadata"))
+        md[k] = v;
+    store_metadata(driver, req, s, md, resp, {{"metadata", md}});
+}
+
+void server_metadata_put(const Driver& driver, const Request& req, Response& resp)
+{
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    auto md = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
+                              ? req.json_body()["metadata"] : json(), "metadata");
+    store_metadata(driver, req, s, md, resp, {{"metadata", md}});
+}
+
+void server_metadata_key_get(const Driver& driver, const Request& req, Response& resp)
+{
+    auto md = driver.serverGet(req.context(), req.param("server_id")).metadata;
+    auto it = md.find(req.param("key"));
+    if (it == md.end())
+        throw NotFound("Metadata item was not found");
+    resp.json({{"meta", {{it->first, it->second}}}});
+}
+
+void server_metadata_key_put(const Driver& driver, const Request& req, Response& resp)
+{
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    auto item = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("meta")
+                                ? req.json_body()["meta"] : json(), "meta");
+    if (item.size() != 1)
+        throw BadRequest("Request body contains too many items");
+    if (item.begin()->first != req.param("key"))
+        throw BadRequest("Request body and URI mismatch");
+    auto md = s.metadata;
+    md[item.begin()->first] = item.begin()->second;
+    store_metadata(driver, req, s, md, resp, {{"meta", item}});
+}
+
+void server_metadata_key_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    if (!s.metadata.erase(req.param("key")))
+        throw NotFound("Metadata item was not found");
+    driver.serverUpdate(req.context(), s);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void server_tags_get(const Driver& driver, const Request& req, Response& resp)
+{
+    tagged(req);
+    resp.json({{"tags", driver.serverGet(req.context(), req.param("server_id")).tags}});
+}
+
+void server_tags_put(const Driver& driver, const Request& req, Response& resp)
+{
+    tagged(req);
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    const json& body = req.json_body();
+    s.tags = tags_of(body.is_object() && body.contains("tags") ? body["tags"] : json());
+    resp.json({{"tags", driver.serverUpdate(req.context(), s).tags}});
+}
+
+void server_tags_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    tagged(req);
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    s.tags.clear();
+    driver.serverUpdate(req.context(), s);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void server_tag_get(const Driver& driver, const Request& req, Response& resp)
+{
+    tagged(req);
+    auto tags = driver.serverGet(req.context(), req.param("server_id")).tags;
+    if (std::find(tags.begin(), tags.end(), req.param("tag")) == tags.end())
+        throw NotFound("Tag " + req.param("tag") + " could not be found.");
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void server_tag_put(const Driver& driver, const Request& req, Response& resp)
+{
+    tagged(req);
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    const std::string& tag = req.param("tag");
+    check_tag(tag);
+    bool added = std::find(s.tags.begin(), s.tags.end(), tag) == s.tags.end();
+    if (added) {
+        if (s.tags.size() >= 50)
+            throw BadRequest("The number of tags exceeded the per-server limit 50");
+        s.tags.push_back(tag);
+        driver.serverUpdate(req.context(), s);
+    }
+    resp.status = added ? 201 : 204;
+    resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server_tag",
+                                                               {{"server_id", s.id}, {"tag", tag}}));
+    resp.clear_body();
+}
+
+void server_tag_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    tagged(req);
+    Server s = driver.serverGet(req.context(), req.param("server_id"));
+    auto it = std::find(s.tags.begin(), s.tags.end(), req.param("tag"));
+    if (it == s.tags.end())
+        throw NotFound("Tag " + req.param("tag") + " could not be found.");
+    s.tags.erase(it);
+    driver.serverUpdate(req.context(), s);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void server_ips_get(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"addresses", addresses_view(driver.serverGet(req.context(), req.param("server_id")))}});
+}
+
+void server_ips_network_get(const Driver& driver, const Request& req, Response& resp)
+{
+    json all = addresses_view(driver.serverGet(req.context(), req.param("server_id")));
+    const std::string& label = req.param("network_label");
+    if (!all.contains(label))
+        throw NotFound("There are no instance addresses on network " + label + ".");
+    resp.json({{label, all[label]}});
+}
+
+void os_instance_actions_get(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& id = req.param("server_id");
+    json actions = json::array();
+    for (const auto& a : driver.instanceActionList(req.context(), id))
+        actions.push_back(action_view(req, id, a));
+    resp.json({{"instanceActions", std::move(actions)}});
+}
+
+void os_instance_action_get(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& id = req.param("server_id");
+    for (const auto& a : driver.instanceActionList(req.context(), id))
+        if (a.request_id == req.param("action_id")) {
+            json view = action_view(req, id, a);
+            view["events"] = json::array();
+            return resp.json({{"instanceAction", std::move(view)}});
+        }
+    throw NotFound("Action for request_id " + req.param("action_id") + " on instance " + id + " not found");
+}
+
+const Binding<Driver> kServerBindings[] = {
+    {"v2_servers_detail", "GET", {Op::serverList}, servers_detail_get},
+    {"v2_servers", "GET", {Op::serverList}, servers_get},
+    {"v2_servers", "POST", {Op::serverCreate, Op::serverDelete, Op::flavorGet}, servers_post},
+    {"v2_server", "GET", {Op::serverGet}, server_get},
+    {"v2_server", "PUT", {Op::serverGet, Op::serverUpdate}, server_put},
+    {"v2_server", "DELETE", {Op::serverGet, Op::serverDelete}, server_delete},
+    {"v2_server_metadata", "GET", {Op::serverGet}, server_metadata_get},
+    {"v2_server_metadata", "POST", {Op::serverGet, Op::serverUpdate}, server_metadata_post},
+    {"v2_server_metadata", "PUT", {Op::serverGet, Op::serverUpdate}, server_metadata_put},
+    {"v2_server_metadata_key", "GET", {Op::serverGet}, server_metadata_key_get},
+    {"v2_server_metadata_key", "PUT", {Op::serverGet, Op::serverUpdate}, server_metadata_key_put},
+    {"v2_server_metadata_key", "DELETE", {Op::serverGet, Op::serverUpdate}, server_metadata_key_delete},
+    {"v2_server_tags", "GET", {Op::serverGet}, server_tags_get},
+    {"v2_server_tags", "PUT", {Op::serverGet, Op::serverUpdate}, server_tags_put},
+    {"v2_server_tags", "DELETE", {Op::serverGet, Op::serverUpdate}, server_tags_delete},
+    {"v2_server_tag", "GET", {Op::serverGet}, server_tag_get},
+    {"v2_server_tag", "PUT", {Op::serverGet, Op::serverUpdate}, server_tag_put},
+    {"v2_server_tag", "DELETE", {Op::serverGet, Op::serverUpdate}, server_tag_delete},
+    {"v2_server_ips", "GET", {Op::serverGet}, server_ips_get},
+    {"v2_server_ips_network", "GET", {Op::serverGet}, server_ips_network_get},
+    {"v2_os_instance_actions", "GET", {Op::instanceActionList}, os_instance_actions_get},
+    {"v2_os_instance_action", "GET", {Op::instanceActionList}, os_instance_action_get},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> server_bindings()
+{
+    return kServerBindings;
+}
 
 // Every operation a driver leaves alone answers 501.
 std::vector<Server> Driver::serverList(const Context&, const ServerQuery&) const { throw NotImplemented("serverList"); }
@@ -951,10 +1026,53 @@ Server Driver::serverCreate(const Context&, const Server&, const json&, const st
 }
 Server Driver::serverUpdate(const Context&, const Server&) const { throw NotImplemented("serverUpdate"); }
 void Driver::serverDelete(const Context&, const std::string&) const { throw NotImplemented("serverDelete"); }
-Server Driver::serverTransition(const Context&, const std::string&, const Transition&) const
+void Driver::serverReboot(const Context&, const std::string&, bool) const { throw NotImplemented("serverReboot"); }
+void Driver::serverStop(const Context&, const std::string&) const { throw NotImplemented("serverStop"); }
+void Driver::serverStart(const Context&, const std::string&) const { throw NotImplemented("serverStart"); }
+void Driver::serverPause(const Context&, const std::string&) const { throw NotImplemented("serverPause"); }
+void Driver::serverUnpause(const Context&, const std::string&) const { throw NotImplemented("serverUnpause"); }
+void Driver::serverSuspend(const Context&, const std::string&) const { throw NotImplemented("serverSuspend"); }
+void Driver::serverResume(const Context&, const std::string&) const { throw NotImplemented("serverResume"); }
+void Driver::serverLock(const Context&, const std::string&, const std::optional<std::string>&) const
 {
-    throw NotImplemented("serverTransition");
+    throw NotImplemented("serverLock");
 }
+void Driver::serverUnlock(const Context&, const std::string&) const { throw NotImplemented("serverUnlock"); }
+void Driver::serverRescue(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("serverRescue");
+}
+void Driver::serverUnrescue(const Context&, const std::string&) const { throw NotImplemented("serverUnrescue"); }
+Server Driver::serverRebuild(const Context&, const std::string&, const Rebuild&) const
+{
+    throw NotImplemented("serverRebuild");
+}
+void Driver::serverResize(const Context&, const std::string&, const Flavor&) const
+{
+    throw NotImplemented("serverResize");
+}
+void Driver::serverConfirmResize(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverConfirmResize");
+}
+void Driver::serverRevertResize(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverRevertResize");
+}
+void Driver::serverChangePassword(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("serverChangePassword");
+}
+std::string Driver::serverConsoleOutput(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverConsoleOutput");
+}
+void Driver::serverShelve(const Context&, const std::string&) const { throw NotImplemented("serverShelve"); }
+void Driver::serverShelveOffload(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverShelveOffload");
+}
+void Driver::serverUnshelve(const Context&, const std::string&) const { throw NotImplemented("serverUnshelve"); }
 std::vector<InstanceAction> Driver::instanceActionList(const Context&, const std::string&) const
 {
     throw NotImplemented("instanceActionList");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,13 +24,36 @@ json server_view(const Request& req, const Server& s, bool show);
 json server_change_view(const Request& req, const Server& s, bool rebuild);
 /* editable: `s`, or Conflict when it is locked and the caller is not an admin. */
 const Server& editable(const Request& req, const Server& s);
+/* check_metadata_quota: Forbidden when `md` has more items than the project's quota (none without quotaGet). */
+void check_metadata_quota(const Driver& driver, const Request& req, const std::map<std::string, std::string>& md);
+/* random_password: an administrator password for a server whose request gave none. */
+std::string random_password();
 /* tags_of, check_tag: Nova's tag rules (at most 50, 1-60 characters, no '/' or ','); BadRequest. */
 std::vector<std::string> tags_of(const json& j);
 void check_tag(const std::string& tag);
 
-namespace detail {
-/* bind_server_actions: POST /servers/{id}/action (server_actions.cpp). */
-void bind_server_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-} // namespace detail
+/*
+ * The binding tables of Compute's endpoints, each in the file that serves them;
+ * detail::install (servers.cpp) binds them all.
+ */
+std::span<const Binding<Driver>> server_bindings();          // servers, metadata, tags, ips, instance actions
+std::span<const Binding<Driver>> server_action_bindings();   // POST /servers/{id}/action (server_actions.cpp)
+std::span<const Binding<Driver>> flavor_bindings();          // flavors.cpp
+std::span<const Binding<Driver>> availability_zone_bindings();
+std::span<const Binding<Driver>> keypair_bindings();
+std::span<const Binding<Driver>> usage_bindings();
+std::span<const Binding<Driver>> quota_bindings();
+
+/* Proxied: Compute's driver with another service's (nullptr when it has none), for Nova's calls that the other serves. */
+template <class Other>
+struct Proxied {
+    std::shared_ptr<const Driver> compute;
+    std::shared_ptr<const Other> other;
+};
+
+/* install_image_proxy, install_volume_proxy, install_network_proxy: Nova's calls served by another service's driver. */
+void install_image_proxy(Dispatcher& disp, const App& app);
+void install_volume_proxy(Dispatcher& disp, const App& app);
+void install_network_proxy(Dispatcher& disp, const App& app);
 
 } // namespace jumpgate::compute

@@ -93,35 +93,45 @@ json tenant_view(const std::vector<ServerUsage>& records, const std::string& pro
 
 } // namespace
 
-namespace detail {
+namespace {
 
-void bind_usage(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void list_usage(const Driver& driver, const Request& req, Response& resp)
 {
-    disp.set_handler("v2_tenants_usage", {.get = [driver](const Request& req, Response& resp) {
-        Period p = period_of(req);
-        bool detailed = req.has_query("detailed") && api::parse_bool("detailed", req.query("detailed"));
-        auto records = driver->usageList(req.context(), std::nullopt, p.start, p.end);
-        std::vector<std::string> projects;
-        for (const auto& u : records)
-            if (std::find(projects.begin(), projects.end(), u.project_id) == projects.end())
-                projects.push_back(u.project_id);
-        json usages = json::array();
-        for (const auto& project : projects)
-            usages.push_back(tenant_view(records, project, p, detailed));
-        resp.json({{"tenant_usages", std::move(usages)}});
-    }});
-    disp.set_handler("v2_tenant_usage", {.get = [driver](const Request& req, Response& resp) {
-        const std::string& project = req.param("target_id");
-        if (!req.context().is_admin() && project != req.context().project_id)
-            throw Forbidden("Policy doesn't allow os_compute_api:os-simple-tenant-usage:show to be performed.");
-        Period p = period_of(req);
-        auto records = driver->usageList(req.context(), project, p.start, p.end);
-        // A project without servers in the period gets an empty object, as Nova answers.
-        resp.json({{"tenant_usage", records.empty() ? json::object() : tenant_view(records, project, p, true)}});
-    }});
+    Period p = period_of(req);
+    bool detailed = req.has_query("detailed") && api::parse_bool("detailed", req.query("detailed"));
+    auto records = driver.usageList(req.context(), std::nullopt, p.start, p.end);
+    std::vector<std::string> projects;
+    for (const auto& u : records)
+        if (std::find(projects.begin(), projects.end(), u.project_id) == projects.end())
+            projects.push_back(u.project_id);
+    json usages = json::array();
+    for (const auto& project : projects)
+        usages.push_back(tenant_view(records, project, p, detailed));
+    resp.json({{"tenant_usages", std::move(usages)}});
 }
 
-} // namespace detail
+void show_usage(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& project = req.param("target_id");
+    if (!req.context().is_admin() && project != req.context().project_id)
+        throw Forbidden("Policy doesn't allow os_compute_api:os-simple-tenant-usage:show to be performed.");
+    Period p = period_of(req);
+    auto records = driver.usageList(req.context(), project, p.start, p.end);
+    // A project without servers in the period gets an empty object, as Nova answers.
+    resp.json({{"tenant_usage", records.empty() ? json::object() : tenant_view(records, project, p, true)}});
+}
+
+const Binding<Driver> kUsageBindings[] = {
+    {"v2_tenants_usage", "GET", {Op::usageList}, list_usage},
+    {"v2_tenant_usage", "GET", {Op::usageList}, show_usage},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> usage_bindings()
+{
+    return kUsageBindings;
+}
 
 std::vector<ServerUsage> Driver::usageList(const Context&, const std::optional<std::string>&, std::int64_t,
                                            std::int64_t) const

@@ -109,180 +109,211 @@ void check_attachable(const Server& s, const char* what)
 
 } // namespace
 
-void install_volume_proxy(Dispatcher& disp, std::shared_ptr<const Driver> compute,
-                          std::shared_ptr<const volume::Driver> volumes)
-{
-    disp.set_handler("v2_os_volumes", {
-        .get = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            json list = json::array();
-            for (const auto& v : volumes->volumeList(req.context(), api::cinder::list_query(req, {})))
-                list.push_back(volume_view(v));
-            resp.json({{"volumes", std::move(list)}});
-        },
-        .post = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            Volume v = api::cinder::built_volume(*volumes, req, api::cinder::body_of(req, "volume"));
-            resp.json({{"volume", volume_view(volumes->volumeCreate(req.context(), v))}});
-        },
-    });
-    disp.set_handler("v2_os_volumes_detail", {.get = [volumes](const Request& req, Response& resp) {
-        check_proxy_version(req);
-        json list = json::array();
-        for (const auto& v : volumes->volumeList(req.context(), api::cinder::list_query(req, {})))
-            list.push_back(volume_view(v));
-        resp.json({{"volumes", std::move(list)}});
-    }});
-    disp.set_handler("v2_os_volume", {
-        .get = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            resp.json({{"volume", volume_view(volumes->volumeGet(req.context(), req.param("volume_id")))}});
-        },
-        .del = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            Volume v = volumes->volumeGet(req.context(), req.param("volume_id"));
-            api::cinder::check_deletable(*volumes, req, v, false);
-            volumes->volumeDelete(req.context(), v.id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
-    auto snapshot_list = [volumes](const Request& req, Response& resp) {
-        check_proxy_version(req);
-        json list = json::array();
-        for (const auto& s : volumes->snapshotList(req.context(), api::cinder::list_query(req, {})))
-            list.push_back(snapshot_view(s));
-        resp.json({{"snapshots", std::move(list)}});
-    };
-    disp.set_handler("v2_os_snapshots", {
-        .get = snapshot_list,
-        .post = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            const json& b = api::cinder::body_of(req, "snapshot");
-            if (!b.contains("volume_id") || !b["volume_id"].is_string())
-                throw BadRequest("Invalid input for field/attribute snapshot: 'volume_id' is a required property.");
-            Volume v = volumes->volumeGet(req.context(), b["volume_id"]);
-            bool force = b.contains("force") && b["force"].is_boolean() && b["force"].get<bool>();
-            if (v.status != "available" && !(force && v.status == "in-use"))
-                throw BadRequest("Invalid volume: Volume " + v.id + " status must be available.");
-            Snapshot s;
-            s.id = new_uuid();
-            s.volume_id = v.id;
-            s.project_id = req.context().project_id;
-            s.user_id = req.context().user_id;
-            s.size = v.size;
-            if (b.contains("display_name"))
-                s.name = api::cinder::optional_text(b["display_name"], "display_name", 255);
-            if (b.contains("display_description"))
-                s.description = api::cinder::optional_text(b["display_description"], "display_description", 255);
-            resp.json({{"snapshot", snapshot_view(volumes->snapshotCreate(req.context(), s))}});
-        },
-    });
-    disp.set_handler("v2_os_snapshots_detail", {.get = snapshot_list});
-    disp.set_handler("v2_os_snapshot", {
-        .get = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            resp.json({{"snapshot", snapshot_view(volumes->snapshotGet(req.context(), req.param("snapshot_id")))}});
-        },
-        .del = [volumes](const Request& req, Response& resp) {
-            check_proxy_version(req);
-            volumes->snapshotDelete(req.context(), volumes->snapshotGet(req.context(), req.param("snapshot_id")).id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
+namespace {
 
-    // A server's attachments: what the compute driver says is attached, as the block storage driver records it.
-    disp.set_handler("v2_os_volume_attachments", {
-        .get = [compute, volumes](const Request& req, Response& resp) {
-            Server s = compute->serverGet(req.context(), req.param("instance_id"));
-            json list = json::array();
-            for (const auto& attached : s.volumes_attached)
-                if (auto a = attachment_to(volumes->volumeGet(req.context(), attached.id), s.id))
-                    list.push_back(attachment_view(req, *a, attached.delete_on_termination));
-            resp.json({{"volumeAttachments", std::move(list)}});
-        },
-        .post = [compute, volumes](const Request& req, Response& resp) {
-            const json& b = api::cinder::body_of(req, "volumeAttachment");
-            if (!b.contains("volumeId") || !b["volumeId"].is_string())
-                throw BadRequest("Invalid input for field/attribute volumeAttachment: 'volumeId' is a required property.");
-            Server s = editable(req, compute->serverGet(req.context(), req.param("instance_id")));
-            check_attachable(s, "attach_volume");
-            Volume v;
-            try {
-                v = volumes->volumeGet(req.context(), b["volumeId"]);
-            } catch (const NotFound&) {
-                throw NotFound("Volume " + b["volumeId"].get<std::string>() + " could not be found.");
-            }
-            if (attachment_to(v, s.id))
-                throw BadRequest("Invalid volume: volume " + v.id + " is already attached to instance " + s.id + ".");
-            if (v.status != "available" && !(v.multiattach && v.status == "in-use"))
-                throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" +
-                                 v.status + "'");
-            volume::Attachment a;
-            a.id = new_uuid();
-            a.server_id = s.id;
-            a.host = s.host;
-            a.mode = v.readonly ? "ro" : "rw";
-            if (b.contains("device") && !b["device"].is_null()) {
-                if (!b["device"].is_string() || b["device"].get_ref<const std::string&>().rfind("/dev/", 0) != 0)
-                    throw BadRequest("The supplied device path (" + b["device"].dump() + ") is invalid.");
-                a.device = b["device"];
-            } else {
-                a.device = next_device(*volumes, req, s);
-            }
-            a.volume_id = v.id;
-            resp.json({{"volumeAttachment", attachment_view(req, volumes->volumeAttach(req.context(), v.id, a), false)}});
-        },
-    });
-    disp.set_handler("v2_os_volume_attachments_detail", {
-        .get = [compute, volumes](const Request& req, Response& resp) {
-            Server s = compute->serverGet(req.context(), req.param("instance_id"));
-            auto listed = std::find_if(s.volumes_attached.begin(), s.volumes_attached.end(),
-                                       [&](const AttachedVolume& a) { return a.id == req.param("volume_id"); });
-            auto a = listed != s.volumes_attached.end()
-                         ? attachment_to(volumes->volumeGet(req.context(), req.param("volume_id")), s.id)
-                         : std::nullopt;
-            if (!a)
-                throw NotFound("Instance " + s.id + " is not attached to volume " + req.param("volume_id") + ".");
-            resp.json({{"volumeAttachment", attachment_view(req, *a, listed->delete_on_termination)}});
-        },
-        .put = [compute, volumes](const Request& req, Response& resp) {
-            // Swapping moves the server from one volume to another (Nova's admin-only swap_volume).
-            if (!req.context().is_admin())
-                throw Forbidden("Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.");
-            const json& b = api::cinder::body_of(req, "volumeAttachment");
-            if (!b.contains("volumeId") || !b["volumeId"].is_string())
-                throw BadRequest("Invalid input for field/attribute volumeAttachment: 'volumeId' is a required property.");
-            Server s = editable(req, compute->serverGet(req.context(), req.param("instance_id")));
-            check_attachable(s, "swap_volume");
-            Volume old_volume = volumes->volumeGet(req.context(), req.param("volume_id"));
-            auto old_attachment = attachment_to(old_volume, s.id);
-            if (!old_attachment)
-                throw NotFound("Instance " + s.id + " is not attached to volume " + old_volume.id + ".");
-            Volume new_volume = volumes->volumeGet(req.context(), b["volumeId"]);
-            if (new_volume.status != "available")
-                throw BadRequest("Invalid volume: volume " + new_volume.id + " status must be 'available'.");
-            volume::Attachment a = *old_attachment;
-            a.id = new_uuid();
-            a.volume_id = new_volume.id;
-            volumes->volumeAttach(req.context(), new_volume.id, a);
-            volumes->volumeDetach(req.context(), old_volume.id, old_attachment->id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-        .del = [compute, volumes](const Request& req, Response& resp) {
-            Server s = editable(req, compute->serverGet(req.context(), req.param("instance_id")));
-            check_attachable(s, "detach_volume");
-            Volume v = volumes->volumeGet(req.context(), req.param("volume_id"));
-            auto a = attachment_to(v, s.id);
-            if (!a)
-                throw NotFound("Instance " + s.id + " is not attached to volume " + v.id + ".");
-            volumes->volumeDetach(req.context(), v.id, a->id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
+using Proxy = Proxied<volume::Driver>;
+
+void list_snapshots(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    json list = json::array();
+    for (const auto& s : drivers.other->snapshotList(req.context(), api::cinder::list_query(req, {})))
+        list.push_back(snapshot_view(s));
+    resp.json({{"snapshots", std::move(list)}});
+}
+
+void list_volumes(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    json list = json::array();
+    for (const auto& v : drivers.other->volumeList(req.context(), api::cinder::list_query(req, {})))
+        list.push_back(volume_view(v));
+    resp.json({{"volumes", std::move(list)}});
+}
+
+void create_volume(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    Volume v = api::cinder::built_volume(*drivers.other, req, api::cinder::body_of(req, "volume"));
+    resp.json({{"volume", volume_view(drivers.other->volumeCreate(req.context(), v))}});
+}
+
+void show_volume(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    resp.json({{"volume", volume_view(drivers.other->volumeGet(req.context(), req.param("volume_id")))}});
+}
+
+void delete_volume(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    Volume v = drivers.other->volumeGet(req.context(), req.param("volume_id"));
+    api::cinder::check_deletable(*drivers.other, req, v, false);
+    drivers.other->volumeDelete(req.context(), v.id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void create_snapshot(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    const json& b = api::cinder::body_of(req, "snapshot");
+    if (!b.contains("volume_id") || !b["volume_id"].is_string())
+        throw BadRequest("Invalid input for field/attribute snapshot: 'volume_id' is a required property.");
+    Volume v = drivers.other->volumeGet(req.context(), b["volume_id"]);
+    bool force = b.contains("force") && b["force"].is_boolean() && b["force"].get<bool>();
+    if (v.status != "available" && !(force && v.status == "in-use"))
+        throw BadRequest("Invalid volume: Volume " + v.id + " status must be available.");
+    Snapshot s;
+    s.id = new_uuid();
+    s.volume_id = v.id;
+    s.project_id = req.context().project_id;
+    s.user_id = req.context().user_id;
+    s.size = v.size;
+    if (b.contains("display_name"))
+        s.name = api::cinder::optional_text(b["display_name"], "display_name", 255);
+    if (b.contains("display_description"))
+        s.description = api::cinder::optional_text(b["display_description"], "display_description", 255);
+    resp.json({{"snapshot", snapshot_view(drivers.other->snapshotCreate(req.context(), s))}});
+}
+
+void show_snapshot(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    resp.json({{"snapshot", snapshot_view(drivers.other->snapshotGet(req.context(), req.param("snapshot_id")))}});
+}
+
+void delete_snapshot(const Proxy& drivers, const Request& req, Response& resp)
+{
+    check_proxy_version(req);
+    drivers.other->snapshotDelete(req.context(), drivers.other->snapshotGet(req.context(), req.param("snapshot_id")).id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void list_attachments(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Server s = drivers.compute->serverGet(req.context(), req.param("instance_id"));
+    json list = json::array();
+    for (const auto& attached : s.volumes_attached)
+        if (auto a = attachment_to(drivers.other->volumeGet(req.context(), attached.id), s.id))
+            list.push_back(attachment_view(req, *a, attached.delete_on_termination));
+    resp.json({{"volumeAttachments", std::move(list)}});
+}
+
+void attach_volume(const Proxy& drivers, const Request& req, Response& resp)
+{
+    const json& b = api::cinder::body_of(req, "volumeAttachment");
+    if (!b.contains("volumeId") || !b["volumeId"].is_string())
+        throw BadRequest("Invalid input for field/attribute volumeAttachment: 'volumeId' is a required property.");
+    Server s = editable(req, drivers.compute->serverGet(req.context(), req.param("instance_id")));
+    check_attachable(s, "attach_volume");
+    Volume v;
+    try {
+        v = drivers.other->volumeGet(req.context(), b["volumeId"]);
+    } catch (const NotFound&) {
+        throw NotFound("Volume " + b["volumeId"].get<std::string>() + " could not be found.");
+    }
+    if (attachment_to(v, s.id))
+        throw BadRequest("Invalid volume: volume " + v.id + " is already attached to instance " + s.id + ".");
+    if (v.status != "available" && !(v.multiattach && v.status == "in-use"))
+        throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" +
+                         v.status + "'");
+    volume::Attachment a;
+    a.id = new_uuid();
+    a.server_id = s.id;
+    a.host = s.host;
+    a.mode = v.readonly ? "ro" : "rw";
+    if (b.contains("device") && !b["device"].is_null()) {
+        if (!b["device"].is_string() || b["device"].get_ref<const std::string&>().rfind("/dev/", 0) != 0)
+            throw BadRequest("The supplied device path (" + b["device"].dump() + ") is invalid.");
+        a.device = b["device"];
+    } else {
+        a.device = next_device(*drivers.other, req, s);
+    }
+    a.volume_id = v.id;
+    resp.json({{"volumeAttachment", attachment_view(req, drivers.other->volumeAttach(req.context(), v.id, a), false)}});
+}
+
+void show_attachment(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Server s = drivers.compute->serverGet(req.context(), req.param("instance_id"));
+    auto listed = std::find_if(s.volumes_attached.begin(), s.volumes_attached.end(),
+                               [&](const AttachedVolume& a) { return a.id == req.param("volume_id"); });
+    auto a = listed != s.volumes_attached.end()
+                 ? attachment_to(drivers.other->volumeGet(req.context(), req.param("volume_id")), s.id)
+                 : std::nullopt;
+    if (!a)
+        throw NotFound("Instance " + s.id + " is not attached to volume " + req.param("volume_id") + ".");
+    resp.json({{"volumeAttachment", attachment_view(req, *a, listed->delete_on_termination)}});
+}
+
+void swap_volume(const Proxy& drivers, const Request& req, Response& resp)
+{
+    // Swapping moves the server from one volume to another (Nova's admin-only swap_volume).
+    if (!req.context().is_admin())
+        throw Forbidden("Policy doesn't allow os_compute_api:os-volumes-attachments:swap to be performed.");
+    const json& b = api::cinder::body_of(req, "volumeAttachment");
+    if (!b.contains("volumeId") || !b["volumeId"].is_string())
+        throw BadRequest("Invalid input for field/attribute volumeAttachment: 'volumeId' is a required property.");
+    Server s = editable(req, drivers.compute->serverGet(req.context(), req.param("instance_id")));
+    check_attachable(s, "swap_volume");
+    Volume old_volume = drivers.other->volumeGet(req.context(), req.param("volume_id"));
+    auto old_attachment = attachment_to(old_volume, s.id);
+    if (!old_attachment)
+        throw NotFound("Instance " + s.id + " is not attached to volume " + old_volume.id + ".");
+    Volume new_volume = drivers.other->volumeGet(req.context(), b["volumeId"]);
+    if (new_volume.status != "available")
+        throw BadRequest("Invalid volume: volume " + new_volume.id + " status must be 'available'.");
+    volume::Attachment a = *old_attachment;
+    a.id = new_uuid();
+    a.volume_id = new_volume.id;
+    drivers.other->volumeAttach(req.context(), new_volume.id, a);
+    drivers.other->volumeDetach(req.context(), old_volume.id, old_attachment->id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void detach_volume(const Proxy& drivers, const Request& req, Response& resp)
+{
+    Server s = editable(req, drivers.compute->serverGet(req.context(), req.param("instance_id")));
+    check_attachable(s, "detach_volume");
+    Volume v = drivers.other->volumeGet(req.context(), req.param("volume_id"));
+    auto a = attachment_to(v, s.id);
+    if (!a)
+        throw NotFound("Instance " + s.id + " is not attached to volume " + v.id + ".");
+    drivers.other->volumeDetach(req.context(), v.id, a->id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+using volume::Op;
+
+const Binding<Proxy> kVolumeProxyBindings[] = {
+    {"v2_os_volumes", "GET", {Op::volumeList}, list_volumes},
+    {"v2_os_volumes", "POST", {Op::volumeCreate}, create_volume},
+    {"v2_os_volumes_detail", "GET", {Op::volumeList}, list_volumes},
+    {"v2_os_volume", "GET", {Op::volumeGet}, show_volume},
+    {"v2_os_volume", "DELETE", {Op::volumeGet, Op::volumeDelete, Op::snapshotList}, delete_volume},
+    {"v2_os_snapshots", "GET", {Op::snapshotList}, list_snapshots},
+    {"v2_os_snapshots", "POST", {Op::volumeGet, Op::snapshotCreate}, create_snapshot},
+    {"v2_os_snapshots_detail", "GET", {Op::snapshotList}, list_snapshots},
+    {"v2_os_snapshot", "GET", {Op::snapshotGet}, show_snapshot},
+    {"v2_os_snapshot", "DELETE", {Op::snapshotDelete, Op::snapshotGet}, delete_snapshot},
+    {"v2_os_volume_attachments", "GET", {Op::volumeGet, compute::Op::serverGet}, list_attachments},
+    {"v2_os_volume_attachments", "POST", {Op::volumeGet, Op::volumeAttach, compute::Op::serverGet}, attach_volume},
+    {"v2_os_volume_attachments_detail", "GET", {Op::volumeGet, compute::Op::serverGet}, show_attachment},
+    {"v2_os_volume_attachments_detail", "PUT", {Op::volumeGet, Op::volumeAttach, Op::volumeDetach, compute::Op::serverGet}, swap_volume},
+    {"v2_os_volume_attachments_detail", "DELETE", {Op::volumeGet, Op::volumeDetach, compute::Op::serverGet}, detach_volume},
+};
+
+} // namespace
+
+void install_volume_proxy(Dispatcher& disp, const App& app)
+{
+    auto proxy = std::make_shared<const Proxy>(Proxy{app.compute().driver, app.volume().driver});
+    bind_table(disp, std::span<const Binding<Proxy>>(kVolumeProxyBindings), proxy,
+         app.compute().operations | app.volume().operations);
 }
 
 } // namespace jumpgate::compute
