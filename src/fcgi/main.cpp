@@ -154,7 +154,7 @@ void print_coverage(const App& app, const std::string& format)
                 rows_json.push_back({{"service", name}, {"driver", driver},
                                      {"endpoint", r.endpoint}, {"method", r.method},
                                      {"path", r.path}, {"action", r.action}, {"aliases", r.aliases},
-                                     {"implemented", r.support == Support::yes},
+                                     {"implemented", r.support != Support::no},    // a handler answers it (410 too)
                                      {"support", r.support == Support::yes ? "yes"
                                                  : r.support == Support::gone ? "gone" : "no"},
                                      {"lacking", r.lacking}});
