@@ -43,8 +43,7 @@ public:
 
     std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override;
     compute::Server serverGet(const Context& ctx, const std::string& server_id) const override;
-    compute::Server serverCreate(const Context& ctx, const compute::Server& server, const json& networks,
-                                 const std::string& request_id) const override;
+    compute::Server serverCreate(const Context& ctx, const compute::Server& server, const json& networks) const override;
     compute::Server serverUpdate(const Context& ctx, const compute::Server& server) const override;
     void serverDelete(const Context& ctx, const std::string& server_id) const override;
     void serverReboot(const Context& ctx, const std::string& server_id, bool hard) const override;
@@ -115,8 +114,8 @@ private:
     json servers_with_address(const Context& ctx, const std::string& pattern) const;
     std::vector<std::pair<std::string, const compute::BlockDevice*>>
     volumes_for(const Context& ctx, const compute::Server& server) const;
-    void record(const std::string& server_id, const std::string& action, const std::string& request_id,
-                const Context& ctx) const;
+    /* record: an instance action of ctx's request on the server. */
+    void record(const std::string& server_id, const std::string& action, const Context& ctx) const;
     std::shared_ptr<Database> db_;
     std::string image_store_;
     std::string host_;

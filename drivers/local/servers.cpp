@@ -283,8 +283,7 @@ compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& pro
     return used;
 }
 
-Server Compute::serverCreate(const Context& ctx, const Server& server, const json& networks,
-                             const std::string& request_id) const
+Server Compute::serverCreate(const Context& ctx, const Server& server, const json& networks) const
 {
     // Ports and volumes first: what it is given must be free, what it asks for is made before the server is.
     make_ports(ctx, server, networks);
@@ -370,7 +369,7 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
             u.bind(1, static_cast<long long>(t)).bind(2, volume_id);
             u.step();
         }
-        record(server.id, "create", request_id, ctx);
+        record(server.id, "create", ctx);
         tx.commit();
     } catch (...) {
         give_back();
@@ -433,12 +432,11 @@ Compute::volumes_for(const Context& ctx, const Server& server) const
     return out;
 }
 
-void Compute::record(const std::string& server_id, const std::string& action, const std::string& request_id,
-                     const Context& ctx) const
+void Compute::record(const std::string& server_id, const std::string& action, const Context& ctx) const
 {
     Statement s(*db_, "INSERT INTO instance_actions (server_id, action, request_id, user_id, project_id, start_time) "
                       "VALUES (?, ?, ?, ?, ?, ?)");
-    s.bind(1, server_id).bind(2, action).bind(3, request_id).bind(4, ctx.user_id).bind(5, ctx.project_id);
+    s.bind(1, server_id).bind(2, action).bind(3, ctx.request_id).bind(4, ctx.user_id).bind(5, ctx.project_id);
     s.bind(6, static_cast<long long>(unix_now()));
     s.step();
 }
@@ -738,7 +736,7 @@ Server Compute::transition(const Context& ctx, const std::string& server_id, con
             f.bind(1, *t.image_id).bind(2, s.id);
             f.step();
         }
-        record(s.id, t.action, ctx.request_id, ctx);
+        record(s.id, t.action, ctx);
         tx.commit();
     }
     return serverGet(ctx, server_id);
@@ -880,7 +878,7 @@ void Compute::serverChangePassword(const Context& ctx, const std::string& server
     Server s = serverGet(ctx, server_id);
     if (s.vm_state != "active" || s.task_state)
         throw compute::state_conflict(s, "changePassword");
-    record(s.id, "changePassword", ctx.request_id, ctx);
+    record(s.id, "changePassword", ctx);
 }
 
 // What a console would show: the server's name, flavor, image and state, and a login prompt.
@@ -943,7 +941,7 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     if (access(from.c_str(), F_OK) == 0 && link(from.c_str(), to.c_str()) != 0)
         throw std::runtime_error("cannot link the snapshot's data");
     tx.commit();
-    record(server.id, "createImage", ctx.request_id, ctx);
+    record(server.id, "createImage", ctx);
     return id;
 }
 

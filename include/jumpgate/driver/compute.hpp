@@ -219,13 +219,12 @@ public:
     /*
      * serverCreate: start building `server` (validated and filled by the core),
      * within the project's quotas (Forbidden "Quota exceeded" otherwise); records
-     * the "create" action under `request_id`. `networks` is the request's list.
+     * the "create" action under ctx.request_id. `networks` is the request's list.
      * Its block devices with destination "volume" are attached (made first when
      * they come from an image, a snapshot or blank); BadRequest for a volume
      * that is missing or not available.
      */
-    virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks,
-                                const std::string& request_id) const;
+    virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks) const;
     /* serverUpdate: store name, description, access IPs, metadata and tags of `server`. */
     virtual Server serverUpdate(const Context& ctx, const Server& server) const;
     /* serverDelete: remove the server and free what it holds. */

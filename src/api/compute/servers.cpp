@@ -725,17 +725,7 @@ void check_tag(const std::string& tag)
 
 namespace {
 
-void servers_detail_get(const Driver& driver, const Request& req, Response& resp)
-{
-    list_servers(driver, req, resp, true); 
-}
-
-void servers_get(const Driver& driver, const Request& req, Response& resp)
-{
-    list_servers(driver, req, resp, false); 
-}
-
-void servers_post(const Driver& driver, const Request& req, Response& resp)
+void create_servers(const Driver& driver, const Request& req, Response& resp)
 {
     const json& s = object_member(req.json_body(), "server");
     Server server = built_server(driver, req, s);
@@ -770,7 +760,7 @@ void servers_post(const Driver& driver, const Request& req, Response& resp)
         if (max_count > 1)
             one.name = base_name + "-" + std::to_string(i + 1);
         try {
-            made.push_back(driver.serverCreate(ctx, one, networks, req.id()));
+            made.push_back(driver.serverCreate(ctx, one, networks));
         } catch (const Forbidden&) {
             if (static_cast<long long>(made.size()) >= min_count)
                 break;
@@ -792,12 +782,12 @@ void servers_post(const Driver& driver, const Request& req, Response& resp)
     resp.json({{"server", reservation(req, made.front(), admin_pass)}});
 }
 
-void server_get(const Driver& driver, const Request& req, Response& resp)
+void show_server(const Driver& driver, const Request& req, Response& resp)
 {
     resp.json({{"server", server_view(req, driver.serverGet(req.context(), req.param("server_id")), true)}});
 }
 
-void server_put(const Driver& driver, const Request& req, Response& resp)
+void update_server(const Driver& driver, const Request& req, Response& resp)
 {
     const json& body = object_member(req.json_body(), "server");
     Server s = driver.serverGet(req.context(), req.param("server_id"));
@@ -818,7 +808,7 @@ void server_put(const Driver& driver, const Request& req, Response& resp)
     resp.json({{"server", server_change_view(req, driver.serverUpdate(req.context(), s), false)}});
 }
 
-void server_delete(const Driver& driver, const Request& req, Response& resp)
+void delete_server(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
     editable(req, s);
@@ -827,12 +817,12 @@ void server_delete(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-void server_metadata_get(const Driver& driver, const Request& req, Response& resp)
+void show_metadata(const Driver& driver, const Request& req, Response& resp)
 {
     resp.json({{"metadata", driver.serverGet(req.context(), req.param("server_id")).metadata}});
 }
 
-void server_metadata_post(const Driver& driver, const Request& req, Response& resp)
+void add_metadata(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
     auto md = s.metadata;
@@ -842,7 +832,7 @@ void server_metadata_post(const Driver& driver, const Request& req, Response& re
     store_metadata(driver, req, s, md, resp, {{"metadata", md}});
 }
 
-void server_metadata_put(const Driver& driver, const Request& req, Response& resp)
+void replace_metadata(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
     auto md = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
@@ -850,7 +840,7 @@ void server_metadata_put(const Driver& driver, const Request& req, Response& res
     store_metadata(driver, req, s, md, resp, {{"metadata", md}});
 }
 
-void server_metadata_key_get(const Driver& driver, const Request& req, Response& resp)
+void show_metadata_item(const Driver& driver, const Request& req, Response& resp)
 {
     auto md = driver.serverGet(req.context(), req.param("server_id")).metadata;
     auto it = md.find(req.param("key"));
@@ -859,7 +849,7 @@ void server_metadata_key_get(const Driver& driver, const Request& req, Response&
     resp.json({{"meta", {{it->first, it->second}}}});
 }
 
-void server_metadata_key_put(const Driver& driver, const Request& req, Response& resp)
+void set_metadata_item(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
     auto item = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("meta")
@@ -873,7 +863,7 @@ void server_metadata_key_put(const Driver& driver, const Request& req, Response&
     store_metadata(driver, req, s, md, resp, {{"meta", item}});
 }
 
-void server_metadata_key_delete(const Driver& driver, const Request& req, Response& resp)
+void delete_metadata_item(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
     if (!s.metadata.erase(req.param("key")))
@@ -883,13 +873,13 @@ void server_metadata_key_delete(const Driver& driver, const Request& req, Respon
     resp.clear_body();
 }
 
-void server_tags_get(const Driver& driver, const Request& req, Response& resp)
+void list_tags(const Driver& driver, const Request& req, Response& resp)
 {
     tagged(req);
     resp.json({{"tags", driver.serverGet(req.context(), req.param("server_id")).tags}});
 }
 
-void server_tags_put(const Driver& driver, const Request& req, Response& resp)
+void replace_tags(const Driver& driver, const Request& req, Response& resp)
 {
     tagged(req);
     Server s = driver.serverGet(req.context(), req.param("server_id"));
@@ -898,7 +888,7 @@ void server_tags_put(const Driver& driver, const Request& req, Response& resp)
     resp.json({{"tags", driver.serverUpdate(req.context(), s).tags}});
 }
 
-void server_tags_delete(const Driver& driver, const Request& req, Response& resp)
+void delete_tags(const Driver& driver, const Request& req, Response& resp)
 {
     tagged(req);
     Server s = driver.serverGet(req.context(), req.param("server_id"));
@@ -908,7 +898,7 @@ void server_tags_delete(const Driver& driver, const Request& req, Response& resp
     resp.clear_body();
 }
 
-void server_tag_get(const Driver& driver, const Request& req, Response& resp)
+void show_tag(const Driver& driver, const Request& req, Response& resp)
 {
     tagged(req);
     auto tags = driver.serverGet(req.context(), req.param("server_id")).tags;
@@ -918,7 +908,7 @@ void server_tag_get(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-void server_tag_put(const Driver& driver, const Request& req, Response& resp)
+void add_tag(const Driver& driver, const Request& req, Response& resp)
 {
     tagged(req);
     Server s = driver.serverGet(req.context(), req.param("server_id"));
@@ -937,7 +927,7 @@ void server_tag_put(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-void server_tag_delete(const Driver& driver, const Request& req, Response& resp)
+void delete_tag(const Driver& driver, const Request& req, Response& resp)
 {
     tagged(req);
     Server s = driver.serverGet(req.context(), req.param("server_id"));
@@ -950,12 +940,12 @@ void server_tag_delete(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-void server_ips_get(const Driver& driver, const Request& req, Response& resp)
+void list_addresses(const Driver& driver, const Request& req, Response& resp)
 {
     resp.json({{"addresses", addresses_view(driver.serverGet(req.context(), req.param("server_id")))}});
 }
 
-void server_ips_network_get(const Driver& driver, const Request& req, Response& resp)
+void list_network_addresses(const Driver& driver, const Request& req, Response& resp)
 {
     json all = addresses_view(driver.serverGet(req.context(), req.param("server_id")));
     const std::string& label = req.param("network_label");
@@ -964,7 +954,7 @@ void server_ips_network_get(const Driver& driver, const Request& req, Response& 
     resp.json({{label, all[label]}});
 }
 
-void os_instance_actions_get(const Driver& driver, const Request& req, Response& resp)
+void list_instance_actions(const Driver& driver, const Request& req, Response& resp)
 {
     const std::string& id = req.param("server_id");
     json actions = json::array();
@@ -973,7 +963,7 @@ void os_instance_actions_get(const Driver& driver, const Request& req, Response&
     resp.json({{"instanceActions", std::move(actions)}});
 }
 
-void os_instance_action_get(const Driver& driver, const Request& req, Response& resp)
+void show_instance_action(const Driver& driver, const Request& req, Response& resp)
 {
     const std::string& id = req.param("server_id");
     for (const auto& a : driver.instanceActionList(req.context(), id))
@@ -986,28 +976,30 @@ void os_instance_action_get(const Driver& driver, const Request& req, Response& 
 }
 
 const Binding<Driver> kServerBindings[] = {
-    {"v2_servers_detail", "GET", {Op::serverList}, servers_detail_get},
-    {"v2_servers", "GET", {Op::serverList}, servers_get},
-    {"v2_servers", "POST", {Op::serverCreate, Op::serverDelete, Op::flavorGet}, servers_post},
-    {"v2_server", "GET", {Op::serverGet}, server_get},
-    {"v2_server", "PUT", {Op::serverGet, Op::serverUpdate}, server_put},
-    {"v2_server", "DELETE", {Op::serverGet, Op::serverDelete}, server_delete},
-    {"v2_server_metadata", "GET", {Op::serverGet}, server_metadata_get},
-    {"v2_server_metadata", "POST", {Op::serverGet, Op::serverUpdate}, server_metadata_post},
-    {"v2_server_metadata", "PUT", {Op::serverGet, Op::serverUpdate}, server_metadata_put},
-    {"v2_server_metadata_key", "GET", {Op::serverGet}, server_metadata_key_get},
-    {"v2_server_metadata_key", "PUT", {Op::serverGet, Op::serverUpdate}, server_metadata_key_put},
-    {"v2_server_metadata_key", "DELETE", {Op::serverGet, Op::serverUpdate}, server_metadata_key_delete},
-    {"v2_server_tags", "GET", {Op::serverGet}, server_tags_get},
-    {"v2_server_tags", "PUT", {Op::serverGet, Op::serverUpdate}, server_tags_put},
-    {"v2_server_tags", "DELETE", {Op::serverGet, Op::serverUpdate}, server_tags_delete},
-    {"v2_server_tag", "GET", {Op::serverGet}, server_tag_get},
-    {"v2_server_tag", "PUT", {Op::serverGet, Op::serverUpdate}, server_tag_put},
-    {"v2_server_tag", "DELETE", {Op::serverGet, Op::serverUpdate}, server_tag_delete},
-    {"v2_server_ips", "GET", {Op::serverGet}, server_ips_get},
-    {"v2_server_ips_network", "GET", {Op::serverGet}, server_ips_network_get},
-    {"v2_os_instance_actions", "GET", {Op::instanceActionList}, os_instance_actions_get},
-    {"v2_os_instance_action", "GET", {Op::instanceActionList}, os_instance_action_get},
+    {"v2_servers_detail", "GET", {Op::serverList},
+     [](const Driver& driver, const Request& req, Response& resp) { list_servers(driver, req, resp, true); }},
+    {"v2_servers", "GET", {Op::serverList},
+     [](const Driver& driver, const Request& req, Response& resp) { list_servers(driver, req, resp, false); }},
+    {"v2_servers", "POST", {Op::serverCreate, Op::serverDelete, Op::flavorGet}, create_servers},
+    {"v2_server", "GET", {Op::serverGet}, show_server},
+    {"v2_server", "PUT", {Op::serverGet, Op::serverUpdate}, update_server},
+    {"v2_server", "DELETE", {Op::serverGet, Op::serverDelete}, delete_server},
+    {"v2_server_metadata", "GET", {Op::serverGet}, show_metadata},
+    {"v2_server_metadata", "POST", {Op::serverGet, Op::serverUpdate}, add_metadata},
+    {"v2_server_metadata", "PUT", {Op::serverGet, Op::serverUpdate}, replace_metadata},
+    {"v2_server_metadata_key", "GET", {Op::serverGet}, show_metadata_item},
+    {"v2_server_metadata_key", "PUT", {Op::serverGet, Op::serverUpdate}, set_metadata_item},
+    {"v2_server_metadata_key", "DELETE", {Op::serverGet, Op::serverUpdate}, delete_metadata_item},
+    {"v2_server_tags", "GET", {Op::serverGet}, list_tags},
+    {"v2_server_tags", "PUT", {Op::serverGet, Op::serverUpdate}, replace_tags},
+    {"v2_server_tags", "DELETE", {Op::serverGet, Op::serverUpdate}, delete_tags},
+    {"v2_server_tag", "GET", {Op::serverGet}, show_tag},
+    {"v2_server_tag", "PUT", {Op::serverGet, Op::serverUpdate}, add_tag},
+    {"v2_server_tag", "DELETE", {Op::serverGet, Op::serverUpdate}, delete_tag},
+    {"v2_server_ips", "GET", {Op::serverGet}, list_addresses},
+    {"v2_server_ips_network", "GET", {Op::serverGet}, list_network_addresses},
+    {"v2_os_instance_actions", "GET", {Op::instanceActionList}, list_instance_actions},
+    {"v2_os_instance_action", "GET", {Op::instanceActionList}, show_instance_action},
 };
 
 } // namespace
@@ -1020,7 +1012,7 @@ std::span<const Binding<Driver>> server_bindings()
 // Every operation a driver leaves alone answers 501.
 std::vector<Server> Driver::serverList(const Context&, const ServerQuery&) const { throw NotImplemented("serverList"); }
 Server Driver::serverGet(const Context&, const std::string&) const { throw NotImplemented("serverGet"); }
-Server Driver::serverCreate(const Context&, const Server&, const json&, const std::string&) const
+Server Driver::serverCreate(const Context&, const Server&, const json&) const
 {
     throw NotImplemented("serverCreate");
 }
