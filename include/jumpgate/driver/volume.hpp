@@ -301,7 +301,7 @@ Operations operations_of()
 }
 
 namespace detail {
-/* install: what install<D> does, with the operations D overrides (api/volume/volumes.cpp). */
+/* install: what install<D> does, with the operations D overrides (api/volume/install.cpp). */
 void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops);
 } // namespace detail
 

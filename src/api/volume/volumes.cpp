@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Cinder's volumes (v1, v2, v3): create, list, show, update, delete and metadata, the views they share, and install().
+// Cinder's volumes (v1, v2, v3): create, list, show, update, delete and metadata, and the views they share.
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
@@ -565,14 +565,6 @@ constexpr Binding<Driver> kBindings[] = {
 std::span<const Binding<Driver>> volume_bindings()
 {
     return kBindings;
-}
-
-void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops)
-{
-    app.set_volume({driver, ops});
-    for (auto table : {volume_bindings(), volume_action_bindings(), snapshot_bindings(), backup_bindings(),
-                       attachment_bindings(), type_bindings(), quota_bindings(), service_bindings()})
-        bind(disp, table, driver, ops);
 }
 
 } // namespace detail
