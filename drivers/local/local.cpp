@@ -72,10 +72,8 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::image::install(disp, images);
         app.set_image({images, jumpgate::image::operations_of<jumpgate::local::Image>()});
     }
-    else if (service == "volume") {
-        jumpgate::volume::install(disp, volumes(app));
-        app.set_volume({volumes(app), jumpgate::volume::operations_of<jumpgate::local::Volume>()});
-    }
+    else if (service == "volume")
+        jumpgate::volume::install(app, disp, volumes(app));
     else if (service == "network") {
         jumpgate::network::install(disp, networks(app));
         app.set_network({networks(app), jumpgate::network::operations_of<jumpgate::local::Network>()});

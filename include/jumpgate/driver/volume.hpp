@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/operations.hpp>
 #include <jumpgate/request.hpp>
@@ -300,71 +301,20 @@ Operations operations_of()
 }
 
 namespace detail {
-void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_attachments(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_backups(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_snapshots(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_services(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+/* install: what install<D> does, with the operations D overrides (api/volume/install.cpp). */
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops);
 } // namespace detail
 
 /*
- * install: serve on `disp` (the volume dispatcher) the v1, v2 and v3
- * endpoints whose operations D overrides, through the core's views.
+ * install: serve on `disp` (the volume dispatcher) the v1, v2 and v3 verbs and
+ * actions whose operations D overrides, through the core's views; the others
+ * answer 501 and --coverage names what they lack. Registers the driver as the
+ * App's Block Storage for the other services to call.
  */
 template <class D>
-void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
-    static_assert(std::is_base_of_v<Driver, D>);
-    using jumpgate::detail::overrides;
-    std::shared_ptr<const Driver> base = driver;
-    if constexpr (overrides(&D::volumeList, &Driver::volumeList) && overrides(&D::volumeGet, &Driver::volumeGet) &&
-                  overrides(&D::volumeCreate, &Driver::volumeCreate) &&
-                  overrides(&D::volumeUpdate, &Driver::volumeUpdate) &&
-                  overrides(&D::volumeDelete, &Driver::volumeDelete) && overrides(&D::typeList, &Driver::typeList) &&
-                  overrides(&D::typeGet, &Driver::typeGet))
-        detail::bind_volumes(disp, base);
-    if constexpr (overrides(&D::volumeExtend, &Driver::volumeExtend) &&
-                  overrides(&D::volumeResetStatus, &Driver::volumeResetStatus) &&
-                  overrides(&D::volumeAttach, &Driver::volumeAttach) &&
-                  overrides(&D::volumeDetach, &Driver::volumeDetach))
-        detail::bind_volume_actions(disp, base);
-    if constexpr (overrides(&D::attachmentList, &Driver::attachmentList) &&
-                  overrides(&D::attachmentGet, &Driver::attachmentGet) &&
-                  overrides(&D::attachmentCreate, &Driver::attachmentCreate) &&
-                  overrides(&D::attachmentUpdate, &Driver::attachmentUpdate) &&
-                  overrides(&D::attachmentComplete, &Driver::attachmentComplete) &&
-                  overrides(&D::attachmentDelete, &Driver::attachmentDelete))
-        detail::bind_attachments(disp, base);
-    if constexpr (overrides(&D::backupList, &Driver::backupList) && overrides(&D::backupGet, &Driver::backupGet) &&
-                  overrides(&D::backupCreate, &Driver::backupCreate) &&
-                  overrides(&D::backupUpdate, &Driver::backupUpdate) &&
-                  overrides(&D::backupDelete, &Driver::backupDelete) &&
-                  overrides(&D::backupResetStatus, &Driver::backupResetStatus) &&
-                  overrides(&D::backupRestore, &Driver::backupRestore))
-        detail::bind_backups(disp, base);
-    if constexpr (overrides(&D::snapshotList, &Driver::snapshotList) &&
-                  overrides(&D::snapshotGet, &Driver::snapshotGet) &&
-                  overrides(&D::snapshotCreate, &Driver::snapshotCreate) &&
-                  overrides(&D::snapshotUpdate, &Driver::snapshotUpdate) &&
-                  overrides(&D::snapshotDelete, &Driver::snapshotDelete) &&
-                  overrides(&D::snapshotResetStatus, &Driver::snapshotResetStatus))
-        detail::bind_snapshots(disp, base);
-    if constexpr (overrides(&D::typeList, &Driver::typeList) && overrides(&D::typeGet, &Driver::typeGet) &&
-                  overrides(&D::typeCreate, &Driver::typeCreate) && overrides(&D::typeUpdate, &Driver::typeUpdate) &&
-                  overrides(&D::typeDelete, &Driver::typeDelete))
-        detail::bind_types(disp, base);
-    if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
-                  overrides(&D::quotaSet, &Driver::quotaSet) && overrides(&D::quotaReset, &Driver::quotaReset) &&
-                  overrides(&D::quotaUsage, &Driver::quotaUsage))
-        detail::bind_quotas(disp, base);
-    if constexpr (overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
-        detail::bind_availability_zones(disp, base);
-    if constexpr (overrides(&D::serviceList, &Driver::serviceList))
-        detail::bind_services(disp, base);
+    detail::install(app, disp, driver, operations_of<D>());
 }
 
 } // namespace jumpgate::volume

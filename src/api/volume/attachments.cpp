@@ -77,97 +77,117 @@ ListQuery attachment_query(const Request& req)
     return q;
 }
 
+void list(const Driver& driver, const Request& req, Response& resp, bool detail)
+{
+    require_version(req, 27);
+    ListQuery q = attachment_query(req);
+    json views = json::array();
+    std::vector<Attachment> page;
+    if (!(req.has_query("limit") && q.limit == 0))
+        page = driver.attachmentList(req.context(), q);
+    for (const auto& a : page)
+        views.push_back(detail ? detail_view(a) : summary_view(a));
+    json body = {{"attachments", std::move(views)}};
+    if (q.limit && page.size() == q.limit)
+        body["attachments_links"] = {{{"rel", "next"}, {"href", next_link(req, page.back().id)}}};
+    resp.json(std::move(body));
+}
+
+void index(const Driver& driver, const Request& req, Response& resp)
+{
+    list(driver, req, resp, false);
+}
+
+void index_detail(const Driver& driver, const Request& req, Response& resp)
+{
+    list(driver, req, resp, true);
+}
+
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    require_version(req, 27);
+    const json& b = body_of(req, "attachment");
+    static const std::vector<std::string> kFields = {"volume_uuid", "instance_uuid", "connector", "mode"};
+    for (const auto& [key, value] : b.items())
+        if (std::find(kFields.begin(), kFields.end(), key) == kFields.end() ||
+            (key == "mode" && !req.version().at_least(3, 54)))
+            throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
+                             "' is not allowed.");
+    auto volume_id = uuid_field(b, "volume_uuid", false);
+    if (!volume_id)
+        throw BadRequest("Invalid input for field/attribute attachment: 'volume_uuid' is a required property.");
+    Attachment a;
+    a.id = new_uuid();
+    a.volume_id = *volume_id;
+    a.server_id = uuid_field(b, "instance_uuid", false).value_or("");
+    if (b.contains("connector") && !b["connector"].is_null()) {
+        if (!b["connector"].is_object())
+            throw BadRequest("Invalid input for field/attribute connector: it must be an object or null.");
+        a.connector = b["connector"];
+    }
+    // Cinder's "null" mode: none asked for, the connector's (or rw) applies when it connects.
+    a.mode = "null";
+    if (b.contains("mode")) {
+        if (!b["mode"].is_string() || (b["mode"] != "rw" && b["mode"] != "ro"))
+            throw BadRequest("Invalid input for field/attribute mode: it must be one of 'rw', 'ro'.");
+        a.mode = b["mode"];
+    }
+    resp.json({{"attachment", detail_view(driver.attachmentCreate(req.context(), a))}});
+}
+
+void show(const Driver& driver, const Request& req, Response& resp)
+{
+    require_version(req, 27);
+    resp.json({{"attachment", detail_view(driver.attachmentGet(req.context(), req.param("attachment_id")))}});
+}
+
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    require_version(req, 27);
+    const json& b = body_of(req, "attachment");
+    for (const auto& [key, value] : b.items())
+        if (key != "connector")
+            throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
+                             "' is not allowed.");
+    if (!b.contains("connector") || !b["connector"].is_object() || b["connector"].empty())
+        throw BadRequest("Invalid input for field/attribute attachment: 'connector' is a required property "
+                         "and a non-empty object.");
+    resp.json({{"attachment",
+                detail_view(driver.attachmentUpdate(req.context(), req.param("attachment_id"), b["connector"]))}});
+}
+
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    require_version(req, 27);
+    json views = json::array();
+    for (const auto& a : driver.attachmentDelete(req.context(), req.param("attachment_id")))
+        views.push_back(summary_view(a));
+    resp.json({{"attachments", std::move(views)}});
+}
+
+void complete(const Driver& driver, const Request& req, Response& resp)
+{
+    require_version(req, 44);
+    driver.attachmentComplete(req.context(), req.param("attachment_id"));
+    resp.status = 204;
+    resp.clear_body();
+}
+
+constexpr Binding<Driver> kBindings[] = {
+    {"v3_attachments", "GET", {Op::attachmentList}, index},
+    {"v3_attachments", "POST", {Op::attachmentCreate}, create},
+    {"v3_attachments_detail", "GET", {Op::attachmentList}, index_detail},
+    {"v3_attachment", "GET", {Op::attachmentGet}, show},
+    {"v3_attachment", "PUT", {Op::attachmentUpdate}, update},
+    {"v3_attachment", "DELETE", {Op::attachmentDelete}, remove},
+    {"v3_attachment_action", "POST", {Op::attachmentComplete}, complete, "os-complete"},
+};
+
 } // namespace
 
-void bind_attachments(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+std::span<const Binding<Driver>> attachment_bindings()
 {
-    auto list = [driver](bool detail) {
-        return [driver, detail](const Request& req, Response& resp) {
-            require_version(req, 27);
-            ListQuery q = attachment_query(req);
-            json views = json::array();
-            std::vector<Attachment> page;
-            if (!(req.has_query("limit") && q.limit == 0))
-                page = driver->attachmentList(req.context(), q);
-            for (const auto& a : page)
-                views.push_back(detail ? detail_view(a) : summary_view(a));
-            json body = {{"attachments", std::move(views)}};
-            if (q.limit && page.size() == q.limit)
-                body["attachments_links"] = {{{"rel", "next"}, {"href", next_link(req, page.back().id)}}};
-            resp.json(std::move(body));
-        };
-    };
-    disp.set_handler("v3_attachments", {
-        .get = list(false),
-        .post = [driver](const Request& req, Response& resp) {
-            require_version(req, 27);
-            const json& b = body_of(req, "attachment");
-            static const std::vector<std::string> kFields = {"volume_uuid", "instance_uuid", "connector", "mode"};
-            for (const auto& [key, value] : b.items())
-                if (std::find(kFields.begin(), kFields.end(), key) == kFields.end() ||
-                    (key == "mode" && !req.version().at_least(3, 54)))
-                    throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
-                                     "' is not allowed.");
-            auto volume_id = uuid_field(b, "volume_uuid", false);
-            if (!volume_id)
-                throw BadRequest("Invalid input for field/attribute attachment: 'volume_uuid' is a required property.");
-            Attachment a;
-            a.id = new_uuid();
-            a.volume_id = *volume_id;
-            a.server_id = uuid_field(b, "instance_uuid", false).value_or("");
-            if (b.contains("connector") && !b["connector"].is_null()) {
-                if (!b["connector"].is_object())
-                    throw BadRequest("Invalid input for field/attribute connector: it must be an object or null.");
-                a.connector = b["connector"];
-            }
-            // Cinder's "null" mode: none asked for, the connector's (or rw) applies when it connects.
-            a.mode = "null";
-            if (b.contains("mode")) {
-                if (!b["mode"].is_string() || (b["mode"] != "rw" && b["mode"] != "ro"))
-                    throw BadRequest("Invalid input for field/attribute mode: it must be one of 'rw', 'ro'.");
-                a.mode = b["mode"];
-            }
-            resp.json({{"attachment", detail_view(driver->attachmentCreate(req.context(), a))}});
-        },
-    });
-    disp.set_handler("v3_attachments_detail", {.get = list(true)});
-    disp.set_handler("v3_attachment", {
-        .get = [driver](const Request& req, Response& resp) {
-            require_version(req, 27);
-            resp.json({{"attachment", detail_view(driver->attachmentGet(req.context(), req.param("attachment_id")))}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            require_version(req, 27);
-            const json& b = body_of(req, "attachment");
-            for (const auto& [key, value] : b.items())
-                if (key != "connector")
-                    throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
-                                     "' is not allowed.");
-            if (!b.contains("connector") || !b["connector"].is_object() || b["connector"].empty())
-                throw BadRequest("Invalid input for field/attribute attachment: 'connector' is a required property "
-                                 "and a non-empty object.");
-            resp.json({{"attachment", detail_view(driver->attachmentUpdate(req.context(), req.param("attachment_id"),
-                                                                           b["connector"]))}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            require_version(req, 27);
-            json views = json::array();
-            for (const auto& a : driver->attachmentDelete(req.context(), req.param("attachment_id")))
-                views.push_back(summary_view(a));
-            resp.json({{"attachments", std::move(views)}});
-        },
-    });
-    disp.set_handler("v3_attachment_action", {.post = [driver](const Request& req, Response& resp) {
-        require_version(req, 44);
-        const json& body = req.json_body();
-        if (!body.is_object() || body.size() != 1)
-            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
-        if (!body.contains("os-complete"))
-            throw BadRequest("There is no such action: " + body.begin().key());
-        driver->attachmentComplete(req.context(), req.param("attachment_id"));
-        resp.status = 204;
-        resp.clear_body();
-    }});
+    return kBindings;
 }
 
 } // namespace jumpgate::volume::detail

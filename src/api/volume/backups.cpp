@@ -55,179 +55,206 @@ void check_fields(const json& b, std::initializer_list<const char*> allowed)
             throw BadRequest("Invalid input: additional property '" + key + "' is not allowed.");
 }
 
+void list(const Driver& driver, const Request& req, Response& resp, bool detail)
+{
+    ListQuery q = list_query(req, {"name", "status", "volume_id"});
+    std::vector<Backup> backups;
+    if (!(req.has_query("limit") && q.limit == 0))
+        backups = driver.backupList(req.context(), q);
+    json views = json::array();
+    for (const auto& b : backups)
+        views.push_back(detail ? detail_view(req, b) : summary_view(req, b));
+    json body = {{"backups", std::move(views)}};
+    if (q.limit && backups.size() == q.limit)
+        body["backups_links"] = {{{"rel", "next"}, {"href", next_link(req, backups.back().id)}}};
+    resp.json(std::move(body));
+}
+
+void index(const Driver& driver, const Request& req, Response& resp)
+{
+    list(driver, req, resp, false);
+}
+
+void index_detail(const Driver& driver, const Request& req, Response& resp)
+{
+    list(driver, req, resp, true);
+}
+
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& b = body_of(req, "backup");
+    const ApiVersion& mv = req.version();
+    if (mv.at_least(3, 51))
+        check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id",
+                         "metadata", "availability_zone"});
+    else if (mv.at_least(3, 43))
+        check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id",
+                         "metadata"});
+    else
+        check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id"});
+    if (!b.contains("volume_id") || !b["volume_id"].is_string())
+        throw BadRequest("Invalid input: 'volume_id' is a required property.");
+    auto flag = [&](const char* key) {
+        if (!b.contains(key) || b[key].is_null())
+            return false;
+        if (b[key].is_boolean())
+            return b[key].get<bool>();
+        if (b[key].is_string())
+            return api::parse_bool(key, b[key].get<std::string>());
+        throw BadRequest(std::string("Invalid input for field/attribute ") + key + ": it must be a boolean.");
+    };
+    if (flag("incremental"))
+        throw BadRequest("Invalid backup: incremental backups are not supported by this cloud: make a full one.");
+    Volume v = driver.volumeGet(req.context(), b["volume_id"]);
+    bool force = flag("force");
+    if (v.status != "available" && !(force && v.status == "in-use"))
+        throw BadRequest("Invalid volume: Volume to be backed up must be available or in-use with force, "
+                         "but the current status is \"" + v.status + "\".");
+    Backup backup;
+    backup.id = new_uuid();
+    backup.volume_id = v.id;
+    backup.project_id = req.context().project_id;
+    backup.user_id = req.context().user_id;
+    backup.size = v.size;
+    backup.name = b.contains("name") ? optional_text(b["name"], "name", 255) : std::nullopt;
+    backup.description = b.contains("description") ? optional_text(b["description"], "description", 255)
+                                                     : std::nullopt;
+    backup.container = b.contains("container") ? optional_text(b["container"], "container", 255) : std::nullopt;
+    if (b.contains("snapshot_id") && !b["snapshot_id"].is_null()) {
+        if (!b["snapshot_id"].is_string())
+            throw BadRequest("Invalid input for field/attribute snapshot_id.");
+        Snapshot s = driver.snapshotGet(req.context(), b["snapshot_id"]);
+        if (s.volume_id != v.id)
+            throw BadRequest("Invalid snapshot: snapshot " + s.id + " is not of volume " + v.id + ".");
+        if (s.status != "available")
+            throw BadRequest("Invalid snapshot: Snapshot to be backed up must be available, but the current "
+                             "status is \"" + s.status + "\".");
+        backup.snapshot_id = s.id;
+    }
+    if (b.contains("metadata") && !b["metadata"].is_null())
+        backup.metadata = metadata_of(b, "metadata");
+    Backup made = driver.backupCreate(req.context(), backup);
+    json view = summary_view(req, made);
+    if (mv.at_least(3, 43))
+        view["metadata"] = made.metadata;
+    resp.status = 202;
+    resp.json({{"backup", std::move(view)}});
+}
+
+void show(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"backup", detail_view(req, driver.backupGet(req.context(), req.param("backup_id")))}});
+}
+
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    if (!req.version().at_least(3, 9))
+        throw NotFound("The resource could not be found: updating a backup needs microversion 3.9 or later.");
+    const json& b = body_of(req, "backup");
+    const bool with_metadata = req.version().at_least(3, 43);
+    if (with_metadata)
+        check_fields(b, {"name", "description", "metadata"});
+    else
+        check_fields(b, {"name", "description"});
+    Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
+    if (b.contains("name"))
+        backup.name = optional_text(b["name"], "name", 255);
+    if (b.contains("description"))
+        backup.description = optional_text(b["description"], "description", 255);
+    if (with_metadata && b.contains("metadata"))
+        backup.metadata = metadata_of(b, "metadata");
+    Backup stored = driver.backupUpdate(req.context(), backup);
+    json view = summary_view(req, stored);
+    if (with_metadata)
+        view["metadata"] = stored.metadata;
+    resp.json({{"backup", std::move(view)}});
+}
+
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
+    if (backup.status != "available" && backup.status != "error")
+        throw BadRequest("Invalid backup: Backup status must be available or error, but the current status "
+                         "is \"" + backup.status + "\".");
+    driver.backupDelete(req.context(), backup.id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void restore(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("restore") || !(body["restore"].is_object() || body["restore"].is_null()))
+        throw BadRequest("Malformed request body: the body must be {\"restore\": {...}}.");
+    const json r = body["restore"].is_null() ? json::object() : body["restore"];
+    check_fields(r, {"name", "volume_id"});
+    Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
+    if (backup.status != "available")
+        throw BadRequest("Invalid backup: Backup status must be available, but the current status is \"" +
+                         backup.status + "\".");
+    std::optional<std::string> target;
+    if (r.contains("volume_id") && !r["volume_id"].is_null()) {
+        if (!r["volume_id"].is_string())
+            throw BadRequest("Invalid input for field/attribute volume_id.");
+        target = r["volume_id"].get<std::string>();
+    }
+    std::optional<std::string> name = r.contains("name") ? optional_text(r["name"], "name", 255) : std::nullopt;
+    if (target) {
+        Volume v = driver.volumeGet(req.context(), *target);
+        if (v.status != "available")
+            throw BadRequest("Invalid volume: Volume to be restored to must be available, but the current status "
+                             "is \"" + v.status + "\".");
+        if (v.size < backup.size)
+            throw BadRequest("Invalid volume: volume size " + std::to_string(v.size) +
+                             " is too small to restore backup of size " + std::to_string(backup.size) + ".");
+    }
+    Volume restored = driver.backupRestore(req.context(), backup.id, target, name);
+    resp.status = 202;
+    resp.json({{"restore",
+                {{"backup_id", backup.id}, {"volume_id", restored.id}, {"volume_name", restored.name.value_or("")}}}});
+}
+
+void reset_status(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
+    require_admin(req, "volume_extension:backup_admin_actions:reset_status");
+    if (!args.is_object() || !args.contains("status") || !args["status"].is_string() ||
+        (args["status"] != "available" && args["status"] != "error"))
+        throw BadRequest("Invalid input received: Must specify a valid status (available or error).");
+    driver.backupResetStatus(req.context(), backup.id, args["status"]);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void force_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
+    require_admin(req, "volume_extension:backup_admin_actions:force_delete");
+    driver.backupDelete(req.context(), backup.id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+constexpr Operations kDelete{Op::backupGet, Op::backupDelete};
+
+constexpr Binding<Driver> kBindings[] = {
+    {"v3_backups", "GET", {Op::backupList}, index},
+    {"v3_backups", "POST", {Op::volumeGet, Op::snapshotGet, Op::backupCreate}, create},
+    {"v3_backups_detail", "GET", {Op::backupList}, index_detail},
+    {"v3_backup", "GET", {Op::backupGet}, show},
+    {"v3_backup", "PUT", {Op::backupGet, Op::backupUpdate}, update},
+    {"v3_backup", "DELETE", kDelete, remove},
+    {"v3_backup_restore", "POST", {Op::backupGet, Op::volumeGet, Op::backupRestore}, restore},
+    {"v3_backup_action", "POST", {Op::backupGet, Op::backupResetStatus}, reset_status, "os-reset_status"},
+    {"v3_backup_action", "POST", kDelete, force_delete, "os-force_delete"},
+};
+
 } // namespace
 
-void bind_backups(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+std::span<const Binding<Driver>> backup_bindings()
 {
-    auto list = [driver](bool detail) {
-        return [driver, detail](const Request& req, Response& resp) {
-            ListQuery q = list_query(req, {"name", "status", "volume_id"});
-            std::vector<Backup> backups;
-            if (!(req.has_query("limit") && q.limit == 0))
-                backups = driver->backupList(req.context(), q);
-            json views = json::array();
-            for (const auto& b : backups)
-                views.push_back(detail ? detail_view(req, b) : summary_view(req, b));
-            json body = {{"backups", std::move(views)}};
-            if (q.limit && backups.size() == q.limit)
-                body["backups_links"] = {{{"rel", "next"}, {"href", next_link(req, backups.back().id)}}};
-            resp.json(std::move(body));
-        };
-    };
-    disp.set_handler("v3_backups", {
-        .get = list(false),
-        .post = [driver](const Request& req, Response& resp) {
-            const json& b = body_of(req, "backup");
-            const ApiVersion& mv = req.version();
-            if (mv.at_least(3, 51))
-                check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name",
-                                 "snapshot_id", "metadata", "availability_zone"});
-            else if (mv.at_least(3, 43))
-                check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name",
-                                 "snapshot_id", "metadata"});
-            else
-                check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name",
-                                 "snapshot_id"});
-            if (!b.contains("volume_id") || !b["volume_id"].is_string())
-                throw BadRequest("Invalid input: 'volume_id' is a required property.");
-            auto flag = [&](const char* key) {
-                if (!b.contains(key) || b[key].is_null())
-                    return false;
-                if (b[key].is_boolean())
-                    return b[key].get<bool>();
-                if (b[key].is_string())
-                    return api::parse_bool(key, b[key].get<std::string>());
-                throw BadRequest(std::string("Invalid input for field/attribute ") + key + ": it must be a boolean.");
-            };
-            if (flag("incremental"))
-                throw BadRequest("Invalid backup: incremental backups are not supported by this cloud: make a full one.");
-            Volume v = driver->volumeGet(req.context(), b["volume_id"]);
-            bool force = flag("force");
-            if (v.status != "available" && !(force && v.status == "in-use"))
-                throw BadRequest("Invalid volume: Volume to be backed up must be available or in-use with force, "
-                                 "but the current status is \"" + v.status + "\".");
-            Backup backup;
-            backup.id = new_uuid();
-            backup.volume_id = v.id;
-            backup.project_id = req.context().project_id;
-            backup.user_id = req.context().user_id;
-            backup.size = v.size;
-            backup.name = b.contains("name") ? optional_text(b["name"], "name", 255) : std::nullopt;
-            backup.description = b.contains("description") ? optional_text(b["description"], "description", 255)
-                                                             : std::nullopt;
-            backup.container = b.contains("container") ? optional_text(b["container"], "container", 255)
-                                                         : std::nullopt;
-            if (b.contains("snapshot_id") && !b["snapshot_id"].is_null()) {
-                if (!b["snapshot_id"].is_string())
-                    throw BadRequest("Invalid input for field/attribute snapshot_id.");
-                Snapshot s = driver->snapshotGet(req.context(), b["snapshot_id"]);
-                if (s.volume_id != v.id)
-                    throw BadRequest("Invalid snapshot: snapshot " + s.id + " is not of volume " + v.id + ".");
-                if (s.status != "available")
-                    throw BadRequest("Invalid snapshot: Snapshot to be backed up must be available, but the current "
-                                     "status is \"" + s.status + "\".");
-                backup.snapshot_id = s.id;
-            }
-            if (b.contains("metadata") && !b["metadata"].is_null())
-                backup.metadata = metadata_of(b, "metadata");
-            Backup made = driver->backupCreate(req.context(), backup);
-            json view = summary_view(req, made);
-            if (mv.at_least(3, 43))
-                view["metadata"] = made.metadata;
-            resp.status = 202;
-            resp.json({{"backup", std::move(view)}});
-        },
-    });
-    disp.set_handler("v3_backups_detail", {.get = list(true)});
-    disp.set_handler("v3_backup", {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"backup", detail_view(req, driver->backupGet(req.context(), req.param("backup_id")))}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            if (!req.version().at_least(3, 9))
-                throw NotFound("The resource could not be found: updating a backup needs microversion 3.9 or later.");
-            const json& b = body_of(req, "backup");
-            const bool with_metadata = req.version().at_least(3, 43);
-            if (with_metadata)
-                check_fields(b, {"name", "description", "metadata"});
-            else
-                check_fields(b, {"name", "description"});
-            Backup backup = driver->backupGet(req.context(), req.param("backup_id"));
-            if (b.contains("name"))
-                backup.name = optional_text(b["name"], "name", 255);
-            if (b.contains("description"))
-                backup.description = optional_text(b["description"], "description", 255);
-            if (with_metadata && b.contains("metadata"))
-                backup.metadata = metadata_of(b, "metadata");
-            Backup stored = driver->backupUpdate(req.context(), backup);
-            json view = summary_view(req, stored);
-            if (with_metadata)
-                view["metadata"] = stored.metadata;
-            resp.json({{"backup", std::move(view)}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            Backup backup = driver->backupGet(req.context(), req.param("backup_id"));
-            if (backup.status != "available" && backup.status != "error")
-                throw BadRequest("Invalid backup: Backup status must be available or error, but the current status "
-                                 "is \"" + backup.status + "\".");
-            driver->backupDelete(req.context(), backup.id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v3_backup_restore", {.post = [driver](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        if (!body.is_object() || !body.contains("restore") || !(body["restore"].is_object() || body["restore"].is_null()))
-            throw BadRequest("Malformed request body: the body must be {\"restore\": {...}}.");
-        const json r = body["restore"].is_null() ? json::object() : body["restore"];
-        check_fields(r, {"name", "volume_id"});
-        Backup backup = driver->backupGet(req.context(), req.param("backup_id"));
-        if (backup.status != "available")
-            throw BadRequest("Invalid backup: Backup status must be available, but the current status is \"" +
-                             backup.status + "\".");
-        std::optional<std::string> target;
-        if (r.contains("volume_id") && !r["volume_id"].is_null()) {
-            if (!r["volume_id"].is_string())
-                throw BadRequest("Invalid input for field/attribute volume_id.");
-            target = r["volume_id"].get<std::string>();
-        }
-        std::optional<std::string> name = r.contains("name") ? optional_text(r["name"], "name", 255) : std::nullopt;
-        if (target) {
-            Volume v = driver->volumeGet(req.context(), *target);
-            if (v.status != "available")
-                throw BadRequest("Invalid volume: Volume to be restored to must be available, but the current status "
-                                 "is \"" + v.status + "\".");
-            if (v.size < backup.size)
-                throw BadRequest("Invalid volume: volume size " + std::to_string(v.size) +
-                                 " is too small to restore backup of size " + std::to_string(backup.size) + ".");
-        }
-        Volume restored = driver->backupRestore(req.context(), backup.id, target, name);
-        resp.status = 202;
-        resp.json({{"restore", {{"backup_id", backup.id}, {"volume_id", restored.id},
-                                {"volume_name", restored.name.value_or("")}}}});
-    }});
-    disp.set_handler("v3_backup_action", {.post = [driver](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        if (!body.is_object() || body.size() != 1)
-            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
-        const std::string action = body.begin().key();
-        const json& args = body.begin().value();
-        Backup backup = driver->backupGet(req.context(), req.param("backup_id"));
-        if (action == "os-reset_status") {
-            require_admin(req, "volume_extension:backup_admin_actions:reset_status");
-            if (!args.is_object() || !args.contains("status") || !args["status"].is_string() ||
-                (args["status"] != "available" && args["status"] != "error"))
-                throw BadRequest("Invalid input received: Must specify a valid status (available or error).");
-            driver->backupResetStatus(req.context(), backup.id, args["status"]);
-        } else if (action == "os-force_delete") {
-            require_admin(req, "volume_extension:backup_admin_actions:force_delete");
-            driver->backupDelete(req.context(), backup.id);
-        } else {
-            throw BadRequest("There is no such action: " + action);
-        }
-        resp.status = 202;
-        resp.clear_body();
-    }});
+    return kBindings;
 }
 
 } // namespace jumpgate::volume::detail

@@ -2,9 +2,9 @@
 // What Cinder's views share: the API version of a path, links, request parsing and the volume view.
 #pragma once
 
-#include <functional>
 #include <initializer_list>
 #include <map>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,9 +14,6 @@ namespace jumpgate::api::cinder {
 
 /* api_of: "v1", "v2" or "v3": the API the request's endpoint belongs to. */
 std::string api_of(const Request& req);
-
-/* set_each: attach `resource` to every endpoint in `names` (the same call under v1, v2 and v3). */
-void set_each(Dispatcher& disp, std::initializer_list<std::string_view> names, const Resource& resource);
 
 /* links: self and bookmark of one `kind` ("volumes", "snapshots") in the request's API. */
 json links(const Request& req, const std::string& kind, const std::string& id);
@@ -36,31 +33,80 @@ std::optional<std::string> optional_text(const json& value, const char* field, s
 /* volume_view: a volume as the request's API and microversion show it; `shown`: for show and detail (image metadata). */
 json volume_view(const Request& req, const volume::Volume& v, bool shown);
 
-/* built_volume: the volume a create request's body `b` asks for, validated, its type and size resolved. */
+/*
+ * built_volume: the volume a create request's body `b` asks for, validated, its
+ * type and size resolved; it calls the operations of kBuiltVolumeNeeds.
+ */
 volume::Volume built_volume(const volume::Driver& driver, const Request& req, const json& b);
+inline constexpr Operations kBuiltVolumeNeeds{volume::Op::typeList, volume::Op::typeGet, volume::Op::snapshotGet,
+                                              volume::Op::volumeGet, volume::Op::availabilityZoneList};
 
-/* check_deletable: BadRequest unless `v` may be deleted (not in use; snapshots only with `cascade`, which deletes them). */
+/*
+ * check_deletable: BadRequest unless `v` may be deleted (not in use; snapshots
+ * only with `cascade`, which deletes them); it calls the operations of kCheckDeletableNeeds.
+ */
 void check_deletable(const volume::Driver& driver, const Request& req, const volume::Volume& v, bool cascade);
+inline constexpr Operations kCheckDeletableNeeds{volume::Op::snapshotList, volume::Op::snapshotDelete};
 
 /* next_link: the link to the page after `last_id` of the list the request asked for. */
 std::string next_link(const Request& req, const std::string& last_id);
 
 /* MetadataStore: how the metadata calls read and replace the metadata of one kind of resource. */
 struct MetadataStore {
-    std::string kind;       // "Volume", "Snapshot": for messages
-    std::string id_param;   // "volume_id"
-    std::function<std::map<std::string, std::string>(const Request&)> read;
-    std::function<std::map<std::string, std::string>(const Request&, std::map<std::string, std::string>)> replace;
+    const char* kind;       // "Volume", "Snapshot": for messages
+    const char* id_param;   // "volume_id"
+    std::map<std::string, std::string> (*read)(const volume::Driver& driver, const Request& req);
+    std::map<std::string, std::string> (*replace)(const volume::Driver& driver, const Request& req,
+                                                  std::map<std::string, std::string> metadata);
 };
 
 /*
- * bind_metadata: Cinder's six metadata calls on the endpoints `collection`
- * (GET, POST merges, PUT replaces) and `item` (GET, PUT, DELETE answered 200).
+ * MetadataCalls: Cinder's six metadata calls on the kind `store` keeps, as
+ * handlers of a binding table: on the collection GET, POST (merges) and PUT
+ * (replaces); on one key GET, PUT and DELETE (answered 200). Reads need what
+ * `store.read` calls, writes what `store.replace` calls too.
  */
-void bind_metadata(Dispatcher& disp, std::initializer_list<std::string_view> collection,
-                   std::initializer_list<std::string_view> item, MetadataStore store);
+void metadata_index(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
+void metadata_merge(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
+void metadata_replace(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
+void metadata_show(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
+void metadata_set(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
+void metadata_delete(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
+
+template <const MetadataStore& store>
+struct MetadataCalls {
+    static void index(const volume::Driver& d, const Request& req, Response& resp) { metadata_index(store, d, req, resp); }
+    static void merge(const volume::Driver& d, const Request& req, Response& resp) { metadata_merge(store, d, req, resp); }
+    static void replace(const volume::Driver& d, const Request& req, Response& resp)
+    {
+        metadata_replace(store, d, req, resp);
+    }
+    static void show(const volume::Driver& d, const Request& req, Response& resp) { metadata_show(store, d, req, resp); }
+    static void set(const volume::Driver& d, const Request& req, Response& resp) { metadata_set(store, d, req, resp); }
+    static void remove(const volume::Driver& d, const Request& req, Response& resp)
+    {
+        metadata_delete(store, d, req, resp);
+    }
+};
+
+/* action_args: the value of an action body's one key (the dispatcher has routed on that key). */
+const json& action_args(const Request& req);
 
 /* require_admin: Forbidden unless the caller is an admin (Cinder's admin-only actions). */
 void require_admin(const Request& req, const char* what);
 
 } // namespace jumpgate::api::cinder
+
+namespace jumpgate::volume::detail {
+
+/* The service's binding tables, one a file: what each verb and action serves and the operations it calls. */
+std::span<const Binding<Driver>> volume_bindings();          // volumes.cpp
+std::span<const Binding<Driver>> volume_action_bindings();   // volume_actions.cpp
+std::span<const Binding<Driver>> snapshot_bindings();        // snapshots.cpp
+std::span<const Binding<Driver>> backup_bindings();          // backups.cpp
+std::span<const Binding<Driver>> attachment_bindings();      // attachments.cpp
+std::span<const Binding<Driver>> type_bindings();            // types.cpp
+std::span<const Binding<Driver>> quota_bindings();           // quotas.cpp: limits, quota sets, availability zones
+std::span<const Binding<Driver>> service_bindings();         // services.cpp
+
+} // namespace jumpgate::volume::detail

@@ -42,88 +42,111 @@ void check_target(const Request& req, const std::string& target)
         throw Forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.");
 }
 
-} // namespace
-
-void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void limits(const Driver& driver, const Request& req, Response& resp)
 {
-    set_each(disp, {"v2_limits", "v3_limits"}, {.get = [driver](const Request& req, Response& resp) {
-        const Context& ctx = req.context();
-        std::string project = ctx.project_id;
-        if (req.has_query("project_id") && ctx.is_admin() && req.version().at_least(3, 39))
-            project = std::string(req.query("project_id"));
-        QuotaSet q = driver->quotaGet(ctx, project);
-        QuotaSet used = driver->quotaUsage(ctx, project);
-        json absolute = {{"maxTotalVolumes", value_of(q, "volumes")},
-                         {"maxTotalSnapshots", value_of(q, "snapshots")},
-                         {"maxTotalVolumeGigabytes", value_of(q, "gigabytes")},
-                         {"maxTotalBackups", value_of(q, "backups")},
-                         {"maxTotalBackupGigabytes", value_of(q, "backup_gigabytes")},
-                         {"totalVolumesUsed", value_of(used, "volumes")},
-                         {"totalGigabytesUsed", value_of(used, "gigabytes")},
-                         {"totalSnapshotsUsed", value_of(used, "snapshots")},
-                         {"totalBackupsUsed", value_of(used, "backups")},
-                         {"totalBackupGigabytesUsed", value_of(used, "backup_gigabytes")}};
-        resp.json({{"limits", {{"rate", json::array()}, {"absolute", std::move(absolute)}}}});
-    }});
-    set_each(disp, {"v2_quota_set", "v3_quota_set"}, {
-        .get = [driver](const Request& req, Response& resp) {
-            const std::string& project = req.param("project_id");
-            check_target(req, project);
-            QuotaSet limits = driver->quotaGet(req.context(), project);
-            bool usage = req.has_query("usage") && api::parse_bool("usage", req.query("usage"));
-            QuotaSet used;
-            if (usage)
-                used = driver->quotaUsage(req.context(), project);
-            resp.json({{"quota_set", quota_view(limits, project, usage ? &used : nullptr)}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:quotas:update");
-            const json& b = body_of(req, "quota_set");
-            QuotaSet changes;
-            for (const auto& [k, v] : b.items()) {
-                if (k == "tenant_id" || k == "id")
-                    continue;
-                bool known = false;
-                for (const char* r : kResources)
-                    known = known || k == r;
-                if (!known)
-                    throw BadRequest("Bad key(s) in quota set: " + k);
-                changes[k] = api::cinder_integer(v, k, -1, api::kMaxInt);
-            }
-            const std::string& project = req.param("project_id");
-            QuotaSet used = driver->quotaUsage(req.context(), project);
-            for (const auto& [k, limit] : changes)
-                if (limit >= 0 && k != "per_volume_gigabytes" && value_of(used, k.c_str()) > limit)
-                    throw BadRequest("Invalid input: quota value for " + k + " (" + std::to_string(limit) +
-                                     ") is less than the in-use value (" + std::to_string(value_of(used, k.c_str())) + ").");
-            QuotaSet limits = driver->quotaSet(req.context(), project, changes);
-            json view = quota_view(limits, project, nullptr);
-            view.erase("id");
-            resp.json({{"quota_set", std::move(view)}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:quotas:delete");
-            driver->quotaReset(req.context(), req.param("project_id"));
-            resp.clear_body();
-        },
-    });
-    set_each(disp, {"v2_quota_set_defaults", "v3_quota_set_defaults"}, {.get = [driver](const Request& req,
-                                                                                     Response& resp) {
-        const std::string& project = req.param("project_id");
-        check_target(req, project);
-        resp.json({{"quota_set", quota_view(driver->quotaDefaults(req.context()), project, nullptr)}});
-    }});
+    const Context& ctx = req.context();
+    std::string project = ctx.project_id;
+    if (req.has_query("project_id") && ctx.is_admin() && req.version().at_least(3, 39))
+        project = std::string(req.query("project_id"));
+    QuotaSet q = driver.quotaGet(ctx, project);
+    QuotaSet used = driver.quotaUsage(ctx, project);
+    json absolute = {{"maxTotalVolumes", value_of(q, "volumes")},
+                     {"maxTotalSnapshots", value_of(q, "snapshots")},
+                     {"maxTotalVolumeGigabytes", value_of(q, "gigabytes")},
+                     {"maxTotalBackups", value_of(q, "backups")},
+                     {"maxTotalBackupGigabytes", value_of(q, "backup_gigabytes")},
+                     {"totalVolumesUsed", value_of(used, "volumes")},
+                     {"totalGigabytesUsed", value_of(used, "gigabytes")},
+                     {"totalSnapshotsUsed", value_of(used, "snapshots")},
+                     {"totalBackupsUsed", value_of(used, "backups")},
+                     {"totalBackupGigabytesUsed", value_of(used, "backup_gigabytes")}};
+    resp.json({{"limits", {{"rate", json::array()}, {"absolute", std::move(absolute)}}}});
 }
 
-void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void show(const Driver& driver, const Request& req, Response& resp)
 {
-    set_each(disp, {"v2_availability_zones", "v3_availability_zones"}, {.get = [driver](const Request& req,
-                                                                                     Response& resp) {
-        json zones = json::array();
-        for (const auto& [name, available] : driver->availabilityZoneList(req.context()))
-            zones.push_back({{"zoneName", name}, {"zoneState", {{"available", available}}}});
-        resp.json({{"availabilityZoneInfo", std::move(zones)}});
-    }});
+    const std::string& project = req.param("project_id");
+    check_target(req, project);
+    QuotaSet limits = driver.quotaGet(req.context(), project);
+    bool usage = req.has_query("usage") && api::parse_bool("usage", req.query("usage"));
+    QuotaSet used;
+    if (usage)
+        used = driver.quotaUsage(req.context(), project);
+    resp.json({{"quota_set", quota_view(limits, project, usage ? &used : nullptr)}});
+}
+
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:quotas:update");
+    const json& b = body_of(req, "quota_set");
+    QuotaSet changes;
+    for (const auto& [k, v] : b.items()) {
+        if (k == "tenant_id" || k == "id")
+            continue;
+        bool known = false;
+        for (const char* r : kResources)
+            known = known || k == r;
+        if (!known)
+            throw BadRequest("Bad key(s) in quota set: " + k);
+        changes[k] = api::cinder_integer(v, k, -1, api::kMaxInt);
+    }
+    const std::string& project = req.param("project_id");
+    QuotaSet used = driver.quotaUsage(req.context(), project);
+    for (const auto& [k, limit] : changes)
+        if (limit >= 0 && k != "per_volume_gigabytes" && value_of(used, k.c_str()) > limit)
+            throw BadRequest("Invalid input: quota value for " + k + " (" + std::to_string(limit) +
+                             ") is less than the in-use value (" + std::to_string(value_of(used, k.c_str())) + ").");
+    QuotaSet limits = driver.quotaSet(req.context(), project, changes);
+    json view = quota_view(limits, project, nullptr);
+    view.erase("id");
+    resp.json({{"quota_set", std::move(view)}});
+}
+
+void reset(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:quotas:delete");
+    driver.quotaReset(req.context(), req.param("project_id"));
+    resp.clear_body();
+}
+
+void defaults(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& project = req.param("project_id");
+    check_target(req, project);
+    resp.json({{"quota_set", quota_view(driver.quotaDefaults(req.context()), project, nullptr)}});
+}
+
+void availability_zones(const Driver& driver, const Request& req, Response& resp)
+{
+    json zones = json::array();
+    for (const auto& [name, available] : driver.availabilityZoneList(req.context()))
+        zones.push_back({{"zoneName", name}, {"zoneState", {{"available", available}}}});
+    resp.json({{"availabilityZoneInfo", std::move(zones)}});
+}
+
+constexpr Operations kRead{Op::quotaGet, Op::quotaUsage};
+constexpr Operations kUpdate{Op::quotaUsage, Op::quotaSet};
+
+constexpr Binding<Driver> kBindings[] = {
+    {"v2_limits", "GET", kRead, limits},
+    {"v3_limits", "GET", kRead, limits},
+    {"v2_quota_set", "GET", kRead, show},
+    {"v3_quota_set", "GET", kRead, show},
+    {"v2_quota_set", "PUT", kUpdate, update},
+    {"v3_quota_set", "PUT", kUpdate, update},
+    {"v2_quota_set", "DELETE", {Op::quotaReset}, reset},
+    {"v3_quota_set", "DELETE", {Op::quotaReset}, reset},
+    {"v2_quota_set_defaults", "GET", {Op::quotaDefaults}, defaults},
+    {"v3_quota_set_defaults", "GET", {Op::quotaDefaults}, defaults},
+    {"v2_availability_zones", "GET", {Op::availabilityZoneList}, availability_zones},
+    {"v3_availability_zones", "GET", {Op::availabilityZoneList}, availability_zones},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> quota_bindings()
+{
+    return kBindings;
 }
 
 } // namespace jumpgate::volume::detail

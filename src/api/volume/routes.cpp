@@ -17,7 +17,7 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_snapshots", "/v2/{tenant_id}/snapshots", "GET POST"},
     {"v2_snapshot", "/v2/{tenant_id}/snapshots/{snapshot_id}", "GET PUT DELETE"},
     {"v1_snapshots_detail", "/v1/{tenant_id}/snapshots/detail", "GET"},
-    {"v1_volume_types", "/v1/{tenant_id}/types", "GET"},
+    {"v1_volume_types", "/v1/{tenant_id}/types", "GET POST"},
     {"v1_volumes", "/v1/{tenant_id}/volumes", "GET POST"},
     {"v1_volume", "/v1/{tenant_id}/volumes/{volume_id}", "GET PUT DELETE"},
     {"v1_volumes_detail", "/v1/{tenant_id}/volumes/detail", "GET"},

@@ -111,141 +111,189 @@ json access_view(const VolumeType& t)
     return list;
 }
 
+void index(const Driver& driver, const Request& req, Response& resp)
+{
+    std::string want(req.query("is_public"));
+    const Context& ctx = req.context();
+    json views = json::array();
+    for (const auto& t : driver.typeList(ctx)) {
+        // Members see what they may use; admins choose with is_public: by default the public types
+        // and those shared with their project, with false the private ones, with none all.
+        bool shared = std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
+        if (!ctx.is_admin() && !usable(ctx, t))
+            continue;
+        if (ctx.is_admin() && want != "none") {
+            bool wanted = want.empty() || api::parse_bool("is_public", want);
+            if (wanted ? !(t.is_public || shared) : t.is_public)
+                continue;
+        }
+        views.push_back(type_view(req, t));
+    }
+    resp.json({{"volume_types", std::move(views)}});
+}
+
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:types_manage");
+    VolumeType t;
+    t.id = new_uuid();
+    apply_fields(t, body_of(req, "volume_type"), true);
+    resp.json({{"volume_type", type_view(req, driver.typeCreate(req.context(), t))}});
+}
+
+void show(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"volume_type", type_view(req, visible_type(driver, req))}});
+}
+
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:types_manage");
+    const json& b = body_of(req, "volume_type");
+    if (!b.contains("name") && !b.contains("description") && !b.contains("is_public"))
+        throw BadRequest("Invalid input: name, description or is_public must be given.");
+    VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
+    apply_fields(t, b, false);
+    resp.json({{"volume_type", type_view(req, driver.typeUpdate(req.context(), t))}});
+}
+
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:types_manage");
+    driver.typeDelete(req.context(), driver.typeGet(req.context(), req.param("type_id")).id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void extra_specs_index(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"extra_specs", type_view(req, visible_type(driver, req))["extra_specs"]}});
+}
+
+void extra_specs_merge(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:types_extra_specs:create");
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("extra_specs"))
+        throw BadRequest("Malformed request body: the body must be {\"extra_specs\": {...}}.");
+    auto given = specs_of(body["extra_specs"]);
+    VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
+    for (const auto& [k, v] : given)
+        t.extra_specs[k] = v;
+    driver.typeUpdate(req.context(), t);
+    resp.json({{"extra_specs", given}});
+}
+
+void extra_spec_show(const Driver& driver, const Request& req, Response& resp)
+{
+    json specs = type_view(req, visible_type(driver, req))["extra_specs"];
+    if (!specs.contains(req.param("key")))
+        throw NotFound("Volume Type " + req.param("type_id") + " has no extra specs with key " + req.param("key") +
+                       ".");
+    resp.json({{req.param("key"), specs[req.param("key")]}});
+}
+
+void extra_spec_set(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:types_extra_specs:update");
+    auto given = specs_of(req.json_body());
+    if (given.size() != 1)
+        throw BadRequest("Request body contains too many items.");
+    if (given.begin()->first != req.param("key"))
+        throw BadRequest("Request body and URI mismatch");
+    VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
+    t.extra_specs[given.begin()->first] = given.begin()->second;
+    driver.typeUpdate(req.context(), t);
+    resp.json(given);
+}
+
+void extra_spec_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:types_extra_specs:delete");
+    VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
+    if (!t.extra_specs.erase(req.param("key")))
+        throw NotFound("Volume Type " + t.id + " has no extra specs with key " + req.param("key") + ".");
+    driver.typeUpdate(req.context(), t);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void access_index(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:volume_type_access");
+    VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
+    if (t.is_public)
+        throw NotFound("Access list not available for public volume types.");
+    resp.json({{"volume_type_access", access_view(t)}});
+}
+
+// The project an access action names, and the type it is of; an admin's only.
+std::pair<std::string, VolumeType> access_change(const Driver& driver, const Request& req)
+{
+    require_admin(req, "volume_extension:volume_type_access:addProjectAccess");
+    const json& args = action_args(req);
+    if (!args.is_object() || !args.contains("project") || !args["project"].is_string())
+        throw BadRequest("Invalid input: 'project' is a required property.");
+    return {args["project"].get<std::string>(), driver.typeGet(req.context(), req.param("type_id"))};
+}
+
+void add_project_access(const Driver& driver, const Request& req, Response& resp)
+{
+    auto [project, t] = access_change(driver, req);
+    if (t.is_public)
+        throw BadRequest("Invalid volume type: Type access modification is not applicable to public volume type.");
+    if (std::find(t.projects.begin(), t.projects.end(), project) != t.projects.end())
+        throw Conflict("Volume type access for " + t.id + " / " + project + " combination already exists.");
+    t.projects.push_back(project);
+    driver.typeUpdate(req.context(), t);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+void remove_project_access(const Driver& driver, const Request& req, Response& resp)
+{
+    auto [project, t] = access_change(driver, req);
+    auto it = std::find(t.projects.begin(), t.projects.end(), project);
+    if (it == t.projects.end())
+        throw NotFound("Volume type access not found for " + t.id + " / " + project + " combination.");
+    t.projects.erase(it);
+    driver.typeUpdate(req.context(), t);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+// visible_type reads the default type from the list, any other by its id.
+constexpr Operations kVisible{Op::typeList, Op::typeGet};
+constexpr Operations kWrite{Op::typeGet, Op::typeUpdate};
+
+constexpr Binding<Driver> kBindings[] = {
+    {"v1_volume_types", "GET", {Op::typeList}, index},
+    {"v2_volume_types", "GET", {Op::typeList}, index},
+    {"v3_types", "GET", {Op::typeList}, index},
+    {"v1_volume_types", "POST", {Op::typeCreate}, create},
+    {"v2_volume_types", "POST", {Op::typeCreate}, create},
+    {"v3_types", "POST", {Op::typeCreate}, create},
+    {"v2_volume_type", "GET", kVisible, show},
+    {"v3_type", "GET", kVisible, show},
+    {"v2_volume_type", "PUT", kWrite, update},
+    {"v3_type", "PUT", kWrite, update},
+    {"v2_volume_type", "DELETE", {Op::typeGet, Op::typeDelete}, remove},
+    {"v3_type", "DELETE", {Op::typeGet, Op::typeDelete}, remove},
+    {"v3_type_extra_specs", "GET", kVisible, extra_specs_index},
+    {"v3_type_extra_specs", "POST", kWrite, extra_specs_merge},
+    {"v3_type_extra_spec", "GET", kVisible, extra_spec_show},
+    {"v3_type_extra_spec", "PUT", kWrite, extra_spec_set},
+    {"v3_type_extra_spec", "DELETE", kWrite, extra_spec_delete},
+    {"v3_type_access", "GET", {Op::typeGet}, access_index},
+    {"v3_type_action", "POST", kWrite, add_project_access, "addProjectAccess"},
+    {"v3_type_action", "POST", kWrite, remove_project_access, "removeProjectAccess"},
+};
+
 } // namespace
 
-void bind_types(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+std::span<const Binding<Driver>> type_bindings()
 {
-    set_each(disp, {"v1_volume_types", "v2_volume_types", "v3_types"}, {
-        .get = [driver](const Request& req, Response& resp) {
-            std::string want(req.query("is_public"));
-            json views = json::array();
-            for (const auto& t : driver->typeList(req.context())) {
-                // Members see what they may use; admins choose with is_public: by default the public types
-                // and those shared with their project, with false the private ones, with none all.
-                const Context& ctx = req.context();
-                bool shared = std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
-                if (!ctx.is_admin() && !usable(ctx, t))
-                    continue;
-                if (ctx.is_admin() && want != "none") {
-                    bool wanted = want.empty() || api::parse_bool("is_public", want);
-                    if (wanted ? !(t.is_public || shared) : t.is_public)
-                        continue;
-                }
-                views.push_back(type_view(req, t));
-            }
-            resp.json({{"volume_types", std::move(views)}});
-        },
-        .post = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:types_manage");
-            VolumeType t;
-            t.id = new_uuid();
-            apply_fields(t, body_of(req, "volume_type"), true);
-            resp.json({{"volume_type", type_view(req, driver->typeCreate(req.context(), t))}});
-        },
-    });
-    set_each(disp, {"v2_volume_type", "v3_type"}, {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"volume_type", type_view(req, visible_type(*driver, req))}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:types_manage");
-            const json& b = body_of(req, "volume_type");
-            if (!b.contains("name") && !b.contains("description") && !b.contains("is_public"))
-                throw BadRequest("Invalid input: name, description or is_public must be given.");
-            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
-            apply_fields(t, b, false);
-            resp.json({{"volume_type", type_view(req, driver->typeUpdate(req.context(), t))}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:types_manage");
-            driver->typeDelete(req.context(), driver->typeGet(req.context(), req.param("type_id")).id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v3_type_extra_specs", {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"extra_specs", type_view(req, visible_type(*driver, req))["extra_specs"]}});
-        },
-        .post = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:types_extra_specs:create");
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("extra_specs"))
-                throw BadRequest("Malformed request body: the body must be {\"extra_specs\": {...}}.");
-            auto given = specs_of(body["extra_specs"]);
-            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
-            for (const auto& [k, v] : given)
-                t.extra_specs[k] = v;
-            driver->typeUpdate(req.context(), t);
-            resp.json({{"extra_specs", given}});
-        },
-    });
-    disp.set_handler("v3_type_extra_spec", {
-        .get = [driver](const Request& req, Response& resp) {
-            json specs = type_view(req, visible_type(*driver, req))["extra_specs"];
-            if (!specs.contains(req.param("key")))
-                throw NotFound("Volume Type " + req.param("type_id") + " has no extra specs with key " +
-                               req.param("key") + ".");
-            resp.json({{req.param("key"), specs[req.param("key")]}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:types_extra_specs:update");
-            auto given = specs_of(req.json_body());
-            if (given.size() != 1)
-                throw BadRequest("Request body contains too many items.");
-            if (given.begin()->first != req.param("key"))
-                throw BadRequest("Request body and URI mismatch");
-            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
-            t.extra_specs[given.begin()->first] = given.begin()->second;
-            driver->typeUpdate(req.context(), t);
-            resp.json(given);
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            require_admin(req, "volume_extension:types_extra_specs:delete");
-            VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
-            if (!t.extra_specs.erase(req.param("key")))
-                throw NotFound("Volume Type " + t.id + " has no extra specs with key " + req.param("key") + ".");
-            driver->typeUpdate(req.context(), t);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v3_type_access", {.get = [driver](const Request& req, Response& resp) {
-        require_admin(req, "volume_extension:volume_type_access");
-        VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
-        if (t.is_public)
-            throw NotFound("Access list not available for public volume types.");
-        resp.json({{"volume_type_access", access_view(t)}});
-    }});
-    disp.set_handler("v3_type_action", {.post = [driver](const Request& req, Response& resp) {
-        require_admin(req, "volume_extension:volume_type_access:addProjectAccess");
-        const json& body = req.json_body();
-        if (!body.is_object() || body.size() != 1)
-            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
-        const std::string action = body.begin().key();
-        const json& args = body.begin().value();
-        if (action != "addProjectAccess" && action != "removeProjectAccess")
-            throw BadRequest("There is no such action: " + action);
-        if (!args.is_object() || !args.contains("project") || !args["project"].is_string())
-            throw BadRequest("Invalid input: 'project' is a required property.");
-        const std::string& project = args["project"].get_ref<const std::string&>();
-        VolumeType t = driver->typeGet(req.context(), req.param("type_id"));
-        auto it = std::find(t.projects.begin(), t.projects.end(), project);
-        if (action == "addProjectAccess") {
-            if (t.is_public)
-                throw BadRequest("Invalid volume type: Type access modification is not applicable to public volume type.");
-            if (it != t.projects.end())
-                throw Conflict("Volume type access for " + t.id + " / " + project + " combination already exists.");
-            t.projects.push_back(project);
-        } else {
-            if (it == t.projects.end())
-                throw NotFound("Volume type access not found for " + t.id + " / " + project + " combination.");
-            t.projects.erase(it);
-        }
-        driver->typeUpdate(req.context(), t);
-        resp.status = 202;
-        resp.clear_body();
-    }});
+    return kBindings;
 }
 
 } // namespace jumpgate::volume::detail

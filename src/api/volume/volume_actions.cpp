@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Cinder's volume actions (POST /volumes/{id}/action): extend, reset status, bootable, read-only, attach, detach, upload.
+// Cinder's volume actions (POST /volumes/{id}/action), one binding each: extend, reset status, force delete,
+// bootable, read-only, attach, detach, upload.
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
@@ -47,119 +48,174 @@ const std::vector<std::string> kStatuses = {"creating", "available", "attaching"
                                             "error_extending", "extending", "maintenance", "reserved",
                                             "uploading", "downloading", "backing-up", "restoring-backup"};
 
+void accepted(Response& resp)
+{
+    resp.status = 202;
+    resp.clear_body();
+}
+
+// Every action is of the volume in the path, which the caller must see first (NotFound).
+Volume target(const Driver& driver, const Request& req)
+{
+    return driver.volumeGet(req.context(), req.param("volume_id"));
+}
+
+void extend(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    if (!args.is_object() || !args.contains("new_size"))
+        throw BadRequest("Invalid input: 'new_size' is a required property.");
+    long long size = api::schema_integer(args["new_size"], "new_size", 1, api::kMaxInt);
+    bool in_use_ok = req.version().at_least(3, 42) && v.status == "in-use";
+    if (v.status != "available" && !in_use_ok)
+        throw BadRequest("Invalid volume: Volume status must be 'available' to extend, currently '" + v.status + "'.");
+    if (size <= v.size)
+        throw BadRequest("Invalid input received: New size for extend must be greater than current size. "
+                         "(current: " + std::to_string(v.size) + ", extended: " + std::to_string(size) + ").");
+    driver.volumeExtend(req.context(), v.id, size);
+    accepted(resp);
+}
+
+void reset_status(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    require_admin(req, "volume_extension:volume_admin_actions:reset_status");
+    std::string status = string_arg(args, "status", false, v.status);
+    if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end())
+        throw BadRequest("Invalid input received: Must specify a valid status.");
+    std::string attach = string_arg(args, "attach_status", false);
+    if (!attach.empty() && attach != "attached" && attach != "detached")
+        throw BadRequest("Invalid input received: Must specify a valid attach status.");
+    driver.volumeResetStatus(req.context(), v.id, status, attach == "detached");
+    accepted(resp);
+}
+
+void force_delete(const Driver& driver, const Request& req, Response& resp)
+{
+    Volume v = target(driver, req);
+    require_admin(req, "volume_extension:volume_admin_actions:force_delete");
+    // Whatever its state, the volume goes: its attachments first, then it.
+    driver.volumeResetStatus(req.context(), v.id, "available", true);
+    driver.volumeDelete(req.context(), v.id);
+    accepted(resp);
+}
+
+void set_bootable(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    v.bootable = flag_of(args, "bootable");
+    driver.volumeUpdate(req.context(), v);
+    resp.clear_body();
+}
+
+void update_readonly_flag(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    v.readonly = flag_of(args, "readonly");
+    v.readonly_set = true;
+    if (v.status != "available" && v.status != "in-use")
+        throw BadRequest("Invalid volume: Volume status must be available or in-use to update its flag.");
+    driver.volumeUpdate(req.context(), v);
+    accepted(resp);
+}
+
+void attach(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    Attachment a;
+    a.id = new_uuid();
+    a.server_id = string_arg(args, "instance_uuid", false);
+    a.host = string_arg(args, "host_name", false);
+    if (a.server_id.empty() && a.host.empty())
+        throw BadRequest("Invalid request to attach volume to an invalid target: give instance_uuid or host_name.");
+    a.device = string_arg(args, "mountpoint", true);
+    a.mode = string_arg(args, "mode", false, "rw");
+    if (a.mode != "rw" && a.mode != "ro")
+        throw BadRequest("Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'.");
+    if (v.readonly && a.mode == "rw")
+        throw BadRequest("Invalid volume: Volume " + v.id + " is read-only: attach it with mode 'ro'.");
+    driver.volumeAttach(req.context(), v.id, a);
+    accepted(resp);
+}
+
+void detach(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    std::string id = string_arg(args, "attachment_id", false);
+    if (id.empty()) {
+        if (v.attachments.size() != 1)
+            throw BadRequest("Invalid volume: Volume " + v.id + " has " + std::to_string(v.attachments.size()) +
+                             " attachments: name the one to end with attachment_id.");
+        id = v.attachments.front().id;
+    }
+    driver.volumeDetach(req.context(), v.id, id);
+    accepted(resp);
+}
+
+void upload_image(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    const Context& ctx = req.context();
+    Volume v = target(driver, req);
+    std::string name = string_arg(args, "image_name", true);
+    bool force = args.contains("force") && flag_of(args, "force");
+    if (v.status != "available" && !(force && v.status == "in-use"))
+        throw BadRequest("Invalid volume: Volume status must be available (or in-use with force) to upload, "
+                         "currently '" + v.status + "'.");
+    std::string disk = string_arg(args, "disk_format", false, "raw");
+    std::string container = string_arg(args, "container_format", false, "bare");
+    std::string visibility = string_arg(args, "visibility", false, "private");
+    bool is_protected = args.contains("protected") && flag_of(args, "protected");
+    if (visibility == "public" && !ctx.is_admin())
+        throw Forbidden("Policy doesn't allow volume:upload_public to be performed.");
+    std::string image_id = driver.volumeUploadImage(ctx, v.id, name, disk, container, visibility, is_protected);
+    resp.status = 202;
+    resp.json({{"os-volume_upload_image",
+                {{"id", v.id}, {"updated_at", api::iso_time(api::unix_now(), false)}, {"status", "uploading"},
+                 {"display_description", v.description ? json(*v.description) : json(nullptr)},
+                 {"size", v.size}, {"volume_type", {{"name", v.volume_type}, {"id", v.volume_type_id}}},
+                 {"image_id", image_id}, {"container_format", container}, {"disk_format", disk},
+                 {"image_name", name}, {"protected", is_protected}, {"visibility", visibility}}}});
+}
+
+constexpr Operations kExtend{Op::volumeGet, Op::volumeExtend};
+constexpr Operations kResetStatus{Op::volumeGet, Op::volumeResetStatus};
+constexpr Operations kForceDelete{Op::volumeGet, Op::volumeResetStatus, Op::volumeDelete};
+constexpr Operations kUpdate{Op::volumeGet, Op::volumeUpdate};
+constexpr Operations kAttach{Op::volumeGet, Op::volumeAttach};
+constexpr Operations kDetach{Op::volumeGet, Op::volumeDetach};
+constexpr Operations kUploadImage{Op::volumeGet, Op::volumeUploadImage};
+
+constexpr Binding<Driver> kBindings[] = {
+    {"v2_volume_action", "POST", kExtend, extend, "os-extend"},
+    {"v3_volume_action", "POST", kExtend, extend, "os-extend"},
+    {"v2_volume_action", "POST", kResetStatus, reset_status, "os-reset_status"},
+    {"v3_volume_action", "POST", kResetStatus, reset_status, "os-reset_status"},
+    {"v2_volume_action", "POST", kForceDelete, force_delete, "os-force_delete"},
+    {"v3_volume_action", "POST", kForceDelete, force_delete, "os-force_delete"},
+    {"v2_volume_action", "POST", kUpdate, set_bootable, "os-set_bootable"},
+    {"v3_volume_action", "POST", kUpdate, set_bootable, "os-set_bootable"},
+    {"v2_volume_action", "POST", kUpdate, update_readonly_flag, "os-update_readonly_flag"},
+    {"v3_volume_action", "POST", kUpdate, update_readonly_flag, "os-update_readonly_flag"},
+    {"v2_volume_action", "POST", kAttach, attach, "os-attach"},
+    {"v3_volume_action", "POST", kAttach, attach, "os-attach"},
+    {"v2_volume_action", "POST", kDetach, detach, "os-detach"},
+    {"v3_volume_action", "POST", kDetach, detach, "os-detach"},
+    {"v2_volume_action", "POST", kUploadImage, upload_image, "os-volume_upload_image"},
+    {"v3_volume_action", "POST", kUploadImage, upload_image, "os-volume_upload_image"},
+};
+
 } // namespace
 
-void bind_volume_actions(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+std::span<const Binding<Driver>> volume_action_bindings()
 {
-    set_each(disp, {"v2_volume_action", "v3_volume_action"}, {.post = [driver](const Request& req, Response& resp) {
-        const json& body = req.json_body();
-        if (!body.is_object() || body.size() != 1)
-            throw BadRequest("Malformed request body: the action body is an object with exactly one action.");
-        const std::string action = body.begin().key();
-        const json& args = body.begin().value();
-        const Context& ctx = req.context();
-        Volume v = driver->volumeGet(ctx, req.param("volume_id"));
-        auto accepted = [&] {
-            resp.status = 202;
-            resp.clear_body();
-        };
-        if (action == "os-extend") {
-            if (!args.is_object() || !args.contains("new_size"))
-                throw BadRequest("Invalid input: 'new_size' is a required property.");
-            long long size = api::schema_integer(args["new_size"], "new_size", 1, api::kMaxInt);
-            bool in_use_ok = req.version().at_least(3, 42) && v.status == "in-use";
-            if (v.status != "available" && !in_use_ok)
-                throw BadRequest("Invalid volume: Volume status must be 'available' to extend, currently '" +
-                                 v.status + "'.");
-            if (size <= v.size)
-                throw BadRequest("Invalid input received: New size for extend must be greater than current size. "
-                                 "(current: " + std::to_string(v.size) + ", extended: " + std::to_string(size) + ").");
-            driver->volumeExtend(ctx, v.id, size);
-            return accepted();
-        }
-        if (action == "os-reset_status") {
-            require_admin(req, "volume_extension:volume_admin_actions:reset_status");
-            std::string status = string_arg(args, "status", false, v.status);
-            if (std::find(kStatuses.begin(), kStatuses.end(), status) == kStatuses.end())
-                throw BadRequest("Invalid input received: Must specify a valid status.");
-            std::string attach = string_arg(args, "attach_status", false);
-            if (!attach.empty() && attach != "attached" && attach != "detached")
-                throw BadRequest("Invalid input received: Must specify a valid attach status.");
-            driver->volumeResetStatus(ctx, v.id, status, attach == "detached");
-            return accepted();
-        }
-        if (action == "os-force_delete") {
-            require_admin(req, "volume_extension:volume_admin_actions:force_delete");
-            // Whatever its state, the volume goes: its attachments first, then it.
-            driver->volumeResetStatus(ctx, v.id, "available", true);
-            driver->volumeDelete(ctx, v.id);
-            return accepted();
-        }
-        if (action == "os-set_bootable") {
-            v.bootable = flag_of(args, "bootable");
-            driver->volumeUpdate(ctx, v);
-            resp.clear_body();
-            return;
-        }
-        if (action == "os-update_readonly_flag") {
-            v.readonly = flag_of(args, "readonly");
-            v.readonly_set = true;
-            if (v.status != "available" && v.status != "in-use")
-                throw BadRequest("Invalid volume: Volume status must be available or in-use to update its flag.");
-            driver->volumeUpdate(ctx, v);
-            return accepted();
-        }
-        if (action == "os-attach") {
-            Attachment a;
-            a.id = new_uuid();
-            a.server_id = string_arg(args, "instance_uuid", false);
-            a.host = string_arg(args, "host_name", false);
-            if (a.server_id.empty() && a.host.empty())
-                throw BadRequest("Invalid request to attach volume to an invalid target: give instance_uuid or host_name.");
-            a.device = string_arg(args, "mountpoint", true);
-            a.mode = string_arg(args, "mode", false, "rw");
-            if (a.mode != "rw" && a.mode != "ro")
-                throw BadRequest("Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'.");
-            if (v.readonly && a.mode == "rw")
-                throw BadRequest("Invalid volume: Volume " + v.id + " is read-only: attach it with mode 'ro'.");
-            driver->volumeAttach(ctx, v.id, a);
-            return accepted();
-        }
-        if (action == "os-detach") {
-            std::string id = string_arg(args, "attachment_id", false);
-            if (id.empty()) {
-                if (v.attachments.size() != 1)
-                    throw BadRequest("Invalid volume: Volume " + v.id + " has " + std::to_string(v.attachments.size()) +
-                                     " attachments: name the one to end with attachment_id.");
-                id = v.attachments.front().id;
-            }
-            driver->volumeDetach(ctx, v.id, id);
-            return accepted();
-        }
-        if (action == "os-volume_upload_image") {
-            std::string name = string_arg(args, "image_name", true);
-            bool force = args.contains("force") && flag_of(args, "force");
-            if (v.status != "available" && !(force && v.status == "in-use"))
-                throw BadRequest("Invalid volume: Volume status must be available (or in-use with force) to upload, "
-                                 "currently '" + v.status + "'.");
-            std::string disk = string_arg(args, "disk_format", false, "raw");
-            std::string container = string_arg(args, "container_format", false, "bare");
-            std::string visibility = string_arg(args, "visibility", false, "private");
-            bool is_protected = args.contains("protected") && flag_of(args, "protected");
-            if (visibility == "public" && !ctx.is_admin())
-                throw Forbidden("Policy doesn't allow volume:upload_public to be performed.");
-            std::string image_id = driver->volumeUploadImage(ctx, v.id, name, disk, container, visibility, is_protected);
-            resp.status = 202;
-            resp.json({{"os-volume_upload_image",
-                        {{"id", v.id}, {"updated_at", api::iso_time(api::unix_now(), false)}, {"status", "uploading"},
-                         {"display_description", v.description ? json(*v.description) : json(nullptr)},
-                         {"size", v.size}, {"volume_type", {{"name", v.volume_type}, {"id", v.volume_type_id}}},
-                         {"image_id", image_id}, {"container_format", container}, {"disk_format", disk},
-                         {"image_name", name}, {"protected", is_protected}, {"visibility", visibility}}}});
-            return;
-        }
-        throw BadRequest("There is no such action: " + action);
-    }});
+    return kBindings;
 }
 
 } // namespace jumpgate::volume::detail

@@ -21,12 +21,6 @@ std::string api_of(const Request& req)
     return e.size() > 2 && e[0] == 'v' && e[2] == '_' ? e.substr(0, 2) : "v3";
 }
 
-void set_each(Dispatcher& disp, std::initializer_list<std::string_view> names, const Resource& resource)
-{
-    for (auto name : names)
-        disp.set_handler(name, resource);
-}
-
 json links(const Request& req, const std::string& kind, const std::string& id)
 {
     std::string base = req.dispatcher()->base_url(req);
@@ -227,53 +221,70 @@ json volume_view(const Request& req, const Volume& v, bool shown)
     return view;
 }
 
-void bind_metadata(Dispatcher& disp, std::initializer_list<std::string_view> collection,
-                   std::initializer_list<std::string_view> item, MetadataStore store)
+const json& action_args(const Request& req)
 {
-    auto missing = [store](const Request& req) {
-        return NotFound(store.kind + " " + req.param(store.id_param) + " has no metadata with key " + req.param("key") + ".");
-    };
-    set_each(disp, collection, {
-        .get = [store](const Request& req, Response& resp) { resp.json({{"metadata", store.read(req)}}); },
-        .post = [store](const Request& req, Response& resp) {
-            auto md = store.read(req);
-            for (auto& [k, v] : metadata_of(req.json_body(), "metadata"))
-                md[k] = v;
-            resp.json({{"metadata", store.replace(req, md)}});
-        },
-        .put = [store](const Request& req, Response& resp) {
-            auto md = metadata_of(req.json_body(), "metadata");
-            store.read(req);    // NotFound before anything is parsed into it
-            resp.json({{"metadata", store.replace(req, md)}});
-        },
-    });
-    set_each(disp, item, {
-        .get = [store, missing](const Request& req, Response& resp) {
-            auto md = store.read(req);
-            auto it = md.find(req.param("key"));
-            if (it == md.end())
-                throw missing(req);
-            resp.json({{"meta", {{it->first, it->second}}}});
-        },
-        .put = [store](const Request& req, Response& resp) {
-            auto one = metadata_of(req.json_body(), "meta");
-            if (one.size() != 1)
-                throw BadRequest("Request body contains too many items.");
-            if (one.begin()->first != req.param("key"))
-                throw BadRequest("Request body and URI mismatch");
-            auto md = store.read(req);
-            md[one.begin()->first] = one.begin()->second;
-            store.replace(req, md);
-            resp.json({{"meta", one}});
-        },
-        .del = [store, missing](const Request& req, Response& resp) {
-            auto md = store.read(req);
-            if (!md.erase(req.param("key")))
-                throw missing(req);
-            store.replace(req, md);
-            resp.clear_body();
-        },
-    });
+    return req.json_body().begin().value();
+}
+
+namespace {
+
+NotFound missing_key(const MetadataStore& store, const Request& req)
+{
+    return NotFound(std::string(store.kind) + " " + req.param(store.id_param) + " has no metadata with key " +
+                    req.param("key") + ".");
+}
+
+} // namespace
+
+void metadata_index(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"metadata", store.read(driver, req)}});
+}
+
+void metadata_merge(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
+{
+    auto md = store.read(driver, req);
+    for (auto& [k, v] : metadata_of(req.json_body(), "metadata"))
+        md[k] = v;
+    resp.json({{"metadata", store.replace(driver, req, md)}});
+}
+
+void metadata_replace(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
+{
+    auto md = metadata_of(req.json_body(), "metadata");
+    store.read(driver, req);    // NotFound before anything is parsed into it
+    resp.json({{"metadata", store.replace(driver, req, md)}});
+}
+
+void metadata_show(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
+{
+    auto md = store.read(driver, req);
+    auto it = md.find(req.param("key"));
+    if (it == md.end())
+        throw missing_key(store, req);
+    resp.json({{"meta", {{it->first, it->second}}}});
+}
+
+void metadata_set(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
+{
+    auto one = metadata_of(req.json_body(), "meta");
+    if (one.size() != 1)
+        throw BadRequest("Request body contains too many items.");
+    if (one.begin()->first != req.param("key"))
+        throw BadRequest("Request body and URI mismatch");
+    auto md = store.read(driver, req);
+    md[one.begin()->first] = one.begin()->second;
+    store.replace(driver, req, md);
+    resp.json({{"meta", one}});
+}
+
+void metadata_delete(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
+{
+    auto md = store.read(driver, req);
+    if (!md.erase(req.param("key")))
+        throw missing_key(store, req);
+    store.replace(driver, req, md);
+    resp.clear_body();
 }
 
 namespace {
@@ -417,86 +428,143 @@ namespace detail {
 
 using namespace api::cinder;
 
-void bind_volumes(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    auto list = [driver](bool detail) {
-        return [driver, detail](const Request& req, Response& resp) {
-            ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable"});
-            // Cinder's limit=0 is an empty page, where the interface's 0 is no limit.
-            std::vector<Volume> volumes;
-            if (!(req.has_query("limit") && q.limit == 0))
-                volumes = driver->volumeList(req.context(), q);
-            json views = json::array();
-            for (const auto& v : volumes)
-                views.push_back(detail ? volume_view(req, v, true)
-                                       : json({{"id", v.id},
-                                               {"name", v.name ? json(*v.name) : json(nullptr)},
-                                               {"links", links(req, "volumes", v.id)}}));
-            json body = {{"volumes", std::move(views)}};
-            if (q.limit && volumes.size() == q.limit)
-                body["volumes_links"] = {{{"rel", "next"}, {"href", next_link(req, volumes.back().id)}}};
-            if (req.version().at_least(3, 45) && req.has_query("with_count") &&
-                api::parse_bool("with_count", req.query("with_count"))) {
-                ListQuery all = q;
-                all.limit = 0;
-                all.offset = 0;
-                all.marker.clear();
-                body["count"] = driver->volumeList(req.context(), all).size();
-            }
-            resp.json(std::move(body));
-        };
-    };
-    Resource collection{
-        .get = list(false),
-        .post = [driver](const Request& req, Response& resp) {
-            Volume v = built_volume(*driver, req, body_of(req, "volume"));
-            resp.status = 202;
-            resp.json({{"volume", volume_view(req, driver->volumeCreate(req.context(), v), false)}});
-        },
-    };
-    set_each(disp, {"v1_volumes", "v2_volumes", "v3_volumes"}, collection);
-    set_each(disp, {"v1_volumes_detail", "v2_volumes_detail", "v3_volumes_detail"}, {.get = list(true)});
-    set_each(disp, {"v1_volume", "v2_volume", "v3_volume"}, {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json({{"volume", volume_view(req, driver->volumeGet(req.context(), req.param("volume_id")), true)}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            const json& b = body_of(req, "volume");
-            Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
-            bool changed = false;
-            for (auto [field, target] : {std::pair{"name", &v.name}, std::pair{"display_name", &v.name},
-                                         std::pair{"description", &v.description},
-                                         std::pair{"display_description", &v.description}})
-                if (b.contains(field)) {
-                    *target = optional_text(b[field], field, 255);
-                    changed = true;
-                }
-            if (b.contains("metadata")) {
-                v.metadata = metadata_of(b, "metadata");
-                changed = true;
-            }
-            if (!changed)
-                throw BadRequest("Invalid input: the update names none of name, description and metadata.");
-            resp.json({{"volume", volume_view(req, driver->volumeUpdate(req.context(), v), false)}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
-            bool cascade = req.has_query("cascade") && api::parse_bool("cascade", req.query("cascade"));
-            check_deletable(*driver, req, v, cascade);
-            driver->volumeDelete(req.context(), v.id);
-            resp.status = 202;
-            resp.clear_body();
-        },
-    });
+namespace {
 
-    bind_metadata(disp, {"v2_volume_metadata", "v3_volume_metadata"}, {"v2_volume_metadata_key", "v3_volume_metadata_key"},
-                  {"Volume", "volume_id",
-                   [driver](const Request& req) { return driver->volumeGet(req.context(), req.param("volume_id")).metadata; },
-                   [driver](const Request& req, std::map<std::string, std::string> md) {
-                       Volume v = driver->volumeGet(req.context(), req.param("volume_id"));
-                       v.metadata = std::move(md);
-                       return driver->volumeUpdate(req.context(), v).metadata;
-                   }});
+void list(const Driver& driver, const Request& req, Response& resp, bool detail)
+{
+    ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable"});
+    // Cinder's limit=0 is an empty page, where the interface's 0 is no limit.
+    std::vector<Volume> volumes;
+    if (!(req.has_query("limit") && q.limit == 0))
+        volumes = driver.volumeList(req.context(), q);
+    json views = json::array();
+    for (const auto& v : volumes)
+        views.push_back(detail ? volume_view(req, v, true)
+                               : json({{"id", v.id},
+                                       {"name", v.name ? json(*v.name) : json(nullptr)},
+                                       {"links", links(req, "volumes", v.id)}}));
+    json body = {{"volumes", std::move(views)}};
+    if (q.limit && volumes.size() == q.limit)
+        body["volumes_links"] = {{{"rel", "next"}, {"href", next_link(req, volumes.back().id)}}};
+    if (req.version().at_least(3, 45) && req.has_query("with_count") &&
+        api::parse_bool("with_count", req.query("with_count"))) {
+        ListQuery all = q;
+        all.limit = 0;
+        all.offset = 0;
+        all.marker.clear();
+        body["count"] = driver.volumeList(req.context(), all).size();
+    }
+    resp.json(std::move(body));
+}
+
+void index(const Driver& driver, const Request& req, Response& resp)
+{
+    list(driver, req, resp, false);
+}
+
+void index_detail(const Driver& driver, const Request& req, Response& resp)
+{
+    list(driver, req, resp, true);
+}
+
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    Volume v = built_volume(driver, req, body_of(req, "volume"));
+    resp.status = 202;
+    resp.json({{"volume", volume_view(req, driver.volumeCreate(req.context(), v), false)}});
+}
+
+void show(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"volume", volume_view(req, driver.volumeGet(req.context(), req.param("volume_id")), true)}});
+}
+
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& b = body_of(req, "volume");
+    Volume v = driver.volumeGet(req.context(), req.param("volume_id"));
+    bool changed = false;
+    for (auto [field, target] : {std::pair{"name", &v.name}, std::pair{"display_name", &v.name},
+                                 std::pair{"description", &v.description},
+                                 std::pair{"display_description", &v.description}})
+        if (b.contains(field)) {
+            *target = optional_text(b[field], field, 255);
+            changed = true;
+        }
+    if (b.contains("metadata")) {
+        v.metadata = metadata_of(b, "metadata");
+        changed = true;
+    }
+    if (!changed)
+        throw BadRequest("Invalid input: the update names none of name, description and metadata.");
+    resp.json({{"volume", volume_view(req, driver.volumeUpdate(req.context(), v), false)}});
+}
+
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    Volume v = driver.volumeGet(req.context(), req.param("volume_id"));
+    bool cascade = req.has_query("cascade") && api::parse_bool("cascade", req.query("cascade"));
+    check_deletable(driver, req, v, cascade);
+    driver.volumeDelete(req.context(), v.id);
+    resp.status = 202;
+    resp.clear_body();
+}
+
+constexpr MetadataStore kMetadata{
+    "Volume", "volume_id",
+    [](const Driver& driver, const Request& req) {
+        return driver.volumeGet(req.context(), req.param("volume_id")).metadata;
+    },
+    [](const Driver& driver, const Request& req, std::map<std::string, std::string> md) {
+        Volume v = driver.volumeGet(req.context(), req.param("volume_id"));
+        v.metadata = std::move(md);
+        return driver.volumeUpdate(req.context(), v).metadata;
+    }};
+using Metadata = MetadataCalls<kMetadata>;
+
+constexpr Operations kRead{Op::volumeGet};
+constexpr Operations kWrite{Op::volumeGet, Op::volumeUpdate};
+constexpr Operations kCreate = Operations{Op::volumeCreate} | kBuiltVolumeNeeds;
+constexpr Operations kDelete = Operations{Op::volumeGet, Op::volumeDelete} | kCheckDeletableNeeds;
+
+constexpr Binding<Driver> kBindings[] = {
+    {"v1_volumes", "GET", {Op::volumeList}, index},
+    {"v2_volumes", "GET", {Op::volumeList}, index},
+    {"v3_volumes", "GET", {Op::volumeList}, index},
+    {"v1_volumes", "POST", kCreate, create},
+    {"v2_volumes", "POST", kCreate, create},
+    {"v3_volumes", "POST", kCreate, create},
+    {"v1_volumes_detail", "GET", {Op::volumeList}, index_detail},
+    {"v2_volumes_detail", "GET", {Op::volumeList}, index_detail},
+    {"v3_volumes_detail", "GET", {Op::volumeList}, index_detail},
+    {"v1_volume", "GET", kRead, show},
+    {"v2_volume", "GET", kRead, show},
+    {"v3_volume", "GET", kRead, show},
+    {"v1_volume", "PUT", kWrite, update},
+    {"v2_volume", "PUT", kWrite, update},
+    {"v3_volume", "PUT", kWrite, update},
+    {"v1_volume", "DELETE", kDelete, remove},
+    {"v2_volume", "DELETE", kDelete, remove},
+    {"v3_volume", "DELETE", kDelete, remove},
+    {"v2_volume_metadata", "GET", kRead, Metadata::index},
+    {"v3_volume_metadata", "GET", kRead, Metadata::index},
+    {"v2_volume_metadata", "POST", kWrite, Metadata::merge},
+    {"v3_volume_metadata", "POST", kWrite, Metadata::merge},
+    {"v2_volume_metadata", "PUT", kWrite, Metadata::replace},
+    {"v3_volume_metadata", "PUT", kWrite, Metadata::replace},
+    {"v2_volume_metadata_key", "GET", kRead, Metadata::show},
+    {"v3_volume_metadata_key", "GET", kRead, Metadata::show},
+    {"v2_volume_metadata_key", "PUT", kWrite, Metadata::set},
+    {"v3_volume_metadata_key", "PUT", kWrite, Metadata::set},
+    {"v2_volume_metadata_key", "DELETE", kWrite, Metadata::remove},
+    {"v3_volume_metadata_key", "DELETE", kWrite, Metadata::remove},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> volume_bindings()
+{
+    return kBindings;
 }
 
 } // namespace detail
