@@ -132,8 +132,8 @@ namespace jumpgate::image::detail {
 void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops)
 {
     app.set_image({driver, ops});
-    jumpgate::bind(disp, v2_bindings(), driver, ops);
-    jumpgate::bind(disp, api::glance::v1_bindings(), driver, ops);
+    jumpgate::bind_table(disp, v2_bindings(), driver, ops);
+    jumpgate::bind_table(disp, api::glance::v1_bindings(), driver, ops);
 }
 
 } // namespace jumpgate::image::detail

@@ -215,7 +215,7 @@ void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, con
             continue;
         rows.push_back({endpoint, row.verb, row.needs, row.serve});
     }
-    jumpgate::bind<Resources>(disp, rows, std::make_shared<const Resources>(Resources{std::move(driver), c}), ops);
+    jumpgate::bind_table<Resources>(disp, rows, std::make_shared<const Resources>(Resources{std::move(driver), c}), ops);
 }
 
 // add_extraroutes and remove_extraroutes: the router's routes with some added or taken away, in one update.
@@ -285,8 +285,8 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     app.set_network({driver, ops});
     for (const auto& c : collections())
         bind_collection(disp, driver, c, ops);
-    jumpgate::bind<Driver>(disp, kRouterRows, driver, ops);
-    jumpgate::bind(disp, api::neutron::extension_bindings(), driver, ops);
+    jumpgate::bind_table<Driver>(disp, kRouterRows, driver, ops);
+    jumpgate::bind_table(disp, api::neutron::extension_bindings(), driver, ops);
     api::neutron::install_extensions(disp);
 }
 

@@ -67,7 +67,7 @@ using Row = std::pair<std::string, std::string>;
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(image_bindings)
+BOOST_AUTO_TEST_SUITE(image_binding)
 
 BOOST_AUTO_TEST_CASE(a_read_only_cloud_is_served_exactly_lists_shows_and_head)
 {
