@@ -69,14 +69,12 @@ JUMPGATE_DRIVER(app, disp)
     else if (service == "image") {
         auto images = std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images");
         images->uploadsSweep();
-        jumpgate::image::install(disp, images);
-        app.set_image({images, jumpgate::image::operations_of<jumpgate::local::Image>()});
+        jumpgate::image::install(app, disp, images);
     }
     else if (service == "volume")
         jumpgate::volume::install(app, disp, volumes(app));
     else if (service == "network") {
-        jumpgate::network::install(disp, networks(app));
-        app.set_network({networks(app), jumpgate::network::operations_of<jumpgate::local::Network>()});
+        jumpgate::network::install(app, disp, networks(app));
     }
     else if (service == "identity") {
         jumpgate::Config& cfg = app.config();

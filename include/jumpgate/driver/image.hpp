@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/operations.hpp>
 #include <jumpgate/request.hpp>
@@ -88,7 +89,7 @@ struct Expected {
 
 /*
  * Driver: what a cloud implements for Image. Every operation throws
- * NotImplemented unless overridden; install() serves only the endpoints whose
+ * NotImplemented unless overridden; install() serves only the requests whose
  * operations a driver overrides. Visibility is the driver's to enforce, so a
  * list can be done where the data is: `ctx` sees public and community images,
  * its own project's, and shared ones it is a member of; admins see all. An
@@ -147,33 +148,20 @@ Operations operations_of()
 }
 
 namespace detail {
-void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_image_data(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_members(Dispatcher& disp, std::shared_ptr<const Driver> driver);
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops);
 } // namespace detail
 
 /*
- * install: serve on `disp` (the image dispatcher) the v1 and v2 endpoints
- * whose operations D overrides: the records (list, get, create, update,
- * delete), their data (upload, download) and their members, each as a group.
+ * install: make `driver` the App's image driver (Compute's image calls reach it
+ * through App::image()) and serve on `disp` (the image dispatcher) every v1 and
+ * v2 request whose operations D overrides: a cloud that only lists and shows
+ * images serves the lists, the show and v1's HEAD, and --coverage names what
+ * the other requests lack.
  */
 template <class D>
-void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
-    static_assert(std::is_base_of_v<Driver, D>);
-    using jumpgate::detail::overrides;
-    std::shared_ptr<const Driver> base = driver;
-    if constexpr (overrides(&D::imageList, &Driver::imageList) && overrides(&D::imageGet, &Driver::imageGet) &&
-                  overrides(&D::imageCreate, &Driver::imageCreate) &&
-                  overrides(&D::imageUpdate, &Driver::imageUpdate) &&
-                  overrides(&D::imageDelete, &Driver::imageDelete))
-        detail::bind_images(disp, base);
-    if constexpr (overrides(&D::imageUpload, &Driver::imageUpload) &&
-                  overrides(&D::imageDownload, &Driver::imageDownload))
-        detail::bind_image_data(disp, base);
-    if constexpr (overrides(&D::memberList, &Driver::memberList) && overrides(&D::memberPut, &Driver::memberPut) &&
-                  overrides(&D::memberDelete, &Driver::memberDelete))
-        detail::bind_members(disp, base);
+    detail::install(app, disp, driver, operations_of<D>());
 }
 
 } // namespace jumpgate::image

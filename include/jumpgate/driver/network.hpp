@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/operations.hpp>
 #include <jumpgate/request.hpp>
@@ -83,7 +84,7 @@ struct PortRequest {
 
 /*
  * Driver: what a cloud implements for the Network service. Every operation
- * throws NotImplemented unless overridden; install() serves only the endpoints
+ * throws NotImplemented unless overridden; install() serves only the requests
  * whose operations a driver overrides. The core has validated the attributes
  * it hands over, filled their defaults and refused admin-only ones to
  * non-admins; the driver enforces tenancy (a project sees its own resources and
@@ -174,37 +175,20 @@ Operations operations_of()
 }
 
 namespace detail {
-void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_router_interfaces(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_extensions(Dispatcher& disp);
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops);
 } // namespace detail
 
 /*
- * install: serve on `disp` (the network dispatcher) the Neutron endpoints
- * whose operations D overrides, and the extension list of what is then served.
+ * install: make `driver` the App's network driver (Compute's port calls reach
+ * it through App::network()) and serve on `disp` (the network dispatcher)
+ * every Neutron request whose operations D overrides, for every kind of
+ * resource alike (a cloud with list and get shows every kind and changes
+ * none), and the extension list of what is then served.
  */
 template <class D>
-void install(Dispatcher& disp, std::shared_ptr<const D> driver)
+void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
-    static_assert(std::is_base_of_v<Driver, D>);
-    using jumpgate::detail::overrides;
-    std::shared_ptr<const Driver> base = driver;
-    if constexpr (overrides(&D::list, &Driver::list) && overrides(&D::get, &Driver::get) &&
-                  overrides(&D::create, &Driver::create) && overrides(&D::update, &Driver::update) &&
-                  overrides(&D::remove, &Driver::remove))
-        detail::bind_resources(disp, base);
-    if constexpr (overrides(&D::routerInterfaceAdd, &Driver::routerInterfaceAdd) &&
-                  overrides(&D::routerInterfaceRemove, &Driver::routerInterfaceRemove))
-        detail::bind_router_interfaces(disp, base);
-    if constexpr (overrides(&D::quotaGet, &Driver::quotaGet) && overrides(&D::quotaDefaults, &Driver::quotaDefaults) &&
-                  overrides(&D::quotaList, &Driver::quotaList) && overrides(&D::quotaSet, &Driver::quotaSet) &&
-                  overrides(&D::quotaReset, &Driver::quotaReset) && overrides(&D::quotaUsage, &Driver::quotaUsage))
-        detail::bind_quotas(disp, base);
-    if constexpr (overrides(&D::availabilityZoneList, &Driver::availabilityZoneList))
-        detail::bind_availability_zones(disp, base);
-    detail::bind_extensions(disp);
+    detail::install(app, disp, driver, operations_of<D>());
 }
 
 } // namespace jumpgate::network

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Glance's value sets and JSON schemas, shared by v1 and v2.
+// Glance's value sets and JSON schemas, shared by v1 and v2, and install(), which serves both from their tables.
 #include "api/image/glance.hpp"
 
 #include <algorithm>
 #include <array>
 
+#include <jumpgate/app.hpp>
 #include <jumpgate/fault.hpp>
 
 #include "api/common/validation.hpp"
@@ -125,3 +126,14 @@ json member_schema()
 }
 
 } // namespace jumpgate::api::glance
+
+namespace jumpgate::image::detail {
+
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops)
+{
+    app.set_image({driver, ops});
+    jumpgate::bind_table(disp, v2_bindings(), driver, ops);
+    jumpgate::bind_table(disp, api::glance::v1_bindings(), driver, ops);
+}
+
+} // namespace jumpgate::image::detail

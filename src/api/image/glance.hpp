@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// What Glance's v1 and v2 views share: the value sets, the schemas, the v2 image view and v1's handlers.
+// What Glance's v1 and v2 views share: the value sets, the schemas, the v2 image view, and each version's binding table.
 #pragma once
 
-#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -23,6 +23,8 @@ void check_owner(const Context& ctx, const Image& img);
  * caller then streams `data` itself (images.cpp).
  */
 bool accel_redirect(const Request& req, Response& resp, const Image& img, const ImageData& data);
+/* v2_bindings: every v2 request the core serves, with the operations it calls (images.cpp). */
+std::span<const Binding<Driver>> v2_bindings();
 
 } // namespace jumpgate::image
 
@@ -46,9 +48,7 @@ json image_schema();
 json images_schema();
 json member_schema();
 
-/* bind_v1_*: the v1 endpoints of each install() group (v1.cpp). */
-void bind_v1_images(Dispatcher& disp, std::shared_ptr<const image::Driver> driver);
-void bind_v1_image_data(Dispatcher& disp, std::shared_ptr<const image::Driver> driver);
-void bind_v1_members(Dispatcher& disp, std::shared_ptr<const image::Driver> driver);
+/* v1_bindings: every v1 request the core serves, with the operations it calls (v1.cpp). */
+std::span<const Binding<image::Driver>> v1_bindings();
 
 } // namespace jumpgate::api::glance

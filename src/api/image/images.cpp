@@ -299,310 +299,334 @@ bool accel_redirect(const Request& req, Response& resp, const Image& img, const 
     return true;
 }
 
-namespace detail {
+namespace {
 
-void bind_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void list(const Driver& driver, const Request& req, Response& resp)
 {
-    auto list = [driver](const Request& req, Response& resp) {
-        ImageQuery q = parse_v2_query(req);
-        auto images = driver->imageList(req.context(), q);
-        json views = json::array();
-        for (const auto& img : images)
-            views.push_back(view_v2(img));
-        json body = {{"images", std::move(views)}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}};
-        if (images.size() == q.limit && !images.empty())
-            body["next"] = "/v2/images" + query_without(req, images.back().id);
-        resp.json(std::move(body));
-    };
-    // The original Jumpgate's /v2/images/detail lists as /v2/images does.
-    disp.set_handler("v2_images_detail", {.get = list});
-    disp.set_handler("v2_images", {
-        .get = list,
-        .post = [driver](const Request& req, Response& resp) {
-            const json& body = req.json_body();
-            if (!body.is_object())
-                throw BadRequest("Image body must be a JSON object.");
-            const Context& ctx = req.context();
-            Image img;
-            img.owner = ctx.project_id;
-            img.visibility = "shared";
-            for (const auto& [key, value] : body.items()) {
-                if (key == "id") {
-                    if (!value.is_string() || !is_uuid(value.get<std::string>()))
-                        throw BadRequest("Invalid id: it must be a UUID.");
-                    img.id = value.get<std::string>();
-                    continue;
-                }
-                check_writable(ctx, key);
-                if (key == "owner") {
-                    img.owner = owner_of(value);
-                    continue;
-                }
-                assign(img, key, value);
-            }
-            check_visibility_change(ctx, img);
-            if (img.id.empty())
-                img.id = new_uuid();
-            img.created_at = img.updated_at = api::unix_now();
-            Image made = driver->imageCreate(ctx, img);
-            resp.status = 201;
-            resp.set_header("Location", req.dispatcher()->base_url(req) + "/v2/images/" + made.id);
-            resp.json(view_v2(made));
-        },
-    });
-    disp.set_handler("v2_image", {
-        .get = [driver](const Request& req, Response& resp) {
-            resp.json(view_v2(driver->imageGet(req.context(), req.param("image_guid"))));
-        },
-        .patch = [driver](const Request& req, Response& resp) {
-            std::string type(req.content_type().substr(0, req.content_type().find(';')));
-            if (type != kPatchType && type != "application/openstack-images-v2.0-json-patch")
-                throw UnsupportedMediaType("Unsupported Content-Type; use " + std::string(kPatchType) + ".");
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            const json& ops = req.json_body();
-            if (!ops.is_array())
-                throw BadRequest("A JSON Patch is a list of changes.");
-            Image changed = img;
-            const bool draft10 = type != kPatchType;
-            for (json op : ops) {
-                // The v2.0 media type writes a change as {"replace": "/name", "value": ...}.
-                if (draft10 && op.is_object())
-                    for (const char* verb : {"add", "replace", "remove"})
-                        if (op.contains(verb) && !op.contains("op")) {
-                            op["op"] = verb;
-                            op["path"] = op[verb];
-                            op.erase(verb);
-                            break;
-                        }
-                if (!op.is_object() || !op.contains("op") || !op["op"].is_string())
-                    throw BadRequest("Unable to find 'op' in JSON Schema change");
-                std::string verb = op["op"];
-                std::string key = patch_attribute(op);
-                check_writable(ctx, key);
-                if (verb == "add" || verb == "replace") {
-                    if (!op.contains("value"))
-                        throw BadRequest("Operation \"" + verb + "\" requires a member named \"value\".");
-                    if (verb == "replace" && !kCore.count(key) && !changed.properties.count(key))
-                        throw Conflict("Property " + key + " does not exist.");
-                    if (key == "owner") {
-                        changed.owner = owner_of(op["value"]);
-                    } else {
-                        assign(changed, key, op["value"]);
-                    }
-                } else if (verb == "remove") {
-                    if (kCore.count(key))
-                        throw Forbidden("Attribute '" + key + "' cannot be removed.");
-                    if (!changed.properties.erase(key))
-                        throw Conflict("Property " + key + " does not exist.");
-                } else {
-                    throw BadRequest("Invalid operation: `" + verb + "`: it must be one of add, remove, replace.");
-                }
-            }
-            if (changed.visibility != img.visibility)
-                check_visibility_change(ctx, changed);
-            changed.updated_at = api::unix_now();
-            resp.json(view_v2(driver->imageUpdate(ctx, changed)));
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            if (img.is_protected)
-                throw Forbidden("Image " + img.id + " is protected and cannot be deleted.");
-            driver->imageDelete(ctx, img.id);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v2_image_tag", {
-        .put = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            const std::string& tag = req.param("tag");
-            if (api::utf8_length(tag) > 255)
-                throw BadRequest("Tags are at most 255 characters.");
-            if (std::find(img.tags.begin(), img.tags.end(), tag) == img.tags.end()) {
-                img.tags.push_back(tag);
-                img.updated_at = api::unix_now();
-                driver->imageUpdate(ctx, img);
-            }
-            resp.status = 204;
-            resp.clear_body();
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            auto it = std::find(img.tags.begin(), img.tags.end(), req.param("tag"));
-            if (it == img.tags.end())
-                throw NotFound("Tag " + req.param("tag") + " not found.");
-            img.tags.erase(it);
-            img.updated_at = api::unix_now();
-            driver->imageUpdate(ctx, img);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    for (const char* name : {"v2_image_deactivate", "v2_image_reactivate"}) {
-        bool deactivate = std::string_view(name) == "v2_image_deactivate";
-        disp.set_handler(name, {.post = [driver, deactivate](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            if (!ctx.is_admin())
-                throw Forbidden("You are not authorized to complete this action.");
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            const char* from = deactivate ? "active" : "deactivated";
-            if (img.status != from && img.status != (deactivate ? "deactivated" : "active"))
-                throw Forbidden("Not allowed to " + std::string(deactivate ? "deactivate" : "reactivate") +
-                                " an image in status '" + img.status + "'.");
-            img.status = deactivate ? "deactivated" : "active";
-            img.updated_at = api::unix_now();
-            driver->imageUpdate(ctx, img);
-            resp.status = 204;
-            resp.clear_body();
-        }});
+    ImageQuery q = parse_v2_query(req);
+    auto images = driver.imageList(req.context(), q);
+    json views = json::array();
+    for (const auto& img : images)
+        views.push_back(view_v2(img));
+    json body = {{"images", std::move(views)}, {"first", "/v2/images"}, {"schema", "/v2/schemas/images"}};
+    if (images.size() == q.limit && !images.empty())
+        body["next"] = "/v2/images" + query_without(req, images.back().id);
+    resp.json(std::move(body));
+}
+
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object())
+        throw BadRequest("Image body must be a JSON object.");
+    const Context& ctx = req.context();
+    Image img;
+    img.owner = ctx.project_id;
+    img.visibility = "shared";
+    for (const auto& [key, value] : body.items()) {
+        if (key == "id") {
+            if (!value.is_string() || !is_uuid(value.get<std::string>()))
+                throw BadRequest("Invalid id: it must be a UUID.");
+            img.id = value.get<std::string>();
+            continue;
+        }
+        check_writable(ctx, key);
+        if (key == "owner") {
+            img.owner = owner_of(value);
+            continue;
+        }
+        assign(img, key, value);
     }
-    disp.set_handler("v2_schema_image", {.get = [](const Request&, Response& resp) {
-        resp.json(api::glance::image_schema());
-    }});
-    disp.set_handler("v2_schema_images", {.get = [](const Request&, Response& resp) {
-        resp.json(api::glance::images_schema());
-    }});
-    disp.set_handler("v2_schema_member", {.get = [](const Request&, Response& resp) {
-        resp.json(api::glance::member_schema());
-    }});
-    disp.set_handler("v2_schema_members", {.get = [](const Request&, Response& resp) {
-        resp.json({{"name", "members"},
-                   {"properties", {{"members", {{"type", "array"}, {"items", api::glance::member_schema()}}},
-                                   {"schema", {{"type", "string"}}}}},
-                   {"links", {{{"rel", "describedby"}, {"href", "{schema}"}}}}});
-    }});
-    api::glance::bind_v1_images(disp, driver);
+    check_visibility_change(ctx, img);
+    if (img.id.empty())
+        img.id = new_uuid();
+    img.created_at = img.updated_at = api::unix_now();
+    Image made = driver.imageCreate(ctx, img);
+    resp.status = 201;
+    resp.set_header("Location", req.dispatcher()->base_url(req) + "/v2/images/" + made.id);
+    resp.json(view_v2(made));
 }
 
-void bind_image_data(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void show(const Driver& driver, const Request& req, Response& resp)
 {
-    disp.set_handler("v2_image_file", {
-        .get = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            if (img.status == "deactivated" && !ctx.is_admin())
-                throw Forbidden("The requested image has been deactivated. Image data download is forbidden.");
-            if (img.status != "active") {
-                resp.status = 204;     // Glance: an image without data answers with no content
-                resp.clear_body();
-                return;
-            }
-            ImageData data = driver->imageDownload(ctx, img.id);
-            if (img.checksum)
-                resp.set_header("Content-MD5", *img.checksum);
-            if (accel_redirect(req, resp, img, data))
-                return;
-            resp.stream(std::move(data.source), "application/octet-stream", data.size);
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            std::string type(req.content_type().substr(0, req.content_type().find(';')));
-            if (type != "application/octet-stream")
-                throw UnsupportedMediaType("Image data is uploaded as application/octet-stream.");
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            if (img.status != "queued")
-                throw Conflict("Image " + img.id + " already has data (status " + img.status + ").");
-            if (!img.disk_format || !img.container_format)
-                throw BadRequest("Properties disk_format and container_format must be set prior to uploading data.");
-            struct Empty : BodySource {
-                std::size_t read(char*, std::size_t) override { return 0; }
-            } empty;
-            Expected expected;
-            if (req.content_length() >= 0)
-                expected.size = req.content_length();
-            driver->imageUpload(ctx, img.id, req.body() ? *req.body() : static_cast<BodySource&>(empty), expected);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    api::glance::bind_v1_image_data(disp, driver);
+    resp.json(view_v2(driver.imageGet(req.context(), req.param("image_guid"))));
 }
 
-void bind_members(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void update(const Driver& driver, const Request& req, Response& resp)
 {
-    disp.set_handler("v2_image_members", {
-        .get = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            if (img.visibility != "shared")
-                throw Forbidden("Only shared images have members.");
-            json list = json::array();
-            for (const auto& m : driver->memberList(ctx, img.id))
-                if (ctx.is_admin() || img.owner == ctx.project_id || m.member_id == ctx.project_id)
-                    list.push_back(member_view(m));
-            resp.json({{"members", std::move(list)}, {"schema", "/v2/schemas/members"}});
-        },
-        .post = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_can_share(ctx, img);
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("member") || !body["member"].is_string() ||
-                body["member"].get_ref<const std::string&>().empty())
-                throw BadRequest("Body must be {\"member\": \"<project id>\"}.");
-            for (const auto& m : driver->memberList(ctx, img.id))
-                if (m.member_id == body["member"])
-                    throw Conflict("Member " + m.member_id + " already exists on image " + img.id + ".");
-            Member m;
-            m.image_id = img.id;
-            m.member_id = body["member"];
-            m.created_at = m.updated_at = api::unix_now();
-            resp.json(member_view(driver->memberPut(ctx, m)));
-        },
-    });
-    disp.set_handler("v2_image_member", {
-        .get = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            const std::string& id = req.param("member_id");
-            if (!ctx.is_admin() && img.owner != ctx.project_id && id != ctx.project_id)
-                throw NotFound("Member " + id + " not found.");
-            for (const auto& m : driver->memberList(ctx, img.id))
-                if (m.member_id == id)
-                    return resp.json(member_view(m));
-            throw NotFound("Member " + id + " not found.");
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            const std::string& id = req.param("member_id");
-            if (id != ctx.project_id)
-                throw Forbidden("Only the member itself may change its status.");
-            const json& body = req.json_body();
-            std::string status = body.is_object() && body.contains("status") && body["status"].is_string()
-                                     ? body["status"].get<std::string>() : "";
-            if (status != "pending" && status != "accepted" && status != "rejected")
-                throw BadRequest("Status must be one of pending, accepted, rejected.");
-            for (auto m : driver->memberList(ctx, img.id))
-                if (m.member_id == id) {
-                    m.status = status;
-                    m.updated_at = api::unix_now();
-                    return resp.json(member_view(driver->memberPut(ctx, m)));
+    std::string type(req.content_type().substr(0, req.content_type().find(';')));
+    if (type != kPatchType && type != "application/openstack-images-v2.0-json-patch")
+        throw UnsupportedMediaType("Unsupported Content-Type; use " + std::string(kPatchType) + ".");
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    const json& ops = req.json_body();
+    if (!ops.is_array())
+        throw BadRequest("A JSON Patch is a list of changes.");
+    Image changed = img;
+    const bool draft10 = type != kPatchType;
+    for (json op : ops) {
+        // The v2.0 media type writes a change as {"replace": "/name", "value": ...}.
+        if (draft10 && op.is_object())
+            for (const char* verb : {"add", "replace", "remove"})
+                if (op.contains(verb) && !op.contains("op")) {
+                    op["op"] = verb;
+                    op["path"] = op[verb];
+                    op.erase(verb);
+                    break;
                 }
-            throw NotFound("Member " + id + " not found.");
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_can_share(ctx, img);
-            driver->memberDelete(ctx, img.id, req.param("member_id"));
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    api::glance::bind_v1_members(disp, driver);
+        if (!op.is_object() || !op.contains("op") || !op["op"].is_string())
+            throw BadRequest("Unable to find 'op' in JSON Schema change");
+        std::string verb = op["op"];
+        std::string key = patch_attribute(op);
+        check_writable(ctx, key);
+        if (verb == "add" || verb == "replace") {
+            if (!op.contains("value"))
+                throw BadRequest("Operation \"" + verb + "\" requires a member named \"value\".");
+            if (verb == "replace" && !kCore.count(key) && !changed.properties.count(key))
+                throw Conflict("Property " + key + " does not exist.");
+            if (key == "owner") {
+                changed.owner = owner_of(op["value"]);
+            } else {
+                assign(changed, key, op["value"]);
+            }
+        } else if (verb == "remove") {
+            if (kCore.count(key))
+                throw Forbidden("Attribute '" + key + "' cannot be removed.");
+            if (!changed.properties.erase(key))
+                throw Conflict("Property " + key + " does not exist.");
+        } else {
+            throw BadRequest("Invalid operation: `" + verb + "`: it must be one of add, remove, replace.");
+        }
+    }
+    if (changed.visibility != img.visibility)
+        check_visibility_change(ctx, changed);
+    changed.updated_at = api::unix_now();
+    resp.json(view_v2(driver.imageUpdate(ctx, changed)));
 }
 
-} // namespace detail
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    if (img.is_protected)
+        throw Forbidden("Image " + img.id + " is protected and cannot be deleted.");
+    driver.imageDelete(ctx, img.id);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void tag_add(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    const std::string& tag = req.param("tag");
+    if (api::utf8_length(tag) > 255)
+        throw BadRequest("Tags are at most 255 characters.");
+    if (std::find(img.tags.begin(), img.tags.end(), tag) == img.tags.end()) {
+        img.tags.push_back(tag);
+        img.updated_at = api::unix_now();
+        driver.imageUpdate(ctx, img);
+    }
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void tag_remove(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    auto it = std::find(img.tags.begin(), img.tags.end(), req.param("tag"));
+    if (it == img.tags.end())
+        throw NotFound("Tag " + req.param("tag") + " not found.");
+    img.tags.erase(it);
+    img.updated_at = api::unix_now();
+    driver.imageUpdate(ctx, img);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+// deactivate and reactivate: an admin takes an image's data out of use and back; either is idempotent.
+void set_active(const Driver& driver, const Request& req, Response& resp, bool active)
+{
+    const Context& ctx = req.context();
+    if (!ctx.is_admin())
+        throw Forbidden("You are not authorized to complete this action.");
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    if (img.status != "active" && img.status != "deactivated")
+        throw Forbidden("Not allowed to " + std::string(active ? "reactivate" : "deactivate") +
+                        " an image in status '" + img.status + "'.");
+    img.status = active ? "active" : "deactivated";
+    img.updated_at = api::unix_now();
+    driver.imageUpdate(ctx, img);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void download(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    if (img.status == "deactivated" && !ctx.is_admin())
+        throw Forbidden("The requested image has been deactivated. Image data download is forbidden.");
+    if (img.status != "active") {
+        resp.status = 204;     // Glance: an image without data answers with no content
+        resp.clear_body();
+        return;
+    }
+    ImageData data = driver.imageDownload(ctx, img.id);
+    if (img.checksum)
+        resp.set_header("Content-MD5", *img.checksum);
+    if (accel_redirect(req, resp, img, data))
+        return;
+    resp.stream(std::move(data.source), "application/octet-stream", data.size);
+}
+
+void upload(const Driver& driver, const Request& req, Response& resp)
+{
+    std::string type(req.content_type().substr(0, req.content_type().find(';')));
+    if (type != "application/octet-stream")
+        throw UnsupportedMediaType("Image data is uploaded as application/octet-stream.");
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    if (img.status != "queued")
+        throw Conflict("Image " + img.id + " already has data (status " + img.status + ").");
+    if (!img.disk_format || !img.container_format)
+        throw BadRequest("Properties disk_format and container_format must be set prior to uploading data.");
+    struct Empty : BodySource {
+        std::size_t read(char*, std::size_t) override { return 0; }
+    } empty;
+    Expected expected;
+    if (req.content_length() >= 0)
+        expected.size = req.content_length();
+    driver.imageUpload(ctx, img.id, req.body() ? *req.body() : static_cast<BodySource&>(empty), expected);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void members_list(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    if (img.visibility != "shared")
+        throw Forbidden("Only shared images have members.");
+    json list = json::array();
+    for (const auto& m : driver.memberList(ctx, img.id))
+        if (ctx.is_admin() || img.owner == ctx.project_id || m.member_id == ctx.project_id)
+            list.push_back(member_view(m));
+    resp.json({{"members", std::move(list)}, {"schema", "/v2/schemas/members"}});
+}
+
+void member_add(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_can_share(ctx, img);
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("member") || !body["member"].is_string() ||
+        body["member"].get_ref<const std::string&>().empty())
+        throw BadRequest("Body must be {\"member\": \"<project id>\"}.");
+    for (const auto& m : driver.memberList(ctx, img.id))
+        if (m.member_id == body["member"])
+            throw Conflict("Member " + m.member_id + " already exists on image " + img.id + ".");
+    Member m;
+    m.image_id = img.id;
+    m.member_id = body["member"];
+    m.created_at = m.updated_at = api::unix_now();
+    resp.json(member_view(driver.memberPut(ctx, m)));
+}
+
+void member_show(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    const std::string& id = req.param("member_id");
+    if (!ctx.is_admin() && img.owner != ctx.project_id && id != ctx.project_id)
+        throw NotFound("Member " + id + " not found.");
+    for (const auto& m : driver.memberList(ctx, img.id))
+        if (m.member_id == id)
+            return resp.json(member_view(m));
+    throw NotFound("Member " + id + " not found.");
+}
+
+void member_update(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    const std::string& id = req.param("member_id");
+    if (id != ctx.project_id)
+        throw Forbidden("Only the member itself may change its status.");
+    const json& body = req.json_body();
+    std::string status = body.is_object() && body.contains("status") && body["status"].is_string()
+                             ? body["status"].get<std::string>() : "";
+    if (status != "pending" && status != "accepted" && status != "rejected")
+        throw BadRequest("Status must be one of pending, accepted, rejected.");
+    for (auto m : driver.memberList(ctx, img.id))
+        if (m.member_id == id) {
+            m.status = status;
+            m.updated_at = api::unix_now();
+            return resp.json(member_view(driver.memberPut(ctx, m)));
+        }
+    throw NotFound("Member " + id + " not found.");
+}
+
+void member_remove(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_can_share(ctx, img);
+    driver.memberDelete(ctx, img.id, req.param("member_id"));
+    resp.status = 204;
+    resp.clear_body();
+}
+
+json members_schema()
+{
+    return {{"name", "members"},
+            {"properties", {{"members", {{"type", "array"}, {"items", api::glance::member_schema()}}},
+                            {"schema", {{"type", "string"}}}}},
+            {"links", {{{"rel", "describedby"}, {"href", "{schema}"}}}}};
+}
+
+const Binding<Driver> kV2[] = {
+    {"v2_images", "GET", {Op::imageList}, list},
+    // The original Jumpgate's /v2/images/detail lists as /v2/images does.
+    {"v2_images_detail", "GET", {Op::imageList}, list},
+    {"v2_images", "POST", {Op::imageCreate}, create},
+    {"v2_image", "GET", {Op::imageGet}, show},
+    {"v2_image", "PATCH", {Op::imageGet, Op::imageUpdate}, update},
+    {"v2_image", "DELETE", {Op::imageGet, Op::imageDelete}, remove},
+    {"v2_image_tag", "PUT", {Op::imageGet, Op::imageUpdate}, tag_add},
+    {"v2_image_tag", "DELETE", {Op::imageGet, Op::imageUpdate}, tag_remove},
+    {"v2_image_deactivate", "POST", {Op::imageGet, Op::imageUpdate},
+     [](const Driver& d, const Request& req, Response& resp) { set_active(d, req, resp, false); }},
+    {"v2_image_reactivate", "POST", {Op::imageGet, Op::imageUpdate},
+     [](const Driver& d, const Request& req, Response& resp) { set_active(d, req, resp, true); }},
+    {"v2_image_file", "GET", {Op::imageGet, Op::imageDownload}, download},
+    {"v2_image_file", "PUT", {Op::imageGet, Op::imageUpload}, upload},
+    {"v2_image_members", "GET", {Op::imageGet, Op::memberList}, members_list},
+    {"v2_image_members", "POST", {Op::imageGet, Op::memberList, Op::memberPut}, member_add},
+    {"v2_image_member", "GET", {Op::imageGet, Op::memberList}, member_show},
+    {"v2_image_member", "PUT", {Op::imageGet, Op::memberList, Op::memberPut}, member_update},
+    {"v2_image_member", "DELETE", {Op::imageGet, Op::memberDelete}, member_remove},
+    // The schemas describe the API, whatever the cloud behind it does.
+    {"v2_schema_image", "GET", {},
+     [](const Driver&, const Request&, Response& resp) { resp.json(api::glance::image_schema()); }},
+    {"v2_schema_images", "GET", {},
+     [](const Driver&, const Request&, Response& resp) { resp.json(api::glance::images_schema()); }},
+    {"v2_schema_member", "GET", {},
+     [](const Driver&, const Request&, Response& resp) { resp.json(api::glance::member_schema()); }},
+    {"v2_schema_members", "GET", {},
+     [](const Driver&, const Request&, Response& resp) { resp.json(members_schema()); }},
+};
+
+} // namespace
+
+std::span<const Binding<Driver>> v2_bindings() { return kV2; }
 
 // Every operation a driver leaves alone answers 501.
 std::vector<Image> Driver::imageList(const Context&, const ImageQuery&) const { throw NotImplemented("imageList"); }

@@ -16,6 +16,7 @@ namespace {
 using image::Driver;
 using image::Image;
 using image::Member;
+using image::Op;
 
 std::string v1_time(std::int64_t t) { return iso_time(t, false); }
 
@@ -153,7 +154,8 @@ bool has_data(const Request& req)
     return req.body() && req.content_length() != 0;
 }
 
-void upload(const Driver& driver, const Request& req, const Image& img, const image::Expected& expected)
+// upload: the body as `img`'s data; returns the image as stored with it.
+Image upload(const Driver& driver, const Request& req, const Image& img, const image::Expected& expected)
 {
     std::string type(req.content_type().substr(0, req.content_type().find(';')));
     if (!type.empty() && type != "application/octet-stream")
@@ -161,7 +163,7 @@ void upload(const Driver& driver, const Request& req, const Image& img, const im
     if (expected.size && req.content_length() >= 0 && *expected.size != req.content_length())
         throw BadRequest("x-image-meta-size (" + std::to_string(*expected.size) +
                          ") does not match the length of the body (" + std::to_string(req.content_length()) + ").");
-    driver.imageUpload(req.context(), img.id, *req.body(), expected);
+    return driver.imageUpload(req.context(), img.id, *req.body(), expected);
 }
 
 image::ImageQuery parse_v1_query(const Request& req)
@@ -195,203 +197,224 @@ image::ImageQuery parse_v1_query(const Request& req)
     return q;
 }
 
+void list(const Driver& driver, const Request& req, Response& resp, bool detail)
+{
+    json list = json::array();
+    for (const auto& img : driver.imageList(req.context(), parse_v1_query(req)))
+        list.push_back(detail ? v1_detail(img) : v1_brief(img));
+    resp.json({{"images", std::move(list)}});
+}
+
+void create(const Driver& driver, const Request& req, Response& resp)
+{
+    Image img;
+    img.owner = req.context().project_id;
+    img.visibility = "shared";
+    image::Expected expected = apply_meta(req, img, true);
+    if (img.id.empty())
+        img.id = new_uuid();
+    img.created_at = img.updated_at = unix_now();
+    Image made = driver.imageCreate(req.context(), img);
+    if (has_data(req)) {
+        if (!made.disk_format || !made.container_format) {
+            driver.imageDelete(req.context(), made.id);
+            throw BadRequest("Disk format and container format are required with image data.");
+        }
+        try {
+            made = upload(driver, req, made, expected);
+        } catch (...) {
+            driver.imageDelete(req.context(), made.id);   // the seed: nothing is kept
+            throw;
+        }
+    }
+    resp.status = 201;
+    resp.set_header("Location", req.dispatcher()->base_url(req) + "/v1/images/" + made.id);
+    resp.json({{"image", v1_detail(made)}});
+}
+
+void download(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    meta_headers(resp, img);
+    if (img.status != "active") {
+        resp.bytes("", "application/octet-stream");
+        return;
+    }
+    image::ImageData data = driver.imageDownload(ctx, img.id);
+    if (img.checksum)
+        resp.set_header("ETag", *img.checksum);
+    // nginx keeps only the headers its location adds back; x-image-meta-property-*
+    // cannot be listed there, so an image with properties is sent by the worker.
+    if (img.properties.empty() && image::accel_redirect(req, resp, img, data))
+        return;
+    resp.stream(std::move(data.source), "application/octet-stream", data.size);
+}
+
+void head(const Driver& driver, const Request& req, Response& resp)
+{
+    Image img = driver.imageGet(req.context(), req.param("image_guid"));
+    meta_headers(resp, img);
+    if (img.checksum)
+        resp.set_header("ETag", *img.checksum);
+    resp.clear_body();
+}
+
+void update(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    image::Expected expected = apply_meta(req, img, false);
+    if (has_data(req) && img.status != "queued")
+        throw Conflict("Image " + img.id + " already has data; its data cannot be replaced.");
+    img.updated_at = unix_now();
+    Image stored = driver.imageUpdate(ctx, img);
+    if (has_data(req)) {
+        if (!img.disk_format || !img.container_format)
+            throw BadRequest("Disk format and container format are required with image data.");
+        stored = upload(driver, req, img, expected);
+    }
+    resp.json({{"image", v1_detail(stored)}});
+}
+
+void remove(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    check_owner(ctx, img);
+    if (img.is_protected)
+        throw Forbidden("Image is protected");
+    driver.imageDelete(ctx, img.id);
+    resp.clear_body();
+}
+
+// owned: the image of the request's path, which only its owner (or an admin) shares.
+Image owned(const Driver& driver, const Request& req)
+{
+    Image img = driver.imageGet(req.context(), req.param("image_guid"));
+    check_owner(req.context(), img);
+    return img;
+}
+
+// put_member: add `member_id` to the image or keep it, with `can_share` when given.
+void put_member(const Driver& driver, const Request& req, const std::string& image_id, const std::string& member_id,
+                std::optional<bool> can_share)
+{
+    Member m;
+    m.image_id = image_id;
+    m.member_id = member_id;
+    m.created_at = m.updated_at = unix_now();
+    for (const auto& old : driver.memberList(req.context(), image_id))
+        if (old.member_id == member_id)
+            m = old;
+    if (can_share)
+        m.can_share = *can_share;
+    m.updated_at = unix_now();
+    driver.memberPut(req.context(), m);
+}
+
+void members_list(const Driver& driver, const Request& req, Response& resp)
+{
+    Image img = driver.imageGet(req.context(), req.param("image_guid"));
+    json list = json::array();
+    for (const auto& m : driver.memberList(req.context(), img.id))
+        list.push_back({{"member_id", m.member_id}, {"can_share", m.can_share}});
+    resp.json({{"members", std::move(list)}});
+}
+
+void members_replace(const Driver& driver, const Request& req, Response& resp)
+{
+    Image img = owned(driver, req);
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("memberships") || !body["memberships"].is_array())
+        throw BadRequest("Body must be {\"memberships\": [{\"member_id\": ..., \"can_share\": ...}]}.");
+    std::vector<std::pair<std::string, std::optional<bool>>> wanted;
+    for (const auto& m : body["memberships"]) {
+        if (!m.is_object() || !m.contains("member_id") || !m["member_id"].is_string())
+            throw BadRequest("Each membership needs a member_id.");
+        std::optional<bool> share;
+        if (m.contains("can_share")) {
+            if (!m["can_share"].is_boolean())
+                throw BadRequest("can_share must be a boolean.");
+            share = m["can_share"].get<bool>();
+        }
+        wanted.emplace_back(m["member_id"], share);
+    }
+    for (const auto& old : driver.memberList(req.context(), img.id))
+        if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == old.member_id; }))
+            driver.memberDelete(req.context(), img.id, old.member_id);
+    for (const auto& [id, share] : wanted)
+        put_member(driver, req, img.id, id, share);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void member_add(const Driver& driver, const Request& req, Response& resp)
+{
+    Image img = owned(driver, req);
+    std::optional<bool> share;
+    if (req.content_length() > 0) {
+        const json& body = req.json_body();
+        if (!body.is_object() || !body.contains("member") || !body["member"].is_object())
+            throw BadRequest("Body must be {\"member\": {\"can_share\": true|false}}.");
+        if (body["member"].contains("can_share")) {
+            if (!body["member"]["can_share"].is_boolean())
+                throw BadRequest("can_share must be a boolean.");
+            share = body["member"]["can_share"].get<bool>();
+        }
+    }
+    put_member(driver, req, img.id, req.param("owner"), share);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void member_remove(const Driver& driver, const Request& req, Response& resp)
+{
+    Image img = owned(driver, req);
+    driver.memberDelete(req.context(), img.id, req.param("owner"));
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void shared_with(const Driver& driver, const Request& req, Response& resp)
+{
+    const Context& ctx = req.context();
+    const std::string& tenant = req.param("owner");
+    if (!ctx.is_admin() && tenant != ctx.project_id)
+        throw Forbidden("Only the tenant itself or an admin lists what is shared with it.");
+    image::ImageQuery q;
+    q.filters.emplace_back("member", tenant);
+    q.member_status = "all";
+    q.sort.emplace_back("created_at", false);
+    json list = json::array();
+    for (const auto& img : driver.imageList(ctx, q))
+        for (const auto& m : driver.memberList(ctx, img.id))
+            if (m.member_id == tenant)
+                list.push_back({{"image_id", img.id}, {"can_share", m.can_share}});
+    resp.json({{"shared_images", std::move(list)}});
+}
+
+// v1 carries an image's data with its record: creating or updating one with a body stores it.
+const Binding<Driver> kV1[] = {
+    {"v1_images", "GET", {Op::imageList},
+     [](const Driver& d, const Request& req, Response& resp) { list(d, req, resp, false); }},
+    {"v1_images_detail", "GET", {Op::imageList},
+     [](const Driver& d, const Request& req, Response& resp) { list(d, req, resp, true); }},
+    {"v1_images", "POST", {Op::imageCreate, Op::imageUpload, Op::imageDelete}, create},
+    {"v1_image", "GET", {Op::imageGet, Op::imageDownload}, download},
+    {"v1_image", "HEAD", {Op::imageGet}, head},
+    {"v1_image", "PUT", {Op::imageGet, Op::imageUpdate, Op::imageUpload}, update},
+    {"v1_image", "DELETE", {Op::imageGet, Op::imageDelete}, remove},
+    {"v1_image_members", "GET", {Op::imageGet, Op::memberList}, members_list},
+    {"v1_image_members", "PUT", {Op::imageGet, Op::memberList, Op::memberDelete, Op::memberPut}, members_replace},
+    {"v1_image_owner", "PUT", {Op::imageGet, Op::memberList, Op::memberPut}, member_add},
+    {"v1_image_owner", "DELETE", {Op::imageGet, Op::memberDelete}, member_remove},
+    {"v1_shared_image_owner", "GET", {Op::imageList, Op::memberList}, shared_with},
+};
+
 } // namespace
 
-void bind_v1_images(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    for (const char* name : {"v1_images_detail", "v1_images"}) {
-        bool detail = std::string_view(name) == "v1_images_detail";
-        Resource r{.get = [driver, detail](const Request& req, Response& resp) {
-            json list = json::array();
-            for (const auto& img : driver->imageList(req.context(), parse_v1_query(req)))
-                list.push_back(detail ? v1_detail(img) : v1_brief(img));
-            resp.json({{"images", std::move(list)}});
-        }};
-        if (!detail)
-            r.post = [driver](const Request& req, Response& resp) {
-                Image img;
-                img.owner = req.context().project_id;
-                img.visibility = "shared";
-                image::Expected expected = apply_meta(req, img, true);
-                if (img.id.empty())
-                    img.id = new_uuid();
-                img.created_at = img.updated_at = unix_now();
-                Image made = driver->imageCreate(req.context(), img);
-                if (has_data(req)) {
-                    if (!made.disk_format || !made.container_format) {
-                        driver->imageDelete(req.context(), made.id);
-                        throw BadRequest("Disk format and container format are required with image data.");
-                    }
-                    try {
-                        upload(*driver, req, made, expected);
-                    } catch (...) {
-                        driver->imageDelete(req.context(), made.id);   // the seed: nothing is kept
-                        throw;
-                    }
-                    made = driver->imageGet(req.context(), made.id);
-                }
-                resp.status = 201;
-                resp.set_header("Location", req.dispatcher()->base_url(req) + "/v1/images/" + made.id);
-                resp.json({{"image", v1_detail(made)}});
-            };
-        disp.set_handler(name, std::move(r));
-    }
-    disp.set_handler("v1_image", {
-        .get = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            meta_headers(resp, img);
-            if (img.status != "active") {
-                resp.bytes("", "application/octet-stream");
-                return;
-            }
-            image::ImageData data = driver->imageDownload(ctx, img.id);
-            if (img.checksum)
-                resp.set_header("ETag", *img.checksum);
-            // nginx keeps only the headers its location adds back; x-image-meta-property-*
-            // cannot be listed there, so an image with properties is sent by the worker.
-            if (img.properties.empty() && image::accel_redirect(req, resp, img, data))
-                return;
-            resp.stream(std::move(data.source), "application/octet-stream", data.size);
-        },
-        .head = [driver](const Request& req, Response& resp) {
-            Image img = driver->imageGet(req.context(), req.param("image_guid"));
-            meta_headers(resp, img);
-            if (img.checksum)
-                resp.set_header("ETag", *img.checksum);
-            resp.clear_body();
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            image::Expected expected = apply_meta(req, img, false);
-            if (has_data(req) && img.status != "queued")
-                throw Conflict("Image " + img.id + " already has data; its data cannot be replaced.");
-            img.updated_at = unix_now();
-            driver->imageUpdate(ctx, img);
-            if (has_data(req)) {
-                if (!img.disk_format || !img.container_format)
-                    throw BadRequest("Disk format and container format are required with image data.");
-                upload(*driver, req, img, expected);
-            }
-            resp.json({{"image", v1_detail(driver->imageGet(ctx, img.id))}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            Image img = driver->imageGet(ctx, req.param("image_guid"));
-            check_owner(ctx, img);
-            if (img.is_protected)
-                throw Forbidden("Image is protected");
-            driver->imageDelete(ctx, img.id);
-            resp.clear_body();
-        },
-    });
-}
-
-void bind_v1_image_data(Dispatcher&, std::shared_ptr<const Driver>)
-{
-    // v1 carries data on v1_image and v1_images, which the records group serves.
-}
-
-void bind_v1_members(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    auto owned = [driver](const Request& req) {
-        Image img = driver->imageGet(req.context(), req.param("image_guid"));
-        check_owner(req.context(), img);
-        return img;
-    };
-    auto put_member = [driver](const Request& req, const std::string& image_id, const std::string& member_id,
-                               std::optional<bool> can_share) {
-        Member m;
-        m.image_id = image_id;
-        m.member_id = member_id;
-        m.created_at = m.updated_at = unix_now();
-        for (const auto& old : driver->memberList(req.context(), image_id))
-            if (old.member_id == member_id)
-                m = old;
-        if (can_share)
-            m.can_share = *can_share;
-        m.updated_at = unix_now();
-        driver->memberPut(req.context(), m);
-    };
-    disp.set_handler("v1_image_members", {
-        .get = [driver](const Request& req, Response& resp) {
-            Image img = driver->imageGet(req.context(), req.param("image_guid"));
-            json list = json::array();
-            for (const auto& m : driver->memberList(req.context(), img.id))
-                list.push_back({{"member_id", m.member_id}, {"can_share", m.can_share}});
-            resp.json({{"members", std::move(list)}});
-        },
-        .put = [driver, owned, put_member](const Request& req, Response& resp) {
-            Image img = owned(req);
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("memberships") || !body["memberships"].is_array())
-                throw BadRequest("Body must be {\"memberships\": [{\"member_id\": ..., \"can_share\": ...}]}.");
-            std::vector<std::pair<std::string, std::optional<bool>>> wanted;
-            for (const auto& m : body["memberships"]) {
-                if (!m.is_object() || !m.contains("member_id") || !m["member_id"].is_string())
-                    throw BadRequest("Each membership needs a member_id.");
-                std::optional<bool> share;
-                if (m.contains("can_share")) {
-                    if (!m["can_share"].is_boolean())
-                        throw BadRequest("can_share must be a boolean.");
-                    share = m["can_share"].get<bool>();
-                }
-                wanted.emplace_back(m["member_id"], share);
-            }
-            for (const auto& old : driver->memberList(req.context(), img.id))
-                if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == old.member_id; }))
-                    driver->memberDelete(req.context(), img.id, old.member_id);
-            for (const auto& [id, share] : wanted)
-                put_member(req, img.id, id, share);
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v1_image_owner", {
-        .put = [owned, put_member](const Request& req, Response& resp) {
-            Image img = owned(req);
-            std::optional<bool> share;
-            if (req.content_length() > 0) {
-                const json& body = req.json_body();
-                if (!body.is_object() || !body.contains("member") || !body["member"].is_object())
-                    throw BadRequest("Body must be {\"member\": {\"can_share\": true|false}}.");
-                if (body["member"].contains("can_share")) {
-                    if (!body["member"]["can_share"].is_boolean())
-                        throw BadRequest("can_share must be a boolean.");
-                    share = body["member"]["can_share"].get<bool>();
-                }
-            }
-            put_member(req, img.id, req.param("owner"), share);
-            resp.status = 204;
-            resp.clear_body();
-        },
-        .del = [driver, owned](const Request& req, Response& resp) {
-            Image img = owned(req);
-            driver->memberDelete(req.context(), img.id, req.param("owner"));
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v1_shared_image_owner", {
-        .get = [driver](const Request& req, Response& resp) {
-            const Context& ctx = req.context();
-            const std::string& tenant = req.param("owner");
-            if (!ctx.is_admin() && tenant != ctx.project_id)
-                throw Forbidden("Only the tenant itself or an admin lists what is shared with it.");
-            image::ImageQuery q;
-            q.filters.emplace_back("member", tenant);
-            q.member_status = "all";
-            q.sort.emplace_back("created_at", false);
-            json list = json::array();
-            for (const auto& img : driver->imageList(ctx, q))
-                for (const auto& m : driver->memberList(ctx, img.id))
-                    if (m.member_id == tenant)
-                        list.push_back({{"image_id", img.id}, {"can_share", m.can_share}});
-            resp.json({{"shared_images", std::move(list)}});
-        },
-    });
-}
+std::span<const Binding<Driver>> v1_bindings() { return kV1; }
 
 } // namespace jumpgate::api::glance

@@ -6,11 +6,13 @@
 
 #include "api/common/validation.hpp"
 
-namespace jumpgate::network::detail {
-
-using namespace api::neutron;
+namespace jumpgate::api::neutron {
 
 namespace {
+
+using network::Driver;
+using network::Op;
+using network::QuotaSet;
 
 struct Extension {
     const char* alias;
@@ -99,22 +101,119 @@ json quota_view(const QuotaSet& q, const std::string& project_id = {})
     return out;
 }
 
+bool served(const Dispatcher& disp, const Extension& e)
+{
+    return disp.has_handler(e.endpoint, e.endpoint == std::string_view("v2_router_add_extraroutes") ? "PUT" : "GET");
+}
+
+void quota_list(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req);
+    json out = json::array();
+    for (const auto& [project, q] : driver.quotaList(req.context()))
+        out.push_back(quota_view(q, project));
+    resp.json({{"quotas", std::move(out)}});
+}
+
+void quota_show(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& project = req.param("project_id");
+    require_own_or_admin(req, project);
+    resp.json({{"quota", quota_view(driver.quotaGet(req.context(), project))}});
+}
+
+void quota_update(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req);
+    const json& body = body_of(req, "quota");
+    QuotaSet known = driver.quotaDefaults(req.context());
+    QuotaSet changes;
+    for (const auto& [k, v] : body.items()) {
+        if (k == "project_id" || k == "tenant_id" || k == "force")
+            continue;
+        if (!known.count(k))
+            throw BadRequest("Unrecognized attribute(s) '" + k + "'");
+        // Neutron's convert_to_int: whatever Python's int() takes (true is 1, 3.7 is 3), then the range.
+        auto n = python_int(v, false);
+        if (!n)
+            throw BadRequest("Invalid input for operation: '" + python_str(v) + "' is not an integer.");
+        if (*n < -1)
+            throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(*n) +
+                             "' is too small - must be at least '-1'.");
+        if (*n > kMaxInt)
+            throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(*n) +
+                             "' is too large - must be no larger than '" + std::to_string(kMaxInt) + "'.");
+        changes[k] = *n;
+    }
+    resp.json({{"quota", quota_view(driver.quotaSet(req.context(), req.param("project_id"), changes))}});
+}
+
+void quota_reset(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req);
+    driver.quotaReset(req.context(), req.param("project_id"));
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void quota_defaults(const Driver& driver, const Request& req, Response& resp)
+{
+    require_own_or_admin(req, req.param("project_id"));
+    resp.json({{"quota", quota_view(driver.quotaDefaults(req.context()))}});
+}
+
+void quota_details(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& project = req.param("project_id");
+    require_own_or_admin(req, project);
+    QuotaSet limits = driver.quotaGet(req.context(), project);
+    QuotaSet used = driver.quotaUsage(req.context(), project);
+    json out = json::object();
+    for (const auto& [k, limit] : limits)
+        out[k] = {{"limit", limit}, {"used", used.count(k) ? used[k] : 0}, {"reserved", 0}};
+    resp.json({{"quota", std::move(out)}});
+}
+
+void zone_list(const Driver& driver, const Request& req, Response& resp)
+{
+    json out = json::array();
+    for (const auto& z : driver.availabilityZoneList(req.context())) {
+        if ((req.has_query("name") && req.query("name") != z.name) ||
+            (req.has_query("resource") && req.query("resource") != z.resource) ||
+            (req.has_query("state") && req.query("state") != z.state))
+            continue;
+        out.push_back({{"name", z.name}, {"resource", z.resource}, {"state", z.state}});
+    }
+    resp.json({{"availability_zones", std::move(out)}});
+}
+
+const Binding<Driver> kRows[] = {
+    {"v2_quotas", "GET", {Op::quotaList}, quota_list},
+    {"v2_quota", "GET", {Op::quotaGet}, quota_show},
+    {"v2_quota", "PUT", {Op::quotaDefaults, Op::quotaSet}, quota_update},
+    {"v2_quota", "DELETE", {Op::quotaReset}, quota_reset},
+    {"v2_quota_default", "GET", {Op::quotaDefaults}, quota_defaults},
+    {"v2_quota_details", "GET", {Op::quotaGet, Op::quotaUsage}, quota_details},
+    {"v2_availability_zones", "GET", {Op::availabilityZoneList}, zone_list},
+};
+
 } // namespace
 
-void bind_extensions(Dispatcher& disp)
+std::span<const Binding<Driver>> extension_bindings() { return kRows; }
+
+void install_extensions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
     disp.set_handler("v2_extensions", {.get = [d](const Request&, Response& resp) {
         json out = json::array();
         for (const auto& e : kExtensions)
-            if (d->has_handler(e.endpoint, e.endpoint == std::string_view("v2_router_add_extraroutes") ? "PUT" : "GET"))
+            if (served(*d, e))
                 out.push_back(extension_view(e));
         resp.json({{"extensions", std::move(out)}});
     }});
     disp.set_handler("v2_extension", {.get = [d](const Request& req, Response& resp) {
         for (const auto& e : kExtensions)
-            if (req.param("alias") == e.alias &&
-                d->has_handler(e.endpoint, e.endpoint == std::string_view("v2_router_add_extraroutes") ? "PUT" : "GET")) {
+            if (req.param("alias") == e.alias && served(*d, e)) {
                 resp.json({{"extension", extension_view(e)}});
                 return;
             }
@@ -122,81 +221,4 @@ void bind_extensions(Dispatcher& disp)
     }});
 }
 
-void bind_quotas(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    disp.set_handler("v2_quotas", {.get = [driver](const Request& req, Response& resp) {
-        require_admin(req);
-        json out = json::array();
-        for (const auto& [project, q] : driver->quotaList(req.context()))
-            out.push_back(quota_view(q, project));
-        resp.json({{"quotas", std::move(out)}});
-    }});
-    disp.set_handler("v2_quota", {
-        .get = [driver](const Request& req, Response& resp) {
-            const std::string& project = req.param("project_id");
-            require_own_or_admin(req, project);
-            resp.json({{"quota", quota_view(driver->quotaGet(req.context(), project))}});
-        },
-        .put = [driver](const Request& req, Response& resp) {
-            require_admin(req);
-            const json& body = body_of(req, "quota");
-            QuotaSet known = driver->quotaDefaults(req.context());
-            QuotaSet changes;
-            for (const auto& [k, v] : body.items()) {
-                if (k == "project_id" || k == "tenant_id" || k == "force")
-                    continue;
-                if (!known.count(k))
-                    throw BadRequest("Unrecognized attribute(s) '" + k + "'");
-                // Neutron's convert_to_int: whatever Python's int() takes (true is 1, 3.7 is 3), then the range.
-                auto n = api::python_int(v, false);
-                if (!n)
-                    throw BadRequest("Invalid input for operation: '" + api::python_str(v) + "' is not an integer.");
-                if (*n < -1)
-                    throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(*n) +
-                                     "' is too small - must be at least '-1'.");
-                if (*n > api::kMaxInt)
-                    throw BadRequest("Invalid input for " + k + ". Reason: '" + std::to_string(*n) +
-                                     "' is too large - must be no larger than '" + std::to_string(api::kMaxInt) + "'.");
-                changes[k] = *n;
-            }
-            resp.json({{"quota", quota_view(driver->quotaSet(req.context(), req.param("project_id"), changes))}});
-        },
-        .del = [driver](const Request& req, Response& resp) {
-            require_admin(req);
-            driver->quotaReset(req.context(), req.param("project_id"));
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    disp.set_handler("v2_quota_default", {.get = [driver](const Request& req, Response& resp) {
-        require_own_or_admin(req, req.param("project_id"));
-        resp.json({{"quota", quota_view(driver->quotaDefaults(req.context()))}});
-    }});
-    disp.set_handler("v2_quota_details", {.get = [driver](const Request& req, Response& resp) {
-        const std::string& project = req.param("project_id");
-        require_own_or_admin(req, project);
-        QuotaSet limits = driver->quotaGet(req.context(), project);
-        QuotaSet used = driver->quotaUsage(req.context(), project);
-        json out = json::object();
-        for (const auto& [k, limit] : limits)
-            out[k] = {{"limit", limit}, {"used", used.count(k) ? used[k] : 0}, {"reserved", 0}};
-        resp.json({{"quota", std::move(out)}});
-    }});
-}
-
-void bind_availability_zones(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    disp.set_handler("v2_availability_zones", {.get = [driver](const Request& req, Response& resp) {
-        json out = json::array();
-        for (const auto& z : driver->availabilityZoneList(req.context())) {
-            if ((req.has_query("name") && req.query("name") != z.name) ||
-                (req.has_query("resource") && req.query("resource") != z.resource) ||
-                (req.has_query("state") && req.query("state") != z.state))
-                continue;
-            out.push_back({{"name", z.name}, {"resource", z.resource}, {"state", z.state}});
-        }
-        resp.json({{"availability_zones", std::move(out)}});
-    }});
-}
-
-} // namespace jumpgate::network::detail
+} // namespace jumpgate::api::neutron

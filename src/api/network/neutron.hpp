@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// What Neutron's views share: the attribute maps as data, validation against them, list queries and views.
+// What Neutron's views share: the attribute maps as data, validation against them, list queries, views and binding tables.
 #pragma once
 
 #include <span>
@@ -120,5 +120,11 @@ json view(const Collection& c, const Context& ctx, const json& resource, const s
 
 /* page_links: Neutron's next and previous links of a page of `items` (none without a limit). */
 json page_links(const Request& req, const network::Query& q, const std::vector<json>& items);
+
+/* extension_bindings: the quota and availability zone requests, with the operations they call (extensions.cpp). */
+std::span<const Binding<network::Driver>> extension_bindings();
+
+/* install_extensions: serve the extension list, which names the extensions of what `disp` serves (extensions.cpp). */
+void install_extensions(Dispatcher& disp);
 
 } // namespace jumpgate::api::neutron

@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// Neutron's resources through their attribute maps: list, create (one or in bulk), show, update, delete, tags, extra routes.
+// Neutron's resources through their attribute maps (list, create one or in bulk, show, update, delete, tags), routers' extra routes and interfaces, and install().
 #include "api/network/neutron.hpp"
 
 #include <algorithm>
 
+#include <jumpgate/app.hpp>
 #include <jumpgate/fault.hpp>
 
 #include "api/common/validation.hpp"
 
 namespace jumpgate::network {
 
-namespace detail {
+namespace {
 
 using namespace api::neutron;
 
-namespace {
-
 constexpr std::size_t kMaxTagLength = 255;
+
+// Resources: one collection through the driver: what the handlers every kind of resource shares are given.
+struct Resources {
+    std::shared_ptr<const Driver> driver;
+    const Collection& c;
+};
 
 std::string tag_of(const json& value)
 {
@@ -28,203 +33,261 @@ std::string tag_of(const json& value)
     return value;
 }
 
-void bind_collection(Dispatcher& disp, const std::shared_ptr<const Driver>& driver, const Collection& c)
+void list(const Resources& r, const Request& req, Response& resp)
 {
-    const Collection* cp = &c;
-    disp.set_handler(c.list_endpoint, {
-        .get = [driver, cp](const Request& req, Response& resp) {
-            network::Query q = query_of(*cp, req);
-            auto fields = fields_of(req);
-            auto items = driver->list(req.context(), cp->plural, q);
-            json views = json::array();
-            for (const auto& item : items)
-                views.push_back(view(*cp, req.context(), item, fields));
-            json body = {{cp->key, std::move(views)}};
-            if (q.limit)
-                body[std::string(cp->key) + "_links"] = page_links(req, q, items);
-            resp.json(std::move(body));
-        },
-        .post = [driver, cp](const Request& req, Response& resp) {
-            const json& body = req.json_body();
-            if (body.is_object() && body.contains(cp->key) && body[cp->key].is_array()) {
-                // Bulk: every resource is checked before any is made, and those made go again if one fails.
-                std::vector<json> wanted;
-                for (const auto& one : body[cp->key]) {
-                    if (!one.is_object())
-                        throw BadRequest(std::string("Failed to parse request. Each of ") + cp->key + " must be a dictionary.");
-                    wanted.push_back(created(*cp, req.context(), one));
-                }
-                json views = json::array();
-                std::vector<std::string> made;
-                try {
-                    for (const auto& w : wanted) {
-                        json stored = driver->create(req.context(), cp->plural, w);
-                        made.push_back(stored["id"]);
-                        views.push_back(view(*cp, req.context(), stored));
-                    }
-                } catch (...) {
-                    for (const auto& id : made)
-                        try {
-                            driver->remove(req.context(), cp->plural, id);
-                        } catch (const std::exception&) {
-                        }
-                    throw;
-                }
-                resp.status = 201;
-                resp.json({{cp->key, std::move(views)}});
-                return;
-            }
-            json wanted = created(*cp, req.context(), body_of(req, cp->singular));
-            resp.status = 201;
-            resp.json({{cp->singular, view(*cp, req.context(), driver->create(req.context(), cp->plural, wanted))}});
-        },
-    });
-    Resource item{
-        .get = [driver, cp](const Request& req, Response& resp) {
-            json r = driver->get(req.context(), cp->plural, req.param(cp->id_param));
-            resp.json({{cp->singular, view(*cp, req.context(), r, fields_of(req))}});
-        },
-        .del = [driver, cp](const Request& req, Response& resp) {
-            driver->remove(req.context(), cp->plural, req.param(cp->id_param));
-            resp.status = 204;
-            resp.clear_body();
-        },
-    };
-    if (std::string_view(c.plural) != "security-group-rules")
-        item.put = [driver, cp](const Request& req, Response& resp) {
-            json wanted = changes(*cp, req.context(), body_of(req, cp->singular));
-            json r = driver->update(req.context(), cp->plural, req.param(cp->id_param), wanted);
-            resp.json({{cp->singular, view(*cp, req.context(), r)}});
-        };
-    disp.set_handler(c.item_endpoint, item);
+    network::Query q = query_of(r.c, req);
+    auto fields = fields_of(req);
+    auto items = r.driver->list(req.context(), r.c.plural, q);
+    json views = json::array();
+    for (const auto& item : items)
+        views.push_back(view(r.c, req.context(), item, fields));
+    json body = {{r.c.key, std::move(views)}};
+    if (q.limit)
+        body[std::string(r.c.key) + "_links"] = page_links(req, q, items);
+    resp.json(std::move(body));
+}
 
-    if (!c.tags_endpoint)
+void create(const Resources& r, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (body.is_object() && body.contains(r.c.key) && body[r.c.key].is_array()) {
+        // Bulk: every resource is checked before any is made, and those made go again if one fails.
+        std::vector<json> wanted;
+        for (const auto& one : body[r.c.key]) {
+            if (!one.is_object())
+                throw BadRequest(std::string("Failed to parse request. Each of ") + r.c.key + " must be a dictionary.");
+            wanted.push_back(created(r.c, req.context(), one));
+        }
+        json views = json::array();
+        std::vector<std::string> made;
+        try {
+            for (const auto& w : wanted) {
+                json stored = r.driver->create(req.context(), r.c.plural, w);
+                made.push_back(stored["id"]);
+                views.push_back(view(r.c, req.context(), stored));
+            }
+        } catch (...) {
+            for (const auto& id : made)
+                try {
+                    r.driver->remove(req.context(), r.c.plural, id);
+                } catch (const std::exception&) {
+                }
+            throw;
+        }
+        resp.status = 201;
+        resp.json({{r.c.key, std::move(views)}});
         return;
-    auto tags_now = [driver, cp](const Request& req) {
-        json r = driver->get(req.context(), cp->plural, req.param(cp->id_param));
-        return r.value("tags", json::array()).get<std::vector<std::string>>();
-    };
-    auto tags_set = [driver, cp](const Request& req, std::vector<std::string> tags) {
-        std::sort(tags.begin(), tags.end());
-        tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
-        return driver->update(req.context(), cp->plural, req.param(cp->id_param), {{"tags", tags}})["tags"];
-    };
-    disp.set_handler(c.tags_endpoint, {
-        .get = [tags_now](const Request& req, Response& resp) { resp.json({{"tags", tags_now(req)}}); },
-        .put = [tags_set](const Request& req, Response& resp) {
-            const json& body = req.json_body();
-            if (!body.is_object() || !body.contains("tags") || !body["tags"].is_array())
-                throw BadRequest("Invalid input for tags. Reason: the body must be {\"tags\": [...]}.");
-            std::vector<std::string> tags;
-            for (const auto& t : body["tags"])
-                tags.push_back(tag_of(t));
-            resp.json({{"tags", tags_set(req, std::move(tags))}});
-        },
-        .del = [tags_set](const Request& req, Response& resp) {
-            tags_set(req, {});
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
-    auto missing = [cp](const Request& req) {
-        return NotFound("Tag " + req.param("tag") + " could not be found for " + cp->singular + " " +
-                            req.param(cp->id_param) + ".",
-                        "TagNotFound");
-    };
-    disp.set_handler(c.tag_endpoint, {
-        .get = [tags_now, missing](const Request& req, Response& resp) {
-            auto tags = tags_now(req);
-            if (std::find(tags.begin(), tags.end(), req.param("tag")) == tags.end())
-                throw missing(req);
-            resp.status = 204;
-            resp.clear_body();
-        },
-        .put = [tags_now, tags_set](const Request& req, Response& resp) {
-            auto tags = tags_now(req);
-            tags.push_back(tag_of(req.param("tag")));
-            tags_set(req, std::move(tags));
-            resp.status = 201;
-            resp.clear_body();
-        },
-        .del = [tags_now, tags_set, missing](const Request& req, Response& resp) {
-            auto tags = tags_now(req);
-            auto it = std::find(tags.begin(), tags.end(), req.param("tag"));
-            if (it == tags.end())
-                throw missing(req);
-            tags.erase(it);
-            tags_set(req, std::move(tags));
-            resp.status = 204;
-            resp.clear_body();
-        },
-    });
+    }
+    json wanted = created(r.c, req.context(), body_of(req, r.c.singular));
+    resp.status = 201;
+    resp.json({{r.c.singular, view(r.c, req.context(), r.driver->create(req.context(), r.c.plural, wanted))}});
+}
+
+void show(const Resources& r, const Request& req, Response& resp)
+{
+    json item = r.driver->get(req.context(), r.c.plural, req.param(r.c.id_param));
+    resp.json({{r.c.singular, view(r.c, req.context(), item, fields_of(req))}});
+}
+
+void update(const Resources& r, const Request& req, Response& resp)
+{
+    json wanted = changes(r.c, req.context(), body_of(req, r.c.singular));
+    json item = r.driver->update(req.context(), r.c.plural, req.param(r.c.id_param), wanted);
+    resp.json({{r.c.singular, view(r.c, req.context(), item)}});
+}
+
+void remove(const Resources& r, const Request& req, Response& resp)
+{
+    r.driver->remove(req.context(), r.c.plural, req.param(r.c.id_param));
+    resp.status = 204;
+    resp.clear_body();
+}
+
+std::vector<std::string> tags_now(const Resources& r, const Request& req)
+{
+    json item = r.driver->get(req.context(), r.c.plural, req.param(r.c.id_param));
+    return item.value("tags", json::array()).get<std::vector<std::string>>();
+}
+
+json tags_set(const Resources& r, const Request& req, std::vector<std::string> tags)
+{
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return r.driver->update(req.context(), r.c.plural, req.param(r.c.id_param), {{"tags", tags}})["tags"];
+}
+
+NotFound tag_missing(const Resources& r, const Request& req)
+{
+    return NotFound("Tag " + req.param("tag") + " could not be found for " + r.c.singular + " " +
+                        req.param(r.c.id_param) + ".",
+                    "TagNotFound");
+}
+
+void tags_show(const Resources& r, const Request& req, Response& resp) { resp.json({{"tags", tags_now(r, req)}}); }
+
+void tags_replace(const Resources& r, const Request& req, Response& resp)
+{
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("tags") || !body["tags"].is_array())
+        throw BadRequest("Invalid input for tags. Reason: the body must be {\"tags\": [...]}.");
+    std::vector<std::string> tags;
+    for (const auto& t : body["tags"])
+        tags.push_back(tag_of(t));
+    resp.json({{"tags", tags_set(r, req, std::move(tags))}});
+}
+
+void tags_clear(const Resources& r, const Request& req, Response& resp)
+{
+    tags_set(r, req, {});
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void tag_check(const Resources& r, const Request& req, Response& resp)
+{
+    auto tags = tags_now(r, req);
+    if (std::find(tags.begin(), tags.end(), req.param("tag")) == tags.end())
+        throw tag_missing(r, req);
+    resp.status = 204;
+    resp.clear_body();
+}
+
+void tag_add(const Resources& r, const Request& req, Response& resp)
+{
+    auto tags = tags_now(r, req);
+    tags.push_back(tag_of(req.param("tag")));
+    tags_set(r, req, std::move(tags));
+    resp.status = 201;
+    resp.clear_body();
+}
+
+void tag_remove(const Resources& r, const Request& req, Response& resp)
+{
+    auto tags = tags_now(r, req);
+    auto it = std::find(tags.begin(), tags.end(), req.param("tag"));
+    if (it == tags.end())
+        throw tag_missing(r, req);
+    tags.erase(it);
+    tags_set(r, req, std::move(tags));
+    resp.status = 204;
+    resp.clear_body();
+}
+
+// Which of a collection's endpoints a row of kKindRows is served on.
+enum class At { list, item, tags, tag };
+
+// KindRow: a row of the table every collection is served from, before it names the collection's endpoints.
+struct KindRow {
+    At at;
+    const char* verb;
+    Operations needs;
+    void (*serve)(const Resources& r, const Request& req, Response& resp);
+};
+
+const KindRow kKindRows[] = {
+    {At::list, "GET", {Op::list}, list},
+    // A bulk create deletes what it made when a later resource fails.
+    {At::list, "POST", {Op::create, Op::remove}, create},
+    {At::item, "GET", {Op::get}, show},
+    {At::item, "PUT", {Op::update}, update},
+    {At::item, "DELETE", {Op::remove}, remove},
+    {At::tags, "GET", {Op::get}, tags_show},
+    {At::tags, "PUT", {Op::update}, tags_replace},
+    {At::tags, "DELETE", {Op::update}, tags_clear},
+    {At::tag, "GET", {Op::get}, tag_check},
+    {At::tag, "PUT", {Op::get, Op::update}, tag_add},
+    {At::tag, "DELETE", {Op::get, Op::update}, tag_remove},
+};
+
+// bind_collection: kKindRows on collection `c`'s endpoints.
+void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, const Collection& c,
+                     const Operations& ops)
+{
+    std::vector<Binding<Resources>> rows;
+    for (const auto& row : kKindRows) {
+        const char* endpoint = row.at == At::list   ? c.list_endpoint
+                               : row.at == At::item ? c.item_endpoint
+                               : row.at == At::tags ? c.tags_endpoint
+                                                    : c.tag_endpoint;
+        // Not every kind has tags, and a security group rule is never changed, only made and deleted.
+        if (!endpoint || (row.at == At::item && std::string_view(row.verb) == "PUT" &&
+                          std::string_view(c.plural) == "security-group-rules"))
+            continue;
+        rows.push_back({endpoint, row.verb, row.needs, row.serve});
+    }
+    jumpgate::bind_table<Resources>(disp, rows, std::make_shared<const Resources>(Resources{std::move(driver), c}), ops);
 }
 
 // add_extraroutes and remove_extraroutes: the router's routes with some added or taken away, in one update.
-void bind_extraroutes(Dispatcher& disp, const std::shared_ptr<const Driver>& driver)
+void change_routes(const Driver& driver, const Request& req, Response& resp, bool add)
 {
     const Collection& routers = collection("routers");
-    const Attribute& routes = *attribute(routers, "routes");
-    auto change = [driver, &routers, &routes](bool add) {
-        return [driver, &routers, &routes, add](const Request& req, Response& resp) {
-            const json& body = body_of(req, "router");
-            if (!body.contains("routes") || body.size() != 1)
-                throw BadRequest("Bad router request: the body must be {\"router\": {\"routes\": [...]}}.");
-            json given = checked(routes, body["routes"]);
-            const std::string& id = req.param("router_id");
-            json now = driver->get(req.context(), "routers", id)["routes"];
-            json next = json::array();
-            for (const auto& r : now)
-                if (add || std::find(given.begin(), given.end(), r) == given.end())
-                    next.push_back(r);
-            if (add)
-                for (const auto& r : given)
-                    if (std::find(next.begin(), next.end(), r) == next.end())
-                        next.push_back(r);
-            json r = driver->update(req.context(), "routers", id, {{"routes", next}});
-            resp.json({{"router", view(routers, req.context(), r)}});
-        };
-    };
-    disp.set_handler("v2_router_add_extraroutes", {.put = change(true)});
-    disp.set_handler("v2_router_remove_extraroutes", {.put = change(false)});
+    const json& body = body_of(req, "router");
+    if (!body.contains("routes") || body.size() != 1)
+        throw BadRequest("Bad router request: the body must be {\"router\": {\"routes\": [...]}}.");
+    json given = checked(*attribute(routers, "routes"), body["routes"]);
+    const std::string& id = req.param("router_id");
+    json now = driver.get(req.context(), "routers", id)["routes"];
+    json next = json::array();
+    for (const auto& r : now)
+        if (add || std::find(given.begin(), given.end(), r) == given.end())
+            next.push_back(r);
+    if (add)
+        for (const auto& r : given)
+            if (std::find(next.begin(), next.end(), r) == next.end())
+                next.push_back(r);
+    json r = driver.update(req.context(), "routers", id, {{"routes", next}});
+    resp.json({{"router", view(routers, req.context(), r)}});
 }
+
+// add_router_interface and remove_router_interface: by subnet or by port.
+void change_interface(const Driver& driver, const Request& req, Response& resp, bool add)
+{
+    const json& body = req.json_body();
+    if (!body.is_object())
+        throw BadRequest("Bad router request: the body must be a dictionary.");
+    for (const auto& [k, v] : body.items())
+        if (k != "subnet_id" && k != "port_id")
+            throw BadRequest("Bad router request: unexpected attribute '" + k + "'.");
+    Attribute uuid{"subnet_id", Check::uuid, 0, nullptr};
+    std::string subnet_id, port_id;
+    if (body.contains("subnet_id"))
+        subnet_id = checked(uuid, body["subnet_id"]);
+    if (body.contains("port_id")) {
+        uuid.name = "port_id";
+        port_id = checked(uuid, body["port_id"]);
+    }
+    if (subnet_id.empty() == port_id.empty() && (add || subnet_id.empty()))
+        throw BadRequest(add ? "Bad router request: Cannot specify both subnet-id and port-id"
+                             : "Bad router request: Either subnet_id or port_id must be specified");
+    const std::string& id = req.param("router_id");
+    resp.json(add ? driver.routerInterfaceAdd(req.context(), id, subnet_id, port_id)
+                  : driver.routerInterfaceRemove(req.context(), id, subnet_id, port_id));
+}
+
+const Binding<Driver> kRouterRows[] = {
+    {"v2_router_add_extraroutes", "PUT", {Op::get, Op::update},
+     [](const Driver& d, const Request& req, Response& resp) { change_routes(d, req, resp, true); }},
+    {"v2_router_remove_extraroutes", "PUT", {Op::get, Op::update},
+     [](const Driver& d, const Request& req, Response& resp) { change_routes(d, req, resp, false); }},
+    {"v2_router_add_interface", "PUT", {Op::routerInterfaceAdd},
+     [](const Driver& d, const Request& req, Response& resp) { change_interface(d, req, resp, true); }},
+    {"v2_router_remove_interface", "PUT", {Op::routerInterfaceRemove},
+     [](const Driver& d, const Request& req, Response& resp) { change_interface(d, req, resp, false); }},
+};
 
 } // namespace
 
-void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    for (const auto& c : collections())
-        bind_collection(disp, driver, c);
-    bind_extraroutes(disp, driver);
-}
+namespace detail {
 
-void bind_router_interfaces(Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops)
 {
-    auto interface = [driver](bool add) {
-        return [driver, add](const Request& req, Response& resp) {
-            const json& body = req.json_body();
-            if (!body.is_object())
-                throw BadRequest("Bad router request: the body must be a dictionary.");
-            for (const auto& [k, v] : body.items())
-                if (k != "subnet_id" && k != "port_id")
-                    throw BadRequest("Bad router request: unexpected attribute '" + k + "'.");
-            Attribute uuid{"subnet_id", Check::uuid, 0, nullptr};
-            std::string subnet_id, port_id;
-            if (body.contains("subnet_id"))
-                subnet_id = checked(uuid, body["subnet_id"]);
-            if (body.contains("port_id")) {
-                uuid.name = "port_id";
-                port_id = checked(uuid, body["port_id"]);
-            }
-            if (subnet_id.empty() == port_id.empty() && (add || subnet_id.empty()))
-                throw BadRequest(add ? "Bad router request: Cannot specify both subnet-id and port-id"
-                                     : "Bad router request: Either subnet_id or port_id must be specified");
-            const std::string& id = req.param("router_id");
-            resp.json(add ? driver->routerInterfaceAdd(req.context(), id, subnet_id, port_id)
-                          : driver->routerInterfaceRemove(req.context(), id, subnet_id, port_id));
-        };
-    };
-    disp.set_handler("v2_router_add_interface", {.put = interface(true)});
-    disp.set_handler("v2_router_remove_interface", {.put = interface(false)});
+    app.set_network({driver, ops});
+    for (const auto& c : collections())
+        bind_collection(disp, driver, c, ops);
+    jumpgate::bind_table<Driver>(disp, kRouterRows, driver, ops);
+    jumpgate::bind_table(disp, api::neutron::extension_bindings(), driver, ops);
+    api::neutron::install_extensions(disp);
 }
 
 } // namespace detail
