@@ -2,7 +2,6 @@
 // The local cloud's Block Storage volumes: records in SQLite, bytes as sparse files, statuses by the clock.
 #include "local.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -49,19 +48,8 @@ const ListTable kVolumes = {
      {"image_id", "v.image_id = ?"},
      {"volume_type_id", "v.volume_type_id = ?"}},
     {{"metadata:", "v.metadata_json"}, {"image_metadata:", "v.image_metadata_json"}},
-    // NULLs as '' so that a marker's value compares.
-    {{"id", "v.id"},
-     {"size", "v.size"},
-     {"availability_zone", "v.availability_zone"},
-     {"created_at", "v.created_at"},
-     {"bootable", "v.bootable"},
-     {"project_id", "v.project_id"},
-     {"user_id", "v.user_id"},
-     {"name", "COALESCE(v.name, '')"},
-     {"display_name", "COALESCE(v.name, '')"},
-     {"status", current_status("v")},
-     {"updated_at", current_updated("v")},
-     {"volume_type", "COALESCE(t.name, '')"}},
+    sort_keys("v", {"id", "size", "availability_zone", "created_at", "bootable", "project_id", "user_id"},
+              {{"volume_type", "COALESCE(t.name, '')"}}),
     {{"created_at", false}},
 };
 
@@ -149,12 +137,10 @@ std::vector<volume::Volume> Volume::volumeList(const Context& ctx, const volume:
 
 volume::Volume Volume::volumeGet(const Context& ctx, const std::string& volume_id) const
 {
-    Statement s(*db_, kVolumes.select() + " WHERE v.id = ? AND (v.project_id = ? OR ?)");
-    s.bind(1, static_cast<long long>(unix_now())).bind(2, volume_id).bind(3, ctx.project_id);
-    s.bind(4, ctx.is_admin() ? 1LL : 0LL);
-    if (!s.step())
+    auto found = row_find(*db_, ctx, kVolumes, volume_id, volume_of);
+    if (!found)
         throw NotFound("Volume " + volume_id + " could not be found.");
-    std::vector<volume::Volume> one{volume_of(s)};
+    std::vector<volume::Volume> one{std::move(*found)};
     load_attachments(one);
     return one.front();
 }
@@ -162,12 +148,7 @@ volume::Volume Volume::volumeGet(const Context& ctx, const std::string& volume_i
 volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in) const
 {
     volume::Volume v = in;
-    if (v.id.empty())
-        throw BadRequest("A new volume needs an id.");
-    if (v.project_id.empty())
-        v.project_id = ctx.project_id;
-    if (v.user_id.empty())
-        v.user_id = ctx.user_id;
+    new_row_defaults(v, ctx, "volume");
     if (v.availability_zone.empty())
         v.availability_zone = "nova";
     if (v.availability_zone != "nova")
@@ -264,13 +245,10 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
     std::string path = store_file(volume_store_, v.id, v.size * kGiB, source.get(), source_bytes);
     try {
         Transaction tx(*db_);
-        Statement taken(*db_, "SELECT 1 FROM volumes WHERE id = ?");
-        taken.bind(1, v.id);
-        if (taken.step())
+        if (has_row(*db_, "volumes", v.id))
             throw Conflict("A volume with identifier " + v.id + " already exists.");
         quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
         std::int64_t t = v.created_at ? v.created_at : unix_now();
-        bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volumes (id, name, description, project_id, user_id, size, status, "
                           "status_until, next_status, volume_type_id, availability_zone, bootable, multiattach, "
                           "readonly, snapshot_id, source_volid, image_id, image_metadata_json, metadata_json, host, "
@@ -280,12 +258,7 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         bind_opt(s, 2, v.name);
         bind_opt(s, 3, v.description);
         s.bind(4, v.project_id).bind(5, v.user_id).bind(6, v.size);
-        s.bind(7, at_once ? "available" : "creating");
-        s.bind(8, static_cast<long long>(at_once ? 0 : ready_at(build_seconds_)));
-        if (at_once)
-            s.bind_null(9);
-        else
-            s.bind(9, "available");
+        bind_creating(s, 7, build_seconds_);
         s.bind(10, v.volume_type_id).bind(11, v.availability_zone).bind(12, v.bootable ? 1LL : 0LL);
         s.bind(13, v.multiattach ? 1LL : 0LL).bind(14, v.readonly ? 1LL : 0LL);
         bind_opt(s, 15, v.snapshot_id);

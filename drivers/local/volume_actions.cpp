@@ -2,7 +2,6 @@
 // The local cloud's Block Storage volume actions: extend, reset status, attach and detach, upload to an image.
 #include "local.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -173,9 +172,7 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
     img.created_at = img.updated_at = started;
     bool created = false;
     try {
-        Fd fd(open(volumePath(v.id).c_str(), O_RDONLY | O_CLOEXEC));
-        if (!fd)
-            fail_file("cannot open volume " + v.id);
+        Fd fd = open_stored(volumePath(v.id), "volume " + v.id);
         images.imageCreate(ctx, img);
         created = true;
         FileBytes bytes(fd.get());

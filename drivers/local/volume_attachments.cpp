@@ -75,11 +75,10 @@ std::vector<Attachment> Volume::attachmentList(const Context& ctx, const volume:
 
 Attachment Volume::attachmentGet(const Context& ctx, const std::string& attachment_id) const
 {
-    Statement s(*db_, kAttachments.select() + " WHERE a.id = ? AND (v.project_id = ? OR ?)");
-    s.bind(1, attachment_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
-    if (!s.step())
+    auto found = row_find(*db_, ctx, kAttachments, attachment_id, [this](const Statement& s) { return attachment_of(s); });
+    if (!found)
         throw NotFound("Volume attachment could not be found with filter: attachment_id = " + attachment_id + ".");
-    return attachment_of(s);
+    return *found;
 }
 
 /*

@@ -2,7 +2,6 @@
 // The local cloud's Block Storage backups: a volume's or a snapshot's bytes kept apart, and restored into a volume.
 #include "local.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -30,15 +29,7 @@ const ListTable kBackups = {
      {"volume_id", "b.volume_id = ?"},
      {"id", "b.id = ?"}},
     {},
-    {{"id", "b.id"},
-     {"size", "b.size"},
-     {"volume_id", "b.volume_id"},
-     {"project_id", "b.project_id"},
-     {"created_at", "b.created_at"},
-     {"name", "COALESCE(b.name, '')"},
-     {"display_name", "COALESCE(b.name, '')"},
-     {"status", current_status("b")},
-     {"updated_at", current_updated("b")}},
+    sort_keys("b", {"id", "size", "volume_id", "project_id", "created_at"}),
     {{"created_at", false}},
 };
 
@@ -76,24 +67,16 @@ std::vector<volume::Backup> Volume::backupList(const Context& ctx, const volume:
 
 volume::Backup Volume::backupGet(const Context& ctx, const std::string& backup_id) const
 {
-    Statement s(*db_, kBackups.select() + " WHERE b.id = ? AND (b.project_id = ? OR ?)");
-    s.bind(1, static_cast<long long>(unix_now())).bind(2, backup_id).bind(3, ctx.project_id);
-    s.bind(4, ctx.is_admin() ? 1LL : 0LL);
-    if (!s.step())
+    auto found = row_find(*db_, ctx, kBackups, backup_id, backup_of);
+    if (!found)
         throw NotFound("Backup " + backup_id + " could not be found.");
-    return backup_of(s);
+    return *found;
 }
-
 
 volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in) const
 {
     volume::Backup b = in;
-    if (b.id.empty())
-        throw BadRequest("A new backup needs an id.");
-    if (b.project_id.empty())
-        b.project_id = ctx.project_id;
-    if (b.user_id.empty())
-        b.user_id = ctx.user_id;
+    new_row_defaults(b, ctx, "backup");
     volume::Volume v = volumeGet(ctx, b.volume_id);
     if (v.status != "available" && v.status != "in-use")
         throw Conflict("Volume " + v.id + " status must be available or in-use to be backed up, but current "
@@ -102,20 +85,15 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
     backup_quota_check(ctx, b.project_id, b.size);
     // The bytes of the snapshot when one is named, else the volume's as they are now.
     std::string source_path = b.snapshot_id ? snapshotPath(*b.snapshot_id) : volumePath(v.id);
-    Fd source(open(source_path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (!source)
-        fail_file("cannot open " + source_path);
+    Fd source = open_stored(source_path, source_path);
     long long bytes = file_size(source.get());
     std::string path = store_file(backup_store_, b.id, bytes, source.get(), bytes);
     try {
         Transaction tx(*db_);
-        Statement exists(*db_, "SELECT 1 FROM volumes WHERE id = ?");
-        exists.bind(1, v.id);
-        if (!exists.step())
+        if (!has_row(*db_, "volumes", v.id))
             throw NotFound("Volume " + v.id + " could not be found.");
         backup_quota_check(ctx, b.project_id, b.size);
         std::int64_t t = unix_now();
-        bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volume_backups (id, name, description, volume_id, snapshot_id, project_id, "
                           "user_id, size, status, status_until, next_status, availability_zone, container, "
                           "metadata_json, created_at, updated_at, volume_json) "
@@ -126,12 +104,7 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
         s.bind(4, v.id);
         bind_opt(s, 5, b.snapshot_id);
         s.bind(6, b.project_id).bind(7, b.user_id).bind(8, b.size);
-        s.bind(9, at_once ? "available" : "creating");
-        s.bind(10, static_cast<long long>(at_once ? 0 : ready_at(build_seconds_)));
-        if (at_once)
-            s.bind_null(11);
-        else
-            s.bind(11, "available");
+        bind_creating(s, 9, build_seconds_);
         s.bind(12, v.availability_zone);
         s.bind(13, b.container.value_or("volumebackups"));
         s.bind(14, json(b.metadata).dump()).bind(15, static_cast<long long>(t)).bind(16, static_cast<long long>(t));
@@ -203,9 +176,7 @@ volume::Volume Volume::backupRestore(const Context& ctx, const std::string& back
     if (target.size < b.size)
         throw BadRequest("Invalid volume: volume size " + std::to_string(target.size) +
                          " is too small to restore backup of size " + std::to_string(b.size) + ".");
-    Fd source(open(backupPath(b.id).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!source)
-        fail_file("cannot open backup " + b.id);
+    Fd source = open_stored(backupPath(b.id), "backup " + b.id);
     // The restored bytes are made whole beside the volume, then take its name at once.
     std::string staged = store_file(volume_store_, ".restoring-" + target.id + "-" + new_uuid(), target.size * kGiB,
                                     source.get(), file_size(source.get()));

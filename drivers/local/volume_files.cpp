@@ -125,6 +125,14 @@ Fd open_source(const std::string& path, const std::string& what)
     return fd;
 }
 
+Fd open_stored(const std::string& path, const std::string& what)
+{
+    Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd)
+        fail_file("cannot open " + what);
+    return fd;
+}
+
 std::size_t FileBytes::read(char* buffer, std::size_t size)
 {
     for (;;) {

@@ -58,6 +58,9 @@ std::string store_file(const std::string& dir, const std::string& id, long long 
 /* open_source: `path` open to read; BadRequest ("<what> has no data to copy.") when it cannot be. */
 Fd open_source(const std::string& path, const std::string& what);
 
+/* open_stored: a file of the stores open to read; `what` names it when it cannot be (fail_file). */
+Fd open_stored(const std::string& path, const std::string& what);
+
 /* FileBytes: a file read from its start, as an upload's body. */
 class FileBytes : public BodySource {
 public:

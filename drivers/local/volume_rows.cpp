@@ -78,11 +78,8 @@ void marker_values(Database& db, const Context& ctx, const ListTable& table, con
     std::string sql = "SELECT ";
     for (std::size_t i = 0; i < keys.size(); ++i)
         sql += (i ? ", " : "") + keys[i].expr;
-    // Numbered: ?1 is the time, whether or not the expressions read it.
-    sql += " FROM " + table.from + " WHERE " + table.id + " = ?2 AND (" + table.project + " = ?3 OR ?4)";
-    Statement m(db, sql);
-    m.bind(1, static_cast<long long>(unix_now())).bind(2, marker).bind(3, ctx.project_id);
-    m.bind(4, ctx.is_admin() ? 1LL : 0LL);
+    Statement m(db, sql + " FROM " + table.from + table.by_id());
+    bind_by_id(m, ctx, marker);
     if (!m.step())
         throw BadRequest("Marker " + marker + " could not be found.");
     for (std::size_t i = 0; i < keys.size(); ++i)
@@ -133,9 +130,50 @@ std::string current_updated(const char* alias)
            ".updated_at, " + a + ".status_until) ELSE " + a + ".updated_at END)";
 }
 
+std::vector<std::pair<std::string, std::string>>
+sort_keys(const char* alias, std::initializer_list<const char*> plain,
+          std::initializer_list<std::pair<std::string, std::string>> others)
+{
+    const std::string a(alias);
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const char* column : plain)
+        keys.emplace_back(column, a + "." + column);
+    keys.emplace_back("name", "COALESCE(" + a + ".name, '')");
+    keys.emplace_back("display_name", "COALESCE(" + a + ".name, '')");
+    keys.emplace_back("status", current_status(alias));
+    keys.emplace_back("updated_at", current_updated(alias));
+    keys.insert(keys.end(), others.begin(), others.end());
+    return keys;
+}
+
 std::map<std::string, std::string> string_map(const std::string& text)
 {
     return json::parse(text).get<std::map<std::string, std::string>>();
+}
+
+void bind_by_id(Statement& s, const Context& ctx, const std::string& id)
+{
+    // Numbered parameters: the time is ?1 whether or not the query reads it.
+    s.bind(1, static_cast<long long>(unix_now())).bind(2, id).bind(3, ctx.project_id);
+    s.bind(4, ctx.is_admin() ? 1LL : 0LL);
+}
+
+bool has_row(Database& db, const char* table, const std::string& id)
+{
+    Statement s(db, std::string("SELECT 1 FROM ") + table + " WHERE id = ?");
+    s.bind(1, id);
+    return s.step();
+}
+
+void bind_creating(Statement& s, int index, int build_seconds)
+{
+    bool at_once = build_seconds <= 0;
+    s.bind(index, at_once ? "available" : "creating");
+    s.bind(index + 1, static_cast<long long>(at_once ? 0 : ready_at(build_seconds)));
+    if (at_once)
+        s.bind_null(index + 2);
+    else
+        s.bind(index + 2, "available");
 }
 
 void delete_owned(Database& db, const char* table, const char* kind, const std::string& id, const Context& ctx,

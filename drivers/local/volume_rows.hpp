@@ -3,8 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <jumpgate/driver/volume.hpp>
@@ -22,6 +25,15 @@ namespace jumpgate::local {
  */
 std::string current_status(const char* alias);
 std::string current_updated(const char* alias);
+
+/*
+ * sort_keys: the sort keys of a named row of `alias` whose status goes by the clock: its `plain`
+ * columns, name (display_name too; NULL as '' so that a marker's value compares), status and
+ * updated_at as they are now, and `others` (key -> expression).
+ */
+std::vector<std::pair<std::string, std::string>>
+sort_keys(const char* alias, std::initializer_list<const char*> plain,
+          std::initializer_list<std::pair<std::string, std::string>> others = {});
 
 /* string_map: a JSON object of strings, as the metadata columns keep them. */
 std::map<std::string, std::string> string_map(const std::string& text);
@@ -43,6 +55,30 @@ void describe_owned(Database& db, const char* table, const char* kind, const Row
     if (sqlite3_changes(db.handle()) == 0)
         throw NotFound(std::string(kind) + " " + row.id + " could not be found.");
 }
+
+/*
+ * new_row_defaults: a new volume's, snapshot's or backup's project and user are the
+ * caller's where the core left them empty; BadRequest ("A new <kind> needs an id.") without an id.
+ */
+template <class Row>
+void new_row_defaults(Row& row, const Context& ctx, const char* kind)
+{
+    if (row.id.empty())
+        throw BadRequest(std::string("A new ") + kind + " needs an id.");
+    if (row.project_id.empty())
+        row.project_id = ctx.project_id;
+    if (row.user_id.empty())
+        row.user_id = ctx.user_id;
+}
+
+/* has_row: whether `table` has a row of id `id`, whoever owns it. */
+bool has_row(Database& db, const char* table, const std::string& id);
+
+/*
+ * bind_creating: binds a new row's status, status_until and next_status, from `index` on: creating
+ * until `build_seconds` have passed, then available (available at once when they are 0).
+ */
+void bind_creating(Statement& s, int index, int build_seconds);
 
 /* delete_owned: delete row `id` of `table` and its bytes at `path`, as describe_owned finds it. */
 void delete_owned(Database& db, const char* table, const char* kind, const std::string& id, const Context& ctx,
@@ -78,7 +114,27 @@ struct ListTable {
 
     /* select: the query of the table's rows, to which a WHERE clause may be added. */
     std::string select() const { return "SELECT " + columns + " FROM " + from; }
+    /* by_id: the WHERE clause of the row a caller names, if the caller sees it; bound by bind_by_id. */
+    std::string by_id() const { return " WHERE " + id + " = ?2 AND (" + project + " = ?3 OR ?4)"; }
 };
+
+/* bind_by_id: binds the time (?1), `id` and what `ctx` sees to a query that ends in ListTable::by_id(). */
+void bind_by_id(Statement& s, const Context& ctx, const std::string& id);
+
+/*
+ * row_find: `read` of the row of `table` named `id` as `ctx` sees it (its
+ * project's; any for an admin), nullopt when there is none.
+ */
+template <class Read>
+auto row_find(Database& db, const Context& ctx, const ListTable& table, const std::string& id, Read read)
+    -> std::optional<decltype(read(std::declval<const Statement&>()))>
+{
+    Statement s(db, table.select() + table.by_id());
+    bind_by_id(s, ctx, id);
+    if (!s.step())
+        return std::nullopt;
+    return read(s);
+}
 
 /*
  * list_rows: the rows of `table` that `q` asks for, in order, each given to `read`:

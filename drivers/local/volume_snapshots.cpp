@@ -2,7 +2,6 @@
 // The local cloud's Block Storage snapshots: a volume's bytes at one moment, as a sparse file beside the volumes.
 #include "local.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <jumpgate/fault.hpp>
@@ -32,15 +31,7 @@ const ListTable kSnapshots = {
      {"user_id", "s.user_id = ?"},
      {"project_id", "s.project_id = ?"}},
     {{"metadata:", "s.metadata_json"}},
-    {{"id", "s.id"},
-     {"size", "s.size"},
-     {"volume_id", "s.volume_id"},
-     {"project_id", "s.project_id"},
-     {"created_at", "s.created_at"},
-     {"name", "COALESCE(s.name, '')"},
-     {"display_name", "COALESCE(s.name, '')"},
-     {"status", current_status("s")},
-     {"updated_at", current_updated("s")}},
+    sort_keys("s", {"id", "size", "volume_id", "project_id", "created_at"}),
     {{"created_at", false}},
 };
 
@@ -72,47 +63,33 @@ std::vector<Snapshot> Volume::snapshotList(const Context& ctx, const volume::Lis
 
 Snapshot Volume::snapshotGet(const Context& ctx, const std::string& snapshot_id) const
 {
-    Statement s(*db_, kSnapshots.select() + " WHERE s.id = ? AND (s.project_id = ? OR ?)");
-    s.bind(1, static_cast<long long>(unix_now())).bind(2, snapshot_id).bind(3, ctx.project_id);
-    s.bind(4, ctx.is_admin() ? 1LL : 0LL);
-    if (!s.step())
+    auto found = row_find(*db_, ctx, kSnapshots, snapshot_id, snapshot_of);
+    if (!found)
         throw NotFound("Snapshot " + snapshot_id + " could not be found.");
-    return snapshot_of(s);
+    return *found;
 }
 
 Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
 {
     Snapshot snap = in;
-    if (snap.id.empty())
-        throw BadRequest("A new snapshot needs an id.");
-    if (snap.project_id.empty())
-        snap.project_id = ctx.project_id;
-    if (snap.user_id.empty())
-        snap.user_id = ctx.user_id;
+    new_row_defaults(snap, ctx, "snapshot");
     volume::Volume v = volumeGet(ctx, snap.volume_id);
     if (v.status != "available" && v.status != "in-use")
         throw Conflict("Volume " + v.id + " status must be available or in-use to be snapshotted, but current "
                        "status is: " + v.status + ".");
     snap.size = v.size;
     quota_check(ctx, snap.project_id, 0, 1, snap.size, 0);
-    Fd source(open(volumePath(v.id).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!source)
-        fail_file("cannot open volume " + v.id);
+    Fd source = open_stored(volumePath(v.id), "volume " + v.id);
     std::string path = store_file(snapshot_store_, snap.id, file_size(source.get()), source.get(),
                                   file_size(source.get()));
     try {
         Transaction tx(*db_);
-        Statement exists(*db_, "SELECT 1 FROM volumes WHERE id = ?");
-        exists.bind(1, v.id);
-        if (!exists.step())
+        if (!has_row(*db_, "volumes", v.id))
             throw NotFound("Volume " + v.id + " could not be found.");
-        Statement taken(*db_, "SELECT 1 FROM volume_snapshots WHERE id = ?");
-        taken.bind(1, snap.id);
-        if (taken.step())
+        if (has_row(*db_, "volume_snapshots", snap.id))
             throw Conflict("A snapshot with identifier " + snap.id + " already exists.");
         quota_check(ctx, snap.project_id, 0, 1, snap.size, 0);
         std::int64_t t = snap.created_at ? snap.created_at : unix_now();
-        bool at_once = build_seconds_ <= 0;
         Statement s(*db_, "INSERT INTO volume_snapshots (id, name, description, volume_id, project_id, user_id, size, "
                           "status, status_until, next_status, metadata_json, created_at, updated_at) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -120,12 +97,7 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
         bind_opt(s, 2, snap.name);
         bind_opt(s, 3, snap.description);
         s.bind(4, v.id).bind(5, snap.project_id).bind(6, snap.user_id).bind(7, snap.size);
-        s.bind(8, at_once ? "available" : "creating");
-        s.bind(9, static_cast<long long>(at_once ? 0 : ready_at(build_seconds_)));
-        if (at_once)
-            s.bind_null(10);
-        else
-            s.bind(10, "available");
+        bind_creating(s, 8, build_seconds_);
         s.bind(11, json(snap.metadata).dump()).bind(12, static_cast<long long>(t));
         s.bind(13, static_cast<long long>(snap.updated_at ? snap.updated_at : t));
         s.step();
