@@ -48,8 +48,9 @@ const ListTable kVolumes = {
      {"image_id", "v.image_id = ?"},
      {"volume_type_id", "v.volume_type_id = ?"}},
     {{"metadata:", "v.metadata_json"}, {"image_metadata:", "v.image_metadata_json"}},
-    sort_keys("v", {"id", "size", "availability_zone", "created_at", "bootable", "project_id", "user_id"},
-              {{"volume_type", "COALESCE(t.name, '')"}}),
+    clocked_sort_keys("v",
+                      {"id", "size", "availability_zone", "created_at", "bootable", "project_id", "user_id"},
+                      {{"volume_type", "COALESCE(t.name, '')"}}),
     {{"created_at", false}},
 };
 

@@ -29,7 +29,7 @@ const ListTable kBackups = {
      {"volume_id", "b.volume_id = ?"},
      {"id", "b.id = ?"}},
     {},
-    sort_keys("b", {"id", "size", "volume_id", "project_id", "created_at"}),
+    clocked_sort_keys("b", {"id", "size", "volume_id", "project_id", "created_at"}),
     {{"created_at", false}},
 };
 

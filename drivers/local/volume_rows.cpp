@@ -131,8 +131,8 @@ std::string current_updated(const char* alias)
 }
 
 std::vector<std::pair<std::string, std::string>>
-sort_keys(const char* alias, std::initializer_list<const char*> plain,
-          std::initializer_list<std::pair<std::string, std::string>> others)
+clocked_sort_keys(const char* alias, std::initializer_list<const char*> plain,
+                  std::initializer_list<std::pair<std::string, std::string>> others)
 {
     const std::string a(alias);
     std::vector<std::pair<std::string, std::string>> keys;

@@ -27,13 +27,13 @@ std::string current_status(const char* alias);
 std::string current_updated(const char* alias);
 
 /*
- * sort_keys: the sort keys of a named row of `alias` whose status goes by the clock: its `plain`
+ * clocked_sort_keys: the sort keys of a named row of `alias` whose status goes by the clock: its `plain`
  * columns, name (display_name too; NULL as '' so that a marker's value compares), status and
  * updated_at as they are now, and `others` (key -> expression).
  */
 std::vector<std::pair<std::string, std::string>>
-sort_keys(const char* alias, std::initializer_list<const char*> plain,
-          std::initializer_list<std::pair<std::string, std::string>> others = {});
+clocked_sort_keys(const char* alias, std::initializer_list<const char*> plain,
+                  std::initializer_list<std::pair<std::string, std::string>> others = {});
 
 /* string_map: a JSON object of strings, as the metadata columns keep them. */
 std::map<std::string, std::string> string_map(const std::string& text);
@@ -93,12 +93,12 @@ struct ListFilter {
 };
 
 /*
- * ListTable: how the lists of one kind of Block Storage row are queried:
+ * ListTable: how the rows of one kind of Block Storage record are queried:
  * `columns` FROM `from`, owned through `project`, named by `id`, made in the
- * order of `sequence`; `clocked` when the columns read the time as ?1
- * (current_status). Filters on `filters` and on a key of a JSON object
- * column (`json_filters`: "metadata:" -> the column), sorted by `sort_keys`
- * (key -> expression) or else `default_sort`.
+ * order of `sequence`; `clocked` when its expressions read the time as ?1
+ * (current_status: the columns then read it first). Lists filter on `filters`
+ * and on a key of a JSON object column (`json_filters`: "metadata:" -> the
+ * column), and sort by `sort_keys` (key -> expression) or else `default_sort`.
  */
 struct ListTable {
     std::string columns;

@@ -31,7 +31,7 @@ const ListTable kSnapshots = {
      {"user_id", "s.user_id = ?"},
      {"project_id", "s.project_id = ?"}},
     {{"metadata:", "s.metadata_json"}},
-    sort_keys("s", {"id", "size", "volume_id", "project_id", "created_at"}),
+    clocked_sort_keys("s", {"id", "size", "volume_id", "project_id", "created_at"}),
     {{"created_at", false}},
 };
 
