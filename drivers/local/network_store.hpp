@@ -33,9 +33,10 @@ inline constexpr Kind kKinds[] = {
     {"subnetpools", "Subnet pool", "SubnetPoolNotFound", "subnetpool"},
 };
 
-inline const network::QuotaSet kDefaultQuotas = {{"network", 100},       {"subnet", 100},         {"port", 500},
-                                                 {"router", 10},         {"floatingip", 50},      {"security_group", 10},
-                                                 {"security_group_rule", 100}};
+inline const network::QuotaSet kDefaultQuotas = {
+    {"network", 100},   {"subnet", 100},        {"port", 500},
+    {"router", 10},     {"floatingip", 50},     {"security_group", 10},
+    {"security_group_rule", 100}};
 
 // Device owners of the ports the network itself makes: they neither keep a network in use nor get security groups.
 inline constexpr const char* kRouterInterface = "network:router_interface";
@@ -56,7 +57,10 @@ const Kind& kind_of(std::string_view collection);
 network::Address address(const json& text);
 network::Cidr cidr(const json& text);
 
-/* is_auto_address: whether a subnet's ports take their addresses from their MACs (SLAAC, DHCPv6-stateless) rather than its pools. */
+/*
+ * is_auto_address: whether a subnet's ports take their addresses from their MACs
+ * (SLAAC, DHCPv6-stateless) rather than its pools.
+ */
 bool is_auto_address(const json& sn);
 
 /*
@@ -85,7 +89,10 @@ public:
     void save(std::string_view collection, json& doc);
     void erase(std::string_view collection, const std::string& id);
 
-    /* visible: whether the caller sees `doc`: its own, a shared or external network, a port or subnet on one it may use. */
+    /*
+     * visible: whether the caller sees `doc`: its own, a shared or external
+     * network, a port or subnet on one it may use.
+     */
     bool visible(std::string_view collection, const json& doc);
     bool owned(const json& doc) const { return admin() || doc["project_id"] == ctx_.project_id; }
     /* seen: a resource the caller sees, or NotFound. */
@@ -169,7 +176,10 @@ json port_update(Store& st, json port, const json& changes);
 void port_delete(Store& st, const json& port);
 /* port_erase: a port gone with its addresses, its MAC and the floating IPs' hold on it, whoever owns it. */
 void port_erase(Store& st, const std::string& port_id);
-/* port_derived: a port's status and binding, from its device and host: a bound port is up as far as the local cloud is concerned. */
+/*
+ * port_derived: a port's status and binding, from its device and host: a bound
+ * port is up as far as the local cloud is concerned.
+ */
 void port_derived(json& port);
 bool is_service_port(const json& port);
 

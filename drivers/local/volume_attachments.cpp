@@ -75,7 +75,8 @@ std::vector<Attachment> Volume::attachmentList(const Context& ctx, const volume:
 
 Attachment Volume::attachmentGet(const Context& ctx, const std::string& attachment_id) const
 {
-    auto found = row_find(*db_, ctx, kAttachments, attachment_id, [this](const Statement& s) { return attachment_of(s); });
+    auto found =
+        row_find(*db_, ctx, kAttachments, attachment_id, [this](const Statement& s) { return attachment_of(s); });
     if (!found)
         throw NotFound("Volume attachment could not be found with filter: attachment_id = " + attachment_id + ".");
     return *found;

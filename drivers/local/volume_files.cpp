@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The bytes of the local cloud's volumes, snapshots and backups: sparse copies in constant memory, linked into place whole.
+// The bytes of the local cloud's volumes, snapshots and backups: sparse copies, linked into place whole.
 #include "volume_files.hpp"
 
 #include <fcntl.h>
