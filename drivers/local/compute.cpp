@@ -4,6 +4,8 @@
 
 #include <jumpgate/fault.hpp>
 
+#include "extra_specs.hpp"
+
 namespace jumpgate::local {
 
 namespace {
@@ -25,42 +27,8 @@ compute::Flavor flavor_of(const Statement& row)
     f.rxtx_factor = row.real(7);
     f.is_public = row.integer(8) != 0;
     f.disabled = row.integer(9) != 0;
-    if (!row.is_null(10))
-        f.description = row.text(10);
+    f.description = opt_text(row, 10);
     return f;
-}
-
-void add_extra_specs(Database& db, compute::Flavor& f)
-{
-    Statement s(db, "SELECT key, value FROM flavor_extra_specs WHERE flavor_id = ?");
-    s.bind(1, f.id);
-    while (s.step())
-        f.extra_specs[s.text(0)] = s.text(1);
-    Statement p(db, "SELECT project_id FROM flavor_projects WHERE flavor_id = ? ORDER BY project_id");
-    p.bind(1, f.id);
-    while (p.step())
-        f.projects.push_back(p.text(0));
-}
-
-// The extra specs and projects of `f` replace the stored ones.
-void store_lists(Database& db, const compute::Flavor& f)
-{
-    Statement clear(db, "DELETE FROM flavor_extra_specs WHERE flavor_id = ?");
-    clear.bind(1, f.id);
-    clear.step();
-    for (const auto& [key, value] : f.extra_specs) {
-        Statement s(db, "INSERT INTO flavor_extra_specs (flavor_id, key, value) VALUES (?, ?, ?)");
-        s.bind(1, f.id).bind(2, key).bind(3, value);
-        s.step();
-    }
-    Statement unshare(db, "DELETE FROM flavor_projects WHERE flavor_id = ?");
-    unshare.bind(1, f.id);
-    unshare.step();
-    for (const auto& project : f.projects) {
-        Statement s(db, "INSERT OR IGNORE INTO flavor_projects (flavor_id, project_id) VALUES (?, ?)");
-        s.bind(1, f.id).bind(2, project);
-        s.step();
-    }
 }
 
 } // namespace
@@ -72,17 +40,7 @@ std::vector<compute::Flavor> Compute::flavorList(const Context&) const
     Statement s(*db_, kFlavorColumns);
     while (s.step())
         out.push_back(flavor_of(s));
-    // Every flavor's specs in one query, not one per flavor.
-    Statement specs(*db_, "SELECT flavor_id, key, value FROM flavor_extra_specs");
-    while (specs.step())
-        for (auto& f : out)
-            if (f.id == specs.text(0))
-                f.extra_specs[specs.text(1)] = specs.text(2);
-    Statement projects(*db_, "SELECT flavor_id, project_id FROM flavor_projects ORDER BY project_id");
-    while (projects.step())
-        for (auto& f : out)
-            if (f.id == projects.text(0))
-                f.projects.push_back(projects.text(1));
+    extra_specs_load(*db_, kFlavorSpecs, out);
     return out;
 }
 
@@ -95,9 +53,9 @@ compute::Flavor Compute::flavorGet(const Context&, const std::string& flavor_id)
     s.bind(1, flavor_id);
     if (!s.step())
         throw NotFound("Flavor " + flavor_id + " could not be found.");
-    compute::Flavor f = flavor_of(s);
-    add_extra_specs(*db_, f);
-    return f;
+    std::vector<compute::Flavor> one{flavor_of(s)};
+    extra_specs_load(*db_, kFlavorSpecs, one);
+    return one.front();
 }
 
 compute::Flavor Compute::flavorCreate(const Context& ctx, const compute::Flavor& f) const
@@ -114,12 +72,9 @@ compute::Flavor Compute::flavorCreate(const Context& ctx, const compute::Flavor&
                       "disabled, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)");
     s.bind(1, f.id).bind(2, f.name).bind(3, static_cast<long long>(f.vcpus)).bind(4, f.ram).bind(5, f.disk);
     s.bind(6, f.ephemeral).bind(7, f.swap).bind(8, f.rxtx_factor).bind(9, f.is_public ? 1LL : 0LL);
-    if (f.description)
-        s.bind(10, *f.description);
-    else
-        s.bind_null(10);
+    bind_opt(s, 10, f.description);
     s.step();
-    store_lists(*db_, f);
+    extra_specs_store(*db_, kFlavorSpecs, f.id, f.extra_specs, f.projects);
     tx.commit();
     return flavorGet(ctx, f.id);
 }
@@ -128,15 +83,12 @@ compute::Flavor Compute::flavorUpdate(const Context& ctx, const compute::Flavor&
 {
     Transaction tx(*db_);
     Statement s(*db_, "UPDATE flavors SET description = ? WHERE id = ?");
-    if (f.description)
-        s.bind(1, *f.description);
-    else
-        s.bind_null(1);
+    bind_opt(s, 1, f.description);
     s.bind(2, f.id);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Flavor " + f.id + " could not be found.");
-    store_lists(*db_, f);
+    extra_specs_store(*db_, kFlavorSpecs, f.id, f.extra_specs, f.projects);
     tx.commit();
     return flavorGet(ctx, f.id);
 }

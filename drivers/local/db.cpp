@@ -301,6 +301,37 @@ long long Statement::integer(int column) const { return sqlite3_column_int64(stm
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
+SqlValue Statement::value(int column) const
+{
+    if (sqlite3_column_type(stmt_, column) == SQLITE_INTEGER)
+        return integer(column);
+    return text(column);
+}
+
+void bind_all(Statement& s, const std::vector<SqlValue>& values)
+{
+    int i = 1;
+    for (const auto& v : values) {
+        if (const auto* text = std::get_if<std::string>(&v))
+            s.bind(i++, *text);
+        else
+            s.bind(i++, std::get<long long>(v));
+    }
+}
+
+void bind_opt(Statement& s, int index, const std::optional<std::string>& value)
+{
+    if (value)
+        s.bind(index, *value);
+    else
+        s.bind_null(index);
+}
+
+std::optional<std::string> opt_text(const Statement& s, int column)
+{
+    return s.is_null(column) ? std::nullopt : std::optional<std::string>(s.text(column));
+}
+
 bool Database::lock_writer()
 {
     if (writer_lock_fd_ < 0 || writer_locked_)

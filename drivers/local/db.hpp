@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <sqlite3.h>
@@ -47,6 +48,9 @@ struct Migration {
 };
 
 class Statement;
+
+/* SqlValue: a value a statement binds or a column holds, as the local driver's tables keep them: text or an integer. */
+using SqlValue = std::variant<std::string, long long>;
 
 class Database {
 public:
@@ -179,6 +183,8 @@ public:
     long long integer(int column) const;
     double real(int column) const;
     bool is_null(int column) const;
+    /* value: the column as an integer when SQLite holds one there, else as text (NULL: ""). */
+    SqlValue value(int column) const;
 
 private:
     Database& database_;
@@ -186,5 +192,14 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
     bool* in_use_ = nullptr;       // the cache's flag when the statement is the cached one
 };
+
+/* bind_all: binds `values` to the statement's parameters 1, 2... in order. */
+void bind_all(Statement& s, const std::vector<SqlValue>& values);
+
+/* bind_opt: binds `value` to parameter `index`, NULL when there is none. */
+void bind_opt(Statement& s, int index, const std::optional<std::string>& value);
+
+/* opt_text: column `column` of the current row as text, nullopt when it is NULL. */
+std::optional<std::string> opt_text(const Statement& s, int column);
 
 } // namespace jumpgate::local

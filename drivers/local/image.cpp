@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <variant>
 
 #include <openssl/evp.h>
 
@@ -24,7 +23,7 @@ namespace jumpgate::local {
 namespace {
 
 using image::Member;
-using Value = std::variant<std::string, long long>;
+using Value = SqlValue;
 
 // Glance's answer (413) to an upload its store has no room for; the image is queued again.
 constexpr const char* kMediaFull =
@@ -34,11 +33,6 @@ constexpr const char* kColumns =
     "SELECT i.id, i.name, i.status, i.visibility, i.protected, i.owner, i.disk_format, i.container_format, "
     "i.size, i.virtual_size, i.checksum, i.os_hash_algo, i.os_hash_value, i.min_disk, i.min_ram, "
     "i.created_at, i.updated_at FROM images i";
-
-std::optional<std::string> opt_text(const Statement& s, int col)
-{
-    return s.is_null(col) ? std::nullopt : std::optional<std::string>(s.text(col));
-}
 
 std::optional<long long> opt_int(const Statement& s, int col)
 {
@@ -66,17 +60,6 @@ image::Image image_of(const Statement& s)
     img.created_at = s.integer(15);
     img.updated_at = s.integer(16);
     return img;
-}
-
-void bind_all(Statement& s, const std::vector<Value>& values)
-{
-    int i = 1;
-    for (const auto& v : values) {
-        if (const auto* text = std::get_if<std::string>(&v))
-            s.bind(i++, *text);
-        else
-            s.bind(i++, std::get<long long>(v));
-    }
 }
 
 // What `ctx` may see: public and community images, its own, those shared with it; admins all.

@@ -238,10 +238,10 @@ private:
 };
 
 /*
- * Volume: Block Storage of the local cloud (volume.cpp): records in the
- * database, each volume's bytes a sparse file in `volume_store`, snapshots'
- * beside it in volume-snapshots; volumes are made from and uploaded to the
- * images in `image_store`.
+ * Volume: Block Storage of the local cloud (volume*.cpp, a file per resource):
+ * records in the database, each volume's bytes a sparse file in `volume_store`,
+ * snapshots' and backups' beside it in volume-snapshots and volume-backups;
+ * volumes are made from and uploaded to the images in `image_store`.
  */
 class Volume : public volume::Driver {
 public:

@@ -16,7 +16,8 @@ namespace jumpgate::local {
  * Network: every resource a row of network_resources holding its document;
  * addresses in network_ip_allocations, whose UNIQUE (subnet, address) is the
  * backstop behind allocating inside BEGIN IMMEDIATE. Compute shares the object
- * for its servers' ports (serverPortCreate, serverPortsDelete).
+ * for its servers' ports (serverPortCreate, serverPortsDelete). Its operations
+ * are in network_<resource>.cpp, on the Store of network_store.hpp.
  */
 class Network : public network::Driver {
 public:

@@ -152,6 +152,25 @@ BOOST_AUTO_TEST_CASE(a_write_transaction_under_a_statement_still_reading_is_refu
     after.commit();
 }
 
+BOOST_AUTO_TEST_CASE(statements_bind_and_read_optional_text_and_values_of_either_kind)
+{
+    TempFile f;
+    Database db(f.path(), migrations());
+    db.exec("CREATE TABLE t (a, b, c)");
+    {
+        Statement s(db, "INSERT INTO t (a, b, c) VALUES (?, ?, ?)");
+        bind_all(s, {SqlValue(std::string("text")), SqlValue(42LL)});
+        bind_opt(s, 3, std::nullopt);
+        s.step();
+    }
+    Statement s(db, "SELECT a, b, c FROM t");
+    BOOST_REQUIRE(s.step());
+    BOOST_TEST(std::get<std::string>(s.value(0)) == "text");
+    BOOST_TEST(std::get<long long>(s.value(1)) == 42);
+    BOOST_TEST(!opt_text(s, 2).has_value());
+    BOOST_TEST(opt_text(s, 0).value_or("") == "text");
+}
+
 BOOST_AUTO_TEST_CASE(the_database_is_in_wal_mode)
 {
     TempFile f;

@@ -487,6 +487,82 @@ BOOST_AUTO_TEST_CASE(lists_filter_sort_and_page_in_sql)
     BOOST_CHECK_THROW(driver.volumeList(member("bob"), q), BadRequest);
 }
 
+BOOST_AUTO_TEST_CASE(snapshots_backups_and_attachments_page_after_their_marker_as_volumes_do)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    std::vector<std::string> volumes, snapshots, backups, attachments;
+    for (const char* name : {"a", "b", "c"}) {
+        volumes.push_back(driver.volumeCreate(alice, request(alice, 1, name)).id);
+        volume::Snapshot snap = snapshot_request(alice, volumes.back());
+        snap.name = name;
+        snapshots.push_back(driver.snapshotCreate(alice, snap).id);
+        volume::Backup backup;
+        backup.id = new_uuid();
+        backup.name = name;
+        backup.volume_id = volumes.back();
+        backups.push_back(driver.backupCreate(alice, backup).id);
+        attachments.push_back(driver.attachmentCreate(alice, {.volume_id = volumes.back(), .server_id = name}).id);
+    }
+    auto ids = [](const auto& rows) {
+        std::vector<std::string> out;
+        for (const auto& row : rows)
+            out.push_back(row.id);
+        return out;
+    };
+    auto newest_first = [](std::vector<std::string> made) { return std::vector<std::string>(made.rbegin(), made.rend()); };
+    volume::ListQuery q;
+    BOOST_TEST(ids(driver.snapshotList(alice, q)) == newest_first(snapshots));
+    BOOST_TEST(ids(driver.backupList(alice, q)) == newest_first(backups));
+    BOOST_TEST(ids(driver.attachmentList(alice, q)) == newest_first(attachments));
+    q.marker = snapshots[2];
+    q.limit = 1;
+    BOOST_TEST(ids(driver.snapshotList(alice, q)) == std::vector<std::string>{snapshots[1]});
+    q.marker = backups[1];
+    BOOST_TEST(ids(driver.backupList(alice, q)) == std::vector<std::string>{backups[0]});
+    q.marker = attachments[2];
+    q.offset = 1;
+    BOOST_TEST(ids(driver.attachmentList(alice, q)) == std::vector<std::string>{attachments[0]});
+
+    // A marker need not pass the filters: the page is what comes after it in the order asked for.
+    q = {};
+    q.sort = {{"name", true}};
+    q.filters = {{"name", "c"}};
+    q.marker = backups[0];
+    BOOST_TEST(ids(driver.backupList(alice, q)) == std::vector<std::string>{backups[2]});
+    q = {};
+    q.sort = {{"volume_id", true}, {"id", false}};
+    auto sorted = driver.attachmentList(alice, q);
+    BOOST_REQUIRE(sorted.size() == 3u);
+    q.marker = sorted[0].id;
+    BOOST_TEST(ids(driver.attachmentList(alice, q)) == std::vector<std::string>({sorted[1].id, sorted[2].id}));
+
+    q = {};
+    q.filters = {{"colour", "blue"}};
+    BOOST_TEST(fault_message([&] { driver.snapshotList(alice, q); }) == "Invalid filter keys: colour");
+    BOOST_TEST(fault_message([&] { driver.attachmentList(alice, q); }) == "Invalid filter keys: colour");
+    q = {};
+    q.filters = {{"size", "big"}};
+    BOOST_TEST(fault_message([&] { driver.snapshotList(alice, q); }) ==
+               "Invalid value 'big' for filter size: it must be an integer.");
+    q = {};
+    q.sort = {{"colour", true}};
+    BOOST_TEST(fault_message([&] { driver.backupList(alice, q); }) == "Invalid sort key: colour");
+    q = {};
+    q.marker = attachments[0];
+    BOOST_TEST(fault_message([&] { driver.attachmentList(member("bob"), q); }) ==
+               "Marker " + attachments[0] + " could not be found.");
+    q = {};
+    q.all_projects = true;
+    BOOST_TEST(driver.attachmentList(member("bob"), q).empty());
+    BOOST_TEST(driver.attachmentList(admin(), q).size() == 3u);
+    q.project_id = "bob";
+    BOOST_TEST(driver.snapshotList(admin(), q).empty());
+    q.project_id = "alice";
+    BOOST_TEST(driver.snapshotList(admin(), q).size() == 3u);
+}
+
 BOOST_AUTO_TEST_CASE(types_default_in_use_and_taken_names)
 {
     State state;
