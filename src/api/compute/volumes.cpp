@@ -291,10 +291,11 @@ using volume::Op;
 
 const Binding<Proxy> kVolumeProxyBindings[] = {
     {"v2_os_volumes", "GET", {Op::volumeList}, list_volumes},
-    {"v2_os_volumes", "POST", {Op::volumeCreate}, create_volume},
+    {"v2_os_volumes", "POST", Operations{Op::volumeCreate} | api::cinder::kBuiltVolumeNeeds, create_volume},
     {"v2_os_volumes_detail", "GET", {Op::volumeList}, list_volumes},
     {"v2_os_volume", "GET", {Op::volumeGet}, show_volume},
-    {"v2_os_volume", "DELETE", {Op::volumeGet, Op::volumeDelete, Op::snapshotList}, delete_volume},
+    {"v2_os_volume", "DELETE", Operations{Op::volumeGet, Op::volumeDelete} | api::cinder::kCheckDeletableNeeds,
+     delete_volume},
     {"v2_os_snapshots", "GET", {Op::snapshotList}, list_snapshots},
     {"v2_os_snapshots", "POST", {Op::volumeGet, Op::snapshotCreate}, create_snapshot},
     {"v2_os_snapshots_detail", "GET", {Op::snapshotList}, list_snapshots},

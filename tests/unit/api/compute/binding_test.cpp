@@ -10,27 +10,13 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "string_body.hpp"
+
 #include "api/compute/compute.hpp"
 
 using namespace jumpgate;
 
 namespace {
-
-class StringBody : public BodySource {
-public:
-    explicit StringBody(std::string data) : data_(std::move(data)) {}
-    std::size_t read(char* buffer, std::size_t size) override
-    {
-        std::size_t n = std::min(size, data_.size() - pos_);
-        std::memcpy(buffer, data_.data() + pos_, n);
-        pos_ += n;
-        return n;
-    }
-
-private:
-    std::string data_;
-    std::size_t pos_ = 0;
-};
 
 compute::Server a_server()
 {
@@ -99,7 +85,7 @@ struct Mounted {
         if (!body.empty()) {
             env.emplace_back("CONTENT_TYPE", "application/json");
             env.emplace_back("CONTENT_LENGTH", std::to_string(body.size()));
-            source = std::make_unique<StringBody>(body);
+            source = std::make_unique<test::StringBody>(body);
         }
         Request req(std::move(env), {}, std::move(source), 1 << 16, 1 << 16);
         req.context().project_id = "p1";

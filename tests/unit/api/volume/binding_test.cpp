@@ -3,6 +3,8 @@
 // actions they cover.
 #include <boost/test/unit_test.hpp>
 
+#include "string_body.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -48,22 +50,6 @@ class Extending : public Listing {
     }
 };
 
-class StringBody : public BodySource {
-  public:
-    explicit StringBody(std::string data) : data_(std::move(data)) {}
-    std::size_t read(char* buffer, std::size_t size) override
-    {
-        std::size_t n = std::min(size, data_.size() - pos_);
-        std::memcpy(buffer, data_.data() + pos_, n);
-        pos_ += n;
-        return n;
-    }
-
-  private:
-    std::string data_;
-    std::size_t pos_ = 0;
-};
-
 template <class D> struct Cloud {
     App app;
     Dispatcher disp{api::volume::kSpec, "/volume"};
@@ -92,7 +78,7 @@ template <class D> struct Cloud {
             env.emplace_back("CONTENT_TYPE", "application/json");
             env.emplace_back("CONTENT_LENGTH", std::to_string(body.size()));
         }
-        Request req(std::move(env), {}, body.empty() ? nullptr : std::make_unique<StringBody>(body),
+        Request req(std::move(env), {}, body.empty() ? nullptr : std::make_unique<test::StringBody>(body),
                     1 << 20, 1 << 20);
         req.context().project_id = "p1";
         req.context().roles = {"admin"};
