@@ -139,7 +139,7 @@ std::string fault_message(const Response& resp)
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(identity_bindings)
+BOOST_AUTO_TEST_SUITE(identity_binding)
 
 BOOST_AUTO_TEST_CASE(coverage_says_yes_for_what_the_operations_serve_and_names_what_the_rest_lack)
 {
