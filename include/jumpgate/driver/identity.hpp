@@ -37,6 +37,15 @@ struct User {
     std::string description;
     std::string email;
     bool enabled = true;
+    /*
+     * credentials: what the driver wants back on every request made with this user's
+     * tokens (a backend cloud's API key, an upstream token), set by userAuthenticate
+     * only. The core seals it into the token (encrypted, so it goes with the token's
+     * expiry and revocation), keeps it through rescoping, and gives it to every
+     * driver in Context::credentials; it is never shown nor logged. A token has room
+     * for about 2.5 KB of it: a longer one refuses the authentication (401).
+     */
+    std::string credentials;
 };
 
 struct Role {
@@ -83,7 +92,7 @@ class Driver {
 public:
     virtual ~Driver() = default;
 
-    /* userAuthenticate: the enabled user of `ref` whose password is `password`. */
+    /* userAuthenticate: the enabled user of `ref` whose password is `password`, with its backend credentials. */
     virtual User userAuthenticate(const Ref& ref, const std::string& password) const;
     /* userGet: a user by id. */
     virtual User userGet(const std::string& user_id) const;
@@ -185,29 +194,20 @@ Operations operations_of()
 }
 
 namespace detail {
-void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver);
-void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver);
-
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& operations);
 } // namespace detail
 
 /*
  * install: make `driver` the App's identity (jumpgate-manage and other
- * services reach it through App::identity()) and serve on `disp` the
- * Keystone endpoints whose operations it overrides.
+ * services reach it through App::identity()) and serve on `disp` every
+ * Keystone request whose operations D overrides. When D can validate tokens
+ * (tokenIsRevoked and roleListForProject), the App's authenticator checks
+ * every request's X-Auth-Token against it, in every service.
  */
 template <class D>
 void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
-    static_assert(std::is_base_of_v<Driver, D>);
-    std::shared_ptr<const Driver> base = driver;
-    app.set_identity(base);
-    if constexpr (jumpgate::detail::overrides(&D::userAuthenticate, &Driver::userAuthenticate) &&
-                  jumpgate::detail::overrides(&D::tokenIsRevoked, &Driver::tokenIsRevoked))
-        detail::bind_tokens(app, disp, base);
-    if constexpr (jumpgate::detail::overrides(&D::projectList, &Driver::projectList) &&
-                  jumpgate::detail::overrides(&D::userList, &Driver::userList) &&
-                  jumpgate::detail::overrides(&D::roleAssignmentList, &Driver::roleAssignmentList))
-        detail::bind_resources(disp, base);
+    detail::install(app, disp, driver, operations_of<D>());
 }
 
 } // namespace jumpgate::identity

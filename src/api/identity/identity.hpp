@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// The identity service as the core knows it: its catalogue and its version documents.
+// The identity service as the core knows it: its catalogue, its version documents and its bindings.
 #pragma once
 
+#include <span>
+
 #include <jumpgate/dispatcher.hpp>
+#include <jumpgate/driver/operations.hpp>
+
+namespace jumpgate::identity {
+class Driver;
+}
 
 namespace jumpgate::api::identity {
 
@@ -14,5 +21,11 @@ json versions(const Request& req, const Dispatcher& disp);
 
 /* install_versions: serve the version documents on `disp` (versions.cpp). */
 void install_versions(Dispatcher& disp);
+
+/*
+ * resource_bindings: the Keystone requests on domains, projects, users, roles, role
+ * assignments and application credentials, each with the operations it calls (resources.cpp).
+ */
+std::span<const Binding<jumpgate::identity::Driver>> resource_bindings();
 
 } // namespace jumpgate::api::identity

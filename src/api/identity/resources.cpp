@@ -9,14 +9,13 @@
 #include <openssl/rand.h>
 
 #include "api/common/listing.hpp"
+#include "api/identity/identity.hpp"
 #include "api/common/time.hpp"
 #include "api/common/validation.hpp"
 
 namespace jumpgate::identity {
 
 namespace {
-
-using DriverPtr = std::shared_ptr<const Driver>;
 
 void require_admin(const Request& req, const char* action)
 {
@@ -188,168 +187,171 @@ void filter_by(const Request& req, std::vector<T>& items)
         }
 }
 
-void bind_domains(Dispatcher& disp, DriverPtr d)
+template <class T>
+json listed(const Request& req, std::vector<T> items)
 {
-    disp.set_handler("v3_domains", {
-        .get = [d](const Request& req, Response& resp) {
-            require_admin(req, "list_domains");
-            auto items = d->domainList();
-            filter_by(req, items);
-            json out = json::array();
-            for (const auto& i : items)
-                out.push_back(view(req, i));
-            resp.json({{"domains", out}, {"links", list_links(req)}});
-        },
-        .post = [d](const Request& req, Response& resp) {
-            require_admin(req, "create_domain");
-            const json& b = body(req, "domain");
-            Domain created = d->domainCreate({.name = name_text(b, "name", 64), .description = text(b, "description"),
-                                              .enabled = flag(b, "enabled", true)});
-            resp.status = 201;
-            resp.json({{"domain", view(req, created)}});
-        },
-    });
-    disp.set_handler("v3_domains_with_id", {
-        // Any authenticated user reads a domain: Tempest's DefaultDomainTestJSON does as a member.
-        .get = [d](const Request& req, Response& resp) {
-            resp.json({{"domain", view(req, d->domainGet(req.param("domain_id")))}});
-        },
-        .patch = [d](const Request& req, Response& resp) {
-            require_admin(req, "update_domain");
-            Domain dom = d->domainGet(req.param("domain_id"));
-            const json& b = body(req, "domain");
-            dom.name = name_text(b, "name", 64, dom.name);
-            dom.description = text(b, "description", dom.description);
-            dom.enabled = flag(b, "enabled", dom.enabled);
-            resp.json({{"domain", view(req, d->domainUpdate(dom))}});
-        },
-        .del = [d](const Request& req, Response& resp) {
-            require_admin(req, "delete_domain");
-            d->domainDelete(req.param("domain_id"));
-            resp.status = 204;
-        },
-    });
+    filter_by(req, items);
+    json out = json::array();
+    for (const auto& i : items)
+        out.push_back(view(req, i));
+    return out;
 }
 
-void bind_projects(Dispatcher& disp, DriverPtr d)
+void domain_list(const Driver& d, const Request& req, Response& resp)
 {
-    disp.set_handler("v3_projects", {
-        .get = [d](const Request& req, Response& resp) {
-            require_admin(req, "list_projects");
-            auto items = d->projectList();
-            filter_by(req, items);
-            json out = json::array();
-            for (const auto& i : items)
-                out.push_back(view(req, i));
-            resp.json({{"projects", out}, {"links", list_links(req)}});
-        },
-        .post = [d](const Request& req, Response& resp) {
-            require_admin(req, "create_project");
-            const json& b = body(req, "project");
-            Project created = d->projectCreate({.name = name_text(b, "name", 64),
-                                                .domain_id = text(b, "domain_id", "default"),
-                                                .description = text(b, "description"),
-                                                .enabled = flag(b, "enabled", true)});
-            resp.status = 201;
-            resp.json({{"project", view(req, created)}});
-        },
-    });
-    disp.set_handler("v3_projects_with_id", {
-        .get = [d](const Request& req, Response& resp) {
-            if (req.context().project_id != req.param("project_id"))
-                require_admin(req, "get_project");
-            resp.json({{"project", view(req, d->projectFind({.id = req.param("project_id")}))}});
-        },
-        .patch = [d](const Request& req, Response& resp) {
-            require_admin(req, "update_project");
-            Project p = d->projectFind({.id = req.param("project_id")});
-            const json& b = body(req, "project");
-            p.name = name_text(b, "name", 64, p.name);
-            p.description = text(b, "description", p.description);
-            p.enabled = flag(b, "enabled", p.enabled);
-            resp.json({{"project", view(req, d->projectUpdate(p))}});
-        },
-        .del = [d](const Request& req, Response& resp) {
-            require_admin(req, "delete_project");
-            d->projectDelete(req.param("project_id"));
-            resp.status = 204;
-        },
-    });
+    require_admin(req, "list_domains");
+    resp.json({{"domains", listed(req, d.domainList())}, {"links", list_links(req)}});
 }
 
-void bind_users(Dispatcher& disp, DriverPtr d)
+void domain_create(const Driver& d, const Request& req, Response& resp)
 {
-    disp.set_handler("v3_users", {
-        .get = [d](const Request& req, Response& resp) {
-            require_admin(req, "list_users");
-            auto items = d->userList();
-            filter_by(req, items);
-            json out = json::array();
-            for (const auto& i : items)
-                out.push_back(view(req, i));
-            resp.json({{"users", out}, {"links", list_links(req)}});
-        },
-        .post = [d](const Request& req, Response& resp) {
-            require_admin(req, "create_user");
-            const json& b = body(req, "user");
-            std::string password = text(b, "password");
-            if (password.empty()) {
-                // A user without a password cannot authenticate with one: a random secret.
-                unsigned char bytes[24];
-                RAND_bytes(bytes, sizeof bytes);
-                password.assign(reinterpret_cast<const char*>(bytes), sizeof bytes);
-            }
-            User created = d->userCreate({.name = name_text(b, "name", 255), .domain_id = text(b, "domain_id", "default"),
-                                          .description = text(b, "description"), .email = text(b, "email"),
-                                          .enabled = flag(b, "enabled", true)},
-                                         password);
-            if (!text(b, "default_project_id").empty())
-                d->projectFind({.id = text(b, "default_project_id")});
-            resp.status = 201;
-            resp.json({{"user", view(req, created)}});
-        },
-    });
-    disp.set_handler("v3_user", {
-        .get = [d](const Request& req, Response& resp) {
-            require_self_or_admin(req, req.param("user_id"), "get_user");
-            resp.json({{"user", view(req, d->userGet(req.param("user_id")))}});
-        },
-        .patch = [d](const Request& req, Response& resp) {
-            require_admin(req, "update_user");
-            User u = d->userGet(req.param("user_id"));
-            const json& b = body(req, "user");
-            u.name = name_text(b, "name", 255, u.name);
-            u.description = text(b, "description", u.description);
-            u.email = text(b, "email", u.email);
-            u.enabled = flag(b, "enabled", u.enabled);
-            User updated = d->userUpdate(u);
-            if (!text(b, "password").empty())
-                d->userPasswordSet(u.id, text(b, "password"));
-            resp.json({{"user", view(req, updated)}});
-        },
-        .del = [d](const Request& req, Response& resp) {
-            require_admin(req, "delete_user");
-            d->userDelete(req.param("user_id"));
-            resp.status = 204;
-        },
-    });
-    disp.set_handler("v3_user_password", {.post = [d](const Request& req, Response& resp) {
-        std::string user_id = req.param("user_id");
-        const json& b = body(req, "user");
-        std::string password = text(b, "password");
-        if (password.empty())
-            throw BadRequest("Invalid input for field 'password': it may not be empty.");
-        d->userAuthenticate({.id = user_id}, text(b, "original_password"));
-        d->userPasswordSet(user_id, password);
-        resp.status = 204;
-    }});
-    disp.set_handler("v3_user_projects", {.get = [d](const Request& req, Response& resp) {
-        require_self_or_admin(req, req.param("user_id"), "list_user_projects");
-        json out = json::array();
-        for (const auto& p : d->projectListForUser(req.param("user_id")))
-            out.push_back(view(req, p));
-        resp.json({{"projects", out}, {"links", list_links(req)}});
-    }});
+    require_admin(req, "create_domain");
+    const json& b = body(req, "domain");
+    Domain created = d.domainCreate({.name = name_text(b, "name", 64), .description = text(b, "description"),
+                                     .enabled = flag(b, "enabled", true)});
+    resp.status = 201;
+    resp.json({{"domain", view(req, created)}});
+}
+
+// Any authenticated user reads a domain: Tempest's DefaultDomainTestJSON does as a member.
+void domain_show(const Driver& d, const Request& req, Response& resp)
+{
+    resp.json({{"domain", view(req, d.domainGet(req.param("domain_id")))}});
+}
+
+void domain_update(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "update_domain");
+    Domain dom = d.domainGet(req.param("domain_id"));
+    const json& b = body(req, "domain");
+    dom.name = name_text(b, "name", 64, dom.name);
+    dom.description = text(b, "description", dom.description);
+    dom.enabled = flag(b, "enabled", dom.enabled);
+    resp.json({{"domain", view(req, d.domainUpdate(dom))}});
+}
+
+void domain_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "delete_domain");
+    d.domainDelete(req.param("domain_id"));
+    resp.status = 204;
+}
+
+void project_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_projects");
+    resp.json({{"projects", listed(req, d.projectList())}, {"links", list_links(req)}});
+}
+
+void project_create(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "create_project");
+    const json& b = body(req, "project");
+    Project created = d.projectCreate({.name = name_text(b, "name", 64), .domain_id = text(b, "domain_id", "default"),
+                                       .description = text(b, "description"), .enabled = flag(b, "enabled", true)});
+    resp.status = 201;
+    resp.json({{"project", view(req, created)}});
+}
+
+void project_show(const Driver& d, const Request& req, Response& resp)
+{
+    if (req.context().project_id != req.param("project_id"))
+        require_admin(req, "get_project");
+    resp.json({{"project", view(req, d.projectFind({.id = req.param("project_id")}))}});
+}
+
+void project_update(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "update_project");
+    Project p = d.projectFind({.id = req.param("project_id")});
+    const json& b = body(req, "project");
+    p.name = name_text(b, "name", 64, p.name);
+    p.description = text(b, "description", p.description);
+    p.enabled = flag(b, "enabled", p.enabled);
+    resp.json({{"project", view(req, d.projectUpdate(p))}});
+}
+
+void project_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "delete_project");
+    d.projectDelete(req.param("project_id"));
+    resp.status = 204;
+}
+
+void user_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_users");
+    resp.json({{"users", listed(req, d.userList())}, {"links", list_links(req)}});
+}
+
+void user_create(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "create_user");
+    const json& b = body(req, "user");
+    std::string password = text(b, "password");
+    if (password.empty()) {
+        // A user without a password cannot authenticate with one: a random secret.
+        unsigned char bytes[24];
+        RAND_bytes(bytes, sizeof bytes);
+        password.assign(reinterpret_cast<const char*>(bytes), sizeof bytes);
+    }
+    User created = d.userCreate({.name = name_text(b, "name", 255), .domain_id = text(b, "domain_id", "default"),
+                                 .description = text(b, "description"), .email = text(b, "email"),
+                                 .enabled = flag(b, "enabled", true)},
+                                password);
+    if (!text(b, "default_project_id").empty())
+        d.projectFind({.id = text(b, "default_project_id")});
+    resp.status = 201;
+    resp.json({{"user", view(req, created)}});
+}
+
+void user_show(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "get_user");
+    resp.json({{"user", view(req, d.userGet(req.param("user_id")))}});
+}
+
+void user_update(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "update_user");
+    User u = d.userGet(req.param("user_id"));
+    const json& b = body(req, "user");
+    u.name = name_text(b, "name", 255, u.name);
+    u.description = text(b, "description", u.description);
+    u.email = text(b, "email", u.email);
+    u.enabled = flag(b, "enabled", u.enabled);
+    User updated = d.userUpdate(u);
+    if (!text(b, "password").empty())
+        d.userPasswordSet(u.id, text(b, "password"));
+    resp.json({{"user", view(req, updated)}});
+}
+
+void user_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "delete_user");
+    d.userDelete(req.param("user_id"));
+    resp.status = 204;
+}
+
+void user_password_change(const Driver& d, const Request& req, Response& resp)
+{
+    std::string user_id = req.param("user_id");
+    const json& b = body(req, "user");
+    std::string password = text(b, "password");
+    if (password.empty())
+        throw BadRequest("Invalid input for field 'password': it may not be empty.");
+    d.userAuthenticate({.id = user_id}, text(b, "original_password"));
+    d.userPasswordSet(user_id, password);
+    resp.status = 204;
+}
+
+void user_projects(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "list_user_projects");
+    json out = json::array();
+    for (const auto& p : d.projectListForUser(req.param("user_id")))
+        out.push_back(view(req, p));
+    resp.json({{"projects", out}, {"links", list_links(req)}});
 }
 
 Role role_by_id(const Driver& d, const std::string& id)
@@ -360,244 +362,296 @@ Role role_by_id(const Driver& d, const std::string& id)
     throw NotFound("Could not find role: " + id + ".");
 }
 
-void bind_roles(Dispatcher& disp, DriverPtr d)
+void role_list(const Driver& d, const Request& req, Response& resp)
 {
-    disp.set_handler("v3_roles", {
-        .get = [d](const Request& req, Response& resp) {
-            auto items = d->roleList();
-            if (req.has_query("name"))
-                std::erase_if(items, [&](const Role& r) { return r.name != req.query("name"); });
-            json out = json::array();
-            for (const auto& i : items)
-                out.push_back(view(req, i));
-            resp.json({{"roles", out}, {"links", list_links(req)}});
-        },
-        .post = [d](const Request& req, Response& resp) {
-            require_admin(req, "create_role");
-            const json& b = body(req, "role");
-            resp.status = 201;
-            resp.json({{"role", view(req, d->roleCreate({.name = name_text(b, "name", 255)}))}});
-        },
-    });
-    disp.set_handler("v3_role", {
-        .get = [d](const Request& req, Response& resp) {
-            resp.json({{"role", view(req, role_by_id(*d, req.param("role_id")))}});
-        },
-        .patch = [d](const Request& req, Response& resp) {
-            require_admin(req, "update_role");
-            Role r = role_by_id(*d, req.param("role_id"));
-            r.name = name_text(body(req, "role"), "name", 255, r.name);
-            resp.json({{"role", view(req, d->roleUpdate(r))}});
-        },
-        .del = [d](const Request& req, Response& resp) {
-            require_admin(req, "delete_role");
-            d->roleDelete(req.param("role_id"));
-            resp.status = 204;
-        },
-    });
-
-    // PUT, HEAD and DELETE of one assignment; GET of a user's roles on a target.
-    auto grant = [d](bool on_project, const char* role_var) {
-        return Resource{
-            .head = [d, on_project, role_var](const Request& req, Response& resp) {
-                require_admin(req, "check_grant");
-                std::string target = req.param(on_project ? "project_id" : "domain_id");
-                auto roles = on_project ? d->roleListForProject(req.param("user_id"), target)
-                                        : d->roleListForDomain(req.param("user_id"), target);
-                if (std::none_of(roles.begin(), roles.end(), [&](const Role& r) { return r.id == req.param(role_var); }))
-                    throw NotFound("Could not find role assignment.");
-                resp.status = 204;
-            },
-            .put = [d, on_project, role_var](const Request& req, Response& resp) {
-                require_admin(req, "create_grant");
-                role_by_id(*d, req.param(role_var));
-                d->userGet(req.param("user_id"));
-                std::string target = req.param(on_project ? "project_id" : "domain_id");
-                if (on_project)
-                    d->projectFind({.id = target});
-                else
-                    d->domainGet(target);
-                d->roleAssign(req.param(role_var), req.param("user_id"), on_project ? target : "",
-                              on_project ? "" : target);
-                resp.status = 204;
-            },
-            .del = [d, on_project, role_var](const Request& req, Response& resp) {
-                require_admin(req, "revoke_grant");
-                std::string target = req.param(on_project ? "project_id" : "domain_id");
-                d->roleUnassign(req.param(role_var), req.param("user_id"), on_project ? target : "",
-                                on_project ? "" : target);
-                resp.status = 204;
-            },
-        };
-    };
-    disp.set_handler("v3_project_user_role", grant(true, "role_id"));
-    disp.set_handler("v3_domain_user_role", grant(false, "role_id"));
-    disp.set_handler("v3_domain_user_role_assignment", grant(false, "role_id"));
-    auto held = [d](bool on_project) {
-        return Resource{.get = [d, on_project](const Request& req, Response& resp) {
-            require_self_or_admin(req, req.param("user_id"), "list_grants");
-            std::string target = req.param(on_project ? "project_id" : "domain_id");
-            json out = json::array();
-            for (const auto& r : on_project ? d->roleListForProject(req.param("user_id"), target)
-                                            : d->roleListForDomain(req.param("user_id"), target))
-                out.push_back(view(req, r));
-            resp.json({{"roles", out}, {"links", list_links(req)}});
-        }};
-    };
-    disp.set_handler("v3_project_user_roles", held(true));
-    disp.set_handler("v3_domain_user_roles", held(false));
-
-    disp.set_handler("v3_role_assignments", {.get = [d](const Request& req, Response& resp) {
-        std::string user(req.query("user.id")), project(req.query("scope.project.id")),
-            domain(req.query("scope.domain.id")), role(req.query("role.id"));
-        if (user != req.context().user_id)
-            require_admin(req, "list_role_assignments");
-        json out = json::array();
-        for (const auto& a : d->roleAssignmentList()) {
-            if ((!user.empty() && a.user_id != user) || (!project.empty() && a.project_id != project) ||
-                (!domain.empty() && a.domain_id != domain) || (!role.empty() && a.role_id != role))
-                continue;
-            json scope = a.project_id.empty() ? json{{"domain", {{"id", a.domain_id}}}}
-                                              : json{{"project", {{"id", a.project_id}}}};
-            out.push_back({{"role", {{"id", a.role_id}}}, {"user", {{"id", a.user_id}}}, {"scope", scope},
-                           {"links", {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
-                                                         (a.project_id.empty() ? "domains/" + a.domain_id
-                                                                               : "projects/" + a.project_id) +
-                                                         "/users/" + a.user_id + "/roles/" + a.role_id}}}});
-        }
-        resp.json({{"role_assignments", out}, {"links", list_links(req)}});
-    }});
+    auto items = d.roleList();
+    if (req.has_query("name"))
+        std::erase_if(items, [&](const Role& r) { return r.name != req.query("name"); });
+    json out = json::array();
+    for (const auto& i : items)
+        out.push_back(view(req, i));
+    resp.json({{"roles", out}, {"links", list_links(req)}});
 }
 
-void bind_application_credentials(Dispatcher& disp, DriverPtr d)
+void role_create(const Driver& d, const Request& req, Response& resp)
 {
-    disp.set_handler("v3_user_application_credentials", {
-        .get = [d](const Request& req, Response& resp) {
-            require_self_or_admin(req, req.param("user_id"), "list_application_credentials");
-            json out = json::array();
-            for (const auto& c : d->applicationCredentialList(req.param("user_id")))
-                if (!req.has_query("name") || c.name == req.query("name"))
-                    out.push_back(view(req, c, *d));
-            resp.json({{"application_credentials", out}, {"links", list_links(req)}});
-        },
-        .post = [d](const Request& req, Response& resp) {
-            if (req.context().user_id != req.param("user_id"))
-                throw Forbidden("Application credentials are created by their own user.");
-            if (req.context().project_id.empty())
-                throw Forbidden("An application credential needs a project-scoped token.");
-            const json& b = body(req, "application_credential");
-            ApplicationCredential c{.name = name_text(b, "name", 255), .description = text(b, "description"),
-                                    .user_id = req.context().user_id, .project_id = req.context().project_id};
-            if (b.contains("roles") && b["roles"].is_array()) {
-                auto all = d->roleList();
-                for (const auto& r : b["roles"]) {
-                    auto match = std::find_if(all.begin(), all.end(), [&](const Role& role) {
-                        return role.id == r.value("id", "") || role.name == r.value("name", "");
-                    });
-                    if (match == all.end())
-                        throw NotFound("Could not find role: " + r.dump() + ".");
-                    c.roles.push_back(match->id);
-                }
-            }
-            if (!text(b, "expires_at").empty())
-                std::tie(c.expires_at, c.expires_at_micros) = parse_time(text(b, "expires_at"));
-            c.unrestricted = flag(b, "unrestricted", false);
-            std::string secret = text(b, "secret");
-            if (secret.empty()) {
-                unsigned char bytes[32];
-                RAND_bytes(bytes, sizeof bytes);
-                static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-                for (unsigned char byte : bytes)
-                    secret.push_back(kAlphabet[byte & 63]);
-            }
-            json v = view(req, d->applicationCredentialCreate(c, secret), *d);
-            v["secret"] = secret;
-            resp.status = 201;
-            resp.json({{"application_credential", std::move(v)}});
-        },
-    });
-    disp.set_handler("v3_user_application_credential", {
-        .get = [d](const Request& req, Response& resp) {
-            require_self_or_admin(req, req.param("user_id"), "get_application_credential");
-            for (const auto& c : d->applicationCredentialList(req.param("user_id")))
-                if (c.id == req.param("application_credential_id")) {
-                    resp.json({{"application_credential", view(req, c, *d)}});
-                    return;
-                }
-            throw NotFound("Could not find application credential: " + req.param("application_credential_id") + ".");
-        },
-        .del = [d](const Request& req, Response& resp) {
-            require_self_or_admin(req, req.param("user_id"), "delete_application_credential");
-            d->applicationCredentialDelete(req.param("user_id"), req.param("application_credential_id"));
-            resp.status = 204;
-        },
-    });
+    require_admin(req, "create_role");
+    const json& b = body(req, "role");
+    resp.status = 201;
+    resp.json({{"role", view(req, d.roleCreate({.name = name_text(b, "name", 255)}))}});
+}
+
+void role_show(const Driver& d, const Request& req, Response& resp)
+{
+    resp.json({{"role", view(req, role_by_id(d, req.param("role_id")))}});
+}
+
+void role_update(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "update_role");
+    Role r = role_by_id(d, req.param("role_id"));
+    r.name = name_text(body(req, "role"), "name", 255, r.name);
+    resp.json({{"role", view(req, d.roleUpdate(r))}});
+}
+
+void role_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "delete_role");
+    d.roleDelete(req.param("role_id"));
+    resp.status = 204;
+}
+
+// One assignment (HEAD, PUT, DELETE) and a user's roles (GET), on a project or on a domain.
+std::vector<Role> held_roles(const Driver& d, const Request& req, bool on_project)
+{
+    return on_project ? d.roleListForProject(req.param("user_id"), req.param("project_id"))
+                      : d.roleListForDomain(req.param("user_id"), req.param("domain_id"));
+}
+
+template <bool OnProject>
+void grant_check(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "check_grant");
+    auto roles = held_roles(d, req, OnProject);
+    if (std::none_of(roles.begin(), roles.end(), [&](const Role& r) { return r.id == req.param("role_id"); }))
+        throw NotFound("Could not find role assignment.");
+    resp.status = 204;
+}
+
+template <bool OnProject>
+void grant_create(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "create_grant");
+    role_by_id(d, req.param("role_id"));
+    d.userGet(req.param("user_id"));
+    std::string target = req.param(OnProject ? "project_id" : "domain_id");
+    if (OnProject)
+        d.projectFind({.id = target});
+    else
+        d.domainGet(target);
+    d.roleAssign(req.param("role_id"), req.param("user_id"), OnProject ? target : "", OnProject ? "" : target);
+    resp.status = 204;
+}
+
+template <bool OnProject>
+void grant_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "revoke_grant");
+    std::string target = req.param(OnProject ? "project_id" : "domain_id");
+    d.roleUnassign(req.param("role_id"), req.param("user_id"), OnProject ? target : "", OnProject ? "" : target);
+    resp.status = 204;
+}
+
+template <bool OnProject>
+void grant_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "list_grants");
+    json out = json::array();
+    for (const auto& r : held_roles(d, req, OnProject))
+        out.push_back(view(req, r));
+    resp.json({{"roles", out}, {"links", list_links(req)}});
+}
+
+void role_assignment_list(const Driver& d, const Request& req, Response& resp)
+{
+    std::string user(req.query("user.id")), project(req.query("scope.project.id")),
+        domain(req.query("scope.domain.id")), role(req.query("role.id"));
+    if (user != req.context().user_id)
+        require_admin(req, "list_role_assignments");
+    json out = json::array();
+    for (const auto& a : d.roleAssignmentList()) {
+        if ((!user.empty() && a.user_id != user) || (!project.empty() && a.project_id != project) ||
+            (!domain.empty() && a.domain_id != domain) || (!role.empty() && a.role_id != role))
+            continue;
+        json scope = a.project_id.empty() ? json{{"domain", {{"id", a.domain_id}}}}
+                                          : json{{"project", {{"id", a.project_id}}}};
+        out.push_back({{"role", {{"id", a.role_id}}}, {"user", {{"id", a.user_id}}}, {"scope", scope},
+                       {"links", {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
+                                                     (a.project_id.empty() ? "domains/" + a.domain_id
+                                                                           : "projects/" + a.project_id) +
+                                                     "/users/" + a.user_id + "/roles/" + a.role_id}}}});
+    }
+    resp.json({{"role_assignments", out}, {"links", list_links(req)}});
+}
+
+void application_credential_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "list_application_credentials");
+    json out = json::array();
+    for (const auto& c : d.applicationCredentialList(req.param("user_id")))
+        if (!req.has_query("name") || c.name == req.query("name"))
+            out.push_back(view(req, c, d));
+    resp.json({{"application_credentials", out}, {"links", list_links(req)}});
+}
+
+void application_credential_create(const Driver& d, const Request& req, Response& resp)
+{
+    if (req.context().user_id != req.param("user_id"))
+        throw Forbidden("Application credentials are created by their own user.");
+    if (req.context().project_id.empty())
+        throw Forbidden("An application credential needs a project-scoped token.");
+    const json& b = body(req, "application_credential");
+    ApplicationCredential c{.name = name_text(b, "name", 255), .description = text(b, "description"),
+                            .user_id = req.context().user_id, .project_id = req.context().project_id};
+    if (b.contains("roles") && b["roles"].is_array()) {
+        auto all = d.roleList();
+        for (const auto& r : b["roles"]) {
+            auto match = std::find_if(all.begin(), all.end(), [&](const Role& role) {
+                return role.id == r.value("id", "") || role.name == r.value("name", "");
+            });
+            if (match == all.end())
+                throw NotFound("Could not find role: " + r.dump() + ".");
+            c.roles.push_back(match->id);
+        }
+    }
+    if (!text(b, "expires_at").empty())
+        std::tie(c.expires_at, c.expires_at_micros) = parse_time(text(b, "expires_at"));
+    c.unrestricted = flag(b, "unrestricted", false);
+    std::string secret = text(b, "secret");
+    if (secret.empty()) {
+        unsigned char bytes[32];
+        RAND_bytes(bytes, sizeof bytes);
+        static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (unsigned char byte : bytes)
+            secret.push_back(kAlphabet[byte & 63]);
+    }
+    json v = view(req, d.applicationCredentialCreate(c, secret), d);
+    v["secret"] = secret;
+    resp.status = 201;
+    resp.json({{"application_credential", std::move(v)}});
+}
+
+void application_credential_show(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "get_application_credential");
+    for (const auto& c : d.applicationCredentialList(req.param("user_id")))
+        if (c.id == req.param("application_credential_id")) {
+            resp.json({{"application_credential", view(req, c, d)}});
+            return;
+        }
+    throw NotFound("Could not find application credential: " + req.param("application_credential_id") + ".");
+}
+
+void application_credential_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "delete_application_credential");
+    d.applicationCredentialDelete(req.param("user_id"), req.param("application_credential_id"));
+    resp.status = 204;
 }
 
 // Keystone v2.0's administrative reads: tenants and users of the default domain.
-void bind_v2(Dispatcher& disp, DriverPtr d)
+json v2_user(const User& u)
 {
-    auto tenant = [](const Project& p) {
-        return json{{"id", p.id}, {"name", p.name}, {"description", p.description}, {"enabled", p.enabled}};
-    };
-    auto user = [](const User& u) {
-        json v = {{"id", u.id}, {"name", u.name}, {"username", u.name}, {"enabled", u.enabled}};
-        if (!u.email.empty())
-            v["email"] = u.email;
-        return v;
-    };
-    disp.set_handler("v2_tenant", {.get = [d, tenant](const Request& req, Response& resp) {
-        if (req.context().project_id != req.param("tenant_id"))
-            require_admin(req, "get_project");
-        resp.json({{"tenant", tenant(d->projectFind({.id = req.param("tenant_id")}))}});
-    }});
-    disp.set_handler("v2_users", {.get = [d, user](const Request& req, Response& resp) {
-        require_admin(req, "list_users");
-        json out = json::array();
-        for (const auto& u : d->userList())
-            if (u.domain_id == "default")
-                out.push_back(user(u));
-        resp.json({{"users", out}, {"users_links", json::array()}});
-    }});
-    disp.set_handler("v2_user", {.get = [d, user](const Request& req, Response& resp) {
-        require_self_or_admin(req, req.param("user_id"), "get_user");
-        resp.json({{"user", user(d->userGet(req.param("user_id")))}});
-    }});
-    auto roles = [](const std::vector<Role>& list) {
-        json out = json::array();
-        for (const auto& r : list)
-            out.push_back({{"id", r.id}, {"name", r.name}});
-        return json{{"roles", out}, {"roles_links", json::array()}};
-    };
-    disp.set_handler("v2_user_roles", {.get = [d, roles](const Request& req, Response& resp) {
-        require_self_or_admin(req, req.param("user_id"), "list_grants");
-        std::vector<Role> held;
-        for (const auto& p : d->projectListForUser(req.param("user_id")))
-            for (const auto& r : d->roleListForProject(req.param("user_id"), p.id))
-                if (std::none_of(held.begin(), held.end(), [&](const Role& h) { return h.id == r.id; }))
-                    held.push_back(r);
-        resp.json(roles(held));
-    }});
-    disp.set_handler("v2_tenant_user_roles", {.get = [d, roles](const Request& req, Response& resp) {
-        require_self_or_admin(req, req.param("user_id"), "list_grants");
-        resp.json(roles(d->roleListForProject(req.param("user_id"), req.param("tenant_id"))));
-    }});
+    json v = {{"id", u.id}, {"name", u.name}, {"username", u.name}, {"enabled", u.enabled}};
+    if (!u.email.empty())
+        v["email"] = u.email;
+    return v;
 }
+
+json v2_roles(const std::vector<Role>& list)
+{
+    json out = json::array();
+    for (const auto& r : list)
+        out.push_back({{"id", r.id}, {"name", r.name}});
+    return {{"roles", out}, {"roles_links", json::array()}};
+}
+
+void v2_tenant_show(const Driver& d, const Request& req, Response& resp)
+{
+    if (req.context().project_id != req.param("tenant_id"))
+        require_admin(req, "get_project");
+    Project p = d.projectFind({.id = req.param("tenant_id")});
+    resp.json({{"tenant", {{"id", p.id}, {"name", p.name}, {"description", p.description}, {"enabled", p.enabled}}}});
+}
+
+void v2_user_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_users");
+    json out = json::array();
+    for (const auto& u : d.userList())
+        if (u.domain_id == "default")
+            out.push_back(v2_user(u));
+    resp.json({{"users", out}, {"users_links", json::array()}});
+}
+
+void v2_user_show(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "get_user");
+    resp.json({{"user", v2_user(d.userGet(req.param("user_id")))}});
+}
+
+void v2_user_roles(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "list_grants");
+    std::vector<Role> held;
+    for (const auto& p : d.projectListForUser(req.param("user_id")))
+        for (const auto& r : d.roleListForProject(req.param("user_id"), p.id))
+            if (std::none_of(held.begin(), held.end(), [&](const Role& h) { return h.id == r.id; }))
+                held.push_back(r);
+    resp.json(v2_roles(held));
+}
+
+void v2_tenant_user_roles(const Driver& d, const Request& req, Response& resp)
+{
+    require_self_or_admin(req, req.param("user_id"), "list_grants");
+    resp.json(v2_roles(d.roleListForProject(req.param("user_id"), req.param("tenant_id"))));
+}
+
+const Binding<Driver> kResources[] = {
+    {"v3_domains", "GET", {Op::domainList}, domain_list},
+    {"v3_domains", "POST", {Op::domainCreate}, domain_create},
+    {"v3_domains_with_id", "GET", {Op::domainGet}, domain_show},
+    {"v3_domains_with_id", "PATCH", {Op::domainGet, Op::domainUpdate}, domain_update},
+    {"v3_domains_with_id", "DELETE", {Op::domainDelete}, domain_delete},
+    {"v3_projects", "GET", {Op::projectList}, project_list},
+    {"v3_projects", "POST", {Op::projectCreate}, project_create},
+    {"v3_projects_with_id", "GET", {Op::projectFind}, project_show},
+    {"v3_projects_with_id", "PATCH", {Op::projectFind, Op::projectUpdate}, project_update},
+    {"v3_projects_with_id", "DELETE", {Op::projectDelete}, project_delete},
+    {"v3_users", "GET", {Op::userList}, user_list},
+    {"v3_users", "POST", {Op::userCreate, Op::projectFind}, user_create},
+    {"v3_user", "GET", {Op::userGet}, user_show},
+    {"v3_user", "PATCH", {Op::userGet, Op::userUpdate, Op::userPasswordSet}, user_update},
+    {"v3_user", "DELETE", {Op::userDelete}, user_delete},
+    {"v3_user_password", "POST", {Op::userAuthenticate, Op::userPasswordSet}, user_password_change},
+    {"v3_user_projects", "GET", {Op::projectListForUser}, user_projects},
+    {"v3_roles", "GET", {Op::roleList}, role_list},
+    {"v3_roles", "POST", {Op::roleCreate}, role_create},
+    {"v3_role", "GET", {Op::roleList}, role_show},
+    {"v3_role", "PATCH", {Op::roleList, Op::roleUpdate}, role_update},
+    {"v3_role", "DELETE", {Op::roleDelete}, role_delete},
+    {"v3_project_user_roles", "GET", {Op::roleListForProject}, grant_list<true>},
+    {"v3_project_user_role", "HEAD", {Op::roleListForProject}, grant_check<true>},
+    {"v3_project_user_role", "PUT", {Op::roleList, Op::userGet, Op::projectFind, Op::roleAssign}, grant_create<true>},
+    {"v3_project_user_role", "DELETE", {Op::roleUnassign}, grant_delete<true>},
+    {"v3_domain_user_roles", "GET", {Op::roleListForDomain}, grant_list<false>},
+    {"v3_domain_user_role", "HEAD", {Op::roleListForDomain}, grant_check<false>},
+    {"v3_domain_user_role", "PUT", {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign}, grant_create<false>},
+    {"v3_domain_user_role", "DELETE", {Op::roleUnassign}, grant_delete<false>},
+    {"v3_domain_user_role_assignment", "HEAD", {Op::roleListForDomain}, grant_check<false>},
+    {"v3_domain_user_role_assignment", "PUT", {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign},
+     grant_create<false>},
+    {"v3_domain_user_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<false>},
+    {"v3_role_assignments", "GET", {Op::roleAssignmentList}, role_assignment_list},
+    {"v3_user_application_credentials", "GET", {Op::applicationCredentialList, Op::roleList},
+     application_credential_list},
+    {"v3_user_application_credentials", "POST", {Op::applicationCredentialCreate, Op::roleList},
+     application_credential_create},
+    {"v3_user_application_credential", "GET", {Op::applicationCredentialList, Op::roleList},
+     application_credential_show},
+    {"v3_user_application_credential", "DELETE", {Op::applicationCredentialDelete}, application_credential_delete},
+    {"v2_tenant", "GET", {Op::projectFind}, v2_tenant_show},
+    {"v2_users", "GET", {Op::userList}, v2_user_list},
+    {"v2_user", "GET", {Op::userGet}, v2_user_show},
+    {"v2_user_roles", "GET", {Op::projectListForUser, Op::roleListForProject}, v2_user_roles},
+    {"v2_tenant_user_roles", "GET", {Op::roleListForProject}, v2_tenant_user_roles},
+};
 
 } // namespace
 
-namespace detail {
-
-void bind_resources(Dispatcher& disp, std::shared_ptr<const Driver> driver)
-{
-    bind_domains(disp, driver);
-    bind_projects(disp, driver);
-    bind_users(disp, driver);
-    bind_roles(disp, driver);
-    bind_application_credentials(disp, driver);
-    bind_v2(disp, driver);
-}
-
-} // namespace detail
-
 } // namespace jumpgate::identity
+
+std::span<const jumpgate::Binding<jumpgate::identity::Driver>> jumpgate::api::identity::resource_bindings()
+{
+    return jumpgate::identity::kResources;
+}

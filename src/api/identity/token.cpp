@@ -180,6 +180,8 @@ std::string KeyRepository::seal(const TokenPayload& p) const
         j["d"] = p.domain_id;
     if (!p.application_credential_id.empty())
         j["c"] = p.application_credential_id;
+    if (!p.credentials.empty())
+        j["b"] = p.credentials;
     std::vector<std::uint8_t> plain = nlohmann::json::to_cbor(j);
 
     std::string nonce = random_bytes(kNonceSize);
@@ -202,7 +204,7 @@ std::string KeyRepository::seal(const TokenPayload& p) const
 
 std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
 {
-    if (token.size() > 4096)
+    if (token.size() > kTokenMax)
         return std::nullopt;
     if (auto hit = opened_.find(token); hit != opened_.end())
         return hit->second;
@@ -237,6 +239,7 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
         p.expires_at = j.value("e", std::int64_t{0});
         p.audit_id = j.value("a", "");
         p.application_credential_id = j.value("c", "");
+        p.credentials = j.value("b", "");
         if (opened_.size() >= kOpenedMax)
             opened_.clear();
         opened_.emplace(token, p);

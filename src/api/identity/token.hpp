@@ -23,6 +23,7 @@ struct TokenPayload {
     std::int64_t expires_at = 0;
     std::string audit_id;
     std::string application_credential_id;
+    std::string credentials;         // the user's backend credentials (identity::User::credentials)
 
     bool operator==(const TokenPayload&) const = default;
 };
@@ -41,6 +42,9 @@ struct TextHash {
  */
 class KeyRepository {
 public:
+    /* kTokenMax: the longest token text open() reads; seal() may make a longer one, which no one opens. */
+    static constexpr std::size_t kTokenMax = 4096;
+
     /* KeyRepository: read the keys of `dir`; throws std::runtime_error when it has none. */
     explicit KeyRepository(std::string dir);
 

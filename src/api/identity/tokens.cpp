@@ -14,8 +14,10 @@
 #include <openssl/evp.h>
 
 #include <jumpgate/hex.hpp>
+#include <jumpgate/log.hpp>
 
 #include "api/common/time.hpp"
+#include "api/identity/identity.hpp"
 #include "api/identity/token.hpp"
 
 namespace jumpgate::identity {
@@ -57,13 +59,21 @@ constexpr CatalogService kCatalog[] = {
     {"baremetal", "baremetal", "ironic", ""},
 };
 
-/* Everything the handlers share: the App, the driver, the keys, the settings. */
+// What validating a token calls (payload_of): a driver that has it gets the App's authenticator.
+// A domain-scoped token needs domainGet and roleListForDomain too; without them it is not valid.
+const Operations kValidate{Op::tokenIsRevoked, Op::roleListForProject};
+
+/* Everything the handlers share: the App, the driver and what it can do, the keys, the settings. */
 struct Tokens {
     App& app;
     std::shared_ptr<const Driver> driver;
-    std::unique_ptr<KeyRepository> keys;
+    Operations ops;
+    std::unique_ptr<KeyRepository> keys;    // null unless ops has kValidate, which every row using it needs
     std::int64_t lifetime;
     std::string region;
+
+    /* can: whether the driver has every operation of `needed`. */
+    bool can(const Operations& needed) const { return ops.lacking(needed).empty(); }
 
     json catalog(const Request& req, const std::string& project_id) const
     {
@@ -198,6 +208,8 @@ struct Tokens {
         if (!p.project_id.empty()) {
             held = driver->roleListForProject(p.user_id, p.project_id);
         } else {
+            if (!can({Op::domainGet, Op::roleListForDomain}))
+                return {};
             try {
                 if (!driver->domainGet(p.domain_id).enabled)
                     return {};
@@ -265,6 +277,31 @@ Ref ref_of(const json& j, const std::string& path)
     return ref;
 }
 
+// The authentication methods and scopes beyond a password and a project, each offered when the driver has
+// what it calls: a client asking for another gets Keystone's answer for a method it does not enable.
+const Operations kApplicationCredentialMethod{Op::applicationCredentialAuthenticate, Op::applicationCredentialList,
+                                              Op::userList, Op::roleList};
+const Operations kDomainScope{Op::domainFind, Op::roleListForDomain};
+
+/*
+ * sealed: the token text of `p`. One too long for any worker to open (the driver's backend
+ * credentials take the room) is refused as Keystone refuses what an auth plugin fails at,
+ * with its AuthPluginException: 401, "Authentication plugin error."; the log says why,
+ * without the credentials.
+ */
+std::string sealed(const Tokens& t, const Request& req, const TokenPayload& p)
+{
+    std::string token = t.keys->seal(p);
+    if (token.size() > KeyRepository::kTokenMax) {
+        log::error(req.id() + " identity: a token of user " + p.user_id + " would be " +
+                   std::to_string(token.size()) + " characters, over the " +
+                   std::to_string(KeyRepository::kTokenMax) + " a token may have; the identity driver's " +
+                   std::to_string(p.credentials.size()) + " bytes of backend credentials must be shorter");
+        throw Unauthorized("Authentication plugin error.");
+    }
+    return token;
+}
+
 void issue(const Tokens& t, const Request& req, Response& resp)
 {
     const json& body = req.json_body();
@@ -296,7 +333,9 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             Ref ref = ref_of(user, "auth/identity/password/user");
             if (!user.contains("password") || !user["password"].is_string())
                 throw BadRequest("Expecting to find password in user.");
-            p.user_id = t.driver->userAuthenticate(ref, user["password"].get<std::string>()).id;
+            User authenticated = t.driver->userAuthenticate(ref, user["password"].get<std::string>());
+            p.user_id = authenticated.id;
+            p.credentials = std::move(authenticated.credentials);
         } else if (methods[0] == "token") {
             std::string id = identity.contains("token") ? text_of(identity["token"], "id", "auth/identity/token") : "";
             auto prior = t.payload_of(req, id);
@@ -305,7 +344,8 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             p.user_id = prior->user_id;
             p.expires_at = prior->expires_at;       // a rescoped token lives no longer
             p.audit_id = prior->audit_id;
-        } else if (methods[0] == "application_credential") {
+            p.credentials = prior->credentials;
+        } else if (methods[0] == "application_credential" && t.can(kApplicationCredentialMethod)) {
             const json& c = identity.value("application_credential", json::object());
             if (!c.is_object())
                 throw BadRequest("Invalid input for field 'auth/identity/application_credential': " + c.dump() +
@@ -369,14 +409,18 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             for (const auto& r : t.driver->roleListForProject(p.user_id, project.id))
                 p.roles.push_back(r.name);
         } else if (scope.contains("domain")) {
-            Domain domain;
+            Ref asked = ref_of(scope["domain"], "auth/scope/domain");
+            // A driver without domain roles has given the user none: as for a domain it does not know.
+            std::optional<Domain> domain;
             try {
-                domain = t.driver->domainFind(ref_of(scope["domain"], "auth/scope/domain"));
+                if (t.can(kDomainScope))
+                    domain = t.driver->domainFind(asked);
             } catch (const NotFound&) {
-                throw Unauthorized("User " + p.user_id + " has no access to the requested domain.");
             }
-            p.domain_id = domain.id;
-            for (const auto& r : t.driver->roleListForDomain(p.user_id, domain.id))
+            if (!domain)
+                throw Unauthorized("User " + p.user_id + " has no access to the requested domain.");
+            p.domain_id = domain->id;
+            for (const auto& r : t.driver->roleListForDomain(p.user_id, domain->id))
                 p.roles.push_back(r.name);
         } else {
             throw BadRequest("Unsupported scope: project or domain.");
@@ -390,7 +434,7 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         p.audit_id = api::identity::new_audit_id();
 
     resp.status = 201;
-    resp.set_header("X-Subject-Token", t.keys->seal(p));
+    resp.set_header("X-Subject-Token", sealed(t, req, p));
     resp.json(t.view(req, p, !req.has_query("nocatalog")));
 }
 
@@ -475,7 +519,9 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
                 ref = {.id = c.value("userId", "")};
             if (ref.id.empty() && ref.name.empty())
                 throw BadRequest("Expecting to find username or userId in passwordCredentials.");
-            p.user_id = t.driver->userAuthenticate(ref, password).id;
+            User authenticated = t.driver->userAuthenticate(ref, password);
+            p.user_id = authenticated.id;
+            p.credentials = std::move(authenticated.credentials);
             p.methods = {"password"};
         } else if (auth.contains("token") && auth["token"].is_object()) {
             auto prior = t.payload_of(req, auth["token"].value("id", ""));
@@ -484,6 +530,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
             p.user_id = prior->user_id;
             p.expires_at = prior->expires_at;
             p.audit_id = prior->audit_id;
+            p.credentials = prior->credentials;
             p.methods = {"token"};
         } else {
             throw BadRequest("Expecting to find passwordCredentials or token in auth.");
@@ -515,73 +562,94 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
         p.expires_at = p.issued_at + t.lifetime;
     if (p.audit_id.empty())
         p.audit_id = api::identity::new_audit_id();
-    resp.json(v2_access(t, req, p, t.keys->seal(p), true));
+    resp.json(v2_access(t, req, p, sealed(t, req, p), true));
 }
 
 // Regions, services and endpoints, read from the catalog the mounts make (they are not stored).
-void bind_catalog_reads(Dispatcher& disp, std::shared_ptr<Tokens> t)
+json catalog_links(const Request& req)
 {
-    auto links = [](const Request& req) {
-        return json{{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
-    };
-    auto region = [t](const Request& req) {
-        return json{{"id", t->region}, {"description", ""}, {"parent_region_id", nullptr},
-                    {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_region", {{"region_id", t->region}})}}}};
-    };
-    auto services = [t](const Request& req) {
-        json out = json::array();
-        for (const auto& c : t->catalog(req, ""))
-            out.push_back({{"id", c["id"]}, {"type", c["type"]}, {"name", c["name"]}, {"enabled", true},
-                           {"description", ""},
-                           {"links", {{"self", req.dispatcher()->endpoint_url(
-                                          req, "v3_services_with_id", {{"service_id", c["id"].get<std::string>()}})}}}});
-        return out;
-    };
-    // Per-project URLs are shown as Keystone stores them, with the %(project_id)s template.
-    auto endpoints = [t](const Request& req) {
-        json out = json::array();
-        for (const auto& c : t->catalog(req, "%(project_id)s"))
-            for (auto e : c["endpoints"]) {
-                e["service_id"] = c["id"];
-                e["enabled"] = true;
-                e["links"] = {{"self", req.dispatcher()->endpoint_url(
-                                  req, "v3_endpoints_with_id", {{"endpoint_id", e["id"].get<std::string>()}})}};
-                out.push_back(std::move(e));
-            }
-        return out;
-    };
-    auto one = [](const json& list, const std::string& id, const char* what) {
-        for (const auto& item : list)
-            if (item["id"] == id)
-                return item;
-        throw NotFound(std::string("Could not find ") + what + ": " + id + ".");
-    };
-    disp.set_handler("v3_regions", {.get = [=](const Request& req, Response& resp) {
-        resp.json({{"regions", json::array({region(req)})}, {"links", links(req)}});
-    }});
-    disp.set_handler("v3_region", {.get = [=](const Request& req, Response& resp) {
-        resp.json({{"region", one(json::array({region(req)}), req.param("region_id"), "region")}});
-    }});
-    disp.set_handler("v3_services", {.get = [=](const Request& req, Response& resp) {
-        json list = services(req);
-        for (const char* key : {"type", "name"})
-            if (req.has_query(key))
-                list.erase(std::remove_if(list.begin(), list.end(), [&](const json& s) { return s[key] != req.query(key); }), list.end());
-        resp.json({{"services", list}, {"links", links(req)}});
-    }});
-    disp.set_handler("v3_services_with_id", {.get = [=](const Request& req, Response& resp) {
-        resp.json({{"service", one(services(req), req.param("service_id"), "service")}});
-    }});
-    disp.set_handler("v3_endpoints", {.get = [=](const Request& req, Response& resp) {
-        json list = endpoints(req);
-        for (const char* key : {"interface", "service_id", "region_id"})
-            if (req.has_query(key))
-                list.erase(std::remove_if(list.begin(), list.end(), [&](const json& e) { return e[key] != req.query(key); }), list.end());
-        resp.json({{"endpoints", list}, {"links", links(req)}});
-    }});
-    disp.set_handler("v3_endpoints_with_id", {.get = [=](const Request& req, Response& resp) {
-        resp.json({{"endpoint", one(endpoints(req), req.param("endpoint_id"), "endpoint")}});
-    }});
+    return {{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
+}
+
+json region_view(const Tokens& t, const Request& req)
+{
+    return {{"id", t.region}, {"description", ""}, {"parent_region_id", nullptr},
+            {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_region", {{"region_id", t.region}})}}}};
+}
+
+json services_view(const Tokens& t, const Request& req)
+{
+    json out = json::array();
+    for (const auto& c : t.catalog(req, ""))
+        out.push_back({{"id", c["id"]}, {"type", c["type"]}, {"name", c["name"]}, {"enabled", true},
+                       {"description", ""},
+                       {"links", {{"self", req.dispatcher()->endpoint_url(
+                                      req, "v3_services_with_id", {{"service_id", c["id"].get<std::string>()}})}}}});
+    return out;
+}
+
+// Per-project URLs are shown as Keystone stores them, with the %(project_id)s template.
+json endpoints_view(const Tokens& t, const Request& req)
+{
+    json out = json::array();
+    for (const auto& c : t.catalog(req, "%(project_id)s"))
+        for (auto e : c["endpoints"]) {
+            e["service_id"] = c["id"];
+            e["enabled"] = true;
+            e["links"] = {{"self", req.dispatcher()->endpoint_url(
+                              req, "v3_endpoints_with_id", {{"endpoint_id", e["id"].get<std::string>()}})}};
+            out.push_back(std::move(e));
+        }
+    return out;
+}
+
+json one_of(const json& list, const std::string& id, const char* what)
+{
+    for (const auto& item : list)
+        if (item["id"] == id)
+            return item;
+    throw NotFound(std::string("Could not find ") + what + ": " + id + ".");
+}
+
+/* matching: `list` without the items whose `keys` differ from the request's query parameters of the same name. */
+json matching(json list, const Request& req, std::initializer_list<const char*> keys)
+{
+    for (const char* key : keys)
+        if (req.has_query(key))
+            list.erase(std::remove_if(list.begin(), list.end(), [&](const json& i) { return i[key] != req.query(key); }),
+                       list.end());
+    return list;
+}
+
+void region_list(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"regions", json::array({region_view(t, req)})}, {"links", catalog_links(req)}});
+}
+
+void region_show(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"region", one_of(json::array({region_view(t, req)}), req.param("region_id"), "region")}});
+}
+
+void service_list(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"services", matching(services_view(t, req), req, {"type", "name"})}, {"links", catalog_links(req)}});
+}
+
+void service_show(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"service", one_of(services_view(t, req), req.param("service_id"), "service")}});
+}
+
+void endpoint_list(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"endpoints", matching(endpoints_view(t, req), req, {"interface", "service_id", "region_id"})},
+               {"links", catalog_links(req)}});
+}
+
+void endpoint_show(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"endpoint", one_of(endpoints_view(t, req), req.param("endpoint_id"), "endpoint")}});
 }
 
 std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
@@ -624,6 +692,7 @@ void authenticate(const Tokens& t, Request& req)
     ctx.domain_id = p->domain_id;
     ctx.roles = p->roles;
     ctx.auth_token = std::string(req.header("X-Auth-Token"));
+    ctx.credentials = p->credentials;
     // Every service but Keystone acts within a project: an unscoped or domain-scoped token
     // proves who the caller is, not where they may act (Nova's policies refuse it the same way).
     if (ctx.project_id.empty() && std::string_view(req.dispatcher()->service()) != "identity")
@@ -634,77 +703,166 @@ void authenticate(const Tokens& t, Request& req)
         throw Forbidden("Project " + req.param("tenant_id") + " is not the project of the token.");
 }
 
+void token_validate(const Tokens& t, const Request& req, Response& resp)
+{
+    TokenPayload p = subject(t, req, "validate_token");
+    std::string text(req.header("X-Subject-Token"));
+    resp.bytes(t.view_body(req, text, p, !req.has_query("nocatalog")), "application/json");
+    resp.set_header("X-Subject-Token", std::move(text));
+}
+
+void token_check(const Tokens& t, const Request& req, Response& resp)
+{
+    subject(t, req, "check_token");
+    resp.set_header("X-Subject-Token", std::string(req.header("X-Subject-Token")));
+}
+
+void token_revoke(const Tokens& t, const Request& req, Response& resp)
+{
+    TokenPayload p = subject(t, req, "revoke_token");
+    t.driver->tokenRevoke(p.audit_id, p.expires_at);
+    resp.status = 204;
+}
+
+void v2_token_validate(const Tokens& t, const Request& req, Response& resp)
+{
+    TokenPayload p = subject(t, req, req.param("token_id"), "validate_token");
+    resp.json(v2_access(t, req, p, req.param("token_id"), false));
+}
+
+void v2_token_check(const Tokens& t, const Request& req, Response& resp)
+{
+    subject(t, req, req.param("token_id"), "check_token");
+    resp.status = 200;
+}
+
+void v2_token_revoke(const Tokens& t, const Request& req, Response& resp)
+{
+    TokenPayload p = subject(t, req, req.param("token_id"), "revoke_token");
+    t.driver->tokenRevoke(p.audit_id, p.expires_at);
+    resp.status = 204;
+}
+
+void v2_token_endpoints(const Tokens& t, const Request& req, Response& resp)
+{
+    TokenPayload p = subject(t, req, req.param("token_id"), "validate_token");
+    json endpoints = json::array();
+    for (const auto& service : v2_catalog(t, req, p.project_id))
+        for (auto e : service["endpoints"]) {
+            e["type"] = service["type"];
+            e["name"] = service["name"];
+            endpoints.push_back(std::move(e));
+        }
+    resp.json({{"endpoints", std::move(endpoints)}, {"endpoints_links", json::array()}});
+}
+
+void v2_tenant_list(const Tokens& t, const Request& req, Response& resp)
+{
+    json tenants = json::array();
+    for (const auto& pr : t.driver->projectListForUser(req.context().user_id))
+        tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
+    resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
+}
+
+void v2_extension_list(const Tokens&, const Request&, Response& resp)
+{
+    resp.json({{"extensions", {{"values", json::array()}}}});
+}
+
+void v2_extension_show(const Tokens&, const Request& req, Response&)
+{
+    throw NotFound("Could not find extension: " + req.param("alias") + ".");
+}
+
+json auth_links(const Request& req)
+{
+    return {{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
+}
+
+void auth_domains(const Tokens& t, const Request& req, Response& resp)
+{
+    const Context& caller = req.context();
+    json domains = json::array();
+    std::vector<std::string> seen;
+    for (const auto& a : t.driver->roleAssignmentList())
+        if (a.user_id == caller.user_id && !a.domain_id.empty() &&
+            std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
+            seen.push_back(a.domain_id);
+            Domain d = t.driver->domainGet(a.domain_id);
+            domains.push_back({{"id", d.id}, {"name", d.name}, {"description", d.description}, {"enabled", d.enabled},
+                               {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_domains_with_id",
+                                                                                  {{"domain_id", d.id}})}}}});
+        }
+    resp.json({{"domains", std::move(domains)}, {"links", auth_links(req)}});
+}
+
+void auth_catalog(const Tokens& t, const Request& req, Response& resp)
+{
+    resp.json({{"catalog", t.catalog(req, req.context().project_id)}, {"links", auth_links(req)}});
+}
+
+void auth_projects(const Tokens& t, const Request& req, Response& resp)
+{
+    json projects = json::array();
+    for (const auto& pr : t.driver->projectListForUser(req.context().user_id))
+        projects.push_back({{"id", pr.id}, {"name", pr.name}, {"domain_id", pr.domain_id},
+                            {"description", pr.description}, {"enabled", pr.enabled}, {"is_domain", false},
+                            {"parent_id", pr.domain_id},
+                            {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_projects_with_id",
+                                                                               {{"project_id", pr.id}})}}}});
+    resp.json({{"projects", std::move(projects)}, {"links", auth_links(req)}});
+}
+
+// What a token's view calls (Tokens::view): its user, the user's and project's domains, its project, the roles.
+const Operations kView{Op::userGet, Op::domainGet, Op::projectFind, Op::roleList};
+const Operations kV2Access{Op::userGet, Op::projectFind, Op::roleList};
+
+// Every row that seals or opens a token has kValidate, so the keys are there whenever it is served.
+const Binding<Tokens> kTokens[] = {
+    {"v3_auth_tokens", "POST", kValidate | kView | Operations{Op::userAuthenticate}, issue},
+    {"v3_auth_tokens", "GET", kValidate | kView, token_validate},
+    {"v3_auth_tokens", "HEAD", kValidate, token_check},
+    {"v3_auth_tokens", "DELETE", kValidate | Operations{Op::tokenRevoke}, token_revoke},
+    {"v3_auth_catalog", "GET", {}, auth_catalog},
+    {"v3_auth_projects", "GET", {Op::projectListForUser}, auth_projects},
+    {"v3_auth_domains", "GET", {Op::roleAssignmentList, Op::domainGet}, auth_domains},
+    {"v3_regions", "GET", {}, region_list},
+    {"v3_region", "GET", {}, region_show},
+    {"v3_services", "GET", {}, service_list},
+    {"v3_services_with_id", "GET", {}, service_show},
+    {"v3_endpoints", "GET", {}, endpoint_list},
+    {"v3_endpoints_with_id", "GET", {}, endpoint_show},
+    {"v2_tokens", "POST", kValidate | kV2Access | Operations{Op::userAuthenticate}, issue_v2},
+    {"v2_token", "GET", kValidate | kV2Access, v2_token_validate},
+    {"v2_token", "HEAD", kValidate, v2_token_check},
+    {"v2_token", "DELETE", kValidate | Operations{Op::tokenRevoke}, v2_token_revoke},
+    {"v2_token_endpoints", "GET", kValidate, v2_token_endpoints},
+    {"v2_tenants", "GET", {Op::projectListForUser}, v2_tenant_list},
+    {"v2_extensions", "GET", {}, v2_extension_list},
+    {"v2_extension_alias", "GET", {}, v2_extension_show},
+};
+
 } // namespace
 
 namespace detail {
 
-void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver)
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& operations)
 {
+    app.set_identity(driver);
     const Config& cfg = app.config();
-    std::string dir = cfg.get("identity", "key_repository");
-    if (dir.empty())
-        dir = app.state_dir() + "/token-keys";
-    auto t = std::make_shared<Tokens>(Tokens{app, driver, open_keys(dir),
-                                             std::stoll(cfg.get("identity", "token_expiration")),
-                                             cfg.get("identity", "region")});
-    disp.set_handler("v3_auth_tokens", {
-        .get = [t](const Request& req, Response& resp) {
-            TokenPayload p = subject(*t, req, "validate_token");
-            std::string text(req.header("X-Subject-Token"));
-            resp.bytes(t->view_body(req, text, p, !req.has_query("nocatalog")), "application/json");
-            resp.set_header("X-Subject-Token", std::move(text));
-        },
-        .head = [t](const Request& req, Response& resp) {
-            subject(*t, req, "check_token");
-            resp.set_header("X-Subject-Token", std::string(req.header("X-Subject-Token")));
-        },
-        .post = [t](const Request& req, Response& resp) { issue(*t, req, resp); },
-        .del = [t](const Request& req, Response& resp) {
-            TokenPayload p = subject(*t, req, "revoke_token");
-            t->driver->tokenRevoke(p.audit_id, p.expires_at);
-            resp.status = 204;
-        },
-    });
-    disp.set_handler("v2_tokens", {.post = [t](const Request& req, Response& resp) { issue_v2(*t, req, resp); }});
-    disp.set_handler("v2_token", {
-        .get = [t](const Request& req, Response& resp) {
-            TokenPayload p = subject(*t, req, req.param("token_id"), "validate_token");
-            resp.json(v2_access(*t, req, p, req.param("token_id"), false));
-        },
-        .head = [t](const Request& req, Response& resp) {
-            subject(*t, req, req.param("token_id"), "check_token");
-            resp.status = 200;
-        },
-        .del = [t](const Request& req, Response& resp) {
-            TokenPayload p = subject(*t, req, req.param("token_id"), "revoke_token");
-            t->driver->tokenRevoke(p.audit_id, p.expires_at);
-            resp.status = 204;
-        },
-    });
-    disp.set_handler("v2_token_endpoints", {.get = [t](const Request& req, Response& resp) {
-        TokenPayload p = subject(*t, req, req.param("token_id"), "validate_token");
-        json endpoints = json::array();
-        for (const auto& service : v2_catalog(*t, req, p.project_id))
-            for (auto e : service["endpoints"]) {
-                e["type"] = service["type"];
-                e["name"] = service["name"];
-                endpoints.push_back(std::move(e));
-            }
-        resp.json({{"endpoints", std::move(endpoints)}, {"endpoints_links", json::array()}});
-    }});
-    disp.set_handler("v2_tenants", {.get = [t](const Request& req, Response& resp) {
-        json tenants = json::array();
-        for (const auto& pr : t->driver->projectListForUser(req.context().user_id))
-            tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled},
-                               {"description", pr.description}});
-        resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
-    }});
-    disp.set_handler("v2_extensions", {.get = [](const Request&, Response& resp) {
-        resp.json({{"extensions", {{"values", json::array()}}}});
-    }});
-    disp.set_handler("v2_extension_alias", {.get = [](const Request& req, Response&) {
-        throw NotFound("Could not find extension: " + req.param("alias") + ".");
-    }});
+    bool validates = operations.lacking(kValidate).empty();
+    std::unique_ptr<KeyRepository> keys;
+    if (validates) {
+        std::string dir = cfg.get("identity", "key_repository");
+        keys = open_keys(dir.empty() ? app.state_dir() + "/token-keys" : dir);
+    }
+    auto t = std::make_shared<const Tokens>(Tokens{app, driver, operations, std::move(keys),
+                                                   std::stoll(cfg.get("identity", "token_expiration")),
+                                                   cfg.get("identity", "region")});
+    bind_table(disp, std::span<const Binding<Tokens>>(kTokens), t, operations);
+    bind_table(disp, api::identity::resource_bindings(), driver, operations);
+    if (!validates)
+        return;
     app.set_authenticator([t](Request& req, Response&) { authenticate(*t, req); });
     // Every 401, from the hook or a handler, tells the client where to authenticate.
     app.add_after_hook([t](Request& req, Response& resp) {
@@ -712,44 +870,6 @@ void bind_tokens(App& app, Dispatcher& disp, std::shared_ptr<const Driver> drive
             if (const Dispatcher* identity = t->app.dispatcher("identity"))
                 resp.set_header("WWW-Authenticate", "Keystone uri=\"" + identity->base_url(req) + "\"");
     });
-    bind_catalog_reads(disp, t);
-    disp.set_handler("v3_auth_domains", {.get = [t](const Request& req, Response& resp) {
-        const Context& p = req.context();
-        json domains = json::array();
-        std::vector<std::string> seen;
-        for (const auto& a : t->driver->roleAssignmentList())
-            if (a.user_id == p.user_id && !a.domain_id.empty() &&
-                std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
-                seen.push_back(a.domain_id);
-                Domain d = t->driver->domainGet(a.domain_id);
-                domains.push_back({{"id", d.id}, {"name", d.name}, {"description", d.description},
-                                   {"enabled", d.enabled},
-                                   {"links", {{"self", req.dispatcher()->endpoint_url(
-                                                  req, "v3_domains_with_id", {{"domain_id", d.id}})}}}});
-            }
-        resp.json({{"domains", std::move(domains)},
-                   {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_domains")},
-                              {"previous", nullptr}, {"next", nullptr}}}});
-    }});
-    disp.set_handler("v3_auth_catalog", {.get = [t](const Request& req, Response& resp) {
-        const Context& p = req.context();
-        resp.json({{"catalog", t->catalog(req, p.project_id)},
-                   {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_catalog")},
-                              {"previous", nullptr}, {"next", nullptr}}}});
-    }});
-    disp.set_handler("v3_auth_projects", {.get = [t](const Request& req, Response& resp) {
-        const Context& p = req.context();
-        json projects = json::array();
-        for (const auto& pr : t->driver->projectListForUser(p.user_id))
-            projects.push_back({{"id", pr.id}, {"name", pr.name}, {"domain_id", pr.domain_id},
-                                {"description", pr.description}, {"enabled", pr.enabled},
-                                {"is_domain", false}, {"parent_id", pr.domain_id},
-                                {"links", {{"self", req.dispatcher()->endpoint_url(
-                                               req, "v3_projects_with_id", {{"project_id", pr.id}})}}}});
-        resp.json({{"projects", std::move(projects)},
-                   {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_auth_projects")},
-                              {"previous", nullptr}, {"next", nullptr}}}});
-    }});
 }
 
 } // namespace detail

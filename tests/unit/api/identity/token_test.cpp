@@ -147,6 +147,41 @@ BOOST_AUTO_TEST_CASE(the_staged_key_already_opens_tokens)
     BOOST_TEST(KeyRepository(dir.keys()).open(token).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(backend_credentials_are_sealed_and_opened_with_the_rest)
+{
+    TempDir dir;
+    KeyRepository::setup(dir.keys());
+    KeyRepository repo(dir.keys());
+    TokenPayload p = sample();
+    std::string without = repo.seal(p);
+    p.credentials = "softlayer:alice:0f3c9a27e1d84b6a";
+    std::string with = repo.seal(p);
+    auto opened = repo.open(with);
+    BOOST_REQUIRE(opened);
+    BOOST_TEST(opened->credentials == p.credentials);
+    BOOST_TEST((*opened == p));
+    BOOST_TEST(repo.open(without)->credentials.empty());
+    // A token without credentials is no longer than before there were any.
+    BOOST_TEST(with.size() > without.size());
+    BOOST_TEST(KeyRepository(dir.keys()).open(with)->credentials == p.credentials);
+}
+
+BOOST_AUTO_TEST_CASE(credentials_that_make_a_token_too_long_make_one_that_never_opens)
+{
+    TempDir dir;
+    KeyRepository::setup(dir.keys());
+    KeyRepository repo(dir.keys());
+    TokenPayload p = sample();
+    p.credentials = std::string(2500, 'k');
+    std::string fits = repo.seal(p);
+    BOOST_TEST(fits.size() <= KeyRepository::kTokenMax);
+    BOOST_TEST(repo.open(fits)->credentials == p.credentials);
+    p.credentials = std::string(3100, 'k');
+    std::string too_long = repo.seal(p);
+    BOOST_TEST(too_long.size() > KeyRepository::kTokenMax);
+    BOOST_TEST(!repo.open(too_long));
+}
+
 BOOST_AUTO_TEST_CASE(an_empty_repository_is_an_error)
 {
     TempDir dir;
