@@ -12,9 +12,9 @@ import unittest
 
 from stack import TOP_BUILDDIR, TOP_SRCDIR, WORKER, Stack
 
-# A block the recipe marks: <!-- recipe-file: PATH --> (a file to write) or <!-- recipe-run: DIR --> (shell
-# commands to run there), then a fenced block.
-MARKED = re.compile(r"^<!-- recipe-(file|run): (\S+) -->\n```[a-z]*\n(.*?)^```$", re.S | re.M)
+# A block the recipe marks: <!-- recipe-file: PATH --> (a file to write), <!-- recipe-run: DIR --> (shell
+# commands to run there) or <!-- recipe-output: COMMAND --> (lines its output has), then a fenced block.
+MARKED = re.compile(r"^<!-- recipe-(file|run|output): ([^>]+?) -->\n```[a-z]*\n(.*?)^```$", re.S | re.M)
 DEMO_PASSWORD = "demo-secret"
 
 
@@ -53,8 +53,11 @@ def setUpModule():
 
         blocks = recipe_blocks()
         kinds = [(kind, path) for kind, path, _ in blocks]
-        assert kinds == [("file", "mycloud/mycloud.cpp"), ("run", "mycloud"), ("file", "jumpgate.conf")], kinds
+        assert kinds == [("file", "mycloud/mycloud.cpp"), ("run", "mycloud"), ("file", "jumpgate.conf"),
+                         ("output", "jumpgate-fcgi --coverage")], kinds
         for kind, path, text in blocks:
+            if kind == "output":
+                continue
             if kind == "file":
                 os.makedirs(os.path.dirname(os.path.join(work, path)), exist_ok=True)
                 with open(os.path.join(work, path), "w") as f:
@@ -97,12 +100,11 @@ class TheRecipe(unittest.TestCase):
         module = os.path.join(pkg_module_dir, "jumpgate_mycloud.so")
         self.assertRegex(run(["objdump", "-p", module]), r"NEEDED\s+libjumpgate\.so")
 
-    def test_the_configuration_mounts_identity_and_compute_alone(self):
+    def test_the_configuration_leaves_out_what_the_cloud_has_not(self):
         conf = os.path.join(stack.state, "jumpgate.conf")
         mounted = run([WORKER, "--config", conf, "--check-config"])
-        self.assertIn("[identity]", mounted)
         self.assertIn("[compute]", mounted)
-        self.assertNotIn("[image]", mounted)
+        self.assertNotIn("[volume]", mounted)
 
     def test_coverage_shows_what_the_driver_serves_and_lacks(self):
         conf = os.path.join(stack.state, "jumpgate.conf")
@@ -115,6 +117,27 @@ class TheRecipe(unittest.TestCase):
         self.assertEqual(create["support"], "no")
         self.assertIn("serverCreate", create["lacking"])
         self.assertEqual(compute[("v2_server_action", "POST", "reboot")]["lacking"], ["serverReboot"])
+
+    def test_the_coverage_the_recipe_shows_is_what_the_worker_says(self):
+        conf = os.path.join(stack.state, "jumpgate.conf")
+        said = {" ".join(line.split()) for line in run([WORKER, "--config", conf, "--coverage"]).splitlines()}
+        shown = [text for kind, _, text in recipe_blocks() if kind == "output"][0]
+        for line in shown.splitlines():
+            self.assertIn(" ".join(line.split()), said)
+
+    def test_a_module_built_for_another_driver_abi_is_refused(self):
+        source = os.path.join(work, "old.cpp")
+        with open(source, "w") as f:
+            f.write('extern "C" const int jumpgate_abi_version = 1;\n'
+                    'extern "C" void setup_routes(void*, void*) {}\n')
+        module = os.path.join(work, "jumpgate_old.so")
+        run(["c++", "-shared", "-fPIC", "-o", module, source])
+        conf = os.path.join(stack.state, "jumpgate.conf")
+        refused = subprocess.run([WORKER, "--config", conf, f"--compute.driver={module}", "--check-config"],
+                                 capture_output=True, text=True)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("built for driver ABI 1", refused.stdout + refused.stderr)
+        self.assertIn("rebuild it", refused.stdout + refused.stderr)
 
     def test_openstack_flavor_list(self):
         for env in (demo_env, other_env, stack.env()):
