@@ -74,7 +74,7 @@ def setUpModule():
         with open(os.path.join(work, "jumpgate.conf")) as f:
             conf_text = f.read()
 
-        # The recipe's [general] is the installed default but for where this stack keeps its state.
+        # The recipe leaves [general] as installed; here it names the stack's own state and the installed tree.
         general = ("[general]\nstate_dir = {state}\nlog_file = {state}/log/jumpgate.log\n"
                    f"module_dir = {pkg_module_dir}\n")
         stack = Stack(config=general + conf_text.replace("{", "{{").replace("}", "}}"))
