@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The read-only driver: an example cloud that can only list and show the servers, flavors and images of a JSON file.
+// The read-only example driver: servers, flavors and images listed and shown from a JSON file.
 #include <algorithm>
 #include <fstream>
 #include <memory>
@@ -18,8 +18,8 @@ using namespace jumpgate;
 namespace {
 
 /*
- * The file (the option readonly_file of [compute] and of [image]; they may name the same one) is one
- * JSON object:
+ * The file (the option readonly_file of [compute] and of [image]; they may name the same one) is
+ * one JSON object:
  *   {"flavors": [{"id", "name", "vcpus", "ram", "disk", ...}],
  *    "servers": [{"id", "name", "project_id", "user_id", "flavor_id", "image_id", "vm_state",
  *                 "power_state", "addresses": [{"network", "addr", "mac"}], "metadata", "tags",
@@ -57,9 +57,11 @@ compute::Server server_of(const json& s, const std::vector<compute::Flavor>& fla
     server.power_state = s.value("power_state", server.vm_state == "active" ? 1 : 4);
     server.image_id = s.value("image_id", "");
     std::string flavor_id = s.at("flavor_id").get<std::string>();
-    auto flavor = std::find_if(flavors.begin(), flavors.end(), [&](const auto& f) { return f.id == flavor_id; });
+    auto flavor = std::find_if(flavors.begin(), flavors.end(),
+                               [&](const auto& f) { return f.id == flavor_id; });
     if (flavor == flavors.end())
-        throw std::runtime_error("server " + server.id + " names flavor " + flavor_id + ", which the file lacks");
+        throw std::runtime_error("server " + server.id + " names flavor " + flavor_id +
+                                 ", which the file lacks");
     server.flavor = *flavor;
     if (s.contains("key_name"))
         server.key_name = s.at("key_name").get<std::string>();
@@ -82,7 +84,7 @@ compute::Server server_of(const json& s, const std::vector<compute::Flavor>& fla
 
 /* Compute: the flavors and servers of the file; servers newest first, as Nova lists them. */
 class Compute : public compute::Driver {
-public:
+  public:
     explicit Compute(const json& data)
     {
         for (const auto& f : data.value("flavors", json::array()))
@@ -103,7 +105,8 @@ public:
         throw NotFound("Flavor " + flavor_id + " could not be found.");
     }
 
-    std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override
+    std::vector<compute::Server> serverList(const Context& ctx,
+                                            const compute::ServerQuery& q) const override
     {
         auto it = servers_.begin();
         if (!q.marker.empty()) {
@@ -123,15 +126,17 @@ public:
         std::vector<compute::Server> out;
         for (; it != servers_.end() && (!q.limit || out.size() < q.limit); ++it) {
             const compute::Server& s = *it;
-            bool listed = (q.all_projects && ctx.is_admin()) ? !q.project_id || s.project_id == *q.project_id
-                                                             : s.project_id == ctx.project_id;
-            bool matches = listed && (!q.vm_state || s.vm_state == *q.vm_state) &&
-                           (!q.image_id || s.image_id == *q.image_id) &&
-                           (!q.flavor_id || s.flavor.id == *q.flavor_id) &&
-                           (!name || name->search(s.name.c_str())) &&
-                           (!ip || std::any_of(s.addresses.begin(), s.addresses.end(),
-                                               [&](const auto& a) { return ip->search(a.addr.c_str()); })) &&
-                           (!q.changes_since || s.updated_at >= *q.changes_since);
+            bool listed = (q.all_projects && ctx.is_admin())
+                              ? !q.project_id || s.project_id == *q.project_id
+                              : s.project_id == ctx.project_id;
+            bool matches =
+                listed && (!q.vm_state || s.vm_state == *q.vm_state) &&
+                (!q.image_id || s.image_id == *q.image_id) &&
+                (!q.flavor_id || s.flavor.id == *q.flavor_id) &&
+                (!name || name->search(s.name.c_str())) &&
+                (!ip || std::any_of(s.addresses.begin(), s.addresses.end(),
+                                    [&](const auto& a) { return ip->search(a.addr.c_str()); })) &&
+                (!q.changes_since || s.updated_at >= *q.changes_since);
             if (matches)
                 out.push_back(s);
         }
@@ -146,7 +151,7 @@ public:
         throw NotFound("Instance " + server_id + " could not be found.");
     }
 
-private:
+  private:
     std::vector<compute::Flavor> flavors_;
     std::vector<compute::Server> servers_;
 };
@@ -179,21 +184,34 @@ image::Image image_of(const json& i)
     return img;
 }
 
-// An image's value for a sort key of ImageQuery: text, or a number (-1 when unknown, first as Glance's NULL).
+// An image's value for a sort key of ImageQuery: text, or a number (-1 when unknown, first as
+// Glance's NULL).
 std::variant<std::string, long long> sort_value(const image::Image& img, const std::string& key)
 {
-    if (key == "id") return img.id;
-    if (key == "name") return img.name.value_or("");
-    if (key == "status") return img.status;
-    if (key == "visibility") return img.visibility;
-    if (key == "owner") return img.owner;
-    if (key == "disk_format") return img.disk_format.value_or("");
-    if (key == "container_format") return img.container_format.value_or("");
-    if (key == "size") return img.size.value_or(-1);
-    if (key == "virtual_size") return img.virtual_size.value_or(-1);
-    if (key == "min_disk") return img.min_disk;
-    if (key == "min_ram") return img.min_ram;
-    if (key == "updated_at") return img.updated_at;
+    if (key == "id")
+        return img.id;
+    if (key == "name")
+        return img.name.value_or("");
+    if (key == "status")
+        return img.status;
+    if (key == "visibility")
+        return img.visibility;
+    if (key == "owner")
+        return img.owner;
+    if (key == "disk_format")
+        return img.disk_format.value_or("");
+    if (key == "container_format")
+        return img.container_format.value_or("");
+    if (key == "size")
+        return img.size.value_or(-1);
+    if (key == "virtual_size")
+        return img.virtual_size.value_or(-1);
+    if (key == "min_disk")
+        return img.min_disk;
+    if (key == "min_ram")
+        return img.min_ram;
+    if (key == "updated_at")
+        return img.updated_at;
     return img.created_at;
 }
 
@@ -209,7 +227,7 @@ std::optional<std::string> filtered_value(const image::Image& img, const std::st
     if (key == "public")
         return img.visibility == "public" ? "1" : "0";
     if (key == "member")
-        return std::nullopt;   // this cloud shares no image with a member
+        return std::nullopt; // this cloud shares no image with a member
     if (key == "id" || key == "name" || key == "status" || key == "visibility" || key == "owner" ||
         key == "disk_format" || key == "container_format")
         return std::get<std::string>(sort_value(img, key));
@@ -221,14 +239,15 @@ std::optional<std::string> filtered_value(const image::Image& img, const std::st
  * project's (this cloud shares none with members); an admin sees all.
  */
 class Image : public image::Driver {
-public:
+  public:
     explicit Image(const json& data)
     {
         for (const auto& i : data.value("images", json::array()))
             images_.push_back(image_of(i));
     }
 
-    std::vector<image::Image> imageList(const Context& ctx, const image::ImageQuery& q) const override
+    std::vector<image::Image> imageList(const Context& ctx,
+                                        const image::ImageQuery& q) const override
     {
         auto sort = q.sort;
         if (std::none_of(sort.begin(), sort.end(), [](const auto& k) { return k.first == "id"; }))
@@ -252,26 +271,29 @@ public:
         }
         bool visibility_asked = std::any_of(q.filters.begin(), q.filters.end(),
                                             [](const auto& f) { return f.first == "visibility"; });
-        bool hidden_asked = std::any_of(q.filters.begin(), q.filters.end(),
-                                        [](const auto& f) { return f.first == "property:os_hidden"; });
+        bool hidden_asked = std::any_of(q.filters.begin(), q.filters.end(), [](const auto& f) {
+            return f.first == "property:os_hidden";
+        });
         std::vector<image::Image> out;
         for (const auto& img : images_) {
             // Unless asked for by visibility, a list leaves out the community images of others.
-            bool listed = visible(ctx, img) &&
-                          (visibility_asked || ctx.is_admin() || img.visibility != "community" ||
-                           img.owner == ctx.project_id);
+            bool listed =
+                visible(ctx, img) && (visibility_asked || ctx.is_admin() ||
+                                      img.visibility != "community" || img.owner == ctx.project_id);
             bool hidden = !hidden_asked && img.properties.count("os_hidden") &&
                           img.properties.at("os_hidden") == "true";
-            bool matches =
-                listed && !hidden && (!marker || before(*marker, img)) &&
-                std::all_of(q.filters.begin(), q.filters.end(),
-                            [&](const auto& f) { return filtered_value(img, f.first) == f.second; }) &&
-                std::all_of(q.tags.begin(), q.tags.end(),
-                            [&](const auto& t) {
-                                return std::find(img.tags.begin(), img.tags.end(), t) != img.tags.end();
-                            }) &&
-                (!q.size_min || (img.size && *img.size >= *q.size_min)) &&
-                (!q.size_max || (img.size && *img.size <= *q.size_max));
+            bool matches = listed && !hidden && (!marker || before(*marker, img)) &&
+                           std::all_of(q.filters.begin(), q.filters.end(),
+                                       [&](const auto& f) {
+                                           return filtered_value(img, f.first) == f.second;
+                                       }) &&
+                           std::all_of(q.tags.begin(), q.tags.end(),
+                                       [&](const auto& t) {
+                                           return std::find(img.tags.begin(), img.tags.end(), t) !=
+                                                  img.tags.end();
+                                       }) &&
+                           (!q.size_min || (img.size && *img.size >= *q.size_min)) &&
+                           (!q.size_max || (img.size && *img.size <= *q.size_max));
             if (matches)
                 out.push_back(img);
         }
@@ -289,7 +311,7 @@ public:
         throw NotFound("No image found with ID " + image_id);
     }
 
-private:
+  private:
     static bool visible(const Context& ctx, const image::Image& img)
     {
         return ctx.is_admin() || img.visibility == "public" || img.visibility == "community" ||
@@ -303,10 +325,12 @@ private:
 template <class D>
 std::shared_ptr<const D> load(App& app, const std::string& service, const std::string& what)
 {
-    app.config().declare(service, "readonly_file", "", "readonly driver: the JSON file of the cloud's " + what);
+    app.config().declare(service, "readonly_file", "",
+                         "readonly driver: the JSON file of the cloud's " + what);
     const std::string& path = app.config().get(service, "readonly_file");
     if (path.empty())
-        throw std::runtime_error("[" + service + "] readonly_file is not set: name the JSON file of the cloud's " +
+        throw std::runtime_error("[" + service +
+                                 "] readonly_file is not set: name the JSON file of the cloud's " +
                                  what);
     std::ifstream in(path);
     if (!in)
@@ -326,5 +350,5 @@ JUMPGATE_DRIVER(app, disp)
     if (service == "compute")
         compute::install(app, disp, load<Compute>(app, service, "flavors and servers"));
     else if (service == "image")
-        image::install(disp, load<Image>(app, service, "images"));
+        image::install(app, disp, load<Image>(app, service, "images"));
 }

@@ -240,3 +240,28 @@ class ReadOnly(Truth, unittest.TestCase):
     """Compute and image on the read-only example driver, identity on the local one."""
 
     start = staticmethod(readonly_cloud.start)
+
+    def test_exactly_the_reads_are_yes(self):
+        compute = {"v2_servers", "v2_servers_detail", "v2_server", "v2_server_metadata", "v2_server_metadata_key",
+                   "v2_server_ips", "v2_server_ips_network", "v2_server_tags", "v2_server_tag", "v2_flavors",
+                   "v2_flavors_detail", "v2_flavor", "v2_tenant_flavors", "v2_tenant_flavors_detail",
+                   "v2_tenant_flavor", "v2_os_extra_specs_flavor", "v2_os_extra_specs_flavor_key",
+                   "v2_flavor_access",
+                   # Nova's image calls, served from the image service's driver
+                   "v2_images", "v2_images_detail", "v2_image", "v2_image_metadata", "v2_image_metadata_key"}
+        # Glance's schemas come with any image driver; v1's HEAD shows an image's record, its GET the data.
+        image = {("v2_schema_images", "GET"), ("v2_schema_image", "GET"), ("v2_schema_members", "GET"),
+                 ("v2_schema_member", "GET"), ("v2_images", "GET"), ("v2_images_detail", "GET"),
+                 ("v2_image", "GET"), ("v1_images", "GET"), ("v1_images_detail", "GET"), ("v1_image", "HEAD")}
+        self.assertEqual({row for row in served(self.rows) - CORE if row[0] != "identity"},
+                         {("compute", e, "GET") for e in compute} | {("image", e, m) for e, m in image})
+
+    def test_the_rest_says_what_it_lacks(self):
+        lacking = {(r["service"], r["endpoint"], r["method"], r["action"]): r["lacking"] for r in self.rows
+                   if r["support"] == "no"}
+        self.assertEqual(lacking[("compute", "v2_servers", "POST", "")], ["serverCreate", "serverDelete"])
+        self.assertEqual(lacking[("compute", "v2_server", "DELETE", "")], ["serverDelete"])
+        self.assertEqual(lacking[("compute", "v2_server_action", "POST", "reboot")], ["serverReboot"])
+        self.assertEqual(lacking[("compute", "v2_server_action", "POST", "createImage")], ["serverSnapshot"])
+        self.assertEqual(lacking[("image", "v2_images", "POST", "")], ["imageCreate"])
+        self.assertEqual(lacking[("image", "v2_image_file", "GET", "")], ["imageDownload"])
