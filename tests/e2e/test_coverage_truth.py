@@ -98,8 +98,7 @@ class Ids(dict):
     def __init__(self, client, rows):
         super().__init__(STATIC)
         self.client = client
-        self.yes = {(r["service"], r["endpoint"], r["method"]) for r in rows if r["support"] == "yes"}
-        self.mounted = {r["service"] for r in rows}
+        self.yes = served(rows)
 
     def __missing__(self, name):
         return f"truth-no-such-{name}"
@@ -187,7 +186,8 @@ def wanted(row, status):
 
 
 class Truth:
-    """A configuration's rows, each asked once; the unserved and gone rows first, which change nothing."""
+    """A configuration's rows, each asked once at a service's oldest microversion and once at its newest; the
+    unserved and gone rows first, which change nothing."""
 
     config = None
 
