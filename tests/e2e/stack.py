@@ -16,6 +16,7 @@ TOP_BUILDDIR = os.environ["top_builddir"]
 WORKER = os.path.join(TOP_BUILDDIR, "jumpgate-fcgi")
 MODULE_DIR = os.path.join(TOP_BUILDDIR, "drivers", ".libs")
 ECHO_DRIVER = os.path.join(TOP_BUILDDIR, "tests", "drivers", ".libs", "jumpgate_echo.so")
+READONLY_DRIVER = os.path.join(TOP_BUILDDIR, "tests", "drivers", ".libs", "jumpgate_readonly.so")
 
 
 def wait_for(predicate, seconds):
@@ -69,7 +70,8 @@ class Stack:
         self.workers = workers
         if config is not None:
             with open(os.path.join(self.state, "jumpgate.conf"), "w") as f:
-                f.write(config.format(state=self.state, module_dir=MODULE_DIR, echo=ECHO_DRIVER))
+                f.write(config.format(state=self.state, module_dir=MODULE_DIR, echo=ECHO_DRIVER,
+                                     readonly=READONLY_DRIVER))
 
     def _script(self, cmd):
         env = dict(os.environ, PORT=str(self.port), STATE=self.state,
