@@ -7,6 +7,7 @@
 #   make tempest    Tempest's interop list against the stack (TESTS=regex: a subset)
 #   make tempest-full  every tempest.api test of the configured services (state in var-tempest/)
 #   make fuzz       the libFuzzer targets of tests/fuzz/, FUZZ_SECONDS each (make fuzz-short: a CI pass)
+#   make format     clang-format the C++ sources (.clang-format)   make format-check  only say what differs
 BUILD ?= build
 # One sanitized build serves check-asan and the fuzz targets: clang's, so that libFuzzer links.
 ASAN_BUILD ?= build-asan
@@ -35,9 +36,9 @@ TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
-	python3-openstackclient clang libclang-rt-dev llvm
+	python3-openstackclient clang libclang-rt-dev llvm clang-format
 
-.PHONY: all deps check check-asan fuzz fuzz-short install uninstall run clean distclean coverage bench tempest tempest-full
+.PHONY: all deps check check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
 
 all: $(BUILD)/Makefile
 	$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -66,6 +67,15 @@ $(ASAN_BUILD)/Makefile: configure
 	mkdir -p $(ASAN_BUILD)
 	cd $(ASAN_BUILD) && ../configure --prefix=$(PREFIX) --enable-fuzz CC=clang CXX=clang++ \
 		CXXFLAGS="$(ASAN_CXXFLAGS)" $(CONFIGURE_FLAGS)
+
+# The C++ sources clang-format keeps in the house style.
+FORMAT_SOURCES = $(shell find src drivers include tests bench -name '*.cpp' -o -name '*.hpp')
+
+format: | deps
+	clang-format -i $(FORMAT_SOURCES)
+
+format-check: | deps
+	clang-format --dry-run --Werror $(FORMAT_SOURCES)
 
 check: all
 	$(MAKE) -C $(BUILD) -j$(JOBS) check

@@ -14,7 +14,7 @@
 namespace {
 
 class Input : public cgicc::CgiInput {
-public:
+  public:
     explicit Input(FCGX_Request& r) : r_(r) {}
     size_t read(char*, size_t) override { return 0; }
     std::string getenv(const char* name) override
@@ -23,7 +23,7 @@ public:
         return v ? v : "";
     }
 
-private:
+  private:
     FCGX_Request& r_;
 };
 
@@ -31,7 +31,9 @@ nlohmann::json document(const std::string& name)
 {
     nlohmann::json items = nlohmann::json::array();
     for (int i = 0; i < 9; ++i)
-        items.push_back({{"id", "item-" + std::to_string(i)}, {"name", name}, {"status", "ACTIVE"},
+        items.push_back({{"id", "item-" + std::to_string(i)},
+                         {"name", name},
+                         {"status", "ACTIVE"},
                          {"links", {{{"rel", "self"}, {"href", "http://127.0.0.1/x"}}}}});
     return {{"items", items}};
 }
@@ -43,7 +45,7 @@ int main(int argc, char** argv)
     bool build = argc > 1 && std::strcmp(argv[1], "json") == 0;
     std::string fixed = document("bench").dump();
     if (argc > 1 && std::strcmp(argv[1], "print") == 0) {
-        std::fputs(fixed.c_str(), stdout);     // the bytes nginx serves as a static file
+        std::fputs(fixed.c_str(), stdout); // the bytes nginx serves as a static file
         return 0;
     }
     FCGX_Init();
@@ -60,8 +62,9 @@ int main(int argc, char** argv)
                     name = e.getValue();
             body = document(name).dump();
         }
-        std::string head = "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
-                           std::to_string(body.size()) + "\r\n\r\n";
+        std::string head =
+            "Status: 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+            "\r\n\r\n";
         FCGX_PutStr(head.data(), static_cast<int>(head.size()), r.out);
         FCGX_PutStr(body.data(), static_cast<int>(body.size()), r.out);
         FCGX_Finish_r(&r);

@@ -45,7 +45,10 @@ std::vector<compute::Flavor> Compute::flavorList(const Context&) const
 }
 
 // Triggers on the flavor tables move flavor_generation (schema migration 12).
-std::optional<std::int64_t> Compute::flavorGeneration() const { return flavor_generation_.current(); }
+std::optional<std::int64_t> Compute::flavorGeneration() const
+{
+    return flavor_generation_.current();
+}
 
 compute::Flavor Compute::flavorGet(const Context&, const std::string& flavor_id) const
 {

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <stdexcept>
 #include <fcntl.h>
+#include <stdexcept>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -57,7 +57,10 @@ void fail_storage(const std::string& what, int error, const Fault& full)
     throw std::runtime_error(message);
 }
 
-std::int64_t unix_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+std::int64_t unix_now()
+{
+    return static_cast<std::int64_t>(std::time(nullptr));
+}
 
 std::int64_t ready_at(int seconds)
 {
@@ -106,7 +109,10 @@ void Database::close()
     db_ = nullptr;
 }
 
-Database::~Database() { close(); }
+Database::~Database()
+{
+    close();
+}
 
 void Database::exec(std::string_view sql)
 {
@@ -132,15 +138,21 @@ bool Database::count_commits_to(std::string table, const std::string& counter_pa
         return false;
     counted_.push_back({std::move(table), static_cast<std::uint64_t*>(page)});
     // The update hook sees every row a statement or a trigger changes; a rollback forgets them.
-    sqlite3_update_hook(db_, [](void* self, int, const char*, const char* changed, sqlite3_int64) {
-        for (auto& c : static_cast<Database*>(self)->counted_)
-            if (c.table == changed)
-                c.changed = true;
-    }, this);
-    sqlite3_rollback_hook(db_, [](void* self) {
-        for (auto& c : static_cast<Database*>(self)->counted_)
-            c.changed = false;
-    }, this);
+    sqlite3_update_hook(
+        db_,
+        [](void* self, int, const char*, const char* changed, sqlite3_int64) {
+            for (auto& c : static_cast<Database*>(self)->counted_)
+                if (c.table == changed)
+                    c.changed = true;
+        },
+        this);
+    sqlite3_rollback_hook(
+        db_,
+        [](void* self) {
+            for (auto& c : static_cast<Database*>(self)->counted_)
+                c.changed = false;
+        },
+        this);
     return true;
 }
 
@@ -252,8 +264,7 @@ Statement::~Statement()
 
 Statement& Statement::bind(int index, std::string_view value)
 {
-    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT) != SQLITE_OK)
+    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) != SQLITE_OK)
         fail(db_, "bind");
     return *this;
 }
@@ -297,9 +308,18 @@ std::string Statement::text(int column) const
              : std::string();
 }
 
-long long Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+long long Statement::integer(int column) const
+{
+    return sqlite3_column_int64(stmt_, column);
+}
+double Statement::real(int column) const
+{
+    return sqlite3_column_double(stmt_, column);
+}
+bool Statement::is_null(int column) const
+{
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 SqlValue Statement::value(int column) const
 {
@@ -338,7 +358,7 @@ bool Database::lock_writer()
         return false;
     while (flock(writer_lock_fd_, LOCK_EX) != 0)
         if (errno != EINTR)
-            return false;        // SQLite's own lock still keeps writers apart
+            return false; // SQLite's own lock still keeps writers apart
     writer_locked_ = true;
     return true;
 }

@@ -53,7 +53,7 @@ class Statement;
 using SqlValue = std::variant<std::string, long long>;
 
 class Database {
-public:
+  public:
     /*
      * Database: open (creating) `path` in WAL mode with a busy timeout, so many
      * worker processes share it, and bring its schema up to the last of
@@ -85,7 +85,7 @@ public:
     /* commits_to: that number for `table`, read from memory (no query); nullopt when not counted. */
     std::optional<std::uint64_t> commits_to(std::string_view table) const;
 
-private:
+  private:
     friend class Statement;
     void migrate(std::span<const Migration> migrations);
     void close();
@@ -99,8 +99,8 @@ private:
     sqlite3* db_ = nullptr;
     struct Counted {
         std::string table;
-        std::uint64_t* counter;            // in a MAP_SHARED page of its file
-        bool changed = false;              // by the transaction in progress
+        std::uint64_t* counter; // in a MAP_SHARED page of its file
+        bool changed = false;   // by the transaction in progress
     };
     std::vector<Counted> counted_;
     int writer_lock_fd_ = -1;
@@ -115,18 +115,18 @@ private:
  * kernel until the one before them ends, rather than poll SQLite's lock between sleeps.
  */
 class Transaction {
-public:
+  public:
     explicit Transaction(Database& db);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
     void commit();
 
-private:
+  private:
     void end();
     Database& db_;
     bool open_ = true;
-    bool locked_ = false;      // the writers' lock file is this transaction's
+    bool locked_ = false; // the writers' lock file is this transaction's
 };
 
 /*
@@ -135,13 +135,13 @@ private:
  * Only for reads: a Transaction cannot begin inside it.
  */
 class ReadTransaction {
-public:
+  public:
     explicit ReadTransaction(Database& db);
     ~ReadTransaction();
     ReadTransaction(const ReadTransaction&) = delete;
     ReadTransaction& operator=(const ReadTransaction&) = delete;
 
-private:
+  private:
     Database& db_;
     bool open_ = false;
 };
@@ -153,21 +153,21 @@ private:
  * change made by hand, and on every call when nothing is counted.
  */
 class Generation {
-public:
+  public:
     Generation(Database& db, std::string table);
     std::int64_t current();
 
-private:
+  private:
     Database& db_;
     std::string table_;
     std::string select_;
     std::int64_t in_table_ = 0;
-    std::int64_t read_at_ = -1;    // CLOCK_MONOTONIC_COARSE seconds
+    std::int64_t read_at_ = -1; // CLOCK_MONOTONIC_COARSE seconds
 };
 
 /* Statement: a prepared statement; bind with 1-based indexes, step, read columns. */
 class Statement {
-public:
+  public:
     Statement(Database& db, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -186,11 +186,11 @@ public:
     /* value: the column as an integer when SQLite holds one there, else as text (NULL: ""). */
     SqlValue value(int column) const;
 
-private:
+  private:
     Database& database_;
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
-    bool* in_use_ = nullptr;       // the cache's flag when the statement is the cached one
+    bool* in_use_ = nullptr; // the cache's flag when the statement is the cached one
 };
 
 /* bind_all: binds `values` to the statement's parameters 1, 2... in order. */

@@ -26,8 +26,7 @@ constexpr SpecTables kVolumeTypeSpecs = {"volume_type_extra_specs", "volume_type
  * extra_specs_load: fill the extra_specs and projects (in order of project id) of `items`
  * (flavors or volume types, each with an id) from `tables`, in one query each.
  */
-template <class Item>
-void extra_specs_load(Database& db, const SpecTables& tables, std::vector<Item>& items)
+template <class Item> void extra_specs_load(Database& db, const SpecTables& tables, std::vector<Item>& items)
 {
     if (items.empty())
         return;

@@ -40,8 +40,8 @@ Project project_of(const Statement& s)
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0};
 }
 
-constexpr const char* kUserColumns =
-    "SELECT id, name, domain_id, description, email, enabled, password_hash, failed_auth_count, failed_auth_at FROM users";
+constexpr const char* kUserColumns = "SELECT id, name, domain_id, description, email, enabled, password_hash, "
+                                     "failed_auth_count, failed_auth_at FROM users";
 constexpr const char* kProjectColumns = "SELECT id, name, domain_id, description, enabled FROM projects";
 
 } // namespace
@@ -126,8 +126,7 @@ User Identity::userCreate(const User& user, const std::string& password) const
         remember_password(created.id);
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))
-            throw Conflict("Duplicate entry found with name " + user.name + " at domain ID " +
-                           user.domain_id + ".");
+            throw Conflict("Duplicate entry found with name " + user.name + " at domain ID " + user.domain_id + ".");
         throw;
     }
     return created;
@@ -182,8 +181,8 @@ Project Identity::projectCreate(const Project& project) const
         s.step();
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))
-            throw Conflict("Duplicate entry found with name " + project.name + " at domain ID " +
-                           project.domain_id + ".");
+            throw Conflict("Duplicate entry found with name " + project.name + " at domain ID " + project.domain_id +
+                           ".");
         throw;
     }
     return created;
@@ -238,7 +237,8 @@ std::vector<Role> Identity::roleListForDomain(const std::string& user_id, const 
 std::vector<Role> Identity::roles_on(const char* column, const std::string& user_id, const std::string& target) const
 {
     Statement s(*db_, std::string("SELECT r.id, r.name FROM roles r JOIN role_assignments a ON a.role_id = r.id "
-                                  "WHERE a.user_id = ? AND a.") + column + " = ? ORDER BY r.name");
+                                  "WHERE a.user_id = ? AND a.") +
+                          column + " = ? ORDER BY r.name");
     s.bind(1, user_id).bind(2, target);
     std::vector<Role> out;
     while (s.step())
@@ -246,8 +246,8 @@ std::vector<Role> Identity::roles_on(const char* column, const std::string& user
     return out;
 }
 
-void Identity::roleAssign(const std::string& role_id, const std::string& user_id,
-                          const std::string& project_id, const std::string& domain_id) const
+void Identity::roleAssign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
+                          const std::string& domain_id) const
 {
     Statement s(*db_, "INSERT OR IGNORE INTO role_assignments (role_id, user_id, project_id, domain_id) "
                       "VALUES (?, ?, ?, ?)");
@@ -271,8 +271,8 @@ void Identity::tokenRevoke(const std::string& audit_id, std::int64_t expires_at)
     prune.step();
 }
 
-bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
-                              const std::string& project_id, std::int64_t issued_at) const
+bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& user_id, const std::string& project_id,
+                              std::int64_t issued_at) const
 {
     Statement s(*db_, "SELECT 1 FROM revoked_tokens WHERE audit_id = ? UNION ALL "
                       "SELECT 1 FROM revocation_events WHERE (user_id = ? OR project_id = ?) "
@@ -283,7 +283,10 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string& us
 }
 
 // Triggers on the identity tables move identity_generation (schema migration 11).
-std::optional<std::int64_t> Identity::generation() const { return generation_.current(); }
+std::optional<std::int64_t> Identity::generation() const
+{
+    return generation_.current();
+}
 
 // Every token of a user or project issued up to the end of this second stops working, as
 // Keystone's revocation events do: a token issued in the same second may have been made from
@@ -334,7 +337,8 @@ constexpr const char* kCredColumns =
 
 ApplicationCredential cred_of(const Statement& s)
 {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), split_ids(s.text(5)),
+    return {s.text(0),    s.text(1),         s.text(2),
+            s.text(3),    s.text(4),         split_ids(s.text(5)),
             s.integer(6), s.integer(7) != 0, static_cast<int>(s.integer(9))};
 }
 
@@ -487,7 +491,7 @@ void Identity::userPasswordSet(const std::string& user_id, const std::string& pa
                                  "which includes the new password must be unique is " +
                                  std::to_string(unique) + ".");
     }
-    std::string hash = password_hash(password);     // slow on purpose: outside the write lock
+    std::string hash = password_hash(password); // slow on purpose: outside the write lock
     Transaction tx(*db_);
     change("user", "UPDATE users SET password_hash = ?, failed_auth_count = 0 WHERE id = ?", {hash, user_id});
     remember_password(user_id);
@@ -521,8 +525,8 @@ void Identity::roleDelete(const std::string& role_id) const
     change("role", "DELETE FROM roles WHERE id = ?", {role_id});
 }
 
-void Identity::roleUnassign(const std::string& role_id, const std::string& user_id,
-                            const std::string& project_id, const std::string& domain_id) const
+void Identity::roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
+                            const std::string& domain_id) const
 {
     Statement s(*db_, "DELETE FROM role_assignments WHERE role_id = ? AND user_id = ? AND "
                       "IFNULL(project_id, '') = ? AND IFNULL(domain_id, '') = ?");
@@ -583,8 +587,7 @@ std::vector<ApplicationCredential> Identity::applicationCredentialList(const std
 
 void Identity::applicationCredentialDelete(const std::string& user_id, const std::string& id) const
 {
-    change("application credential", "DELETE FROM application_credentials WHERE user_id = ? AND id = ?",
-           {user_id, id});
+    change("application credential", "DELETE FROM application_credentials WHERE user_id = ? AND id = ?", {user_id, id});
 }
 
 ApplicationCredential Identity::applicationCredentialAuthenticate(const std::string& id,

@@ -93,8 +93,8 @@ std::string listed_to(const Context& ctx, const std::string& member_status, std:
 // A sort key as an SQL expression that orders NULLs first, as Glance's database does.
 std::string sort_expr(const std::string& key)
 {
-    static const char* const kText[] = {"id", "name", "status", "container_format", "disk_format",
-                                        "visibility", "owner"};
+    static const char* const kText[] = {"id",          "name",       "status", "container_format",
+                                        "disk_format", "visibility", "owner"};
     for (const char* k : kText)
         if (key == k)
             return "COALESCE(i." + key + ", '')";
@@ -105,18 +105,30 @@ Value sort_value(const image::Image& img, const std::string& key)
 {
     auto text = [](const std::optional<std::string>& v) { return Value(v.value_or("")); };
     auto count = [](const std::optional<long long>& v) { return Value(v.value_or(-1)); };
-    if (key == "id") return img.id;
-    if (key == "name") return text(img.name);
-    if (key == "status") return img.status;
-    if (key == "container_format") return text(img.container_format);
-    if (key == "disk_format") return text(img.disk_format);
-    if (key == "visibility") return img.visibility;
-    if (key == "owner") return img.owner;
-    if (key == "size") return count(img.size);
-    if (key == "virtual_size") return count(img.virtual_size);
-    if (key == "min_disk") return img.min_disk;
-    if (key == "min_ram") return img.min_ram;
-    if (key == "updated_at") return static_cast<long long>(img.updated_at);
+    if (key == "id")
+        return img.id;
+    if (key == "name")
+        return text(img.name);
+    if (key == "status")
+        return img.status;
+    if (key == "container_format")
+        return text(img.container_format);
+    if (key == "disk_format")
+        return text(img.disk_format);
+    if (key == "visibility")
+        return img.visibility;
+    if (key == "owner")
+        return img.owner;
+    if (key == "size")
+        return count(img.size);
+    if (key == "virtual_size")
+        return count(img.virtual_size);
+    if (key == "min_disk")
+        return img.min_disk;
+    if (key == "min_ram")
+        return img.min_ram;
+    if (key == "updated_at")
+        return static_cast<long long>(img.updated_at);
     return static_cast<long long>(img.created_at);
 }
 
@@ -140,7 +152,7 @@ std::string finish(const Digest& d)
 
 // A file's bytes, read while the response is sent.
 class FileSource : public ByteSource {
-public:
+  public:
     explicit FileSource(int fd) : fd_(fd) {}
     ~FileSource() override { close(fd_); }
     std::size_t read(char* buffer, std::size_t size) override
@@ -154,7 +166,7 @@ public:
         }
     }
 
-private:
+  private:
     int fd_;
 };
 
@@ -177,7 +189,8 @@ int lock_partial(const std::string& path, bool create)
             return -1;
         }
         // Whoever held it before may have removed it between our open and our lock.
-        struct stat held{}, named{};
+        struct stat held {
+        }, named{};
         bool same = fstat(fd, &held) == 0 && stat(path.c_str(), &named) == 0 && held.st_dev == named.st_dev &&
                     held.st_ino == named.st_ino;
         if (same)
@@ -209,9 +222,15 @@ Image::Image(std::shared_ptr<Database> db, std::string store_dir) : db_(std::mov
     mkdir(store_.c_str(), 0750);
 }
 
-std::string Image::dataPath(const std::string& image_id) const { return store_ + "/" + image_id; }
+std::string Image::dataPath(const std::string& image_id) const
+{
+    return store_ + "/" + image_id;
+}
 
-std::string Image::partialPath(const std::string& image_id) const { return store_ + "/.upload-" + image_id; }
+std::string Image::partialPath(const std::string& image_id) const
+{
+    return store_ + "/.upload-" + image_id;
+}
 
 bool Image::settle_upload(const std::string& image_id) const
 {
@@ -291,7 +310,8 @@ std::vector<image::Image> Image::imageList(const Context& ctx, const image::Imag
     std::string where;
     for (const auto& [key, value] : q.filters) {
         if (key.rfind("property:", 0) == 0) {
-            where += " AND EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.key = ? AND p.value = ?)";
+            where +=
+                " AND EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.key = ? AND p.value = ?)";
             values.emplace_back(key.substr(9));
             values.emplace_back(value);
         } else if (key == "public") {
@@ -303,8 +323,8 @@ std::vector<image::Image> Image::imageList(const Context& ctx, const image::Imag
             where += " AND i.protected = ?";
             values.emplace_back(value == "1" ? 1LL : 0LL);
         } else {
-            static const char* const kFields[] = {"name", "status", "visibility", "owner", "disk_format",
-                                                  "container_format", "id"};
+            static const char* const kFields[] = {"name",        "status",           "visibility", "owner",
+                                                  "disk_format", "container_format", "id"};
             bool known = false;
             for (const char* f : kFields)
                 known = known || key == f;
@@ -528,7 +548,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
     long long size = 0;
     std::string md5, sha512;
     try {
-        if (ftruncate(fd, 0) != 0)      // what a dead worker wrote
+        if (ftruncate(fd, 0) != 0) // what a dead worker wrote
             throw std::runtime_error(std::string("image write failed: ") + std::strerror(errno));
         Digest md5_ctx = digest(EVP_md5());
         Digest sha_ctx = digest(EVP_sha512());
@@ -574,7 +594,11 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
         Statement done(*db_, "UPDATE images SET status = 'active', size = ?, virtual_size = NULL, checksum = ?, "
                              "os_hash_algo = 'sha512', os_hash_value = ?, updated_at = ? "
                              "WHERE id = ? AND status = 'saving'");
-        done.bind(1, size).bind(2, md5).bind(3, sha512).bind(4, static_cast<long long>(time(nullptr))).bind(5, image_id);
+        done.bind(1, size)
+            .bind(2, md5)
+            .bind(3, sha512)
+            .bind(4, static_cast<long long>(time(nullptr)))
+            .bind(5, image_id);
         done.step();
         deleted = sqlite3_changes(db_->handle()) == 0;
         tx.commit();
@@ -586,7 +610,7 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
     }
     close(fd);
     if (deleted) {
-        unlink(dataPath(image_id).c_str());     // deleted while it was uploading
+        unlink(dataPath(image_id).c_str()); // deleted while it was uploading
         throw NotFound("Image " + image_id + " was deleted during the upload.");
     }
     return imageGet(ctx, image_id);
@@ -598,7 +622,7 @@ image::ImageData Image::imageDownload(const Context& ctx, const std::string& ima
     int fd = open(dataPath(img.id).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw NotFound("Image " + image_id + " has no data.");
-    struct stat st{};
+    struct stat st {};
     fstat(fd, &st);
     image::ImageData out;
     out.source = std::make_unique<FileSource>(fd);

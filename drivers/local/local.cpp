@@ -37,9 +37,9 @@ std::shared_ptr<const jumpgate::local::Volume> volumes(jumpgate::App& app)
         app.config().declare("volume", "build_seconds", "1",
                              "local driver: seconds a volume spends creating (and any change of status takes) "
                              "before it is done");
-        driver = std::make_shared<const jumpgate::local::Volume>(database(app), app.state_dir() + "/volumes",
-                                                                app.state_dir() + "/images",
-                                                                std::stoi(app.config().get("volume", "build_seconds")));
+        driver = std::make_shared<const jumpgate::local::Volume>(
+            database(app), app.state_dir() + "/volumes", app.state_dir() + "/images",
+            std::stoi(app.config().get("volume", "build_seconds")));
     }
     return driver;
 }
@@ -65,18 +65,15 @@ JUMPGATE_DRIVER(app, disp)
             database(app), app.state_dir() + "/images", std::stoi(app.config().get("compute", "build_seconds")),
             volumes(app), networks(app));
         jumpgate::compute::install(app, disp, compute);
-    }
-    else if (service == "image") {
+    } else if (service == "image") {
         auto images = std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images");
         images->uploadsSweep();
         jumpgate::image::install(app, disp, images);
-    }
-    else if (service == "volume")
+    } else if (service == "volume")
         jumpgate::volume::install(app, disp, volumes(app));
     else if (service == "network") {
         jumpgate::network::install(app, disp, networks(app));
-    }
-    else if (service == "identity") {
+    } else if (service == "identity") {
         jumpgate::Config& cfg = app.config();
         cfg.declare("identity", "lockout_failure_attempts", "0",
                     "local driver: failed passwords in a row that lock a user out (0: never), as Keystone's "
@@ -88,7 +85,6 @@ JUMPGATE_DRIVER(app, disp)
         jumpgate::local::SecurityCompliance rules{std::stoi(cfg.get("identity", "lockout_failure_attempts")),
                                                   std::stoi(cfg.get("identity", "lockout_duration")),
                                                   std::stoi(cfg.get("identity", "unique_last_password_count"))};
-        jumpgate::identity::install(app, disp,
-                                    std::make_shared<const jumpgate::local::Identity>(database(app), rules));
+        jumpgate::identity::install(app, disp, std::make_shared<const jumpgate::local::Identity>(database(app), rules));
     }
 }

@@ -25,7 +25,7 @@ class Volume;
 
 /* Compute: flavors and zones (compute.cpp), servers, keypairs and quotas (servers.cpp) of the local cloud. */
 class Compute : public compute::Driver {
-public:
+  public:
     /*
      * Compute: servers take `build_seconds` to build; snapshots link their bytes
      * in `image_store`; servers' volumes come from `volumes`, their ports from `network` (none: no ports).
@@ -43,7 +43,8 @@ public:
 
     std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override;
     compute::Server serverGet(const Context& ctx, const std::string& server_id) const override;
-    compute::Server serverCreate(const Context& ctx, const compute::Server& server, const json& networks) const override;
+    compute::Server serverCreate(const Context& ctx, const compute::Server& server,
+                                 const json& networks) const override;
     compute::Server serverUpdate(const Context& ctx, const compute::Server& server) const override;
     void serverDelete(const Context& ctx, const std::string& server_id) const override;
     void serverReboot(const Context& ctx, const std::string& server_id, bool hard) const override;
@@ -88,7 +89,7 @@ public:
     void quotaReset(const Context& ctx, const std::string& project_id) const override;
     compute::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
 
-private:
+  private:
     /*
      * Transition: how an action changes a server here. It applies only when the
      * server's vm_state is one of `from` and no task is running (else Conflict);
@@ -96,15 +97,15 @@ private:
      * `to` with `power_state`. The optional fields change with it.
      */
     struct Transition {
-        const char* action;              // recorded as the instance action ("reboot", "stop"...)
+        const char* action; // recorded as the instance action ("reboot", "stop"...)
         std::vector<std::string> from;
         std::optional<std::string> task_state;
         std::string to;
         int power_state = 1;
-        std::optional<compute::Flavor> flavor;   // resize: the new flavor
-        bool keep_old_flavor = false;            // resize: remember the current one for a revert
-        bool restore_old_flavor = false;         // revertResize: take the remembered one back
-        std::optional<std::string> image_id;     // rebuild
+        std::optional<compute::Flavor> flavor; // resize: the new flavor
+        bool keep_old_flavor = false;          // resize: remember the current one for a revert
+        bool restore_old_flavor = false;       // revertResize: take the remembered one back
+        std::optional<std::string> image_id;   // rebuild
     };
     /* transition: apply `t` to the server and record it, in one transaction. */
     compute::Server transition(const Context& ctx, const std::string& server_id, const Transition& t) const;
@@ -112,8 +113,8 @@ private:
     void add_addresses(const Context& ctx, std::vector<compute::Server>& servers) const;
     void make_ports(const Context& ctx, const compute::Server& server, const json& networks) const;
     json servers_with_address(const Context& ctx, const std::string& pattern) const;
-    std::vector<std::pair<std::string, const compute::BlockDevice*>>
-    volumes_for(const Context& ctx, const compute::Server& server) const;
+    std::vector<std::pair<std::string, const compute::BlockDevice*>> volumes_for(const Context& ctx,
+                                                                                 const compute::Server& server) const;
     /* record: an instance action of ctx's request on the server. */
     void record(const std::string& server_id, const std::string& action, const Context& ctx) const;
     std::shared_ptr<Database> db_;
@@ -140,9 +141,11 @@ struct SecurityCompliance {
 
 /* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */
 class Identity : public identity::Driver {
-public:
+  public:
     explicit Identity(std::shared_ptr<Database> db, SecurityCompliance compliance = {})
-        : db_(std::move(db)), compliance_(compliance), generation_(*db_, "identity_generation") {}
+        : db_(std::move(db)), compliance_(compliance), generation_(*db_, "identity_generation")
+    {
+    }
 
     identity::User userAuthenticate(const identity::Ref& ref, const std::string& password) const override;
     identity::User userGet(const std::string& user_id) const override;
@@ -158,8 +161,8 @@ public:
                                                    const std::string& project_id) const override;
     std::vector<identity::Role> roleListForDomain(const std::string& user_id,
                                                   const std::string& domain_id) const override;
-    void roleAssign(const std::string& role_id, const std::string& user_id,
-                    const std::string& project_id, const std::string& domain_id) const override;
+    void roleAssign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
+                    const std::string& domain_id) const override;
     std::vector<identity::Domain> domainList() const override;
     identity::Domain domainCreate(const identity::Domain& domain) const override;
     identity::Domain domainUpdate(const identity::Domain& domain) const override;
@@ -173,8 +176,8 @@ public:
     void userPasswordSet(const std::string& user_id, const std::string& password) const override;
     identity::Role roleUpdate(const identity::Role& role) const override;
     void roleDelete(const std::string& role_id) const override;
-    void roleUnassign(const std::string& role_id, const std::string& user_id,
-                      const std::string& project_id, const std::string& domain_id) const override;
+    void roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
+                      const std::string& domain_id) const override;
     std::vector<identity::Assignment> roleAssignmentList() const override;
     identity::ApplicationCredential applicationCredentialCreate(const identity::ApplicationCredential& cred,
                                                                 const std::string& secret) const override;
@@ -183,11 +186,11 @@ public:
     identity::ApplicationCredential applicationCredentialAuthenticate(const std::string& id,
                                                                       const std::string& secret) const override;
     void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const override;
-    bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
-                        const std::string& project_id, std::int64_t issued_at) const override;
+    bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id, const std::string& project_id,
+                        std::int64_t issued_at) const override;
     std::optional<std::int64_t> generation() const override;
 
-private:
+  private:
     std::string domain_id_of(const identity::Ref& ref) const;
     void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
@@ -201,7 +204,7 @@ private:
 
 /* Image: image records in the database, their bytes as files in `store_dir` (image.cpp). */
 class Image : public image::Driver {
-public:
+  public:
     Image(std::shared_ptr<Database> db, std::string store_dir);
 
     std::vector<image::Image> imageList(const Context& ctx, const image::ImageQuery& q) const override;
@@ -226,10 +229,11 @@ public:
      */
     void uploadsSweep() const;
 
-private:
+  private:
     void load_extras(std::vector<image::Image>& images) const;
     void write_extras(const image::Image& img) const;
-    /* partialPath: the file an upload writes, locked (flock) by its worker until the image is active or queued again. */
+    /* partialPath: the file an upload writes, locked (flock) by its worker until the image is active or queued again.
+     */
     std::string partialPath(const std::string& image_id) const;
     /* settle_upload: a saving image whose upload has no live worker goes back to queued; true when it did. */
     bool settle_upload(const std::string& image_id) const;
@@ -244,7 +248,7 @@ private:
  * volumes are made from and uploaded to the images in `image_store`.
  */
 class Volume : public volume::Driver {
-public:
+  public:
     /* Volume: any change of status (creating, extending, attaching...) takes `build_seconds`. */
     Volume(std::shared_ptr<Database> db, std::string volume_store, std::string image_store, int build_seconds);
 
@@ -313,7 +317,7 @@ public:
     std::string snapshotPath(const std::string& snapshot_id) const;
     std::string backupPath(const std::string& backup_id) const;
 
-private:
+  private:
     void quota_check(const Context& ctx, const std::string& project_id, long long volumes, long long snapshots,
                      long long gigabytes, long long volume_size) const;
     void load_attachments(std::vector<volume::Volume>& volumes) const;

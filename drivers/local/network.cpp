@@ -198,7 +198,10 @@ network::QuotaSet Network::quotaGet(const Context& ctx, const std::string& proje
     return st.quota_of(project_id);
 }
 
-network::QuotaSet Network::quotaDefaults(const Context&) const { return kDefaultQuotas; }
+network::QuotaSet Network::quotaDefaults(const Context&) const
+{
+    return kDefaultQuotas;
+}
 
 std::vector<std::pair<std::string, network::QuotaSet>> Network::quotaList(const Context& ctx) const
 {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The local cloud's Network service: Neutron's resources as JSON documents in SQLite, addresses allocated under the write lock.
+// The local cloud's Network service: Neutron's resources as JSON documents in SQLite, addresses allocated under the
+// write lock.
 #pragma once
 
 #include <memory>
@@ -20,7 +21,7 @@ namespace jumpgate::local {
  * are in network_<resource>.cpp, on the Store of network_store.hpp.
  */
 class Network : public network::Driver {
-public:
+  public:
     explicit Network(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
     std::vector<json> list(const Context& ctx, const std::string& collection, const network::Query& q) const override;
@@ -49,7 +50,7 @@ public:
     void serverPortsDelete(const Context& ctx, const std::string& server_id) const override;
     void serverPortDelete(const Context& ctx, const std::string& server_id, const std::string& port_id) const override;
 
-private:
+  private:
     std::shared_ptr<Database> db_;
 };
 

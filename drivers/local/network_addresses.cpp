@@ -26,7 +26,10 @@ void Store::take(const json& subnet, const std::string& ip, const std::string& p
                        "IpAddressAlreadyAllocated");
     Statement s(db_, "INSERT INTO network_ip_allocations (subnet_id, ip_address, port_id, network_id) "
                      "VALUES (?1, ?2, ?3, ?4)");
-    s.bind(1, subnet["id"].get<std::string>()).bind(2, ip).bind(3, port_id).bind(4, subnet["network_id"].get<std::string>());
+    s.bind(1, subnet["id"].get<std::string>())
+        .bind(2, ip)
+        .bind(3, port_id)
+        .bind(4, subnet["network_id"].get<std::string>());
     s.step();
 }
 
@@ -98,7 +101,8 @@ json Store::allocate(const json& net, const json& port, const json* wanted)
                                      ", because fixed_ips included invalid subnet " +
                                      entry["subnet_id"].get<std::string>() + ".",
                                  "InvalidInput");
-            if (entry.contains("ip_address") && !network::contains(cidr((*subnet)["cidr"]), address(entry["ip_address"])))
+            if (entry.contains("ip_address") &&
+                !network::contains(cidr((*subnet)["cidr"]), address(entry["ip_address"])))
                 throw BadRequest("IP address " + entry["ip_address"].get<std::string>() +
                                      " is not a valid IP for the specified subnet.",
                                  "InvalidIpForSubnet");
@@ -147,7 +151,6 @@ json Store::allocate(const json& net, const json& port, const json* wanted)
             }
     return out;
 }
-
 
 bool Store::mac_taken(const std::string& network_id, const std::string& mac)
 {

@@ -25,11 +25,10 @@ void floating_ip_associate(Store& st, json& fip, const json& port_id, const json
         if (fixed_ip.is_null() ? address(f["ip_address"]).version == 4 && !chosen : f["ip_address"] == fixed_ip)
             chosen = &f;
     if (!chosen)
-        throw BadRequest(fixed_ip.is_null()
-                             ? "Bad floatingip request: Port " + port_id.get<std::string>() +
-                                   " does not have any IPv4 address to associate with a floating IP."
-                             : "Bad floatingip request: Port " + port_id.get<std::string>() +
-                                   " does not have fixed ip " + fixed_ip.get<std::string>() + ".",
+        throw BadRequest(fixed_ip.is_null() ? "Bad floatingip request: Port " + port_id.get<std::string>() +
+                                                  " does not have any IPv4 address to associate with a floating IP."
+                                            : "Bad floatingip request: Port " + port_id.get<std::string>() +
+                                                  " does not have fixed ip " + fixed_ip.get<std::string>() + ".",
                          "BadRequest");
     for (const auto& other : st.rows("floatingips", "device_id", port_id))
         if (other["id"] != fip["id"] && other["fixed_ip_address"] == (*chosen)["ip_address"])
@@ -49,8 +48,7 @@ void floating_ip_associate(Store& st, json& fip, const json& port_id, const json
     if (router_id.is_null())
         throw NotFound("External network " + fip["floating_network_id"].get<std::string>() +
                            " is not reachable from subnet " + (*chosen)["subnet_id"].get<std::string>() +
-                           ".  Therefore, cannot associate Port " + port_id.get<std::string>() +
-                           " with a Floating IP.",
+                           ".  Therefore, cannot associate Port " + port_id.get<std::string>() + " with a Floating IP.",
                        "ExternalGatewayForFloatingIPNotFound");
     fip["port_id"] = port_id;
     fip["fixed_ip_address"] = (*chosen)["ip_address"];

@@ -29,9 +29,8 @@ void check_groups(Store& st, const json& port)
 void floating_ips_release(Store& st, const std::string& port_id, const json* fixed_ips = nullptr)
 {
     for (auto& fip : st.rows("floatingips", "device_id", port_id)) {
-        if (fixed_ips && std::any_of(fixed_ips->begin(), fixed_ips->end(), [&](const json& f) {
-                return f["ip_address"] == fip["fixed_ip_address"];
-            }))
+        if (fixed_ips && std::any_of(fixed_ips->begin(), fixed_ips->end(),
+                                     [&](const json& f) { return f["ip_address"] == fip["fixed_ip_address"]; }))
             continue;
         fip["port_id"] = nullptr;
         fip["fixed_ip_address"] = nullptr;
@@ -106,7 +105,8 @@ json port_update(Store& st, json port, const json& changes)
         if (k != "fixed_ips" && k != "mac_address")
             port[k] = v;
     if (changes.contains("mac_address") && changes["mac_address"] != port["mac_address"]) {
-        if (port["device_owner"].get<std::string>().rfind("compute:", 0) == 0 && !port["device_id"].get<std::string>().empty())
+        if (port["device_owner"].get<std::string>().rfind("compute:", 0) == 0 &&
+            !port["device_id"].get<std::string>().empty())
             throw Conflict("Unable to complete operation on port " + id + " for network " +
                                port["network_id"].get<std::string>() + ". Port already has an attached device " +
                                port["device_id"].get<std::string>() + ".",
@@ -155,8 +155,10 @@ void port_delete(Store& st, const json& port)
 {
     const std::string owner = port["device_owner"];
     if (owner == kRouterInterface || owner == kRouterGateway || owner == kFloatingIpOwner)
-        throw Conflict("Port " + port["id"].get<std::string>() + " cannot be deleted directly via the port API: has "
-                       "device owner " + owner + ".",
+        throw Conflict("Port " + port["id"].get<std::string>() +
+                           " cannot be deleted directly via the port API: has "
+                           "device owner " +
+                           owner + ".",
                        "ServicePortInUse");
     port_erase(st, port["id"]);
 }

@@ -74,7 +74,8 @@ void check_routes(Store& st, const json& router)
     auto subnets = router_subnets(st, router);
     for (const auto& route : router["routes"]) {
         Address hop = address(route["nexthop"]);
-        if (std::none_of(subnets.begin(), subnets.end(), [&](const json& sn) { return network::contains(cidr(sn["cidr"]), hop); }))
+        if (std::none_of(subnets.begin(), subnets.end(),
+                         [&](const json& sn) { return network::contains(cidr(sn["cidr"]), hop); }))
             throw BadRequest("Invalid format for routes: " + json::array({route}).dump() +
                                  ", the nexthop is not connected with router",
                              "InvalidRoutes");
@@ -181,13 +182,14 @@ json Network::routerInterfaceAdd(const Context& ctx, const std::string& router_i
     auto check_overlap = [&](const json& sn) {
         for (const auto& other : attached) {
             if (other["id"] == sn["id"])
-                throw BadRequest("Bad router request: Router already has a port on subnet " + sn["id"].get<std::string>() + ".",
+                throw BadRequest("Bad router request: Router already has a port on subnet " +
+                                     sn["id"].get<std::string>() + ".",
                                  "BadRequest");
             if (network::overlaps(cidr(other["cidr"]), cidr(sn["cidr"])))
                 throw BadRequest("Bad router request: Cidr " + sn["cidr"].get<std::string>() + " of subnet " +
                                      sn["id"].get<std::string>() + " overlaps with cidr " +
-                                     other["cidr"].get<std::string>() + " of subnet " +
-                                     other["id"].get<std::string>() + ".",
+                                     other["cidr"].get<std::string>() + " of subnet " + other["id"].get<std::string>() +
+                                     ".",
                                  "BadRequest");
         }
     };
@@ -252,8 +254,8 @@ json Network::routerInterfaceRemove(const Context& ctx, const std::string& route
             if (auto target = st.find("ports", fip["port_id"]))
                 for (const auto& f : (*target)["fixed_ips"])
                     if (leaving.count(f["subnet_id"]) && f["ip_address"] == fip["fixed_ip_address"])
-                        throw Conflict("Cannot remove the router interface of router " + router_id +
-                                           " on subnet " + f["subnet_id"].get<std::string>() +
+                        throw Conflict("Cannot remove the router interface of router " + router_id + " on subnet " +
+                                           f["subnet_id"].get<std::string>() +
                                            ": it is required by one or more floating IPs.",
                                        "RouterInterfaceInUseByFloatingIP");
     json info = interface_info(router, *port, subnet_id);

@@ -28,8 +28,8 @@ bool is_default_group(Store& st, const json& group)
 
 } // namespace
 
-json Store::rule(const std::string& project_id, const std::string& group_id, const char* direction, const char* ethertype,
-          const json& remote_group)
+json Store::rule(const std::string& project_id, const std::string& group_id, const char* direction,
+                 const char* ethertype, const json& remote_group)
 {
     json r = {{"id", new_uuid()},
               {"project_id", project_id},

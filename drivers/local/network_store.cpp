@@ -26,9 +26,9 @@ std::string now_text()
 std::optional<std::string> parent_of(std::string_view collection, const json& doc)
 {
     const char* key = collection == "subnets" || collection == "ports" ? "network_id"
-                      : collection == "floatingips"                   ? "floating_network_id"
-                      : collection == "security-group-rules"          ? "security_group_id"
-                                                                      : nullptr;
+                      : collection == "floatingips"                    ? "floating_network_id"
+                      : collection == "security-group-rules"           ? "security_group_id"
+                                                                       : nullptr;
     if (key)
         return doc[key].get<std::string>();
     if (collection == "routers" && doc["external_gateway_info"].is_object())
@@ -61,8 +61,14 @@ void not_found(std::string_view collection, const std::string& id)
     throw NotFound(std::string(k.label) + " " + id + " could not be found.", k.not_found);
 }
 
-network::Address address(const json& text) { return *network::parse_address(text.get<std::string>()); }
-network::Cidr cidr(const json& text) { return *network::parse_cidr(text.get<std::string>(), false); }
+network::Address address(const json& text)
+{
+    return *network::parse_address(text.get<std::string>());
+}
+network::Cidr cidr(const json& text)
+{
+    return *network::parse_cidr(text.get<std::string>(), false);
+}
 
 bool is_auto_address(const json& sn)
 {

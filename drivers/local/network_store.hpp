@@ -17,9 +17,9 @@ namespace jumpgate::local::net {
 /* Kind: what the service says of one collection. */
 struct Kind {
     const char* collection;
-    const char* label;        // for messages: "Network 1234 could not be found."
-    const char* not_found;    // Neutron's type
-    const char* quota;        // the quota resource
+    const char* label;     // for messages: "Network 1234 could not be found."
+    const char* not_found; // Neutron's type
+    const char* quota;     // the quota resource
 };
 
 inline constexpr Kind kKinds[] = {
@@ -33,10 +33,13 @@ inline constexpr Kind kKinds[] = {
     {"subnetpools", "Subnet pool", "SubnetPoolNotFound", "subnetpool"},
 };
 
-inline const network::QuotaSet kDefaultQuotas = {
-    {"network", 100},   {"subnet", 100},        {"port", 500},
-    {"router", 10},     {"floatingip", 50},     {"security_group", 10},
-    {"security_group_rule", 100}};
+inline const network::QuotaSet kDefaultQuotas = {{"network", 100},
+                                                 {"subnet", 100},
+                                                 {"port", 500},
+                                                 {"router", 10},
+                                                 {"floatingip", 50},
+                                                 {"security_group", 10},
+                                                 {"security_group_rule", 100}};
 
 // Device owners of the ports the network itself makes: they neither keep a network in use nor get security groups.
 inline constexpr const char* kRouterInterface = "network:router_interface";
@@ -74,7 +77,7 @@ void activate_in_zone(json& doc);
  * database; every write runs inside the caller's Transaction.
  */
 class Store {
-public:
+  public:
     Store(Database& db, const Context& ctx) : db_(db), ctx_(ctx) {}
 
     Database& db() { return db_; }
@@ -137,7 +140,7 @@ public:
     std::string default_group(const std::string& project_id);
     bool has_default_group(const std::string& project_id);
 
-private:
+  private:
     Database& db_;
     const Context& ctx_;
 };

@@ -29,7 +29,10 @@ json texts_of(const std::vector<Cidr>& cidrs)
     return out;
 }
 
-int prefixlen_of(const json& text) { return std::stoi(text.get<std::string>()); }
+int prefixlen_of(const json& text)
+{
+    return std::stoi(text.get<std::string>());
+}
 
 // pool_check: a pool's prefixes compacted, its IP version and the bounds of its prefix lengths filled and checked.
 void pool_check(Store& st, json& sp)
@@ -113,7 +116,8 @@ json subnetpool_update(Store& st, json sp, const json& changes)
 void subnetpool_delete(Store& st, const json& sp)
 {
     if (!pool_subnets(st, sp["id"]).empty())
-        throw BadRequest("Unable to delete subnet pool: Subnet pool has existing allocations.", "SubnetPoolDeleteError");
+        throw BadRequest("Unable to delete subnet pool: Subnet pool has existing allocations.",
+                         "SubnetPoolDeleteError");
     st.erase("subnetpools", sp["id"]);
 }
 
@@ -154,7 +158,7 @@ void pool_allocate(Store& st, json& sn)
         throw BadRequest("Bad subnets request: Cannot allocate IPv" + std::to_string(version) + " subnet from IPv" +
                              pool["ip_version"].dump() + " subnet pool.",
                          "BadRequest");
-    const int length = has_cidr ? cidr(sn["cidr"]).prefix
+    const int length = has_cidr              ? cidr(sn["cidr"]).prefix
                        : prefixlen.is_null() ? prefixlen_of(pool["default_prefixlen"])
                                              : prefixlen.get<int>();
     if (length > prefixlen_of(pool["max_prefixlen"]))

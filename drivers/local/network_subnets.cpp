@@ -45,12 +45,15 @@ void check_subnet(json& sn, bool fill)
     const int version = sn["ip_version"];
     const std::string text = sn["cidr"];
     if (net.network.version != version)
-        throw BadRequest("Invalid input for operation: Requested subnet with cidr: " + text + " does not match "
-                         "ip_version " + std::to_string(version) + ".",
+        throw BadRequest("Invalid input for operation: Requested subnet with cidr: " + text +
+                             " does not match "
+                             "ip_version " +
+                             std::to_string(version) + ".",
                          "InvalidInput");
     if ((version == 4 && net.prefix == 32) || (version == 6 && net.prefix == 128))
-        throw BadRequest("Invalid input for operation: Requested subnet with cidr: " + text + " has no room for "
-                         "addresses.",
+        throw BadRequest("Invalid input for operation: Requested subnet with cidr: " + text +
+                             " has no room for "
+                             "addresses.",
                          "InvalidInput");
     if (version == 4 && (!sn["ipv6_ra_mode"].is_null() || !sn["ipv6_address_mode"].is_null()))
         throw BadRequest("Invalid input for operation: ipv6_ra_mode or ipv6_address_mode cannot be set when "
@@ -68,17 +71,17 @@ void check_subnet(json& sn, bool fill)
                          "enable_dhcp is set to False.",
                          "InvalidInput");
     if (is_auto_address(sn) && net.prefix != 64)
-        throw BadRequest("Invalid input for operation: Invalid CIDR " + text + " for IPv6 address mode. OpenStack "
-                         "uses the EUI-64 address format, which requires the prefix to be /64.",
+        throw BadRequest("Invalid input for operation: Invalid CIDR " + text +
+                             " for IPv6 address mode. OpenStack "
+                             "uses the EUI-64 address format, which requires the prefix to be /64.",
                          "InvalidInput");
     if (fill && !sn.contains("gateway_ip"))
         sn["gateway_ip"] = network::to_string(network::offset(network::first_address(net), 1));
     const json& gateway = sn["gateway_ip"];
     if (gateway.is_string()) {
         Address g = address(gateway);
-        if (g.version != version ||
-            (network::contains(net, g) && (g == network::first_address(net) ||
-                                           (version == 4 && g == network::last_address(net)))))
+        if (g.version != version || (network::contains(net, g) && (g == network::first_address(net) ||
+                                                                   (version == 4 && g == network::last_address(net)))))
             throw BadRequest("Invalid input for operation: Gateway is not valid on subnet.", "InvalidInput");
     }
     if (fill && !sn.contains("allocation_pools"))
@@ -96,7 +99,8 @@ void check_subnet(json& sn, bool fill)
                                      "-" + network::to_string(e) + " for subnet " + text + ".",
                                  "OverlappingAllocationPools");
         if (gateway.is_string() && start <= address(gateway) && address(gateway) <= end)
-            throw Conflict("Gateway ip " + gateway.get<std::string>() + " conflicts with allocation pool " + range + ".",
+            throw Conflict("Gateway ip " + gateway.get<std::string>() + " conflicts with allocation pool " + range +
+                               ".",
                            "GatewayConflictWithAllocationPools");
         pools.emplace_back(start, end);
     }
@@ -126,9 +130,10 @@ json subnet_create(Store& st, json sn)
     Cidr wanted = cidr(sn["cidr"]);
     for (const auto& other : st.rows("subnets", "parent_id", net["id"]))
         if (network::overlaps(wanted, cidr(other["cidr"])))
-            throw BadRequest("Invalid input for operation: Requested subnet with cidr: " + sn["cidr"].get<std::string>() +
-                                 " for network: " + net["id"].get<std::string>() + " overlaps with another subnet.",
-                             "InvalidInput");
+            throw BadRequest(
+                "Invalid input for operation: Requested subnet with cidr: " + sn["cidr"].get<std::string>() +
+                    " for network: " + net["id"].get<std::string>() + " overlaps with another subnet.",
+                "InvalidInput");
     st.insert("subnets", sn);
     // As Neutron, the network's ports (but the network's own) get their addresses on a new automatic subnet.
     if (is_auto_address(sn))
@@ -153,8 +158,8 @@ json subnet_update(Store& st, json sn, const json& changes)
         s.bind(1, id).bind(2, sn["gateway_ip"].get<std::string>());
         if (s.step())
             if (auto holder = st.find("ports", s.text(0)); holder && (*holder)["device_owner"] != kRouterInterface)
-                throw Conflict("Gateway ip " + sn["gateway_ip"].get<std::string>() + " is in use by port " +
-                                   s.text(0) + ".",
+                throw Conflict("Gateway ip " + sn["gateway_ip"].get<std::string>() + " is in use by port " + s.text(0) +
+                                   ".",
                                "GatewayIpInUse");
     }
     check_subnet(sn, false);

@@ -27,8 +27,9 @@ void QuotaTable::set(const std::string& project_id, const std::map<std::string, 
     }
     Transaction tx(db_);
     for (const auto& [resource, limit] : changes) {
-        Statement s(db_, "INSERT INTO " + table_ + " (project_id, resource, hard_limit) VALUES (?, ?, ?) "
-                         "ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
+        Statement s(db_, "INSERT INTO " + table_ +
+                             " (project_id, resource, hard_limit) VALUES (?, ?, ?) "
+                             "ON CONFLICT (project_id, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
         s.bind(1, project_id).bind(2, resource).bind(3, limit);
         s.step();
     }

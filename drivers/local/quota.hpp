@@ -14,19 +14,22 @@ namespace jumpgate::local {
  * (project_id, resource, hard_limit) where a project differs from `defaults`.
  */
 class QuotaTable {
-public:
+  public:
     QuotaTable(Database& db, std::string table, std::map<std::string, long long> defaults)
-        : db_(db), table_(std::move(table)), defaults_(std::move(defaults)) {}
+        : db_(db), table_(std::move(table)), defaults_(std::move(defaults))
+    {
+    }
 
     const std::map<std::string, long long>& defaults() const { return defaults_; }
     /* get: a project's limits, the defaults where it has none of its own. */
     std::map<std::string, long long> get(const std::string& project_id) const;
-    /* set: change some of a project's limits in one transaction; BadRequest for an unknown resource or a limit below -1. */
+    /* set: change some of a project's limits in one transaction; BadRequest for an unknown resource or a limit below
+     * -1. */
     void set(const std::string& project_id, const std::map<std::string, long long>& changes) const;
     /* reset: the project's limits become the defaults again. */
     void reset(const std::string& project_id) const;
 
-private:
+  private:
     Database& db_;
     std::string table_;
     std::map<std::string, long long> defaults_;

@@ -393,7 +393,8 @@ CREATE TABLE volume_backups (
 );
 CREATE INDEX volume_backups_project ON volume_backups (project_id, created_at);
 )sql"},
-    {10, "identity: failed authentications, password history, application credentials' expiry to the microsecond", R"sql(
+    {10, "identity: failed authentications, password history, application credentials' expiry to the microsecond",
+     R"sql(
 ALTER TABLE users ADD COLUMN failed_auth_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN failed_auth_at INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE user_password_history (
@@ -404,7 +405,8 @@ CREATE TABLE user_password_history (
 CREATE INDEX user_password_history_user ON user_password_history (user_id, created_at);
 ALTER TABLE application_credentials ADD COLUMN expires_at_micros INTEGER NOT NULL DEFAULT 0;
 )sql"},
-    {11, "identity generation: a counter every change to what tokens depend on moves, so workers may cache validations", R"sql(
+    {11, "identity generation: a counter every change to what tokens depend on moves, so workers may cache validations",
+     R"sql(
 CREATE TABLE identity_generation (value INTEGER NOT NULL);
 INSERT INTO identity_generation (value) VALUES (0);
 CREATE TRIGGER identity_generation_domains_insert AFTER INSERT ON domains BEGIN UPDATE identity_generation SET value = value + 1; END;
@@ -432,7 +434,10 @@ CREATE TRIGGER identity_generation_application_credentials_insert AFTER INSERT O
 CREATE TRIGGER identity_generation_application_credentials_update AFTER UPDATE ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_application_credentials_delete AFTER DELETE ON application_credentials BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
-    {12, "flavor generation: a counter every change to the flavors, their specs and their access moves, so workers may keep their lists", R"sql(
+    {12,
+     "flavor generation: a counter every change to the flavors, their specs and their access moves, so workers may "
+     "keep their lists",
+     R"sql(
 CREATE TABLE flavor_generation (value INTEGER NOT NULL);
 INSERT INTO flavor_generation (value) VALUES (0);
 CREATE TRIGGER flavor_generation_flavors_insert AFTER INSERT ON flavors BEGIN UPDATE flavor_generation SET value = value + 1; END;
@@ -448,6 +453,9 @@ CREATE TRIGGER flavor_generation_flavor_projects_delete AFTER DELETE ON flavor_p
 };
 } // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations()
+{
+    return kMigrations;
+}
 
 } // namespace jumpgate::local

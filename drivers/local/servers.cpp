@@ -17,16 +17,26 @@ namespace {
 using compute::Flavor;
 using compute::Server;
 
-const compute::QuotaSet kDefaultQuotas = {
-    {"instances", 10}, {"cores", 20}, {"ram", 51200}, {"key_pairs", 100}, {"metadata_items", 128},
-    {"server_groups", 10}, {"server_group_members", 10}, {"injected_files", 5},
-    {"injected_file_content_bytes", 10240}, {"injected_file_path_bytes", 255}, {"fixed_ips", -1},
-    {"floating_ips", 10}, {"security_groups", 10}, {"security_group_rules", 20}, {"networks", 3}};
+const compute::QuotaSet kDefaultQuotas = {{"instances", 10},
+                                          {"cores", 20},
+                                          {"ram", 51200},
+                                          {"key_pairs", 100},
+                                          {"metadata_items", 128},
+                                          {"server_groups", 10},
+                                          {"server_group_members", 10},
+                                          {"injected_files", 5},
+                                          {"injected_file_content_bytes", 10240},
+                                          {"injected_file_path_bytes", 255},
+                                          {"fixed_ips", -1},
+                                          {"floating_ips", 10},
+                                          {"security_groups", 10},
+                                          {"security_group_rules", 20},
+                                          {"networks", 3}};
 
 json flavor_json(const Flavor& f)
 {
-    return {{"id", f.id}, {"name", f.name}, {"vcpus", f.vcpus}, {"ram", f.ram}, {"disk", f.disk},
-            {"ephemeral", f.ephemeral}, {"swap", f.swap}, {"extra_specs", f.extra_specs}};
+    return {{"id", f.id},     {"name", f.name},           {"vcpus", f.vcpus}, {"ram", f.ram},
+            {"disk", f.disk}, {"ephemeral", f.ephemeral}, {"swap", f.swap},   {"extra_specs", f.extra_specs}};
 }
 
 Flavor flavor_of_json(const std::string& text)
@@ -147,8 +157,8 @@ Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int buil
       volumes_(std::move(volumes)), network_(std::move(network)), quotas_(*db_, "compute_quotas", kDefaultQuotas),
       flavor_generation_(*db_, "flavor_generation")
 {
-    sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp,
-                            nullptr, nullptr);
+    sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp, nullptr,
+                            nullptr);
 }
 
 std::vector<Server> Compute::serverList(const Context& ctx, const compute::ServerQuery& q) const
@@ -254,7 +264,10 @@ compute::QuotaSet Compute::quotaGet(const Context&, const std::string& project_i
     return quotas_.get(project_id);
 }
 
-compute::QuotaSet Compute::quotaDefaults(const Context&) const { return quotas_.defaults(); }
+compute::QuotaSet Compute::quotaDefaults(const Context&) const
+{
+    return quotas_.defaults();
+}
 
 compute::QuotaSet Compute::quotaSet(const Context&, const std::string& project_id,
                                     const compute::QuotaSet& changes) const
@@ -263,7 +276,10 @@ compute::QuotaSet Compute::quotaSet(const Context&, const std::string& project_i
     return quotas_.get(project_id);
 }
 
-void Compute::quotaReset(const Context&, const std::string& project_id) const { quotas_.reset(project_id); }
+void Compute::quotaReset(const Context&, const std::string& project_id) const
+{
+    quotas_.reset(project_id);
+}
 
 compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& project_id) const
 {
@@ -316,7 +332,8 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
         auto limits = quotaGet(ctx, server.project_id);
         auto used = quotaUsage(ctx, server.project_id);
         for (auto [resource, wanted] : {std::pair<const char*, long long>{"instances", 1},
-                                        {"cores", server.flavor.vcpus}, {"ram", server.flavor.ram}})
+                                        {"cores", server.flavor.vcpus},
+                                        {"ram", server.flavor.ram}})
             if (limits[resource] >= 0 && used[resource] + wanted > limits[resource])
                 throw Forbidden(std::string("Quota exceeded for ") + resource + ": Requested " +
                                 std::to_string(wanted) + ", but already used " + std::to_string(used[resource]) +
@@ -342,7 +359,10 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
             s.bind(16, *server.description);
         else
             s.bind_null(16);
-        s.bind(17, server.user_data).bind(18, host_).bind(19, static_cast<long long>(t)).bind(20, static_cast<long long>(t));
+        s.bind(17, server.user_data)
+            .bind(18, host_)
+            .bind(19, static_cast<long long>(t))
+            .bind(20, static_cast<long long>(t));
         s.step();
         Statement usage(*db_, "INSERT INTO server_usage (server_id, project_id, user_id, name, flavor_json, "
                               "started_at) VALUES (?, ?, ?, ?, ?, ?)");
@@ -352,7 +372,7 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
         // The volumes are the server's from now: in use once they and it are built.
         char next_device = 'b';
         for (const auto& [volume_id, device] : volumes) {
-            std::string name = device->boot_index == 0 ? "/dev/vda"
+            std::string name = device->boot_index == 0        ? "/dev/vda"
                                : !device->device_name.empty() ? device->device_name
                                                               : std::string("/dev/vd") + next_device++;
             if (name.rfind("/dev/", 0) != 0)
@@ -379,8 +399,8 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
 }
 
 // The volumes a new server's block devices name or ask for, checked (or made) before the server is recorded.
-std::vector<std::pair<std::string, const compute::BlockDevice*>>
-Compute::volumes_for(const Context& ctx, const Server& server) const
+std::vector<std::pair<std::string, const compute::BlockDevice*>> Compute::volumes_for(const Context& ctx,
+                                                                                      const Server& server) const
 {
     std::vector<std::pair<std::string, const compute::BlockDevice*>> out;
     try {
@@ -524,7 +544,8 @@ void Compute::make_ports(const Context& ctx, const Server& server, const json& n
                                     [](const std::string& name) { return name == "default"; });
     if (!network_) {
         if (!requests.empty() && !(requests.size() == 1 && requests.front().network_id == "auto"))
-            throw BadRequest("Network " + requests.front().network_id + " could not be found: this cloud has no "
+            throw BadRequest("Network " + requests.front().network_id +
+                             " could not be found: this cloud has no "
                              "network service.");
         if (!only_default)
             throw BadRequest("Unable to find security_group with name or id '" + server.security_groups.front() +
@@ -632,7 +653,8 @@ void Compute::add_addresses(const Context& ctx, std::vector<Server>& servers) co
             if (p.contains("fixed_ips") && p["fixed_ips"].is_array())
                 for (const auto& ip : p["fixed_ips"]) {
                     std::string addr = ip.value("ip_address", "");
-                    server.addresses.push_back({label, addr, addr.find(':') == std::string::npos ? 4 : 6, mac, "fixed"});
+                    server.addresses.push_back(
+                        {label, addr, addr.find(':') == std::string::npos ? 4 : 6, mac, "fixed"});
                 }
             for (const auto& addr : floating[p.value("id", "")])
                 server.addresses.push_back({label, addr, addr.find(':') == std::string::npos ? 4 : 6, mac, "floating"});
@@ -751,8 +773,12 @@ constexpr int kRunning = 1, kPaused = 3, kShutdown = 4, kSuspended = 7;
 void Compute::serverReboot(const Context& ctx, const std::string& server_id, bool hard) const
 {
     if (hard)
-        transition(ctx, server_id, {"reboot", {"active", "stopped", "paused", "suspended", "error", "rescued"},
-                                    "reboot_started_hard", "active", kRunning});
+        transition(ctx, server_id,
+                   {"reboot",
+                    {"active", "stopped", "paused", "suspended", "error", "rescued"},
+                    "reboot_started_hard",
+                    "active",
+                    kRunning});
     else
         transition(ctx, server_id, {"reboot", {"active"}, "rebooting", "active", kRunning});
 }
@@ -806,14 +832,12 @@ void Compute::serverShelve(const Context& ctx, const std::string& server_id) con
 
 void Compute::serverShelveOffload(const Context& ctx, const std::string& server_id) const
 {
-    transition(ctx, server_id,
-               {"shelveOffload", {"shelved"}, "shelving_offloading", "shelved_offloaded", kShutdown});
+    transition(ctx, server_id, {"shelveOffload", {"shelved"}, "shelving_offloading", "shelved_offloaded", kShutdown});
 }
 
 void Compute::serverUnshelve(const Context& ctx, const std::string& server_id) const
 {
-    transition(ctx, server_id,
-               {"unshelve", {"shelved", "shelved_offloaded"}, "unshelving", "active", kRunning});
+    transition(ctx, server_id, {"unshelve", {"shelved", "shelved_offloaded"}, "unshelving", "active", kRunning});
 }
 
 void Compute::serverResize(const Context& ctx, const std::string& server_id, const Flavor& flavor) const
@@ -887,9 +911,9 @@ std::string Compute::serverConsoleOutput(const Context& ctx, const std::string& 
     Server s = serverGet(ctx, server_id);
     if (s.vm_state == "building")
         throw Conflict("Instance " + s.id + " is not ready", "conflictingRequest");
-    return "Jumpgate local cloud: console of " + s.name + " (" + s.id + ")\n" + "flavor " + s.flavor.name +
-           ", image " + s.image_id + "\n" + "state " + s.vm_state + ", power " + std::to_string(s.power_state) +
-           "\n" + s.name + " login: \n";
+    return "Jumpgate local cloud: console of " + s.name + " (" + s.id + ")\n" + "flavor " + s.flavor.name + ", image " +
+           s.image_id + "\n" + "state " + s.vm_state + ", power " + std::to_string(s.power_state) + "\n" + s.name +
+           " login: \n";
 }
 
 std::vector<compute::InstanceAction> Compute::instanceActionList(const Context& ctx, const std::string& server_id) const
@@ -914,10 +938,11 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     std::string id = new_uuid();
     std::int64_t t = unix_now();
     Transaction tx(*db_);
-    Statement s(*db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
-                      "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "
-                      "created_at, updated_at) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
-                      "size, checksum, os_hash_algo, os_hash_value, MAX(min_disk, ?), min_ram, ?, ? FROM images WHERE id = ?");
+    Statement s(
+        *db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
+              "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "
+              "created_at, updated_at) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
+              "size, checksum, os_hash_algo, os_hash_value, MAX(min_disk, ?), min_ram, ?, ? FROM images WHERE id = ?");
     // As Nova: the snapshot needs the RAM its base image needed, and at least the flavor's disk.
     s.bind(1, id).bind(2, name).bind(3, server.project_id).bind(4, server.flavor.disk);
     s.bind(5, static_cast<long long>(t)).bind(6, static_cast<long long>(t)).bind(7, server.image_id);
@@ -926,8 +951,10 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
         throw Conflict("The image of instance " + server_id + " is gone; it cannot be snapshotted.",
                        "conflictingRequest");
     // Nova's own properties first; the caller's metadata may override them (image_type too).
-    std::map<std::string, std::string> properties = {{"image_type", "snapshot"}, {"instance_uuid", server.id},
-                                                     {"base_image_ref", server.image_id}, {"user_id", ctx.user_id}};
+    std::map<std::string, std::string> properties = {{"image_type", "snapshot"},
+                                                     {"instance_uuid", server.id},
+                                                     {"base_image_ref", server.image_id},
+                                                     {"user_id", ctx.user_id}};
     for (const auto& [key, value] : metadata)
         properties[key] = value;
     for (const auto& [key, value] : properties) {

@@ -18,9 +18,8 @@ namespace {
 
 using volume::Snapshot;
 
-const volume::QuotaSet kDefaultQuotas = {{"volumes", 10},          {"gigabytes", 1000},
-                                         {"snapshots", 10},        {"backups", 10},
-                                         {"backup_gigabytes", 1000}, {"per_volume_gigabytes", -1},
+const volume::QuotaSet kDefaultQuotas = {{"volumes", 10}, {"gigabytes", 1000},        {"snapshots", 10},
+                                         {"backups", 10}, {"backup_gigabytes", 1000}, {"per_volume_gigabytes", -1},
                                          {"groups", 10}};
 
 const ListTable kVolumes = {
@@ -48,8 +47,7 @@ const ListTable kVolumes = {
      {"image_id", "v.image_id = ?"},
      {"volume_type_id", "v.volume_type_id = ?"}},
     {{"metadata:", "v.metadata_json"}, {"image_metadata:", "v.image_metadata_json"}},
-    clocked_sort_keys("v",
-                      {"id", "size", "availability_zone", "created_at", "bootable", "project_id", "user_id"},
+    clocked_sort_keys("v", {"id", "size", "availability_zone", "created_at", "bootable", "project_id", "user_id"},
                       {{"volume_type", "COALESCE(t.name, '')"}}),
     {{"created_at", false}},
 };
@@ -105,8 +103,14 @@ Volume::Volume(std::shared_ptr<Database> db, std::string volume_store, std::stri
     mkdir(backup_store_.c_str(), 0750);
 }
 
-std::string Volume::volumePath(const std::string& volume_id) const { return volume_store_ + "/" + volume_id; }
-std::string Volume::snapshotPath(const std::string& snapshot_id) const { return snapshot_store_ + "/" + snapshot_id; }
+std::string Volume::volumePath(const std::string& volume_id) const
+{
+    return volume_store_ + "/" + volume_id;
+}
+std::string Volume::snapshotPath(const std::string& snapshot_id) const
+{
+    return snapshot_store_ + "/" + snapshot_id;
+}
 
 /*
  * status_set: put a volume or snapshot (`table`) in `status`; with `next`, it
@@ -196,11 +200,15 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
     } else if (v.source_volid) {
         volume::Volume src = volumeGet(ctx, *v.source_volid);
         if (src.status != "available" && src.status != "in-use")
-            throw BadRequest("Volume " + src.id + " status must be available or in-use to be cloned, but current "
-                             "status is: " + src.status + ".");
+            throw BadRequest("Volume " + src.id +
+                             " status must be available or in-use to be cloned, but current "
+                             "status is: " +
+                             src.status + ".");
         if (v.size > 0 && v.size < src.size)
-            throw BadRequest("Volume size '" + std::to_string(v.size) + "'GB cannot be smaller than original volume "
-                             "size " + std::to_string(src.size) + "GB. They must be >= original volume size.");
+            throw BadRequest("Volume size '" + std::to_string(v.size) +
+                             "'GB cannot be smaller than original volume "
+                             "size " +
+                             std::to_string(src.size) + "GB. They must be >= original volume size.");
         needed = src.size;
         source = open_source(volumePath(src.id), "Volume " + src.id);
         v.bootable = src.bootable;
@@ -217,10 +225,14 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
             throw BadRequest("Invalid image identifier or unable to access requested image.");
         long long bytes = image.integer(4);
         long long min_disk = image.integer(5);
-        v.image_metadata = {{"image_id", *v.image_id},        {"image_name", image.text(0)},
-                            {"checksum", image.text(1)},       {"disk_format", image.text(2)},
-                            {"container_format", image.text(3)}, {"size", std::to_string(bytes)},
-                            {"min_disk", std::to_string(min_disk)}, {"min_ram", std::to_string(image.integer(6))}};
+        v.image_metadata = {{"image_id", *v.image_id},
+                            {"image_name", image.text(0)},
+                            {"checksum", image.text(1)},
+                            {"disk_format", image.text(2)},
+                            {"container_format", image.text(3)},
+                            {"size", std::to_string(bytes)},
+                            {"min_disk", std::to_string(min_disk)},
+                            {"min_ram", std::to_string(image.integer(6))}};
         Statement props(*db_, "SELECT key, value FROM image_properties WHERE image_id = ?");
         props.bind(1, *v.image_id);
         while (props.step())
@@ -229,8 +241,10 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
             throw BadRequest("Size of specified image " + std::to_string(gib_ceil(bytes)) +
                              "GB is larger than volume size " + std::to_string(v.size) + "GB.");
         if (v.size > 0 && v.size < min_disk)
-            throw BadRequest("Volume size " + std::to_string(v.size) + "GB cannot be smaller than the image minDisk "
-                             "size " + std::to_string(min_disk) + "GB.");
+            throw BadRequest("Volume size " + std::to_string(v.size) +
+                             "GB cannot be smaller than the image minDisk "
+                             "size " +
+                             std::to_string(min_disk) + "GB.");
         needed = std::max({1LL, gib_ceil(bytes), min_disk});
         source = open_source(image_store_ + "/" + *v.image_id, "Image " + *v.image_id);
         source_bytes = file_size(source.get());
@@ -285,7 +299,10 @@ volume::Volume Volume::volumeUpdate(const Context& ctx, const volume::Volume& v)
     bind_opt(s, 2, v.description);
     s.bind(3, json(v.metadata).dump()).bind(4, v.bootable ? 1LL : 0LL).bind(5, v.readonly ? 1LL : 0LL);
     s.bind(6, v.readonly_set || v.readonly ? 1LL : 0LL);
-    s.bind(7, static_cast<long long>(unix_now())).bind(8, v.id).bind(9, ctx.project_id).bind(10, ctx.is_admin() ? 1LL : 0LL);
+    s.bind(7, static_cast<long long>(unix_now()))
+        .bind(8, v.id)
+        .bind(9, ctx.project_id)
+        .bind(10, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Volume " + v.id + " could not be found.");

@@ -18,11 +18,11 @@ using volume::Attachment;
 
 // Keys of a volume's image metadata that are an image's own fields: an image uploaded from it gets new ones.
 const char* const kImageCoreProperties[] = {"checksum", "container_format", "disk_format", "image_name", "image_id",
-                                             "min_disk", "min_ram", "name", "size"};
+                                            "min_disk", "min_ram",          "name",        "size"};
 
 bool is_busy(const std::string& status)
 {
-    static const char* const kBusy[] = {"creating", "attaching", "detaching", "extending", "uploading",
+    static const char* const kBusy[] = {"creating", "attaching",   "detaching",  "extending",       "uploading",
                                         "deleting", "downloading", "backing-up", "restoring-backup"};
     return std::find_if(std::begin(kBusy), std::end(kBusy), [&](const char* s) { return status == s; }) !=
            std::end(kBusy);
@@ -36,8 +36,8 @@ volume::Volume Volume::volumeExtend(const Context& ctx, const std::string& volum
         Transaction tx(*db_);
         volume::Volume v = volumeGet(ctx, volume_id);
         if (v.status != "available")
-            throw Conflict("Volume " + v.id + " status must be available to extend, but current status is: " +
-                           v.status + ".");
+            throw Conflict("Volume " + v.id +
+                           " status must be available to extend, but current status is: " + v.status + ".");
         if (new_size <= v.size)
             throw BadRequest("New size for extend must be greater than current size. (current: " +
                              std::to_string(v.size) + ", extended: " + std::to_string(new_size) + ").");
@@ -132,13 +132,15 @@ std::string Volume::volumeUploadImage(const Context& ctx, const std::string& vol
 {
     volume::Volume v;
     std::int64_t started = unix_now();
-    std::int64_t done_at = ready_at(build_seconds_);   // uploading at least build_seconds, as any transition
+    std::int64_t done_at = ready_at(build_seconds_); // uploading at least build_seconds, as any transition
     {
         Transaction tx(*db_);
         v = volumeGet(ctx, volume_id);
         if (v.status != "available" && v.status != "in-use")
-            throw Conflict("Volume " + v.id + " status must be available or in-use to upload it to an image, but "
-                           "current status is: " + v.status + ".");
+            throw Conflict("Volume " + v.id +
+                           " status must be available or in-use to upload it to an image, but "
+                           "current status is: " +
+                           v.status + ".");
         // Uploading until the bytes are all in the image, however long that takes: no clock ends it.
         status_set("volumes", v.id, "uploading", std::nullopt);
         tx.commit();

@@ -55,8 +55,9 @@ void Volume::load_attachments(std::vector<volume::Volume>& volumes) const
     json ids = json::array();
     for (const auto& v : volumes)
         ids.push_back(v.id);
-    Statement s(*db_, "SELECT " + kAttachments.columns + " FROM volume_attachments a "
-                      "WHERE a.volume_id IN (SELECT value FROM json_each(?)) ORDER BY a.attached_at, a.rowid");
+    Statement s(*db_, "SELECT " + kAttachments.columns +
+                          " FROM volume_attachments a "
+                          "WHERE a.volume_id IN (SELECT value FROM json_each(?)) ORDER BY a.attached_at, a.rowid");
     s.bind(1, ids.dump());
     while (s.step()) {
         Attachment a = attachment_of(s);
@@ -90,12 +91,12 @@ Attachment Volume::attachmentGet(const Context& ctx, const std::string& attachme
 void Volume::attachment_connect(const Attachment& a, const volume::Volume& v, json connector) const
 {
     if (v.status.find("error") != std::string::npos)
-        throw Conflict("Volume attachments can not be updated if the volume is in an error state. The Volume " +
-                       v.id + " currently has a status of: " + v.status + ".");
+        throw Conflict("Volume attachments can not be updated if the volume is in an error state. The Volume " + v.id +
+                       " currently has a status of: " + v.status + ".");
     std::string mode = a.mode;
     if (mode.empty() || mode == "null")
-        mode = connector.contains("mode") && connector["mode"].is_string() ? connector["mode"].get<std::string>()
-                                                                           : "rw";
+        mode =
+            connector.contains("mode") && connector["mode"].is_string() ? connector["mode"].get<std::string>() : "rw";
     if (mode != "rw" && mode != "ro")
         throw BadRequest("Invalid attaching mode '" + mode + "' for volume " + v.id + ".");
     connector["mode"] = mode;
@@ -121,9 +122,10 @@ Attachment Volume::attachmentCreate(const Context& ctx, const Attachment& in) co
         volume::Volume v = volumeGet(ctx, a.volume_id);
         if (v.status.find("error") != std::string::npos)
             throw BadRequest("Invalid volume: Volume attachments can not be created if the volume is in an error "
-                             "state. The Volume " + v.id + " currently has a status of: " + v.status + ".");
-        bool reservable = v.status == "available" || v.status == "downloading" ||
-                          (v.multiattach && v.status == "in-use");
+                             "state. The Volume " +
+                             v.id + " currently has a status of: " + v.status + ".");
+        bool reservable =
+            v.status == "available" || v.status == "downloading" || (v.multiattach && v.status == "in-use");
         // The same server again (a move between hosts): Cinder lets it reserve whatever the volume's state.
         bool again = !a.server_id.empty() && (v.status == "in-use" || v.status == "reserved") &&
                      std::any_of(v.attachments.begin(), v.attachments.end(),

@@ -16,9 +16,8 @@ namespace jumpgate::local {
 namespace {
 
 const ListTable kBackups = {
-    "b.id, b.name, b.description, b.volume_id, b.snapshot_id, b.project_id, b.user_id, b.size, " +
-        current_status("b") + ", b.availability_zone, b.container, b.metadata_json, b.created_at, " +
-        current_updated("b"),
+    "b.id, b.name, b.description, b.volume_id, b.snapshot_id, b.project_id, b.user_id, b.size, " + current_status("b") +
+        ", b.availability_zone, b.container, b.metadata_json, b.created_at, " + current_updated("b"),
     "volume_backups b",
     "b.id",
     "b.project_id",
@@ -56,7 +55,10 @@ volume::Backup backup_of(const Statement& s)
 
 } // namespace
 
-std::string Volume::backupPath(const std::string& backup_id) const { return backup_store_ + "/" + backup_id; }
+std::string Volume::backupPath(const std::string& backup_id) const
+{
+    return backup_store_ + "/" + backup_id;
+}
 
 std::vector<volume::Backup> Volume::backupList(const Context& ctx, const volume::ListQuery& q) const
 {
@@ -79,8 +81,10 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
     new_row_defaults(b, ctx, "backup");
     volume::Volume v = volumeGet(ctx, b.volume_id);
     if (v.status != "available" && v.status != "in-use")
-        throw Conflict("Volume " + v.id + " status must be available or in-use to be backed up, but current "
-                       "status is: " + v.status + ".");
+        throw Conflict("Volume " + v.id +
+                       " status must be available or in-use to be backed up, but current "
+                       "status is: " +
+                       v.status + ".");
     b.size = v.size;
     backup_quota_check(ctx, b.project_id, b.size);
     // The bytes of the snapshot when one is named, else the volume's as they are now.
@@ -108,7 +112,8 @@ volume::Backup Volume::backupCreate(const Context& ctx, const volume::Backup& in
         s.bind(12, v.availability_zone);
         s.bind(13, b.container.value_or("volumebackups"));
         s.bind(14, json(b.metadata).dump()).bind(15, static_cast<long long>(t)).bind(16, static_cast<long long>(t));
-        s.bind(17, json{{"metadata", v.metadata}, {"image_metadata", v.image_metadata}, {"bootable", v.bootable}}.dump());
+        s.bind(17,
+               json{{"metadata", v.metadata}, {"image_metadata", v.image_metadata}, {"bootable", v.bootable}}.dump());
         s.step();
         // The volume is backing-up while the copy is said to run, then what it was.
         status_set("volumes", v.id, "backing-up", v.status);
@@ -149,8 +154,8 @@ volume::Volume Volume::backupRestore(const Context& ctx, const std::string& back
 {
     volume::Backup b = backupGet(ctx, backup_id);
     if (b.status != "available")
-        throw Conflict("Backup " + b.id + " status must be available to restore, but current status is: " +
-                       b.status + ".");
+        throw Conflict("Backup " + b.id + " status must be available to restore, but current status is: " + b.status +
+                       ".");
     volume::Volume target;
     if (volume_id) {
         target = volumeGet(ctx, *volume_id);
@@ -171,8 +176,10 @@ volume::Volume Volume::backupRestore(const Context& ctx, const std::string& back
         target = volumeGet(ctx, target.id);
     }
     if (target.status != "available")
-        throw Conflict("Volume " + target.id + " status must be available to restore a backup into, but current "
-                       "status is: " + target.status + ".");
+        throw Conflict("Volume " + target.id +
+                       " status must be available to restore a backup into, but current "
+                       "status is: " +
+                       target.status + ".");
     if (target.size < b.size)
         throw BadRequest("Invalid volume: volume size " + std::to_string(target.size) +
                          " is too small to restore backup of size " + std::to_string(b.size) + ".");
@@ -184,8 +191,10 @@ volume::Volume Volume::backupRestore(const Context& ctx, const std::string& back
         Transaction tx(*db_);
         volume::Volume now_target = volumeGet(ctx, target.id);
         if (now_target.status != "available")
-            throw Conflict("Volume " + target.id + " status must be available to restore a backup into, but "
-                           "current status is: " + now_target.status + ".");
+            throw Conflict("Volume " + target.id +
+                           " status must be available to restore a backup into, but "
+                           "current status is: " +
+                           now_target.status + ".");
         if (rename(staged.c_str(), volumePath(target.id).c_str()) != 0)
             fail_file("cannot restore into volume " + target.id);
         // As Cinder's backup metadata: the volume's metadata (merged), image metadata and bootable flag come back.

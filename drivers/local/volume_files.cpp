@@ -20,7 +20,10 @@ namespace {
 
 constexpr std::size_t kCopyBlock = 1 << 16;
 
-bool all_zero(const char* p, std::size_t n) { return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0); }
+bool all_zero(const char* p, std::size_t n)
+{
+    return n == 0 || (p[0] == 0 && std::memcmp(p, p + 1, n - 1) == 0);
+}
 
 void write_at(int fd, const char* p, std::size_t n, off_t at)
 {
@@ -48,11 +51,11 @@ void copy_sparse(int from, int to, off_t length)
     while (pos < length) {
         off_t data = lseek(from, pos, SEEK_DATA);
         if (data < 0 && errno == ENXIO)
-            break;                                  // nothing but a hole to the end
+            break; // nothing but a hole to the end
         if (data < 0 && errno != EINVAL)
             fail_file("cannot find the data of a volume file");
         if (data < 0)
-            data = pos;                             // a file system without SEEK_DATA: all of it is data
+            data = pos; // a file system without SEEK_DATA: all of it is data
         if (data >= length)
             break;
         off_t hole = lseek(from, data, SEEK_HOLE);
@@ -66,7 +69,7 @@ void copy_sparse(int from, int to, off_t length)
             if (n < 0)
                 fail_file("volume read failed");
             if (n == 0)
-                return;                             // the source is shorter than it said
+                return; // the source is shorter than it said
             if (!all_zero(buffer.data(), static_cast<std::size_t>(n)))
                 write_at(to, buffer.data(), static_cast<std::size_t>(n), at);
             at += n;
@@ -77,11 +80,14 @@ void copy_sparse(int from, int to, off_t length)
 
 } // namespace
 
-void fail_file(const std::string& what) { fail_storage(what, errno); }
+void fail_file(const std::string& what)
+{
+    fail_storage(what, errno);
+}
 
 long long file_size(int fd)
 {
-    struct stat st{};
+    struct stat st {};
     if (fstat(fd, &st) != 0)
         fail_file("cannot stat a volume file");
     return static_cast<long long>(st.st_size);

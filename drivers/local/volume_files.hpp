@@ -15,14 +15,17 @@ namespace jumpgate::local {
 constexpr long long kGiB = 1LL << 30;
 
 /* gib_ceil: `bytes` in whole GiB, rounded up. */
-inline long long gib_ceil(long long bytes) { return (bytes + kGiB - 1) / kGiB; }
+inline long long gib_ceil(long long bytes)
+{
+    return (bytes + kGiB - 1) / kGiB;
+}
 
 /* fail_file: throws for a failed operation on a file of the volume stores, as fail_storage does with errno. */
 [[noreturn]] void fail_file(const std::string& what);
 
 /* Fd: a file descriptor closed when it goes. */
 class Fd {
-public:
+  public:
     explicit Fd(int fd = -1) : fd_(fd) {}
     ~Fd()
     {
@@ -38,7 +41,7 @@ public:
     int get() const { return fd_; }
     explicit operator bool() const { return fd_ >= 0; }
 
-private:
+  private:
     int fd_;
 };
 
@@ -63,11 +66,11 @@ Fd open_stored(const std::string& path, const std::string& what);
 
 /* FileBytes: a file read from its start, as an upload's body. */
 class FileBytes : public BodySource {
-public:
+  public:
     explicit FileBytes(int fd) : fd_(fd) {}
     std::size_t read(char* buffer, std::size_t size) override;
 
-private:
+  private:
     int fd_;
 };
 

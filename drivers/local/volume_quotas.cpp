@@ -11,16 +11,21 @@ volume::QuotaSet Volume::quotaGet(const Context&, const std::string& project_id)
     return quotas_.get(project_id);
 }
 
-volume::QuotaSet Volume::quotaDefaults(const Context&) const { return quotas_.defaults(); }
+volume::QuotaSet Volume::quotaDefaults(const Context&) const
+{
+    return quotas_.defaults();
+}
 
-volume::QuotaSet Volume::quotaSet(const Context&, const std::string& project_id,
-                                  const volume::QuotaSet& changes) const
+volume::QuotaSet Volume::quotaSet(const Context&, const std::string& project_id, const volume::QuotaSet& changes) const
 {
     quotas_.set(project_id, changes);
     return quotas_.get(project_id);
 }
 
-void Volume::quotaReset(const Context&, const std::string& project_id) const { quotas_.reset(project_id); }
+void Volume::quotaReset(const Context&, const std::string& project_id) const
+{
+    quotas_.reset(project_id);
+}
 
 volume::QuotaSet Volume::quotaUsage(const Context&, const std::string& project_id) const
 {
@@ -68,12 +73,13 @@ void Volume::quota_check(const Context& ctx, const std::string& project_id, long
         throw PayloadTooLarge("VolumeLimitExceeded: Maximum number of volumes allowed (" + n(limits["volumes"]) +
                               ") exceeded for quota 'volumes'.");
     if (snapshots > 0 && limits["snapshots"] >= 0 && used["snapshots"] + snapshots > limits["snapshots"])
-        throw PayloadTooLarge("SnapshotLimitExceeded: Maximum number of snapshots allowed (" +
-                              n(limits["snapshots"]) + ") exceeded");
+        throw PayloadTooLarge("SnapshotLimitExceeded: Maximum number of snapshots allowed (" + n(limits["snapshots"]) +
+                              ") exceeded");
     if (gigabytes > 0 && limits["gigabytes"] >= 0 && used["gigabytes"] + gigabytes > limits["gigabytes"])
         throw PayloadTooLarge("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed "
-                              "gigabytes quota. Requested " + n(gigabytes) + "G, quota is " + n(limits["gigabytes"]) +
-                              "G and " + n(used["gigabytes"]) + "G has been consumed.");
+                              "gigabytes quota. Requested " +
+                              n(gigabytes) + "G, quota is " + n(limits["gigabytes"]) + "G and " + n(used["gigabytes"]) +
+                              "G has been consumed.");
 }
 
 /* backup_quota_check: PayloadTooLarge unless the project may keep one more backup of `size` GiB. */
@@ -87,8 +93,9 @@ void Volume::backup_quota_check(const Context& ctx, const std::string& project_i
                               ") exceeded");
     if (limits["backup_gigabytes"] >= 0 && used["backup_gigabytes"] + size > limits["backup_gigabytes"])
         throw PayloadTooLarge("VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup "
-                              "gigabytes quota. Requested " + n(size) + "G, quota is " + n(limits["backup_gigabytes"]) +
-                              "G and " + n(used["backup_gigabytes"]) + "G has been consumed.");
+                              "gigabytes quota. Requested " +
+                              n(size) + "G, quota is " + n(limits["backup_gigabytes"]) + "G and " +
+                              n(used["backup_gigabytes"]) + "G has been consumed.");
 }
 
 } // namespace jumpgate::local

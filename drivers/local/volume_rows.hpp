@@ -45,8 +45,9 @@ std::map<std::string, std::string> string_map(const std::string& text);
 template <class Row>
 void describe_owned(Database& db, const char* table, const char* kind, const Row& row, const Context& ctx)
 {
-    Statement s(db, std::string("UPDATE ") + table + " SET name = ?, description = ?, metadata_json = ?, "
-                                                     "updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
+    Statement s(db, std::string("UPDATE ") + table +
+                        " SET name = ?, description = ?, metadata_json = ?, "
+                        "updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
     bind_opt(s, 1, row.name);
     bind_opt(s, 2, row.description);
     s.bind(3, json(row.metadata).dump()).bind(4, static_cast<long long>(unix_now())).bind(5, row.id);
@@ -60,8 +61,7 @@ void describe_owned(Database& db, const char* table, const char* kind, const Row
  * new_row_defaults: a new volume's, snapshot's or backup's project and user are the
  * caller's where the core left them empty; BadRequest ("A new <kind> needs an id.") without an id.
  */
-template <class Row>
-void new_row_defaults(Row& row, const Context& ctx, const char* kind)
+template <class Row> void new_row_defaults(Row& row, const Context& ctx, const char* kind)
 {
     if (row.id.empty())
         throw BadRequest(std::string("A new ") + kind + " needs an id.");

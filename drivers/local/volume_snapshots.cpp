@@ -75,13 +75,15 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
     new_row_defaults(snap, ctx, "snapshot");
     volume::Volume v = volumeGet(ctx, snap.volume_id);
     if (v.status != "available" && v.status != "in-use")
-        throw Conflict("Volume " + v.id + " status must be available or in-use to be snapshotted, but current "
-                       "status is: " + v.status + ".");
+        throw Conflict("Volume " + v.id +
+                       " status must be available or in-use to be snapshotted, but current "
+                       "status is: " +
+                       v.status + ".");
     snap.size = v.size;
     quota_check(ctx, snap.project_id, 0, 1, snap.size, 0);
     Fd source = open_stored(volumePath(v.id), "volume " + v.id);
-    std::string path = store_file(snapshot_store_, snap.id, file_size(source.get()), source.get(),
-                                  file_size(source.get()));
+    std::string path =
+        store_file(snapshot_store_, snap.id, file_size(source.get()), source.get(), file_size(source.get()));
     try {
         Transaction tx(*db_);
         if (!has_row(*db_, "volumes", v.id))

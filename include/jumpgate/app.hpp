@@ -33,18 +33,16 @@ class Driver;
 }
 
 /* Installed: a service's typed driver and the operations it overrides; empty when none is. */
-template <class D>
-struct Installed {
+template <class D> struct Installed {
     std::shared_ptr<const D> driver;
     Operations operations;
 };
 
 /* Services Jumpgate mounts, in the order of the root index. */
-inline constexpr std::string_view kServices[] = {"identity", "compute", "image", "volume",
-                                                  "network", "baremetal"};
+inline constexpr std::string_view kServices[] = {"identity", "compute", "image", "volume", "network", "baremetal"};
 
 class App {
-public:
+  public:
     App();
     ~App();
     App(const App&) = delete;
@@ -118,7 +116,7 @@ public:
     /* drivers_found: names of the driver modules in the module directory. */
     std::vector<std::string> drivers_found() const;
 
-private:
+  private:
     struct Module;
     void load_driver(std::string_view service, const std::string& driver, Dispatcher& disp,
                      std::vector<ConfigError>& errors);

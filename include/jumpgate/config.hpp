@@ -20,7 +20,7 @@ struct ConfigError {
 };
 
 class Config {
-public:
+  public:
     Config();
     ~Config();
 
@@ -28,8 +28,7 @@ public:
      * declare: make `section.key` a known option with a default and a help text.
      * The core declares its own; a driver declares its options in setup_routes().
      */
-    void declare(std::string_view section, std::string_view key, std::string default_value,
-                 std::string help);
+    void declare(std::string_view section, std::string_view key, std::string default_value, std::string help);
 
     /*
      * load: read `file` (may be empty: defaults only) and then `overrides`, each
@@ -54,14 +53,14 @@ public:
     /* parse_size: "1048576", "64K", "512M", "2G" in bytes; throws std::invalid_argument. */
     static std::size_t parse_size(std::string_view text);
 
-private:
+  private:
     struct Option {
         std::string default_value;
         std::string help;
     };
     struct Value {
         std::string value;
-        int line = 0;            // 0 for the command line
+        int line = 0; // 0 for the command line
     };
     std::map<std::string, Option, std::less<>> declared_;
     std::map<std::string, Value, std::less<>> values_;

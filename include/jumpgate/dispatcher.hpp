@@ -43,9 +43,9 @@ enum class FaultStyle { nova, keystone, neutron, glance };
 
 /* Microversions: how a service negotiates OpenStack-API-Version on paths under `prefix`. */
 struct Microversions {
-    const char* service_type;   // "compute", "volume": the token in OpenStack-API-Version
-    const char* legacy_header;  // "X-OpenStack-Nova-API-Version", or nullptr
-    const char* prefix;         // "/v2.1": requests below it are versioned
+    const char* service_type;  // "compute", "volume": the token in OpenStack-API-Version
+    const char* legacy_header; // "X-OpenStack-Nova-API-Version", or nullptr
+    const char* prefix;        // "/v2.1": requests below it are versioned
     ApiVersion min;
     ApiVersion max;
 };
@@ -54,13 +54,13 @@ class Dispatcher;
 
 /* ServiceSpec: what the core knows about a service, as static data (src/api/<service>/routes.cpp). */
 struct ServiceSpec {
-    const char* name;            // "compute"
-    const char* default_mount;   // "/compute"
+    const char* name;          // "compute"
+    const char* default_mount; // "/compute"
     FaultStyle faults;
     std::span<const Endpoint> endpoints;
     std::span<const PathAlias> aliases;
-    const Microversions* microversions;      // nullptr when the service has none
-    const char* request_id_header;           // extra request-id header ("X-Compute-Request-Id") or nullptr
+    const Microversions* microversions; // nullptr when the service has none
+    const char* request_id_header;      // extra request-id header ("X-Compute-Request-Id") or nullptr
     /* versions: the service's version list for the root index; called per request. */
     json (*versions)(const Request& req, const Dispatcher& disp);
     /* exact_paths: a trailing slash finds nothing below a version root: 404 for "/v2/images/" or ".../volumes/", as
@@ -107,15 +107,15 @@ enum class Support { yes, no, gone };
 struct CoverageRow {
     std::string endpoint;
     std::string method;
-    std::string path;            // with the mount prefix
-    std::string action;          // the body's key for an action ("reboot"), else empty
+    std::string path;   // with the mount prefix
+    std::string action; // the body's key for an action ("reboot"), else empty
     Support support;
-    std::vector<std::string> lacking;   // for No: the driver operations it would need
-    std::vector<std::string> aliases;   // the other paths it answers under (the spec's PathAliases)
+    std::vector<std::string> lacking; // for No: the driver operations it would need
+    std::vector<std::string> aliases; // the other paths it answers under (the spec's PathAliases)
 };
 
 class Dispatcher {
-public:
+  public:
     Dispatcher(const ServiceSpec& spec, std::string mount);
     ~Dispatcher();
     Dispatcher(const Dispatcher&) = delete;
@@ -180,13 +180,13 @@ public:
      * this service's before hooks, the handler, this service's after hooks and
      * `after`; every Fault or exception becomes this service's fault envelope.
      */
-    void handle(Request& req, Response& resp, std::string_view path,
-                std::span<const Hook> before, std::span<const Hook> after) const;
+    void handle(Request& req, Response& resp, std::string_view path, std::span<const Hook> before,
+                std::span<const Hook> after) const;
 
     /* write_fault: `fault` in this service's envelope. */
     void write_fault(const Request& req, Response& resp, const Fault& fault) const;
 
-private:
+  private:
     struct Node;
     struct Entry;
 
@@ -201,7 +201,7 @@ private:
     const ServiceSpec& spec_;
     std::string mount_;
     std::vector<Entry> entries_;
-    std::unordered_map<std::string_view, std::size_t> by_name_;    // endpoint name -> entries_
+    std::unordered_map<std::string_view, std::size_t> by_name_; // endpoint name -> entries_
     std::unique_ptr<Node> root_;
     std::vector<Hook> before_;
     std::vector<Hook> after_;

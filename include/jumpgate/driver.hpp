@@ -19,8 +19,6 @@
  *
  *   JUMPGATE_DRIVER(app, disp) { if (disp.service() == ...) disp.set_handler(...); }
  */
-#define JUMPGATE_DRIVER(app, disp)                                                   \
-    extern "C" __attribute__((visibility("default"))) const int jumpgate_abi_version = \
-        JUMPGATE_ABI_VERSION;                                                        \
-    extern "C" __attribute__((visibility("default"))) void setup_routes(             \
-        jumpgate::App& app, jumpgate::Dispatcher& disp)
+#define JUMPGATE_DRIVER(app, disp)                                                                                     \
+    extern "C" __attribute__((visibility("default"))) const int jumpgate_abi_version = JUMPGATE_ABI_VERSION;           \
+    extern "C" __attribute__((visibility("default"))) void setup_routes(jumpgate::App& app, jumpgate::Dispatcher& disp)

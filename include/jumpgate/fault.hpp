@@ -13,22 +13,24 @@ namespace jumpgate {
  * error where the service has a more precise one (Neutron's "NetworkNotFound").
  */
 class Fault : public std::runtime_error {
-public:
+  public:
     Fault(int status, std::string message, std::string kind = {})
-        : std::runtime_error(std::move(message)), status_(status), kind_(std::move(kind)) {}
+        : std::runtime_error(std::move(message)), status_(status), kind_(std::move(kind))
+    {
+    }
 
     int status() const noexcept { return status_; }
     const std::string& kind() const noexcept { return kind_; }
 
-private:
+  private:
     int status_;
     std::string kind_;
 };
 
-#define JUMPGATE_FAULT(Name, code)                                                   \
-    struct Name : Fault {                                                            \
-        explicit Name(std::string message, std::string kind = {})                    \
-            : Fault(code, std::move(message), std::move(kind)) {}                    \
+#define JUMPGATE_FAULT(Name, code)                                                                                     \
+    struct Name : Fault {                                                                                              \
+        explicit Name(std::string message, std::string kind = {})                                                      \
+            : Fault(code, std::move(message), std::move(kind)) {}                                                      \
     }
 
 JUMPGATE_FAULT(BadRequest, 400);

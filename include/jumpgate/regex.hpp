@@ -19,7 +19,7 @@ namespace jumpgate {
  * The constructor throws std::invalid_argument with the reason.
  */
 class Regex {
-public:
+  public:
     static constexpr std::size_t kMaxExpansion = 100000;
 
     explicit Regex(const std::string& pattern);
@@ -33,7 +33,7 @@ public:
     /* invalid: why `pattern` is refused, or empty when it compiles. */
     static std::string invalid(const std::string& pattern);
 
-private:
+  private:
     regex_t compiled_;
 };
 

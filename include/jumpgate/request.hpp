@@ -21,7 +21,7 @@ class Dispatcher;
 
 /* BodySource: the request body as a stream; the FastCGI layer reads FCGX_Stream. */
 class BodySource {
-public:
+  public:
     virtual ~BodySource() = default;
     /* read: up to `size` bytes into `buffer`; returns 0 at the end of the body. */
     virtual std::size_t read(char* buffer, std::size_t size) = 0;
@@ -35,7 +35,7 @@ struct Context {
     std::string project_id;
     std::string project_name;
     std::string project_domain_id;
-    std::string domain_id;          // set for domain-scoped tokens
+    std::string domain_id; // set for domain-scoped tokens
     std::vector<std::string> roles;
     std::string auth_token;
     /*
@@ -44,7 +44,7 @@ struct Context {
      * drivers to act as the user; never logged, and gone with the token.
      */
     std::string credentials;
-    std::string request_id;         // the request's id, which drivers record and log
+    std::string request_id; // the request's id, which drivers record and log
     bool authenticated = false;
 
     bool has_role(std::string_view role) const;
@@ -54,15 +54,14 @@ struct Context {
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 class Request {
-public:
+  public:
     /*
      * Request: `env` holds the CGI/FastCGI parameters (REQUEST_METHOD, HTTP_*),
      * `query` the decoded query string and form fields, `body` the stream (may be
      * null when there is none), `max_body` the cap on any body and `max_json` the
      * cap on what json_body() and read_body() hold in memory.
      */
-    Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::size_t max_body,
-            std::size_t max_json);
+    Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::size_t max_body, std::size_t max_json);
     ~Request();
     Request(Request&&) noexcept;
 
@@ -123,7 +122,7 @@ public:
     /* dispatcher: the service that matched; null before routing. */
     const Dispatcher* dispatcher() const { return dispatcher_; }
 
-private:
+  private:
     friend class Dispatcher;
     friend class App;
 
@@ -143,8 +142,8 @@ private:
     Context context_;
     ApiVersion version_;
     std::string endpoint_;
-    std::string mount_;            // prefix the request came in under
-    std::string alias_from_;       // catalogue prefix rewritten by a path alias
+    std::string mount_;      // prefix the request came in under
+    std::string alias_from_; // catalogue prefix rewritten by a path alias
     std::string alias_to_;
     const Dispatcher* dispatcher_ = nullptr;
     mutable std::unique_ptr<json> json_;

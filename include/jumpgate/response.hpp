@@ -17,7 +17,7 @@ namespace jumpgate {
 
 /* ByteSource: a response body produced in pieces (image data, volume bytes). */
 class ByteSource {
-public:
+  public:
     virtual ~ByteSource() = default;
     /* read: up to `size` bytes into `buffer`; returns 0 at the end. Throws on I/O errors. */
     virtual std::size_t read(char* buffer, std::size_t size) = 0;
@@ -32,7 +32,7 @@ bool is_header_name(std::string_view name);
 bool is_header_value(std::string_view text);
 
 class Response {
-public:
+  public:
     int status = 200;
 
     /*
@@ -70,7 +70,7 @@ public:
     std::string encoded() const;
     std::string content_type() const;
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> headers_;
     std::optional<nlohmann::json> json_;
     std::string bytes_;

@@ -20,12 +20,11 @@ struct ApiVersion {
     std::string str() const;
 
     /* at_least: true when this version is >= major.minor (what handlers branch on). */
-    bool at_least(int maj, int min) const noexcept {
-        return major > maj || (major == maj && minor >= min);
-    }
+    bool at_least(int maj, int min) const noexcept { return major > maj || (major == maj && minor >= min); }
 
     friend bool operator==(ApiVersion a, ApiVersion b) { return a.major == b.major && a.minor == b.minor; }
-    friend bool operator<(ApiVersion a, ApiVersion b) {
+    friend bool operator<(ApiVersion a, ApiVersion b)
+    {
         return a.major < b.major || (a.major == b.major && a.minor < b.minor);
     }
     friend bool operator<=(ApiVersion a, ApiVersion b) { return !(b < a); }

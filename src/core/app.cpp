@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <dirent.h>
-#include <utility>
 #include <dlfcn.h>
 #include <unistd.h>
+#include <utility>
 
 #include <jumpgate/driver.hpp>
 #include <jumpgate/log.hpp>
@@ -70,17 +70,13 @@ const ServiceSpec* App::spec(std::string_view name)
 
 App::App()
 {
-    config_.declare("general", "state_dir", JUMPGATE_STATE_DIR,
-                    "directory where drivers keep their state");
+    config_.declare("general", "state_dir", JUMPGATE_STATE_DIR, "directory where drivers keep their state");
     config_.declare("general", "log_level", "info", "debug, info, warning or error");
-    config_.declare("general", "log_file", "",
-                    "file the worker appends its log to; empty: standard error");
+    config_.declare("general", "log_file", "", "file the worker appends its log to; empty: standard error");
     config_.declare("general", "max_body_size", "10G",
                     "largest request body accepted (bytes, K, M, G); larger gets 413");
-    config_.declare("general", "max_json_size", "1M",
-                    "largest JSON body parsed in memory; larger gets 413");
-    config_.declare("general", "module_dir", JUMPGATE_MODULE_DIR,
-                    "directory of the driver modules jumpgate_NAME.so");
+    config_.declare("general", "max_json_size", "1M", "largest JSON body parsed in memory; larger gets 413");
+    config_.declare("general", "module_dir", JUMPGATE_MODULE_DIR, "directory of the driver modules jumpgate_NAME.so");
     for (auto name : kServices) {
         const ServiceApi* api = service_api(name);
         config_.declare(name, "driver", api->default_driver,
@@ -92,8 +88,7 @@ App::App()
                     "false: services may be mounted with no identity driver to validate tokens, "
                     "every request then anonymous (tests only)");
     config_.declare("identity", "token_expiration", "3600", "lifetime of a token, in seconds");
-    config_.declare("identity", "key_repository", "",
-                    "directory of the token keys; empty: STATE_DIR/token-keys");
+    config_.declare("identity", "key_repository", "", "directory of the token keys; empty: STATE_DIR/token-keys");
     config_.declare("identity", "region", "RegionOne", "region of the catalog's endpoints");
     config_.declare("image", "accel_redirect", "",
                     "URI prefix of an internal nginx location aliased to the image store: downloads "
@@ -117,8 +112,7 @@ std::vector<ConfigError> App::start()
         err.message = std::string("[general] log_level: ") + e.what();
         errors.push_back(err);
     }
-    for (auto [key, target] : {std::pair{"max_body_size", &max_body_},
-                               std::pair{"max_json_size", &max_json_}}) {
+    for (auto [key, target] : {std::pair{"max_body_size", &max_body_}, std::pair{"max_json_size", &max_json_}}) {
         try {
             *target = Config::parse_size(config_.get("general", key));
         } catch (const std::exception& e) {
@@ -227,8 +221,8 @@ void App::load_driver(std::string_view service, const std::string& driver, Dispa
             std::string found;
             for (const auto& n : drivers_found())
                 found += (found.empty() ? "" : ", ") + n;
-            fail("not found in " + config_.get("general", "module_dir") + " (drivers found: " +
-                 (found.empty() ? "none" : found) + ")");
+            fail("not found in " + config_.get("general", "module_dir") +
+                 " (drivers found: " + (found.empty() ? "none" : found) + ")");
             return;
         }
         // RTLD_LOCAL: every driver exports the same setup_routes; each is looked up by handle.
@@ -245,8 +239,8 @@ void App::load_driver(std::string_view service, const std::string& driver, Dispa
             return;
         }
         if (*abi != JUMPGATE_ABI_VERSION) {
-            fail("built for driver ABI " + std::to_string(*abi) + ", this is " +
-                 std::to_string(JUMPGATE_ABI_VERSION) + "; rebuild it");
+            fail("built for driver ABI " + std::to_string(*abi) + ", this is " + std::to_string(JUMPGATE_ABI_VERSION) +
+                 "; rebuild it");
             dlclose(handle);
             return;
         }
@@ -281,7 +275,10 @@ std::vector<const Dispatcher*> App::dispatchers() const
     return out;
 }
 
-const std::string& App::state_dir() const { return config_.get("general", "state_dir"); }
+const std::string& App::state_dir() const
+{
+    return config_.get("general", "state_dir");
+}
 
 void App::handle(Request& req, Response& resp) const
 {

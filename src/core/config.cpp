@@ -70,15 +70,12 @@ std::string ConfigError::str() const
 Config::Config() = default;
 Config::~Config() = default;
 
-void Config::declare(std::string_view section, std::string_view key, std::string default_value,
-                     std::string help)
+void Config::declare(std::string_view section, std::string_view key, std::string default_value, std::string help)
 {
-    declared_[std::string(section) + "." + std::string(key)] = {std::move(default_value),
-                                                                std::move(help)};
+    declared_[std::string(section) + "." + std::string(key)] = {std::move(default_value), std::move(help)};
 }
 
-std::vector<ConfigError> Config::load(const std::string& file,
-                                      const std::vector<std::string>& overrides)
+std::vector<ConfigError> Config::load(const std::string& file, const std::vector<std::string>& overrides)
 {
     std::vector<ConfigError> errors;
     file_ = file;
@@ -131,8 +128,7 @@ std::vector<ConfigError> Config::validate() const
             for (const auto& [k, o] : declared_)
                 if (k.compare(0, dot + 1, section + ".") == 0)
                     known_section = true;
-            message = known_section ? "unknown option '" + key.substr(dot + 1) + "' in [" +
-                                          section + "]"
+            message = known_section ? "unknown option '" + key.substr(dot + 1) + "' in [" + section + "]"
                                     : "unknown section [" + section + "]";
         }
         errors.push_back({where, value.line, message});
@@ -180,17 +176,29 @@ std::size_t Config::parse_size(std::string_view text)
         throw std::invalid_argument("empty size");
     std::size_t multiplier = 1;
     switch (t.back()) {
-    case 'K': case 'k': multiplier = 1ULL << 10; break;
-    case 'M': case 'm': multiplier = 1ULL << 20; break;
-    case 'G': case 'g': multiplier = 1ULL << 30; break;
-    case 'T': case 't': multiplier = 1ULL << 40; break;
-    default: break;
+    case 'K':
+    case 'k':
+        multiplier = 1ULL << 10;
+        break;
+    case 'M':
+    case 'm':
+        multiplier = 1ULL << 20;
+        break;
+    case 'G':
+    case 'g':
+        multiplier = 1ULL << 30;
+        break;
+    case 'T':
+    case 't':
+        multiplier = 1ULL << 40;
+        break;
+    default:
+        break;
     }
     if (multiplier != 1)
         t.pop_back();
     if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos)
-        throw std::invalid_argument("'" + std::string(text) +
-                                    "' is not a size (a number of bytes, with K, M, G or T)");
+        throw std::invalid_argument("'" + std::string(text) + "' is not a size (a number of bytes, with K, M, G or T)");
     constexpr std::size_t kMax = static_cast<std::size_t>(-1);
     if (t.size() > 19 || std::stoull(t) > kMax / multiplier)
         throw std::invalid_argument("'" + std::string(text) + "' is too large");

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <strings.h>
 #include <sstream>
+#include <strings.h>
 #include <unordered_map>
 
 #include <jumpgate/log.hpp>
@@ -52,8 +52,7 @@ std::string percent_decode(std::string_view s)
     out.reserve(s.size());
     for (std::size_t i = 0; i < s.size(); ++i) {
         int hi, lo;
-        if (s[i] == '%' && i + 2 < s.size() &&
-            (hi = hex_value(s[i + 1])) >= 0 && (lo = hex_value(s[i + 2])) >= 0) {
+        if (s[i] == '%' && i + 2 < s.size() && (hi = hex_value(s[i + 1])) >= 0 && (lo = hex_value(s[i + 2])) >= 0) {
             out.push_back(static_cast<char>(hi * 16 + lo));
             i += 2;
         } else {
@@ -68,8 +67,8 @@ std::string percent_encode(std::string_view s)
     static const char kHex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' ||
-            c == '@' || c == '=' || c == '+' || c == ',') {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@' || c == '=' ||
+            c == '+' || c == ',') {
             out.push_back(static_cast<char>(c));
         } else {
             out.push_back('%');
@@ -114,8 +113,7 @@ Handler& mutable_slot(Resource& r, std::string_view method)
 
 bool starts_with_segments(std::string_view path, std::string_view prefix)
 {
-    return path.substr(0, prefix.size()) == prefix &&
-           (path.size() == prefix.size() || path[prefix.size()] == '/');
+    return path.substr(0, prefix.size()) == prefix && (path.size() == prefix.size() || path[prefix.size()] == '/');
 }
 
 // `path` as `alias` serves it too, or nullopt when the alias does not cover it.
@@ -129,19 +127,32 @@ std::optional<std::string> aliased(std::string_view path, const PathAlias& alias
 const char* nova_fault_name(int status)
 {
     switch (status) {
-    case 400: return "badRequest";
-    case 401: return "unauthorized";
-    case 403: return "forbidden";
-    case 404: return "itemNotFound";
-    case 405: return "badMethod";
-    case 406: return "notAcceptable";
-    case 409: return "conflictingRequest";
-    case 413: return "overLimit";
-    case 415: return "badMediaType";
-    case 429: return "overLimit";
-    case 501: return "notImplemented";
-    case 503: return "serviceUnavailable";
-    default: return "computeFault";
+    case 400:
+        return "badRequest";
+    case 401:
+        return "unauthorized";
+    case 403:
+        return "forbidden";
+    case 404:
+        return "itemNotFound";
+    case 405:
+        return "badMethod";
+    case 406:
+        return "notAcceptable";
+    case 409:
+        return "conflictingRequest";
+    case 413:
+        return "overLimit";
+    case 415:
+        return "badMediaType";
+    case 429:
+        return "overLimit";
+    case 501:
+        return "notImplemented";
+    case 503:
+        return "serviceUnavailable";
+    default:
+        return "computeFault";
     }
 }
 
@@ -157,11 +168,20 @@ std::string html_escape(std::string_view s)
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '"': out += "&quot;"; break;
-        default: out.push_back(c);
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        default:
+            out.push_back(c);
         }
     }
     return out;
@@ -199,13 +219,12 @@ struct Dispatcher::Entry {
             return true;
         if (method == "POST" && !actions.empty())
             return true;
-        return method == "HEAD" && resource.get &&
-               std::find(verbs.begin(), verbs.end(), "HEAD") != verbs.end();
+        return method == "HEAD" && resource.get && std::find(verbs.begin(), verbs.end(), "HEAD") != verbs.end();
     }
     bool has_any() const
     {
-        return resource.get || resource.head || resource.post || resource.put ||
-               resource.patch || resource.del || !actions.empty();
+        return resource.get || resource.head || resource.post || resource.put || resource.patch || resource.del ||
+               !actions.empty();
     }
     bool has_actions() const { return !actions.empty() || !unserved_actions.empty(); }
 };
@@ -253,20 +272,16 @@ void Dispatcher::insert(const std::string& path, std::size_t entry, const PathAl
         std::string prefix(segment.substr(0, open));
         vars.emplace_back(segment.substr(open + 1, close - open - 1));
         std::string suffix(segment.substr(close + 1));
-        auto it = std::find_if(node->patterns.begin(), node->patterns.end(), [&](const auto& p) {
-            return p.prefix == prefix && p.suffix == suffix;
-        });
+        auto it = std::find_if(node->patterns.begin(), node->patterns.end(),
+                               [&](const auto& p) { return p.prefix == prefix && p.suffix == suffix; });
         if (it == node->patterns.end()) {
             node->patterns.push_back({prefix, suffix, std::make_unique<Node>()});
             // Longer fixed parts first, so "user={user_id}" is tried before "{target_id}".
-            std::stable_sort(node->patterns.begin(), node->patterns.end(),
-                             [](const auto& a, const auto& b) {
-                                 return a.prefix.size() + a.suffix.size() >
-                                        b.prefix.size() + b.suffix.size();
-                             });
-            it = std::find_if(node->patterns.begin(), node->patterns.end(), [&](const auto& p) {
-                return p.prefix == prefix && p.suffix == suffix;
+            std::stable_sort(node->patterns.begin(), node->patterns.end(), [](const auto& a, const auto& b) {
+                return a.prefix.size() + a.suffix.size() > b.prefix.size() + b.suffix.size();
             });
+            it = std::find_if(node->patterns.begin(), node->patterns.end(),
+                              [&](const auto& p) { return p.prefix == prefix && p.suffix == suffix; });
         }
         node = it->node.get();
     }
@@ -305,8 +320,7 @@ const Dispatcher::Entry* Dispatcher::match(std::string_view path, Request& req) 
             if (self(self, it->second.get(), i + 1))
                 return true;
         for (const auto& p : node->patterns) {
-            if (seg.size() <= p.prefix.size() + p.suffix.size() ||
-                seg.compare(0, p.prefix.size(), p.prefix) != 0 ||
+            if (seg.size() <= p.prefix.size() + p.suffix.size() || seg.compare(0, p.prefix.size(), p.prefix) != 0 ||
                 seg.compare(seg.size() - p.suffix.size(), p.suffix.size(), p.suffix) != 0)
                 continue;
             values.push_back(seg.substr(p.prefix.size(), seg.size() - p.prefix.size() - p.suffix.size()));
@@ -341,7 +355,7 @@ Handler remembered(Handler handler, std::function<std::string(const Request&)> k
 {
     struct Kept {
         std::optional<std::int64_t> generation;
-        std::unordered_map<std::string, std::pair<int, std::string>> answers;    // status, body
+        std::unordered_map<std::string, std::pair<int, std::string>> answers; // status, body
     };
     // A client may send any Host or query: past this many the answers are made again.
     constexpr std::size_t kAnswersMax = 256;
@@ -387,20 +401,16 @@ std::size_t Dispatcher::index_of(std::string_view name) const
 {
     auto it = by_name_.find(name);
     if (it == by_name_.end())
-        throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" +
-                                    std::string(name) + "'");
+        throw std::invalid_argument(std::string(spec_.name) + ": no endpoint named '" + std::string(name) + "'");
     return it->second;
 }
 
 void Dispatcher::set_handler(std::string_view name, Resource resource)
 {
     Entry& e = entries_[index_of(name)];
-    for (auto [from, to] : {std::pair{&resource.get, &e.resource.get},
-                            std::pair{&resource.head, &e.resource.head},
-                            std::pair{&resource.post, &e.resource.post},
-                            std::pair{&resource.put, &e.resource.put},
-                            std::pair{&resource.patch, &e.resource.patch},
-                            std::pair{&resource.del, &e.resource.del}})
+    for (auto [from, to] : {std::pair{&resource.get, &e.resource.get}, std::pair{&resource.head, &e.resource.head},
+                            std::pair{&resource.post, &e.resource.post}, std::pair{&resource.put, &e.resource.put},
+                            std::pair{&resource.patch, &e.resource.patch}, std::pair{&resource.del, &e.resource.del}})
         if (*from)
             *to = std::move(*from);
 }
@@ -463,8 +473,7 @@ std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
 {
     std::string form = entries_[index_of(name)].endpoint->path;
     // Answer in the form the client used: /v2.1/... stays /v2.1/..., not the catalogue's /v2/{tenant_id}/...
-    if (req.dispatcher_ == this && !req.alias_from_.empty() &&
-        starts_with_segments(form, req.alias_from_))
+    if (req.dispatcher_ == this && !req.alias_from_.empty() && starts_with_segments(form, req.alias_from_))
         form = req.alias_to_ + form.substr(req.alias_from_.size());
     std::string_view tmpl = form;
     std::string path;
@@ -485,8 +494,8 @@ std::string Dispatcher::endpoint_url(const Request& req, std::string_view name,
         else if (var == "tenant_id" && !req.context().project_id.empty())
             value = req.context().project_id;
         else
-            throw std::invalid_argument(std::string(spec_.name) + ": endpoint '" +
-                                        std::string(name) + "' needs '" + var + "'");
+            throw std::invalid_argument(std::string(spec_.name) + ": endpoint '" + std::string(name) + "' needs '" +
+                                        var + "'");
         path.append(percent_encode(value));
         i = close + 1;
     }
@@ -607,9 +616,8 @@ void Dispatcher::negotiate_version(Request& req, Response& resp, std::string_vie
                 throw BadRequest("API Version String " + std::string(requested) +
                                  " is of invalid format. Must be of format MajorNum.MinorNum.");
             if (*v < mv->min || mv->max < *v)
-                throw NotAcceptable("Version " + v->str() +
-                                    " is not supported by the API. Minimum is " + mv->min.str() +
-                                    " and maximum is " + mv->max.str() + ".");
+                throw NotAcceptable("Version " + v->str() + " is not supported by the API. Minimum is " +
+                                    mv->min.str() + " and maximum is " + mv->max.str() + ".");
             req.version_ = *v;
         }
     }
@@ -629,8 +637,7 @@ void Dispatcher::write_fault(const Request& req, Response& resp, const Fault& fa
         break;
     }
     case FaultStyle::keystone:
-        resp.json({{"error",
-                    {{"code", status}, {"title", status_reason(status)}, {"message", fault.what()}}}});
+        resp.json({{"error", {{"code", status}, {"title", status_reason(status)}, {"message", fault.what()}}}});
         break;
     case FaultStyle::neutron:
         resp.json({{"NeutronError",
@@ -640,9 +647,8 @@ void Dispatcher::write_fault(const Request& req, Response& resp, const Fault& fa
         break;
     case FaultStyle::glance: {
         std::string title = std::to_string(status) + " " + status_reason(status);
-        resp.bytes("<html>\n <head>\n  <title>" + title + "</title>\n </head>\n <body>\n  <h1>" +
-                       title + "</h1>\n  " + html_escape(fault.what()) +
-                       "<br /><br />\n\n\n\n </body>\n</html>",
+        resp.bytes("<html>\n <head>\n  <title>" + title + "</title>\n </head>\n <body>\n  <h1>" + title + "</h1>\n  " +
+                       html_escape(fault.what()) + "<br /><br />\n\n\n\n </body>\n</html>",
                    "text/html; charset=UTF-8");
         break;
     }
@@ -650,8 +656,8 @@ void Dispatcher::write_fault(const Request& req, Response& resp, const Fault& fa
     (void)req;
 }
 
-void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
-                        std::span<const Hook> before, std::span<const Hook> after) const
+void Dispatcher::handle(Request& req, Response& resp, std::string_view path, std::span<const Hook> before,
+                        std::span<const Hook> after) const
 {
     req.dispatcher_ = this;
     resp.set_header("X-Openstack-Request-Id", req.id());
@@ -660,8 +666,9 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
 
     auto server_fault = [&](std::string_view what) {
         log::error(req.id() + " " + req.method() + " " + req.path() + ": " + std::string(what));
-        write_fault(req, resp, Fault(500, "The server has either erred or is incapable of performing the "
-                                          "requested operation."));
+        write_fault(req, resp,
+                    Fault(500, "The server has either erred or is incapable of performing the "
+                               "requested operation."));
     };
     auto guarded = [&](auto&& body) {
         try {
@@ -712,11 +719,10 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
 
         const std::string& method = req.method();
         if (!entry->implements(method)) {
-            bool defined = std::find(entry->verbs.begin(), entry->verbs.end(), method) !=
-                           entry->verbs.end();
+            bool defined = std::find(entry->verbs.begin(), entry->verbs.end(), method) != entry->verbs.end();
             if (defined)
-                throw NotImplemented("The requested operation " + method + " " +
-                                     entry->endpoint->name + " is not implemented.",
+                throw NotImplemented("The requested operation " + method + " " + entry->endpoint->name +
+                                         " is not implemented.",
                                      spec_.faults == FaultStyle::nova ? "notImplemented" : "");
             // "DELETE /servers/": the id the client meant to send is empty, and names nothing.
             if (path.size() > 1 && path.back() == '/')
@@ -731,10 +737,8 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
         }
         if (req.content_length() == -2)
             throw BadRequest("Content-Length is not a number.");
-        if (req.content_length() > 0 &&
-            static_cast<unsigned long long>(req.content_length()) > req.max_body())
-            throw PayloadTooLarge("Request body is larger than " + std::to_string(req.max_body()) +
-                                  " bytes.");
+        if (req.content_length() > 0 && static_cast<unsigned long long>(req.content_length()) > req.max_body())
+            throw PayloadTooLarge("Request body is larger than " + std::to_string(req.max_body()) + " bytes.");
 
         negotiate_version(req, resp, p);
         for (const auto& hook : before)
@@ -753,7 +757,7 @@ void Dispatcher::handle(Request& req, Response& resp, std::string_view path,
         else if (method == "POST")
             serve_action(*entry, req, resp);
         else
-            entry->resource.get(req, resp);     // HEAD served by GET
+            entry->resource.get(req, resp); // HEAD served by GET
     });
     for (const auto& hook : after_)
         guarded([&] { hook(req, resp); });

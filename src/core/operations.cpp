@@ -12,8 +12,7 @@ namespace jumpgate {
 
 namespace {
 
-template <class Op, std::size_t N>
-const char* name_in(unsigned op, const char* const (&names)[N])
+template <class Op, std::size_t N> const char* name_in(unsigned op, const char* const (&names)[N])
 {
     auto base = static_cast<unsigned>(Op::base);
     return op > base && op - base - 1 < N ? names[op - base - 1] : nullptr;
@@ -23,11 +22,10 @@ const char* name_in(unsigned op, const char* const (&names)[N])
 
 const char* operation_name(unsigned op)
 {
-    for (const char* name : {name_in<compute::Op>(op, compute::kOperationNames),
-                             name_in<identity::Op>(op, identity::kOperationNames),
-                             name_in<image::Op>(op, image::kOperationNames),
-                             name_in<volume::Op>(op, volume::kOperationNames),
-                             name_in<network::Op>(op, network::kOperationNames)})
+    for (const char* name :
+         {name_in<compute::Op>(op, compute::kOperationNames), name_in<identity::Op>(op, identity::kOperationNames),
+          name_in<image::Op>(op, image::kOperationNames), name_in<volume::Op>(op, volume::kOperationNames),
+          name_in<network::Op>(op, network::kOperationNames)})
         if (name)
             return name;
     return "";

@@ -15,7 +15,9 @@ namespace {
 std::size_t expansion(std::string_view pattern)
 {
     const std::size_t over = Regex::kMaxExpansion + 1; // any count past the limit is refused alike
-    auto is_digit = [&](std::size_t i) { return i < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[i])); };
+    auto is_digit = [&](std::size_t i) {
+        return i < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[i]));
+    };
     std::size_t total = std::max<std::size_t>(pattern.size(), 1);
     for (std::size_t i = 0; i < pattern.size(); ++i) {
         if (pattern[i] != '{')

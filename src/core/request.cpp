@@ -6,8 +6,8 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
-#include <stdexcept>
 #include <pthread.h>
+#include <stdexcept>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -77,10 +77,8 @@ bool Context::has_role(std::string_view role) const
     return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
-Request::Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::size_t max_body,
-                 std::size_t max_json)
-    : env_(std::move(env)), query_(std::move(query)), body_(std::move(body)),
-      max_body_(max_body), max_json_(max_json)
+Request::Request(Pairs env, Pairs query, std::unique_ptr<BodySource> body, std::size_t max_body, std::size_t max_json)
+    : env_(std::move(env)), query_(std::move(query)), body_(std::move(body)), max_body_(max_body), max_json_(max_json)
 {
     method_ = std::string(this->env("REQUEST_METHOD"));
     std::string_view uri = this->env("REQUEST_URI");
@@ -186,16 +184,14 @@ std::string Request::read_body() const
     body_consumed_ = true;
     std::string data;
     if (content_length_ > 0 && static_cast<unsigned long long>(content_length_) > max_json_)
-        throw PayloadTooLarge("Request body is larger than " + std::to_string(max_json_) +
-                              " bytes.");
+        throw PayloadTooLarge("Request body is larger than " + std::to_string(max_json_) + " bytes.");
     if (!body_)
         return data;
     char buffer[16384];
     while (std::size_t n = body_->read(buffer, sizeof buffer)) {
         data.append(buffer, n);
         if (data.size() > max_json_)
-            throw PayloadTooLarge("Request body is larger than " + std::to_string(max_json_) +
-                                  " bytes.");
+            throw PayloadTooLarge("Request body is larger than " + std::to_string(max_json_) + " bytes.");
     }
     return data;
 }
@@ -246,8 +242,7 @@ std::string Request::find_host() const
     if (host.empty())
         host = env("SERVER_NAME").empty() ? "localhost" : std::string(env("SERVER_NAME"));
     // Debian's fastcgi_params pass $host, without the port: put the server's back.
-    bool has_port = host.find(':', host.rfind(']') == std::string::npos ? 0 : host.rfind(']')) !=
-                    std::string::npos;
+    bool has_port = host.find(':', host.rfind(']') == std::string::npos ? 0 : host.rfind(']')) != std::string::npos;
     auto port = env("SERVER_PORT");
     if (!has_port && !port.empty() && header("X-Forwarded-Proto").empty()) {
         bool https = scheme() == "https";
@@ -303,6 +298,9 @@ std::string new_uuid()
     return text;
 }
 
-std::string new_request_id() { return "req-" + new_uuid(); }
+std::string new_request_id()
+{
+    return "req-" + new_uuid();
+}
 
 } // namespace jumpgate

@@ -17,7 +17,7 @@ namespace {
 
 /* The body as the request's own FCGX stream, refusing to read past `max` bytes. */
 class FcgxBody : public BodySource {
-public:
+  public:
     FcgxBody(FCGX_Stream* in, std::size_t max) : in_(in), max_(max) {}
 
     std::size_t read(char* buffer, std::size_t size) override
@@ -27,12 +27,11 @@ public:
             return 0;
         total_ += static_cast<std::size_t>(n);
         if (total_ > max_)
-            throw PayloadTooLarge("Request body is larger than " + std::to_string(max_) +
-                                  " bytes.");
+            throw PayloadTooLarge("Request body is larger than " + std::to_string(max_) + " bytes.");
         return static_cast<std::size_t>(n);
     }
 
-private:
+  private:
     FCGX_Stream* in_;
     std::size_t max_;
     std::size_t total_ = 0;
@@ -40,7 +39,7 @@ private:
 
 /* A body already read (a form cgicc could not parse), given to the handler as it came. */
 class ReadBody : public BodySource {
-public:
+  public:
     explicit ReadBody(std::string data) : data_(std::move(data)) {}
 
     std::size_t read(char* buffer, std::size_t size) override
@@ -51,7 +50,7 @@ public:
         return n;
     }
 
-private:
+  private:
     std::string data_;
     std::size_t given_ = 0;
 };
@@ -68,7 +67,7 @@ bool is_form(const char* type)
  * JSON and image bodies stay in the stream for the handler.
  */
 class FcgxCgiInput : public cgicc::CgiInput {
-public:
+  public:
     FcgxCgiInput(FCGX_Request& raw, const std::string* form) : raw_(raw), form_(form) {}
 
     size_t read(char* data, size_t length) override
@@ -96,7 +95,7 @@ public:
         return value ? value : "";
     }
 
-private:
+  private:
     FCGX_Request& raw_;
     const std::string* form_;
     size_t given_ = 0;
@@ -146,9 +145,8 @@ Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_js
     }
     const char* method = FCGX_GetParam("REQUEST_METHOD", raw.envp);
     const char* length = FCGX_GetParam("CONTENT_LENGTH", raw.envp);
-    bool form = method && std::strcmp(method, "POST") == 0 &&
-                is_form(FCGX_GetParam("CONTENT_TYPE", raw.envp)) && length &&
-                std::strtoull(length, nullptr, 10) <= max_json;
+    bool form = method && std::strcmp(method, "POST") == 0 && is_form(FCGX_GetParam("CONTENT_TYPE", raw.envp)) &&
+                length && std::strtoull(length, nullptr, 10) <= max_json;
     std::unique_ptr<BodySource> body;
     if (form) {
         std::string data = read_form(raw.in, std::strtoull(length, nullptr, 10));
@@ -175,8 +173,7 @@ Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_js
 
 void send_response(FCGX_Request& raw, const Request& req, Response& resp)
 {
-    std::string head = "Status: " + std::to_string(resp.status) + " " +
-                       status_reason(resp.status) + "\r\n";
+    std::string head = "Status: " + std::to_string(resp.status) + " " + status_reason(resp.status) + "\r\n";
     for (const auto& [name, value] : resp.headers())
         head += name + ": " + value + "\r\n";
     bool head_only = req.method() == "HEAD" || resp.status == 204 || resp.status == 304;
@@ -204,7 +201,7 @@ void send_response(FCGX_Request& raw, const Request& req, Response& resp)
     char buffer[65536];
     while (std::size_t n = resp.source()->read(buffer, sizeof buffer))
         if (FCGX_PutStr(buffer, static_cast<int>(n), raw.out) < 0)
-            break;     // the client went away
+            break; // the client went away
 }
 
 } // namespace jumpgate::fcgi

@@ -2,8 +2,8 @@
 // jumpgate-fcgi: the worker. Reads the configuration, loads the drivers, runs the FCGX accept loop.
 #include <csignal>
 #include <cstdio>
-#include <iostream>
 #include <fcntl.h>
+#include <iostream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -47,10 +47,10 @@ sigset_t stop_signals()
 
 void install_signals()
 {
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_stop;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;            // no SA_RESTART: a blocked accept() must return
+    sa.sa_flags = 0; // no SA_RESTART: a blocked accept() must return
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
@@ -68,10 +68,9 @@ void serve_one(const App& app, FCGX_Request& raw)
     } catch (const std::exception& e) {
         log::error(std::string("request failed") + (sent ? " while streaming: " : ": ") + e.what());
         if (!sent) {
-            static const char kFault[] =
-                "Status: 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
-                "{\"error\": {\"code\": 500, \"title\": \"Internal Server Error\", "
-                "\"message\": \"The server could not read the request.\"}}";
+            static const char kFault[] = "Status: 500 Internal Server Error\r\nContent-Type: application/json\r\n\r\n"
+                                         "{\"error\": {\"code\": 500, \"title\": \"Internal Server Error\", "
+                                         "\"message\": \"The server could not read the request.\"}}";
             FCGX_PutStr(kFault, sizeof kFault - 1, raw.out);
         }
     }
@@ -134,10 +133,9 @@ void print_coverage(const App& app, const std::string& format)
         for (const auto& r : rows)
             done += r.support != Support::no;
         std::string driver = app.dispatcher(name) ? app.config().get(name, "driver") : "";
-        std::string title = std::string(name) + " (" +
-                            (driver.empty() ? std::string("not mounted") : "driver " + driver) +
-                            "): " + std::to_string(done) + " of " + std::to_string(rows.size()) +
-                            " answered as the real service does";
+        std::string title =
+            std::string(name) + " (" + (driver.empty() ? std::string("not mounted") : "driver " + driver) +
+            "): " + std::to_string(done) + " of " + std::to_string(rows.size()) + " answered as the real service does";
         auto what = [](const CoverageRow& r) { return r.action.empty() ? r.endpoint : r.endpoint + " " + r.action; };
         auto answer = [](const CoverageRow& r, bool word) -> std::string {
             if (r.support == Support::yes)
@@ -151,19 +149,24 @@ void print_coverage(const App& app, const std::string& format)
         };
         if (format == "json") {
             for (const auto& r : rows)
-                rows_json.push_back({{"service", name}, {"driver", driver},
-                                     {"endpoint", r.endpoint}, {"method", r.method},
-                                     {"path", r.path}, {"action", r.action}, {"aliases", r.aliases},
-                                     {"implemented", r.support != Support::no},    // a handler answers it (410 too)
-                                     {"support", r.support == Support::yes ? "yes"
-                                                 : r.support == Support::gone ? "gone" : "no"},
+                rows_json.push_back({{"service", name},
+                                     {"driver", driver},
+                                     {"endpoint", r.endpoint},
+                                     {"method", r.method},
+                                     {"path", r.path},
+                                     {"action", r.action},
+                                     {"aliases", r.aliases},
+                                     {"implemented", r.support != Support::no}, // a handler answers it (410 too)
+                                     {"support", r.support == Support::yes    ? "yes"
+                                                 : r.support == Support::gone ? "gone"
+                                                                              : "no"},
                                      {"lacking", r.lacking}});
         } else if (markdown) {
             std::cout << "\n## " << title << "\n\n| Verb | Endpoint | Name | Available |\n"
                       << "|---|---|---|---|\n";
             for (const auto& r : rows)
-                std::cout << "| " << r.method << " | `" << r.path << "` | " << what(r) << " | "
-                          << answer(r, true) << " |\n";
+                std::cout << "| " << r.method << " | `" << r.path << "` | " << what(r) << " | " << answer(r, true)
+                          << " |\n";
         } else {
             std::cout << "== " << title << "\n";
             for (const auto& r : rows)
@@ -185,7 +188,8 @@ std::vector<std::string> split_overrides(int argc, char** argv, std::vector<cons
     for (int i = 1; i < argc; ++i) {
         std::string_view t = argv[i];
         auto eq = t.find('=');
-        bool dotted = t.substr(0, 2) == "--" && t.substr(2, eq == std::string_view::npos ? t.npos : eq - 2).find('.') != std::string_view::npos;
+        bool dotted = t.substr(0, 2) == "--" &&
+                      t.substr(2, eq == std::string_view::npos ? t.npos : eq - 2).find('.') != std::string_view::npos;
         if (!dotted) {
             rest.push_back(argv[i]);
             continue;
@@ -203,14 +207,12 @@ std::vector<std::string> split_overrides(int argc, char** argv, std::vector<cons
 int main(int argc, char** argv)
 {
     po::options_description desc("Options");
-    desc.add_options()
-        ("help,h", "show this help and the configuration options")
-        ("version", "show the version")
-        ("config,c", po::value<std::string>(), "configuration file (default " JUMPGATE_CONFIG_FILE ")")
-        ("listen", po::value<std::string>(), "serve standalone on ADDR:PORT, :PORT or a socket PATH")
-        ("check-config", "validate the configuration and the drivers, then exit")
-        ("coverage", po::value<std::string>()->implicit_value("text"),
-         "print every endpoint and whether it is served (text, markdown or json), then exit");
+    desc.add_options()("help,h", "show this help and the configuration options")("version", "show the version")(
+        "config,c", po::value<std::string>(), "configuration file (default " JUMPGATE_CONFIG_FILE ")")(
+        "listen", po::value<std::string>(), "serve standalone on ADDR:PORT, :PORT or a socket PATH")(
+        "check-config", "validate the configuration and the drivers, then exit")(
+        "coverage", po::value<std::string>()->implicit_value("text"),
+        "print every endpoint and whether it is served (text, markdown or json), then exit");
 
     po::variables_map vm;
     std::vector<const char*> rest;
@@ -223,8 +225,9 @@ int main(int argc, char** argv)
     }
     App app;
     if (vm.count("help")) {
-        std::cout << "usage: jumpgate-fcgi [options] [--SECTION.KEY=VALUE...]\n\n" << desc
-                  << "\nConfiguration (file or command line):\n" << app.config().describe();
+        std::cout << "usage: jumpgate-fcgi [options] [--SECTION.KEY=VALUE...]\n\n"
+                  << desc << "\nConfiguration (file or command line):\n"
+                  << app.config().describe();
         return 0;
     }
     if (vm.count("version")) {
@@ -235,7 +238,7 @@ int main(int argc, char** argv)
     std::string file = vm.count("config") ? vm["config"].as<std::string>() : JUMPGATE_CONFIG_FILE;
     struct stat st;
     if (!vm.count("config") && stat(file.c_str(), &st) != 0)
-        file.clear();            // no system-wide file: built-in defaults
+        file.clear(); // no system-wide file: built-in defaults
     auto errors = app.config().load(file, overrides);
     if (errors.empty())
         errors = app.start();

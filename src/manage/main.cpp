@@ -19,12 +19,11 @@ using namespace jumpgate;
 
 namespace {
 
-const char kUsage[] =
-    "usage: jumpgate-manage [--config FILE] [--SECTION.KEY=VALUE...] COMMAND\n"
-    "  bootstrap --username NAME --password PASSWORD --project NAME\n"
-    "  user create NAME --password PASSWORD [--domain ID] [--project NAME --role NAME]\n"
-    "  project create NAME [--domain ID]\n"
-    "  token-keys setup | token-keys rotate [--max-active N]\n";
+const char kUsage[] = "usage: jumpgate-manage [--config FILE] [--SECTION.KEY=VALUE...] COMMAND\n"
+                      "  bootstrap --username NAME --password PASSWORD --project NAME\n"
+                      "  user create NAME --password PASSWORD [--domain ID] [--project NAME --role NAME]\n"
+                      "  project create NAME [--domain ID]\n"
+                      "  token-keys setup | token-keys rotate [--max-active N]\n";
 
 identity::Role role_named(const identity::Driver& id, const std::string& name)
 {
@@ -34,8 +33,8 @@ identity::Role role_named(const identity::Driver& id, const std::string& name)
     return id.roleCreate({.name = name});
 }
 
-identity::Project project_named(const identity::Driver& id, const std::string& name,
-                                const std::string& domain, bool create)
+identity::Project project_named(const identity::Driver& id, const std::string& name, const std::string& domain,
+                                bool create)
 {
     try {
         return id.projectFind({.name = name, .domain_id = domain});
@@ -46,8 +45,8 @@ identity::Project project_named(const identity::Driver& id, const std::string& n
     }
 }
 
-identity::User user_named(const identity::Driver& id, const std::string& name,
-                          const std::string& domain, const std::string& password)
+identity::User user_named(const identity::Driver& id, const std::string& name, const std::string& domain,
+                          const std::string& password)
 {
     try {
         return id.userAuthenticate({.name = name, .domain_id = domain}, password);
@@ -67,23 +66,19 @@ std::string key_dir(const App& app)
 int main(int argc, char** argv)
 {
     po::options_description desc("Options");
-    desc.add_options()
-        ("help,h", "show this help")
-        ("config,c", po::value<std::string>(), "configuration file")
-        ("username", po::value<std::string>(), "user name")
-        ("password", po::value<std::string>(), "password")
-        ("project", po::value<std::string>(), "project name")
-        ("role", po::value<std::string>(), "role name")
-        ("domain", po::value<std::string>()->default_value("default"), "domain id")
-        ("max-active", po::value<int>()->default_value(3), "token keys kept by a rotation")
-        ("command", po::value<std::vector<std::string>>(), "command words");
+    desc.add_options()("help,h", "show this help")("config,c", po::value<std::string>(), "configuration file")(
+        "username", po::value<std::string>(), "user name")("password", po::value<std::string>(), "password")(
+        "project", po::value<std::string>(), "project name")("role", po::value<std::string>(), "role name")(
+        "domain", po::value<std::string>()->default_value("default"),
+        "domain id")("max-active", po::value<int>()->default_value(3), "token keys kept by a rotation")(
+        "command", po::value<std::vector<std::string>>(), "command words");
     po::positional_options_description positional;
     positional.add("command", -1);
     po::variables_map vm;
     std::vector<std::string> overrides;
     try {
-        auto parsed = po::command_line_parser(argc, argv).options(desc).positional(positional)
-                          .allow_unregistered().run();
+        auto parsed =
+            po::command_line_parser(argc, argv).options(desc).positional(positional).allow_unregistered().run();
         po::store(parsed, vm);
         for (const auto& t : po::collect_unrecognized(parsed.options, po::exclude_positional)) {
             if (t.rfind("--", 0) != 0 || t.find('.') == std::string::npos || t.find('=') == std::string::npos) {
@@ -144,8 +139,8 @@ int main(int argc, char** argv)
             auto user = user_named(*id, need("username"), domain, need("password"));
             id->roleAssign(admin.id, user.id, project.id, "");
             id->roleAssign(admin.id, user.id, "", domain);
-            std::cout << "bootstrapped user " << user.name << " (" << user.id << ") with role "
-                      << admin.name << " on project " << project.name << " (" << project.id << ")\n";
+            std::cout << "bootstrapped user " << user.name << " (" << user.id << ") with role " << admin.name
+                      << " on project " << project.name << " (" << project.id << ")\n";
             return 0;
         }
         if (words[0] == "project" && words.size() == 3 && words[1] == "create") {

@@ -19,11 +19,10 @@ std::string credentials_of(const std::string& user_id)
 
 /* The local identity, whose userAuthenticate adds backend credentials (too many for a hoarder*). */
 class Identity : public local::Identity {
-public:
+  public:
     using local::Identity::Identity;
 
-    identity::User userAuthenticate(const identity::Ref& ref,
-                                    const std::string& password) const override
+    identity::User userAuthenticate(const identity::Ref& ref, const std::string& password) const override
     {
         identity::User user = local::Identity::userAuthenticate(ref, password);
         user.credentials = credentials_of(user.id);

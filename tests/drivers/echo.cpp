@@ -19,7 +19,7 @@ json pairs_json(const Pairs& pairs)
 
 /* A body of `size` bytes of a repeating pattern, produced while it is sent. */
 class Pattern : public ByteSource {
-public:
+  public:
     explicit Pattern(long long size) : left_(size) {}
     std::size_t read(char* buffer, std::size_t size) override
     {
@@ -31,7 +31,7 @@ public:
         return n;
     }
 
-private:
+  private:
     long long left_;
     long long sent_ = 0;
 };

@@ -57,11 +57,9 @@ compute::Server server_of(const json& s, const std::vector<compute::Flavor>& fla
     server.power_state = s.value("power_state", server.vm_state == "active" ? 1 : 4);
     server.image_id = s.value("image_id", "");
     std::string flavor_id = s.at("flavor_id").get<std::string>();
-    auto flavor = std::find_if(flavors.begin(), flavors.end(),
-                               [&](const auto& f) { return f.id == flavor_id; });
+    auto flavor = std::find_if(flavors.begin(), flavors.end(), [&](const auto& f) { return f.id == flavor_id; });
     if (flavor == flavors.end())
-        throw std::runtime_error("server " + server.id + " names flavor " + flavor_id +
-                                 ", which the file lacks");
+        throw std::runtime_error("server " + server.id + " names flavor " + flavor_id + ", which the file lacks");
     server.flavor = *flavor;
     if (s.contains("key_name"))
         server.key_name = s.at("key_name").get<std::string>();
@@ -105,8 +103,7 @@ class Compute : public compute::Driver {
         throw NotFound("Flavor " + flavor_id + " could not be found.");
     }
 
-    std::vector<compute::Server> serverList(const Context& ctx,
-                                            const compute::ServerQuery& q) const override
+    std::vector<compute::Server> serverList(const Context& ctx, const compute::ServerQuery& q) const override
     {
         auto it = servers_.begin();
         if (!q.marker.empty()) {
@@ -115,8 +112,8 @@ class Compute : public compute::Driver {
             } catch (const NotFound&) {
                 throw BadRequest("marker [" + q.marker + "] not found");
             }
-            it = std::next(std::find_if(servers_.begin(), servers_.end(),
-                                        [&](const auto& s) { return s.id == q.marker; }));
+            it = std::next(
+                std::find_if(servers_.begin(), servers_.end(), [&](const auto& s) { return s.id == q.marker; }));
         }
         std::optional<Regex> name, ip;
         if (q.name_regex)
@@ -126,17 +123,14 @@ class Compute : public compute::Driver {
         std::vector<compute::Server> out;
         for (; it != servers_.end() && (!q.limit || out.size() < q.limit); ++it) {
             const compute::Server& s = *it;
-            bool listed = (q.all_projects && ctx.is_admin())
-                              ? !q.project_id || s.project_id == *q.project_id
-                              : s.project_id == ctx.project_id;
-            bool matches =
-                listed && (!q.vm_state || s.vm_state == *q.vm_state) &&
-                (!q.image_id || s.image_id == *q.image_id) &&
-                (!q.flavor_id || s.flavor.id == *q.flavor_id) &&
-                (!name || name->search(s.name.c_str())) &&
-                (!ip || std::any_of(s.addresses.begin(), s.addresses.end(),
-                                    [&](const auto& a) { return ip->search(a.addr.c_str()); })) &&
-                (!q.changes_since || s.updated_at >= *q.changes_since);
+            bool listed = (q.all_projects && ctx.is_admin()) ? !q.project_id || s.project_id == *q.project_id
+                                                             : s.project_id == ctx.project_id;
+            bool matches = listed && (!q.vm_state || s.vm_state == *q.vm_state) &&
+                           (!q.image_id || s.image_id == *q.image_id) &&
+                           (!q.flavor_id || s.flavor.id == *q.flavor_id) && (!name || name->search(s.name.c_str())) &&
+                           (!ip || std::any_of(s.addresses.begin(), s.addresses.end(),
+                                               [&](const auto& a) { return ip->search(a.addr.c_str()); })) &&
+                           (!q.changes_since || s.updated_at >= *q.changes_since);
             if (matches)
                 out.push_back(s);
         }
@@ -166,9 +160,9 @@ image::Image image_of(const json& i)
     img.visibility = i.value("visibility", img.visibility);
     img.is_protected = i.value("protected", false);
     img.owner = i.at("owner").get<std::string>();
-    for (auto [key, field] : {std::pair{"disk_format", &img.disk_format},
-                              std::pair{"container_format", &img.container_format},
-                              std::pair{"checksum", &img.checksum}})
+    for (auto [key, field] :
+         {std::pair{"disk_format", &img.disk_format}, std::pair{"container_format", &img.container_format},
+          std::pair{"checksum", &img.checksum}})
         if (i.contains(key))
             *field = i.at(key).get<std::string>();
     if (i.contains("size"))
@@ -246,8 +240,7 @@ class Image : public image::Driver {
             images_.push_back(image_of(i));
     }
 
-    std::vector<image::Image> imageList(const Context& ctx,
-                                        const image::ImageQuery& q) const override
+    std::vector<image::Image> imageList(const Context& ctx, const image::ImageQuery& q) const override
     {
         auto sort = q.sort;
         if (std::none_of(sort.begin(), sort.end(), [](const auto& k) { return k.first == "id"; }))
@@ -269,28 +262,23 @@ class Image : public image::Driver {
                 throw BadRequest("marker [" + q.marker + "] not found");
             }
         }
-        bool visibility_asked = std::any_of(q.filters.begin(), q.filters.end(),
-                                            [](const auto& f) { return f.first == "visibility"; });
-        bool hidden_asked = std::any_of(q.filters.begin(), q.filters.end(), [](const auto& f) {
-            return f.first == "property:os_hidden";
-        });
+        bool visibility_asked =
+            std::any_of(q.filters.begin(), q.filters.end(), [](const auto& f) { return f.first == "visibility"; });
+        bool hidden_asked = std::any_of(q.filters.begin(), q.filters.end(),
+                                        [](const auto& f) { return f.first == "property:os_hidden"; });
         std::vector<image::Image> out;
         for (const auto& img : images_) {
             // Unless asked for by visibility, a list leaves out the community images of others.
-            bool listed =
-                visible(ctx, img) && (visibility_asked || ctx.is_admin() ||
-                                      img.visibility != "community" || img.owner == ctx.project_id);
-            bool hidden = !hidden_asked && img.properties.count("os_hidden") &&
-                          img.properties.at("os_hidden") == "true";
+            bool listed = visible(ctx, img) && (visibility_asked || ctx.is_admin() || img.visibility != "community" ||
+                                                img.owner == ctx.project_id);
+            bool hidden =
+                !hidden_asked && img.properties.count("os_hidden") && img.properties.at("os_hidden") == "true";
             bool matches = listed && !hidden && (!marker || before(*marker, img)) &&
                            std::all_of(q.filters.begin(), q.filters.end(),
-                                       [&](const auto& f) {
-                                           return filtered_value(img, f.first) == f.second;
-                                       }) &&
+                                       [&](const auto& f) { return filtered_value(img, f.first) == f.second; }) &&
                            std::all_of(q.tags.begin(), q.tags.end(),
                                        [&](const auto& t) {
-                                           return std::find(img.tags.begin(), img.tags.end(), t) !=
-                                                  img.tags.end();
+                                           return std::find(img.tags.begin(), img.tags.end(), t) != img.tags.end();
                                        }) &&
                            (!q.size_min || (img.size && *img.size >= *q.size_min)) &&
                            (!q.size_max || (img.size && *img.size <= *q.size_max));
@@ -322,15 +310,12 @@ class Image : public image::Driver {
 };
 
 // The driver D of `service`, made from the file its section's readonly_file names.
-template <class D>
-std::shared_ptr<const D> load(App& app, const std::string& service, const std::string& what)
+template <class D> std::shared_ptr<const D> load(App& app, const std::string& service, const std::string& what)
 {
-    app.config().declare(service, "readonly_file", "",
-                         "readonly driver: the JSON file of the cloud's " + what);
+    app.config().declare(service, "readonly_file", "", "readonly driver: the JSON file of the cloud's " + what);
     const std::string& path = app.config().get(service, "readonly_file");
     if (path.empty())
-        throw std::runtime_error("[" + service +
-                                 "] readonly_file is not set: name the JSON file of the cloud's " +
+        throw std::runtime_error("[" + service + "] readonly_file is not set: name the JSON file of the cloud's " +
                                  what);
     std::ifstream in(path);
     if (!in)

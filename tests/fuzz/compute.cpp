@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: Compute's requests (servers, actions, keypairs, quotas, microversions), through the real dispatcher and the local driver.
+// libFuzzer target: Compute's requests (servers, actions, keypairs, quotas, microversions), through the real dispatcher
+// and the local driver.
 #include "harness.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

@@ -31,8 +31,8 @@ void split(std::string_view input, std::vector<std::string>& env, std::string_vi
 void read_like_a_handler(Request& req, Response& resp)
 {
     std::size_t seen = req.method().size() + req.path().size() + req.scheme().size() + req.host().size();
-    for (const char* name : {"X-Auth-Token", "Content-Type", "OpenStack-API-Version", "X-Forwarded-Host",
-                             "X-Image-Meta-Name", "Accept"})
+    for (const char* name :
+         {"X-Auth-Token", "Content-Type", "OpenStack-API-Version", "X-Forwarded-Host", "X-Image-Meta-Name", "Accept"})
         seen += req.header(name).size() + req.has_header(name);
     seen += req.headers_with_prefix("X-Image-Meta-Property-").size();
     for (const auto& [name, value] : req.query_pairs())

@@ -218,8 +218,8 @@ void watch_handlers(App& app)
             disp->wrap_handlers([](Handler h) { return watched(std::move(h)); });
 }
 
-void check_answer(const Served& served, std::string_view service, std::string_view method,
-                  std::string_view endpoint, std::string_view request)
+void check_answer(const Served& served, std::string_view service, std::string_view method, std::string_view endpoint,
+                  std::string_view request)
 {
     if (served.status != 0 && (served.status < 500 || served.status == 501))
         return;
@@ -233,9 +233,8 @@ void check_answer(const Served& served, std::string_view service, std::string_vi
             return;
         }
     }
-    std::fprintf(stderr, "fuzz: answered %d: %s\nfuzz: the request:\n%.*s\n", served.status,
-                 signature.c_str(), static_cast<int>(std::min<std::size_t>(request.size(), 4096)),
-                 request.data());
+    std::fprintf(stderr, "fuzz: answered %d: %s\nfuzz: the request:\n%.*s\n", served.status, signature.c_str(),
+                 static_cast<int>(std::min<std::size_t>(request.size(), 4096)), request.data());
     std::abort();
 }
 
@@ -297,8 +296,7 @@ const std::string& Stack::fixture(std::string_view name) const
     return it == fixtures_.end() ? none : it->second;
 }
 
-Served Stack::request(std::string_view method, std::string_view path, std::string_view body,
-                      std::string_view token)
+Served Stack::request(std::string_view method, std::string_view path, std::string_view body, std::string_view token)
 {
     HttpText text{std::string(method), std::string(path), {}, std::string(body), !body.empty()};
     if (!token.empty())
@@ -338,18 +336,16 @@ void Stack::bootstrap()
     auto member_project = id->projectCreate({.name = "fuzz-member-" + g, .domain_id = domain.id});
     auto member_user = id->userCreate({.name = "fuzz-member-" + g, .domain_id = domain.id}, "fuzz-secret");
     id->roleAssign(member.id, member_user.id, member_project.id, "");
-    fixtures_ = {{"domain_id", domain.id},
-                 {"project_id", project.id},
-                 {"user_id", user.id},
-                 {"admin_role_id", admin.id},
-                 {"member_role_id", member.id},
-                 {"member_project_id", member_project.id},
-                 {"member_user_id", member_user.id}};
+    fixtures_ = {
+        {"domain_id", domain.id},          {"project_id", project.id},    {"user_id", user.id},
+        {"admin_role_id", admin.id},       {"member_role_id", member.id}, {"member_project_id", member_project.id},
+        {"member_user_id", member_user.id}};
     auto token = [&](const std::string& user_id, const std::string& project_id) {
-        json auth = {{"auth",
-                      {{"identity", {{"methods", {"password"}},
-                                     {"password", {{"user", {{"id", user_id}, {"password", "fuzz-secret"}}}}}}},
-                       {"scope", {{"project", {{"id", project_id}}}}}}}};
+        json auth = {
+            {"auth",
+             {{"identity",
+               {{"methods", {"password"}}, {"password", {{"user", {{"id", user_id}, {"password", "fuzz-secret"}}}}}}},
+              {"scope", {{"project", {{"id", project_id}}}}}}}};
         Served s = request("POST", "/identity/v3/auth/tokens", auth.dump(), "");
         std::string_view head = s.head;
         auto at = head.find("X-Subject-Token: ");
@@ -371,8 +367,7 @@ void Stack::make_fixtures()
         return std::find(wanted_.begin(), wanted_.end(), name) != wanted_.end();
     };
     // The id of what a POST made; its show path is checked while the fixtures stand.
-    auto made = [&](const std::string& path, const json& body, const std::string& key,
-                    const std::string& show) {
+    auto made = [&](const std::string& path, const json& body, const std::string& key, const std::string& show) {
         Served s = request("POST", path, body.dump(), token);
         json j = json::parse(s.body);
         std::string id = (key.empty() ? j : j.at(key)).at("id").get<std::string>();
@@ -381,49 +376,55 @@ void Stack::make_fixtures()
     };
     if (wanted("project")) {
         fixtures_["other_project_id"] =
-            made("/identity/v3/projects", {{"project", {{"name", "fuzz-project-" + g}, {"domain_id", fixtures_["domain_id"]}}}},
-                 "project", "/identity/v3/projects/");
+            made("/identity/v3/projects",
+                 {{"project", {{"name", "fuzz-project-" + g}, {"domain_id", fixtures_["domain_id"]}}}}, "project",
+                 "/identity/v3/projects/");
         fixtures_["other_user_id"] =
             made("/identity/v3/users",
-                 {{"user", {{"name", "fuzz-user-" + g}, {"domain_id", fixtures_["domain_id"]}, {"password", "fuzz-secret"}}}},
+                 {{"user",
+                   {{"name", "fuzz-user-" + g}, {"domain_id", fixtures_["domain_id"]}, {"password", "fuzz-secret"}}}},
                  "user", "/identity/v3/users/");
     }
     if (wanted("image") || wanted("server")) {
         fixtures_["image_id"] = made("/image/v2/images",
-                                     {{"name", "fuzz-image-" + g}, {"disk_format", "raw"},
-                                      {"container_format", "bare"}, {"visibility", "public"}},
+                                     {{"name", "fuzz-image-" + g},
+                                      {"disk_format", "raw"},
+                                      {"container_format", "bare"},
+                                      {"visibility", "public"}},
                                      "", "/image/v2/images/");
         request("PUT", "/image/v2/images/" + fixtures_["image_id"] + "/file", std::string(512, 'j'), token);
-        fixtures_["queued_image_id"] = made("/image/v2/images", {{"name", "fuzz-queued-" + g}}, "",
-                                            "/image/v2/images/");
+        fixtures_["queued_image_id"] =
+            made("/image/v2/images", {{"name", "fuzz-queued-" + g}}, "", "/image/v2/images/");
     }
     if (wanted("network") || wanted("server")) {
-        fixtures_["network_id"] = made("/network/v2.0/networks", {{"network", {{"name", "fuzz-net-" + g}}}},
-                                       "network", "/network/v2.0/networks/");
+        fixtures_["network_id"] = made("/network/v2.0/networks", {{"network", {{"name", "fuzz-net-" + g}}}}, "network",
+                                       "/network/v2.0/networks/");
         fixtures_["subnet_id"] = made("/network/v2.0/subnets",
-                                      {{"subnet", {{"network_id", fixtures_["network_id"]},
-                                                   {"cidr", "10.9." + std::to_string(generation_ % 250) + ".0/24"},
-                                                   {"ip_version", 4}}}},
+                                      {{"subnet",
+                                        {{"network_id", fixtures_["network_id"]},
+                                         {"cidr", "10.9." + std::to_string(generation_ % 250) + ".0/24"},
+                                         {"ip_version", 4}}}},
                                       "subnet", "/network/v2.0/subnets/");
         fixtures_["port_id"] = made("/network/v2.0/ports", {{"port", {{"network_id", fixtures_["network_id"]}}}},
                                     "port", "/network/v2.0/ports/");
         fixtures_["security_group_id"] =
-            made("/network/v2.0/security-groups", {{"security_group", {{"name", "fuzz-sg-" + g}}}},
-                 "security_group", "/network/v2.0/security-groups/");
+            made("/network/v2.0/security-groups", {{"security_group", {{"name", "fuzz-sg-" + g}}}}, "security_group",
+                 "/network/v2.0/security-groups/");
     }
     if (wanted("volume") || wanted("server")) {
         fixtures_["volume_id"] = made("/volume/v3/volumes", {{"volume", {{"size", 1}, {"name", "fuzz-volume-" + g}}}},
                                       "volume", "/volume/v3/volumes/");
-        fixtures_["snapshot_id"] =
-            made("/volume/v3/snapshots", {{"snapshot", {{"volume_id", fixtures_["volume_id"]}, {"name", "fuzz-snap-" + g}}}},
-                 "snapshot", "/volume/v3/snapshots/");
+        fixtures_["snapshot_id"] = made(
+            "/volume/v3/snapshots", {{"snapshot", {{"volume_id", fixtures_["volume_id"]}, {"name", "fuzz-snap-" + g}}}},
+            "snapshot", "/volume/v3/snapshots/");
     }
     if (wanted("server")) {
         fixtures_["server_id"] = made("/compute/v2.1/servers",
-                                      {{"server", {{"name", "fuzz-server-" + g},
-                                                   {"imageRef", fixtures_["image_id"]},
-                                                   {"flavorRef", "1"},
-                                                   {"networks", {{{"uuid", fixtures_["network_id"]}}}}}}},
+                                      {{"server",
+                                        {{"name", "fuzz-server-" + g},
+                                         {"imageRef", fixtures_["image_id"]},
+                                         {"flavorRef", "1"},
+                                         {"networks", {{{"uuid", fixtures_["network_id"]}}}}}}},
                                       "server", "/compute/v2.1/servers/");
     }
 }

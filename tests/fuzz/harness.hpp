@@ -31,7 +31,7 @@ namespace jumpgate::fuzz {
 struct HttpText {
     std::string method;
     std::string target;
-    Pairs headers;             // (name as sent, value)
+    Pairs headers; // (name as sent, value)
     std::string body;
     bool has_body = false;
 };
@@ -47,10 +47,10 @@ std::vector<std::string> cgi_env(const HttpText& text, std::string_view mount);
 
 /* Served: what the worker did with one request. */
 struct Served {
-    int status = 0;            // 0: no answer could be written at all
-    std::string head;          // status line and headers as written to the FastCGI stream
-    std::string body;          // the body that followed (its start, for a large one)
-    std::string error;         // the exception behind a 5xx, when one was seen
+    int status = 0;    // 0: no answer could be written at all
+    std::string head;  // status line and headers as written to the FastCGI stream
+    std::string body;  // the body that followed (its start, for a large one)
+    std::string error; // the exception behind a 5xx, when one was seen
 };
 
 /*
@@ -73,8 +73,8 @@ void watch_handlers(App& app);
  * known findings file named by $JUMPGATE_FUZZ_KNOWN (one fnmatch pattern a line, # comments).
  * `service` and `endpoint` say where the request went; `request` is printed with the abort.
  */
-void check_answer(const Served& served, std::string_view service, std::string_view method,
-                  std::string_view endpoint, std::string_view request);
+void check_answer(const Served& served, std::string_view service, std::string_view method, std::string_view endpoint,
+                  std::string_view request);
 
 /*
  * Stack: the App with the local driver for every service on a state directory made for this
@@ -83,7 +83,7 @@ void check_answer(const Served& served, std::string_view service, std::string_vi
  * inputs name (checked every few hundred inputs).
  */
 class Stack {
-public:
+  public:
     /* get: the process's stack with `fixtures` ("image", "server", "network", "volume"...). */
     static Stack& get(std::initializer_list<std::string_view> fixtures);
 
@@ -95,12 +95,11 @@ public:
     void serve_text(std::string_view input, std::string_view mount);
 
     /* request: a request of the harness itself (fixtures); throws unless it answers 2xx. */
-    Served request(std::string_view method, std::string_view path, std::string_view body,
-                   std::string_view token);
+    Served request(std::string_view method, std::string_view path, std::string_view body, std::string_view token);
     /* fixture: the value of fixture `name`, or "". */
     const std::string& fixture(std::string_view name) const;
 
-private:
+  private:
     Stack();
     void bootstrap();
     void make_fixtures();
@@ -111,7 +110,7 @@ private:
     std::string state_dir_;
     std::vector<std::string> wanted_;
     std::map<std::string, std::string, std::less<>> fixtures_;
-    std::vector<std::string> checks_;       // paths that answer 200 while the fixtures stand
+    std::vector<std::string> checks_; // paths that answer 200 while the fixtures stand
     unsigned generation_ = 0;
     std::size_t inputs_ = 0;
 };

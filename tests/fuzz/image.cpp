@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: Image's requests (v2 JSON and patches, v1 headers, uploads), through the real dispatcher and the local driver.
+// libFuzzer target: Image's requests (v2 JSON and patches, v1 headers, uploads), through the real dispatcher and the
+// local driver.
 #include "harness.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)

@@ -16,7 +16,7 @@ namespace {
 struct Match {
     std::string endpoint;
     Pairs params;
-    std::string url;           // the endpoint's link made from those params
+    std::string url; // the endpoint's link made from those params
 };
 
 Match last;
@@ -42,8 +42,9 @@ struct Router {
                     resp.status = 204;
                 };
                 // Every verb of the catalogue, so that no request stops at 501 before its handler.
-                disp->set_handler(endpoint.name, {.get = record, .head = record, .post = record,
-                                                  .put = record, .patch = record, .del = record});
+                disp->set_handler(
+                    endpoint.name,
+                    {.get = record, .head = record, .post = record, .put = record, .patch = record, .del = record});
             }
             services.push_back(std::move(disp));
         }
@@ -113,13 +114,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::fprintf(stderr, "fuzz: %s links outside its service: %s\n", first.endpoint.c_str(), first.url.c_str());
         std::abort();
     }
-    Pairs again = {{"REQUEST_METHOD", text.method}, {"REQUEST_URI", disp->mount() + first.url.substr(base.size())},
-                   {"SERVER_NAME", "localhost"}, {"SERVER_PORT", "80"}};
+    Pairs again = {{"REQUEST_METHOD", text.method},
+                   {"REQUEST_URI", disp->mount() + first.url.substr(base.size())},
+                   {"SERVER_NAME", "localhost"},
+                   {"SERVER_PORT", "80"}};
     Match second;
     dispatch(*disp, std::move(again), second);
     if (second.endpoint != first.endpoint || second.params != first.params) {
-        std::fprintf(stderr, "fuzz: %s %s matched %s; its link %s matched %s\n", text.method.c_str(),
-                     path.c_str(), first.endpoint.c_str(), first.url.c_str(),
+        std::fprintf(stderr, "fuzz: %s %s matched %s; its link %s matched %s\n", text.method.c_str(), path.c_str(),
+                     first.endpoint.c_str(), first.url.c_str(),
                      second.endpoint.empty() ? "nothing" : second.endpoint.c_str());
         for (const auto& [k, v] : first.params)
             std::fprintf(stderr, "  first  %s=%s\n", k.c_str(), v.c_str());

@@ -20,7 +20,7 @@ namespace jumpgate::testing {
  * it; the output kept as written, up to `keep` bytes (what is past them is dropped as it comes).
  */
 class MemoryFcgx {
-public:
+  public:
     MemoryFcgx(std::vector<std::string> env, std::string_view body = {}, std::size_t chunk = 0,
                std::size_t keep = std::numeric_limits<std::size_t>::max())
         : env_(std::move(env)), body_(body.begin(), body.end()), chunk_(chunk ? chunk : body.size()), keep_(keep)
@@ -64,7 +64,7 @@ public:
         return end == std::string::npos ? std::string() : written().substr(end + 4);
     }
 
-private:
+  private:
     static void fill(FCGX_Stream* stream)
     {
         auto* self = static_cast<MemoryFcgx*>(stream->data);

@@ -11,7 +11,7 @@
 namespace jumpgate::test {
 
 class StringBody : public BodySource {
-public:
+  public:
     explicit StringBody(std::string data) : data_(std::move(data)) {}
     std::size_t read(char* buffer, std::size_t size) override
     {
@@ -21,7 +21,7 @@ public:
         return n;
     }
 
-private:
+  private:
     std::string data_;
     std::size_t pos_ = 0;
 };

@@ -35,7 +35,7 @@ struct Flavor {
     bool disabled = false;
     std::optional<std::string> description;
     std::map<std::string, std::string> extra_specs;
-    std::vector<std::string> projects;   // the projects that may use it when it is not public
+    std::vector<std::string> projects; // the projects that may use it when it is not public
 };
 
 /* AvailabilityZone: a zone and whether it takes servers. */
@@ -62,12 +62,12 @@ struct ServerAddress {
  * blank. boot_index 0 is the root disk; -1 none.
  */
 struct BlockDevice {
-    std::string source_type;             // image, volume, snapshot, blank
-    std::string destination_type;        // volume, local
+    std::string source_type;      // image, volume, snapshot, blank
+    std::string destination_type; // volume, local
     std::string uuid;
     long long volume_size = 0;
     int boot_index = -1;
-    std::string device_name;             // "" lets the cloud choose
+    std::string device_name; // "" lets the cloud choose
     bool delete_on_termination = false;
 };
 
@@ -88,10 +88,10 @@ struct Server {
     std::string user_id;
     std::string vm_state = "building";
     std::optional<std::string> task_state;
-    int power_state = 0;                 // 0 NOSTATE, 1 RUNNING, 3 PAUSED, 4 SHUTDOWN, 7 SUSPENDED
+    int power_state = 0; // 0 NOSTATE, 1 RUNNING, 3 PAUSED, 4 SHUTDOWN, 7 SUSPENDED
     int progress = 0;
-    std::string image_id;                // "" when booted from a volume
-    Flavor flavor;                       // as it was when the server took it
+    std::string image_id; // "" when booted from a volume
+    Flavor flavor;        // as it was when the server took it
     std::optional<std::string> key_name;
     std::string availability_zone = "nova";
     std::map<std::string, std::string> metadata;
@@ -99,7 +99,7 @@ struct Server {
     std::vector<ServerAddress> addresses;
     std::vector<std::string> security_groups;
     std::vector<AttachedVolume> volumes_attached;
-    std::vector<BlockDevice> block_devices;      // only in a create request
+    std::vector<BlockDevice> block_devices; // only in a create request
     std::string access_ipv4;
     std::string access_ipv6;
     std::optional<std::string> description;
@@ -177,7 +177,7 @@ struct ServerUsage {
     Flavor flavor;
     std::int64_t started_at = 0;
     std::optional<std::int64_t> ended_at;
-    std::string state;                   // its vm_state, or "terminated"
+    std::string state; // its vm_state, or "terminated"
 };
 
 /* Quota resources (Nova's names): instances, cores, ram, key_pairs, metadata_items, ... -> limit (-1 unlimited). */
@@ -190,7 +190,7 @@ using QuotaSet = std::map<std::string, long long>;
  * throw Fault subclasses (NotFound, Conflict...) for the caller's errors.
  */
 class Driver {
-public:
+  public:
     virtual ~Driver() = default;
 
     /* flavorList: every flavor `ctx` may see, in any order; the core filters, sorts and pages. */
@@ -283,7 +283,8 @@ public:
     virtual std::vector<ServerUsage> usageList(const Context& ctx, const std::optional<std::string>& project_id,
                                                std::int64_t start, std::int64_t end) const;
 
-    /* keypairList, keypairGet, keypairCreate, keypairDelete: one user's keypairs (NotFound, Conflict on a taken name). */
+    /* keypairList, keypairGet, keypairCreate, keypairDelete: one user's keypairs (NotFound, Conflict on a taken name).
+     */
     virtual std::vector<Keypair> keypairList(const Context& ctx, const std::string& user_id) const;
     virtual Keypair keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const;
     virtual Keypair keypairCreate(const Context& ctx, const Keypair& keypair) const;
@@ -300,6 +301,7 @@ public:
 };
 
 /* JUMPGATE_COMPUTE_OPERATIONS: every operation of Driver that an endpoint calls. */
+// clang-format off
 #define JUMPGATE_COMPUTE_OPERATIONS(X)                                                                     \
     X(flavorList) X(flavorGet) X(flavorCreate) X(flavorUpdate) X(flavorDelete) X(availabilityZoneList)     \
     X(serverList) X(serverGet) X(serverCreate) X(serverUpdate) X(serverDelete) X(serverReboot)             \
@@ -309,14 +311,14 @@ public:
     X(serverShelve) X(serverShelveOffload) X(serverUnshelve) X(serverSnapshot) X(instanceActionList)       \
     X(usageList) X(keypairList) X(keypairGet) X(keypairCreate) X(keypairDelete) X(quotaGet)               \
     X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage)
+// clang-format on
 
 /* Op: Compute's operations, numbered after `base` in the space Operations shares with the other interfaces. */
 enum class Op : unsigned { base = 0, JUMPGATE_COMPUTE_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
 inline constexpr const char* kOperationNames[] = {JUMPGATE_COMPUTE_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
 /* operations_of: the operations D overrides. */
-template <class D>
-Operations operations_of()
+template <class D> Operations operations_of()
 {
     static_assert(std::is_base_of_v<Driver, D>);
     Operations ops;
@@ -340,8 +342,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
  * validation, and make `driver` the App's compute driver. Nova's image, volume
  * and network calls are served from whatever drivers serve those services.
  */
-template <class D>
-void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+template <class D> void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
     detail::install(app, disp, driver, operations_of<D>());
 }

@@ -68,10 +68,10 @@ struct ApplicationCredential {
     std::string description;
     std::string user_id;
     std::string project_id;
-    std::vector<std::string> roles;   // role ids; empty on create means all of the user's there
-    std::int64_t expires_at = 0;      // 0: never
+    std::vector<std::string> roles; // role ids; empty on create means all of the user's there
+    std::int64_t expires_at = 0;    // 0: never
     bool unrestricted = false;
-    int expires_at_micros = 0;        // the microseconds of expires_at, shown as the client gave them
+    int expires_at_micros = 0; // the microseconds of expires_at, shown as the client gave them
 };
 
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */
@@ -89,7 +89,7 @@ struct Ref {
  * one message for every failure, so callers cannot tell users apart.
  */
 class Driver {
-public:
+  public:
     virtual ~Driver() = default;
 
     /* userAuthenticate: the enabled user of `ref` whose password is `password`, with its backend credentials. */
@@ -117,8 +117,8 @@ public:
     virtual std::vector<Role> roleListForProject(const std::string& user_id, const std::string& project_id) const;
     virtual std::vector<Role> roleListForDomain(const std::string& user_id, const std::string& domain_id) const;
     /* roleAssign: give the user `role_id` on a project or (project_id empty) on a domain. */
-    virtual void roleAssign(const std::string& role_id, const std::string& user_id,
-                            const std::string& project_id, const std::string& domain_id) const;
+    virtual void roleAssign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
+                            const std::string& domain_id) const;
 
     /* domainList, domainCreate, domainUpdate, domainDelete: the domains (Conflict on a taken name). */
     virtual std::vector<Domain> domainList() const;
@@ -140,8 +140,8 @@ public:
     /* roleUpdate, roleDelete, roleUnassign, roleAssignmentList: the rest of roles. */
     virtual Role roleUpdate(const Role& role) const;
     virtual void roleDelete(const std::string& role_id) const;
-    virtual void roleUnassign(const std::string& role_id, const std::string& user_id,
-                              const std::string& project_id, const std::string& domain_id) const;
+    virtual void roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
+                              const std::string& domain_id) const;
     virtual std::vector<Assignment> roleAssignmentList() const;
 
     /* applicationCredential*: create (with its secret, stored through the KDF), list, get, delete, authenticate. */
@@ -159,8 +159,8 @@ public:
      * issued at `issued_at`, was revoked: by itself, or since by disabling or
      * deleting its user or project, or changing the user's password.
      */
-    virtual bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id,
-                                const std::string& project_id, std::int64_t issued_at) const;
+    virtual bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id, const std::string& project_id,
+                                std::int64_t issued_at) const;
     /*
      * generation: a number that moves whenever anything a token's validation reads
      * changes (users, projects, domains, roles, assignments, application credentials,
@@ -171,6 +171,7 @@ public:
 };
 
 /* JUMPGATE_IDENTITY_OPERATIONS: every operation of Driver that an endpoint calls. */
+// clang-format off
 #define JUMPGATE_IDENTITY_OPERATIONS(X) \
     X(userAuthenticate) X(userGet) X(userCreate) X(domainGet) X(domainFind) X(projectFind) X(projectCreate)      \
     X(projectListForUser) X(roleList) X(roleCreate) X(roleListForProject) X(roleListForDomain) X(roleAssign)     \
@@ -178,14 +179,14 @@ public:
     X(projectDelete) X(userList) X(userUpdate) X(userDelete) X(userPasswordSet) X(roleUpdate) X(roleDelete)      \
     X(roleUnassign) X(roleAssignmentList) X(applicationCredentialCreate) X(applicationCredentialList)            \
     X(applicationCredentialDelete) X(applicationCredentialAuthenticate) X(tokenRevoke) X(tokenIsRevoked)
+// clang-format on
 
 /* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */
 enum class Op : unsigned { base = 100, JUMPGATE_IDENTITY_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
 inline constexpr const char* kOperationNames[] = {JUMPGATE_IDENTITY_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
 /* operations_of: the operations D overrides. */
-template <class D>
-Operations operations_of()
+template <class D> Operations operations_of()
 {
     static_assert(std::is_base_of_v<Driver, D>);
     Operations ops;
@@ -204,8 +205,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
  * (tokenIsRevoked and roleListForProject), the App's authenticator checks
  * every request's X-Auth-Token against it, in every service.
  */
-template <class D>
-void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+template <class D> void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
     detail::install(app, disp, driver, operations_of<D>());
 }

@@ -23,21 +23,21 @@ namespace jumpgate::image {
 struct Image {
     std::string id;
     std::optional<std::string> name;
-    std::string status = "queued";          // queued, saving, active, deactivated, killed, deleted
-    std::string visibility = "shared";      // public, private, shared, community
+    std::string status = "queued";     // queued, saving, active, deactivated, killed, deleted
+    std::string visibility = "shared"; // public, private, shared, community
     bool is_protected = false;
-    std::string owner;                      // project id
+    std::string owner; // project id
     std::optional<std::string> disk_format;
     std::optional<std::string> container_format;
     std::optional<long long> size;
     std::optional<long long> virtual_size;
-    std::optional<std::string> checksum;    // MD5, hex
+    std::optional<std::string> checksum; // MD5, hex
     std::optional<std::string> os_hash_algo;
     std::optional<std::string> os_hash_value;
-    long long min_disk = 0;                 // GiB
-    long long min_ram = 0;                  // MiB
+    long long min_disk = 0; // GiB
+    long long min_ram = 0;  // MiB
     std::vector<std::string> tags;
-    std::map<std::string, std::string> properties;   // everything else the user set
+    std::map<std::string, std::string> properties; // everything else the user set
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };
@@ -46,8 +46,8 @@ struct Image {
 struct Member {
     std::string image_id;
     std::string member_id;
-    std::string status = "pending";          // pending, accepted, rejected
-    bool can_share = false;                  // v1 only
+    std::string status = "pending"; // pending, accepted, rejected
+    bool can_share = false;         // v1 only
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };
@@ -65,7 +65,7 @@ struct ImageQuery {
     std::vector<std::string> tags;
     std::optional<long long> size_min;
     std::optional<long long> size_max;
-    std::string member_status = "accepted";  // shared images of the caller: which to list ("all")
+    std::string member_status = "accepted"; // shared images of the caller: which to list ("all")
     std::vector<std::pair<std::string, bool>> sort;
     std::size_t limit = 0;
     std::string marker;
@@ -97,7 +97,7 @@ struct Expected {
  * Forbidden.
  */
 class Driver {
-public:
+  public:
     virtual ~Driver() = default;
 
     /* imageList: at most `q.limit` images `ctx` may see, filtered and sorted; BadRequest for a bad marker. */
@@ -129,17 +129,18 @@ public:
 };
 
 /* JUMPGATE_IMAGE_OPERATIONS: every operation of Driver that an endpoint calls. */
+// clang-format off
 #define JUMPGATE_IMAGE_OPERATIONS(X) \
     X(imageList) X(imageGet) X(imageCreate) X(imageUpdate) X(imageDelete) X(imageUpload) X(imageDownload)        \
     X(memberList) X(memberPut) X(memberDelete)
+// clang-format on
 
 /* Op: Image's operations, numbered after `base` in the space Operations shares with the other interfaces. */
 enum class Op : unsigned { base = 200, JUMPGATE_IMAGE_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
 inline constexpr const char* kOperationNames[] = {JUMPGATE_IMAGE_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
 /* operations_of: the operations D overrides. */
-template <class D>
-Operations operations_of()
+template <class D> Operations operations_of()
 {
     static_assert(std::is_base_of_v<Driver, D>);
     Operations ops;
@@ -158,8 +159,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
  * images serves the lists, the show and v1's HEAD, and --coverage names what
  * the other requests lack.
  */
-template <class D>
-void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+template <class D> void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
     detail::install(app, disp, driver, operations_of<D>());
 }

@@ -17,8 +17,8 @@ namespace jumpgate::network {
  * numbers; an IPv4 address is never equal to an IPv6 one.
  */
 struct Address {
-    int version = 4;            // 4 or 6
-    std::uint64_t high = 0;     // IPv6's first 64 bits; 0 for IPv4
+    int version = 4;        // 4 or 6
+    std::uint64_t high = 0; // IPv6's first 64 bits; 0 for IPv4
     std::uint64_t low = 0;
     auto operator<=>(const Address&) const = default;
 };

@@ -63,7 +63,8 @@ struct AvailabilityZone {
     std::string state = "available";
 };
 
-/* Quota resources (Neutron's names: network, subnet, port, router, floatingip, security_group, security_group_rule) -> limit, -1 unlimited. */
+/* Quota resources (Neutron's names: network, subnet, port, router, floatingip, security_group, security_group_rule) ->
+ * limit, -1 unlimited. */
 using QuotaSet = std::map<std::string, long long>;
 
 /* ServerPort: what Compute learns of a server's port: its network, MAC and addresses (subnet id, address). */
@@ -75,7 +76,8 @@ struct ServerPort {
     std::vector<std::pair<std::string, std::string>> fixed_ips;
 };
 
-/* PortRequest: one of Nova's `networks` entries: a network ("auto": the project's own), or an existing port; an address wanted. */
+/* PortRequest: one of Nova's `networks` entries: a network ("auto": the project's own), or an existing port; an address
+ * wanted. */
 struct PortRequest {
     std::string network_id;
     std::string port_id;
@@ -93,7 +95,7 @@ struct PortRequest {
  * carry Neutron's type as their kind ("NetworkNotFound", "IpAddressAlreadyAllocated").
  */
 class Driver {
-public:
+  public:
     virtual ~Driver() = default;
 
     /* list: the resources of `collection` that `ctx` sees and `q` selects, one page in order. */
@@ -148,25 +150,28 @@ public:
      */
     virtual ServerPort serverPortCreate(const Context& ctx, const std::string& server_id,
                                         const PortRequest& request) const;
-    /* serverPortsDelete: Compute's call when server `server_id` goes: the ports made for it go, the others are unbound. */
+    /* serverPortsDelete: Compute's call when server `server_id` goes: the ports made for it go, the others are unbound.
+     */
     virtual void serverPortsDelete(const Context& ctx, const std::string& server_id) const;
-    /* serverPortDelete: Compute's call when it detaches port `port_id` from server `server_id`: gone if made for it, unbound otherwise. */
+    /* serverPortDelete: Compute's call when it detaches port `port_id` from server `server_id`: gone if made for it,
+     * unbound otherwise. */
     virtual void serverPortDelete(const Context& ctx, const std::string& server_id, const std::string& port_id) const;
 };
 
 /* JUMPGATE_NETWORK_OPERATIONS: every operation of Driver that an endpoint calls. */
+// clang-format off
 #define JUMPGATE_NETWORK_OPERATIONS(X) \
     X(list) X(get) X(create) X(update) X(remove) X(routerInterfaceAdd) X(routerInterfaceRemove) X(quotaGet)      \
     X(quotaDefaults) X(quotaList) X(quotaSet) X(quotaReset) X(quotaUsage) X(availabilityZoneList)                \
     X(serverPortCreate) X(serverPortsDelete) X(serverPortDelete)
+// clang-format on
 
 /* Op: Network's operations, numbered after `base` in the space Operations shares with the other interfaces. */
 enum class Op : unsigned { base = 350, JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
 inline constexpr const char* kOperationNames[] = {JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
 /* operations_of: the operations D overrides. */
-template <class D>
-Operations operations_of()
+template <class D> Operations operations_of()
 {
     static_assert(std::is_base_of_v<Driver, D>);
     Operations ops;
@@ -185,8 +190,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
  * resource alike (a cloud with list and get shows every kind and changes
  * none), and the extension list of what is then served.
  */
-template <class D>
-void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+template <class D> void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
     detail::install(app, disp, driver, operations_of<D>());
 }

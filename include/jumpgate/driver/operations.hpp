@@ -22,17 +22,13 @@ namespace jumpgate {
  * volumeGet).
  */
 class Operations {
-public:
+  public:
     static constexpr unsigned kMax = 512;
 
     constexpr Operations() = default;
     /* Operations{compute::Op::serverGet, volume::Op::volumeGet}: any interfaces' operations. */
     template <class... Op>
-        requires(std::is_enum_v<Op> && ...)
-    constexpr Operations(Op... ops)
-    {
-        (add(static_cast<unsigned>(ops)), ...);
-    }
+    requires(std::is_enum_v<Op>&&...) constexpr Operations(Op... ops) { (add(static_cast<unsigned>(ops)), ...); }
 
     constexpr void add(unsigned op) { bits_[op / 64] |= std::uint64_t{1} << (op % 64); }
     constexpr bool has(unsigned op) const { return (bits_[op / 64] >> (op % 64)) & 1; }
@@ -61,7 +57,7 @@ public:
     /* names: the set's operations by name ("serverReboot"), in interface order. */
     std::vector<std::string> names() const;
 
-private:
+  private:
     std::array<std::uint64_t, kMax / 64> bits_{};
 };
 
@@ -75,8 +71,7 @@ const char* operation_name(unsigned op);
 
 
  */
-template <class Target>
-struct Binding {
+template <class Target> struct Binding {
     const char* endpoint;
     const char* verb;
     Operations needs;
@@ -92,7 +87,7 @@ struct Binding {
  */
 template <class Target>
 void bind_table(Dispatcher& disp, std::span<const Binding<Target>> table, std::shared_ptr<const Target> target,
-          const Operations& has)
+                const Operations& has)
 {
     for (const auto& row : table) {
         Operations lacking = has.lacking(row.needs);
@@ -100,10 +95,10 @@ void bind_table(Dispatcher& disp, std::span<const Binding<Target>> table, std::s
             disp.set_unserved(row.endpoint, row.verb, row.action ? row.action : "", lacking.names());
             continue;
         }
-        Handler handler = row.make ? row.make(target)
-                                   : Handler([target, serve = row.serve](const Request& req, Response& resp) {
-                                         serve(*target, req, resp);
-                                     });
+        Handler handler =
+            row.make ? row.make(target) : Handler([target, serve = row.serve](const Request& req, Response& resp) {
+                serve(*target, req, resp);
+            });
         if (row.action)
             disp.set_action(row.endpoint, row.action, std::move(handler));
         else
@@ -116,6 +111,6 @@ void bind_table(Dispatcher& disp, std::span<const Binding<Target>> table, std::s
 /* The pieces an interface's JUMPGATE_<SERVICE>_OPERATIONS(X) list is expanded with. */
 #define JUMPGATE_OPERATION_ENUMERATOR(name) name,
 #define JUMPGATE_OPERATION_NAME(name) #name,
-#define JUMPGATE_OPERATION_IF_OVERRIDDEN(name)                   \
-    if constexpr (jumpgate::detail::overrides(&D::name, &Driver::name)) \
+#define JUMPGATE_OPERATION_IF_OVERRIDDEN(name)                                                                         \
+    if constexpr (jumpgate::detail::overrides(&D::name, &Driver::name))                                                \
         ops.add(static_cast<unsigned>(Op::name));

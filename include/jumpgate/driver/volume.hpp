@@ -29,13 +29,13 @@ struct Attachment {
     std::string id;
     std::string volume_id;
     std::string server_id;
-    std::string device;                  // "/dev/vdb"
+    std::string device; // "/dev/vdb"
     std::string host;
-    std::string mode = "rw";             // rw or ro
+    std::string mode = "rw"; // rw or ro
     std::int64_t attached_at = 0;
     std::string status = "attached";
-    json connector;                      // the connector the host gave (null until one is)
-    json connection_info;                // how the host reaches the volume ({} until connected)
+    json connector;       // the connector the host gave (null until one is)
+    json connection_info; // how the host reaches the volume ({} until connected)
 };
 
 /*
@@ -52,17 +52,17 @@ struct Volume {
     std::string user_id;
     long long size = 1;
     std::string status = "creating";
-    std::string volume_type;             // the type's name
+    std::string volume_type; // the type's name
     std::string volume_type_id;
     std::string availability_zone = "nova";
     bool bootable = false;
     bool multiattach = false;
     bool readonly = false;
-    bool readonly_set = false;           // os-update_readonly_flag or an attach has set it: metadata shows it
+    bool readonly_set = false; // os-update_readonly_flag or an attach has set it: metadata shows it
     std::optional<std::string> snapshot_id;
     std::optional<std::string> source_volid;
-    std::optional<std::string> image_id;                 // created from this image
-    std::map<std::string, std::string> image_metadata;   // volume_image_metadata
+    std::optional<std::string> image_id;               // created from this image
+    std::map<std::string, std::string> image_metadata; // volume_image_metadata
     std::map<std::string, std::string> metadata;
     std::vector<Attachment> attachments;
     std::string host;
@@ -79,7 +79,7 @@ struct Snapshot {
     std::string project_id;
     std::string user_id;
     long long size = 1;
-    std::string status = "creating";     // creating, available, deleting, error
+    std::string status = "creating"; // creating, available, deleting, error
     std::map<std::string, std::string> metadata;
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
@@ -94,8 +94,8 @@ struct Backup {
     std::optional<std::string> snapshot_id;
     std::string project_id;
     std::string user_id;
-    long long size = 1;                  // GiB, the volume's
-    std::string status = "creating";     // creating, available, restoring, error
+    long long size = 1;              // GiB, the volume's
+    std::string status = "creating"; // creating, available, restoring, error
     std::string availability_zone = "nova";
     std::optional<std::string> container;
     long long object_count = 0;
@@ -131,20 +131,21 @@ struct ListQuery {
     std::vector<std::pair<std::string, bool>> sort;
     std::size_t limit = 0;
     std::string marker;
-    std::size_t offset = 0;              // rows skipped after the marker (Cinder's offset)
+    std::size_t offset = 0; // rows skipped after the marker (Cinder's offset)
 };
 
 /* Service: one of the services that make up the cloud's Block Storage, as os-services and os-hosts list them. */
 struct Service {
-    std::string binary;                  // cinder-scheduler, cinder-volume, cinder-backup
-    std::string host;                    // "node", "node@backend" for a cinder-volume
+    std::string binary; // cinder-scheduler, cinder-volume, cinder-backup
+    std::string host;   // "node", "node@backend" for a cinder-volume
     std::string zone = "nova";
     bool enabled = true;
     bool up = true;
-    std::int64_t updated_at = 0;         // its last report
+    std::int64_t updated_at = 0; // its last report
 };
 
-/* Quota resources (Cinder's names: volumes, gigabytes, snapshots, backups, backup_gigabytes, per_volume_gigabytes, groups) -> limit, -1 unlimited. */
+/* Quota resources (Cinder's names: volumes, gigabytes, snapshots, backups, backup_gigabytes, per_volume_gigabytes,
+ * groups) -> limit, -1 unlimited. */
 using QuotaSet = std::map<std::string, long long>;
 
 /*
@@ -155,7 +156,7 @@ using QuotaSet = std::map<std::string, long long>;
  * subclasses for the caller's errors.
  */
 class Driver {
-public:
+  public:
     virtual ~Driver() = default;
 
     /* volumeList: a page of the volumes `ctx` sees, filtered and sorted (see ListQuery). */
@@ -182,7 +183,8 @@ public:
      * volumeAttach: attach to a server ("attaching", then "in-use"); Conflict
      * unless available (or in-use and multiattach). Returns the attachment.
      */
-    virtual Attachment volumeAttach(const Context& ctx, const std::string& volume_id, const Attachment& attachment) const;
+    virtual Attachment volumeAttach(const Context& ctx, const std::string& volume_id,
+                                    const Attachment& attachment) const;
     /* volumeDetach: end one attachment ("detaching", then "available" once none remain); NotFound. */
     virtual void volumeDetach(const Context& ctx, const std::string& volume_id, const std::string& attachment_id) const;
     /*
@@ -194,7 +196,8 @@ public:
                                           const std::string& disk_format, const std::string& container_format,
                                           const std::string& visibility, bool is_protected) const;
 
-    /* attachmentList: the attachments of the volumes `ctx` sees (filters volume_id, status, instance_id; as ListQuery). */
+    /* attachmentList: the attachments of the volumes `ctx` sees (filters volume_id, status, instance_id; as ListQuery).
+     */
     virtual std::vector<Attachment> attachmentList(const Context& ctx, const ListQuery& q) const;
     /* attachmentGet: one attachment of a volume `ctx` sees; NotFound. */
     virtual Attachment attachmentGet(const Context& ctx, const std::string& attachment_id) const;
@@ -204,12 +207,14 @@ public:
      * with a connector it connects at once, as attachmentUpdate.
      */
     virtual Attachment attachmentCreate(const Context& ctx, const Attachment& attachment) const;
-    /* attachmentUpdate: connect an attachment with the host's `connector` (both "attaching"); Conflict on error volumes. */
+    /* attachmentUpdate: connect an attachment with the host's `connector` (both "attaching"); Conflict on error
+     * volumes. */
     virtual Attachment attachmentUpdate(const Context& ctx, const std::string& attachment_id,
                                         const json& connector) const;
     /* attachmentComplete: the host has attached it (os-complete): "attached", the volume "in-use". */
     virtual void attachmentComplete(const Context& ctx, const std::string& attachment_id) const;
-    /* attachmentDelete: end an attachment; the volume is "in-use" while others remain, else "available"; returns them. */
+    /* attachmentDelete: end an attachment; the volume is "in-use" while others remain, else "available"; returns them.
+     */
     virtual std::vector<Attachment> attachmentDelete(const Context& ctx, const std::string& attachment_id) const;
 
     /* snapshotList, snapshotGet: as volumeList and volumeGet (filters name, status, volume_id, metadata:). */
@@ -239,8 +244,7 @@ public:
     /* backupDelete: remove a backup and its bytes. */
     virtual void backupDelete(const Context& ctx, const std::string& backup_id) const;
     /* backupResetStatus: an admin's os-reset_status of a backup. */
-    virtual Backup backupResetStatus(const Context& ctx, const std::string& backup_id,
-                                     const std::string& status) const;
+    virtual Backup backupResetStatus(const Context& ctx, const std::string& backup_id, const std::string& status) const;
     /*
      * backupRestore: write the backup's bytes over the available volume
      * `volume_id` (at least as large), or over a new volume of its size named
@@ -276,6 +280,7 @@ public:
 };
 
 /* JUMPGATE_VOLUME_OPERATIONS: every operation of Driver that an endpoint calls. */
+// clang-format off
 #define JUMPGATE_VOLUME_OPERATIONS(X) \
     X(volumeList) X(volumeGet) X(volumeCreate) X(volumeUpdate) X(volumeDelete) X(volumeExtend)                   \
     X(volumeResetStatus) X(volumeAttach) X(volumeDetach) X(volumeUploadImage) X(attachmentList)                  \
@@ -285,14 +290,14 @@ public:
     X(backupResetStatus) X(backupRestore) X(typeList) X(typeGet) X(typeCreate) X(typeUpdate) X(typeDelete)       \
     X(quotaGet) X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage) X(availabilityZoneList)                 \
     X(serviceList)
+// clang-format on
 
 /* Op: Volume's operations, numbered after `base` in the space Operations shares with the other interfaces. */
 enum class Op : unsigned { base = 250, JUMPGATE_VOLUME_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
 inline constexpr const char* kOperationNames[] = {JUMPGATE_VOLUME_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
 /* operations_of: the operations D overrides. */
-template <class D>
-Operations operations_of()
+template <class D> Operations operations_of()
 {
     static_assert(std::is_base_of_v<Driver, D>);
     Operations ops;
@@ -311,8 +316,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
  * answer 501 and --coverage names what they lack. Registers the driver as the
  * App's Block Storage for the other services to call.
  */
-template <class D>
-void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
+template <class D> void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {
     detail::install(app, disp, driver, operations_of<D>());
 }

@@ -16,14 +16,15 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
-        json list = versions(req, *d);
-        return json{{"name", "OpenStack Ironic API"},
-                    {"description", "Ironic is an OpenStack project which aims to provision "
-                                    "baremetal machines."},
-                    {"versions", list},
-                    {"default_version", list[0]}};
-    })});
+    disp.set_handler("versions",
+                     {.get = by_origin([d](const Request& req) {
+                          json list = versions(req, *d);
+                          return json{{"name", "OpenStack Ironic API"},
+                                      {"description", "Ironic is an OpenStack project which aims to provision "
+                                                      "baremetal machines."},
+                                      {"versions", list},
+                                      {"default_version", list[0]}};
+                      })});
 }
 
 } // namespace jumpgate::api::baremetal

@@ -11,8 +11,8 @@ long long parse_int(std::string_view name, std::string_view value)
     long long n = -1;
     auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
     if (ec != std::errc() || p != value.data() + value.size() || n < 0)
-        throw BadRequest("Invalid input for field/attribute " + std::string(name) + ". Value: " +
-                         std::string(value) + ". It must be a non-negative integer.");
+        throw BadRequest("Invalid input for field/attribute " + std::string(name) + ". Value: " + std::string(value) +
+                         ". It must be a non-negative integer.");
     return n;
 }
 
@@ -24,8 +24,7 @@ bool parse_bool(std::string_view name, std::string_view value)
         return true;
     if (v == "false" || v == "0" || v == "no" || v == "off" || v == "f" || v == "n")
         return false;
-    throw BadRequest("Invalid value '" + std::string(value) + "' for " + std::string(name) +
-                     ": it must be a boolean.");
+    throw BadRequest("Invalid value '" + std::string(value) + "' for " + std::string(name) + ": it must be a boolean.");
 }
 
 Page Page::from(const Request& req)

@@ -35,13 +35,11 @@ long long parse_int(std::string_view name, std::string_view value);
  * `page.limit` of them. `more` is set when items remain after the page.
  * Throws BadRequest when the marker names no item, as Nova does.
  */
-template <class T, class IdOf>
-std::vector<T> paginate(std::vector<T> items, const Page& page, IdOf id_of, bool& more)
+template <class T, class IdOf> std::vector<T> paginate(std::vector<T> items, const Page& page, IdOf id_of, bool& more)
 {
     auto first = items.begin();
     if (!page.marker.empty()) {
-        first = std::find_if(items.begin(), items.end(),
-                             [&](const T& item) { return id_of(item) == page.marker; });
+        first = std::find_if(items.begin(), items.end(), [&](const T& item) { return id_of(item) == page.marker; });
         if (first == items.end())
             throw BadRequest("marker [" + page.marker + "] not found");
         ++first;

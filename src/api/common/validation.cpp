@@ -50,8 +50,8 @@ char32_t next_code_point(std::string_view text, std::size_t& i)
 // Unicode's space separators (Zs): what Nova's names may not start or end with.
 bool is_space(char32_t c)
 {
-    return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
-           c == 0x205F || c == 0x3000;
+    return c == 0x20 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+           c == 0x3000;
 }
 
 // Nova's _is_printable: neither of Unicode's "other" categories (control, format, private use,
@@ -62,11 +62,10 @@ bool is_printable(char32_t c)
     if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
         return false;
     static constexpr std::pair<char32_t, char32_t> kFormat[] = {
-        {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},
-        {0x070F, 0x070F},   {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},
-        {0x200B, 0x200F},   {0x2028, 0x202E},   {0x2060, 0x2064},   {0x2066, 0x206F},
-        {0xE000, 0xF8FF},   {0xFDD0, 0xFDEF},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},
-        {0x110BD, 0x110BD}, {0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3},
+        {0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},    {0x070F, 0x070F},
+        {0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},   {0x200B, 0x200F},    {0x2028, 0x202E},
+        {0x2060, 0x2064},   {0x2066, 0x206F},   {0xE000, 0xF8FF},   {0xFDD0, 0xFDEF},    {0xFEFF, 0xFEFF},
+        {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD}, {0x13430, 0x1343F},  {0x1BCA0, 0x1BCA3},
         {0x1D173, 0x1D17A}, {0xE0001, 0xE0001}, {0xE0020, 0xE007F}, {0xF0000, 0x10FFFF},
     };
     for (auto [first, last] : kFormat)
@@ -232,8 +231,7 @@ BadRequest schema_fault(std::string_view field, const json& value, std::string_v
 
 BadRequest not_of_type(std::string_view field, const json& value, std::string_view types)
 {
-    return schema_fault(field, value,
-                        shown(python_repr(value)) + " is not of type " + std::string(types));
+    return schema_fault(field, value, shown(python_repr(value)) + " is not of type " + std::string(types));
 }
 
 std::string nova_name(const json& value, std::string_view field)
@@ -262,13 +260,11 @@ std::optional<std::string> nova_description(const json& value, std::string_view 
     if (utf8_length(text) > 255)
         throw schema_fault(field, value, shown(python_repr(value)) + " is too long");
     if (!printable(text, false))
-        throw schema_fault(field, value,
-                           shown(python_repr(value)) + " is not printable characters");
+        throw schema_fault(field, value, shown(python_repr(value)) + " is not printable characters");
     return text;
 }
 
-std::map<std::string, std::string> nova_metadata(const json& value, std::string_view field,
-                                                 std::string_view key_chars)
+std::map<std::string, std::string> nova_metadata(const json& value, std::string_view field, std::string_view key_chars)
 {
     if (!value.is_object())
         throw not_of_type(field, value, "'object'");
@@ -276,12 +272,11 @@ std::map<std::string, std::string> nova_metadata(const json& value, std::string_
     for (const auto& [key, item] : value.items()) {
         bool valid = !key.empty() && key.size() <= 255;
         for (unsigned char c : key)
-            valid = valid && (std::isalnum(c) ||
-                              key_chars.find(static_cast<char>(c)) != std::string_view::npos);
+            valid = valid && (std::isalnum(c) || key_chars.find(static_cast<char>(c)) != std::string_view::npos);
         if (!valid)
             throw schema_fault(field, value,
-                               "Additional properties are not allowed (" +
-                                   shown(python_quoted(key)) + " was unexpected)");
+                               "Additional properties are not allowed (" + shown(python_quoted(key)) +
+                                   " was unexpected)");
         if (!item.is_string())
             throw not_of_type(key, item, "'string'");
         if (utf8_length(item.get_ref<const std::string&>()) > 255)
@@ -291,14 +286,12 @@ std::map<std::string, std::string> nova_metadata(const json& value, std::string_
     return out;
 }
 
-long long schema_integer(const json& value, std::string_view field, long long minimum,
-                         long long maximum)
+long long schema_integer(const json& value, std::string_view field, long long minimum, long long maximum)
 {
     long long n = 0;
     bool beyond = false; // past what a long long holds: past any maximum
     if (value.is_number_integer()) {
-        if (value.is_number_unsigned() &&
-            value.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX))
+        if (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(LLONG_MAX))
             beyond = true;
         else
             n = value.get<long long>();
@@ -306,28 +299,21 @@ long long schema_integer(const json& value, std::string_view field, long long mi
         const std::string& text = value.get_ref<const std::string&>();
         const char* pattern = minimum < 0 ? "^-?[0-9]+$" : "^[0-9]+$";
         std::size_t digits = minimum < 0 && !text.empty() && text[0] == '-' ? 1 : 0;
-        bool matches = text.size() > digits &&
-                       text.find_first_not_of("0123456789", digits) == std::string::npos;
+        bool matches = text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos;
         if (!matches)
-            throw schema_fault(field, value,
-                               shown(python_repr(value)) + " does not match '" + pattern + "'");
+            throw schema_fault(field, value, shown(python_repr(value)) + " does not match '" + pattern + "'");
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
         beyond = ec == std::errc::result_out_of_range;
         if (beyond && text[0] == '-')
-            throw schema_fault(field, value,
-                               text + " is less than the minimum of " + std::to_string(minimum));
+            throw schema_fault(field, value, text + " is less than the minimum of " + std::to_string(minimum));
     } else {
         throw not_of_type(field, value, "'integer', 'string'");
     }
     std::string number = value.is_string() ? value.get<std::string>() : value.dump();
     if (!beyond && n < minimum)
-        throw schema_fault(field, value,
-                           shown(number) + " is less than the minimum of " +
-                               std::to_string(minimum));
+        throw schema_fault(field, value, shown(number) + " is less than the minimum of " + std::to_string(minimum));
     if (beyond || n > maximum)
-        throw schema_fault(field, value,
-                           shown(number) + " is greater than the maximum of " +
-                               std::to_string(maximum));
+        throw schema_fault(field, value, shown(number) + " is greater than the maximum of " + std::to_string(maximum));
     return n;
 }
 
@@ -370,8 +356,7 @@ std::optional<long long> python_int(const json& value, bool via_str)
     }
 }
 
-long long cinder_integer(const json& value, std::string_view field, long long minimum,
-                         long long maximum)
+long long cinder_integer(const json& value, std::string_view field, long long minimum, long long maximum)
 {
     auto n = python_int(value, true);
     if (!n)

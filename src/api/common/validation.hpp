@@ -65,8 +65,7 @@ std::map<std::string, std::string> nova_metadata(const json& value, std::string_
  * or a string of decimal digits ('-' first only when `minimum` is negative), within [minimum,
  * maximum]. Throws BadRequest with jsonschema's message naming `field`.
  */
-long long schema_integer(const json& value, std::string_view field, long long minimum,
-                         long long maximum);
+long long schema_integer(const json& value, std::string_view field, long long minimum, long long maximum);
 
 /* schema_boolean: a boolean or a string of one ("True", "yes", "0"); throws BadRequest naming `field`. */
 bool schema_boolean(const json& value, std::string_view field);
@@ -80,8 +79,7 @@ bool schema_boolean(const json& value, std::string_view field);
 std::optional<long long> python_int(const json& value, bool via_str);
 
 /* cinder_integer: int(str(value)) within [minimum, maximum]; else BadRequest with Cinder's message. */
-long long cinder_integer(const json& value, std::string_view field, long long minimum,
-                         long long maximum);
+long long cinder_integer(const json& value, std::string_view field, long long minimum, long long maximum);
 
 /*
  * schema_fault: BadRequest with jsonschema's message as Nova and Cinder write it: "Invalid input

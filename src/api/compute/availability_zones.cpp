@@ -12,8 +12,7 @@ json zone(const AvailabilityZone& z, bool with_hosts)
     if (with_hosts && !z.hosts.empty()) {
         json hosts = json::object();
         for (const auto& h : z.hosts)
-            hosts[h] = {{"nova-compute",
-                         {{"available", z.available}, {"active", true}, {"updated_at", nullptr}}}};
+            hosts[h] = {{"nova-compute", {{"available", z.available}, {"active", true}, {"updated_at", nullptr}}}};
         view["hosts"] = std::move(hosts);
     }
     return view;
@@ -32,9 +31,13 @@ void list_zones(const Driver& driver, const Request& req, Response& resp, bool w
 }
 
 const Binding<Driver> kZoneBindings[] = {
-    {"v2_availability_zone", "GET", {Op::availabilityZoneList},
+    {"v2_availability_zone",
+     "GET",
+     {Op::availabilityZoneList},
      [](const Driver& driver, const Request& req, Response& resp) { list_zones(driver, req, resp, false); }},
-    {"v2_availability_zone_detail", "GET", {Op::availabilityZoneList},
+    {"v2_availability_zone_detail",
+     "GET",
+     {Op::availabilityZoneList},
      [](const Driver& driver, const Request& req, Response& resp) { list_zones(driver, req, resp, true); }},
 };
 

@@ -21,8 +21,7 @@ bool usable(const Context& ctx, const Flavor& f)
 std::string flavor_url(const Request& req, const std::string& id)
 {
     bool projectless = req.endpoint().rfind("v2_flavor", 0) == 0;
-    return req.dispatcher()->endpoint_url(req, projectless ? "v2_flavor" : "v2_tenant_flavor",
-                                          {{"flavor_id", id}});
+    return req.dispatcher()->endpoint_url(req, projectless ? "v2_flavor" : "v2_tenant_flavor", {{"flavor_id", id}});
 }
 
 json links(const Request& req, const Flavor& f)
@@ -95,9 +94,8 @@ std::vector<Flavor> selected(const Driver& driver, const Request& req)
             return a.disk < b.disk;
         throw BadRequest("Invalid sort_key '" + key + "'.");
     };
-    std::stable_sort(flavors.begin(), flavors.end(), [&](const Flavor& a, const Flavor& b) {
-        return dir == "asc" ? less(a, b) : less(b, a);
-    });
+    std::stable_sort(flavors.begin(), flavors.end(),
+                     [&](const Flavor& a, const Flavor& b) { return dir == "asc" ? less(a, b) : less(b, a); });
     return flavors;
 }
 
@@ -105,8 +103,8 @@ void list(const Driver& driver, const Request& req, Response& resp, bool with_de
 {
     auto page = api::Page::from(req);
     bool more = false;
-    auto flavors = api::paginate(selected(driver, req), page,
-                                 [](const Flavor& f) { return f.id; }, more);
+    auto flavors = api::paginate(
+        selected(driver, req), page, [](const Flavor& f) { return f.id; }, more);
     json items = json::array();
     for (const auto& f : flavors)
         items.push_back(with_detail ? full(req, f) : brief(req, f));
@@ -119,7 +117,6 @@ void list(const Driver& driver, const Request& req, Response& resp, bool with_de
     resp.json(std::move(body));
 }
 
-
 std::optional<std::string> description_of(const json& value)
 {
     if (value.is_null())
@@ -129,7 +126,8 @@ std::optional<std::string> description_of(const json& value)
     return value.get<std::string>();
 }
 
-// Extra specs: keys of 1-255 characters of letters, digits and "-_:. "; values strings (numbers become strings, as Nova does).
+// Extra specs: keys of 1-255 characters of letters, digits and "-_:. "; values strings (numbers become strings, as Nova
+// does).
 std::map<std::string, std::string> extra_specs_of(const json& j)
 {
     if (!j.is_object())
@@ -138,7 +136,8 @@ std::map<std::string, std::string> extra_specs_of(const json& j)
     for (const auto& [k, v] : j.items()) {
         bool ok = !k.empty() && k.size() <= 255;
         for (char c : k)
-            ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_:. ").find(c) != std::string_view::npos);
+            ok = ok && (std::isalnum(static_cast<unsigned char>(c)) ||
+                        std::string_view("-_:. ").find(c) != std::string_view::npos);
         if (!ok)
             throw BadRequest("Invalid input for field/attribute extra_specs: invalid key '" + k + "'.");
         if (v.is_string() && v.get_ref<const std::string&>().size() <= 255)
@@ -146,7 +145,8 @@ std::map<std::string, std::string> extra_specs_of(const json& j)
         else if (v.is_number() || v.is_boolean())
             out[k] = v.is_boolean() ? (v.get<bool>() ? "True" : "False") : v.dump();
         else
-            throw BadRequest("Invalid input for field/attribute extra_specs: the value of '" + k + "' must be a string.");
+            throw BadRequest("Invalid input for field/attribute extra_specs: the value of '" + k +
+                             "' must be a string.");
     }
     return out;
 }
@@ -179,7 +179,8 @@ Flavor flavor_of_request(const Request& req, const json& f)
     out.name = api::nova_name(f["name"], "name");
     for (const char* key : {"ram", "vcpus", "disk"})
         if (!f.contains(key))
-            throw BadRequest(std::string("Invalid input for field/attribute flavor: '") + key + "' is a required property.");
+            throw BadRequest(std::string("Invalid input for field/attribute flavor: '") + key +
+                             "' is a required property.");
     out.ram = flavor_number(f, "ram", 1, 0);
     out.vcpus = static_cast<int>(flavor_number(f, "vcpus", 1, 0));
     out.disk = flavor_number(f, "disk", 0, 0);
@@ -202,15 +203,18 @@ Flavor flavor_of_request(const Request& req, const json& f)
     }
     if (f.contains("description")) {
         if (!req.version().at_least(2, 55))
-            throw BadRequest("Invalid input for field/attribute flavor: additional properties are not allowed ('description').");
+            throw BadRequest(
+                "Invalid input for field/attribute flavor: additional properties are not allowed ('description').");
         out.description = description_of(f["description"]);
     }
     if (f.contains("id") && !f["id"].is_null()) {
-        std::string id = f["id"].is_string() ? f["id"].get<std::string>()
-                         : f["id"].is_number_integer() ? std::to_string(f["id"].get<long long>()) : "";
+        std::string id = f["id"].is_string()           ? f["id"].get<std::string>()
+                         : f["id"].is_number_integer() ? std::to_string(f["id"].get<long long>())
+                                                       : "";
         bool ok = !id.empty() && id.size() <= 255 && id.front() != ' ' && id.back() != ' ';
         for (char c : id)
-            ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_. ").find(c) != std::string_view::npos);
+            ok = ok && (std::isalnum(static_cast<unsigned char>(c)) ||
+                        std::string_view("-_. ").find(c) != std::string_view::npos);
         if (!ok)
             throw BadRequest("Invalid input for field/attribute id.");
         out.id = id;
@@ -235,12 +239,13 @@ json access_view(const Flavor& f)
 Handler remembered_list(std::shared_ptr<const Driver> driver, bool with_detail)
 {
     auto make = [driver, with_detail](const Request& req, Response& resp) { list(*driver, req, resp, with_detail); };
-    return remembered(make,
-                      [](const Request& req) {
-                          const Context& ctx = req.context();
-                          return ctx.project_id + (ctx.is_admin() ? " admin" : "");
-                      },
-                      [driver] { return driver->flavorGeneration(); });
+    return remembered(
+        make,
+        [](const Request& req) {
+            const Context& ctx = req.context();
+            return ctx.project_id + (ctx.is_admin() ? " admin" : "");
+        },
+        [driver] { return driver->flavorGeneration(); });
 }
 
 } // namespace
@@ -255,8 +260,14 @@ Flavor flavor_visible(const Driver& driver, const Request& req, const std::strin
 
 namespace {
 
-Handler brief_list(std::shared_ptr<const Driver> driver) { return remembered_list(std::move(driver), false); }
-Handler detail_list(std::shared_ptr<const Driver> driver) { return remembered_list(std::move(driver), true); }
+Handler brief_list(std::shared_ptr<const Driver> driver)
+{
+    return remembered_list(std::move(driver), false);
+}
+Handler detail_list(std::shared_ptr<const Driver> driver)
+{
+    return remembered_list(std::move(driver), true);
+}
 
 void show(const Driver& driver, const Request& req, Response& resp)
 {
@@ -291,8 +302,8 @@ void update(const Driver& driver, const Request& req, Response& resp)
     if (!req.version().at_least(2, 55))
         throw NotFound("The resource could not be found.");
     const json& body = req.json_body();
-    if (!body.is_object() || !body.contains("flavor") || !body["flavor"].is_object() ||
-        body["flavor"].size() != 1 || !body["flavor"].contains("description"))
+    if (!body.is_object() || !body.contains("flavor") || !body["flavor"].is_object() || body["flavor"].size() != 1 ||
+        !body["flavor"].contains("description"))
         throw BadRequest("Invalid input: the body must be {\"flavor\": {\"description\": ...}}.");
     Flavor f = driver.flavorGet(req.context(), req.param("flavor_id"));
     f.description = description_of(body["flavor"]["description"]);
@@ -419,9 +430,21 @@ Flavor Driver::flavorGet(const Context&, const std::string&) const
     throw NotImplemented("flavorGet is not implemented by this driver.");
 }
 
-Flavor Driver::flavorCreate(const Context&, const Flavor&) const { throw NotImplemented("flavorCreate"); }
-std::optional<std::int64_t> Driver::flavorGeneration() const { return std::nullopt; }
-Flavor Driver::flavorUpdate(const Context&, const Flavor&) const { throw NotImplemented("flavorUpdate"); }
-void Driver::flavorDelete(const Context&, const std::string&) const { throw NotImplemented("flavorDelete"); }
+Flavor Driver::flavorCreate(const Context&, const Flavor&) const
+{
+    throw NotImplemented("flavorCreate");
+}
+std::optional<std::int64_t> Driver::flavorGeneration() const
+{
+    return std::nullopt;
+}
+Flavor Driver::flavorUpdate(const Context&, const Flavor&) const
+{
+    throw NotImplemented("flavorUpdate");
+}
+void Driver::flavorDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("flavorDelete");
+}
 
 } // namespace jumpgate::compute

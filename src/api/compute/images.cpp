@@ -82,12 +82,12 @@ json detail_view(const Request& req, const Image& img)
     if (img.size)
         view["OS-EXT-IMG-SIZE:size"] = *img.size;
     if (auto it = img.properties.find("instance_uuid"); it != img.properties.end())
-        view["server"] = {{"id", it->second},
-                          {"links", {{{"rel", "self"},
-                                      {"href", req.dispatcher()->endpoint_url(req, "v2_server",
-                                                                              {{"server_id", it->second}})}},
-                                     {{"rel", "bookmark"},
-                                      {"href", req.dispatcher()->base_url(req) + "/servers/" + it->second}}}}};
+        view["server"] = {
+            {"id", it->second},
+            {"links",
+             {{{"rel", "self"},
+               {"href", req.dispatcher()->endpoint_url(req, "v2_server", {{"server_id", it->second}})}},
+              {{"rel", "bookmark"}, {"href", req.dispatcher()->base_url(req) + "/servers/" + it->second}}}}};
     return view;
 }
 
@@ -141,8 +141,9 @@ void list_images(const Proxy& drivers, const Request& req, Response& resp, bool 
     for (const auto& img : found) {
         if (img.min_ram < min_ram || img.min_disk < min_disk || (since && img.updated_at < *since))
             continue;
-        views.push_back(detail ? detail_view(req, img)
-                               : json({{"id", img.id}, {"name", img.name.value_or("")}, {"links", links_of(req, img)}}));
+        views.push_back(detail
+                            ? detail_view(req, img)
+                            : json({{"id", img.id}, {"name", img.name.value_or("")}, {"links", links_of(req, img)}}));
     }
     json body = {{"images", std::move(views)}};
     if (q.limit && found.size() == q.limit) {
@@ -244,9 +245,13 @@ using image::Op;
 constexpr Operations kChange{Op::imageGet, Op::imageUpdate};
 
 const Binding<Proxy> kImageProxyBindings[] = {
-    {"v2_images", "GET", {Op::imageList},
+    {"v2_images",
+     "GET",
+     {Op::imageList},
      [](const Proxy& drivers, const Request& req, Response& resp) { list_images(drivers, req, resp, false); }},
-    {"v2_images_detail", "GET", {Op::imageList},
+    {"v2_images_detail",
+     "GET",
+     {Op::imageList},
      [](const Proxy& drivers, const Request& req, Response& resp) { list_images(drivers, req, resp, true); }},
     {"v2_image", "GET", {Op::imageGet}, show_image},
     {"v2_image", "DELETE", {Op::imageGet, Op::imageDelete}, delete_image},
@@ -264,7 +269,7 @@ void install_image_proxy(Dispatcher& disp, const App& app)
 {
     auto proxy = std::make_shared<const Proxy>(Proxy{app.compute().driver, app.image().driver});
     bind_table(disp, std::span<const Binding<Proxy>>(kImageProxyBindings), proxy,
-         app.compute().operations | app.image().operations);
+               app.compute().operations | app.image().operations);
 }
 
 } // namespace jumpgate::compute

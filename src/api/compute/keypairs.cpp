@@ -13,8 +13,8 @@
 
 #include <memory>
 
-#include <jumpgate/hex.hpp>
 #include <jumpgate/fault.hpp>
+#include <jumpgate/hex.hpp>
 
 #include "api/common/time.hpp"
 #include "api/common/validation.hpp"
@@ -109,7 +109,7 @@ void generate_x509(Keypair& kp)
     unsigned char serial[16];
     if (RAND_bytes(serial, sizeof serial) != 1)
         throw std::runtime_error("no random bytes for the certificate's serial");
-    serial[0] &= 0x7f;                   // a positive serial
+    serial[0] &= 0x7f; // a positive serial
     std::unique_ptr<BIGNUM, decltype(&BN_free)> bn(BN_bin2bn(serial, sizeof serial, nullptr), BN_free);
     BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()));
     X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
@@ -179,8 +179,8 @@ void import(Keypair& kp)
     std::string type = line.substr(0, space);
     std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
     std::string data = rest.substr(0, rest.find(' '));
-    static const char* const kTypes[] = {"ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256",
-                                         "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"};
+    static const char* const kTypes[] = {
+        "ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"};
     bool known = false;
     for (const char* t : kTypes)
         known = known || type == t;
@@ -260,12 +260,11 @@ void create_keypair(const Driver& driver, const Request& req, Response& resp)
         throw BadRequest("Keypair data is invalid: The keypair name contains unsafe characters or is empty.");
     kp.user_id = user_of(req, &k);
     if (k.contains("type")) {
-        if (!req.version().at_least(2, 2) || !k["type"].is_string() ||
-            (k["type"] != "ssh" && k["type"] != "x509"))
+        if (!req.version().at_least(2, 2) || !k["type"].is_string() || (k["type"] != "ssh" && k["type"] != "x509"))
             throw BadRequest("Invalid input for field/attribute type.");
         kp.type = k["type"];
     }
-    long long quota = -1;    // a cloud that keeps no quotas sets no limit
+    long long quota = -1; // a cloud that keeps no quotas sets no limit
     try {
         quota = driver.quotaGet(req.context(), req.context().project_id)["key_pairs"];
     } catch (const NotImplemented&) {
@@ -289,7 +288,7 @@ void create_keypair(const Driver& driver, const Request& req, Response& resp)
     }
     kp.created_at = api::unix_now();
     std::string private_key = kp.private_key;
-    kp.private_key.clear();           // never stored
+    kp.private_key.clear(); // never stored
     Keypair made = driver.keypairCreate(req.context(), kp);
     json view = keypair_view(req, made, false);
     view["user_id"] = made.user_id;
@@ -301,8 +300,8 @@ void create_keypair(const Driver& driver, const Request& req, Response& resp)
 
 void show_keypair(const Driver& driver, const Request& req, Response& resp)
 {
-    resp.json({{"keypair", keypair_view(req, driver.keypairGet(req.context(), user_of(req),
-                                                                 req.param("keypair_name")), true)}});
+    resp.json({{"keypair",
+                keypair_view(req, driver.keypairGet(req.context(), user_of(req), req.param("keypair_name")), true)}});
 }
 
 void delete_keypair(const Driver& driver, const Request& req, Response& resp)
@@ -326,12 +325,18 @@ std::span<const Binding<Driver>> keypair_bindings()
     return kKeypairBindings;
 }
 
-std::vector<Keypair> Driver::keypairList(const Context&, const std::string&) const { throw NotImplemented("keypairList"); }
+std::vector<Keypair> Driver::keypairList(const Context&, const std::string&) const
+{
+    throw NotImplemented("keypairList");
+}
 Keypair Driver::keypairGet(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("keypairGet");
 }
-Keypair Driver::keypairCreate(const Context&, const Keypair&) const { throw NotImplemented("keypairCreate"); }
+Keypair Driver::keypairCreate(const Context&, const Keypair&) const
+{
+    throw NotImplemented("keypairCreate");
+}
 void Driver::keypairDelete(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("keypairDelete");

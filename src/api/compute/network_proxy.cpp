@@ -31,8 +31,7 @@ void check_proxy_version(const Request& req)
  * (in use, the default group) are Nova's 400; the server's own (a full disk's 503)
  * pass as they are. The Neutron kinds are dropped: the compute envelope has Nova's names.
  */
-template <class F>
-auto nova_fault(F&& call) -> decltype(call())
+template <class F> auto nova_fault(F&& call) -> decltype(call())
 {
     try {
         return call();
@@ -259,8 +258,7 @@ std::vector<json> server_ports(const network::Driver& net, const Context& ctx, c
 
 // --- floating IPs and networks -------------------------------------------------------------------------------
 
-std::map<std::string, std::string> network_names(const network::Driver& net, const Context& ctx,
-                                                 std::vector<json> ids)
+std::map<std::string, std::string> network_names(const network::Driver& net, const Context& ctx, std::vector<json> ids)
 {
     std::map<std::string, std::string> names;
     if (ids.empty())
@@ -341,10 +339,9 @@ json network_view(const network::Driver& net, const Context& ctx, const json& n,
                  {"updated_at", n.value("updated_at", json(nullptr))},
                  {"deleted", false},
                  {"deleted_at", nullptr}};
-    for (const char* gone : {"bridge", "bridge_interface", "broadcast", "dhcp_server", "dhcp_start", "host",
-                             "injected", "multi_host", "netmask", "netmask_v6", "priority", "rxtx_base",
-                             "share_address", "vlan", "vpn_private_address", "vpn_public_address",
-                             "vpn_public_port"})
+    for (const char* gone : {"bridge", "bridge_interface", "broadcast", "dhcp_server", "dhcp_start", "host", "injected",
+                             "multi_host", "netmask", "netmask_v6", "priority", "rxtx_base", "share_address", "vlan",
+                             "vpn_private_address", "vpn_public_address", "vpn_public_port"})
         view[gone] = nullptr;
     return view;
 }
@@ -426,7 +423,7 @@ void create_group(const Proxy& drivers, const Request& req, Response& resp)
     const Context& ctx = req.context();
     json group = nova_fault([&] {
         return drivers.other->create(ctx, "security-groups",
-                           neutron::created(neutron::collection("security-groups"), ctx, wanted));
+                                     neutron::created(neutron::collection("security-groups"), ctx, wanted));
     });
     resp.json({{"security_group", group_view(group, names_of(*drivers.other, ctx, {group}))}});
 }
@@ -452,7 +449,7 @@ void update_group(const Proxy& drivers, const Request& req, Response& resp)
     json group = nova_fault([&] {
         std::string id = drivers.other->get(ctx, "security-groups", req.param("security_group_id"))["id"];
         return drivers.other->update(ctx, "security-groups", id,
-                           neutron::changes(neutron::collection("security-groups"), ctx, wanted));
+                                     neutron::changes(neutron::collection("security-groups"), ctx, wanted));
     });
     resp.json({{"security_group", group_view(group, names_of(*drivers.other, ctx, {group}))}});
 }
@@ -554,8 +551,7 @@ void create_floating_ip(const Proxy& drivers, const Request& req, Response& resp
     if (network_id.empty())
         throw NotFound(pool.empty() ? "No floating IP pool is available." : "Floating IP pool not found.");
     json fip = nova_fault([&] {
-        json wanted = neutron::created(neutron::collection("floatingips"), ctx,
-                                       {{"floating_network_id", network_id}});
+        json wanted = neutron::created(neutron::collection("floatingips"), ctx, {{"floating_network_id", network_id}});
         return drivers.other->create(ctx, "floatingips", wanted);
     });
     resp.json({{"floating_ip", floating_views(*drivers.other, ctx, {fip}).front()}});
@@ -596,11 +592,10 @@ void attach_interface(const Proxy& drivers, const Request& req, Response& resp)
     Server s = drivers.compute->serverGet(ctx, req.param("server_id"));
     editable(req, s);
     if (s.vm_state != "active" && s.vm_state != "paused" && s.vm_state != "stopped")
-        throw Conflict("Cannot 'attach_interface' instance " + s.id + " while it is in vm_state " +
-                           s.vm_state, "conflictingRequest");
+        throw Conflict("Cannot 'attach_interface' instance " + s.id + " while it is in vm_state " + s.vm_state,
+                       "conflictingRequest");
     const json& body = req.json_body();
-    json a = body.is_object() && body.contains("interfaceAttachment") ? body["interfaceAttachment"]
-                                                                        : json::object();
+    json a = body.is_object() && body.contains("interfaceAttachment") ? body["interfaceAttachment"] : json::object();
     if (!a.is_object())
         throw BadRequest("Invalid input for field/attribute interfaceAttachment.");
     network::PortRequest r;
@@ -633,7 +628,8 @@ void show_interface(const Proxy& drivers, const Request& req, Response& resp)
 {
     const Context& ctx = req.context();
     Server s = drivers.compute->serverGet(ctx, req.param("server_id"));
-    resp.json({{"interfaceAttachment", interface_view(req, attached_port(*drivers.other, ctx, s.id, req.param("port_id")))}});
+    resp.json(
+        {{"interfaceAttachment", interface_view(req, attached_port(*drivers.other, ctx, s.id, req.param("port_id")))}});
 }
 
 void detach_interface(const Proxy& drivers, const Request& req, Response& resp)
@@ -687,8 +683,9 @@ void network_action(const Proxy& drivers, const Request& req, Response& resp)
                 if (adding)
                     changed.push_back(id);
                 if (changed != groups)
-                    drivers.other->update(ctx, "ports", p["id"],
-                                neutron::changes(neutron::collection("ports"), ctx, {{"security_groups", changed}}));
+                    drivers.other->update(
+                        ctx, "ports", p["id"],
+                        neutron::changes(neutron::collection("ports"), ctx, {{"security_groups", changed}}));
             }
         });
         return accepted(resp);
@@ -705,7 +702,7 @@ void network_action(const Proxy& drivers, const Request& req, Response& resp)
                            "conflictingRequest");
         nova_fault([&] {
             drivers.other->update(ctx, "floatingips", fip["id"],
-                        neutron::changes(neutron::collection("floatingips"), ctx, {{"port_id", nullptr}}));
+                                  neutron::changes(neutron::collection("floatingips"), ctx, {{"port_id", nullptr}}));
         });
         return accepted(resp);
     }
@@ -729,7 +726,7 @@ void network_action(const Proxy& drivers, const Request& req, Response& resp)
     nova_fault([&] {
         json changes = {{"port_id", port_id}, {"fixed_ip_address", fixed}};
         drivers.other->update(ctx, "floatingips", fip["id"],
-                    neutron::changes(neutron::collection("floatingips"), ctx, changes));
+                              neutron::changes(neutron::collection("floatingips"), ctx, changes));
     });
     accepted(resp);
 }
@@ -751,16 +748,27 @@ const Binding<Proxy> kNetworkProxyBindings[] = {
     {"v2_os_floating_ips", "POST", {Op::list, Op::create}, create_floating_ip},
     {"v2_os_floating_ips_id", "GET", {Op::list, Op::get}, show_floating_ip},
     {"v2_os_floating_ips_id", "DELETE", {Op::get, Op::remove}, delete_floating_ip},
-    {"v2_os_networks", "GET", {Op::list},
+    {"v2_os_networks",
+     "GET",
+     {Op::list},
      [](const Proxy& drivers, const Request& req, Response& resp) { list_networks(*drivers.other, req, resp, true); }},
-    {"v2_os_network", "GET", {Op::get, Op::list},
+    {"v2_os_network",
+     "GET",
+     {Op::get, Op::list},
      [](const Proxy& drivers, const Request& req, Response& resp) { show_network(*drivers.other, req, resp, true); }},
-    {"v2_os_tenant_networks", "GET", {Op::list},
+    {"v2_os_tenant_networks",
+     "GET",
+     {Op::list},
      [](const Proxy& drivers, const Request& req, Response& resp) { list_networks(*drivers.other, req, resp, false); }},
-    {"v2_os_tenant_network", "GET", {Op::get, Op::list},
+    {"v2_os_tenant_network",
+     "GET",
+     {Op::get, Op::list},
      [](const Proxy& drivers, const Request& req, Response& resp) { show_network(*drivers.other, req, resp, false); }},
     {"v2_server_interfaces", "GET", {Op::list, compute::Op::serverGet}, list_interfaces},
-    {"v2_server_interfaces", "POST", {Op::list, Op::serverPortCreate, Op::get, compute::Op::serverGet}, attach_interface},
+    {"v2_server_interfaces",
+     "POST",
+     {Op::list, Op::serverPortCreate, Op::get, compute::Op::serverGet},
+     attach_interface},
     {"v2_server_interface", "GET", {Op::list, compute::Op::serverGet}, show_interface},
     {"v2_server_interface", "DELETE", {Op::list, Op::serverPortDelete, compute::Op::serverGet}, detach_interface},
     {"v2_server_action", "POST", kServerPorts | Operations{Op::update}, network_action, "addSecurityGroup"},
@@ -775,7 +783,7 @@ void install_network_proxy(Dispatcher& disp, const App& app)
 {
     auto proxy = std::make_shared<const Proxy>(Proxy{app.compute().driver, app.network().driver});
     bind_table(disp, std::span<const Binding<Proxy>>(kNetworkProxyBindings), proxy,
-         app.compute().operations | app.network().operations);
+               app.compute().operations | app.network().operations);
 }
 
 } // namespace jumpgate::compute

@@ -13,14 +13,24 @@ namespace {
 // Quota names and the microversion that dropped them (network quotas went in 2.36, files in 2.57).
 struct QuotaName {
     const char* name;
-    int removed_in;      // minor version of 2.x where it disappears; 0: never
+    int removed_in; // minor version of 2.x where it disappears; 0: never
 };
 
 const QuotaName kQuotaNames[] = {
-    {"cores", 0}, {"instances", 0}, {"ram", 0}, {"key_pairs", 0}, {"metadata_items", 0},
-    {"server_groups", 0}, {"server_group_members", 0}, {"injected_files", 57},
-    {"injected_file_content_bytes", 57}, {"injected_file_path_bytes", 57}, {"fixed_ips", 36},
-    {"floating_ips", 36}, {"security_groups", 36}, {"security_group_rules", 36},
+    {"cores", 0},
+    {"instances", 0},
+    {"ram", 0},
+    {"key_pairs", 0},
+    {"metadata_items", 0},
+    {"server_groups", 0},
+    {"server_group_members", 0},
+    {"injected_files", 57},
+    {"injected_file_content_bytes", 57},
+    {"injected_file_path_bytes", 57},
+    {"fixed_ips", 36},
+    {"floating_ips", 36},
+    {"security_groups", 36},
+    {"security_group_rules", 36},
 };
 
 bool shown(const Request& req, const QuotaName& q)
@@ -121,7 +131,8 @@ void update_quotas(const Driver& driver, const Request& req, Response& resp)
         for (const auto& q : kQuotaNames)
             known = known || (key == q.name && shown(req, q));
         if (!known)
-            throw BadRequest("Invalid input for field/attribute quota_set: additional properties are not allowed ('" + key + "').");
+            throw BadRequest("Invalid input for field/attribute quota_set: additional properties are not allowed ('" +
+                             key + "').");
         changes[key] = api::schema_integer(value, key, -1, api::kMaxInt);
     }
     resp.json({{"quota_set", quota_view(req, driver.quotaSet(req.context(), target, changes), "")}});
@@ -176,10 +187,25 @@ std::span<const Binding<Driver>> quota_bindings()
     return kQuotaBindings;
 }
 
-QuotaSet Driver::quotaGet(const Context&, const std::string&) const { throw NotImplemented("quotaGet"); }
-QuotaSet Driver::quotaDefaults(const Context&) const { throw NotImplemented("quotaDefaults"); }
-QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const { throw NotImplemented("quotaSet"); }
-void Driver::quotaReset(const Context&, const std::string&) const { throw NotImplemented("quotaReset"); }
-QuotaSet Driver::quotaUsage(const Context&, const std::string&) const { throw NotImplemented("quotaUsage"); }
+QuotaSet Driver::quotaGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaGet");
+}
+QuotaSet Driver::quotaDefaults(const Context&) const
+{
+    throw NotImplemented("quotaDefaults");
+}
+QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const
+{
+    throw NotImplemented("quotaSet");
+}
+void Driver::quotaReset(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaReset");
+}
+QuotaSet Driver::quotaUsage(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaUsage");
+}
 
 } // namespace jumpgate::compute

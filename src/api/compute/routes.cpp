@@ -41,7 +41,8 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_os_floating_ips_id", "/v2/{tenant_id}/os-floating-ips/{id}", "GET DELETE"},
     {"v2_os_floating_ip_dns", "/v2/{tenant_id}/os-floating-ip-dns", "GET", "GET"},
     {"v2_os_floating_ip_dns_domain", "/v2/{tenant_id}/os-floating-ip-dns/{domain}", "GET PUT DELETE", "GET PUT DELETE"},
-    {"v2_os_floating_ip_dns_domain_entry", "/v2/{tenant_id}/os-floating-ip-dns/{domain}/entries/{entry}", "GET PUT DELETE", "GET PUT DELETE"},
+    {"v2_os_floating_ip_dns_domain_entry", "/v2/{tenant_id}/os-floating-ip-dns/{domain}/entries/{entry}",
+     "GET PUT DELETE", "GET PUT DELETE"},
     {"v2_os_floating_ip_pools", "/v2/{tenant_id}/os-floating-ip-pools", "GET"},
     {"v2_os_aggregates", "/v2/{tenant_id}/os-aggregates", "GET POST"},
     {"v2_os_aggregate", "/v2/{tenant_id}/os-aggregates/{aggregate_id}", "GET PUT DELETE"},
@@ -70,7 +71,8 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_os_server_security_groups", "/v2/{tenant_id}/servers/{instance_id}/os-security-groups", "GET"},
     {"v2_tenants_usage", "/v2/{tenant_id}/os-simple-tenant-usage", "GET"},
     {"v2_tenant_usage", "/v2/{tenant_id}/os-simple-tenant-usage/{target_id}", "GET"},
-    {"v2_os_volume_attachments_detail", "/v2/{tenant_id}/servers/{instance_id}/os-volume_attachments/{volume_id}", "GET PUT DELETE"},
+    {"v2_os_volume_attachments_detail", "/v2/{tenant_id}/servers/{instance_id}/os-volume_attachments/{volume_id}",
+     "GET PUT DELETE"},
     {"v2_os_volume_attachments", "/v2/{tenant_id}/servers/{instance_id}/os-volume_attachments", "GET POST"},
     // Nova v2.1: served under /v2.1 and /v2.1/{tenant_id} through the aliases
     {"v21_index", "/v2.1", "GET"},
@@ -111,7 +113,11 @@ constexpr PathAlias kAliases[] = {
     {"/v2/{tenant_id}", "/v2.1"},
 };
 
-constexpr Microversions kMicroversions{.service_type = "compute", .legacy_header = "X-OpenStack-Nova-API-Version", .prefix = "/v2.1", .min = {2, 1}, .max = {2, 90}};
+constexpr Microversions kMicroversions{.service_type = "compute",
+                                       .legacy_header = "X-OpenStack-Nova-API-Version",
+                                       .prefix = "/v2.1",
+                                       .min = {2, 1},
+                                       .max = {2, 90}};
 
 } // namespace
 

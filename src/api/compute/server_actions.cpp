@@ -62,8 +62,8 @@ void change_state(const Driver& driver, const Request& req, Response& resp)
 void reboot(const Driver& driver, const Request& req, Response& resp)
 {
     const json& args = arguments(req);
-    std::string type = args.is_object() && args.contains("type") && args["type"].is_string()
-                           ? args["type"].get<std::string>() : "";
+    std::string type =
+        args.is_object() && args.contains("type") && args["type"].is_string() ? args["type"].get<std::string>() : "";
     std::transform(type.begin(), type.end(), type.begin(), ::toupper);
     if (type != "SOFT" && type != "HARD")
         throw BadRequest("Invalid input for field/attribute type: it must be SOFT or HARD.");
@@ -85,7 +85,7 @@ void resize(const Driver& driver, const Request& req, Response& resp)
     const json& args = arguments(req);
     if (!args.is_object() || !args.contains("flavorRef"))
         throw BadRequest("Invalid input for field/attribute resize: 'flavorRef' is a required property.");
-    std::string id = args["flavorRef"].is_string() ? args["flavorRef"].get<std::string>()
+    std::string id = args["flavorRef"].is_string()           ? args["flavorRef"].get<std::string>()
                      : args["flavorRef"].is_number_integer() ? std::to_string(args["flavorRef"].get<long long>())
                                                              : "";
     if (auto slash = id.rfind('/'); slash != std::string::npos)
@@ -228,8 +228,8 @@ const Binding<Driver> kActionBindings[] = {
     {"v2_server_action", "POST", kNeeds(Op::serverUnrescue), change_state<&Driver::serverUnrescue>, "unrescue"},
     {"v2_server_action", "POST", kNeeds(Op::serverRebuild), rebuild, "rebuild"},
     {"v2_server_action", "POST", {Op::serverGet, Op::serverResize, Op::flavorGet}, resize, "resize"},
-    {"v2_server_action", "POST", kNeeds(Op::serverConfirmResize),
-     change_state<&Driver::serverConfirmResize, 204>, "confirmResize"},
+    {"v2_server_action", "POST", kNeeds(Op::serverConfirmResize), change_state<&Driver::serverConfirmResize, 204>,
+     "confirmResize"},
     {"v2_server_action", "POST", kNeeds(Op::serverRevertResize), change_state<&Driver::serverRevertResize>,
      "revertResize"},
     {"v2_server_action", "POST", kNeeds(Op::serverChangePassword), change_password, "changePassword"},

@@ -36,8 +36,13 @@ json flavor_view(const Request& req, const Flavor& f)
 {
     if (!req.version().at_least(2, 47))
         return {{"id", f.id}, {"links", bookmark(req, "flavors", f.id)}};
-    return {{"vcpus", f.vcpus}, {"ram", f.ram}, {"disk", f.disk}, {"ephemeral", f.ephemeral},
-            {"swap", f.swap}, {"original_name", f.name}, {"extra_specs", f.extra_specs}};
+    return {{"vcpus", f.vcpus},
+            {"ram", f.ram},
+            {"disk", f.disk},
+            {"ephemeral", f.ephemeral},
+            {"swap", f.swap},
+            {"original_name", f.name},
+            {"extra_specs", f.extra_specs}};
 }
 
 json addresses_view(const Server& s)
@@ -62,10 +67,10 @@ std::string hex_sha224(const std::string& text)
 }
 
 const std::map<std::string, std::string, std::less<>> kStatusOfState = {
-    {"active", "ACTIVE"}, {"building", "BUILD"}, {"stopped", "SHUTOFF"}, {"paused", "PAUSED"},
-    {"suspended", "SUSPENDED"}, {"rescued", "RESCUE"}, {"resized", "VERIFY_RESIZE"},
-    {"shelved", "SHELVED"}, {"shelved_offloaded", "SHELVED_OFFLOADED"}, {"error", "ERROR"},
-    {"deleted", "DELETED"}, {"soft-delete", "SOFT_DELETED"}};
+    {"active", "ACTIVE"},         {"building", "BUILD"},      {"stopped", "SHUTOFF"},
+    {"paused", "PAUSED"},         {"suspended", "SUSPENDED"}, {"rescued", "RESCUE"},
+    {"resized", "VERIFY_RESIZE"}, {"shelved", "SHELVED"},     {"shelved_offloaded", "SHELVED_OFFLOADED"},
+    {"error", "ERROR"},           {"deleted", "DELETED"},     {"soft-delete", "SOFT_DELETED"}};
 
 } // namespace
 
@@ -106,8 +111,9 @@ json server_view(const Request& req, const Server& s, bool show)
                  {"user_id", s.user_id},
                  {"metadata", s.metadata},
                  {"hostId", s.host.empty() ? "" : hex_sha224(s.project_id + s.host)},
-                 {"image", s.image_id.empty() ? json("")
-                                              : json({{"id", s.image_id}, {"links", bookmark(req, "images", s.image_id)}})},
+                 {"image", s.image_id.empty()
+                               ? json("")
+                               : json({{"id", s.image_id}, {"links", bookmark(req, "images", s.image_id)}})},
                  {"flavor", flavor_view(req, s.flavor)},
                  {"created", iso_time_z(s.created_at)},
                  {"updated", iso_time_z(s.updated_at)},
@@ -223,11 +229,11 @@ const json& object_member(const json& body, const char* key)
     return body[key];
 }
 
-
 std::string flavor_id_of(const json& ref)
 {
     std::string id = ref.is_number_integer() ? std::to_string(ref.get<long long>())
-                                             : ref.is_string() ? ref.get<std::string>() : "";
+                     : ref.is_string()       ? ref.get<std::string>()
+                                             : "";
     if (auto slash = id.rfind('/'); slash != std::string::npos)
         id = id.substr(slash + 1);
     if (id.empty())
@@ -278,7 +284,8 @@ void over_quota(const Driver& driver, const Context& ctx, const Server& server, 
                                                    : std::to_string(min_count) + "-" + std::to_string(max_count);
     std::vector<std::string> overs, reqs, useds, alloweds;
     for (auto [resource, each] : {std::pair<const char*, long long>{"cores", server.flavor.vcpus},
-                                  {"instances", 1}, {"ram", server.flavor.ram}}) {
+                                  {"instances", 1},
+                                  {"ram", server.flavor.ram}}) {
         long long limit = limits.count(resource) ? limits[resource] : -1;
         if (limit < 0 || used[resource] + min_count * each <= limit)
             continue;
@@ -298,7 +305,6 @@ void over_quota(const Driver& driver, const Context& ctx, const Server& server, 
     throw Forbidden("Quota exceeded for " + joined(overs) + ": Requested " + joined(reqs) + ", but already used " +
                     joined(useds) + " of " + joined(alloweds) + " " + joined(overs));
 }
-
 
 // A boolean of a block device mapping: true/false or their strings.
 bool bdm_flag(const json& b, const char* key)
@@ -349,7 +355,8 @@ std::vector<BlockDevice> block_devices_of(const json& s)
             if (b.contains("volume_size") && !b["volume_size"].is_null()) {
                 const json& n = b["volume_size"];
                 d.volume_size = n.is_number_integer() ? n.get<long long>()
-                                : n.is_string() ? api::parse_int("volume_size", n.get<std::string>()) : -1;
+                                : n.is_string()       ? api::parse_int("volume_size", n.get<std::string>())
+                                                      : -1;
                 if (d.volume_size < 1)
                     throw BadRequest("Invalid input for field/attribute volume_size.");
             }
@@ -370,7 +377,8 @@ std::vector<BlockDevice> block_devices_of(const json& s)
                 !d.volume_size)
                 throw invalid("volume_size is needed to make a volume from " +
                               std::string(d.source_type == "image" ? "an image." : "nothing."));
-            if (!d.device_name.empty() && d.device_name.rfind("/dev/", 0) != 0 && d.device_name.find('/') != std::string::npos)
+            if (!d.device_name.empty() && d.device_name.rfind("/dev/", 0) != 0 &&
+                d.device_name.find('/') != std::string::npos)
                 throw invalid("the device name " + d.device_name + " is not valid.");
             out.push_back(std::move(d));
         }
@@ -435,7 +443,7 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
         } catch (const NotFound&) {
             throw BadRequest("Invalid key_name provided.");
         } catch (const NotImplemented&) {
-            throw BadRequest("Invalid key_name provided.");    // a cloud without key pairs has none of that name
+            throw BadRequest("Invalid key_name provided."); // a cloud without key pairs has none of that name
         }
         server.key_name = s["key_name"].get<std::string>();
     }
@@ -451,7 +459,8 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
     }
     if (s.contains("personality")) {
         if (v.at_least(2, 57))
-            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('personality').");
+            throw BadRequest(
+                "Invalid input for field/attribute server: additional properties are not allowed ('personality').");
         if (!s["personality"].is_array())
             throw BadRequest("Invalid input for field/attribute personality.");
         for (const auto& f : s["personality"])
@@ -469,7 +478,7 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
             for (const auto& z : driver.availabilityZoneList(req.context()))
                 known = known || z.name == zone;
         } catch (const NotImplemented&) {
-            known = zone == "nova";    // a cloud that lists no zones has Nova's default one
+            known = zone == "nova"; // a cloud that lists no zones has Nova's default one
         }
         if (!known)
             throw BadRequest("The requested availability zone is not available");
@@ -488,12 +497,14 @@ Server built_server(const Driver& driver, const Request& req, const json& s)
     }
     if (s.contains("description")) {
         if (!v.at_least(2, 19))
-            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('description').");
+            throw BadRequest(
+                "Invalid input for field/attribute server: additional properties are not allowed ('description').");
         server.description = api::nova_description(s["description"], "description");
     }
     if (s.contains("tags")) {
         if (!v.at_least(2, 52))
-            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('tags').");
+            throw BadRequest(
+                "Invalid input for field/attribute server: additional properties are not allowed ('tags').");
         server.tags = tags_of(s["tags"]);
     }
     for (const char* ip : {"accessIPv4", "accessIPv6"})
@@ -557,8 +568,8 @@ json networks_of(const Request& req, const json& s)
                                             api::python_repr(value) + " is not valid under any of the given schemas");
                 wanted["fixed_ip"] = value;
             } else {
-                throw api::schema_fault("networks", item, "Additional properties are not allowed ('" + key +
-                                                              "' was unexpected)");
+                throw api::schema_fault("networks", item,
+                                        "Additional properties are not allowed ('" + key + "' was unexpected)");
             }
         }
         if (!wanted.contains("port") && !wanted.contains("uuid"))
@@ -584,8 +595,8 @@ std::string regex_param(const Request& req, const char* key)
 {
     std::string pattern(req.query(key));
     if (auto why = Regex::invalid(pattern); !why.empty())
-        throw BadRequest(std::string("Invalid input for query parameters ") + key + ". Value: " + pattern +
-                         ". '" + pattern + "' is not a 'regex' (" + why + ")");
+        throw BadRequest(std::string("Invalid input for query parameters ") + key + ". Value: " + pattern + ". '" +
+                         pattern + "' is not a 'regex' (" + why + ")");
     return pattern;
 }
 
@@ -619,7 +630,8 @@ ServerQuery parse_query(const Request& req)
         if (req.has_query(key))
             q.ip = regex_param(req, key);
     if (req.has_query("changes-since") || req.has_query("changes_since")) {
-        auto t = api::parse_iso_time(req.has_query("changes-since") ? req.query("changes-since") : req.query("changes_since"));
+        auto t = api::parse_iso_time(req.has_query("changes-since") ? req.query("changes-since")
+                                                                    : req.query("changes_since"));
         if (!t)
             throw BadRequest("Invalid filter field: changes-since.");
         q.changes_since = *t;
@@ -669,9 +681,10 @@ void tagged(const Request& req)
 
 json action_view(const Request& req, const std::string& server_id, const InstanceAction& a)
 {
-    json view = {{"action", a.action}, {"instance_uuid", server_id}, {"message", nullptr},
-                 {"project_id", a.project_id}, {"request_id", a.request_id},
-                 {"start_time", api::iso_time(a.start_time, false)}, {"user_id", a.user_id}};
+    json view = {{"action", a.action},         {"instance_uuid", server_id},
+                 {"message", nullptr},         {"project_id", a.project_id},
+                 {"request_id", a.request_id}, {"start_time", api::iso_time(a.start_time, false)},
+                 {"user_id", a.user_id}};
     if (req.version().at_least(2, 58))
         view["updated_at"] = api::iso_time(a.updated_at, false);
     return view;
@@ -772,8 +785,8 @@ void create_servers(const Driver& driver, const Request& req, Response& resp)
         }
     }
     resp.status = 202;
-    bool reservation_only = s.contains("return_reservation_id") &&
-                            api::schema_boolean(s["return_reservation_id"], "return_reservation_id");
+    bool reservation_only =
+        s.contains("return_reservation_id") && api::schema_boolean(s["return_reservation_id"], "return_reservation_id");
     if (reservation_only && max_count > 1) {
         resp.json({{"reservation_id", "r-" + made.front().id.substr(0, 8)}});
         return;
@@ -802,7 +815,8 @@ void update_server(const Driver& driver, const Request& req, Response& resp)
             if (value != "AUTO" && value != "MANUAL")
                 throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig.");
         } else {
-            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" + key + "').");
+            throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" +
+                             key + "').");
         }
     }
     resp.json({{"server", server_change_view(req, driver.serverUpdate(req.context(), s), false)}});
@@ -826,8 +840,9 @@ void add_metadata(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
     auto md = s.metadata;
-    for (auto& [k, v] : api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
-                                        ? req.json_body()["metadata"] : json(), "metadata"))
+    for (auto& [k, v] : api::nova_metadata(
+             req.json_body().is_object() && req.json_body().contains("metadata") ? req.json_body()["metadata"] : json(),
+             "metadata"))
         md[k] = v;
     store_metadata(driver, req, s, md, resp, {{"metadata", md}});
 }
@@ -835,8 +850,9 @@ void add_metadata(const Driver& driver, const Request& req, Response& resp)
 void replace_metadata(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
-    auto md = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("metadata")
-                              ? req.json_body()["metadata"] : json(), "metadata");
+    auto md = api::nova_metadata(
+        req.json_body().is_object() && req.json_body().contains("metadata") ? req.json_body()["metadata"] : json(),
+        "metadata");
     store_metadata(driver, req, s, md, resp, {{"metadata", md}});
 }
 
@@ -852,8 +868,8 @@ void show_metadata_item(const Driver& driver, const Request& req, Response& resp
 void set_metadata_item(const Driver& driver, const Request& req, Response& resp)
 {
     Server s = driver.serverGet(req.context(), req.param("server_id"));
-    auto item = api::nova_metadata(req.json_body().is_object() && req.json_body().contains("meta")
-                                ? req.json_body()["meta"] : json(), "meta");
+    auto item = api::nova_metadata(
+        req.json_body().is_object() && req.json_body().contains("meta") ? req.json_body()["meta"] : json(), "meta");
     if (item.size() != 1)
         throw BadRequest("Request body contains too many items");
     if (item.begin()->first != req.param("key"))
@@ -922,8 +938,8 @@ void add_tag(const Driver& driver, const Request& req, Response& resp)
         driver.serverUpdate(req.context(), s);
     }
     resp.status = added ? 201 : 204;
-    resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v2_server_tag",
-                                                               {{"server_id", s.id}, {"tag", tag}}));
+    resp.set_header("Location",
+                    req.dispatcher()->endpoint_url(req, "v2_server_tag", {{"server_id", s.id}, {"tag", tag}}));
     resp.clear_body();
 }
 
@@ -976,9 +992,13 @@ void show_instance_action(const Driver& driver, const Request& req, Response& re
 }
 
 const Binding<Driver> kServerBindings[] = {
-    {"v2_servers_detail", "GET", {Op::serverList},
+    {"v2_servers_detail",
+     "GET",
+     {Op::serverList},
      [](const Driver& driver, const Request& req, Response& resp) { list_servers(driver, req, resp, true); }},
-    {"v2_servers", "GET", {Op::serverList},
+    {"v2_servers",
+     "GET",
+     {Op::serverList},
      [](const Driver& driver, const Request& req, Response& resp) { list_servers(driver, req, resp, false); }},
     {"v2_servers", "POST", {Op::serverCreate, Op::serverDelete, Op::flavorGet}, create_servers},
     {"v2_server", "GET", {Op::serverGet}, show_server},
@@ -1010,31 +1030,70 @@ std::span<const Binding<Driver>> server_bindings()
 }
 
 // Every operation a driver leaves alone answers 501.
-std::vector<Server> Driver::serverList(const Context&, const ServerQuery&) const { throw NotImplemented("serverList"); }
-Server Driver::serverGet(const Context&, const std::string&) const { throw NotImplemented("serverGet"); }
+std::vector<Server> Driver::serverList(const Context&, const ServerQuery&) const
+{
+    throw NotImplemented("serverList");
+}
+Server Driver::serverGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverGet");
+}
 Server Driver::serverCreate(const Context&, const Server&, const json&) const
 {
     throw NotImplemented("serverCreate");
 }
-Server Driver::serverUpdate(const Context&, const Server&) const { throw NotImplemented("serverUpdate"); }
-void Driver::serverDelete(const Context&, const std::string&) const { throw NotImplemented("serverDelete"); }
-void Driver::serverReboot(const Context&, const std::string&, bool) const { throw NotImplemented("serverReboot"); }
-void Driver::serverStop(const Context&, const std::string&) const { throw NotImplemented("serverStop"); }
-void Driver::serverStart(const Context&, const std::string&) const { throw NotImplemented("serverStart"); }
-void Driver::serverPause(const Context&, const std::string&) const { throw NotImplemented("serverPause"); }
-void Driver::serverUnpause(const Context&, const std::string&) const { throw NotImplemented("serverUnpause"); }
-void Driver::serverSuspend(const Context&, const std::string&) const { throw NotImplemented("serverSuspend"); }
-void Driver::serverResume(const Context&, const std::string&) const { throw NotImplemented("serverResume"); }
+Server Driver::serverUpdate(const Context&, const Server&) const
+{
+    throw NotImplemented("serverUpdate");
+}
+void Driver::serverDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverDelete");
+}
+void Driver::serverReboot(const Context&, const std::string&, bool) const
+{
+    throw NotImplemented("serverReboot");
+}
+void Driver::serverStop(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverStop");
+}
+void Driver::serverStart(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverStart");
+}
+void Driver::serverPause(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverPause");
+}
+void Driver::serverUnpause(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverUnpause");
+}
+void Driver::serverSuspend(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverSuspend");
+}
+void Driver::serverResume(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverResume");
+}
 void Driver::serverLock(const Context&, const std::string&, const std::optional<std::string>&) const
 {
     throw NotImplemented("serverLock");
 }
-void Driver::serverUnlock(const Context&, const std::string&) const { throw NotImplemented("serverUnlock"); }
+void Driver::serverUnlock(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverUnlock");
+}
 void Driver::serverRescue(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("serverRescue");
 }
-void Driver::serverUnrescue(const Context&, const std::string&) const { throw NotImplemented("serverUnrescue"); }
+void Driver::serverUnrescue(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverUnrescue");
+}
 Server Driver::serverRebuild(const Context&, const std::string&, const Rebuild&) const
 {
     throw NotImplemented("serverRebuild");
@@ -1059,12 +1118,18 @@ std::string Driver::serverConsoleOutput(const Context&, const std::string&) cons
 {
     throw NotImplemented("serverConsoleOutput");
 }
-void Driver::serverShelve(const Context&, const std::string&) const { throw NotImplemented("serverShelve"); }
+void Driver::serverShelve(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverShelve");
+}
 void Driver::serverShelveOffload(const Context&, const std::string&) const
 {
     throw NotImplemented("serverShelveOffload");
 }
-void Driver::serverUnshelve(const Context&, const std::string&) const { throw NotImplemented("serverUnshelve"); }
+void Driver::serverUnshelve(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverUnshelve");
+}
 std::vector<InstanceAction> Driver::instanceActionList(const Context&, const std::string&) const
 {
     throw NotImplemented("instanceActionList");

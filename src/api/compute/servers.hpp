@@ -12,7 +12,8 @@
 
 namespace jumpgate::compute {
 
-/* flavor_visible: a flavor the caller may see and use (public, shared with its project, or any for an admin); NotFound. */
+/* flavor_visible: a flavor the caller may see and use (public, shared with its project, or any for an admin); NotFound.
+ */
 Flavor flavor_visible(const Driver& driver, const Request& req, const std::string& flavor_id);
 /* server_status: Nova's status of a server from its vm_state and task_state. */
 std::string server_status(const Server& s);
@@ -20,7 +21,8 @@ std::string server_status(const Server& s);
 std::optional<std::string> vm_state_of_status(std::string_view status);
 /* server_view: the full server as the request's microversion shows it (`show`: the single-server form). */
 json server_view(const Request& req, const Server& s, bool show);
-/* server_change_view: the server as an update (`rebuild`: a rebuild) answers it: before 2.75, without the extensions' fields. */
+/* server_change_view: the server as an update (`rebuild`: a rebuild) answers it: before 2.75, without the extensions'
+ * fields. */
 json server_change_view(const Request& req, const Server& s, bool rebuild);
 /* editable: `s`, or Conflict when it is locked and the caller is not an admin. */
 const Server& editable(const Request& req, const Server& s);
@@ -36,17 +38,17 @@ void check_tag(const std::string& tag);
  * The binding tables of Compute's endpoints, each in the file that serves them;
  * detail::install (servers.cpp) binds them all.
  */
-std::span<const Binding<Driver>> server_bindings();          // servers, metadata, tags, ips, instance actions
-std::span<const Binding<Driver>> server_action_bindings();   // POST /servers/{id}/action (server_actions.cpp)
-std::span<const Binding<Driver>> flavor_bindings();          // flavors.cpp
+std::span<const Binding<Driver>> server_bindings();        // servers, metadata, tags, ips, instance actions
+std::span<const Binding<Driver>> server_action_bindings(); // POST /servers/{id}/action (server_actions.cpp)
+std::span<const Binding<Driver>> flavor_bindings();        // flavors.cpp
 std::span<const Binding<Driver>> availability_zone_bindings();
 std::span<const Binding<Driver>> keypair_bindings();
 std::span<const Binding<Driver>> usage_bindings();
 std::span<const Binding<Driver>> quota_bindings();
 
-/* Proxied: Compute's driver with another service's (nullptr when it has none), for Nova's calls that the other serves. */
-template <class Other>
-struct Proxied {
+/* Proxied: Compute's driver with another service's (nullptr when it has none), for Nova's calls that the other serves.
+ */
+template <class Other> struct Proxied {
     std::shared_ptr<const Driver> compute;
     std::shared_ptr<const Other> other;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Nova's volumes extension (seed 002): os-volumes, os-snapshots and servers' os-volume_attachments, from the block storage driver.
+// Nova's volumes extension (seed 002): os-volumes, os-snapshots and servers' os-volume_attachments, from the block
+// storage driver.
 #include <jumpgate/driver/compute.hpp>
 
 #include <algorithm>
@@ -29,9 +30,9 @@ json volume_view(const Volume& v)
 {
     json attachments = json::array();
     for (const auto& a : v.attachments)
-        attachments.push_back({{"id", a.volume_id}, {"volumeId", a.volume_id}, {"serverId", a.server_id},
-                               {"device", a.device}});
-    if (attachments.empty())      // Nova shows one empty attachment for a free volume
+        attachments.push_back(
+            {{"id", a.volume_id}, {"volumeId", a.volume_id}, {"serverId", a.server_id}, {"device", a.device}});
+    if (attachments.empty()) // Nova shows one empty attachment for a free volume
         attachments.push_back(json::object());
     return {{"id", v.id},
             {"status", v.status},
@@ -100,11 +101,11 @@ std::string next_device(const volume::Driver& volumes, const Request& req, const
 // Attaching and detaching take a server that is not busy and in one of these states.
 void check_attachable(const Server& s, const char* what)
 {
-    static const std::vector<std::string> kStates = {"active", "paused", "stopped", "suspended", "shelved",
-                                                     "shelved_offloaded"};
+    static const std::vector<std::string> kStates = {"active",    "paused",  "stopped",
+                                                     "suspended", "shelved", "shelved_offloaded"};
     if (std::find(kStates.begin(), kStates.end(), s.vm_state) == kStates.end() || s.task_state)
-        throw Conflict(std::string("Cannot '") + what + "' instance " + s.id + " while it is in vm_state " +
-                           s.vm_state, "conflictingRequest");
+        throw Conflict(std::string("Cannot '") + what + "' instance " + s.id + " while it is in vm_state " + s.vm_state,
+                       "conflictingRequest");
 }
 
 } // namespace
@@ -186,7 +187,8 @@ void show_snapshot(const Proxy& drivers, const Request& req, Response& resp)
 void delete_snapshot(const Proxy& drivers, const Request& req, Response& resp)
 {
     check_proxy_version(req);
-    drivers.other->snapshotDelete(req.context(), drivers.other->snapshotGet(req.context(), req.param("snapshot_id")).id);
+    drivers.other->snapshotDelete(req.context(),
+                                  drivers.other->snapshotGet(req.context(), req.param("snapshot_id")).id);
     resp.status = 202;
     resp.clear_body();
 }
@@ -217,8 +219,8 @@ void attach_volume(const Proxy& drivers, const Request& req, Response& resp)
     if (attachment_to(v, s.id))
         throw BadRequest("Invalid volume: volume " + v.id + " is already attached to instance " + s.id + ".");
     if (v.status != "available" && !(v.multiattach && v.status == "in-use"))
-        throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" +
-                         v.status + "'");
+        throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" + v.status +
+                         "'");
     volume::Attachment a;
     a.id = new_uuid();
     a.server_id = s.id;
@@ -304,8 +306,14 @@ const Binding<Proxy> kVolumeProxyBindings[] = {
     {"v2_os_volume_attachments", "GET", {Op::volumeGet, compute::Op::serverGet}, list_attachments},
     {"v2_os_volume_attachments", "POST", {Op::volumeGet, Op::volumeAttach, compute::Op::serverGet}, attach_volume},
     {"v2_os_volume_attachments_detail", "GET", {Op::volumeGet, compute::Op::serverGet}, show_attachment},
-    {"v2_os_volume_attachments_detail", "PUT", {Op::volumeGet, Op::volumeAttach, Op::volumeDetach, compute::Op::serverGet}, swap_volume},
-    {"v2_os_volume_attachments_detail", "DELETE", {Op::volumeGet, Op::volumeDetach, compute::Op::serverGet}, detach_volume},
+    {"v2_os_volume_attachments_detail",
+     "PUT",
+     {Op::volumeGet, Op::volumeAttach, Op::volumeDetach, compute::Op::serverGet},
+     swap_volume},
+    {"v2_os_volume_attachments_detail",
+     "DELETE",
+     {Op::volumeGet, Op::volumeDetach, compute::Op::serverGet},
+     detach_volume},
 };
 
 } // namespace
@@ -314,7 +322,7 @@ void install_volume_proxy(Dispatcher& disp, const App& app)
 {
     auto proxy = std::make_shared<const Proxy>(Proxy{app.compute().driver, app.volume().driver});
     bind_table(disp, std::span<const Binding<Proxy>>(kVolumeProxyBindings), proxy,
-         app.compute().operations | app.volume().operations);
+               app.compute().operations | app.volume().operations);
 }
 
 } // namespace jumpgate::compute

@@ -9,9 +9,9 @@
 #include <openssl/rand.h>
 
 #include "api/common/listing.hpp"
-#include "api/identity/identity.hpp"
 #include "api/common/time.hpp"
 #include "api/common/validation.hpp"
+#include "api/identity/identity.hpp"
 
 namespace jumpgate::identity {
 
@@ -20,8 +20,8 @@ namespace {
 void require_admin(const Request& req, const char* action)
 {
     if (!req.context().is_admin())
-        throw Forbidden(std::string("You are not authorized to perform the requested action: identity:") +
-                        action + ".");
+        throw Forbidden(std::string("You are not authorized to perform the requested action: identity:") + action +
+                        ".");
 }
 
 void require_self_or_admin(const Request& req, const std::string& user_id, const char* action)
@@ -42,23 +42,37 @@ json list_links(const Request& req)
 
 json view(const Request& req, const Domain& d)
 {
-    return {{"id", d.id}, {"name", d.name}, {"description", d.description}, {"enabled", d.enabled},
-            {"tags", json::array()}, {"options", json::object()},
+    return {{"id", d.id},
+            {"name", d.name},
+            {"description", d.description},
+            {"enabled", d.enabled},
+            {"tags", json::array()},
+            {"options", json::object()},
             {"links", {{"self", url(req, "v3_domains_with_id", "domain_id", d.id)}}}};
 }
 
 json view(const Request& req, const Project& p)
 {
-    return {{"id", p.id}, {"name", p.name}, {"domain_id", p.domain_id}, {"description", p.description},
-            {"enabled", p.enabled}, {"parent_id", p.domain_id}, {"is_domain", false},
-            {"tags", json::array()}, {"options", json::object()},
+    return {{"id", p.id},
+            {"name", p.name},
+            {"domain_id", p.domain_id},
+            {"description", p.description},
+            {"enabled", p.enabled},
+            {"parent_id", p.domain_id},
+            {"is_domain", false},
+            {"tags", json::array()},
+            {"options", json::object()},
             {"links", {{"self", url(req, "v3_projects_with_id", "project_id", p.id)}}}};
 }
 
 json view(const Request& req, const User& u)
 {
-    json v = {{"id", u.id}, {"name", u.name}, {"domain_id", u.domain_id}, {"enabled", u.enabled},
-              {"password_expires_at", nullptr}, {"options", json::object()},
+    json v = {{"id", u.id},
+              {"name", u.name},
+              {"domain_id", u.domain_id},
+              {"enabled", u.enabled},
+              {"password_expires_at", nullptr},
+              {"options", json::object()},
               {"links", {{"self", url(req, "v3_user", "user_id", u.id)}}}};
     if (!u.description.empty())
         v["description"] = u.description;
@@ -69,10 +83,13 @@ json view(const Request& req, const User& u)
 
 json view(const Request& req, const Role& r)
 {
-    return {{"id", r.id}, {"name", r.name}, {"domain_id", nullptr}, {"description", nullptr},
-            {"options", json::object()}, {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}};
+    return {{"id", r.id},
+            {"name", r.name},
+            {"domain_id", nullptr},
+            {"description", nullptr},
+            {"options", json::object()},
+            {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}};
 }
-
 
 // An ISO 8601 time as seconds and the microseconds of a fraction ("2026-01-01T00:00:00.214584").
 std::pair<std::int64_t, int> parse_time(const std::string& text)
@@ -111,12 +128,19 @@ json view(const Request& req, const ApplicationCredential& c, const Driver& driv
         for (const auto& r : all)
             if (r.id == id)
                 roles.push_back({{"id", r.id}, {"name", r.name}, {"domain_id", nullptr}});
-    return {{"id", c.id}, {"name", c.name}, {"description", c.description.empty() ? json(nullptr) : json(c.description)},
-            {"project_id", c.project_id}, {"user_id", c.user_id}, {"roles", std::move(roles)},
-            {"expires_at", c.expires_at ? json(expiry_text(c)) : json(nullptr)},
-            {"unrestricted", c.unrestricted}, {"access_rules", json::array()},
-            {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_user_application_credential",
-                                                               {{"user_id", c.user_id}, {"application_credential_id", c.id}})}}}};
+    return {
+        {"id", c.id},
+        {"name", c.name},
+        {"description", c.description.empty() ? json(nullptr) : json(c.description)},
+        {"project_id", c.project_id},
+        {"user_id", c.user_id},
+        {"roles", std::move(roles)},
+        {"expires_at", c.expires_at ? json(expiry_text(c)) : json(nullptr)},
+        {"unrestricted", c.unrestricted},
+        {"access_rules", json::array()},
+        {"links",
+         {{"self", req.dispatcher()->endpoint_url(req, "v3_user_application_credential",
+                                                  {{"user_id", c.user_id}, {"application_credential_id", c.id}})}}}};
 }
 
 /* body: the object under `key` of a JSON body; 400 when it is missing. */
@@ -153,8 +177,8 @@ std::string name_text(const json& o, const char* key, std::size_t max,
     std::string name = text(o, key);
     std::size_t characters = api::utf8_length(name);
     if (characters == 0 || characters > max)
-        throw BadRequest(std::string("Invalid input for field '") + key + "': a name of 1 to " +
-                         std::to_string(max) + " characters is expected.");
+        throw BadRequest(std::string("Invalid input for field '") + key + "': a name of 1 to " + std::to_string(max) +
+                         " characters is expected.");
     if (name.find_first_not_of(" \t\n\r\f\v") == std::string::npos)
         throw BadRequest(std::string("Invalid input for field '") + key + "': a name must not be only whitespace.");
     return name;
@@ -169,8 +193,7 @@ bool flag(const json& o, const char* key, bool fallback)
     return o[key].get<bool>();
 }
 
-template <class T>
-void filter_by(const Request& req, std::vector<T>& items)
+template <class T> void filter_by(const Request& req, std::vector<T>& items)
 {
     if (req.has_query("name")) {
         std::string name(req.query("name"));
@@ -187,8 +210,7 @@ void filter_by(const Request& req, std::vector<T>& items)
         }
 }
 
-template <class T>
-json listed(const Request& req, std::vector<T> items)
+template <class T> json listed(const Request& req, std::vector<T> items)
 {
     filter_by(req, items);
     json out = json::array();
@@ -207,8 +229,8 @@ void domain_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_domain");
     const json& b = body(req, "domain");
-    Domain created = d.domainCreate({.name = name_text(b, "name", 64), .description = text(b, "description"),
-                                     .enabled = flag(b, "enabled", true)});
+    Domain created = d.domainCreate(
+        {.name = name_text(b, "name", 64), .description = text(b, "description"), .enabled = flag(b, "enabled", true)});
     resp.status = 201;
     resp.json({{"domain", view(req, created)}});
 }
@@ -247,8 +269,10 @@ void project_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_project");
     const json& b = body(req, "project");
-    Project created = d.projectCreate({.name = name_text(b, "name", 64), .domain_id = text(b, "domain_id", "default"),
-                                       .description = text(b, "description"), .enabled = flag(b, "enabled", true)});
+    Project created = d.projectCreate({.name = name_text(b, "name", 64),
+                                       .domain_id = text(b, "domain_id", "default"),
+                                       .description = text(b, "description"),
+                                       .enabled = flag(b, "enabled", true)});
     resp.status = 201;
     resp.json({{"project", view(req, created)}});
 }
@@ -295,8 +319,10 @@ void user_create(const Driver& d, const Request& req, Response& resp)
         RAND_bytes(bytes, sizeof bytes);
         password.assign(reinterpret_cast<const char*>(bytes), sizeof bytes);
     }
-    User created = d.userCreate({.name = name_text(b, "name", 255), .domain_id = text(b, "domain_id", "default"),
-                                 .description = text(b, "description"), .email = text(b, "email"),
+    User created = d.userCreate({.name = name_text(b, "name", 255),
+                                 .domain_id = text(b, "domain_id", "default"),
+                                 .description = text(b, "description"),
+                                 .email = text(b, "email"),
                                  .enabled = flag(b, "enabled", true)},
                                 password);
     if (!text(b, "default_project_id").empty())
@@ -408,8 +434,7 @@ std::vector<Role> held_roles(const Driver& d, const Request& req, bool on_projec
                       : d.roleListForDomain(req.param("user_id"), req.param("domain_id"));
 }
 
-template <bool OnProject>
-void grant_check(const Driver& d, const Request& req, Response& resp)
+template <bool OnProject> void grant_check(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "check_grant");
     auto roles = held_roles(d, req, OnProject);
@@ -418,8 +443,7 @@ void grant_check(const Driver& d, const Request& req, Response& resp)
     resp.status = 204;
 }
 
-template <bool OnProject>
-void grant_create(const Driver& d, const Request& req, Response& resp)
+template <bool OnProject> void grant_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_grant");
     role_by_id(d, req.param("role_id"));
@@ -433,8 +457,7 @@ void grant_create(const Driver& d, const Request& req, Response& resp)
     resp.status = 204;
 }
 
-template <bool OnProject>
-void grant_delete(const Driver& d, const Request& req, Response& resp)
+template <bool OnProject> void grant_delete(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "revoke_grant");
     std::string target = req.param(OnProject ? "project_id" : "domain_id");
@@ -442,8 +465,7 @@ void grant_delete(const Driver& d, const Request& req, Response& resp)
     resp.status = 204;
 }
 
-template <bool OnProject>
-void grant_list(const Driver& d, const Request& req, Response& resp)
+template <bool OnProject> void grant_list(const Driver& d, const Request& req, Response& resp)
 {
     require_self_or_admin(req, req.param("user_id"), "list_grants");
     json out = json::array();
@@ -463,13 +485,16 @@ void role_assignment_list(const Driver& d, const Request& req, Response& resp)
         if ((!user.empty() && a.user_id != user) || (!project.empty() && a.project_id != project) ||
             (!domain.empty() && a.domain_id != domain) || (!role.empty() && a.role_id != role))
             continue;
-        json scope = a.project_id.empty() ? json{{"domain", {{"id", a.domain_id}}}}
-                                          : json{{"project", {{"id", a.project_id}}}};
-        out.push_back({{"role", {{"id", a.role_id}}}, {"user", {{"id", a.user_id}}}, {"scope", scope},
-                       {"links", {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
-                                                     (a.project_id.empty() ? "domains/" + a.domain_id
-                                                                           : "projects/" + a.project_id) +
-                                                     "/users/" + a.user_id + "/roles/" + a.role_id}}}});
+        json scope =
+            a.project_id.empty() ? json{{"domain", {{"id", a.domain_id}}}} : json{{"project", {{"id", a.project_id}}}};
+        out.push_back(
+            {{"role", {{"id", a.role_id}}},
+             {"user", {{"id", a.user_id}}},
+             {"scope", scope},
+             {"links",
+              {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
+                                  (a.project_id.empty() ? "domains/" + a.domain_id : "projects/" + a.project_id) +
+                                  "/users/" + a.user_id + "/roles/" + a.role_id}}}});
     }
     resp.json({{"role_assignments", out}, {"links", list_links(req)}});
 }
@@ -491,8 +516,10 @@ void application_credential_create(const Driver& d, const Request& req, Response
     if (req.context().project_id.empty())
         throw Forbidden("An application credential needs a project-scoped token.");
     const json& b = body(req, "application_credential");
-    ApplicationCredential c{.name = name_text(b, "name", 255), .description = text(b, "description"),
-                            .user_id = req.context().user_id, .project_id = req.context().project_id};
+    ApplicationCredential c{.name = name_text(b, "name", 255),
+                            .description = text(b, "description"),
+                            .user_id = req.context().user_id,
+                            .project_id = req.context().project_id};
     if (b.contains("roles") && b["roles"].is_array()) {
         auto all = d.roleList();
         for (const auto& r : b["roles"]) {
@@ -629,15 +656,23 @@ const Binding<Driver> kResources[] = {
     {"v3_domain_user_role", "PUT", {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign}, grant_create<false>},
     {"v3_domain_user_role", "DELETE", {Op::roleUnassign}, grant_delete<false>},
     {"v3_domain_user_role_assignment", "HEAD", {Op::roleListForDomain}, grant_check<false>},
-    {"v3_domain_user_role_assignment", "PUT", {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign},
+    {"v3_domain_user_role_assignment",
+     "PUT",
+     {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign},
      grant_create<false>},
     {"v3_domain_user_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<false>},
     {"v3_role_assignments", "GET", {Op::roleAssignmentList}, role_assignment_list},
-    {"v3_user_application_credentials", "GET", {Op::applicationCredentialList, Op::roleList},
+    {"v3_user_application_credentials",
+     "GET",
+     {Op::applicationCredentialList, Op::roleList},
      application_credential_list},
-    {"v3_user_application_credentials", "POST", {Op::applicationCredentialCreate, Op::roleList},
+    {"v3_user_application_credentials",
+     "POST",
+     {Op::applicationCredentialCreate, Op::roleList},
      application_credential_create},
-    {"v3_user_application_credential", "GET", {Op::applicationCredentialList, Op::roleList},
+    {"v3_user_application_credential",
+     "GET",
+     {Op::applicationCredentialList, Op::roleList},
      application_credential_show},
     {"v3_user_application_credential", "DELETE", {Op::applicationCredentialDelete}, application_credential_delete},
     {"v2_tenant", "GET", {Op::projectFind}, v2_tenant_show},

@@ -95,14 +95,14 @@ void write_key(const std::string& path)
     std::string text = base64url(reinterpret_cast<const unsigned char*>(key.data()), key.size()) + "\n";
     std::string tmp = path + ".tmp";
     int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) ||
-        fsync(fd) != 0 || close(fd) != 0 || rename(tmp.c_str(), path.c_str()) != 0)
+    if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()) || fsync(fd) != 0 ||
+        close(fd) != 0 || rename(tmp.c_str(), path.c_str()) != 0)
         throw std::runtime_error("cannot write key " + path + ": " + std::strerror(errno));
 }
 
 std::int64_t mtime_of(const std::string& path)
 {
-    struct stat st{};
+    struct stat st {};
     if (stat(path.c_str(), &st) != 0)
         return 0;
     return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
@@ -130,20 +130,22 @@ void KeyRepository::rotate(const std::string& dir, int max_active)
     write_key(dir + "/0");
     numbers = key_numbers(dir);
     // Oldest secondary keys go first; the staged (0) and the primary always stay.
-    for (std::size_t i = 1; static_cast<int>(numbers.size()) > std::max(max_active, 3) &&
-                            i + 1 < numbers.size();) {
+    for (std::size_t i = 1; static_cast<int>(numbers.size()) > std::max(max_active, 3) && i + 1 < numbers.size();) {
         unlink((dir + "/" + std::to_string(numbers[i])).c_str());
         numbers.erase(numbers.begin() + static_cast<std::ptrdiff_t>(i));
     }
 }
 
-KeyRepository::KeyRepository(std::string dir) : dir_(std::move(dir)) { load(); }
+KeyRepository::KeyRepository(std::string dir) : dir_(std::move(dir))
+{
+    load();
+}
 
 void KeyRepository::load()
 {
     std::vector<std::string> keys;
     auto numbers = key_numbers(dir_);
-    std::reverse(numbers.begin(), numbers.end());     // primary (highest) first, staged last
+    std::reverse(numbers.begin(), numbers.end()); // primary (highest) first, staged last
     for (int n : numbers) {
         std::ifstream in(dir_ + "/" + std::to_string(n));
         std::string text;
@@ -161,7 +163,7 @@ void KeyRepository::load()
 
 void KeyRepository::reload_if_changed()
 {
-    struct timespec ts{};
+    struct timespec ts {};
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     if (ts.tv_sec < next_check_)
         return;
@@ -172,8 +174,8 @@ void KeyRepository::reload_if_changed()
 
 std::string KeyRepository::seal(const TokenPayload& p) const
 {
-    nlohmann::json j = {{"u", p.user_id}, {"r", p.roles}, {"m", p.methods}, {"i", p.issued_at},
-                        {"e", p.expires_at}, {"a", p.audit_id}};
+    nlohmann::json j = {{"u", p.user_id},   {"r", p.roles},      {"m", p.methods},
+                        {"i", p.issued_at}, {"e", p.expires_at}, {"a", p.audit_id}};
     if (!p.project_id.empty())
         j["p"] = p.project_id;
     if (!p.domain_id.empty())
@@ -194,7 +196,7 @@ std::string KeyRepository::seal(const TokenPayload& p) const
     if (!ctx ||
         EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
                            reinterpret_cast<const unsigned char*>(keys_.front().data()), o + 1) != 1 ||
-        EVP_EncryptUpdate(ctx.get(), nullptr, &n, o, 1) != 1 ||     // the version byte is authenticated too
+        EVP_EncryptUpdate(ctx.get(), nullptr, &n, o, 1) != 1 || // the version byte is authenticated too
         EVP_EncryptUpdate(ctx.get(), o + 1 + kNonceSize, &n, plain.data(), static_cast<int>(plain.size())) != 1 ||
         EVP_EncryptFinal_ex(ctx.get(), o + 1 + kNonceSize + n, &n) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, o + 1 + kNonceSize + plain.size()) != 1)
@@ -209,8 +211,7 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
     if (auto hit = opened_.find(token); hit != opened_.end())
         return hit->second;
     auto raw = unbase64url(token);
-    if (!raw || raw->size() < 1 + kNonceSize + kTagSize + 1 ||
-        static_cast<unsigned char>((*raw)[0]) != kVersion)
+    if (!raw || raw->size() < 1 + kNonceSize + kTagSize + 1 || static_cast<unsigned char>((*raw)[0]) != kVersion)
         return std::nullopt;
     auto* r = reinterpret_cast<unsigned char*>(raw->data());
     std::size_t cipher_size = raw->size() - 1 - kNonceSize - kTagSize;

@@ -15,15 +15,15 @@ namespace jumpgate::api::identity {
 /* TokenPayload: everything a token carries, so that validating it needs no shared state. */
 struct TokenPayload {
     std::string user_id;
-    std::string project_id;          // empty unless project-scoped
-    std::string domain_id;           // empty unless domain-scoped
-    std::vector<std::string> roles;  // role names in the scope
+    std::string project_id;         // empty unless project-scoped
+    std::string domain_id;          // empty unless domain-scoped
+    std::vector<std::string> roles; // role names in the scope
     std::vector<std::string> methods;
-    std::int64_t issued_at = 0;      // seconds since the epoch
+    std::int64_t issued_at = 0; // seconds since the epoch
     std::int64_t expires_at = 0;
     std::string audit_id;
     std::string application_credential_id;
-    std::string credentials;         // the user's backend credentials (identity::User::credentials)
+    std::string credentials; // the user's backend credentials (identity::User::credentials)
 
     bool operator==(const TokenPayload&) const = default;
 };
@@ -41,7 +41,7 @@ struct TextHash {
  * files opens the same tokens.
  */
 class KeyRepository {
-public:
+  public:
     /* kTokenMax: the longest token text open() reads; seal() may make a longer one, which no one opens. */
     static constexpr std::size_t kTokenMax = 4096;
 
@@ -65,13 +65,13 @@ public:
      */
     void reload_if_changed();
 
-private:
+  private:
     void load();
 
     std::string dir_;
-    std::vector<std::string> keys_;   // raw 32-byte keys, primary first
+    std::vector<std::string> keys_; // raw 32-byte keys, primary first
     std::int64_t loaded_mtime_ = 0;
-    std::int64_t next_check_ = 0;     // CLOCK_MONOTONIC_COARSE seconds
+    std::int64_t next_check_ = 0; // CLOCK_MONOTONIC_COARSE seconds
     // Tokens this worker has opened, by text: a payload is a function of the text and the keys,
     // so a hit skips the decryption; emptied when the keys change, and when it fills.
     mutable std::unordered_map<std::string, TokenPayload, TextHash, std::equal_to<>> opened_;

@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
-#include <map>
-#include <unordered_map>
 #include <fcntl.h>
+#include <map>
 #include <sys/file.h>
 #include <unistd.h>
+#include <unordered_map>
 
 #include <openssl/evp.h>
 
@@ -27,8 +27,14 @@ namespace {
 using api::identity::KeyRepository;
 using api::identity::TokenPayload;
 
-std::int64_t now() { return api::unix_now(); }
-std::string iso_time(std::int64_t t) { return api::iso_time(t, true); }
+std::int64_t now()
+{
+    return api::unix_now();
+}
+std::string iso_time(std::int64_t t)
+{
+    return api::iso_time(t, true);
+}
 
 // A stable id for a catalog entry, the same on every worker and host; worked out once per
 // worker for each of the catalogue's few names.
@@ -47,7 +53,7 @@ struct CatalogService {
     const char* service;
     const char* type;
     const char* name;
-    const char* suffix;        // after the mount; "{project_id}" is the caller's project
+    const char* suffix; // after the mount; "{project_id}" is the caller's project
 };
 constexpr CatalogService kCatalog[] = {
     {"identity", "identity", "keystone", ""},
@@ -68,7 +74,7 @@ struct Tokens {
     App& app;
     std::shared_ptr<const Driver> driver;
     Operations ops;
-    std::unique_ptr<KeyRepository> keys;    // null unless ops has kValidate, which every row using it needs
+    std::unique_ptr<KeyRepository> keys; // null unless ops has kValidate, which every row using it needs
     std::int64_t lifetime;
     std::string region;
 
@@ -93,33 +99,30 @@ struct Tokens {
                                      {"region", region},
                                      {"region_id", region},
                                      {"url", url}});
-            out.push_back({{"id", stable_id(c.type)}, {"type", c.type}, {"name", c.name},
-                           {"endpoints", std::move(endpoints)}});
+            out.push_back(
+                {{"id", stable_id(c.type)}, {"type", c.type}, {"name", c.name}, {"endpoints", std::move(endpoints)}});
         }
         return out;
     }
 
-    json domain_ref(const std::string& id) const
-    {
-        return {{"id", id}, {"name", driver->domainGet(id).name}};
-    }
+    json domain_ref(const std::string& id) const { return {{"id", id}, {"name", driver->domainGet(id).name}}; }
 
     json view(const Request& req, const TokenPayload& p, bool with_catalog) const
     {
         User user = driver->userGet(p.user_id);
         json token = {{"methods", p.methods},
-                      {"user", {{"id", user.id},
-                                {"name", user.name},
-                                {"domain", domain_ref(user.domain_id)},
-                                {"password_expires_at", nullptr}}},
+                      {"user",
+                       {{"id", user.id},
+                        {"name", user.name},
+                        {"domain", domain_ref(user.domain_id)},
+                        {"password_expires_at", nullptr}}},
                       {"audit_ids", {p.audit_id}},
                       {"issued_at", iso_time(p.issued_at)},
                       {"expires_at", iso_time(p.expires_at)}};
         std::vector<Role> roles;
         if (!p.project_id.empty()) {
             Project project = driver->projectFind({.id = p.project_id});
-            token["project"] = {{"id", project.id}, {"name", project.name},
-                                {"domain", domain_ref(project.domain_id)}};
+            token["project"] = {{"id", project.id}, {"name", project.name}, {"domain", domain_ref(project.domain_id)}};
             token["is_domain"] = false;
         } else if (!p.domain_id.empty()) {
             token["domain"] = domain_ref(p.domain_id);
@@ -148,13 +151,13 @@ struct Tokens {
      * answered for it, by request variant. Expiry is still checked on every call.
      */
     struct Validated {
-        std::vector<std::string> roles;    // the roles the token's user holds in its scope now
+        std::vector<std::string> roles; // the roles the token's user holds in its scope now
         std::map<std::string, std::string, std::less<>> bodies;
     };
     static constexpr std::size_t kValidatedMax = 512;
     static constexpr std::size_t kVariantsMax = 8;
     mutable std::optional<std::int64_t> generation;
-    mutable std::string generation_read_for;    // the id of the request that last read it
+    mutable std::string generation_read_for; // the id of the request that last read it
     mutable std::unordered_map<std::string, Validated, api::identity::TextHash, std::equal_to<>> validated;
 
     /*
@@ -230,8 +233,7 @@ struct Tokens {
      * view_body: view() encoded, remembered for the token `text` that payload_of has
      * just validated; the catalogue's URLs follow the request's scheme, host and port.
      */
-    std::string view_body(const Request& req, std::string_view text, const TokenPayload& p,
-                          bool with_catalog) const
+    std::string view_body(const Request& req, std::string_view text, const TokenPayload& p, bool with_catalog) const
     {
         auto it = generation ? validated.find(text) : validated.end();
         if (it == validated.end())
@@ -240,7 +242,7 @@ struct Tokens {
         auto& bodies = it->second.bodies;
         if (auto hit = bodies.find(variant); hit != bodies.end())
             return hit->second;
-        if (bodies.size() >= kVariantsMax)       // a client may send any Host
+        if (bodies.size() >= kVariantsMax) // a client may send any Host
             bodies.clear();
         return bodies.emplace(std::move(variant), Response::encode(view(req, p, with_catalog))).first->second;
     }
@@ -293,10 +295,10 @@ std::string sealed(const Tokens& t, const Request& req, const TokenPayload& p)
 {
     std::string token = t.keys->seal(p);
     if (token.size() > KeyRepository::kTokenMax) {
-        log::error(req.id() + " identity: a token of user " + p.user_id + " would be " +
-                   std::to_string(token.size()) + " characters, over the " +
-                   std::to_string(KeyRepository::kTokenMax) + " a token may have; the identity driver's " +
-                   std::to_string(p.credentials.size()) + " bytes of backend credentials must be shorter");
+        log::error(req.id() + " identity: a token of user " + p.user_id + " would be " + std::to_string(token.size()) +
+                   " characters, over the " + std::to_string(KeyRepository::kTokenMax) +
+                   " a token may have; the identity driver's " + std::to_string(p.credentials.size()) +
+                   " bytes of backend credentials must be shorter");
         throw Unauthorized("Authentication plugin error.");
     }
     return token;
@@ -339,10 +341,10 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         } else if (methods[0] == "token") {
             std::string id = identity.contains("token") ? text_of(identity["token"], "id", "auth/identity/token") : "";
             auto prior = t.payload_of(req, id);
-            if (!prior)                             // Keystone: TokenNotFound, not 401
+            if (!prior) // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
             p.user_id = prior->user_id;
-            p.expires_at = prior->expires_at;       // a rescoped token lives no longer
+            p.expires_at = prior->expires_at; // a rescoped token lives no longer
             p.audit_id = prior->audit_id;
             p.credentials = prior->credentials;
         } else if (methods[0] == "application_credential" && t.can(kApplicationCredentialMethod)) {
@@ -450,8 +452,8 @@ TokenPayload subject(const Tokens& t, const Request& req, std::string_view text,
         throw NotFound("Could not find token: " + std::string(text.substr(0, 16)) + "...");
     const Context& caller = req.context();
     if (caller.user_id != p->user_id && !caller.is_admin())
-        throw Forbidden("You are not authorized to perform the requested action: identity:" +
-                        std::string(action) + ".");
+        throw Forbidden("You are not authorized to perform the requested action: identity:" + std::string(action) +
+                        ".");
     return *p;
 }
 
@@ -468,17 +470,20 @@ json v2_catalog(const Tokens& t, const Request& req, const std::string& project_
         json endpoint = {{"id", service["id"]}, {"region", t.region}};
         for (const auto& e : service["endpoints"])
             endpoint[e["interface"].get<std::string>() + "URL"] = e["url"];
-        out.push_back({{"type", service["type"]}, {"name", service["name"]},
-                       {"endpoints", json::array({endpoint})}, {"endpoints_links", json::array()}});
+        out.push_back({{"type", service["type"]},
+                       {"name", service["name"]},
+                       {"endpoints", json::array({endpoint})},
+                       {"endpoints_links", json::array()}});
     }
     return out;
 }
 
-json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const std::string& id,
-               bool with_catalog)
+json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const std::string& id, bool with_catalog)
 {
     User user = t.driver->userGet(p.user_id);
-    json token = {{"id", id}, {"issued_at", iso_time(p.issued_at)}, {"expires", iso_time(p.expires_at)},
+    json token = {{"id", id},
+                  {"issued_at", iso_time(p.issued_at)},
+                  {"expires", iso_time(p.expires_at)},
                   {"audit_ids", {p.audit_id}}};
     json roles = json::array(), role_ids = json::array();
     auto all = t.driver->roleList();
@@ -490,12 +495,18 @@ json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const
             }
     if (!p.project_id.empty()) {
         Project project = t.driver->projectFind({.id = p.project_id});
-        token["tenant"] = {{"id", project.id}, {"name", project.name}, {"enabled", project.enabled},
+        token["tenant"] = {{"id", project.id},
+                           {"name", project.name},
+                           {"enabled", project.enabled},
                            {"description", project.description}};
     }
     json access = {{"token", std::move(token)},
-                   {"user", {{"id", user.id}, {"name", user.name}, {"username", user.name},
-                             {"roles", std::move(roles)}, {"roles_links", json::array()}}},
+                   {"user",
+                    {{"id", user.id},
+                     {"name", user.name},
+                     {"username", user.name},
+                     {"roles", std::move(roles)},
+                     {"roles_links", json::array()}}},
                    {"metadata", {{"is_admin", 0}, {"roles", std::move(role_ids)}}}};
     if (with_catalog)
         access["serviceCatalog"] = p.project_id.empty() ? json::array() : v2_catalog(t, req, p.project_id);
@@ -509,7 +520,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
         throw BadRequest("Expecting to find auth in the request body.");
     const json& auth = body["auth"];
     TokenPayload p;
-    p.issued_at = now();        // before the credentials are read, as in issue()
+    p.issued_at = now(); // before the credentials are read, as in issue()
     try {
         if (auth.contains("passwordCredentials")) {
             const json& c = auth["passwordCredentials"];
@@ -540,9 +551,8 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
         if (!tenant_id.empty() || !tenant_name.empty()) {
             Project project;
             try {
-                project = t.driver->projectFind(tenant_id.empty()
-                                                    ? Ref{.name = tenant_name, .domain_id = "default"}
-                                                    : Ref{.id = tenant_id});
+                project = t.driver->projectFind(tenant_id.empty() ? Ref{.name = tenant_name, .domain_id = "default"}
+                                                                  : Ref{.id = tenant_id});
             } catch (const NotFound&) {
                 throw Unauthorized("User " + p.user_id + " is unauthorized for tenant " +
                                    (tenant_id.empty() ? tenant_name : tenant_id) + ".");
@@ -573,7 +583,9 @@ json catalog_links(const Request& req)
 
 json region_view(const Tokens& t, const Request& req)
 {
-    return {{"id", t.region}, {"description", ""}, {"parent_region_id", nullptr},
+    return {{"id", t.region},
+            {"description", ""},
+            {"parent_region_id", nullptr},
             {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_region", {{"region_id", t.region}})}}}};
 }
 
@@ -581,10 +593,14 @@ json services_view(const Tokens& t, const Request& req)
 {
     json out = json::array();
     for (const auto& c : t.catalog(req, ""))
-        out.push_back({{"id", c["id"]}, {"type", c["type"]}, {"name", c["name"]}, {"enabled", true},
+        out.push_back({{"id", c["id"]},
+                       {"type", c["type"]},
+                       {"name", c["name"]},
+                       {"enabled", true},
                        {"description", ""},
-                       {"links", {{"self", req.dispatcher()->endpoint_url(
-                                      req, "v3_services_with_id", {{"service_id", c["id"].get<std::string>()}})}}}});
+                       {"links",
+                        {{"self", req.dispatcher()->endpoint_url(req, "v3_services_with_id",
+                                                                 {{"service_id", c["id"].get<std::string>()}})}}}});
     return out;
 }
 
@@ -596,8 +612,8 @@ json endpoints_view(const Tokens& t, const Request& req)
         for (auto e : c["endpoints"]) {
             e["service_id"] = c["id"];
             e["enabled"] = true;
-            e["links"] = {{"self", req.dispatcher()->endpoint_url(
-                              req, "v3_endpoints_with_id", {{"endpoint_id", e["id"].get<std::string>()}})}};
+            e["links"] = {{"self", req.dispatcher()->endpoint_url(req, "v3_endpoints_with_id",
+                                                                  {{"endpoint_id", e["id"].get<std::string>()}})}};
             out.push_back(std::move(e));
         }
     return out;
@@ -616,8 +632,9 @@ json matching(json list, const Request& req, std::initializer_list<const char*> 
 {
     for (const char* key : keys)
         if (req.has_query(key))
-            list.erase(std::remove_if(list.begin(), list.end(), [&](const json& i) { return i[key] != req.query(key); }),
-                       list.end());
+            list.erase(
+                std::remove_if(list.begin(), list.end(), [&](const json& i) { return i[key] != req.query(key); }),
+                list.end());
     return list;
 }
 
@@ -789,9 +806,13 @@ void auth_domains(const Tokens& t, const Request& req, Response& resp)
             std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
             seen.push_back(a.domain_id);
             Domain d = t.driver->domainGet(a.domain_id);
-            domains.push_back({{"id", d.id}, {"name", d.name}, {"description", d.description}, {"enabled", d.enabled},
-                               {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_domains_with_id",
-                                                                                  {{"domain_id", d.id}})}}}});
+            domains.push_back(
+                {{"id", d.id},
+                 {"name", d.name},
+                 {"description", d.description},
+                 {"enabled", d.enabled},
+                 {"links",
+                  {{"self", req.dispatcher()->endpoint_url(req, "v3_domains_with_id", {{"domain_id", d.id}})}}}});
         }
     resp.json({{"domains", std::move(domains)}, {"links", auth_links(req)}});
 }
@@ -805,11 +826,16 @@ void auth_projects(const Tokens& t, const Request& req, Response& resp)
 {
     json projects = json::array();
     for (const auto& pr : t.driver->projectListForUser(req.context().user_id))
-        projects.push_back({{"id", pr.id}, {"name", pr.name}, {"domain_id", pr.domain_id},
-                            {"description", pr.description}, {"enabled", pr.enabled}, {"is_domain", false},
-                            {"parent_id", pr.domain_id},
-                            {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_projects_with_id",
-                                                                               {{"project_id", pr.id}})}}}});
+        projects.push_back(
+            {{"id", pr.id},
+             {"name", pr.name},
+             {"domain_id", pr.domain_id},
+             {"description", pr.description},
+             {"enabled", pr.enabled},
+             {"is_domain", false},
+             {"parent_id", pr.domain_id},
+             {"links",
+              {{"self", req.dispatcher()->endpoint_url(req, "v3_projects_with_id", {{"project_id", pr.id}})}}}});
     resp.json({{"projects", std::move(projects)}, {"links", auth_links(req)}});
 }
 
@@ -875,41 +901,146 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
 } // namespace detail
 
 #define NOT_IMPLEMENTED(what) throw NotImplemented(what " is not implemented by this driver.")
-User Driver::userAuthenticate(const Ref&, const std::string&) const { NOT_IMPLEMENTED("userAuthenticate"); }
-User Driver::userGet(const std::string&) const { NOT_IMPLEMENTED("userGet"); }
-User Driver::userCreate(const User&, const std::string&) const { NOT_IMPLEMENTED("userCreate"); }
-Domain Driver::domainGet(const std::string&) const { NOT_IMPLEMENTED("domainGet"); }
-Domain Driver::domainFind(const Ref&) const { NOT_IMPLEMENTED("domainFind"); }
-Project Driver::projectFind(const Ref&) const { NOT_IMPLEMENTED("projectFind"); }
-Project Driver::projectCreate(const Project&) const { NOT_IMPLEMENTED("projectCreate"); }
-std::vector<Project> Driver::projectListForUser(const std::string&) const { NOT_IMPLEMENTED("projectListForUser"); }
-std::vector<Role> Driver::roleList() const { NOT_IMPLEMENTED("roleList"); }
-Role Driver::roleCreate(const Role&) const { NOT_IMPLEMENTED("roleCreate"); }
-std::vector<Role> Driver::roleListForProject(const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleListForProject"); }
-std::vector<Role> Driver::roleListForDomain(const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleListForDomain"); }
-void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleAssign"); }
-void Driver::tokenRevoke(const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenRevoke"); }
-bool Driver::tokenIsRevoked(const std::string&, const std::string&, const std::string&, std::int64_t) const { NOT_IMPLEMENTED("tokenIsRevoked"); }
-std::optional<std::int64_t> Driver::generation() const { return std::nullopt; }
-std::vector<Domain> Driver::domainList() const { NOT_IMPLEMENTED("domainList"); }
-Domain Driver::domainCreate(const Domain&) const { NOT_IMPLEMENTED("domainCreate"); }
-Domain Driver::domainUpdate(const Domain&) const { NOT_IMPLEMENTED("domainUpdate"); }
-void Driver::domainDelete(const std::string&) const { NOT_IMPLEMENTED("domainDelete"); }
-std::vector<Project> Driver::projectList() const { NOT_IMPLEMENTED("projectList"); }
-Project Driver::projectUpdate(const Project&) const { NOT_IMPLEMENTED("projectUpdate"); }
-void Driver::projectDelete(const std::string&) const { NOT_IMPLEMENTED("projectDelete"); }
-std::vector<User> Driver::userList() const { NOT_IMPLEMENTED("userList"); }
-User Driver::userUpdate(const User&) const { NOT_IMPLEMENTED("userUpdate"); }
-void Driver::userDelete(const std::string&) const { NOT_IMPLEMENTED("userDelete"); }
-void Driver::userPasswordSet(const std::string&, const std::string&) const { NOT_IMPLEMENTED("userPasswordSet"); }
-Role Driver::roleUpdate(const Role&) const { NOT_IMPLEMENTED("roleUpdate"); }
-void Driver::roleDelete(const std::string&) const { NOT_IMPLEMENTED("roleDelete"); }
-void Driver::roleUnassign(const std::string&, const std::string&, const std::string&, const std::string&) const { NOT_IMPLEMENTED("roleUnassign"); }
-std::vector<Assignment> Driver::roleAssignmentList() const { NOT_IMPLEMENTED("roleAssignmentList"); }
-ApplicationCredential Driver::applicationCredentialCreate(const ApplicationCredential&, const std::string&) const { NOT_IMPLEMENTED("applicationCredentialCreate"); }
-std::vector<ApplicationCredential> Driver::applicationCredentialList(const std::string&) const { NOT_IMPLEMENTED("applicationCredentialList"); }
-void Driver::applicationCredentialDelete(const std::string&, const std::string&) const { NOT_IMPLEMENTED("applicationCredentialDelete"); }
-ApplicationCredential Driver::applicationCredentialAuthenticate(const std::string&, const std::string&) const { NOT_IMPLEMENTED("applicationCredentialAuthenticate"); }
+User Driver::userAuthenticate(const Ref&, const std::string&) const
+{
+    NOT_IMPLEMENTED("userAuthenticate");
+}
+User Driver::userGet(const std::string&) const
+{
+    NOT_IMPLEMENTED("userGet");
+}
+User Driver::userCreate(const User&, const std::string&) const
+{
+    NOT_IMPLEMENTED("userCreate");
+}
+Domain Driver::domainGet(const std::string&) const
+{
+    NOT_IMPLEMENTED("domainGet");
+}
+Domain Driver::domainFind(const Ref&) const
+{
+    NOT_IMPLEMENTED("domainFind");
+}
+Project Driver::projectFind(const Ref&) const
+{
+    NOT_IMPLEMENTED("projectFind");
+}
+Project Driver::projectCreate(const Project&) const
+{
+    NOT_IMPLEMENTED("projectCreate");
+}
+std::vector<Project> Driver::projectListForUser(const std::string&) const
+{
+    NOT_IMPLEMENTED("projectListForUser");
+}
+std::vector<Role> Driver::roleList() const
+{
+    NOT_IMPLEMENTED("roleList");
+}
+Role Driver::roleCreate(const Role&) const
+{
+    NOT_IMPLEMENTED("roleCreate");
+}
+std::vector<Role> Driver::roleListForProject(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("roleListForProject");
+}
+std::vector<Role> Driver::roleListForDomain(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("roleListForDomain");
+}
+void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("roleAssign");
+}
+void Driver::tokenRevoke(const std::string&, std::int64_t) const
+{
+    NOT_IMPLEMENTED("tokenRevoke");
+}
+bool Driver::tokenIsRevoked(const std::string&, const std::string&, const std::string&, std::int64_t) const
+{
+    NOT_IMPLEMENTED("tokenIsRevoked");
+}
+std::optional<std::int64_t> Driver::generation() const
+{
+    return std::nullopt;
+}
+std::vector<Domain> Driver::domainList() const
+{
+    NOT_IMPLEMENTED("domainList");
+}
+Domain Driver::domainCreate(const Domain&) const
+{
+    NOT_IMPLEMENTED("domainCreate");
+}
+Domain Driver::domainUpdate(const Domain&) const
+{
+    NOT_IMPLEMENTED("domainUpdate");
+}
+void Driver::domainDelete(const std::string&) const
+{
+    NOT_IMPLEMENTED("domainDelete");
+}
+std::vector<Project> Driver::projectList() const
+{
+    NOT_IMPLEMENTED("projectList");
+}
+Project Driver::projectUpdate(const Project&) const
+{
+    NOT_IMPLEMENTED("projectUpdate");
+}
+void Driver::projectDelete(const std::string&) const
+{
+    NOT_IMPLEMENTED("projectDelete");
+}
+std::vector<User> Driver::userList() const
+{
+    NOT_IMPLEMENTED("userList");
+}
+User Driver::userUpdate(const User&) const
+{
+    NOT_IMPLEMENTED("userUpdate");
+}
+void Driver::userDelete(const std::string&) const
+{
+    NOT_IMPLEMENTED("userDelete");
+}
+void Driver::userPasswordSet(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("userPasswordSet");
+}
+Role Driver::roleUpdate(const Role&) const
+{
+    NOT_IMPLEMENTED("roleUpdate");
+}
+void Driver::roleDelete(const std::string&) const
+{
+    NOT_IMPLEMENTED("roleDelete");
+}
+void Driver::roleUnassign(const std::string&, const std::string&, const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("roleUnassign");
+}
+std::vector<Assignment> Driver::roleAssignmentList() const
+{
+    NOT_IMPLEMENTED("roleAssignmentList");
+}
+ApplicationCredential Driver::applicationCredentialCreate(const ApplicationCredential&, const std::string&) const
+{
+    NOT_IMPLEMENTED("applicationCredentialCreate");
+}
+std::vector<ApplicationCredential> Driver::applicationCredentialList(const std::string&) const
+{
+    NOT_IMPLEMENTED("applicationCredentialList");
+}
+void Driver::applicationCredentialDelete(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("applicationCredentialDelete");
+}
+ApplicationCredential Driver::applicationCredentialAuthenticate(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("applicationCredentialAuthenticate");
+}
 #undef NOT_IMPLEMENTED
 
 } // namespace jumpgate::identity

@@ -12,23 +12,19 @@ json v3(const Request& req, const Dispatcher& disp)
             {"status", "stable"},
             {"updated", "2020-04-07T00:00:00Z"},
             {"links", {{{"rel", "self"}, {"href", disp.endpoint_url(req, "v3_auth_index") + "/"}}}},
-            {"media-types",
-             {{{"base", "application/json"}, {"type", "application/vnd.openstack.identity-v3+json"}}}}};
+            {"media-types", {{{"base", "application/json"}, {"type", "application/vnd.openstack.identity-v3+json"}}}}};
 }
 
 json v2(const Request& req, const Dispatcher& disp)
 {
-    return {{"id", "v2.0"},
-            {"status", "deprecated"},
-            {"updated", "2016-08-04T00:00:00Z"},
-            {"links",
-             {{{"rel", "self"}, {"href", disp.endpoint_url(req, "v2_auth_index") + "/"}},
-              {{"rel", "describedby"},
-               {"type", "text/html"},
-               {"href", "https://docs.openstack.org/"}}}},
-            {"media-types",
-             {{{"base", "application/json"},
-               {"type", "application/vnd.openstack.identity-v2.0+json"}}}}};
+    return {
+        {"id", "v2.0"},
+        {"status", "deprecated"},
+        {"updated", "2016-08-04T00:00:00Z"},
+        {"links",
+         {{{"rel", "self"}, {"href", disp.endpoint_url(req, "v2_auth_index") + "/"}},
+          {{"rel", "describedby"}, {"type", "text/html"}, {"href", "https://docs.openstack.org/"}}}},
+        {"media-types", {{{"base", "application/json"}, {"type", "application/vnd.openstack.identity-v2.0+json"}}}}};
 }
 
 } // namespace
@@ -41,15 +37,17 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
-        return json{{"versions", {{"values", versions(req, *d)}}}};
-    }, 300)});
+    disp.set_handler("versions", {.get = by_origin(
+                                      [d](const Request& req) {
+                                          return json{{"versions", {{"values", versions(req, *d)}}}};
+                                      },
+                                      300)});
     disp.set_handler("v3_auth_index", {.get = by_origin([d](const Request& req) {
-        return json{{"version", v3(req, *d)}};
-    })});
+                                           return json{{"version", v3(req, *d)}};
+                                       })});
     disp.set_handler("v2_auth_index", {.get = by_origin([d](const Request& req) {
-        return json{{"version", v2(req, *d)}};
-    })});
+                                           return json{{"version", v2(req, *d)}};
+                                       })});
 }
 
 } // namespace jumpgate::api::identity

@@ -17,12 +17,11 @@ namespace {
 constexpr std::array kDiskFormats = {"ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"};
 constexpr std::array kContainerFormats = {"ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"};
 constexpr std::array kVisibilities = {"public", "private", "shared", "community"};
-constexpr std::array kSortKeys = {"id", "name", "status", "container_format", "disk_format", "size",
-                                  "virtual_size", "created_at", "updated_at", "visibility", "owner",
-                                  "min_disk", "min_ram"};
+constexpr std::array kSortKeys = {"id",    "name",         "status",     "container_format", "disk_format",
+                                  "size",  "virtual_size", "created_at", "updated_at",       "visibility",
+                                  "owner", "min_disk",     "min_ram"};
 
-template <std::size_t N>
-bool one_of(const std::array<const char*, N>& set, std::string_view v)
+template <std::size_t N> bool one_of(const std::array<const char*, N>& set, std::string_view v)
 {
     return std::any_of(set.begin(), set.end(), [&](const char* s) { return v == s; });
 }
@@ -51,10 +50,22 @@ bool is_uuid(std::string_view t)
     return true;
 }
 
-bool valid_visibility(std::string_view v) { return one_of(kVisibilities, v); }
-bool valid_disk_format(std::string_view v) { return one_of(kDiskFormats, v); }
-bool valid_container_format(std::string_view v) { return one_of(kContainerFormats, v); }
-bool valid_sort_key(std::string_view key) { return one_of(kSortKeys, key); }
+bool valid_visibility(std::string_view v)
+{
+    return one_of(kVisibilities, v);
+}
+bool valid_disk_format(std::string_view v)
+{
+    return one_of(kDiskFormats, v);
+}
+bool valid_container_format(std::string_view v)
+{
+    return one_of(kContainerFormats, v);
+}
+bool valid_sort_key(std::string_view key)
+{
+    return one_of(kSortKeys, key);
+}
 
 void check_text(std::string_view field, std::string_view value)
 {
@@ -69,11 +80,16 @@ json image_schema()
     json nullable_string = {{"type", {"null", "string"}}, {"maxLength", 255}};
     json read_only_string = {{"type", {"null", "string"}}, {"readOnly", true}};
     json properties = {
-        {"id", {{"type", "string"}, {"pattern", "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"}}},
+        {"id",
+         {{"type", "string"},
+          {"pattern", "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$"}}},
         {"name", nullable_string},
-        {"status", {{"type", "string"}, {"readOnly", true},
-                    {"enum", {"queued", "saving", "active", "killed", "deleted", "uploading", "importing",
-                              "pending_delete", "deactivated"}}}},
+        {"status",
+         {{"type", "string"},
+          {"readOnly", true},
+          {"enum",
+           {"queued", "saving", "active", "killed", "deleted", "uploading", "importing", "pending_delete",
+            "deactivated"}}}},
         {"visibility", {{"type", "string"}, {"enum", {"community", "public", "private", "shared"}}}},
         {"protected", {{"type", "boolean"}}},
         {"os_hidden", {{"type", "boolean"}}},
@@ -86,7 +102,8 @@ json image_schema()
         {"size", {{"type", {"null", "integer"}}, {"readOnly", true}}},
         {"virtual_size", {{"type", {"null", "integer"}}, {"readOnly", true}}},
         {"container_format", string_enum({"ami", "ari", "aki", "bare", "ovf", "ova", "docker", "compressed"}, true)},
-        {"disk_format", string_enum({"ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"}, true)},
+        {"disk_format",
+         string_enum({"ami", "ari", "aki", "vhd", "vhdx", "vmdk", "raw", "qcow2", "vdi", "iso", "ploop"}, true)},
         {"created_at", {{"type", "string"}, {"readOnly", true}}},
         {"updated_at", {{"type", "string"}, {"readOnly", true}}},
         {"tags", {{"type", "array"}, {"items", {{"type", "string"}, {"maxLength", 255}}}}},
@@ -97,32 +114,36 @@ json image_schema()
     return {{"name", "image"},
             {"properties", std::move(properties)},
             {"additionalProperties", {{"type", "string"}}},
-            {"links", {{{"rel", "self"}, {"href", "{self}"}},
-                       {{"rel", "enclosure"}, {"href", "{file}"}},
-                       {{"rel", "describedby"}, {"href", "{schema}"}}}}};
+            {"links",
+             {{{"rel", "self"}, {"href", "{self}"}},
+              {{"rel", "enclosure"}, {"href", "{file}"}},
+              {{"rel", "describedby"}, {"href", "{schema}"}}}}};
 }
 
 json images_schema()
 {
     return {{"name", "images"},
-            {"properties", {{"images", {{"type", "array"}, {"items", image_schema()}}},
-                            {"schema", {{"type", "string"}}},
-                            {"first", {{"type", "string"}}},
-                            {"next", {{"type", "string"}}}}},
-            {"links", {{{"rel", "first"}, {"href", "{first}"}},
-                       {{"rel", "next"}, {"href", "{next}"}},
-                       {{"rel", "describedby"}, {"href", "{schema}"}}}}};
+            {"properties",
+             {{"images", {{"type", "array"}, {"items", image_schema()}}},
+              {"schema", {{"type", "string"}}},
+              {"first", {{"type", "string"}}},
+              {"next", {{"type", "string"}}}}},
+            {"links",
+             {{{"rel", "first"}, {"href", "{first}"}},
+              {{"rel", "next"}, {"href", "{next}"}},
+              {{"rel", "describedby"}, {"href", "{schema}"}}}}};
 }
 
 json member_schema()
 {
     return {{"name", "member"},
-            {"properties", {{"created_at", {{"type", "string"}}},
-                            {"image_id", {{"type", "string"}}},
-                            {"member_id", {{"type", "string"}}},
-                            {"schema", {{"type", "string"}, {"readOnly", true}}},
-                            {"status", {{"type", "string"}, {"enum", {"pending", "accepted", "rejected"}}}},
-                            {"updated_at", {{"type", "string"}}}}}};
+            {"properties",
+             {{"created_at", {{"type", "string"}}},
+              {"image_id", {{"type", "string"}}},
+              {"member_id", {{"type", "string"}}},
+              {"schema", {{"type", "string"}, {"readOnly", true}}},
+              {"status", {{"type", "string"}, {"enum", {"pending", "accepted", "rejected"}}}},
+              {"updated_at", {{"type", "string"}}}}}};
 }
 
 } // namespace jumpgate::api::glance

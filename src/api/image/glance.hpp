@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// What Glance's v1 and v2 views share: the value sets, the schemas, the v2 image view, and each version's binding table.
+// What Glance's v1 and v2 views share: the value sets, the schemas, the v2 image view, and each version's binding
+// table.
 #pragma once
 
 #include <span>

@@ -19,25 +19,26 @@ using api::glance::is_uuid;
 
 // Attributes Glance owns: a user may not set them (403), and they are never properties.
 const std::set<std::string, std::less<>> kReadOnly = {
-    "checksum", "created_at", "direct_url", "file", "id", "locations", "os_hash_algo",
-    "os_hash_value", "schema", "self", "size", "status", "updated_at", "virtual_size",
-    "deleted", "deleted_at", "stores", "owner"};
+    "checksum",     "created_at",    "direct_url", "file",       "id",     "locations",
+    "os_hash_algo", "os_hash_value", "schema",     "self",       "size",   "status",
+    "updated_at",   "virtual_size",  "deleted",    "deleted_at", "stores", "owner"};
 // Attributes that are columns, not free-form properties.
 const std::set<std::string, std::less<>> kCore = {
-    "name", "visibility", "protected", "os_hidden", "container_format", "disk_format",
-    "min_disk", "min_ram", "tags"};
+    "name", "visibility", "protected", "os_hidden", "container_format", "disk_format", "min_disk", "min_ram", "tags"};
 
 const char* const kPatchType = "application/openstack-images-v2.1-json-patch";
 
 json member_view(const Member& m)
 {
-    return {{"image_id", m.image_id}, {"member_id", m.member_id}, {"status", m.status},
-            {"created_at", api::iso_time_z(m.created_at)}, {"updated_at", api::iso_time_z(m.updated_at)},
+    return {{"image_id", m.image_id},
+            {"member_id", m.member_id},
+            {"status", m.status},
+            {"created_at", api::iso_time_z(m.created_at)},
+            {"updated_at", api::iso_time_z(m.updated_at)},
             {"schema", "/v2/schemas/member"}};
 }
 
-template <class T>
-json or_null(const std::optional<T>& v)
+template <class T> json or_null(const std::optional<T>& v)
 {
     return v ? json(*v) : json(nullptr);
 }
@@ -473,7 +474,7 @@ void download(const Driver& driver, const Request& req, Response& resp)
     if (img.status == "deactivated" && !ctx.is_admin())
         throw Forbidden("The requested image has been deactivated. Image data download is forbidden.");
     if (img.status != "active") {
-        resp.status = 204;     // Glance: an image without data answers with no content
+        resp.status = 204; // Glance: an image without data answers with no content
         resp.clear_body();
         return;
     }
@@ -562,7 +563,8 @@ void member_update(const Driver& driver, const Request& req, Response& resp)
         throw Forbidden("Only the member itself may change its status.");
     const json& body = req.json_body();
     std::string status = body.is_object() && body.contains("status") && body["status"].is_string()
-                             ? body["status"].get<std::string>() : "";
+                             ? body["status"].get<std::string>()
+                             : "";
     if (status != "pending" && status != "accepted" && status != "rejected")
         throw BadRequest("Status must be one of pending, accepted, rejected.");
     for (auto m : driver.memberList(ctx, img.id))
@@ -586,10 +588,11 @@ void member_remove(const Driver& driver, const Request& req, Response& resp)
 
 json members_schema()
 {
-    return {{"name", "members"},
-            {"properties", {{"members", {{"type", "array"}, {"items", api::glance::member_schema()}}},
-                            {"schema", {{"type", "string"}}}}},
-            {"links", {{{"rel", "describedby"}, {"href", "{schema}"}}}}};
+    return {
+        {"name", "members"},
+        {"properties",
+         {{"members", {{"type", "array"}, {"items", api::glance::member_schema()}}}, {"schema", {{"type", "string"}}}}},
+        {"links", {{{"rel", "describedby"}, {"href", "{schema}"}}}}};
 }
 
 const Binding<Driver> kV2[] = {
@@ -602,9 +605,13 @@ const Binding<Driver> kV2[] = {
     {"v2_image", "DELETE", {Op::imageGet, Op::imageDelete}, remove},
     {"v2_image_tag", "PUT", {Op::imageGet, Op::imageUpdate}, tag_add},
     {"v2_image_tag", "DELETE", {Op::imageGet, Op::imageUpdate}, tag_remove},
-    {"v2_image_deactivate", "POST", {Op::imageGet, Op::imageUpdate},
+    {"v2_image_deactivate",
+     "POST",
+     {Op::imageGet, Op::imageUpdate},
      [](const Driver& d, const Request& req, Response& resp) { set_active(d, req, resp, false); }},
-    {"v2_image_reactivate", "POST", {Op::imageGet, Op::imageUpdate},
+    {"v2_image_reactivate",
+     "POST",
+     {Op::imageGet, Op::imageUpdate},
      [](const Driver& d, const Request& req, Response& resp) { set_active(d, req, resp, true); }},
     {"v2_image_file", "GET", {Op::imageGet, Op::imageDownload}, download},
     {"v2_image_file", "PUT", {Op::imageGet, Op::imageUpload}, upload},
@@ -614,33 +621,68 @@ const Binding<Driver> kV2[] = {
     {"v2_image_member", "PUT", {Op::imageGet, Op::memberList, Op::memberPut}, member_update},
     {"v2_image_member", "DELETE", {Op::imageGet, Op::memberDelete}, member_remove},
     // The schemas describe the API, whatever the cloud behind it does.
-    {"v2_schema_image", "GET", {},
+    {"v2_schema_image",
+     "GET",
+     {},
      [](const Driver&, const Request&, Response& resp) { resp.json(api::glance::image_schema()); }},
-    {"v2_schema_images", "GET", {},
+    {"v2_schema_images",
+     "GET",
+     {},
      [](const Driver&, const Request&, Response& resp) { resp.json(api::glance::images_schema()); }},
-    {"v2_schema_member", "GET", {},
+    {"v2_schema_member",
+     "GET",
+     {},
      [](const Driver&, const Request&, Response& resp) { resp.json(api::glance::member_schema()); }},
-    {"v2_schema_members", "GET", {},
+    {"v2_schema_members",
+     "GET",
+     {},
      [](const Driver&, const Request&, Response& resp) { resp.json(members_schema()); }},
 };
 
 } // namespace
 
-std::span<const Binding<Driver>> v2_bindings() { return kV2; }
+std::span<const Binding<Driver>> v2_bindings()
+{
+    return kV2;
+}
 
 // Every operation a driver leaves alone answers 501.
-std::vector<Image> Driver::imageList(const Context&, const ImageQuery&) const { throw NotImplemented("imageList"); }
-Image Driver::imageGet(const Context&, const std::string&) const { throw NotImplemented("imageGet"); }
-Image Driver::imageCreate(const Context&, const Image&) const { throw NotImplemented("imageCreate"); }
-Image Driver::imageUpdate(const Context&, const Image&) const { throw NotImplemented("imageUpdate"); }
-void Driver::imageDelete(const Context&, const std::string&) const { throw NotImplemented("imageDelete"); }
+std::vector<Image> Driver::imageList(const Context&, const ImageQuery&) const
+{
+    throw NotImplemented("imageList");
+}
+Image Driver::imageGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("imageGet");
+}
+Image Driver::imageCreate(const Context&, const Image&) const
+{
+    throw NotImplemented("imageCreate");
+}
+Image Driver::imageUpdate(const Context&, const Image&) const
+{
+    throw NotImplemented("imageUpdate");
+}
+void Driver::imageDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("imageDelete");
+}
 Image Driver::imageUpload(const Context&, const std::string&, BodySource&, const Expected&) const
 {
     throw NotImplemented("imageUpload");
 }
-ImageData Driver::imageDownload(const Context&, const std::string&) const { throw NotImplemented("imageDownload"); }
-std::vector<Member> Driver::memberList(const Context&, const std::string&) const { throw NotImplemented("memberList"); }
-Member Driver::memberPut(const Context&, const Member&) const { throw NotImplemented("memberPut"); }
+ImageData Driver::imageDownload(const Context&, const std::string&) const
+{
+    throw NotImplemented("imageDownload");
+}
+std::vector<Member> Driver::memberList(const Context&, const std::string&) const
+{
+    throw NotImplemented("memberList");
+}
+Member Driver::memberPut(const Context&, const Member&) const
+{
+    throw NotImplemented("memberPut");
+}
 void Driver::memberDelete(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("memberDelete");

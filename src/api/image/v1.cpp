@@ -18,7 +18,10 @@ using image::Image;
 using image::Member;
 using image::Op;
 
-std::string v1_time(std::int64_t t) { return iso_time(t, false); }
+std::string v1_time(std::int64_t t)
+{
+    return iso_time(t, false);
+}
 
 json v1_brief(const Image& img)
 {
@@ -132,7 +135,7 @@ image::Expected apply_meta(const Request& req, Image& img, bool creating)
                 throw Forbidden("You are not authorized to complete publicize_image action.");
         } else if (name == "owner") {
             check_text("x-image-meta-owner", value);
-            if (ctx.is_admin())            // the seed: only meaningful for admins
+            if (ctx.is_admin()) // the seed: only meaningful for admins
                 img.owner = value == "null" ? "" : value;
         } else if (name == "protected") {
             img.is_protected = truthy(value);
@@ -185,7 +188,7 @@ image::ImageQuery parse_v1_query(const Request& req)
     if (req.has_query("size_max"))
         q.size_max = parse_int("size_max", req.query("size_max"));
     std::string key = req.has_query("sort_key") ? std::string(req.query("sort_key")) : "created_at";
-    static const char* const kV1Keys[] = {"id", "name", "status", "disk_format", "container_format",
+    static const char* const kV1Keys[] = {"id",   "name",       "status",    "disk_format", "container_format",
                                           "size", "created_at", "updated_at"};
     if (std::none_of(std::begin(kV1Keys), std::end(kV1Keys), [&](const char* k) { return key == k; }))
         throw BadRequest("Unsupported sort_key. Acceptable values: id, name, status, disk_format, "
@@ -223,7 +226,7 @@ void create(const Driver& driver, const Request& req, Response& resp)
         try {
             made = upload(driver, req, made, expected);
         } catch (...) {
-            driver.imageDelete(req.context(), made.id);   // the seed: nothing is kept
+            driver.imageDelete(req.context(), made.id); // the seed: nothing is kept
             throw;
         }
     }
@@ -397,9 +400,13 @@ void shared_with(const Driver& driver, const Request& req, Response& resp)
 
 // v1 carries an image's data with its record: creating or updating one with a body stores it.
 const Binding<Driver> kV1[] = {
-    {"v1_images", "GET", {Op::imageList},
+    {"v1_images",
+     "GET",
+     {Op::imageList},
      [](const Driver& d, const Request& req, Response& resp) { list(d, req, resp, false); }},
-    {"v1_images_detail", "GET", {Op::imageList},
+    {"v1_images_detail",
+     "GET",
+     {Op::imageList},
      [](const Driver& d, const Request& req, Response& resp) { list(d, req, resp, true); }},
     {"v1_images", "POST", {Op::imageCreate, Op::imageUpload, Op::imageDelete}, create},
     {"v1_image", "GET", {Op::imageGet, Op::imageDownload}, download},
@@ -415,6 +422,9 @@ const Binding<Driver> kV1[] = {
 
 } // namespace
 
-std::span<const Binding<Driver>> v1_bindings() { return kV1; }
+std::span<const Binding<Driver>> v1_bindings()
+{
+    return kV1;
+}
 
 } // namespace jumpgate::api::glance

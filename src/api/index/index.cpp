@@ -9,7 +9,10 @@ constexpr Endpoint kEndpoints[] = {
     {"index", "/", "GET"},
 };
 
-json no_versions(const Request&, const Dispatcher&) { return json::array(); }
+json no_versions(const Request&, const Dispatcher&)
+{
+    return json::array();
+}
 } // namespace
 
 const ServiceSpec kSpec{
@@ -26,13 +29,13 @@ const ServiceSpec kSpec{
 void install(const App& app, Dispatcher& disp)
 {
     disp.set_handler("index", {.get = by_origin([&app](const Request& req) {
-        json services = json::array();
-        for (const Dispatcher* d : app.dispatchers())
-            services.push_back({{"name", d->service()},
-                                {"url", d->base_url(req)},
-                                {"versions", d->spec().versions(req, *d)}});
-        return json{{"services", std::move(services)}};
-    })});
+                                   json services = json::array();
+                                   for (const Dispatcher* d : app.dispatchers())
+                                       services.push_back({{"name", d->service()},
+                                                           {"url", d->base_url(req)},
+                                                           {"versions", d->spec().versions(req, *d)}});
+                                   return json{{"services", std::move(services)}};
+                               })});
 }
 
 } // namespace jumpgate::api::index

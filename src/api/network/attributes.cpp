@@ -18,9 +18,12 @@ namespace jumpgate::api::neutron {
 namespace {
 
 // The standard attributes every resource with a database row has, set by the driver.
-#define STANDARD_ATTRIBUTES                                                                              \
-    {"tags", Check::strings, 0, nullptr}, {"created_at", Check::string, 0, nullptr},                    \
-        {"updated_at", Check::string, 0, nullptr}, {"revision_number", Check::integer, 0, nullptr}
+#define STANDARD_ATTRIBUTES                                                                                            \
+    {"tags", Check::strings, 0, nullptr}, {"created_at", Check::string, 0, nullptr},                                   \
+        {"updated_at", Check::string, 0, nullptr},                                                                     \
+    {                                                                                                                  \
+        "revision_number", Check::integer, 0, nullptr                                                                  \
+    }
 
 constexpr Attribute kNetwork[] = {
     {"id", Check::uuid, 0, nullptr},
@@ -159,12 +162,12 @@ constexpr Attribute kSecurityGroupRule[] = {
 #undef STANDARD_ATTRIBUTES
 
 constexpr Collection kCollections[] = {
-    {"networks", "networks", "network", "v2_networks", "v2_network", "network_id", "v2_network_tags",
-     "v2_network_tag", "NetworkNotFound", "network", kNetwork},
+    {"networks", "networks", "network", "v2_networks", "v2_network", "network_id", "v2_network_tags", "v2_network_tag",
+     "NetworkNotFound", "network", kNetwork},
     {"subnets", "subnets", "subnet", "v2_subnets", "v2_subnet", "subnet_id", "v2_subnet_tags", "v2_subnet_tag",
      "SubnetNotFound", "subnet", kSubnet},
-    {"ports", "ports", "port", "v2_ports", "v2_port", "port_id", "v2_port_tags", "v2_port_tag", "PortNotFound",
-     "port", kPort},
+    {"ports", "ports", "port", "v2_ports", "v2_port", "port_id", "v2_port_tags", "v2_port_tag", "PortNotFound", "port",
+     kPort},
     {"subnetpools", "subnetpools", "subnetpool", "v2_subnetpools", "v2_subnetpool", "subnetpool_id",
      "v2_subnetpool_tags", "v2_subnetpool_tag", "SubnetPoolNotFound", "subnetpool", kSubnetPool},
     {"routers", "routers", "router", "v2_routers", "v2_router", "router_id", "v2_router_tags", "v2_router_tag",
@@ -172,8 +175,8 @@ constexpr Collection kCollections[] = {
     {"floatingips", "floatingips", "floatingip", "v2_floatingips", "v2_floatingip", "floatingip_id",
      "v2_floatingip_tags", "v2_floatingip_tag", "FloatingIPNotFound", "floatingip", kFloatingIp},
     {"security-groups", "security_groups", "security_group", "v2_security_groups", "v2_security_group",
-     "security_group_id", "v2_security_group_tags", "v2_security_group_tag", "SecurityGroupNotFound",
-     "security_group", kSecurityGroup},
+     "security_group_id", "v2_security_group_tags", "v2_security_group_tag", "SecurityGroupNotFound", "security_group",
+     kSecurityGroup},
     {"security-group-rules", "security_group_rules", "security_group_rule", "v2_security_group_rules",
      "v2_security_group_rule", "security_group_rule_id", nullptr, nullptr, "SecurityGroupRuleNotFound",
      "security_group_rule", kSecurityGroupRule},
@@ -268,7 +271,10 @@ json entry_field(const Attribute& a, const json& entry, const char* key, Check c
 
 } // namespace
 
-std::span<const Collection> collections() { return kCollections; }
+std::span<const Collection> collections()
+{
+    return kCollections;
+}
 
 const Collection& collection(std::string_view plural)
 {
@@ -348,9 +354,9 @@ json checked(const Attribute& a, const json& value)
             invalid(a, value, "is not a valid IP subnet");
         auto cidr = network::parse_cidr(value.get<std::string>(), true);
         if (!cidr || value.get<std::string>().find('/') == std::string::npos)
-            invalid(a, value, "isn't a recognized IP subnet cidr, '" +
-                                  network::to_string(*network::parse_cidr(value.get<std::string>(), false)) +
-                                  "' is recommended");
+            invalid(a, value,
+                    "isn't a recognized IP subnet cidr, '" +
+                        network::to_string(*network::parse_cidr(value.get<std::string>(), false)) + "' is recommended");
         return network::to_string(*cidr);
     }
     case Check::cidrs: {
@@ -441,7 +447,8 @@ json checked(const Attribute& a, const json& value)
         json out = json::array();
         for (const auto& v : list_of(a, value)) {
             object_of(a, v, {"start", "end"});
-            out.push_back({{"start", entry_field(a, v, "start", Check::ip)}, {"end", entry_field(a, v, "end", Check::ip)}});
+            out.push_back(
+                {{"start", entry_field(a, v, "start", Check::ip)}, {"end", entry_field(a, v, "end", Check::ip)}});
         }
         return out;
     }
@@ -482,14 +489,14 @@ json checked(const Attribute& a, const json& value)
             invalid(a, value, "is not in [IPv4, IPv6]");
         return value;
     case Check::protocol: {
-        static const std::set<std::string> kNames = {"ah", "dccp", "egp", "esp", "gre", "hopopt", "icmp", "igmp",
-                                                     "ip", "ipip", "ipv6-encap", "ipv6-frag", "ipv6-icmp",
-                                                     "icmpv6", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf",
-                                                     "pgm", "rsvp", "sctp", "tcp", "udp", "udplite", "vrrp", "any"};
+        static const std::set<std::string> kNames = {
+            "ah",   "dccp",       "egp",       "esp",       "gre",    "hopopt",     "icmp",      "igmp",       "ip",
+            "ipip", "ipv6-encap", "ipv6-frag", "ipv6-icmp", "icmpv6", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf",
+            "pgm",  "rsvp",       "sctp",      "tcp",       "udp",    "udplite",    "vrrp",      "any"};
         if (value.is_null())
             return nullptr;
         if (value.is_number_integer() || (value.is_string() && !value.get<std::string>().empty() &&
-                                           std::isdigit(static_cast<unsigned char>(value.get<std::string>()[0])))) {
+                                          std::isdigit(static_cast<unsigned char>(value.get<std::string>()[0])))) {
             long long n = integer_of(a, value);
             if (n < 0 || n > 255)
                 invalid(a, value, "is not a protocol number in 0-255");
@@ -512,8 +519,8 @@ json checked(const Attribute& a, const json& value)
             return nullptr;
         // Neutron's converter names the value only, and the type its security group fault.
         auto bad = [&] {
-            return BadRequest("Invalid value for port " + (value.is_string() ? value.get<std::string>() : value.dump()) +
-                                  ".",
+            return BadRequest("Invalid value for port " +
+                                  (value.is_string() ? value.get<std::string>() : value.dump()) + ".",
                               "SecurityGroupInvalidPortValue");
         };
         long long port = 0;
@@ -527,8 +534,9 @@ json checked(const Attribute& a, const json& value)
         return port;
     }
     case Check::vnic_type: {
-        static const std::set<std::string> kTypes = {"normal", "direct", "macvtap", "baremetal", "direct-physical",
-                                                     "virtio-forwarder", "smart-nic", "remote-managed", "vdpa"};
+        static const std::set<std::string> kTypes = {"normal",    "direct",          "macvtap",
+                                                     "baremetal", "direct-physical", "virtio-forwarder",
+                                                     "smart-nic", "remote-managed",  "vdpa"};
         if (!value.is_string() || !kTypes.count(value.get<std::string>()))
             invalid(a, value, "is not a supported vnic type");
         return value;
@@ -541,7 +549,8 @@ const json& body_of(const Request& req, const char* key)
 {
     const json& body = req.json_body();
     if (!body.is_object() || !body.contains(key) || !body[key].is_object())
-        throw BadRequest(std::string("Failed to parse request. Resource body ") + key + " is missing or not a dictionary.");
+        throw BadRequest(std::string("Failed to parse request. Resource body ") + key +
+                         " is missing or not a dictionary.");
     return body[key];
 }
 
@@ -603,10 +612,12 @@ void check_rule(json& rule)
     json& max = rule["port_range_max"];
     if (min.is_null() && max.is_null())
         return;
-    static const std::set<std::string> kPorted = {"tcp", "udp", "sctp", "dccp", "udplite", "6", "17", "132", "33", "136"};
+    static const std::set<std::string> kPorted = {"tcp", "udp", "sctp", "dccp", "udplite",
+                                                  "6",   "17",  "132",  "33",   "136"};
     static const std::set<std::string> kIcmp = {"icmp", "ipv6-icmp", "icmpv6", "1", "58"};
     if (rule["protocol"].is_null())
-        throw BadRequest("Must also specify protocol if port range is given.", "SecurityGroupProtocolRequiredWithPorts");
+        throw BadRequest("Must also specify protocol if port range is given.",
+                         "SecurityGroupProtocolRequiredWithPorts");
     std::string protocol = rule["protocol"];
     if (kPorted.count(protocol)) {
         if (min.is_null())
@@ -627,12 +638,14 @@ void check_rule(json& rule)
                                      ". It must be 0 to 255.",
                                  "SecurityGroupInvalidIcmpValue");
         if (min.is_null())
-            throw BadRequest("ICMP code (port-range-max) " + max.dump() + " is provided but ICMP type "
-                             "(port-range-min) is missing.",
+            throw BadRequest("ICMP code (port-range-max) " + max.dump() +
+                                 " is provided but ICMP type "
+                                 "(port-range-min) is missing.",
                              "SecurityGroupMissingIcmpType");
     } else {
-        throw BadRequest("Invalid protocol " + protocol + " for port range, only supported for TCP, UDP, UDPLITE, "
-                         "SCTP, DCCP and ICMP protocols",
+        throw BadRequest("Invalid protocol " + protocol +
+                             " for port range, only supported for TCP, UDP, UDPLITE, "
+                             "SCTP, DCCP and ICMP protocols",
                          "SecurityGroupInvalidProtocolForPortRange");
     }
 }
@@ -646,7 +659,7 @@ json created(const Collection& c, const Context& ctx, const json& body)
     json out = json::object();
     for (const auto& a : c.attributes) {
         std::string name = a.name;
-        const json* given = body.contains(name) ? &body[name]
+        const json* given = body.contains(name)                                  ? &body[name]
                             : name == "project_id" && body.contains("tenant_id") ? &body["tenant_id"]
                                                                                  : nullptr;
         if (given && (a.flags & kPost)) {

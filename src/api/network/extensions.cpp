@@ -18,7 +18,7 @@ struct Extension {
     const char* alias;
     const char* name;
     const char* description;
-    const char* endpoint;   // listed only while this endpoint's GET is served
+    const char* endpoint; // listed only while this endpoint's GET is served
 };
 
 constexpr Extension kExtensions[] = {
@@ -37,8 +37,9 @@ constexpr Extension kExtensions[] = {
      "v2_networks"},
     {"standard-attr-revisions", "Resource revision numbers",
      "This extension will display the revision number of neutron resources.", "v2_networks"},
-    {"standard-attr-tag", "Tag support for resources with standard attribute: subnet, router, network, port, "
-                          "security_group, floatingip",
+    {"standard-attr-tag",
+     "Tag support for resources with standard attribute: subnet, router, network, port, "
+     "security_group, floatingip",
      "Enables to set tag on resources with standard attribute.", "v2_network_tags"},
     {"filter-validation", "Filter parameters validation", "Provides validation on filter parameters.", "v2_networks"},
     {"pagination", "Pagination support", "Extension that indicates that pagination is enabled.", "v2_networks"},
@@ -51,8 +52,9 @@ constexpr Extension kExtensions[] = {
      "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway",
      "v2_routers"},
     {"extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router", "v2_routers"},
-    {"extraroute-atomic", "Atomically add/remove extra routes", "Edit extra routes of a router on server side by "
-                                                                 "atomically adding/removing extra routes",
+    {"extraroute-atomic", "Atomically add/remove extra routes",
+     "Edit extra routes of a router on server side by "
+     "atomically adding/removing extra routes",
      "v2_router_add_extraroutes"},
     {"subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool", "v2_subnetpools"},
     {"default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default.",
@@ -66,8 +68,8 @@ constexpr Extension kExtensions[] = {
     {"router_availability_zone", "Router Availability Zone", "Availability zone support for router.",
      "v2_availability_zones"},
     {"quotas", "Quota management support", "Expose functions for quotas management per project", "v2_quotas"},
-    {"quota_details", "Quota details management support",
-     "Expose functions for quotas usage statistics per project", "v2_quota_details"},
+    {"quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project",
+     "v2_quota_details"},
 };
 
 json extension_view(const Extension& e)
@@ -199,26 +201,29 @@ const Binding<Driver> kRows[] = {
 
 } // namespace
 
-std::span<const Binding<Driver>> extension_bindings() { return kRows; }
+std::span<const Binding<Driver>> extension_bindings()
+{
+    return kRows;
+}
 
 void install_extensions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
     disp.set_handler("v2_extensions", {.get = [d](const Request&, Response& resp) {
-        json out = json::array();
-        for (const auto& e : kExtensions)
-            if (served(*d, e))
-                out.push_back(extension_view(e));
-        resp.json({{"extensions", std::move(out)}});
-    }});
+                         json out = json::array();
+                         for (const auto& e : kExtensions)
+                             if (served(*d, e))
+                                 out.push_back(extension_view(e));
+                         resp.json({{"extensions", std::move(out)}});
+                     }});
     disp.set_handler("v2_extension", {.get = [d](const Request& req, Response& resp) {
-        for (const auto& e : kExtensions)
-            if (req.param("alias") == e.alias && served(*d, e)) {
-                resp.json({{"extension", extension_view(e)}});
-                return;
-            }
-        throw NotFound("Extension with alias " + req.param("alias") + " does not exist");
-    }});
+                         for (const auto& e : kExtensions)
+                             if (req.param("alias") == e.alias && served(*d, e)) {
+                                 resp.json({{"extension", extension_view(e)}});
+                                 return;
+                             }
+                         throw NotFound("Extension with alias " + req.param("alias") + " does not exist");
+                     }});
 }
 
 } // namespace jumpgate::api::neutron

@@ -14,7 +14,10 @@ namespace {
 
 __extension__ typedef unsigned __int128 u128;
 
-u128 value_of(const Address& a) { return (static_cast<u128>(a.high) << 64) | a.low; }
+u128 value_of(const Address& a)
+{
+    return (static_cast<u128>(a.high) << 64) | a.low;
+}
 
 Address address_of(int version, u128 v)
 {
@@ -23,7 +26,10 @@ Address address_of(int version, u128 v)
     return {version, static_cast<std::uint64_t>(v >> 64), static_cast<std::uint64_t>(v)};
 }
 
-int bits_of(int version) { return version == 4 ? 32 : 128; }
+int bits_of(int version)
+{
+    return version == 4 ? 32 : 128;
+}
 
 // The host part of a /prefix network of `version`: its low (bits - prefix) bits set.
 u128 host_mask(int version, int prefix)
@@ -91,7 +97,10 @@ std::string to_string(const Address& address)
     return buffer;
 }
 
-std::string to_string(const Cidr& cidr) { return to_string(cidr.network) + "/" + std::to_string(cidr.prefix); }
+std::string to_string(const Cidr& cidr)
+{
+    return to_string(cidr.network) + "/" + std::to_string(cidr.prefix);
+}
 
 Address offset(const Address& address, long long delta)
 {
@@ -100,7 +109,10 @@ Address offset(const Address& address, long long delta)
     return address_of(address.version, v);
 }
 
-Address first_address(const Cidr& cidr) { return cidr.network; }
+Address first_address(const Cidr& cidr)
+{
+    return cidr.network;
+}
 
 Address last_address(const Cidr& cidr)
 {

@@ -136,7 +136,8 @@ std::string changed_since_of(const std::string& text)
     std::tm tm{};
     int used = 0;
     if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                    &tm.tm_min, &tm.tm_sec, &used) != 6 || used != 19)
+                    &tm.tm_min, &tm.tm_sec, &used) != 6 ||
+        used != 19)
         throw bad();
     std::size_t at = 19;
     if (at < text.size() && text[at] == '.') {
@@ -242,7 +243,10 @@ network::Query query_of(const Collection& c, const Request& req)
             continue;
         }
         if (key == "tags" || key == "tags-any" || key == "not-tags" || key == "not-tags-any") {
-            auto& target = key == "tags" ? q.tags : key == "tags-any" ? q.tags_any : key == "not-tags" ? q.not_tags : q.not_tags_any;
+            auto& target = key == "tags"       ? q.tags
+                           : key == "tags-any" ? q.tags_any
+                           : key == "not-tags" ? q.not_tags
+                                               : q.not_tags_any;
             for (auto& t : split_commas(value))
                 target.push_back(std::move(t));
             continue;
@@ -265,7 +269,8 @@ network::Query query_of(const Collection& c, const Request& req)
         if (!a || is_list(a->check) || (a->flags & kHidden))
             throw BadRequest("['" + sort_keys[i] + "'] is invalid attribute for sort_keys");
         if (sort_dirs[i] != "asc" && sort_dirs[i] != "desc")
-            throw BadRequest("['" + sort_dirs[i] + "'] is invalid value for sort_dirs, valid value is 'asc' and 'desc'");
+            throw BadRequest("['" + sort_dirs[i] +
+                             "'] is invalid value for sort_dirs, valid value is 'asc' and 'desc'");
         q.sort.emplace_back(a->name, sort_dirs[i] == "asc");
     }
     if (req.has_query("limit"))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// What Neutron's views share: the attribute maps as data, validation against them, list queries, views and binding tables.
+// What Neutron's views share: the attribute maps as data, validation against them, list queries, views and binding
+// tables.
 #pragma once
 
 #include <span>
@@ -13,15 +14,15 @@ namespace jumpgate::api::neutron {
 
 /* Check: how an attribute's value is validated and converted (Neutron's validators and converters). */
 enum class Check {
-    any,            // a JSON object (binding:profile)
-    name,           // a string of at most 255 characters
-    description,    // a string of at most 255 characters
-    boolean,        // true, false or their strings
+    any,         // a JSON object (binding:profile)
+    name,        // a string of at most 255 characters
+    description, // a string of at most 255 characters
+    boolean,     // true, false or their strings
     integer,
-    non_negative,   // an integer >= 0 (a subnet's prefixlen)
-    non_negative_or_null,   // a subnet pool's default_quota
-    prefixlen,      // a subnet pool's prefix length: an integer >= 0, shown as its decimal string as Neutron does
-    mtu,            // 68 to 65535
+    non_negative,         // an integer >= 0 (a subnet's prefixlen)
+    non_negative_or_null, // a subnet pool's default_quota
+    prefixlen,            // a subnet pool's prefix length: an integer >= 0, shown as its decimal string as Neutron does
+    mtu,                  // 68 to 65535
     uuid,
     uuid_or_null,
     string_or_null, // an id Neutron does not check the form of (a rule's remote_group_id): unknown ones are 404
@@ -31,33 +32,33 @@ enum class Check {
     cidrs,          // a list of them (a subnet pool's prefixes)
     ip,
     ip_or_null,
-    ip_prefix_or_null,  // a rule's remote prefix: host bits are cleared
+    ip_prefix_or_null, // a rule's remote prefix: host bits are cleared
     mac,
-    ip_version,     // 4 or 6
-    ipv6_mode,      // slaac, dhcpv6-stateful, dhcpv6-stateless or null
-    uuids,          // a list of unique UUIDs (security_groups); null is []
-    strings,        // a list of strings (availability_zone_hints)
-    nameservers,    // a list of unique addresses; null is []
-    fixed_ips,      // [{"subnet_id", "ip_address"}]
-    allocation_pools,   // [{"start", "end"}]
-    host_routes,    // [{"destination", "nexthop"}]; null is [] (a router's routes: null clears them)
-    gateway_info,   // a router's external_gateway_info or null
-    direction,      // ingress or egress
-    ethertype,      // IPv4 or IPv6
-    protocol,       // a name, a number 0-255 or null
-    port_or_null,   // 0-65535 or null
+    ip_version,       // 4 or 6
+    ipv6_mode,        // slaac, dhcpv6-stateful, dhcpv6-stateless or null
+    uuids,            // a list of unique UUIDs (security_groups); null is []
+    strings,          // a list of strings (availability_zone_hints)
+    nameservers,      // a list of unique addresses; null is []
+    fixed_ips,        // [{"subnet_id", "ip_address"}]
+    allocation_pools, // [{"start", "end"}]
+    host_routes,      // [{"destination", "nexthop"}]; null is [] (a router's routes: null clears them)
+    gateway_info,     // a router's external_gateway_info or null
+    direction,        // ingress or egress
+    ethertype,        // IPv4 or IPv6
+    protocol,         // a name, a number 0-255 or null
+    port_or_null,     // 0-65535 or null
     vnic_type,
 };
 
 /* Attribute flags, after Neutron's allow_post, allow_put, required, the admin-only policies and is_visible. */
 enum Flag : unsigned {
-    kPost = 1,          // may be given on create
-    kPut = 2,           // may be changed
-    kRequired = 4,      // must be given on create
-    kAdminSet = 8,      // only an admin may set it to anything but its default
-    kAdminView = 16,    // only an admin sees it
-    kHidden = 32,       // never shown (a create-time hint such as a floating IP's subnet_id)
-    kAdminPut = 64,     // only an admin may change it after create (a port's mac_address)
+    kPost = 1,       // may be given on create
+    kPut = 2,        // may be changed
+    kRequired = 4,   // must be given on create
+    kAdminSet = 8,   // only an admin may set it to anything but its default
+    kAdminView = 16, // only an admin sees it
+    kHidden = 32,    // never shown (a create-time hint such as a floating IP's subnet_id)
+    kAdminPut = 64,  // only an admin may change it after create (a port's mac_address)
 };
 
 /* Attribute: one entry of a resource's attribute map; `fallback` is its default as JSON text, or null: the driver's. */
@@ -70,13 +71,13 @@ struct Attribute {
 
 /* Collection: one kind of resource and the catalogue names that serve it. */
 struct Collection {
-    const char* plural;         // "networks", "security-groups": the driver's name and the list's key
-    const char* key;            // "security_groups": the list's JSON key
-    const char* singular;       // "network", "security_group"
+    const char* plural;   // "networks", "security-groups": the driver's name and the list's key
+    const char* key;      // "security_groups": the list's JSON key
+    const char* singular; // "network", "security_group"
     const char* list_endpoint;
     const char* item_endpoint;
-    const char* id_param;       // "network_id"
-    const char* tags_endpoint;  // nullptr when the resource has no tags
+    const char* id_param;      // "network_id"
+    const char* tags_endpoint; // nullptr when the resource has no tags
     const char* tag_endpoint;
     const char* not_found;      // "NetworkNotFound"
     const char* quota_resource; // "network"

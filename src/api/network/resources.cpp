@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Neutron's resources through their attribute maps (list, create one or in bulk, show, update, delete, tags), routers' extra routes and interfaces, and install().
+// Neutron's resources through their attribute maps (list, create one or in bulk, show, update, delete, tags), routers'
+// extra routes and interfaces, and install().
 #include "api/network/neutron.hpp"
 
 #include <algorithm>
@@ -123,7 +124,10 @@ NotFound tag_missing(const Resources& r, const Request& req)
                     "TagNotFound");
 }
 
-void tags_show(const Resources& r, const Request& req, Response& resp) { resp.json({{"tags", tags_now(r, req)}}); }
+void tags_show(const Resources& r, const Request& req, Response& resp)
+{
+    resp.json({{"tags", tags_now(r, req)}});
+}
 
 void tags_replace(const Resources& r, const Request& req, Response& resp)
 {
@@ -200,8 +204,7 @@ const KindRow kKindRows[] = {
 };
 
 // bind_collection: kKindRows on collection `c`'s endpoints.
-void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, const Collection& c,
-                     const Operations& ops)
+void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, const Collection& c, const Operations& ops)
 {
     std::vector<Binding<Resources>> rows;
     for (const auto& row : kKindRows) {
@@ -215,7 +218,8 @@ void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, con
             continue;
         rows.push_back({endpoint, row.verb, row.needs, row.serve});
     }
-    jumpgate::bind_table<Resources>(disp, rows, std::make_shared<const Resources>(Resources{std::move(driver), c}), ops);
+    jumpgate::bind_table<Resources>(disp, rows, std::make_shared<const Resources>(Resources{std::move(driver), c}),
+                                    ops);
 }
 
 // add_extraroutes and remove_extraroutes: the router's routes with some added or taken away, in one update.
@@ -266,13 +270,21 @@ void change_interface(const Driver& driver, const Request& req, Response& resp, 
 }
 
 const Binding<Driver> kRouterRows[] = {
-    {"v2_router_add_extraroutes", "PUT", {Op::get, Op::update},
+    {"v2_router_add_extraroutes",
+     "PUT",
+     {Op::get, Op::update},
      [](const Driver& d, const Request& req, Response& resp) { change_routes(d, req, resp, true); }},
-    {"v2_router_remove_extraroutes", "PUT", {Op::get, Op::update},
+    {"v2_router_remove_extraroutes",
+     "PUT",
+     {Op::get, Op::update},
      [](const Driver& d, const Request& req, Response& resp) { change_routes(d, req, resp, false); }},
-    {"v2_router_add_interface", "PUT", {Op::routerInterfaceAdd},
+    {"v2_router_add_interface",
+     "PUT",
+     {Op::routerInterfaceAdd},
      [](const Driver& d, const Request& req, Response& resp) { change_interface(d, req, resp, true); }},
-    {"v2_router_remove_interface", "PUT", {Op::routerInterfaceRemove},
+    {"v2_router_remove_interface",
+     "PUT",
+     {Op::routerInterfaceRemove},
      [](const Driver& d, const Request& req, Response& resp) { change_interface(d, req, resp, false); }},
 };
 
@@ -293,14 +305,26 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
 } // namespace detail
 
 // Every operation a driver leaves alone answers 501.
-std::vector<json> Driver::list(const Context&, const std::string&, const Query&) const { throw NotImplemented("list"); }
-json Driver::get(const Context&, const std::string&, const std::string&) const { throw NotImplemented("get"); }
-json Driver::create(const Context&, const std::string&, const json&) const { throw NotImplemented("create"); }
+std::vector<json> Driver::list(const Context&, const std::string&, const Query&) const
+{
+    throw NotImplemented("list");
+}
+json Driver::get(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("get");
+}
+json Driver::create(const Context&, const std::string&, const json&) const
+{
+    throw NotImplemented("create");
+}
 json Driver::update(const Context&, const std::string&, const std::string&, const json&) const
 {
     throw NotImplemented("update");
 }
-void Driver::remove(const Context&, const std::string&, const std::string&) const { throw NotImplemented("remove"); }
+void Driver::remove(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("remove");
+}
 json Driver::routerInterfaceAdd(const Context&, const std::string&, const std::string&, const std::string&) const
 {
     throw NotImplemented("routerInterfaceAdd");
@@ -309,15 +333,30 @@ json Driver::routerInterfaceRemove(const Context&, const std::string&, const std
 {
     throw NotImplemented("routerInterfaceRemove");
 }
-QuotaSet Driver::quotaGet(const Context&, const std::string&) const { throw NotImplemented("quotaGet"); }
-QuotaSet Driver::quotaDefaults(const Context&) const { throw NotImplemented("quotaDefaults"); }
+QuotaSet Driver::quotaGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaGet");
+}
+QuotaSet Driver::quotaDefaults(const Context&) const
+{
+    throw NotImplemented("quotaDefaults");
+}
 std::vector<std::pair<std::string, QuotaSet>> Driver::quotaList(const Context&) const
 {
     throw NotImplemented("quotaList");
 }
-QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const { throw NotImplemented("quotaSet"); }
-void Driver::quotaReset(const Context&, const std::string&) const { throw NotImplemented("quotaReset"); }
-QuotaSet Driver::quotaUsage(const Context&, const std::string&) const { throw NotImplemented("quotaUsage"); }
+QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const
+{
+    throw NotImplemented("quotaSet");
+}
+void Driver::quotaReset(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaReset");
+}
+QuotaSet Driver::quotaUsage(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaUsage");
+}
 std::vector<AvailabilityZone> Driver::availabilityZoneList(const Context&) const
 {
     throw NotImplemented("availabilityZoneList");
@@ -326,7 +365,10 @@ ServerPort Driver::serverPortCreate(const Context&, const std::string&, const Po
 {
     throw NotImplemented("serverPortCreate");
 }
-void Driver::serverPortsDelete(const Context&, const std::string&) const { throw NotImplemented("serverPortsDelete"); }
+void Driver::serverPortsDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("serverPortsDelete");
+}
 void Driver::serverPortDelete(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("serverPortDelete");

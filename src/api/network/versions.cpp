@@ -28,26 +28,26 @@ json versions(const Request& req, const Dispatcher& disp)
 {
     return json::array({{{"id", "v2.0"},
                          {"status", "CURRENT"},
-                         {"links", {{{"rel", "self"},
-                                     {"href", disp.endpoint_url(req, "v2_index") + "/"}}}}}});
+                         {"links", {{{"rel", "self"}, {"href", disp.endpoint_url(req, "v2_index") + "/"}}}}}});
 }
 
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
     disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
-        return json{{"versions", versions(req, *d)}};
-    })});
-    disp.set_handler("v2_index", {.get = by_origin([d](const Request& req) {
-        json resources = json::array();
-        for (const auto& c : kCollections)
-            if (d->has_handler(c.endpoint, "GET"))
-                resources.push_back(
-                    {{"name", c.singular},
-                     {"collection", c.plural},
-                     {"links", {{{"rel", "self"}, {"href", d->endpoint_url(req, c.endpoint)}}}}});
-        return json{{"resources", std::move(resources)}};
-    })});
+                                      return json{{"versions", versions(req, *d)}};
+                                  })});
+    disp.set_handler("v2_index",
+                     {.get = by_origin([d](const Request& req) {
+                          json resources = json::array();
+                          for (const auto& c : kCollections)
+                              if (d->has_handler(c.endpoint, "GET"))
+                                  resources.push_back(
+                                      {{"name", c.singular},
+                                       {"collection", c.plural},
+                                       {"links", {{{"rel", "self"}, {"href", d->endpoint_url(req, c.endpoint)}}}}});
+                          return json{{"resources", std::move(resources)}};
+                      })});
 }
 
 } // namespace jumpgate::api::network

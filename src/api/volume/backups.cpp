@@ -17,7 +17,8 @@ namespace {
 
 json summary_view(const Request& req, const Backup& b)
 {
-    json view = {{"id", b.id}, {"name", b.name ? json(*b.name) : json(nullptr)}, {"links", links(req, "backups", b.id)}};
+    json view = {
+        {"id", b.id}, {"name", b.name ? json(*b.name) : json(nullptr)}, {"links", links(req, "backups", b.id)}};
     return view;
 }
 
@@ -88,8 +89,8 @@ void create(const Driver& driver, const Request& req, Response& resp)
         check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id",
                          "metadata", "availability_zone"});
     else if (mv.at_least(3, 43))
-        check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id",
-                         "metadata"});
+        check_fields(
+            b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id", "metadata"});
     else
         check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id"});
     if (!b.contains("volume_id") || !b["volume_id"].is_string())
@@ -109,7 +110,8 @@ void create(const Driver& driver, const Request& req, Response& resp)
     bool force = flag("force");
     if (v.status != "available" && !(force && v.status == "in-use"))
         throw BadRequest("Invalid volume: Volume to be backed up must be available or in-use with force, "
-                         "but the current status is \"" + v.status + "\".");
+                         "but the current status is \"" +
+                         v.status + "\".");
     Backup backup;
     backup.id = new_uuid();
     backup.volume_id = v.id;
@@ -117,8 +119,7 @@ void create(const Driver& driver, const Request& req, Response& resp)
     backup.user_id = req.context().user_id;
     backup.size = v.size;
     backup.name = b.contains("name") ? optional_text(b["name"], "name", 255) : std::nullopt;
-    backup.description = b.contains("description") ? optional_text(b["description"], "description", 255)
-                                                     : std::nullopt;
+    backup.description = b.contains("description") ? optional_text(b["description"], "description", 255) : std::nullopt;
     backup.container = b.contains("container") ? optional_text(b["container"], "container", 255) : std::nullopt;
     if (b.contains("snapshot_id") && !b["snapshot_id"].is_null()) {
         if (!b["snapshot_id"].is_string())
@@ -128,7 +129,8 @@ void create(const Driver& driver, const Request& req, Response& resp)
             throw BadRequest("Invalid snapshot: snapshot " + s.id + " is not of volume " + v.id + ".");
         if (s.status != "available")
             throw BadRequest("Invalid snapshot: Snapshot to be backed up must be available, but the current "
-                             "status is \"" + s.status + "\".");
+                             "status is \"" +
+                             s.status + "\".");
         backup.snapshot_id = s.id;
     }
     if (b.contains("metadata") && !b["metadata"].is_null())
@@ -175,7 +177,8 @@ void remove(const Driver& driver, const Request& req, Response& resp)
     Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
     if (backup.status != "available" && backup.status != "error")
         throw BadRequest("Invalid backup: Backup status must be available or error, but the current status "
-                         "is \"" + backup.status + "\".");
+                         "is \"" +
+                         backup.status + "\".");
     driver.backupDelete(req.context(), backup.id);
     resp.status = 202;
     resp.clear_body();
@@ -203,7 +206,8 @@ void restore(const Driver& driver, const Request& req, Response& resp)
         Volume v = driver.volumeGet(req.context(), *target);
         if (v.status != "available")
             throw BadRequest("Invalid volume: Volume to be restored to must be available, but the current status "
-                             "is \"" + v.status + "\".");
+                             "is \"" +
+                             v.status + "\".");
         if (v.size < backup.size)
             throw BadRequest("Invalid volume: volume size " + std::to_string(v.size) +
                              " is too small to restore backup of size " + std::to_string(backup.size) + ".");

@@ -30,7 +30,8 @@ const json& body_of(const Request& req, const char* key);
 /* optional_text: a name or description field: null or a string of at most `max` characters between its spaces. */
 std::optional<std::string> optional_text(const json& value, const char* field, std::size_t max);
 
-/* volume_view: a volume as the request's API and microversion show it; `shown`: for show and detail (image metadata). */
+/* volume_view: a volume as the request's API and microversion show it; `shown`: for show and detail (image metadata).
+ */
 json volume_view(const Request& req, const volume::Volume& v, bool shown);
 
 /*
@@ -53,8 +54,8 @@ std::string next_link(const Request& req, const std::string& last_id);
 
 /* MetadataStore: how the metadata calls read and replace the metadata of one kind of resource. */
 struct MetadataStore {
-    const char* kind;       // "Volume", "Snapshot": for messages
-    const char* id_param;   // "volume_id"
+    const char* kind;     // "Volume", "Snapshot": for messages
+    const char* id_param; // "volume_id"
     std::map<std::string, std::string> (*read)(const volume::Driver& driver, const Request& req);
     std::map<std::string, std::string> (*replace)(const volume::Driver& driver, const Request& req,
                                                   std::map<std::string, std::string> metadata);
@@ -73,15 +74,23 @@ void metadata_show(const MetadataStore& store, const volume::Driver& driver, con
 void metadata_set(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
 void metadata_delete(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp);
 
-template <const MetadataStore& store>
-struct MetadataCalls {
-    static void index(const volume::Driver& d, const Request& req, Response& resp) { metadata_index(store, d, req, resp); }
-    static void merge(const volume::Driver& d, const Request& req, Response& resp) { metadata_merge(store, d, req, resp); }
+template <const MetadataStore& store> struct MetadataCalls {
+    static void index(const volume::Driver& d, const Request& req, Response& resp)
+    {
+        metadata_index(store, d, req, resp);
+    }
+    static void merge(const volume::Driver& d, const Request& req, Response& resp)
+    {
+        metadata_merge(store, d, req, resp);
+    }
     static void replace(const volume::Driver& d, const Request& req, Response& resp)
     {
         metadata_replace(store, d, req, resp);
     }
-    static void show(const volume::Driver& d, const Request& req, Response& resp) { metadata_show(store, d, req, resp); }
+    static void show(const volume::Driver& d, const Request& req, Response& resp)
+    {
+        metadata_show(store, d, req, resp);
+    }
     static void set(const volume::Driver& d, const Request& req, Response& resp) { metadata_set(store, d, req, resp); }
     static void remove(const volume::Driver& d, const Request& req, Response& resp)
     {
@@ -100,13 +109,13 @@ void require_admin(const Request& req, const char* what);
 namespace jumpgate::volume::detail {
 
 /* The service's binding tables, one a file: what each verb and action serves and the operations it calls. */
-std::span<const Binding<Driver>> volume_bindings();          // volumes.cpp
-std::span<const Binding<Driver>> volume_action_bindings();   // volume_actions.cpp
-std::span<const Binding<Driver>> snapshot_bindings();        // snapshots.cpp
-std::span<const Binding<Driver>> backup_bindings();          // backups.cpp
-std::span<const Binding<Driver>> attachment_bindings();      // attachments.cpp
-std::span<const Binding<Driver>> type_bindings();            // types.cpp
-std::span<const Binding<Driver>> quota_bindings();           // quotas.cpp: limits, quota sets, availability zones
-std::span<const Binding<Driver>> service_bindings();         // services.cpp
+std::span<const Binding<Driver>> volume_bindings();        // volumes.cpp
+std::span<const Binding<Driver>> volume_action_bindings(); // volume_actions.cpp
+std::span<const Binding<Driver>> snapshot_bindings();      // snapshots.cpp
+std::span<const Binding<Driver>> backup_bindings();        // backups.cpp
+std::span<const Binding<Driver>> attachment_bindings();    // attachments.cpp
+std::span<const Binding<Driver>> type_bindings();          // types.cpp
+std::span<const Binding<Driver>> quota_bindings();         // quotas.cpp: limits, quota sets, availability zones
+std::span<const Binding<Driver>> service_bindings();       // services.cpp
 
 } // namespace jumpgate::volume::detail

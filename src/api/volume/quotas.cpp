@@ -13,8 +13,8 @@ using namespace api::cinder;
 
 namespace {
 
-constexpr const char* kResources[] = {"volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes",
-                                      "per_volume_gigabytes", "groups"};
+constexpr const char* kResources[] = {
+    "volumes", "gigabytes", "snapshots", "backups", "backup_gigabytes", "per_volume_gigabytes", "groups"};
 
 long long value_of(const QuotaSet& set, const char* key)
 {
@@ -27,8 +27,8 @@ json quota_view(const QuotaSet& limits, const std::string& id, const QuotaSet* u
     json view = {{"id", id}};
     for (const char* r : kResources) {
         if (usage)
-            view[r] = {{"limit", value_of(limits, r)}, {"in_use", value_of(*usage, r)}, {"reserved", 0},
-                       {"allocated", 0}};
+            view[r] = {
+                {"limit", value_of(limits, r)}, {"in_use", value_of(*usage, r)}, {"reserved", 0}, {"allocated", 0}};
         else
             view[r] = value_of(limits, r);
     }

@@ -77,7 +77,8 @@ constexpr PathAlias kAliases[] = {
     {"/v3/{tenant_id}", "/v3"},
 };
 
-constexpr Microversions kMicroversions{.service_type = "volume", .legacy_header = nullptr, .prefix = "/v3", .min = {3, 0}, .max = {3, 70}};
+constexpr Microversions kMicroversions{
+    .service_type = "volume", .legacy_header = nullptr, .prefix = "/v3", .min = {3, 0}, .max = {3, 70}};
 
 } // namespace
 

@@ -43,7 +43,7 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     ListQuery q = list_query(req, {"name", "status", "volume_id"});
     std::vector<Snapshot> snapshots;
-    if (!(req.has_query("limit") && q.limit == 0))   // Cinder's limit=0: an empty page
+    if (!(req.has_query("limit") && q.limit == 0)) // Cinder's limit=0: an empty page
         snapshots = driver.snapshotList(req.context(), q);
     json views = json::array();
     for (const auto& s : snapshots)
@@ -82,8 +82,8 @@ void create(const Driver& driver, const Request& req, Response& resp)
                     ? b["force"].get<bool>()
                     : api::parse_bool("force", b["force"].is_string() ? b["force"].get<std::string>() : "?");
     if (v.status != "available" && !(force && v.status == "in-use"))
-        throw BadRequest("Invalid volume: Volume " + v.id + " status must be available, but current status is: " +
-                         v.status + ".");
+        throw BadRequest("Invalid volume: Volume " + v.id +
+                         " status must be available, but current status is: " + v.status + ".");
     Snapshot s;
     s.id = new_uuid();
     s.volume_id = v.id;
@@ -110,9 +110,9 @@ void update(const Driver& driver, const Request& req, Response& resp)
     const json& b = body_of(req, "snapshot");
     Snapshot s = driver.snapshotGet(req.context(), req.param("snapshot_id"));
     bool changed = false;
-    for (auto [field, target] : {std::pair{"name", &s.name}, std::pair{"display_name", &s.name},
-                                 std::pair{"description", &s.description},
-                                 std::pair{"display_description", &s.description}})
+    for (auto [field, target] :
+         {std::pair{"name", &s.name}, std::pair{"display_name", &s.name}, std::pair{"description", &s.description},
+          std::pair{"display_description", &s.description}})
         if (b.contains(field)) {
             *target = optional_text(b[field], field, 255);
             changed = true;
@@ -157,16 +157,15 @@ void force_delete(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-constexpr MetadataStore kMetadata{
-    "Snapshot", "snapshot_id",
-    [](const Driver& driver, const Request& req) {
-        return driver.snapshotGet(req.context(), req.param("snapshot_id")).metadata;
-    },
-    [](const Driver& driver, const Request& req, std::map<std::string, std::string> md) {
-        Snapshot s = driver.snapshotGet(req.context(), req.param("snapshot_id"));
-        s.metadata = std::move(md);
-        return driver.snapshotUpdate(req.context(), s).metadata;
-    }};
+constexpr MetadataStore kMetadata{"Snapshot", "snapshot_id",
+                                  [](const Driver& driver, const Request& req) {
+                                      return driver.snapshotGet(req.context(), req.param("snapshot_id")).metadata;
+                                  },
+                                  [](const Driver& driver, const Request& req, std::map<std::string, std::string> md) {
+                                      Snapshot s = driver.snapshotGet(req.context(), req.param("snapshot_id"));
+                                      s.metadata = std::move(md);
+                                      return driver.snapshotUpdate(req.context(), s).metadata;
+                                  }};
 using Metadata = MetadataCalls<kMetadata>;
 
 constexpr Operations kCreate{Op::volumeGet, Op::snapshotCreate};

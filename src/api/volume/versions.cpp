@@ -46,14 +46,16 @@ json versions(const Request& req, const Dispatcher& disp)
 void install_versions(Dispatcher& disp)
 {
     const Dispatcher* d = &disp;
-    disp.set_handler("versions", {.get = by_origin([d](const Request& req) {
-        return json{{"versions", versions(req, *d)}};
-    }, 300)});
+    disp.set_handler("versions", {.get = by_origin(
+                                      [d](const Request& req) {
+                                          return json{{"versions", versions(req, *d)}};
+                                      },
+                                      300)});
     for (const auto& v : kVersions) {
         const Version* version = &v;
         disp.set_handler(v.endpoint, {.get = by_origin([d, version](const Request& req) {
-            return json{{"versions", json::array({entry(req, *d, *version)})}};
-        })});
+                                          return json{{"versions", json::array({entry(req, *d, *version)})}};
+                                      })});
     }
     install_extensions(disp);
 }

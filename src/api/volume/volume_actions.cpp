@@ -43,10 +43,10 @@ std::string string_arg(const json& args, const char* key, bool required, const s
     return args[key];
 }
 
-const std::vector<std::string> kStatuses = {"creating", "available", "attaching", "in-use", "detaching",
-                                            "deleting", "error", "error_deleting", "error_restoring",
-                                            "error_extending", "extending", "maintenance", "reserved",
-                                            "uploading", "downloading", "backing-up", "restoring-backup"};
+const std::vector<std::string> kStatuses = {
+    "creating", "available",      "attaching",       "in-use",          "detaching",       "deleting",
+    "error",    "error_deleting", "error_restoring", "error_extending", "extending",       "maintenance",
+    "reserved", "uploading",      "downloading",     "backing-up",      "restoring-backup"};
 
 void accepted(Response& resp)
 {
@@ -72,7 +72,8 @@ void extend(const Driver& driver, const Request& req, Response& resp)
         throw BadRequest("Invalid volume: Volume status must be 'available' to extend, currently '" + v.status + "'.");
     if (size <= v.size)
         throw BadRequest("Invalid input received: New size for extend must be greater than current size. "
-                         "(current: " + std::to_string(v.size) + ", extended: " + std::to_string(size) + ").");
+                         "(current: " +
+                         std::to_string(v.size) + ", extended: " + std::to_string(size) + ").");
     driver.volumeExtend(req.context(), v.id, size);
     accepted(resp);
 }
@@ -136,7 +137,8 @@ void attach(const Driver& driver, const Request& req, Response& resp)
     a.device = string_arg(args, "mountpoint", true);
     a.mode = string_arg(args, "mode", false, "rw");
     if (a.mode != "rw" && a.mode != "ro")
-        throw BadRequest("Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'.");
+        throw BadRequest(
+            "Invalid request to attach volume with an invalid mode. Attaching mode should be 'rw' or 'ro'.");
     if (v.readonly && a.mode == "rw")
         throw BadRequest("Invalid volume: Volume " + v.id + " is read-only: attach it with mode 'ro'.");
     driver.volumeAttach(req.context(), v.id, a);
@@ -167,7 +169,8 @@ void upload_image(const Driver& driver, const Request& req, Response& resp)
     bool force = args.contains("force") && flag_of(args, "force");
     if (v.status != "available" && !(force && v.status == "in-use"))
         throw BadRequest("Invalid volume: Volume status must be available (or in-use with force) to upload, "
-                         "currently '" + v.status + "'.");
+                         "currently '" +
+                         v.status + "'.");
     std::string disk = string_arg(args, "disk_format", false, "raw");
     std::string container = string_arg(args, "container_format", false, "bare");
     std::string visibility = string_arg(args, "visibility", false, "private");
@@ -177,11 +180,18 @@ void upload_image(const Driver& driver, const Request& req, Response& resp)
     std::string image_id = driver.volumeUploadImage(ctx, v.id, name, disk, container, visibility, is_protected);
     resp.status = 202;
     resp.json({{"os-volume_upload_image",
-                {{"id", v.id}, {"updated_at", api::iso_time(api::unix_now(), false)}, {"status", "uploading"},
+                {{"id", v.id},
+                 {"updated_at", api::iso_time(api::unix_now(), false)},
+                 {"status", "uploading"},
                  {"display_description", v.description ? json(*v.description) : json(nullptr)},
-                 {"size", v.size}, {"volume_type", {{"name", v.volume_type}, {"id", v.volume_type_id}}},
-                 {"image_id", image_id}, {"container_format", container}, {"disk_format", disk},
-                 {"image_name", name}, {"protected", is_protected}, {"visibility", visibility}}}});
+                 {"size", v.size},
+                 {"volume_type", {{"name", v.volume_type}, {"id", v.volume_type_id}}},
+                 {"image_id", image_id},
+                 {"container_format", container},
+                 {"disk_format", disk},
+                 {"image_name", name},
+                 {"protected", is_protected},
+                 {"visibility", visibility}}}});
 }
 
 constexpr Operations kExtend{Op::volumeGet, Op::volumeExtend};

@@ -61,8 +61,8 @@ volume::ListQuery list_query(const Request& req, std::initializer_list<const cha
             q.filters.emplace_back("metadata:" + k, v.is_string() ? v.get<std::string>() : v.dump());
     }
     // sort=key:dir,key2 (v2 and v3) or sort_key/sort_dir.
-    static const std::vector<std::string> kSortable = {"created_at", "updated_at", "id", "name", "size", "status",
-                                                       "display_name", "availability_zone", "bootable"};
+    static const std::vector<std::string> kSortable = {
+        "created_at", "updated_at", "id", "name", "size", "status", "display_name", "availability_zone", "bootable"};
     auto add_sort = [&](std::string key, std::string dir) {
         if (key == "display_name")
             key = "name";
@@ -252,7 +252,7 @@ void metadata_merge(const MetadataStore& store, const volume::Driver& driver, co
 void metadata_replace(const MetadataStore& store, const volume::Driver& driver, const Request& req, Response& resp)
 {
     auto md = metadata_of(req.json_body(), "metadata");
-    store.read(driver, req);    // NotFound before anything is parsed into it
+    store.read(driver, req); // NotFound before anything is parsed into it
     resp.json({{"metadata", store.replace(driver, req, md)}});
 }
 
@@ -331,7 +331,7 @@ Volume built_volume(const volume::Driver& driver, const Request& req, const json
                                  std::pair{v1 ? "display_description" : "description", &v.description}})
         if (b.contains(field))
             *target = optional_text(b[field], field, 255);
-    if (!v1) {   // v2 clients may still send the old names
+    if (!v1) { // v2 clients may still send the old names
         if (!v.name && b.contains("display_name"))
             v.name = optional_text(b["display_name"], "display_name", 255);
         if (!v.description && b.contains("display_description"))
@@ -484,9 +484,9 @@ void update(const Driver& driver, const Request& req, Response& resp)
     const json& b = body_of(req, "volume");
     Volume v = driver.volumeGet(req.context(), req.param("volume_id"));
     bool changed = false;
-    for (auto [field, target] : {std::pair{"name", &v.name}, std::pair{"display_name", &v.name},
-                                 std::pair{"description", &v.description},
-                                 std::pair{"display_description", &v.description}})
+    for (auto [field, target] :
+         {std::pair{"name", &v.name}, std::pair{"display_name", &v.name}, std::pair{"description", &v.description},
+          std::pair{"display_description", &v.description}})
         if (b.contains(field)) {
             *target = optional_text(b[field], field, 255);
             changed = true;
@@ -510,16 +510,15 @@ void remove(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-constexpr MetadataStore kMetadata{
-    "Volume", "volume_id",
-    [](const Driver& driver, const Request& req) {
-        return driver.volumeGet(req.context(), req.param("volume_id")).metadata;
-    },
-    [](const Driver& driver, const Request& req, std::map<std::string, std::string> md) {
-        Volume v = driver.volumeGet(req.context(), req.param("volume_id"));
-        v.metadata = std::move(md);
-        return driver.volumeUpdate(req.context(), v).metadata;
-    }};
+constexpr MetadataStore kMetadata{"Volume", "volume_id",
+                                  [](const Driver& driver, const Request& req) {
+                                      return driver.volumeGet(req.context(), req.param("volume_id")).metadata;
+                                  },
+                                  [](const Driver& driver, const Request& req, std::map<std::string, std::string> md) {
+                                      Volume v = driver.volumeGet(req.context(), req.param("volume_id"));
+                                      v.metadata = std::move(md);
+                                      return driver.volumeUpdate(req.context(), v).metadata;
+                                  }};
 using Metadata = MetadataCalls<kMetadata>;
 
 constexpr Operations kRead{Op::volumeGet};
@@ -570,12 +569,30 @@ std::span<const Binding<Driver>> volume_bindings()
 } // namespace detail
 
 // Every operation a driver leaves alone answers 501.
-std::vector<Volume> Driver::volumeList(const Context&, const ListQuery&) const { throw NotImplemented("volumeList"); }
-Volume Driver::volumeGet(const Context&, const std::string&) const { throw NotImplemented("volumeGet"); }
-Volume Driver::volumeCreate(const Context&, const Volume&) const { throw NotImplemented("volumeCreate"); }
-Volume Driver::volumeUpdate(const Context&, const Volume&) const { throw NotImplemented("volumeUpdate"); }
-void Driver::volumeDelete(const Context&, const std::string&) const { throw NotImplemented("volumeDelete"); }
-Volume Driver::volumeExtend(const Context&, const std::string&, long long) const { throw NotImplemented("volumeExtend"); }
+std::vector<Volume> Driver::volumeList(const Context&, const ListQuery&) const
+{
+    throw NotImplemented("volumeList");
+}
+Volume Driver::volumeGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("volumeGet");
+}
+Volume Driver::volumeCreate(const Context&, const Volume&) const
+{
+    throw NotImplemented("volumeCreate");
+}
+Volume Driver::volumeUpdate(const Context&, const Volume&) const
+{
+    throw NotImplemented("volumeUpdate");
+}
+void Driver::volumeDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("volumeDelete");
+}
+Volume Driver::volumeExtend(const Context&, const std::string&, long long) const
+{
+    throw NotImplemented("volumeExtend");
+}
 Volume Driver::volumeResetStatus(const Context&, const std::string&, const std::string&, bool) const
 {
     throw NotImplemented("volumeResetStatus");
@@ -597,7 +614,10 @@ std::vector<Attachment> Driver::attachmentList(const Context&, const ListQuery&)
 {
     throw NotImplemented("attachmentList");
 }
-Attachment Driver::attachmentGet(const Context&, const std::string&) const { throw NotImplemented("attachmentGet"); }
+Attachment Driver::attachmentGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("attachmentGet");
+}
 Attachment Driver::attachmentCreate(const Context&, const Attachment&) const
 {
     throw NotImplemented("attachmentCreate");
@@ -614,11 +634,26 @@ std::vector<Attachment> Driver::attachmentDelete(const Context&, const std::stri
 {
     throw NotImplemented("attachmentDelete");
 }
-std::vector<Backup> Driver::backupList(const Context&, const ListQuery&) const { throw NotImplemented("backupList"); }
-Backup Driver::backupGet(const Context&, const std::string&) const { throw NotImplemented("backupGet"); }
-Backup Driver::backupCreate(const Context&, const Backup&) const { throw NotImplemented("backupCreate"); }
-Backup Driver::backupUpdate(const Context&, const Backup&) const { throw NotImplemented("backupUpdate"); }
-void Driver::backupDelete(const Context&, const std::string&) const { throw NotImplemented("backupDelete"); }
+std::vector<Backup> Driver::backupList(const Context&, const ListQuery&) const
+{
+    throw NotImplemented("backupList");
+}
+Backup Driver::backupGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("backupGet");
+}
+Backup Driver::backupCreate(const Context&, const Backup&) const
+{
+    throw NotImplemented("backupCreate");
+}
+Backup Driver::backupUpdate(const Context&, const Backup&) const
+{
+    throw NotImplemented("backupUpdate");
+}
+void Driver::backupDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("backupDelete");
+}
 Backup Driver::backupResetStatus(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("backupResetStatus");
@@ -632,28 +667,73 @@ std::vector<Snapshot> Driver::snapshotList(const Context&, const ListQuery&) con
 {
     throw NotImplemented("snapshotList");
 }
-Snapshot Driver::snapshotGet(const Context&, const std::string&) const { throw NotImplemented("snapshotGet"); }
-Snapshot Driver::snapshotCreate(const Context&, const Snapshot&) const { throw NotImplemented("snapshotCreate"); }
-Snapshot Driver::snapshotUpdate(const Context&, const Snapshot&) const { throw NotImplemented("snapshotUpdate"); }
-void Driver::snapshotDelete(const Context&, const std::string&) const { throw NotImplemented("snapshotDelete"); }
+Snapshot Driver::snapshotGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("snapshotGet");
+}
+Snapshot Driver::snapshotCreate(const Context&, const Snapshot&) const
+{
+    throw NotImplemented("snapshotCreate");
+}
+Snapshot Driver::snapshotUpdate(const Context&, const Snapshot&) const
+{
+    throw NotImplemented("snapshotUpdate");
+}
+void Driver::snapshotDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("snapshotDelete");
+}
 Snapshot Driver::snapshotResetStatus(const Context&, const std::string&, const std::string&) const
 {
     throw NotImplemented("snapshotResetStatus");
 }
-std::vector<VolumeType> Driver::typeList(const Context&) const { throw NotImplemented("typeList"); }
-VolumeType Driver::typeGet(const Context&, const std::string&) const { throw NotImplemented("typeGet"); }
-VolumeType Driver::typeCreate(const Context&, const VolumeType&) const { throw NotImplemented("typeCreate"); }
-VolumeType Driver::typeUpdate(const Context&, const VolumeType&) const { throw NotImplemented("typeUpdate"); }
-void Driver::typeDelete(const Context&, const std::string&) const { throw NotImplemented("typeDelete"); }
-QuotaSet Driver::quotaGet(const Context&, const std::string&) const { throw NotImplemented("quotaGet"); }
-QuotaSet Driver::quotaDefaults(const Context&) const { throw NotImplemented("quotaDefaults"); }
-QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const { throw NotImplemented("quotaSet"); }
-void Driver::quotaReset(const Context&, const std::string&) const { throw NotImplemented("quotaReset"); }
-QuotaSet Driver::quotaUsage(const Context&, const std::string&) const { throw NotImplemented("quotaUsage"); }
+std::vector<VolumeType> Driver::typeList(const Context&) const
+{
+    throw NotImplemented("typeList");
+}
+VolumeType Driver::typeGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("typeGet");
+}
+VolumeType Driver::typeCreate(const Context&, const VolumeType&) const
+{
+    throw NotImplemented("typeCreate");
+}
+VolumeType Driver::typeUpdate(const Context&, const VolumeType&) const
+{
+    throw NotImplemented("typeUpdate");
+}
+void Driver::typeDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("typeDelete");
+}
+QuotaSet Driver::quotaGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaGet");
+}
+QuotaSet Driver::quotaDefaults(const Context&) const
+{
+    throw NotImplemented("quotaDefaults");
+}
+QuotaSet Driver::quotaSet(const Context&, const std::string&, const QuotaSet&) const
+{
+    throw NotImplemented("quotaSet");
+}
+void Driver::quotaReset(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaReset");
+}
+QuotaSet Driver::quotaUsage(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaUsage");
+}
 std::vector<std::pair<std::string, bool>> Driver::availabilityZoneList(const Context&) const
 {
     throw NotImplemented("availabilityZoneList");
 }
-std::vector<Service> Driver::serviceList(const Context&) const { throw NotImplemented("serviceList"); }
+std::vector<Service> Driver::serviceList(const Context&) const
+{
+    throw NotImplemented("serviceList");
+}
 
 } // namespace jumpgate::volume

@@ -20,7 +20,7 @@ namespace fs = std::filesystem;
 namespace {
 
 class TempFile {
-public:
+  public:
     explicit TempFile(const std::string& text)
     {
         std::string pattern = (fs::temp_directory_path() / "jumpgate-config-XXXXXX").string();
@@ -34,12 +34,12 @@ public:
     ~TempFile() { fs::remove(path_); }
     const std::string& path() const { return path_; }
 
-private:
+  private:
     std::string path_;
 };
 
 class TempDir {
-public:
+  public:
     TempDir()
     {
         std::string pattern = (fs::temp_directory_path() / "jumpgate-modules-XXXXXX").string();
@@ -51,7 +51,7 @@ public:
     const std::string& path() const { return path_; }
     void touch(const std::string& name) const { std::ofstream(fs::path(path_) / name) << "x"; }
 
-private:
+  private:
     std::string path_;
 };
 
@@ -357,7 +357,9 @@ BOOST_AUTO_TEST_CASE(unknown_driver_names_the_line_and_the_drivers_found)
 {
     TempDir modules;
     std::string text = "[general]\n"
-                       "module_dir = " + modules.path() + "\n"
+                       "module_dir = " +
+                       modules.path() +
+                       "\n"
                        "require_authentication = false\n" +
                        services_off("compute") +
                        "[compute]\n"
@@ -390,7 +392,8 @@ BOOST_AUTO_TEST_CASE(drivers_found_lists_module_names)
     BOOST_TEST(a.config().load("", {"general.module_dir=" + modules.path()}).empty());
     BOOST_TEST(a.drivers_found() == (std::vector<std::string>{"alpha", "beta"}));
 
-    TempFile f("[general]\nrequire_authentication = false\n" + services_off("compute") + "[compute]\ndriver = nosuch\n");
+    TempFile f("[general]\nrequire_authentication = false\n" + services_off("compute") +
+               "[compute]\ndriver = nosuch\n");
     App b;
     BOOST_TEST(b.config().load(f.path(), {"general.module_dir=" + modules.path()}).empty());
     auto errors = b.start();
@@ -437,8 +440,7 @@ BOOST_AUTO_TEST_CASE(handle_without_services_serves_the_index_only)
     BOOST_TEST(resp.status == 200);
     BOOST_TEST(resp.encoded() == R"({"services":[]})");
 
-    Request other({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/compute/v2.1/servers"}}, {},
-                  nullptr, 1024, 1024);
+    Request other({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/compute/v2.1/servers"}}, {}, nullptr, 1024, 1024);
     Response missing;
     a.handle(other, missing);
     BOOST_TEST(missing.status == 404);

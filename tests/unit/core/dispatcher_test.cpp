@@ -17,7 +17,10 @@ using namespace jumpgate;
 
 namespace {
 
-json no_versions(const Request&, const Dispatcher&) { return json::array(); }
+json no_versions(const Request&, const Dispatcher&)
+{
+    return json::array();
+}
 
 constexpr Endpoint kEndpoints[] = {
     {"index", "/", "GET"},
@@ -33,17 +36,14 @@ constexpr Endpoint kEndpoints[] = {
 
 constexpr PathAlias kAliases[] = {{"/v2/{tenant_id}", "/v2.1"}, {"/v2/{tenant_id}", "/v2"}};
 
-constexpr Microversions kMicroversions{"compute", "X-OpenStack-Nova-API-Version", "/v2.1",
-                                       {2, 1}, {2, 90}};
+constexpr Microversions kMicroversions{"compute", "X-OpenStack-Nova-API-Version", "/v2.1", {2, 1}, {2, 90}};
 
-const ServiceSpec kNova{"compute", "/compute", FaultStyle::nova, kEndpoints, kAliases,
-                        &kMicroversions, "X-Compute-Request-Id", &no_versions};
+const ServiceSpec kNova{"compute", "/compute",      FaultStyle::nova,       kEndpoints,
+                        kAliases,  &kMicroversions, "X-Compute-Request-Id", &no_versions};
 const ServiceSpec kKeystone{"identity", "/identity", FaultStyle::keystone, kEndpoints, {},
-                            nullptr, nullptr, &no_versions};
-const ServiceSpec kNeutron{"network", "/network", FaultStyle::neutron, kEndpoints, {},
-                           nullptr, nullptr, &no_versions};
-const ServiceSpec kGlance{"image", "/image", FaultStyle::glance, kEndpoints, {},
-                          nullptr, nullptr, &no_versions};
+                            nullptr,    nullptr,     &no_versions};
+const ServiceSpec kNeutron{"network", "/network", FaultStyle::neutron, kEndpoints, {}, nullptr, nullptr, &no_versions};
+const ServiceSpec kGlance{"image", "/image", FaultStyle::glance, kEndpoints, {}, nullptr, nullptr, &no_versions};
 
 constexpr std::size_t kMaxBody = 1024;
 
@@ -60,8 +60,7 @@ Handler echo(std::string verb = "GET")
 
 Request make_request(std::string method, std::string uri, Pairs extra = {})
 {
-    Pairs env{{"REQUEST_METHOD", std::move(method)}, {"REQUEST_URI", std::move(uri)},
-              {"HTTP_HOST", "api.example.com"}};
+    Pairs env{{"REQUEST_METHOD", std::move(method)}, {"REQUEST_URI", std::move(uri)}, {"HTTP_HOST", "api.example.com"}};
     for (auto& p : extra)
         env.push_back(std::move(p));
     return Request(std::move(env), {}, nullptr, kMaxBody, kMaxBody);
@@ -234,7 +233,8 @@ BOOST_AUTO_TEST_CASE(trailing_slash_and_json_suffix)
 
 BOOST_AUTO_TEST_CASE(exact_paths_refuse_a_trailing_slash_below_a_version_root)
 {
-    constexpr Endpoint endpoints[] = {{"v2_index", "/v2", "GET"}, {"v2_servers", "/v2/{tenant_id}/servers", "GET POST"},
+    constexpr Endpoint endpoints[] = {{"v2_index", "/v2", "GET"},
+                                      {"v2_servers", "/v2/{tenant_id}/servers", "GET POST"},
                                       {"v2_server", "/v2/{tenant_id}/servers/{server_id}", "GET PUT DELETE"}};
     ServiceSpec spec = kNova;
     spec.endpoints = endpoints;
@@ -447,8 +447,8 @@ BOOST_AUTO_TEST_CASE(absolute_url_from_host_and_project)
 BOOST_AUTO_TEST_CASE(forwarded_scheme_and_host)
 {
     Dispatcher d(kNova, "/compute");
-    auto req = make_request("GET", "/compute/", {{"HTTP_X_FORWARDED_PROTO", "https"},
-                                                {"HTTP_X_FORWARDED_HOST", "cloud.example.com"}});
+    auto req = make_request("GET", "/compute/",
+                            {{"HTTP_X_FORWARDED_PROTO", "https"}, {"HTTP_X_FORWARDED_HOST", "cloud.example.com"}});
     req.context().project_id = "p1";
     BOOST_TEST(d.endpoint_url(req, "v2_server", {{"server_id", "abc"}}) ==
                "https://cloud.example.com/compute/v2/p1/servers/abc");
@@ -482,10 +482,12 @@ BOOST_AUTO_TEST_CASE(a_document_by_origin_is_made_once_per_origin)
 {
     Dispatcher d(kNova, "/compute");
     int made = 0;
-    d.set_handler("index", {.get = by_origin([&](const Request& req) {
-        ++made;
-        return json{{"self", d.endpoint_url(req, "index")}};
-    }, 300)});
+    d.set_handler("index", {.get = by_origin(
+                                [&](const Request& req) {
+                                    ++made;
+                                    return json{{"self", d.endpoint_url(req, "index")}};
+                                },
+                                300)});
     auto body_of = [&](Pairs extra) {
         auto s = serve(d, "GET", "/compute/", std::move(extra));
         BOOST_TEST(s.resp.status == 300);
@@ -499,7 +501,7 @@ BOOST_AUTO_TEST_CASE(a_document_by_origin_is_made_once_per_origin)
     BOOST_TEST(body_of({{"HTTP_X_FORWARDED_HOST", "cloud.example.com"}}) == "http://cloud.example.com/compute/");
     BOOST_TEST(body_of({{"JUMPGATE_SERVICE", "compute"}}) == "http://api.example.com/");
     BOOST_TEST(made == 4);
-    for (int i = 0; i < 100; ++i)     // past the bound the cache starts again, and keeps the latest
+    for (int i = 0; i < 100; ++i) // past the bound the cache starts again, and keeps the latest
         body_of({{"HTTP_X_FORWARDED_HOST", "h" + std::to_string(i)}});
     BOOST_TEST(made == 104);
     BOOST_TEST(body_of({{"HTTP_X_FORWARDED_HOST", "h99"}}) == "http://h99/compute/");
@@ -512,12 +514,12 @@ BOOST_AUTO_TEST_CASE(remembered_answers_follow_their_generation_key_and_query)
     int made = 0;
     std::optional<std::int64_t> generation = 1;
     d.set_handler("flavors", {.get = remembered(
-        [&](const Request& req, Response& resp) {
-            ++made;
-            resp.json({{"made", made}, {"who", req.header("X-Who")}});
-        },
-        [](const Request& req) { return std::string(req.header("X-Who")); },
-        [&] { return generation; })});
+                                  [&](const Request& req, Response& resp) {
+                                      ++made;
+                                      resp.json({{"made", made}, {"who", req.header("X-Who")}});
+                                  },
+                                  [](const Request& req) { return std::string(req.header("X-Who")); },
+                                  [&] { return generation; })});
     auto made_by = [&](std::string uri, std::string who = "a") {
         auto q = uri.find('?');
         std::string query = q == std::string::npos ? "" : uri.substr(q + 1);
@@ -527,13 +529,13 @@ BOOST_AUTO_TEST_CASE(remembered_answers_follow_their_generation_key_and_query)
     };
     BOOST_TEST(made_by("/compute/v2/flavors") == 1);
     BOOST_TEST(made_by("/compute/v2/flavors") == 1);
-    BOOST_TEST(made_by("/compute/v2/flavors", "b") == 2);           // the key
-    BOOST_TEST(made_by("/compute/v2/flavors?limit=1") == 3);        // the query
+    BOOST_TEST(made_by("/compute/v2/flavors", "b") == 2);    // the key
+    BOOST_TEST(made_by("/compute/v2/flavors?limit=1") == 3); // the query
     generation = 2;
-    BOOST_TEST(made_by("/compute/v2/flavors") == 4);                // a new generation
+    BOOST_TEST(made_by("/compute/v2/flavors") == 4); // a new generation
     BOOST_TEST(made_by("/compute/v2/flavors") == 4);
     generation.reset();
-    BOOST_TEST(made_by("/compute/v2/flavors") == 5);                // none: made every time
+    BOOST_TEST(made_by("/compute/v2/flavors") == 5); // none: made every time
     BOOST_TEST(made_by("/compute/v2/flavors") == 6);
 }
 
@@ -626,9 +628,8 @@ BOOST_AUTO_TEST_CASE(run_in_order_around_the_handler)
     std::vector<Hook> after{[&](Request&, Response&) { trace.push_back("global after"); }};
     auto s = serve(disp, "GET", "/v2.1/servers", {}, before, after);
     BOOST_TEST(s.resp.status == 200);
-    BOOST_TEST(trace == (std::vector<std::string>{"global before", "service before 1",
-                                                  "service before 2", "handler", "service after",
-                                                  "global after"}));
+    BOOST_TEST(trace == (std::vector<std::string>{"global before", "service before 1", "service before 2", "handler",
+                                                  "service after", "global after"}));
 }
 
 BOOST_AUTO_TEST_CASE(before_hook_fills_the_context)
@@ -650,9 +651,7 @@ BOOST_AUTO_TEST_CASE(fault_in_before_hook_stops_the_handler)
     std::vector<std::string> trace;
     disp.add_before_hook([&](Request&, Response&) { trace.push_back("service before"); });
     disp.add_after_hook([&](Request&, Response&) { trace.push_back("service after"); });
-    disp.set_handler("v2_servers", {.get = [&](const Request&, Response&) {
-                         trace.push_back("handler");
-                     }});
+    disp.set_handler("v2_servers", {.get = [&](const Request&, Response&) { trace.push_back("handler"); }});
     std::vector<Hook> before{[&](Request&, Response&) {
         trace.push_back("global before");
         throw Unauthorized("Authentication required");
@@ -660,18 +659,14 @@ BOOST_AUTO_TEST_CASE(fault_in_before_hook_stops_the_handler)
     std::vector<Hook> after{[&](Request&, Response&) { trace.push_back("global after"); }};
     auto s = serve(disp, "GET", "/v2.1/servers", {}, before, after);
     BOOST_TEST(s.resp.status == 401);
-    BOOST_TEST(s.body().dump() ==
-               R"({"unauthorized":{"code":401,"message":"Authentication required"}})");
-    BOOST_TEST(trace ==
-               (std::vector<std::string>{"global before", "service after", "global after"}));
+    BOOST_TEST(s.body().dump() == R"({"unauthorized":{"code":401,"message":"Authentication required"}})");
+    BOOST_TEST(trace == (std::vector<std::string>{"global before", "service after", "global after"}));
 }
 
 BOOST_AUTO_TEST_CASE(after_hooks_run_after_a_fault)
 {
     int seen_status = 0;
-    disp.set_handler("v2_servers", {.post = [](const Request&, Response&) {
-                         throw Conflict("Server is locked");
-                     }});
+    disp.set_handler("v2_servers", {.post = [](const Request&, Response&) { throw Conflict("Server is locked"); }});
     disp.add_after_hook([&](Request&, Response& resp) {
         seen_status = resp.status;
         resp.set_header("X-After", "ran");
@@ -698,9 +693,8 @@ BOOST_FIXTURE_TEST_SUITE(errors, Compute)
 
 BOOST_AUTO_TEST_CASE(exception_becomes_compute_fault_without_its_text)
 {
-    disp.set_handler("v2_servers", {.get = [](const Request&, Response&) {
-                         throw std::runtime_error("db password is hunter2");
-                     }});
+    disp.set_handler("v2_servers",
+                     {.get = [](const Request&, Response&) { throw std::runtime_error("db password is hunter2"); }});
     auto s = serve(disp, "GET", "/v2.1/servers");
     BOOST_TEST(s.resp.status == 500);
     BOOST_TEST(s.body()["computeFault"]["code"].get<int>() == 500);
@@ -741,8 +735,11 @@ BOOST_AUTO_TEST_CASE(a_body_member_of_the_wrong_type_is_bad_request)
                          std::string name = req.json_body()["server"]["name"];
                          resp.json({{"name", name}});
                      }});
-    Served s{Request({{"REQUEST_METHOD", "POST"}, {"REQUEST_URI", "/v2.1/servers"}, {"HTTP_HOST", "h"},
-                      {"CONTENT_TYPE", "application/json"}, {"CONTENT_LENGTH", "23"}},
+    Served s{Request({{"REQUEST_METHOD", "POST"},
+                      {"REQUEST_URI", "/v2.1/servers"},
+                      {"HTTP_HOST", "h"},
+                      {"CONTENT_TYPE", "application/json"},
+                      {"CONTENT_LENGTH", "23"}},
                      {}, std::make_unique<Body>(), kMaxBody, kMaxBody),
              Response{}};
     disp.handle(s.req, s.resp, "/v2.1/servers", {}, {});
@@ -767,12 +764,9 @@ BOOST_AUTO_TEST_CASE(non_standard_exception_becomes_compute_fault)
 
 BOOST_AUTO_TEST_CASE(request_ids_on_every_response)
 {
-    disp.set_handler("v2_servers", {.post = [](const Request&, Response&) {
-                         throw std::runtime_error("boom");
-                     }});
+    disp.set_handler("v2_servers", {.post = [](const Request&, Response&) { throw std::runtime_error("boom"); }});
     for (auto [method, uri] : {std::pair{"GET", "/v2.1/servers"}, std::pair{"GET", "/nowhere"},
-                               std::pair{"POST", "/v2.1/servers"},
-                               std::pair{"PATCH", "/v2.1/servers"}}) {
+                               std::pair{"POST", "/v2.1/servers"}, std::pair{"PATCH", "/v2.1/servers"}}) {
         BOOST_TEST_CONTEXT(method << " " << uri)
         {
             auto s = serve(disp, method, uri);
@@ -792,8 +786,7 @@ BOOST_AUTO_TEST_CASE(content_length_over_max_body_is_rejected_first)
 {
     bool ran = false;
     disp.set_handler("v2_servers", {.post = [&](const Request&, Response&) { ran = true; }});
-    auto big = serve(disp, "POST", "/v2.1/servers",
-                     {{"CONTENT_LENGTH", std::to_string(kMaxBody + 1)}});
+    auto big = serve(disp, "POST", "/v2.1/servers", {{"CONTENT_LENGTH", std::to_string(kMaxBody + 1)}});
     BOOST_TEST(big.resp.status == 413);
     BOOST_TEST(big.body()["overLimit"]["code"].get<int>() == 413);
     BOOST_TEST(!ran);
@@ -839,14 +832,11 @@ BOOST_AUTO_TEST_CASE(requested_version_is_used_and_echoed)
 
 BOOST_AUTO_TEST_CASE(other_services_in_the_header_are_ignored)
 {
-    auto s = serve(disp, "GET", "/v2.1/servers",
-                   {{"HTTP_OPENSTACK_API_VERSION", "volume 3.5, compute 2.60"}});
+    auto s = serve(disp, "GET", "/v2.1/servers", {{"HTTP_OPENSTACK_API_VERSION", "volume 3.5, compute 2.60"}});
     BOOST_TEST(s.req.version().str() == "2.60");
-    auto only_other = serve(disp, "GET", "/v2.1/servers",
-                            {{"HTTP_OPENSTACK_API_VERSION", "volume 3.5"}});
+    auto only_other = serve(disp, "GET", "/v2.1/servers", {{"HTTP_OPENSTACK_API_VERSION", "volume 3.5"}});
     BOOST_TEST(only_other.req.version().str() == "2.1");
-    auto prefix = serve(disp, "GET", "/v2.1/servers",
-                        {{"HTTP_OPENSTACK_API_VERSION", "computer 2.5"}});
+    auto prefix = serve(disp, "GET", "/v2.1/servers", {{"HTTP_OPENSTACK_API_VERSION", "computer 2.5"}});
     BOOST_TEST(prefix.req.version().str() == "2.1");
 }
 
@@ -863,12 +853,11 @@ BOOST_AUTO_TEST_CASE(legacy_header)
     BOOST_TEST(s.req.version().str() == "2.10");
     BOOST_TEST(s.header("X-OpenStack-Nova-API-Version") == "2.10");
 
-    auto both = serve(disp, "GET", "/v2.1/servers", {{"HTTP_X_OPENSTACK_NOVA_API_VERSION", "2.10"},
-                                                    {"HTTP_OPENSTACK_API_VERSION", "compute 2.20"}});
+    auto both = serve(disp, "GET", "/v2.1/servers",
+                      {{"HTTP_X_OPENSTACK_NOVA_API_VERSION", "2.10"}, {"HTTP_OPENSTACK_API_VERSION", "compute 2.20"}});
     BOOST_TEST(both.req.version().str() == "2.20");
 
-    auto latest = serve(disp, "GET", "/v2.1/servers",
-                        {{"HTTP_X_OPENSTACK_NOVA_API_VERSION", "latest"}});
+    auto latest = serve(disp, "GET", "/v2.1/servers", {{"HTTP_X_OPENSTACK_NOVA_API_VERSION", "latest"}});
     BOOST_TEST(latest.req.version().str() == "2.90");
 }
 
@@ -930,8 +919,7 @@ BOOST_AUTO_TEST_CASE(negotiated_below_a_mount)
 {
     Dispatcher mounted(kNova, "/compute");
     mounted.set_handler("v2_servers", {.get = echo()});
-    auto s = serve(mounted, "GET", "/compute/v2.1/servers",
-                   {{"HTTP_OPENSTACK_API_VERSION", "compute 2.47"}});
+    auto s = serve(mounted, "GET", "/compute/v2.1/servers", {{"HTTP_OPENSTACK_API_VERSION", "compute 2.47"}});
     BOOST_TEST(s.resp.status == 200);
     BOOST_TEST(s.req.version().str() == "2.47");
     BOOST_TEST(s.header("OpenStack-API-Version") == "compute 2.47");
@@ -946,11 +934,10 @@ BOOST_AUTO_TEST_CASE(nova_names_by_status)
     Dispatcher d(kNova, "");
     auto req = make_request("GET", "/");
     const std::pair<int, const char*> names[] = {
-        {400, "badRequest"},    {401, "unauthorized"},       {403, "forbidden"},
-        {404, "itemNotFound"},  {405, "badMethod"},          {406, "notAcceptable"},
-        {409, "conflictingRequest"}, {413, "overLimit"},     {415, "badMediaType"},
-        {429, "overLimit"},     {500, "computeFault"},       {501, "notImplemented"},
-        {502, "computeFault"},  {503, "serviceUnavailable"}};
+        {400, "badRequest"},   {401, "unauthorized"},      {403, "forbidden"},          {404, "itemNotFound"},
+        {405, "badMethod"},    {406, "notAcceptable"},     {409, "conflictingRequest"}, {413, "overLimit"},
+        {415, "badMediaType"}, {429, "overLimit"},         {500, "computeFault"},       {501, "notImplemented"},
+        {502, "computeFault"}, {503, "serviceUnavailable"}};
     for (auto [status, name] : names) {
         BOOST_TEST_CONTEXT("status " << status)
         {
@@ -1007,13 +994,11 @@ BOOST_AUTO_TEST_CASE(neutron_error)
     Response kind;
     d.write_fault(s.req, kind, NotFound("Network n1 could not be found.", "NetworkNotFound"));
     BOOST_TEST(kind.json_body()["NeutronError"]["type"].get<std::string>() == "NetworkNotFound");
-    BOOST_TEST(kind.json_body()["NeutronError"]["message"].get<std::string>() ==
-               "Network n1 could not be found.");
+    BOOST_TEST(kind.json_body()["NeutronError"]["message"].get<std::string>() == "Network n1 could not be found.");
 
     Response big;
     d.write_fault(s.req, big, PayloadTooLarge("too big"));
-    BOOST_TEST(big.json_body()["NeutronError"]["type"].get<std::string>() ==
-               "HTTPRequestEntityTooLarge");
+    BOOST_TEST(big.json_body()["NeutronError"]["type"].get<std::string>() == "HTTPRequestEntityTooLarge");
 }
 
 BOOST_AUTO_TEST_CASE(glance_html_with_escaped_message)

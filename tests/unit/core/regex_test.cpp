@@ -35,8 +35,8 @@ BOOST_AUTO_TEST_CASE(a_pattern_that_backtracks_exponentially_elsewhere_answers)
 
 BOOST_AUTO_TEST_CASE(what_libc_does_not_bound_is_refused_with_a_reason)
 {
-    for (const char* pattern : {"(a+)+\\1b", "(a)\\1", "((a{100}){100}){100}", "a{1000}{1000}",
-                                "(a{32767}){32767}", "x{99999999999999999999}"}) {
+    for (const char* pattern : {"(a+)+\\1b", "(a)\\1", "((a{100}){100}){100}", "a{1000}{1000}", "(a{32767}){32767}",
+                                "x{99999999999999999999}"}) {
         BOOST_TEST_CONTEXT("pattern " << pattern)
         {
             BOOST_CHECK_THROW(Regex{pattern}, std::invalid_argument);

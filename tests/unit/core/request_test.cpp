@@ -19,9 +19,11 @@ using namespace jumpgate;
 namespace {
 
 class StringBody : public BodySource {
-public:
+  public:
     StringBody(std::string data, int* reads, std::size_t chunk = 5)
-        : data_(std::move(data)), reads_(reads), chunk_(chunk) {}
+        : data_(std::move(data)), reads_(reads), chunk_(chunk)
+    {
+    }
 
     std::size_t read(char* buffer, std::size_t size) override
     {
@@ -33,32 +35,34 @@ public:
         return n;
     }
 
-private:
+  private:
     std::string data_;
     std::size_t pos_ = 0;
     int* reads_;
     std::size_t chunk_;
 };
 
-Request make(Pairs env, Pairs query = {}, std::unique_ptr<BodySource> body = nullptr,
-             std::size_t max_body = 1 << 20, std::size_t max_json = 1 << 16)
+Request make(Pairs env, Pairs query = {}, std::unique_ptr<BodySource> body = nullptr, std::size_t max_body = 1 << 20,
+             std::size_t max_json = 1 << 16)
 {
     return Request(std::move(env), std::move(query), std::move(body), max_body, max_json);
 }
 
-Request with_body(std::string content_type, std::string body, int* reads = nullptr,
-                  std::size_t max_json = 1 << 16, std::string content_length = {})
+Request with_body(std::string content_type, std::string body, int* reads = nullptr, std::size_t max_json = 1 << 16,
+                  std::string content_length = {})
 {
     Pairs env{{"REQUEST_METHOD", "POST"}, {"REQUEST_URI", "/v2.1/servers"}};
     if (!content_type.empty())
         env.emplace_back("CONTENT_TYPE", std::move(content_type));
     if (!content_length.empty())
         env.emplace_back("CONTENT_LENGTH", std::move(content_length));
-    return make(std::move(env), {}, std::make_unique<StringBody>(std::move(body), reads), 1 << 20,
-                max_json);
+    return make(std::move(env), {}, std::make_unique<StringBody>(std::move(body), reads), 1 << 20, max_json);
 }
 
-std::string str(std::string_view v) { return std::string(v); }
+std::string str(std::string_view v)
+{
+    return std::string(v);
+}
 
 bool is_uuid4(const std::string& s)
 {
@@ -83,8 +87,7 @@ BOOST_AUTO_TEST_SUITE(cgi_parameters)
 
 BOOST_AUTO_TEST_CASE(method_and_path_without_query)
 {
-    auto req = make({{"REQUEST_METHOD", "GET"},
-                     {"REQUEST_URI", "/compute/v2.1/servers/my%20vm?limit=10&marker=abc"}});
+    auto req = make({{"REQUEST_METHOD", "GET"}, {"REQUEST_URI", "/compute/v2.1/servers/my%20vm?limit=10&marker=abc"}});
     BOOST_TEST(req.method() == "GET");
     BOOST_TEST(req.path() == "/compute/v2.1/servers/my%20vm");
     BOOST_TEST(str(req.env("REQUEST_URI")) == "/compute/v2.1/servers/my%20vm?limit=10&marker=abc");
@@ -110,8 +113,11 @@ BOOST_AUTO_TEST_CASE(env_is_exact_and_empty_when_absent)
 
 BOOST_AUTO_TEST_CASE(headers_with_a_prefix_lose_it_and_read_lower_case_with_dashes)
 {
-    auto req = make({{"HTTP_X_IMAGE_META_NAME", "Ubuntu"}, {"HTTP_X_IMAGE_META_PROPERTY_DISTRO_NAME", "10.04"},
-                     {"HTTP_X_IMAGE_META", "no rest"}, {"HTTP_X_AUTH_TOKEN", "tok"}, {"X_IMAGE_META_ID", "not a header"}});
+    auto req = make({{"HTTP_X_IMAGE_META_NAME", "Ubuntu"},
+                     {"HTTP_X_IMAGE_META_PROPERTY_DISTRO_NAME", "10.04"},
+                     {"HTTP_X_IMAGE_META", "no rest"},
+                     {"HTTP_X_AUTH_TOKEN", "tok"},
+                     {"X_IMAGE_META_ID", "not a header"}});
     Pairs got = req.headers_with_prefix("X-Image-Meta-");
     Pairs want{{"name", "Ubuntu"}, {"property-distro-name", "10.04"}};
     BOOST_TEST(got == want);
@@ -218,8 +224,7 @@ BOOST_AUTO_TEST_SUITE(scheme_and_host)
 
 BOOST_AUTO_TEST_CASE(scheme_prefers_forwarded_proto_first_item)
 {
-    auto req = make({{"HTTP_X_FORWARDED_PROTO", "https, http"}, {"HTTPS", ""},
-                     {"REQUEST_SCHEME", "http"}});
+    auto req = make({{"HTTP_X_FORWARDED_PROTO", "https, http"}, {"HTTPS", ""}, {"REQUEST_SCHEME", "http"}});
     BOOST_TEST(req.scheme() == "https");
     auto spaced = make({{"HTTP_X_FORWARDED_PROTO", " https ,http"}, {"REQUEST_SCHEME", "http"}});
     BOOST_TEST(spaced.scheme() == "https");
@@ -239,14 +244,16 @@ BOOST_AUTO_TEST_CASE(scheme_then_https_then_request_scheme)
 BOOST_AUTO_TEST_CASE(host_prefers_forwarded_host_first_item)
 {
     auto req = make({{"HTTP_X_FORWARDED_HOST", "cloud.example.com, proxy.internal"},
-                     {"HTTP_HOST", "backend:8080"}, {"SERVER_NAME", "srv"}, {"SERVER_PORT", "8774"}});
+                     {"HTTP_HOST", "backend:8080"},
+                     {"SERVER_NAME", "srv"},
+                     {"SERVER_PORT", "8774"}});
     BOOST_TEST(req.host() == "cloud.example.com");
 }
 
 BOOST_AUTO_TEST_CASE(host_then_host_header_then_server_name)
 {
-    BOOST_TEST(make({{"HTTP_HOST", "backend:8080"}, {"SERVER_NAME", "srv"}, {"SERVER_PORT", "8774"}})
-                   .host() == "backend:8080");
+    BOOST_TEST(make({{"HTTP_HOST", "backend:8080"}, {"SERVER_NAME", "srv"}, {"SERVER_PORT", "8774"}}).host() ==
+               "backend:8080");
     BOOST_TEST(make({{"HTTP_HOST", "backend"}, {"SERVER_NAME", "srv"}}).host() == "backend");
     BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "8774"}}).host() == "srv:8774");
     BOOST_TEST(make({{"SERVER_NAME", "srv"}}).host() == "srv");
@@ -255,19 +262,16 @@ BOOST_AUTO_TEST_CASE(host_then_host_header_then_server_name)
 
 BOOST_AUTO_TEST_CASE(server_port_only_when_not_the_schemes_own)
 {
-    BOOST_TEST(make({{"HTTP_HOST", "api.example.com"}, {"SERVER_PORT", "8080"}}).host() ==
-               "api.example.com:8080");
+    BOOST_TEST(make({{"HTTP_HOST", "api.example.com"}, {"SERVER_PORT", "8080"}}).host() == "api.example.com:8080");
     BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "80"}}).host() == "srv");
-    BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "443"}, {"HTTPS", "on"}}).host() ==
-               "srv");
+    BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "443"}, {"HTTPS", "on"}}).host() == "srv");
     BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "443"}}).host() == "srv:443");
-    BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "80"}, {"HTTPS", "on"}}).host() ==
-               "srv:80");
+    BOOST_TEST(make({{"SERVER_NAME", "srv"}, {"SERVER_PORT", "80"}, {"HTTPS", "on"}}).host() == "srv:80");
     BOOST_TEST(make({{"HTTP_HOST", "[::1]"}, {"SERVER_PORT", "8080"}}).host() == "[::1]:8080");
     BOOST_TEST(make({{"HTTP_HOST", "[::1]:9000"}, {"SERVER_PORT", "8080"}}).host() == "[::1]:9000");
-    BOOST_TEST(make({{"HTTP_HOST", "api.example.com"}, {"SERVER_PORT", "8080"},
-                     {"HTTP_X_FORWARDED_PROTO", "https"}})
-                   .host() == "api.example.com");
+    BOOST_TEST(
+        make({{"HTTP_HOST", "api.example.com"}, {"SERVER_PORT", "8080"}, {"HTTP_X_FORWARDED_PROTO", "https"}}).host() ==
+        "api.example.com");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -277,8 +281,7 @@ BOOST_AUTO_TEST_SUITE(json_body)
 BOOST_AUTO_TEST_CASE(parses_once_and_caches)
 {
     int reads = 0;
-    auto req = with_body("application/json", R"({"server": {"name": "vm-1", "flavorRef": "1"}})",
-                         &reads);
+    auto req = with_body("application/json", R"({"server": {"name": "vm-1", "flavorRef": "1"}})", &reads);
     const json& first = req.json_body();
     BOOST_TEST(first["server"]["name"].get<std::string>() == "vm-1");
     int after_first = reads;
@@ -290,9 +293,9 @@ BOOST_AUTO_TEST_CASE(parses_once_and_caches)
 
 BOOST_AUTO_TEST_CASE(json_media_types_are_accepted)
 {
-    for (const char* type : {"application/json", "application/json; charset=UTF-8",
-                             "application/openstack-images-v2.1-json-patch",
-                             "application/vnd.openstack.compute+json"}) {
+    for (const char* type :
+         {"application/json", "application/json; charset=UTF-8", "application/openstack-images-v2.1-json-patch",
+          "application/vnd.openstack.compute+json"}) {
         BOOST_TEST_CONTEXT("Content-Type " << type)
         {
             auto req = with_body(type, R"([{"op": "replace", "path": "/name", "value": "x"}])");

@@ -27,7 +27,7 @@ struct FakeFcgi : testing::MemoryFcgx {
 };
 
 class Pattern : public ByteSource {
-public:
+  public:
     explicit Pattern(std::size_t size) : left_(size) {}
     std::size_t read(char* buffer, std::size_t size) override
     {
@@ -40,12 +40,15 @@ public:
     }
     static char text(std::size_t i) { return static_cast<char>('a' + i % 26); }
 
-private:
+  private:
     std::size_t left_;
     std::size_t sent_ = 0;
 };
 
-std::string str(std::string_view v) { return std::string(v); }
+std::string str(std::string_view v)
+{
+    return std::string(v);
+}
 
 std::size_t count(const std::string& text, const std::string& part)
 {
@@ -66,8 +69,8 @@ BOOST_AUTO_TEST_SUITE(requests)
 
 BOOST_AUTO_TEST_CASE(parameters_become_the_env)
 {
-    FakeFcgi f({"REQUEST_METHOD=GET", "REQUEST_URI=/compute/v2.1/servers?limit=1",
-                "QUERY_STRING=limit=1", "HTTP_X_AUTH_TOKEN=tok", "HTTP_X_ODD=a=b=c", "EMPTY="});
+    FakeFcgi f({"REQUEST_METHOD=GET", "REQUEST_URI=/compute/v2.1/servers?limit=1", "QUERY_STRING=limit=1",
+                "HTTP_X_AUTH_TOKEN=tok", "HTTP_X_ODD=a=b=c", "EMPTY="});
     auto req = fcgi::make_request(f.raw(), kMaxBody, kMaxJson);
     BOOST_TEST(req.method() == "GET");
     BOOST_TEST(req.path() == "/compute/v2.1/servers");
@@ -101,9 +104,8 @@ BOOST_AUTO_TEST_CASE(no_query_string_no_pairs)
 BOOST_AUTO_TEST_CASE(query_string_of_a_body_request_leaves_the_body)
 {
     std::string body = R"({"server": {"name": "vm-1", "flavorRef": "1"}})";
-    FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/v2.1/servers?dry_run=1",
-                "QUERY_STRING=dry_run=1&x=a%20b", "CONTENT_TYPE=application/json",
-                "CONTENT_LENGTH=" + std::to_string(body.size())},
+    FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/v2.1/servers?dry_run=1", "QUERY_STRING=dry_run=1&x=a%20b",
+                "CONTENT_TYPE=application/json", "CONTENT_LENGTH=" + std::to_string(body.size())},
                body, 5);
     auto req = fcgi::make_request(f.raw(), kMaxBody, kMaxJson);
     BOOST_TEST(str(req.query("dry_run")) == "1");
@@ -117,8 +119,7 @@ BOOST_AUTO_TEST_CASE(form_body_joins_the_query_pairs)
 {
     std::string body = "name=a%20b&size=3&note=x+y";
     FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/form?x=1", "QUERY_STRING=x=1",
-                "CONTENT_TYPE=application/x-www-form-urlencoded",
-                "CONTENT_LENGTH=" + std::to_string(body.size())},
+                "CONTENT_TYPE=application/x-www-form-urlencoded", "CONTENT_LENGTH=" + std::to_string(body.size())},
                body, 4);
     auto req = fcgi::make_request(f.raw(), kMaxBody, kMaxJson);
     BOOST_TEST(str(req.query("name")) == "a b");
@@ -157,8 +158,7 @@ BOOST_AUTO_TEST_CASE(malformed_multipart_stays_the_body)
 BOOST_AUTO_TEST_CASE(large_form_body_stays_a_stream)
 {
     std::string body = "name=" + std::string(200, 'x');
-    FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/form",
-                "CONTENT_TYPE=application/x-www-form-urlencoded",
+    FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/form", "CONTENT_TYPE=application/x-www-form-urlencoded",
                 "CONTENT_LENGTH=" + std::to_string(body.size())},
                body);
     auto req = fcgi::make_request(f.raw(), kMaxBody, 100);
@@ -174,9 +174,8 @@ BOOST_AUTO_TEST_CASE(large_form_body_stays_a_stream)
 BOOST_AUTO_TEST_CASE(body_stream_is_capped)
 {
     std::string body(100, 'z');
-    FakeFcgi f({"REQUEST_METHOD=PUT", "REQUEST_URI=/v2/images/i1/file",
-                "CONTENT_TYPE=application/octet-stream"},
-               body, 16);
+    FakeFcgi f({"REQUEST_METHOD=PUT", "REQUEST_URI=/v2/images/i1/file", "CONTENT_TYPE=application/octet-stream"}, body,
+               16);
     auto req = fcgi::make_request(f.raw(), 40, kMaxJson);
     BOOST_REQUIRE(req.body() != nullptr);
     char buffer[10];
@@ -205,8 +204,7 @@ BOOST_AUTO_TEST_CASE(body_up_to_the_cap_reads_whole)
 BOOST_AUTO_TEST_CASE(json_body_past_max_body_is_too_large)
 {
     std::string body = R"({"name": ")" + std::string(100, 'x') + R"("})";
-    FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/v2/images", "CONTENT_TYPE=application/json"},
-               body);
+    FakeFcgi f({"REQUEST_METHOD=POST", "REQUEST_URI=/v2/images", "CONTENT_TYPE=application/json"}, body);
     auto req = fcgi::make_request(f.raw(), 50, kMaxJson);
     BOOST_CHECK_THROW(req.json_body(), PayloadTooLarge);
 }
@@ -267,7 +265,7 @@ BOOST_AUTO_TEST_CASE(a_header_never_carries_a_control_character)
 
     std::string head = f.head();
     BOOST_TEST(count(head, "X-Accel-Redirect") == 0u);
-    BOOST_TEST(count(head, "x-image-meta-property-note") == 0u);   // the old value goes too
+    BOOST_TEST(count(head, "x-image-meta-property-note") == 0u); // the old value goes too
     BOOST_TEST(count(head, "x-image-meta-name") == 0u);
     BOOST_TEST(count(head, "Space") == 0u);
     BOOST_TEST(count(head, "Content-Type") == 0u);

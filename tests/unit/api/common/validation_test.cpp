@@ -87,12 +87,10 @@ BOOST_AUTO_TEST_CASE(nova_names)
                "Invalid input for field/attribute name. Value: 5. 5 is not of type 'string'");
     BOOST_TEST(refusal([] { nova_name(json(""), "name"); }) ==
                "Invalid input for field/attribute name. Value: . '' is too short");
-    BOOST_TEST(refusal([] {
-                   nova_name(json(std::string(256, 'x')), "name");
-               }).find("is too long") != std::string::npos);
-    std::string invalid =
-        "An invalid 'name' value was provided. The name must be: printable characters. Can not "
-        "start or end with whitespace.";
+    BOOST_TEST(refusal([] { nova_name(json(std::string(256, 'x')), "name"); }).find("is too long") !=
+               std::string::npos);
+    std::string invalid = "An invalid 'name' value was provided. The name must be: printable characters. Can not "
+                          "start or end with whitespace.";
     for (const char* bad : {" lead", "trail ", "new\nline", "tab\t", "bell\x07"})
         BOOST_TEST(refusal([&] { nova_name(json(bad), "name"); }) == invalid, bad);
     BOOST_TEST(refusal([] { nova_name(json(std::string("nul\0", 4)), "name"); }) == invalid);
@@ -108,9 +106,8 @@ BOOST_AUTO_TEST_CASE(nova_descriptions_and_metadata)
     BOOST_TEST(refusal([] {
                    nova_description(json("a\nb"), "description");
                }).starts_with("Invalid input for field/attribute description."));
-    BOOST_TEST(refusal([] {
-                   nova_description(json(std::string(256, 'd')), "description");
-               }).find("too long") != std::string::npos);
+    BOOST_TEST(refusal([] { nova_description(json(std::string(256, 'd')), "description"); }).find("too long") !=
+               std::string::npos);
 
     auto md = nova_metadata(json::parse(R"({"a-b_c:d. e": "v"})"), "metadata");
     BOOST_TEST(md.at("a-b_c:d. e") == "v");
@@ -118,8 +115,7 @@ BOOST_AUTO_TEST_CASE(nova_descriptions_and_metadata)
                "Invalid input for field/attribute metadata. Value: {'a/b': 'v'}. Additional "
                "properties are not "
                "allowed ('a/b' was unexpected)");
-    BOOST_TEST(nova_metadata(json::parse(R"({"a/b": "v"})"), "metadata", "-_:. /").size() ==
-               1u); // Cinder's
+    BOOST_TEST(nova_metadata(json::parse(R"({"a/b": "v"})"), "metadata", "-_:. /").size() == 1u); // Cinder's
     BOOST_TEST(refusal([] { nova_metadata(json::parse(R"({"k": 1})"), "metadata"); }) ==
                "Invalid input for field/attribute k. Value: 1. 1 is not of type 'string'");
     BOOST_TEST(refusal([] { nova_metadata(json::parse(R"({"": "v"})"), "metadata"); }) != "");
@@ -173,12 +169,10 @@ BOOST_AUTO_TEST_CASE(schema_integers_as_nova_quotas_take_them)
                    schema_integer(json(18446744073709551615ULL), "ram", -1, kMaxInt);
                }).find("greater than the maximum") != std::string::npos);
     // Without a negative minimum the pattern has no sign.
-    BOOST_TEST(
-        refusal([] { schema_integer(json("-1"), "min_count", 1, kMaxInt); }) ==
-        "Invalid input for field/attribute min_count. Value: -1. '-1' does not match '^[0-9]+$'");
-    BOOST_TEST(
-        refusal([] { schema_integer(json(0), "min_count", 1, kMaxInt); }) ==
-        "Invalid input for field/attribute min_count. Value: 0. 0 is less than the minimum of 1");
+    BOOST_TEST(refusal([] { schema_integer(json("-1"), "min_count", 1, kMaxInt); }) ==
+               "Invalid input for field/attribute min_count. Value: -1. '-1' does not match '^[0-9]+$'");
+    BOOST_TEST(refusal([] { schema_integer(json(0), "min_count", 1, kMaxInt); }) ==
+               "Invalid input for field/attribute min_count. Value: 0. 0 is less than the minimum of 1");
 }
 
 BOOST_AUTO_TEST_CASE(python_int_and_cinder_integers)
@@ -200,16 +194,11 @@ BOOST_AUTO_TEST_CASE(python_int_and_cinder_integers)
     BOOST_TEST(*python_int(json(-1), true) == -1);
 
     BOOST_TEST(cinder_integer(json("10"), "volumes", -1, kMaxInt) == 10);
-    BOOST_TEST(refusal([] { cinder_integer(json("abc"), "volumes", -1, kMaxInt); }) ==
-               "volumes must be an integer");
-    BOOST_TEST(refusal([] { cinder_integer(json(true), "volumes", -1, kMaxInt); }) ==
-               "volumes must be an integer");
-    BOOST_TEST(refusal([] { cinder_integer(json(3.7), "volumes", -1, kMaxInt); }) ==
-               "volumes must be an integer");
-    BOOST_TEST(refusal([] { cinder_integer(json(nullptr), "volumes", -1, kMaxInt); }) ==
-               "volumes must be an integer");
-    BOOST_TEST(refusal([] { cinder_integer(json(-2), "volumes", -1, kMaxInt); }) ==
-               "volumes must be >= -1");
+    BOOST_TEST(refusal([] { cinder_integer(json("abc"), "volumes", -1, kMaxInt); }) == "volumes must be an integer");
+    BOOST_TEST(refusal([] { cinder_integer(json(true), "volumes", -1, kMaxInt); }) == "volumes must be an integer");
+    BOOST_TEST(refusal([] { cinder_integer(json(3.7), "volumes", -1, kMaxInt); }) == "volumes must be an integer");
+    BOOST_TEST(refusal([] { cinder_integer(json(nullptr), "volumes", -1, kMaxInt); }) == "volumes must be an integer");
+    BOOST_TEST(refusal([] { cinder_integer(json(-2), "volumes", -1, kMaxInt); }) == "volumes must be >= -1");
     BOOST_TEST(refusal([] { cinder_integer(json(2147483648LL), "volumes", -1, kMaxInt); }) ==
                "volumes must be <= 2147483647");
 }
@@ -218,9 +207,8 @@ BOOST_AUTO_TEST_CASE(booleans_and_uuids)
 {
     BOOST_TEST(schema_boolean(json(true), "force"));
     BOOST_TEST(!schema_boolean(json("False"), "force"));
-    BOOST_TEST(
-        refusal([] { schema_boolean(json(1), "force"); }) ==
-        "Invalid input for field/attribute force. Value: 1. 1 is not of type 'boolean', 'string'");
+    BOOST_TEST(refusal([] { schema_boolean(json(1), "force"); }) ==
+               "Invalid input for field/attribute force. Value: 1. 1 is not of type 'boolean', 'string'");
     BOOST_TEST(refusal([] { schema_boolean(json("maybe"), "force"); }) != "");
     BOOST_TEST(uuid_like("0b7d1c2e-8a4f-4c1e-9d3b-2f6a5e4d3c21"));
     BOOST_TEST(uuid_like("0B7D1C2E8A4F4C1E9D3B2F6A5E4D3C21"));

@@ -31,7 +31,7 @@ compute::Server a_server()
 
 // A cloud that can only look: its servers and flavors.
 class Looking : public compute::Driver {
-public:
+  public:
     std::vector<compute::Server> serverList(const Context&, const compute::ServerQuery&) const override
     {
         return {a_server()};
@@ -51,7 +51,7 @@ public:
 
 // The same cloud, and it can reboot.
 class Rebooting : public Looking {
-public:
+  public:
     void serverReboot(const Context&, const std::string& id, bool hard) const override
     {
         rebooted.emplace_back(id, hard);
@@ -63,11 +63,7 @@ struct Mounted {
     App app;
     Dispatcher disp{api::compute::kSpec, "/compute"};
 
-    template <class D>
-    explicit Mounted(std::shared_ptr<const D> driver)
-    {
-        compute::install(app, disp, driver);
-    }
+    template <class D> explicit Mounted(std::shared_ptr<const D> driver) { compute::install(app, disp, driver); }
 
     const CoverageRow* row(std::string_view endpoint, std::string_view method, std::string_view action = {})
     {

@@ -20,9 +20,8 @@ namespace {
 
 /* A cloud that authenticates one user and validates tokens, and has nothing else. */
 class Partial : public identity::Driver {
-public:
-    identity::User userAuthenticate(const identity::Ref& ref,
-                                    const std::string& password) const override
+  public:
+    identity::User userAuthenticate(const identity::Ref& ref, const std::string& password) const override
     {
         if ((ref.id == "u1" || ref.name == "alice") && password == "secret")
             return userGet("u1");
@@ -54,8 +53,7 @@ public:
             return roleList();
         return {};
     }
-    bool tokenIsRevoked(const std::string&, const std::string&, const std::string&,
-                        std::int64_t) const override
+    bool tokenIsRevoked(const std::string&, const std::string&, const std::string&, std::int64_t) const override
     {
         return false;
     }
@@ -65,7 +63,7 @@ public:
 class Nothing : public identity::Driver {};
 
 class StringBody : public BodySource {
-public:
+  public:
     explicit StringBody(std::string text) : text_(std::move(text)) {}
     std::size_t read(char* buffer, std::size_t size) override
     {
@@ -75,7 +73,7 @@ public:
         return n;
     }
 
-private:
+  private:
     std::string text_;
     std::size_t at_ = 0;
 };
@@ -85,8 +83,7 @@ struct Cloud {
     App app;
     Dispatcher disp{api::identity::kSpec, "/identity"};
 
-    template <class D>
-    explicit Cloud(std::shared_ptr<const D> driver)
+    template <class D> explicit Cloud(std::shared_ptr<const D> driver)
     {
         char tmpl[] = "/tmp/jumpgate-identity-XXXXXX";
         state = mkdtemp(tmpl);
@@ -106,9 +103,7 @@ struct Cloud {
 
     Response serve(std::string method, std::string path, const json& body = nullptr)
     {
-        Pairs env{{"REQUEST_METHOD", method},
-                  {"REQUEST_URI", "/identity" + path},
-                  {"HTTP_HOST", "api.example.com"}};
+        Pairs env{{"REQUEST_METHOD", method}, {"REQUEST_URI", "/identity" + path}, {"HTTP_HOST", "api.example.com"}};
         std::unique_ptr<BodySource> source;
         if (!body.is_null()) {
             std::string text = body.dump();
@@ -146,11 +141,10 @@ BOOST_AUTO_TEST_CASE(coverage_says_yes_for_what_the_operations_serve_and_names_w
     Cloud cloud(std::make_shared<const Partial>());
     auto rows = cloud.rows();
     for (const char* served :
-         {"v3_auth_tokens POST", "v3_auth_tokens GET", "v3_auth_tokens HEAD", "v2_tokens POST",
-          "v2_token GET", "v2_token HEAD", "v2_token_endpoints GET", "v3_user GET", "v3_roles GET",
-          "v3_role GET", "v3_projects_with_id GET", "v3_domains_with_id GET",
-          "v3_project_user_roles GET", "v3_project_user_role HEAD", "v2_tenant GET", "v2_user GET",
-          "v2_tenant_user_roles GET", "v3_regions GET", "v3_auth_catalog GET"}) {
+         {"v3_auth_tokens POST", "v3_auth_tokens GET", "v3_auth_tokens HEAD", "v2_tokens POST", "v2_token GET",
+          "v2_token HEAD", "v2_token_endpoints GET", "v3_user GET", "v3_roles GET", "v3_role GET",
+          "v3_projects_with_id GET", "v3_domains_with_id GET", "v3_project_user_roles GET", "v3_project_user_role HEAD",
+          "v2_tenant GET", "v2_user GET", "v2_tenant_user_roles GET", "v3_regions GET", "v3_auth_catalog GET"}) {
         BOOST_TEST_CONTEXT(served)
         {
             BOOST_REQUIRE(rows.count(served));
@@ -196,13 +190,11 @@ BOOST_AUTO_TEST_CASE(a_row_the_driver_lacks_answers_501_and_a_served_one_does_no
     BOOST_TEST(cloud.serve("GET", "/v3/domains").status == 501);
 
     BOOST_TEST(cloud.serve("GET", "/v3/roles").status == 200);
-    auto issued =
-        cloud.serve("POST", "/v3/auth/tokens", password_auth({{"project", {{"id", "p1"}}}}));
+    auto issued = cloud.serve("POST", "/v3/auth/tokens", password_auth({{"project", {{"id", "p1"}}}}));
     BOOST_TEST(issued.status == 201);
     BOOST_TEST(issued.header("X-Subject-Token") != nullptr);
     BOOST_TEST(issued.json_body()["token"]["project"]["id"] == "p1");
-    json v2 = {{"passwordCredentials", {{"username", "alice"}, {"password", "secret"}}},
-               {"tenantId", "p1"}};
+    json v2 = {{"passwordCredentials", {{"username", "alice"}, {"password", "secret"}}}, {"tenantId", "p1"}};
     BOOST_TEST(cloud.serve("POST", "/v2.0/tokens", {{"auth", v2}}).status == 200);
 }
 
@@ -212,17 +204,13 @@ BOOST_AUTO_TEST_CASE(a_method_or_scope_the_driver_lacks_is_refused_as_keystone_d
     // No application credential operations: Keystone's AuthMethodNotSupported.
     json identity = {{"methods", {"application_credential"}},
                      {"application_credential", {{"id", "c1"}, {"secret", "s"}}}};
-    auto by_credential =
-        cloud.serve("POST", "/v3/auth/tokens", {{"auth", {{"identity", identity}}}});
+    auto by_credential = cloud.serve("POST", "/v3/auth/tokens", {{"auth", {{"identity", identity}}}});
     BOOST_TEST(by_credential.status == 401);
-    BOOST_TEST(fault_message(by_credential) ==
-               "Attempted to authenticate with an unsupported method.");
+    BOOST_TEST(fault_message(by_credential) == "Attempted to authenticate with an unsupported method.");
     // No domain roles: the user has none, on any domain.
-    auto on_domain =
-        cloud.serve("POST", "/v3/auth/tokens", password_auth({{"domain", {{"id", "default"}}}}));
+    auto on_domain = cloud.serve("POST", "/v3/auth/tokens", password_auth({{"domain", {{"id", "default"}}}}));
     BOOST_TEST(on_domain.status == 401);
-    BOOST_TEST(fault_message(on_domain).find("has no access to the requested domain") !=
-               std::string::npos);
+    BOOST_TEST(fault_message(on_domain).find("has no access to the requested domain") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_driver_with_nothing_gets_the_catalog_reads_and_no_keys)

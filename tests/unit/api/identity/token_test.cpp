@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(seal_then_open_gives_the_payload_back)
     auto opened = repo.open(token);
     BOOST_REQUIRE(opened);
     BOOST_TEST((*opened == p));
-    BOOST_TEST(repo.seal(p) != token);   // a fresh nonce each time
+    BOOST_TEST(repo.seal(p) != token); // a fresh nonce each time
 }
 
 BOOST_AUTO_TEST_CASE(a_token_altered_in_one_place_is_refused)
@@ -124,7 +124,7 @@ BOOST_AUTO_TEST_CASE(a_worker_forgets_the_tokens_it_opened_once_their_key_is_gon
     KeyRepository::setup(dir.keys());
     KeyRepository repo(dir.keys());
     std::string before = repo.seal(sample());
-    BOOST_TEST(repo.open(before).has_value());     // now in the worker's cache
+    BOOST_TEST(repo.open(before).has_value()); // now in the worker's cache
     BOOST_TEST(repo.open(before).has_value());
 
     KeyRepository::rotate(dir.keys(), 3);
@@ -142,7 +142,7 @@ BOOST_AUTO_TEST_CASE(the_staged_key_already_opens_tokens)
     KeyRepository::setup(dir.keys());
     TempDir other;
     fs::copy(dir.keys(), other.keys());
-    KeyRepository::rotate(other.keys(), 3);   // other host promoted the staged key first
+    KeyRepository::rotate(other.keys(), 3); // other host promoted the staged key first
     std::string token = KeyRepository(other.keys()).seal(sample());
     BOOST_TEST(KeyRepository(dir.keys()).open(token).has_value());
 }

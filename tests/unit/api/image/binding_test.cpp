@@ -22,7 +22,7 @@ constexpr const char* kId = "6d3b5a1e-2c4f-4e8a-9b7d-1f0e2d3c4b5a";
 
 // A read-only image cloud: one active image, listed and shown, nothing else.
 class ReadOnly : public image::Driver {
-public:
+  public:
     std::vector<image::Image> imageList(const Context&, const image::ImageQuery&) const override { return {one()}; }
     image::Image imageGet(const Context&, const std::string& id) const override
     {
@@ -31,7 +31,7 @@ public:
         return one();
     }
 
-private:
+  private:
     static image::Image one()
     {
         image::Image img;
@@ -54,9 +54,9 @@ struct Glance {
 
     Response serve(std::string method, const std::string& path)
     {
-        Request req({{"REQUEST_METHOD", std::move(method)}, {"REQUEST_URI", "/image" + path},
-                     {"HTTP_HOST", "api.example.com"}},
-                    {}, nullptr, 1024, 1024);
+        Request req(
+            {{"REQUEST_METHOD", std::move(method)}, {"REQUEST_URI", "/image" + path}, {"HTTP_HOST", "api.example.com"}},
+            {}, nullptr, 1024, 1024);
         Response resp;
         disp.handle(req, resp, path, {}, {});
         return resp;
@@ -73,9 +73,9 @@ BOOST_AUTO_TEST_CASE(a_read_only_cloud_is_served_exactly_lists_shows_and_head)
 {
     Glance g;
     const std::set<Row> served = {
-        {"v2_images", "GET"},        {"v2_images_detail", "GET"}, {"v2_image", "GET"},
-        {"v1_images", "GET"},        {"v1_images_detail", "GET"}, {"v1_image", "HEAD"},
-        {"v2_schema_image", "GET"},  {"v2_schema_images", "GET"}, {"v2_schema_member", "GET"},
+        {"v2_images", "GET"},         {"v2_images_detail", "GET"}, {"v2_image", "GET"},
+        {"v1_images", "GET"},         {"v1_images_detail", "GET"}, {"v1_image", "HEAD"},
+        {"v2_schema_image", "GET"},   {"v2_schema_images", "GET"}, {"v2_schema_member", "GET"},
         {"v2_schema_members", "GET"},
     };
     std::set<Row> yes;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Neutron served from its binding tables: a driver that can only list and get shows every kind of resource and changes none.
+// Neutron served from its binding tables: a driver that can only list and get shows every kind of resource and changes
+// none.
 #include <boost/test/unit_test.hpp>
 
 #include <set>
@@ -21,7 +22,7 @@ constexpr const char* kId = "0b7d1c2e-8a4f-4c1e-9d3b-2f6a5e4d3c21";
 
 // A read-only network cloud: one network, and no resource of any other kind.
 class ReadOnly : public network::Driver {
-public:
+  public:
     std::vector<json> list(const Context&, const std::string& collection, const network::Query&) const override
     {
         if (collection == "networks")
@@ -35,11 +36,8 @@ public:
         return one();
     }
 
-private:
-    static json one()
-    {
-        return {{"id", kId}, {"name", "public"}, {"project_id", "p1"}, {"tags", {"edge"}}};
-    }
+  private:
+    static json one() { return {{"id", kId}, {"name", "public"}, {"project_id", "p1"}, {"tags", {"edge"}}}; }
 };
 
 struct Neutron {
@@ -50,7 +48,8 @@ struct Neutron {
 
     Response serve(std::string method, const std::string& path)
     {
-        Request req({{"REQUEST_METHOD", std::move(method)}, {"REQUEST_URI", "/network" + path},
+        Request req({{"REQUEST_METHOD", std::move(method)},
+                     {"REQUEST_URI", "/network" + path},
                      {"HTTP_HOST", "api.example.com"}},
                     {}, nullptr, 1024, 1024);
         Response resp;

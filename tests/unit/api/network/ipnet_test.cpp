@@ -19,8 +19,8 @@ BOOST_AUTO_TEST_CASE(addresses_parse_to_canonical_text)
     BOOST_TEST(to_string(*parse_address("::")) == "::");
     BOOST_TEST(parse_address("10.0.0.1")->version == 4);
     BOOST_TEST(parse_address("::ffff:10.0.0.1")->version == 6);
-    for (const char* bad : {"", "10.0.0", "10.0.0.256", "10.0.0.1/24", "010.0.0.1", "fd00:::1", "fe80::1%eth0",
-                            "x", " 10.0.0.1", "1.2.3.4.5"})
+    for (const char* bad : {"", "10.0.0", "10.0.0.256", "10.0.0.1/24", "010.0.0.1", "fd00:::1", "fe80::1%eth0", "x",
+                            " 10.0.0.1", "1.2.3.4.5"})
         BOOST_TEST(!parse_address(bad), bad);
 }
 
@@ -87,8 +87,8 @@ BOOST_AUTO_TEST_CASE(macs_normalise_to_lower_case_colons)
 {
     BOOST_TEST(*parse_mac("FA:16:3E:00:11:AB") == "fa:16:3e:00:11:ab");
     BOOST_TEST(*parse_mac("fa-16-3e-00-11-ab") == "fa:16:3e:00:11:ab");
-    for (const char* bad : {"", "fa:16:3e:00:11", "fa:16:3e:00:11:zz", "fa:16-3e:00:11:ab", "fa16.3e00.11ab",
-                            "fa:16:3e:00:11:ab:"})
+    for (const char* bad :
+         {"", "fa:16:3e:00:11", "fa:16:3e:00:11:zz", "fa:16-3e:00:11:ab", "fa16.3e00.11ab", "fa:16:3e:00:11:ab:"})
         BOOST_TEST(!parse_mac(bad), bad);
 }
 
@@ -102,7 +102,10 @@ std::string texts(const std::vector<Cidr>& cidrs)
     return out;
 }
 
-Cidr net(const char* text) { return *parse_cidr(text, true); }
+Cidr net(const char* text)
+{
+    return *parse_cidr(text, true);
+}
 
 } // namespace
 
@@ -132,8 +135,7 @@ BOOST_AUTO_TEST_CASE(exclude_leaves_what_is_free)
 {
     BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("10.0.0.0/26")})) == "10.0.0.64/26 10.0.0.128/25");
     BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("10.0.0.0/24")})).empty());
-    BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("192.168.0.0/16"), net("fd00::/64")})) ==
-               "10.0.0.0/24");
+    BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/24")}, {net("192.168.0.0/16"), net("fd00::/64")})) == "10.0.0.0/24");
     BOOST_TEST(texts(cidr_exclude({net("10.0.0.0/8")}, {net("0.0.0.0/0")})).empty());
     BOOST_TEST(texts(cidr_exclude({net("fd00::/63")}, {net("fd00::/64")})) == "fd00:0:0:1::/64");
 }

@@ -23,8 +23,7 @@ namespace {
 // A cloud that can only list and show its volumes.
 class Listing : public volume::Driver {
   public:
-    std::vector<volume::Volume> volumeList(const Context& ctx,
-                                           const volume::ListQuery&) const override
+    std::vector<volume::Volume> volumeList(const Context& ctx, const volume::ListQuery&) const override
     {
         return {volumeGet(ctx, "v1")};
     }
@@ -41,8 +40,7 @@ class Listing : public volume::Driver {
 // ...that can also grow one, but not reset its status.
 class Extending : public Listing {
   public:
-    volume::Volume volumeExtend(const Context& ctx, const std::string& volume_id,
-                                long long new_size) const override
+    volume::Volume volumeExtend(const Context& ctx, const std::string& volume_id, long long new_size) const override
     {
         volume::Volume v = volumeGet(ctx, volume_id);
         v.size = new_size;
@@ -56,30 +54,26 @@ template <class D> struct Cloud {
 
     Cloud() { volume::install(app, disp, std::make_shared<const D>()); }
 
-    const CoverageRow& row(const std::string& endpoint, const std::string& method,
-                           const std::string& action = "")
+    const CoverageRow& row(const std::string& endpoint, const std::string& method, const std::string& action = "")
     {
         rows = disp.coverage();
         auto it = std::find_if(rows.begin(), rows.end(), [&](const CoverageRow& r) {
             return r.endpoint == endpoint && r.method == method && r.action == action;
         });
-        BOOST_REQUIRE_MESSAGE(it != rows.end(),
-                              endpoint + " " + method + " " + action + " has no row");
+        BOOST_REQUIRE_MESSAGE(it != rows.end(), endpoint + " " + method + " " + action + " has no row");
         return *it;
     }
 
     // The status `method` on `path` (under the mount) answers, with `body` as JSON.
     int status(const std::string& method, const std::string& path, const std::string& body = "")
     {
-        Pairs env{{"REQUEST_METHOD", method},
-                  {"REQUEST_URI", "/volume" + path},
-                  {"HTTP_HOST", "api.example.com"}};
+        Pairs env{{"REQUEST_METHOD", method}, {"REQUEST_URI", "/volume" + path}, {"HTTP_HOST", "api.example.com"}};
         if (!body.empty()) {
             env.emplace_back("CONTENT_TYPE", "application/json");
             env.emplace_back("CONTENT_LENGTH", std::to_string(body.size()));
         }
-        Request req(std::move(env), {}, body.empty() ? nullptr : std::make_unique<test::StringBody>(body),
-                    1 << 20, 1 << 20);
+        Request req(std::move(env), {}, body.empty() ? nullptr : std::make_unique<test::StringBody>(body), 1 << 20,
+                    1 << 20);
         req.context().project_id = "p1";
         req.context().roles = {"admin"};
         Response resp;
@@ -118,8 +112,7 @@ BOOST_AUTO_TEST_CASE(a_driver_that_lists_and_shows_serves_those_and_says_what_th
     BOOST_TEST(update.lacking == names({"volumeUpdate"}), boost::test_tools::per_element());
     const CoverageRow& create = cloud.row("v2_volumes", "POST");
     BOOST_TEST((create.support == Support::no));
-    BOOST_TEST(create.lacking == names({"volumeCreate", "snapshotGet", "typeList", "typeGet",
-                                        "availabilityZoneList"}),
+    BOOST_TEST(create.lacking == names({"volumeCreate", "snapshotGet", "typeList", "typeGet", "availabilityZoneList"}),
                boost::test_tools::per_element());
     const CoverageRow& backups = cloud.row("v3_backups", "GET");
     BOOST_TEST(backups.lacking == names({"backupList"}), boost::test_tools::per_element());
@@ -130,14 +123,12 @@ BOOST_AUTO_TEST_CASE(a_driver_that_lists_and_shows_serves_those_and_says_what_th
         BOOST_TEST((extend.support == Support::no));
         BOOST_TEST(extend.lacking == names({"volumeExtend"}), boost::test_tools::per_element());
         const CoverageRow& force = cloud.row(endpoint, "POST", "os-force_delete");
-        BOOST_TEST(force.lacking == names({"volumeDelete", "volumeResetStatus"}),
-                   boost::test_tools::per_element());
+        BOOST_TEST(force.lacking == names({"volumeDelete", "volumeResetStatus"}), boost::test_tools::per_element());
     }
     BOOST_TEST(cloud.row("v3_snapshot_action", "POST", "os-reset_status").lacking ==
                    names({"snapshotGet", "snapshotResetStatus"}),
                boost::test_tools::per_element());
-    BOOST_TEST(cloud.row("v3_type_action", "POST", "addProjectAccess").lacking ==
-                   names({"typeGet", "typeUpdate"}),
+    BOOST_TEST(cloud.row("v3_type_action", "POST", "addProjectAccess").lacking == names({"typeGet", "typeUpdate"}),
                boost::test_tools::per_element());
 
     BOOST_TEST(cloud.status("GET", "/v3/p1/volumes") == 200);
@@ -146,8 +137,7 @@ BOOST_AUTO_TEST_CASE(a_driver_that_lists_and_shows_serves_those_and_says_what_th
     BOOST_TEST(cloud.last["volume"]["id"] == "v7");
     BOOST_TEST(cloud.status("PUT", "/v3/p1/volumes/v7", R"({"volume": {"name": "x"}})") == 501);
     BOOST_TEST(cloud.status("POST", "/v3/p1/volumes", R"({"volume": {"size": 1}})") == 501);
-    BOOST_TEST(cloud.status("POST", "/v3/p1/volumes/v7/action",
-                            R"({"os-extend": {"new_size": 2}})") == 501);
+    BOOST_TEST(cloud.status("POST", "/v3/p1/volumes/v7/action", R"({"os-extend": {"new_size": 2}})") == 501);
     BOOST_TEST(cloud.status("GET", "/v3/p1/types") == 501);
 }
 
@@ -166,16 +156,12 @@ BOOST_AUTO_TEST_CASE(an_action_endpoint_serves_the_actions_the_driver_has)
         BOOST_TEST(cloud.status("POST", action, R"({"os-extend": {"new_size": 2}})") == 202, base);
         // The core's checks still run in a served action: a smaller size is the caller's error.
         BOOST_TEST(cloud.status("POST", action, R"({"os-extend": {"new_size": 1}})") == 400, base);
-        BOOST_TEST(cloud.status("POST", action, R"({"os-reset_status": {"status": "error"}})") ==
-                       501,
-                   base);
-        BOOST_TEST(cloud.last["notImplemented"]["message"].get<std::string>().find(
-                       "os-reset_status") != std::string::npos);
+        BOOST_TEST(cloud.status("POST", action, R"({"os-reset_status": {"status": "error"}})") == 501, base);
+        BOOST_TEST(cloud.last["notImplemented"]["message"].get<std::string>().find("os-reset_status") !=
+                   std::string::npos);
         BOOST_TEST(cloud.status("POST", action, R"({"os-frobnicate": {}})") == 400, base);
         BOOST_TEST(cloud.last["badRequest"]["message"] == "There is no such action: os-frobnicate");
-        BOOST_TEST(cloud.status("POST", action,
-                                R"({"os-extend": {"new_size": 2}, "os-detach": {}})") == 400,
-                   base);
+        BOOST_TEST(cloud.status("POST", action, R"({"os-extend": {"new_size": 2}, "os-detach": {}})") == 400, base);
     }
 }
 

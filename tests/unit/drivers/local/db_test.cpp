@@ -40,7 +40,7 @@ BOOST_AUTO_TEST_CASE(migrations_bring_the_schema_to_the_last_step_once)
         BOOST_REQUIRE(s.step());
         BOOST_TEST(s.integer(0) == 7);
     }
-    Database again(f.path(), migrations());   // no step runs twice: the seeded rows stay 7
+    Database again(f.path(), migrations()); // no step runs twice: the seeded rows stay 7
     Statement s(again, "SELECT COUNT(*) FROM flavors");
     BOOST_REQUIRE(s.step());
     BOOST_TEST(s.integer(0) == 7);
@@ -50,9 +50,11 @@ BOOST_AUTO_TEST_CASE(a_new_step_applies_to_an_old_database)
 {
     TempFile f;
     const Migration first[] = {{1, "one", "CREATE TABLE a (x INTEGER)"}};
-    const Migration both[] = {{1, "one", "CREATE TABLE a (x INTEGER)"},
-                              {2, "two", "ALTER TABLE a ADD COLUMN y TEXT"}};
-    { Database db(f.path(), first); BOOST_TEST(db.schema_version() == 1); }
+    const Migration both[] = {{1, "one", "CREATE TABLE a (x INTEGER)"}, {2, "two", "ALTER TABLE a ADD COLUMN y TEXT"}};
+    {
+        Database db(f.path(), first);
+        BOOST_TEST(db.schema_version() == 1);
+    }
     Database db(f.path(), both);
     BOOST_TEST(db.schema_version() == 2);
     db.exec("INSERT INTO a (x, y) VALUES (1, 'z')");
@@ -92,7 +94,7 @@ BOOST_AUTO_TEST_CASE(commits_that_change_the_identity_generation_are_counted_for
     writer.exec("BEGIN IMMEDIATE");
     writer.exec("DELETE FROM roles WHERE id = 'r1'");
     writer.exec("ROLLBACK");
-    writer.exec("UPDATE flavors SET name = name");      // flavors are not counted yet
+    writer.exec("UPDATE flavors SET name = name"); // flavors are not counted yet
     BOOST_TEST(*reader.commits_to("identity_generation") == start + 3);
 
     Database uncounted(f.path(), migrations());
@@ -119,7 +121,7 @@ BOOST_AUTO_TEST_CASE(writers_queue_behind_the_transaction_in_progress_and_it_end
             Transaction tx(first);
             first.exec("UPDATE flavors SET name = name");
             other = std::thread([&] {
-                Transaction mine(second);         // waits for the lock file, not for SQLite's timeout
+                Transaction mine(second); // waits for the lock file, not for SQLite's timeout
                 began = true;
                 mine.commit();
             });
@@ -127,11 +129,11 @@ BOOST_AUTO_TEST_CASE(writers_queue_behind_the_transaction_in_progress_and_it_end
             BOOST_TEST(!began);
             if (commit)
                 tx.commit();
-        }                                         // or rolled back here
+        } // or rolled back here
         other.join();
         BOOST_TEST(began);
     }
-    Transaction again(first);                     // and nothing is left holding it
+    Transaction again(first); // and nothing is left holding it
     again.commit();
 }
 
@@ -185,7 +187,7 @@ BOOST_AUTO_TEST_CASE(a_full_database_is_a_503_and_the_transaction_leaves_nothing
     TempFile f;
     const Migration table[] = {{1, "one", "CREATE TABLE a (x TEXT)"}};
     Database db(f.path(), table);
-    db.limit_size(1);                          // never below what it holds: it stays at its size
+    db.limit_size(1); // never below what it holds: it stays at its size
     std::string row(3000, 'x');
     auto insert = [&] {
         Statement s(db, "INSERT INTO a (x) VALUES (?)");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The local driver's Network service on a temporary database: what Compute calls for servers' ports, tenancy, allocation.
+// The local driver's Network service on a temporary database: what Compute calls for servers' ports, tenancy,
+// allocation.
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
@@ -42,31 +43,55 @@ Context project(const std::string& id, bool admin = false)
 
 json network_of(const std::string& id, const std::string& project_id)
 {
-    return {{"id", id}, {"name", "n"}, {"description", ""}, {"project_id", project_id}, {"admin_state_up", true},
-            {"shared", false}, {"router:external", false}, {"mtu", 1500}, {"port_security_enabled", true},
+    return {{"id", id},
+            {"name", "n"},
+            {"description", ""},
+            {"project_id", project_id},
+            {"admin_state_up", true},
+            {"shared", false},
+            {"router:external", false},
+            {"mtu", 1500},
+            {"port_security_enabled", true},
             {"availability_zone_hints", json::array()}};
 }
 
 json subnet_of(const std::string& network_id, const std::string& project_id, const std::string& cidr)
 {
-    return {{"id", new_uuid()}, {"name", ""}, {"description", ""}, {"project_id", project_id},
-            {"network_id", network_id}, {"ip_version", 4}, {"cidr", cidr}, {"dns_nameservers", json::array()},
-            {"host_routes", json::array()}, {"enable_dhcp", true}, {"ipv6_ra_mode", nullptr},
-            {"ipv6_address_mode", nullptr}, {"subnetpool_id", nullptr}};
+    return {{"id", new_uuid()},
+            {"name", ""},
+            {"description", ""},
+            {"project_id", project_id},
+            {"network_id", network_id},
+            {"ip_version", 4},
+            {"cidr", cidr},
+            {"dns_nameservers", json::array()},
+            {"host_routes", json::array()},
+            {"enable_dhcp", true},
+            {"ipv6_ra_mode", nullptr},
+            {"ipv6_address_mode", nullptr},
+            {"subnetpool_id", nullptr}};
 }
 
 json pool_of(const std::string& project_id, std::vector<std::string> prefixes)
 {
-    return {{"id", new_uuid()}, {"name", "pool"}, {"description", ""}, {"project_id", project_id},
-            {"prefixes", prefixes}, {"default_quota", nullptr}, {"is_default", false}, {"shared", false},
-            {"address_scope_id", nullptr}};
+    return {{"id", new_uuid()},         {"name", "pool"},       {"description", ""},
+            {"project_id", project_id}, {"prefixes", prefixes}, {"default_quota", nullptr},
+            {"is_default", false},      {"shared", false},      {"address_scope_id", nullptr}};
 }
 
 json port_of(const std::string& network_id, const std::string& project_id, const std::string& mac)
 {
-    return {{"id", new_uuid()}, {"name", ""}, {"description", ""}, {"project_id", project_id},
-            {"network_id", network_id}, {"admin_state_up", true}, {"device_id", ""}, {"device_owner", ""},
-            {"mac_address", mac}, {"binding:host_id", ""}, {"binding:vnic_type", "normal"},
+    return {{"id", new_uuid()},
+            {"name", ""},
+            {"description", ""},
+            {"project_id", project_id},
+            {"network_id", network_id},
+            {"admin_state_up", true},
+            {"device_id", ""},
+            {"device_owner", ""},
+            {"mac_address", mac},
+            {"binding:host_id", ""},
+            {"binding:vnic_type", "normal"},
             {"binding:profile", json::object()}};
 }
 
@@ -109,14 +134,14 @@ BOOST_AUTO_TEST_CASE(subnet_pools_fill_bounds_and_allocate_prefixes)
     BOOST_TEST(!first.contains("prefixlen"));
     BOOST_TEST(from_pool({{"prefixlen", 26}})["cidr"] == "10.8.0.64/26");
     BOOST_TEST(from_pool({{"prefixlen", 24}})["cidr"] == "10.8.1.0/24");
-    BOOST_CHECK_THROW(from_pool({{"prefixlen", 16}}), BadRequest);       // shorter than min_prefixlen
-    BOOST_CHECK_THROW(from_pool({{"cidr", "10.8.0.0/27"}}), Conflict);   // taken
-    BOOST_CHECK_THROW(from_pool({{"cidr", "10.9.0.0/27"}}), Conflict);   // not in the pool
+    BOOST_CHECK_THROW(from_pool({{"prefixlen", 16}}), BadRequest);     // shorter than min_prefixlen
+    BOOST_CHECK_THROW(from_pool({{"cidr", "10.8.0.0/27"}}), Conflict); // taken
+    BOOST_CHECK_THROW(from_pool({{"cidr", "10.9.0.0/27"}}), Conflict); // not in the pool
     BOOST_TEST(from_pool({{"cidr", "10.8.0.128/27"}})["cidr"] == "10.8.0.128/27");
-    BOOST_CHECK_THROW(from_pool({{"prefixlen", 24}}), Conflict);         // no /24 left
+    BOOST_CHECK_THROW(from_pool({{"prefixlen", 24}}), Conflict); // no /24 left
     BOOST_CHECK_THROW(s.driver.remove(a, "subnetpools", pool["id"]), BadRequest);
     s.driver.remove(a, "subnets", first["id"]);
-    BOOST_TEST(from_pool(json::object())["cidr"] == "10.8.0.0/26");      // freed and given again
+    BOOST_TEST(from_pool(json::object())["cidr"] == "10.8.0.0/26"); // freed and given again
 
     // A subnet with neither a cidr nor a pool is refused; another project cannot draw from a pool it does not see.
     json bare = subnet_of(net_id, "pa", "");
@@ -177,7 +202,7 @@ BOOST_AUTO_TEST_CASE(auto_network_is_made_once_per_project)
     BOOST_TEST(first.mac_address.rfind("fa:16:3e:", 0) == 0u);
     auto other = s.driver.serverPortCreate(project("pb"), "server-3", {"auto", "", ""});
     BOOST_TEST(other.network_id != first.network_id);
-    BOOST_TEST(other.fixed_ips[0].second == "10.0.0.2");   // projects' networks are apart
+    BOOST_TEST(other.fixed_ips[0].second == "10.0.0.2"); // projects' networks are apart
     json port = s.driver.get(a, "ports", first.port_id);
     BOOST_TEST(port["device_id"] == "server-1");
     BOOST_TEST(port["device_owner"] == "compute:nova");
@@ -197,9 +222,17 @@ BOOST_AUTO_TEST_CASE(server_ports_on_a_network_with_an_address_or_existing)
     BOOST_CHECK_THROW(s.driver.serverPortCreate(a, "server-2", {net_id, "", "192.168.5.50"}), Conflict);
     BOOST_CHECK_THROW(s.driver.serverPortCreate(project("pb"), "server-2", {net_id, "", ""}), NotFound);
     // A port the user made is bound, and only unbound when the server goes.
-    json own = {{"id", new_uuid()}, {"name", "mine"}, {"description", ""}, {"project_id", "pa"},
-                {"network_id", net_id}, {"admin_state_up", true}, {"device_id", ""}, {"device_owner", ""},
-                {"binding:host_id", ""}, {"binding:vnic_type", "normal"}, {"binding:profile", json::object()}};
+    json own = {{"id", new_uuid()},
+                {"name", "mine"},
+                {"description", ""},
+                {"project_id", "pa"},
+                {"network_id", net_id},
+                {"admin_state_up", true},
+                {"device_id", ""},
+                {"device_owner", ""},
+                {"binding:host_id", ""},
+                {"binding:vnic_type", "normal"},
+                {"binding:profile", json::object()}};
     own = s.driver.create(a, "ports", own);
     auto bound = s.driver.serverPortCreate(a, "server-1", {"", own["id"], ""});
     BOOST_TEST(bound.port_id == own["id"].get<std::string>());
@@ -223,7 +256,7 @@ BOOST_AUTO_TEST_CASE(tenancy_and_in_use)
     BOOST_CHECK_THROW(s.driver.get(b, "networks", net_id), NotFound);
     BOOST_CHECK_NO_THROW(s.driver.get(admin, "networks", net_id));
     BOOST_CHECK_THROW(s.driver.remove(b, "networks", net_id), NotFound);
-    s.driver.create(a, "subnets", subnet_of(net_id, "pa", "10.9.0.0/30"));   // one address: .2
+    s.driver.create(a, "subnets", subnet_of(net_id, "pa", "10.9.0.0/30")); // one address: .2
     auto port = s.driver.serverPortCreate(a, "server-1", {net_id, "", ""});
     BOOST_CHECK_THROW(s.driver.serverPortCreate(a, "server-2", {net_id, "", ""}), Conflict);
     BOOST_CHECK_THROW(s.driver.remove(a, "networks", net_id), Conflict);

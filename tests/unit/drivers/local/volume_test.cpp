@@ -33,10 +33,7 @@ struct State {
         db = std::make_shared<Database>(dir + "/jumpgate.sqlite", migrations());
     }
     ~State() { std::filesystem::remove_all(dir); }
-    Volume driver(int build_seconds) const
-    {
-        return Volume(db, dir + "/volumes", dir + "/images", build_seconds);
-    }
+    Volume driver(int build_seconds) const { return Volume(db, dir + "/volumes", dir + "/images", build_seconds); }
 };
 
 Context member(const std::string& project)
@@ -99,15 +96,17 @@ std::string read_at(const std::string& path, off_t at, std::size_t n)
 
 struct stat stat_of(const std::string& path)
 {
-    struct stat st{};
+    struct stat st {};
     BOOST_REQUIRE(stat(path.c_str(), &st) == 0);
     return st;
 }
 
-bool exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+bool exists(const std::string& path)
+{
+    return access(path.c_str(), F_OK) == 0;
+}
 
-template <class F>
-std::string fault_message(F f)
+template <class F> std::string fault_message(F f)
 {
     try {
         f();
@@ -140,7 +139,7 @@ BOOST_AUTO_TEST_CASE(a_new_volume_is_creating_until_its_build_time_is_up)
     Context alice = member("alice");
     volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
     BOOST_TEST(v.status == "creating");
-    BOOST_TEST(exists(driver.volumePath(v.id)));       // "creating" is only a state: the bytes are there
+    BOOST_TEST(exists(driver.volumePath(v.id))); // "creating" is only a state: the bytes are there
     {
         Statement s(*state.db, "SELECT status, status_until, next_status, created_at FROM volumes WHERE id = ?");
         s.bind(1, v.id);
@@ -171,11 +170,11 @@ BOOST_AUTO_TEST_CASE(a_project_sees_only_its_own_volumes_and_an_admin_any)
     BOOST_CHECK_THROW(driver.volumeExtend(bob, v.id, 2), NotFound);
     BOOST_CHECK_THROW(driver.snapshotCreate(bob, snapshot_request(bob, v.id)), NotFound);
     volume::ListQuery all;
-    all.all_projects = true;     // not honoured for a member
+    all.all_projects = true; // not honoured for a member
     BOOST_TEST(driver.volumeList(bob, all).empty());
     BOOST_TEST(driver.volumeGet(admin(), v.id).id == v.id);
     BOOST_TEST(driver.volumeList(admin(), all).size() == 1u);
-    BOOST_TEST(driver.volumeList(admin(), {}).empty());    // without all_tenants, an admin's own project
+    BOOST_TEST(driver.volumeList(admin(), {}).empty()); // without all_tenants, an admin's own project
     all.project_id = "bob";
     BOOST_TEST(driver.volumeList(admin(), all).empty());
     volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
@@ -262,7 +261,7 @@ BOOST_AUTO_TEST_CASE(attaching_and_detaching_take_the_build_time)
         s.bind(1, v.id);
         s.step();
     };
-    BOOST_CHECK_THROW(driver.volumeAttach(alice, v.id, {.server_id = "server-1"}), Conflict);   // still creating
+    BOOST_CHECK_THROW(driver.volumeAttach(alice, v.id, {.server_id = "server-1"}), Conflict); // still creating
     pass_time();
     volume::Attachment a = driver.volumeAttach(alice, v.id, {.server_id = "server-1"});
     BOOST_TEST(driver.volumeGet(alice, v.id).status == "attaching");
@@ -320,7 +319,7 @@ BOOST_AUTO_TEST_CASE(a_volume_from_a_snapshot_has_the_bytes_of_that_moment)
     write_at(driver.volumePath(v.id), 0, "boot sector");
     write_at(driver.volumePath(v.id), 5 << 20, "five mebibytes in");
     volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
-    write_at(driver.volumePath(v.id), 0, "overwritten");   // after the snapshot: not in it
+    write_at(driver.volumePath(v.id), 0, "overwritten"); // after the snapshot: not in it
 
     volume::Volume r = request(alice, 2);
     r.snapshot_id = s.id;
@@ -334,11 +333,11 @@ BOOST_AUTO_TEST_CASE(a_volume_from_a_snapshot_has_the_bytes_of_that_moment)
 
     volume::Volume smaller = request(alice, 1);
     smaller.snapshot_id = s.id;
-    smaller.size = 0;       // no size: the snapshot's
+    smaller.size = 0; // no size: the snapshot's
     BOOST_TEST(driver.volumeCreate(alice, smaller).size == 1);
 
     volume::Volume clone = request(alice, 1);
-    clone.source_volid = copy.id;      // 2 GiB into 1: refused
+    clone.source_volid = copy.id; // 2 GiB into 1: refused
     BOOST_CHECK_THROW(driver.volumeCreate(alice, clone), BadRequest);
     clone.size = 3;
     volume::Volume cloned = driver.volumeCreate(alice, clone);
@@ -414,7 +413,7 @@ BOOST_AUTO_TEST_CASE(a_volume_from_an_image_starts_with_its_bytes)
     BOOST_TEST(read_at(driver.volumePath(v.id), 0, 12) == "image bytes!");
     BOOST_TEST(stat_of(driver.volumePath(v.id)).st_size == kGiB);
     volume::Volume theirs = request(bob, 1);
-    theirs.image_id = id;     // alice's private image
+    theirs.image_id = id; // alice's private image
     BOOST_CHECK_THROW(driver.volumeCreate(bob, theirs), BadRequest);
 }
 
@@ -453,7 +452,7 @@ BOOST_AUTO_TEST_CASE(lists_filter_sort_and_page_in_sql)
     volume::ListQuery q;
     auto page = driver.volumeList(alice, q);
     BOOST_REQUIRE(page.size() == 3u);
-    BOOST_TEST(page[0].id == ids[2]);       // newest first, in the order made within a second
+    BOOST_TEST(page[0].id == ids[2]); // newest first, in the order made within a second
     BOOST_TEST(page[2].id == ids[0]);
     q.limit = 2;
     page = driver.volumeList(alice, q);
@@ -511,7 +510,9 @@ BOOST_AUTO_TEST_CASE(snapshots_backups_and_attachments_page_after_their_marker_a
             out.push_back(row.id);
         return out;
     };
-    auto newest_first = [](std::vector<std::string> made) { return std::vector<std::string>(made.rbegin(), made.rend()); };
+    auto newest_first = [](std::vector<std::string> made) {
+        return std::vector<std::string>(made.rbegin(), made.rend());
+    };
     volume::ListQuery q;
     BOOST_TEST(ids(driver.snapshotList(alice, q)) == newest_first(snapshots));
     BOOST_TEST(ids(driver.backupList(alice, q)) == newest_first(backups));
@@ -622,7 +623,6 @@ BOOST_AUTO_TEST_CASE(reset_status_sets_it_and_may_drop_attachments)
     BOOST_TEST(driver.snapshotResetStatus(admin(), s.id, "error").status == "error");
     BOOST_TEST(driver.availabilityZoneList(alice) == (std::vector<std::pair<std::string, bool>>{{"nova", true}}));
 }
-
 
 BOOST_AUTO_TEST_CASE(attachments_go_reserved_attaching_attached_then_free_the_volume)
 {
