@@ -36,7 +36,8 @@ TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
-	python3-openstackclient clang libclang-rt-dev llvm clang-format
+	python3-openstackclient clang libclang-rt-dev llvm clang-format \
+	libcurl4-openssl-dev python3-softlayer
 
 .PHONY: all deps check check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
 
