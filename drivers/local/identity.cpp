@@ -55,8 +55,15 @@ std::string Identity::domain_id_of(const Ref& ref) const
 
 User Identity::userAuthenticate(const Ref& ref, const std::string& password) const
 {
-    std::optional<Statement> s;
+    // The row is read to its end before anything is written: a statement still reading keeps its
+    // snapshot, and a write on a snapshot another worker has written past fails at once.
+    User user;
+    std::string password_hash;
+    std::int64_t failures = 0;
+    std::int64_t failed_at = 0;
+    bool found = false;
     try {
+        std::optional<Statement> s;
         if (!ref.id.empty()) {
             s.emplace(*db_, std::string(kUserColumns) + " WHERE id = ?");
             s->bind(1, ref.id);
@@ -64,38 +71,46 @@ User Identity::userAuthenticate(const Ref& ref, const std::string& password) con
             s.emplace(*db_, std::string(kUserColumns) + " WHERE name = ? AND domain_id = ?");
             s->bind(1, ref.name).bind(2, domain_id_of(ref));
         }
-    } catch (const NotFound&) {
+        found = s->step();
+        if (found) {
+            user = user_of(*s);
+            password_hash = s->text(6);
+            failures = s->integer(7);
+            failed_at = s->integer(8);
+        }
+    } catch (const NotFound&) { // a domain that does not exist holds no such user
+    }
+    if (!found) {
         password_burn(password);
         throw Unauthorized(kBadCredentials);
     }
-    if (!s->step()) {
-        password_burn(password);
-        throw Unauthorized(kBadCredentials);
-    }
-    User user = user_of(*s);
     // Keystone's lockout: after N failures in a row the password is not even tried until the time is up.
     const auto now = unix_now();
-    std::int64_t failures = s->integer(7);
     const bool locking = compliance_.lockout_failure_attempts > 0;
+    const std::int64_t recorded_failures = failures;
     if (locking && failures >= compliance_.lockout_failure_attempts) {
-        if (now < s->integer(8) + compliance_.lockout_duration) {
+        if (now < failed_at + compliance_.lockout_duration) {
             password_burn(password);
             throw Unauthorized("The account is locked for user: " + user.id + ".");
         }
         failures = 0;
     }
-    if (!password_verify(password, s->text(6))) {
+    if (!password_verify(password, password_hash)) {
         if (locking) {
+            Transaction tx(*db_);
             Statement failed(*db_, "UPDATE users SET failed_auth_count = ?, failed_auth_at = ? WHERE id = ?");
             failed.bind(1, static_cast<long long>(failures + 1)).bind(2, static_cast<long long>(now)).bind(3, user.id);
             failed.step();
+            tx.commit();
         }
         throw Unauthorized(kBadCredentials);
     }
-    if (s->integer(7) != 0) {
+    if (recorded_failures != 0) {
+        Transaction tx(*db_);
         Statement reset(*db_, "UPDATE users SET failed_auth_count = 0, failed_auth_at = 0 WHERE id = ?");
         reset.bind(1, user.id);
         reset.step();
+        tx.commit();
     }
     if (!user.enabled || !domainGet(user.domain_id).enabled)
         throw Unauthorized(kBadCredentials);
