@@ -3,6 +3,8 @@
 slcli (python3-softlayer), lists, shows, creates, powers and cancels guests, lists images, adds and removes SSH
 keys through it and prints what the simulator holds; each account sees only its own objects; and the REST
 conventions (masks, filters, result limits, error bodies, the method-less URL forms) hold as the real API's."""
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -56,8 +58,8 @@ def slcli(who, *args, check=True):
     return documents[0] if len(documents) == 1 else documents or None
 
 
-def guests_of(account):
-    return sim.account_state(account["id"])["virtualGuests"]
+def guests_of(account, simulator=None):
+    return (simulator or sim).account_state(account["id"])["virtualGuests"]
 
 
 @unittest.skipUnless(SLCLI, "slcli (python3-softlayer) is not installed")
@@ -106,16 +108,18 @@ class SlcliReads(unittest.TestCase):
             self.assertEqual({listed[n]["account"] for n in own}, {account["id"]})
 
     def test_sshkey_add_list_remove(self):
-        keys = tempfile.mkdtemp(dir=home)
-        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "carol@example", "-f", f"{keys}/k"],
-                       check=True)
-        expected = subprocess.run(["ssh-keygen", "-l", "-E", "md5", "-f", f"{keys}/k.pub"], capture_output=True,
-                                  text=True, check=True).stdout.split()[1][len("MD5:"):]
-        added = slcli("alice", "sshkey", "add", "-f", f"{keys}/k.pub", "--note", "ci", "carol")
+        # An OpenSSH ed25519 public key; its fingerprint as `ssh-keygen -l -E md5` prints it.
+        blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + os.urandom(32)
+        public_key = "ssh-ed25519 " + base64.b64encode(blob).decode() + " carol@example"
+        digest = hashlib.md5(blob).hexdigest()
+        expected = ":".join(digest[i:i + 2] for i in range(0, 32, 2))
+        path = os.path.join(home, "carol.pub")
+        with open(path, "w") as f:
+            f.write(public_key + "\n")
+        added = slcli("alice", "sshkey", "add", "-f", path, "--note", "ci", "carol")
         self.assertIn(expected, added)
         held = next(k for k in sim.account_state(alice["id"])["sshKeys"] if k["label"] == "carol")
-        with open(f"{keys}/k.pub") as f:
-            self.assertEqual(held["key"], f.read().strip())
+        self.assertEqual(held["key"], public_key)
         listed = {k["label"]: k for k in slcli("alice", "sshkey", "list")}
         self.assertEqual((listed["carol"]["fingerprint"], listed["carol"]["notes"], listed["carol"]["id"]),
                          (expected, "ci", held["id"]))
@@ -147,54 +151,66 @@ class SlcliReads(unittest.TestCase):
 @unittest.skipUnless(SLCLI, "slcli (python3-softlayer) is not installed")
 class SlcliLifecycle(unittest.TestCase):
     def test_create_power_reboot_cancel(self):
-        created = slcli("alice", "vs", "create", "--hostname", "life1", "--domain", "example.com", "--cpu", "2",
+        # A simulator of its own, whose provisioning outlasts the next slcli run however slow the machine.
+        slow = Simulator(provision_seconds=5)
+
+        def stop():
+            self.assertEqual(slow.stop(), 0)
+            os.unlink(slow.log_file.name)
+        self.addCleanup(stop)
+        with open(os.path.join(home, "slow.conf"), "w") as f:
+            f.write(f"[softlayer]\nusername = {alice['username']}\napi_key = {alice['apiKey']}\n"
+                    f"endpoint_url = {slow.url}\ntimeout = 30\n")
+        created = slcli("slow", "vs", "create", "--hostname", "life1", "--domain", "example.com", "--cpu", "2",
                         "--memory", "2048", "--datacenter", "dal10", "--os", "DEBIAN_12_64", "--key", "alice-laptop",
                         "--tag", "ci", "--tag", "life", "--userdata", "#cloud-config")[0]
         guest_id = created[0]["ID"]
-        self.addCleanup(sim.call, alice, SV, "deleteObject", guest_id)
         self.assertEqual(created[0]["FQDN"], "life1.example.com")
-        held = next(g for g in guests_of(alice) if g["id"] == guest_id)
+        held = next(g for g in guests_of(alice, slow) if g["id"] == guest_id)
         self.assertEqual((held["startCpus"], held["maxMemory"], held["operatingSystemReferenceCode"]),
                          (2, 2048, "DEBIAN_12_64"))
         self.assertEqual((held["sshKeyIds"], held["userData"], held["tags"]), ([910001], ["#cloud-config"], ["ci", "life"]))
         self.assertEqual(created[0]["guid"], held["globalIdentifier"])
 
         # Provisioning: a transaction and no provision date, then ready by the clock.
-        if held["provisionDate"] is None:
-            self.assertIsNotNone(held["activeTransaction"])
-            self.assertNotEqual(slcli("alice", "vs", "ready", str(guest_id), check=False).returncode, 0)
-        self.assertTrue(wait_for(lambda: slcli("alice", "vs", "ready", str(guest_id), check=False).returncode == 0, 15))
-        held = next(g for g in guests_of(alice) if g["id"] == guest_id)
+        self.assertIsNone(held["provisionDate"])
+        self.assertIsNotNone(held["activeTransaction"])
+        run = slcli("slow", "vs", "ready", str(guest_id), check=False)
+        self.assertEqual((run.returncode, run.stdout.strip()), (2, f"Instance {guest_id} not ready"))
+        self.assertTrue(wait_for(lambda: slcli("slow", "vs", "ready", str(guest_id), check=False).returncode == 0, 20))
+        held = next(g for g in guests_of(alice, slow) if g["id"] == guest_id)
         self.assertEqual((held["powerState"], held["activeTransaction"]), ("RUNNING", None))
         self.assertIsNotNone(held["provisionDate"])
 
         # Two guests now: a one-row page makes slcli page through them with SoftLayer-Total-Items.
-        self.assertEqual(sorted(g["id"] for g in slcli("alice", "vs", "list", "--limit", "1")),
-                         sorted(g["id"] for g in guests_of(alice)))
-        shown = slcli("alice", "vs", "detail", str(guest_id))
+        self.assertEqual(sorted(g["id"] for g in slcli("slow", "vs", "list", "--limit", "1")),
+                         sorted(g["id"] for g in guests_of(alice, slow)))
+        shown = slcli("slow", "vs", "detail", str(guest_id))
         self.assertEqual((shown["state"], shown["cores"], shown["os"], shown["tags"]), ("RUNNING", 2, "Debian", ["ci", "life"]))
 
         def power(command, expected):
-            slcli("alice", "vs", command, str(guest_id))
-            self.assertEqual(next(g for g in guests_of(alice) if g["id"] == guest_id)["powerState"], expected)
-            self.assertEqual(slcli("alice", "vs", "detail", str(guest_id))["state"], expected)
+            slcli("slow", "vs", command, str(guest_id))
+            self.assertEqual(next(g for g in guests_of(alice, slow) if g["id"] == guest_id)["powerState"], expected)
+            self.assertEqual(slcli("slow", "vs", "detail", str(guest_id))["state"], expected)
 
         power("power-off", "HALTED")
         power("power-on", "RUNNING")
         power("reboot", "RUNNING")
         power("pause", "PAUSED")
         power("resume", "RUNNING")
-        status, _, events = sim.call(alice, "SoftLayer_Event_Log", "getAllObjects",
+        status, _, events = slow.call(alice, "SoftLayer_Event_Log", "getAllObjects",
                                      object_filter={"objectId": {"operation": guest_id}})
         self.assertEqual(status, 200, events)
         self.assertEqual([e["eventName"] for e in reversed(events)],
                          ["Create", "Power Off", "Power On", "Reboot", "Pause", "Resume"])
 
-        slcli("alice", "vs", "cancel", str(guest_id))
-        self.assertNotIn(guest_id, [g["id"] for g in guests_of(alice)])
-        self.assertNotIn(guest_id, [g["id"] for g in slcli("alice", "vs", "list")])
-        status, _, body = sim.call(alice, SV, "getObject", guest_id)
+        slcli("slow", "vs", "cancel", str(guest_id))
+        self.assertNotIn(guest_id, [g["id"] for g in guests_of(alice, slow)])
+        self.assertNotIn(guest_id, [g["id"] for g in slcli("slow", "vs", "list")])
+        status, _, body = slow.call(alice, SV, "getObject", guest_id)
         self.assertEqual((status, body["code"]), (404, "SoftLayer_Exception_ObjectNotFound"))
+
+        self.assertNotIn('" 500 ', slow.log())
 
     def test_create_from_a_private_image_and_rejected_creates(self):
         image = sim.account_state(alice["id"])["blockDeviceTemplateGroups"][0]
@@ -295,7 +311,6 @@ class Conventions(unittest.TestCase):
         self.assertEqual((status, body["code"]), (400, "SoftLayer_Exception_WebService_BadRequest"))
 
     def auth(self, account=None):
-        import base64
         account = account or alice
         return {"Authorization": "Basic " + base64.b64encode(f"{account['username']}:{account['apiKey']}".encode()).decode()}
 
@@ -378,3 +393,127 @@ class StateFile(unittest.TestCase):
                 os.unlink(s.log_file.name)
         finally:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def held_guest(account, guest_id):
+    return next(g for g in guests_of(account) if g["id"] == guest_id)
+
+
+def ok(answer):
+    status, _, body = answer
+    assert status == 200, (status, body)
+    return body
+
+
+class DriverMethods(unittest.TestCase):
+    """The methods the SoftLayer driver calls that slcli's commands above do not: their answers and what the
+    simulator then holds."""
+
+    def new_guest(self):
+        template = {"hostname": "drv1", "domain": "example.com", "startCpus": 1, "maxMemory": 1024,
+                    "hourlyBillingFlag": True, "localDiskFlag": False, "datacenter": {"name": "dal10"},
+                    "operatingSystemReferenceCode": "UBUNTU_22_64", "userData": [{"value": "hello"}]}
+        ok(sim.call(alice, SV, "generateOrderTemplate", parameters=[template]))
+        guest = ok(sim.call(alice, SV, "createObject", parameters=[template]))
+        self.addCleanup(sim.call, alice, SV, "deleteObject", guest["id"])
+        self.assertIsNone(guest["provisionDate"])
+        self.assertIsNone(ok(sim.call(alice, SV, "getPowerState", guest["id"])))
+        self.assertTrue(wait_for(lambda: held_guest(alice, guest["id"])["powerState"] == "RUNNING", 10))
+        return guest["id"]
+
+    def test_guest_actions_tags_and_rename(self):
+        guest_id = self.new_guest()
+        self.assertEqual(ok(sim.call(alice, SV, "getPowerState", guest_id))["keyName"], "RUNNING")
+        ok(sim.call(alice, SV, "setTags", guest_id, ["x, y"]))
+        self.assertEqual([t["tag"]["name"] for t in ok(sim.call(alice, SV, "getTagReferences", guest_id, mask="mask[tag]"))],
+                         ["x", "y"])
+        ok(sim.call(alice, SV, "editObject", guest_id, [{"hostname": "drv2"}]))
+        self.assertEqual(held_guest(alice, guest_id)["fullyQualifiedDomainName"], "drv2.example.com")
+        status, _, body = sim.call(alice, SV, "editObject", guest_id, [{"hostname": "bad name"}])
+        self.assertEqual(status, 400, body)
+        ok(sim.call(alice, SV, "powerOffSoft", guest_id))
+        self.assertEqual(held_guest(alice, guest_id)["powerState"], "HALTED")
+        status, _, body = sim.call(alice, SV, "pause", guest_id)
+        self.assertEqual(status, 400, body)
+        ok(sim.call(alice, SV, "rebootHard", guest_id))
+        self.assertEqual(held_guest(alice, guest_id)["powerState"], "RUNNING")
+
+        self.assertEqual(ok(sim.call(alice, SV, "reloadOperatingSystem", guest_id, ["FORCE", {}])), "OK")
+        shown = ok(sim.call(alice, SV, "getObject", guest_id,
+                            mask="mask[id,provisionDate,activeTransaction[transactionStatus],lastOperatingSystemReload.id]"))
+        self.assertEqual(shown["activeTransaction"]["id"], shown["lastOperatingSystemReload"]["id"])
+        status, _, body = sim.call(alice, SV, "powerOff", guest_id)
+        self.assertEqual(status, 400, body)
+        self.assertTrue(wait_for(lambda: held_guest(alice, guest_id)["activeTransaction"] is None, 10))
+
+        devices = ok(sim.call(alice, SV, "getBlockDevices", guest_id, mask="mask[id,device,diskImage[type]]"))
+        system = next(d for d in devices if d["device"] == "0")
+        self.assertEqual([d["diskImage"]["type"]["keyName"] for d in devices], ["SYSTEM", "SWAP"])
+        transaction = ok(sim.call(alice, SV, "createArchiveTransaction", guest_id, ["snap1", [{"id": system["id"]}], "n"]))
+        image = next(i for i in sim.account_state(alice["id"])["blockDeviceTemplateGroups"] if i["name"] == "snap1")
+        self.addCleanup(sim.call, alice, "SoftLayer_Virtual_Guest_Block_Device_Template_Group", "deleteObject", image["id"])
+        self.assertEqual((image["status"], image["transaction"]), ("CREATE_PENDING", transaction["id"]))
+        self.assertTrue(wait_for(lambda: next(i for i in sim.account_state(alice["id"])["blockDeviceTemplateGroups"]
+                                              if i["id"] == image["id"])["status"] == "ACTIVE", 10))
+        found = ok(sim.call(alice, "SoftLayer_Account", "getBlockDeviceTemplateGroups", mask="mask[id,name,status]",
+                            object_filter={"blockDeviceTemplateGroups": {"name": {"operation": "snap1"}}}))
+        self.assertEqual(found, [{"id": image["id"], "name": "snap1", "status": {"keyName": "ACTIVE", "name": "Active"}}])
+        status, _, body = sim.call(bob, "SoftLayer_Virtual_Guest_Block_Device_Template_Group", "getObject", image["id"])
+        self.assertEqual(status, 404, body)
+
+    def test_portable_storage_order_attach_detach_cancel(self):
+        guest_id = self.new_guest()
+        package = ok(sim.call(alice, "SoftLayer_Product_Package", "getAllObjects", mask="mask[id,name,isActive]",
+                              object_filter={"name": {"operation": "Portable Storage"}}))[0]
+        items = ok(sim.call(alice, "SoftLayer_Product_Package", "getItems", package["id"], mask="mask[capacity,prices[id]]"))
+        price = next(i["prices"][0]["id"] for i in items if i["capacity"] == "20")
+        order = {"complexType": "SoftLayer_Container_Product_Order_Virtual_Disk_Image", "packageId": package["id"],
+                 "location": 1441195, "prices": [{"id": price}], "diskDescription": "vol-1", "quantity": 1}
+        self.assertEqual(ok(sim.call(alice, "SoftLayer_Product_Order", "verifyOrder", parameters=[order]))["prices"][0]["id"],
+                         price)
+        receipt = ok(sim.call(alice, "SoftLayer_Product_Order", "placeOrder", parameters=[order]))
+        mask = "mask[id,billingItem[id,resourceTableId]]"
+        pending = ok(sim.call(alice, "SoftLayer_Billing_Order", "getOrderTopLevelItems", receipt["orderId"], mask=mask))
+        self.assertNotIn("billingItem", pending[0])
+        self.assertTrue(wait_for(lambda: "billingItem" in ok(sim.call(alice, "SoftLayer_Billing_Order",
+                                                                      "getOrderTopLevelItems", receipt["orderId"],
+                                                                      mask=mask))[0], 10))
+        item = ok(sim.call(alice, "SoftLayer_Billing_Order", "getOrderTopLevelItems", receipt["orderId"], mask=mask))[0]
+        volume_id = item["billingItem"]["resourceTableId"]
+        volume = ok(sim.call(alice, "SoftLayer_Virtual_Disk_Image", "getObject", volume_id))
+        self.assertEqual((volume["capacity"], volume["description"]), (20, "vol-1"))
+        listed = ok(sim.call(alice, "SoftLayer_Account", "getPortableStorageVolumes", mask="mask[id]"))
+        self.assertIn({"id": volume_id}, listed)
+        self.assertTrue(ok(sim.call(alice, SV, "checkHostDiskAvailability", guest_id, [20])))
+        ok(sim.call(alice, SV, "attachDiskImage", guest_id, [volume_id]))
+        status, _, body = sim.call(alice, SV, "attachDiskImage", guest_id, [volume_id])
+        self.assertEqual(status, 400, body)
+        status, _, body = sim.call(alice, "SoftLayer_Billing_Item", "cancelItem", item["billingItem"]["id"],
+                                   [True, True, "No longer needed"])
+        self.assertEqual(status, 400, body)
+        ok(sim.call(alice, SV, "detachDiskImage", guest_id, [volume_id]))
+        status, _, body = sim.call(bob, "SoftLayer_Billing_Item", "cancelItem", item["billingItem"]["id"], [True])
+        self.assertEqual(status, 404, body)
+        ok(sim.call(alice, "SoftLayer_Billing_Item", "cancelItem", item["billingItem"]["id"], [True, True, "done"]))
+        self.assertNotIn(volume_id, [d["id"] for d in sim.account_state(alice["id"])["virtualDiskImages"]])
+
+    def test_upgrade_order_and_networks(self):
+        guest_id = self.new_guest()
+        prices = ok(sim.call(alice, SV, "getUpgradeItemPrices", guest_id, mask="mask[id,categories,item[capacity]]"))
+        core = next(p["id"] for p in prices if p["categories"][0]["categoryCode"] == "guest_core" and p["item"]["capacity"] == "4")
+        ok(sim.call(alice, "SoftLayer_Product_Order", "placeOrder", parameters=[{
+            "complexType": "SoftLayer_Container_Product_Order_Virtual_Guest_Upgrade", "virtualGuests": [{"id": guest_id}],
+            "prices": [{"id": core}], "properties": [{"name": "MAINTENANCE_WINDOW", "value": "now"}]}]))
+        self.assertTrue(wait_for(lambda: held_guest(alice, guest_id)["startCpus"] == 4, 10))
+        vlans = ok(sim.call(alice, "SoftLayer_Account", "getNetworkVlans", mask="mask[id,networkSpace,subnets[id,cidr]]"))
+        self.assertEqual(sorted(v["networkSpace"] for v in vlans), ["PRIVATE", "PUBLIC"])
+        subnet_id = vlans[0]["subnets"][0]["id"]
+        subnet = ok(sim.call(alice, "SoftLayer_Network_Subnet", "getObject", subnet_id, mask="mask[id,virtualGuests[id]]"))
+        self.assertIn({"id": guest_id}, subnet["virtualGuests"])
+        self.assertEqual(sim.call(bob, "SoftLayer_Network_Vlan", "getObject", vlans[0]["id"])[0], 404)
+        self.assertEqual(len(ok(sim.call(alice, "SoftLayer_Account", "getPublicNetworkVlans"))), 1)
+        user = ok(sim.call(alice, "SoftLayer_User_Customer", "getObject", alice["userId"]))
+        self.assertEqual((user["username"], user["accountId"]), (alice["username"], alice["id"]))
+        self.assertEqual(sim.call(alice, "SoftLayer_User_Customer", "getObject", bob["userId"])[0], 404)
+        account = ok(sim.call(alice, "SoftLayer_Account", "getObject", mask="mask[id,hourlyVirtualGuestCount]"))
+        self.assertEqual(account, {"id": alice["id"], "hourlyVirtualGuestCount": len(guests_of(alice))})
