@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import unittest
 
 from softlayer_cloud import Simulator, accounts
