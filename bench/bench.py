@@ -262,8 +262,15 @@ class Jumpgate:
         return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
     def pids(self):
+        """The workers: the children of the watcher (multiwatch) whose pid the stack records."""
         with open(os.path.join(self.state, "run", "workers.pid")) as f:
-            return [int(p) for p in f.read().split()]
+            watchers = [int(p) for p in f.read().split()]
+        workers = []
+        for watcher in watchers:
+            for task in os.listdir(f"/proc/{watcher}/task"):
+                with open(f"/proc/{watcher}/task/{task}/children") as f:
+                    workers += [int(p) for p in f.read().split()]
+        return workers or watchers
 
     def worker_rss_kib(self):
         peaks = []
