@@ -59,15 +59,18 @@ def setUpModule():
     if not os.path.exists(DRIVER):
         raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
     sim, api_url = start_simulator()
+    stack = None
     try:
         stack = Stack(CONFIG.replace("@api_url@", api_url)).start()
         stack.password = ""  # no local admin: each account's user authenticates with their API key
-    except Exception:
+        with open(ACCOUNTS) as f:
+            accounts = json.load(f)["accounts"]
+        a, b = (Account(account) for account in accounts[:2])
+    except BaseException:
+        if stack:
+            stack.stop()
         stop_simulator()
         raise
-    with open(ACCOUNTS) as f:
-        accounts = json.load(f)["accounts"]
-    a, b = (Account(account) for account in accounts[:2])
 
 
 def stop_simulator():
