@@ -160,6 +160,10 @@ int main(int argc, char** argv)
         }
         std::cerr << "jumpgate-manage: unknown command\n" << kUsage;
         return 2;
+    } catch (const NotImplemented& e) {
+        // An identity driver whose users are its cloud's (SoftLayer's) has no admin to bootstrap.
+        std::cerr << "jumpgate-manage: " << e.what() << "\n";
+        return 3;
     } catch (const std::exception& e) {
         std::cerr << "jumpgate-manage: " << e.what() << "\n";
         return 1;

@@ -168,7 +168,18 @@ class Driver {
      * same; nullopt (the default) when the driver cannot tell, and nothing is reused.
      */
     virtual std::optional<std::int64_t> generation() const;
+    /*
+     * actingFor: the driver that answers the calls made for a user whose backend credentials
+     * are `credentials` (userAuthenticate's, or those sealed in the user's token): the token
+     * flow's after authentication (projectFind, roleListForProject, userGet, tokenIsRevoked...)
+     * and the identity endpoints'. A driver that needs the user's credentials to answer those
+     * (a cloud's own identity) binds them here; nullptr (the default): this driver answers.
+     */
+    virtual std::shared_ptr<const Driver> actingFor(const std::string& credentials) const;
 };
+
+/* acting: the driver that answers for the user whose backend credentials are `credentials` (Driver::actingFor). */
+std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver, const std::string& credentials);
 
 /* JUMPGATE_IDENTITY_OPERATIONS: every operation of Driver that an endpoint calls. */
 // clang-format off

@@ -83,11 +83,14 @@ template <class Target> struct Binding {
 
 /*
  * bind_table: serve on `disp` every row of `table` whose needs `has` covers, each
- * calling its function with `*target`; record the others as unserved.
+ * calling its function with `*target`, or, given `acting`, with what it makes of
+ * `target` for each request (an identity driver acting with the caller's backend
+ * credentials; rows with `make` keep `target`); record the others as unserved.
  */
 template <class Target>
 void bind_table(Dispatcher& disp, std::span<const Binding<Target>> table, std::shared_ptr<const Target> target,
-                const Operations& has)
+                const Operations& has,
+                std::shared_ptr<const Target> (*acting)(const std::shared_ptr<const Target>&, const Request&) = nullptr)
 {
     for (const auto& row : table) {
         Operations lacking = has.lacking(row.needs);
@@ -95,10 +98,13 @@ void bind_table(Dispatcher& disp, std::span<const Binding<Target>> table, std::s
             disp.set_unserved(row.endpoint, row.verb, row.action ? row.action : "", lacking.names());
             continue;
         }
-        Handler handler =
-            row.make ? row.make(target) : Handler([target, serve = row.serve](const Request& req, Response& resp) {
-                serve(*target, req, resp);
-            });
+        Handler handler = row.make ? row.make(target)
+                          : acting ? Handler([target, acting, serve = row.serve](const Request& req, Response& resp) {
+                                serve(*acting(target, req), req, resp);
+                            })
+                                   : Handler([target, serve = row.serve](const Request& req, Response& resp) {
+                                         serve(*target, req, resp);
+                                     });
         if (row.action)
             disp.set_action(row.endpoint, row.action, std::move(handler));
         else

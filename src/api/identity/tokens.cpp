@@ -81,6 +81,9 @@ struct Tokens {
     /* can: whether the driver has every operation of `needed`. */
     bool can(const Operations& needed) const { return ops.lacking(needed).empty(); }
 
+    /* as: the driver acting for the user whose backend credentials are `credentials`. */
+    std::shared_ptr<const Driver> as(const std::string& credentials) const { return acting(driver, credentials); }
+
     json catalog(const Request& req, const std::string& project_id) const
     {
         json out = json::array();
@@ -105,31 +108,36 @@ struct Tokens {
         return out;
     }
 
-    json domain_ref(const std::string& id) const { return {{"id", id}, {"name", driver->domainGet(id).name}}; }
+    static json domain_ref(const Driver& d, const std::string& id)
+    {
+        return {{"id", id}, {"name", d.domainGet(id).name}};
+    }
 
     json view(const Request& req, const TokenPayload& p, bool with_catalog) const
     {
-        User user = driver->userGet(p.user_id);
+        auto d = as(p.credentials);
+        User user = d->userGet(p.user_id);
         json token = {{"methods", p.methods},
                       {"user",
                        {{"id", user.id},
                         {"name", user.name},
-                        {"domain", domain_ref(user.domain_id)},
+                        {"domain", domain_ref(*d, user.domain_id)},
                         {"password_expires_at", nullptr}}},
                       {"audit_ids", {p.audit_id}},
                       {"issued_at", iso_time(p.issued_at)},
                       {"expires_at", iso_time(p.expires_at)}};
         std::vector<Role> roles;
         if (!p.project_id.empty()) {
-            Project project = driver->projectFind({.id = p.project_id});
-            token["project"] = {{"id", project.id}, {"name", project.name}, {"domain", domain_ref(project.domain_id)}};
+            Project project = d->projectFind({.id = p.project_id});
+            token["project"] = {
+                {"id", project.id}, {"name", project.name}, {"domain", domain_ref(*d, project.domain_id)}};
             token["is_domain"] = false;
         } else if (!p.domain_id.empty()) {
-            token["domain"] = domain_ref(p.domain_id);
+            token["domain"] = domain_ref(*d, p.domain_id);
         }
         if (!p.project_id.empty() || !p.domain_id.empty()) {
             json list = json::array();
-            auto all = driver->roleList();
+            auto all = d->roleList();
             for (const auto& name : p.roles)
                 for (const auto& r : all)
                     if (r.name == name)
@@ -183,10 +191,11 @@ struct Tokens {
                 p->roles = it->second.roles;
                 return p;
             }
-        if (driver->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
+        auto d = as(p->credentials);
+        if (d->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
             return std::nullopt;
         if (!p->project_id.empty() || !p->domain_id.empty()) {
-            p->roles = roles_now(*p);
+            p->roles = roles_now(*d, *p);
             if (p->roles.empty())
                 return std::nullopt;
         }
@@ -205,21 +214,21 @@ struct Tokens {
      * domain was disabled) is no longer valid. An application credential keeps only the
      * roles of its own that its user still holds.
      */
-    std::vector<std::string> roles_now(const TokenPayload& p) const
+    std::vector<std::string> roles_now(const Driver& d, const TokenPayload& p) const
     {
         std::vector<Role> held;
         if (!p.project_id.empty()) {
-            held = driver->roleListForProject(p.user_id, p.project_id);
+            held = d.roleListForProject(p.user_id, p.project_id);
         } else {
             if (!can({Op::domainGet, Op::roleListForDomain}))
                 return {};
             try {
-                if (!driver->domainGet(p.domain_id).enabled)
+                if (!d.domainGet(p.domain_id).enabled)
                     return {};
             } catch (const NotFound&) {
                 return {};
             }
-            held = driver->roleListForDomain(p.user_id, p.domain_id);
+            held = d.roleListForDomain(p.user_id, p.domain_id);
         }
         std::vector<std::string> names;
         for (const auto& r : held)
@@ -385,10 +394,12 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         throw BadRequest("Malformed authentication request.");
     }
 
+    // From here on the driver answers for the user authenticated, with their backend credentials.
+    auto acting = t.as(p.credentials);
     if (!p.application_credential_id.empty()) {
         // The credential fixes the scope; a request naming another is refused.
         if (auth.contains("scope") && auth["scope"].is_object() && auth["scope"].contains("project")) {
-            Project asked = t.driver->projectFind(ref_of(auth["scope"]["project"], "auth/scope/project"));
+            Project asked = acting->projectFind(ref_of(auth["scope"]["project"], "auth/scope/project"));
             if (asked.id != p.project_id)
                 throw Unauthorized("Application credentials cannot request a scope.");
         }
@@ -401,14 +412,14 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         if (scope.contains("project")) {
             Project project;
             try {
-                project = t.driver->projectFind(ref_of(scope["project"], "auth/scope/project"));
+                project = acting->projectFind(ref_of(scope["project"], "auth/scope/project"));
             } catch (const NotFound&) {
                 throw Unauthorized("User " + p.user_id + " has no access to the requested project.");
             }
             if (!project.enabled)
                 throw Unauthorized("The project is disabled.");
             p.project_id = project.id;
-            for (const auto& r : t.driver->roleListForProject(p.user_id, project.id))
+            for (const auto& r : acting->roleListForProject(p.user_id, project.id))
                 p.roles.push_back(r.name);
         } else if (scope.contains("domain")) {
             Ref asked = ref_of(scope["domain"], "auth/scope/domain");
@@ -416,13 +427,13 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             std::optional<Domain> domain;
             try {
                 if (t.can(kDomainScope))
-                    domain = t.driver->domainFind(asked);
+                    domain = acting->domainFind(asked);
             } catch (const NotFound&) {
             }
             if (!domain)
                 throw Unauthorized("User " + p.user_id + " has no access to the requested domain.");
             p.domain_id = domain->id;
-            for (const auto& r : t.driver->roleListForDomain(p.user_id, domain->id))
+            for (const auto& r : acting->roleListForDomain(p.user_id, domain->id))
                 p.roles.push_back(r.name);
         } else {
             throw BadRequest("Unsupported scope: project or domain.");
@@ -480,13 +491,14 @@ json v2_catalog(const Tokens& t, const Request& req, const std::string& project_
 
 json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const std::string& id, bool with_catalog)
 {
-    User user = t.driver->userGet(p.user_id);
+    auto d = t.as(p.credentials);
+    User user = d->userGet(p.user_id);
     json token = {{"id", id},
                   {"issued_at", iso_time(p.issued_at)},
                   {"expires", iso_time(p.expires_at)},
                   {"audit_ids", {p.audit_id}}};
     json roles = json::array(), role_ids = json::array();
-    auto all = t.driver->roleList();
+    auto all = d->roleList();
     for (const auto& name : p.roles)
         for (const auto& r : all)
             if (r.name == name) {
@@ -494,7 +506,7 @@ json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const
                 role_ids.push_back(r.id);
             }
     if (!p.project_id.empty()) {
-        Project project = t.driver->projectFind({.id = p.project_id});
+        Project project = d->projectFind({.id = p.project_id});
         token["tenant"] = {{"id", project.id},
                            {"name", project.name},
                            {"enabled", project.enabled},
@@ -546,13 +558,14 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
         } else {
             throw BadRequest("Expecting to find passwordCredentials or token in auth.");
         }
+        auto acting = t.as(p.credentials);
         std::string tenant_id = auth.value("tenantId", "");
         std::string tenant_name = auth.value("tenantName", "");
         if (!tenant_id.empty() || !tenant_name.empty()) {
             Project project;
             try {
-                project = t.driver->projectFind(tenant_id.empty() ? Ref{.name = tenant_name, .domain_id = "default"}
-                                                                  : Ref{.id = tenant_id});
+                project = acting->projectFind(tenant_id.empty() ? Ref{.name = tenant_name, .domain_id = "default"}
+                                                                : Ref{.id = tenant_id});
             } catch (const NotFound&) {
                 throw Unauthorized("User " + p.user_id + " is unauthorized for tenant " +
                                    (tenant_id.empty() ? tenant_name : tenant_id) + ".");
@@ -560,7 +573,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
             if (!project.enabled)
                 throw Unauthorized("The project is disabled.");
             p.project_id = project.id;
-            for (const auto& r : t.driver->roleListForProject(p.user_id, project.id))
+            for (const auto& r : acting->roleListForProject(p.user_id, project.id))
                 p.roles.push_back(r.name);
             if (p.roles.empty())
                 throw Unauthorized("User " + p.user_id + " is unauthorized for tenant " + project.id + ".");
@@ -737,7 +750,7 @@ void token_check(const Tokens& t, const Request& req, Response& resp)
 void token_revoke(const Tokens& t, const Request& req, Response& resp)
 {
     TokenPayload p = subject(t, req, "revoke_token");
-    t.driver->tokenRevoke(p.audit_id, p.expires_at);
+    t.as(p.credentials)->tokenRevoke(p.audit_id, p.expires_at);
     resp.status = 204;
 }
 
@@ -756,7 +769,7 @@ void v2_token_check(const Tokens& t, const Request& req, Response& resp)
 void v2_token_revoke(const Tokens& t, const Request& req, Response& resp)
 {
     TokenPayload p = subject(t, req, req.param("token_id"), "revoke_token");
-    t.driver->tokenRevoke(p.audit_id, p.expires_at);
+    t.as(p.credentials)->tokenRevoke(p.audit_id, p.expires_at);
     resp.status = 204;
 }
 
@@ -776,7 +789,7 @@ void v2_token_endpoints(const Tokens& t, const Request& req, Response& resp)
 void v2_tenant_list(const Tokens& t, const Request& req, Response& resp)
 {
     json tenants = json::array();
-    for (const auto& pr : t.driver->projectListForUser(req.context().user_id))
+    for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
         tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
     resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
 }
@@ -799,20 +812,21 @@ json auth_links(const Request& req)
 void auth_domains(const Tokens& t, const Request& req, Response& resp)
 {
     const Context& caller = req.context();
+    auto d = t.as(caller.credentials);
     json domains = json::array();
     std::vector<std::string> seen;
-    for (const auto& a : t.driver->roleAssignmentList())
+    for (const auto& a : d->roleAssignmentList())
         if (a.user_id == caller.user_id && !a.domain_id.empty() &&
             std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
             seen.push_back(a.domain_id);
-            Domain d = t.driver->domainGet(a.domain_id);
+            Domain domain = d->domainGet(a.domain_id);
             domains.push_back(
-                {{"id", d.id},
-                 {"name", d.name},
-                 {"description", d.description},
-                 {"enabled", d.enabled},
+                {{"id", domain.id},
+                 {"name", domain.name},
+                 {"description", domain.description},
+                 {"enabled", domain.enabled},
                  {"links",
-                  {{"self", req.dispatcher()->endpoint_url(req, "v3_domains_with_id", {{"domain_id", d.id}})}}}});
+                  {{"self", req.dispatcher()->endpoint_url(req, "v3_domains_with_id", {{"domain_id", domain.id}})}}}});
         }
     resp.json({{"domains", std::move(domains)}, {"links", auth_links(req)}});
 }
@@ -825,7 +839,7 @@ void auth_catalog(const Tokens& t, const Request& req, Response& resp)
 void auth_projects(const Tokens& t, const Request& req, Response& resp)
 {
     json projects = json::array();
-    for (const auto& pr : t.driver->projectListForUser(req.context().user_id))
+    for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
         projects.push_back(
             {{"id", pr.id},
              {"name", pr.name},
@@ -886,7 +900,11 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
                                                    std::stoll(cfg.get("identity", "token_expiration")),
                                                    cfg.get("identity", "region")});
     bind_table(disp, std::span<const Binding<Tokens>>(kTokens), t, operations);
-    bind_table(disp, api::identity::resource_bindings(), driver, operations);
+    bind_table(
+        disp, api::identity::resource_bindings(), driver, operations,
+        +[](const std::shared_ptr<const Driver>& d, const Request& req) {
+            return acting(d, req.context().credentials);
+        });
     if (!validates)
         return;
     app.set_authenticator([t](Request& req, Response&) { authenticate(*t, req); });
@@ -964,6 +982,16 @@ bool Driver::tokenIsRevoked(const std::string&, const std::string&, const std::s
 std::optional<std::int64_t> Driver::generation() const
 {
     return std::nullopt;
+}
+std::shared_ptr<const Driver> Driver::actingFor(const std::string&) const
+{
+    return nullptr;
+}
+
+std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver, const std::string& credentials)
+{
+    auto bound = driver->actingFor(credentials);
+    return bound ? bound : driver;
 }
 std::vector<Domain> Driver::domainList() const
 {

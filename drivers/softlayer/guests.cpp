@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: Apache-2.0
+// Virtual guests as Nova servers: the flavor table, the state mapping, and the views both ways.
+#include "guests.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <stdexcept>
+
+#include <jumpgate/fault.hpp>
+
+#include "api/common/validation.hpp"
+
+namespace jumpgate::softlayer {
+
+const char* const kGuestMask =
+    "mask[id,accountId,hostname,domain,createDate,modifyDate,provisionDate,maxCpu,maxMemory,notes,localDiskFlag,"
+    "primaryIpAddress,primaryBackendIpAddress,powerState[keyName],datacenter[name],"
+    "activeTransaction[id,transactionStatus[name,friendlyName],transactionGroup[name]],"
+    "networkComponents[port,macAddress,primaryIpAddress,maxSpeed,primaryVersion6IpAddressRecord[ipAddress]],"
+    "blockDevices[device,diskImage[capacity,type[keyName]]],blockDeviceTemplateGroup[globalIdentifier],"
+    "tagReferences[tag[name]],sshKeys[label],userData[value],billingItem[orderItem[order[userRecordId]]]]";
+
+namespace {
+
+/* text: `j[key]` as a string ("" when absent or null); numbers are written out. */
+std::string text(const json& j, const char* key)
+{
+    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+        return "";
+    if (j[key].is_string())
+        return j[key];
+    if (j[key].is_number_integer())
+        return std::to_string(j[key].get<long long>());
+    return j[key].dump();
+}
+
+long long number(const json& j, const char* key, long long otherwise = 0)
+{
+    if (!j.is_object() || !j.contains(key))
+        return otherwise;
+    const json& v = j[key];
+    if (v.is_number())
+        return v.get<long long>();
+    if (v.is_string()) {
+        try {
+            return std::stoll(v.get<std::string>());
+        } catch (const std::exception&) {
+        }
+    }
+    return otherwise;
+}
+
+const json& member(const json& j, const char* key)
+{
+    static const json kNull;
+    return j.is_object() && j.contains(key) ? j[key] : kNull;
+}
+
+std::string lower(std::string s)
+{
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
+std::string base64(const std::string& raw)
+{
+    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
+    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+std::string unbase64(const std::string& text)
+{
+    std::string out(text.size() / 4 * 3, '\0');
+    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                            reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+    if (n < 0)
+        throw BadRequest("User data needs to be valid base 64.");
+    std::size_t pad = text.size() - text.find_last_not_of('=') - 1;
+    out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, static_cast<std::size_t>(n)));
+    return out;
+}
+
+// The disk a guest boots from, in GiB (0 when the guest does not say).
+long long root_disk(const json& guest)
+{
+    for (const auto& d : member(guest, "blockDevices"))
+        if (text(d, "device") == "0")
+            return number(member(d, "diskImage"), "capacity");
+    return 0;
+}
+
+} // namespace
+
+std::vector<compute::Flavor> flavor_table(const std::string& text_of_table)
+{
+    json table = json::parse(text_of_table, nullptr, false);
+    if (!table.is_array())
+        throw std::invalid_argument("the flavor table is not a JSON list of flavors");
+    std::vector<compute::Flavor> out;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        const json& f = table[i];
+        std::string where = "flavor " + std::to_string(i + 1);
+        if (!f.is_object())
+            throw std::invalid_argument(where + " is not an object");
+        auto positive = [&](const char* key, bool required) -> long long {
+            if (!f.contains(key)) {
+                if (required)
+                    throw std::invalid_argument(where + " has no " + key);
+                return 0;
+            }
+            if (!f[key].is_number_integer() || f[key].get<long long>() < 1)
+                throw std::invalid_argument(where + ": " + key + " is not a positive integer");
+            return f[key];
+        };
+        compute::Flavor flavor;
+        for (const auto& [key, value] : f.items()) {
+            if (key == "id" || key == "name" || key == "description") {
+                if (!value.is_string() && !(key == "id" && value.is_number_integer()))
+                    throw std::invalid_argument(where + ": " + key + " is not a string");
+            } else if (key == "local_disk") {
+                if (!value.is_boolean())
+                    throw std::invalid_argument(where + ": local_disk is not true or false");
+            } else if (key != "vcpus" && key != "ram" && key != "disk" && key != "nic_speed") {
+                throw std::invalid_argument(where + ": unknown field " + key);
+            }
+        }
+        flavor.id = text(f, "id");
+        flavor.name = text(f, "name");
+        if (flavor.id.empty() || flavor.name.empty())
+            throw std::invalid_argument(where + " needs an id and a name");
+        where = "flavor " + flavor.id;
+        flavor.vcpus = static_cast<int>(positive("vcpus", true));
+        flavor.ram = positive("ram", true);
+        flavor.disk = positive("disk", true);
+        long long nic_speed = positive("nic_speed", false);
+        if (f.contains("description"))
+            flavor.description = f["description"].get<std::string>();
+        flavor.extra_specs = {{"softlayer:local_disk", f.value("local_disk", false) ? "true" : "false"},
+                              {"softlayer:nic_speed", std::to_string(nic_speed ? nic_speed : 100)}};
+        for (const auto& seen : out)
+            if (seen.id == flavor.id || seen.name == flavor.name)
+                throw std::invalid_argument(where + ": its id or name is taken by flavor " + seen.id);
+        out.push_back(std::move(flavor));
+    }
+    return out;
+}
+
+std::vector<compute::Flavor> default_flavors()
+{
+    return flavor_table(R"([
+        {"id": "1", "name": "sl.tiny", "vcpus": 1, "ram": 1024, "disk": 25},
+        {"id": "2", "name": "sl.small", "vcpus": 1, "ram": 2048, "disk": 25},
+        {"id": "3", "name": "sl.medium", "vcpus": 2, "ram": 4096, "disk": 25},
+        {"id": "4", "name": "sl.large", "vcpus": 4, "ram": 8192, "disk": 100},
+        {"id": "5", "name": "sl.xlarge", "vcpus": 8, "ram": 16384, "disk": 100, "nic_speed": 1000}
+    ])");
+}
+
+State state_of(const json& guest)
+{
+    State s;
+    std::string power = text(member(guest, "powerState"), "keyName");
+    if (power == "RUNNING")
+        s = {"active", std::nullopt, 1};
+    else if (power == "HALTED")
+        s = {"stopped", std::nullopt, 4};
+    else if (power == "PAUSED")
+        s = {"paused", std::nullopt, 3};
+    else
+        s = {"error", std::nullopt, 0};
+    const json& transaction = member(guest, "activeTransaction");
+    bool provisioned = !text(guest, "provisionDate").empty();
+    if (!provisioned)
+        return {"building", std::string("spawning"), 0};
+    if (!transaction.is_object())
+        return s;
+    std::string what = lower(text(member(transaction, "transactionGroup"), "name") + " " +
+                             text(member(transaction, "transactionStatus"), "name"));
+    if (what.find("reclaim") != std::string::npos || what.find("cancel") != std::string::npos)
+        s.task_state = "deleting";
+    else if (what.find("image") != std::string::npos || what.find("capture") != std::string::npos ||
+             what.find("archive") != std::string::npos)
+        s.task_state = "image_uploading";
+    else if (what.find("reload") != std::string::npos)
+        s.task_state = "rebuilding";
+    return s;
+}
+
+std::optional<std::int64_t> time_of(std::string_view t)
+{
+    std::tm tm{};
+    int offset_sign = 0, offset_hours = 0, offset_minutes = 0;
+    if (t.size() < 19)
+        return std::nullopt;
+    std::string head(t.substr(0, 19));
+    head[10] = 'T';
+    if (!strptime(head.c_str(), "%Y-%m-%dT%H:%M:%S", &tm))
+        return std::nullopt;
+    std::string_view rest = t.substr(19);
+    if (!rest.empty() && rest[0] == '.')
+        rest.remove_prefix(std::min(rest.find_first_not_of("0123456789", 1), rest.size()));
+    if (!rest.empty() && (rest[0] == '+' || rest[0] == '-')) {
+        std::string zone(rest.substr(1));
+        zone.erase(std::remove(zone.begin(), zone.end(), ':'), zone.end());
+        if (zone.size() != 4 || !std::all_of(zone.begin(), zone.end(), ::isdigit))
+            return std::nullopt;
+        offset_sign = rest[0] == '+' ? 1 : -1;
+        offset_hours = std::stoi(zone.substr(0, 2));
+        offset_minutes = std::stoi(zone.substr(2));
+    } else if (!rest.empty() && rest != "Z") {
+        return std::nullopt;
+    }
+    return static_cast<std::int64_t>(timegm(&tm)) - offset_sign * (offset_hours * 3600 + offset_minutes * 60);
+}
+
+compute::Server server_of(const json& guest, const std::vector<compute::Flavor>& table, const std::string& project_id)
+{
+    compute::Server s;
+    s.id = text(guest, "id");
+    s.name = text(guest, "hostname");
+    s.project_id = text(guest, "accountId").empty() ? project_id : text(guest, "accountId");
+    s.user_id = text(member(member(member(guest, "billingItem"), "orderItem"), "order"), "userRecordId");
+    State state = state_of(guest);
+    s.vm_state = state.vm_state;
+    s.task_state = state.task_state;
+    s.power_state = state.power_state;
+    s.progress = s.vm_state == "active" && !s.task_state ? 100 : 0;
+    s.image_id = text(member(guest, "blockDeviceTemplateGroup"), "globalIdentifier");
+    long long cpus = number(guest, "maxCpu"), ram = number(guest, "maxMemory"), disk = root_disk(guest);
+    auto same_size = std::find_if(table.begin(), table.end(), [&](const compute::Flavor& f) {
+        return f.vcpus == cpus && f.ram == ram && (disk == 0 || f.disk == disk);
+    });
+    if (same_size != table.end()) {
+        s.flavor = *same_size;
+    } else {
+        s.flavor.id = "custom-" + std::to_string(cpus) + "x" + std::to_string(ram) + "x" + std::to_string(disk);
+        s.flavor.name = s.flavor.id;
+        s.flavor.vcpus = static_cast<int>(cpus);
+        s.flavor.ram = ram;
+        s.flavor.disk = disk;
+    }
+    for (const auto& key : member(guest, "sshKeys"))
+        if (!s.key_name)
+            s.key_name = text(key, "label");
+    s.availability_zone = text(member(guest, "datacenter"), "name");
+    for (const auto& ref : member(guest, "tagReferences")) {
+        std::string tag = text(member(ref, "tag"), "name");
+        if (auto eq = tag.find('='); eq != std::string::npos)
+            s.metadata[tag.substr(0, eq)] = tag.substr(eq + 1);
+        else if (!tag.empty())
+            s.tags.push_back(tag);
+    }
+    // Port 0 is the private network's, port 1 the public's, as SoftLayer wires every guest.
+    for (const auto& c : member(guest, "networkComponents")) {
+        std::string network = number(c, "port") == 1 ? "public" : "private";
+        std::string mac = text(c, "macAddress");
+        if (!text(c, "primaryIpAddress").empty())
+            s.addresses.push_back({network, text(c, "primaryIpAddress"), 4, mac, "fixed"});
+        std::string v6 = text(member(c, "primaryVersion6IpAddressRecord"), "ipAddress");
+        if (!v6.empty())
+            s.addresses.push_back({network, v6, 6, mac, "fixed"});
+    }
+    if (s.addresses.empty()) {
+        if (!text(guest, "primaryBackendIpAddress").empty())
+            s.addresses.push_back({"private", text(guest, "primaryBackendIpAddress")});
+        if (!text(guest, "primaryIpAddress").empty())
+            s.addresses.push_back({"public", text(guest, "primaryIpAddress")});
+    }
+    if (!text(guest, "notes").empty())
+        s.description = text(guest, "notes");
+    for (const auto& data : member(guest, "userData"))
+        if (s.user_data.empty())
+            s.user_data = base64(text(data, "value"));
+    s.created_at = time_of(text(guest, "createDate")).value_or(0);
+    s.updated_at = time_of(text(guest, "modifyDate")).value_or(s.created_at);
+    s.launched_at = time_of(text(guest, "provisionDate"));
+    return s;
+}
+
+std::vector<std::string> tags_of(const compute::Server& server)
+{
+    std::vector<std::string> out;
+    for (const auto& [key, value] : server.metadata) {
+        if (key.find_first_of("=,") != std::string::npos || value.find(',') != std::string::npos)
+            throw BadRequest("Invalid metadata: SoftLayer keeps each item as a tag key=value, so a key has no '=' "
+                             "or ',' and a value no ','.");
+        out.push_back(key + "=" + value);
+    }
+    for (const auto& tag : server.tags) {
+        if (tag.find('=') != std::string::npos)
+            throw BadRequest("Invalid tag " + tag + ": SoftLayer tags with '=' are the server's metadata.");
+        out.push_back(tag);
+    }
+    return out;
+}
+
+json guest_template(const compute::Server& server, const std::string& zone, const std::string& domain, bool hourly,
+                    const std::vector<long long>& ssh_key_ids)
+{
+    const compute::Flavor& f = server.flavor;
+    auto spec = [&](const char* key, const char* otherwise) {
+        auto it = f.extra_specs.find(key);
+        return it == f.extra_specs.end() ? std::string(otherwise) : it->second;
+    };
+    json t = {{"hostname", server.name},
+              {"domain", domain},
+              {"startCpus", f.vcpus},
+              {"maxMemory", f.ram},
+              {"hourlyBillingFlag", hourly},
+              {"localDiskFlag", spec("softlayer:local_disk", "false") == "true"},
+              {"datacenter", {{"name", zone}}},
+              {"networkComponents", json::array({{{"maxSpeed", std::stoi(spec("softlayer:nic_speed", "100"))}}})}};
+    if (api::uuid_like(server.image_id)) {
+        t["blockDeviceTemplateGroup"] = {{"globalIdentifier", server.image_id}};
+    } else {
+        t["operatingSystemReferenceCode"] = server.image_id;
+        t["blockDevices"] = json::array({{{"device", "0"}, {"diskImage", {{"capacity", f.disk}}}}});
+    }
+    if (!ssh_key_ids.empty()) {
+        t["sshKeys"] = json::array();
+        for (long long id : ssh_key_ids)
+            t["sshKeys"].push_back({{"id", id}});
+    }
+    if (!server.user_data.empty())
+        t["userData"] = json::array({{{"value", unbase64(server.user_data)}}});
+    if (server.description)
+        t["notes"] = *server.description;
+    return t;
+}
+
+} // namespace jumpgate::softlayer

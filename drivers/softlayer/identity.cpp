@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+// SoftLayer identity: a user's username and API key make a token; the project is the user's account.
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include <jumpgate/fault.hpp>
+
+#include "softlayer.hpp"
+
+namespace jumpgate::softlayer {
+
+namespace {
+
+// The one domain and the one role a SoftLayer user has: the member of their account.
+const identity::Role kMember{.id = "member", .name = "member"};
+const char* const kUserMask = "mask[id,username,accountId,email,firstName,lastName,userStatus[keyName]]";
+
+std::string id_text(const json& j)
+{
+    return j.is_object() && j.contains("id") && j["id"].is_number_integer() ? std::to_string(j["id"].get<long long>())
+                                                                            : "";
+}
+
+bool default_domain(const identity::Ref& ref)
+{
+    return (ref.domain_id.empty() && ref.domain_name.empty()) || ref.domain_id == "default" ||
+           ref.domain_name == "Default";
+}
+
+std::int64_t now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+identity::User user_of(const json& u)
+{
+    std::string status =
+        u.contains("userStatus") && u["userStatus"].is_object() ? u["userStatus"].value("keyName", "ACTIVE") : "ACTIVE";
+    return {.id = id_text(u),
+            .name = u.value("username", ""),
+            .domain_id = "default",
+            .email = u.contains("email") && u["email"].is_string() ? u["email"].get<std::string>() : "",
+            .enabled = status == "ACTIVE"};
+}
+
+} // namespace
+
+Revocations::Revocations(std::string path) : path_(std::move(path)) {}
+
+std::int64_t Revocations::generation() const
+{
+    struct stat st {};
+    if (stat(path_.c_str(), &st) != 0)
+        return 0;
+    // Appending only grows the file; pruning replaces it (another inode).
+    return static_cast<std::int64_t>(st.st_ino) * 1000000007LL + st.st_size;
+}
+
+void Revocations::reload() const
+{
+    std::int64_t now_generation = generation();
+    if (now_generation == loaded_)
+        return;
+    revoked_.clear();
+    std::ifstream in(path_);
+    std::string audit_id;
+    std::int64_t expires_at = 0;
+    std::int64_t t = now();
+    while (in >> audit_id >> expires_at)
+        if (expires_at >= t)
+            revoked_.insert(audit_id);
+    loaded_ = now_generation;
+}
+
+void Revocations::add(const std::string& audit_id, std::int64_t expires_at)
+{
+    int fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw std::runtime_error("cannot record a revocation in " + path_);
+    flock(fd, LOCK_EX);
+    std::string line = audit_id + " " + std::to_string(expires_at) + "\n";
+    bool written = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    close(fd);
+    if (!written)
+        throw std::runtime_error("cannot record a revocation in " + path_);
+}
+
+bool Revocations::has(const std::string& audit_id) const
+{
+    std::lock_guard lock(mutex_);
+    reload();
+    return revoked_.count(audit_id) != 0;
+}
+
+Identity::Identity(std::shared_ptr<const Client> client, std::shared_ptr<Revocations> revocations,
+                   std::string credentials)
+    : client_(std::move(client)), revocations_(std::move(revocations)), credentials_(std::move(credentials))
+{
+}
+
+std::shared_ptr<const identity::Driver> Identity::actingFor(const std::string& credentials) const
+{
+    return std::make_shared<const Identity>(client_, revocations_, credentials);
+}
+
+const json& Identity::current_user() const
+{
+    if (!user_)
+        user_ = client_->call(credentials_,
+                              {.service = "SoftLayer_Account", .method = "getCurrentUser", .mask = kUserMask});
+    return *user_;
+}
+
+const json& Identity::account() const
+{
+    if (!account_)
+        account_ = client_->call(
+            credentials_, {.service = "SoftLayer_Account", .method = "getObject", .mask = "mask[id,companyName]"});
+    return *account_;
+}
+
+identity::Project Identity::project() const
+{
+    const json& a = account();
+    std::string id = id_text(a);
+    // The account's id names it too: company names are neither unique nor OpenStack names.
+    return {.id = id,
+            .name = id,
+            .domain_id = "default",
+            .description =
+                a.contains("companyName") && a["companyName"].is_string() ? a["companyName"].get<std::string>() : ""};
+}
+
+identity::User Identity::userAuthenticate(const identity::Ref& ref, const std::string& password) const
+{
+    if (ref.name.empty() || password.empty() || !default_domain(ref) || ref.name.find(':') != std::string::npos)
+        throw Unauthorized("The request you have made requires authentication.");
+    Identity as_user(client_, revocations_, ref.name + ":" + password);
+    identity::User user;
+    try {
+        user = user_of(as_user.current_user());
+    } catch (const Unauthorized&) {
+        throw Unauthorized("The request you have made requires authentication.");
+    } catch (const Forbidden&) {
+        throw Unauthorized("The request you have made requires authentication.");
+    }
+    if (user.id.empty() || !user.enabled)
+        throw Unauthorized("The request you have made requires authentication.");
+    user.credentials = as_user.credentials_;
+    return user;
+}
+
+identity::User Identity::userGet(const std::string& user_id) const
+{
+    identity::User user = user_of(current_user());
+    if (user.id != user_id)
+        throw NotFound("Could not find user: " + user_id + ".");
+    return user;
+}
+
+identity::Domain Identity::domainGet(const std::string& domain_id) const
+{
+    if (domain_id != "default")
+        throw NotFound("Could not find domain: " + domain_id + ".");
+    return {.id = "default", .name = "Default", .description = "The SoftLayer accounts"};
+}
+
+identity::Project Identity::projectFind(const identity::Ref& ref) const
+{
+    identity::Project p = project();
+    bool named = ref.id.empty() ? ref.name == p.name && default_domain(ref) : ref.id == p.id;
+    if (!named)
+        throw NotFound("Could not find project: " + (ref.id.empty() ? ref.name : ref.id) + ".");
+    return p;
+}
+
+std::vector<identity::Project> Identity::projectListForUser(const std::string& user_id) const
+{
+    if (id_text(current_user()) != user_id)
+        return {};
+    return {project()};
+}
+
+std::vector<identity::Role> Identity::roleList() const
+{
+    return {kMember};
+}
+
+// The user's standing is SoftLayer's: an API key that no longer works holds no role, so its tokens stop.
+std::vector<identity::Role> Identity::roleListForProject(const std::string& user_id,
+                                                         const std::string& project_id) const
+{
+    try {
+        const json& u = current_user();
+        if (id_text(u) != user_id || !u.contains("accountId") || !u["accountId"].is_number_integer() ||
+            std::to_string(u["accountId"].get<long long>()) != project_id || !user_of(u).enabled)
+            return {};
+    } catch (const Unauthorized&) {
+        return {};
+    }
+    return {kMember};
+}
+
+void Identity::tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const
+{
+    revocations_->add(audit_id, expires_at);
+}
+
+bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string&, const std::string&, std::int64_t) const
+{
+    return revocations_->has(audit_id);
+}
+
+// A worker reuses what it validated while no token is revoked, and asks SoftLayer about each
+// user again at least once a minute (SoftLayer does not say when a user or an API key changes).
+std::optional<std::int64_t> Identity::generation() const
+{
+    return revocations_->generation() * 1000003LL + now() / 60;
+}
+
+} // namespace jumpgate::softlayer

@@ -1,0 +1,282 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The SoftLayer driver (drivers/softlayer) for identity and compute, against the SoftLayer API simulator
+(tests/softlayer/simulator.py), through the openstack client: a token from a SoftLayer API key, flavors, zones, key
+pairs, a server's life; after each step, what the simulator then holds. One account never sees nor touches another's
+guests; a wrong API key is refused; an unreachable SoftLayer is a clear 503. The image service is the local driver
+until the SoftLayer image part exists: the test registers there, under its SoftLayer global identifier, the public
+template the server is made from, for the client's image look-ups."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import unittest
+import urllib.request
+
+from stack import MODULE_DIR, TOP_SRCDIR, Stack, wait_for
+
+DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
+SIMULATOR = os.path.join(TOP_SRCDIR, "tests", "softlayer", "simulator.py")
+ACCOUNTS = os.path.join(TOP_SRCDIR, "tests", "softlayer", "accounts.json")
+C = "/compute/v2.1"
+
+CONFIG = """
+[general]
+state_dir = {state}
+module_dir = {module_dir}
+log_file = {state}/log/jumpgate.log
+log_level = debug
+[identity]
+driver = softlayer
+[compute]
+driver = softlayer
+default_availability_zone = dal10
+[image]
+driver = local
+[volume]
+driver =
+[network]
+driver =
+[softlayer]
+api_url = @api_url@
+timeout = 10
+retries = 1
+"""
+
+
+def start_simulator(port=0):
+    """The simulator on 127.0.0.1 (any free port, or `port`), provisioning in a second; (process, base URL)."""
+    sim = subprocess.Popen([sys.executable, SIMULATOR, "--listen", f"127.0.0.1:{port}", "--provision-seconds", "1"],
+                           stdout=subprocess.PIPE, text=True)
+    line = sim.stdout.readline().strip()
+    assert line.startswith("listening "), line
+    return sim, line.split(" ", 1)[1]
+
+
+def setUpModule():
+    global stack, sim, api_url, accounts, a, b
+    if not os.path.exists(DRIVER):
+        raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
+    sim, api_url = start_simulator()
+    stack = None
+    try:
+        stack = Stack(CONFIG.replace("@api_url@", api_url)).start()
+        stack.password = ""  # no local admin: each account's user authenticates with their API key
+        with open(ACCOUNTS) as f:
+            accounts = json.load(f)["accounts"]
+        a, b = (Account(account) for account in accounts[:2])
+    except BaseException:
+        if stack:
+            stack.stop()
+        stop_simulator()
+        raise
+
+
+def stop_simulator():
+    if sim.poll() is None:
+        sim.send_signal(signal.SIGTERM)
+        sim.wait(timeout=10)
+
+
+def tearDownModule():
+    stack.stop()
+    stop_simulator()
+
+
+def sim_state():
+    """What the simulator holds now (its /_sim/state)."""
+    with urllib.request.urlopen(api_url.split("/rest/")[0] + "/_sim/state", timeout=10) as r:
+        return json.load(r)
+
+
+def sim_account(account_id):
+    return next(acc for acc in sim_state()["accounts"] if acc["id"] == account_id)
+
+
+def sim_guest(account_id, guest_id):
+    """The simulator's guest of that id in that account, or None."""
+    return next((g for g in sim_account(account_id)["virtualGuests"] if g["id"] == int(guest_id)), None)
+
+
+class Account:
+    """A simulated SoftLayer account and its first user: the openstack client's environment, a token."""
+
+    def __init__(self, account):
+        self.id = account["id"]
+        self.user = account["users"][0]
+        self.env = stack.env(OS_USERNAME=self.user["username"], OS_PASSWORD=self.user["apiKey"],
+                             OS_PROJECT_NAME=str(self.id))
+        status, hdrs, body = stack.request("POST", "/identity/v3/auth/tokens", auth=False, body=self.auth())
+        assert status == 201, body
+        self.token = hdrs["x-subject-token"]
+
+    def auth(self, api_key=None):
+        return {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "name": self.user["username"], "domain": {"id": "default"},
+            "password": api_key or self.user["apiKey"]}}},
+            "scope": {"project": {"id": str(self.id)}}}}
+
+    def cli(self, *args, parse=True):
+        return stack.cli(*args, env=self.env, parse=parse)
+
+    def get(self, path, method="GET", body=None):
+        return stack.get_json(path, method=method, body=body, headers={"X-Auth-Token": self.token})
+
+    def server(self, server_id):
+        status, _, body = self.get(f"{C}/servers/{server_id}")
+        assert status == 200, (status, body)
+        return body["server"]
+
+    def wait_status(self, server_id, status, seconds=30):
+        """Waits over the API (not the client's --wait, which looks every five seconds) for the server's status."""
+        assert wait_for(lambda: self.server(server_id)["status"] == status, seconds), self.server(server_id)
+
+
+class Identity(unittest.TestCase):
+    def test_token_issue_with_the_api_key_names_the_user_and_the_account(self):
+        token = a.cli("token", "issue")
+        self.assertEqual(token["project_id"], str(a.id))
+        self.assertEqual(token["user_id"], str(a.user["id"]))
+
+    def test_a_wrong_api_key_is_refused(self):
+        status, _, body = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False,
+                                         body=a.auth(api_key="0" * 64))
+        self.assertEqual(status, 401, body)
+        self.assertEqual(body["error"]["code"], 401)
+
+    def test_another_account_is_not_a_project_of_the_user(self):
+        status, _, body = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False,
+                                         body=dict(a.auth(), auth=dict(a.auth()["auth"], scope={
+                                             "project": {"id": str(b.id)}})))
+        self.assertEqual(status, 401, body)
+
+    def test_a_revoked_token_is_refused_by_every_worker(self):
+        status, hdrs, _ = stack.request("POST", "/identity/v3/auth/tokens", auth=False, body=a.auth())
+        token = hdrs["x-subject-token"]
+        status, _, _ = stack.request("GET", f"{C}/flavors", headers={"X-Auth-Token": token}, auth=False)
+        self.assertEqual(status, 200)
+        status, _, _ = stack.request("DELETE", "/identity/v3/auth/tokens",
+                                     headers={"X-Auth-Token": a.token, "X-Subject-Token": token}, auth=False)
+        self.assertEqual(status, 204)
+        for _ in range(6):  # two workers: each is asked several times
+            status, _, _ = stack.request("GET", f"{C}/flavors", headers={"X-Auth-Token": token}, auth=False)
+            self.assertEqual(status, 401)
+
+
+class Compute(unittest.TestCase):
+    """A server's life, in order; each step checks the simulator."""
+
+    @classmethod
+    def setUpClass(cls):
+        image = accounts_file_public_images()[0]
+        cls.image_id = image["globalIdentifier"]
+        status, _, body = a.get("/image/v2/images", method="POST", body={
+            "id": cls.image_id, "name": image["name"], "disk_format": "raw", "container_format": "bare"})
+        assert status == 201, body
+
+    def test_1_flavors_and_zones(self):
+        flavors = {f["Name"]: f for f in a.cli("flavor", "list")}
+        self.assertEqual(sorted(flavors), ["sl.large", "sl.medium", "sl.small", "sl.tiny", "sl.xlarge"])
+        self.assertEqual((flavors["sl.small"]["VCPUs"], flavors["sl.small"]["RAM"]), (1, 2048))
+        zones = [z["Zone Name"] for z in a.cli("availability", "zone", "list", "--compute")]
+        self.assertEqual(sorted(zones), sorted(d["name"] for d in sim_state()["datacenters"]))
+
+    def test_2_keypairs_are_ssh_keys(self):
+        private_key = a.cli("keypair", "create", "jg-key", parse=False)  # the client prints the key alone
+        self.assertIn("BEGIN RSA PRIVATE KEY", private_key)
+        keys = {k["label"]: k for k in sim_account(a.id)["sshKeys"]}
+        self.assertIn("jg-key", keys)
+        self.assertTrue(keys["jg-key"]["key"].startswith("ssh-rsa "))
+        self.assertIn("jg-key", [k["Name"] for k in a.cli("keypair", "list")])
+        self.assertNotIn("jg-key", [k["Name"] for k in b.cli("keypair", "list")])
+        a.cli("keypair", "create", "jg-gone", parse=False)
+        a.cli("keypair", "delete", "jg-gone", parse=False)
+        self.assertNotIn("jg-gone", [k["label"] for k in sim_account(a.id)["sshKeys"]])
+
+    def test_3_server_life(self):
+        made = a.cli("server", "create", "--flavor", "sl.small", "--image", self.image_id, "--key-name", "jg-key",
+                     "--availability-zone", "dal10", "web-1")
+        server_id = made["id"]
+        guest = sim_guest(a.id, server_id)
+        self.assertIsNotNone(guest)
+        self.assertEqual((guest["hostname"], guest["startCpus"], guest["maxMemory"]), ("web-1", 1, 2048))
+        self.assertEqual(guest["datacenterId"], next(d["id"] for d in sim_state()["datacenters"] if d["name"] == "dal10"))
+        self.assertEqual(len(guest["sshKeyIds"]), 1)
+        a.wait_status(server_id, "ACTIVE")
+
+        shown = a.cli("server", "show", server_id)
+        self.assertEqual((shown["name"], shown["status"], shown["flavor"]), ("web-1", "ACTIVE", "sl.small (2)"))
+        self.assertEqual(shown["project_id"], str(a.id))
+        guest = sim_guest(a.id, server_id)
+        self.assertEqual(shown["addresses"], {"private": [guest["primaryBackendIpAddress"]],
+                                              "public": [guest["primaryIpAddress"]]})
+        self.assertEqual(shown["OS-EXT-AZ:availability_zone"], "dal10")
+        self.assertEqual(shown["key_name"], "jg-key")
+
+        a.cli("server", "reboot", "--soft", server_id, parse=False)
+        self.assertEqual(sim_guest(a.id, server_id)["powerState"], "RUNNING")
+        a.cli("server", "stop", server_id, parse=False)
+        self.assertEqual(sim_guest(a.id, server_id)["powerState"], "HALTED")
+        self.assertEqual(a.server(server_id)["status"], "SHUTOFF")
+        # A stopped server cannot be stopped: Nova's conflict, before SoftLayer is asked.
+        status, _, body = a.get(f"{C}/servers/{server_id}/action", method="POST", body={"os-stop": None})
+        self.assertEqual(status, 409, body)
+        a.cli("server", "start", server_id, parse=False)
+        self.assertEqual(sim_guest(a.id, server_id)["powerState"], "RUNNING")
+        self.assertEqual(a.server(server_id)["status"], "ACTIVE")
+        a.cli("server", "set", "--name", "web-2", "--property", "role=web", server_id, parse=False)
+        guest = sim_guest(a.id, server_id)
+        self.assertEqual(guest["hostname"], "web-2")
+        self.assertIn("role=web", guest["tags"])
+        self.assertEqual(a.server(server_id)["metadata"], {"role": "web"})
+
+        # The other account sees nothing of it and changes nothing.
+        self.assertNotIn(server_id, [s["ID"] for s in b.cli("server", "list")])
+        for method, path, body in (("GET", f"{C}/servers/{server_id}", None),
+                                   ("PUT", f"{C}/servers/{server_id}", {"server": {"name": "taken"}}),
+                                   ("POST", f"{C}/servers/{server_id}/action", {"os-stop": None}),
+                                   ("POST", f"{C}/servers/{server_id}/action", {"reboot": {"type": "HARD"}}),
+                                   ("DELETE", f"{C}/servers/{server_id}", None)):
+            status, _, answer = b.get(path, method=method, body=body)
+            self.assertEqual(status, 404, (method, path, answer))
+        guest = sim_guest(a.id, server_id)
+        self.assertEqual((guest["hostname"], guest["powerState"]), ("web-2", "RUNNING"))
+
+        a.cli("server", "delete", server_id, parse=False)
+        self.assertIsNone(sim_guest(a.id, server_id))
+        status, _, _ = a.get(f"{C}/servers/{server_id}")
+        self.assertEqual(status, 404)
+
+    def test_4_limits_count_the_account(self):
+        limits = {l["Name"]: l["Value"] for l in a.cli("limits", "show", "--absolute")}
+        account = sim_account(a.id)
+        self.assertEqual(limits["totalInstancesUsed"], len(account["virtualGuests"]))
+        self.assertEqual(limits["totalCoresUsed"], sum(g["maxCpu"] for g in account["virtualGuests"]))
+        self.assertEqual(limits["maxTotalInstances"], -1)
+
+
+def accounts_file_public_images():
+    with open(ACCOUNTS) as f:
+        return json.load(f)["publicImages"]
+
+
+class Unreachable(unittest.TestCase):
+    def test_an_unreachable_softlayer_is_a_503_soon(self):
+        global sim
+        port = int(api_url.split(":")[2].split("/")[0])
+        stop_simulator()
+        try:
+            started = time.monotonic()
+            status, _, body = a.get(f"{C}/servers/detail")
+            self.assertEqual(status, 503, body)
+            self.assertEqual(body["serviceUnavailable"]["code"], 503)
+            self.assertNotIn("softlayer", body["serviceUnavailable"]["message"].lower())
+            self.assertLess(time.monotonic() - started, 10)
+            self.assertIn("softlayer: SoftLayer_Account/", stack.log())
+        finally:
+            sim, _ = start_simulator(port)
+
+
+if __name__ == "__main__":
+    unittest.main()
