@@ -2,13 +2,12 @@
 // Virtual guests as Nova servers: the flavor table, the state mapping, and the views both ways.
 #include "guests.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <stdexcept>
 
+#include <jumpgate/base64.hpp>
 #include <jumpgate/fault.hpp>
 
 #include "api/common/validation.hpp"
@@ -63,27 +62,6 @@ std::string lower(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
-}
-
-std::string base64(const std::string& raw)
-{
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::string unbase64(const std::string& text)
-{
-    std::string out(text.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-    if (n < 0)
-        throw BadRequest("User data needs to be valid base 64.");
-    std::size_t pad = text.size() - text.find_last_not_of('=') - 1;
-    out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, static_cast<std::size_t>(n)));
-    return out;
 }
 
 // The disk a guest boots from, in GiB (0 when the guest does not say).
@@ -327,8 +305,12 @@ json guest_template(const compute::Server& server, const std::string& zone, cons
         for (long long id : ssh_key_ids)
             t["sshKeys"].push_back({{"id", id}});
     }
-    if (!server.user_data.empty())
-        t["userData"] = json::array({{{"value", unbase64(server.user_data)}}});
+    if (!server.user_data.empty()) {
+        auto user_data = unbase64(server.user_data);
+        if (!user_data)
+            throw BadRequest("User data needs to be valid base 64.");
+        t["userData"] = json::array({{{"value", *user_data}}});
+    }
     if (server.description)
         t["notes"] = *server.description;
     return t;

@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include <jumpgate/base64.hpp>
 #include <jumpgate/fault.hpp>
 #include <jumpgate/hex.hpp>
 
@@ -22,29 +23,6 @@
 namespace jumpgate::compute {
 
 namespace {
-
-std::string base64(const std::string& raw)
-{
-    std::string out(4 * ((raw.size() + 2) / 3) + 1, '\0');
-    int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(raw.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
-
-std::optional<std::string> unbase64(const std::string& text)
-{
-    if (text.empty() || text.size() % 4)
-        return std::nullopt;
-    std::string out(text.size() / 4 * 3, '\0');
-    int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                            reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-    if (n < 0)
-        return std::nullopt;
-    std::size_t pad = text.size() - text.find_last_not_of('=') - 1;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
 
 // The SSH wire encoding of a string and of a positive bignum.
 void put_string(std::string& out, const std::string& s)
@@ -184,7 +162,7 @@ void import(Keypair& kp)
     bool known = false;
     for (const char* t : kTypes)
         known = known || type == t;
-    auto blob = unbase64(data);
+    auto blob = data.empty() ? std::nullopt : unbase64(data);
     std::string expected;
     put_string(expected, type);
     if (!known || !blob || blob->compare(0, expected.size(), expected) != 0)
