@@ -7,7 +7,6 @@ with SoftLayer's URL forms, object masks, object filters, result limits and erro
 """
 import argparse
 import base64
-import copy
 import datetime
 import hashlib
 import http.server
@@ -993,8 +992,8 @@ class Call:
 
     def need_id(self):
         if self.object_id is None:
-            raise bad_request(f"{self.service}::{self.method} must be called on an object: add its id to the URL.",
-                              "SoftLayer_Exception_Public")
+            raise bad_request(f"Object does not exist to execute method on. ({self.service}::{self.method})",
+                              "SoftLayer_Exception")
         return self.object_id
 
     def record(self, records):

@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Starts and stops the SoftLayer API simulator (tests/softlayer/simulator.py) for a test, and talks to it: the API
+as a given user, and the /_sim/ hooks that show and reset what it holds."""
+import base64
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+TOP_SRCDIR = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+SIMULATOR = os.path.join(TOP_SRCDIR, "tests", "softlayer", "simulator.py")
+ACCOUNTS_FILE = os.path.join(TOP_SRCDIR, "tests", "softlayer", "accounts.json")
+
+
+def accounts():
+    """The simulated accounts as accounts.json gives them: [{"id", "username", "apiKey", "userId"}, ...]."""
+    with open(ACCOUNTS_FILE, encoding="utf-8") as f:
+        given = json.load(f)["accounts"]
+    return [{"id": a["id"], "username": a["users"][0]["username"], "apiKey": a["users"][0]["apiKey"],
+             "userId": a["users"][0]["id"]} for a in given]
+
+
+class Simulator:
+    """One simulator process on a free loopback port; `url` is its /rest/v3.1/ base. Every request it answered
+    is in its log (`log()`), so a test can check that none got a 500."""
+
+    def __init__(self, provision_seconds=1, state_file=None):
+        self.log_file = tempfile.NamedTemporaryFile(prefix="softlayer-simulator-", suffix=".log", delete=False)
+        args = [sys.executable, SIMULATOR, "--listen", "127.0.0.1:0", "--provision-seconds", str(provision_seconds)]
+        if state_file:
+            args += ["--state", state_file]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.log_file, text=True,
+                                        env=dict(os.environ, SL_SIMULATOR_LOG="1"))
+        line = self.process.stdout.readline()
+        if not line.startswith("listening "):
+            self.process.kill()
+            raise RuntimeError(f"the simulator did not start: {line!r} {self.log()}")
+        self.url = line.split()[1]
+        parts = urllib.parse.urlsplit(self.url)
+        self.host, self.port, self.base = parts.hostname, parts.port, parts.path
+
+    def stop(self):
+        """SIGTERM, as a service manager stops it; the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process.stdout.close()
+        return self.process.returncode
+
+    def log(self):
+        with open(self.log_file.name, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def request(self, verb, path, body=None, headers=None):
+        """(status, headers, decoded JSON body) of one request; path is taken from the server's root."""
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            data = body if isinstance(body, (bytes, type(None))) else json.dumps(body).encode()
+            connection.request(verb, path, body=data, headers=headers or {})
+            response = connection.getresponse()
+            raw = response.read()
+            return response.status, dict(response.getheaders()), json.loads(raw) if raw else None
+        finally:
+            connection.close()
+
+    def call(self, account, service, method=None, object_id=None, parameters=None, verb=None, mask=None,
+             object_filter=None, limit=None, api_key=None):
+        """A SoftLayer API call as account's user, in softlayer-python's URL form (the method name left out when
+        method is None, so that the verb chooses it)."""
+        path = self.base + service + (f"/{object_id}" if object_id is not None else "") + (f"/{method}" if method else "")
+        query = {}
+        if mask:
+            query["objectMask"] = mask
+        if object_filter:
+            query["objectFilter"] = json.dumps(object_filter)
+        if limit:
+            query["resultLimit"] = f"{limit[0]},{limit[1]}"
+        path += ".json" + ("?" + urllib.parse.urlencode(query) if query else "")
+        credentials = f"{account['username']}:{api_key if api_key is not None else account['apiKey']}"
+        headers = {"Authorization": "Basic " + base64.b64encode(credentials.encode()).decode()}
+        body = {"parameters": parameters} if parameters is not None else None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        return self.request(verb or ("POST" if body is not None else "GET"), path, body, headers)
+
+    def state(self):
+        status, _, body = self.request("GET", "/_sim/state")
+        assert status == 200, (status, body)
+        return body
+
+    def reset(self):
+        status, _, body = self.request("POST", "/_sim/reset")
+        assert status == 200, (status, body)
+
+    def account_state(self, account_id):
+        return next(a for a in self.state()["accounts"] if a["id"] == account_id)
