@@ -11,10 +11,8 @@
 
 namespace jumpgate::softlayer {
 
-const char* const kImageMask =
-    "mask[id,accountId,name,globalIdentifier,createDate,publicFlag,status[keyName],transaction[id],"
-    "blockDevicesDiskSpaceTotal,blockDevices[device,diskImage[capacity,softwareReferences[softwareDescription["
-    "referenceCode]]]]]";
+const char* const kImageMask = "mask[id,accountId,name,globalIdentifier,createDate,publicFlag,status[keyName],"
+                               "transaction[id],blockDevicesDiskSpaceTotal]";
 
 namespace {
 
@@ -120,16 +118,11 @@ image::Image image_of(const json& group)
     // SoftLayer's templates are Xen disk images, started as they are.
     img.disk_format = "vhd";
     img.container_format = "bare";
-    if (long long bytes = whole(member_of(group, "blockDevicesDiskSpaceTotal")); bytes > 0 && !capturing)
-        img.size = bytes;
-    for (const auto& d : member_of(group, "blockDevices")) {
-        if (text_of(d, "device") != "0")
-            continue;
-        const json& disk = member_of(d, "diskImage");
-        img.min_disk = whole(member_of(disk, "capacity"));
-        for (const auto& ref : member_of(disk, "softwareReferences"))
-            if (auto code = text_of(member_of(ref, "softwareDescription"), "referenceCode"); !code.empty())
-                img.properties["os_version"] = code; // what a server made from it runs, as Nova's rebuild names it
+    // The template's disks, in bytes, are what a server made from it needs at least.
+    if (long long bytes = whole(member_of(group, "blockDevicesDiskSpaceTotal")); bytes > 0) {
+        img.min_disk = (bytes + (1LL << 30) - 1) >> 30;
+        if (!capturing)
+            img.size = bytes;
     }
     img.created_at = time_of(text_of(group, "createDate")).value_or(0);
     img.updated_at = img.created_at;

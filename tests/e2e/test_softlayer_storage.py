@@ -39,7 +39,7 @@ def setUpModule():
     global stack, sim, a, b
     if not os.path.exists(DRIVER):
         raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
-    sim = Simulator(provision_seconds=1)
+    sim = Simulator(provision_seconds=3)  # long enough to see an order being filled
     stack = None
     try:
         stack = Stack(CONFIG.replace("@api_url@", sim.url)).start()
@@ -111,7 +111,6 @@ class Images(unittest.TestCase):
         shown = a.cli("image", "show", self.private["globalIdentifier"])
         self.assertEqual((shown["name"], shown["visibility"], shown["owner"], shown["min_disk"]),
                          (self.private["name"], "private", str(a.id), self.private["capacity"]))
-        self.assertEqual(shown["properties"]["os_version"], self.private["operatingSystemReferenceCode"])
         shown = a.cli("image", "show", self.public["globalIdentifier"])
         self.assertEqual((shown["name"], shown["visibility"]), (self.public["name"], "public"))
         # Glance v1's HEAD, as seed 003 has it.
@@ -177,7 +176,8 @@ class Volumes(unittest.TestCase):
         self.assertEqual((made["status"], made["name"], made["size"]), ("creating", "jg-vol", 20))
         order = next(o for o in a.held()["orders"] if f"order-{o['id']}" == made["id"])
         self.assertEqual([i["categoryCode"] for i in order["items"]], ["portable_storage"])
-        self.assertIn(made["id"], [v["ID"] for v in a.cli("volume", "list")])
+        status, _, body = a.get(volume_path(a, "detail"))
+        self.assertIn((made["id"], "creating"), [(v["id"], v["status"]) for v in body["volumes"]])
         self.assertTrue(wait_for(lambda: self.volume(made["id"])["status"] == "available", 15))
         volume = self.volume(made["id"])
         type(self).volume_id = volume["id"]

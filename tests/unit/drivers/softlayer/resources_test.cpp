@@ -20,12 +20,7 @@ json template_group(const char* guid, int public_flag, const char* status = "ACT
             {"createDate", "2024-02-01T08:30:00-06:00"},
             {"publicFlag", public_flag},
             {"status", {{"keyName", status}}},
-            {"blockDevicesDiskSpaceTotal", 26843545600LL},
-            {"blockDevices",
-             {{{"device", "0"},
-               {"diskImage",
-                {{"capacity", 25},
-                 {"softwareReferences", {{{"softwareDescription", {{"referenceCode", "UBUNTU_22_64"}}}}}}}}}}}};
+            {"blockDevicesDiskSpaceTotal", 26843545600LL}};
 }
 
 json portable_disk(json block_devices = json::array())
@@ -63,7 +58,6 @@ BOOST_AUTO_TEST_CASE(a_private_template_is_an_active_private_image_of_its_accoun
     BOOST_TEST(img.owner == "310001");
     BOOST_TEST(img.min_disk == 25);
     BOOST_TEST(*img.size == 26843545600LL);
-    BOOST_TEST(img.properties.at("os_version") == "UBUNTU_22_64");
     BOOST_TEST(img.created_at == 1706797800);
 }
 
@@ -102,7 +96,10 @@ BOOST_AUTO_TEST_CASE(images_are_filtered_sorted_and_paged_as_glance_lists_them)
     q.filters = {{"os_version", "x"}};
     BOOST_CHECK_THROW(images_selected(q, all), BadRequest);
     q.filters = {{"property:os_version", "UBUNTU_22_64"}};
-    BOOST_TEST(images_selected(q, all).size() == 3u);
+    BOOST_TEST(images_selected(q, all).empty());
+    q.filters = {{"owner", "310001"}};
+    BOOST_TEST(ids(images_selected(q, all)) == (std::vector<std::string>{"a0000000-0000-4000-8000-000000000001"}),
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(a_portable_disk_is_available_until_a_guest_has_it)
