@@ -3,11 +3,13 @@
 (tests/softlayer/simulator.py), through the openstack client: image templates listed, shown and deleted; portable
 storage ordered, attached to a guest, detached and cancelled; VLANs and subnets as networks and subnets; after each
 step, what the simulator then holds. The other account sees none of it, and what SoftLayer cannot do answers 501."""
+import json
 import os
+import subprocess
 import unittest
 
 from softlayer_cloud import Simulator
-from stack import MODULE_DIR, Stack, wait_for
+from stack import MODULE_DIR, WORKER, Stack, wait_for
 
 DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
 C = "/compute/v2.1"
@@ -307,6 +309,27 @@ class Networks(unittest.TestCase):
             self.assertEqual(status, 501, (path, body))
         status, _, body = a.get("/network/v2.0/networks", method="POST", body={"network": {"name": "x"}})
         self.assertEqual(status, 501, body)
+
+
+class Coverage(unittest.TestCase):
+    """--coverage says what the requests above found: what SoftLayer cannot do is No."""
+
+    def test_the_rows_say_what_is_served(self):
+        run = subprocess.run([WORKER, "--config", f"{stack.state}/jumpgate.conf", "--coverage=json"],
+                             capture_output=True, text=True, check=True)
+        rows = {(r["service"], r["endpoint"], r["method"]): r for r in json.loads(run.stdout) if not r["action"]}
+        for key in (("image", "v2_images", "GET"), ("image", "v2_image", "GET"), ("image", "v2_image", "DELETE"),
+                    ("image", "v1_image", "HEAD"), ("volume", "v3_volumes", "POST"), ("volume", "v3_volume", "DELETE"),
+                    ("volume", "v1_volume_types", "GET"), ("network", "v2_networks", "GET"),
+                    ("network", "v2_subnet", "GET"), ("network", "v2_ports", "GET"),
+                    ("compute", "v2_os_volume_attachments", "POST"), ("compute", "v2_os_networks", "GET")):
+            self.assertEqual(rows[key]["support"], "yes", key)
+        for key in (("image", "v2_image_file", "GET"), ("image", "v2_image_file", "PUT"), ("image", "v2_images", "POST"),
+                    ("volume", "v3_snapshots", "POST"), ("network", "v2_networks", "POST"),
+                    ("network", "v2_routers", "GET"), ("network", "v2_floatingip", "GET"),
+                    ("network", "v2_security_groups", "GET")):
+            self.assertEqual(rows[key]["support"], "no", key)
+        self.assertEqual(rows[("network", "v2_routers", "GET")]["lacking"], ["SoftLayer routers"])
 
 
 if __name__ == "__main__":
