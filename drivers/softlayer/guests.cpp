@@ -20,7 +20,8 @@ const char* const kGuestMask =
     "primaryIpAddress,primaryBackendIpAddress,powerState[keyName],datacenter[name],"
     "activeTransaction[id,transactionStatus[name,friendlyName],transactionGroup[name]],"
     "networkComponents[port,macAddress,primaryIpAddress,maxSpeed,primaryVersion6IpAddressRecord[ipAddress]],"
-    "blockDevices[device,diskImage[id,capacity,type[keyName],billingItem[id]]],blockDeviceTemplateGroup[globalIdentifier],"
+    "blockDevices[device,diskImage[id,capacity,type[keyName],billingItem[id]]],blockDeviceTemplateGroup["
+    "globalIdentifier],"
     "tagReferences[tag[name]],sshKeys[label],userData[value],billingItem[orderItem[order[userRecordId]]]]";
 
 namespace {

@@ -179,13 +179,13 @@ std::vector<image::Image> Images::imageList(const Context& ctx, const image::Ima
             visibility = value;
     std::vector<image::Image> all;
     if (visibility.empty() || visibility == "private")
-        for (const auto& g : client_->list(ctx.credentials, {.service = "SoftLayer_Account",
-                                                             .method = "getPrivateBlockDeviceTemplateGroups",
-                                                             .mask = kImageMask}))
+        for (const auto& g : client_->list(
+                 ctx.credentials,
+                 {.service = "SoftLayer_Account", .method = "getPrivateBlockDeviceTemplateGroups", .mask = kImageMask}))
             all.push_back(image_of(g));
     if (visibility.empty() || visibility == "public")
-        for (const auto& g :
-             client_->list(ctx.credentials, {.service = kTemplateService, .method = "getPublicImages", .mask = kImageMask}))
+        for (const auto& g : client_->list(
+                 ctx.credentials, {.service = kTemplateService, .method = "getPublicImages", .mask = kImageMask}))
             all.push_back(image_of(g));
     return images_selected(q, std::move(all));
 }
@@ -196,12 +196,12 @@ std::optional<json> Images::group(const Context& ctx, const std::string& image_i
         return std::nullopt;
     json filter = {{"globalIdentifier", {{"operation", image_id}}}};
     // The account's own first: most images a user names are theirs.
-    for (const Call& call : {Call{.service = "SoftLayer_Account",
-                                  .method = "getPrivateBlockDeviceTemplateGroups",
-                                  .mask = kImageMask,
-                                  .filter = {{"privateBlockDeviceTemplateGroups", filter}}},
-                             Call{.service = kTemplateService, .method = "getPublicImages", .mask = kImageMask,
-                                  .filter = filter}})
+    for (const Call& call :
+         {Call{.service = "SoftLayer_Account",
+         .method = "getPrivateBlockDeviceTemplateGroups",
+         .mask = kImageMask,
+         .filter = {{"privateBlockDeviceTemplateGroups", filter}}},
+          Call{.service = kTemplateService, .method = "getPublicImages", .mask = kImageMask, .filter = filter}})
         for (const auto& g : client_->call(ctx.credentials, call))
             if (text_of(g, "globalIdentifier") == image_id)
                 return g;
@@ -224,7 +224,8 @@ void Images::imageDelete(const Context& ctx, const std::string& image_id) const
     if (whole(member_of(*g, "publicFlag")))
         throw Forbidden("You are not permitted to delete the public image " + image_id + ".");
     try {
-        client_->call(ctx.credentials, {.service = kTemplateService, .method = "deleteObject", .id = text_of(*g, "id")});
+        client_->call(ctx.credentials,
+                      {.service = kTemplateService, .method = "deleteObject", .id = text_of(*g, "id")});
     } catch (const NotFound&) {
         throw no_image(image_id);
     }

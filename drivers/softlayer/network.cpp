@@ -133,17 +133,16 @@ std::vector<json> Networks::all(const Context& ctx, const std::string& collectio
 {
     std::vector<json> out;
     if (collection == "networks") {
-        for (const auto& v : client_->list(ctx.credentials,
-                                           {.service = "SoftLayer_Account", .method = "getNetworkVlans", .mask = kVlanMask}))
+        for (const auto& v : client_->list(
+                 ctx.credentials, {.service = "SoftLayer_Account", .method = "getNetworkVlans", .mask = kVlanMask}))
             out.push_back(network_of(v, ctx.project_id));
     } else if (collection == "subnets") {
-        for (const auto& s : client_->list(ctx.credentials,
-                                           {.service = "SoftLayer_Account", .method = "getSubnets", .mask = kSubnetMask}))
+        for (const auto& s : client_->list(
+                 ctx.credentials, {.service = "SoftLayer_Account", .method = "getSubnets", .mask = kSubnetMask}))
             out.push_back(subnet_of(s, ctx.project_id));
     } else if (collection == "ports") {
-        for (const auto& g : client_->list(ctx.credentials, {.service = "SoftLayer_Account",
-                                                             .method = "getVirtualGuests",
-                                                             .mask = kPortMask}))
+        for (const auto& g : client_->list(
+                 ctx.credentials, {.service = "SoftLayer_Account", .method = "getVirtualGuests", .mask = kPortMask}))
             for (const auto& c : member_of(g, "networkComponents"))
                 out.push_back(port_of(c, g, ctx.project_id));
     } else {
@@ -166,15 +165,16 @@ json Networks::get(const Context& ctx, const std::string& collection, const std:
     try {
         if (collection == "networks")
             return network_of(
-                client_->call(ctx.credentials,
-                              {.service = "SoftLayer_Network_Vlan", .method = "getObject", .id = id, .mask = kVlanMask}),
+                client_->call(
+                    ctx.credentials,
+                    {.service = "SoftLayer_Network_Vlan", .method = "getObject", .id = id, .mask = kVlanMask}),
                 ctx.project_id);
         if (collection == "subnets")
-            return subnet_of(client_->call(ctx.credentials, {.service = "SoftLayer_Network_Subnet",
-                                                             .method = "getObject",
-                                                             .id = id,
-                                                             .mask = kSubnetMask}),
-                             ctx.project_id);
+            return subnet_of(
+                client_->call(
+                    ctx.credentials,
+                    {.service = "SoftLayer_Network_Subnet", .method = "getObject", .id = id, .mask = kSubnetMask}),
+                ctx.project_id);
     } catch (const NotFound&) {
         throw not_found(collection, id);
     } catch (const Forbidden&) {

@@ -105,9 +105,9 @@ JUMPGATE_DRIVER(app, disp)
     } else if (service == "volume") {
         cfg.declare("volume", "default_availability_zone", "",
                     "SoftLayer: the datacenter of a volume whose create names no zone; empty: a zone must be named");
-        volume::install(app, disp,
-                        std::make_shared<const softlayer::Volumes>(client(cfg),
-                                                                   cfg.get("volume", "default_availability_zone")));
+        volume::install(
+            app, disp,
+            std::make_shared<const softlayer::Volumes>(client(cfg), cfg.get("volume", "default_availability_zone")));
     } else if (service == "network") {
         network::install(app, disp, std::make_shared<const softlayer::Networks>(client(cfg)));
         softlayer::unserve_unmapped(disp);

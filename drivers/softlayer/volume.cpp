@@ -225,13 +225,13 @@ Volumes::Volumes(std::shared_ptr<const Client> client, std::string default_zone)
 std::vector<volume::Volume> Volumes::volumes(const Context& ctx) const
 {
     std::vector<volume::Volume> all;
-    for (const auto& d : client_->list(ctx.credentials,
-                                       {.service = "SoftLayer_Account", .method = "getPortableStorageVolumes",
-                                        .mask = kDiskMask}))
+    for (const auto& d :
+         client_->list(ctx.credentials,
+                       {.service = "SoftLayer_Account", .method = "getPortableStorageVolumes", .mask = kDiskMask}))
         all.push_back(volume_of(d, ctx.project_id));
     // Orders SoftLayer is still filling are the volumes being created.
-    for (const auto& o : client_->call(ctx.credentials,
-                                       {.service = "SoftLayer_Account",
+    for (const auto& o :
+         client_->call(ctx.credentials, {.service = "SoftLayer_Account",
                                         .method = "getOrders",
                                         .mask = kOrderMask,
                                         .filter = {{"orders", {{"status", {{"operation", "PENDING"}}}}}}}))
@@ -282,11 +282,11 @@ volume::Volume Volumes::volumeGet(const Context& ctx, const std::string& volume_
     }
     if (!numeric(volume_id))
         throw no_volume(volume_id);
-    json found = client_->call(ctx.credentials,
-                               {.service = "SoftLayer_Account",
-                                .method = "getPortableStorageVolumes",
-                                .mask = kDiskMask,
-                                .filter = {{"portableStorageVolumes", {{"id", {{"operation", std::stoll(volume_id)}}}}}}});
+    json found = client_->call(
+        ctx.credentials, {.service = "SoftLayer_Account",
+                          .method = "getPortableStorageVolumes",
+                          .mask = kDiskMask,
+                          .filter = {{"portableStorageVolumes", {{"id", {{"operation", std::stoll(volume_id)}}}}}}});
     for (const auto& d : found)
         if (text_of(d, "id") == volume_id)
             return volume_of(d, ctx.project_id);
@@ -325,8 +325,8 @@ volume::Volume Volumes::volumeCreate(const Context& ctx, const volume::Volume& v
     if (!item)
         throw BadRequest("Invalid input received: SoftLayer has no portable storage of " + std::to_string(v.size) +
                          " GB or more.");
-    json order = storage_order(std::stoll(package_id), (*item)["prices"][0]["id"].get<long long>(), zone,
-                               v.name.value_or(""));
+    json order =
+        storage_order(std::stoll(package_id), (*item)["prices"][0]["id"].get<long long>(), zone, v.name.value_or(""));
     client_->call(ctx.credentials,
                   {.service = "SoftLayer_Product_Order", .method = "verifyOrder", .parameters = json::array({order})});
     json placed = client_->call(
@@ -345,11 +345,11 @@ volume::Volume Volumes::volumeCreate(const Context& ctx, const volume::Volume& v
 
 void Volumes::volumeDelete(const Context& ctx, const std::string& volume_id) const
 {
-    json found = client_->call(ctx.credentials,
-                               {.service = "SoftLayer_Account",
-                                .method = "getPortableStorageVolumes",
-                                .mask = "mask[id,billingItem[id]]",
-                                .filter = {{"portableStorageVolumes", {{"id", {{"operation", std::stoll(volume_id)}}}}}}});
+    json found = client_->call(
+        ctx.credentials, {.service = "SoftLayer_Account",
+                          .method = "getPortableStorageVolumes",
+                          .mask = "mask[id,billingItem[id]]",
+                          .filter = {{"portableStorageVolumes", {{"id", {{"operation", std::stoll(volume_id)}}}}}}});
     for (const auto& d : found) {
         if (text_of(d, "id") != volume_id)
             continue;
@@ -439,9 +439,9 @@ volume::VolumeType Volumes::typeGet(const Context&, const std::string& id_or_nam
 std::vector<std::pair<std::string, bool>> Volumes::availabilityZoneList(const Context& ctx) const
 {
     std::vector<std::pair<std::string, bool>> zones;
-    for (const auto& dc : client_->call(ctx.credentials, {.service = "SoftLayer_Location_Datacenter",
-                                                         .method = "getDatacenters",
-                                                         .mask = "mask[id,name]"}))
+    for (const auto& dc : client_->call(
+             ctx.credentials,
+             {.service = "SoftLayer_Location_Datacenter", .method = "getDatacenters", .mask = "mask[id,name]"}))
         if (!text_of(dc, "name").empty())
             zones.emplace_back(text_of(dc, "name"), true);
     std::sort(zones.begin(), zones.end());
