@@ -345,6 +345,8 @@ volume::Volume Volumes::volumeCreate(const Context& ctx, const volume::Volume& v
 
 void Volumes::volumeDelete(const Context& ctx, const std::string& volume_id) const
 {
+    if (!numeric(volume_id))
+        throw no_volume(volume_id);
     json found = client_->call(
         ctx.credentials, {.service = "SoftLayer_Account",
                           .method = "getPortableStorageVolumes",
