@@ -19,7 +19,8 @@ const char* const kGuestMask =
     "primaryIpAddress,primaryBackendIpAddress,powerState[keyName],datacenter[name],"
     "activeTransaction[id,transactionStatus[name,friendlyName],transactionGroup[name]],"
     "networkComponents[port,macAddress,primaryIpAddress,maxSpeed,primaryVersion6IpAddressRecord[ipAddress]],"
-    "blockDevices[device,diskImage[capacity,type[keyName]]],blockDeviceTemplateGroup[globalIdentifier],"
+    "blockDevices[device,diskImage[id,capacity,type[keyName],billingItem[id]]],blockDeviceTemplateGroup["
+    "globalIdentifier],"
     "tagReferences[tag[name]],sshKeys[label],userData[value],billingItem[orderItem[order[userRecordId]]]]";
 
 namespace {
@@ -250,6 +251,10 @@ compute::Server server_of(const json& guest, const std::vector<compute::Flavor>&
         if (!text(guest, "primaryIpAddress").empty())
             s.addresses.push_back({"public", text(guest, "primaryIpAddress")});
     }
+    // A disk with a billing item of its own is portable storage, a volume of its own; the guest's are billed with it.
+    for (const auto& d : member(guest, "blockDevices"))
+        if (member(member(d, "diskImage"), "billingItem").is_object())
+            s.volumes_attached.push_back({text(member(d, "diskImage"), "id")});
     if (!text(guest, "notes").empty())
         s.description = text(guest, "notes");
     for (const auto& data : member(guest, "userData"))

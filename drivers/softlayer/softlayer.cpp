@@ -9,6 +9,7 @@
 #include <jumpgate/driver.hpp>
 
 #include "guests.hpp"
+#include "resources.hpp"
 #include "softlayer.hpp"
 
 using namespace jumpgate;
@@ -99,5 +100,16 @@ JUMPGATE_DRIVER(app, disp)
         identity::install(app, disp, std::make_shared<const softlayer::Identity>(client(cfg), revocations));
     } else if (service == "compute") {
         compute::install(app, disp, std::make_shared<const softlayer::Compute>(client(cfg), compute_settings(cfg)));
+    } else if (service == "image") {
+        image::install(app, disp, std::make_shared<const softlayer::Images>(client(cfg)));
+    } else if (service == "volume") {
+        cfg.declare("volume", "default_availability_zone", "",
+                    "SoftLayer: the datacenter of a volume whose create names no zone; empty: a zone must be named");
+        volume::install(
+            app, disp,
+            std::make_shared<const softlayer::Volumes>(client(cfg), cfg.get("volume", "default_availability_zone")));
+    } else if (service == "network") {
+        network::install(app, disp, std::make_shared<const softlayer::Networks>(client(cfg)));
+        softlayer::unserve_unmapped(disp);
     }
 }
