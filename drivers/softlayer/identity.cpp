@@ -222,7 +222,10 @@ bool Identity::tokenIsRevoked(const std::string& audit_id, const std::string&, c
 // user again at least once a minute (SoftLayer does not say when a user or an API key changes).
 std::optional<std::int64_t> Identity::generation() const
 {
-    return revocations_->generation() * 1000003LL + now() / 60;
+    // Unsigned: the mix may wrap, and only has to change when either part does.
+    std::uint64_t mixed =
+        static_cast<std::uint64_t>(revocations_->generation()) * 1000003u + static_cast<std::uint64_t>(now() / 60);
+    return static_cast<std::int64_t>(mixed);
 }
 
 } // namespace jumpgate::softlayer
