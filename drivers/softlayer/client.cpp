@@ -16,9 +16,15 @@
 
 namespace jumpgate::softlayer {
 
+bool object_id(const std::string& id)
+{
+    return !id.empty() && id.size() < 19 &&
+           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::string call_url(const std::string& api_url, const Call& call)
 {
-    if (!call.id.empty() && !std::all_of(call.id.begin(), call.id.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    if (!call.id.empty() && !object_id(call.id))
         throw std::invalid_argument("a SoftLayer object id is a number, not '" + call.id + "'");
     std::string url = api_url;
     if (url.empty() || url.back() != '/')

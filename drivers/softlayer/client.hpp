@@ -39,6 +39,9 @@ struct Call {
     std::optional<std::pair<std::size_t, std::size_t>> limit; // offset, count
 };
 
+/* object_id: whether `id` can name a SoftLayer object: a number (decimal digits, fits a long long). */
+bool object_id(const std::string& id);
+
 /*
  * call_url: the URL of `call` under `api_url` (with or without its final slash):
  * <api_url><service>[/<id>]/<method>.json with objectMask, objectFilter and

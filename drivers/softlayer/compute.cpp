@@ -16,12 +16,6 @@ namespace {
 const char* const kGuestService = "SoftLayer_Virtual_Guest";
 const char* const kKeyMask = "mask[id,label,key,fingerprint,createDate]";
 
-bool numeric(const std::string& id)
-{
-    return !id.empty() && id.size() < 19 &&
-           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 NotFound no_instance(const std::string& server_id)
 {
     return NotFound("Instance " + server_id + " could not be found.");
@@ -97,7 +91,7 @@ json Compute::guests(const Context& ctx, json filter) const
 
 json Compute::guest(const Context& ctx, const std::string& server_id) const
 {
-    if (!numeric(server_id))
+    if (!object_id(server_id))
         throw no_instance(server_id);
     try {
         return client_->call(ctx.credentials,

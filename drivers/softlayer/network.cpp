@@ -18,12 +18,6 @@ const char* const kSubnetMask = "mask[id,networkIdentifier,cidr,gateway,version,
 const char* const kPortMask = "mask[id,datacenter[name],networkComponents[id,port,macAddress,primaryIpAddress,status,"
                               "networkVlan[id],primaryIpAddressRecord[subnetId,ipAddress]]]";
 
-bool numeric(const std::string& id)
-{
-    return !id.empty() && id.size() < 19 &&
-           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // The Neutron form of a SoftLayer time ("2026-01-01T00:00:00Z"), or null when it has none.
 json neutron_time(const std::string& softlayer_time)
 {
@@ -160,7 +154,7 @@ json Networks::get(const Context& ctx, const std::string& collection, const std:
 {
     if (std::find(collections().begin(), collections().end(), collection) == collections().end())
         throw NotImplemented("SoftLayer has no " + collection + " that this driver maps.");
-    if (!numeric(id))
+    if (!object_id(id))
         throw not_found(collection, id);
     try {
         if (collection == "networks")

@@ -20,12 +20,6 @@ const char* const kOrderMask =
     "mask[id,createDate,status,items[id,categoryCode,description,billingItem[id,resourceTableId]]]";
 const char* const kOrderItemMask = "mask[id,categoryCode,description,billingItem[id,resourceTableId]]";
 
-bool numeric(const std::string& id)
-{
-    return !id.empty() && id.size() < 19 &&
-           std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 long long whole(const json& v)
 {
     if (v.is_number())
@@ -252,7 +246,7 @@ volume::Volume Volumes::volumeGet(const Context& ctx, const std::string& volume_
 {
     if (volume_id.rfind(kOrderPrefix, 0) == 0) {
         std::string order_id = volume_id.substr(std::string_view(kOrderPrefix).size());
-        if (!numeric(order_id))
+        if (!object_id(order_id))
             throw no_volume(volume_id);
         json order, items;
         try {
@@ -280,7 +274,7 @@ volume::Volume Volumes::volumeGet(const Context& ctx, const std::string& volume_
         }
         throw no_volume(volume_id);
     }
-    if (!numeric(volume_id))
+    if (!object_id(volume_id))
         throw no_volume(volume_id);
     json found = client_->call(
         ctx.credentials, {.service = "SoftLayer_Account",
@@ -345,7 +339,7 @@ volume::Volume Volumes::volumeCreate(const Context& ctx, const volume::Volume& v
 
 void Volumes::volumeDelete(const Context& ctx, const std::string& volume_id) const
 {
-    if (!numeric(volume_id))
+    if (!object_id(volume_id))
         throw no_volume(volume_id);
     json found = client_->call(
         ctx.credentials, {.service = "SoftLayer_Account",
@@ -376,7 +370,7 @@ volume::Attachment Volumes::volumeAttach(const Context& ctx, const std::string& 
         throw Conflict("Invalid volume: volume " + volume_id + " status must be 'available'. Currently in '" +
                            v.status + "'",
                        "conflictingRequest");
-    if (!numeric(attachment.server_id))
+    if (!object_id(attachment.server_id))
         throw NotFound("Instance " + attachment.server_id + " could not be found.");
     try {
         client_->call(ctx.credentials, {.service = "SoftLayer_Virtual_Guest",
