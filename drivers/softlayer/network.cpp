@@ -117,10 +117,9 @@ json port_of(const json& component, const json& guest, const std::string& projec
 
 Networks::Networks(std::shared_ptr<const Client> client) : client_(std::move(client)) {}
 
-const std::vector<std::string>& Networks::collections()
+std::vector<std::string> Networks::collections() const
 {
-    static const std::vector<std::string> kServed = {"networks", "subnets", "ports"};
-    return kServed;
+    return {"networks", "subnets", "ports"};
 }
 
 std::vector<json> Networks::all(const Context& ctx, const std::string& collection) const
@@ -152,8 +151,6 @@ std::vector<json> Networks::list(const Context& ctx, const std::string& collecti
 
 json Networks::get(const Context& ctx, const std::string& collection, const std::string& id) const
 {
-    if (std::find(collections().begin(), collections().end(), collection) == collections().end())
-        throw NotImplemented("SoftLayer has no " + collection + " that this driver maps.");
     if (!object_id(id))
         throw not_found(collection, id);
     try {
@@ -179,24 +176,6 @@ json Networks::get(const Context& ctx, const std::string& collection, const std:
         if (port["id"] == id)
             return port;
     throw not_found(collection, id);
-}
-
-void unserve_unmapped(Dispatcher& disp)
-{
-    // network::install serves every kind of resource from list and get; these have no SoftLayer counterpart here.
-    static const char* const kUnmapped[][5] = {
-        {"subnet pools", "v2_subnetpools", "v2_subnetpool", "v2_subnetpool_tags", "v2_subnetpool_tag"},
-        {"routers", "v2_routers", "v2_router", "v2_router_tags", "v2_router_tag"},
-        {"floating IPs", "v2_floatingips", "v2_floatingip", "v2_floatingip_tags", "v2_floatingip_tag"},
-        {"security groups", "v2_security_groups", "v2_security_group", "v2_security_group_tags",
-         "v2_security_group_tag"},
-        {"security groups", "v2_security_group_rules", "v2_security_group_rule", nullptr, nullptr},
-    };
-    for (const auto& kind : kUnmapped)
-        for (std::size_t i = 1; i < 5 && kind[i]; ++i) {
-            disp.set_handler(kind[i], "GET", Handler{});
-            disp.set_unserved(kind[i], "GET", "", {std::string("SoftLayer ") + kind[0]});
-        }
 }
 
 } // namespace jumpgate::softlayer

@@ -135,19 +135,11 @@ class Networks : public network::Driver {
     std::vector<json> list(const Context& ctx, const std::string& collection, const network::Query& q) const override;
     json get(const Context& ctx, const std::string& collection, const std::string& id) const override;
 
-    /* kCollections: the collections this driver serves. */
-    static const std::vector<std::string>& collections();
+    std::vector<std::string> collections() const override;
 
   private:
     std::vector<json> all(const Context& ctx, const std::string& collection) const;
     std::shared_ptr<const Client> client_;
 };
-
-/*
- * unserve_unmapped: leave the network dispatcher `disp` without the reads of the kinds
- * of resource Networks does not map (routers, floating IPs, security groups, subnet
- * pools), so that they answer 501 and --coverage names what they lack.
- */
-void unserve_unmapped(Dispatcher& disp);
 
 } // namespace jumpgate::softlayer

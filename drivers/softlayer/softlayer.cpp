@@ -110,6 +110,5 @@ JUMPGATE_DRIVER(app, disp)
             std::make_shared<const softlayer::Volumes>(client(cfg), cfg.get("volume", "default_availability_zone")));
     } else if (service == "network") {
         network::install(app, disp, std::make_shared<const softlayer::Networks>(client(cfg)));
-        softlayer::unserve_unmapped(disp);
     }
 }

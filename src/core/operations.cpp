@@ -25,7 +25,7 @@ const char* operation_name(unsigned op)
     for (const char* name :
          {name_in<compute::Op>(op, compute::kOperationNames), name_in<identity::Op>(op, identity::kOperationNames),
           name_in<image::Op>(op, image::kOperationNames), name_in<volume::Op>(op, volume::kOperationNames),
-          name_in<network::Op>(op, network::kOperationNames)})
+          name_in<network::Op>(op, network::kOperationNames), name_in<network::Kind>(op, network::kKindNames)})
         if (name)
             return name;
     return "";

@@ -16,6 +16,30 @@ SIMULATOR = os.path.join(TOP_SRCDIR, "tests", "softlayer", "simulator.py")
 ACCOUNTS_FILE = os.path.join(TOP_SRCDIR, "tests", "softlayer", "accounts.json")
 
 
+# Every service on the SoftLayer driver, against the simulator at @api_url@.
+CONFIG = """
+[general]
+state_dir = {state}
+module_dir = {module_dir}
+log_file = {state}/log/jumpgate.log
+log_level = debug
+[identity]
+driver = softlayer
+[compute]
+driver = softlayer
+[image]
+driver = softlayer
+[volume]
+driver = softlayer
+[network]
+driver = softlayer
+[softlayer]
+api_url = @api_url@
+timeout = 10
+retries = 1
+"""
+
+
 def accounts():
     """The simulated accounts as accounts.json gives them: [{"id", "username", "apiKey", "userId"}, ...]."""
     with open(ACCOUNTS_FILE, encoding="utf-8") as f:

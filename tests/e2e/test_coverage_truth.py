@@ -1,15 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
-"""--coverage tells the truth: for the local driver, the read-only example driver and the echo driver, every row of
-`jumpgate-fcgi --coverage=json` is asked as the admin, with real ids where the cloud has or can make the resource;
-a "yes" row must not answer 501, a "no" row must answer 501 and a "gone" row 410."""
+"""--coverage tells the truth: for the local driver, the read-only example driver, the echo driver and the SoftLayer
+driver (against the SoftLayer simulator), every row of `jumpgate-fcgi --coverage=json` is asked as the admin (the
+SoftLayer account's user, who is no admin), with real ids where the cloud has or can make the resource; a "yes" row
+must not answer 501, a "no" row must answer 501 and a "gone" row 410."""
 import http.client
 import json
+import os
 import re
 import subprocess
 import unittest
 
 import readonly_cloud
-from stack import WORKER, Stack
+import softlayer_cloud
+from stack import MODULE_DIR, WORKER, Stack
 
 # Each configuration is a class with a stack of its own, run apart from the others.
 RUN_CLASSES_APART = True
@@ -265,3 +268,43 @@ class ReadOnly(Truth, unittest.TestCase):
         self.assertEqual(lacking[("compute", "v2_server_action", "POST", "createImage")], ["serverSnapshot"])
         self.assertEqual(lacking[("image", "v2_images", "POST", "")], ["imageCreate"])
         self.assertEqual(lacking[("image", "v2_image_file", "GET", "")], ["imageDownload"])
+
+
+class SoftLayer(Truth, unittest.TestCase):
+    """Every service on the SoftLayer driver, against the simulator, as the first account's user."""
+
+    @classmethod
+    def start(cls):
+        if not os.path.exists(os.path.join(MODULE_DIR, "jumpgate_softlayer.so")):
+            raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
+        cls.simulator = softlayer_cloud.Simulator()
+        try:
+            stack = Stack(softlayer_cloud.CONFIG.replace("@api_url@", cls.simulator.url)).start()
+        except BaseException:
+            cls.simulator.stop()
+            raise
+        account = softlayer_cloud.accounts()[0]
+        status, hdrs, body = stack.request("POST", "/identity/v3/auth/tokens", auth=False, body={"auth": {
+            "identity": {"methods": ["password"], "password": {"user": {
+                "name": account["username"], "domain": {"id": "default"}, "password": account["apiKey"]}}},
+            "scope": {"project": {"id": str(account["id"])}}}})
+        assert status == 201, body
+        stack.token = hdrs["x-subject-token"]
+        return stack
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.simulator.stop()
+
+    def test_network_serves_only_the_kinds_softlayer_has(self):
+        yes = served(self.rows)
+        for endpoint in ("v2_networks", "v2_subnets", "v2_ports", "v2_os_networks"):
+            service = "compute" if endpoint.startswith("v2_os") else "network"
+            self.assertIn((service, endpoint, "GET"), yes)
+        lacking = {(r["service"], r["endpoint"], r["method"], r["action"]): r["lacking"] for r in self.rows
+                   if r["support"] == "no"}
+        self.assertEqual(lacking[("network", "v2_routers", "GET", "")], ["routers"])
+        self.assertEqual(lacking[("compute", "v2_os_security_groups", "GET", "")], ["security-groups"])
+        self.assertEqual(lacking[("compute", "v2_os_floating_ips", "GET", "")], ["floatingips"])
+        self.assertIn("security-groups", lacking[("compute", "v2_server_action", "POST", "addSecurityGroup")])

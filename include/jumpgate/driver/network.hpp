@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -98,6 +99,14 @@ class Driver {
   public:
     virtual ~Driver() = default;
 
+    /*
+     * collections: the kinds of resource this driver stores, by their names in
+     * the URL (kKindNames); by default every kind. The endpoints of the other
+     * kinds, Neutron's and Nova's proxies alike, are left unserved: 501, and
+     * "No" in --coverage. Asked once, at install.
+     */
+    virtual std::vector<std::string> collections() const;
+
     /* list: the resources of `collection` that `ctx` sees and `q` selects, one page in order. */
     virtual std::vector<json> list(const Context& ctx, const std::string& collection, const Query& q) const;
     /* get: one resource `ctx` sees; NotFound with Neutron's kind ("NetworkNotFound"). */
@@ -170,6 +179,28 @@ class Driver {
 enum class Op : unsigned { base = 350, JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_ENUMERATOR) };
 inline constexpr const char* kOperationNames[] = {JUMPGATE_NETWORK_OPERATIONS(JUMPGATE_OPERATION_NAME)};
 
+/*
+ * Kind: the kinds of resource, numbered in the space of the operations so that
+ * what an endpoint needs can name them ("No (needs security-groups)"): a driver
+ * has the kinds its collections() names.
+ */
+enum class Kind : unsigned {
+    base = 400,
+    networks,
+    subnets,
+    ports,
+    subnetpools,
+    routers,
+    floatingips,
+    security_groups,
+    security_group_rules
+};
+inline constexpr const char* kKindNames[] = {"networks", "subnets",     "ports",           "subnetpools",
+                                             "routers",  "floatingips", "security-groups", "security-group-rules"};
+
+/* kind: the Kind of a collection's name; std::invalid_argument for a name that is none. */
+Kind kind(std::string_view collection);
+
 /* operations_of: the operations D overrides. */
 template <class D> Operations operations_of()
 {
@@ -186,9 +217,9 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
 /*
  * install: make `driver` the App's network driver (Compute's port calls reach
  * it through App::network()) and serve on `disp` (the network dispatcher)
- * every Neutron request whose operations D overrides, for every kind of
- * resource alike (a cloud with list and get shows every kind and changes
- * none), and the extension list of what is then served.
+ * every Neutron request whose operations D overrides on the kinds of resource
+ * its collections() names (a cloud with list and get shows those kinds and
+ * changes none), and the extension list of what is then served.
  */
 template <class D> void install(App& app, Dispatcher& disp, std::shared_ptr<const D> driver)
 {

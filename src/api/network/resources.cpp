@@ -216,7 +216,7 @@ void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, con
         if (!endpoint || (row.at == At::item && std::string_view(row.verb) == "PUT" &&
                           std::string_view(c.plural) == "security-group-rules"))
             continue;
-        rows.push_back({endpoint, row.verb, row.needs, row.serve});
+        rows.push_back({endpoint, row.verb, row.needs | Operations{kind(c.plural)}, row.serve});
     }
     jumpgate::bind_table<Resources>(disp, rows, std::make_shared<const Resources>(Resources{std::move(driver), c}),
                                     ops);
@@ -272,19 +272,19 @@ void change_interface(const Driver& driver, const Request& req, Response& resp, 
 const Binding<Driver> kRouterRows[] = {
     {"v2_router_add_extraroutes",
      "PUT",
-     {Op::get, Op::update},
+     {Op::get, Op::update, Kind::routers},
      [](const Driver& d, const Request& req, Response& resp) { change_routes(d, req, resp, true); }},
     {"v2_router_remove_extraroutes",
      "PUT",
-     {Op::get, Op::update},
+     {Op::get, Op::update, Kind::routers},
      [](const Driver& d, const Request& req, Response& resp) { change_routes(d, req, resp, false); }},
     {"v2_router_add_interface",
      "PUT",
-     {Op::routerInterfaceAdd},
+     {Op::routerInterfaceAdd, Kind::routers},
      [](const Driver& d, const Request& req, Response& resp) { change_interface(d, req, resp, true); }},
     {"v2_router_remove_interface",
      "PUT",
-     {Op::routerInterfaceRemove},
+     {Op::routerInterfaceRemove, Kind::routers},
      [](const Driver& d, const Request& req, Response& resp) { change_interface(d, req, resp, false); }},
 };
 
@@ -292,8 +292,11 @@ const Binding<Driver> kRouterRows[] = {
 
 namespace detail {
 
-void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops)
+void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& overridden)
 {
+    Operations ops = overridden;
+    for (const auto& name : driver->collections())
+        ops.add(static_cast<unsigned>(kind(name)));
     app.set_network({driver, ops});
     for (const auto& c : collections())
         bind_collection(disp, driver, c, ops);
@@ -303,6 +306,19 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
 }
 
 } // namespace detail
+
+Kind kind(std::string_view collection)
+{
+    for (std::size_t i = 0; i < std::size(kKindNames); ++i)
+        if (collection == kKindNames[i])
+            return static_cast<Kind>(static_cast<unsigned>(Kind::base) + 1 + i);
+    throw std::invalid_argument("no kind of network resource is called " + std::string(collection));
+}
+
+std::vector<std::string> Driver::collections() const
+{
+    return {std::begin(kKindNames), std::end(kKindNames)};
+}
 
 // Every operation a driver leaves alone answers 501.
 std::vector<json> Driver::list(const Context&, const std::string&, const Query&) const
