@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Neutron served from its binding tables: a driver that can only list and get shows every kind of resource and changes
-// none.
+// Neutron served from its binding tables: a driver that can only list and get shows the kinds of resource it names
+// (by default every kind) and changes none.
 #include <boost/test/unit_test.hpp>
 
 #include <set>
@@ -40,11 +40,17 @@ class ReadOnly : public network::Driver {
     static json one() { return {{"id", kId}, {"name", "public"}, {"project_id", "p1"}, {"tags", {"edge"}}}; }
 };
 
-struct Neutron {
+// The same cloud, saying that networks are the only kind it stores.
+class NetworksOnly : public ReadOnly {
+  public:
+    std::vector<std::string> collections() const override { return {"networks"}; }
+};
+
+template <class D = ReadOnly> struct Neutron {
     App app;
     Dispatcher disp{api::network::kSpec, "/network"};
 
-    Neutron() { network::install(app, disp, std::make_shared<const ReadOnly>()); }
+    Neutron() { network::install(app, disp, std::make_shared<const D>()); }
 
     Response serve(std::string method, const std::string& path)
     {
@@ -66,7 +72,7 @@ BOOST_AUTO_TEST_SUITE(network_binding)
 
 BOOST_AUTO_TEST_CASE(list_and_get_serve_every_kind_of_resource_read_only)
 {
-    Neutron n;
+    Neutron<> n;
     std::set<Row> served = {{"v2_extensions", "GET"}, {"v2_extension", "GET"}};
     for (const char* kind : {"network", "subnet", "port", "router", "floatingip", "security_group", "subnetpool"}) {
         std::string plural = kind + std::string("s");
@@ -86,7 +92,7 @@ BOOST_AUTO_TEST_CASE(list_and_get_serve_every_kind_of_resource_read_only)
 
 BOOST_AUTO_TEST_CASE(coverage_names_what_each_other_request_lacks)
 {
-    Neutron n;
+    Neutron<> n;
     auto lacking = [&](std::string_view endpoint, std::string_view method) {
         for (const auto& row : n.disp.coverage())
             if (row.endpoint == endpoint && row.method == method) {
@@ -109,7 +115,7 @@ BOOST_AUTO_TEST_CASE(coverage_names_what_each_other_request_lacks)
 
 BOOST_AUTO_TEST_CASE(served_requests_answer_and_the_others_are_501)
 {
-    Neutron n;
+    Neutron<> n;
     const std::string network = std::string("/v2.0/networks/") + kId;
     BOOST_TEST(n.serve("GET", "/v2.0/networks").json_body()["networks"][0]["tenant_id"] == "p1");
     BOOST_TEST(n.serve("GET", network).json_body()["network"]["name"] == "public");
@@ -128,7 +134,7 @@ BOOST_AUTO_TEST_CASE(served_requests_answer_and_the_others_are_501)
 
 BOOST_AUTO_TEST_CASE(extensions_are_those_of_what_is_served)
 {
-    Neutron n;
+    Neutron<> n;
     Response listed = n.serve("GET", "/v2.0/extensions");
     std::set<std::string> aliases;
     for (const auto& e : listed.json_body()["extensions"])
@@ -142,9 +148,36 @@ BOOST_AUTO_TEST_CASE(extensions_are_those_of_what_is_served)
 
 BOOST_AUTO_TEST_CASE(the_app_knows_the_driver_and_what_it_does)
 {
-    Neutron n;
+    Neutron<> n;
     BOOST_TEST(n.app.network().driver != nullptr);
-    BOOST_TEST(n.app.network().operations.names() == (std::vector<std::string>{"list", "get"}));
+    BOOST_TEST(n.app.network().operations.names() ==
+               (std::vector<std::string>{"list", "get", "networks", "subnets", "ports", "subnetpools", "routers",
+                                         "floatingips", "security-groups", "security-group-rules"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_driver_serves_only_the_kinds_it_names)
+{
+    Neutron<NetworksOnly> n;
+    BOOST_TEST(n.serve("GET", "/v2.0/networks").status == 200);
+    BOOST_TEST(n.serve("GET", "/v2.0/networks/" + std::string(kId)).status == 200);
+    Response routers = n.serve("GET", "/v2.0/routers");
+    BOOST_TEST(routers.status == 501);
+    BOOST_TEST(routers.json_body().contains("NeutronError"));
+    BOOST_TEST(n.serve("GET", "/v2.0/subnets").status == 501);
+    BOOST_TEST(n.serve("GET", "/v2.0/security-groups/" + std::string(kId)).status == 501);
+    BOOST_TEST(n.app.network().operations.names() == (std::vector<std::string>{"list", "get", "networks"}));
+    Response listed = n.serve("GET", "/v2.0/extensions");
+    std::set<std::string> aliases;
+    for (const auto& e : listed.json_body()["extensions"])
+        aliases.insert(e["alias"].get<std::string>());
+    BOOST_TEST(aliases.count("external-net"));
+    BOOST_TEST(!aliases.count("router"));
+}
+
+BOOST_AUTO_TEST_CASE(a_kind_that_is_none_is_refused_at_install)
+{
+    BOOST_CHECK_THROW(network::kind("widgets"), std::invalid_argument);
+    BOOST_TEST((network::kind("security-groups") == network::Kind::security_groups));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
