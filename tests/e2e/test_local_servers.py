@@ -586,6 +586,42 @@ class Usage(unittest.TestCase):
         status, _, _ = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}", headers={"X-Auth-Token": token_b})
         self.assertEqual(status, 403)
 
+    def test_usage_pages_from_2_40_and_the_clients_reach_the_end(self):
+        project, token, env = stack.member("servers-usage-pages")
+        start = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() - 60))
+        made = [active_server(f"paged-{i}", token) for i in range(3)]
+        end = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(time.time() + 60))
+        url = f"/compute/v2.1/os-simple-tenant-usage/{project}?start={start}&end={end}&limit=2"
+        seen, pages = [], 0
+        while url:
+            status, _, body = stack.get_json(url, headers=at("2.40", token))
+            self.assertEqual(status, 200, body)
+            pages += 1
+            self.assertLess(pages, 5, "the pages never end")
+            seen += [u["instance_id"] for u in body["tenant_usage"].get("server_usages", [])]
+            links = body.get("tenant_usage_links", [])
+            url = links[0]["href"].split(f":{stack.port}", 1)[1] if links else None
+        self.assertEqual(sorted(seen), sorted(made))  # each server once: a full page of two links to the last one
+        self.assertEqual(pages, 2)
+        status, _, body = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage?start={start}&end={end}"
+                                         f"&detailed=1&limit=1&marker={made[0]}", headers=at("2.40"))
+        self.assertEqual(status, 200, body)
+        self.assertIn(f"marker={made[1]}", body["tenant_usages_links"][0]["href"])
+        status, _, body = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}?marker=no-such-server",
+                                         headers=at("2.40", token))
+        self.assertEqual(status, 400, body)
+        # Before 2.40 there is neither a marker nor a link.
+        _, _, body = stack.get_json(f"/compute/v2.1/os-simple-tenant-usage/{project}?start={start}&end={end}"
+                                    f"&limit=1&marker=no-such-server", headers=at("2.39", token))
+        self.assertEqual(len(body["tenant_usage"]["server_usages"]), 3)
+        self.assertNotIn("tenant_usage_links", body)
+        # novaclient follows the links (as Horizon's overview does) and stops at the empty page.
+        tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400))
+        out = subprocess.run(["nova", "--os-compute-api-version", "2.40", "usage", "--start", start[:10],
+                              "--end", tomorrow], env=env, capture_output=True, text=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("Servers", out.stdout)
+
 
 class Keypairs(unittest.TestCase):
     def test_generated_and_imported_keys(self):

@@ -3,6 +3,9 @@
 #include "api/common/listing.hpp"
 
 #include <charconv>
+#include <map>
+
+#include <jumpgate/dispatcher.hpp>
 
 namespace jumpgate::api {
 
@@ -34,6 +37,17 @@ Page Page::from(const Request& req)
         page.limit = static_cast<std::size_t>(parse_int("limit", req.query("limit")));
     page.marker = std::string(req.query("marker"));
     return page;
+}
+
+json next_links(const Request& req, const std::string& marker)
+{
+    std::map<std::string, std::string> params(req.params().begin(), req.params().end());
+    std::string href = req.dispatcher()->endpoint_url(req, req.endpoint(), params) + "?";
+    for (const auto& [k, v] : req.query_pairs())
+        if (k != "marker")
+            href += url_encode(k) + "=" + url_encode(v) + "&";
+    href += "marker=" + url_encode(marker);
+    return json::array({{{"rel", "next"}, {"href", std::move(href)}}});
 }
 
 std::string url_encode(std::string_view text)

@@ -51,4 +51,11 @@ template <class T, class IdOf> std::vector<T> paginate(std::vector<T> items, con
     return std::vector<T>(std::make_move_iterator(first), std::make_move_iterator(last));
 }
 
+/*
+ * next_links: the `<collection>_links` of a page that ends at `marker`, as Nova
+ * and Cinder write them: [{"rel": "next", "href": the URL the request asked for,
+ * with its query, the marker replaced}].
+ */
+json next_links(const Request& req, const std::string& marker);
+
 } // namespace jumpgate::api

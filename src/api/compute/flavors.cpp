@@ -109,11 +109,8 @@ void list(const Driver& driver, const Request& req, Response& resp, bool with_de
     for (const auto& f : flavors)
         items.push_back(with_detail ? full(req, f) : brief(req, f));
     json body = {{"flavors", std::move(items)}};
-    if (more && !flavors.empty()) {
-        std::string next = req.dispatcher()->endpoint_url(req, req.endpoint());
-        next += "?limit=" + std::to_string(page.limit) + "&marker=" + flavors.back().id;
-        body["flavors_links"] = {{{"rel", "next"}, {"href", next}}};
-    }
+    if (more && !flavors.empty())
+        body["flavors_links"] = api::next_links(req, flavors.back().id);
     resp.json(std::move(body));
 }
 

@@ -146,11 +146,8 @@ void list_images(const Proxy& drivers, const Request& req, Response& resp, bool 
                             : json({{"id", img.id}, {"name", img.name.value_or("")}, {"links", links_of(req, img)}}));
     }
     json body = {{"images", std::move(views)}};
-    if (q.limit && found.size() == q.limit) {
-        std::string next = req.dispatcher()->endpoint_url(req, detail ? "v2_images_detail" : "v2_images") +
-                           "?limit=" + std::to_string(q.limit) + "&marker=" + found.back().id;
-        body["images_links"] = {{{"rel", "next"}, {"href", next}}};
-    }
+    if (q.limit && found.size() == q.limit)
+        body["images_links"] = api::next_links(req, found.back().id);
     resp.json(std::move(body));
 }
 

@@ -639,15 +639,6 @@ ServerQuery parse_query(const Request& req)
     return q;
 }
 
-std::string next_link(const Request& req, const std::string& marker, bool detail)
-{
-    std::string url = req.dispatcher()->endpoint_url(req, detail ? "v2_servers_detail" : "v2_servers") + "?";
-    for (const auto& [k, v] : req.query_pairs())
-        if (k != "marker")
-            url += api::url_encode(k) + "=" + api::url_encode(v) + "&";
-    return url + "marker=" + api::url_encode(marker);
-}
-
 void list_servers(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     ServerQuery q = parse_query(req);
@@ -658,7 +649,7 @@ void list_servers(const Driver& driver, const Request& req, Response& resp, bool
                                : json({{"id", s.id}, {"name", s.name}, {"links", server_links(req, s.id)}}));
     json body = {{"servers", std::move(views)}};
     if (q.limit && servers.size() == q.limit && req.has_query("limit"))
-        body["servers_links"] = {{{"rel", "next"}, {"href", next_link(req, servers.back().id, detail)}}};
+        body["servers_links"] = api::next_links(req, servers.back().id);
     resp.json(std::move(body));
 }
 

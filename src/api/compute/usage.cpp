@@ -3,6 +3,7 @@
 #include <jumpgate/driver/compute.hpp>
 
 #include <algorithm>
+#include <tuple>
 
 #include <jumpgate/fault.hpp>
 
@@ -91,6 +92,31 @@ json tenant_view(const std::vector<ServerUsage>& records, const std::string& pro
     return view;
 }
 
+// Nova reports at most this many servers an answer (its api.max_limit).
+constexpr std::size_t kMaxServers = 1000;
+
+/*
+ * page_of: the servers of one answer, oldest first as Nova lists them. From 2.40
+ * a client pages with `limit` and `marker` (a server id; 400 for one that is not
+ * in the period), and a full page ends with a link to the next one: Horizon and
+ * novaclient follow that link until a page is empty.
+ */
+std::vector<ServerUsage> page_of(std::vector<ServerUsage> records, const Request& req, json& links)
+{
+    std::stable_sort(records.begin(), records.end(), [](const ServerUsage& a, const ServerUsage& b) {
+        return std::tie(a.started_at, a.server_id) < std::tie(b.started_at, b.server_id);
+    });
+    bool paged = req.version().at_least(2, 40);
+    api::Page page = paged ? api::Page::from(req) : api::Page{};
+    page.limit = page.limit ? std::min(page.limit, kMaxServers) : kMaxServers;
+    bool more = false;
+    auto shown = api::paginate(
+        std::move(records), page, [](const ServerUsage& u) { return u.server_id; }, more);
+    if (paged && !shown.empty() && shown.size() == page.limit)
+        links = api::next_links(req, shown.back().server_id);
+    return shown;
+}
+
 } // namespace
 
 namespace {
@@ -99,7 +125,8 @@ void list_usage(const Driver& driver, const Request& req, Response& resp)
 {
     Period p = period_of(req);
     bool detailed = req.has_query("detailed") && api::parse_bool("detailed", req.query("detailed"));
-    auto records = driver.usageList(req.context(), std::nullopt, p.start, p.end);
+    json links;
+    auto records = page_of(driver.usageList(req.context(), std::nullopt, p.start, p.end), req, links);
     std::vector<std::string> projects;
     for (const auto& u : records)
         if (std::find(projects.begin(), projects.end(), u.project_id) == projects.end())
@@ -107,7 +134,10 @@ void list_usage(const Driver& driver, const Request& req, Response& resp)
     json usages = json::array();
     for (const auto& project : projects)
         usages.push_back(tenant_view(records, project, p, detailed));
-    resp.json({{"tenant_usages", std::move(usages)}});
+    json body = {{"tenant_usages", std::move(usages)}};
+    if (!links.is_null())
+        body["tenant_usages_links"] = std::move(links);
+    resp.json(std::move(body));
 }
 
 void show_usage(const Driver& driver, const Request& req, Response& resp)
@@ -116,9 +146,13 @@ void show_usage(const Driver& driver, const Request& req, Response& resp)
     if (!req.context().is_admin() && project != req.context().project_id)
         throw Forbidden("Policy doesn't allow os_compute_api:os-simple-tenant-usage:show to be performed.");
     Period p = period_of(req);
-    auto records = driver.usageList(req.context(), project, p.start, p.end);
+    json links;
+    auto records = page_of(driver.usageList(req.context(), project, p.start, p.end), req, links);
     // A project without servers in the period gets an empty object, as Nova answers.
-    resp.json({{"tenant_usage", records.empty() ? json::object() : tenant_view(records, project, p, true)}});
+    json body = {{"tenant_usage", records.empty() ? json::object() : tenant_view(records, project, p, true)}};
+    if (!links.is_null())
+        body["tenant_usage_links"] = std::move(links);
+    resp.json(std::move(body));
 }
 
 const Binding<Driver> kUsageBindings[] = {

@@ -89,7 +89,7 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
         views.push_back(detail ? detail_view(a) : summary_view(a));
     json body = {{"attachments", std::move(views)}};
     if (q.limit && page.size() == q.limit)
-        body["attachments_links"] = {{{"rel", "next"}, {"href", next_link(req, page.back().id)}}};
+        body["attachments_links"] = api::next_links(req, page.back().id);
     resp.json(std::move(body));
 }
 

@@ -67,7 +67,7 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
         views.push_back(detail ? detail_view(req, b) : summary_view(req, b));
     json body = {{"backups", std::move(views)}};
     if (q.limit && backups.size() == q.limit)
-        body["backups_links"] = {{{"rel", "next"}, {"href", next_link(req, backups.back().id)}}};
+        body["backups_links"] = api::next_links(req, backups.back().id);
     resp.json(std::move(body));
 }
 

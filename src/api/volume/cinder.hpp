@@ -49,9 +49,6 @@ inline constexpr Operations kBuiltVolumeNeeds{volume::Op::typeList, volume::Op::
 void check_deletable(const volume::Driver& driver, const Request& req, const volume::Volume& v, bool cascade);
 inline constexpr Operations kCheckDeletableNeeds{volume::Op::snapshotList, volume::Op::snapshotDelete};
 
-/* next_link: the link to the page after `last_id` of the list the request asked for. */
-std::string next_link(const Request& req, const std::string& last_id);
-
 /* MetadataStore: how the metadata calls read and replace the metadata of one kind of resource. */
 struct MetadataStore {
     const char* kind;     // "Volume", "Snapshot": for messages

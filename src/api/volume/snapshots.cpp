@@ -50,7 +50,7 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
         views.push_back(snapshot_view(req, s, detail));
     json body = {{"snapshots", std::move(views)}};
     if (q.limit && snapshots.size() == q.limit)
-        body["snapshots_links"] = {{{"rel", "next"}, {"href", next_link(req, snapshots.back().id)}}};
+        body["snapshots_links"] = api::next_links(req, snapshots.back().id);
     resp.json(std::move(body));
 }
 

@@ -130,15 +130,6 @@ void require_admin(const Request& req, const char* what)
         throw Forbidden(std::string("Policy doesn't allow ") + what + " to be performed.");
 }
 
-std::string next_link(const Request& req, const std::string& last_id)
-{
-    std::string url = req.dispatcher()->endpoint_url(req, req.endpoint()) + "?";
-    for (const auto& [k, v] : req.query_pairs())
-        if (k != "marker")
-            url += url_encode(k) + "=" + url_encode(v) + "&";
-    return url + "marker=" + url_encode(last_id);
-}
-
 json volume_view(const Request& req, const Volume& v, bool shown)
 {
     const ApiVersion& mv = req.version();
@@ -445,7 +436,7 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
                                        {"links", links(req, "volumes", v.id)}}));
     json body = {{"volumes", std::move(views)}};
     if (q.limit && volumes.size() == q.limit)
-        body["volumes_links"] = {{{"rel", "next"}, {"href", next_link(req, volumes.back().id)}}};
+        body["volumes_links"] = api::next_links(req, volumes.back().id);
     if (req.version().at_least(3, 45) && req.has_query("with_count") &&
         api::parse_bool("with_count", req.query("with_count"))) {
         ListQuery all = q;
