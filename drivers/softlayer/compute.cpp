@@ -41,6 +41,8 @@ bool matches(const compute::Server& s, const compute::ServerQuery& q)
         return false;
     if (q.name_regex && !Regex(*q.name_regex).search(s.name.c_str()))
         return false;
+    if (q.availability_zone && !Regex(*q.availability_zone).search(s.availability_zone.c_str()))
+        return false;
     if (q.ip) {
         Regex ip(*q.ip);
         return std::any_of(s.addresses.begin(), s.addresses.end(),

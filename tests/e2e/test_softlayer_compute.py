@@ -120,8 +120,8 @@ class Account:
     def cli(self, *args, parse=True):
         return stack.cli(*args, env=self.env, parse=parse)
 
-    def get(self, path, method="GET", body=None):
-        return stack.get_json(path, method=method, body=body, headers={"X-Auth-Token": self.token})
+    def get(self, path, method="GET", body=None, headers=None):
+        return stack.get_json(path, method=method, body=body, headers=dict(headers or {}, **{"X-Auth-Token": self.token}))
 
     def server(self, server_id):
         status, _, body = self.get(f"{C}/servers/{server_id}")
@@ -303,6 +303,14 @@ class Compute(unittest.TestCase):
         self.assertEqual(names("--flavor", "sl.medium"), ["jg-filter-b"])
         self.assertEqual(names("--image", private["name"]), ["jg-filter-b"])
         self.assertEqual(names("--changes-since", since), ["jg-filter-b"])
+        # From 2.83 anyone filters by zone; before, only an admin, and another's zone filter is ignored.
+        self.assertEqual(sorted(s["Name"] for s in a.cli("--os-compute-api-version", "2.83", "server", "list", "--name",
+                                                         "^jg-filter", "--availability-zone", "dal09")),
+                         ["jg-filter-b"])
+        for version, expected in (("2.83", ["jg-filter-b"]), ("2.82", ["jg-filter-b", "jg-filter-a"])):
+            status, _, body = a.get(f"{C}/servers?name=^jg-filter&availability_zone=^dal0", headers={
+                "OpenStack-API-Version": f"compute {version}"})
+            self.assertEqual((status, [s["name"] for s in body["servers"]]), (200, expected), version)
         self.assertEqual(names("--name", "^jg-filter", "--limit", "1"), ["jg-filter-b"])
         self.assertEqual(b.cli("server", "list", "--name", "^jg-filter"), [])
 
