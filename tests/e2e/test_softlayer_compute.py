@@ -121,7 +121,8 @@ class Account:
         return stack.cli(*args, env=self.env, parse=parse)
 
     def get(self, path, method="GET", body=None, headers=None):
-        return stack.get_json(path, method=method, body=body, headers=dict(headers or {}, **{"X-Auth-Token": self.token}))
+        return stack.get_json(path, method=method, body=body,
+                              headers=dict(headers or {}, **{"X-Auth-Token": self.token}))
 
     def server(self, server_id):
         status, _, body = self.get(f"{C}/servers/{server_id}")
