@@ -190,6 +190,10 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
         where += " AND name REGEXP ?";
         values.emplace_back(*q.name_regex);
     }
+    if (q.availability_zone) {
+        where += " AND availability_zone REGEXP ?";
+        values.emplace_back(*q.availability_zone);
+    }
     if (q.ip) {
         // Nova's ip filter is a regular expression on any of a server's addresses.
         where += " AND id IN (SELECT value FROM json_each(?))";

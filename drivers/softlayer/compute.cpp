@@ -41,12 +41,34 @@ bool matches(const compute::Server& s, const compute::ServerQuery& q)
         return false;
     if (q.name_regex && !Regex(*q.name_regex).search(s.name.c_str()))
         return false;
+    if (q.availability_zone && !Regex(*q.availability_zone).search(s.availability_zone.c_str()))
+        return false;
     if (q.ip) {
         Regex ip(*q.ip);
         return std::any_of(s.addresses.begin(), s.addresses.end(),
                            [&](const compute::ServerAddress& a) { return ip.search(a.addr.c_str()); });
     }
     return true;
+}
+
+// Nova's name for the action a SoftLayer event log entry of a guest records; others keep SoftLayer's name.
+std::string action_of_event(const std::string& event)
+{
+    static const std::pair<const char*, const char*> kActions[] = {{"Create", "create"},
+                                                                   {"Power On", "start"},
+                                                                   {"Power Off", "stop"},
+                                                                   {"Reboot", "reboot"},
+                                                                   {"Pause", "pause"},
+                                                                   {"Resume", "unpause"},
+                                                                   {"OS Reload", "rebuild"},
+                                                                   {"Image Capture", "createImage"},
+                                                                   {"Attach Disk", "attach_volume"},
+                                                                   {"Detach Disk", "detach_volume"},
+                                                                   {"Cancel", "delete"}};
+    for (const auto& [name, action] : kActions)
+        if (event == name)
+            return action;
+    return event;
 }
 
 } // namespace
@@ -366,6 +388,57 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     if (!newest)
         throw ServiceUnavailable("The cloud behind this service did not show the image it was capturing.");
     return (*newest)["globalIdentifier"];
+}
+
+std::vector<compute::InstanceAction> Compute::instanceActionList(const Context& ctx, const std::string& server_id) const
+{
+    guest(ctx, server_id);
+    json events = client_->list(ctx.credentials, {.service = "SoftLayer_Event_Log",
+                                                  .method = "getAllObjects",
+                                                  .filter = {{"objectName", {{"operation", "CCI"}}},
+                                                             {"objectId", {{"operation", std::stoll(server_id)}}}}});
+    std::vector<compute::InstanceAction> out;
+    for (const auto& e : events) {
+        if (!e.is_object() || !e.contains("traceId") || !e["traceId"].is_string())
+            continue;
+        std::int64_t at = time_of(e.value("eventCreateDate", "")).value_or(0);
+        json user = e.value("userId", json());
+        out.push_back({.action = action_of_event(e.value("eventName", "")),
+                       .request_id = e["traceId"],
+                       .user_id = user.is_number_integer() ? std::to_string(user.get<long long>()) : "",
+                       .project_id = ctx.project_id,
+                       .start_time = at,
+                       .updated_at = at});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const compute::InstanceAction& a, const compute::InstanceAction& b) {
+        return a.start_time > b.start_time;
+    });
+    return out;
+}
+
+// SoftLayer keeps no record of a cancelled guest a user can read: the usage is that of the guests the account has
+// now, each of which overlaps every period that ends after it was made.
+std::vector<compute::ServerUsage> Compute::usageList(const Context& ctx, const std::optional<std::string>& project_id,
+                                                     std::int64_t, std::int64_t end) const
+{
+    std::vector<compute::ServerUsage> out;
+    if (project_id && *project_id != ctx.project_id)
+        return out;
+    for (const auto& g : guests(ctx, json::object())) {
+        compute::Server s = server_of(g, settings_.flavors, ctx.project_id);
+        if (s.created_at >= end)
+            continue;
+        out.push_back({.server_id = s.id,
+                       .name = s.name,
+                       .project_id = s.project_id,
+                       .flavor = s.flavor,
+                       .started_at = s.created_at,
+                       .state = s.vm_state});
+    }
+    std::sort(out.begin(), out.end(), [](const compute::ServerUsage& a, const compute::ServerUsage& b) {
+        return a.started_at != b.started_at ? a.started_at < b.started_at : a.server_id < b.server_id;
+    });
+    return out;
 }
 
 std::vector<compute::Keypair> Compute::keypairList(const Context& ctx, const std::string& user_id) const

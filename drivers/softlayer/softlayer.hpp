@@ -115,6 +115,10 @@ class Compute : public compute::Driver {
                                   const compute::Rebuild& r) const override;
     std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
                                const std::map<std::string, std::string>& metadata) const override;
+    std::vector<compute::InstanceAction> instanceActionList(const Context& ctx,
+                                                            const std::string& server_id) const override;
+    std::vector<compute::ServerUsage> usageList(const Context& ctx, const std::optional<std::string>& project_id,
+                                                std::int64_t start, std::int64_t end) const override;
 
     std::vector<compute::Keypair> keypairList(const Context& ctx, const std::string& user_id) const override;
     compute::Keypair keypairGet(const Context& ctx, const std::string& user_id, const std::string& name) const override;

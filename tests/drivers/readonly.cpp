@@ -115,9 +115,11 @@ class Compute : public compute::Driver {
             it = std::next(
                 std::find_if(servers_.begin(), servers_.end(), [&](const auto& s) { return s.id == q.marker; }));
         }
-        std::optional<Regex> name, ip;
+        std::optional<Regex> name, zone, ip;
         if (q.name_regex)
             name.emplace(*q.name_regex);
+        if (q.availability_zone)
+            zone.emplace(*q.availability_zone);
         if (q.ip)
             ip.emplace(*q.ip);
         std::vector<compute::Server> out;
@@ -128,6 +130,7 @@ class Compute : public compute::Driver {
             bool matches = listed && (!q.vm_state || s.vm_state == *q.vm_state) &&
                            (!q.image_id || s.image_id == *q.image_id) &&
                            (!q.flavor_id || s.flavor.id == *q.flavor_id) && (!name || name->search(s.name.c_str())) &&
+                           (!zone || zone->search(s.availability_zone.c_str())) &&
                            (!ip || std::any_of(s.addresses.begin(), s.addresses.end(),
                                                [&](const auto& a) { return ip->search(a.addr.c_str()); })) &&
                            (!q.changes_since || s.updated_at >= *q.changes_since);

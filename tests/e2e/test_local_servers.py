@@ -167,6 +167,10 @@ class Listing(unittest.TestCase):
         future = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
         _, _, body = stack.get_json(SERVERS + "?name=^page-&changes-since=" + future)
         self.assertEqual(body["servers"], [])
+        _, _, body = stack.get_json(SERVERS + "?name=^page-&availability_zone=^no")
+        self.assertEqual(len(body["servers"]), 5)
+        _, _, body = stack.get_json(SERVERS + "?name=^page-&availability_zone=elsewhere")
+        self.assertEqual(body["servers"], [])
 
     def test_status_filter_follows_the_clock(self):
         for i in self.ids:

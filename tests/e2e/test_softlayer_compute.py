@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 """The SoftLayer driver (drivers/softlayer) for identity and compute, against the SoftLayer API simulator
 (tests/softlayer/simulator.py), through the openstack client: a token from a SoftLayer API key, flavors, zones, key
-pairs, a server's life; after each step, what the simulator then holds. One account never sees nor touches another's
-guests; a wrong API key is refused; an unreachable SoftLayer is a clear 503. The image service is the local driver
-until the SoftLayer image part exists: the test registers there, under its SoftLayer global identifier, the public
-template the server is made from, for the client's image look-ups."""
+pairs, a server's life (power, pause, rebuild as an OS reload, an image captured), the server list's filters; after
+each step, what the simulator then holds. One account never sees nor touches another's guests; a wrong API key is
+refused; an unreachable SoftLayer is a clear 503. The image service is the SoftLayer driver's too: the client finds
+the templates a server is made from there."""
 import json
 import os
 import signal
@@ -33,7 +33,7 @@ driver = softlayer
 driver = softlayer
 default_availability_zone = dal10
 [image]
-driver = local
+driver = softlayer
 [volume]
 driver =
 [network]
@@ -120,8 +120,9 @@ class Account:
     def cli(self, *args, parse=True):
         return stack.cli(*args, env=self.env, parse=parse)
 
-    def get(self, path, method="GET", body=None):
-        return stack.get_json(path, method=method, body=body, headers={"X-Auth-Token": self.token})
+    def get(self, path, method="GET", body=None, headers=None):
+        return stack.get_json(path, method=method, body=body,
+                              headers=dict(headers or {}, **{"X-Auth-Token": self.token}))
 
     def server(self, server_id):
         status, _, body = self.get(f"{C}/servers/{server_id}")
@@ -169,11 +170,7 @@ class Compute(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        image = accounts_file_public_images()[0]
-        cls.image_id = image["globalIdentifier"]
-        status, _, body = a.get("/image/v2/images", method="POST", body={
-            "id": cls.image_id, "name": image["name"], "disk_format": "raw", "container_format": "bare"})
-        assert status == 201, body
+        cls.image_id = accounts_file_public_images()[0]["globalIdentifier"]
 
     def test_1_flavors_and_zones(self):
         flavors = {f["Name"]: f for f in a.cli("flavor", "list")}
@@ -247,6 +244,76 @@ class Compute(unittest.TestCase):
         self.assertIsNone(sim_guest(a.id, server_id))
         status, _, _ = a.get(f"{C}/servers/{server_id}")
         self.assertEqual(status, 404)
+
+    def made(self, name, flavor, image, zone):
+        server_id = a.cli("server", "create", "--flavor", flavor, "--image", image, "--availability-zone", zone,
+                          name)["id"]
+        self.addCleanup(a.get, f"{C}/servers/{server_id}", "DELETE")
+        return server_id
+
+    def events(self, server_id):
+        return [e["eventName"] for e in sim_account(a.id)["eventLogs"] if e["objectId"] == int(server_id)]
+
+    def test_5_pause_rebuild_and_capture(self):
+        server_id = self.made("jg-life", "sl.tiny", self.image_id, "dal10")
+        a.wait_status(server_id, "ACTIVE")
+        a.cli("server", "pause", server_id, parse=False)
+        self.assertEqual((sim_guest(a.id, server_id)["powerState"], a.server(server_id)["status"]), ("PAUSED", "PAUSED"))
+        status, _, body = a.get(f"{C}/servers/{server_id}/action", method="POST", body={"pause": None})
+        self.assertEqual(status, 409, body)
+        a.cli("server", "unpause", server_id, parse=False)
+        self.assertEqual((sim_guest(a.id, server_id)["powerState"], a.server(server_id)["status"]), ("RUNNING", "ACTIVE"))
+
+        # A rebuild is an OS reload from the template the client names (by name, through the image service).
+        private = sim_account(a.id)["blockDeviceTemplateGroups"][0]
+        a.cli("server", "rebuild", "--image", private["name"], server_id)
+        guest = sim_guest(a.id, server_id)
+        self.assertEqual(guest["blockDeviceTemplateGroupId"], private["id"])
+        self.assertEqual(self.events(server_id)[-1], "OS Reload")
+        a.wait_status(server_id, "ACTIVE")
+        self.assertEqual(a.server(server_id)["image"]["id"], private["globalIdentifier"])
+
+        # An image created from the server is a template SoftLayer captures from its boot disk.
+        made = a.cli("server", "image", "create", "--name", "jg-capture", server_id)
+        captured = next(t for t in sim_account(a.id)["blockDeviceTemplateGroups"] if t["name"] == "jg-capture")
+        self.assertEqual(made["id"], captured["globalIdentifier"])
+        self.assertEqual(self.events(server_id)[-1], "Image Capture")
+        assert wait_for(lambda: a.cli("image", "show", "jg-capture")["status"] == "active", 15)
+        a.wait_status(server_id, "ACTIVE")
+        a.cli("image", "delete", "jg-capture", parse=False)
+        self.assertNotIn("jg-capture", [t["name"] for t in sim_account(a.id)["blockDeviceTemplateGroups"]])
+
+    def test_6_list_filters(self):
+        private = sim_account(a.id)["blockDeviceTemplateGroups"][0]
+        tiny = self.made("jg-filter-a", "sl.tiny", self.image_id, "dal10")
+        medium = self.made("jg-filter-b", "sl.medium", private["globalIdentifier"], "dal09")
+        a.wait_status(tiny, "ACTIVE")
+        a.wait_status(medium, "ACTIVE")
+        time.sleep(1.1)  # SoftLayer's times are in whole seconds: what changes next is later than `since`
+        since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        a.cli("server", "stop", medium, parse=False)
+        a.wait_status(medium, "SHUTOFF")
+
+        def names(*filters):
+            return sorted(s["Name"] for s in a.cli("server", "list", *filters))
+
+        self.assertEqual(names("--name", "^jg-filter"), ["jg-filter-a", "jg-filter-b"])
+        self.assertEqual(names("--name", "filter-b$"), ["jg-filter-b"])
+        self.assertEqual(names("--name", "^jg-filter", "--status", "SHUTOFF"), ["jg-filter-b"])
+        self.assertEqual(names("--name", "^jg-filter", "--status", "ACTIVE"), ["jg-filter-a"])
+        self.assertEqual(names("--flavor", "sl.medium"), ["jg-filter-b"])
+        self.assertEqual(names("--image", private["name"]), ["jg-filter-b"])
+        self.assertEqual(names("--changes-since", since), ["jg-filter-b"])
+        # From 2.83 anyone filters by zone; before, only an admin, and another's zone filter is ignored.
+        self.assertEqual(sorted(s["Name"] for s in a.cli("--os-compute-api-version", "2.83", "server", "list", "--name",
+                                                         "^jg-filter", "--availability-zone", "dal09")),
+                         ["jg-filter-b"])
+        for version, expected in (("2.83", ["jg-filter-b"]), ("2.82", ["jg-filter-b", "jg-filter-a"])):
+            status, _, body = a.get(f"{C}/servers?name=^jg-filter&availability_zone=^dal0", headers={
+                "OpenStack-API-Version": f"compute {version}"})
+            self.assertEqual((status, [s["name"] for s in body["servers"]]), (200, expected), version)
+        self.assertEqual(names("--name", "^jg-filter", "--limit", "1"), ["jg-filter-b"])
+        self.assertEqual(b.cli("server", "list", "--name", "^jg-filter"), [])
 
     def test_4_limits_count_the_account(self):
         limits = {l["Name"]: l["Value"] for l in a.cli("limits", "show", "--absolute")}

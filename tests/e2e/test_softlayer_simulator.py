@@ -106,6 +106,16 @@ class SlcliReads(unittest.TestCase):
             self.assertEqual({listed[n]["visibility"] for n in public}, {"PUBLIC"})
             self.assertEqual({listed[n]["account"] for n in own}, {account["id"]})
 
+    def test_image_detail_shows_the_templates_disks(self):
+        # Its mask names blockDevices, whose disk images hold relational properties of their own.
+        image = sim.account_state(alice["id"])["blockDeviceTemplateGroups"][0]
+        shown = slcli("alice", "image", "detail", str(image["id"]))
+        self.assertEqual((shown["id"], shown["global_identifier"], shown["name"]),
+                         (image["id"], image["globalIdentifier"], image["name"]))
+        self.assertEqual(shown["datacenters"], [
+            {"DC": next(d["name"] for d in sim.state()["datacenters"] if d["id"] == dc),
+             "size": image["capacity"] * 1024 ** 3, "transaction": None} for dc in image["datacenterIds"]])
+
     def test_sshkey_add_list_remove(self):
         # An OpenSSH ed25519 public key; its fingerprint as `ssh-keygen -l -E md5` prints it.
         blob = b"\x00\x00\x00\x0bssh-ed25519\x00\x00\x00\x20" + os.urandom(32)
@@ -279,6 +289,23 @@ class Conventions(unittest.TestCase):
         self.assertEqual(bare_list, {"id": guest_id, "hostname": "web-a1"})
         status, _, body = sim.call(alice, SV, "getObject", guest_id, mask="mask[id,")
         self.assertEqual((status, body["code"]), (400, "SoftLayer_Exception_WebService_BadRequest"))
+
+    def test_relations_inside_an_objects_local_properties_follow_the_mask(self):
+        template = sim.account_state(alice["id"])["blockDeviceTemplateGroups"][0]
+        group = "SoftLayer_Virtual_Guest_Block_Device_Template_Group"
+        status, _, body = sim.call(alice, group, "getObject", template["id"], mask="mask[id,blockDevices]")
+        self.assertEqual(status, 200, body)
+        self.assertEqual([sorted(d) for d in body["blockDevices"]], [["device", "id"]])
+        status, _, body = sim.call(alice, group, "getObject", template["id"],
+                                   mask="mask[id,blockDevices[diskImage[softwareReferences[softwareDescription]]]]")
+        self.assertEqual(status, 200, body)
+        disk = body["blockDevices"][0]["diskImage"]
+        self.assertEqual((disk["capacity"], disk["softwareReferences"][0]["softwareDescription"]["referenceCode"]),
+                         (template["capacity"], template["operatingSystemReferenceCode"]))
+        status, _, body = sim.call(alice, "SoftLayer_Account", "getPrivateBlockDeviceTemplateGroups",
+                                   mask="mask[id,blockDevices[diskImage]]")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body[0]["blockDevices"][0]["diskImage"], {"capacity": template["capacity"], "units": "GB"})
 
     def test_filters(self):
         def names(object_filter, method="getDatacenters", service="SoftLayer_Location_Datacenter", field="name"):

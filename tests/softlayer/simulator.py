@@ -154,7 +154,8 @@ def apply_mask(value, tree):
                 if computed is not None:
                     out[key] = apply_mask(computed, tree[key])
         elif not named_locals or key in tree:
-            out[key] = item
+            # A local object may hold relational properties of its own: they too are shown only when named.
+            out[key] = apply_mask(item, tree.get(key))
     return out
 
 
@@ -798,14 +799,18 @@ class Views:
         view["transaction"] = Lazy(lambda: {"id": i["transaction"], "transactionStatus": {"name": "CLOUD_CREATE_IMAGE",
                                                                                          "friendlyName": "Capturing image"}}
                                    if i["transaction"] else None)
-        view["children"] = Lazy(lambda: [{"id": i["id"] * 10 + n, "parentId": i["id"], "name": i["name"],
-                                          "datacenter": Lazy(lambda dc=dc: self.datacenter(dc))}
-                                         for n, dc in enumerate(i["datacenterIds"])])
+        children = lambda: [{"id": i["id"] * 10 + n, "parentId": i["id"], "name": i["name"],
+                             "datacenter": Lazy(lambda dc=dc: self.datacenter(dc)),
+                             "blockDevicesDiskSpaceTotal": Lazy(lambda: i["capacity"] * 1073741824)}
+                            for n, dc in enumerate(i["datacenterIds"])]
+        view["children"] = Lazy(children)
+        view["firstChild"] = Lazy(lambda: next(iter(children()), None))
         view["datacenters"] = Lazy(lambda: [self.datacenter(dc) for dc in i["datacenterIds"]])
         view["blockDevices"] = Lazy(lambda: [{"id": i["id"] * 10 + 9, "device": "0",
-                                              "diskImage": static_view({"capacity": i["capacity"], "units": "GB",
-                                                                        "softwareReferences": [{"softwareDescription": {
-                                                                            "referenceCode": i["operatingSystemReferenceCode"]}}]})}])
+                                              "diskImage": Lazy(lambda: static_view({
+                                                  "capacity": i["capacity"], "units": "GB",
+                                                  "softwareReferences": [{"softwareDescription": {
+                                                      "referenceCode": i["operatingSystemReferenceCode"]}}]}))}])
         view["blockDevicesDiskSpaceTotal"] = Lazy(lambda: i["capacity"] * 1073741824)
         view["imageType"] = Lazy(lambda: {"keyName": i["imageType"], "name": "System"})
         view["imageTypeKeyName"] = Lazy(lambda: i["imageType"])

@@ -114,9 +114,10 @@ struct Server {
 
 /*
  * ServerQuery: a list request, parsed by the core: exact filters on status
- * (vm_state), image, flavor, name as a POSIX regular expression, changes_since
- * (updated at or after, Unix seconds), ip as a regular expression over the
- * addresses; both patterns are known to compile as jumpgate::Regex;
+ * (vm_state), image, flavor, name and availability_zone as POSIX regular
+ * expressions, changes_since (updated at or after, Unix seconds), ip as a
+ * regular expression over the addresses; the patterns are known to compile as
+ * jumpgate::Regex;
  * all_projects for an admin's all_tenants (project_id then narrows);
  * newest first; limit 0 means no limit; a marker that names no server the
  * caller sees is BadRequest.
@@ -126,6 +127,7 @@ struct ServerQuery {
     std::optional<std::string> image_id;
     std::optional<std::string> flavor_id;
     std::optional<std::string> name_regex;
+    std::optional<std::string> availability_zone;
     std::optional<std::string> ip;
     std::optional<std::int64_t> changes_since;
     std::optional<std::string> project_id;

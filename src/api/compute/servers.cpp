@@ -626,6 +626,9 @@ ServerQuery parse_query(const Request& req)
         q.flavor_id = flavor_id_of(json(std::string(req.query("flavor"))));
     if (req.has_query("name"))
         q.name_regex = regex_param(req, "name");
+    // Nova lets everyone filter by zone from 2.83; before, only an admin (another's filter is ignored).
+    if (req.has_query("availability_zone") && (admin || req.version().at_least(2, 83)))
+        q.availability_zone = regex_param(req, "availability_zone");
     for (const char* key : {"ip", "ip6"})
         if (req.has_query(key))
             q.ip = regex_param(req, key);

@@ -754,15 +754,23 @@ void token_revoke(const Tokens& t, const Request& req, Response& resp)
     resp.status = 204;
 }
 
+// The token a v2 validation names; with belongsTo, only if it is scoped to that tenant (else it is not found).
+TokenPayload v2_subject(const Tokens& t, const Request& req, std::string_view action)
+{
+    TokenPayload p = subject(t, req, req.param("token_id"), action);
+    if (req.has_query("belongsTo") && req.query("belongsTo") != p.project_id)
+        throw NotFound("Could not find token: " + req.param("token_id").substr(0, 16) + "...");
+    return p;
+}
+
 void v2_token_validate(const Tokens& t, const Request& req, Response& resp)
 {
-    TokenPayload p = subject(t, req, req.param("token_id"), "validate_token");
-    resp.json(v2_access(t, req, p, req.param("token_id"), false));
+    resp.json(v2_access(t, req, v2_subject(t, req, "validate_token"), req.param("token_id"), false));
 }
 
 void v2_token_check(const Tokens& t, const Request& req, Response& resp)
 {
-    subject(t, req, req.param("token_id"), "check_token");
+    v2_subject(t, req, "check_token");
     resp.status = 200;
 }
 
@@ -878,6 +886,8 @@ const Binding<Tokens> kTokens[] = {
     {"v2_token", "DELETE", kValidate | Operations{Op::tokenRevoke}, v2_token_revoke},
     {"v2_token_endpoints", "GET", kValidate, v2_token_endpoints},
     {"v2_tenants", "GET", {Op::projectListForUser}, v2_tenant_list},
+    // The original Jumpgate's path for the same list (seed 001), which its clients may still ask.
+    {"v2_token_tenants", "GET", {Op::projectListForUser}, v2_tenant_list},
     {"v2_extensions", "GET", {}, v2_extension_list},
     {"v2_extension_alias", "GET", {}, v2_extension_show},
 };

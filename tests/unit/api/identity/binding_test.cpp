@@ -241,7 +241,7 @@ BOOST_AUTO_TEST_CASE(every_row_the_core_could_serve_says_what_it_lacks)
             BOOST_TEST(!name.empty(), row.endpoint << " " << row.method);
     }
     // The token rows but the nine catalog and extension reads, and every resource row.
-    BOOST_TEST(bound == 12 + api::identity::resource_bindings().size());
+    BOOST_TEST(bound == 13 + api::identity::resource_bindings().size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
