@@ -161,7 +161,7 @@ class SlcliReads(unittest.TestCase):
 class SlcliLifecycle(unittest.TestCase):
     def test_create_power_reboot_cancel(self):
         # A simulator of its own, whose provisioning outlasts the next slcli run however slow the machine.
-        slow = Simulator(provision_seconds=5)
+        slow = Simulator(provision_seconds=15)  # 5 s were outlasted by three slcli starts under a load of 14
 
         def stop():
             self.assertEqual(slow.stop(), 0)
@@ -186,7 +186,7 @@ class SlcliLifecycle(unittest.TestCase):
         self.assertIsNotNone(held["activeTransaction"])
         run = slcli("slow", "vs", "ready", str(guest_id), check=False)
         self.assertEqual((run.returncode, run.stdout.strip()), (2, f"Instance {guest_id} not ready"))
-        self.assertTrue(wait_for(lambda: slcli("slow", "vs", "ready", str(guest_id), check=False).returncode == 0, 20))
+        self.assertTrue(wait_for(lambda: slcli("slow", "vs", "ready", str(guest_id), check=False).returncode == 0, 60))
         held = next(g for g in guests_of(alice, slow) if g["id"] == guest_id)
         self.assertEqual((held["powerState"], held["activeTransaction"]), ("RUNNING", None))
         self.assertIsNotNone(held["provisionDate"])
