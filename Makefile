@@ -2,6 +2,8 @@
 # autotools, configures an out-of-tree build in $(BUILD) and delegates to it.
 #   make            build            make check       unit and end-to-end tests
 #   make run        the whole stack  make check-asan  the same under ASan, UBSan and LSan
+#   make run DRIVER=softlayer   the stack on the SoftLayer driver, against SoftLayer's API simulator
+#                   (or SL_API_URL, SL_USERNAME, SL_API_KEY); make tempest DRIVER=softlayer runs Tempest there
 #   make install    (DESTDIR, PREFIX honoured)        make clean / distclean
 #   make bench      throughput against nginx and a bare libfcgi responder (bench/results.md)
 #   make tempest    Tempest's interop list against the stack (TESTS=regex: a subset)
@@ -14,7 +16,9 @@ ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
 PREFIX ?= /usr/local
 PORT ?= 8080
-STATE ?= var
+# Every service's driver for make run and make tempest: local (empty), or softlayer.
+DRIVER ?=
+STATE ?= var$(if $(DRIVER),-$(DRIVER))
 WORKERS ?= 2
 CONFIGURE_FLAGS ?=
 # -O1 as libFuzzer advises (the tests under the sanitizers wait on the clients, not on the
@@ -30,7 +34,7 @@ CONCURRENCY ?= 2
 # Image uploads may hold half the workers: two Tempest workers uploading at once need four.
 TEMPEST_WORKERS ?= $(if $(filter command line,$(origin WORKERS)),$(WORKERS),4)
 # `make tempest STATE=dir` chooses its state directory; left alone, it is not `make run`'s.
-TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest,$(STATE))
+TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest$(if $(DRIVER),-$(DRIVER)),$(STATE))
 
 # Debian packages the build, the tests and `make run` need.
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
@@ -105,7 +109,7 @@ tempest tempest-full: all
 	@{ command -v tempest && command -v subunit-trace; } >/dev/null || \
 		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tempest; } || \
 		{ echo "Debian's tempest package is missing (run 'sudo apt-get install tempest')" >&2; exit 1; }
-	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(TEMPEST_WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) \
+	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(TEMPEST_WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) DRIVER=$(DRIVER) \
 		/usr/bin/python3 scripts/jumpgate-tempest $(if $(filter tempest-full,$@),--full)
 
 install uninstall: all
@@ -116,7 +120,7 @@ coverage: all
 		--general.state_dir=$(abspath $(BUILD))/coverage-state --coverage
 
 run: all
-	PORT=$(PORT) STATE=$(STATE) WORKERS=$(WORKERS) BUILD=$(BUILD) scripts/jumpgate-stack run
+	PORT=$(PORT) STATE=$(STATE) WORKERS=$(WORKERS) BUILD=$(BUILD) DRIVER=$(DRIVER) scripts/jumpgate-stack run
 
 clean:
 	-[ -f $(BUILD)/Makefile ] && $(MAKE) -C $(BUILD) clean
