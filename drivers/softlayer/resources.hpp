@@ -31,13 +31,6 @@ extern const char* const kImageMask;
 image::Image image_of(const json& group);
 
 /*
- * images_selected: the images of `all` that `q` keeps (filters, tags, sizes), sorted as
- * it asks (id last), from after its marker, at most its limit. BadRequest for a marker
- * that is none of them or a filter Glance does not have.
- */
-std::vector<image::Image> images_selected(const image::ImageQuery& q, std::vector<image::Image> all);
-
-/*
  * Images: the account's private image templates and SoftLayer's public ones. They are
  * listed, shown and deleted (the account's own); SoftLayer takes no image bytes, so
  * nothing is uploaded or downloaded.
