@@ -16,6 +16,36 @@
 
 namespace jumpgate::softlayer {
 
+std::string text_of(const json& j, const char* key)
+{
+    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+        return "";
+    if (j[key].is_string())
+        return j[key];
+    if (j[key].is_number_integer())
+        return std::to_string(j[key].get<long long>());
+    return j[key].dump();
+}
+
+const json& member_of(const json& j, const char* key)
+{
+    static const json kNull;
+    return j.is_object() && j.contains(key) ? j[key] : kNull;
+}
+
+long long whole(const json& v)
+{
+    if (v.is_number())
+        return v.get<long long>();
+    if (v.is_string()) {
+        try {
+            return std::stoll(v.get<std::string>());
+        } catch (const std::exception&) {
+        }
+    }
+    return 0;
+}
+
 bool object_id(const std::string& id)
 {
     return !id.empty() && id.size() < 19 &&

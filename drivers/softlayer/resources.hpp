@@ -15,11 +15,6 @@
 
 namespace jumpgate::softlayer {
 
-/* text_of: `j[key]` as text ("" when absent or null; numbers written out). */
-std::string text_of(const json& j, const char* key);
-/* member_of: `j[key]`, or null when `j` is no object or has none. */
-const json& member_of(const json& j, const char* key);
-
 /* kImageMask: what an image template is read with: everything image_of() looks at. */
 extern const char* const kImageMask;
 

@@ -19,19 +19,6 @@ const char* const kOrderMask =
     "mask[id,createDate,status,items[id,categoryCode,description,billingItem[id,resourceTableId]]]";
 const char* const kOrderItemMask = "mask[id,categoryCode,description,billingItem[id,resourceTableId]]";
 
-long long whole(const json& v)
-{
-    if (v.is_number())
-        return v.get<long long>();
-    if (v.is_string()) {
-        try {
-            return std::stoll(v.get<std::string>());
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
-}
-
 NotFound no_volume(const std::string& volume_id)
 {
     return NotFound("Volume " + volume_id + " could not be found.");
