@@ -6,15 +6,29 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <new>
 #include <stdexcept>
 #include <thread>
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/log.hpp>
 
-#include "api/common/listing.hpp"
-
 namespace jumpgate::softlayer {
+
+namespace {
+
+// `text` percent-encoded for a query, by libcurl (whose encoder needs no handle).
+std::string query_encoded(const std::string& text)
+{
+    std::unique_ptr<char, decltype(&curl_free)> encoded(
+        curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
+    if (!encoded)
+        throw std::bad_alloc();
+    return encoded.get();
+}
+
+} // namespace
 
 std::string text_of(const json& j, const char* key)
 {
@@ -68,7 +82,7 @@ std::string call_url(const std::string& api_url, const Call& call)
         url += sep;
         url += key;
         url += '=';
-        url += api::url_encode(value);
+        url += query_encoded(value);
         sep = '&';
     };
     if (!call.mask.empty())

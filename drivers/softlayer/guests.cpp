@@ -10,7 +10,6 @@
 #include <jumpgate/base64.hpp>
 #include <jumpgate/fault.hpp>
 
-#include "api/common/validation.hpp"
 #include "client.hpp"
 
 namespace jumpgate::softlayer {
@@ -267,7 +266,7 @@ json guest_template(const compute::Server& server, const std::string& zone, cons
               {"localDiskFlag", spec("softlayer:local_disk", "false") == "true"},
               {"datacenter", {{"name", zone}}},
               {"networkComponents", json::array({{{"maxSpeed", std::stoi(spec("softlayer:nic_speed", "100"))}}})}};
-    if (api::uuid_like(server.image_id)) {
+    if (uuid_like(server.image_id)) {
         t["blockDeviceTemplateGroup"] = {{"globalIdentifier", server.image_id}};
     } else {
         t["operatingSystemReferenceCode"] = server.image_id;

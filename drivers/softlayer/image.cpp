@@ -2,7 +2,6 @@
 // SoftLayer images: the account's private image templates and the public ones, as Glance images.
 #include <jumpgate/fault.hpp>
 
-#include "api/common/validation.hpp"
 #include "guests.hpp"
 #include "resources.hpp"
 
@@ -71,7 +70,7 @@ std::vector<image::Image> Images::imageList(const Context& ctx, const image::Ima
 
 std::optional<json> Images::group(const Context& ctx, const std::string& image_id) const
 {
-    if (!api::uuid_like(image_id))
+    if (!uuid_like(image_id))
         return std::nullopt;
     json filter = {{"globalIdentifier", {{"operation", image_id}}}};
     // The account's own first: most images a user names are theirs.
