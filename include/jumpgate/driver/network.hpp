@@ -57,7 +57,8 @@ std::vector<json> select(const Query& q, std::vector<json> items);
 /* matches: whether `item` passes every filter and tag filter of `q`. */
 bool matches(const Query& q, const json& item);
 
-/* time_text: `seconds` since the epoch as a resource's "created_at" and "updated_at" are written: "2026-01-01T00:00:00Z". */
+/* time_text: `seconds` since the epoch as resources' "created_at" and "updated_at" are written
+ * ("2026-01-01T00:00:00Z"). */
 std::string time_text(std::int64_t seconds);
 
 /* AvailabilityZone: one zone and the resource it serves ("network", "router"), "available" or "unavailable". */

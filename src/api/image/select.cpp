@@ -19,10 +19,10 @@ using Filter = std::function<bool(const Image&)>;
 
 SortKey sort_key(const std::string& key)
 {
-    auto text = [](std::optional<std::string> Image::* field) {
+    auto text = [](std::optional<std::string> Image::*field) {
         return [field](const Image& i) { return SortValue((i.*field).value_or("")); };
     };
-    auto count = [](std::optional<long long> Image::* field) {
+    auto count = [](std::optional<long long> Image::*field) {
         return [field](const Image& i) { return SortValue((i.*field).value_or(-1)); };
     };
     if (key == "id")
@@ -68,10 +68,10 @@ Filter filter(const std::string& key, const std::string& value)
         return [protected_asked = value == "1"](const Image& i) { return i.is_protected == protected_asked; };
     if (key == "member")
         return [](const Image&) { return false; };
-    auto equal = [&value](std::optional<std::string> Image::* field) {
+    auto equal = [&value](std::optional<std::string> Image::*field) {
         return [field, value](const Image& i) { return i.*field == value; };
     };
-    auto same = [&value](std::string Image::* field) {
+    auto same = [&value](std::string Image::*field) {
         return [field, value](const Image& i) { return i.*field == value; };
     };
     if (key == "id")

@@ -75,7 +75,7 @@ template <class T> std::optional<Filter<T>> common_filter(const std::string& key
 // A "metadata:"-style filter on the map `field`: the key present with that value.
 template <class T>
 std::optional<Filter<T>> map_filter(const std::string& key, const std::string& value, const std::string& prefix,
-                                    std::map<std::string, std::string> T::* field)
+                                    std::map<std::string, std::string> T::*field)
 {
     if (!key.starts_with(prefix))
         return std::nullopt;
@@ -198,8 +198,8 @@ template <class T> std::vector<T> select_page(const Context& ctx, const ListQuer
     for (const auto& [key, value] : q.filters)
         filters.push_back(filter<T>(key, value));
     std::vector<std::pair<SortKey<T>, bool>> order;
-    for (const auto& [key, ascending] : q.sort.empty() ? std::vector<std::pair<std::string, bool>>{{"created_at", false}}
-                                                       : q.sort)
+    for (const auto& [key, ascending] :
+         q.sort.empty() ? std::vector<std::pair<std::string, bool>>{{"created_at", false}} : q.sort)
         order.emplace_back(sort_key<T>(key), ascending);
     // Records of the same values keep the order they were made in, in the direction of the last key.
     const bool made_ascending = order.back().second;

@@ -122,14 +122,15 @@ BOOST_AUTO_TEST_CASE(volume_select_answers_every_query_as_the_local_driver)
     using Sort = std::vector<std::pair<std::string, bool>>;
     for (const Filters& filters :
          {Filters{}, Filters{{"name", "data"}}, Filters{{"bootable", "true"}}, Filters{{"size", "2"}},
-          Filters{{"metadata:tier", "gold"}}, Filters{{"status", "available"}}, Filters{{"name", "data"}, {"size", "1"}},
-          Filters{{"colour", "blue"}}, Filters{{"size", "two"}}})
-        for (const Sort& sort : {Sort{}, Sort{{"name", true}}, Sort{{"name", false}}, Sort{{"size", false}, {"name", true}},
-                                 Sort{{"id", true}}, Sort{{"display_name", true}, {"created_at", true}},
-                                 Sort{{"updated_at", false}}, Sort{{"colour", true}}})
+          Filters{{"metadata:tier", "gold"}}, Filters{{"status", "available"}},
+          Filters{{"name", "data"}, {"size", "1"}}, Filters{{"colour", "blue"}}, Filters{{"size", "two"}}})
+        for (const Sort& sort :
+             {Sort{}, Sort{{"name", true}}, Sort{{"name", false}}, Sort{{"size", false}, {"name", true}},
+              Sort{{"id", true}}, Sort{{"display_name", true}, {"created_at", true}}, Sort{{"updated_at", false}},
+              Sort{{"colour", true}}})
             for (std::size_t limit : {0, 2})
-                for (const std::string& marker : {std::string(), volumes[0], volumes[1], volumes[2], volumes[4],
-                                                  std::string("no-such-volume")}) {
+                for (const std::string& marker :
+                     {std::string(), volumes[0], volumes[1], volumes[2], volumes[4], std::string("no-such-volume")}) {
                     volume::ListQuery q;
                     q.filters = filters;
                     q.sort = sort;

@@ -80,7 +80,7 @@ BOOST_AUTO_TEST_CASE(images_are_filtered_sorted_and_paged_as_glance_lists_them)
     image::ImageQuery q;
     q.filters = {{"visibility", "public"}};
     BOOST_TEST(ids(image::select(q, all)) == (std::vector<std::string>{"c0000000-0000-4000-8000-000000000003",
-                                                                         "b0000000-0000-4000-8000-000000000002"}),
+                                                                       "b0000000-0000-4000-8000-000000000002"}),
                boost::test_tools::per_element());
     q = {};
     q.sort = {{"name", true}};
