@@ -2,8 +2,6 @@
 // The local cloud's Network resources as JSON documents in SQLite: tenancy, computed attributes, quotas.
 #include "network_store.hpp"
 
-#include <ctime>
-
 #include <jumpgate/fault.hpp>
 
 #include "quota.hpp"
@@ -11,16 +9,6 @@
 namespace jumpgate::local::net {
 
 namespace {
-
-std::string now_text()
-{
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
 
 // The columns a resource's document repeats for queries: what it hangs on, and what uses it.
 std::optional<std::string> parent_of(std::string_view collection, const json& doc)
@@ -122,7 +110,7 @@ long long Store::count(std::string_view collection, const std::string& project_i
 
 void Store::insert(std::string_view collection, json& doc)
 {
-    std::string now = now_text();
+    std::string now = network::time_text(unix_now());
     doc["created_at"] = now;
     doc["updated_at"] = now;
     if (collection != "security-group-rules") {
@@ -141,7 +129,7 @@ void Store::insert(std::string_view collection, json& doc)
 
 void Store::save(std::string_view collection, json& doc)
 {
-    doc["updated_at"] = now_text();
+    doc["updated_at"] = network::time_text(unix_now());
     if (doc.contains("revision_number"))
         doc["revision_number"] = doc["revision_number"].get<long long>() + 1;
     Statement s(db_, "UPDATE network_resources SET parent_id = ?3, device_id = ?4, document = ?5 "

@@ -6,15 +6,59 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
+#include <new>
 #include <stdexcept>
 #include <thread>
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/log.hpp>
 
-#include "api/common/listing.hpp"
-
 namespace jumpgate::softlayer {
+
+namespace {
+
+// `text` percent-encoded for a query, by libcurl (whose encoder needs no handle).
+std::string query_encoded(const std::string& text)
+{
+    std::unique_ptr<char, decltype(&curl_free)> encoded(
+        curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size())), curl_free);
+    if (!encoded)
+        throw std::bad_alloc();
+    return encoded.get();
+}
+
+} // namespace
+
+std::string text_of(const json& j, const char* key)
+{
+    if (!j.is_object() || !j.contains(key) || j[key].is_null())
+        return "";
+    if (j[key].is_string())
+        return j[key];
+    if (j[key].is_number_integer())
+        return std::to_string(j[key].get<long long>());
+    return j[key].dump();
+}
+
+const json& member_of(const json& j, const char* key)
+{
+    static const json kNull;
+    return j.is_object() && j.contains(key) ? j[key] : kNull;
+}
+
+long long whole(const json& v)
+{
+    if (v.is_number())
+        return v.get<long long>();
+    if (v.is_string()) {
+        try {
+            return std::stoll(v.get<std::string>());
+        } catch (const std::exception&) {
+        }
+    }
+    return 0;
+}
 
 bool object_id(const std::string& id)
 {
@@ -38,7 +82,7 @@ std::string call_url(const std::string& api_url, const Call& call)
         url += sep;
         url += key;
         url += '=';
-        url += api::url_encode(value);
+        url += query_encoded(value);
         sep = '&';
     };
     if (!call.mask.empty())

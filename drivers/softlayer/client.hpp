@@ -39,6 +39,13 @@ struct Call {
     std::optional<std::pair<std::size_t, std::size_t>> limit; // offset, count
 };
 
+/* text_of: `j[key]` as text ("" when absent or null; numbers written out). */
+std::string text_of(const json& j, const char* key);
+/* member_of: `j[key]`, or null when `j` is no object or has none. */
+const json& member_of(const json& j, const char* key);
+/* whole: `v` as a whole number (SoftLayer writes some as text: "25"); 0 when it is none. */
+long long whole(const json& v);
+
 /* object_id: whether `id` can name a SoftLayer object: a number (decimal digits, fits a long long). */
 bool object_id(const std::string& id);
 

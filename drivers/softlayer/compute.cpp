@@ -5,7 +5,6 @@
 #include <jumpgate/fault.hpp>
 #include <jumpgate/regex.hpp>
 
-#include "api/common/validation.hpp"
 #include "guests.hpp"
 #include "softlayer.hpp"
 
@@ -314,7 +313,7 @@ compute::Server Compute::serverRebuild(const Context& ctx, const std::string& se
 {
     compute::Server s = checked(ctx, server_id, "rebuild", {"active", "stopped", "error"});
     json config = json::object();
-    if (api::uuid_like(r.image_id)) {
+    if (uuid_like(r.image_id)) {
         // The reload names the template by its number; the API names it by its global identifier.
         json filter = {{"globalIdentifier", {{"operation", r.image_id}}}};
         json found = client_->call(ctx.credentials, {.service = "SoftLayer_Account",

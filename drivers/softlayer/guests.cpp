@@ -10,7 +10,7 @@
 #include <jumpgate/base64.hpp>
 #include <jumpgate/fault.hpp>
 
-#include "api/common/validation.hpp"
+#include "client.hpp"
 
 namespace jumpgate::softlayer {
 
@@ -25,40 +25,6 @@ const char* const kGuestMask =
 
 namespace {
 
-/* text: `j[key]` as a string ("" when absent or null); numbers are written out. */
-std::string text(const json& j, const char* key)
-{
-    if (!j.is_object() || !j.contains(key) || j[key].is_null())
-        return "";
-    if (j[key].is_string())
-        return j[key];
-    if (j[key].is_number_integer())
-        return std::to_string(j[key].get<long long>());
-    return j[key].dump();
-}
-
-long long number(const json& j, const char* key, long long otherwise = 0)
-{
-    if (!j.is_object() || !j.contains(key))
-        return otherwise;
-    const json& v = j[key];
-    if (v.is_number())
-        return v.get<long long>();
-    if (v.is_string()) {
-        try {
-            return std::stoll(v.get<std::string>());
-        } catch (const std::exception&) {
-        }
-    }
-    return otherwise;
-}
-
-const json& member(const json& j, const char* key)
-{
-    static const json kNull;
-    return j.is_object() && j.contains(key) ? j[key] : kNull;
-}
-
 std::string lower(std::string s)
 {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -68,9 +34,9 @@ std::string lower(std::string s)
 // The disk a guest boots from, in GiB (0 when the guest does not say).
 long long root_disk(const json& guest)
 {
-    for (const auto& d : member(guest, "blockDevices"))
-        if (text(d, "device") == "0")
-            return number(member(d, "diskImage"), "capacity");
+    for (const auto& d : member_of(guest, "blockDevices"))
+        if (text_of(d, "device") == "0")
+            return whole(member_of(member_of(d, "diskImage"), "capacity"));
     return 0;
 }
 
@@ -109,8 +75,8 @@ std::vector<compute::Flavor> flavor_table(const std::string& text_of_table)
                 throw std::invalid_argument(where + ": unknown field " + key);
             }
         }
-        flavor.id = text(f, "id");
-        flavor.name = text(f, "name");
+        flavor.id = text_of(f, "id");
+        flavor.name = text_of(f, "name");
         if (flavor.id.empty() || flavor.name.empty())
             throw std::invalid_argument(where + " needs an id and a name");
         where = "flavor " + flavor.id;
@@ -144,7 +110,7 @@ std::vector<compute::Flavor> default_flavors()
 State state_of(const json& guest)
 {
     State s;
-    std::string power = text(member(guest, "powerState"), "keyName");
+    std::string power = text_of(member_of(guest, "powerState"), "keyName");
     if (power == "RUNNING")
         s = {"active", std::nullopt, 1};
     else if (power == "HALTED")
@@ -153,14 +119,14 @@ State state_of(const json& guest)
         s = {"paused", std::nullopt, 3};
     else
         s = {"error", std::nullopt, 0};
-    const json& transaction = member(guest, "activeTransaction");
-    bool provisioned = !text(guest, "provisionDate").empty();
+    const json& transaction = member_of(guest, "activeTransaction");
+    bool provisioned = !text_of(guest, "provisionDate").empty();
     if (!provisioned)
         return {"building", std::string("spawning"), 0};
     if (!transaction.is_object())
         return s;
-    std::string what = lower(text(member(transaction, "transactionGroup"), "name") + " " +
-                             text(member(transaction, "transactionStatus"), "name"));
+    std::string what = lower(text_of(member_of(transaction, "transactionGroup"), "name") + " " +
+                             text_of(member_of(transaction, "transactionStatus"), "name"));
     if (what.find("reclaim") != std::string::npos || what.find("cancel") != std::string::npos)
         s.task_state = "deleting";
     else if (what.find("image") != std::string::npos || what.find("capture") != std::string::npos ||
@@ -201,17 +167,18 @@ std::optional<std::int64_t> time_of(std::string_view t)
 compute::Server server_of(const json& guest, const std::vector<compute::Flavor>& table, const std::string& project_id)
 {
     compute::Server s;
-    s.id = text(guest, "id");
-    s.name = text(guest, "hostname");
-    s.project_id = text(guest, "accountId").empty() ? project_id : text(guest, "accountId");
-    s.user_id = text(member(member(member(guest, "billingItem"), "orderItem"), "order"), "userRecordId");
+    s.id = text_of(guest, "id");
+    s.name = text_of(guest, "hostname");
+    s.project_id = text_of(guest, "accountId").empty() ? project_id : text_of(guest, "accountId");
+    s.user_id = text_of(member_of(member_of(member_of(guest, "billingItem"), "orderItem"), "order"), "userRecordId");
     State state = state_of(guest);
     s.vm_state = state.vm_state;
     s.task_state = state.task_state;
     s.power_state = state.power_state;
     s.progress = s.vm_state == "active" && !s.task_state ? 100 : 0;
-    s.image_id = text(member(guest, "blockDeviceTemplateGroup"), "globalIdentifier");
-    long long cpus = number(guest, "maxCpu"), ram = number(guest, "maxMemory"), disk = root_disk(guest);
+    s.image_id = text_of(member_of(guest, "blockDeviceTemplateGroup"), "globalIdentifier");
+    long long cpus = whole(member_of(guest, "maxCpu")), ram = whole(member_of(guest, "maxMemory")),
+              disk = root_disk(guest);
     auto same_size = std::find_if(table.begin(), table.end(), [&](const compute::Flavor& f) {
         return f.vcpus == cpus && f.ram == ram && (disk == 0 || f.disk == disk);
     });
@@ -224,45 +191,45 @@ compute::Server server_of(const json& guest, const std::vector<compute::Flavor>&
         s.flavor.ram = ram;
         s.flavor.disk = disk;
     }
-    for (const auto& key : member(guest, "sshKeys"))
+    for (const auto& key : member_of(guest, "sshKeys"))
         if (!s.key_name)
-            s.key_name = text(key, "label");
-    s.availability_zone = text(member(guest, "datacenter"), "name");
-    for (const auto& ref : member(guest, "tagReferences")) {
-        std::string tag = text(member(ref, "tag"), "name");
+            s.key_name = text_of(key, "label");
+    s.availability_zone = text_of(member_of(guest, "datacenter"), "name");
+    for (const auto& ref : member_of(guest, "tagReferences")) {
+        std::string tag = text_of(member_of(ref, "tag"), "name");
         if (auto eq = tag.find('='); eq != std::string::npos)
             s.metadata[tag.substr(0, eq)] = tag.substr(eq + 1);
         else if (!tag.empty())
             s.tags.push_back(tag);
     }
     // Port 0 is the private network's, port 1 the public's, as SoftLayer wires every guest.
-    for (const auto& c : member(guest, "networkComponents")) {
-        std::string network = number(c, "port") == 1 ? "public" : "private";
-        std::string mac = text(c, "macAddress");
-        if (!text(c, "primaryIpAddress").empty())
-            s.addresses.push_back({network, text(c, "primaryIpAddress"), 4, mac, "fixed"});
-        std::string v6 = text(member(c, "primaryVersion6IpAddressRecord"), "ipAddress");
+    for (const auto& c : member_of(guest, "networkComponents")) {
+        std::string network = whole(member_of(c, "port")) == 1 ? "public" : "private";
+        std::string mac = text_of(c, "macAddress");
+        if (!text_of(c, "primaryIpAddress").empty())
+            s.addresses.push_back({network, text_of(c, "primaryIpAddress"), 4, mac, "fixed"});
+        std::string v6 = text_of(member_of(c, "primaryVersion6IpAddressRecord"), "ipAddress");
         if (!v6.empty())
             s.addresses.push_back({network, v6, 6, mac, "fixed"});
     }
     if (s.addresses.empty()) {
-        if (!text(guest, "primaryBackendIpAddress").empty())
-            s.addresses.push_back({"private", text(guest, "primaryBackendIpAddress")});
-        if (!text(guest, "primaryIpAddress").empty())
-            s.addresses.push_back({"public", text(guest, "primaryIpAddress")});
+        if (!text_of(guest, "primaryBackendIpAddress").empty())
+            s.addresses.push_back({"private", text_of(guest, "primaryBackendIpAddress")});
+        if (!text_of(guest, "primaryIpAddress").empty())
+            s.addresses.push_back({"public", text_of(guest, "primaryIpAddress")});
     }
     // A disk with a billing item of its own is portable storage, a volume of its own; the guest's are billed with it.
-    for (const auto& d : member(guest, "blockDevices"))
-        if (member(member(d, "diskImage"), "billingItem").is_object())
-            s.volumes_attached.push_back({text(member(d, "diskImage"), "id")});
-    if (!text(guest, "notes").empty())
-        s.description = text(guest, "notes");
-    for (const auto& data : member(guest, "userData"))
+    for (const auto& d : member_of(guest, "blockDevices"))
+        if (member_of(member_of(d, "diskImage"), "billingItem").is_object())
+            s.volumes_attached.push_back({text_of(member_of(d, "diskImage"), "id")});
+    if (!text_of(guest, "notes").empty())
+        s.description = text_of(guest, "notes");
+    for (const auto& data : member_of(guest, "userData"))
         if (s.user_data.empty())
-            s.user_data = base64(text(data, "value"));
-    s.created_at = time_of(text(guest, "createDate")).value_or(0);
-    s.updated_at = time_of(text(guest, "modifyDate")).value_or(s.created_at);
-    s.launched_at = time_of(text(guest, "provisionDate"));
+            s.user_data = base64(text_of(data, "value"));
+    s.created_at = time_of(text_of(guest, "createDate")).value_or(0);
+    s.updated_at = time_of(text_of(guest, "modifyDate")).value_or(s.created_at);
+    s.launched_at = time_of(text_of(guest, "provisionDate"));
     return s;
 }
 
@@ -299,7 +266,7 @@ json guest_template(const compute::Server& server, const std::string& zone, cons
               {"localDiskFlag", spec("softlayer:local_disk", "false") == "true"},
               {"datacenter", {{"name", zone}}},
               {"networkComponents", json::array({{{"maxSpeed", std::stoi(spec("softlayer:nic_speed", "100"))}}})}};
-    if (api::uuid_like(server.image_id)) {
+    if (uuid_like(server.image_id)) {
         t["blockDeviceTemplateGroup"] = {{"globalIdentifier", server.image_id}};
     } else {
         t["operatingSystemReferenceCode"] = server.image_id;

@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // SoftLayer images: the account's private image templates and the public ones, as Glance images.
-#include <algorithm>
-#include <variant>
-
 #include <jumpgate/fault.hpp>
 
-#include "api/common/validation.hpp"
 #include "guests.hpp"
 #include "resources.hpp"
 
@@ -18,91 +14,12 @@ namespace {
 
 const char* const kTemplateService = "SoftLayer_Virtual_Guest_Block_Device_Template_Group";
 
-long long whole(const json& v)
-{
-    if (v.is_number())
-        return v.get<long long>();
-    if (v.is_string()) {
-        try {
-            return std::stoll(v.get<std::string>());
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
-}
-
 NotFound no_image(const std::string& image_id)
 {
     return NotFound("No image found with ID " + image_id);
 }
 
-// An image's value for a sort key of ImageQuery: text, or a number (-1 when unknown, first as Glance's NULL).
-std::variant<std::string, long long> sort_value(const image::Image& img, const std::string& key)
-{
-    if (key == "id")
-        return img.id;
-    if (key == "name")
-        return img.name.value_or("");
-    if (key == "status")
-        return img.status;
-    if (key == "visibility")
-        return img.visibility;
-    if (key == "owner")
-        return img.owner;
-    if (key == "disk_format")
-        return img.disk_format.value_or("");
-    if (key == "container_format")
-        return img.container_format.value_or("");
-    if (key == "size")
-        return img.size.value_or(-1);
-    if (key == "virtual_size")
-        return img.virtual_size.value_or(-1);
-    if (key == "min_disk")
-        return img.min_disk;
-    if (key == "min_ram")
-        return img.min_ram;
-    if (key == "updated_at")
-        return img.updated_at;
-    return img.created_at;
-}
-
-// The value of an exact-match filter of ImageQuery; BadRequest for one Glance does not have.
-std::optional<std::string> filtered_value(const image::Image& img, const std::string& key)
-{
-    if (key.rfind("property:", 0) == 0) {
-        auto it = img.properties.find(key.substr(9));
-        return it == img.properties.end() ? std::nullopt : std::optional(it->second);
-    }
-    if (key == "protected")
-        return img.is_protected ? "1" : "0";
-    if (key == "public")
-        return img.visibility == "public" ? "1" : "0";
-    if (key == "member")
-        return std::nullopt; // SoftLayer shares no template with a member project
-    if (key == "id" || key == "name" || key == "status" || key == "visibility" || key == "owner" ||
-        key == "disk_format" || key == "container_format")
-        return std::get<std::string>(sort_value(img, key));
-    throw BadRequest("Unknown filter " + key + ".");
-}
-
 } // namespace
-
-std::string text_of(const json& j, const char* key)
-{
-    if (!j.is_object() || !j.contains(key) || j[key].is_null())
-        return "";
-    if (j[key].is_string())
-        return j[key];
-    if (j[key].is_number_integer())
-        return std::to_string(j[key].get<long long>());
-    return j[key].dump();
-}
-
-const json& member_of(const json& j, const char* key)
-{
-    static const json kNull;
-    return j.is_object() && j.contains(key) ? j[key] : kNull;
-}
 
 image::Image image_of(const json& group)
 {
@@ -129,53 +46,14 @@ image::Image image_of(const json& group)
     return img;
 }
 
-std::vector<image::Image> images_selected(const image::ImageQuery& q, std::vector<image::Image> all)
-{
-    auto sort = q.sort;
-    if (std::none_of(sort.begin(), sort.end(), [](const auto& k) { return k.first == "id"; }))
-        sort.emplace_back("id", sort.empty() ? false : sort.back().second);
-    auto before = [&sort](const image::Image& a, const image::Image& b) {
-        for (const auto& [key, ascending] : sort) {
-            auto va = sort_value(a, key), vb = sort_value(b, key);
-            if (va != vb)
-                return ascending ? va < vb : vb < va;
-        }
-        return false;
-    };
-    std::optional<image::Image> marker;
-    if (!q.marker.empty()) {
-        auto it = std::find_if(all.begin(), all.end(), [&](const image::Image& i) { return i.id == q.marker; });
-        if (it == all.end())
-            throw BadRequest("marker [" + q.marker + "] not found");
-        marker = *it;
-    }
-    std::vector<image::Image> out;
-    for (auto& img : all) {
-        bool kept = (!marker || before(*marker, img)) &&
-                    std::all_of(q.filters.begin(), q.filters.end(),
-                                [&](const auto& f) { return filtered_value(img, f.first) == f.second; }) &&
-                    std::all_of(q.tags.begin(), q.tags.end(),
-                                [&](const auto& t) {
-                                    return std::find(img.tags.begin(), img.tags.end(), t) != img.tags.end();
-                                }) &&
-                    (!q.size_min || (img.size && *img.size >= *q.size_min)) &&
-                    (!q.size_max || (img.size && *img.size <= *q.size_max));
-        if (kept)
-            out.push_back(std::move(img));
-    }
-    std::sort(out.begin(), out.end(), before);
-    if (q.limit && out.size() > q.limit)
-        out.resize(q.limit);
-    return out;
-}
-
 Images::Images(std::shared_ptr<const Client> client) : client_(std::move(client)) {}
 
 std::vector<image::Image> Images::imageList(const Context& ctx, const image::ImageQuery& q) const
 {
+    // A visibility filter spares a call, unless the marker may be an image of the other kind.
     std::string visibility;
     for (const auto& [key, value] : q.filters)
-        if (key == "visibility")
+        if (key == "visibility" && q.marker.empty())
             visibility = value;
     std::vector<image::Image> all;
     if (visibility.empty() || visibility == "private")
@@ -187,12 +65,12 @@ std::vector<image::Image> Images::imageList(const Context& ctx, const image::Ima
         for (const auto& g : client_->list(
                  ctx.credentials, {.service = kTemplateService, .method = "getPublicImages", .mask = kImageMask}))
             all.push_back(image_of(g));
-    return images_selected(q, std::move(all));
+    return image::select(q, std::move(all));
 }
 
 std::optional<json> Images::group(const Context& ctx, const std::string& image_id) const
 {
-    if (!api::uuid_like(image_id))
+    if (!uuid_like(image_id))
         return std::nullopt;
     json filter = {{"globalIdentifier", {{"operation", image_id}}}};
     // The account's own first: most images a user names are theirs.

@@ -4,7 +4,6 @@
 
 #include <jumpgate/fault.hpp>
 
-#include "api/common/time.hpp"
 #include "guests.hpp"
 #include "resources.hpp"
 
@@ -22,7 +21,7 @@ const char* const kPortMask = "mask[id,datacenter[name],networkComponents[id,por
 json neutron_time(const std::string& softlayer_time)
 {
     auto t = time_of(softlayer_time);
-    return t ? json(api::iso_time_z(*t)) : json(nullptr);
+    return t ? json(network::time_text(*t)) : json(nullptr);
 }
 
 NotFound not_found(const std::string& collection, const std::string& id)

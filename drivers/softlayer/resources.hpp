@@ -15,11 +15,6 @@
 
 namespace jumpgate::softlayer {
 
-/* text_of: `j[key]` as text ("" when absent or null; numbers written out). */
-std::string text_of(const json& j, const char* key);
-/* member_of: `j[key]`, or null when `j` is no object or has none. */
-const json& member_of(const json& j, const char* key);
-
 /* kImageMask: what an image template is read with: everything image_of() looks at. */
 extern const char* const kImageMask;
 
@@ -29,13 +24,6 @@ extern const char* const kImageMask;
  * account's private, a template still being captured is saving.
  */
 image::Image image_of(const json& group);
-
-/*
- * images_selected: the images of `all` that `q` keeps (filters, tags, sizes), sorted as
- * it asks (id last), from after its marker, at most its limit. BadRequest for a marker
- * that is none of them or a filter Glance does not have.
- */
-std::vector<image::Image> images_selected(const image::ImageQuery& q, std::vector<image::Image> all);
 
 /*
  * Images: the account's private image templates and SoftLayer's public ones. They are

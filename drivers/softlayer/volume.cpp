@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SoftLayer block storage: portable storage volumes as Cinder volumes, ordered, cancelled, attached to guests.
 #include <algorithm>
-#include <variant>
 
 #include <jumpgate/fault.hpp>
 
@@ -19,19 +18,6 @@ const char* const kOrderPrefix = "order-";
 const char* const kOrderMask =
     "mask[id,createDate,status,items[id,categoryCode,description,billingItem[id,resourceTableId]]]";
 const char* const kOrderItemMask = "mask[id,categoryCode,description,billingItem[id,resourceTableId]]";
-
-long long whole(const json& v)
-{
-    if (v.is_number())
-        return v.get<long long>();
-    if (v.is_string()) {
-        try {
-            return std::stoll(v.get<std::string>());
-        } catch (const std::exception&) {
-        }
-    }
-    return 0;
-}
 
 NotFound no_volume(const std::string& volume_id)
 {
@@ -51,76 +37,6 @@ long long described_capacity(const json& item)
     std::string description = text_of(item, "description");
     std::size_t digits = description.find_first_not_of("0123456789");
     return digits == 0 ? 0 : whole(json(description.substr(0, digits)));
-}
-
-std::variant<std::string, long long> sort_value(const volume::Volume& v, const std::string& key)
-{
-    if (key == "id")
-        return v.id;
-    if (key == "name")
-        return v.name.value_or("");
-    if (key == "status")
-        return v.status;
-    if (key == "availability_zone")
-        return v.availability_zone;
-    if (key == "size")
-        return v.size;
-    if (key == "bootable")
-        return static_cast<long long>(v.bootable);
-    if (key == "updated_at")
-        return v.updated_at;
-    return v.created_at;
-}
-
-std::optional<std::string> filtered_value(const volume::Volume& v, const std::string& key)
-{
-    if (key.rfind("metadata:", 0) == 0) {
-        auto it = v.metadata.find(key.substr(9));
-        return it == v.metadata.end() ? std::nullopt : std::optional(it->second);
-    }
-    if (key == "bootable")
-        return v.bootable ? "true" : "false";
-    if (key == "name")
-        return v.name;
-    if (key == "status" || key == "availability_zone" || key == "id")
-        return std::get<std::string>(sort_value(v, key));
-    throw BadRequest("Invalid filter: " + key);
-}
-
-// The page of `all` that `q` asks for: filtered, sorted (newest first unless told), after its marker.
-std::vector<volume::Volume> selected(const volume::ListQuery& q, std::vector<volume::Volume> all)
-{
-    auto sort = q.sort;
-    if (sort.empty())
-        sort.emplace_back("created_at", false);
-    if (std::none_of(sort.begin(), sort.end(), [](const auto& k) { return k.first == "id"; }))
-        sort.emplace_back("id", sort.back().second);
-    auto before = [&sort](const volume::Volume& a, const volume::Volume& b) {
-        for (const auto& [key, ascending] : sort) {
-            auto va = sort_value(a, key), vb = sort_value(b, key);
-            if (va != vb)
-                return ascending ? va < vb : vb < va;
-        }
-        return false;
-    };
-    std::vector<volume::Volume> kept;
-    for (auto& v : all)
-        if (std::all_of(q.filters.begin(), q.filters.end(),
-                        [&](const auto& f) { return filtered_value(v, f.first) == f.second; }))
-            kept.push_back(std::move(v));
-    std::sort(kept.begin(), kept.end(), before);
-    auto from = kept.begin();
-    if (!q.marker.empty()) {
-        from = std::find_if(kept.begin(), kept.end(), [&](const volume::Volume& v) { return v.id == q.marker; });
-        if (from == kept.end())
-            throw BadRequest("Invalid input received: marker [" + q.marker + "] not found");
-        ++from;
-    }
-    from += static_cast<std::ptrdiff_t>(std::min<std::size_t>(q.offset, kept.end() - from));
-    std::vector<volume::Volume> page;
-    for (; from != kept.end() && (q.limit == 0 || page.size() < q.limit); ++from)
-        page.push_back(std::move(*from));
-    return page;
 }
 
 } // namespace
@@ -239,7 +155,7 @@ std::vector<volume::Volume> Volumes::volumes(const Context& ctx) const
 
 std::vector<volume::Volume> Volumes::volumeList(const Context& ctx, const volume::ListQuery& q) const
 {
-    return selected(q, volumes(ctx));
+    return volume::select(ctx, q, volumes(ctx));
 }
 
 volume::Volume Volumes::volumeGet(const Context& ctx, const std::string& volume_id) const

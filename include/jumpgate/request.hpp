@@ -156,5 +156,10 @@ class Request {
 std::string new_request_id();
 /* new_uuid: a random (version 4) UUID in its canonical text form. */
 std::string new_uuid();
+/*
+ * uuid_like: whether `text` reads as a UUID as OpenStack's is_uuid_like takes one: 32 hex
+ * digits, dashes anywhere, braces around.
+ */
+bool uuid_like(std::string_view text);
 
 } // namespace jumpgate

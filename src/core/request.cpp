@@ -298,6 +298,20 @@ std::string new_uuid()
     return text;
 }
 
+bool uuid_like(std::string_view text)
+{
+    if (text.size() >= 2 && text.front() == '{' && text.back() == '}')
+        text = text.substr(1, text.size() - 2);
+    std::size_t digits = 0;
+    for (unsigned char c : text) {
+        if (std::isxdigit(c))
+            ++digits;
+        else if (c != '-')
+            return false;
+    }
+    return digits == 32;
+}
+
 std::string new_request_id()
 {
     return "req-" + new_uuid();

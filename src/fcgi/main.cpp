@@ -29,7 +29,7 @@ namespace {
 
 volatile std::sig_atomic_t stopping = 0;
 
-// Runs only between requests: SIGTERM and SIGINT are blocked while one is served.
+// Runs only between requests: the stop signals are blocked while one is served.
 void on_stop(int)
 {
     stopping = 1;
@@ -42,6 +42,8 @@ sigset_t stop_signals()
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    // multiwatch 1.0.0 sends the signal before the one `-s` names in its list: QUIT for TERM.
+    sigaddset(&set, SIGQUIT);
     return set;
 }
 
@@ -53,6 +55,7 @@ void install_signals()
     sa.sa_flags = 0; // no SA_RESTART: a blocked accept() must return
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGQUIT, &sa, nullptr);
     signal(SIGPIPE, SIG_IGN);
 }
 

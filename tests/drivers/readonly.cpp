@@ -5,7 +5,6 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include <jumpgate/driver.hpp>
@@ -181,56 +180,6 @@ image::Image image_of(const json& i)
     return img;
 }
 
-// An image's value for a sort key of ImageQuery: text, or a number (-1 when unknown, first as
-// Glance's NULL).
-std::variant<std::string, long long> sort_value(const image::Image& img, const std::string& key)
-{
-    if (key == "id")
-        return img.id;
-    if (key == "name")
-        return img.name.value_or("");
-    if (key == "status")
-        return img.status;
-    if (key == "visibility")
-        return img.visibility;
-    if (key == "owner")
-        return img.owner;
-    if (key == "disk_format")
-        return img.disk_format.value_or("");
-    if (key == "container_format")
-        return img.container_format.value_or("");
-    if (key == "size")
-        return img.size.value_or(-1);
-    if (key == "virtual_size")
-        return img.virtual_size.value_or(-1);
-    if (key == "min_disk")
-        return img.min_disk;
-    if (key == "min_ram")
-        return img.min_ram;
-    if (key == "updated_at")
-        return img.updated_at;
-    return img.created_at;
-}
-
-// The value of an exact-match filter of ImageQuery; BadRequest for one Glance does not have.
-std::optional<std::string> filtered_value(const image::Image& img, const std::string& key)
-{
-    if (key.rfind("property:", 0) == 0) {
-        auto it = img.properties.find(key.substr(9));
-        return it == img.properties.end() ? std::nullopt : std::optional(it->second);
-    }
-    if (key == "protected")
-        return img.is_protected ? "1" : "0";
-    if (key == "public")
-        return img.visibility == "public" ? "1" : "0";
-    if (key == "member")
-        return std::nullopt; // this cloud shares no image with a member
-    if (key == "id" || key == "name" || key == "status" || key == "visibility" || key == "owner" ||
-        key == "disk_format" || key == "container_format")
-        return std::get<std::string>(sort_value(img, key));
-    throw BadRequest("Unknown filter " + key + ".");
-}
-
 /*
  * Image: the images of the file. `ctx` sees public and community images and its
  * project's (this cloud shares none with members); an admin sees all.
@@ -245,53 +194,16 @@ class Image : public image::Driver {
 
     std::vector<image::Image> imageList(const Context& ctx, const image::ImageQuery& q) const override
     {
-        auto sort = q.sort;
-        if (std::none_of(sort.begin(), sort.end(), [](const auto& k) { return k.first == "id"; }))
-            sort.emplace_back("id", sort.empty() ? false : sort.back().second);
-        // Whether `a` comes before `b` in the order asked for.
-        auto before = [&sort](const image::Image& a, const image::Image& b) {
-            for (const auto& [key, ascending] : sort) {
-                auto va = sort_value(a, key), vb = sort_value(b, key);
-                if (va != vb)
-                    return ascending ? va < vb : vb < va;
-            }
-            return false;
-        };
-        std::optional<image::Image> marker;
-        if (!q.marker.empty()) {
-            try {
-                marker = imageGet(ctx, q.marker);
-            } catch (const NotFound&) {
-                throw BadRequest("marker [" + q.marker + "] not found");
-            }
-        }
         bool visibility_asked =
             std::any_of(q.filters.begin(), q.filters.end(), [](const auto& f) { return f.first == "visibility"; });
-        bool hidden_asked = std::any_of(q.filters.begin(), q.filters.end(),
-                                        [](const auto& f) { return f.first == "property:os_hidden"; });
-        std::vector<image::Image> out;
-        for (const auto& img : images_) {
-            // Unless asked for by visibility, a list leaves out the community images of others.
-            bool listed = visible(ctx, img) && (visibility_asked || ctx.is_admin() || img.visibility != "community" ||
-                                                img.owner == ctx.project_id);
-            bool hidden =
-                !hidden_asked && img.properties.count("os_hidden") && img.properties.at("os_hidden") == "true";
-            bool matches = listed && !hidden && (!marker || before(*marker, img)) &&
-                           std::all_of(q.filters.begin(), q.filters.end(),
-                                       [&](const auto& f) { return filtered_value(img, f.first) == f.second; }) &&
-                           std::all_of(q.tags.begin(), q.tags.end(),
-                                       [&](const auto& t) {
-                                           return std::find(img.tags.begin(), img.tags.end(), t) != img.tags.end();
-                                       }) &&
-                           (!q.size_min || (img.size && *img.size >= *q.size_min)) &&
-                           (!q.size_max || (img.size && *img.size <= *q.size_max));
-            if (matches)
-                out.push_back(img);
-        }
-        std::sort(out.begin(), out.end(), before);
-        if (q.limit && out.size() > q.limit)
-            out.resize(q.limit);
-        return out;
+        std::vector<image::Image> listed;
+        for (const auto& img : images_)
+            // Unless asked for by visibility, a list leaves out the community images of others; a marker the
+            // caller sees still places the page.
+            if (visible(ctx, img) && (visibility_asked || ctx.is_admin() || img.visibility != "community" ||
+                                      img.owner == ctx.project_id || img.id == q.marker))
+                listed.push_back(img);
+        return image::select(q, std::move(listed));
     }
 
     image::Image imageGet(const Context& ctx, const std::string& image_id) const override

@@ -3,6 +3,7 @@
 import http.client
 import json
 import os
+import re
 import select
 import shutil
 import socket
@@ -17,6 +18,25 @@ WORKER = os.path.join(TOP_BUILDDIR, "jumpgate-fcgi")
 MODULE_DIR = os.path.join(TOP_BUILDDIR, "drivers", ".libs")
 ECHO_DRIVER = os.path.join(TOP_BUILDDIR, "tests", "drivers", ".libs", "jumpgate_echo.so")
 READONLY_DRIVER = os.path.join(TOP_BUILDDIR, "tests", "drivers", ".libs", "jumpgate_readonly.so")
+
+
+# What the sanitizers of `make check-asan` write on a worker's stderr: ASan's and LSan's reports, UBSan's errors.
+SANITIZER_REPORT = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)\b|runtime error:")
+
+# Where under a stack's log directory they go: sanitizer.<pid>, one file per process that reports.
+SANITIZER_LOG = "sanitizer"
+
+# The reports the workers of this process's stacks wrote (main.py fails the module that holds one).
+sanitizer_reports = []
+
+
+def sanitizer_report(text, lines=15):
+    """The first sanitizer report in `text`, its first `lines` lines from the line it starts on; None without one."""
+    found = SANITIZER_REPORT.search(text)
+    if not found:
+        return None
+    start = text.rfind("\n", 0, found.start()) + 1
+    return "\n".join(text[start:].splitlines()[:lines])
 
 
 def wait_for(predicate, seconds):
@@ -73,11 +93,20 @@ class Stack:
                 f.write(config.format(state=self.state, module_dir=MODULE_DIR, echo=ECHO_DRIVER,
                                      readonly=READONLY_DRIVER))
 
-    def _script(self, cmd):
+    def script_env(self):
+        """The environment of scripts/jumpgate-stack for this stack. spawn-fcgi leaves its workers no stderr, so the
+        sanitizers of a sanitized build (`make check-asan`) write their reports to log/sanitizer.<pid> instead."""
         env = dict(os.environ, PORT=str(self.port), STATE=self.state,
                    WORKERS=str(self.workers), BUILD=TOP_BUILDDIR)
+        os.makedirs(os.path.join(self.state, "log"), exist_ok=True)
+        for options in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+            env[options] = ":".join(filter(None, [os.environ.get(options),
+                                                  f"log_path={self.state}/log/{SANITIZER_LOG}"]))
+        return env
+
+    def _script(self, cmd):
         subprocess.run([os.path.join(TOP_SRCDIR, "scripts", "jumpgate-stack"), cmd],
-                       env=env, check=True)
+                       env=self.script_env(), check=True)
 
     def start(self):
         # Another stack may bind the port free_port() found before nginx does: take another one then.
@@ -107,7 +136,13 @@ class Stack:
 
     def stop(self):
         self._script("stop")
-        if not os.environ.get("JUMPGATE_KEEP_STATE"):
+        # Read once the workers have ended: a leak is reported only then.
+        log_dir = os.path.join(self.state, "log")
+        names = sorted(n for n in os.listdir(log_dir) if n.startswith(SANITIZER_LOG + ".")) \
+            if os.path.isdir(log_dir) else []
+        found = [f"{log_dir}/{name} (kept):\n{report}" for name in names if (report := sanitizer_report(self.log(name)))]
+        sanitizer_reports.extend(found)
+        if not found and not os.environ.get("JUMPGATE_KEEP_STATE"):
             shutil.rmtree(self.state, ignore_errors=True)
 
     def log(self, name="jumpgate.log"):

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Dead workers (issue 18, finding 6): a worker killed with kill -9 is replaced at once, the upload it held
-ends cleanly (queued, no partial file), another worker's upload goes on, and stop leaves no worker behind."""
+ends cleanly (queued, no partial file), another worker's upload goes on, and stop leaves no worker behind and lets
+each end its loop."""
 import hashlib
 import os
 import signal
@@ -162,6 +163,20 @@ class Stop(unittest.TestCase):
             other.stop()
         self.assertEqual(len(pids), 3)
         self.assertEqual([p for p in pids if running(p)], [])
+
+    def test_stop_lets_every_worker_end_its_loop(self):
+        # Killed by a signal, a worker would drop its request in flight (and never run the leak check of a
+        # sanitized build); a graceful one logs that it stops.
+        other = Stack(workers=2).start()
+        try:
+            self.assertTrue(wait_for(lambda: len(workers(other)) == 2, 10))
+            pids = workers(other)
+            other._script("stop")
+            log = other.log()
+        finally:
+            other.stop()
+        for pid in pids:
+            self.assertIn(f"jumpgate-fcgi[{pid}]: info: stopping", log)
 
 
 if __name__ == "__main__":

@@ -142,9 +142,8 @@ class SmallDisk(Stack):
         script = os.path.join(os.environ["top_srcdir"], "scripts", "jumpgate-stack")
         mounts = "".join(f'mkdir -p "$STATE/{d}" && mount -t tmpfs -o size={size} tmpfs "$STATE/{d}" && '
                          for d, size in (("images", "128k"), ("volumes", "32k")))
-        env = dict(os.environ, PORT=str(self.port), STATE=self.state, WORKERS=str(self.workers),
-                   BUILD=os.environ["top_builddir"])
-        subprocess.run(["unshare", "-rm", "sh", "-c", mounts + f'exec "{script}" start'], env=env, check=True)
+        subprocess.run(["unshare", "-rm", "sh", "-c", mounts + f'exec "{script}" start'], env=self.script_env(),
+                       check=True)
 
 
 @unittest.skipUnless(can_mount_tmpfs(), "needs unshare -rm to mount a small tmpfs")

@@ -71,6 +71,22 @@ struct ImageQuery {
     std::string marker;
 };
 
+/*
+ * select: the page of `items` that `q` asks for, as the local driver answers it
+ * in SQL; for drivers that filter in memory. `items` are the images the list
+ * may show the caller (Driver's visibility; no one else's community images
+ * unless a "visibility" filter asks). It keeps those that pass every filter
+ * ("member" keeps none: Image carries no members, so a cloud that shares images
+ * filters on it itself), have every tag and a size within size_min/size_max,
+ * and, unless a "property:os_hidden" filter asks for them, are not hidden (have
+ * no os_hidden property); sorts them by `q.sort`, a missing text first as "" and
+ * a missing number as -1, then by id in the direction of the last key
+ * (descending without one); and returns those after the marker, at most `q.limit`.
+ * Throws BadRequest for a filter or sort key Glance does not have and for a
+ * marker that is none of `items`.
+ */
+std::vector<Image> select(const ImageQuery& q, std::vector<Image> items);
+
 /* ImageData: an active image's bytes to send; `file` names them on disk when they are a file. */
 struct ImageData {
     std::unique_ptr<ByteSource> source;

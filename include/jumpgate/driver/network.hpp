@@ -2,6 +2,7 @@
 // The typed Network driver interface (Neutron v2.0): resources as JSON documents checked by the core's attribute maps.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -56,6 +57,10 @@ std::vector<json> select(const Query& q, std::vector<json> items);
 
 /* matches: whether `item` passes every filter and tag filter of `q`. */
 bool matches(const Query& q, const json& item);
+
+/* time_text: `seconds` since the epoch as resources' "created_at" and "updated_at" are written
+ * ("2026-01-01T00:00:00Z"). */
+std::string time_text(std::int64_t seconds);
 
 /* AvailabilityZone: one zone and the resource it serves ("network", "router"), "available" or "unavailable". */
 struct AvailabilityZone {

@@ -134,6 +134,28 @@ struct ListQuery {
     std::size_t offset = 0; // rows skipped after the marker (Cinder's offset)
 };
 
+/*
+ * select: the page of `items` that `q` asks for, as the local driver answers it
+ * in SQL; for drivers that filter in memory. `items` are records of any
+ * project, in the order they were made (which breaks ties, oldest first when
+ * the last sort key ascends). The caller's own project's are listed (an
+ * admin's all_projects: every project's, or q.project_id's); they are kept when
+ * they pass every filter (volumes: bootable, multiattach, size, status,
+ * volume_type (its name or id), name, availability_zone, id, user_id,
+ * project_id, snapshot_id, source_volid, image_id, volume_type_id,
+ * "metadata:" and "image_metadata:" keys; snapshots: status, size, name,
+ * volume_id, id, user_id, project_id and "metadata:" keys; backups: status,
+ * name, volume_id, id; a missing field matches nothing), sorted by `q.sort`
+ * (newest first without one; a missing name sorts as ""), after the marker
+ * (any record the caller sees, listed or not), `q.offset` skipped, at most
+ * `q.limit`. Throws BadRequest for a filter or sort key the kind has not, a
+ * filter value not of its type, and a marker that names no record the caller
+ * sees ("Marker <id> could not be found.").
+ */
+std::vector<Volume> select(const Context& ctx, const ListQuery& q, std::vector<Volume> items);
+std::vector<Snapshot> select(const Context& ctx, const ListQuery& q, std::vector<Snapshot> items);
+std::vector<Backup> select(const Context& ctx, const ListQuery& q, std::vector<Backup> items);
+
 /* Service: one of the services that make up the cloud's Block Storage, as os-services and os-hosts list them. */
 struct Service {
     std::string binary; // cinder-scheduler, cinder-volume, cinder-backup

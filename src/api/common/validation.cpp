@@ -178,20 +178,6 @@ bool printable(std::string_view text, bool trimmed)
     return !(trimmed && is_space(c));
 }
 
-bool uuid_like(std::string_view text)
-{
-    if (text.size() >= 2 && text.front() == '{' && text.back() == '}')
-        text = text.substr(1, text.size() - 2);
-    std::size_t digits = 0;
-    for (unsigned char c : text) {
-        if (std::isxdigit(c))
-            ++digits;
-        else if (c != '-')
-            return false;
-    }
-    return digits == 32;
-}
-
 std::string python_repr(const json& value)
 {
     switch (value.type()) {

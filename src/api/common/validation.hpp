@@ -30,12 +30,6 @@ std::size_t utf8_length(std::string_view text);
  */
 bool printable(std::string_view text, bool trimmed);
 
-/*
- * uuid_like: whether `text` reads as a UUID as OpenStack's is_uuid_like takes one: 32 hex
- * digits, dashes anywhere, braces around.
- */
-bool uuid_like(std::string_view text);
-
 /* python_repr: `value` as the services' messages show it: 'abc', True, None, 3.7, [1, 'a']. */
 std::string python_repr(const json& value);
 

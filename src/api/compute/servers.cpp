@@ -546,7 +546,7 @@ json networks_of(const Request& req, const json& s)
             } else if (key == "uuid") {
                 if (!value.is_string())
                     throw api::not_of_type("uuid", value, "'string'");
-                if (!api::uuid_like(value.get_ref<const std::string&>()))
+                if (!uuid_like(value.get_ref<const std::string&>()))
                     throw BadRequest("Bad networks format: network uuid is not in proper format (" +
                                      value.get<std::string>() + ")");
                 wanted["uuid"] = value;
@@ -555,7 +555,7 @@ json networks_of(const Request& req, const json& s)
                     continue;
                 if (!value.is_string())
                     throw api::not_of_type("port", value, "'string', 'null'");
-                if (!api::uuid_like(value.get_ref<const std::string&>()))
+                if (!uuid_like(value.get_ref<const std::string&>()))
                     throw api::schema_fault("port", value, api::python_repr(value) + " is not a 'uuid'");
                 wanted["port"] = value;
             } else if (key == "fixed_ip") {

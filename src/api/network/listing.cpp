@@ -11,6 +11,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/time.hpp"
 
 namespace jumpgate::network {
 
@@ -64,6 +65,11 @@ bool matches(const Query& q, const json& item)
     };
     return all(q.tags) && (q.tags_any.empty() || any(q.tags_any)) && (q.not_tags.empty() || !all(q.not_tags)) &&
            (q.not_tags_any.empty() || !any(q.not_tags_any));
+}
+
+std::string time_text(std::int64_t seconds)
+{
+    return api::iso_time_z(seconds);
 }
 
 std::vector<json> select(const Query& q, std::vector<json> items)

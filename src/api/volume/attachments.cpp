@@ -48,7 +48,7 @@ std::optional<std::string> uuid_field(const json& b, const char* key, bool nulla
 {
     if (!b.contains(key) || (nullable && b[key].is_null()))
         return std::nullopt;
-    if (!b[key].is_string() || !api::uuid_like(b[key].get_ref<const std::string&>()))
+    if (!b[key].is_string() || !uuid_like(b[key].get_ref<const std::string&>()))
         throw BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " + b[key].dump() +
                          ". It is not a valid UUID.");
     return b[key].get<std::string>();

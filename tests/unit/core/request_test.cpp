@@ -421,6 +421,17 @@ BOOST_AUTO_TEST_CASE(uuid_is_canonical_version_4)
     }
 }
 
+BOOST_AUTO_TEST_CASE(uuid_like_takes_what_openstack_takes_for_one)
+{
+    BOOST_TEST(uuid_like("0b7d1c2e-8a4f-4c1e-9d3b-2f6a5e4d3c21"));
+    BOOST_TEST(uuid_like("0B7D1C2E8A4F4C1E9D3B2F6A5E4D3C21"));
+    BOOST_TEST(uuid_like("{0b7d1c2e-8a4f-4c1e-9d3b-2f6a5e4d3c21}"));
+    BOOST_TEST(!uuid_like("0b7d1c2e-8a4f-4c1e-9d3b-2f6a5e4d3c2"));
+    BOOST_TEST(!uuid_like("not-a-uuid"));
+    BOOST_TEST(!uuid_like(""));
+    BOOST_TEST(uuid_like(new_uuid()));
+}
+
 BOOST_AUTO_TEST_CASE(uuids_are_unique)
 {
     std::set<std::string> seen;

@@ -54,10 +54,11 @@ BOOST_AUTO_TEST_CASE(mask_filter_and_limit_are_encoded_in_the_query)
            .mask = "id,hostname",
            .filter = {{"virtualGuests", {{"hostname", {{"operation", "a b&c"}}}}}},
            .limit = std::pair<std::size_t, std::size_t>{100, 50}};
-    BOOST_TEST(call_url("http://x/", c) ==
-               "http://x/SoftLayer_Account/getVirtualGuests.json?objectMask=mask%5Bid%2Chostname%5D"
-               "&objectFilter=%7B%22virtualGuests%22:%7B%22hostname%22:%7B%22operation%22:%22a%20b%26c%22%7D%7D%7D"
-               "&resultLimit=100%2C50");
+    BOOST_TEST(
+        call_url("http://x/", c) ==
+        "http://x/SoftLayer_Account/getVirtualGuests.json?objectMask=mask%5Bid%2Chostname%5D"
+        "&objectFilter=%7B%22virtualGuests%22%3A%7B%22hostname%22%3A%7B%22operation%22%3A%22a%20b%26c%22%7D%7D%7D"
+        "&resultLimit=100%2C50");
     c.mask = "mask[id,powerState[keyName]]"; // a mask written whole is kept as it is
     c.filter = nullptr;
     c.limit.reset();

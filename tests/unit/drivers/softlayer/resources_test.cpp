@@ -79,24 +79,24 @@ BOOST_AUTO_TEST_CASE(images_are_filtered_sorted_and_paged_as_glance_lists_them)
                                      image_of(template_group("c0000000-0000-4000-8000-000000000003", 1))};
     image::ImageQuery q;
     q.filters = {{"visibility", "public"}};
-    BOOST_TEST(ids(images_selected(q, all)) == (std::vector<std::string>{"c0000000-0000-4000-8000-000000000003",
-                                                                         "b0000000-0000-4000-8000-000000000002"}),
+    BOOST_TEST(ids(image::select(q, all)) == (std::vector<std::string>{"c0000000-0000-4000-8000-000000000003",
+                                                                       "b0000000-0000-4000-8000-000000000002"}),
                boost::test_tools::per_element());
     q = {};
     q.sort = {{"name", true}};
     q.limit = 1;
     q.marker = "a0000000-0000-4000-8000-000000000001";
-    BOOST_TEST(ids(images_selected(q, all)) == (std::vector<std::string>{"b0000000-0000-4000-8000-000000000002"}),
+    BOOST_TEST(ids(image::select(q, all)) == (std::vector<std::string>{"b0000000-0000-4000-8000-000000000002"}),
                boost::test_tools::per_element());
     q.marker = "d0000000-0000-4000-8000-000000000004";
-    BOOST_CHECK_THROW(images_selected(q, all), BadRequest);
+    BOOST_CHECK_THROW(image::select(q, all), BadRequest);
     q = {};
     q.filters = {{"os_version", "x"}};
-    BOOST_CHECK_THROW(images_selected(q, all), BadRequest);
+    BOOST_CHECK_THROW(image::select(q, all), BadRequest);
     q.filters = {{"property:os_version", "UBUNTU_22_64"}};
-    BOOST_TEST(images_selected(q, all).empty());
+    BOOST_TEST(image::select(q, all).empty());
     q.filters = {{"owner", "310001"}};
-    BOOST_TEST(ids(images_selected(q, all)) == (std::vector<std::string>{"a0000000-0000-4000-8000-000000000001"}),
+    BOOST_TEST(ids(image::select(q, all)) == (std::vector<std::string>{"a0000000-0000-4000-8000-000000000001"}),
                boost::test_tools::per_element());
 }
 
