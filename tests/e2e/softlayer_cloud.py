@@ -40,6 +40,33 @@ retries = 1
 """
 
 
+def slcli_config(home, name, account, url, api_key=None):
+    """An slcli configuration file `<home>/<name>.conf` for account's user on the API at `url`; its path."""
+    path = os.path.join(home, f"{name}.conf")
+    with open(path, "w", encoding="utf-8") as f:
+        # An endpoint with /rest in it makes softlayer-python use its REST transport.
+        f.write(f"[softlayer]\nusername = {account['username']}\napi_key = {api_key or account['apiKey']}\n"
+                f"endpoint_url = {url}\ntimeout = 30\n")
+    return path
+
+
+def slcli(config, *args, check=True):
+    """Debian's slcli (the official SoftLayer client) run with the configuration file `config`: its JSON output
+    decoded (a list of the documents when it prints several tables), or with check=False the finished process."""
+    home = os.path.dirname(config)
+    run = subprocess.run(["slcli", "-y", "-C", config, "--format", "json", *args], capture_output=True, text=True,
+                         timeout=120, env=dict(os.environ, HOME=home))
+    if not check:
+        return run
+    assert run.returncode == 0, (args, run.stdout, run.stderr)
+    documents, text, decoder = [], run.stdout.strip(), json.JSONDecoder()
+    while text:
+        document, end = decoder.raw_decode(text)
+        documents.append(document)
+        text = text[end:].strip()
+    return documents[0] if len(documents) == 1 else documents or None
+
+
 def accounts():
     """The simulated accounts as accounts.json gives them: [{"id", "username", "apiKey", "userId"}, ...]."""
     with open(ACCOUNTS_FILE, encoding="utf-8") as f:

@@ -7,12 +7,16 @@ refused; an unreachable SoftLayer is a clear 503. The image service is the SoftL
 the templates a server is made from there."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import unittest
+import tempfile
 import urllib.request
+
+import softlayer_cloud
 
 from stack import MODULE_DIR, TOP_SRCDIR, Stack, wait_for
 
@@ -55,7 +59,8 @@ def start_simulator(port=0):
 
 
 def setUpModule():
-    global stack, sim, api_url, accounts, a, b
+    global stack, sim, api_url, accounts, a, b, slcli_home
+    slcli_home = tempfile.mkdtemp(prefix="softlayer-slcli-")
     if not os.path.exists(DRIVER):
         raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
     sim, api_url = start_simulator()
@@ -82,6 +87,13 @@ def stop_simulator():
 def tearDownModule():
     stack.stop()
     stop_simulator()
+    shutil.rmtree(slcli_home, ignore_errors=True)
+
+
+def slcli(account, *args):
+    """The official SoftLayer client, slcli, as `account`'s user against the same simulator."""
+    config = softlayer_cloud.slcli_config(slcli_home, str(account.id), account.user, api_url)
+    return softlayer_cloud.slcli(config, *args)
 
 
 def sim_state():
@@ -211,6 +223,15 @@ class Compute(unittest.TestCase):
         self.assertEqual(shown["OS-EXT-AZ:availability_zone"], "dal10")
         self.assertEqual(shown["key_name"], "jg-key")
 
+        # The official SoftLayer client sees the guest the openstack client made, as the driver made it.
+        listed = {str(g["id"]): g for g in slcli(a, "vs", "list")}
+        self.assertEqual((listed[server_id]["hostname"], listed[server_id]["datacenter"]), ("web-1", "dal10"))
+        self.assertEqual(listed[server_id]["primary_ip"], guest["primaryIpAddress"])
+        detail = slcli(a, "vs", "detail", server_id)
+        self.assertEqual((detail["cores"], detail["memory"], detail["state"], detail["status"]),
+                         (1, 2048, "RUNNING", "ACTIVE"))
+        self.assertNotIn(server_id, [str(g["id"]) for g in slcli(b, "vs", "list")])
+
         a.cli("server", "reboot", "--soft", server_id, parse=False)
         self.assertEqual(sim_guest(a.id, server_id)["powerState"], "RUNNING")
         a.cli("server", "stop", server_id, parse=False)
@@ -240,8 +261,10 @@ class Compute(unittest.TestCase):
         guest = sim_guest(a.id, server_id)
         self.assertEqual((guest["hostname"], guest["powerState"]), ("web-2", "RUNNING"))
 
+        self.assertEqual(slcli(a, "vs", "detail", server_id)["hostname"], "web-2")
         a.cli("server", "delete", server_id, parse=False)
         self.assertIsNone(sim_guest(a.id, server_id))
+        self.assertNotIn(server_id, [str(g["id"]) for g in slcli(a, "vs", "list")])
         status, _, _ = a.get(f"{C}/servers/{server_id}")
         self.assertEqual(status, 404)
 

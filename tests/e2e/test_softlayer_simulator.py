@@ -5,14 +5,13 @@ keys through it and prints what the simulator holds; each account sees only its 
 conventions (masks, filters, result limits, error bodies, the method-less URL forms) hold as the real API's."""
 import base64
 import hashlib
-import json
 import os
 import shutil
-import subprocess
 import tempfile
 import unittest
 
-from softlayer_cloud import Simulator, accounts
+from softlayer_cloud import Simulator, accounts, slcli_config
+from softlayer_cloud import slcli as run_slcli
 from stack import wait_for
 
 SLCLI = shutil.which("slcli")
@@ -24,12 +23,8 @@ def setUpModule():
     alice, bob = accounts()[:2]
     sim = Simulator(provision_seconds=1)
     home = tempfile.mkdtemp(prefix="softlayer-slcli-")
-    for name, account, key in (("alice", alice, alice["apiKey"]), ("bob", bob, bob["apiKey"]),
-                               ("wrong", alice, "0" * 64)):
-        with open(os.path.join(home, f"{name}.conf"), "w") as f:
-            # An endpoint with /rest in it makes softlayer-python use its REST transport.
-            f.write(f"[softlayer]\nusername = {account['username']}\napi_key = {key}\n"
-                    f"endpoint_url = {sim.url}\ntimeout = 30\n")
+    for name, account, key in (("alice", alice, None), ("bob", bob, None), ("wrong", alice, "0" * 64)):
+        slcli_config(home, name, account, sim.url, api_key=key)
 
 
 def tearDownModule():
@@ -42,19 +37,8 @@ def tearDownModule():
 
 
 def slcli(who, *args, check=True):
-    """slcli run as `who` (alice, bob, wrong): its JSON output decoded (a list of the documents when it prints
-    several tables), or with check=False the finished process."""
-    run = subprocess.run([SLCLI, "-y", "-C", os.path.join(home, f"{who}.conf"), "--format", "json", *args],
-                         capture_output=True, text=True, timeout=120, env=dict(os.environ, HOME=home))
-    if not check:
-        return run
-    assert run.returncode == 0, (args, run.stdout, run.stderr)
-    documents, text, decoder = [], run.stdout.strip(), json.JSONDecoder()
-    while text:
-        document, end = decoder.raw_decode(text)
-        documents.append(document)
-        text = text[end:].strip()
-    return documents[0] if len(documents) == 1 else documents or None
+    """slcli run as `who` (alice, bob, wrong, or a configuration a test wrote in `home`)."""
+    return run_slcli(os.path.join(home, f"{who}.conf"), *args, check=check)
 
 
 def guests_of(account, simulator=None):
@@ -167,9 +151,7 @@ class SlcliLifecycle(unittest.TestCase):
             self.assertEqual(slow.stop(), 0)
             os.unlink(slow.log_file.name)
         self.addCleanup(stop)
-        with open(os.path.join(home, "slow.conf"), "w") as f:
-            f.write(f"[softlayer]\nusername = {alice['username']}\napi_key = {alice['apiKey']}\n"
-                    f"endpoint_url = {slow.url}\ntimeout = 30\n")
+        slcli_config(home, "slow", alice, slow.url)
         created = slcli("slow", "vs", "create", "--hostname", "life1", "--domain", "example.com", "--cpu", "2",
                         "--memory", "2048", "--datacenter", "dal10", "--os", "DEBIAN_12_64", "--key", "alice-laptop",
                         "--tag", "ci", "--tag", "life", "--userdata", "#cloud-config")[0]
