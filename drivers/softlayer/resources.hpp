@@ -98,6 +98,9 @@ class Volumes : public volume::Driver {
     volume::VolumeType typeGet(const Context& ctx, const std::string& id_or_name) const override;
     std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
 
+    volume::QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const override;
+    volume::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
+
   private:
     std::vector<volume::Volume> volumes(const Context& ctx) const;
     std::shared_ptr<const Client> client_;

@@ -348,6 +348,24 @@ volume::VolumeType Volumes::typeGet(const Context&, const std::string& id_or_nam
     return t;
 }
 
+volume::QuotaSet Volumes::quotaGet(const Context&, const std::string&) const
+{
+    // SoftLayer shows no limit on an account's portable storage: an order over what the account may have is
+    // refused when it is placed, with SoftLayer's reason.
+    return {{"volumes", -1}, {"gigabytes", -1},        {"snapshots", -1},
+            {"backups", -1}, {"backup_gigabytes", -1}, {"per_volume_gigabytes", -1},
+            {"groups", -1}};
+}
+
+volume::QuotaSet Volumes::quotaUsage(const Context& ctx, const std::string&) const
+{
+    long long gigabytes = 0;
+    auto all = volumes(ctx);
+    for (const auto& v : all)
+        gigabytes += v.size;
+    return {{"volumes", static_cast<long long>(all.size())}, {"gigabytes", gigabytes}};
+}
+
 std::vector<std::pair<std::string, bool>> Volumes::availabilityZoneList(const Context& ctx) const
 {
     std::vector<std::pair<std::string, bool>> zones;

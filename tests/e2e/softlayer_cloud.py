@@ -40,6 +40,52 @@ retries = 1
 """
 
 
+def config(api_url, zone=None):
+    """The stack's configuration for the simulator at `api_url`; `zone`: where servers and volumes go when a
+    request names none."""
+    text = CONFIG.replace("@api_url@", api_url)
+    if zone:
+        for section in ("[compute]", "[volume]"):
+            text = text.replace(f"{section}\ndriver = softlayer\n",
+                                f"{section}\ndriver = softlayer\ndefault_availability_zone = {zone}\n")
+    return text
+
+
+class Account:
+    """A simulated SoftLayer account (as accounts.json gives it) and its first user, on `stack`: the openstack
+    client's environment and a token scoped to the account, the user's API key being the password."""
+
+    def __init__(self, stack, account, simulator=None):
+        self.stack, self.simulator = stack, simulator
+        self.id = account["id"]
+        self.user = account["users"][0]
+        self.env = stack.env(OS_USERNAME=self.user["username"], OS_PASSWORD=self.user["apiKey"],
+                             OS_PROJECT_NAME=str(self.id))
+        self.token = self.new_token()
+
+    def auth(self, api_key=None):
+        """Keystone v3's password authentication of the user, scoped to the account."""
+        return {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "name": self.user["username"], "domain": {"id": "default"}, "password": api_key or self.user["apiKey"]}}},
+            "scope": {"project": {"id": str(self.id)}}}}
+
+    def new_token(self):
+        status, hdrs, body = self.stack.request("POST", "/identity/v3/auth/tokens", auth=False, body=self.auth())
+        assert status == 201, body
+        return hdrs["x-subject-token"]
+
+    def cli(self, *args, parse=True):
+        return self.stack.cli(*args, env=self.env, parse=parse)
+
+    def get(self, path, method="GET", body=None, headers=None, token=None):
+        return self.stack.get_json(path, method=method, body=body, auth=False,
+                                   headers=dict(headers or {}, **{"X-Auth-Token": token or self.token}))
+
+    def held(self):
+        """What the simulator holds for this account."""
+        return self.simulator.account_state(self.id)
+
+
 def slcli_config(home, name, account, url, api_key=None):
     """An slcli configuration file `<home>/<name>.conf` for account's user on the API at `url`; its path."""
     path = os.path.join(home, f"{name}.conf")

@@ -25,30 +25,6 @@ SIMULATOR = os.path.join(TOP_SRCDIR, "tests", "softlayer", "simulator.py")
 ACCOUNTS = os.path.join(TOP_SRCDIR, "tests", "softlayer", "accounts.json")
 C = "/compute/v2.1"
 
-CONFIG = """
-[general]
-state_dir = {state}
-module_dir = {module_dir}
-log_file = {state}/log/jumpgate.log
-log_level = debug
-[identity]
-driver = softlayer
-[compute]
-driver = softlayer
-default_availability_zone = dal10
-[image]
-driver = softlayer
-[volume]
-driver =
-[network]
-driver =
-[softlayer]
-api_url = @api_url@
-timeout = 10
-retries = 1
-"""
-
-
 def start_simulator(port=0):
     """The simulator on 127.0.0.1 (any free port, or `port`), provisioning in a second; (process, base URL)."""
     sim = subprocess.Popen([sys.executable, SIMULATOR, "--listen", f"127.0.0.1:{port}", "--provision-seconds", "1"],
@@ -66,11 +42,11 @@ def setUpModule():
     sim, api_url = start_simulator()
     stack = None
     try:
-        stack = Stack(CONFIG.replace("@api_url@", api_url)).start()
+        stack = Stack(softlayer_cloud.config(api_url, zone="dal10")).start()
         stack.password = ""  # no local admin: each account's user authenticates with their API key
         with open(ACCOUNTS) as f:
             accounts = json.load(f)["accounts"]
-        a, b = (Account(account) for account in accounts[:2])
+        a, b = (Account(stack, account) for account in accounts[:2])
     except BaseException:
         if stack:
             stack.stop()
@@ -111,30 +87,8 @@ def sim_guest(account_id, guest_id):
     return next((g for g in sim_account(account_id)["virtualGuests"] if g["id"] == int(guest_id)), None)
 
 
-class Account:
-    """A simulated SoftLayer account and its first user: the openstack client's environment, a token."""
-
-    def __init__(self, account):
-        self.id = account["id"]
-        self.user = account["users"][0]
-        self.env = stack.env(OS_USERNAME=self.user["username"], OS_PASSWORD=self.user["apiKey"],
-                             OS_PROJECT_NAME=str(self.id))
-        status, hdrs, body = stack.request("POST", "/identity/v3/auth/tokens", auth=False, body=self.auth())
-        assert status == 201, body
-        self.token = hdrs["x-subject-token"]
-
-    def auth(self, api_key=None):
-        return {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": self.user["username"], "domain": {"id": "default"},
-            "password": api_key or self.user["apiKey"]}}},
-            "scope": {"project": {"id": str(self.id)}}}}
-
-    def cli(self, *args, parse=True):
-        return stack.cli(*args, env=self.env, parse=parse)
-
-    def get(self, path, method="GET", body=None, headers=None):
-        return stack.get_json(path, method=method, body=body,
-                              headers=dict(headers or {}, **{"X-Auth-Token": self.token}))
+class Account(softlayer_cloud.Account):
+    """A simulated SoftLayer account, waiting for its servers over the API."""
 
     def server(self, server_id):
         status, _, body = self.get(f"{C}/servers/{server_id}")
@@ -344,6 +298,11 @@ class Compute(unittest.TestCase):
         self.assertEqual(limits["totalInstancesUsed"], len(account["virtualGuests"]))
         self.assertEqual(limits["totalCoresUsed"], sum(g["maxCpu"] for g in account["virtualGuests"]))
         self.assertEqual(limits["maxTotalInstances"], -1)
+        # The client asks Cinder's limits too: the account's portable storage, with no limit SoftLayer shows.
+        portable = [d for d in account["virtualDiskImages"] if d["portable"]]
+        self.assertGreater(len(portable), 0)
+        self.assertEqual((limits["totalVolumesUsed"], limits["maxTotalVolumes"]), (len(portable), -1))
+        self.assertEqual(limits["totalGigabytesUsed"], sum(d["capacity"] for d in portable))
 
 
 def accounts_file_public_images():

@@ -11,6 +11,7 @@ import re
 import subprocess
 import unittest
 
+import softlayer_cloud
 from softlayer_cloud import Simulator
 from stack import MODULE_DIR, TOP_SRCDIR, WORKER, Stack, wait_for
 
@@ -18,30 +19,6 @@ DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
 SEED = os.path.join(TOP_SRCDIR, "tests", "data", "softlayer-seed-001.txt")
 # The rows each table has in the seed: a copy cut short fails RowMap.
 TABLE_ROWS = {"Identity": 10, "Compute": 44, "Images": 5, "Block Storage": 6, "Network": 5}
-
-CONFIG = """
-[general]
-state_dir = {state}
-module_dir = {module_dir}
-log_file = {state}/log/jumpgate.log
-[identity]
-driver = softlayer
-[compute]
-driver = softlayer
-default_availability_zone = dal10
-[image]
-driver = softlayer
-[volume]
-driver = softlayer
-default_availability_zone = dal10
-[network]
-driver = softlayer
-[softlayer]
-api_url = @api_url@
-timeout = 10
-retries = 1
-"""
-
 
 def row(table, verb, endpoint):
     """Marks a test as the one for the row `verb endpoint` of seed 001's table `table`, as the seed writes it."""
@@ -73,9 +50,9 @@ def setUpModule():
     sim = Simulator(provision_seconds=1)
     stack = None
     try:
-        stack = Stack(CONFIG.replace("@api_url@", sim.url)).start()
+        stack = Stack(softlayer_cloud.config(sim.url, zone="dal10")).start()
         stack.password = ""  # no local admin: each account's user authenticates with their API key
-        a, b = (Account(account) for account in sim.state()["accounts"][:2])
+        a, b = (Account(stack, account, sim) for account in sim.state()["accounts"][:2])
         run = subprocess.run([WORKER, "--config", f"{stack.state}/jumpgate.conf", "--coverage=json"],
                              capture_output=True, text=True, check=True)
         coverage = {(r["service"], r["endpoint"], r["method"], r["action"] or None): r for r in json.loads(run.stdout)}
@@ -93,37 +70,12 @@ def tearDownModule():
     assert '" 500 ' not in sim.log(), sim.log()
 
 
-class Account:
-    """A simulated SoftLayer account and its first user, with a token scoped to the account."""
-
-    def __init__(self, account):
-        self.id = account["id"]
-        self.user = account["users"][0]
-        self.env = stack.env(OS_USERNAME=self.user["username"], OS_PASSWORD=self.user["apiKey"],
-                             OS_PROJECT_NAME=str(self.id))
-        self.token = self.v3_token()
-
-    def v3_auth(self):
-        return {"auth": {"identity": {"methods": ["password"], "password": {"user": {
-            "name": self.user["username"], "domain": {"id": "default"}, "password": self.user["apiKey"]}}},
-            "scope": {"project": {"id": str(self.id)}}}}
-
-    def v3_token(self):
-        status, hdrs, body = stack.request("POST", "/identity/v3/auth/tokens", auth=False, body=self.v3_auth())
-        assert status == 201, body
-        return hdrs["x-subject-token"]
+class Account(softlayer_cloud.Account):
+    """A simulated SoftLayer account, with what the rows ask of its servers."""
 
     def v2_auth(self):
         return {"auth": {"passwordCredentials": {"username": self.user["username"], "password": self.user["apiKey"]},
                          "tenantId": str(self.id)}}
-
-    def get(self, path, method="GET", body=None, headers=None, token=None):
-        return stack.get_json(path, method=method, body=body, auth=False,
-                              headers=dict(headers or {}, **{"X-Auth-Token": token or self.token}))
-
-    def held(self):
-        """What the simulator holds for this account."""
-        return sim.account_state(self.id)
 
     def guest(self, server_id):
         return next((g for g in self.held()["virtualGuests"] if g["id"] == int(server_id)), None)
@@ -259,7 +211,7 @@ class Identity(RowTest):
 
     @row("Identity", "POST", "v3/auth/tokens")
     def test_v3_token_from_the_api_key(self):
-        status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body=a.v3_auth())
+        status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body=a.auth())
         self.assertEqual(status, 201, body)
         self.assertTrue(hdrs["x-subject-token"])
         token = body["token"]
@@ -271,7 +223,7 @@ class Identity(RowTest):
 
     @row("Identity", "GET", "v3/tokens/{token_id}")
     def test_v3_token_validated(self):
-        token = a.v3_token()
+        token = a.new_token()
         status, _, body = a.get("/identity/v3/auth/tokens", headers={"X-Subject-Token": token})
         self.assertEqual(status, 200, body)
         self.assertEqual(body["token"]["project"]["id"], str(a.id))
@@ -281,14 +233,14 @@ class Identity(RowTest):
     @row("Identity", "POST", "v3/tokens/{token_id}")
     def test_v3_token_checked(self):
         # The draft v3 API checked a token with a POST; Keystone's v3 does it with a HEAD.
-        status, _, _ = a.get("/identity/v3/auth/tokens", method="HEAD", headers={"X-Subject-Token": a.v3_token()})
+        status, _, _ = a.get("/identity/v3/auth/tokens", method="HEAD", headers={"X-Subject-Token": a.new_token()})
         self.assertEqual(status, 200)
         status, _, _ = a.get("/identity/v3/auth/tokens", method="HEAD", headers={"X-Subject-Token": "not-a-token"})
         self.assertEqual(status, 404)
 
     @row("Identity", "DELETE", "v3/tokens/{token_id")
     def test_v3_token_revoked(self):
-        token = a.v3_token()
+        token = a.new_token()
         status, _, _ = a.get("/identity/v3/auth/tokens", method="DELETE", headers={"X-Subject-Token": token})
         self.assertEqual(status, 204)
         for _ in range(4):  # every worker

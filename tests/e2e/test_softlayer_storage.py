@@ -8,33 +8,12 @@ import os
 import subprocess
 import unittest
 
+import softlayer_cloud
 from softlayer_cloud import Simulator
 from stack import MODULE_DIR, WORKER, Stack, wait_for
 
 DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
 C = "/compute/v2.1"
-
-CONFIG = """
-[general]
-state_dir = {state}
-module_dir = {module_dir}
-log_file = {state}/log/jumpgate.log
-log_level = debug
-[identity]
-driver = softlayer
-[compute]
-driver = softlayer
-[image]
-driver = softlayer
-[volume]
-driver = softlayer
-[network]
-driver = softlayer
-[softlayer]
-api_url = @api_url@
-timeout = 10
-retries = 1
-"""
 
 
 def setUpModule():
@@ -44,9 +23,9 @@ def setUpModule():
     sim = Simulator(provision_seconds=3)  # long enough to see an order being filled
     stack = None
     try:
-        stack = Stack(CONFIG.replace("@api_url@", sim.url)).start()
+        stack = Stack(softlayer_cloud.config(sim.url)).start()
         stack.password = ""  # no local admin: each account's user authenticates with their API key
-        a, b = (Account(account) for account in sim.state()["accounts"][:2])
+        a, b = (softlayer_cloud.Account(stack, account, sim) for account in sim.state()["accounts"][:2])
     except BaseException:
         if stack:
             stack.stop()
@@ -58,32 +37,6 @@ def tearDownModule():
     stack.stop()
     sim.stop()
     assert " 500 " not in sim.log(), sim.log()
-
-
-class Account:
-    """A simulated SoftLayer account and its first user: the openstack client's environment, a token."""
-
-    def __init__(self, account):
-        self.id = account["id"]
-        self.user = account["users"][0]
-        self.env = stack.env(OS_USERNAME=self.user["username"], OS_PASSWORD=self.user["apiKey"],
-                             OS_PROJECT_NAME=str(self.id))
-        status, hdrs, body = stack.request("POST", "/identity/v3/auth/tokens", auth=False, body={"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": self.user["username"], "domain": {"id": "default"}, "password": self.user["apiKey"]}}},
-            "scope": {"project": {"id": str(self.id)}}}})
-        assert status == 201, body
-        self.token = hdrs["x-subject-token"]
-
-    def cli(self, *args, parse=True):
-        return stack.cli(*args, env=self.env, parse=parse)
-
-    def get(self, path, method="GET", body=None, headers=None):
-        return stack.get_json(path, method=method, body=body, headers=dict(headers or {}, **{"X-Auth-Token": self.token}))
-
-    def held(self):
-        """What the simulator holds for this account."""
-        return sim.account_state(self.id)
 
 
 def volume_path(account, volume_id=""):
