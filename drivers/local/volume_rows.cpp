@@ -18,29 +18,6 @@ struct SortKey {
     SqlValue marker = 0LL;
 };
 
-bool parse_bool(const std::string& key, const std::string& value)
-{
-    std::string v = value;
-    std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (v == "true" || v == "1" || v == "yes")
-        return true;
-    if (v == "false" || v == "0" || v == "no")
-        return false;
-    throw BadRequest("Invalid value '" + value + "' for filter " + key + ": it must be true or false.");
-}
-
-long long parse_count(const std::string& key, const std::string& value)
-{
-    try {
-        std::size_t used = 0;
-        long long n = std::stoll(value, &used);
-        if (used == value.size())
-            return n;
-    } catch (const std::exception&) {
-    }
-    throw BadRequest("Invalid value '" + value + "' for filter " + key + ": it must be an integer.");
-}
-
 std::string filter_condition(const ListTable& table, const std::string& key, const std::string& value,
                              std::vector<SqlValue>& values)
 {
@@ -53,9 +30,9 @@ std::string filter_condition(const ListTable& table, const std::string& key, con
     for (const auto& filter : table.filters)
         if (key == filter.key) {
             if (filter.kind == ListFilter::boolean)
-                values.emplace_back(parse_bool(key, value) ? 1LL : 0LL);
+                values.emplace_back(volume::filter_bool(key, value) ? 1LL : 0LL);
             else if (filter.kind == ListFilter::integer)
-                values.emplace_back(parse_count(key, value));
+                values.emplace_back(volume::filter_integer(key, value));
             else
                 values.emplace_back(value);
             return " AND " + filter.condition;

@@ -135,6 +135,14 @@ struct ListQuery {
 };
 
 /*
+ * filter_bool, filter_integer: a list filter's value read as Cinder reads it
+ * ("true", "1", "yes" and their opposites; a whole number); BadRequest naming
+ * the filter otherwise. For drivers that filter in their cloud's own query language.
+ */
+bool filter_bool(const std::string& key, const std::string& value);
+long long filter_integer(const std::string& key, const std::string& value);
+
+/*
  * select: the page of `items` that `q` asks for, as the local driver answers it
  * in SQL; for drivers that filter in memory. `items` are records of any
  * project, in the order they were made (which breaks ties, oldest first when

@@ -11,14 +11,7 @@
 
 namespace jumpgate::volume {
 
-namespace {
-
-// A sort value as the local driver's SQL compares it (a missing name is "").
-using SortValue = std::variant<std::string, long long>;
-template <class T> using SortKey = std::function<SortValue(const T&)>;
-template <class T> using Filter = std::function<bool(const T&)>;
-
-bool parse_bool(const std::string& key, const std::string& value)
+bool filter_bool(const std::string& key, const std::string& value)
 {
     std::string v = value;
     std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -29,7 +22,7 @@ bool parse_bool(const std::string& key, const std::string& value)
     throw BadRequest("Invalid value '" + value + "' for filter " + key + ": it must be true or false.");
 }
 
-long long parse_count(const std::string& key, const std::string& value)
+long long filter_integer(const std::string& key, const std::string& value)
 {
     try {
         std::size_t used = 0;
@@ -40,6 +33,13 @@ long long parse_count(const std::string& key, const std::string& value)
     }
     throw BadRequest("Invalid value '" + value + "' for filter " + key + ": it must be an integer.");
 }
+
+namespace {
+
+// A sort value as the local driver's SQL compares it (a missing name is "").
+using SortValue = std::variant<std::string, long long>;
+template <class T> using SortKey = std::function<SortValue(const T&)>;
+template <class T> using Filter = std::function<bool(const T&)>;
 
 // The sort keys and filters the three kinds share: the fields of the same names.
 template <class T> std::optional<SortKey<T>> common_sort_key(const std::string& key)
@@ -123,11 +123,11 @@ template <> Filter<Volume> filter(const std::string& key, const std::string& val
     if (auto by_image = map_filter(key, value, "image_metadata:", &Volume::image_metadata))
         return *by_image;
     if (key == "bootable")
-        return [wanted = parse_bool(key, value)](const Volume& v) { return v.bootable == wanted; };
+        return [wanted = filter_bool(key, value)](const Volume& v) { return v.bootable == wanted; };
     if (key == "multiattach")
-        return [wanted = parse_bool(key, value)](const Volume& v) { return v.multiattach == wanted; };
+        return [wanted = filter_bool(key, value)](const Volume& v) { return v.multiattach == wanted; };
     if (key == "size")
-        return [wanted = parse_count(key, value)](const Volume& v) { return v.size == wanted; };
+        return [wanted = filter_integer(key, value)](const Volume& v) { return v.size == wanted; };
     if (key == "volume_type")
         return [value](const Volume& v) { return v.volume_type == value || v.volume_type_id == value; };
     if (key == "availability_zone")
@@ -163,7 +163,7 @@ template <> Filter<Snapshot> filter(const std::string& key, const std::string& v
     if (auto by_metadata = map_filter(key, value, "metadata:", &Snapshot::metadata))
         return *by_metadata;
     if (key == "size")
-        return [wanted = parse_count(key, value)](const Snapshot& s) { return s.size == wanted; };
+        return [wanted = filter_integer(key, value)](const Snapshot& s) { return s.size == wanted; };
     if (key == "volume_id")
         return [value](const Snapshot& s) { return s.volume_id == value; };
     if (key == "user_id")
