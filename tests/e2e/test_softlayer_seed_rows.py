@@ -12,10 +12,8 @@ import subprocess
 import unittest
 
 import softlayer_cloud
-from softlayer_cloud import Simulator
-from stack import MODULE_DIR, TOP_SRCDIR, WORKER, Stack, wait_for
+from stack import TOP_SRCDIR, WORKER, wait_for
 
-DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
 SEED = os.path.join(TOP_SRCDIR, "tests", "data", "softlayer-seed-001.txt")
 # The rows each table has in the seed: a copy cut short fails RowMap.
 TABLE_ROWS = {"Identity": 10, "Compute": 44, "Images": 5, "Block Storage": 6, "Network": 5}
@@ -44,30 +42,21 @@ def seed_rows():
 
 
 def setUpModule():
-    global stack, sim, a, b, coverage, host
-    if not os.path.exists(DRIVER):
-        raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
-    sim = Simulator(provision_seconds=1)
-    stack = None
+    global cloud, stack, sim, a, b, coverage, host
+    cloud = softlayer_cloud.Cloud(zone="dal10", account_class=Account)
+    stack, sim, a, b = cloud.stack, cloud.sim, cloud.a, cloud.b
     try:
-        stack = Stack(softlayer_cloud.config(sim.url, zone="dal10")).start()
-        stack.password = ""  # no local admin: each account's user authenticates with their API key
-        a, b = (Account(stack, account, sim) for account in sim.state()["accounts"][:2])
         run = subprocess.run([WORKER, "--config", f"{stack.state}/jumpgate.conf", "--coverage=json"],
                              capture_output=True, text=True, check=True)
         coverage = {(r["service"], r["endpoint"], r["method"], r["action"] or None): r for r in json.loads(run.stdout)}
         host = a.server_made("row-host")
     except BaseException:
-        if stack:
-            stack.stop()
-        sim.stop()
+        cloud.stop(check=False)
         raise
 
 
 def tearDownModule():
-    stack.stop()
-    sim.stop()
-    assert '" 500 ' not in sim.log(), sim.log()
+    cloud.stop()
 
 
 class Account(softlayer_cloud.Account):

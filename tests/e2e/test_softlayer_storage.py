@@ -4,39 +4,23 @@
 storage ordered, attached to a guest, detached and cancelled; VLANs and subnets as networks and subnets; after each
 step, what the simulator then holds. The other account sees none of it, and what SoftLayer cannot do answers 501."""
 import json
-import os
 import subprocess
 import unittest
 
 import softlayer_cloud
-from softlayer_cloud import Simulator
-from stack import MODULE_DIR, WORKER, Stack, wait_for
+from stack import WORKER, wait_for
 
-DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
 C = "/compute/v2.1"
 
 
 def setUpModule():
-    global stack, sim, a, b
-    if not os.path.exists(DRIVER):
-        raise unittest.SkipTest("the SoftLayer driver is not built (no libcurl)")
-    sim = Simulator(provision_seconds=3)  # long enough to see an order being filled
-    stack = None
-    try:
-        stack = Stack(softlayer_cloud.config(sim.url)).start()
-        stack.password = ""  # no local admin: each account's user authenticates with their API key
-        a, b = (softlayer_cloud.Account(stack, account, sim) for account in sim.state()["accounts"][:2])
-    except BaseException:
-        if stack:
-            stack.stop()
-        sim.stop()
-        raise
+    global cloud, stack, sim, a, b
+    cloud = softlayer_cloud.Cloud(provision_seconds=3)  # long enough to see an order being filled
+    stack, sim, a, b = cloud.stack, cloud.sim, cloud.a, cloud.b
 
 
 def tearDownModule():
-    stack.stop()
-    sim.stop()
-    assert " 500 " not in sim.log(), sim.log()
+    cloud.stop()
 
 
 def volume_path(account, volume_id=""):
