@@ -5,6 +5,8 @@
 #include <jumpgate/driver/image.hpp>
 #include <jumpgate/fault.hpp>
 
+#include "fault_message.hpp"
+
 using namespace jumpgate;
 
 namespace {
@@ -51,16 +53,6 @@ std::vector<std::string> selected(const image::ImageQuery& q)
 }
 
 using Ids = std::vector<std::string>;
-
-template <class F> std::string fault_message(F f)
-{
-    try {
-        f();
-    } catch (const BadRequest& e) {
-        return e.what();
-    }
-    return "";
-}
 
 } // namespace
 
@@ -139,13 +131,13 @@ BOOST_AUTO_TEST_CASE(unknown_keys_and_markers_are_bad_requests_even_of_an_empty_
 {
     image::ImageQuery q;
     q.marker = "z";
-    BOOST_TEST(fault_message([&] { image::select(q, catalogue()); }) == "marker [z] not found");
+    BOOST_TEST(fault_message<BadRequest>([&] { image::select(q, catalogue()); }) == "marker [z] not found");
     q = {};
     q.filters = {{"os_distro", "debian"}};
-    BOOST_TEST(fault_message([&] { image::select(q, {}); }) == "Unknown filter os_distro.");
+    BOOST_TEST(fault_message<BadRequest>([&] { image::select(q, {}); }) == "Unknown filter os_distro.");
     q = {};
     q.sort = {{"colour", true}};
-    BOOST_TEST(fault_message([&] { image::select(q, {}); }) == "Invalid sort key: colour.");
+    BOOST_TEST(fault_message<BadRequest>([&] { image::select(q, {}); }) == "Invalid sort key: colour.");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

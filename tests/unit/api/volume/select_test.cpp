@@ -5,6 +5,8 @@
 #include <jumpgate/driver/volume.hpp>
 #include <jumpgate/fault.hpp>
 
+#include "fault_message.hpp"
+
 using namespace jumpgate;
 
 namespace {
@@ -58,16 +60,6 @@ std::vector<std::string> selected(const Context& ctx, const volume::ListQuery& q
 
 using Ids = std::vector<std::string>;
 
-template <class F> std::string fault_message(F f)
-{
-    try {
-        f();
-    } catch (const BadRequest& e) {
-        return e.what();
-    }
-    return "";
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(volume_select)
@@ -108,17 +100,17 @@ BOOST_AUTO_TEST_CASE(filters_read_their_values_as_the_fields_types)
     BOOST_TEST(selected(caller("p1"), q) == Ids({"y"}), boost::test_tools::per_element());
     q.filters = {{"name", ""}};
     BOOST_TEST(selected(caller("p1"), q).empty());
-    BOOST_TEST(fault_message([] {
+    BOOST_TEST(fault_message<BadRequest>([] {
                    volume::ListQuery bad;
                    bad.filters = {{"size", "2GB"}};
                    volume::select(caller("p1"), bad, std::vector<volume::Volume>{});
                }) == "Invalid value '2GB' for filter size: it must be an integer.");
-    BOOST_TEST(fault_message([] {
+    BOOST_TEST(fault_message<BadRequest>([] {
                    volume::ListQuery bad;
                    bad.filters = {{"bootable", "maybe"}};
                    volume::select(caller("p1"), bad, std::vector<volume::Volume>{});
                }) == "Invalid value 'maybe' for filter bootable: it must be true or false.");
-    BOOST_TEST(fault_message([] {
+    BOOST_TEST(fault_message<BadRequest>([] {
                    volume::ListQuery bad;
                    bad.filters = {{"colour", "blue"}};
                    volume::select(caller("p1"), bad, std::vector<volume::Volume>{});
@@ -134,7 +126,7 @@ BOOST_AUTO_TEST_CASE(a_missing_name_sorts_as_empty_and_keys_follow_each_other)
     BOOST_TEST(selected(caller("p1"), q) == Ids({"y", "x", "z"}), boost::test_tools::per_element());
     q.sort = {{"volume_type", true}};
     BOOST_TEST(selected(caller("p1"), q) == Ids({"y", "z", "x"}), boost::test_tools::per_element());
-    BOOST_TEST(fault_message([] {
+    BOOST_TEST(fault_message<BadRequest>([] {
                    volume::ListQuery bad;
                    bad.sort = {{"colour", true}};
                    volume::select(caller("p1"), bad, std::vector<volume::Volume>{});
@@ -156,7 +148,7 @@ BOOST_AUTO_TEST_CASE(a_page_starts_after_any_marker_the_caller_sees_then_skips_t
     q = {};
     q.marker = "w"; // another project's: an admin sees it, though the list is of the admin's own
     BOOST_TEST(selected(caller("p1", true), q) == Ids({"x", "y"}), boost::test_tools::per_element());
-    BOOST_TEST(fault_message([] {
+    BOOST_TEST(fault_message<BadRequest>([] {
                    volume::ListQuery other;
                    other.marker = "w";
                    volume::select(caller("p1"), other, volumes());
@@ -177,11 +169,11 @@ BOOST_AUTO_TEST_CASE(snapshots_and_backups_take_their_own_keys)
                boost::test_tools::per_element());
     q = {};
     q.filters = {{"size", "2"}}; // backups are not filtered by size
-    BOOST_TEST(fault_message([&] { volume::select(caller("p1"), q, std::vector<volume::Backup>{b}); }) ==
+    BOOST_TEST(fault_message<BadRequest>([&] { volume::select(caller("p1"), q, std::vector<volume::Backup>{b}); }) ==
                "Invalid filter keys: size");
     q = {};
     q.sort = {{"bootable", true}}; // a volume's key only
-    BOOST_TEST(fault_message([&] { volume::select(caller("p1"), q, std::vector<volume::Snapshot>{s}); }) ==
+    BOOST_TEST(fault_message<BadRequest>([&] { volume::select(caller("p1"), q, std::vector<volume::Snapshot>{s}); }) ==
                "Invalid sort key: bootable");
 }
 

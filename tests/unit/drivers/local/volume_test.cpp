@@ -13,6 +13,8 @@
 
 #include <jumpgate/fault.hpp>
 
+#include "fault_message.hpp"
+
 #include "db.hpp"
 #include "local.hpp"
 
@@ -104,16 +106,6 @@ struct stat stat_of(const std::string& path)
 bool exists(const std::string& path)
 {
     return access(path.c_str(), F_OK) == 0;
-}
-
-template <class F> std::string fault_message(F f)
-{
-    try {
-        f();
-    } catch (const Fault& e) {
-        return e.what();
-    }
-    return "";
 }
 
 } // namespace
