@@ -4,6 +4,8 @@
 #   make run        the whole stack  make check-asan  the same under ASan, UBSan and LSan
 #   make run DRIVER=softlayer   the stack on the SoftLayer driver, against SoftLayer's API simulator
 #                   (or SL_API_URL, SL_USERNAME, SL_API_KEY); make tempest DRIVER=softlayer runs Tempest there
+#   make run DRIVER=openstack UPSTREAM=http://host:5000/v3   Jumpgate in front of that OpenStack (no UPSTREAM:
+#                   in front of a second stack on the local driver); make tempest DRIVER=openstack runs Tempest there
 #   make install    (DESTDIR, PREFIX honoured)        make clean / distclean
 #   make bench      throughput against nginx and a bare libfcgi responder (bench/results.md)
 #   make tempest    Tempest's interop list against the stack (TESTS=regex: a subset)
@@ -16,8 +18,10 @@ ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
 PREFIX ?= /usr/local
 PORT ?= 8080
-# Every service's driver for make run and make tempest: local (empty), or softlayer.
+# Every service's driver for make run and make tempest: local (empty), softlayer or openstack.
 DRIVER ?=
+# DRIVER=openstack: the upstream OpenStack's identity URL (empty: a local-driver stack started for it).
+UPSTREAM ?=
 STATE ?= var$(if $(DRIVER),-$(DRIVER))
 WORKERS ?= 2
 CONFIGURE_FLAGS ?=
@@ -120,7 +124,8 @@ coverage: all
 		--general.state_dir=$(abspath $(BUILD))/coverage-state --coverage
 
 run: all
-	PORT=$(PORT) STATE=$(STATE) WORKERS=$(WORKERS) BUILD=$(BUILD) DRIVER=$(DRIVER) scripts/jumpgate-stack run
+	PORT=$(PORT) STATE=$(STATE) WORKERS=$(WORKERS) BUILD=$(BUILD) DRIVER=$(DRIVER) UPSTREAM=$(UPSTREAM) \
+		scripts/jumpgate-stack run
 
 clean:
 	-[ -f $(BUILD)/Makefile ] && $(MAKE) -C $(BUILD) clean

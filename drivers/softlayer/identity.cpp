@@ -1,12 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // SoftLayer identity: a user's username and API key make a token; the project is the user's account.
-#include <fcntl.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <fstream>
 #include <sstream>
 
 #include <jumpgate/fault.hpp>
@@ -51,53 +45,6 @@ identity::User user_of(const json& u)
 }
 
 } // namespace
-
-Revocations::Revocations(std::string path) : path_(std::move(path)) {}
-
-std::int64_t Revocations::generation() const
-{
-    struct stat st {};
-    if (stat(path_.c_str(), &st) != 0)
-        return 0;
-    // Appending only grows the file; pruning replaces it (another inode).
-    return static_cast<std::int64_t>(st.st_ino) * 1000000007LL + st.st_size;
-}
-
-void Revocations::reload() const
-{
-    std::int64_t now_generation = generation();
-    if (now_generation == loaded_)
-        return;
-    revoked_.clear();
-    std::ifstream in(path_);
-    std::string audit_id;
-    std::int64_t expires_at = 0;
-    std::int64_t t = now();
-    while (in >> audit_id >> expires_at)
-        if (expires_at >= t)
-            revoked_.insert(audit_id);
-    loaded_ = now_generation;
-}
-
-void Revocations::add(const std::string& audit_id, std::int64_t expires_at)
-{
-    int fd = open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0)
-        throw std::runtime_error("cannot record a revocation in " + path_);
-    flock(fd, LOCK_EX);
-    std::string line = audit_id + " " + std::to_string(expires_at) + "\n";
-    bool written = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    close(fd);
-    if (!written)
-        throw std::runtime_error("cannot record a revocation in " + path_);
-}
-
-bool Revocations::has(const std::string& audit_id) const
-{
-    std::lock_guard lock(mutex_);
-    reload();
-    return revoked_.count(audit_id) != 0;
-}
 
 Identity::Identity(std::shared_ptr<const Client> client, std::shared_ptr<Revocations> revocations,
                    std::string credentials)

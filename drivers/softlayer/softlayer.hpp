@@ -12,33 +12,13 @@
 
 #include <jumpgate/driver/compute.hpp>
 #include <jumpgate/driver/identity.hpp>
+#include <jumpgate/driver/revocations.hpp>
 
 #include "client.hpp"
 
 namespace jumpgate::softlayer {
 
-/*
- * Revocations: the revoked tokens' audit ids, in a file of the state directory that
- * every worker appends to and reads again when it changed, so that a revocation on
- * one worker holds on all of them.
- */
-class Revocations {
-  public:
-    explicit Revocations(std::string path);
-    /* add: record that tokens with `audit_id` are revoked until `expires_at`. */
-    void add(const std::string& audit_id, std::int64_t expires_at);
-    /* has: whether tokens with `audit_id` are revoked. */
-    bool has(const std::string& audit_id) const;
-    /* generation: a number that moves with every revocation. */
-    std::int64_t generation() const;
-
-  private:
-    void reload() const;
-    std::string path_;
-    mutable std::mutex mutex_;
-    mutable std::set<std::string> revoked_;
-    mutable std::int64_t loaded_ = -1; // the generation read
-};
+using identity::Revocations;
 
 /*
  * Identity: SoftLayer users authenticate with their username and API key; the project

@@ -119,6 +119,8 @@ class Request {
 
     /* endpoint: the name of the matched catalogue entry ("v2_servers"). */
     const std::string& endpoint() const { return endpoint_; }
+    /* mount: the prefix the request came in under ("/compute"); empty on a service's own port. */
+    const std::string& mount() const { return mount_; }
     /* dispatcher: the service that matched; null before routing. */
     const Dispatcher* dispatcher() const { return dispatcher_; }
 

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// The OpenStack driver's entry point: its options, and the services it serves for each configured with it.
+#include <sys/stat.h>
+
+#include <set>
+#include <stdexcept>
+
+#include <jumpgate/driver.hpp>
+
+#include "openstack.hpp"
+
+using namespace jumpgate;
+
+namespace {
+
+void declare_options(Config& cfg)
+{
+    cfg.declare("openstack", "auth_url", "", "OpenStack: the upstream's identity endpoint (http://host:5000/v3)");
+    cfg.declare("openstack", "region_name", "", "OpenStack: the upstream catalog's region to use; empty: any");
+    cfg.declare("openstack", "interface", "public", "OpenStack: the upstream catalog's interface to use");
+    cfg.declare("openstack", "timeout", "60",
+                "OpenStack: seconds the upstream may take to answer, and the most its body may stall");
+    cfg.declare("openstack", "connect_timeout", "10", "OpenStack: seconds to connect to the upstream");
+    cfg.declare("openstack", "ca_file", "", "OpenStack: the certificate authorities to trust; empty: the system's");
+    cfg.declare("openstack", "recheck_seconds", "30",
+                "OpenStack: how long a worker trusts what the upstream said of a token (changes made through "
+                "Jumpgate and revocations take effect at once)");
+}
+
+long whole(const Config& cfg, const char* key, long least)
+{
+    const std::string& text = cfg.get("openstack", key);
+    try {
+        std::size_t end = 0;
+        long n = std::stol(text, &end);
+        if (end == text.size() && n >= least)
+            return n;
+    } catch (const std::exception&) {
+    }
+    throw std::invalid_argument(std::string("[openstack] ") + key + " = " + text + " is not a whole number of " +
+                                std::to_string(least) + " or more");
+}
+
+/* upstream: the worker's one Upstream, shared by the services configured with this driver. */
+std::shared_ptr<const openstack::Upstream> upstream(const App& app)
+{
+    static std::shared_ptr<const openstack::Upstream> shared;
+    if (shared)
+        return shared;
+    const Config& cfg = app.config();
+    const std::string& auth_url = cfg.get("openstack", "auth_url");
+    if (!auth_url.starts_with("http://") && !auth_url.starts_with("https://"))
+        throw std::invalid_argument("[openstack] auth_url = " + auth_url +
+                                    " is not the http:// or https:// URL of the upstream's identity");
+    mkdir(app.state_dir().c_str(), 0750);
+    shared = std::make_shared<const openstack::Upstream>(
+        openstack::Settings{.auth_url = auth_url,
+                            .region = cfg.get("openstack", "region_name"),
+                            .interface = cfg.get("openstack", "interface"),
+                            .limits = {.connect_timeout = whole(cfg, "connect_timeout", 1),
+                                       .timeout = whole(cfg, "timeout", 1),
+                                       .ca_file = cfg.get("openstack", "ca_file")},
+                            .recheck_seconds = whole(cfg, "recheck_seconds", 1)},
+        app.state_dir());
+    return shared;
+}
+
+// What Jumpgate's identity answers itself with the upstream's tokens inside its own: the versions, the
+// tokens, and the catalog of what this deployment serves. Everything else goes to the upstream.
+const std::set<std::string_view> kOwnIdentity = {
+    "versions",           "v3_auth_index",      "v2_auth_index",    "v3_auth_tokens",    "v3_auth_catalog",
+    "v3_auth_projects",   "v3_regions",         "v3_region",        "v3_services",       "v3_services_with_id",
+    "v3_endpoints",       "v3_endpoints_with_id", "v2_tokens",      "v2_token",          "v2_token_endpoints",
+    "v2_tenants",         "v2_token_tenants",   "v2_extensions",    "v2_extension_alias"};
+
+} // namespace
+
+JUMPGATE_DRIVER(app, disp)
+{
+    Config& cfg = app.config();
+    declare_options(cfg);
+    std::string_view service = disp.service();
+    if (service == "identity") {
+        auto up = upstream(app);
+        identity::install(app, disp, std::make_shared<const openstack::Identity>(up));
+        openstack::pass_through(app, disp, up, [](std::string_view e) { return kOwnIdentity.count(e) != 0; });
+        return;
+    }
+    // The calls made for a user carry the upstream token sealed in their Jumpgate token.
+    if (cfg.get("identity", "driver") != "openstack")
+        throw std::invalid_argument("[" + std::string(service) +
+                                    "] driver = openstack needs [identity] driver = openstack: the upstream's "
+                                    "services take the upstream's tokens");
+    openstack::pass_through(app, disp, upstream(app), [](std::string_view) { return false; });
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+// Requests the typed interfaces do not serve go to the upstream as they came, and its answers come back.
+#include <algorithm>
+#include <set>
+
+#include <jumpgate/fault.hpp>
+#include <jumpgate/log.hpp>
+
+#include "openstack.hpp"
+
+namespace jumpgate::openstack {
+
+namespace {
+
+// A JSON answer is read whole to have its URLs rewritten; one larger than this is refused.
+constexpr std::size_t kJsonMax = 64 << 20;
+
+// The client's headers that are not the upstream's business: the connection's own, those Jumpgate
+// answers itself, X-Forwarded-*, with which the upstream would write URLs for the client's host, and
+// Accept-Encoding: a compressed JSON answer could not have its URLs rewritten.
+const std::set<std::string, std::less<>> kRequestHeadersKept = {
+    "host",           "connection",        "keep-alive",  "transfer-encoding", "te",
+    "upgrade",        "proxy-connection",  "expect",      "content-length",    "x-auth-token",
+    "x-subject-token", "x-forwarded-for",  "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
+    "forwarded",      "x-openstack-request-id", "accept-encoding"};
+
+// The upstream's headers Jumpgate writes itself: the connection's, the body's, and the request id (its own,
+// the upstream's goes to the log).
+const std::set<std::string, std::less<>> kResponseHeadersKept = {
+    "connection", "keep-alive", "transfer-encoding", "content-length", "content-type",
+    "x-openstack-request-id", "x-compute-request-id", "date", "server"};
+
+// Headers whose value is a URL, or holds one.
+const std::set<std::string, std::less<>> kUrlHeaders = {"location", "content-location", "www-authenticate", "link"};
+
+std::string lower(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+/* roots: each mounted service's upstream root and the root the client of `req` uses for it. */
+std::vector<std::pair<std::string, std::string>> roots(const App& app, const Upstream& up, const Request& req)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::string_view service : kServices)
+        if (const Dispatcher* d = app.dispatcher(service))
+            if (std::string root = up.root(service); !root.empty())
+                out.emplace_back(std::move(root), d->base_url(req));
+    return out;
+}
+
+/* token_for: the upstream token to send for the caller of `req`: their project's, or their own unscoped one. */
+std::string token_for(const Upstream& up, const Request& req)
+{
+    const Context& ctx = req.context();
+    if (!ctx.authenticated || ctx.credentials.empty())
+        return "";
+    if (ctx.project_id.empty())
+        return ctx.credentials;
+    return up.scoped(ctx.credentials, ctx.project_id, req.id()).token;
+}
+
+void forward(const App& app, const Upstream& up, std::string_view service, const Request& req, Response& resp)
+{
+    std::string token = token_for(up, req);
+    std::string root = up.root(service);
+    if (root.empty()) {
+        log::error(req.id() + " openstack: no upstream " + std::string(service) +
+                   " is known yet: none of the upstream's catalogs seen listed it");
+        throw ServiceUnavailable("The upstream's " + std::string(service) +
+                                 " service is not known yet: authenticate with a project first.");
+    }
+    std::string_view path = req.path();
+    path.remove_prefix(std::min(path.size(), req.mount().size()));
+    Call call{.method = req.method(), .url = root + std::string(path.empty() ? "/" : path)};
+    if (std::string_view query = req.env("QUERY_STRING"); !query.empty())
+        call.url += "?" + std::string(query);
+    for (auto& [name, value] : req.headers_with_prefix(""))
+        if (!kRequestHeadersKept.count(name))
+            call.headers.emplace_back(name, value);
+    if (!req.content_type().empty())
+        call.headers.emplace_back("Content-Type", std::string(req.content_type()));
+    if (!token.empty())
+        call.headers.emplace_back("X-Auth-Token", token);
+    call.headers.emplace_back("X-OpenStack-Request-ID", req.id());
+    if (req.body()) {
+        call.body = req.body();
+        call.body_length = req.content_length();
+    }
+
+    auto answer = up.http().open(call, req.id());
+    auto url_roots = roots(app, up, req);
+    resp.status = answer->status();
+    std::string upstream_id;
+    for (const auto& [name, value] : answer->headers()) {
+        std::string key = lower(name);
+        if (key == "x-openstack-request-id" || key == "x-compute-request-id")
+            upstream_id = value;
+        if (kResponseHeadersKept.count(key))
+            continue;
+        resp.add_header(name, kUrlHeaders.count(key) ? rewrite_urls(value, url_roots) : value);
+    }
+    log::debug(req.id() + " " + req.method() + " upstream " + std::string(service) + " " +
+               std::to_string(resp.status) + (upstream_id.empty() ? "" : " " + upstream_id));
+    if (service == "identity" && req.method() != "GET" && req.method() != "HEAD" && resp.status < 400)
+        up.identity_changed();
+
+    std::string type = answer->header("Content-Type") ? *answer->header("Content-Type") : "";
+    if (req.method() == "HEAD" || resp.status == 204 || resp.status == 304) {
+        if (const std::string* length = answer->header("Content-Length"); length && req.method() == "HEAD")
+            resp.set_header("Content-Length", *length);
+        if (!type.empty())
+            resp.set_header("Content-Type", type);
+        resp.clear_body();
+    } else if (lower(type).find("json") != std::string::npos) {
+        resp.bytes(rewrite_urls(answer->text(kJsonMax), url_roots), type);
+    } else {
+        long long length = answer->content_length();
+        resp.stream(std::move(answer), type, length);
+    }
+}
+
+} // namespace
+
+void pass_through(App& app, Dispatcher& disp, std::shared_ptr<const Upstream> upstream,
+                  const std::function<bool(std::string_view endpoint)>& keep)
+{
+    std::string service = disp.service();
+    for (const Endpoint& e : disp.spec().endpoints) {
+        if (keep(e.name))
+            continue;
+        std::string_view methods = e.methods;
+        std::string_view gone = e.gone ? e.gone : "";
+        while (!methods.empty()) {
+            auto space = methods.find(' ');
+            std::string_view verb = methods.substr(0, space);
+            methods.remove_prefix(space == std::string_view::npos ? methods.size() : space + 1);
+            if (verb.empty() || gone.find(verb) != std::string_view::npos)
+                continue;
+            disp.set_handler(e.name, verb, [&app, upstream, service](const Request& req, Response& resp) {
+                forward(app, *upstream, service, req, resp);
+            });
+        }
+    }
+}
+
+} // namespace jumpgate::openstack
