@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
+#include <fstream>
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/log.hpp>
@@ -114,7 +116,7 @@ std::string rewrite_urls(std::string text, const std::vector<std::pair<std::stri
 
 Upstream::Upstream(Settings settings, std::string state_dir)
     : settings_(std::move(settings)), http_(settings_.limits), identity_root_(service_root(settings_.auth_url)),
-      changes_path_(state_dir + "/openstack-identity-changes"),
+      changes_path_(state_dir + "/openstack-identity-changes"), roots_path_(state_dir + "/openstack-catalog.json"),
       revocations_(std::make_shared<identity::Revocations>(state_dir + "/openstack-revoked-tokens"))
 {
     roots_["identity"] = identity_root_;
@@ -140,8 +142,8 @@ Upstream::Reply Upstream::identity_call(const std::string& method, const std::st
     Reply reply;
     reply.status = answer->status();
     std::string text = answer->text();
-    if (const std::string* subject = answer->header("X-Subject-Token"))
-        reply.subject_token = *subject;
+    if (const std::string* issued = answer->header("X-Subject-Token"))
+        reply.subject_token = *issued;
     if (const std::string* upstream_id = answer->header("X-Openstack-Request-Id"))
         log::debug(request_id + " upstream identity " + method + " " + path + ": " + std::to_string(reply.status) +
                    " " + *upstream_id);
@@ -159,6 +161,7 @@ void Upstream::learn_catalog(const json& token) const
 {
     if (!token.contains("catalog") || !token["catalog"].is_array())
         return;
+    auto before = roots_;
     for (const auto& [service, types] : kCatalogTypes) {
         if (service == "identity")
             continue; // the configured auth_url, not what the catalog says
@@ -184,6 +187,29 @@ void Upstream::learn_catalog(const json& token) const
                 break;
         }
     }
+    if (roots_ == before)
+        return;
+    // Written whole and renamed into place: a worker reading it sees the old or the new.
+    std::string temporary = roots_path_ + ".tmp." + std::to_string(getpid());
+    {
+        std::ofstream out(temporary, std::ios::trunc);
+        out << json(roots_).dump() << "\n";
+        if (!out)
+            log::error("cannot write " + temporary);
+    }
+    if (std::rename(temporary.c_str(), roots_path_.c_str()) != 0)
+        log::error("cannot write " + roots_path_);
+}
+
+void Upstream::load_roots() const
+{
+    std::ifstream in(roots_path_);
+    json saved = json::parse(in, nullptr, false);
+    if (!saved.is_object())
+        return;
+    for (const auto& [service, root] : saved.items())
+        if (service != "identity" && root.is_string() && kCatalogTypes.count(service))
+            roots_[service] = root.get<std::string>();
 }
 
 void Upstream::prune() const
@@ -259,6 +285,10 @@ std::string Upstream::root(std::string_view service) const
 {
     std::lock_guard lock(mutex_);
     auto it = roots_.find(service);
+    if (it == roots_.end()) {
+        load_roots();
+        it = roots_.find(service);
+    }
     return it == roots_.end() ? "" : it->second;
 }
 

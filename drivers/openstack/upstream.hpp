@@ -102,7 +102,9 @@ class Upstream {
 
     /*
      * root: the upstream's root URL of Jumpgate's service `service` ("compute", "volume"),
-     * from the catalogs of the tokens seen; empty when none has listed it yet.
+     * from the catalogs of the tokens seen by any worker (kept in the state directory, so
+     * that a client's version discovery before it authenticated finds it too); empty when
+     * none has listed it yet.
      */
     std::string root(std::string_view service) const;
 
@@ -115,12 +117,15 @@ class Upstream {
 
   private:
     void learn_catalog(const json& token) const;
+    /* load_roots: the roots another worker learnt (or this one before a restart). */
+    void load_roots() const;
     void prune() const;
 
     Settings settings_;
     Http http_;
     std::string identity_root_;
     std::string changes_path_;
+    std::string roots_path_;
     std::shared_ptr<identity::Revocations> revocations_;
 
     mutable std::mutex mutex_;

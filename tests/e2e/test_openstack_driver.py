@@ -138,6 +138,17 @@ class Tokens(unittest.TestCase):
 
 
 class Passthrough(unittest.TestCase):
+    def test_version_discovery_needs_no_token_on_any_worker(self):
+        # A client discovers versions before it authenticates: every worker knows the upstream's services once one
+        # has seen its catalog (the admin's token, in setUpModule).
+        for _ in range(2 * front.workers + 1):
+            status, _, body = front.get_json("/image/", auth=False)
+            self.assertEqual(status, 300, body)
+            self.assertTrue(all(link["href"].startswith(f"http://127.0.0.1:{front.port}/image/")
+                                for v in body["versions"] for link in v["links"]))
+            status, _, body = front.get_json("/compute/", auth=False)
+            self.assertEqual(status, 200, body)
+
     def test_a_server_made_through_the_front_is_the_upstreams(self):
         flavor = front.get_json("/compute/v2.1/flavors")[2]["flavors"][0]["id"]
         image = upstream.public_image("front-server-image")
