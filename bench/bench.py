@@ -11,6 +11,9 @@ upload and download against nginx's static-file MB/s, the workers' peak RSS, and
 of each target missed. Results go to bench/results.md; the hand-written analysis after the
 ANALYSIS marker in that file is kept across runs.
 
+Last, the openstack driver: a second stack in front of the first, its token validation, small reads and
+1 GiB download as ratios to the same calls made to the first directly (`bench.py --proxy`: only that).
+
 Environment: ROUNDS (3), DURATION (4s), CONNECTIONS (32), DATA_ROUNDS (3), DATA_MIB (1024),
 SCALE (100,1000,10000), PROFILE (1: perf record a missed target when perf is there).
 """
@@ -211,12 +214,21 @@ def kill_pids(pidfile):
 
 
 class Jumpgate:
-    def __init__(self, workers):
+    """A stack on the local driver or, given `upstream` (a Jumpgate), on the openstack driver in front of it."""
+
+    def __init__(self, workers, upstream=None):
         self.port = free_port()
         self.state = tempfile.mkdtemp(prefix="jumpgate-bench-")
         self.workers = workers
+        if upstream:
+            services = "".join(f"[{s}]\ndriver = openstack\n" for s in ("identity", "compute", "image", "volume",
+                                                                         "network"))
+            with open(os.path.join(self.state, "jumpgate.conf"), "w") as f:
+                f.write(f"[general]\nstate_dir = {self.state}\nmodule_dir = {BUILD}/drivers/.libs\n"
+                        f"log_file = {self.state}/log/jumpgate.log\n{services}"
+                        f"[openstack]\nauth_url = {upstream.url('/identity/v3')}\n")
         self.script("start")
-        with open(os.path.join(self.state, "admin-password")) as f:
+        with open(os.path.join(upstream.state if upstream else self.state, "admin-password")) as f:
             self.password = f.read().strip()
         self.auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
             "name": "admin", "domain": {"id": "default"}, "password": self.password}}},
@@ -409,7 +421,89 @@ def curl_speed(args):
     return int(out[0]), float(out[1]) / 1e6, float(out[2]) / 1e6
 
 
+def proxied(jg, image, size_mib):
+    """The openstack driver: a front stack in front of `jg`. Token validation, a small read and the download of
+    `image` (`size_mib` MiB) through the front, each against the same call made to `jg` directly, interleaved;
+    and the front workers' peak RSS before and after the downloads."""
+    front = Jumpgate(jg.workers, upstream=jg)
+    try:
+        direct = {"X-Auth-Token": jg.token}
+        through = {"X-Auth-Token": front.token}
+        calls = [
+            ("GET /identity/v3/auth/tokens (validation)", "/identity/v3/auth/tokens",
+             lua(headers=dict(direct, **{"X-Subject-Token": jg.token})),
+             lua(headers=dict(through, **{"X-Subject-Token": front.token}))),
+            ("GET /compute/v2.1/flavors/1 (a small read)", "/compute/v2.1/flavors/1", lua(headers=direct),
+             lua(headers=through)),
+            (f"GET /image/v2/images/{{id}} (a small read)", f"/image/v2/images/{image}", lua(headers=direct),
+             lua(headers=through)),
+        ]
+        runs = {name: {"direct": [], "proxied": []} for name, *_ in calls}
+        for _ in range(ROUNDS):
+            for name, path, direct_script, proxied_script in calls:
+                runs[name]["direct"].append(wrk(jg.url(path), direct_script)["rps"])
+                runs[name]["proxied"].append(wrk(front.url(path), proxied_script)["rps"])
+        rss_before = front.worker_rss_kib()
+        data = {"direct": [], "proxied": []}
+        for _ in range(DATA_ROUNDS):
+            for key, stack in (("direct", jg), ("proxied", front)):
+                code, down, _ = curl_speed(["-H", f"X-Auth-Token: {stack.token}",
+                                            stack.url(f"/image/v2/images/{image}/file")])
+                assert code == 200, code
+                data[key].append(down)
+        return {"calls": {name: {k: statistics.median(v) for k, v in r.items()} for name, r in runs.items()},
+                "data": {k: statistics.median(v) for k, v in data.items()}, "size_mib": size_mib,
+                "rss": (rss_before, front.worker_rss_kib())}
+    finally:
+        front.stop()
+
+
+def render_proxied(p):
+    lines = ["## In front of an OpenStack (the openstack driver)", "",
+             "A second stack on the openstack driver in front of the bench's stack (its upstream): each call made "
+             f"through the front and directly to the upstream, interleaved, wrk -t2 -c{CONNECTIONS} -d{DURATION}, "
+             f"medians of {ROUNDS} rounds; the download with curl, {DATA_ROUNDS} rounds. Both stacks share the two "
+             "cores, so a proxied call also pays for the upstream's work on the same machine.", "",
+             "| call | direct req/s | through the front req/s | ratio |", "|---|---|---|---|"]
+    for name, m in p["calls"].items():
+        lines.append(f"| {name} | {m['direct']:.0f} | {m['proxied']:.0f} | {m['proxied'] / m['direct']:.2f} |")
+    d = p["data"]
+    lines.append(f"| GET /image/v2/images/{{id}}/file ({p['size_mib']} MiB), MB/s | {d['direct']:.0f} | "
+                 f"{d['proxied']:.0f} | {d['proxied'] / d['direct']:.2f} |")
+    before, after = p["rss"]
+    lines += ["", f"Front workers' peak RSS: {before / 1024:.1f} MiB before the downloads, {after / 1024:.1f} MiB "
+              f"after {DATA_ROUNDS} of {p['size_mib']} MiB ({'flat' if after - before < 8 * 1024 else '**it grew**'}: "
+              "the body is streamed, never held)."]
+    return lines
+
+
+def proxy_only():
+    """bench.py --proxy: only the openstack driver's section, printed (results.md is left alone)."""
+    jg = Jumpgate(2)
+    try:
+        status, _, body = jg.call("POST", "/image/v2/images", {"name": "bench-big", "disk_format": "raw",
+                                                                "container_format": "bare"})
+        image = json.loads(body)["id"]
+        big = tempfile.mktemp()
+        with open(big, "wb") as f:
+            block = os.urandom(1 << 20)
+            for _ in range(DATA_MIB):
+                f.write(block)
+        code, _, _ = curl_speed(["-T", big, "-H", "Content-Type: application/octet-stream", "-H",
+                                 f"X-Auth-Token: {jg.token}", jg.url(f"/image/v2/images/{image}/file")])
+        os.unlink(big)
+        assert code == 204, code
+        print("\n".join(render_proxied(proxied(jg, image, DATA_MIB))))
+    finally:
+        jg.stop()
+        for s in SCRIPTS:
+            os.unlink(s)
+    return 0
+
+
 def main():
+    if sys.argv[1:] == ["--proxy"]:
+        return proxy_only()
     started = time.monotonic()
     state = tempfile.mkdtemp(prefix="jumpgate-bench-base-")
     workers = 2
@@ -591,6 +685,9 @@ def main():
         rss["before the worker-streamed downloads (accel_redirect off, fresh workers)"] = rss_before_stream
         rss[f"after {max(1, DATA_ROUNDS - 1)} worker-streamed downloads of {DATA_MIB} MiB"] = jg.worker_rss_kib()
         os.unlink(big)
+        log("in front of an OpenStack: the openstack driver")
+        jg.restart(workers)
+        proxy = proxied(jg, uploaded[-1], DATA_MIB)
     finally:
         jg.stop()
         nginx.stop()
@@ -604,7 +701,8 @@ def main():
         shutil.rmtree(state, ignore_errors=True)
 
     elapsed = time.monotonic() - started
-    text = render(targets, results, med, base, json_base, ratio, growth, scaling, data, rss, profiles, notes, elapsed)
+    text = render(targets, results, med, base, json_base, ratio, growth, scaling, data, rss, profiles, notes, elapsed,
+                  proxy)
     kept = ""
     if os.path.exists(RESULTS):
         with open(RESULTS) as f:
@@ -629,7 +727,8 @@ def cpu_model():
         return platform.processor() or "unknown CPU"
 
 
-def render(targets, results, med, base, json_base, ratio, growth, scaling, data, rss, profiles, notes, elapsed):
+def render(targets, results, med, base, json_base, ratio, growth, scaling, data, rss, profiles, notes, elapsed,
+           proxy):
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / (1 << 30)
     nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
     lines = ["# make bench results", "",
@@ -717,6 +816,7 @@ def render(targets, results, med, base, json_base, ratio, growth, scaling, data,
     lines += ["", f"The same bytes copied into a new file of the image store and fsynced, with no HTTP and no digest "
               f"(64 KiB writes): {disk:.0f} MB/s; the upload reaches {upload / disk:.2f} of that."]
 
+    lines += [""] + render_proxied(proxy)
     lines += ["", "## Worker peak RSS", "", "VmHWM of the largest worker; goal: under 32 MiB and flat during a transfer.",
               "", "| when | peak RSS MiB |", "|---|---|"]
     for label, kib in rss.items():

@@ -247,6 +247,8 @@ std::unique_ptr<Answer> Http::open(const Call& call, const std::string& request_
     curl_easy_setopt(c, CURLOPT_USERAGENT, "jumpgate-openstack");
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, Answer::State::on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, s.get());
+    // Large reads: image data passes through in fewer, bigger pieces.
+    curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Answer::State::on_body);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, s.get());
 

@@ -36,6 +36,8 @@ class Identity : public identity::Driver {
     void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const override;
     bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id, const std::string& project_id,
                         std::int64_t issued_at) const override;
+    identity::ApplicationCredential applicationCredentialAuthenticate(const std::string& id,
+                                                                      const std::string& secret) const override;
     std::optional<std::int64_t> generation() const override;
     std::shared_ptr<const identity::Driver> actingFor(const std::string& credentials) const override;
 

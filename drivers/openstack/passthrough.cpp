@@ -24,8 +24,7 @@ const std::set<std::string, std::less<>> kRequestHeadersKept = {
     "x-subject-token", "x-forwarded-for",  "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
     "forwarded",      "x-openstack-request-id", "accept-encoding"};
 
-// The upstream's headers Jumpgate writes itself: the connection's, the body's, and the request id (its own,
-// the upstream's goes to the log).
+// The upstream's headers Jumpgate writes itself: the connection's, the body's, and the request ids.
 const std::set<std::string, std::less<>> kResponseHeadersKept = {
     "connection", "keep-alive", "transfer-encoding", "content-length", "content-type",
     "x-openstack-request-id", "x-compute-request-id", "date", "server"};
@@ -94,17 +93,21 @@ void forward(const App& app, const Upstream& up, std::string_view service, const
     auto answer = up.http().open(call, req.id());
     auto url_roots = roots(app, up, req);
     resp.status = answer->status();
-    std::string upstream_id;
     for (const auto& [name, value] : answer->headers()) {
         std::string key = lower(name);
-        if (key == "x-openstack-request-id" || key == "x-compute-request-id")
-            upstream_id = value;
         if (kResponseHeadersKept.count(key))
             continue;
         resp.add_header(name, kUrlHeaders.count(key) ? rewrite_urls(value, url_roots) : value);
     }
-    log::debug(req.id() + " " + req.method() + " upstream " + std::string(service) + " " +
-               std::to_string(resp.status) + (upstream_id.empty() ? "" : " " + upstream_id));
+    // The answer is the upstream's, and so is what it recorded under its request id (Nova's instance actions,
+    // every line of its logs): the client gets that id, and Jumpgate's log ties it to Jumpgate's own.
+    if (const std::string* upstream_id = answer->header("X-Openstack-Request-Id")) {
+        resp.set_header("X-Openstack-Request-Id", *upstream_id);
+        if (resp.header("X-Compute-Request-Id"))
+            resp.set_header("X-Compute-Request-Id", *upstream_id);
+        log::info(req.id() + " " + req.method() + " " + std::string(service) + ": upstream " + *upstream_id + " " +
+                  std::to_string(resp.status));
+    }
     if (service == "identity" && req.method() != "GET" && req.method() != "HEAD" && resp.status < 400)
         up.identity_changed();
 

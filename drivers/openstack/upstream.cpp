@@ -248,6 +248,14 @@ Scoped Upstream::scoped(const std::string& credentials, const std::string& proje
         if (it != scoped_.end() && it->second.generation == generation())
             return it->second.scoped;
     }
+    // A token that is that project's already (an application credential's, which Keystone never rescopes).
+    if (auto view = token_view(credentials, request_id); view && view->contains("project") &&
+                                                           text((*view)["project"], "id") == project_id) {
+        Scoped s{.token = credentials, .body = *view};
+        std::lock_guard lock(mutex_);
+        scoped_[credentials + " " + project_id] = ScopedEntry{.generation = generation(), .scoped = s};
+        return s;
+    }
     return scoped(credentials, json{{"id", project_id}}, request_id);
 }
 

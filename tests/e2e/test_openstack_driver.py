@@ -113,6 +113,29 @@ class Tokens(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertTrue(body["flavors"])
 
+    def test_an_application_credential_made_and_used_through_the_front(self):
+        _, _, body = front.get_json("/identity/v3/auth/tokens", headers={"X-Subject-Token": front.token})
+        user_id, project_id = body["token"]["user"]["id"], body["token"]["project"]["id"]
+        status, _, body = front.get_json(f"/identity/v3/users/{user_id}/application_credentials", method="POST",
+                                         body={"application_credential": {"name": "front-cred"}})
+        self.assertEqual(status, 201, body)
+        cred = body["application_credential"]
+        # Kept by the upstream, which answers for it.
+        status, _, _ = upstream.get_json(f"/identity/v3/users/{user_id}/application_credentials/{cred['id']}")
+        self.assertEqual(status, 200)
+        status, hdrs, body = front.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body={"auth": {
+            "identity": {"methods": ["application_credential"],
+                         "application_credential": {"id": cred["id"], "secret": cred["secret"]}}}})
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["token"]["project"]["id"], project_id)
+        self.assertEqual(body["token"]["application_credential"]["id"], cred["id"])
+        self.assertEqual(front.get_json("/compute/v2.1/flavors", headers={"X-Auth-Token": hdrs["x-subject-token"]},
+                                        auth=False)[0], 200)
+        status, _, _ = front.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body={"auth": {
+            "identity": {"methods": ["application_credential"],
+                         "application_credential": {"id": cred["id"], "secret": "not-it"}}}})
+        self.assertEqual(status, 401)
+
     def test_revoked_at_the_front_and_at_the_upstream(self):
         t = token(front, "admin", upstream.password, "admin")
         self.assertEqual(front.get_json("/compute/v2.1/servers", headers={"X-Auth-Token": t}, auth=False)[0], 200)

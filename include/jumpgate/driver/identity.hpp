@@ -72,6 +72,8 @@ struct ApplicationCredential {
     std::int64_t expires_at = 0;    // 0: never
     bool unrestricted = false;
     int expires_at_micros = 0; // the microseconds of expires_at, shown as the client gave them
+    /* credentials: as User::credentials, set by applicationCredentialAuthenticate only. */
+    std::string credentials;
 };
 
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */

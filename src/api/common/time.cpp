@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Time as the OpenStack APIs write it.
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 
 #include <chrono>
 #include <ctime>

@@ -5,7 +5,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 #include "api/compute/servers.hpp"
 #include "api/image/glance.hpp"

@@ -17,7 +17,7 @@
 #include <jumpgate/fault.hpp>
 #include <jumpgate/hex.hpp>
 
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 
 namespace jumpgate::compute {

@@ -12,7 +12,7 @@
 #include <jumpgate/regex.hpp>
 
 #include "api/common/listing.hpp"
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 
 namespace jumpgate::compute {

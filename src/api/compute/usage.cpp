@@ -8,7 +8,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 
 namespace jumpgate::compute {
 

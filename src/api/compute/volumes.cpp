@@ -8,7 +8,7 @@
 
 #include <jumpgate/fault.hpp>
 
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/compute/servers.hpp"
 #include "api/volume/cinder.hpp"
 

@@ -9,7 +9,7 @@
 #include <openssl/rand.h>
 
 #include "api/common/listing.hpp"
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 #include "api/identity/identity.hpp"
 

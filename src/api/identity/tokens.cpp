@@ -16,7 +16,7 @@
 #include <jumpgate/hex.hpp>
 #include <jumpgate/log.hpp>
 
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/identity/identity.hpp"
 #include "api/identity/token.hpp"
 
@@ -290,8 +290,9 @@ Ref ref_of(const json& j, const std::string& path)
 
 // The authentication methods and scopes beyond a password and a project, each offered when the driver has
 // what it calls: a client asking for another gets Keystone's answer for a method it does not enable.
-const Operations kApplicationCredentialMethod{Op::applicationCredentialAuthenticate, Op::applicationCredentialList,
-                                              Op::userList, Op::roleList};
+const Operations kApplicationCredentialMethod{Op::applicationCredentialAuthenticate, Op::roleList};
+// A credential named by its name and its user's is found among the user's own: the driver must list them.
+const Operations kApplicationCredentialByName{Op::applicationCredentialList, Op::userList};
 const Operations kDomainScope{Op::domainFind, Op::roleListForDomain};
 
 /*
@@ -362,7 +363,7 @@ void issue(const Tokens& t, const Request& req, Response& resp)
                 throw BadRequest("Invalid input for field 'auth/identity/application_credential': " + c.dump() +
                                  " is not of type 'object'.");
             std::string id = text_of(c, "id", "auth/identity/application_credential");
-            if (id.empty() && c.contains("user")) {
+            if (id.empty() && c.contains("user") && t.can(kApplicationCredentialByName)) {
                 // By name: the credential of that name among the user's own.
                 Ref user = ref_of(c["user"], "auth/identity/application_credential/user");
                 std::string user_id = user.id.empty() ? "" : user.id;
@@ -380,6 +381,7 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             p.user_id = cred.user_id;
             p.project_id = cred.project_id;
             p.application_credential_id = cred.id;
+            p.credentials = std::move(cred.credentials);
             auto all = t.driver->roleList();
             for (const auto& rid : cred.roles)
                 for (const auto& r : all)

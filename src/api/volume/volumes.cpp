@@ -7,7 +7,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
-#include "api/common/time.hpp"
+#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 
 namespace jumpgate::api::cinder {
