@@ -222,6 +222,8 @@ class Upstream:
             "DEFAULT": {"log_file": self.path("keystone.log")},
             "database": {"connection": f"sqlite:///{self.path('keystone.sqlite')}"},
             "fernet_tokens": {"key_repository": self.path("fernet-keys")},
+            # fernet_setup makes the receipts' repository too, under /etc unless it is the tokens' one
+            "fernet_receipts": {"key_repository": self.path("fernet-keys")},
             "credential": {"key_repository": self.path("credential-keys")},
             # bcrypt's least cost: each password check takes milliseconds, not a quarter of a second.
             "identity": {"password_hash_rounds": 4},
