@@ -45,7 +45,14 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
 	python3-openstackclient clang libclang-rt-dev llvm clang-format \
-	libcurl4-openssl-dev python3-softlayer
+	libcurl4-openssl-dev python3-softlayer keystone glance-api
+
+# What the OpenStack packages' maintainer scripts would otherwise be free to do: the tests run Keystone and
+# Glance instances of their own (tests/e2e/upstream_openstack.py), so the packages set up no database, admin,
+# endpoint or message queue of the system's.
+DEBCONF_SELECTIONS = keystone/configure_db=false keystone/create-admin-tenant=false \
+	keystone/register-endpoint=false glance/configure_db=false glance/configure_rabbit=false \
+	glance/configure_ksat=false glance/configure_api-endpoint=false
 
 .PHONY: all deps check check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
 
@@ -59,6 +66,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			echo "installing: $$missing"; \
+			for s in $(DEBCONF_SELECTIONS); do \
+				echo "$${s%%/*} $${s%%=*} boolean $${s#*=}"; \
+			done | debconf-set-selections && \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 		else \
 			echo "missing Debian packages (run 'sudo make deps'): $$missing" >&2; \
