@@ -78,6 +78,7 @@ struct Answer::State {
     std::string body_text;
     std::size_t body_sent = 0;
     BodySource* body = nullptr;
+    std::size_t streamed = 0; // bytes of `body` handed to libcurl
 
     int status = 0;
     bool headers_done = false;
@@ -134,11 +135,29 @@ struct Answer::State {
             return n;
         }
         try {
-            return s->body->read(data, room);
+            std::size_t n = s->body->read(data, room);
+            s->streamed += n;
+            return n;
         } catch (const std::exception& e) { // the client's body failed (too large, cut short): the call too
             log::warning(s->request_id + " upstream " + s->where + ": the request's body: " + e.what());
             return CURL_READFUNC_ABORT;
         }
+    }
+
+    /*
+     * on_rewind: libcurl sends a request again when the connection it reused turns out closed (a server that
+     * closes every connection); the body starts over if it can: one given whole, or a stream not yet read.
+     */
+    static int on_rewind(void* self, curl_off_t offset, int origin)
+    {
+        auto* s = static_cast<State*>(self);
+        if (offset != 0 || origin != SEEK_SET)
+            return CURL_SEEKFUNC_CANTSEEK;
+        if (!s->body) {
+            s->body_sent = 0;
+            return CURL_SEEKFUNC_OK;
+        }
+        return s->streamed == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
     }
 
     /* step: let libcurl move the transfer on, waiting up to `wait_ms` for the network. */
@@ -276,6 +295,8 @@ std::unique_ptr<Answer> Http::open(const Call& call, const std::string& request_
         curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
         curl_easy_setopt(c, CURLOPT_READFUNCTION, Answer::State::on_send);
         curl_easy_setopt(c, CURLOPT_READDATA, s.get());
+        curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, Answer::State::on_rewind);
+        curl_easy_setopt(c, CURLOPT_SEEKDATA, s.get());
         if (length >= 0)
             curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
     }
