@@ -52,12 +52,13 @@ struct Http::Shared {
         static std::once_flag global;
         std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
         share = curl_share_init();
-        curl_share_setopt(share, CURLSHOPT_LOCKFUNC, +[](CURL*, curl_lock_data data, curl_lock_access, void* self) {
-            static_cast<Shared*>(self)->locks[data].lock();
-        });
-        curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, +[](CURL*, curl_lock_data data, void* self) {
-            static_cast<Shared*>(self)->locks[data].unlock();
-        });
+        curl_share_setopt(
+            share, CURLSHOPT_LOCKFUNC, +[](CURL*, curl_lock_data data, curl_lock_access, void* self) {
+                static_cast<Shared*>(self)->locks[data].lock();
+            });
+        curl_share_setopt(
+            share, CURLSHOPT_UNLOCKFUNC,
+            +[](CURL*, curl_lock_data data, void* self) { static_cast<Shared*>(self)->locks[data].unlock(); });
         curl_share_setopt(share, CURLSHOPT_USERDATA, this);
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
@@ -312,8 +313,8 @@ std::unique_ptr<Answer> Http::open(const Call& call, const std::string& request_
         s->step(200);
     }
     if (!s->headers_done) {
-        log::error(request_id + " upstream " + s->where + " cannot be reached: " +
-                   (s->result != CURLE_OK ? curl_easy_strerror(s->result) : "no answer"));
+        log::error(request_id + " upstream " + s->where +
+                   " cannot be reached: " + (s->result != CURLE_OK ? curl_easy_strerror(s->result) : "no answer"));
         throw ServiceUnavailable("The upstream service is unavailable.");
     }
     return std::unique_ptr<Answer>(new Answer(std::move(s)));

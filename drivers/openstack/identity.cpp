@@ -73,14 +73,14 @@ identity::User Identity::userAuthenticate(const identity::Ref& ref, const std::s
 }
 
 identity::ApplicationCredential Identity::applicationCredentialAuthenticate(const std::string& id,
-                                                                              const std::string& secret) const
+                                                                            const std::string& secret) const
 {
     if (id.empty()) // by name: the core finds the id among the user's credentials, which this driver does not list
         throw Unauthorized("The request you have made requires authentication.");
-    json auth = {{"auth",
-                  {{"identity",
-                    {{"methods", {"application_credential"}},
-                     {"application_credential", {{"id", id}, {"secret", secret}}}}}}}};
+    json auth = {
+        {"auth",
+         {{"identity",
+           {{"methods", {"application_credential"}}, {"application_credential", {{"id", id}, {"secret", secret}}}}}}}};
     auto r = upstream_->identity_call("POST", "/v3/auth/tokens", "", auth, "");
     if (r.status != 201 || r.subject_token.empty())
         throw Unauthorized("The request you have made requires authentication.");

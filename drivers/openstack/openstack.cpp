@@ -68,10 +68,10 @@ std::shared_ptr<const openstack::Upstream> upstream(const App& app)
 // What Jumpgate's identity answers itself with the upstream's tokens inside its own: the versions, the
 // tokens, and the catalog of what this deployment serves. Everything else goes to the upstream.
 const std::set<std::string_view> kOwnIdentity = {
-    "versions",           "v3_auth_index",      "v2_auth_index",    "v3_auth_tokens",    "v3_auth_catalog",
-    "v3_auth_projects",   "v3_regions",         "v3_region",        "v3_services",       "v3_services_with_id",
-    "v3_endpoints",       "v3_endpoints_with_id", "v2_tokens",      "v2_token",          "v2_token_endpoints",
-    "v2_tenants",         "v2_token_tenants",   "v2_extensions",    "v2_extension_alias"};
+    "versions",         "v3_auth_index",        "v2_auth_index", "v3_auth_tokens",    "v3_auth_catalog",
+    "v3_auth_projects", "v3_regions",           "v3_region",     "v3_services",       "v3_services_with_id",
+    "v3_endpoints",     "v3_endpoints_with_id", "v2_tokens",     "v2_token",          "v2_token_endpoints",
+    "v2_tenants",       "v2_token_tenants",     "v2_extensions", "v2_extension_alias"};
 
 } // namespace
 

@@ -18,16 +18,30 @@ constexpr std::size_t kJsonMax = 64 << 20;
 // The client's headers that are not the upstream's business: the connection's own, those Jumpgate
 // answers itself, X-Forwarded-*, with which the upstream would write URLs for the client's host, and
 // Accept-Encoding: a compressed JSON answer could not have its URLs rewritten.
-const std::set<std::string, std::less<>> kRequestHeadersKept = {
-    "host",           "connection",        "keep-alive",  "transfer-encoding", "te",
-    "upgrade",        "proxy-connection",  "expect",      "content-length",    "x-auth-token",
-    "x-subject-token", "x-forwarded-for",  "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
-    "forwarded",      "x-openstack-request-id", "accept-encoding"};
+const std::set<std::string, std::less<>> kRequestHeadersKept = {"host",
+                                                                "connection",
+                                                                "keep-alive",
+                                                                "transfer-encoding",
+                                                                "te",
+                                                                "upgrade",
+                                                                "proxy-connection",
+                                                                "expect",
+                                                                "content-length",
+                                                                "x-auth-token",
+                                                                "x-subject-token",
+                                                                "x-forwarded-for",
+                                                                "x-forwarded-host",
+                                                                "x-forwarded-proto",
+                                                                "x-forwarded-port",
+                                                                "forwarded",
+                                                                "x-openstack-request-id",
+                                                                "accept-encoding"};
 
 // The upstream's headers Jumpgate writes itself: the connection's, the body's, and the request ids.
 const std::set<std::string, std::less<>> kResponseHeadersKept = {
-    "connection", "keep-alive", "transfer-encoding", "content-length", "content-type",
-    "x-openstack-request-id", "x-compute-request-id", "date", "server"};
+    "connection",           "keep-alive",   "transfer-encoding",
+    "content-length",       "content-type", "x-openstack-request-id",
+    "x-compute-request-id", "date",         "server"};
 
 // Headers whose value is a URL, or holds one.
 const std::set<std::string, std::less<>> kUrlHeaders = {"location", "content-location", "www-authenticate", "link"};

@@ -20,12 +20,9 @@ namespace {
 
 // What Jumpgate's services are called in an OpenStack catalog, the usual name first.
 const std::map<std::string, std::vector<std::string>, std::less<>> kCatalogTypes = {
-    {"identity", {"identity"}},
-    {"compute", {"compute"}},
-    {"image", {"image"}},
-    {"volume", {"block-storage", "volumev3", "volume"}},
-    {"network", {"network"}},
-    {"baremetal", {"baremetal"}},
+    {"identity", {"identity"}}, {"compute", {"compute"}},
+    {"image", {"image"}},       {"volume", {"block-storage", "volumev3", "volume"}},
+    {"network", {"network"}},   {"baremetal", {"baremetal"}},
 };
 
 // A worker keeps at most this many users' tokens; past it, it starts again.
@@ -35,7 +32,8 @@ bool version_segment(std::string_view s)
 {
     if (s.size() < 2 || s[0] != 'v' || !std::isdigit(static_cast<unsigned char>(s[1])))
         return false;
-    return std::all_of(s.begin() + 1, s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
+    return std::all_of(s.begin() + 1, s.end(),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; });
 }
 
 bool ends_root(char c)
@@ -249,8 +247,8 @@ Scoped Upstream::scoped(const std::string& credentials, const std::string& proje
             return it->second.scoped;
     }
     // A token that is that project's already (an application credential's, which Keystone never rescopes).
-    if (auto view = token_view(credentials, request_id); view && view->contains("project") &&
-                                                           text((*view)["project"], "id") == project_id) {
+    if (auto view = token_view(credentials, request_id);
+        view && view->contains("project") && text((*view)["project"], "id") == project_id) {
         Scoped s{.token = credentials, .body = *view};
         std::lock_guard lock(mutex_);
         scoped_[credentials + " " + project_id] = ScopedEntry{.generation = generation(), .scoped = s};
@@ -285,7 +283,8 @@ void Upstream::forget(const std::string& credentials) const
 {
     std::lock_guard lock(mutex_);
     views_.erase(credentials);
-    for (auto it = scoped_.lower_bound(credentials + " "); it != scoped_.end() && it->first.starts_with(credentials + " ");)
+    for (auto it = scoped_.lower_bound(credentials + " ");
+         it != scoped_.end() && it->first.starts_with(credentials + " ");)
         it = scoped_.erase(it);
 }
 

@@ -23,9 +23,9 @@ using json = nlohmann::json;
 
 /* Settings: the upstream and how it is called ([openstack] in jumpgate.conf). */
 struct Settings {
-    std::string auth_url;              // the upstream's identity endpoint ("http://host:5000/v3")
-    std::string region;                // the catalog's region to use; empty: any
-    std::string interface = "public";  // the catalog's interface to use
+    std::string auth_url;             // the upstream's identity endpoint ("http://host:5000/v3")
+    std::string region;               // the catalog's region to use; empty: any
+    std::string interface = "public"; // the catalog's interface to use
     Limits limits;
     std::int64_t recheck_seconds = 30; // how long a worker trusts what it learnt of an upstream token
 };
@@ -76,8 +76,8 @@ class Upstream {
         json body;
         std::string subject_token; // X-Subject-Token, for a token issued
     };
-    Reply identity_call(const std::string& method, const std::string& path, const std::string& token,
-                        const json& body, const std::string& request_id, const std::string& subject = {}) const;
+    Reply identity_call(const std::string& method, const std::string& path, const std::string& token, const json& body,
+                        const std::string& request_id, const std::string& subject = {}) const;
 
     /* identity_root: the upstream identity's root (auth_url without its version). */
     const std::string& identity_root() const { return identity_root_; }
@@ -133,13 +133,13 @@ class Upstream {
         std::int64_t generation = 0;
         std::optional<json> view; // token_view's answer
     };
-    mutable std::map<std::string, Entry, std::less<>> views_;     // credentials -> its view
+    mutable std::map<std::string, Entry, std::less<>> views_; // credentials -> its view
     struct ScopedEntry {
         std::int64_t generation = 0;
         Scoped scoped;
     };
     mutable std::map<std::string, ScopedEntry, std::less<>> scoped_; // credentials + " " + project id
-    mutable std::map<std::string, std::string, std::less<>> roots_; // Jumpgate's service -> upstream root
+    mutable std::map<std::string, std::string, std::less<>> roots_;  // Jumpgate's service -> upstream root
 };
 
 } // namespace jumpgate::openstack

@@ -3,9 +3,9 @@
 #include <jumpgate/driver/compute.hpp>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 #include "api/compute/servers.hpp"
 #include "api/image/glance.hpp"

@@ -16,8 +16,8 @@
 #include <jumpgate/base64.hpp>
 #include <jumpgate/fault.hpp>
 #include <jumpgate/hex.hpp>
-
 #include <jumpgate/time.hpp>
+
 #include "api/common/validation.hpp"
 
 namespace jumpgate::compute {

@@ -10,9 +10,9 @@
 #include <jumpgate/fault.hpp>
 #include <jumpgate/hex.hpp>
 #include <jumpgate/regex.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 
 namespace jumpgate::compute {

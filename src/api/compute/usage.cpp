@@ -6,9 +6,9 @@
 #include <tuple>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 
 namespace jumpgate::compute {
 

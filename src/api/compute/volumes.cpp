@@ -7,8 +7,8 @@
 #include <optional>
 
 #include <jumpgate/fault.hpp>
-
 #include <jumpgate/time.hpp>
+
 #include "api/compute/servers.hpp"
 #include "api/volume/cinder.hpp"
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Keystone v3 resources: domains, projects, users, roles, role assignments and application credentials.
 #include <jumpgate/driver/identity.hpp>
+#include <jumpgate/time.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -9,7 +10,6 @@
 #include <openssl/rand.h>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 #include "api/identity/identity.hpp"
 

@@ -15,8 +15,8 @@
 
 #include <jumpgate/hex.hpp>
 #include <jumpgate/log.hpp>
-
 #include <jumpgate/time.hpp>
+
 #include "api/identity/identity.hpp"
 #include "api/identity/token.hpp"
 

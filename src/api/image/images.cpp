@@ -6,9 +6,9 @@
 #include <set>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 
 namespace jumpgate::image {

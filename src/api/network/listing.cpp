@@ -9,9 +9,9 @@
 
 #include <jumpgate/driver/ipnet.hpp>
 #include <jumpgate/fault.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 
 namespace jumpgate::network {
 

@@ -7,7 +7,6 @@
 #include <set>
 
 #include <jumpgate/fault.hpp>
-
 #include <jumpgate/time.hpp>
 
 namespace jumpgate::volume::detail {

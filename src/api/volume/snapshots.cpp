@@ -3,9 +3,9 @@
 #include "api/volume/cinder.hpp"
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 
 namespace jumpgate::volume::detail {
 

@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
-#include <jumpgate/time.hpp>
 #include "api/common/validation.hpp"
 
 namespace jumpgate::api::cinder {
