@@ -101,7 +101,8 @@ check: all
 
 check-asan: $(ASAN_BUILD)/Makefile
 	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(MAKE) -C $(ASAN_BUILD) -j$(JOBS) check
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 JUMPGATE_E2E_SANITIZED=1 \
+		$(MAKE) -C $(ASAN_BUILD) -j$(JOBS) check
 
 fuzz fuzz-short: $(ASAN_BUILD)/Makefile
 	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)

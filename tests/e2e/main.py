@@ -77,11 +77,16 @@ def failures_of(report):
 def units():
     """Every module, or every class of a module that sets RUN_CLASSES_APART (each then with a stack of its
     own), the longest first so the short ones fill in around them; the length of the source stands in for
-    how long it runs."""
+    how long it runs. Under the sanitizers (JUMPGATE_E2E_SANITIZED, set by make check-asan), a module that
+    sets SANITIZED_RUN = False is left out: it would check nothing the sanitizers watch."""
     sys.path.insert(0, here)
+    sanitized = bool(os.environ.get("JUMPGATE_E2E_SANITIZED"))
     weighed = []
-    for module_name in (f[:-3] for f in os.listdir(here) if f.startswith("test_") and f.endswith(".py")):
+    for module_name in sorted(f[:-3] for f in os.listdir(here) if f.startswith("test_") and f.endswith(".py")):
         module = importlib.import_module(module_name)
+        if sanitized and not getattr(module, "SANITIZED_RUN", True):
+            print(f"=== {module_name}: left out under the sanitizers", flush=True)
+            continue
         if getattr(module, "RUN_CLASSES_APART", False):
             weighed += [(len(inspect.getsource(value)), f"{module_name}.{name}") for name, value in vars(module).items()
                         if isinstance(value, type) and issubclass(value, unittest.TestCase)
