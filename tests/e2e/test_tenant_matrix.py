@@ -30,9 +30,15 @@ WRITES = ("POST", "PUT", "PATCH")
 
 
 def setUpModule():
+    begin(Stack().start())
+
+
+def begin(given, serving=None):
+    """The matrix asks `given` (a started stack); which rows are served is `serving`'s to say (a stack whose
+    --coverage tells: `given` itself, or the upstream a stack on the openstack driver passes them to)."""
     global stack, catalogue, project_a, token_a, user_a, project_b, token_b, unscoped_b, project_c, admin_project
-    stack = Stack().start()
-    conf = os.path.join(stack.state, "jumpgate.conf")
+    stack = given
+    conf = os.path.join((serving or given).state, "jumpgate.conf")
     run = subprocess.run([WORKER, "--config", conf, "--coverage=json"], capture_output=True, text=True, check=True)
     catalogue = [row for row in json.loads(run.stdout) if row["driver"]]
     project_a, token_a, _ = stack.member("matrix-a", password="a-secret")
