@@ -183,6 +183,10 @@ image::ImageQuery parse_v1_query(const Request& req)
     for (const char* key : {"name", "container_format", "disk_format", "status"})
         if (req.has_query(key))
             q.filters.emplace_back(key, std::string(req.query(key)));
+    // Glance v1 filtered on a property as property-NAME=VALUE.
+    for (const auto& [key, value] : req.query_pairs())
+        if (key.starts_with("property-") && key.size() > 9)
+            q.filters.emplace_back("property:" + key.substr(9), value);
     if (req.has_query("size_min"))
         q.size_min = parse_int("size_min", req.query("size_min"));
     if (req.has_query("size_max"))
