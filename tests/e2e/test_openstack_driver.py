@@ -3,6 +3,8 @@
 Every service of the front is the upstream's: users authenticate against the upstream, the front's tokens carry
 the upstream's, and what a client does through the front is checked in the upstream itself."""
 import hashlib
+import http.client
+import json
 import os
 import socket
 import threading
@@ -296,6 +298,38 @@ class Faults(unittest.TestCase):
             listener.close()
             for conn, _ in held:
                 conn.close()
+
+    def test_a_slow_upload_is_not_an_upstream_that_does_not_answer(self):
+        # The upstream has the timeout to answer from the last byte it was sent, not from the first.
+        stack = Stack(config=front_config(f"http://127.0.0.1:{upstream.port}/identity/v3", timeout=2)).start()
+        try:
+            t = token(stack, "admin", upstream.password, "admin")
+            status, _, body = stack.get_json("/image/v1/images", method="POST", auth=False, headers={
+                "X-Auth-Token": t, "x-image-meta-name": "slow", "x-image-meta-disk_format": "raw",
+                "x-image-meta-container_format": "bare"})
+            self.assertEqual(status, 201, body)
+            image_id = body["image"]["id"]
+            pieces = [os.urandom(64 * 1024) for _ in range(5)]
+            conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=60)
+            conn.putrequest("PUT", f"/image/v1/images/{image_id}")
+            for name, value in (("X-Auth-Token", t), ("Content-Type", "application/octet-stream"),
+                                ("Content-Length", str(sum(map(len, pieces))))):
+                conn.putheader(name, value)
+            conn.endheaders()
+            for piece in pieces:
+                conn.send(piece)
+                time.sleep(1)
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            self.assertEqual(resp.status, 200, body)
+            self.assertEqual(json.loads(body)["image"]["status"], "active")
+            _, _, held = upstream.get_json(f"/image/v2/images/{image_id}")
+            self.assertEqual(held["checksum"], hashlib.md5(b"".join(pieces)).hexdigest())
+            self.assertEqual(stack.request("DELETE", f"/image/v1/images/{image_id}", headers={"X-Auth-Token": t},
+                                           auth=False)[0], 200)
+        finally:
+            stack.stop()
 
 
 if __name__ == "__main__":
