@@ -80,6 +80,7 @@ struct Answer::State {
     std::size_t body_sent = 0;
     BodySource* body = nullptr;
     std::size_t streamed = 0; // bytes of `body` handed to libcurl
+    std::chrono::steady_clock::time_point body_moved; // when the last of them went
 
     int status = 0;
     bool headers_done = false;
@@ -138,6 +139,7 @@ struct Answer::State {
         try {
             std::size_t n = s->body->read(data, room);
             s->streamed += n;
+            s->body_moved = std::chrono::steady_clock::now();
             return n;
         } catch (const std::exception& e) { // the client's body failed (too large, cut short): the call too
             log::warning(s->request_id + " upstream " + s->where + ": the request's body: " + e.what());
@@ -303,14 +305,20 @@ std::unique_ptr<Answer> Http::open(const Call& call, const std::string& request_
     }
     curl_multi_add_handle(s->multi, c);
 
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(limits_.timeout);
+    // The upstream has the timeout to answer from the request's last byte: a large body may take long to send.
+    s->body_moved = std::chrono::steady_clock::now();
     while (!s->headers_done && !s->done) {
-        if (std::chrono::steady_clock::now() > deadline) {
+        if (std::chrono::steady_clock::now() > s->body_moved + std::chrono::seconds(limits_.timeout)) {
             log::error(request_id + " upstream " + s->where + " did not answer " + m + " within " +
                        std::to_string(limits_.timeout) + " s");
             throw ServiceUnavailable("The upstream service did not answer in time.");
         }
         s->step(200);
+    }
+    if (!s->headers_done && s->result == CURLE_ABORTED_BY_CALLBACK) {
+        // The request's body stopped it (on_send logged why): the upstream is not at fault.
+        log::warning(request_id + " upstream " + s->where + ": " + m + " given up while its body was sent");
+        throw ServiceUnavailable("The request's body could not be sent to the upstream service.");
     }
     if (!s->headers_done) {
         log::error(request_id + " upstream " + s->where +

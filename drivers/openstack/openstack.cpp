@@ -7,6 +7,7 @@
 
 #include <jumpgate/driver.hpp>
 
+#include "image.hpp"
 #include "openstack.hpp"
 
 using namespace jumpgate;
@@ -73,6 +74,22 @@ const std::set<std::string_view> kOwnIdentity = {
     "v3_endpoints",     "v3_endpoints_with_id", "v2_tokens",     "v2_token",          "v2_token_endpoints",
     "v2_tenants",       "v2_token_tenants",     "v2_extensions", "v2_extension_alias"};
 
+/*
+ * image_versions: the upstream's version document, with Glance v1 listed when the upstream has
+ * none: Jumpgate serves v1 itself over the upstream's v2, and a client that discovers versions
+ * must find it. The v2 entries stay the upstream's, which alone knows which it serves.
+ */
+void image_versions(const App& app, const openstack::Upstream& up, const Request& req, Response& resp)
+{
+    openstack::forward(app, up, "image", req, resp);
+    if (resp.is_stream() || resp.content_type().find("json") == std::string::npos)
+        return;
+    json doc = json::parse(resp.encoded(), nullptr, false);
+    if (!doc.is_discarded())
+        resp.bytes(openstack::versions_with_v1(std::move(doc), req.dispatcher()->base_url(req)).dump(),
+                   resp.content_type());
+}
+
 } // namespace
 
 JUMPGATE_DRIVER(app, disp)
@@ -91,5 +108,15 @@ JUMPGATE_DRIVER(app, disp)
         throw std::invalid_argument("[" + std::string(service) +
                                     "] driver = openstack needs [identity] driver = openstack: the upstream's "
                                     "services take the upstream's tokens");
-    openstack::pass_through(app, disp, upstream(app), [](std::string_view) { return false; });
+    auto up = upstream(app);
+    if (service == "image") {
+        // Glance v1, gone upstream, is the core's over the upstream's v2; v2 is the upstream's own, byte for byte.
+        image::install(app, disp, std::make_shared<const openstack::Images>(up));
+        openstack::pass_through(app, disp, up, [](std::string_view e) { return e.starts_with("v1_"); });
+        for (const char* versions : {"versions", "versions_alias"})
+            disp.set_handler(versions, "GET",
+                             [&app, up](const Request& req, Response& resp) { image_versions(app, *up, req, resp); });
+        return;
+    }
+    openstack::pass_through(app, disp, up, [](std::string_view) { return false; });
 }

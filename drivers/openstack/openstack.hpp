@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// The OpenStack driver's services: identity over the upstream's Keystone v3, the rest passed through.
+// The OpenStack driver's services: identity over the upstream's Keystone v3, images over its Glance v2, the rest
+// passed through.
 #pragma once
 
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -10,6 +12,7 @@
 #include <jumpgate/app.hpp>
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/identity.hpp>
+#include <jumpgate/driver/image.hpp>
 
 #include "upstream.hpp"
 
@@ -50,6 +53,49 @@ class Identity : public identity::Driver {
     mutable std::map<std::string, std::string> domains_; // id -> name
     mutable std::map<std::string, std::string> roles_;   // id -> name
 };
+
+/*
+ * Images: the Image service over the upstream's Glance v2, so that the core's Glance v1 works in
+ * front of a Glance that has none. Every call carries the caller's upstream token for their
+ * project and their request id; the upstream's faults come back as the core's (5xx, or no
+ * answer: ServiceUnavailable). Made once for the worker.
+ */
+class Images : public image::Driver {
+  public:
+    explicit Images(std::shared_ptr<const Upstream> upstream);
+
+    std::vector<image::Image> imageList(const Context& ctx, const image::ImageQuery& q) const override;
+    image::Image imageGet(const Context& ctx, const std::string& image_id) const override;
+    image::Image imageCreate(const Context& ctx, const image::Image& image) const override;
+    image::Image imageUpdate(const Context& ctx, const image::Image& image) const override;
+    void imageDelete(const Context& ctx, const std::string& image_id) const override;
+    image::Image imageUpload(const Context& ctx, const std::string& image_id, BodySource& data,
+                             const image::Expected& expected) const override;
+    image::ImageData imageDownload(const Context& ctx, const std::string& image_id) const override;
+    std::vector<image::Member> memberList(const Context& ctx, const std::string& image_id) const override;
+    image::Member memberPut(const Context& ctx, const image::Member& member) const override;
+    void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const override;
+
+  private:
+    /*
+     * open: send `call`, whose url is a path below the upstream Glance's root, for the caller of
+     * `ctx`; the answer when its status is one of `ok`, else the fault it stands for.
+     */
+    std::unique_ptr<Answer> open(const Context& ctx, Call call, std::initializer_list<int> ok) const;
+    /* call: a call with a JSON body (null: none) whose answer is JSON (null: none). */
+    json call(const Context& ctx, const std::string& method, const std::string& path, const json& body,
+              std::initializer_list<int> ok, const char* type = "application/json") const;
+    /* is_member: whether project `member_id` is a member of `img`. */
+    bool is_member(const Context& ctx, const image::Image& img, const std::string& member_id) const;
+
+    std::shared_ptr<const Upstream> upstream_;
+};
+
+/*
+ * forward: send `req` on to the upstream's `service` as it came, with the upstream token of the
+ * caller's project, and its answer back into `resp` with the upstream's URLs made Jumpgate's.
+ */
+void forward(const App& app, const Upstream& up, std::string_view service, const Request& req, Response& resp);
 
 /*
  * pass_through: serve every verb of every endpoint of `disp` for which `keep(endpoint)`

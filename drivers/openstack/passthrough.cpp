@@ -76,6 +76,8 @@ std::string token_for(const Upstream& up, const Request& req)
     return up.scoped(ctx.credentials, ctx.project_id, req.id()).token;
 }
 
+} // namespace
+
 void forward(const App& app, const Upstream& up, std::string_view service, const Request& req, Response& resp)
 {
     std::string token = token_for(up, req);
@@ -139,8 +141,6 @@ void forward(const App& app, const Upstream& up, std::string_view service, const
         resp.stream(std::move(answer), type, length);
     }
 }
-
-} // namespace
 
 void pass_through(App& app, Dispatcher& disp, std::shared_ptr<const Upstream> upstream,
                   const std::function<bool(std::string_view endpoint)>& keep)

@@ -385,6 +385,19 @@ class ImagesV1(unittest.TestCase):
         self.assertEqual(stack.get_json("/image/v1/images?sort_dir=up")[0], 400)
         self.assertEqual(stack.request("HEAD", "/image/v1/images/" + private)[0], 200)
 
+    def test_lists_filter_on_properties(self):
+        prefix = "v1prop-" + uuid.uuid4().hex[:6]
+        for name, os_name in (("a", "linux"), ("b", "windows"), ("c", "linux")):
+            v1_post({"x-image-meta-name": f"{prefix}-{name}", "x-image-meta-is-public": "true",
+                     "x-image-meta-property-os": os_name, "x-image-meta-property-distro-name": name})
+        for query, wanted in (("property-os=linux", ["a", "c"]), ("property-os=windows", ["b"]),
+                              ("property-os=linux&property-distro_name=c", ["c"]), ("property-os=bsd", [])):
+            for path in ("/image/v1/images", "/image/v1/images/detail"):
+                status, _, body = stack.get_json(f"{path}?{query}&sort_key=name&sort_dir=asc&is_public=none")
+                self.assertEqual(status, 200, body)
+                self.assertEqual([i["name"][len(prefix) + 1:] for i in body["images"]
+                                  if i["name"].startswith(prefix)], wanted, (path, query))
+
     def test_owner_is_for_admins_only(self):
         _, _, body = v1_post({"x-image-meta-owner": "someone-else"})
         self.assertEqual(body["image"]["owner"], "someone-else")

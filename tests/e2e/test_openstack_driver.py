@@ -3,11 +3,14 @@
 Every service of the front is the upstream's: users authenticate against the upstream, the front's tokens carry
 the upstream's, and what a client does through the front is checked in the upstream itself."""
 import hashlib
+import http.client
+import json
 import os
 import socket
 import threading
 import time
 import unittest
+import uuid
 
 from stack import Stack
 
@@ -262,6 +265,280 @@ class Passthrough(unittest.TestCase):
         front.cli("volume", "list", env=env)
 
 
+def v1_post(headers, data=None, token=None):
+    """POST /v1/images through the front: metadata as headers, `data` the image's bytes."""
+    hdrs = dict(headers)
+    if data is not None:
+        hdrs["Content-Type"] = "application/octet-stream"
+    if token:
+        hdrs["X-Auth-Token"] = token
+    return front.get_json("/image/v1/images", method="POST", headers=hdrs, body=data, auth=not token)
+
+
+def theirs(image_id):
+    """The image as the upstream's Glance v2 holds it: (status, record)."""
+    status, _, body = upstream.get_json(f"/image/v2/images/{image_id}")
+    return status, body
+
+
+def stored_files(image_id):
+    """The files of the upstream's image store that hold (part of) the image's data."""
+    store = os.path.join(upstream.state, "images")
+    return [name for name in os.listdir(store) if image_id in name] if os.path.isdir(store) else []
+
+
+def settled(predicate, seconds=10):
+    """Whether `predicate` comes true within `seconds`: the upstream learns that an upload was cut short only when
+    its own server sees the connection end, a moment after the front has answered."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+class GlanceV1OverV2(unittest.TestCase):
+    """Glance v1 through the front is the core's, over the driver's calls to the upstream's Glance v2: each change is
+    checked in what the upstream then holds, through its v2 API."""
+
+    def test_create_with_headers_and_data_then_head_download_and_v2(self):
+        data = os.urandom(300_000)
+        md5 = hashlib.md5(data).hexdigest()
+        # A v1 client spells multi-word fields with underscores (nginx passes them: underscores_in_headers).
+        status, hdrs, body = v1_post({"x-image-meta-name": "v1 over v2", "x-image-meta-disk_format": "qcow2",
+                                      "x-image-meta-container_format": "bare", "x-image-meta-is-public": "True",
+                                      "x-image-meta-min-ram": "512", "x-image-meta-size": str(len(data)),
+                                      "x-image-meta-checksum": md5,
+                                      "x-image-meta-property-distro-name": "Debian 12"}, data)
+        self.assertEqual(status, 201, body)
+        image = body["image"]
+        self.assertEqual((image["status"], image["size"], image["checksum"], image["is_public"]),
+                         ("active", len(data), md5, True))
+        self.assertEqual((image["disk_format"], image["container_format"], image["min_ram"]), ("qcow2", "bare", 512))
+        self.assertEqual(image["properties"], {"distro_name": "Debian 12"})
+        self.assertEqual(hdrs["location"], f"http://127.0.0.1:{front.port}/image/v1/images/{image['id']}")
+        status, held = theirs(image["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual({k: held[k] for k in ("name", "status", "visibility", "disk_format", "container_format",
+                                               "min_ram", "size", "checksum", "distro_name")},
+                         {"name": "v1 over v2", "status": "active", "visibility": "public", "disk_format": "qcow2",
+                          "container_format": "bare", "min_ram": 512, "size": len(data), "checksum": md5,
+                          "distro_name": "Debian 12"})
+
+        status, hdrs, _ = front.request("HEAD", f"/image/v1/images/{image['id']}")
+        self.assertEqual(status, 200)
+        self.assertEqual({k: hdrs.get(k) for k in ("x-image-meta-name", "x-image-meta-disk-format",
+                                                   "x-image-meta-container-format", "x-image-meta-size",
+                                                   "x-image-meta-checksum", "x-image-meta-is-public",
+                                                   "x-image-meta-status", "x-image-meta-min-ram",
+                                                   "x-image-meta-property-distro_name", "etag")},
+                         {"x-image-meta-name": "v1 over v2", "x-image-meta-disk-format": "qcow2",
+                          "x-image-meta-container-format": "bare", "x-image-meta-size": str(len(data)),
+                          "x-image-meta-checksum": md5, "x-image-meta-is-public": "True",
+                          "x-image-meta-status": "active", "x-image-meta-min-ram": "512",
+                          "x-image-meta-property-distro_name": "Debian 12", "etag": md5})
+        self.assertTrue(hdrs["x-image-meta-created_at"].startswith(held["created_at"][:19]))
+
+        status, hdrs, got = front.request("GET", f"/image/v1/images/{image['id']}")
+        self.assertEqual(status, 200)
+        self.assertEqual(hashlib.md5(got).hexdigest(), md5)
+        self.assertEqual(got, data)
+        self.assertEqual((hdrs["etag"], hdrs["x-image-meta-checksum"], hdrs["content-length"]),
+                         (md5, md5, str(len(data))))
+
+        # The upstream was asked in Glance v2 only.
+        access = upstream.log("nginx-access.log")
+        self.assertIn(f"PUT /image/v2/images/{image['id']}/file", access)
+        self.assertNotIn("/image/v1/", access)
+        # Glance v2 through the front stays the upstream's own answer, byte for byte.
+        path = f"/image/v2/images/{image['id']}"
+        self.assertEqual(front.request("GET", path)[2], upstream.request("GET", path)[2])
+        self.assertEqual(front.request("DELETE", f"/image/v1/images/{image['id']}")[0], 200)
+        self.assertEqual(theirs(image["id"])[0], 404)
+        self.assertEqual(front.request("HEAD", f"/image/v1/images/{image['id']}")[0], 404)
+
+    def test_lists_filter_and_sort_as_v1_does(self):
+        prefix = "v1os-" + uuid.uuid4().hex[:6]
+        made = {}
+        for name, size, disk, os_name in (("b", 30, "qcow2", "windows"), ("a", 10, "raw", "linux"),
+                                          ("c", 20, "raw", "linux")):
+            status, _, body = v1_post({"x-image-meta-name": f"{prefix}-{name}", "x-image-meta-is-public": "true",
+                                       "x-image-meta-disk-format": disk, "x-image-meta-container-format": "bare",
+                                       "x-image-meta-property-os": os_name}, b"x" * size)
+            self.assertEqual(status, 201, body)
+            made[name] = body["image"]["id"]
+        status, _, body = v1_post({"x-image-meta-name": f"{prefix}-private"})
+        self.assertEqual(status, 201, body)
+        private = body["image"]["id"]
+
+        def names(query, path="/image/v1/images"):
+            status, _, body = front.get_json(path + query)
+            self.assertEqual(status, 200, body)
+            return [i["name"][len(prefix) + 1:] for i in body["images"] if i["name"].startswith(prefix)]
+
+        self.assertEqual(names("?sort_key=name&sort_dir=asc&limit=1000"), ["a", "b", "c"])
+        self.assertEqual(names("?sort_key=name&sort_dir=desc&limit=1000"), ["c", "b", "a"])
+        self.assertEqual(names("?sort_key=size&sort_dir=desc&limit=1000"), ["b", "c", "a"])
+        self.assertEqual(names("?sort_key=size&sort_dir=asc&size_min=15&size_max=25"), ["c"])
+        self.assertEqual(names(f"?name={prefix}-a"), ["a"])
+        self.assertEqual(names("?disk_format=qcow2&limit=1000"), ["b"])
+        self.assertEqual(names("?container_format=bare&status=active&sort_key=name&sort_dir=asc&limit=1000"),
+                         ["a", "b", "c"])
+        self.assertEqual(names("?property-os=linux&sort_key=name&sort_dir=asc&limit=1000"), ["a", "c"])
+        self.assertEqual(names("?property-os=linux&sort_key=name&sort_dir=asc&limit=1000", "/image/v1/images/detail"),
+                         ["a", "c"])
+        # Not public: what Glance v2 cannot filter on, filtered by the front.
+        self.assertEqual(sorted(names("?limit=1000")), ["a", "b", "c"])
+        self.assertEqual(names("?is_public=false&status=queued&limit=1000"), ["private"])
+        self.assertEqual(sorted(names("?is_public=none&limit=1000")), ["a", "b", "c", "private"])
+        # A page after a marker, in the order asked.
+        self.assertEqual(names(f"?sort_key=name&sort_dir=asc&limit=1&marker={made['a']}"), ["b"])
+        self.assertEqual(names(f"?sort_key=name&sort_dir=asc&limit=2&marker={made['a']}&name={prefix}-c"), ["c"])
+        self.assertEqual(front.get_json("/image/v1/images?marker=" + str(uuid.uuid4()))[0], 400)
+        self.assertEqual(front.get_json("/image/v1/images?sort_key=colour")[0], 400)
+
+        _, _, brief = front.get_json(f"/image/v1/images?name={prefix}-a")
+        self.assertEqual(set(brief["images"][0]), {"id", "name", "disk_format", "container_format", "size",
+                                                   "checksum"})
+        _, _, detail = front.get_json(f"/image/v1/images/detail?name={prefix}-a")
+        image = detail["images"][0]
+        self.assertEqual((image["id"], image["is_public"], image["status"], image["size"], image["properties"]),
+                         (made["a"], True, "active", 10, {"os": "linux"}))
+        self.assertEqual(image["checksum"], hashlib.md5(b"x" * 10).hexdigest())
+        # The same images as the upstream's own v2 list.
+        _, _, held = upstream.get_json(f"/image/v2/images?os=linux&visibility=public&sort_key=name&sort_dir=asc")
+        self.assertEqual([i["id"] for i in held["images"] if i["name"].startswith(prefix)], [made["a"], made["c"]])
+        for image_id in [*made.values(), private]:
+            self.assertEqual(front.request("DELETE", f"/image/v1/images/{image_id}")[0], 200)
+
+    def test_reserve_update_with_headers_upload_and_delete(self):
+        status, _, body = v1_post({"x-image-meta-name": "reserved", "x-image-meta-disk_format": "raw",
+                                   "x-image-meta-container_format": "bare"})
+        self.assertEqual((status, body["image"]["status"]), (201, "queued"))
+        image_id = body["image"]["id"]
+        path = f"/image/v1/images/{image_id}"
+        self.assertEqual(theirs(image_id)[1]["status"], "queued")
+
+        status, _, body = front.get_json(path, method="PUT", headers={
+            "x-image-meta-name": "renamed", "x-image-meta-min-disk": "3", "x-image-meta-property-os": "linux",
+            "x-image-meta-property-arch": "x86_64"})
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["image"]["name"], body["image"]["min_disk"], body["image"]["properties"]),
+                         ("renamed", 3, {"os": "linux", "arch": "x86_64"}))
+        held = theirs(image_id)[1]
+        self.assertEqual((held["name"], held["min_disk"], held["os"], held["arch"]), ("renamed", 3, "linux", "x86_64"))
+        status, _, body = front.get_json(path, method="PUT", headers={"x-image-meta-property-os": "bsd"})
+        self.assertEqual((status, body["image"]["properties"]["os"]), (200, "bsd"))
+        self.assertEqual(theirs(image_id)[1]["os"], "bsd")
+
+        data = os.urandom(70_000)
+        status, _, body = front.get_json(path, method="PUT", body=data,
+                                         headers={"Content-Type": "application/octet-stream"})
+        self.assertEqual((status, body["image"]["status"], body["image"]["size"]), (200, "active", len(data)))
+        held = theirs(image_id)[1]
+        self.assertEqual((held["status"], held["size"], held["checksum"]),
+                         ("active", len(data), hashlib.md5(data).hexdigest()))
+        status, _, _ = front.get_json(path, method="PUT", body=b"again",
+                                      headers={"Content-Type": "application/octet-stream"})
+        self.assertEqual(status, 409)
+        self.assertEqual(theirs(image_id)[1]["size"], len(data))
+
+        self.assertEqual(front.get_json(path, method="PUT", headers={"x-image-meta-protected": "True"})[0], 200)
+        self.assertTrue(theirs(image_id)[1]["protected"])
+        self.assertEqual(front.request("DELETE", path)[0], 403)
+        self.assertEqual(theirs(image_id)[0], 200)
+        self.assertEqual(front.get_json(path, method="PUT", headers={"x-image-meta-protected": "False"})[0], 200)
+        self.assertEqual(front.request("DELETE", path)[0], 200)
+        self.assertEqual(theirs(image_id)[0], 404)
+        self.assertEqual(stored_files(image_id), [])
+
+    def test_a_wrong_checksum_is_refused_and_the_upstream_keeps_nothing(self):
+        data = os.urandom(500_000)
+        wanted = str(uuid.uuid4())
+        status, _, body = v1_post({"x-image-meta-id": wanted, "x-image-meta-name": "bad sum",
+                                   "x-image-meta-disk_format": "raw", "x-image-meta-container_format": "bare",
+                                   "x-image-meta-checksum": hashlib.md5(b"other").hexdigest()}, data)
+        self.assertEqual(status, 400, body)
+        self.assertIn(b"Checksum of the uploaded data", body)
+        self.assertEqual(theirs(wanted)[0], 404)
+        self.assertTrue(settled(lambda: stored_files(wanted) == []), stored_files(wanted))
+        # The transfer was cut before its last bytes: the upstream never took the data.
+        puts = [line for line in upstream.log("nginx-access.log").splitlines() if f"PUT /image/v2/images/{wanted}" in line]
+        self.assertEqual(len(puts), 1, puts)
+        self.assertNotIn('" 204 ', puts[0])
+        self.assertEqual(front.request("HEAD", f"/image/v1/images/{wanted}")[0], 404)
+
+        # Data sent later to a reserved image: refused, the image is left queued with nothing, and takes good data.
+        status, _, body = v1_post({"x-image-meta-name": "bad sum later", "x-image-meta-disk_format": "raw",
+                                   "x-image-meta-container_format": "bare"})
+        image_id = body["image"]["id"]
+        path = f"/image/v1/images/{image_id}"
+        status, _, body = front.get_json(path, method="PUT", body=data, headers={
+            "Content-Type": "application/octet-stream", "x-image-meta-checksum": "0" * 32})
+        self.assertEqual(status, 400, body)
+        self.assertTrue(settled(lambda: theirs(image_id)[1]["status"] == "queued"), theirs(image_id))
+        held = theirs(image_id)[1]
+        self.assertEqual((held["size"], held["checksum"]), (None, None))
+        self.assertTrue(settled(lambda: stored_files(image_id) == []), stored_files(image_id))
+        status, _, body = front.get_json(path, method="PUT", body=data, headers={
+            "Content-Type": "application/octet-stream", "x-image-meta-checksum": hashlib.md5(data).hexdigest()})
+        self.assertEqual((status, body["image"]["status"]), (200, "active"))
+        self.assertEqual(theirs(image_id)[1]["checksum"], hashlib.md5(data).hexdigest())
+        self.assertEqual(front.request("DELETE", path)[0], 200)
+
+    def test_refusals_come_back_in_glances_shape(self):
+        missing = str(uuid.uuid4())
+        status, hdrs, body = front.request("GET", f"/image/v1/images/{missing}")
+        self.assertEqual(status, 404)
+        self.assertIn(b"404 Not Found", body)
+        self.assertTrue(hdrs["content-type"].startswith("text/html"))
+        # The upstream's 409 for a taken id, and a property Glance v2 cannot have.
+        taken = v1_post({"x-image-meta-name": "taken"})[2]["image"]["id"]
+        self.assertEqual(v1_post({"x-image-meta-id": taken})[0], 409)
+        status, _, body = v1_post({"x-image-meta-name": "odd", "x-image-meta-property-size": "5"})
+        self.assertEqual(status, 400, body)
+        self.assertIn(b"attribute of Glance v2", body)
+        self.assertEqual(front.request("DELETE", f"/image/v1/images/{taken}")[0], 200)
+
+    def test_memberships_are_the_upstreams_members(self):
+        project_id = upstream.member("v1-member")[0]
+        member = token(front, "v1-member-user", "member-secret", "v1-member")
+        image_id = v1_post({"x-image-meta-name": "v1 shared"})[2]["image"]["id"]
+        members = f"/image/v1/images/{image_id}/members"
+        self.assertEqual(front.request("HEAD", f"/image/v1/images/{image_id}", headers={"X-Auth-Token": member},
+                                       auth=False)[0], 404)
+        self.assertEqual(front.request("PUT", f"{members}/{project_id}")[0], 204)
+        _, _, held = upstream.get_json(f"/image/v2/images/{image_id}/members")
+        self.assertEqual([(m["member_id"], m["status"]) for m in held["members"]], [(project_id, "pending")])
+        self.assertEqual(front.get_json(members)[2], {"members": [{"member_id": project_id, "can_share": False}]})
+        status, _, shared = front.get_json(f"/image/v1/shared-images/{project_id}", headers={"X-Auth-Token": member},
+                                           auth=False)
+        self.assertEqual(status, 200, shared)
+        self.assertEqual(shared["shared_images"], [{"image_id": image_id, "can_share": False}])
+        self.assertEqual(front.request("HEAD", f"/image/v1/images/{image_id}", headers={"X-Auth-Token": member},
+                                       auth=False)[0], 200)
+        # Glance v2 has no can_share: asked for, it is refused, not dropped.
+        status, _, _ = front.get_json(f"{members}/{project_id}", method="PUT", body={"member": {"can_share": True}})
+        self.assertEqual(status, 400)
+        self.assertEqual(front.request("DELETE", f"{members}/{project_id}")[0], 204)
+        self.assertEqual(upstream.get_json(f"/image/v2/images/{image_id}/members")[2]["members"], [])
+        self.assertEqual(front.request("DELETE", f"{members}/{project_id}")[0], 404)
+        self.assertEqual(front.request("DELETE", f"/image/v1/images/{image_id}")[0], 200)
+
+    def test_versions_list_v1_and_the_upstreams_v2(self):
+        status, _, body = front.get_json("/image/", auth=False)
+        self.assertEqual(status, 300, body)
+        ids = [v["id"] for v in body["versions"]]
+        self.assertIn("v1.0", ids)
+        self.assertIn("v1.1", ids)
+        _, _, held = upstream.get_json("/image/", auth=False)
+        self.assertEqual([i for i in ids if i.startswith("v2")], [v["id"] for v in held["versions"]
+                                                                  if v["id"].startswith("v2")])
+        v1 = next(v for v in body["versions"] if v["id"] == "v1.0")
+        self.assertEqual(v1["links"][0]["href"], f"http://127.0.0.1:{front.port}/image/v1/")
+
+
 class Faults(unittest.TestCase):
     def test_an_upstream_that_is_not_there_is_503(self):
         with socket.socket() as s:
@@ -296,6 +573,38 @@ class Faults(unittest.TestCase):
             listener.close()
             for conn, _ in held:
                 conn.close()
+
+    def test_a_slow_upload_is_not_an_upstream_that_does_not_answer(self):
+        # The upstream has the timeout to answer from the last byte it was sent, not from the first.
+        stack = Stack(config=front_config(f"http://127.0.0.1:{upstream.port}/identity/v3", timeout=2)).start()
+        try:
+            t = token(stack, "admin", upstream.password, "admin")
+            status, _, body = stack.get_json("/image/v1/images", method="POST", auth=False, headers={
+                "X-Auth-Token": t, "x-image-meta-name": "slow", "x-image-meta-disk_format": "raw",
+                "x-image-meta-container_format": "bare"})
+            self.assertEqual(status, 201, body)
+            image_id = body["image"]["id"]
+            pieces = [os.urandom(64 * 1024) for _ in range(5)]
+            conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=60)
+            conn.putrequest("PUT", f"/image/v1/images/{image_id}")
+            for name, value in (("X-Auth-Token", t), ("Content-Type", "application/octet-stream"),
+                                ("Content-Length", str(sum(map(len, pieces))))):
+                conn.putheader(name, value)
+            conn.endheaders()
+            for piece in pieces:
+                conn.send(piece)
+                time.sleep(1)
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            self.assertEqual(resp.status, 200, body)
+            self.assertEqual(json.loads(body)["image"]["status"], "active")
+            _, _, held = upstream.get_json(f"/image/v2/images/{image_id}")
+            self.assertEqual(held["checksum"], hashlib.md5(b"".join(pieces)).hexdigest())
+            self.assertEqual(stack.request("DELETE", f"/image/v1/images/{image_id}", headers={"X-Auth-Token": t},
+                                           auth=False)[0], 200)
+        finally:
+            stack.stop()
 
 
 if __name__ == "__main__":

@@ -166,7 +166,11 @@ Image upload(const Driver& driver, const Request& req, const Image& img, const i
     if (expected.size && req.content_length() >= 0 && *expected.size != req.content_length())
         throw BadRequest("x-image-meta-size (" + std::to_string(*expected.size) +
                          ") does not match the length of the body (" + std::to_string(req.content_length()) + ").");
-    return driver.imageUpload(req.context(), img.id, *req.body(), expected);
+    // As in v2, the data must be as long as the body said: a driver that sends it on can declare its length.
+    image::Expected declared = expected;
+    if (!declared.size && req.content_length() >= 0)
+        declared.size = req.content_length();
+    return driver.imageUpload(req.context(), img.id, *req.body(), declared);
 }
 
 image::ImageQuery parse_v1_query(const Request& req)
@@ -183,6 +187,10 @@ image::ImageQuery parse_v1_query(const Request& req)
     for (const char* key : {"name", "container_format", "disk_format", "status"})
         if (req.has_query(key))
             q.filters.emplace_back(key, std::string(req.query(key)));
+    // Glance v1 filtered on a property as property-NAME=VALUE.
+    for (const auto& [key, value] : req.query_pairs())
+        if (key.starts_with("property-") && key.size() > 9)
+            q.filters.emplace_back("property:" + key.substr(9), value);
     if (req.has_query("size_min"))
         q.size_min = parse_int("size_min", req.query("size_min"));
     if (req.has_query("size_max"))
