@@ -79,7 +79,7 @@ struct Answer::State {
     std::string body_text;
     std::size_t body_sent = 0;
     BodySource* body = nullptr;
-    std::size_t streamed = 0; // bytes of `body` handed to libcurl
+    std::size_t streamed = 0;                         // bytes of `body` handed to libcurl
     std::chrono::steady_clock::time_point body_moved; // when the last of them went
 
     int status = 0;
