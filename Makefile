@@ -49,7 +49,8 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 
 # What the OpenStack packages' maintainer scripts would otherwise be free to do: the tests run Keystone and
 # Glance instances of their own (tests/e2e/upstream_openstack.py), so the packages set up no database, admin,
-# endpoint or message queue of the system's.
+# endpoint or message queue of the system's, and start no daemon (a policy-rc.d that refuses, for the install
+# only, where the machine has none: Debian's way to keep maintainer scripts from starting services).
 DEBCONF_SELECTIONS = keystone/configure_db=false keystone/create-admin-tenant=false \
 	keystone/register-endpoint=false glance/configure_db=false glance/configure_rabbit=false \
 	glance/configure_ksat=false glance/configure_api-endpoint=false
@@ -68,8 +69,14 @@ deps:
 			echo "installing: $$missing"; \
 			for s in $(DEBCONF_SELECTIONS); do \
 				echo "$${s%%/*} $${s%%=*} boolean $${s#*=}"; \
-			done | debconf-set-selections && \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+			done | debconf-set-selections || exit 1; \
+			added=""; \
+			if [ ! -e /usr/sbin/policy-rc.d ]; then \
+				printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && added=1; \
+			fi; \
+			rc=0; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || rc=$$?; \
+			[ -z "$$added" ] || rm -f /usr/sbin/policy-rc.d; \
+			exit $$rc; \
 		else \
 			echo "missing Debian packages (run 'sudo make deps'): $$missing" >&2; \
 		fi; \
