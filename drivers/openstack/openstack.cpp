@@ -28,20 +28,6 @@ void declare_options(Config& cfg)
                 "Jumpgate and revocations take effect at once)");
 }
 
-long whole(const Config& cfg, const char* key, long least)
-{
-    const std::string& text = cfg.get("openstack", key);
-    try {
-        std::size_t end = 0;
-        long n = std::stol(text, &end);
-        if (end == text.size() && n >= least)
-            return n;
-    } catch (const std::exception&) {
-    }
-    throw std::invalid_argument(std::string("[openstack] ") + key + " = " + text + " is not a whole number of " +
-                                std::to_string(least) + " or more");
-}
-
 /* upstream: the worker's one Upstream, shared by the services configured with this driver. */
 std::shared_ptr<const openstack::Upstream> upstream(const App& app)
 {
@@ -58,10 +44,10 @@ std::shared_ptr<const openstack::Upstream> upstream(const App& app)
         openstack::Settings{.auth_url = auth_url,
                             .region = cfg.get("openstack", "region_name"),
                             .interface = cfg.get("openstack", "interface"),
-                            .limits = {.connect_timeout = whole(cfg, "connect_timeout", 1),
-                                       .timeout = whole(cfg, "timeout", 1),
+                            .limits = {.connect_timeout = cfg.integer("openstack", "connect_timeout", 1, 3600),
+                                       .timeout = cfg.integer("openstack", "timeout", 1, 86400),
                                        .ca_file = cfg.get("openstack", "ca_file")},
-                            .recheck_seconds = whole(cfg, "recheck_seconds", 1)},
+                            .recheck_seconds = cfg.integer("openstack", "recheck_seconds", 1, 86400)},
         app.state_dir());
     return shared;
 }

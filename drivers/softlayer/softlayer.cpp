@@ -33,20 +33,6 @@ void declare_options(Config& cfg)
     cfg.declare("compute", "hourly_billing", "true", "SoftLayer: order guests billed by the hour (else monthly)");
 }
 
-long positive(const Config& cfg, const char* section, const char* key)
-{
-    const std::string& text = cfg.get(section, key);
-    try {
-        std::size_t end = 0;
-        long n = std::stol(text, &end);
-        if (end == text.size() && n >= 0)
-            return n;
-    } catch (const std::exception&) {
-    }
-    throw std::invalid_argument(std::string("[") + section + "] " + key + " = " + text +
-                                " is not a whole number of 0 or more");
-}
-
 /* client: the worker's one SoftLayer client, shared by the services configured with this driver. */
 std::shared_ptr<const softlayer::Client> client(const Config& cfg)
 {
@@ -54,8 +40,8 @@ std::shared_ptr<const softlayer::Client> client(const Config& cfg)
     if (!shared)
         shared = std::make_shared<const softlayer::Client>(
             softlayer::Settings{.api_url = cfg.get("softlayer", "api_url"),
-                                .timeout = std::max(1L, positive(cfg, "softlayer", "timeout")),
-                                .retries = static_cast<int>(positive(cfg, "softlayer", "retries")),
+                                .timeout = static_cast<long>(cfg.integer("softlayer", "timeout", 1, 86400)),
+                                .retries = static_cast<int>(cfg.integer("softlayer", "retries", 0, 10)),
                                 .ca_file = cfg.get("softlayer", "ca_file")});
     return shared;
 }

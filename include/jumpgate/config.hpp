@@ -43,6 +43,12 @@ class Config {
     /* get: the value of `section.key` (its default when unset); throws std::out_of_range if undeclared. */
     const std::string& get(std::string_view section, std::string_view key) const;
     bool is_set(std::string_view section, std::string_view key) const;
+    /*
+     * integer: `section.key` as a whole number from `least` to `most`; throws
+     * std::invalid_argument naming where it was set (file and line, or the command
+     * line), the option, its value and the range, for any other value.
+     */
+    long long integer(std::string_view section, std::string_view key, long long least, long long most) const;
     /* line_of: where `section.key` was set in the file, or 0. */
     int line_of(std::string_view section, std::string_view key) const;
     const std::string& file() const { return file_; }

@@ -146,6 +146,24 @@ const std::string& Config::get(std::string_view section, std::string_view key) c
     return v != values_.end() ? v->second.value : d->second.default_value;
 }
 
+long long Config::integer(std::string_view section, std::string_view key, long long least, long long most) const
+{
+    const std::string& text = get(section, key);
+    try {
+        std::size_t end = 0;
+        long long n = std::stoll(text, &end);
+        if (end == text.size() && n >= least && n <= most)
+            return n;
+    } catch (const std::exception&) {
+    }
+    std::string option = "[" + std::string(section) + "] " + std::string(key) + " = " + text;
+    int line = line_of(section, key);
+    std::string where = line ? file_ + ":" + std::to_string(line) + ": "
+                             : (is_set(section, key) ? "the command line: " : "the default: ");
+    throw std::invalid_argument(where + option + " is not a whole number from " + std::to_string(least) + " to " +
+                                std::to_string(most));
+}
+
 bool Config::is_set(std::string_view section, std::string_view key) const
 {
     return values_.count(std::string(section) + "." + std::string(key)) != 0;

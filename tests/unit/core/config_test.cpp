@@ -119,6 +119,33 @@ BOOST_AUTO_TEST_CASE(sections_and_lines)
     BOOST_TEST(c.validate().empty());
 }
 
+BOOST_AUTO_TEST_CASE(integers_are_range_checked_where_they_are_read)
+{
+    TempFile f("[t]\n"
+               "good = 42\n"
+               "word = an hour\n"
+               "low = -5\n"
+               "trailing = 7s\n");
+    Config c;
+    for (const char* key : {"good", "word", "low", "trailing", "unset", "given"})
+        c.declare("t", key, "3", "test");
+    BOOST_TEST(c.load(f.path(), {"t.given=99"}).empty());
+    BOOST_TEST(c.integer("t", "good", 1, 100) == 42);
+    BOOST_TEST(c.integer("t", "unset", 1, 100) == 3);
+    auto message = [&](const char* key) {
+        try {
+            c.integer("t", key, 0, 60);
+        } catch (const std::invalid_argument& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    BOOST_TEST(message("word") == f.path() + ":3: [t] word = an hour is not a whole number from 0 to 60");
+    BOOST_TEST(message("low") == f.path() + ":4: [t] low = -5 is not a whole number from 0 to 60");
+    BOOST_TEST(message("trailing") == f.path() + ":5: [t] trailing = 7s is not a whole number from 0 to 60");
+    BOOST_TEST(message("given") == "the command line: [t] given = 99 is not a whole number from 0 to 60");
+}
+
 BOOST_AUTO_TEST_CASE(empty_value_is_set_and_empty)
 {
     TempFile f("[compute]\ndriver =\n");
