@@ -315,9 +315,13 @@ void Upstream::identity_changed() const
 std::int64_t Upstream::generation() const
 {
     struct stat st {};
-    std::int64_t changes = stat(changes_path_.c_str(), &st) == 0 ? st.st_size : 0;
-    std::int64_t period = std::time(nullptr) / std::max<std::int64_t>(1, settings_.recheck_seconds);
-    return (revocations_->generation() * 1000003 + changes) * 1000033 + period;
+    std::uint64_t changes = stat(changes_path_.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
+    std::uint64_t period =
+        static_cast<std::uint64_t>(std::time(nullptr) / std::max<std::int64_t>(1, settings_.recheck_seconds));
+    // Mixed as unsigned numbers, which wrap: only whether the result moved matters.
+    std::uint64_t mixed = static_cast<std::uint64_t>(revocations_->generation());
+    mixed = (mixed * 1000003u + changes) * 1000033u + period;
+    return static_cast<std::int64_t>(mixed);
 }
 
 } // namespace jumpgate::openstack

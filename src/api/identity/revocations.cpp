@@ -20,8 +20,9 @@ std::int64_t Revocations::generation() const
     struct stat st {};
     if (stat(path_.c_str(), &st) != 0)
         return 0;
-    // Appending only grows the file; pruning replaces it (another inode).
-    return static_cast<std::int64_t>(st.st_ino) * 1000000007LL + st.st_size;
+    // Appending only grows the file; pruning replaces it (another inode). Mixed unsigned, which wraps.
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(st.st_ino) * 1000000007u +
+                                     static_cast<std::uint64_t>(st.st_size));
 }
 
 void Revocations::reload() const
