@@ -216,15 +216,33 @@ class Stack:
         assert status == 204
         return body["id"]
 
+    def password_token(self, user, password, project=None):
+        """A token of `user` of the Default domain, scoped to `project` (by name) when given: (token, its view)."""
+        auth = {"identity": {"methods": ["password"], "password": {"user": {
+            "name": user, "domain": {"id": "default"}, "password": password}}}}
+        if project:
+            auth["scope"] = {"project": {"name": project, "domain": {"id": "default"}}}
+        status, hdrs, body = self.get_json("/identity/v3/auth/tokens", method="POST", body={"auth": auth}, auth=False)
+        assert status == 201, (status, body)
+        return hdrs["x-subject-token"], body["token"]
+
     def member(self, project, user=None, password="member-secret"):
         """A project with a user holding the member role in it; returns (project id, token, env)."""
         user = user or project + "-user"
         project_id = self.manage("project", "create", project)
         self.manage("user", "create", user, "--password", password, "--project", project)
-        status, hdrs, body = self.request("POST", "/identity/v3/auth/tokens", body={"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "name": user, "domain": {"id": "default"}, "password": password}}},
-            "scope": {"project": {"name": project, "domain": {"id": "default"}}}}}, auth=False)
-        assert status == 201, body
+        token, _ = self.password_token(user, password, project)
         env = self.env(OS_USERNAME=user, OS_PASSWORD=password, OS_PROJECT_NAME=project)
-        return project_id, hdrs["x-subject-token"], env
+        return project_id, token, env
+
+
+# The services a stack on the openstack driver mounts in front of a whole OpenStack.
+OPENSTACK_SERVICES = ("identity", "compute", "image", "volume", "network")
+
+
+def openstack_front_config(auth_url, services=OPENSTACK_SERVICES, extra=""):
+    """jumpgate.conf of a stack on the openstack driver in front of the upstream whose identity is `auth_url`,
+    mounting `services` (the others not at all), with `extra` lines for its [openstack] section."""
+    sections = "".join(f"[{s}]\ndriver = {'openstack' if s in services else ''}\n" for s in OPENSTACK_SERVICES)
+    return ("[general]\nstate_dir = {state}\nmodule_dir = {module_dir}\nlog_file = {state}/log/jumpgate.log\n" +
+            sections + f"[openstack]\nauth_url = {auth_url}\n" + extra)

@@ -12,31 +12,11 @@ import time
 import unittest
 import uuid
 
-from stack import Stack
-
-FRONT = """[general]
-state_dir = {state}
-module_dir = {module_dir}
-log_file = {state}/log/jumpgate.log
-log_level = debug
-[identity]
-driver = openstack
-[compute]
-driver = openstack
-[image]
-driver = openstack
-[volume]
-driver = openstack
-[network]
-driver = openstack
-[openstack]
-auth_url = UPSTREAM
-timeout = TIMEOUT
-"""
+from stack import Stack, openstack_front_config
 
 
 def front_config(auth_url, timeout=30):
-    return FRONT.replace("UPSTREAM", auth_url).replace("TIMEOUT", str(timeout))
+    return openstack_front_config(auth_url, extra=f"timeout = {timeout}\n")
 
 
 def setUpModule():
@@ -57,13 +37,7 @@ def tearDownModule():
 
 
 def token(stack, user, password, project=None):
-    auth = {"identity": {"methods": ["password"], "password": {"user": {
-        "name": user, "domain": {"id": "default"}, "password": password}}}}
-    if project:
-        auth["scope"] = {"project": {"name": project, "domain": {"id": "default"}}}
-    status, hdrs, body = stack.get_json("/identity/v3/auth/tokens", method="POST", body={"auth": auth}, auth=False)
-    assert status == 201, (status, body)
-    return hdrs["x-subject-token"]
+    return stack.password_token(user, password, project)[0]
 
 
 def urls_in(value):

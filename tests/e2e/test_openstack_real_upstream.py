@@ -9,35 +9,16 @@ import time
 import unittest
 import uuid
 
-from stack import Stack
+from stack import Stack, openstack_front_config
 from upstream_openstack import Upstream
-
-FRONT = """[general]
-state_dir = {state}
-module_dir = {module_dir}
-log_file = {state}/log/jumpgate.log
-[identity]
-driver = openstack
-[image]
-driver = openstack
-# Keystone and Glance are all this upstream has: the other services are not mounted.
-[compute]
-driver =
-[volume]
-driver =
-[network]
-driver =
-[openstack]
-auth_url = UPSTREAM
-region_name = RegionOne
-"""
-
 
 def setUpModule():
     global upstream, front
     upstream = Upstream().start()
     try:
-        front = Stack(config=FRONT.replace("UPSTREAM", upstream.identity_url)).start()
+        # Keystone and Glance are all this upstream has: the other services are not mounted.
+        front = Stack(config=openstack_front_config(upstream.identity_url, services=("identity", "image"),
+                                                    extra="region_name = RegionOne\n")).start()
     except Exception:
         upstream.stop()
         raise
@@ -62,12 +43,7 @@ def front_env(user, **extra):
 
 
 def front_token(user):
-    status, hdrs, body = front.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body={"auth": {
-        "identity": {"methods": ["password"], "password": {"user": {
-            "name": user.name, "domain": {"id": "default"}, "password": user.password}}},
-        "scope": {"project": {"name": user.project, "domain": {"id": "default"}}}}})
-    assert status == 201, (status, body)
-    return hdrs["x-subject-token"], body["token"]
+    return front.password_token(user.name, user.password, user.project)
 
 
 class Identity(unittest.TestCase):
