@@ -472,8 +472,9 @@ def render_proxied(p):
                  f"{d['proxied']:.0f} | {d['proxied'] / d['direct']:.2f} |")
     before, after = p["rss"]
     lines += ["", f"Front workers' peak RSS: {before / 1024:.1f} MiB before the downloads, {after / 1024:.1f} MiB "
-              f"after {DATA_ROUNDS} of {p['size_mib']} MiB ({'flat' if after - before < 8 * 1024 else '**it grew**'}: "
-              "the body is streamed, never held)."]
+              f"after {DATA_ROUNDS} of {p['size_mib']} MiB (" +
+              ("flat: the body is streamed, never held whole)." if after - before < 8 * 1024 else
+               "**it grew**: the worker held more than a piece of the body at a time).")]
     return lines
 
 
