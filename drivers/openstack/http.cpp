@@ -86,8 +86,10 @@ struct Answer::State {
     bool headers_done = false;
     std::vector<std::pair<std::string, std::string>> headers;
 
+    static constexpr std::size_t kHeld = 1 << 20;
     std::string buffer; // body bytes received and not yet read
     std::size_t taken = 0;
+    bool paused = false; // on_body refused bytes: the transfer waits for read()
     bool done = false;
     CURLcode result = CURLE_OK;
 
@@ -122,7 +124,14 @@ struct Answer::State {
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self)
     {
-        static_cast<State*>(self)->buffer.append(data, size * count);
+        auto* s = static_cast<State*>(self);
+        // One step of libcurl may read all a fast upstream has sent: past kHeld unread bytes, the transfer waits
+        // (the bytes stay libcurl's) until read() has given them on.
+        if (s->buffer.size() - s->taken >= kHeld) {
+            s->paused = true;
+            return CURL_WRITEFUNC_PAUSE;
+        }
+        s->buffer.append(data, size * count);
         return size * count;
     }
 
@@ -174,7 +183,8 @@ struct Answer::State {
                 done = true;
                 result = m->data.result;
             }
-        if (!done && running)
+        // Wait for the network only when this step gave nothing: libcurl may hold bytes it read already.
+        if (!done && running && buffer.size() == taken)
             curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
     }
 };
@@ -214,6 +224,12 @@ std::size_t Answer::read(char* buffer, std::size_t size)
     while (s.taken == s.buffer.size() && !s.done) {
         s.buffer.clear();
         s.taken = 0;
+        if (s.paused) {
+            s.paused = false;
+            curl_easy_pause(s.easy, CURLPAUSE_CONT); // may give on_body the bytes it kept, at once
+            if (s.buffer.size() != s.taken)
+                break;
+        }
         s.step(1000);
     }
     if (s.taken == s.buffer.size()) {
