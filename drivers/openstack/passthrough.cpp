@@ -78,8 +78,24 @@ std::string token_for(const Upstream& up, const Request& req)
 
 } // namespace
 
+/*
+ * dot_segment: whether a path variable is "." or ".." (percent-encoded or not): the upstream's URL parser
+ * would step up a level with it, out of the resource the catalogue matched, so such a request names nothing.
+ */
+bool dot_segment(std::string_view value)
+{
+    std::string v = lower(value);
+    for (std::string_view dot : {".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
+        if (v == dot)
+            return true;
+    return false;
+}
+
 void forward(const App& app, const Upstream& up, std::string_view service, const Request& req, Response& resp)
 {
+    for (const auto& [name, value] : req.params())
+        if (dot_segment(value))
+            throw NotFound("The resource could not be found.");
     std::string token = token_for(up, req);
     std::string root = up.root(service);
     if (root.empty()) {

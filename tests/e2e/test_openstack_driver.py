@@ -206,6 +206,13 @@ class Passthrough(unittest.TestCase):
         _, _, theirs = upstream.get_json("/network/v2.0/networks")
         self.assertEqual(sorted(n["id"] for n in ours["networks"]), sorted(n["id"] for n in theirs["networks"]))
 
+    def test_a_dot_segment_names_nothing_upstream(self):
+        # The upstream's URL parser would climb out of the matched resource with it.
+        for value in ("..", "%2e%2e", ".%2E", "."):
+            status, _, _ = front.request("GET", f"/compute/v2.1/servers/{value}")
+            self.assertEqual(status, 404, value)
+        self.assertEqual(front.request("GET", "/compute/v2.1/servers")[0], 200)
+
     def test_another_project_sees_nothing_of_ones(self):
         upstream.member("front-a")
         upstream.member("front-b")
