@@ -78,7 +78,8 @@ def units():
     """Every module, or every class of a module that sets RUN_CLASSES_APART (each then with a stack of its
     own), the longest first so the short ones fill in around them; the length of the source stands in for
     how long it runs. Under the sanitizers (JUMPGATE_E2E_SANITIZED, set by make check-asan), a module that
-    sets SANITIZED_RUN = False is left out: it would check nothing the sanitizers watch."""
+    (or a class run apart) that sets SANITIZED_RUN = False is left out: it would check nothing the sanitizers
+    watch, or only what the other units already send through them."""
     sys.path.insert(0, here)
     sanitized = bool(os.environ.get("JUMPGATE_E2E_SANITIZED"))
     weighed = []
@@ -88,9 +89,14 @@ def units():
             print(f"=== {module_name}: left out under the sanitizers", flush=True)
             continue
         if getattr(module, "RUN_CLASSES_APART", False):
-            weighed += [(len(inspect.getsource(value)), f"{module_name}.{name}") for name, value in vars(module).items()
-                        if isinstance(value, type) and issubclass(value, unittest.TestCase)
-                        and value.__module__ == module_name]
+            for name, value in vars(module).items():
+                if not (isinstance(value, type) and issubclass(value, unittest.TestCase)
+                        and value.__module__ == module_name):
+                    continue
+                if sanitized and not getattr(value, "SANITIZED_RUN", True):
+                    print(f"=== {module_name}.{name}: left out under the sanitizers", flush=True)
+                    continue
+                weighed.append((len(inspect.getsource(value)), f"{module_name}.{name}"))
         else:
             weighed.append((len(inspect.getsource(module)), module_name))
     return [name for _, name in sorted(weighed, reverse=True)]

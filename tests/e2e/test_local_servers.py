@@ -704,6 +704,10 @@ class X509Keypairs(unittest.TestCase):
 
 
 class Clients(unittest.TestCase):
+    # The CLIs send what the other classes send as JSON; under the sanitizers their minutes of Python
+    # start-up would check nothing more.
+    SANITIZED_RUN = False
+
     def test_openstack_cli(self):
         _, _, env = member_b
         cli = lambda *a, **k: stack.cli(*a, env=env, **k)

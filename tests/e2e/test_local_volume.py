@@ -484,6 +484,10 @@ class BootFromVolume(unittest.TestCase):
 
 
 class Clients(unittest.TestCase):
+    # The CLIs send what the other classes send as JSON; under the sanitizers their minutes of Python
+    # start-up would check nothing more.
+    SANITIZED_RUN = False
+
     def test_openstack_cli(self):
         # The clients do every step and show every result; waiting for the clock is done over the API (the
         # client's --wait looks every five seconds; the servers' client test has it).

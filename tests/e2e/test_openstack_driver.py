@@ -556,8 +556,10 @@ class Faults(unittest.TestCase):
                 conn.close()
 
     def test_a_slow_upload_is_not_an_upstream_that_does_not_answer(self):
-        # The upstream has the timeout to answer from the last byte it was sent, not from the first.
-        stack = Stack(config=front_config(f"http://127.0.0.1:{upstream.port}/identity/v3", timeout=2)).start()
+        # The upstream has the timeout to answer from the last byte it was sent, not from the first: the
+        # upload takes longer than the timeout, which must still leave a slow (sanitized, loaded) upstream
+        # the time to check a password.
+        stack = Stack(config=front_config(f"http://127.0.0.1:{upstream.port}/identity/v3", timeout=5)).start()
         try:
             t = token(stack, "admin", upstream.password, "admin")
             status, _, body = stack.get_json("/image/v1/images", method="POST", auth=False, headers={
@@ -565,7 +567,7 @@ class Faults(unittest.TestCase):
                 "x-image-meta-container_format": "bare"})
             self.assertEqual(status, 201, body)
             image_id = body["image"]["id"]
-            pieces = [os.urandom(64 * 1024) for _ in range(5)]
+            pieces = [os.urandom(64 * 1024) for _ in range(8)]
             conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=60)
             conn.putrequest("PUT", f"/image/v1/images/{image_id}")
             for name, value in (("X-Auth-Token", t), ("Content-Type", "application/octet-stream"),
