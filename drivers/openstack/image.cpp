@@ -24,9 +24,6 @@ using image::Member;
 
 const char* const kPatchType = "application/openstack-images-v2.1-json-patch";
 
-// An answer of Glance's API (an image, a list page) read whole is at most this long.
-constexpr std::size_t kJsonMax = 16 << 20;
-
 // The most images Glance gives in one page (its api_limit_max): what a list that reads every page asks.
 constexpr std::size_t kPage = 1000;
 
@@ -51,28 +48,6 @@ const std::set<std::string, std::less<>> kOperatorFilters = {"name", "id", "stat
 const std::set<std::string, std::less<>> kSortable = {"name", "status", "container_format", "disk_format",
                                                       "size", "id",     "created_at",       "updated_at"};
 
-std::optional<std::string> text_of(const json& j, const char* key)
-{
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_string())
-        return std::nullopt;
-    return it->get<std::string>();
-}
-
-std::optional<long long> count_of(const json& j, const char* key)
-{
-    auto it = j.find(key);
-    if (it == j.end() || !it->is_number_integer())
-        return std::nullopt;
-    return it->get<long long>();
-}
-
-bool flag_of(const json& j, const char* key)
-{
-    auto it = j.find(key);
-    return it != j.end() && it->is_boolean() && it->get<bool>();
-}
-
 void check_property(const std::string& key)
 {
     if (key != "os_hidden" && kAttributes.count(key))
@@ -92,28 +67,6 @@ bool glance_filters_property(std::string_view key)
 {
     return !key.empty() && !kAttributes.count(key) && !kListWords.count(key) && !key.ends_with("_min") &&
            !key.ends_with("_max");
-}
-
-bool unreserved(char c)
-{
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '~';
-}
-
-std::string percent_encoded(std::string_view s)
-{
-    static constexpr char kDigits[] = "0123456789ABCDEF";
-    std::string out;
-    for (char c : s) {
-        if (unreserved(c)) {
-            out += c;
-        } else {
-            auto b = static_cast<unsigned char>(c);
-            out += '%';
-            out += kDigits[b >> 4];
-            out += kDigits[b & 15];
-        }
-    }
-    return out;
 }
 
 std::string percent_decoded(std::string_view s)
@@ -150,68 +103,10 @@ std::string next_marker(const json& page)
     return "";
 }
 
-std::string html_text(std::string_view html)
-{
-    std::string out;
-    bool in_tag = false;
-    for (char c : html) {
-        if (c == '<')
-            in_tag = true;
-        else if (c == '>')
-            in_tag = false;
-        else if (!in_tag)
-            out += c;
-    }
-    for (auto [entity, c] : {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}})
-        for (auto at = out.find(entity); at != std::string::npos; at = out.find(entity, at + 1))
-            out.replace(at, std::string_view(entity).size(), c);
-    return out;
-}
-
-std::string squeezed(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        bool space = std::isspace(static_cast<unsigned char>(c));
-        if (space && (out.empty() || out.back() == ' '))
-            continue;
-        out += space ? ' ' : c;
-    }
-    while (!out.empty() && out.back() == ' ')
-        out.pop_back();
-    return out;
-}
-
 /* image_path: the URL path of an image below Glance's root; an id is one segment, whatever it holds. */
 std::string image_path(const std::string& image_id)
 {
     return "/v2/images/" + percent_encoded(image_id);
-}
-
-[[noreturn]] void fail(const Context& ctx, const std::string& what, int status, std::string message)
-{
-    if (message.empty())
-        message = status_reason(status);
-    switch (status) {
-    case 400:
-        throw BadRequest(message);
-    case 401:
-        throw Unauthorized(message);
-    case 403:
-        throw Forbidden(message);
-    case 404:
-        throw NotFound(message);
-    case 409:
-        throw Conflict(message);
-    case 413:
-        throw PayloadTooLarge(message);
-    case 415:
-        throw UnsupportedMediaType(message);
-    }
-    if (status >= 400 && status < 500)
-        throw Fault(status, message);
-    log::error(ctx.request_id + " upstream image " + what + " answered " + std::to_string(status) + ": " + message);
-    throw ServiceUnavailable("The upstream image service failed.");
 }
 
 using Digest = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
@@ -507,96 +402,7 @@ ListPlan list_plan(const image::ImageQuery& q)
     return plan;
 }
 
-std::string query_string(const std::vector<std::pair<std::string, std::string>>& params)
-{
-    std::string out;
-    for (const auto& [key, value] : params)
-        out += (out.empty() ? "?" : "&") + percent_encoded(key) + "=" + percent_encoded(value);
-    return out;
-}
-
-std::string fault_message(std::string_view body)
-{
-    json j = json::parse(body, nullptr, false);
-    if (j.is_object()) {
-        if (auto m = text_of(j, "message"))
-            return squeezed(html_text(*m));
-        for (const auto& [key, value] : j.items()) // {"error": {"message": ...}}, {"itemNotFound": {...}}
-            if (value.is_object())
-                if (auto m = text_of(value, "message"))
-                    return squeezed(html_text(*m));
-        return "";
-    }
-    std::string_view text = body;
-    if (auto h1 = text.find("</h1>"); h1 != std::string_view::npos)
-        text.remove_prefix(h1 + 5);
-    if (auto end = text.find("</body>"); end != std::string_view::npos)
-        text = text.substr(0, end);
-    return squeezed(html_text(text));
-}
-
-json versions_with_v1(json doc, const std::string& base)
-{
-    auto versions = doc.is_object() ? doc.find("versions") : doc.end();
-    if (versions == doc.end() || !versions->is_array())
-        return doc;
-    for (const auto& v : *versions)
-        if (v.is_object() && text_of(v, "id").value_or("").starts_with("v1"))
-            return doc;
-    for (const char* id : {"v1.1", "v1.0"})
-        versions->push_back(
-            {{"id", id}, {"status", "DEPRECATED"}, {"links", {{{"rel", "self"}, {"href", base + "/v1/"}}}}});
-    return doc;
-}
-
-Images::Images(std::shared_ptr<const Upstream> upstream) : upstream_(std::move(upstream)) {}
-
-std::unique_ptr<Answer> Images::open(const Context& ctx, Call call, std::initializer_list<int> ok) const
-{
-    std::string root = upstream_->root("image");
-    if (root.empty()) {
-        log::error(ctx.request_id + " openstack: no upstream image service is known yet: none of the upstream's "
-                                    "catalogs seen listed it");
-        throw ServiceUnavailable("The upstream's image service is not known yet: authenticate with a project first.");
-    }
-    std::string what = call.method + " " + call.url.substr(0, call.url.find('?'));
-    call.url = root + call.url;
-    call.headers.emplace_back("X-Auth-Token", upstream_->scoped(ctx.credentials, ctx.project_id, ctx.request_id).token);
-    call.headers.emplace_back("X-OpenStack-Request-ID", ctx.request_id);
-    auto answer = upstream_->http().open(call, ctx.request_id);
-    const std::string* upstream_id = answer->header("X-Openstack-Request-Id");
-    log::debug(ctx.request_id + " upstream image " + what + ": " + std::to_string(answer->status()) +
-               (upstream_id ? " " + *upstream_id : ""));
-    if (std::find(ok.begin(), ok.end(), answer->status()) != ok.end())
-        return answer;
-    std::string body;
-    try {
-        body = answer->text(kJsonMax);
-    } catch (const Fault&) { // a fault without its words is still the fault
-    }
-    fail(ctx, what, answer->status(), fault_message(body));
-}
-
-json Images::call(const Context& ctx, const std::string& method, const std::string& path, const json& body,
-                  std::initializer_list<int> ok, const char* type) const
-{
-    Call c{.method = method, .url = path};
-    c.headers.emplace_back("Accept", "application/json");
-    if (!body.is_null()) {
-        c.headers.emplace_back("Content-Type", type);
-        c.body_text = body.dump();
-    }
-    std::string text = open(ctx, std::move(c), ok)->text(kJsonMax);
-    if (text.empty())
-        return nullptr;
-    json parsed = json::parse(text, nullptr, false);
-    if (parsed.is_discarded()) {
-        log::error(ctx.request_id + " upstream image " + method + " " + path.substr(0, path.find('?')) +
-                   " answered what is not JSON");
-        throw ServiceUnavailable("The upstream image service failed.");
-    }
-    return parsed;
-}
+Images::Images(std::shared_ptr<const Upstream> upstream) : calls_(std::move(upstream), "image") {}
 
 bool Images::is_member(const Context& ctx, const Image& img, const std::string& member_id) const
 {
@@ -604,7 +410,7 @@ bool Images::is_member(const Context& ctx, const Image& img, const std::string& 
     if (!ctx.is_admin() && member_id == ctx.project_id && img.owner != ctx.project_id && img.visibility == "shared")
         return true;
     try {
-        call(ctx, "GET", image_path(img.id) + "/members/" + percent_encoded(member_id), nullptr, {200});
+        calls_.call(ctx, "GET", image_path(img.id) + "/members/" + percent_encoded(member_id), nullptr, {200});
         return true;
     } catch (const NotFound&) {
         return false;
@@ -620,7 +426,7 @@ std::vector<Image> Images::imageList(const Context& ctx, const image::ImageQuery
     std::set<std::string> seen;
     auto params = plan.params;
     for (;;) {
-        json page = call(ctx, "GET", "/v2/images" + query_string(params), nullptr, {200});
+        json page = calls_.call(ctx, "GET", "/v2/images" + query_string(params), nullptr, {200});
         std::size_t before = items.size();
         if (auto images = page.find("images"); page.is_object() && images != page.end() && images->is_array())
             for (const auto& v2 : *images)
@@ -641,12 +447,12 @@ std::vector<Image> Images::imageList(const Context& ctx, const image::ImageQuery
 
 Image Images::imageGet(const Context& ctx, const std::string& image_id) const
 {
-    return image_of(call(ctx, "GET", image_path(image_id), nullptr, {200}));
+    return image_of(calls_.call(ctx, "GET", image_path(image_id), nullptr, {200}));
 }
 
 Image Images::imageCreate(const Context& ctx, const Image& image) const
 {
-    return image_of(call(ctx, "POST", "/v2/images", create_body(image, ctx.project_id), {201}));
+    return image_of(calls_.call(ctx, "POST", "/v2/images", create_body(image, ctx.project_id), {201}));
 }
 
 Image Images::imageUpdate(const Context& ctx, const Image& image) const
@@ -654,13 +460,13 @@ Image Images::imageUpdate(const Context& ctx, const Image& image) const
     Image current = imageGet(ctx, image.id);
     json patch = json_patch(current, image);
     Image stored =
-        patch.empty() ? current : image_of(call(ctx, "PATCH", image_path(image.id), patch, {200}, kPatchType));
+        patch.empty() ? current : image_of(calls_.call(ctx, "PATCH", image_path(image.id), patch, {200}, kPatchType));
     // Glance changes an image's status only by its actions, and of them only these two.
     auto switchable = [](const std::string& s) { return s == "active" || s == "deactivated"; };
     if (image.status != stored.status && switchable(image.status) && switchable(stored.status)) {
-        call(ctx, "POST",
-             image_path(image.id) + (image.status == "active" ? "/actions/reactivate" : "/actions/deactivate"), nullptr,
-             {204});
+        calls_.call(ctx, "POST",
+                    image_path(image.id) + (image.status == "active" ? "/actions/reactivate" : "/actions/deactivate"),
+                    nullptr, {204});
         stored = imageGet(ctx, image.id);
     }
     return stored;
@@ -668,7 +474,7 @@ Image Images::imageUpdate(const Context& ctx, const Image& image) const
 
 void Images::imageDelete(const Context& ctx, const std::string& image_id) const
 {
-    call(ctx, "DELETE", image_path(image_id), nullptr, {204});
+    calls_.call(ctx, "DELETE", image_path(image_id), nullptr, {204});
 }
 
 Image Images::imageUpload(const Context& ctx, const std::string& image_id, BodySource& data,
@@ -680,7 +486,7 @@ Image Images::imageUpload(const Context& ctx, const std::string& image_id, BodyS
     c.body = &checked;
     c.body_length = expected.size.value_or(-1);
     try {
-        open(ctx, std::move(c), {204})->text(kJsonMax);
+        calls_.open(ctx, std::move(c), {204})->text(kCallJsonMax);
     } catch (const Fault&) {
         checked.rethrow(); // the client's data stopped the upload: that is the answer, not what the cut did
         throw;
@@ -690,7 +496,7 @@ Image Images::imageUpload(const Context& ctx, const std::string& image_id, BodyS
 
 image::ImageData Images::imageDownload(const Context& ctx, const std::string& image_id) const
 {
-    auto answer = open(ctx, Call{.method = "GET", .url = image_path(image_id) + "/file"}, {200, 204});
+    auto answer = calls_.open(ctx, Call{.method = "GET", .url = image_path(image_id) + "/file"}, {200, 204});
     if (answer->status() == 204)
         throw NotFound("Image " + image_id + " has no data.");
     long long size = answer->content_length();
@@ -699,7 +505,7 @@ image::ImageData Images::imageDownload(const Context& ctx, const std::string& im
 
 std::vector<Member> Images::memberList(const Context& ctx, const std::string& image_id) const
 {
-    json body = call(ctx, "GET", image_path(image_id) + "/members", nullptr, {200});
+    json body = calls_.call(ctx, "GET", image_path(image_id) + "/members", nullptr, {200});
     std::vector<Member> out;
     if (auto members = body.find("members"); body.is_object() && members != body.end() && members->is_array())
         for (const auto& m : *members)
@@ -715,18 +521,18 @@ Member Images::memberPut(const Context& ctx, const Member& member) const
     std::string path = members + "/" + percent_encoded(member.member_id);
     Member stored;
     try {
-        stored = member_of(call(ctx, "GET", path, nullptr, {200}));
+        stored = member_of(calls_.call(ctx, "GET", path, nullptr, {200}));
     } catch (const NotFound&) {
-        stored = member_of(call(ctx, "POST", members, json{{"member", member.member_id}}, {200}));
+        stored = member_of(calls_.call(ctx, "POST", members, json{{"member", member.member_id}}, {200}));
     }
     if (stored.status != member.status)
-        stored = member_of(call(ctx, "PUT", path, json{{"status", member.status}}, {200}));
+        stored = member_of(calls_.call(ctx, "PUT", path, json{{"status", member.status}}, {200}));
     return stored;
 }
 
 void Images::memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const
 {
-    call(ctx, "DELETE", image_path(image_id) + "/members/" + percent_encoded(member_id), nullptr, {204});
+    calls_.call(ctx, "DELETE", image_path(image_id) + "/members/" + percent_encoded(member_id), nullptr, {204});
 }
 
 } // namespace jumpgate::openstack

@@ -10,7 +10,7 @@
 
 #include <jumpgate/driver/image.hpp>
 
-#include "upstream.hpp"
+#include "service.hpp"
 
 namespace jumpgate::openstack {
 
@@ -55,20 +55,5 @@ struct ListPlan {
     std::optional<std::string> member;
 };
 ListPlan list_plan(const image::ImageQuery& q);
-
-/* query_string: `params` as a query ("?a=1&b=x%20y"), each name and value percent-encoded; "" for none. */
-std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
-
-/*
- * fault_message: what an upstream's error body says: the message of Glance's JSON fault, or the
- * text of an HTML one (Glance's, a Jumpgate's) without its markup; "" when it says nothing.
- */
-std::string fault_message(std::string_view body);
-
-/*
- * versions_with_v1: Glance's version document `doc` with Glance v1 listed (v1.1 and v1.0,
- * DEPRECATED, at `base` + "/v1/") when it lists no v1; any other document as it came.
- */
-json versions_with_v1(json doc, const std::string& base);
 
 } // namespace jumpgate::openstack

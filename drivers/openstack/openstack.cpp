@@ -9,6 +9,7 @@
 
 #include "image.hpp"
 #include "openstack.hpp"
+#include "volume.hpp"
 
 using namespace jumpgate;
 
@@ -61,19 +62,25 @@ const std::set<std::string_view> kOwnIdentity = {
     "v2_tenants",       "v2_token_tenants",     "v2_extensions", "v2_extension_alias"};
 
 /*
- * image_versions: the upstream's version document, with Glance v1 listed when the upstream has
- * none: Jumpgate serves v1 itself over the upstream's v2, and a client that discovers versions
- * must find it. The v2 entries stay the upstream's, which alone knows which it serves.
+ * versions_handler: the upstream's version document of `service`, with the versions `older` added at
+ * `href` (below Jumpgate's root of the service) when it lists none of their major: Jumpgate serves
+ * them itself over the upstream's current version, and a client that discovers versions must find
+ * them. The current versions stay the upstream's, which alone knows which it serves.
  */
-void image_versions(const App& app, const openstack::Upstream& up, const Request& req, Response& resp)
+Handler versions_handler(const App& app, std::shared_ptr<const openstack::Upstream> up, std::string service,
+                         std::vector<std::pair<std::string, std::vector<std::string>>> older)
 {
-    openstack::forward(app, up, "image", req, resp);
-    if (resp.is_stream() || resp.content_type().find("json") == std::string::npos)
-        return;
-    json doc = json::parse(resp.encoded(), nullptr, false);
-    if (!doc.is_discarded())
-        resp.bytes(openstack::versions_with_v1(std::move(doc), req.dispatcher()->base_url(req)).dump(),
-                   resp.content_type());
+    return [&app, up, service, older](const Request& req, Response& resp) {
+        openstack::forward(app, *up, service, req, resp);
+        if (resp.is_stream() || resp.content_type().find("json") == std::string::npos)
+            return;
+        json doc = json::parse(resp.encoded(), nullptr, false);
+        if (doc.is_discarded())
+            return;
+        for (const auto& [href, ids] : older)
+            doc = openstack::versions_with(std::move(doc), req.dispatcher()->base_url(req) + href, ids);
+        resp.bytes(doc.dump(), resp.content_type());
+    };
 }
 
 } // namespace
@@ -95,13 +102,21 @@ JUMPGATE_DRIVER(app, disp)
                                     "] driver = openstack needs [identity] driver = openstack: the upstream's "
                                     "services take the upstream's tokens");
     auto up = upstream(app);
+    // Versions the upstream dropped (Glance v1, Cinder v1 and v2) are the core's over a typed driver on its current
+    // one; the current version is the upstream's own, byte for byte.
     if (service == "image") {
-        // Glance v1, gone upstream, is the core's over the upstream's v2; v2 is the upstream's own, byte for byte.
         image::install(app, disp, std::make_shared<const openstack::Images>(up));
         openstack::pass_through(app, disp, up, [](std::string_view e) { return e.starts_with("v1_"); });
         for (const char* versions : {"versions", "versions_alias"})
-            disp.set_handler(versions, "GET",
-                             [&app, up](const Request& req, Response& resp) { image_versions(app, *up, req, resp); });
+            disp.set_handler(versions, "GET", versions_handler(app, up, "image", {{"/v1/", {"v1.1", "v1.0"}}}));
+        return;
+    }
+    if (service == "volume") {
+        volume::install(app, disp, std::make_shared<const openstack::Volumes>(up));
+        openstack::pass_through(app, disp, up,
+                                [](std::string_view e) { return e.starts_with("v1_") || e.starts_with("v2_"); });
+        disp.set_handler("versions", "GET",
+                         versions_handler(app, up, "volume", {{"/v2/", {"v2.0"}}, {"/v1/", {"v1.0"}}}));
         return;
     }
     openstack::pass_through(app, disp, up, [](std::string_view) { return false; });

@@ -13,8 +13,9 @@
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/identity.hpp>
 #include <jumpgate/driver/image.hpp>
+#include <jumpgate/driver/volume.hpp>
 
-#include "upstream.hpp"
+#include "service.hpp"
 
 namespace jumpgate::openstack {
 
@@ -77,18 +78,57 @@ class Images : public image::Driver {
     void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const override;
 
   private:
-    /*
-     * open: send `call`, whose url is a path below the upstream Glance's root, for the caller of
-     * `ctx`; the answer when its status is one of `ok`, else the fault it stands for.
-     */
-    std::unique_ptr<Answer> open(const Context& ctx, Call call, std::initializer_list<int> ok) const;
-    /* call: a call with a JSON body (null: none) whose answer is JSON (null: none). */
-    json call(const Context& ctx, const std::string& method, const std::string& path, const json& body,
-              std::initializer_list<int> ok, const char* type = "application/json") const;
     /* is_member: whether project `member_id` is a member of `img`. */
     bool is_member(const Context& ctx, const image::Image& img, const std::string& member_id) const;
 
-    std::shared_ptr<const Upstream> upstream_;
+    ServiceCalls calls_;
+};
+
+/*
+ * Volumes: Block Storage over the upstream's Cinder v3, so that the core's Cinder v1 and v2
+ * work in front of a Cinder that has dropped them. Calls carry what Images' do. Lists read
+ * every page and are filtered, sorted and paged here (Cinder's filters differ by release and
+ * configuration). Made once for the worker.
+ */
+class Volumes : public volume::Driver {
+  public:
+    explicit Volumes(std::shared_ptr<const Upstream> upstream);
+
+    std::vector<volume::Volume> volumeList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Volume volumeGet(const Context& ctx, const std::string& volume_id) const override;
+    volume::Volume volumeCreate(const Context& ctx, const volume::Volume& volume) const override;
+    volume::Volume volumeUpdate(const Context& ctx, const volume::Volume& volume) const override;
+    void volumeDelete(const Context& ctx, const std::string& volume_id) const override;
+    volume::Volume volumeExtend(const Context& ctx, const std::string& volume_id, long long new_size) const override;
+    volume::Volume volumeResetStatus(const Context& ctx, const std::string& volume_id, const std::string& status,
+                                     bool detach) const override;
+    std::string volumeUploadImage(const Context& ctx, const std::string& volume_id, const std::string& name,
+                                  const std::string& disk_format, const std::string& container_format,
+                                  const std::string& visibility, bool is_protected) const override;
+    std::vector<volume::Snapshot> snapshotList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Snapshot snapshotGet(const Context& ctx, const std::string& snapshot_id) const override;
+    volume::Snapshot snapshotCreate(const Context& ctx, const volume::Snapshot& snapshot) const override;
+    volume::Snapshot snapshotUpdate(const Context& ctx, const volume::Snapshot& snapshot) const override;
+    void snapshotDelete(const Context& ctx, const std::string& snapshot_id) const override;
+    volume::Snapshot snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
+                                         const std::string& status) const override;
+    std::vector<volume::VolumeType> typeList(const Context& ctx) const override;
+    volume::VolumeType typeGet(const Context& ctx, const std::string& id_or_name) const override;
+    volume::QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const override;
+    volume::QuotaSet quotaDefaults(const Context& ctx) const override;
+    volume::QuotaSet quotaSet(const Context& ctx, const std::string& project_id,
+                              const volume::QuotaSet& changes) const override;
+    void quotaReset(const Context& ctx, const std::string& project_id) const override;
+    volume::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
+    std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
+
+  private:
+    /* path: `rest` below the caller's project's Cinder v3 ("/v3/<project>" + rest). */
+    std::string path(const Context& ctx, const std::string& rest) const;
+    /* action: POST a volume's action. */
+    json action(const Context& ctx, const std::string& volume_id, const json& body) const;
+
+    ServiceCalls calls_;
 };
 
 /*

@@ -520,6 +520,108 @@ class GlanceV1OverV2(unittest.TestCase):
         self.assertEqual(v1["links"][0]["href"], f"http://127.0.0.1:{front.port}/image/v1/")
 
 
+class CinderV1V2OverV3(unittest.TestCase):
+    """Cinder v1 and v2 through the front are the core's, over the driver's calls to the upstream's Cinder v3 (the
+    only version a current Cinder has): each change is checked in what the upstream's v3 then holds, and the
+    upstream's access log shows that it was asked for nothing but v3."""
+
+    def wait(self, path, key, wanted):
+        for _ in range(100):
+            status, _, body = upstream.get_json(path)
+            if (wanted is None and status == 404) or (status == 200 and body[key]["status"] == wanted):
+                return
+            time.sleep(0.1)
+        self.fail(f"{path} never became {wanted}")
+
+    def test_volumes_and_snapshots_through_v1_and_v2(self):
+        _, _, body = front.get_json("/identity/v3/auth/tokens", headers={"X-Subject-Token": front.token})
+        project = body["token"]["project"]["id"]
+        v1, v2, v3 = (f"/volume/{v}/{project}" for v in ("v1", "v2", "v3"))
+        seen = len(upstream.log("nginx-access.log"))
+
+        status, _, body = front.get_json(f"{v1}/volumes", method="POST", body={"volume": {
+            "size": 1, "display_name": "made by v1", "display_description": "old", "metadata": {"tier": "gold"}}})
+        self.assertEqual(status, 202, body)
+        volume_id = body["volume"]["id"]
+        self.assertEqual(body["volume"]["display_name"], "made by v1")
+        status, _, held = upstream.get_json(f"{v3}/volumes/{volume_id}")
+        self.assertEqual(status, 200, held)
+        self.assertEqual((held["volume"]["name"], held["volume"]["description"], held["volume"]["metadata"]),
+                         ("made by v1", "old", {"tier": "gold"}))
+        self.wait(f"{v3}/volumes/{volume_id}", "volume", "available")
+
+        status, _, body = front.get_json(f"{v2}/volumes/{volume_id}")
+        self.assertEqual((status, body["volume"]["name"], body["volume"]["status"]), (200, "made by v1", "available"))
+        status, _, body = front.get_json(f"{v2}/volumes/{volume_id}", method="PUT",
+                                         body={"volume": {"name": "renamed by v2"}})
+        self.assertEqual(status, 200, body)
+        status, _, body = front.get_json(f"{v2}/volumes/{volume_id}/metadata", method="POST",
+                                         body={"metadata": {"owner": "ops"}})
+        self.assertEqual((status, body["metadata"]), (200, {"tier": "gold", "owner": "ops"}))
+        held = upstream.get_json(f"{v3}/volumes/{volume_id}")[2]["volume"]
+        self.assertEqual((held["name"], held["metadata"]), ("renamed by v2", {"tier": "gold", "owner": "ops"}))
+
+        status, _, body = front.get_json(f"{v2}/volumes/detail?name=renamed%20by%20v2")
+        self.assertEqual([v["id"] for v in body["volumes"]], [volume_id])
+        status, _, body = front.get_json(f"{v1}/volumes/detail")
+        self.assertIn(("renamed by v2", volume_id), [(v["display_name"], v["id"]) for v in body["volumes"]])
+        status, _, body = front.get_json(f"{v2}/volumes?status=error")
+        self.assertNotIn(volume_id, [v["id"] for v in body["volumes"]])
+
+        status, _, body = front.get_json(f"{v2}/snapshots", method="POST", body={"snapshot": {
+            "volume_id": volume_id, "name": "snap by v2"}})
+        self.assertEqual(status, 202, body)
+        snapshot_id = body["snapshot"]["id"]
+        self.assertEqual(upstream.get_json(f"{v3}/snapshots/{snapshot_id}")[2]["snapshot"]["volume_id"], volume_id)
+        self.wait(f"{v3}/snapshots/{snapshot_id}", "snapshot", "available")
+        status, _, body = front.get_json(f"{v1}/snapshots/detail")
+        self.assertIn(("snap by v2", volume_id), [(s["display_name"], s["volume_id"]) for s in body["snapshots"]])
+        # A volume with snapshots stays, as Cinder's answer says; with them gone it goes.
+        self.assertEqual(front.request("DELETE", f"{v1}/volumes/{volume_id}")[0], 400)
+        self.assertEqual(front.request("DELETE", f"{v2}/snapshots/{snapshot_id}")[0], 202)
+        self.wait(f"{v3}/snapshots/{snapshot_id}", "snapshot", None)
+
+        status, _, ours = front.get_json(f"{v2}/types")
+        _, _, theirs = upstream.get_json(f"{v3}/types")
+        self.assertEqual(sorted(t["name"] for t in ours["volume_types"]),
+                         sorted(t["name"] for t in theirs["volume_types"]))
+        _, _, ours = front.get_json(f"{v2}/os-availability-zone")
+        _, _, theirs = upstream.get_json(f"{v3}/os-availability-zone")
+        self.assertEqual(ours["availabilityZoneInfo"], theirs["availabilityZoneInfo"])
+        _, _, ours = front.get_json(f"{v2}/limits")
+        self.assertEqual(ours["limits"]["absolute"]["maxTotalVolumes"],
+                         upstream.get_json(f"{v3}/os-quota-sets/{project}")[2]["quota_set"]["volumes"])
+
+        self.assertEqual(front.request("DELETE", f"{v1}/volumes/{volume_id}")[0], 202)
+        self.wait(f"{v3}/volumes/{volume_id}", "volume", None)
+        asked = upstream.log("nginx-access.log")[seen:]
+        self.assertIn(f"/volume/v3/{project}/volumes", asked)
+        self.assertNotIn("/volume/v1/", asked)
+        self.assertNotIn("/volume/v2/", asked)
+
+    def test_another_projects_volume_is_not_found(self):
+        a_project, _, _ = upstream.member("cinder-a")
+        b_project, _, _ = upstream.member("cinder-b")
+        a = token(front, "cinder-a-user", "member-secret", "cinder-a")
+        b = token(front, "cinder-b-user", "member-secret", "cinder-b")
+        status, _, body = front.get_json(f"/volume/v2/{a_project}/volumes", method="POST",
+                                         headers={"X-Auth-Token": a}, auth=False,
+                                         body={"volume": {"size": 1, "name": "a's"}})
+        self.assertEqual(status, 202, body)
+        volume_id = body["volume"]["id"]
+        for path in (f"/volume/v2/{b_project}/volumes/{volume_id}", f"/volume/v1/{b_project}/volumes/{volume_id}"):
+            self.assertEqual(front.request("GET", path, headers={"X-Auth-Token": b}, auth=False)[0], 404, path)
+            self.assertEqual(front.request("DELETE", path, headers={"X-Auth-Token": b}, auth=False)[0], 404, path)
+        status, _, body = front.get_json(f"/volume/v2/{b_project}/volumes/detail", headers={"X-Auth-Token": b},
+                                         auth=False)
+        self.assertNotIn(volume_id, [v["id"] for v in body["volumes"]])
+        # The project in the path is the token's: b naming a's project is refused before the upstream is asked.
+        self.assertIn(front.request("GET", f"/volume/v2/{a_project}/volumes/{volume_id}",
+                                    headers={"X-Auth-Token": b}, auth=False)[0], (401, 403, 404))
+        self.assertEqual(front.get_json(f"/volume/v2/{a_project}/volumes/{volume_id}", headers={"X-Auth-Token": a},
+                                        auth=False)[2]["volume"]["name"], "a's")
+
+
 class Faults(unittest.TestCase):
     def test_an_upstream_that_is_not_there_is_503(self):
         with socket.socket() as s:

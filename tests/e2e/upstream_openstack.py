@@ -93,7 +93,8 @@ class Upstream:
             with contextlib.closing(sqlite3.connect(self.path("keystone.sqlite"))) as db:
                 db.execute("PRAGMA journal_mode=WAL")
             # Each program spends seconds importing before it works: every one starts as soon as what it needs is
-            # there, Keystone's app too (it reads no table to load).
+            # there. Keystone's app reads no table to load, but leaves at once when its key directories are not
+            # there yet: it starts when they are.
             for name, args in (("keystone-db-sync", self._keystone_manage("db_sync")),
                                ("keystone-fernet-setup", self._keystone_manage("fernet_setup", *self._owner())),
                                ("keystone-credential-setup",
@@ -101,6 +102,9 @@ class Upstream:
                                ("glance-db-sync", ["glance-manage", "--config-file",
                                                    self.path("glance-api.conf"), "db_sync"])):
                 self._spawn(name, args)
+            deadline = started + START_SECONDS
+            for name in ("keystone-fernet-setup", "keystone-credential-setup"):
+                self._finish(name, deadline)
             # One uWSGI worker, of one thread: SQLAlchemy closes a connection in whichever thread collects it, and
             # SQLite refuses one used from another thread than its own; a second worker would warm up apart (each
             # first request takes a second). uWSGI's HTTP socket closes every connection after its answer: saying
@@ -111,7 +115,6 @@ class Upstream:
                 "--die-on-term", "--add-header", "Connection: close", "--logto", self.path("uwsgi.log")],
                 pass_fds=[keystone_socket.fileno()],
                 env=dict(os.environ, OS_KEYSTONE_CONFIG_DIR=self.dir, OS_KEYSTONE_CONFIG_FILES="keystone.conf"))
-            deadline = started + START_SECONDS
             self._finish("glance-db-sync", deadline)
             # Glance's own hook for a listening socket that its functional tests hand it.
             self._spawn("glance-api", ["glance-api", "--config-file", self.path("glance-api.conf")],
@@ -125,8 +128,7 @@ class Upstream:
                 "--bootstrap-project-name", ADMIN.project, "--bootstrap-role-name", "admin",
                 "--bootstrap-service-name", "keystone", "--bootstrap-region-id", REGION,
                 *(a for i in ("admin", "internal", "public") for a in (f"--bootstrap-{i}-url", self.identity_url))))
-            for name in ("keystone-fernet-setup", "keystone-credential-setup", "keystone-bootstrap"):
-                self._finish(name, deadline)
+            self._finish("keystone-bootstrap", deadline)
             self._wait_answer("keystone", self.keystone_port, "/v3", deadline)
             self._populate()
             self._wait_answer("glance-api", self.glance_port, "/", deadline)

@@ -296,7 +296,7 @@ BOOST_AUTO_TEST_CASE(glance_v1_is_listed_where_the_upstream_lists_none)
 {
     json v2_only = json::parse(R"({"versions": [
         {"id": "v2.9", "status": "CURRENT", "links": [{"rel": "self", "href": "http://front/image/v2/"}]}]})");
-    json doc = versions_with_v1(v2_only, "http://front/image");
+    json doc = versions_with(v2_only, "http://front/image/v1/", {"v1.1", "v1.0"});
     BOOST_TEST(doc["versions"].size() == 3u);
     BOOST_TEST(doc["versions"][0] == v2_only["versions"][0]);
     BOOST_TEST(doc["versions"][1]["id"] == "v1.1");
@@ -304,9 +304,9 @@ BOOST_AUTO_TEST_CASE(glance_v1_is_listed_where_the_upstream_lists_none)
     BOOST_TEST(doc["versions"][2]["status"] == "DEPRECATED");
     BOOST_TEST(doc["versions"][2]["links"][0]["href"] == "http://front/image/v1/");
     // An upstream that lists v1 (a Jumpgate), or a document that is none, is left as it came.
-    BOOST_TEST(versions_with_v1(doc, "http://elsewhere") == doc);
-    BOOST_TEST(versions_with_v1(json{{"error", "x"}}, "b") == (json{{"error", "x"}}));
-    BOOST_TEST(versions_with_v1(json::array(), "b") == json::array());
+    BOOST_TEST(versions_with(doc, "http://elsewhere/v1/", {"v1.1", "v1.0"}) == doc);
+    BOOST_TEST(versions_with(json{{"error", "x"}}, "b", {"v1.0"}) == (json{{"error", "x"}}));
+    BOOST_TEST(versions_with(json::array(), "b", {"v1.0"}) == json::array());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
