@@ -76,6 +76,40 @@ std::string token_for(const Upstream& up, const Request& req)
     return up.scoped(ctx.credentials, ctx.project_id, req.id()).token;
 }
 
+bool is_version_header(const Microversions& mv, std::string_view name)
+{
+    std::string key = lower(name);
+    return key == "openstack-api-version" || (mv.legacy_header && key == lower(mv.legacy_header));
+}
+
+/*
+ * asked_version: the microversion to send the upstream for `req` (whose path below the mount is
+ * `path`): none when the client named none (the upstream's default is its minimum, as the front's),
+ * nor when it asked for "latest" and the upstream's maximum is not known (the header goes as it
+ * came); else the one the client asked for, at most the upstream's maximum ("latest": that maximum).
+ */
+std::optional<ApiVersion> asked_version(const Upstream& up, const Microversions& mv, const Request& req,
+                                        std::string_view path)
+{
+    if (!path.starts_with(mv.prefix) || req.version().is_null())
+        return std::nullopt;
+    // The header names each service's version ("compute 2.60, volume latest"); a legacy header, ours only.
+    std::string named = mv.legacy_header ? lower(req.header(mv.legacy_header)) : "";
+    std::string header = lower(req.header("OpenStack-API-Version"));
+    std::string type = lower(mv.service_type) + " ";
+    for (std::size_t at = header.find(type); at != std::string::npos; at = header.find(type, at + 1))
+        if (at == 0 || header[at - 1] == ' ' || header[at - 1] == ',') {
+            auto end = header.find(',', at);
+            named = header.substr(at + type.size(), end == std::string::npos ? end : end - at - type.size());
+        }
+    if (named.empty() && header.empty())
+        return std::nullopt;
+    auto most = up.max_version(req.dispatcher()->service(), mv.prefix, req.id());
+    if (named.find("latest") != std::string::npos)
+        return most;
+    return most && *most < req.version() ? most : std::optional<ApiVersion>(req.version());
+}
+
 } // namespace
 
 /*
@@ -109,9 +143,16 @@ void forward(const App& app, const Upstream& up, std::string_view service, const
     Call call{.method = req.method(), .url = root + std::string(path.empty() ? "/" : path)};
     if (std::string_view query = req.env("QUERY_STRING"); !query.empty())
         call.url += "?" + std::string(query);
+    const Microversions* mv = req.dispatcher()->spec().microversions;
+    std::optional<ApiVersion> version = mv ? asked_version(up, *mv, req, path) : std::nullopt;
     for (auto& [name, value] : req.headers_with_prefix(""))
-        if (!kRequestHeadersKept.count(name))
+        if (!kRequestHeadersKept.count(name) && !(version && is_version_header(*mv, name)))
             call.headers.emplace_back(name, value);
+    if (version) {
+        call.headers.emplace_back("OpenStack-API-Version", std::string(mv->service_type) + " " + version->str());
+        if (mv->legacy_header)
+            call.headers.emplace_back(mv->legacy_header, version->str());
+    }
     if (!req.content_type().empty())
         call.headers.emplace_back("Content-Type", std::string(req.content_type()));
     if (!token.empty())
@@ -125,6 +166,10 @@ void forward(const App& app, const Upstream& up, std::string_view service, const
     auto answer = up.http().open(call, req.id());
     auto url_roots = roots(app, up, req);
     resp.status = answer->status();
+    // The upstream's headers replace those the dispatcher wrote (the microversion it negotiated, Vary).
+    for (const auto& [name, value] : answer->headers())
+        if (!kResponseHeadersKept.count(lower(name)))
+            resp.remove_header(name);
     for (const auto& [name, value] : answer->headers()) {
         std::string key = lower(name);
         if (kResponseHeadersKept.count(key))
@@ -162,6 +207,9 @@ void pass_through(App& app, Dispatcher& disp, std::shared_ptr<const Upstream> up
                   const std::function<bool(std::string_view endpoint)>& keep)
 {
     std::string service = disp.service();
+    // A version past the front's own maximum is the upstream's to serve or refuse: forward() caps it at the
+    // upstream's.
+    disp.set_versions_unbounded();
     for (const Endpoint& e : disp.spec().endpoints) {
         if (keep(e.name))
             continue;

@@ -299,6 +299,57 @@ std::string Upstream::root(std::string_view service) const
     return it == roots_.end() ? "" : it->second;
 }
 
+std::optional<ApiVersion> max_microversion(const json& doc)
+{
+    std::optional<ApiVersion> best;
+    auto consider = [&best](const json& v) {
+        auto it = v.is_object() ? v.find("version") : v.end();
+        if (it == v.end() || !it->is_string())
+            return;
+        if (auto parsed = ApiVersion::parse(it->get<std::string>()); parsed && (!best || *best < *parsed))
+            best = parsed;
+    };
+    if (!doc.is_object())
+        return best;
+    if (auto version = doc.find("version"); version != doc.end())
+        consider(*version);
+    if (auto versions = doc.find("versions"); versions != doc.end() && versions->is_array())
+        for (const auto& v : *versions)
+            consider(v);
+    return best;
+}
+
+std::optional<ApiVersion> Upstream::max_version(std::string_view service, std::string_view prefix,
+                                                const std::string& request_id) const
+{
+    // An upstream upgraded (or rolled back) is seen within this long.
+    constexpr std::int64_t kVersionSeconds = 600;
+    std::string root = this->root(service);
+    if (root.empty())
+        return std::nullopt;
+    std::string url = root + std::string(prefix) + "/";
+    std::int64_t now = std::time(nullptr);
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = max_versions_.find(url); it != max_versions_.end() && now - it->second.at < kVersionSeconds)
+            return it->second.version;
+    }
+    std::optional<ApiVersion> found;
+    try {
+        Call call{.method = "GET", .url = url};
+        call.headers.emplace_back("Accept", "application/json");
+        call.headers.emplace_back("X-OpenStack-Request-ID", request_id);
+        auto answer = http_.open(call, request_id);
+        if (answer->status() == 200)
+            found = max_microversion(json::parse(answer->text(1 << 20), nullptr, false));
+    } catch (const Fault& e) { // the request forwarded meets the same upstream, and says what is wrong
+        log::debug(request_id + " upstream " + url + " gave no version document: " + e.what());
+    }
+    std::lock_guard lock(mutex_);
+    max_versions_[url] = {now, found};
+    return found;
+}
+
 void Upstream::identity_changed() const
 {
     // The file only grows: its size is a counter every worker reads with one stat().

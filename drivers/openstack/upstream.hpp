@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <jumpgate/driver/revocations.hpp>
+#include <jumpgate/version.hpp>
 
 #include "http.hpp"
 
@@ -44,6 +45,13 @@ std::string service_root(std::string_view url);
  * the end, "/", "?", "#", a quote or a backslash, never by more of a host name or path.
  */
 std::string rewrite_urls(std::string text, const std::vector<std::pair<std::string, std::string>>& roots);
+
+/*
+ * max_microversion: the highest microversion a service's version document names: Nova's
+ * {"version": {"version": "2.90"}} below its version root, Cinder's {"versions": [{"version":
+ * "3.70"}]}; nullopt when it names none.
+ */
+std::optional<ApiVersion> max_microversion(const json& doc);
 
 /* Scoped: an upstream token scoped to a project and the token's view (user, project, roles, catalog). */
 struct Scoped {
@@ -108,6 +116,14 @@ class Upstream {
      */
     std::string root(std::string_view service) const;
 
+    /*
+     * max_version: the highest microversion the upstream's `service` serves below `prefix`
+     * ("/v2.1"), from its version document, asked again after ten minutes; nullopt when it
+     * names none or cannot be asked (the request forwarded then meets what the upstream says).
+     */
+    std::optional<ApiVersion> max_version(std::string_view service, std::string_view prefix,
+                                          const std::string& request_id) const;
+
     /* revocations: the revocations of Jumpgate's tokens, shared by the workers. */
     identity::Revocations& revocations() const { return *revocations_; }
     /* identity_changed: record that a change of the upstream's identity went through Jumpgate. */
@@ -140,6 +156,11 @@ class Upstream {
     };
     mutable std::map<std::string, ScopedEntry, std::less<>> scoped_; // credentials + " " + project id
     mutable std::map<std::string, std::string, std::less<>> roots_;  // Jumpgate's service -> upstream root
+    struct Known {
+        std::int64_t at = 0;
+        std::optional<ApiVersion> version;
+    };
+    mutable std::map<std::string, Known, std::less<>> max_versions_; // upstream version root -> its maximum
 };
 
 } // namespace jumpgate::openstack

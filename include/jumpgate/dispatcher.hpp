@@ -151,6 +151,12 @@ class Dispatcher {
      */
     void set_unserved(std::string_view name, std::string_view verb, std::string_view action,
                       std::vector<std::string> lacking);
+    /*
+     * set_versions_unbounded: take any microversion at or above the service's minimum, past its
+     * maximum too: for a driver that passes requests to another cloud, whose maximum is that cloud's
+     * to say (and its own to bound the version it forwards).
+     */
+    void set_versions_unbounded() { versions_unbounded_ = true; }
     /* has_handler: whether `method` of endpoint `name` is served. */
     bool has_handler(std::string_view name, std::string_view method) const;
     /* wrap_handlers: replace every attached handler and action h by wrap(h) (the fuzzer's watch). */
@@ -206,6 +212,7 @@ class Dispatcher {
     std::vector<Hook> before_;
     std::vector<Hook> after_;
     const Config* config_ = nullptr;
+    bool versions_unbounded_ = false;
 };
 
 } // namespace jumpgate

@@ -615,7 +615,7 @@ void Dispatcher::negotiate_version(Request& req, Response& resp, std::string_vie
             if (!v)
                 throw BadRequest("API Version String " + std::string(requested) +
                                  " is of invalid format. Must be of format MajorNum.MinorNum.");
-            if (*v < mv->min || mv->max < *v)
+            if (*v < mv->min || (mv->max < *v && !versions_unbounded_))
                 throw NotAcceptable("Version " + v->str() + " is not supported by the API. Minimum is " +
                                     mv->min.str() + " and maximum is " + mv->max.str() + ".");
             req.version_ = *v;

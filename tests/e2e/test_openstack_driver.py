@@ -206,6 +206,27 @@ class Passthrough(unittest.TestCase):
         _, _, theirs = upstream.get_json("/network/v2.0/networks")
         self.assertEqual(sorted(n["id"] for n in ours["networks"]), sorted(n["id"] for n in theirs["networks"]))
 
+    def test_a_microversion_is_capped_at_the_upstreams_maximum(self):
+        _, _, doc = upstream.get_json("/compute/v2.1/", auth=False)
+        most = doc["version"]["version"]
+        major, minor = map(int, most.split("."))
+
+        def versions_answered(asked):
+            conn = http.client.HTTPConnection("127.0.0.1", front.port, timeout=30)
+            conn.request("GET", "/compute/v2.1/flavors", headers={"X-Auth-Token": front.token,
+                                                                  "OpenStack-API-Version": asked})
+            resp = conn.getresponse()
+            resp.read()
+            conn.close()
+            return resp.status, [v for k, v in resp.getheaders() if k.lower() == "openstack-api-version"]
+
+        # Past the front's own maximum too: the upstream's is what counts, and the client is told the one served.
+        self.assertEqual(versions_answered(f"compute {major}.{minor + 50}"), (200, [f"compute {most}"]))
+        self.assertEqual(versions_answered("compute latest"), (200, [f"compute {most}"]))
+        self.assertEqual(versions_answered("volume 3.5, compute 2.10"), (200, ["compute 2.10"]))
+        self.assertEqual(versions_answered("compute 1.1")[0], 406)
+        self.assertEqual(versions_answered("compute two")[0], 400)
+
     def test_a_dot_segment_names_nothing_upstream(self):
         # The upstream's URL parser would climb out of the matched resource with it.
         for value in ("..", "%2e%2e", ".%2E", "."):

@@ -47,4 +47,16 @@ BOOST_AUTO_TEST_CASE(urls_below_a_root_move_below_its_replacement)
     BOOST_TEST(rewrite_urls("://", roots) == "://");
 }
 
+BOOST_AUTO_TEST_CASE(the_maximum_microversion_of_a_version_document)
+{
+    auto nova =
+        json::parse(R"({"version": {"id": "v2.1", "status": "CURRENT", "version": "2.90", "min_version": "2.1"}})");
+    BOOST_TEST(max_microversion(nova)->str() == "2.90");
+    auto cinder = json::parse(R"({"versions": [{"id": "v3.0", "version": "3.70"}, {"id": "v2.0", "version": ""}]})");
+    BOOST_TEST(max_microversion(cinder)->str() == "3.70");
+    BOOST_TEST(!max_microversion(json::parse(R"({"version": {"id": "v2.0", "version": ""}})")));
+    BOOST_TEST(!max_microversion(json::parse(R"({"versions": "none"})")));
+    BOOST_TEST(!max_microversion(json()));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
