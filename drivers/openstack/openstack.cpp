@@ -108,15 +108,15 @@ JUMPGATE_DRIVER(app, disp)
         image::install(app, disp, std::make_shared<const openstack::Images>(up));
         openstack::pass_through(app, disp, up, [](std::string_view e) { return e.starts_with("v1_"); });
         for (const char* versions : {"versions", "versions_alias"})
-            disp.set_handler(versions, "GET", versions_handler(app, up, "image", {{"/v1/", {"v1.1", "v1.0"}}}));
+            disp.set_forwarded(versions, "GET", versions_handler(app, up, "image", {{"/v1/", {"v1.1", "v1.0"}}}));
         return;
     }
     if (service == "volume") {
         volume::install(app, disp, std::make_shared<const openstack::Volumes>(up));
         openstack::pass_through(app, disp, up,
                                 [](std::string_view e) { return e.starts_with("v1_") || e.starts_with("v2_"); });
-        disp.set_handler("versions", "GET",
-                         versions_handler(app, up, "volume", {{"/v2/", {"v2.0"}}, {"/v1/", {"v1.0"}}}));
+        disp.set_forwarded("versions", "GET",
+                           versions_handler(app, up, "volume", {{"/v2/", {"v2.0"}}, {"/v1/", {"v1.0"}}}));
         return;
     }
     openstack::pass_through(app, disp, up, [](std::string_view) { return false; });

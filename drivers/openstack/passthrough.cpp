@@ -221,7 +221,7 @@ void pass_through(App& app, Dispatcher& disp, std::shared_ptr<const Upstream> up
             methods.remove_prefix(space == std::string_view::npos ? methods.size() : space + 1);
             if (verb.empty() || gone.find(verb) != std::string_view::npos)
                 continue;
-            disp.set_handler(e.name, verb, [&app, upstream, service](const Request& req, Response& resp) {
+            disp.set_forwarded(e.name, verb, [&app, upstream, service](const Request& req, Response& resp) {
                 forward(app, *upstream, service, req, resp);
             });
         }

@@ -101,7 +101,12 @@ Handler remembered(Handler handler, std::function<std::string(const Request&)> k
 Handler by_origin(std::function<nlohmann::json(const Request&)> view, int status = 200);
 
 /* Support: how a verb of an endpoint is answered: served, 501, or 410 as the real service does. */
-enum class Support { yes, no, gone };
+enum class Support {
+    yes,
+    no,
+    gone,
+    passed_through // sent on to another cloud as it came: answered as that cloud answers it, 501 included
+};
 
 /* CoverageRow: one verb of one endpoint (or one action of an action endpoint) and how it is answered. */
 struct CoverageRow {
@@ -137,6 +142,12 @@ class Dispatcher {
     void set_handler(std::string_view name, Resource resource);
     /* set_handler: attach `handler` to verb `verb` of endpoint `name`. */
     void set_handler(std::string_view name, std::string_view verb, Handler handler);
+    /*
+     * set_forwarded: attach `handler`, which sends the request on to another cloud as it came, to
+     * verb `verb` of endpoint `name`: --coverage says "Passed through", not Yes, since what answers
+     * is that cloud. A handler attached later by set_handler takes its place.
+     */
+    void set_forwarded(std::string_view name, std::string_view verb, Handler handler);
     /*
      * set_action: serve the POST to endpoint `name` whose body is {"<action>": ...}
      * with `handler`. An action endpoint answers 400 for a body with no action or

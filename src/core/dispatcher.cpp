@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <set>
 #include <sstream>
 #include <strings.h>
 #include <unordered_map>
@@ -212,6 +213,8 @@ struct Dispatcher::Entry {
     // What set_unserved() recorded, by verb or by action, until a handler takes its place.
     std::map<std::string, std::vector<std::string>, std::less<>> unserved_verbs;
     std::map<std::string, std::vector<std::string>, std::less<>> unserved_actions;
+    // The verbs set_forwarded() attached.
+    std::set<std::string, std::less<>> forwarded;
 
     bool implements(std::string_view method) const
     {
@@ -220,6 +223,11 @@ struct Dispatcher::Entry {
         if (method == "POST" && !actions.empty())
             return true;
         return method == "HEAD" && resource.get && std::find(verbs.begin(), verbs.end(), "HEAD") != verbs.end();
+    }
+    bool forwards(std::string_view method) const
+    {
+        return forwarded.count(method) ||
+               (method == "HEAD" && !slot(resource, method) && forwarded.count(std::string_view("GET")));
     }
     bool has_any() const
     {
@@ -413,6 +421,9 @@ void Dispatcher::set_handler(std::string_view name, Resource resource)
                             std::pair{&resource.patch, &e.resource.patch}, std::pair{&resource.del, &e.resource.del}})
         if (*from)
             *to = std::move(*from);
+    for (auto v : kVerbs)
+        if (slot(resource, v) || (v == "HEAD" && resource.get))
+            e.forwarded.erase(std::string(v));
 }
 
 bool Dispatcher::has_handler(std::string_view name, std::string_view method) const
@@ -429,6 +440,14 @@ void Dispatcher::set_handler(std::string_view name, std::string_view verb, Handl
     mutable_slot(e.resource, verb) = std::move(handler);
     if (auto it = e.unserved_verbs.find(verb); it != e.unserved_verbs.end())
         e.unserved_verbs.erase(it);
+    if (auto it = e.forwarded.find(verb); it != e.forwarded.end())
+        e.forwarded.erase(it);
+}
+
+void Dispatcher::set_forwarded(std::string_view name, std::string_view verb, Handler handler)
+{
+    set_handler(name, verb, std::move(handler));
+    entries_[index_of(name)].forwarded.emplace(verb);
 }
 
 void Dispatcher::set_action(std::string_view name, std::string_view action, Handler handler)
@@ -547,8 +566,9 @@ std::vector<CoverageRow> Dispatcher::coverage() const
             }
             auto gone = split_verbs(e.endpoint->gone);
             Support support = std::find(gone.begin(), gone.end(), v) != gone.end() ? Support::gone
-                              : e.implements(v)                                    ? Support::yes
-                                                                                   : Support::no;
+                              : !e.implements(v)                                   ? Support::no
+                              : e.forwards(v)                                      ? Support::passed_through
+                                                                                   : Support::yes;
             std::vector<std::string> lacking;
             if (auto it = e.unserved_verbs.find(v); support == Support::no && it != e.unserved_verbs.end())
                 lacking = it->second;

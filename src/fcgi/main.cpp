@@ -145,6 +145,8 @@ void print_coverage(const App& app, const std::string& format)
                 return word ? "Yes" : "implemented";
             if (r.support == Support::gone)
                 return word ? "Gone (410)" : "gone (410)";
+            if (r.support == Support::passed_through)
+                return word ? "Passed through" : "passed through";
             std::string out = word ? "No" : "not implemented";
             for (std::size_t i = 0; i < r.lacking.size(); ++i)
                 out += (i ? ", " : " (needs ") + r.lacking[i] + (i + 1 == r.lacking.size() ? ")" : "");
@@ -160,9 +162,10 @@ void print_coverage(const App& app, const std::string& format)
                                      {"action", r.action},
                                      {"aliases", r.aliases},
                                      {"implemented", r.support != Support::no}, // a handler answers it (410 too)
-                                     {"support", r.support == Support::yes    ? "yes"
-                                                 : r.support == Support::gone ? "gone"
-                                                                              : "no"},
+                                     {"support", r.support == Support::yes              ? "yes"
+                                                 : r.support == Support::gone           ? "gone"
+                                                 : r.support == Support::passed_through ? "passed-through"
+                                                                                        : "no"},
                                      {"lacking", r.lacking}});
         } else if (markdown) {
             std::cout << "\n## " << title << "\n\n| Verb | Endpoint | Name | Available |\n"
