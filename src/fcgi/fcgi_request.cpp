@@ -171,7 +171,7 @@ Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_js
     return Request(std::move(env), std::move(query), std::move(body), max_body, max_json);
 }
 
-void send_response(FCGX_Request& raw, const Request& req, Response& resp)
+long long send_response(FCGX_Request& raw, const Request& req, Response& resp)
 {
     std::string head = "Status: " + std::to_string(resp.status) + " " + status_reason(resp.status) + "\r\n";
     for (const auto& [name, value] : resp.headers())
@@ -193,15 +193,19 @@ void send_response(FCGX_Request& raw, const Request& req, Response& resp)
     head += "\r\n";
     FCGX_PutStr(head.data(), static_cast<int>(head.size()), raw.out);
     if (head_only)
-        return;
+        return 0;
     if (!resp.is_stream()) {
         FCGX_PutStr(body.data(), static_cast<int>(body.size()), raw.out);
-        return;
+        return static_cast<long long>(body.size());
     }
     char buffer[65536];
-    while (std::size_t n = resp.source()->read(buffer, sizeof buffer))
+    long long sent = 0;
+    while (std::size_t n = resp.source()->read(buffer, sizeof buffer)) {
         if (FCGX_PutStr(buffer, static_cast<int>(n), raw.out) < 0)
             break; // the client went away
+        sent += static_cast<long long>(n);
+    }
+    return sent;
 }
 
 } // namespace jumpgate::fcgi

@@ -15,7 +15,7 @@ namespace jumpgate::fcgi {
  */
 Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_json);
 
-/* send_response: write `resp` to `raw` (headers, then JSON, bytes or the streamed body). */
-void send_response(FCGX_Request& raw, const Request& req, Response& resp);
+/* send_response: write `resp` to `raw` (headers, then JSON, bytes or the streamed body); the body's bytes sent. */
+long long send_response(FCGX_Request& raw, const Request& req, Response& resp);
 
 } // namespace jumpgate::fcgi

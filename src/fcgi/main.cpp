@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // jumpgate-fcgi: the worker. Reads the configuration, loads the drivers, runs the FCGX accept loop.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <jumpgate/app.hpp>
 #include <jumpgate/log.hpp>
 
+#include "core/access_log.hpp"
 #include "fcgi/fcgi_request.hpp"
 
 #ifndef JUMPGATE_CONFIG_FILE
@@ -62,12 +64,16 @@ void install_signals()
 void serve_one(const App& app, FCGX_Request& raw)
 {
     bool sent = false;
+    auto started = std::chrono::steady_clock::now();
     try {
         Request req = fcgi::make_request(raw, app.max_body(), app.max_json());
         Response resp;
         app.handle(req, resp);
         sent = true;
-        fcgi::send_response(raw, req, resp);
+        long long bytes = fcgi::send_response(raw, req, resp);
+        if (log::enabled(log::Level::info))
+            log::info(access_line(req, resp, bytes,
+                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()));
     } catch (const std::exception& e) {
         log::error(std::string("request failed") + (sent ? " while streaming: " : ": ") + e.what());
         if (!sent) {
@@ -273,6 +279,7 @@ int main(int argc, char** argv)
             return 1;
         }
         close(fd);
+        log::stderr_changed();
     }
     return serve(app, vm.count("listen") ? vm["listen"].as<std::string>() : std::string());
 }

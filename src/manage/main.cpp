@@ -7,6 +7,7 @@
 
 #include <jumpgate/app.hpp>
 #include <jumpgate/driver/identity.hpp>
+#include <jumpgate/log.hpp>
 
 #include "api/identity/token.hpp"
 
@@ -65,6 +66,7 @@ std::string key_dir(const App& app)
 
 int main(int argc, char** argv)
 {
+    log::set_program("jumpgate-manage");
     po::options_description desc("Options");
     desc.add_options()("help,h", "show this help")("config,c", po::value<std::string>(), "configuration file")(
         "username", po::value<std::string>(), "user name")("password", po::value<std::string>(), "password")(
