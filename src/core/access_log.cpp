@@ -73,9 +73,15 @@ std::string access_line(const Request& req, const Response& resp, long long byte
     const Context& ctx = req.context();
     char duration[32];
     std::snprintf(duration, sizeof duration, "%.1f", seconds * 1000);
+    // A path may name a secret too (Keystone v2.0's /tokens/{token_id}).
+    std::string path = req.path();
+    for (const auto& [name, value] : req.params())
+        if (!value.empty() && speaks_of_a_secret(name))
+            for (auto at = path.find(value); at != std::string::npos; at = path.find(value, at + 3))
+                path.replace(at, value.size(), "***");
     return "access request_id=" + logfmt_value(req.id()) + " user_id=" + logfmt_value(ctx.user_id) +
            " project_id=" + logfmt_value(ctx.project_id) + " method=" + logfmt_value(req.method()) +
-           " path=" + logfmt_value(req.path()) + " query=" + logfmt_value(loggable_query(req.env("QUERY_STRING"))) +
+           " path=" + logfmt_value(path) + " query=" + logfmt_value(loggable_query(req.env("QUERY_STRING"))) +
            " status=" + std::to_string(resp.status) + " bytes=" + std::to_string(bytes) + " duration_ms=" + duration;
 }
 

@@ -27,6 +27,7 @@ std::string loggable_query(std::string_view query);
  * access_line: "access request_id=... user_id=... project_id=... method=GET path=/... query=...
  * status=200 bytes=123 duration_ms=4.2" for `req` answered with `resp`, `bytes` of body sent, in
  * `seconds`: the worker's line of the request, whose request id the client got and nginx logs.
+ * A path variable whose name speaks of a secret (token_id) is "***" in the path, as in loggable_query.
  */
 std::string access_line(const Request& req, const Response& resp, long long bytes, double seconds);
 

@@ -96,6 +96,15 @@ class AccessLog(unittest.TestCase):
         self.assertNotIn("hunter2-secret", stack.log())
         self.assertNotIn("hunter2-secret", stack.log("nginx-access.log"))
 
+    def test_a_token_in_the_path_is_not_written(self):
+        # Keystone v2.0 validates a token named in the path.
+        subject = stack.password_token("admin", stack.password, "admin")[0]
+        status, headers, _ = stack.request("GET", f"/identity/v2.0/tokens/{subject}")
+        self.assertEqual(status, 200)
+        self.check(200, headers, "GET", "/identity/v2.0/tokens/***")
+        self.assertNotIn(subject, stack.log())
+        self.assertNotIn(subject, stack.log("nginx-access.log"))
+
     def test_a_value_the_client_sent_cannot_forge_a_line(self):
         status, headers, _ = stack.request("GET", '/image/v2/images?name=a%0Astatus%3D200"x')
         request_id = headers["x-openstack-request-id"]
