@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // jumpgate-manage: bootstrap the cloud's admin, create users and projects, rotate token keys.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
 
@@ -21,8 +25,10 @@ using namespace jumpgate;
 namespace {
 
 const char kUsage[] = "usage: jumpgate-manage [--config FILE] [--SECTION.KEY=VALUE...] COMMAND\n"
-                      "  bootstrap --username NAME --password PASSWORD --project NAME\n"
-                      "  user create NAME --password PASSWORD [--domain ID] [--project NAME --role NAME]\n"
+                      "  bootstrap --username NAME [PASSWORD] --project NAME\n"
+                      "  user create NAME [PASSWORD] [--domain ID] [--project NAME --role NAME]\n"
+                      "  PASSWORD: asked at the terminal, or --password-stdin (its first line), or\n"
+                      "  JUMPGATE_PASSWORD in the environment, or --password P (which ps shows)\n"
                       "  project create NAME [--domain ID]\n"
                       "  token-keys setup | token-keys rotate [--max-active N]\n";
 
@@ -56,6 +62,72 @@ identity::User user_named(const identity::Driver& id, const std::string& name, c
     }
 }
 
+/* echo_off: while alive, what is typed at the terminal on standard input is not shown. */
+class EchoOff {
+  public:
+    EchoOff()
+    {
+        if (tcgetattr(0, &saved_) == 0) {
+            termios quiet = saved_;
+            quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+            on_ = tcsetattr(0, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+    ~EchoOff()
+    {
+        if (on_)
+            tcsetattr(0, TCSAFLUSH, &saved_);
+    }
+    EchoOff(const EchoOff&) = delete;
+    EchoOff& operator=(const EchoOff&) = delete;
+
+  private:
+    termios saved_{};
+    bool on_ = false;
+};
+
+std::string line_of_stdin()
+{
+    std::string line;
+    if (!std::getline(std::cin, line))
+        throw std::invalid_argument("no password on standard input");
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
+/*
+ * password: the password a command sets, from where the operator put it: --password-stdin, then
+ * --password (which ps and the shell's history show), then JUMPGATE_PASSWORD, then the terminal,
+ * asked twice.
+ */
+std::string password(const po::variables_map& vm)
+{
+    std::string found;
+    if (vm.count("password-stdin")) {
+        found = line_of_stdin();
+    } else if (vm.count("password")) {
+        found = vm["password"].as<std::string>();
+    } else if (const char* env = std::getenv("JUMPGATE_PASSWORD")) {
+        found = env;
+    } else if (isatty(0)) {
+        EchoOff quiet;
+        std::cerr << "Password: " << std::flush;
+        found = line_of_stdin();
+        std::cerr << "\nAgain: " << std::flush;
+        std::string again = line_of_stdin();
+        std::cerr << "\n";
+        if (again != found)
+            throw std::invalid_argument("the two passwords differ");
+    } else {
+        throw std::invalid_argument("a password is needed: --password-stdin, JUMPGATE_PASSWORD, a terminal to ask "
+                                    "at, or --password");
+    }
+    if (found.empty())
+        throw std::invalid_argument("the password is empty");
+    return found;
+}
+
 std::string key_dir(const App& app)
 {
     std::string dir = app.config().get("identity", "key_repository");
@@ -69,7 +141,9 @@ int main(int argc, char** argv)
     log::set_program("jumpgate-manage");
     po::options_description desc("Options");
     desc.add_options()("help,h", "show this help")("config,c", po::value<std::string>(), "configuration file")(
-        "username", po::value<std::string>(), "user name")("password", po::value<std::string>(), "password")(
+        "username", po::value<std::string>(), "user name")("password", po::value<std::string>(),
+                                                           "password (visible in ps: prefer the others)")(
+        "password-stdin", "read the password from the first line of standard input")(
         "project", po::value<std::string>(), "project name")("role", po::value<std::string>(), "role name")(
         "domain", po::value<std::string>()->default_value("default"),
         "domain id")("max-active", po::value<int>()->default_value(3), "token keys kept by a rotation")(
@@ -138,7 +212,7 @@ int main(int argc, char** argv)
                 role_named(*id, r);
             auto admin = role_named(*id, vm.count("role") ? vm["role"].as<std::string>() : "admin");
             auto project = project_named(*id, need("project"), domain, true);
-            auto user = user_named(*id, need("username"), domain, need("password"));
+            auto user = user_named(*id, need("username"), domain, password(vm));
             id->roleAssign(admin.id, user.id, project.id, "");
             id->roleAssign(admin.id, user.id, "", domain);
             std::cout << "bootstrapped user " << user.name << " (" << user.id << ") with role " << admin.name
@@ -151,7 +225,7 @@ int main(int argc, char** argv)
             return 0;
         }
         if (words[0] == "user" && words.size() == 3 && words[1] == "create") {
-            auto u = id->userCreate({.name = words[2], .domain_id = domain}, need("password"));
+            auto u = id->userCreate({.name = words[2], .domain_id = domain}, password(vm));
             if (vm.count("project")) {
                 auto project = project_named(*id, vm["project"].as<std::string>(), domain, false);
                 auto role = role_named(*id, vm.count("role") ? vm["role"].as<std::string>() : "member");

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 """Keystone v3 tokens of the local driver, over HTTP and through Debian's openstack CLI."""
 import os
+import pty
 import shutil
+import subprocess
 import unittest
 
-from stack import Stack
+from stack import TOP_BUILDDIR, Stack
 
 
 def setUpModule():
@@ -253,6 +255,69 @@ class Enforcement(unittest.TestCase):
 
 
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")
+class ManagePasswords(unittest.TestCase):
+    """jumpgate-manage takes a password from standard input, the environment or the terminal, so that it need not
+    be on the command line (where ps shows it)."""
+
+    def manage(self, *args, stdin=None, env=None, tty=False):
+        command = [os.path.join(TOP_BUILDDIR, "jumpgate-manage"), "--config",
+                   os.path.join(stack.state, "jumpgate.conf"), *args]
+        environ = {k: v for k, v in os.environ.items() if k != "JUMPGATE_PASSWORD"}
+        environ.update(env or {})
+        if not tty:
+            return subprocess.run(command, input=stdin, env=environ, capture_output=True, text=True, timeout=60)
+        # A terminal: the password is typed twice, and not echoed.
+        leader, follower = pty.openpty()
+        process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, env=environ)
+        os.close(follower)
+        seen = b""
+        for line in stdin:
+            while not seen.rstrip().endswith(b":"):
+                seen += os.read(leader, 1024)
+            os.write(leader, line.encode() + b"\n")
+            seen += b"|"
+        while True:
+            try:
+                chunk = os.read(leader, 1024)
+            except OSError:  # the program has ended and closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        os.close(leader)
+        return process.wait(60), seen.decode(errors="replace")
+
+    def assert_password(self, user, password):
+        status, _, body = stack.get_json("/identity/v3/auth/tokens", method="POST", body={"auth": {"identity": {
+            "methods": ["password"], "password": {"user": {"name": user, "domain": {"id": "default"},
+                                                           "password": password}}}}})
+        self.assertEqual(status, 201, body)
+
+    def test_from_standard_input_and_from_the_environment(self):
+        run = self.manage("user", "create", "stdin-user", "--password-stdin", stdin="from-stdin\n")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assert_password("stdin-user", "from-stdin")
+        run = self.manage("user", "create", "env-user", env={"JUMPGATE_PASSWORD": "from-env"})
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assert_password("env-user", "from-env")
+        # Nowhere to take one from (standard input is no terminal): refused, and no user made.
+        run = self.manage("user", "create", "nobody-user", stdin="")
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("a password is needed", run.stderr)
+        run = self.manage("user", "create", "empty-user", "--password-stdin", stdin="\n")
+        self.assertEqual((run.returncode, "the password is empty" in run.stderr), (1, True))
+
+    def test_asked_twice_at_the_terminal_without_echo(self):
+        status, seen = self.manage("user", "create", "tty-user", stdin=["typed-secret", "typed-secret"], tty=True)
+        self.assertEqual(status, 0, seen)
+        self.assertIn("Password:", seen)
+        self.assertNotIn("typed-secret", seen)
+        self.assert_password("tty-user", "typed-secret")
+        status, seen = self.manage("user", "create", "tty-other", stdin=["one", "two"], tty=True)
+        self.assertEqual(status, 1, seen)
+        self.assertIn("the two passwords differ", seen)
+
+
 class OpenStackClient(unittest.TestCase):
     def osc(self, *args, v2=False, env_extra=None, parse=True):
         env = stack.env(**(env_extra or {}))
