@@ -8,9 +8,11 @@
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdexcept>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jumpgate/log.hpp>
@@ -69,8 +71,41 @@ std::int64_t ready_at(int seconds)
     return static_cast<std::int64_t>(t.tv_sec) + seconds + (t.tv_nsec > 0 ? 1 : 0);
 }
 
+namespace {
+
+std::string user_name(uid_t uid)
+{
+    passwd* entry = getpwuid(uid);
+    return entry ? std::string(entry->pw_name) : "uid " + std::to_string(uid);
+}
+
+/*
+ * check_writable: that the worker can write the database at `path`, its WAL files and their
+ * directory; else an error that names what it cannot write, whose it is, and the remedy. SQLite
+ * would only say "attempt to write a readonly database", at the first write.
+ */
+void check_writable(const std::string& path)
+{
+    std::string dir = path.substr(0, path.rfind('/') == std::string::npos ? 0 : path.rfind('/'));
+    for (const std::string& p : {dir.empty() ? std::string(".") : dir, path, path + "-wal", path + "-shm"}) {
+        struct stat st {};
+        if (stat(p.c_str(), &st) != 0 || access(p.c_str(), W_OK) == 0)
+            continue;
+        std::string me = user_name(geteuid());
+        throw std::runtime_error(p + " is " + user_name(st.st_uid) + "'s and this process (" + me +
+                                 ") cannot write it: give the state directory to the user the workers run as "
+                                 "(chown -R " +
+                                 me + ": " + (dir.empty() ? "." : dir) +
+                                 "), and run jumpgate-manage as that user (as root, it acts as the state "
+                                 "directory's owner)");
+    }
+}
+
+} // namespace
+
 Database::Database(const std::string& path, std::span<const Migration> migrations)
 {
+    check_writable(path);
     if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // jumpgate-manage: bootstrap the cloud's admin, create users and projects, rotate token keys.
+#include <grp.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <cstdlib>
 #include <iostream>
@@ -128,6 +132,25 @@ std::string password(const po::variables_map& vm)
     return found;
 }
 
+/*
+ * act_as_the_state_owner: run as root, take on the user and group that own the state directory
+ * (the workers', "jumpgate" under systemd), so that the database, keys and files this run makes
+ * or changes stay theirs to write; a worker cannot write a database root made. Nothing changes
+ * when the directory is root's or not there yet, or when not run as root.
+ */
+std::vector<ConfigError> act_as_the_state_owner(const std::string& state_dir)
+{
+    struct stat st {};
+    if (geteuid() != 0 || state_dir.empty() || stat(state_dir.c_str(), &st) != 0 || st.st_uid == 0)
+        return {};
+    if (setgroups(0, nullptr) != 0 || setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0)
+        return {{"", 0,
+                 "cannot act as the owner (uid " + std::to_string(st.st_uid) + ") of the state directory " + state_dir +
+                     ": " + std::strerror(errno)}};
+    log::debug("acting as uid " + std::to_string(st.st_uid) + ", the owner of " + state_dir);
+    return {};
+}
+
 std::string key_dir(const App& app)
 {
     std::string dir = app.config().get("identity", "key_repository");
@@ -184,6 +207,8 @@ int main(int argc, char** argv)
     if (!vm.count("config") && stat(file.c_str(), &st) != 0)
         file.clear();
     auto errors = app.config().load(file, overrides);
+    if (errors.empty())
+        errors = act_as_the_state_owner(app.state_dir());
     if (errors.empty())
         errors = app.start();
     for (const auto& e : errors)
