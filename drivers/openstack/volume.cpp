@@ -64,13 +64,22 @@ json optional_text(const std::optional<std::string>& s)
     return s ? json(*s) : json(nullptr);
 }
 
-/* every: the records of every page of the list at `path` (a Cinder list, `key` its array), in the order they were
- * made. */
+/*
+ * every: the records of every page of the list at `path` (a Cinder list, `key` its array) of the
+ * projects `q` names (the caller's; an admin's all_projects: every one, or q.project_id), in the
+ * order they were made.
+ */
 template <class Record, class Map>
 std::vector<Record> every(const ServiceCalls& calls, const Context& ctx, const std::string& path,
-                          std::vector<std::pair<std::string, std::string>> params, const char* key, Map map)
+                          const volume::ListQuery& q, const char* key, Map map)
 {
     std::vector<Record> out;
+    std::vector<std::pair<std::string, std::string>> params;
+    if (q.all_projects) {
+        params.emplace_back("all_tenants", "1");
+        if (q.project_id)
+            params.emplace_back("project_id", *q.project_id);
+    }
     params.emplace_back("limit", std::to_string(kPage));
     for (std::string marker;;) {
         auto query = params;
@@ -212,13 +221,7 @@ std::vector<Volume> Volumes::volumeList(const Context& ctx, const volume::ListQu
 {
     // Cinder's own filters differ by release and configuration (resource_filters.json): every page is read and
     // the query applied here, as the local driver answers it.
-    std::vector<std::pair<std::string, std::string>> params;
-    if (q.all_projects) {
-        params.emplace_back("all_tenants", "1");
-        if (q.project_id)
-            params.emplace_back("project_id", *q.project_id);
-    }
-    auto items = every<Volume>(calls_, ctx, path(ctx, "/volumes/detail"), params, "volumes",
+    auto items = every<Volume>(calls_, ctx, path(ctx, "/volumes/detail"), q, "volumes",
                                [&ctx](const json& v3) { return volume_of(v3, ctx.project_id); });
     return volume::select(ctx, q, std::move(items));
 }
@@ -309,13 +312,7 @@ std::string Volumes::volumeUploadImage(const Context& ctx, const std::string& vo
 
 std::vector<Snapshot> Volumes::snapshotList(const Context& ctx, const volume::ListQuery& q) const
 {
-    std::vector<std::pair<std::string, std::string>> params;
-    if (q.all_projects) {
-        params.emplace_back("all_tenants", "1");
-        if (q.project_id)
-            params.emplace_back("project_id", *q.project_id);
-    }
-    auto items = every<Snapshot>(calls_, ctx, path(ctx, "/snapshots/detail"), params, "snapshots",
+    auto items = every<Snapshot>(calls_, ctx, path(ctx, "/snapshots/detail"), q, "snapshots",
                                  [&ctx](const json& v3) { return snapshot_of(v3, ctx.project_id); });
     return volume::select(ctx, q, std::move(items));
 }
