@@ -45,7 +45,7 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libfcgi-dev libcgicc-dev nlohmann-json3-dev libboost-program-options-dev \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
 	python3-openstackclient clang libclang-rt-dev llvm clang-format \
-	libcurl4-openssl-dev python3-softlayer keystone glance-api
+	libcurl4-openssl-dev python3-softlayer keystone glance-api mandoc groff-base
 
 # What the OpenStack packages' maintainer scripts would otherwise be free to do: the tests run Keystone and
 # Glance instances of their own (tests/e2e/upstream_openstack.py), so the packages set up no database, admin,

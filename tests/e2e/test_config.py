@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from stack import ECHO_DRIVER, MODULE_DIR, TOP_SRCDIR, WORKER
+from stack import ECHO_DRIVER, MODULE_DIR, TOP_BUILDDIR, WORKER
 
 
 def check(text, *args):
@@ -30,7 +30,7 @@ class CheckConfig(unittest.TestCase):
         self.assertIn("[volume] driver local, mounted at /volume", out)
 
     def test_the_installed_sample_is_valid(self):
-        with open(os.path.join(TOP_SRCDIR, "etc", "jumpgate.conf")) as f:
+        with open(os.path.join(TOP_BUILDDIR, "etc", "jumpgate.conf")) as f:
             code, out, _ = check(f.read())
         self.assertEqual(code, 0, out)
         self.assertNotIn("[baremetal]", out)
@@ -38,7 +38,7 @@ class CheckConfig(unittest.TestCase):
     def test_the_installed_sample_loads_with_any_driver(self):
         # Options only the local driver declares are shown commented out: another driver loads,
         # in every service but identity, which must validate tokens (the echo driver does not).
-        with open(os.path.join(TOP_SRCDIR, "etc", "jumpgate.conf")) as f:
+        with open(os.path.join(TOP_BUILDDIR, "etc", "jumpgate.conf")) as f:
             sample = f.read()
         code, out, _ = check(sample.replace("driver = local", f"driver = {ECHO_DRIVER}"), "--identity.driver=local")
         self.assertEqual(code, 0, out)

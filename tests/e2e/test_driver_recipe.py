@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 """HACKING.md's "add a driver" recipe, followed as written: its marked blocks are built out of tree against a
 `make install` of the build tree, and the openstack client lists the new driver's flavors and servers."""
-import glob
 import json
 import os
 import re
@@ -10,6 +9,7 @@ import subprocess
 import tempfile
 import unittest
 
+import installed
 from stack import TOP_BUILDDIR, TOP_SRCDIR, WORKER, Stack
 
 # Left out of make check-asan: what it checks is the recipe's build against an installed Jumpgate, which
@@ -44,23 +44,12 @@ def setUpModule():
     stack = None
     try:
         # Under DESTDIR, where pkg-config finds the tree with PKG_CONFIG_SYSROOT_DIR, as the recipe says; prefix=
-        # would not do: libtool relinks against the libdir configure chose. All but the driver modules: libtool
-        # relinks a module in the build tree itself while it installs it, and the other modules' stacks load the
-        # build's local driver meanwhile. The build's copy of it stands in for the installed one.
-        local_driver = os.path.join(TOP_BUILDDIR, "drivers", ".libs", "jumpgate_local.so")
-        if not os.path.exists(local_driver):
+        # would not do: libtool relinks against the libdir configure chose.
+        if not os.path.exists(os.path.join(TOP_BUILDDIR, "drivers", ".libs", "jumpgate_local.so")):
             raise unittest.SkipTest("the build has no local driver (--without-driver-local)")
         root = os.path.join(work, "root")
-        make_env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-        install = subprocess.run(["make", "-s", "-C", TOP_BUILDDIR, "install", f"DESTDIR={root}", "module_LTLIBRARIES="],
-                                 env=make_env, capture_output=True, text=True)
-        assert install.returncode == 0 and "relinking" not in install.stderr, install.stdout + install.stderr
-        pc_files = glob.glob(os.path.join(root, "**", "pkgconfig", "jumpgate.pc"), recursive=True)
-        assert len(pc_files) == 1, pc_files
-        pkg_env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pc_files[0]), PKG_CONFIG_SYSROOT_DIR=root)
+        pkg_env = dict(os.environ, PKG_CONFIG_PATH=installed.install(root), PKG_CONFIG_SYSROOT_DIR=root)
         pkg_module_dir = run(["pkg-config", "--variable=moduledir", "jumpgate"], env=pkg_env).strip()
-        os.makedirs(pkg_module_dir)
-        shutil.copy(local_driver, pkg_module_dir)
 
         blocks = recipe_blocks()
         kinds = [(kind, path) for kind, path, _ in blocks]
