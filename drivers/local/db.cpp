@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <fcntl.h>
@@ -40,6 +41,22 @@ int wait_for_lock(void*, int tries)
         return 0;
     usleep(std::min(50u << std::min(tries, 6), 2000u));
     return 1;
+}
+
+// `path` as the path of an SQLite URI, where '?', '#' and '%' are its syntax.
+std::string uri_path(const std::string& path)
+{
+    std::string out;
+    for (char c : path) {
+        if (c == '?' || c == '#' || c == '%') {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+            out += hex;
+        } else {
+            out += c;
+        }
+    }
+    return out;
 }
 } // namespace
 
@@ -103,11 +120,20 @@ void check_writable(const std::string& path)
 
 } // namespace
 
-Database::Database(const std::string& path, std::span<const Migration> migrations)
+Database::Database(const std::string& path, std::span<const Migration> migrations, Access mode)
 {
-    check_writable(path);
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
+    if (mode == Access::read_write)
+        check_writable(path);
+    bool file = mode == Access::read_write || access(path.c_str(), F_OK) == 0;
+    std::string name = file ? path : ":memory:";
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (file && mode == Access::read_only) {
+        // A reader of a WAL database makes its -shm file when there is none (no worker has it
+        // open): then the database file, as the last worker left it, is all there is to read.
+        name = "file:" + uri_path(path) + (access((path + "-shm").c_str(), F_OK) == 0 ? "?mode=ro" : "?immutable=1");
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    }
+    if (sqlite3_open_v2(name.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         throw std::runtime_error("cannot open " + path + ": " + message);
@@ -115,13 +141,21 @@ Database::Database(const std::string& path, std::span<const Migration> migration
     try {
         // Workers wait for each other's writes rather than fail with SQLITE_BUSY.
         sqlite3_busy_handler(db_, wait_for_lock, nullptr);
-        writer_lock_fd_ = open((path + "-writer.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA foreign_keys = ON");
+        if (file && mode == Access::read_only) {
+            schema_version(); // reads the file: one that is not a database fails here, as it would for a worker
+            return;
+        }
+        if (file)
+            writer_lock_fd_ = open((path + "-writer.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA synchronous = NORMAL");
         migrate(migrations);
-    } catch (...) {
+    } catch (const std::runtime_error& e) {
         // No destructor runs for a constructor that throws.
+        close();
+        throw std::runtime_error("cannot open " + path + ": " + e.what());
+    } catch (...) {
         close();
         throw;
     }

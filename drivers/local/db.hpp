@@ -54,12 +54,17 @@ using SqlValue = std::variant<std::string, long long>;
 
 class Database {
   public:
+    /* Access: read_write for a worker that serves; read_only for a check, which changes nothing on disk. */
+    enum class Access { read_write, read_only };
+
     /*
      * Database: open (creating) `path` in WAL mode with a busy timeout, so many
      * worker processes share it, and bring its schema up to the last of
-     * `migrations`. Throws std::runtime_error.
+     * `migrations`. read_only: open `path` read-only and leave it as it is, or,
+     * when there is no such file, make an empty database in memory with the schema
+     * of `migrations`. Throws std::runtime_error.
      */
-    Database(const std::string& path, std::span<const Migration> migrations);
+    Database(const std::string& path, std::span<const Migration> migrations, Access mode = Access::read_write);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;

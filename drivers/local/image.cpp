@@ -217,7 +217,9 @@ bool reclaim_partial(const std::string& path)
 
 } // namespace
 
-Image::Image(std::shared_ptr<Database> db, std::string store_dir) : db_(std::move(db)), store_(std::move(store_dir))
+Image::Image(std::shared_ptr<Database> db, std::string store_dir) : db_(std::move(db)), store_(std::move(store_dir)) {}
+
+void Image::storeMake() const
 {
     mkdir(store_.c_str(), 0750);
 }

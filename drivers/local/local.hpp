@@ -222,6 +222,9 @@ class Image : public image::Driver {
     /* dataPath: where an image's bytes live once active (for volumes made from images). */
     std::string dataPath(const std::string& image_id) const;
 
+    /* storeMake: at a serving worker's start, the store directory, when there is none. */
+    void storeMake() const;
+
     /*
      * uploadsSweep: at a worker's start, the uploads a dead worker left: partial
      * files no live upload holds are removed, and images still saving with no
@@ -251,6 +254,8 @@ class Volume : public volume::Driver {
   public:
     /* Volume: any change of status (creating, extending, attaching...) takes `build_seconds`. */
     Volume(std::shared_ptr<Database> db, std::string volume_store, std::string image_store, int build_seconds);
+    /* storesMake: at a serving worker's start, the directories of the volumes, snapshots, backups and images. */
+    void storesMake() const;
 
     std::vector<volume::Volume> volumeList(const Context& ctx, const volume::ListQuery& q) const override;
     volume::Volume volumeGet(const Context& ctx, const std::string& volume_id) const override;

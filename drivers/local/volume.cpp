@@ -98,9 +98,12 @@ Volume::Volume(std::shared_ptr<Database> db, std::string volume_store, std::stri
     std::string parent = slash == std::string::npos ? std::string(".") : volume_store_.substr(0, slash);
     snapshot_store_ = parent + "/volume-snapshots";
     backup_store_ = parent + "/volume-backups";
-    mkdir(volume_store_.c_str(), 0750);
-    mkdir(snapshot_store_.c_str(), 0750);
-    mkdir(backup_store_.c_str(), 0750);
+}
+
+void Volume::storesMake() const
+{
+    for (const auto* store : {&volume_store_, &snapshot_store_, &backup_store_, &image_store_})
+        mkdir(store->c_str(), 0750);
 }
 
 std::string Volume::volumePath(const std::string& volume_id) const

@@ -40,7 +40,8 @@ std::shared_ptr<const openstack::Upstream> upstream(const App& app)
     if (!auth_url.starts_with("http://") && !auth_url.starts_with("https://"))
         throw std::invalid_argument("[openstack] auth_url = " + auth_url +
                                     " is not the http:// or https:// URL of the upstream's identity");
-    mkdir(app.state_dir().c_str(), 0750);
+    if (!app.checking())
+        mkdir(app.state_dir().c_str(), 0750);
     shared = std::make_shared<const openstack::Upstream>(
         openstack::Settings{.auth_url = auth_url,
                             .region = cfg.get("openstack", "region_name"),

@@ -66,10 +66,7 @@ softlayer::ComputeSettings compute_settings(const Config& cfg)
     }
     s.domain = cfg.get("compute", "domain");
     s.default_zone = cfg.get("compute", "default_availability_zone");
-    const std::string& hourly = cfg.get("compute", "hourly_billing");
-    if (hourly != "true" && hourly != "false")
-        throw std::invalid_argument("[compute] hourly_billing = " + hourly + " is not true or false");
-    s.hourly = hourly == "true";
+    s.hourly = cfg.boolean("compute", "hourly_billing");
     return s;
 }
 
@@ -81,7 +78,8 @@ JUMPGATE_DRIVER(app, disp)
     declare_options(cfg);
     std::string_view service = disp.service();
     if (service == "identity") {
-        mkdir(app.state_dir().c_str(), 0750);
+        if (!app.checking())
+            mkdir(app.state_dir().c_str(), 0750);
         auto revocations = std::make_shared<softlayer::Revocations>(app.state_dir() + "/softlayer-revoked-tokens");
         identity::install(app, disp, std::make_shared<const softlayer::Identity>(client(cfg), revocations));
     } else if (service == "compute") {

@@ -52,6 +52,15 @@ class App {
     const Config& config() const { return config_; }
 
     /*
+     * set_checking: before start(), say that the App is only checked (--check-config, --coverage),
+     * never to serve. checking: whether it is. A driver that is told so reads its options and
+     * builds its services as for serving, so that every error is found, but creates nothing on
+     * disk (no state directory, database, key or file) and opens what exists read-only.
+     */
+    void set_checking(bool checking) { checking_ = checking; }
+    bool checking() const { return checking_; }
+
+    /*
      * start: mount every service of kServices whose section names a driver,
      * load the drivers and call their setup_routes(), then validate the whole
      * configuration. Returns the errors; the App serves only when there are none.
@@ -136,8 +145,10 @@ class App {
     Installed<network::Driver> network_;
     std::vector<std::function<void(App&)>> when_loaded_;
     bool authenticates_ = false;
+    bool require_authentication_ = true;
     std::vector<Hook> before_;
     std::vector<Hook> after_;
+    bool checking_ = false;
 };
 
 } // namespace jumpgate

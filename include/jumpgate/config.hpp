@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,16 @@ struct ConfigError {
     int line = 0;
     std::string message;
     std::string str() const;
+};
+
+/* InvalidOption: a value an option cannot take; what() is error().str(), which names where it was set. */
+class InvalidOption : public std::invalid_argument {
+  public:
+    explicit InvalidOption(ConfigError error) : std::invalid_argument(error.str()), error_(std::move(error)) {}
+    const ConfigError& error() const { return error_; }
+
+  private:
+    ConfigError error_;
 };
 
 class Config {
@@ -45,10 +56,19 @@ class Config {
     bool is_set(std::string_view section, std::string_view key) const;
     /*
      * integer: `section.key` as a whole number from `least` to `most`; throws
-     * std::invalid_argument naming where it was set (file and line, or the command
+     * InvalidOption naming where it was set (file and line, or the command
      * line), the option, its value and the range, for any other value.
      */
     long long integer(std::string_view section, std::string_view key, long long least, long long most) const;
+    /* boolean: `section.key`, which must be true or false; throws InvalidOption for any other value. */
+    bool boolean(std::string_view section, std::string_view key) const;
+    /* size: `section.key` as parse_size() reads it, in bytes; throws InvalidOption for what is not a size. */
+    std::size_t size(std::string_view section, std::string_view key) const;
+    /*
+     * invalid: the InvalidOption to throw for the value of `section.key`, which `why` says is
+     * wrong: "FILE:LINE: [section] key = value WHY" ("command line: ..." for an override).
+     */
+    InvalidOption invalid(std::string_view section, std::string_view key, std::string_view why) const;
     /* line_of: where `section.key` was set in the file, or 0. */
     int line_of(std::string_view section, std::string_view key) const;
     const std::string& file() const { return file_; }

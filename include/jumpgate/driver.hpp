@@ -10,12 +10,16 @@
 #include <jumpgate/response.hpp>
 
 /* Bumped whenever a public header changes in a way that breaks built drivers. */
-#define JUMPGATE_ABI_VERSION 5
+#define JUMPGATE_ABI_VERSION 6
 
 /*
  * JUMPGATE_DRIVER: define a module's entry point. The loader calls
  * setup_routes(app, disp) once per service configured with this driver; it
- * attaches handlers to named endpoints and does nothing else.
+ * attaches handlers to named endpoints and does nothing else. Options are read
+ * there, once (Config::integer, boolean, size: a bad value stops start-up at
+ * its line), never per request. When app.checking() (--check-config,
+ * --coverage), nothing may be created or changed: no state directory,
+ * database, key or file; what exists is opened read-only or not at all.
  *
  *   JUMPGATE_DRIVER(app, disp) { if (disp.service() == ...) disp.set_handler(...); }
  */

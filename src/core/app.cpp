@@ -87,7 +87,7 @@ App::App()
     config_.declare("general", "require_authentication", "true",
                     "false: services may be mounted with no identity driver to validate tokens, "
                     "every request then anonymous (tests only)");
-    config_.declare("identity", "token_expiration", "3600", "lifetime of a token, in seconds");
+    config_.declare("identity", "token_expiration", "3600", "lifetime of a token, in seconds (60 to 31536000)");
     config_.declare("identity", "key_repository", "", "directory of the token keys; empty: STATE_DIR/token-keys");
     config_.declare("identity", "region", "RegionOne", "region of the catalog's endpoints");
     config_.declare("image", "accel_redirect", "",
@@ -101,30 +101,29 @@ App::~App() = default;
 std::vector<ConfigError> App::start()
 {
     std::vector<ConfigError> errors;
-    auto where = [&](std::string_view section, std::string_view key) {
-        int line = config_.line_of(section, key);
-        return ConfigError{line ? config_.file() : std::string(), line, ""};
-    };
-    try {
-        log::set_level(log::parse_level(config_.get("general", "log_level")));
-    } catch (const std::invalid_argument& e) {
-        auto err = where("general", "log_level");
-        err.message = std::string("[general] log_level: ") + e.what();
-        errors.push_back(err);
-    }
-    for (auto [key, target] : {std::pair{"max_body_size", &max_body_}, std::pair{"max_json_size", &max_json_}}) {
+    // An option's error joins the others: every bad value is reported at once.
+    auto collect = [&](auto step) {
         try {
-            *target = Config::parse_size(config_.get("general", key));
-        } catch (const std::exception& e) {
-            auto err = where("general", key);
-            err.message = std::string("[general] ") + key + ": " + e.what();
-            errors.push_back(err);
+            step();
+        } catch (const InvalidOption& e) {
+            errors.push_back(e.error());
         }
-    }
+    };
+    collect([&] {
+        try {
+            log::set_level(log::parse_level(config_.get("general", "log_level")));
+        } catch (const std::invalid_argument&) {
+            throw config_.invalid("general", "log_level", "is not a log level (debug, info, warning or error)");
+        }
+    });
+    collect([&] { max_body_ = config_.size("general", "max_body_size"); });
+    collect([&] { max_json_ = config_.size("general", "max_json_size"); });
+    collect([&] { require_authentication_ = config_.boolean("general", "require_authentication"); });
 
     index_ = std::make_unique<Dispatcher>(api::index::kSpec, "");
     api::index::install(*this, *index_);
     services_.clear();
+    bool identity_failed = false;
     for (auto name : kServices) {
         const std::string& driver = config_.get(name, "driver");
         if (driver.empty())
@@ -136,18 +135,19 @@ std::vector<ConfigError> App::start()
         auto disp = std::make_unique<Dispatcher>(*api->spec, mount);
         disp->set_config(&config_);
         api->install_versions(*disp);
+        std::size_t before = errors.size();
         load_driver(name, driver, *disp, errors);
+        identity_failed = identity_failed || (name == "identity" && errors.size() > before);
         services_.emplace(std::string(name), std::move(disp));
     }
     for (auto& step : std::exchange(when_loaded_, {}))
         step(*this);
-    check_authentication(errors);
+    // An identity driver that did not load has said why: that nothing validates tokens follows.
+    if (!identity_failed)
+        check_authentication(errors);
     const std::string& accel = config_.get("image", "accel_redirect");
-    if (!accel.empty() && accel.front() != '/') {
-        auto err = where("image", "accel_redirect");
-        err.message = "[image] accel_redirect: not an absolute URI path: " + accel;
-        errors.push_back(err);
-    }
+    if (!accel.empty() && accel.front() != '/')
+        errors.push_back(config_.invalid("image", "accel_redirect", "is not an absolute URI path").error());
     for (auto& e : config_.validate())
         errors.push_back(std::move(e));
     return errors;
@@ -165,18 +165,9 @@ void App::check_authentication(std::vector<ConfigError>& errors) const
     bool open_service = false;
     for (const auto& [name, d] : services_)
         open_service = open_service || name != "identity";
-    if (!open_service || authenticates_)
+    if (!open_service || authenticates_ || !require_authentication_)
         return;
-    std::string require = config_.get("general", "require_authentication");
-    if (require == "false")
-        return;
-    int line = config_.line_of("general", "require_authentication");
-    if (require != "true") {
-        errors.push_back({line ? config_.file() : std::string(), line,
-                          "[general] require_authentication: true or false, not '" + require + "'"});
-        return;
-    }
-    line = config_.line_of("identity", "driver");
+    int line = config_.line_of("identity", "driver");
     const std::string& identity = config_.get("identity", "driver");
     errors.push_back({line ? config_.file() : std::string(), line,
                       "[identity] driver " + (identity.empty() ? std::string("(none)") : identity) +
@@ -249,6 +240,12 @@ void App::load_driver(std::string_view service, const std::string& driver, Dispa
     }
     try {
         module->setup(*this, disp);
+    } catch (const InvalidOption& e) {
+        // Its own line says more than the driver's; the services of one driver may read the same option.
+        const ConfigError& error = e.error();
+        if (std::none_of(errors.begin(), errors.end(),
+                         [&](const ConfigError& seen) { return seen.str() == error.str(); }))
+            errors.push_back(error);
     } catch (const std::exception& e) {
         fail(std::string("setup_routes failed: ") + e.what());
     }

@@ -2,6 +2,7 @@
 // Config: INI parsing by Boost.Program_options, plus file and line for every error.
 #include <jumpgate/config.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -31,31 +32,38 @@ std::string canonical_key(std::string key)
     return key;
 }
 
-// Where each "section.key" is set in `file`, for messages; the parsing itself is po's.
-std::map<std::string, int> locate_keys(const std::string& file, int& bad_line)
-{
+/*
+ * Scan: where each "section.key" is set in a file, for messages, the lines that are neither a
+ * [section] nor key = value, and the file with those lines blanked; the parsing itself is po's.
+ */
+struct Scan {
     std::map<std::string, int> where;
-    std::ifstream in(file);
+    std::vector<std::pair<int, std::string>> bad_lines;
+    std::string clean;
+};
+
+Scan scan(std::istream& in)
+{
+    Scan s;
     std::string line, section;
-    bad_line = 0;
     for (int n = 1; std::getline(in, line); ++n) {
         std::string t = trim(line);
-        if (t.empty() || t[0] == '#' || t[0] == ';')
-            continue;
-        if (t.front() == '[' && t.back() == ']') {
-            section = trim(std::string_view(t).substr(1, t.size() - 2));
-            continue;
-        }
+        bool comment = t.empty() || t[0] == '#' || t[0] == ';';
+        bool heading = !comment && t.front() == '[' && t.back() == ']';
         auto eq = t.find('=');
-        if (eq == std::string::npos) {
-            if (!bad_line)
-                bad_line = n;
+        bool bad = !comment && !heading && eq == std::string::npos;
+        // Blanked, not dropped: po's view of the file keeps its line numbers.
+        s.clean += (bad ? std::string() : line) + "\n";
+        if (bad)
+            s.bad_lines.emplace_back(n, t);
+        if (heading)
+            section = trim(std::string_view(t).substr(1, t.size() - 2));
+        if (comment || heading || bad)
             continue;
-        }
         std::string key = trim(std::string_view(t).substr(0, eq));
-        where[canonical_key(section.empty() ? key : section + "." + key)] = n;
+        s.where[canonical_key(section.empty() ? key : section + "." + key)] = n;
     }
-    return where;
+    return s;
 }
 
 } // namespace
@@ -86,18 +94,21 @@ std::vector<ConfigError> Config::load(const std::string& file, const std::vector
             errors.push_back({file, 0, "cannot read the configuration file"});
             return errors;
         }
-        int bad_line = 0;
-        auto where = locate_keys(file, bad_line);
+        // The lines after a bad one are read still: log_file among them, where the error is reported too.
+        Scan found = scan(in);
+        for (const auto& [n, text] : found.bad_lines)
+            errors.push_back({file, n, "'" + text + "' is neither a [section] nor key = value"});
         try {
+            std::istringstream clean(found.clean);
             po::options_description none;
-            auto parsed = po::parse_config_file(in, none, true);
+            auto parsed = po::parse_config_file(clean, none, true);
             for (const auto& opt : parsed.options) {
                 std::string key = canonical_key(opt.string_key);
                 values_[key] = {opt.value.empty() ? std::string() : opt.value.front(),
-                                where.count(key) ? where[key] : 0};
+                                found.where.count(key) ? found.where[key] : 0};
             }
         } catch (const po::error& e) {
-            errors.push_back({file, bad_line, e.what()});
+            errors.push_back({file, 0, e.what()});
         }
     }
     for (const auto& o : overrides) {
@@ -156,12 +167,36 @@ long long Config::integer(std::string_view section, std::string_view key, long l
             return n;
     } catch (const std::exception&) {
     }
-    std::string option = "[" + std::string(section) + "] " + std::string(key) + " = " + text;
+    throw invalid(section, key, "is not a whole number from " + std::to_string(least) + " to " + std::to_string(most));
+}
+
+bool Config::boolean(std::string_view section, std::string_view key) const
+{
+    const std::string& text = get(section, key);
+    if (text != "true" && text != "false")
+        throw invalid(section, key, "is not true or false");
+    return text == "true";
+}
+
+std::size_t Config::size(std::string_view section, std::string_view key) const
+{
+    const std::string& text = get(section, key);
+    try {
+        return parse_size(text);
+    } catch (const std::invalid_argument& e) {
+        // parse_size says "'TEXT' WHY".
+        std::string_view why = e.what();
+        throw invalid(section, key, why.substr(std::min(why.size(), text.size() + 3)));
+    }
+}
+
+InvalidOption Config::invalid(std::string_view section, std::string_view key, std::string_view why) const
+{
     int line = line_of(section, key);
-    std::string where = line ? file_ + ":" + std::to_string(line) + ": "
-                             : (is_set(section, key) ? "the command line: " : "the default: ");
-    throw std::invalid_argument(where + option + " is not a whole number from " + std::to_string(least) + " to " +
-                                std::to_string(most));
+    std::string where = line ? file_ : is_set(section, key) ? "command line" : "the default";
+    return InvalidOption(
+        {where, line,
+         "[" + std::string(section) + "] " + std::string(key) + " = " + get(section, key) + " " + std::string(why)});
 }
 
 bool Config::is_set(std::string_view section, std::string_view key) const
@@ -190,8 +225,12 @@ std::string Config::describe() const
 std::size_t Config::parse_size(std::string_view text)
 {
     std::string t = trim(text);
+    auto not_a_size = [&] {
+        return std::invalid_argument("'" + std::string(text) +
+                                     "' is not a size (a number of bytes, with K, M, G or T)");
+    };
     if (t.empty())
-        throw std::invalid_argument("empty size");
+        throw not_a_size();
     std::size_t multiplier = 1;
     switch (t.back()) {
     case 'K':
@@ -216,7 +255,7 @@ std::size_t Config::parse_size(std::string_view text)
     if (multiplier != 1)
         t.pop_back();
     if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos)
-        throw std::invalid_argument("'" + std::string(text) + "' is not a size (a number of bytes, with K, M, G or T)");
+        throw not_a_size();
     constexpr std::size_t kMax = static_cast<std::size_t>(-1);
     if (t.size() > 19 || std::stoull(t) > kMax / multiplier)
         throw std::invalid_argument("'" + std::string(text) + "' is too large");

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // jumpgate-fcgi: the worker. Reads the configuration, loads the drivers, runs the FCGX accept loop.
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <fcntl.h>
 #include <iostream>
 #include <sys/stat.h>
@@ -214,6 +216,34 @@ std::vector<std::string> split_overrides(int argc, char** argv, std::vector<cons
     return overrides;
 }
 
+/*
+ * log_to_file: point standard error at [general] log_file, when it is set, before the drivers
+ * load: spawn-fcgi points a worker's at /dev/null, and what stops a worker at start-up must be
+ * found in the log too. Returns a descriptor of the standard error it had, where start-up
+ * errors are shown as well, or -1 when it changed nothing or the two are one file. A log_file
+ * that cannot be opened is added to `errors`.
+ */
+int log_to_file(const Config& config, std::vector<ConfigError>& errors)
+{
+    const std::string& path = config.get("general", "log_file");
+    if (path.empty())
+        return -1;
+    int fd = open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        errors.push_back(
+            config.invalid("general", "log_file", std::string("cannot be opened: ") + std::strerror(errno)).error());
+        return -1;
+    }
+    struct stat was {};
+    struct stat now {};
+    bool same = fstat(2, &was) == 0 && fstat(fd, &now) == 0 && was.st_dev == now.st_dev && was.st_ino == now.st_ino;
+    int terminal = same ? -1 : fcntl(2, F_DUPFD_CLOEXEC, 3);
+    dup2(fd, 2);
+    close(fd);
+    log::stderr_changed();
+    return terminal;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -251,14 +281,28 @@ int main(int argc, char** argv)
     struct stat st;
     if (!vm.count("config") && stat(file.c_str(), &st) != 0)
         file.clear(); // no system-wide file: built-in defaults
+    // A check and a coverage are read on the terminal, and leave everything as it was: no log file either.
+    bool checking = vm.count("check-config") || vm.count("coverage");
+    app.set_checking(checking);
     auto errors = app.config().load(file, overrides);
+    int terminal = checking ? -1 : log_to_file(app.config(), errors);
     if (errors.empty())
         errors = app.start();
     if (!errors.empty()) {
-        for (const auto& e : errors)
-            std::cerr << "jumpgate-fcgi: " << e.str() << "\n";
+        for (const auto& e : errors) {
+            std::string line = "jumpgate-fcgi: " + e.str() + "\n";
+            if (terminal < 0) {
+                std::cerr << line;
+                continue;
+            }
+            ssize_t ignored = write(terminal, line.data(), line.size());
+            (void)ignored;
+            log::error(e.str());
+        }
         return 1;
     }
+    if (terminal >= 0)
+        close(terminal);
     if (vm.count("check-config")) {
         std::cout << "configuration OK: " << (file.empty() ? "built-in defaults" : file) << "\n";
         for (const Dispatcher* d : app.dispatchers())
@@ -269,17 +313,6 @@ int main(int argc, char** argv)
     if (vm.count("coverage")) {
         print_coverage(app, vm["coverage"].as<std::string>());
         return 0;
-    }
-    const std::string& log_file = app.config().get("general", "log_file");
-    if (!log_file.empty()) {
-        // spawn-fcgi points a worker's standard error at /dev/null.
-        int fd = open(log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-        if (fd < 0 || dup2(fd, 2) < 0) {
-            std::cerr << "jumpgate-fcgi: cannot open log_file " << log_file << "\n";
-            return 1;
-        }
-        close(fd);
-        log::stderr_changed();
     }
     return serve(app, vm.count("listen") ? vm["listen"].as<std::string>() : std::string());
 }

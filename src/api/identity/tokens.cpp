@@ -74,7 +74,8 @@ struct Tokens {
     App& app;
     std::shared_ptr<const Driver> driver;
     Operations ops;
-    std::unique_ptr<KeyRepository> keys; // null unless ops has kValidate, which every row using it needs
+    std::unique_ptr<KeyRepository> keys; // null unless ops has kValidate, which every row using it needs, or
+                                         // the App is only checked
     std::int64_t lifetime;
     std::string region;
 
@@ -903,14 +904,15 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     app.set_identity(driver);
     const Config& cfg = app.config();
     bool validates = operations.lacking(kValidate).empty();
+    long long expiration = cfg.integer("identity", "token_expiration", 60, 31536000);
     std::unique_ptr<KeyRepository> keys;
-    if (validates) {
+    // A check serves no token: the keys a worker makes when there are none are left for it to make.
+    if (validates && !app.checking()) {
         std::string dir = cfg.get("identity", "key_repository");
         keys = open_keys(dir.empty() ? app.state_dir() + "/token-keys" : dir);
     }
-    auto t = std::make_shared<const Tokens>(Tokens{app, driver, operations, std::move(keys),
-                                                   std::stoll(cfg.get("identity", "token_expiration")),
-                                                   cfg.get("identity", "region")});
+    auto t = std::make_shared<const Tokens>(
+        Tokens{app, driver, operations, std::move(keys), expiration, cfg.get("identity", "region")});
     bind_table(disp, std::span<const Binding<Tokens>>(kTokens), t, operations);
     bind_table(
         disp, api::identity::resource_bindings(), driver, operations,

@@ -2,11 +2,13 @@
 // The local driver's database: migrations run once, in order, and survive reopening.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <thread>
 
@@ -44,6 +46,40 @@ BOOST_AUTO_TEST_CASE(migrations_bring_the_schema_to_the_last_step_once)
     Statement s(again, "SELECT COUNT(*) FROM flavors");
     BOOST_REQUIRE(s.step());
     BOOST_TEST(s.integer(0) == 7);
+}
+
+BOOST_AUTO_TEST_CASE(read_only_makes_nothing_and_migrates_nothing)
+{
+    namespace fs = std::filesystem;
+    TempFile f;
+    {
+        // No file: a schema in memory, for a check that must leave the state directory empty.
+        Database none(f.path(), migrations(), Database::Access::read_only);
+        BOOST_TEST(none.schema_version() == migrations().back().version);
+        BOOST_TEST(fs::is_empty(f.dir));
+    }
+    std::span<const Migration> first = migrations().first(1);
+    {
+        Database old(f.path(), first);
+    }
+    auto files = [&] {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(f.dir))
+            names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+    auto before = files();
+    auto modified = fs::last_write_time(f.path());
+    {
+        Database checked(f.path(), migrations(), Database::Access::read_only);
+        BOOST_TEST(checked.schema_version() == first.back().version); // as it is: no step applied
+        BOOST_CHECK_THROW(checked.exec("CREATE TABLE t (x)"), std::runtime_error);
+    }
+    BOOST_TEST(files() == before);
+    BOOST_TEST((fs::last_write_time(f.path()) == modified));
+    std::ofstream(f.path(), std::ios::trunc) << "not a database, but a file of the same name";
+    BOOST_CHECK_THROW(Database(f.path(), migrations(), Database::Access::read_only), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_CASE(a_new_step_applies_to_an_old_database)

@@ -76,6 +76,7 @@ BOOST_AUTO_TEST_CASE(volume_select_answers_every_query_as_the_local_driver)
 {
     State state;
     local::Volume driver(state.db, state.dir + "/volumes", state.dir + "/images", 0);
+    driver.storesMake();
     const Context alice = caller("alice"), bob = caller("bob"), admin = caller("admin-project", true);
     std::vector<std::string> volumes, snapshots;
     struct Made {
@@ -167,6 +168,7 @@ BOOST_AUTO_TEST_CASE(image_select_answers_every_query_as_the_local_driver)
 {
     State state;
     local::Image driver(state.db, state.dir + "/images");
+    driver.storeMake();
     const Context alice = caller("alice"), bob = caller("bob"), admin = caller("admin-project", true);
     struct Made {
         const Context* owner;

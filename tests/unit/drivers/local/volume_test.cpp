@@ -33,6 +33,7 @@ struct State {
         char tmpl[] = "/tmp/jumpgate-volume-XXXXXX";
         dir = mkdtemp(tmpl);
         db = std::make_shared<Database>(dir + "/jumpgate.sqlite", migrations());
+        driver(0).storesMake();
     }
     ~State() { std::filesystem::remove_all(dir); }
     Volume driver(int build_seconds) const { return Volume(db, dir + "/volumes", dir + "/images", build_seconds); }
