@@ -266,12 +266,6 @@ int main(int argc, char** argv)
         return 2;
     }
     App app;
-    if (vm.count("help")) {
-        std::cout << "usage: jumpgate-fcgi [options] [--SECTION.KEY=VALUE...]\n\n"
-                  << desc << "\nConfiguration (file or command line):\n"
-                  << app.config().describe();
-        return 0;
-    }
     if (vm.count("version")) {
         std::cout << "jumpgate-fcgi " PACKAGE_VERSION "\n";
         return 0;
@@ -281,6 +275,19 @@ int main(int argc, char** argv)
     struct stat st;
     if (!vm.count("config") && stat(file.c_str(), &st) != 0)
         file.clear(); // no system-wide file: built-in defaults
+    if (vm.count("help")) {
+        // The configured drivers declare their options as they load: loaded as a check does it (nothing
+        // changes on disk), whatever is wrong with the configuration, their options are listed too.
+        log::set_level(log::Level::error);
+        app.set_checking(true);
+        if (app.config().load(file, overrides).empty())
+            app.start();
+        std::cout << "usage: jumpgate-fcgi [options] [--SECTION.KEY=VALUE...]\n\n"
+                  << desc << "\nConfiguration (" << (file.empty() ? "built-in defaults" : file)
+                  << ", or the command line), with the options of the configured drivers:\n"
+                  << app.config().describe();
+        return 0;
+    }
     // A check and a coverage are read on the terminal, and leave everything as it was: no log file either.
     bool checking = vm.count("check-config") || vm.count("coverage");
     app.set_checking(checking);

@@ -152,6 +152,11 @@ class ChecksChangeNothing(unittest.TestCase):
             rows = json.loads(self.run_worker(state, "--coverage=json"))
             served = {r["service"] for r in rows if r["support"] == "yes" and r["driver"] == "local"}
             self.assertEqual(served, {"identity", "compute", "image", "volume", "network"})
+        # --help loads the configured drivers the same way, and lists their options.
+        out = self.run_worker(absent, "--help", "--compute.driver=openstack", "--identity.driver=openstack",
+                              "--image.driver=openstack", "--volume.driver=openstack", "--network.driver=openstack")
+        self.assertIn("--openstack.auth_url", out)
+        self.assertIn(self.conf, out)
         self.assertFalse(os.path.exists(absent), absent)
         self.assertEqual(os.listdir(empty), [])
         self.assertEqual(os.listdir(os.path.dirname(self.log)), [])
