@@ -49,6 +49,15 @@ def wait_for(predicate, seconds):
     return True
 
 
+def alive(pid):
+    """Whether process `pid` runs (a zombie nobody reaps has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -11,7 +11,7 @@ import tempfile
 import unittest
 
 import stack
-from stack import ECHO_DRIVER, MODULE_DIR, SANITIZER_LOG, TOP_BUILDDIR, WORKER, sanitizer_report, wait_for
+from stack import ECHO_DRIVER, MODULE_DIR, SANITIZER_LOG, TOP_BUILDDIR, WORKER, alive, sanitizer_report, wait_for
 
 SPAWN_FCGI = shutil.which("spawn-fcgi") or "/usr/bin/spawn-fcgi"
 
@@ -189,15 +189,6 @@ def snapshot(top):
                     entry += (hashlib.sha256(f.read()).hexdigest(),)
             found[os.path.relpath(path, top)] = entry
     return found
-
-
-def alive(pid):
-    """Whether process `pid` runs (a zombie nobody reaps has ended)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 class UnderSpawnFcgi(unittest.TestCase):

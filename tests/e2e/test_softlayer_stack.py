@@ -10,22 +10,13 @@ import tempfile
 import unittest
 
 from softlayer_cloud import accounts
-from stack import MODULE_DIR, TOP_BUILDDIR, TOP_SRCDIR, free_port, openstack_served, wait_for
+from stack import MODULE_DIR, TOP_BUILDDIR, TOP_SRCDIR, alive, free_port, openstack_served, wait_for
 
 # Left out of make check-asan: it checks jumpgate-stack's start, restart and stop, the same in either build.
 SANITIZED_RUN = False
 
 SCRIPT = os.path.join(TOP_SRCDIR, "scripts", "jumpgate-stack")
 DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
-
-
-def alive(pid):
-    """Whether the process runs (a zombie has ended)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def processes_of(state):
