@@ -121,6 +121,21 @@ class Tokens(unittest.TestCase):
 
 
 class CatalogReads(unittest.TestCase):
+    def test_role_assignments_with_names(self):
+        status, _, body = stack.get_json("/identity/v3/role_assignments?include_names=true")
+        self.assertEqual(status, 200, body)
+        admin = [a for a in body["role_assignments"] if a["user"].get("name") == "admin"]
+        on_domain = [a for a in admin if "domain" in a["scope"]]
+        on_project = [a for a in admin if "project" in a["scope"]]
+        self.assertTrue(on_domain and on_project, admin)
+        self.assertEqual((on_domain[0]["role"]["name"], on_domain[0]["scope"]["domain"]["name"],
+                          on_domain[0]["user"]["domain"]["name"]), ("admin", "Default", "Default"))
+        self.assertEqual((on_project[0]["scope"]["project"]["name"], on_project[0]["scope"]["project"]["domain"]),
+                         ("admin", {"id": "default", "name": "Default"}))
+        # Without it, ids only, as Keystone answers.
+        status, _, body = stack.get_json("/identity/v3/role_assignments")
+        self.assertTrue(all(set(a["user"]) == {"id"} and set(a["role"]) == {"id"} for a in body["role_assignments"]))
+
     def test_regions_services_endpoints(self):
         _, _, body = stack.get_json("/identity/v3/regions")
         self.assertEqual([r["id"] for r in body["regions"]], ["RegionOne"])
@@ -333,6 +348,10 @@ class OpenStackClient(unittest.TestCase):
         user = self.osc("user", "create", "--password", "osc-secret", "--domain", "default", "osc-user")
         self.assertEqual(user["name"], "osc-user")
         self.osc("role", "add", "--project", "osc-project", "--user", "osc-user", "member", parse=False)
+        # --names asks Keystone's include_names: the CLI failed on the names the answer lacked (KeyError 'name').
+        named = self.osc("role", "assignment", "list", "--names", "--user", "osc-user")
+        self.assertEqual([(a["Role"], a["User"], a["Project"]) for a in named],
+                         [("member", "osc-user@Default", "osc-project@Default")])
         as_user = {"OS_USERNAME": "osc-user", "OS_PASSWORD": "osc-secret", "OS_PROJECT_NAME": "osc-project"}
         token = self.osc("token", "issue", env_extra=as_user)
         self.assertEqual(token["user_id"], user["id"])

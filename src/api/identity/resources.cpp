@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
+#include <optional>
 
 #include <openssl/rand.h>
 
@@ -474,22 +476,78 @@ template <bool OnProject> void grant_list(const Driver& d, const Request& req, R
     resp.json({{"roles", out}, {"links", list_links(req)}});
 }
 
+/*
+ * Names: the names Keystone adds to role assignments with ?include_names, each looked up once per
+ * request: a role's, a user's and a project's with their domain's, a domain's.
+ */
+class Names {
+  public:
+    explicit Names(const Driver& d) : d_(d)
+    {
+        for (const auto& r : d.roleList())
+            roles_[r.id] = r.name;
+    }
+
+    json role(const std::string& id) const { return {{"id", id}, {"name", found(roles_, id)}}; }
+    json domain(const std::string& id)
+    {
+        if (!domains_.count(id))
+            domains_[id] = d_.domainGet(id).name;
+        return {{"id", id}, {"name", domains_[id]}};
+    }
+    json user(const std::string& id)
+    {
+        if (!users_.count(id)) {
+            User u = d_.userGet(id);
+            users_[id] = {u.name, u.domain_id};
+        }
+        const auto& [name, domain_id] = users_[id];
+        return {{"id", id}, {"name", name}, {"domain", domain(domain_id)}};
+    }
+    json project(const std::string& id)
+    {
+        if (!projects_.count(id)) {
+            Project p = d_.projectFind({.id = id});
+            projects_[id] = {p.name, p.domain_id};
+        }
+        const auto& [name, domain_id] = projects_[id];
+        return {{"id", id}, {"name", name}, {"domain", domain(domain_id)}};
+    }
+
+  private:
+    static std::string found(const std::map<std::string, std::string>& names, const std::string& id)
+    {
+        auto it = names.find(id);
+        return it == names.end() ? "" : it->second;
+    }
+
+    const Driver& d_;
+    std::map<std::string, std::string> roles_;
+    std::map<std::string, std::string> domains_;
+    std::map<std::string, std::pair<std::string, std::string>> users_;
+    std::map<std::string, std::pair<std::string, std::string>> projects_;
+};
+
 void role_assignment_list(const Driver& d, const Request& req, Response& resp)
 {
     std::string user(req.query("user.id")), project(req.query("scope.project.id")),
         domain(req.query("scope.domain.id")), role(req.query("role.id"));
     if (user != req.context().user_id)
         require_admin(req, "list_role_assignments");
+    std::optional<Names> names;
+    if (req.has_query("include_names") && api::parse_bool("include_names", req.query("include_names")))
+        names.emplace(d);
     json out = json::array();
     for (const auto& a : d.roleAssignmentList()) {
         if ((!user.empty() && a.user_id != user) || (!project.empty() && a.project_id != project) ||
             (!domain.empty() && a.domain_id != domain) || (!role.empty() && a.role_id != role))
             continue;
-        json scope =
-            a.project_id.empty() ? json{{"domain", {{"id", a.domain_id}}}} : json{{"project", {{"id", a.project_id}}}};
+        json scope = a.project_id.empty()
+                         ? json{{"domain", names ? names->domain(a.domain_id) : json{{"id", a.domain_id}}}}
+                         : json{{"project", names ? names->project(a.project_id) : json{{"id", a.project_id}}}};
         out.push_back(
-            {{"role", {{"id", a.role_id}}},
-             {"user", {{"id", a.user_id}}},
+            {{"role", names ? names->role(a.role_id) : json{{"id", a.role_id}}},
+             {"user", names ? names->user(a.user_id) : json{{"id", a.user_id}}},
              {"scope", scope},
              {"links",
               {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
@@ -661,7 +719,10 @@ const Binding<Driver> kResources[] = {
      {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign},
      grant_create<false>},
     {"v3_domain_user_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<false>},
-    {"v3_role_assignments", "GET", {Op::roleAssignmentList}, role_assignment_list},
+    {"v3_role_assignments",
+     "GET",
+     {Op::roleAssignmentList, Op::roleList, Op::userGet, Op::projectFind, Op::domainGet},
+     role_assignment_list},
     {"v3_user_application_credentials",
      "GET",
      {Op::applicationCredentialList, Op::roleList},
