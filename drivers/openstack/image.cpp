@@ -106,7 +106,7 @@ std::string next_marker(const json& page)
 /* image_path: the URL path of an image below Glance's root; an id is one segment, whatever it holds. */
 std::string image_path(const std::string& image_id)
 {
-    return "/v2/images/" + percent_encoded(image_id);
+    return "/v2/images/" + segment(image_id);
 }
 
 using Digest = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
@@ -278,7 +278,6 @@ json json_patch(const Image& current, const Image& wanted)
     auto replace = [&ops](const char* key, json value) {
         ops.push_back({{"op", "replace"}, {"path", std::string("/") + key}, {"value", std::move(value)}});
     };
-    auto or_null = [](const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); };
     if (wanted.name != current.name)
         replace("name", or_null(wanted.name));
     if (wanted.visibility != current.visibility)
@@ -410,7 +409,7 @@ bool Images::is_member(const Context& ctx, const Image& img, const std::string& 
     if (!ctx.is_admin() && member_id == ctx.project_id && img.owner != ctx.project_id && img.visibility == "shared")
         return true;
     try {
-        calls_.call(ctx, "GET", image_path(img.id) + "/members/" + percent_encoded(member_id), nullptr, {200});
+        calls_.call(ctx, "GET", image_path(img.id) + "/members/" + segment(member_id), nullptr, {200});
         return true;
     } catch (const NotFound&) {
         return false;
@@ -518,7 +517,7 @@ Member Images::memberPut(const Context& ctx, const Member& member) const
     if (member.can_share)
         throw BadRequest("The upstream's Glance v2 has no can_share: a member cannot be let share the image.");
     std::string members = image_path(member.image_id) + "/members";
-    std::string path = members + "/" + percent_encoded(member.member_id);
+    std::string path = members + "/" + segment(member.member_id);
     Member stored;
     try {
         stored = member_of(calls_.call(ctx, "GET", path, nullptr, {200}));
@@ -532,7 +531,7 @@ Member Images::memberPut(const Context& ctx, const Member& member) const
 
 void Images::memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const
 {
-    calls_.call(ctx, "DELETE", image_path(image_id) + "/members/" + percent_encoded(member_id), nullptr, {204});
+    calls_.call(ctx, "DELETE", image_path(image_id) + "/members/" + segment(member_id), nullptr, {204});
 }
 
 } // namespace jumpgate::openstack

@@ -112,19 +112,6 @@ std::optional<ApiVersion> asked_version(const Upstream& up, const Microversions&
 
 } // namespace
 
-/*
- * dot_segment: whether a path variable is "." or ".." (percent-encoded or not): the upstream's URL parser
- * would step up a level with it, out of the resource the catalogue matched, so such a request names nothing.
- */
-bool dot_segment(std::string_view value)
-{
-    std::string v = lower(value);
-    for (std::string_view dot : {".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
-        if (v == dot)
-            return true;
-    return false;
-}
-
 void forward(const App& app, const Upstream& up, std::string_view service, const Request& req, Response& resp)
 {
     for (const auto& [name, value] : req.params())

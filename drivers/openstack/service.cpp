@@ -90,6 +90,29 @@ std::string percent_encoded(std::string_view s)
     return out;
 }
 
+bool dot_segment(std::string_view value)
+{
+    std::string v(value);
+    for (char& c : v)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::string_view dot : {".", "..", "%2e", "%2e%2e", ".%2e", "%2e."})
+        if (v == dot)
+            return true;
+    return false;
+}
+
+std::string segment(std::string_view id)
+{
+    if (dot_segment(id))
+        throw NotFound("The resource could not be found.");
+    return percent_encoded(id);
+}
+
+json or_null(const std::optional<std::string>& text)
+{
+    return text ? json(*text) : json(nullptr);
+}
+
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params)
 {
     std::string out;

@@ -27,6 +27,21 @@ bool flag_of(const json& j, const char* key);
 /* percent_encoded: `s` with every byte but RFC 3986's unreserved ones as %XX: one path segment or query value. */
 std::string percent_encoded(std::string_view s);
 
+/*
+ * dot_segment: whether a path variable is "." or ".." (percent-encoded or not): the upstream's
+ * URL parser would step up a level with it, out of the resource it names.
+ */
+bool dot_segment(std::string_view value);
+
+/*
+ * segment: `id` as one segment of an upstream path, percent-encoded; NotFound for a dot segment,
+ * which would name another resource of the upstream than the one asked for.
+ */
+std::string segment(std::string_view id);
+
+/* or_null: an optional text as JSON: the text, or null. */
+json or_null(const std::optional<std::string>& text);
+
 /* query_string: `params` as a query ("?a=1&b=x%20y"), each name and value percent-encoded; "" for none. */
 std::string query_string(const std::vector<std::pair<std::string, std::string>>& params);
 

@@ -59,11 +59,6 @@ std::map<std::string, std::string> strings_of(const json& j, const char* key)
     return out;
 }
 
-json optional_text(const std::optional<std::string>& s)
-{
-    return s ? json(*s) : json(nullptr);
-}
-
 /*
  * every: the records of every page of the list at `path` (a Cinder list, `key` its array) of the
  * projects `q` names (the caller's; an admin's all_projects: every one, or q.project_id), in the
@@ -99,6 +94,22 @@ std::vector<Record> every(const ServiceCalls& calls, const Context& ctx, const s
     // Cinder lists newest first (created_at, then id, descending): select() takes the oldest first.
     std::reverse(out.begin(), out.end());
     return out;
+}
+
+/*
+ * put_changes: store on the upstream's record at `at` (a volume's or a snapshot's, `kind` its key)
+ * what differs between `current` and `wanted`: name and description together, the metadata whole
+ * (Cinder's PUT of metadata replaces it).
+ */
+template <class Record>
+void put_changes(const ServiceCalls& calls, const Context& ctx, const std::string& at, const char* kind,
+                 const Record& current, const Record& wanted)
+{
+    if (wanted.name != current.name || wanted.description != current.description)
+        calls.call(ctx, "PUT", at,
+                   json{{kind, {{"name", or_null(wanted.name)}, {"description", or_null(wanted.description)}}}}, {200});
+    if (wanted.metadata != current.metadata)
+        calls.call(ctx, "PUT", at + "/metadata", json{{"metadata", wanted.metadata}}, {200});
 }
 
 } // namespace
@@ -209,12 +220,12 @@ Volumes::Volumes(std::shared_ptr<const Upstream> upstream) : calls_(std::move(up
 
 std::string Volumes::path(const Context& ctx, const std::string& rest) const
 {
-    return "/v3/" + percent_encoded(ctx.project_id) + rest;
+    return "/v3/" + segment(ctx.project_id) + rest;
 }
 
 json Volumes::action(const Context& ctx, const std::string& volume_id, const json& body) const
 {
-    return calls_.call(ctx, "POST", path(ctx, "/volumes/" + percent_encoded(volume_id) + "/action"), body, {200, 202});
+    return calls_.call(ctx, "POST", path(ctx, "/volumes/" + segment(volume_id) + "/action"), body, {200, 202});
 }
 
 std::vector<Volume> Volumes::volumeList(const Context& ctx, const volume::ListQuery& q) const
@@ -228,13 +239,13 @@ std::vector<Volume> Volumes::volumeList(const Context& ctx, const volume::ListQu
 
 Volume Volumes::volumeGet(const Context& ctx, const std::string& volume_id) const
 {
-    json body = calls_.call(ctx, "GET", path(ctx, "/volumes/" + percent_encoded(volume_id)), nullptr, {200});
+    json body = calls_.call(ctx, "GET", path(ctx, "/volumes/" + segment(volume_id)), nullptr, {200});
     return volume_of(part(body, "volume"), ctx.project_id);
 }
 
 Volume Volumes::volumeCreate(const Context& ctx, const Volume& v) const
 {
-    json request = {{"size", v.size}, {"name", optional_text(v.name)}, {"description", optional_text(v.description)}};
+    json request = {{"size", v.size}, {"name", or_null(v.name)}, {"description", or_null(v.description)}};
     if (!v.volume_type.empty())
         request["volume_type"] = v.volume_type;
     if (!v.availability_zone.empty())
@@ -257,13 +268,7 @@ Volume Volumes::volumeCreate(const Context& ctx, const Volume& v) const
 Volume Volumes::volumeUpdate(const Context& ctx, const Volume& v) const
 {
     Volume current = volumeGet(ctx, v.id);
-    std::string at = "/volumes/" + percent_encoded(v.id);
-    if (v.name != current.name || v.description != current.description)
-        calls_.call(ctx, "PUT", path(ctx, at),
-                    json{{"volume", {{"name", optional_text(v.name)}, {"description", optional_text(v.description)}}}},
-                    {200});
-    if (v.metadata != current.metadata)
-        calls_.call(ctx, "PUT", path(ctx, at + "/metadata"), json{{"metadata", v.metadata}}, {200});
+    put_changes(calls_, ctx, path(ctx, "/volumes/" + segment(v.id)), "volume", current, v);
     if (v.bootable != current.bootable)
         action(ctx, v.id, {{"os-set_bootable", {{"bootable", v.bootable}}}});
     if (v.readonly_set && v.readonly != current.readonly)
@@ -273,7 +278,7 @@ Volume Volumes::volumeUpdate(const Context& ctx, const Volume& v) const
 
 void Volumes::volumeDelete(const Context& ctx, const std::string& volume_id) const
 {
-    calls_.call(ctx, "DELETE", path(ctx, "/volumes/" + percent_encoded(volume_id)), nullptr, {202});
+    calls_.call(ctx, "DELETE", path(ctx, "/volumes/" + segment(volume_id)), nullptr, {202});
 }
 
 Volume Volumes::volumeExtend(const Context& ctx, const std::string& volume_id, long long new_size) const
@@ -319,7 +324,7 @@ std::vector<Snapshot> Volumes::snapshotList(const Context& ctx, const volume::Li
 
 Snapshot Volumes::snapshotGet(const Context& ctx, const std::string& snapshot_id) const
 {
-    json body = calls_.call(ctx, "GET", path(ctx, "/snapshots/" + percent_encoded(snapshot_id)), nullptr, {200});
+    json body = calls_.call(ctx, "GET", path(ctx, "/snapshots/" + segment(snapshot_id)), nullptr, {200});
     return snapshot_of(part(body, "snapshot"), ctx.project_id);
 }
 
@@ -327,8 +332,8 @@ Snapshot Volumes::snapshotCreate(const Context& ctx, const Snapshot& s) const
 {
     // The core has checked the volume's status (an in-use one only when the client forced it): Cinder need not again.
     json request = {{"volume_id", s.volume_id},
-                    {"name", optional_text(s.name)},
-                    {"description", optional_text(s.description)},
+                    {"name", or_null(s.name)},
+                    {"description", or_null(s.description)},
                     {"force", true}};
     if (!s.metadata.empty())
         request["metadata"] = s.metadata;
@@ -338,27 +343,19 @@ Snapshot Volumes::snapshotCreate(const Context& ctx, const Snapshot& s) const
 
 Snapshot Volumes::snapshotUpdate(const Context& ctx, const Snapshot& s) const
 {
-    Snapshot current = snapshotGet(ctx, s.id);
-    std::string at = "/snapshots/" + percent_encoded(s.id);
-    if (s.name != current.name || s.description != current.description)
-        calls_.call(
-            ctx, "PUT", path(ctx, at),
-            json{{"snapshot", {{"name", optional_text(s.name)}, {"description", optional_text(s.description)}}}},
-            {200});
-    if (s.metadata != current.metadata)
-        calls_.call(ctx, "PUT", path(ctx, at + "/metadata"), json{{"metadata", s.metadata}}, {200});
+    put_changes(calls_, ctx, path(ctx, "/snapshots/" + segment(s.id)), "snapshot", snapshotGet(ctx, s.id), s);
     return snapshotGet(ctx, s.id);
 }
 
 void Volumes::snapshotDelete(const Context& ctx, const std::string& snapshot_id) const
 {
-    calls_.call(ctx, "DELETE", path(ctx, "/snapshots/" + percent_encoded(snapshot_id)), nullptr, {202});
+    calls_.call(ctx, "DELETE", path(ctx, "/snapshots/" + segment(snapshot_id)), nullptr, {202});
 }
 
 Snapshot Volumes::snapshotResetStatus(const Context& ctx, const std::string& snapshot_id,
                                       const std::string& status) const
 {
-    calls_.call(ctx, "POST", path(ctx, "/snapshots/" + percent_encoded(snapshot_id) + "/action"),
+    calls_.call(ctx, "POST", path(ctx, "/snapshots/" + segment(snapshot_id) + "/action"),
                 json{{"os-reset_status", {{"status", status}}}}, {202});
     return snapshotGet(ctx, snapshot_id);
 }
@@ -384,7 +381,7 @@ std::vector<volume::VolumeType> Volumes::typeList(const Context& ctx) const
 volume::VolumeType Volumes::typeGet(const Context& ctx, const std::string& id_or_name) const
 {
     try {
-        json body = calls_.call(ctx, "GET", path(ctx, "/types/" + percent_encoded(id_or_name)), nullptr, {200});
+        json body = calls_.call(ctx, "GET", path(ctx, "/types/" + segment(id_or_name)), nullptr, {200});
         return type_of(part(body, "volume_type"));
     } catch (const NotFound&) {
         // A Cinder that looks types up by id only: the name is looked for among those the caller sees.
@@ -397,34 +394,34 @@ volume::VolumeType Volumes::typeGet(const Context& ctx, const std::string& id_or
 
 volume::QuotaSet Volumes::quotaGet(const Context& ctx, const std::string& project_id) const
 {
-    json body = calls_.call(ctx, "GET", path(ctx, "/os-quota-sets/" + percent_encoded(project_id)), nullptr, {200});
+    json body = calls_.call(ctx, "GET", path(ctx, "/os-quota-sets/" + segment(project_id)), nullptr, {200});
     return quota_of(part(body, "quota_set"));
 }
 
 volume::QuotaSet Volumes::quotaDefaults(const Context& ctx) const
 {
-    json body = calls_.call(ctx, "GET", path(ctx, "/os-quota-sets/" + percent_encoded(ctx.project_id) + "/defaults"),
-                            nullptr, {200});
+    json body =
+        calls_.call(ctx, "GET", path(ctx, "/os-quota-sets/" + segment(ctx.project_id) + "/defaults"), nullptr, {200});
     return quota_of(part(body, "quota_set"));
 }
 
 volume::QuotaSet Volumes::quotaSet(const Context& ctx, const std::string& project_id,
                                    const volume::QuotaSet& changes) const
 {
-    json body = calls_.call(ctx, "PUT", path(ctx, "/os-quota-sets/" + percent_encoded(project_id)),
+    json body = calls_.call(ctx, "PUT", path(ctx, "/os-quota-sets/" + segment(project_id)),
                             json{{"quota_set", changes}}, {200});
     return quota_of(part(body, "quota_set"));
 }
 
 void Volumes::quotaReset(const Context& ctx, const std::string& project_id) const
 {
-    calls_.call(ctx, "DELETE", path(ctx, "/os-quota-sets/" + percent_encoded(project_id)), nullptr, {200, 202, 204});
+    calls_.call(ctx, "DELETE", path(ctx, "/os-quota-sets/" + segment(project_id)), nullptr, {200, 202, 204});
 }
 
 volume::QuotaSet Volumes::quotaUsage(const Context& ctx, const std::string& project_id) const
 {
-    json body = calls_.call(ctx, "GET", path(ctx, "/os-quota-sets/" + percent_encoded(project_id) + "?usage=true"),
-                            nullptr, {200});
+    json body =
+        calls_.call(ctx, "GET", path(ctx, "/os-quota-sets/" + segment(project_id) + "?usage=true"), nullptr, {200});
     return quota_of(part(body, "quota_set"), true);
 }
 

@@ -229,9 +229,14 @@ class Passthrough(unittest.TestCase):
 
     def test_a_dot_segment_names_nothing_upstream(self):
         # The upstream's URL parser would climb out of the matched resource with it.
+        _, _, body = front.get_json("/identity/v3/auth/tokens", headers={"X-Subject-Token": front.token})
+        project = body["token"]["project"]["id"]
         for value in ("..", "%2e%2e", ".%2E", "."):
             status, _, _ = front.request("GET", f"/compute/v2.1/servers/{value}")
             self.assertEqual(status, 404, value)
+            # Served over the upstream's current versions by the typed drivers: their ids are path segments too.
+            for path in (f"/volume/v2/{project}/volumes/{value}", f"/image/v1/images/{value}"):
+                self.assertEqual(front.request("GET", path)[0], 404, path)
         self.assertEqual(front.request("GET", "/compute/v2.1/servers")[0], 200)
 
     def test_another_project_sees_nothing_of_ones(self):
