@@ -108,6 +108,21 @@ class Tokens(unittest.TestCase):
         self.assertEqual(status, 201)
         self.assertEqual(body["token"]["project"]["name"], "admin")
 
+    def test_an_explicitly_unscoped_request(self):
+        # keystoneauth's unscoped=True (Horizon's login) sends "scope": "unscoped"; older ones {"unscoped": {}}.
+        for scope in ("unscoped", {"unscoped": {}}):
+            body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+                "name": "admin", "domain": {"name": "Default"}, "password": password}}},
+                "scope": scope}}
+            status, _, answer = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body=body)
+            self.assertEqual(status, 201, answer)
+            self.assertNotIn("project", answer["token"])
+            self.assertNotIn("domain", answer["token"])
+        for scope in ("project", "all", {"unscoped": {}, "project": {"name": "admin", "domain": {"name": "Default"}}}):
+            body["auth"]["scope"] = scope
+            status, _, answer = stack.get_json("/identity/v3/auth/tokens", method="POST", auth=False, body=body)
+            self.assertEqual(status, 400, (scope, answer))
+
     def test_auth_catalog_and_projects(self):
         _, token, _ = issue()
         status, _, body = stack.get_json("/identity/v3/auth/catalog", headers={"X-Auth-Token": token})

@@ -289,6 +289,18 @@ Ref ref_of(const json& j, const std::string& path)
     return ref;
 }
 
+/*
+ * explicitly_unscoped: the scope a client gives to ask for an unscoped token even where the user has a
+ * default project: keystoneauth's "unscoped" (what Horizon's login sends) or its older {"unscoped": {}}.
+ */
+// What a scope may name, exactly one of them, as Keystone's AuthInfo counts them.
+constexpr const char* kScopes[] = {"system", "project", "domain", "OS-TRUST:trust", "unscoped"};
+
+bool explicitly_unscoped(const json& scope)
+{
+    return scope == "unscoped" || (scope.is_object() && scope.size() == 1 && scope.contains("unscoped"));
+}
+
 // The authentication methods and scopes beyond a password and a project, each offered when the driver has
 // what it calls: a client asking for another gets Keystone's answer for a method it does not enable.
 const Operations kApplicationCredentialMethod{Op::applicationCredentialAuthenticate, Op::roleList};
@@ -408,10 +420,12 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         }
         if (p.roles.empty())
             throw Unauthorized("The application credential has no roles left on its project.");
-    } else if (auth.contains("scope") && !auth["scope"].is_null()) {
+    } else if (auth.contains("scope") && !auth["scope"].is_null() && !explicitly_unscoped(auth["scope"])) {
         const json& scope = auth["scope"];
         if (!scope.is_object())
             throw BadRequest("Invalid input for field 'auth/scope': " + scope.dump() + " is not of type 'object'.");
+        if (std::ranges::count_if(kScopes, [&](const char* s) { return scope.contains(s); }) != 1)
+            throw BadRequest("Expecting to find system, project, domain, OS-TRUST:trust or unscoped in scope.");
         if (scope.contains("project")) {
             Project project;
             try {
