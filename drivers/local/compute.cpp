@@ -107,7 +107,7 @@ void Compute::flavorDelete(const Context&, const std::string& flavor_id) const
 
 std::vector<compute::AvailabilityZone> Compute::availabilityZoneList(const Context&) const
 {
-    return {{"nova", true, {host_}}};
+    return {{zone_of(host_), true, {host_}}};
 }
 
 } // namespace jumpgate::local

@@ -89,7 +89,42 @@ class Compute : public compute::Driver {
     void quotaReset(const Context& ctx, const std::string& project_id) const override;
     compute::QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const override;
 
+    std::vector<compute::ComputeService> serviceList(const Context& ctx) const override;
+    compute::ComputeService serviceUpdate(const Context& ctx, const std::string& service_id,
+                                          const compute::ServiceChange& change) const override;
+    std::vector<compute::Hypervisor> hypervisorList(const Context& ctx) const override;
+    std::vector<compute::Aggregate> aggregateList(const Context& ctx) const override;
+    compute::Aggregate aggregateGet(const Context& ctx, long long aggregate_id) const override;
+    compute::Aggregate aggregateCreate(const Context& ctx, const std::string& name,
+                                       const std::optional<std::string>& zone) const override;
+    compute::Aggregate aggregateUpdate(const Context& ctx, long long aggregate_id,
+                                       const std::optional<std::string>& name,
+                                       const std::optional<std::string>& zone) const override;
+    void aggregateDelete(const Context& ctx, long long aggregate_id) const override;
+    compute::Aggregate aggregateAddHost(const Context& ctx, long long aggregate_id,
+                                        const std::string& host) const override;
+    compute::Aggregate aggregateRemoveHost(const Context& ctx, long long aggregate_id,
+                                           const std::string& host) const override;
+    std::vector<compute::ServerGroup> serverGroupList(const Context& ctx, bool all_projects) const override;
+    compute::ServerGroup serverGroupGet(const Context& ctx, const std::string& group_id) const override;
+    compute::ServerGroup serverGroupCreate(const Context& ctx, const compute::ServerGroup& group) const override;
+    void serverGroupDelete(const Context& ctx, const std::string& group_id) const override;
+    compute::Aggregate
+    aggregateSetMetadata(const Context& ctx, long long aggregate_id,
+                         const std::map<std::string, std::optional<std::string>>& changes) const override;
+
   private:
+    /*
+     * place_in_group: check that a new server may join group `group_id` (BadRequest for a group ctx
+     * cannot see, Forbidden past the server_group_members quota); the fault of a placement the group's
+     * policy forbids on this cloud's one host, or nullopt.
+     */
+    std::optional<compute::ServerFault> place_in_group(const Context& ctx, const std::string& group_id,
+                                                       const compute::QuotaSet& limits, std::int64_t now) const;
+    /* zone_of: the availability zone of a compute host: its aggregates' zone, or Nova's default "nova". */
+    std::string zone_of(const std::string& host) const;
+    /* register_services: this host's Nova services, recorded the first time a worker asks for them here. */
+    void register_services() const;
     /*
      * Transition: how an action changes a server here. It applies only when the
      * server's vm_state is one of `from` and no task is running (else Conflict);

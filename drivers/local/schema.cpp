@@ -450,6 +450,58 @@ CREATE TRIGGER flavor_generation_flavor_projects_insert AFTER INSERT ON flavor_p
 CREATE TRIGGER flavor_generation_flavor_projects_update AFTER UPDATE ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
 CREATE TRIGGER flavor_generation_flavor_projects_delete AFTER DELETE ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
 )sql"},
+    {13, "compute services, whose state an admin sets, host aggregates, server groups and server faults", R"sql(
+-- Nova's services on each host the cloud has run on: rows appear when a worker first lists them on its host.
+CREATE TABLE compute_services (
+    number INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    binary TEXT NOT NULL,
+    host TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    disabled_reason TEXT,
+    forced_down INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (binary, host)
+);
+CREATE TABLE aggregates (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER
+);
+CREATE TABLE aggregate_hosts (
+    aggregate_id INTEGER NOT NULL REFERENCES aggregates(id) ON DELETE CASCADE,
+    host TEXT NOT NULL,
+    PRIMARY KEY (aggregate_id, host)
+);
+-- availability_zone among the keys, as Nova keeps it.
+CREATE TABLE aggregate_metadata (
+    aggregate_id INTEGER NOT NULL REFERENCES aggregates(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (aggregate_id, key)
+);
+CREATE TABLE server_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    max_server_per_host INTEGER,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX server_groups_project ON server_groups (project_id, created_at);
+-- A server is in one group at most; it leaves it when it is deleted.
+CREATE TABLE server_group_members (
+    server_id TEXT PRIMARY KEY REFERENCES servers(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL REFERENCES server_groups(id) ON DELETE CASCADE
+);
+CREATE INDEX server_group_members_group ON server_group_members (group_id);
+-- Why a server is in ERROR: {"code", "message", "created"}.
+ALTER TABLE servers ADD COLUMN fault_json TEXT;
+)sql"},
 };
 } // namespace
 

@@ -58,7 +58,8 @@ constexpr const char* kServerColumns =
     "SELECT id, name, project_id, user_id, vm_state, task_state, power_state, task_until, next_vm_state, "
     "next_power_state, image_id, flavor_json, key_name, availability_zone, metadata_json, tags_json, "
     "security_groups_json, access_ipv4, access_ipv6, description, user_data, host, locked, locked_reason, "
-    "created_at, updated_at, launched_at FROM servers";
+    "created_at, updated_at, launched_at, fault_json, "
+    "(SELECT group_id FROM server_group_members m WHERE m.server_id = servers.id) FROM servers";
 
 // The state a server is in now: a task whose time is up has ended.
 constexpr const char* kEffectiveState =
@@ -107,6 +108,13 @@ Server server_of(const Statement& s)
     v.updated_at = s.integer(25);
     if (!s.is_null(26))
         v.launched_at = s.integer(26);
+    if (!s.is_null(27)) {
+        json fault = json::parse(s.text(27));
+        v.fault = compute::ServerFault{fault.value("code", 500), fault.value("message", ""),
+                                       fault.value("created", std::int64_t{0})};
+    }
+    if (!s.is_null(28))
+        v.server_group = s.text(28);
     if (v.task_state && until <= unix_now()) {
         v.vm_state = s.text(8);
         v.power_state = static_cast<int>(s.integer(9));
@@ -343,12 +351,23 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
                                 std::to_string(wanted) + ", but already used " + std::to_string(used[resource]) +
                                 " of " + std::to_string(limits[resource]) + " " + resource);
         std::int64_t t = unix_now();
-        Statement s(*db_, "INSERT INTO servers (id, name, project_id, user_id, vm_state, task_state, power_state, "
-                          "task_until, next_vm_state, next_power_state, image_id, flavor_json, key_name, "
-                          "availability_zone, metadata_json, tags_json, security_groups_json, networks_json, "
-                          "access_ipv4, access_ipv6, description, user_data, host, created_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, 'building', 'spawning', 0, ?, 'active', 1, ?, ?, ?, ?, ?, ?, ?, ?, "
-                          "?, ?, ?, ?, ?, ?, ?)");
+        std::optional<compute::ServerFault> no_host =
+            server.server_group ? place_in_group(ctx, *server.server_group, limits, t) : std::nullopt;
+        // A server the scheduler could not place is in ERROR at once, with no host and nothing attached.
+        Statement s(*db_, no_host ? "INSERT INTO servers (id, name, project_id, user_id, vm_state, task_state, "
+                                    "power_state, task_until, next_vm_state, next_power_state, image_id, flavor_json, "
+                                    "key_name, availability_zone, metadata_json, tags_json, security_groups_json, "
+                                    "networks_json, access_ipv4, access_ipv6, description, user_data, host, "
+                                    "created_at, updated_at, fault_json) "
+                                    "VALUES (?, ?, ?, ?, 'error', NULL, 0, ?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                    "?, ?, ?, ?, '', ?, ?, ?)"
+                                  : "INSERT INTO servers (id, name, project_id, user_id, vm_state, task_state, "
+                                    "power_state, task_until, next_vm_state, next_power_state, image_id, flavor_json, "
+                                    "key_name, availability_zone, metadata_json, tags_json, security_groups_json, "
+                                    "networks_json, access_ipv4, access_ipv6, description, user_data, host, "
+                                    "created_at, updated_at) "
+                                    "VALUES (?, ?, ?, ?, 'building', 'spawning', 0, ?, 'active', 1, ?, ?, ?, ?, ?, ?, "
+                                    "?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, server.id).bind(2, server.name).bind(3, server.project_id).bind(4, server.user_id);
         s.bind(5, static_cast<long long>(ready_at(build_seconds_)));
         s.bind(6, server.image_id).bind(7, flavor_json(server.flavor).dump());
@@ -363,11 +382,20 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
             s.bind(16, *server.description);
         else
             s.bind_null(16);
-        s.bind(17, server.user_data)
-            .bind(18, host_)
-            .bind(19, static_cast<long long>(t))
-            .bind(20, static_cast<long long>(t));
+        s.bind(17, server.user_data);
+        if (no_host) {
+            s.bind(18, static_cast<long long>(t)).bind(19, static_cast<long long>(t));
+            s.bind(20,
+                   json{{"code", no_host->code}, {"message", no_host->message}, {"created", no_host->created}}.dump());
+        } else {
+            s.bind(18, host_).bind(19, static_cast<long long>(t)).bind(20, static_cast<long long>(t));
+        }
         s.step();
+        if (server.server_group) {
+            Statement member(*db_, "INSERT INTO server_group_members (server_id, group_id) VALUES (?, ?)");
+            member.bind(1, server.id).bind(2, *server.server_group);
+            member.step();
+        }
         Statement usage(*db_, "INSERT INTO server_usage (server_id, project_id, user_id, name, flavor_json, "
                               "started_at) VALUES (?, ?, ?, ?, ?, ?)");
         usage.bind(1, server.id).bind(2, server.project_id).bind(3, server.user_id).bind(4, server.name);
@@ -375,7 +403,7 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
         usage.step();
         // The volumes are the server's from now: in use once they and it are built.
         char next_device = 'b';
-        for (const auto& [volume_id, device] : volumes) {
+        for (const auto& [volume_id, device] : no_host ? decltype(volumes){} : volumes) {
             std::string name = device->boot_index == 0        ? "/dev/vda"
                                : !device->device_name.empty() ? device->device_name
                                                               : std::string("/dev/vd") + next_device++;
@@ -395,6 +423,8 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
         }
         record(server.id, "create", ctx);
         tx.commit();
+        if (no_host)
+            give_back();
     } catch (...) {
         give_back();
         throw;

@@ -378,6 +378,30 @@ def cloud(kind):
     return found["id"]
 
 
+@functools.cache
+def a_server_group():
+    found = call("POST", f"{C}/os-server-groups", token_a, {"server_group": {
+        "name": MARK + "-group", "policies": ["affinity"]}})["server_group"]
+    reader("server-group", f"{C}/os-server-groups/{found['id']}", token_a)
+    secret(found["id"])
+    return found
+
+
+@functools.cache
+def cloud_aggregate():
+    """A host aggregate of the cloud's (only admins see or change aggregates)."""
+    found = call("POST", f"{C}/os-aggregates", stack.token, {"aggregate": {"name": MARK + "-aggregate"}})["aggregate"]
+    reader("aggregate", f"{C}/os-aggregates/{found['id']}", stack.token)
+    return str(found["id"])
+
+
+@functools.cache
+def cloud_hypervisor():
+    """The cloud's compute host: its id before 2.53 (every version's B is refused before the id is read)."""
+    # No reader: what a service and a hypervisor show moves by itself (updated_at, the servers others make).
+    return call("GET", f"{C}/os-hypervisors", stack.token)["hypervisors"][0]
+
+
 def volume_attachment_id():
     return a_attached_volume()["attachments"][0]["attachment_id"]
 
@@ -429,6 +453,10 @@ FACTORIES = {
     "region_id": ("cloud", lambda: cloud("region")),
     "service_id": ("cloud", lambda: cloud("service")),
     "endpoint_id": ("cloud", lambda: cloud("endpoint")),
+    "server_group_id": ("A", lambda: a_server_group()["id"]),
+    "aggregate_id": ("cloud", cloud_aggregate),
+    "hypervisor_id": ("cloud", lambda: str(cloud_hypervisor()["id"])),
+    "hypervisor_hostname_pattern": ("cloud", lambda: cloud_hypervisor()["hypervisor_hostname"]),
     "host_name": ("cloud", lambda: next(h["host_name"] for h in call("GET", f"{V}/{admin_project}/os-hosts",
                                                                      stack.token)["hosts"]
                                         if h["service"] == "cinder-volume")),
@@ -444,6 +472,9 @@ STATIC = {
 # Where a placeholder means another of A's resources than its factory's.
 OVERRIDES = {
     ("compute", "v2_os_volume_attachments_detail", "volume_id"): lambda: a_attached_volume()["id"],
+    ("compute", "v2_os_service", "service_id"): lambda: cloud_hypervisor() and call(
+        "GET", f"{C}/os-services?binary=nova-scheduler", stack.token, version="2.53",
+        service="compute")["services"][0]["id"],
 }
 
 # What B may read (and only read): the same for every project, not A's.
@@ -488,7 +519,19 @@ def no_body(w):
     return {"PUT": [None], "POST": [None]}
 
 
+def legacy_service(w):
+    return {"PUT": [{"host": cloud_hypervisor()["hypervisor_hostname"], "binary": "nova-scheduler"}]}
+
+
 BODIES = {
+    ("compute", "v2_os_server_groups"): lambda w: {"POST": [{"server_group": {"name": "b-group",
+                                                                              "policies": ["affinity"]}}]},
+    ("compute", "v2_os_aggregates"): lambda w: {"POST": [{"aggregate": {"name": "b-was-here"}}]},
+    ("compute", "v2_os_aggregate"): lambda w: {"PUT": [{"aggregate": {"name": "b-was-here"}}]},
+    ("compute", "v2_os_aggregate_action"): lambda w: {"POST": [{"set_metadata": {"metadata": {"b": "b-was-here"}}}]},
+    ("compute", "v2_os_services_enable"): legacy_service,
+    ("compute", "v2_os_services_disable"): legacy_service,
+    ("compute", "v2_os_service"): lambda w: {"PUT": [{"status": "disabled", "disabled_reason": "b-was-here"}]},
     ("identity", "v3_domains_with_id"): lambda w: {"PATCH": [{"domain": {"description": "b-was-here"}}]},
     ("identity", "v3_domain_user_role"): no_body,
     ("identity", "v3_domain_user_role_assignment"): no_body,

@@ -77,6 +77,13 @@ struct AttachedVolume {
     bool delete_on_termination = false;
 };
 
+/* ServerFault: what made a server fail, as Nova records it (code 500 for "No valid host was found."). */
+struct ServerFault {
+    int code = 500;
+    std::string message;
+    std::int64_t created = 0;
+};
+
 /*
  * Server: one server's record. vm_state, task_state and power_state are Nova's
  * (the core derives `status` from them); times are Unix seconds.
@@ -110,6 +117,8 @@ struct Server {
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
     std::optional<std::int64_t> launched_at;
+    std::optional<std::string> server_group; // the group it was created in (the scheduler hint "group")
+    std::optional<ServerFault> fault;        // why it is in ERROR
 };
 
 /*
@@ -182,6 +191,74 @@ struct ServerUsage {
     std::string state; // its vm_state, or "terminated"
 };
 
+/* ComputeService: one of the cloud's Nova services (os-services): a compute host's, or a control one. */
+struct ComputeService {
+    std::string id;       // a UUID: the id from microversion 2.53
+    long long number = 0; // the integer id before 2.53
+    std::string binary;   // nova-compute, nova-scheduler, nova-conductor
+    std::string host;
+    std::string zone; // the compute host's availability zone; "internal" for the control services
+    bool enabled = true;
+    std::optional<std::string> disabled_reason;
+    bool forced_down = false;
+    bool up = true; // the service reports in
+    std::int64_t updated_at = 0;
+};
+
+/* ServiceChange: what an os-services update sets; an empty field is left as it is. */
+struct ServiceChange {
+    std::optional<bool> enabled;
+    std::optional<std::string> disabled_reason; // only with enabled = false
+    std::optional<bool> forced_down;
+};
+
+/* Hypervisor: a compute host, what it has and what the servers placed on it use. */
+struct Hypervisor {
+    std::string id;       // a UUID: the id from 2.53 (its nova-compute service's)
+    long long number = 0; // the integer id before 2.53
+    std::string hostname; // hypervisor_hostname
+    std::string host_ip;
+    std::string type; // hypervisor_type
+    long long version = 0;
+    std::string arch; // for cpu_info
+    int vcpus = 0;
+    int vcpus_used = 0;
+    long long memory_mb = 0;
+    long long memory_mb_used = 0;
+    long long local_gb = 0;
+    long long local_gb_used = 0;
+    long long disk_available_least = 0;                       // GiB free on the disk that holds the servers
+    ComputeService service;                                   // its nova-compute
+    std::vector<std::pair<std::string, std::string>> servers; // id and name of each server on it
+    std::int64_t booted_at = 0;                               // for its uptime
+};
+
+/* Aggregate: a named group of compute hosts with metadata; an availability zone when it names one. */
+struct Aggregate {
+    long long id = 0;
+    std::string uuid;
+    std::string name;
+    std::optional<std::string> availability_zone;
+    std::vector<std::string> hosts;
+    std::map<std::string, std::string> metadata; // availability_zone among them when set
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> updated_at;
+};
+
+/*
+ * ServerGroup: servers placed by one policy: affinity (one host), anti-affinity (no two on a
+ * host, or at most max_server_per_host), or their soft forms (best effort).
+ */
+struct ServerGroup {
+    std::string id;
+    std::string name;
+    std::string project_id;
+    std::string user_id;
+    std::string policy;
+    std::optional<long long> max_server_per_host; // anti-affinity's one rule
+    std::vector<std::string> members;             // server ids
+};
+
 /* Quota resources (Nova's names): instances, cores, ram, key_pairs, metadata_items, ... -> limit (-1 unlimited). */
 using QuotaSet = std::map<std::string, long long>;
 
@@ -224,7 +301,9 @@ class Driver {
      * the "create" action under ctx.request_id. `networks` is the request's list.
      * Its block devices with destination "volume" are attached (made first when
      * they come from an image, a snapshot or blank); BadRequest for a volume
-     * that is missing or not available.
+     * that is missing or not available. A `server_group` it names joins the group
+     * (BadRequest for a group ctx cannot see); a placement the group's policy
+     * forbids leaves the server in ERROR with its fault, as Nova's scheduler does.
      */
     virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks) const;
     /* serverUpdate: store name, description, access IPs, metadata and tags of `server`. */
@@ -300,6 +379,48 @@ class Driver {
     virtual void quotaReset(const Context& ctx, const std::string& project_id) const;
     /* quotaUsage: what a project uses of each resource (instances, cores, ram, key_pairs of `ctx`'s user...). */
     virtual QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const;
+
+    /* serviceList: the cloud's Nova services, control and compute, in a stable order. */
+    virtual std::vector<ComputeService> serviceList(const Context& ctx) const;
+    /* serviceUpdate: enable, disable (with a reason) or force down one service by its id; NotFound. */
+    virtual ComputeService serviceUpdate(const Context& ctx, const std::string& service_id,
+                                         const ServiceChange& change) const;
+    /* hypervisorList: the compute hosts with their resources and servers, in a stable order. */
+    virtual std::vector<Hypervisor> hypervisorList(const Context& ctx) const;
+
+    /* serverGroupList: ctx's project's server groups (every project's for an admin's `all_projects`). */
+    virtual std::vector<ServerGroup> serverGroupList(const Context& ctx, bool all_projects) const;
+    /* serverGroupGet: one group of ctx's project (any for an admin); NotFound otherwise. */
+    virtual ServerGroup serverGroupGet(const Context& ctx, const std::string& group_id) const;
+    /* serverGroupCreate: record `group` (validated by the core) within the server_groups quota (Forbidden). */
+    virtual ServerGroup serverGroupCreate(const Context& ctx, const ServerGroup& group) const;
+    /* serverGroupDelete: remove a group; its servers stay. */
+    virtual void serverGroupDelete(const Context& ctx, const std::string& group_id) const;
+
+    /* aggregateList, aggregateGet: the host aggregates (NotFound for an id there is not). */
+    virtual std::vector<Aggregate> aggregateList(const Context& ctx) const;
+    virtual Aggregate aggregateGet(const Context& ctx, long long aggregate_id) const;
+    /*
+     * aggregateCreate: a new aggregate named `name` (validated by the core) in zone `zone` if given;
+     * Conflict when the name is taken. aggregateUpdate: rename it or change its zone.
+     */
+    virtual Aggregate aggregateCreate(const Context& ctx, const std::string& name,
+                                      const std::optional<std::string>& zone) const;
+    virtual Aggregate aggregateUpdate(const Context& ctx, long long aggregate_id,
+                                      const std::optional<std::string>& name,
+                                      const std::optional<std::string>& zone) const;
+    /* aggregateDelete: remove an aggregate that has no hosts left (BadRequest otherwise, as Nova). */
+    virtual void aggregateDelete(const Context& ctx, long long aggregate_id) const;
+    /*
+     * aggregateAddHost, aggregateRemoveHost: put a compute host in or take it out (NotFound for a host
+     * the cloud has not or one not in it; Conflict when it is already in, or when the move would put it
+     * in two availability zones).
+     */
+    virtual Aggregate aggregateAddHost(const Context& ctx, long long aggregate_id, const std::string& host) const;
+    virtual Aggregate aggregateRemoveHost(const Context& ctx, long long aggregate_id, const std::string& host) const;
+    /* aggregateSetMetadata: set each key to its value, removing those whose value is nullopt. */
+    virtual Aggregate aggregateSetMetadata(const Context& ctx, long long aggregate_id,
+                                           const std::map<std::string, std::optional<std::string>>& changes) const;
 };
 
 /* JUMPGATE_COMPUTE_OPERATIONS: every operation of Driver that an endpoint calls. */
@@ -312,7 +433,10 @@ class Driver {
     X(serverConfirmResize) X(serverRevertResize) X(serverChangePassword) X(serverConsoleOutput)            \
     X(serverShelve) X(serverShelveOffload) X(serverUnshelve) X(serverSnapshot) X(instanceActionList)       \
     X(usageList) X(keypairList) X(keypairGet) X(keypairCreate) X(keypairDelete) X(quotaGet)               \
-    X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage)
+    X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage) X(serviceList) X(serviceUpdate)              \
+    X(hypervisorList) X(aggregateList) X(aggregateGet) X(aggregateCreate) X(aggregateUpdate)               \
+    X(aggregateDelete) X(aggregateAddHost) X(aggregateRemoveHost) X(aggregateSetMetadata)                 \
+    X(serverGroupList) X(serverGroupGet) X(serverGroupCreate) X(serverGroupDelete)
 // clang-format on
 
 /* Op: Compute's operations, numbered after `base` in the space Operations shares with the other interfaces. */

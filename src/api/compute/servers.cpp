@@ -168,7 +168,11 @@ json server_view(const Request& req, const Server& s, bool show)
     if (v.at_least(2, 73))
         view["locked_reason"] = s.locked_reason ? json(*s.locked_reason) : json(nullptr);
     if (show && v.at_least(2, 71))
-        view["server_groups"] = json::array();
+        view["server_groups"] = s.server_group ? json::array({*s.server_group}) : json::array();
+    // Nova shows why a server failed; the details (a trace in Nova) only to admins, and Jumpgate has none.
+    if (s.fault && (s.vm_state == "error" || s.vm_state == "deleted"))
+        view["fault"] = {
+            {"code", s.fault->code}, {"created", iso_time_z(s.fault->created)}, {"message", s.fault->message}};
     if (v.at_least(2, 16) && admin)
         view["host_status"] = s.host.empty() ? "" : "UP";
     return view;
@@ -732,6 +736,31 @@ void check_tag(const std::string& tag)
 
 namespace {
 
+/*
+ * group_hint: the server group a create asks for in its scheduler hints ("os:scheduler_hints",
+ * or the older "OS-SCH-HNT:scheduler_hints"), a UUID; the other hints concern hosts this cloud
+ * chooses alone.
+ */
+std::optional<std::string> group_hint(const json& body)
+{
+    for (const char* key : {"os:scheduler_hints", "OS-SCH-HNT:scheduler_hints"}) {
+        if (!body.contains(key))
+            continue;
+        const json& hints = body[key];
+        if (!hints.is_object())
+            throw BadRequest(std::string("Invalid input for field/attribute ") + key + ". Value: " +
+                             api::python_repr(hints) + ". " + api::python_repr(hints) + " is not of type 'object'");
+        if (!hints.contains("group"))
+            continue;
+        const json& group = hints["group"];
+        if (!group.is_string() || !uuid_like(group.get<std::string>()))
+            throw BadRequest("Invalid input for field/attribute group. Value: " + api::python_repr(group) + ". " +
+                             api::python_repr(group) + " is not a 'uuid'");
+        return group.get<std::string>();
+    }
+    return std::nullopt;
+}
+
 void create_servers(const Driver& driver, const Request& req, Response& resp)
 {
     const json& s = object_member(req.json_body(), "server");
@@ -755,6 +784,7 @@ void create_servers(const Driver& driver, const Request& req, Response& resp)
     }
     if (server.security_groups.empty())
         server.security_groups.push_back("default");
+    server.server_group = group_hint(req.json_body());
     const Context& ctx = req.context();
     server.project_id = ctx.project_id;
     server.user_id = ctx.user_id;

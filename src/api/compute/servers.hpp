@@ -44,6 +44,9 @@ std::span<const Binding<Driver>> flavor_bindings();        // flavors.cpp
 std::span<const Binding<Driver>> availability_zone_bindings();
 std::span<const Binding<Driver>> keypair_bindings();
 std::span<const Binding<Driver>> usage_bindings();
+std::span<const Binding<Driver>> hypervisor_bindings();
+std::span<const Binding<Driver>> aggregate_bindings();
+std::span<const Binding<Driver>> server_group_bindings();
 std::span<const Binding<Driver>> quota_bindings();
 
 /* Proxied: Compute's driver with another service's (nullptr when it has none), for Nova's calls that the other serves.
