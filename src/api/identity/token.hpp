@@ -17,6 +17,7 @@ struct TokenPayload {
     std::string user_id;
     std::string project_id;         // empty unless project-scoped
     std::string domain_id;          // empty unless domain-scoped
+    bool system = false;            // scoped to the whole system (Keystone's system scope "all")
     std::vector<std::string> roles; // role names in the scope
     std::vector<std::string> methods;
     std::int64_t issued_at = 0; // seconds since the epoch
