@@ -277,9 +277,11 @@ class Smaller(unittest.TestCase):
         self.assertIn("catalog", whoami(token, nocatalog=False))
         self.assertNotIn("catalog", whoami(token))
 
-    def test_an_unscoped_token_has_no_catalog_to_ask_for(self):
+    def test_an_unscoped_token_has_no_catalog(self):
+        # Keystone's render_token: no catalog at all for an unscoped token (Tempest's test_rescope_token asks).
         _, unscoped, body = issue()
-        self.assertEqual(body["token"]["catalog"], [])
+        self.assertNotIn("catalog", body["token"])
+        self.assertNotIn("catalog", whoami(unscoped, nocatalog=False))
         status, _, body = stack.get_json("/identity/v3/auth/catalog", headers={"X-Auth-Token": unscoped}, auth=False)
         # Keystone's AuthCatalogResource: 403 without a project.
         self.assertEqual((status, body["error"]["message"]),
@@ -290,9 +292,25 @@ class Smaller(unittest.TestCase):
         status, token, body = issue(methods={"methods": ["token"], "token": {"id": unscoped}},
                                     scope={"project": {"name": "admin", "domain": {"name": "Default"}}})
         self.assertEqual((status, body["token"]["methods"]), (201, ["password", "token"]))
-        status, _, body = issue(methods={"methods": ["token"], "token": {"id": token}},
-                                scope={"domain": {"id": "default"}})
+        status, grandchild, body = issue(methods={"methods": ["token"], "token": {"id": token}},
+                                         scope={"domain": {"id": "default"}})
         self.assertEqual((status, body["token"]["methods"]), (201, ["password", "token"]))
+        first = whoami(unscoped)["audit_ids"][0]
+        self.assertEqual(body["token"]["audit_ids"][1:], [first])     # its own, then its chain's
+        self.assertNotEqual(body["token"]["audit_ids"][0], first)
+        status, sibling, _ = issue(methods={"methods": ["token"], "token": {"id": unscoped}})
+
+        def valid(t):
+            return stack.get_json("/identity/v3/auth/tokens?nocatalog", headers={"X-Subject-Token": t})[0] == 200
+
+        # As Keystone's (Tempest's test_rescope_token): revoking a rescoped token leaves the one it came from;
+        # what was rescoped from it goes with it.
+        self.assertEqual(stack.request("DELETE", "/identity/v3/auth/tokens", headers={"X-Subject-Token": token})[0],
+                         204)
+        self.assertEqual([valid(t) for t in (unscoped, sibling, token, grandchild)], [True, True, False, False])
+        self.assertEqual(stack.request("DELETE", "/identity/v3/auth/tokens",
+                                       headers={"X-Subject-Token": unscoped})[0], 204)
+        self.assertEqual([valid(t) for t in (unscoped, sibling)], [False, False])
 
     def test_names_and_domains_refused_as_keystone_refuses_them(self):
         status, _, body = stack.get_json("/identity/v3/projects", method="POST",

@@ -182,6 +182,8 @@ std::string KeyRepository::seal(const TokenPayload& p) const
         j["d"] = p.domain_id;
     if (p.system)
         j["s"] = true;
+    if (!p.parent_audit_ids.empty())
+        j["q"] = p.parent_audit_ids;
     if (!p.application_credential_id.empty())
         j["c"] = p.application_credential_id;
     if (!p.credentials.empty())
@@ -242,6 +244,7 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
         p.issued_at = j.value("i", std::int64_t{0});
         p.expires_at = j.value("e", std::int64_t{0});
         p.audit_id = j.value("a", "");
+        p.parent_audit_ids = j.value("q", std::vector<std::string>{});
         p.application_credential_id = j.value("c", "");
         p.credentials = j.value("b", "");
         if (opened_.size() >= kOpenedMax)

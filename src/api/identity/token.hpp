@@ -23,6 +23,8 @@ struct TokenPayload {
     std::int64_t issued_at = 0; // seconds since the epoch
     std::int64_t expires_at = 0;
     std::string audit_id;
+    // A rescoped token's: the audit ids of the tokens it was rescoped from, the nearest first.
+    std::vector<std::string> parent_audit_ids;
     std::string application_credential_id;
     std::string credentials; // the user's backend credentials (identity::User::credentials)
 

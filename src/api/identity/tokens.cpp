@@ -27,6 +27,34 @@ namespace {
 using api::identity::KeyRepository;
 using api::identity::TokenPayload;
 
+/* audit_ids: a token's audit id, then its chain's (the first token's) when it was rescoped, as Keystone lists them. */
+json audit_ids(const TokenPayload& p)
+{
+    json ids = {p.audit_id};
+    if (!p.parent_audit_ids.empty())
+        ids.push_back(p.parent_audit_ids.back());
+    return ids;
+}
+
+// The tokens a rescoped token may descend from, each of which revokes it: room in the token for their ids.
+constexpr std::size_t kRescopesMax = 8;
+
+/*
+ * rescoped_from: make `p` a token rescoped from `prior`: an audit id of its own (as Keystone's, so that
+ * revoking it leaves `prior` valid) and the ids of `prior` and its own parents, so that revoking any
+ * of them revokes `p` too. 401 past kRescopesMax.
+ */
+void rescoped_from(TokenPayload& p, const TokenPayload& prior)
+{
+    if (prior.parent_audit_ids.size() >= kRescopesMax)
+        throw Unauthorized("A token rescoped " + std::to_string(kRescopesMax) + " times is not rescoped again.");
+    p.user_id = prior.user_id;
+    p.expires_at = prior.expires_at; // a rescoped token lives no longer
+    p.credentials = prior.credentials;
+    p.parent_audit_ids = {prior.audit_id};
+    p.parent_audit_ids.insert(p.parent_audit_ids.end(), prior.parent_audit_ids.begin(), prior.parent_audit_ids.end());
+}
+
 std::int64_t now()
 {
     return api::unix_now();
@@ -137,7 +165,7 @@ struct Tokens {
                         {"name", user.name},
                         {"domain", domain_ref(*d, user.domain_id)},
                         {"password_expires_at", nullptr}}},
-                      {"audit_ids", {p.audit_id}},
+                      {"audit_ids", audit_ids(p)},
                       {"issued_at", iso_time(p.issued_at)},
                       {"expires_at", iso_time(p.expires_at)}};
         std::vector<Role> roles;
@@ -161,8 +189,6 @@ struct Tokens {
             token["roles"] = std::move(list);
             if (with_catalog)
                 token["catalog"] = catalog(req, p.project_id, true);
-        } else if (with_catalog) {
-            token["catalog"] = json::array();
         }
         if (!p.application_credential_id.empty())
             token["application_credential"] = {{"id", p.application_credential_id}};
@@ -208,7 +234,11 @@ struct Tokens {
                 return p;
             }
         auto d = as(p->credentials);
-        if (d->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
+        // Revoking a token revokes it and every token rescoped from it, not those it was rescoped from.
+        if (d->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at) ||
+            std::any_of(p->parent_audit_ids.begin(), p->parent_audit_ids.end(), [&](const std::string& id) {
+                return d->tokenIsRevoked(id, p->user_id, p->project_id, p->issued_at);
+            }))
             return std::nullopt;
         if (scoped(*p)) {
             p->roles = roles_now(*d, *p);
@@ -438,10 +468,7 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             auto prior = t.payload_of(req, id);
             if (!prior) // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
-            p.user_id = prior->user_id;
-            p.expires_at = prior->expires_at; // a rescoped token lives no longer
-            p.audit_id = prior->audit_id;
-            p.credentials = prior->credentials;
+            rescoped_from(p, *prior);
             // As Keystone, the methods that made the first token stay with the ones made from it.
             p.methods = prior->methods;
             if (std::find(p.methods.begin(), p.methods.end(), "token") == p.methods.end())
@@ -603,7 +630,7 @@ json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const
     json token = {{"id", id},
                   {"issued_at", iso_time(p.issued_at)},
                   {"expires", iso_time(p.expires_at)},
-                  {"audit_ids", {p.audit_id}}};
+                  {"audit_ids", audit_ids(p)}};
     json roles = json::array(), role_ids = json::array();
     auto all = d->roleList();
     for (const auto& name : p.roles)
@@ -657,10 +684,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
             auto prior = t.payload_of(req, auth["token"].value("id", ""));
             if (!prior)
                 throw Unauthorized("The request you have made requires authentication.");
-            p.user_id = prior->user_id;
-            p.expires_at = prior->expires_at;
-            p.audit_id = prior->audit_id;
-            p.credentials = prior->credentials;
+            rescoped_from(p, *prior);
             p.methods = {"token"};
         } else {
             throw BadRequest("Expecting to find passwordCredentials or token in auth.");

@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(seal_then_open_gives_the_payload_back)
     BOOST_TEST(repo.seal(p) != token); // a fresh nonce each time
 }
 
-BOOST_AUTO_TEST_CASE(a_system_scoped_token_stays_one)
+BOOST_AUTO_TEST_CASE(a_system_scoped_rescoped_token_keeps_its_scope_and_chain)
 {
     TempDir dir;
     KeyRepository::setup(dir.keys());
@@ -65,8 +65,10 @@ BOOST_AUTO_TEST_CASE(a_system_scoped_token_stays_one)
     TokenPayload p = sample();
     p.project_id.clear();
     p.system = true;
+    p.parent_audit_ids = {new_audit_id(), new_audit_id()};
     auto opened = repo.open(repo.seal(p));
     BOOST_REQUIRE(opened);
+    BOOST_TEST((*opened == p));
     BOOST_TEST(opened->system);
     BOOST_TEST(opened->project_id.empty());
     p.system = false;
