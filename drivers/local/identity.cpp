@@ -32,7 +32,7 @@ bool is_unique_violation(const std::exception& e)
 
 User user_of(const Statement& s)
 {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5) != 0};
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5) != 0, s.text(9)};
 }
 
 Project project_of(const Statement& s)
@@ -41,7 +41,7 @@ Project project_of(const Statement& s)
 }
 
 constexpr const char* kUserColumns = "SELECT id, name, domain_id, description, email, enabled, password_hash, "
-                                     "failed_auth_count, failed_auth_at FROM users";
+                                     "failed_auth_count, failed_auth_at, default_project_id FROM users";
 constexpr const char* kProjectColumns = "SELECT id, name, domain_id, description, enabled FROM projects";
 
 } // namespace
@@ -133,10 +133,10 @@ User Identity::userCreate(const User& user, const std::string& password) const
     domainGet(created.domain_id);
     try {
         Statement s(*db_, "INSERT INTO users (id, name, domain_id, description, email, enabled, "
-                          "password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                          "password_hash, default_project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, created.id).bind(2, created.name).bind(3, created.domain_id);
         s.bind(4, created.description).bind(5, created.email).bind(6, created.enabled ? 1LL : 0LL);
-        s.bind(7, password_hash(password));
+        s.bind(7, password_hash(password)).bind(8, created.default_project_id);
         s.step();
         remember_password(created.id);
     } catch (const std::runtime_error& e) {
@@ -323,6 +323,7 @@ namespace {
 
 using identity::ApplicationCredential;
 using identity::Assignment;
+using identity::RoleInference;
 
 std::string join_ids(const std::vector<std::string>& ids)
 {
@@ -457,6 +458,10 @@ void Identity::projectDelete(const std::string& project_id) const
 {
     Transaction tx(*db_);
     change("project", "DELETE FROM projects WHERE id = ?", {project_id});
+    // As Keystone: the users whose default it was have none left.
+    Statement unset(*db_, "UPDATE users SET default_project_id = '' WHERE default_project_id = ?");
+    unset.bind(1, project_id);
+    unset.step();
     revoke_all("project_id", project_id);
     tx.commit();
 }
@@ -474,8 +479,10 @@ User Identity::userUpdate(const User& u) const
 {
     {
         Transaction tx(*db_);
-        change("user", "UPDATE users SET name = ?, description = ?, email = ?, enabled = ? WHERE id = ?",
-               {u.name, u.description, u.email, u.enabled ? "1" : "0", u.id});
+        change("user",
+               "UPDATE users SET name = ?, description = ?, email = ?, enabled = ?, default_project_id = ? "
+               "WHERE id = ?",
+               {u.name, u.description, u.email, u.enabled ? "1" : "0", u.default_project_id, u.id});
         if (!u.enabled)
             revoke_all("user_id", u.id);
         tx.commit();
@@ -553,12 +560,73 @@ void Identity::roleUnassign(const std::string& role_id, const std::string& user_
 
 std::vector<Assignment> Identity::roleAssignmentList() const
 {
-    Statement s(*db_, "SELECT role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, '') "
-                      "FROM role_assignments");
+    Statement s(*db_, "SELECT role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, ''), 0 "
+                      "FROM role_assignments UNION ALL "
+                      "SELECT role_id, user_id, '', '', 1 FROM system_role_assignments");
     std::vector<Assignment> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0});
     return out;
+}
+
+std::vector<Role> Identity::roleListForSystem(const std::string& user_id) const
+{
+    Statement s(*db_, "SELECT r.id, r.name FROM roles r JOIN system_role_assignments a ON a.role_id = r.id "
+                      "WHERE a.user_id = ? ORDER BY r.name");
+    s.bind(1, user_id);
+    std::vector<Role> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1)});
+    return out;
+}
+
+void Identity::roleAssignSystem(const std::string& role_id, const std::string& user_id) const
+{
+    Statement s(*db_, "INSERT OR IGNORE INTO system_role_assignments (role_id, user_id) VALUES (?, ?)");
+    s.bind(1, role_id).bind(2, user_id);
+    s.step();
+}
+
+void Identity::roleUnassignSystem(const std::string& role_id, const std::string& user_id) const
+{
+    Statement s(*db_, "DELETE FROM system_role_assignments WHERE role_id = ? AND user_id = ?");
+    s.bind(1, role_id).bind(2, user_id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("Could not find role assignment.");
+}
+
+std::vector<RoleInference> Identity::roleInferenceList() const
+{
+    Statement s(*db_, "SELECT prior_role_id, implied_role_id FROM role_inferences ORDER BY rowid");
+    std::vector<RoleInference> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1)});
+    return out;
+}
+
+void Identity::roleInferenceCreate(const RoleInference& rule) const
+{
+    try {
+        Statement s(*db_, "INSERT INTO role_inferences (prior_role_id, implied_role_id) VALUES (?, ?)");
+        s.bind(1, rule.prior_role_id).bind(2, rule.implied_role_id);
+        s.step();
+    } catch (const std::runtime_error& e) {
+        if (is_unique_violation(e))
+            throw Conflict("Conflict occurred attempting to store implied_role - Duplicate entry.");
+        if (std::string(e.what()).find("FOREIGN KEY") != std::string::npos)
+            throw NotFound("Could not find role: " + rule.prior_role_id + " or " + rule.implied_role_id + ".");
+        throw;
+    }
+}
+
+void Identity::roleInferenceDelete(const RoleInference& rule) const
+{
+    Statement s(*db_, "DELETE FROM role_inferences WHERE prior_role_id = ? AND implied_role_id = ?");
+    s.bind(1, rule.prior_role_id).bind(2, rule.implied_role_id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound(rule.prior_role_id + " does not imply " + rule.implied_role_id + ".");
 }
 
 ApplicationCredential Identity::applicationCredentialCreate(const ApplicationCredential& cred,
@@ -566,13 +634,6 @@ ApplicationCredential Identity::applicationCredentialCreate(const ApplicationCre
 {
     ApplicationCredential created = cred;
     created.id = bare_uuid();
-    auto held = roleListForProject(cred.user_id, cred.project_id);
-    if (created.roles.empty())
-        for (const auto& r : held)
-            created.roles.push_back(r.id);
-    for (const auto& id : created.roles)
-        if (std::none_of(held.begin(), held.end(), [&](const Role& r) { return r.id == id; }))
-            throw Forbidden("The user does not hold role " + id + " on the project.");
     try {
         Statement s(*db_, "INSERT INTO application_credentials (id, name, description, user_id, project_id, "
                           "roles, expires_at, unrestricted, secret_hash, expires_at_micros) "

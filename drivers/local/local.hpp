@@ -174,7 +174,8 @@ struct SecurityCompliance {
     int unique_last_password_count = 0;
 };
 
-/* Identity: domains, projects, users, roles and revocations of the local cloud (identity.cpp). */
+/* Identity: domains, projects, users, roles, their grants and rules, and revocations of the local cloud (identity.cpp).
+ */
 class Identity : public identity::Driver {
   public:
     explicit Identity(std::shared_ptr<Database> db, SecurityCompliance compliance = {})
@@ -214,6 +215,12 @@ class Identity : public identity::Driver {
     void roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
                       const std::string& domain_id) const override;
     std::vector<identity::Assignment> roleAssignmentList() const override;
+    std::vector<identity::Role> roleListForSystem(const std::string& user_id) const override;
+    void roleAssignSystem(const std::string& role_id, const std::string& user_id) const override;
+    void roleUnassignSystem(const std::string& role_id, const std::string& user_id) const override;
+    std::vector<identity::RoleInference> roleInferenceList() const override;
+    void roleInferenceCreate(const identity::RoleInference& rule) const override;
+    void roleInferenceDelete(const identity::RoleInference& rule) const override;
     identity::ApplicationCredential applicationCredentialCreate(const identity::ApplicationCredential& cred,
                                                                 const std::string& secret) const override;
     std::vector<identity::ApplicationCredential> applicationCredentialList(const std::string& user_id) const override;

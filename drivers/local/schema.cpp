@@ -501,6 +501,25 @@ CREATE TABLE server_group_members (
 CREATE INDEX server_group_members_group ON server_group_members (group_id);
 -- Why a server is in ERROR: {"code", "message", "created"}.
 ALTER TABLE servers ADD COLUMN fault_json TEXT;
+    {14, "identity: users' default projects, roles on the system, role inference rules", R"sql(
+ALTER TABLE users ADD COLUMN default_project_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE system_role_assignments (
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (role_id, user_id)
+);
+CREATE INDEX system_role_assignments_user ON system_role_assignments (user_id);
+CREATE TABLE role_inferences (
+    prior_role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    implied_role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    PRIMARY KEY (prior_role_id, implied_role_id)
+);
+CREATE TRIGGER identity_generation_system_role_assignments_insert AFTER INSERT ON system_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_system_role_assignments_update AFTER UPDATE ON system_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_system_role_assignments_delete AFTER DELETE ON system_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_role_inferences_insert AFTER INSERT ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_role_inferences_update AFTER UPDATE ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_role_inferences_delete AFTER DELETE ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
 };
 } // namespace

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include <cgicc/CgiInput.h>
+#include <cgicc/CgiUtils.h>
 #include <cgicc/Cgicc.h>
 
 #include <jumpgate/fault.hpp>
@@ -125,6 +126,23 @@ void add_elements(cgicc::Cgicc& cgi, Pairs& out)
         out.emplace_back(e.getName(), e.getValue());
 }
 
+/*
+ * add_bare_names: the parameters of `qs` without a value that cgicc left out (it drops one that
+ * ends the query string: Keystone's "?nocatalog"), as present with an empty one.
+ */
+void add_bare_names(std::string_view qs, Pairs& out)
+{
+    while (!qs.empty()) {
+        std::string_view part = qs.substr(0, qs.find('&'));
+        qs.remove_prefix(std::min(qs.size(), part.size() + 1));
+        if (part.empty() || part.find('=') != std::string_view::npos)
+            continue;
+        std::string name = cgicc::form_urldecode(std::string(part));
+        if (std::none_of(out.begin(), out.end(), [&](const auto& p) { return p.first == name; }))
+            out.emplace_back(std::move(name), "");
+    }
+}
+
 } // namespace
 
 Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_json)
@@ -142,6 +160,7 @@ Request make_request(FCGX_Request& raw, std::size_t max_body, std::size_t max_js
         FcgxCgiInput input(raw, nullptr);
         cgicc::Cgicc cgi(&input);
         add_elements(cgi, query);
+        add_bare_names(qs, query);
     }
     const char* method = FCGX_GetParam("REQUEST_METHOD", raw.envp);
     const char* length = FCGX_GetParam("CONTENT_LENGTH", raw.envp);

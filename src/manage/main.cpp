@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sys/stat.h>
@@ -42,6 +43,14 @@ identity::Role role_named(const identity::Driver& id, const std::string& name)
         if (r.name == name)
             return r;
     return id.roleCreate({.name = name});
+}
+
+/* rule_kept: make the inference rule `rule` unless it is there already. */
+void rule_kept(const identity::Driver& id, const identity::RoleInference& rule)
+{
+    auto rules = id.roleInferenceList();
+    if (std::find(rules.begin(), rules.end(), rule) == rules.end())
+        id.roleInferenceCreate(rule);
 }
 
 identity::Project project_named(const identity::Driver& id, const std::string& name, const std::string& domain,
@@ -233,15 +242,20 @@ int main(int argc, char** argv)
             throw std::invalid_argument("the identity service has no driver with users");
         if (words[0] == "bootstrap" && words.size() == 1) {
             api::identity::KeyRepository::setup(key_dir(app));
-            for (const char* r : {"reader", "member"})
-                role_named(*id, r);
+            // As keystone-manage bootstrap: reader, member and admin, each implying the one before, and the
+            // admin's role on the system as well as on its project (and here on its domain too).
+            auto reader = role_named(*id, "reader");
+            auto member = role_named(*id, "member");
             auto admin = role_named(*id, vm.count("role") ? vm["role"].as<std::string>() : "admin");
+            rule_kept(*id, {member.id, reader.id});
+            rule_kept(*id, {admin.id, member.id});
             auto project = project_named(*id, need("project"), domain, true);
             auto user = user_named(*id, need("username"), domain, password(vm));
             id->roleAssign(admin.id, user.id, project.id, "");
             id->roleAssign(admin.id, user.id, "", domain);
+            id->roleAssignSystem(admin.id, user.id);
             std::cout << "bootstrapped user " << user.name << " (" << user.id << ") with role " << admin.name
-                      << " on project " << project.name << " (" << project.id << ")\n";
+                      << " on project " << project.name << " (" << project.id << ") and on the system\n";
             return 0;
         }
         if (words[0] == "project" && words.size() == 3 && words[1] == "create") {

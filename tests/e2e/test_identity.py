@@ -279,9 +279,9 @@ class Enforcement(unittest.TestCase):
         status, _, body = stack.get_json("/identity/v3/domains/default", headers=mine, auth=False)
         self.assertEqual((status, body["domain"]["name"]), (200, "Default"))
 
-    def test_member_token_carries_its_role(self):
+    def test_member_token_carries_its_role_and_the_one_it_implies(self):
         _, _, body = validate(self.demo)
-        self.assertEqual([r["name"] for r in body["token"]["roles"]], ["member"])
+        self.assertEqual([r["name"] for r in body["token"]["roles"]], ["member", "reader"])
 
 
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")

@@ -349,12 +349,14 @@ def a_project():
 
 @functools.cache
 def a_user():
-    # A role on the domain too, so that the domain's grant endpoints name one that exists.
+    # A role on the domain and on the system too, so that their grant endpoints name one that exists.
     member = cloud("role")
     call("PUT", f"/identity/v3/domains/default/users/{user_a}/roles/{member}", stack.token)
+    call("PUT", f"/identity/v3/system/users/{user_a}/roles/{member}", stack.token)
     reader("user", f"/identity/v3/users/{user_a}", stack.token)
     reader("user-roles", f"/identity/v3/projects/{project_a}/users/{user_a}/roles", stack.token)
     reader("user-domain-roles", f"/identity/v3/domains/default/users/{user_a}/roles", stack.token)
+    reader("user-system-roles", f"/identity/v3/system/users/{user_a}/roles", stack.token)
     reader("token", "/identity/v3/auth/tokens", stack.token, headers={"X-Subject-Token": token_a})
     secret(user_a, token_a)
     return user_a
@@ -363,8 +365,9 @@ def a_user():
 @functools.cache
 def cloud(kind):
     """One of the cloud's own identity objects (the admin's, not A's): what B must not change."""
-    if kind == "role":
-        found = call("GET", "/identity/v3/roles?name=member", stack.token)["roles"][0]
+    if kind in ("role", "reader"):
+        found = call("GET", f"/identity/v3/roles?name={'member' if kind == 'role' else 'reader'}",
+                     stack.token)["roles"][0]
         path = f"/identity/v3/roles/{found['id']}"
     elif kind == "domain":
         found, path = {"id": "default"}, "/identity/v3/domains/default"
@@ -449,6 +452,10 @@ FACTORIES = {
     "tag": ("A", lambda: a_server() and a_image() and a_network() and a_router() and a_floatingip()
             and a_subnetpool() and a_security_group() and a_server_port() and TAG),
     "role_id": ("cloud", lambda: cloud("role")),
+    # The rule bootstrap makes, member implies reader: the admin's to change.
+    "prior_role_id": ("cloud", lambda: cloud("role")),
+    "implies_role_id": ("cloud", lambda: reader("role-inference", f"/identity/v3/roles/{cloud('role')}/implies/"
+                                                                  f"{cloud('reader')}", stack.token) or cloud("reader")),
     "domain_id": ("cloud", lambda: cloud("domain")),
     "region_id": ("cloud", lambda: cloud("region")),
     "service_id": ("cloud", lambda: cloud("service")),
@@ -536,6 +543,8 @@ BODIES = {
     ("identity", "v3_domain_user_role"): no_body,
     ("identity", "v3_domain_user_role_assignment"): no_body,
     ("identity", "v3_project_user_role"): no_body,
+    ("identity", "v3_system_user_role"): no_body,
+    ("identity", "v3_role_imply"): no_body,
     ("identity", "v3_projects_with_id"): lambda w: {"PATCH": [{"project": {"description": "b-was-here"}}]},
     ("identity", "v3_user"): lambda w: {"PATCH": [{"user": {"enabled": False}}, {"user": {"password": "b-chose"}}]},
     ("identity", "v3_role"): lambda w: {"PATCH": [{"role": {"name": "b-was-here"}}]},

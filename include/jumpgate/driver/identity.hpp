@@ -37,6 +37,7 @@ struct User {
     std::string description;
     std::string email;
     bool enabled = true;
+    std::string default_project_id; // empty: none; Keystone scopes an unscoped request there
     /*
      * credentials: what the driver wants back on every request made with this user's
      * tokens (a backend cloud's API key, an upstream token), set by userAuthenticate
@@ -53,12 +54,21 @@ struct Role {
     std::string name;
 };
 
-/* Assignment: a role of a user on a project or (project_id empty) on a domain. */
+/* Assignment: a role of a user on a project, on a domain (project_id empty), or on the system (both empty). */
 struct Assignment {
     std::string role_id;
     std::string user_id;
     std::string project_id;
     std::string domain_id;
+    bool system = false;
+};
+
+/* RoleInference: a rule that whoever holds the prior role holds the implied one too, where they hold it. */
+struct RoleInference {
+    std::string prior_role_id;
+    std::string implied_role_id;
+
+    bool operator==(const RoleInference&) const = default;
 };
 
 /* ApplicationCredential: a secret of a user's that authenticates as the user on one project. */
@@ -68,7 +78,7 @@ struct ApplicationCredential {
     std::string description;
     std::string user_id;
     std::string project_id;
-    std::vector<std::string> roles; // role ids; empty on create means all of the user's there
+    std::vector<std::string> roles; // role ids; on create, those of the caller's token that it asked for
     std::int64_t expires_at = 0;    // 0: never
     bool unrestricted = false;
     int expires_at_micros = 0; // the microseconds of expires_at, shown as the client gave them
@@ -146,6 +156,18 @@ class Driver {
                               const std::string& domain_id) const;
     virtual std::vector<Assignment> roleAssignmentList() const;
 
+    /* roleListForSystem: the roles the user has on the system (system scope). */
+    virtual std::vector<Role> roleListForSystem(const std::string& user_id) const;
+    /* roleAssignSystem: give the user `role_id` on the system; roleUnassignSystem: take it (NotFound when not held). */
+    virtual void roleAssignSystem(const std::string& role_id, const std::string& user_id) const;
+    virtual void roleUnassignSystem(const std::string& role_id, const std::string& user_id) const;
+
+    /* roleInferenceList: every inference rule; the core adds the roles they imply to tokens and effective lists. */
+    virtual std::vector<RoleInference> roleInferenceList() const;
+    /* roleInferenceCreate: a new rule (NotFound for an unknown role, Conflict when it exists); roleInferenceDelete. */
+    virtual void roleInferenceCreate(const RoleInference& rule) const;
+    virtual void roleInferenceDelete(const RoleInference& rule) const;
+
     /* applicationCredential*: create (with its secret, stored through the KDF), list, get, delete, authenticate. */
     virtual ApplicationCredential applicationCredentialCreate(const ApplicationCredential& cred,
                                                               const std::string& secret) const;
@@ -191,7 +213,9 @@ std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver
     X(domainList) X(domainCreate) X(domainUpdate) X(domainDelete) X(projectList) X(projectUpdate)                \
     X(projectDelete) X(userList) X(userUpdate) X(userDelete) X(userPasswordSet) X(roleUpdate) X(roleDelete)      \
     X(roleUnassign) X(roleAssignmentList) X(applicationCredentialCreate) X(applicationCredentialList)            \
-    X(applicationCredentialDelete) X(applicationCredentialAuthenticate) X(tokenRevoke) X(tokenIsRevoked)
+    X(applicationCredentialDelete) X(applicationCredentialAuthenticate) X(tokenRevoke) X(tokenIsRevoked)         \
+    X(roleListForSystem) X(roleAssignSystem) X(roleUnassignSystem) X(roleInferenceList) X(roleInferenceCreate)    \
+    X(roleInferenceDelete)
 // clang-format on
 
 /* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */

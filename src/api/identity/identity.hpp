@@ -3,13 +3,16 @@
 #pragma once
 
 #include <span>
+#include <string>
+#include <vector>
 
 #include <jumpgate/dispatcher.hpp>
 #include <jumpgate/driver/operations.hpp>
 
 namespace jumpgate::identity {
 class Driver;
-}
+struct RoleInference;
+} // namespace jumpgate::identity
 
 namespace jumpgate::api::identity {
 
@@ -23,9 +26,33 @@ json versions(const Request& req, const Dispatcher& disp);
 void install_versions(Dispatcher& disp);
 
 /*
- * resource_bindings: the Keystone requests on domains, projects, users, roles, role
- * assignments and application credentials, each with the operations it calls (resources.cpp).
+ * resource_bindings: the Keystone requests on domains, projects, users, roles, their inference
+ * rules, role assignments (on projects, domains and the system) and application credentials,
+ * each with the operations it calls (resources.cpp).
  */
 std::span<const Binding<jumpgate::identity::Driver>> resource_bindings();
+
+/* Implied: a role reached through the inference rules, with the prior role whose rule reached it. */
+struct Implied {
+    std::string role_id;
+    std::string prior_role_id;
+
+    bool operator==(const Implied&) const = default;
+};
+
+/*
+ * implied_by: the roles that `role_id` implies through `rules`, directly or through
+ * others, each once, breadth first, with the prior role that first reached it; a rule
+ * leading back to `role_id` or to a role already reached adds nothing (rules may cycle)
+ * (implied_roles.cpp).
+ */
+std::vector<Implied> implied_by(const std::string& role_id, std::span<const jumpgate::identity::RoleInference> rules);
+
+/*
+ * with_implied: the role ids `held` followed by every role they imply through `rules`,
+ * each once: the roles a token carries for what its user holds (implied_roles.cpp).
+ */
+std::vector<std::string> with_implied(const std::vector<std::string>& held,
+                                      std::span<const jumpgate::identity::RoleInference> rules);
 
 } // namespace jumpgate::api::identity

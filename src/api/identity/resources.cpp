@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include <openssl/rand.h>
 
@@ -80,6 +81,8 @@ json view(const Request& req, const User& u)
         v["description"] = u.description;
     if (!u.email.empty())
         v["email"] = u.email;
+    if (!u.default_project_id.empty())
+        v["default_project_id"] = u.default_project_id;
     return v;
 }
 
@@ -186,6 +189,25 @@ std::string name_text(const json& o, const char* key, std::size_t max,
     return name;
 }
 
+/*
+ * project_ref: the default_project_id `o` gives, as Keystone's schema takes it: null (none) or an id
+ * of 1 to 64 letters, digits and dashes; `fallback` when absent. A project that does not exist is
+ * taken too, as Keystone takes it.
+ */
+std::string project_ref(const json& o, const std::string& fallback)
+{
+    if (!o.contains("default_project_id"))
+        return fallback;
+    const json& v = o["default_project_id"];
+    if (v.is_null())
+        return "";
+    if (!v.is_string() || v.get_ref<const std::string&>().empty() || v.get_ref<const std::string&>().size() > 64 ||
+        v.get_ref<const std::string&>().find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                                          "0123456789-") != std::string::npos)
+        throw BadRequest("Invalid input for field 'default_project_id': " + v.dump() + " is not a valid id.");
+    return v.get<std::string>();
+}
+
 bool flag(const json& o, const char* key, bool fallback)
 {
     if (!o.contains(key))
@@ -271,10 +293,15 @@ void project_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_project");
     const json& b = body(req, "project");
-    Project created = d.projectCreate({.name = name_text(b, "name", 64),
-                                       .domain_id = text(b, "domain_id", "default"),
-                                       .description = text(b, "description"),
-                                       .enabled = flag(b, "enabled", true)});
+    Project created;
+    try {
+        created = d.projectCreate({.name = name_text(b, "name", 64),
+                                   .domain_id = text(b, "domain_id", "default"),
+                                   .description = text(b, "description"),
+                                   .enabled = flag(b, "enabled", true)});
+    } catch (const NotFound& e) { // its domain: Keystone answers a reference to none as a bad request
+        throw BadRequest(e.what());
+    }
     resp.status = 201;
     resp.json({{"project", view(req, created)}});
 }
@@ -325,10 +352,9 @@ void user_create(const Driver& d, const Request& req, Response& resp)
                                  .domain_id = text(b, "domain_id", "default"),
                                  .description = text(b, "description"),
                                  .email = text(b, "email"),
-                                 .enabled = flag(b, "enabled", true)},
+                                 .enabled = flag(b, "enabled", true),
+                                 .default_project_id = project_ref(b, "")},
                                 password);
-    if (!text(b, "default_project_id").empty())
-        d.projectFind({.id = text(b, "default_project_id")});
     resp.status = 201;
     resp.json({{"user", view(req, created)}});
 }
@@ -348,6 +374,7 @@ void user_update(const Driver& d, const Request& req, Response& resp)
     u.description = text(b, "description", u.description);
     u.email = text(b, "email", u.email);
     u.enabled = flag(b, "enabled", u.enabled);
+    u.default_project_id = project_ref(b, u.default_project_id);
     User updated = d.userUpdate(u);
     if (!text(b, "password").empty())
         d.userPasswordSet(u.id, text(b, "password"));
@@ -528,33 +555,219 @@ class Names {
     std::map<std::string, std::pair<std::string, std::string>> projects_;
 };
 
+/* query_true: a flag of Keystone's query (include_names, effective): present, and anything but "0". */
+bool query_true(const Request& req, std::string_view name)
+{
+    return req.has_query(name) && req.query(name) != "0";
+}
+
+/*
+ * role_assignment_list: the direct assignments, or with ?effective what they give as Keystone works it
+ * out: each with the roles it implies (linked to the assignment of the prior role), and without the
+ * system's grants, which Keystone's effective list leaves out.
+ */
 void role_assignment_list(const Driver& d, const Request& req, Response& resp)
 {
     std::string user(req.query("user.id")), project(req.query("scope.project.id")),
-        domain(req.query("scope.domain.id")), role(req.query("role.id"));
+        domain(req.query("scope.domain.id")), role(req.query("role.id")), system(req.query("scope.system"));
     if (user != req.context().user_id)
         require_admin(req, "list_role_assignments");
+    if (!domain.empty() && !project.empty())
+        throw BadRequest("Specify a domain or project, not both");
+    if (!system.empty() && !domain.empty())
+        throw BadRequest("Specify system or domain, not both");
+    if (!system.empty() && !project.empty())
+        throw BadRequest("Specify system or project, not both");
+    bool effective = query_true(req, "effective");
     std::optional<Names> names;
-    if (req.has_query("include_names") && api::parse_bool("include_names", req.query("include_names")))
+    if (query_true(req, "include_names"))
         names.emplace(d);
+    std::vector<RoleInference> rules = effective ? d.roleInferenceList() : std::vector<RoleInference>{};
+    std::string base = req.dispatcher()->base_url(req) + "/v3/";
     json out = json::array();
-    for (const auto& a : d.roleAssignmentList()) {
-        if ((!user.empty() && a.user_id != user) || (!project.empty() && a.project_id != project) ||
-            (!domain.empty() && a.domain_id != domain) || (!role.empty() && a.role_id != role))
-            continue;
-        json scope = a.project_id.empty()
+    auto add = [&](const Assignment& a, const std::string& role_id, const std::string& prior_id) {
+        if (!role.empty() && role_id != role)
+            return;
+        json scope = a.system ? json{{"system", {{"all", true}}}}
+                     : a.project_id.empty()
                          ? json{{"domain", names ? names->domain(a.domain_id) : json{{"id", a.domain_id}}}}
                          : json{{"project", names ? names->project(a.project_id) : json{{"id", a.project_id}}}};
-        out.push_back(
-            {{"role", names ? names->role(a.role_id) : json{{"id", a.role_id}}},
-             {"user", names ? names->user(a.user_id) : json{{"id", a.user_id}}},
-             {"scope", scope},
-             {"links",
-              {{"assignment", req.dispatcher()->base_url(req) + "/v3/" +
-                                  (a.project_id.empty() ? "domains/" + a.domain_id : "projects/" + a.project_id) +
-                                  "/users/" + a.user_id + "/roles/" + a.role_id}}}});
+        std::string target = a.system               ? "system"
+                             : a.project_id.empty() ? "domains/" + a.domain_id
+                                                    : "projects/" + a.project_id;
+        json links = {{"assignment",
+                       base + target + "/users/" + a.user_id + "/roles/" + (prior_id.empty() ? role_id : prior_id)}};
+        if (!prior_id.empty()) // Keystone's own order of the two ids in this link
+            links["prior_role"] = base + "prior_role/" + role_id + "/implies/" + prior_id;
+        out.push_back({{"role", names ? names->role(role_id) : json{{"id", role_id}}},
+                       {"user", names ? names->user(a.user_id) : json{{"id", a.user_id}}},
+                       {"scope", std::move(scope)},
+                       {"links", std::move(links)}});
+    };
+    for (const auto& a : d.roleAssignmentList()) {
+        if (!user.empty() && a.user_id != user)
+            continue;
+        if (a.system ? effective || !project.empty() || !domain.empty()
+                     : (!effective && system == "all") || (!project.empty() && a.project_id != project) ||
+                           (!domain.empty() && a.domain_id != domain))
+            continue;
+        add(a, a.role_id, "");
+        for (const auto& i : api::identity::implied_by(a.role_id, rules))
+            add(a, i.role_id, i.prior_role_id);
     }
     resp.json({{"role_assignments", out}, {"links", list_links(req)}});
+}
+
+// The system's grants (Keystone's /v3/system/users/{user_id}/roles...), and what a token may scope to there.
+void system_grant_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_system_grants_for_user");
+    d.userGet(req.param("user_id"));
+    json out = json::array();
+    for (const auto& r : d.roleListForSystem(req.param("user_id")))
+        out.push_back(view(req, r));
+    resp.json({{"roles", out}, {"links", list_links(req)}});
+}
+
+void system_grant_check(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "check_system_grant_for_user");
+    auto roles = d.roleListForSystem(req.param("user_id"));
+    if (std::none_of(roles.begin(), roles.end(), [&](const Role& r) { return r.id == req.param("role_id"); }))
+        throw NotFound("Could not find role assignment.");
+    resp.status = 204;
+}
+
+void system_grant_create(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "create_system_grant_for_user");
+    role_by_id(d, req.param("role_id"));
+    d.userGet(req.param("user_id"));
+    d.roleAssignSystem(req.param("role_id"), req.param("user_id"));
+    resp.status = 204;
+}
+
+void system_grant_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "revoke_system_grant_for_user");
+    d.roleUnassignSystem(req.param("role_id"), req.param("user_id"));
+    resp.status = 204;
+}
+
+// Any token may ask where its user may scope one: [{"all": true}] with a role on the system, else [].
+void auth_system(const Driver& d, const Request& req, Response& resp)
+{
+    json system = json::array();
+    if (!d.roleListForSystem(req.context().user_id).empty())
+        system.push_back({{"all", true}});
+    resp.json(
+        {{"system", std::move(system)}, {"links", {{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}}}});
+}
+
+// Implied roles: the inference rules, kept to the admin as Keystone's default policy keeps them.
+json role_ref(const Request& req, const Role& r)
+{
+    return {{"id", r.id}, {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}, {"name", r.name}};
+}
+
+/* rule_of: the rule the path names, both roles looked up (404 for either), and whether it exists. */
+std::tuple<Role, Role, bool> rule_of(const Driver& d, const Request& req)
+{
+    Role prior = role_by_id(d, req.param("prior_role_id"));
+    Role implied = role_by_id(d, req.param("implies_role_id"));
+    auto rules = d.roleInferenceList();
+    bool exists = std::find(rules.begin(), rules.end(), RoleInference{prior.id, implied.id}) != rules.end();
+    return {prior, implied, exists};
+}
+
+json inference_view(const Request& req, const Role& prior, const Role& implied)
+{
+    return {{"role_inference", {{"prior_role", role_ref(req, prior)}, {"implies", role_ref(req, implied)}}},
+            {"links",
+             {{"self", req.dispatcher()->endpoint_url(
+                           req, "v3_role_imply", {{"prior_role_id", prior.id}, {"implies_role_id", implied.id}})}}}};
+}
+
+std::string no_rule(const Role& prior, const Role& implied)
+{
+    return prior.id + " does not imply " + implied.id + ".";
+}
+
+void implied_role_show(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "get_implied_role");
+    auto [prior, implied, exists] = rule_of(d, req);
+    if (!exists)
+        throw NotFound(no_rule(prior, implied));
+    resp.json(inference_view(req, prior, implied));
+}
+
+void implied_role_check(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "check_implied_role");
+    auto [prior, implied, exists] = rule_of(d, req);
+    if (!exists)
+        throw NotFound(no_rule(prior, implied));
+    resp.status = 204;
+}
+
+void implied_role_create(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "create_implied_role");
+    auto [prior, implied, exists] = rule_of(d, req);
+    // Keystone's [assignment] prohibited_implied_role: no rule may hand out admin.
+    if (implied.name == "admin")
+        throw Forbidden(implied.id + " cannot be an implied roles.");
+    d.roleInferenceCreate({prior.id, implied.id});
+    resp.status = 201;
+    resp.json(inference_view(req, prior, implied));
+}
+
+void implied_role_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "delete_implied_role");
+    auto [prior, implied, exists] = rule_of(d, req);
+    if (!exists)
+        throw NotFound(no_rule(prior, implied));
+    d.roleInferenceDelete({prior.id, implied.id});
+    resp.status = 204;
+}
+
+void implied_role_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_implied_roles");
+    Role prior = role_by_id(d, req.param("prior_role_id"));
+    auto all = d.roleList();
+    json implies = json::array();
+    for (const auto& rule : d.roleInferenceList())
+        if (rule.prior_role_id == prior.id)
+            for (const auto& r : all)
+                if (r.id == rule.implied_role_id)
+                    implies.push_back(role_ref(req, r));
+    resp.json({{"role_inference", {{"prior_role", role_ref(req, prior)}, {"implies", std::move(implies)}}},
+               {"links", {{"self", url(req, "v3_role_implies", "prior_role_id", prior.id)}}}});
+}
+
+// Every rule, grouped by prior role; Keystone's answer has no links.
+void role_inference_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_role_inference_rules");
+    auto all = d.roleList();
+    auto named = [&](const std::string& id) {
+        for (const auto& r : all)
+            if (r.id == id)
+                return r;
+        return Role{id, ""};
+    };
+    json out = json::array();
+    std::map<std::string, std::size_t> at; // prior role id -> its place in `out`
+    for (const auto& rule : d.roleInferenceList()) {
+        auto [it, fresh] = at.emplace(rule.prior_role_id, out.size());
+        if (fresh)
+            out.push_back({{"prior_role", role_ref(req, named(rule.prior_role_id))}, {"implies", json::array()}});
+        out[it->second]["implies"].push_back(role_ref(req, named(rule.implied_role_id)));
+    }
+    resp.json({{"role_inferences", std::move(out)}});
 }
 
 void application_credential_list(const Driver& d, const Request& req, Response& resp)
@@ -578,16 +791,24 @@ void application_credential_create(const Driver& d, const Request& req, Response
                             .description = text(b, "description"),
                             .user_id = req.context().user_id,
                             .project_id = req.context().project_id};
+    // The roles the caller's token holds on the project, those its roles imply among them, as
+    // Keystone's: all of them unless the request names some.
+    auto all = d.roleList();
     if (b.contains("roles") && b["roles"].is_array()) {
-        auto all = d.roleList();
         for (const auto& r : b["roles"]) {
             auto match = std::find_if(all.begin(), all.end(), [&](const Role& role) {
                 return role.id == r.value("id", "") || role.name == r.value("name", "");
             });
             if (match == all.end())
                 throw NotFound("Could not find role: " + r.dump() + ".");
+            if (!req.context().has_role(match->name))
+                throw Forbidden("The user does not hold role " + match->id + " on the project.");
             c.roles.push_back(match->id);
         }
+    } else {
+        for (const auto& r : all)
+            if (req.context().has_role(r.name))
+                c.roles.push_back(r.id);
     }
     if (!text(b, "expires_at").empty())
         std::tie(c.expires_at, c.expires_at_micros) = parse_time(text(b, "expires_at"));
@@ -694,7 +915,7 @@ const Binding<Driver> kResources[] = {
     {"v3_projects_with_id", "PATCH", {Op::projectFind, Op::projectUpdate}, project_update},
     {"v3_projects_with_id", "DELETE", {Op::projectDelete}, project_delete},
     {"v3_users", "GET", {Op::userList}, user_list},
-    {"v3_users", "POST", {Op::userCreate, Op::projectFind}, user_create},
+    {"v3_users", "POST", {Op::userCreate}, user_create},
     {"v3_user", "GET", {Op::userGet}, user_show},
     {"v3_user", "PATCH", {Op::userGet, Op::userUpdate, Op::userPasswordSet}, user_update},
     {"v3_user", "DELETE", {Op::userDelete}, user_delete},
@@ -721,8 +942,20 @@ const Binding<Driver> kResources[] = {
     {"v3_domain_user_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<false>},
     {"v3_role_assignments",
      "GET",
-     {Op::roleAssignmentList, Op::roleList, Op::userGet, Op::projectFind, Op::domainGet},
+     {Op::roleAssignmentList, Op::roleList, Op::userGet, Op::projectFind, Op::domainGet, Op::roleInferenceList},
      role_assignment_list},
+    {"v3_system_user_roles", "GET", {Op::userGet, Op::roleListForSystem}, system_grant_list},
+    {"v3_system_user_role", "GET", {Op::roleListForSystem}, system_grant_check},
+    {"v3_system_user_role", "HEAD", {Op::roleListForSystem}, system_grant_check},
+    {"v3_system_user_role", "PUT", {Op::roleList, Op::userGet, Op::roleAssignSystem}, system_grant_create},
+    {"v3_system_user_role", "DELETE", {Op::roleUnassignSystem}, system_grant_delete},
+    {"v3_auth_system", "GET", {Op::roleListForSystem}, auth_system},
+    {"v3_role_implies", "GET", {Op::roleList, Op::roleInferenceList}, implied_role_list},
+    {"v3_role_imply", "GET", {Op::roleList, Op::roleInferenceList}, implied_role_show},
+    {"v3_role_imply", "HEAD", {Op::roleList, Op::roleInferenceList}, implied_role_check},
+    {"v3_role_imply", "PUT", {Op::roleList, Op::roleInferenceList, Op::roleInferenceCreate}, implied_role_create},
+    {"v3_role_imply", "DELETE", {Op::roleList, Op::roleInferenceList, Op::roleInferenceDelete}, implied_role_delete},
+    {"v3_role_inferences", "GET", {Op::roleList, Op::roleInferenceList}, role_inference_list},
     {"v3_user_application_credentials",
      "GET",
      {Op::applicationCredentialList, Op::roleList},

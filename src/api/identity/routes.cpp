@@ -76,6 +76,8 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_role_inferences", "/v3/role_inferences", "GET"},
     {"v3_role_implies", "/v3/roles/{prior_role_id}/implies", "GET"},
     {"v3_role_imply", "/v3/roles/{prior_role_id}/implies/{implies_role_id}", "GET HEAD PUT DELETE"},
+    {"v3_system_user_roles", "/v3/system/users/{user_id}/roles", "GET"},
+    {"v3_system_user_role", "/v3/system/users/{user_id}/roles/{role_id}", "GET HEAD PUT DELETE"},
 };
 
 } // namespace

@@ -180,6 +180,10 @@ std::string KeyRepository::seal(const TokenPayload& p) const
         j["p"] = p.project_id;
     if (!p.domain_id.empty())
         j["d"] = p.domain_id;
+    if (p.system)
+        j["s"] = true;
+    if (!p.parent_audit_ids.empty())
+        j["q"] = p.parent_audit_ids;
     if (!p.application_credential_id.empty())
         j["c"] = p.application_credential_id;
     if (!p.credentials.empty())
@@ -234,11 +238,13 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
         p.user_id = j.value("u", "");
         p.project_id = j.value("p", "");
         p.domain_id = j.value("d", "");
+        p.system = j.value("s", false);
         p.roles = j.value("r", std::vector<std::string>{});
         p.methods = j.value("m", std::vector<std::string>{});
         p.issued_at = j.value("i", std::int64_t{0});
         p.expires_at = j.value("e", std::int64_t{0});
         p.audit_id = j.value("a", "");
+        p.parent_audit_ids = j.value("q", std::vector<std::string>{});
         p.application_credential_id = j.value("c", "");
         p.credentials = j.value("b", "");
         if (opened_.size() >= kOpenedMax)

@@ -17,11 +17,14 @@ struct TokenPayload {
     std::string user_id;
     std::string project_id;         // empty unless project-scoped
     std::string domain_id;          // empty unless domain-scoped
+    bool system = false;            // scoped to the whole system (Keystone's system scope "all")
     std::vector<std::string> roles; // role names in the scope
     std::vector<std::string> methods;
     std::int64_t issued_at = 0; // seconds since the epoch
     std::int64_t expires_at = 0;
     std::string audit_id;
+    // A rescoped token's: the audit ids of the tokens it was rescoped from, the nearest first.
+    std::vector<std::string> parent_audit_ids;
     std::string application_credential_id;
     std::string credentials; // the user's backend credentials (identity::User::credentials)
 

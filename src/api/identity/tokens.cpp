@@ -27,6 +27,34 @@ namespace {
 using api::identity::KeyRepository;
 using api::identity::TokenPayload;
 
+/* audit_ids: a token's audit id, then its chain's (the first token's) when it was rescoped, as Keystone lists them. */
+json audit_ids(const TokenPayload& p)
+{
+    json ids = {p.audit_id};
+    if (!p.parent_audit_ids.empty())
+        ids.push_back(p.parent_audit_ids.back());
+    return ids;
+}
+
+// The tokens a rescoped token may descend from, each of which revokes it: room in the token for their ids.
+constexpr std::size_t kRescopesMax = 8;
+
+/*
+ * rescoped_from: make `p` a token rescoped from `prior`: an audit id of its own (as Keystone's, so that
+ * revoking it leaves `prior` valid) and the ids of `prior` and its own parents, so that revoking any
+ * of them revokes `p` too. 401 past kRescopesMax.
+ */
+void rescoped_from(TokenPayload& p, const TokenPayload& prior)
+{
+    if (prior.parent_audit_ids.size() >= kRescopesMax)
+        throw Unauthorized("A token rescoped " + std::to_string(kRescopesMax) + " times is not rescoped again.");
+    p.user_id = prior.user_id;
+    p.expires_at = prior.expires_at; // a rescoped token lives no longer
+    p.credentials = prior.credentials;
+    p.parent_audit_ids = {prior.audit_id};
+    p.parent_audit_ids.insert(p.parent_audit_ids.end(), prior.parent_audit_ids.begin(), prior.parent_audit_ids.end());
+}
+
 std::int64_t now()
 {
     return api::unix_now();
@@ -66,8 +94,12 @@ constexpr CatalogService kCatalog[] = {
 };
 
 // What validating a token calls (payload_of): a driver that has it gets the App's authenticator.
-// A domain-scoped token needs domainGet and roleListForDomain too; without them it is not valid.
+// A domain-scoped token needs domainGet and roleListForDomain too, a system-scoped one roleListForSystem;
+// without them it is not valid. The roles that held ones imply are added when the driver keeps the rules.
 const Operations kValidate{Op::tokenIsRevoked, Op::roleListForProject};
+const Operations kDomainScope{Op::domainFind, Op::roleListForDomain};
+const Operations kSystemScope{Op::roleListForSystem};
+const Operations kImpliedRoles{Op::roleInferenceList, Op::roleList};
 
 /* Everything the handlers share: the App, the driver and what it can do, the keys, the settings. */
 struct Tokens {
@@ -85,7 +117,13 @@ struct Tokens {
     /* as: the driver acting for the user whose backend credentials are `credentials`. */
     std::shared_ptr<const Driver> as(const std::string& credentials) const { return acting(driver, credentials); }
 
-    json catalog(const Request& req, const std::string& project_id) const
+    /*
+     * catalog: the catalog of the mounted services, their per-project URLs for `project_id`.
+     * `per_project_left_out`: without a project, the services whose URL names one are left
+     * out, as Keystone leaves out of a domain- or system-scoped token's catalog the endpoints
+     * it cannot fill; otherwise their URL ends without one.
+     */
+    json catalog(const Request& req, const std::string& project_id, bool per_project_left_out = false) const
     {
         json out = json::array();
         for (const auto& c : kCatalog) {
@@ -93,8 +131,11 @@ struct Tokens {
             if (!d)
                 continue;
             std::string suffix = c.suffix;
-            if (auto p = suffix.find("/{project_id}"); p != std::string::npos)
+            if (auto p = suffix.find("/{project_id}"); p != std::string::npos) {
+                if (project_id.empty() && per_project_left_out)
+                    continue;
                 suffix.replace(p, 13, project_id.empty() ? "" : "/" + project_id);
+            }
             std::string url = d->base_url(req) + suffix;
             json endpoints = json::array();
             for (const char* interface : {"public", "internal", "admin"})
@@ -124,7 +165,7 @@ struct Tokens {
                         {"name", user.name},
                         {"domain", domain_ref(*d, user.domain_id)},
                         {"password_expires_at", nullptr}}},
-                      {"audit_ids", {p.audit_id}},
+                      {"audit_ids", audit_ids(p)},
                       {"issued_at", iso_time(p.issued_at)},
                       {"expires_at", iso_time(p.expires_at)}};
         std::vector<Role> roles;
@@ -135,8 +176,10 @@ struct Tokens {
             token["is_domain"] = false;
         } else if (!p.domain_id.empty()) {
             token["domain"] = domain_ref(*d, p.domain_id);
+        } else if (p.system) {
+            token["system"] = {{"all", true}};
         }
-        if (!p.project_id.empty() || !p.domain_id.empty()) {
+        if (scoped(p)) {
             json list = json::array();
             auto all = d->roleList();
             for (const auto& name : p.roles)
@@ -145,9 +188,7 @@ struct Tokens {
                         list.push_back({{"id", r.id}, {"name", r.name}});
             token["roles"] = std::move(list);
             if (with_catalog)
-                token["catalog"] = catalog(req, p.project_id);
-        } else if (with_catalog) {
-            token["catalog"] = json::array();
+                token["catalog"] = catalog(req, p.project_id, true);
         }
         if (!p.application_credential_id.empty())
             token["application_credential"] = {{"id", p.application_credential_id}};
@@ -193,9 +234,13 @@ struct Tokens {
                 return p;
             }
         auto d = as(p->credentials);
-        if (d->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at))
+        // Revoking a token revokes it and every token rescoped from it, not those it was rescoped from.
+        if (d->tokenIsRevoked(p->audit_id, p->user_id, p->project_id, p->issued_at) ||
+            std::any_of(p->parent_audit_ids.begin(), p->parent_audit_ids.end(), [&](const std::string& id) {
+                return d->tokenIsRevoked(id, p->user_id, p->project_id, p->issued_at);
+            }))
             return std::nullopt;
-        if (!p->project_id.empty() || !p->domain_id.empty()) {
+        if (scoped(*p)) {
             p->roles = roles_now(*d, *p);
             if (p->roles.empty())
                 return std::nullopt;
@@ -220,6 +265,10 @@ struct Tokens {
         std::vector<Role> held;
         if (!p.project_id.empty()) {
             held = d.roleListForProject(p.user_id, p.project_id);
+        } else if (p.system) {
+            if (!can(kSystemScope))
+                return {};
+            held = d.roleListForSystem(p.user_id);
         } else {
             if (!can({Op::domainGet, Op::roleListForDomain}))
                 return {};
@@ -232,12 +281,40 @@ struct Tokens {
             held = d.roleListForDomain(p.user_id, p.domain_id);
         }
         std::vector<std::string> names;
-        for (const auto& r : held)
-            if (p.application_credential_id.empty() ||
-                std::find(p.roles.begin(), p.roles.end(), r.name) != p.roles.end())
-                names.push_back(r.name);
+        for (auto& name : role_names(d, held))
+            if (p.application_credential_id.empty() || std::find(p.roles.begin(), p.roles.end(), name) != p.roles.end())
+                names.push_back(std::move(name));
         return names;
     }
+
+    /*
+     * role_names: the names of the roles `held` and of those they imply through the driver's
+     * inference rules (Keystone's admin, member and reader: an admin's token carries all three).
+     */
+    std::vector<std::string> role_names(const Driver& d, const std::vector<Role>& held) const
+    {
+        std::vector<std::string> names;
+        for (const auto& r : held)
+            names.push_back(r.name);
+        if (held.empty() || !can(kImpliedRoles))
+            return names;
+        auto rules = d.roleInferenceList();
+        std::vector<std::string> ids;
+        for (const auto& r : held)
+            ids.push_back(r.id);
+        ids = api::identity::with_implied(ids, rules);
+        if (ids.size() == held.size())
+            return names;
+        auto all = d.roleList();
+        for (std::size_t i = held.size(); i < ids.size(); ++i)
+            for (const auto& r : all)
+                if (r.id == ids[i])
+                    names.push_back(r.name);
+        return names;
+    }
+
+    /* scoped: whether a token stands for roles somewhere: a project, a domain or the system. */
+    static bool scoped(const TokenPayload& p) { return !p.project_id.empty() || !p.domain_id.empty() || p.system; }
 
     /*
      * view_body: view() encoded, remembered for the token `text` that payload_of has
@@ -269,7 +346,7 @@ std::string text_of(const json& j, const char* key, const std::string& path)
     return j[key].get<std::string>();
 }
 
-/* ref_of: the user, project or domain the body's object at `path` names; 400 for a malformed one. */
+/* ref_of: the user or project the body's object at `path` names; 400 for a malformed one. */
 Ref ref_of(const json& j, const std::string& path)
 {
     if (!j.is_object())
@@ -293,12 +370,21 @@ Ref ref_of(const json& j, const std::string& path)
  * explicitly_unscoped: the scope a client gives to ask for an unscoped token even where the user has a
  * default project: keystoneauth's "unscoped" (what Horizon's login sends) or its older {"unscoped": {}}.
  */
-// What a scope may name, exactly one of them, as Keystone's AuthInfo counts them.
-constexpr const char* kScopes[] = {"system", "project", "domain", "OS-TRUST:trust", "unscoped"};
-
 bool explicitly_unscoped(const json& scope)
 {
     return scope == "unscoped" || (scope.is_object() && scope.size() == 1 && scope.contains("unscoped"));
+}
+
+/* domain_ref_of: the domain the body's object at `path` names, by id or by name alone; 400 for a malformed one. */
+Ref domain_ref_of(const json& j, const std::string& path)
+{
+    if (!j.is_object())
+        throw BadRequest("Invalid input for field '" + path + "': " + j.dump() + " is not of type 'object'.");
+    Ref ref{.id = text_of(j, "id", path), .name = text_of(j, "name", path)};
+    if (ref.id.empty() && ref.name.empty())
+        throw BadRequest("Invalid input for field " + path.substr(path.find('/') + 1) +
+                         ": id or name must be present.");
+    return ref;
 }
 
 // The authentication methods and scopes beyond a password and a project, each offered when the driver has
@@ -306,7 +392,32 @@ bool explicitly_unscoped(const json& scope)
 const Operations kApplicationCredentialMethod{Op::applicationCredentialAuthenticate, Op::roleList};
 // A credential named by its name and its user's is found among the user's own: the driver must list them.
 const Operations kApplicationCredentialByName{Op::applicationCredentialList, Op::userList};
-const Operations kDomainScope{Op::domainFind, Op::roleListForDomain};
+
+// The scopes a request may ask for, exactly one of them (Keystone's trusts are not kept here).
+constexpr const char* kScopes[] = {"project", "domain", "system", "unscoped", "OS-TRUST:trust"};
+
+/*
+ * default_scope: scope `p` to its user's default project, as Keystone does for a request that
+ * names no scope, when that project and its domain are enabled and the user has a role there;
+ * otherwise the token stays unscoped.
+ */
+void default_scope(const Tokens& t, const Driver& d, TokenPayload& p)
+{
+    std::string project_id = d.userGet(p.user_id).default_project_id;
+    if (project_id.empty())
+        return;
+    try {
+        Project project = d.projectFind({.id = project_id});
+        if (!project.enabled || !d.domainGet(project.domain_id).enabled)
+            return;
+        auto roles = t.role_names(d, d.roleListForProject(p.user_id, project.id));
+        if (roles.empty())
+            return;
+        p.project_id = project.id;
+        p.roles = std::move(roles);
+    } catch (const NotFound&) {
+    }
+}
 
 /*
  * sealed: the token text of `p`. One too long for any worker to open (the driver's backend
@@ -366,10 +477,11 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             auto prior = t.payload_of(req, id);
             if (!prior) // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
-            p.user_id = prior->user_id;
-            p.expires_at = prior->expires_at; // a rescoped token lives no longer
-            p.audit_id = prior->audit_id;
-            p.credentials = prior->credentials;
+            rescoped_from(p, *prior);
+            // As Keystone, the methods that made the first token stay with the ones made from it.
+            p.methods = prior->methods;
+            if (std::find(p.methods.begin(), p.methods.end(), "token") == p.methods.end())
+                p.methods.push_back("token");
         } else if (methods[0] == "application_credential" && t.can(kApplicationCredentialMethod)) {
             const json& c = identity.value("application_credential", json::object());
             if (!c.is_object())
@@ -424,7 +536,8 @@ void issue(const Tokens& t, const Request& req, Response& resp)
         const json& scope = auth["scope"];
         if (!scope.is_object())
             throw BadRequest("Invalid input for field 'auth/scope': " + scope.dump() + " is not of type 'object'.");
-        if (std::ranges::count_if(kScopes, [&](const char* s) { return scope.contains(s); }) != 1)
+        if (std::count_if(std::begin(kScopes), std::end(kScopes), [&](const char* k) { return scope.contains(k); }) !=
+            1)
             throw BadRequest("Expecting to find system, project, domain, OS-TRUST:trust or unscoped in scope.");
         if (scope.contains("project")) {
             Project project;
@@ -436,10 +549,9 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             if (!project.enabled)
                 throw Unauthorized("The project is disabled.");
             p.project_id = project.id;
-            for (const auto& r : acting->roleListForProject(p.user_id, project.id))
-                p.roles.push_back(r.name);
+            p.roles = t.role_names(*acting, acting->roleListForProject(p.user_id, project.id));
         } else if (scope.contains("domain")) {
-            Ref asked = ref_of(scope["domain"], "auth/scope/domain");
+            Ref asked = domain_ref_of(scope["domain"], "auth/scope/domain");
             // A driver without domain roles has given the user none: as for a domain it does not know.
             std::optional<Domain> domain;
             try {
@@ -449,14 +561,29 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             }
             if (!domain)
                 throw Unauthorized("User " + p.user_id + " has no access to the requested domain.");
+            if (!domain->enabled)
+                throw Unauthorized("Domain is disabled: " + domain->id + ".");
             p.domain_id = domain->id;
-            for (const auto& r : acting->roleListForDomain(p.user_id, domain->id))
-                p.roles.push_back(r.name);
-        } else {
-            throw BadRequest("Unsupported scope: project or domain.");
+            p.roles = t.role_names(*acting, acting->roleListForDomain(p.user_id, domain->id));
+        } else if (scope.contains("system")) {
+            const json& system = scope["system"];
+            if (!system.is_object() || (system.contains("all") && !system["all"].is_boolean()))
+                throw BadRequest("Invalid input for field 'auth/scope/system': " + system.dump() +
+                                 " is not an object with a boolean 'all'.");
+            if (!t.can(kSystemScope))
+                throw Unauthorized("User " + p.user_id + " has no access to the system.");
+            p.system = true;
+            p.roles = t.role_names(*acting, acting->roleListForSystem(p.user_id));
+            if (p.roles.empty())
+                throw Unauthorized("User " + p.user_id + " has no access to the system.");
+        } else if (!scope.contains("unscoped")) {
+            throw BadRequest("Unsupported scope: project, domain, system or unscoped.");
         }
-        if (p.roles.empty())
+        if (p.roles.empty() && !scope.contains("unscoped"))
             throw Unauthorized("User " + p.user_id + " has no roles on the requested scope.");
+    } else if (!auth.contains("scope") || auth["scope"].is_null()) {
+        // A client that asked for no token scope in so many words keeps it unscoped.
+        default_scope(t, *acting, p);
     }
     if (!p.expires_at)
         p.expires_at = p.issued_at + t.lifetime;
@@ -513,7 +640,7 @@ json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const
     json token = {{"id", id},
                   {"issued_at", iso_time(p.issued_at)},
                   {"expires", iso_time(p.expires_at)},
-                  {"audit_ids", {p.audit_id}}};
+                  {"audit_ids", audit_ids(p)}};
     json roles = json::array(), role_ids = json::array();
     auto all = d->roleList();
     for (const auto& name : p.roles)
@@ -567,10 +694,7 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
             auto prior = t.payload_of(req, auth["token"].value("id", ""));
             if (!prior)
                 throw Unauthorized("The request you have made requires authentication.");
-            p.user_id = prior->user_id;
-            p.expires_at = prior->expires_at;
-            p.audit_id = prior->audit_id;
-            p.credentials = prior->credentials;
+            rescoped_from(p, *prior);
             p.methods = {"token"};
         } else {
             throw BadRequest("Expecting to find passwordCredentials or token in auth.");
@@ -744,7 +868,10 @@ void authenticate(const Tokens& t, Request& req)
     // proves who the caller is, not where they may act (Nova's policies refuse it the same way).
     if (ctx.project_id.empty() && std::string_view(req.dispatcher()->service()) != "identity")
         throw Forbidden("A token scoped to a project is required; this token is " +
-                        std::string(ctx.domain_id.empty() ? "unscoped" : "scoped to a domain") + ".");
+                        std::string(p->system               ? "scoped to the system"
+                                    : ctx.domain_id.empty() ? "unscoped"
+                                                            : "scoped to a domain") +
+                        ".");
     // A project in the path must be the token's own, unless an admin asks.
     if (req.has_param("tenant_id") && req.param("tenant_id") != ctx.project_id && !ctx.is_admin())
         throw Forbidden("Project " + req.param("tenant_id") + " is not the project of the token.");
@@ -856,8 +983,12 @@ void auth_domains(const Tokens& t, const Request& req, Response& resp)
     resp.json({{"domains", std::move(domains)}, {"links", auth_links(req)}});
 }
 
+// As Keystone: only a project's token has a catalog to give (a domain's or the system's would leave out
+// every service whose URLs name a project).
 void auth_catalog(const Tokens& t, const Request& req, Response& resp)
 {
+    if (req.context().project_id.empty())
+        throw Forbidden("A project-scoped token is required to produce a service catalog.");
     resp.json({{"catalog", t.catalog(req, req.context().project_id)}, {"links", auth_links(req)}});
 }
 
@@ -1096,6 +1227,30 @@ void Driver::applicationCredentialDelete(const std::string&, const std::string&)
 ApplicationCredential Driver::applicationCredentialAuthenticate(const std::string&, const std::string&) const
 {
     NOT_IMPLEMENTED("applicationCredentialAuthenticate");
+}
+std::vector<Role> Driver::roleListForSystem(const std::string&) const
+{
+    NOT_IMPLEMENTED("roleListForSystem");
+}
+void Driver::roleAssignSystem(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("roleAssignSystem");
+}
+void Driver::roleUnassignSystem(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("roleUnassignSystem");
+}
+std::vector<RoleInference> Driver::roleInferenceList() const
+{
+    NOT_IMPLEMENTED("roleInferenceList");
+}
+void Driver::roleInferenceCreate(const RoleInference&) const
+{
+    NOT_IMPLEMENTED("roleInferenceCreate");
+}
+void Driver::roleInferenceDelete(const RoleInference&) const
+{
+    NOT_IMPLEMENTED("roleInferenceDelete");
 }
 #undef NOT_IMPLEMENTED
 

@@ -94,6 +94,23 @@ BOOST_AUTO_TEST_CASE(query_string_is_decoded)
     BOOST_TEST(req.query_pairs().size() == 6u);
 }
 
+BOOST_AUTO_TEST_CASE(a_parameter_without_a_value_is_present_and_empty)
+{
+    FakeFcgi f({"REQUEST_METHOD=GET", "REQUEST_URI=/v3/role_assignments",
+                "QUERY_STRING=include_names&&empty=&scope%2Esystem"});
+    auto req = fcgi::make_request(f.raw(), kMaxBody, kMaxJson);
+    BOOST_TEST(req.has_query("include_names"));
+    BOOST_TEST(str(req.query("include_names")) == "");
+    BOOST_TEST(req.has_query("empty"));
+    // Last, where cgicc drops it.
+    BOOST_TEST(req.has_query("scope.system"));
+    BOOST_TEST(req.query_all("scope.system").size() == 1u);
+    BOOST_TEST(!req.has_query("nocatalog"));
+    BOOST_TEST(req.query_pairs().size() == 3u);
+    FakeFcgi alone({"REQUEST_METHOD=GET", "REQUEST_URI=/v3/auth/tokens", "QUERY_STRING=nocatalog"});
+    BOOST_TEST(fcgi::make_request(alone.raw(), kMaxBody, kMaxJson).has_query("nocatalog"));
+}
+
 BOOST_AUTO_TEST_CASE(no_query_string_no_pairs)
 {
     FakeFcgi f({"REQUEST_METHOD=GET", "REQUEST_URI=/v2/images"});

@@ -57,6 +57,24 @@ BOOST_AUTO_TEST_CASE(seal_then_open_gives_the_payload_back)
     BOOST_TEST(repo.seal(p) != token); // a fresh nonce each time
 }
 
+BOOST_AUTO_TEST_CASE(a_system_scoped_rescoped_token_keeps_its_scope_and_chain)
+{
+    TempDir dir;
+    KeyRepository::setup(dir.keys());
+    KeyRepository repo(dir.keys());
+    TokenPayload p = sample();
+    p.project_id.clear();
+    p.system = true;
+    p.parent_audit_ids = {new_audit_id(), new_audit_id()};
+    auto opened = repo.open(repo.seal(p));
+    BOOST_REQUIRE(opened);
+    BOOST_TEST((*opened == p));
+    BOOST_TEST(opened->system);
+    BOOST_TEST(opened->project_id.empty());
+    p.system = false;
+    BOOST_TEST(!repo.open(repo.seal(p))->system);
+}
+
 BOOST_AUTO_TEST_CASE(a_token_altered_in_one_place_is_refused)
 {
     TempDir dir;
