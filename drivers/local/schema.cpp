@@ -450,6 +450,12 @@ CREATE TRIGGER flavor_generation_flavor_projects_insert AFTER INSERT ON flavor_p
 CREATE TRIGGER flavor_generation_flavor_projects_update AFTER UPDATE ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
 CREATE TRIGGER flavor_generation_flavor_projects_delete AFTER DELETE ON flavor_projects BEGIN UPDATE flavor_generation SET value = value + 1; END;
 )sql"},
+    {13, "images: Glance v1's external locations, and deleted images kept (status 'deleted') for changes-since lists",
+     R"sql(
+ALTER TABLE images ADD COLUMN location TEXT;
+ALTER TABLE images ADD COLUMN deleted_at INTEGER;
+CREATE INDEX images_updated ON images (updated_at);
+)sql"},
 };
 } // namespace
 
