@@ -292,6 +292,11 @@ class Memberships(unittest.TestCase):
         self.assertEqual(sorted(listed["members"], key=lambda m: m["member_id"]),
                          sorted([{"member_id": b_project, "can_share": True},
                                  {"member_id": c_project, "can_share": False}], key=lambda m: m["member_id"]))
+        # The owner lists its own shares with C; B, which shared it, and C itself see them as Glance showed them.
+        shared = {"image_id": image, "can_share": False}
+        self.assertIn(shared, call("GET", f"/v1/shared-images/{c_project}", token=a_token)[2]["shared_images"])
+        self.assertIn(shared, call("GET", f"/v1/shared-images/{c_project}", token=c_token)[2]["shared_images"])
+        self.assertEqual(call("GET", f"/v1/shared-images/{c_project}", token=b_token)[2], {"shared_images": []})
         status, _, body = call("PUT", f"{members}/someone-else", token=c_token)
         self.assertEqual(status, 403, body)
         self.assertEqual(call("PUT", members, body={"memberships": [{"member_id": c_project, "can_share": True}]},
