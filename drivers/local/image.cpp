@@ -32,7 +32,7 @@ constexpr const char* kMediaFull =
 constexpr const char* kColumns =
     "SELECT i.id, i.name, i.status, i.visibility, i.protected, i.owner, i.disk_format, i.container_format, "
     "i.size, i.virtual_size, i.checksum, i.os_hash_algo, i.os_hash_value, i.min_disk, i.min_ram, "
-    "i.created_at, i.updated_at FROM images i";
+    "i.created_at, i.updated_at, i.location, i.deleted_at FROM images i";
 
 std::optional<long long> opt_int(const Statement& s, int col)
 {
@@ -59,6 +59,8 @@ image::Image image_of(const Statement& s)
     img.min_ram = s.integer(14);
     img.created_at = s.integer(15);
     img.updated_at = s.integer(16);
+    img.location = opt_text(s, 17);
+    img.deleted_at = opt_int(s, 18);
     return img;
 }
 
@@ -351,6 +353,13 @@ std::vector<image::Image> Image::imageList(const Context& ctx, const image::Imag
         where += " AND i.size <= ?";
         values.emplace_back(*q.size_max);
     }
+    // Glance v1 showed a poller the images deleted since it last looked, as deleted.
+    if (q.changes_since) {
+        where += " AND i.updated_at > ?";
+        values.emplace_back(static_cast<long long>(*q.changes_since));
+    } else {
+        where += " AND i.status <> 'deleted'";
+    }
     std::vector<std::pair<std::string, bool>> sort = q.sort;
     if (std::none_of(sort.begin(), sort.end(), [](const auto& k) { return k.first == "id"; }))
         sort.emplace_back("id", sort.empty() ? false : sort.back().second);
@@ -358,7 +367,7 @@ std::vector<image::Image> Image::imageList(const Context& ctx, const image::Imag
         // Keyset pagination: the rows after the marker's own sort values, so a page costs a page.
         image::Image marker;
         try {
-            marker = imageGet(ctx, q.marker);
+            marker = image_row(ctx, q.marker, q.changes_since.has_value());
         } catch (const NotFound&) {
             throw BadRequest("marker [" + q.marker + "] not found");
         }
@@ -397,8 +406,14 @@ std::vector<image::Image> Image::imageList(const Context& ctx, const image::Imag
 
 image::Image Image::imageGet(const Context& ctx, const std::string& image_id) const
 {
+    return image_row(ctx, image_id, false);
+}
+
+image::Image Image::image_row(const Context& ctx, const std::string& image_id, bool deleted_too) const
+{
     std::vector<Value> values;
-    std::string sql = std::string(kColumns) + " WHERE i.id = ? AND " + visible_to(ctx, values);
+    std::string sql = std::string(kColumns) + " WHERE i.id = ? AND " + visible_to(ctx, values) +
+                      (deleted_too ? "" : " AND i.status <> 'deleted'");
     values.insert(values.begin(), image_id);
     std::vector<image::Image> one;
     {
@@ -461,7 +476,8 @@ void bind_record(Statement& s, const image::Image& img)
     text(12, img.os_hash_value);
     s.bind(13, img.min_disk).bind(14, img.min_ram);
     s.bind(15, static_cast<long long>(img.created_at)).bind(16, static_cast<long long>(img.updated_at));
-    s.bind(17, img.id);
+    text(17, img.location);
+    s.bind(18, img.id);
 }
 
 } // namespace
@@ -476,8 +492,8 @@ image::Image Image::imageCreate(const Context& ctx, const image::Image& img) con
             throw Conflict("An image with identifier " + img.id + " already exists");
         Statement s(*db_, "INSERT INTO images (name, status, visibility, protected, owner, disk_format, "
                           "container_format, size, virtual_size, checksum, os_hash_algo, os_hash_value, "
-                          "min_disk, min_ram, created_at, updated_at, id) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "min_disk, min_ram, created_at, updated_at, location, id) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         bind_record(s, img);
         s.step();
         write_extras(img);
@@ -493,7 +509,7 @@ image::Image Image::imageUpdate(const Context& ctx, const image::Image& img) con
         Statement s(*db_, "UPDATE images SET name = ?, status = ?, visibility = ?, protected = ?, owner = ?, "
                           "disk_format = ?, container_format = ?, size = ?, virtual_size = ?, checksum = ?, "
                           "os_hash_algo = ?, os_hash_value = ?, min_disk = ?, min_ram = ?, created_at = ?, "
-                          "updated_at = ? WHERE id = ?");
+                          "updated_at = ?, location = ? WHERE id = ? AND status <> 'deleted'");
         bind_record(s, img);
         s.step();
         if (sqlite3_changes(db_->handle()) == 0)
@@ -506,11 +522,25 @@ image::Image Image::imageUpdate(const Context& ctx, const image::Image& img) con
 
 void Image::imageDelete(const Context&, const std::string& image_id) const
 {
-    Statement s(*db_, "DELETE FROM images WHERE id = ?");
-    s.bind(1, image_id);
-    s.step();
-    if (sqlite3_changes(db_->handle()) == 0)
-        throw NotFound("No image found with ID " + image_id);
+    // The record stays, as Glance's did, for the lists that ask what changed; what hangs off it goes.
+    {
+        Transaction tx(*db_);
+        auto now = static_cast<long long>(time(nullptr));
+        Statement s(*db_, "UPDATE images SET status = 'deleted', deleted_at = ?, updated_at = ? "
+                          "WHERE id = ? AND status <> 'deleted'");
+        s.bind(1, now).bind(2, now).bind(3, image_id);
+        s.step();
+        if (sqlite3_changes(db_->handle()) == 0)
+            throw NotFound("No image found with ID " + image_id);
+        for (const char* sql :
+             {"DELETE FROM image_members WHERE image_id = ?", "DELETE FROM image_properties WHERE image_id = ?",
+              "DELETE FROM image_tags WHERE image_id = ?"}) {
+            Statement drop(*db_, sql);
+            drop.bind(1, image_id);
+            drop.step();
+        }
+        tx.commit();
+    }
     unlink(dataPath(image_id).c_str());
     // An upload in flight removes its own file when it finds the image gone; a dead one's goes now.
     reclaim_partial(partialPath(image_id));
@@ -621,6 +651,10 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
 image::ImageData Image::imageDownload(const Context& ctx, const std::string& image_id) const
 {
     image::Image img = imageGet(ctx, image_id);
+    // An external location is never fetched: it could name this host's files or services only it reaches.
+    if (img.location)
+        throw NotFound("The data of image " + image_id +
+                       " is at an external location, from which this cloud does not fetch image data.");
     int fd = open(dataPath(img.id).c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw NotFound("Image " + image_id + " has no data.");

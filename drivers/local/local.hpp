@@ -275,6 +275,8 @@ class Image : public image::Driver {
     void uploadsSweep() const;
 
   private:
+    /* image_row: the image `ctx` may see, a deleted one too when `deleted_too`; NotFound otherwise. */
+    image::Image image_row(const Context& ctx, const std::string& image_id, bool deleted_too) const;
     void load_extras(std::vector<image::Image>& images) const;
     void write_extras(const image::Image& img) const;
     /* partialPath: the file an upload writes, locked (flock) by its worker until the image is active or queued again.

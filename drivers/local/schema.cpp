@@ -520,6 +520,11 @@ CREATE TRIGGER identity_generation_system_role_assignments_delete AFTER DELETE O
 CREATE TRIGGER identity_generation_role_inferences_insert AFTER INSERT ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_role_inferences_update AFTER UPDATE ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_role_inferences_delete AFTER DELETE ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
+    {15, "images: Glance v1's external locations, and deleted images kept (status 'deleted') for changes-since lists",
+     R"sql(
+ALTER TABLE images ADD COLUMN location TEXT;
+ALTER TABLE images ADD COLUMN deleted_at INTEGER;
+CREATE INDEX images_updated ON images (updated_at);
 )sql"},
 };
 } // namespace

@@ -975,8 +975,9 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     Statement s(
         *db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
               "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "
-              "created_at, updated_at) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
-              "size, checksum, os_hash_algo, os_hash_value, MAX(min_disk, ?), min_ram, ?, ? FROM images WHERE id = ?");
+              "created_at, updated_at, location) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
+              "size, checksum, os_hash_algo, os_hash_value, MAX(min_disk, ?), min_ram, ?, ?, location FROM images "
+              "WHERE id = ? AND status <> 'deleted'");
     // As Nova: the snapshot needs the RAM its base image needed, and at least the flavor's disk.
     s.bind(1, id).bind(2, name).bind(3, server.project_id).bind(4, server.flavor.disk);
     s.bind(5, static_cast<long long>(t)).bind(6, static_cast<long long>(t)).bind(7, server.image_id);

@@ -354,6 +354,9 @@ ListPlan list_plan(const image::ImageQuery& q)
             exact = false;
         }
     }
+    // Glance v2 has no changes-since (and shows no deleted image): select() applies it over every page.
+    if (q.changes_since)
+        exact = false;
     for (const auto& tag : q.tags) {
         // Glance strips a tag of its spaces: such a tag is looked for here only.
         if (!tag.empty() && !std::isspace(static_cast<unsigned char>(tag.front())) &&
@@ -449,13 +452,26 @@ Image Images::imageGet(const Context& ctx, const std::string& image_id) const
     return image_of(calls_.call(ctx, "GET", image_path(image_id), nullptr, {200}));
 }
 
+namespace {
+
+// refuse_location: v1's external locations are a store the upstream Glance is not asked to read.
+void refuse_location(const Image& image)
+{
+    if (image.location)
+        throw BadRequest("External sources are not supported: the upstream's images keep their data in its store.");
+}
+
+} // namespace
+
 Image Images::imageCreate(const Context& ctx, const Image& image) const
 {
+    refuse_location(image);
     return image_of(calls_.call(ctx, "POST", "/v2/images", create_body(image, ctx.project_id), {201}));
 }
 
 Image Images::imageUpdate(const Context& ctx, const Image& image) const
 {
+    refuse_location(image);
     Image current = imageGet(ctx, image.id);
     json patch = json_patch(current, image);
     Image stored =

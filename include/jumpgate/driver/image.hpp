@@ -38,8 +38,16 @@ struct Image {
     long long min_ram = 0;  // MiB
     std::vector<std::string> tags;
     std::map<std::string, std::string> properties; // everything else the user set
+    /*
+     * location: where the data is when the cloud's store holds none (Glance v1's
+     * x-image-meta-location, an http or https URL the core has checked); it may
+     * carry credentials, so only admins are shown it. Nothing in the core fetches
+     * it; a driver that would must refuse addresses that are not public.
+     */
+    std::optional<std::string> location;
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
+    std::optional<std::int64_t> deleted_at; // with status "deleted": only a list with changes_since shows one
 };
 
 /* Member: a project an image is shared with, and what it said of the share. */
@@ -58,14 +66,16 @@ struct Member {
  * owner, disk_format, container_format, id, protected as "1"/"0") or, prefixed
  * "property:", on a property; "public" ("1"/"0") keeps images that are (not)
  * public and "member" those shared with that project; every tag in `tags` must be present; `sort` is (field, ascending)
- * with id as the last tie-breaker; `limit` 0 means no limit.
+ * with id as the last tie-breaker; `limit` 0 means no limit. With `changes_since`, only images updated after it are
+ * listed, deleted ones too (status "deleted", their properties, tags and members gone), as Glance v1 listed them.
  */
 struct ImageQuery {
     std::vector<std::pair<std::string, std::string>> filters;
     std::vector<std::string> tags;
     std::optional<long long> size_min;
     std::optional<long long> size_max;
-    std::string member_status = "accepted"; // shared images of the caller: which to list ("all")
+    std::optional<std::int64_t> changes_since; // Unix seconds
+    std::string member_status = "accepted";    // shared images of the caller: which to list ("all")
     std::vector<std::pair<std::string, bool>> sort;
     std::size_t limit = 0;
     std::string marker;
@@ -77,7 +87,8 @@ struct ImageQuery {
  * may show the caller (Driver's visibility; no one else's community images
  * unless a "visibility" filter asks). It keeps those that pass every filter
  * ("member" keeps none: Image carries no members, so a cloud that shares images
- * filters on it itself), have every tag and a size within size_min/size_max,
+ * filters on it itself), have every tag, a size within size_min/size_max and an
+ * update after changes_since (`items` hold no deleted images: none is listed),
  * and, unless a "property:os_hidden" filter asks for them, are not hidden (have
  * no os_hidden property); sorts them by `q.sort`, a missing text first as "" and
  * a missing number as -1, then by id in the direction of the last key
@@ -124,7 +135,8 @@ class Driver {
     virtual Image imageCreate(const Context& ctx, const Image& image) const;
     /* imageUpdate: store every mutable field of `image` (already read and changed by the core). */
     virtual Image imageUpdate(const Context& ctx, const Image& image) const;
-    /* imageDelete: drop the image, its members and its data. */
+    /* imageDelete: drop the image's members, properties, tags and data; a list with changes_since may show it deleted.
+     */
     virtual void imageDelete(const Context& ctx, const std::string& image_id) const;
     /*
      * imageUpload: stream `data` into the image's store; the image becomes
@@ -133,7 +145,7 @@ class Driver {
      */
     virtual Image imageUpload(const Context& ctx, const std::string& image_id, BodySource& data,
                               const Expected& expected) const;
-    /* imageDownload: the bytes of an active image `ctx` may see; NotFound when it has none. */
+    /* imageDownload: the bytes of an active image `ctx` may see; NotFound when the store has none (a location's). */
     virtual ImageData imageDownload(const Context& ctx, const std::string& image_id) const;
 
     /* memberList: the members of an image `ctx` may see. */

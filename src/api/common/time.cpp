@@ -37,21 +37,51 @@ std::optional<std::int64_t> parse_iso_time(std::string_view text)
 {
     std::tm tm{};
     std::string s(text);
-    const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end)
-        end = strptime(s.c_str(), "%Y-%m-%d %H:%M:%S", &tm);
+    const char* end = nullptr;
+    // The API references' own example, 2011-01-24T17:08Z, has no seconds.
+    for (const char* form : {"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"}) {
+        tm = {};
+        end = strptime(s.c_str(), form, &tm);
+        if (end && (*end == '\0' || *end == '.' || *end == 'Z' || *end == 'z' || *end == '+' || *end == '-'))
+            break;
+        end = nullptr;
+    }
     if (!end)
         return std::nullopt;
-    if (*end == '.')
-        for (++end; *end >= '0' && *end <= '9'; ++end) {
-        }
-    if (*end == 'Z')
+    if (*end == '.') {
         ++end;
-    else if (std::string_view(end) == "+00:00")
-        end += 6;
+        if (*end < '0' || *end > '9')
+            return std::nullopt;
+        while (*end >= '0' && *end <= '9')
+            ++end;
+    }
+    long offset = 0;
+    if (*end == 'Z' || *end == 'z') {
+        ++end;
+    } else if (*end == '+' || *end == '-') {
+        // +hh:mm, +hhmm or +hh: the time is that far ahead of (behind) UTC.
+        int sign = *end == '-' ? -1 : 1;
+        ++end;
+        auto digits = [&end](int n) {
+            int v = 0;
+            for (int i = 0; i < n; ++i, ++end) {
+                if (*end < '0' || *end > '9')
+                    return -1;
+                v = v * 10 + (*end - '0');
+            }
+            return v;
+        };
+        int hours = digits(2);
+        if (*end == ':')
+            ++end;
+        int minutes = *end ? digits(2) : 0;
+        if (hours < 0 || minutes < 0 || hours > 23 || minutes > 59)
+            return std::nullopt;
+        offset = sign * (hours * 3600L + minutes * 60L);
+    }
     if (*end)
         return std::nullopt;
-    return static_cast<std::int64_t>(timegm(&tm));
+    return static_cast<std::int64_t>(timegm(&tm)) - offset;
 }
 
 } // namespace jumpgate::api

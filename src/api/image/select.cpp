@@ -134,7 +134,8 @@ std::vector<Image> select(const ImageQuery& q, std::vector<Image> items)
                                     return std::find(i.tags.begin(), i.tags.end(), t) != i.tags.end();
                                 }) &&
                     (!q.size_min || (i.size && *i.size >= *q.size_min)) &&
-                    (!q.size_max || (i.size && *i.size <= *q.size_max));
+                    (!q.size_max || (i.size && *i.size <= *q.size_max)) &&
+                    (!q.changes_since || i.updated_at > *q.changes_since);
         if (kept)
             page.push_back(std::move(*from));
     }

@@ -3,6 +3,7 @@
 #include "api/image/glance.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/time.hpp>
@@ -38,8 +39,8 @@ json v1_detail(const Image& img)
     json view = v1_brief(img);
     view["created_at"] = v1_time(img.created_at);
     view["updated_at"] = v1_time(img.updated_at);
-    view["deleted_at"] = nullptr;
-    view["deleted"] = false;
+    view["deleted_at"] = img.deleted_at ? json(v1_time(*img.deleted_at)) : json(nullptr);
+    view["deleted"] = img.status == "deleted";
     view["status"] = img.status;
     view["is_public"] = img.visibility == "public";
     view["min_ram"] = img.min_ram;
@@ -51,7 +52,7 @@ json v1_detail(const Image& img)
 }
 
 // The seed's HEAD headers: multi-word fields dashed, timestamps underscored.
-void meta_headers(Response& resp, const Image& img)
+void meta_headers(Response& resp, const Image& img, const Context& ctx)
 {
     auto opt = [](const auto& v) { return v ? std::string(*v) : std::string(); };
     resp.set_header("x-image-meta-id", img.id);
@@ -70,6 +71,9 @@ void meta_headers(Response& resp, const Image& img)
     resp.set_header("x-image-meta-protected", img.is_protected ? "True" : "False");
     resp.set_header("x-image-meta-min-ram", std::to_string(img.min_ram));
     resp.set_header("x-image-meta-min-disk", std::to_string(img.min_disk));
+    // The seed shows it; Glance came to hide it from everyone, as it may carry credentials: admins see it here.
+    if (img.location && ctx.is_admin())
+        resp.set_header("x-image-meta-location", *img.location);
     // v2 names properties freely; one whose name is no header name is shown by v2 only.
     for (const auto& [key, value] : img.properties)
         if (is_header_name(key))
@@ -89,14 +93,42 @@ long long header_count(std::string_view name, std::string_view value)
 }
 
 /*
- * apply_meta: the x-image-meta-* headers of `req` onto `img`; returns what an
- * upload must match. Keys follow the seed: a property's name is the rest of the
+ * external_location: `value` as an image's location when it is an http or https
+ * URL with a host, Glance's external sources; BadRequest otherwise, a file:// URL
+ * above all. The cloud never fetches it (Image::location), so it reaches nothing.
+ */
+std::string external_location(std::string_view value)
+{
+    std::string scheme(value.substr(0, value.find(':')));
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+    if (scheme != "http" && scheme != "https")
+        throw BadRequest("External sources are not supported: a location is an http or https URL.");
+    std::string_view rest = value.substr(scheme.size() + 1);
+    std::string_view authority = rest.starts_with("//") ? rest.substr(2, rest.find_first_of("/?#", 2) - 2) : "";
+    authority = authority.substr(authority.rfind('@') == std::string_view::npos ? 0 : authority.rfind('@') + 1);
+    if (authority.empty() || authority.front() == ':')
+        throw BadRequest("Invalid location: it names no host.");
+    if (value.size() > 2048 || !is_header_value(value) || value.find(' ') != std::string_view::npos)
+        throw BadRequest("Invalid location: it is no URL of at most 2048 characters.");
+    return std::string(value);
+}
+
+// Given: what a v1 create or update says of the data besides the image's fields.
+struct Given {
+    image::Expected expected;            // what an upload must match, or what a location's data is
+    std::optional<std::string> location; // x-image-meta-location
+};
+
+/*
+ * apply_meta: the x-image-meta-* headers of `req` onto `img`; returns what they
+ * say of the data. Keys follow the seed: a property's name is the rest of the
  * header lower-cased with dashes and punctuation as underscores.
  */
-image::Expected apply_meta(const Request& req, Image& img, bool creating)
+Given apply_meta(const Request& req, Image& img, bool creating)
 {
     const Context& ctx = req.context();
-    image::Expected expected;
+    Given given;
+    image::Expected& expected = given.expected;
     for (const auto& [name, value] : req.headers_with_prefix("X-Image-Meta-")) {
         if (name.rfind("property-", 0) == 0) {
             std::string key = name.substr(9);
@@ -143,26 +175,90 @@ image::Expected apply_meta(const Request& req, Image& img, bool creating)
             img.min_ram = header_count("x-image-meta-min-ram", value);
         } else if (name == "min-disk") {
             img.min_disk = header_count("x-image-meta-min-disk", value);
-        } else if (name == "status" || name == "location" || name == "created-at" || name == "updated-at" ||
-                   name == "deleted-at" || name == "deleted") {
+        } else if (name == "location") {
+            given.location = external_location(value);
+        } else if (name == "status" || name == "created-at" || name == "updated-at" || name == "deleted-at" ||
+                   name == "deleted") {
             throw Forbidden("Attribute '" + name + "' is read-only.");
         }
     }
-    return expected;
+    return given;
 }
 
-// A body to store: v1 sends the data with the metadata when there is any.
-bool has_data(const Request& req)
+/*
+ * Data: a v1 request's image data, sent with the metadata when there is any. A
+ * body without a length (chunked) is told from no body by its first bytes, read
+ * here and given back first.
+ */
+class Data : public BodySource {
+  public:
+    explicit Data(const Request& req) : body_(req.body())
+    {
+        if (req.content_length() > 0) {
+            present_ = true;
+        } else if (req.content_length() < 0 && body_) {
+            head_.resize(1 << 16);
+            head_.resize(body_->read(head_.data(), head_.size()));
+            present_ = !head_.empty();
+        }
+    }
+    bool present() const { return present_; }
+    std::size_t read(char* buffer, std::size_t size) override
+    {
+        if (given_ < head_.size()) {
+            std::size_t n = std::min(size, head_.size() - given_);
+            std::memcpy(buffer, head_.data() + given_, n);
+            given_ += n;
+            return n;
+        }
+        return body_ ? body_->read(buffer, size) : 0;
+    }
+
+  private:
+    BodySource* body_;
+    std::string head_;
+    std::size_t given_ = 0;
+    bool present_ = false;
+};
+
+/*
+ * check_sources: BadRequest, before anything is stored, for data Glance v1 would
+ * not take: a body that is not application/octet-stream (a form's fields would
+ * otherwise be dropped as no data), both a body and a location, a copy from
+ * elsewhere (this cloud fetches nothing), and data without its formats.
+ */
+void check_sources(const Request& req, const Image& img, const Given& given, const Data& data)
 {
-    return req.body() && req.content_length() != 0;
+    if (req.has_header("X-Glance-Api-Copy-From"))
+        throw BadRequest("External sources are not supported: this cloud does not copy image data from elsewhere.");
+    if (data.present()) {
+        std::string type(req.content_type().substr(0, req.content_type().find(';')));
+        std::transform(type.begin(), type.end(), type.begin(), ::tolower);
+        if (!type.empty() && type != "application/octet-stream")
+            throw BadRequest("Content-Type must be application/octet-stream");
+        if (given.location)
+            throw BadRequest("It's invalid to provide multiple image sources.");
+    }
+    if ((data.present() || given.location) && (!img.disk_format || !img.container_format))
+        throw BadRequest("Disk format and container format are required with image data.");
+}
+
+// locate: `img` as active with its data at `given`'s location, of the size and checksum the headers declare.
+void locate(Image& img, const Given& given)
+{
+    const auto& sum = given.expected.checksum;
+    if (sum &&
+        (sum->size() != 32 || !std::all_of(sum->begin(), sum->end(), [](unsigned char c) { return std::isxdigit(c); })))
+        throw BadRequest("Invalid x-image-meta-checksum: it is an MD5 digest of 32 hexadecimal digits.");
+    img.location = given.location;
+    img.status = "active";
+    img.size = given.expected.size;
+    img.checksum = sum;
 }
 
 // upload: the body as `img`'s data; returns the image as stored with it.
-Image upload(const Driver& driver, const Request& req, const Image& img, const image::Expected& expected)
+Image upload(const Driver& driver, const Request& req, const Image& img, const image::Expected& expected, Data& data)
 {
-    std::string type(req.content_type().substr(0, req.content_type().find(';')));
-    if (!type.empty() && type != "application/octet-stream")
-        throw UnsupportedMediaType("Image data is sent as application/octet-stream.");
     if (expected.size && req.content_length() >= 0 && *expected.size != req.content_length())
         throw BadRequest("x-image-meta-size (" + std::to_string(*expected.size) +
                          ") does not match the length of the body (" + std::to_string(req.content_length()) + ").");
@@ -170,7 +266,7 @@ Image upload(const Driver& driver, const Request& req, const Image& img, const i
     image::Expected declared = expected;
     if (!declared.size && req.content_length() >= 0)
         declared.size = req.content_length();
-    return driver.imageUpload(req.context(), img.id, *req.body(), declared);
+    return driver.imageUpload(req.context(), img.id, data, declared);
 }
 
 image::ImageQuery parse_v1_query(const Request& req)
@@ -195,6 +291,12 @@ image::ImageQuery parse_v1_query(const Request& req)
         q.size_min = parse_int("size_min", req.query("size_min"));
     if (req.has_query("size_max"))
         q.size_max = parse_int("size_max", req.query("size_max"));
+    if (req.has_query("changes-since")) {
+        auto since = parse_iso_time(req.query("changes-since"));
+        if (!since)
+            throw BadRequest("Unrecognized changes-since value: it is an ISO 8601 time.");
+        q.changes_since = *since;
+    }
     std::string key = req.has_query("sort_key") ? std::string(req.query("sort_key")) : "created_at";
     static const char* const kV1Keys[] = {"id",   "name",       "status",    "disk_format", "container_format",
                                           "size", "created_at", "updated_at"};
@@ -221,18 +323,18 @@ void create(const Driver& driver, const Request& req, Response& resp)
     Image img;
     img.owner = req.context().project_id;
     img.visibility = "shared";
-    image::Expected expected = apply_meta(req, img, true);
+    Given given = apply_meta(req, img, true);
+    Data data(req);
+    check_sources(req, img, given, data);
+    if (given.location)
+        locate(img, given);
     if (img.id.empty())
         img.id = new_uuid();
     img.created_at = img.updated_at = unix_now();
     Image made = driver.imageCreate(req.context(), img);
-    if (has_data(req)) {
-        if (!made.disk_format || !made.container_format) {
-            driver.imageDelete(req.context(), made.id);
-            throw BadRequest("Disk format and container format are required with image data.");
-        }
+    if (data.present()) {
         try {
-            made = upload(driver, req, made, expected);
+            made = upload(driver, req, made, given.expected, data);
         } catch (...) {
             driver.imageDelete(req.context(), made.id); // the seed: nothing is kept
             throw;
@@ -247,7 +349,7 @@ void download(const Driver& driver, const Request& req, Response& resp)
 {
     const Context& ctx = req.context();
     Image img = driver.imageGet(ctx, req.param("image_guid"));
-    meta_headers(resp, img);
+    meta_headers(resp, img, ctx);
     if (img.status != "active") {
         resp.bytes("", "application/octet-stream");
         return;
@@ -265,7 +367,7 @@ void download(const Driver& driver, const Request& req, Response& resp)
 void head(const Driver& driver, const Request& req, Response& resp)
 {
     Image img = driver.imageGet(req.context(), req.param("image_guid"));
-    meta_headers(resp, img);
+    meta_headers(resp, img, req.context());
     if (img.checksum)
         resp.set_header("ETag", *img.checksum);
     resp.clear_body();
@@ -276,16 +378,24 @@ void update(const Driver& driver, const Request& req, Response& resp)
     const Context& ctx = req.context();
     Image img = driver.imageGet(ctx, req.param("image_guid"));
     check_owner(ctx, img);
-    image::Expected expected = apply_meta(req, img, false);
-    if (has_data(req) && img.status != "queued")
+    bool queued = img.status == "queued";
+    Given given = apply_meta(req, img, false);
+    Data data(req);
+    if (data.present() && !queued)
         throw Conflict("Image " + img.id + " already has data; its data cannot be replaced.");
+    if (given.location && !queued)
+        throw BadRequest("Attempted to update Location field for an image not in queued status.");
+    check_sources(req, img, given, data);
+    if (given.location)
+        locate(img, given);
     img.updated_at = unix_now();
     Image stored = driver.imageUpdate(ctx, img);
-    if (has_data(req)) {
-        if (!img.disk_format || !img.container_format)
-            throw BadRequest("Disk format and container format are required with image data.");
-        stored = upload(driver, req, img, expected);
-    }
+    if (data.present())
+        stored = upload(driver, req, img, given.expected, data);
+    // The seed answers with the metadata as headers; Glance v1 and its clients read the JSON body too.
+    meta_headers(resp, stored, ctx);
+    if (stored.checksum)
+        resp.set_header("ETag", *stored.checksum);
     resp.json({{"image", v1_detail(stored)}});
 }
 
@@ -300,12 +410,21 @@ void remove(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-// owned: the image of the request's path, which only its owner (or an admin) shares.
-Image owned(const Driver& driver, const Request& req)
+/*
+ * sharable: the image of the request's path, whose members its owner, an admin
+ * and a member it is shared with can_share may change (the seed's memberships,
+ * Glance v1's rule); Forbidden for anyone else who sees it.
+ */
+Image sharable(const Driver& driver, const Request& req)
 {
-    Image img = driver.imageGet(req.context(), req.param("image_guid"));
-    check_owner(req.context(), img);
-    return img;
+    const Context& ctx = req.context();
+    Image img = driver.imageGet(ctx, req.param("image_guid"));
+    if (ctx.is_admin() || img.owner == ctx.project_id)
+        return img;
+    for (const auto& m : driver.memberList(ctx, img.id))
+        if (m.member_id == ctx.project_id && m.can_share)
+            return img;
+    throw Forbidden("User lacks permission to share image " + img.id + ".");
 }
 
 // put_member: add `member_id` to the image or keep it, with `can_share` when given.
@@ -336,7 +455,7 @@ void members_list(const Driver& driver, const Request& req, Response& resp)
 
 void members_replace(const Driver& driver, const Request& req, Response& resp)
 {
-    Image img = owned(driver, req);
+    Image img = sharable(driver, req);
     const json& body = req.json_body();
     if (!body.is_object() || !body.contains("memberships") || !body["memberships"].is_array())
         throw BadRequest("Body must be {\"memberships\": [{\"member_id\": ..., \"can_share\": ...}]}.");
@@ -363,7 +482,7 @@ void members_replace(const Driver& driver, const Request& req, Response& resp)
 
 void member_add(const Driver& driver, const Request& req, Response& resp)
 {
-    Image img = owned(driver, req);
+    Image img = sharable(driver, req);
     std::optional<bool> share;
     if (req.content_length() > 0) {
         const json& body = req.json_body();
@@ -382,7 +501,7 @@ void member_add(const Driver& driver, const Request& req, Response& resp)
 
 void member_remove(const Driver& driver, const Request& req, Response& resp)
 {
-    Image img = owned(driver, req);
+    Image img = sharable(driver, req);
     driver.memberDelete(req.context(), img.id, req.param("owner"));
     resp.status = 204;
     resp.clear_body();
@@ -392,15 +511,16 @@ void shared_with(const Driver& driver, const Request& req, Response& resp)
 {
     const Context& ctx = req.context();
     const std::string& tenant = req.param("owner");
-    if (!ctx.is_admin() && tenant != ctx.project_id)
-        throw Forbidden("Only the tenant itself or an admin lists what is shared with it.");
+    // As Glance v1: another tenant's list shows a caller only the shares of its own images.
+    bool all = ctx.is_admin() || tenant == ctx.project_id;
     image::ImageQuery q;
     q.filters.emplace_back("member", tenant);
     q.member_status = "all";
     q.sort.emplace_back("created_at", false);
     json list = json::array();
     for (const auto& img : driver.imageList(ctx, q))
-        for (const auto& m : driver.memberList(ctx, img.id))
+        for (const auto& m :
+             all || img.owner == ctx.project_id ? driver.memberList(ctx, img.id) : std::vector<Member>())
             if (m.member_id == tenant)
                 list.push_back({{"image_id", img.id}, {"can_share", m.can_share}});
     resp.json({{"shared_images", std::move(list)}});
@@ -424,7 +544,7 @@ const Binding<Driver> kV1[] = {
     {"v1_image_members", "GET", {Op::imageGet, Op::memberList}, members_list},
     {"v1_image_members", "PUT", {Op::imageGet, Op::memberList, Op::memberDelete, Op::memberPut}, members_replace},
     {"v1_image_owner", "PUT", {Op::imageGet, Op::memberList, Op::memberPut}, member_add},
-    {"v1_image_owner", "DELETE", {Op::imageGet, Op::memberDelete}, member_remove},
+    {"v1_image_owner", "DELETE", {Op::imageGet, Op::memberList, Op::memberDelete}, member_remove},
     {"v1_shared_image_owner", "GET", {Op::imageList, Op::memberList}, shared_with},
 };
 

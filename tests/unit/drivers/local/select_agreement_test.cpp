@@ -225,7 +225,7 @@ BOOST_AUTO_TEST_CASE(image_select_answers_every_query_as_the_local_driver)
             for (std::size_t limit : {0, 2})
                 for (const std::string& marker :
                      {std::string(), all[1].id, all[3].id, all[4].id, all[5].id, std::string("no-such-image")})
-                    for (int narrowing = 0; narrowing < 3; ++narrowing)
+                    for (int narrowing = 0; narrowing < 4; ++narrowing)
                         for (const Context* ctx : {&alice, &bob, &admin}) {
                             image::ImageQuery q;
                             q.filters = filters;
@@ -238,6 +238,8 @@ BOOST_AUTO_TEST_CASE(image_select_answers_every_query_as_the_local_driver)
                                 q.size_min = 15;
                                 q.size_max = 35;
                             }
+                            if (narrowing == 3)
+                                q.changes_since = 250;
                             BOOST_TEST_CONTEXT(ctx->project_id << " " << described(filters, sort, marker, limit)
                                                                << " narrowing " << narrowing)
                             {
