@@ -10,6 +10,8 @@
 #   make bench      throughput against nginx and a bare libfcgi responder (bench/results.md)
 #   make tempest    Tempest's interop list against the stack (TESTS=regex: a subset)
 #   make tempest-full  every tempest.api test of the configured services (state in var-tempest/)
+#   make horizon    Debian's Horizon against the stack in headless Chromium (STEPS=...: some steps; state,
+#                   screenshots and report in var-horizon/)
 #   make fuzz       the libFuzzer targets of tests/fuzz/, FUZZ_SECONDS each (make fuzz-short: a CI pass)
 #   make format     clang-format the C++ sources (.clang-format)   make format-check  only say what differs
 BUILD ?= build
@@ -39,6 +41,9 @@ CONCURRENCY ?= 2
 TEMPEST_WORKERS ?= $(if $(filter command line,$(origin WORKERS)),$(WORKERS),4)
 # `make tempest STATE=dir` chooses its state directory; left alone, it is not `make run`'s.
 TEMPEST_STATE = $(if $(filter file,$(origin STATE)),var-tempest$(if $(DRIVER),-$(DRIVER)),$(STATE))
+# make horizon's steps (tests/horizon/run: overview, member, panels; empty: all) and state directory.
+STEPS ?=
+HORIZON_STATE = $(if $(filter file,$(origin STATE)),var-horizon,$(STATE))
 
 # Debian packages the build, the tests and `make run` need.
 DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
@@ -46,6 +51,9 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 	libboost-test-dev libssl-dev libsqlite3-dev nginx spawn-fcgi multiwatch curl python3 \
 	python3-openstackclient clang libclang-rt-dev llvm clang-format \
 	libcurl4-openssl-dev python3-softlayer keystone glance-api mandoc groff-base
+
+# Debian packages `make horizon` needs besides: Horizon, served by uWSGI, and Chromium driven through Selenium.
+HORIZON_DEPS = openstack-dashboard uwsgi-core uwsgi-plugin-python3 chromium chromium-driver python3-selenium
 
 # What the OpenStack packages' maintainer scripts would otherwise be free to do: the tests run Keystone and
 # Glance instances of their own (tests/e2e/upstream_openstack.py), so the packages set up no database, admin,
@@ -55,13 +63,15 @@ DEBCONF_SELECTIONS = keystone/configure_db=false keystone/create-admin-tenant=fa
 	keystone/register-endpoint=false glance/configure_db=false glance/configure_rabbit=false \
 	glance/configure_ksat=false glance/configure_api-endpoint=false
 
-.PHONY: all deps check check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
+.PHONY: all deps horizon-deps horizon check check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
 
 all: $(BUILD)/Makefile
 	$(MAKE) -C $(BUILD) -j$(JOBS)
 
-deps:
-	@missing=$$(for p in $(DEBIAN_DEPS); do \
+# install_missing PACKAGES,TARGET[,APT-OPTIONS]: installs those of the Debian PACKAGES that are missing (as root),
+# or names them and the TARGET that installs them.
+define install_missing
+	@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -74,13 +84,20 @@ deps:
 			if [ ! -e /usr/sbin/policy-rc.d ]; then \
 				printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && added=1; \
 			fi; \
-			rc=0; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing || rc=$$?; \
+			rc=0; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(3) $$missing || rc=$$?; \
 			[ -z "$$added" ] || rm -f /usr/sbin/policy-rc.d; \
 			exit $$rc; \
 		else \
-			echo "missing Debian packages (run 'sudo make deps'): $$missing" >&2; \
+			echo "missing Debian packages (run 'sudo make $(2)'): $$missing" >&2; \
 		fi; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEBIAN_DEPS),deps)
+
+horizon-deps:
+	$(call install_missing,$(HORIZON_DEPS),horizon-deps,--no-install-recommends)
 
 configure: configure.ac Makefile.am m4/jumpgate.m4 drivers/*/Makefile.inc.am | deps
 	autoreconf -fi
@@ -133,6 +150,9 @@ tempest tempest-full: all
 		{ echo "Debian's tempest package is missing (run 'sudo apt-get install tempest')" >&2; exit 1; }
 	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(TEMPEST_WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) DRIVER=$(DRIVER) \
 		/usr/bin/python3 scripts/jumpgate-tempest $(if $(filter tempest-full,$@),--full)
+
+horizon: all horizon-deps
+	BUILD=$(BUILD) STATE=$(HORIZON_STATE) WORKERS=$(WORKERS) /usr/bin/python3 tests/horizon/run $(STEPS)
 
 install uninstall: all
 	$(MAKE) -C $(BUILD) $@
