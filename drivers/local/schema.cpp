@@ -501,6 +501,7 @@ CREATE TABLE server_group_members (
 CREATE INDEX server_group_members_group ON server_group_members (group_id);
 -- Why a server is in ERROR: {"code", "message", "created"}.
 ALTER TABLE servers ADD COLUMN fault_json TEXT;
+)sql"},
     {14, "identity: users' default projects, roles on the system, role inference rules", R"sql(
 ALTER TABLE users ADD COLUMN default_project_id TEXT NOT NULL DEFAULT '';
 CREATE TABLE system_role_assignments (
@@ -520,6 +521,7 @@ CREATE TRIGGER identity_generation_system_role_assignments_delete AFTER DELETE O
 CREATE TRIGGER identity_generation_role_inferences_insert AFTER INSERT ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_role_inferences_update AFTER UPDATE ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_role_inferences_delete AFTER DELETE ON role_inferences BEGIN UPDATE identity_generation SET value = value + 1; END;
+)sql"},
     {15, "images: Glance v1's external locations, and deleted images kept (status 'deleted') for changes-since lists",
      R"sql(
 ALTER TABLE images ADD COLUMN location TEXT;

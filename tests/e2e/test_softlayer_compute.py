@@ -20,6 +20,10 @@ import softlayer_cloud
 
 from stack import MODULE_DIR, TOP_SRCDIR, Stack, wait_for
 
+# Under the sanitizers: the driver's calls it makes are test_softlayer_seed_rows' and test_softlayer_storage's,
+# sent there as raw requests; its minutes here are the clients' start-up (the openstack CLI and slcli).
+SANITIZED_RUN = False
+
 DRIVER = os.path.join(MODULE_DIR, "jumpgate_softlayer.so")
 SIMULATOR = os.path.join(TOP_SRCDIR, "tests", "softlayer", "simulator.py")
 ACCOUNTS = os.path.join(TOP_SRCDIR, "tests", "softlayer", "accounts.json")
