@@ -497,6 +497,8 @@ SHARED = {
     ("identity", "v3_endpoints_with_id", "GET"),
     ("identity", "v3_domains_with_id", "GET"),
     ("identity", "v3_role", "GET"),
+    # Glance v1's shared-images/{owner} lists the caller's own images shared with that owner (none of A's).
+    ("image", "v1_shared_image_owner", "GET"),
 }
 
 
