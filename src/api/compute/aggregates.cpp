@@ -79,9 +79,11 @@ std::optional<std::string> zone_field(const json& body)
 
 void check_keys(const json& body, std::initializer_list<const char*> allowed)
 {
-    for (const auto& [key, value] : body.items())
+    for (const auto& item : body.items()) {
+        const std::string& key = item.key();
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return key == k; }))
             throw BadRequest("Additional properties are not allowed ('" + key + "' was unexpected)");
+    }
 }
 
 void list(const Driver& driver, const Request& req, Response& resp)
