@@ -280,12 +280,20 @@ def a_volume_type():
     return vtype
 
 
+# Groups are Cinder 3.11 (types) to 3.14 (group snapshots): asked at a microversion that has them all.
+GROUPS = "3.25"
+
+
+def call_groups(method, path, token, body=None):
+    return call(method, path, token, body, service="volume", version=GROUPS)
+
+
 @functools.cache
 def a_group_type():
     # Cinder has no access list for group types: a private one is the admin's alone, and so is every group spec.
-    gtype = call("POST", f"{V}/{admin_project}/group_types", stack.token, {"group_type": {
+    gtype = call_groups("POST", f"{V}/{admin_project}/group_types", stack.token, {"group_type": {
         "name": MARK + "-gtype", "is_public": False, "group_specs": {KEY: MARK}}})["group_type"]
-    reader("group-type", f"{V}/{admin_project}/group_types/{gtype['id']}", stack.token)
+    reader("group-type", f"{V}/{admin_project}/group_types/{gtype['id']}", stack.token, "volume", GROUPS)
     secret(gtype["id"], gtype["name"])
     return gtype
 
@@ -293,28 +301,29 @@ def a_group_type():
 @functools.cache
 def a_public_group_type():
     # What A's group is of: any project may use a public group type (its name is no secret; its specs are hidden).
-    return call("POST", f"{V}/{admin_project}/group_types", stack.token, {"group_type": {
+    return call_groups("POST", f"{V}/{admin_project}/group_types", stack.token, {"group_type": {
         "name": "matrix-public-gtype", "is_public": True}})["group_type"]
 
 
 @functools.cache
 def a_group():
-    body = call("POST", f"{V}/{project_a}/groups", token_a, {"group": {
+    body = call_groups("POST", f"{V}/{project_a}/groups", token_a, {"group": {
         "name": MARK + "-group", "description": MARK, "group_type": a_public_group_type()["id"],
         "volume_types": [a_volume_type()["id"]]}})["group"]
-    group = wait(f"{V}/{project_a}/groups/{body['id']}?list_volume=true", token_a, "group", "status", "available")
-    reader("group", f"{V}/{project_a}/groups/{group['id']}?list_volume=true")
+    path = f"{V}/{project_a}/groups/{body['id']}?list_volume=true"
+    group = wait(path, token_a, "group", "status", "available", service="volume", version=GROUPS)
+    reader("group", path, None, "volume", GROUPS)
     secret(group["id"], group["name"])
     return group
 
 
 @functools.cache
 def a_group_snapshot():
-    body = call("POST", f"{V}/{project_a}/group_snapshots", token_a, {"group_snapshot": {
+    body = call_groups("POST", f"{V}/{project_a}/group_snapshots", token_a, {"group_snapshot": {
         "group_id": a_group()["id"], "name": MARK + "-gsnap", "description": MARK}})["group_snapshot"]
-    snapshot = wait(f"{V}/{project_a}/group_snapshots/{body['id']}", token_a, "group_snapshot", "status",
-                    "available")
-    reader("group-snapshot", f"{V}/{project_a}/group_snapshots/{snapshot['id']}")
+    path = f"{V}/{project_a}/group_snapshots/{body['id']}"
+    snapshot = wait(path, token_a, "group_snapshot", "status", "available", service="volume", version=GROUPS)
+    reader("group-snapshot", path, None, "volume", GROUPS)
     secret(snapshot["id"], snapshot["name"])
     return snapshot
 
