@@ -116,6 +116,19 @@ class GroupTypes(unittest.TestCase):
         self.assertEqual(call("DELETE", f"{V3}/group_types/{t['id']}")[0], 202)
         self.assertEqual(call("GET", f"{V3}/group_types/{t['id']}")[0], 404)
 
+    def test_sort_and_page(self):
+        # Tempest's test_group_type_list_by_optional_params: sort by name either way, any visibility.
+        a, b = a_type(public=True)["name"], a_type(public=False)["name"]
+        names = lambda q: [x["name"] for x in call("GET", f"{V3}/group_types?is_public=None&{q}")[2]["group_types"]]
+        self.assertLess(names("sort=name:asc").index(a), names("sort=name:asc").index(b))
+        self.assertLess(names("sort=name:desc").index(b), names("sort=name:desc").index(a))
+        everything = call("GET", f"{V3}/group_types?is_public=None&sort=name:asc")[2]["group_types"]
+        page = call("GET", f"{V3}/group_types?is_public=None&sort=name:asc&limit=1&marker={everything[0]['id']}")[2]
+        self.assertEqual([x["id"] for x in page["group_types"]], [everything[1]["id"]])
+        self.assertIn("group_type_links", page)
+        self.assertEqual(call("GET", f"{V3}/group_types?sort=size")[0], 400)
+        self.assertEqual(call("GET", f"{V3}/group_types?marker=nope")[0], 400)
+
     def test_before_their_microversion_and_default(self):
         self.assertEqual(call("GET", f"{V3}/group_types", version="3.10")[0], 404)
         self.assertEqual(call("GET", f"{V3}/group_types", version="3.11")[0], 200)

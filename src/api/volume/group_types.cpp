@@ -2,6 +2,7 @@
 // Cinder's group types (3.11): list and show for everyone, the default one, and an admin's writes and group specs.
 #include "api/volume/cinder.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <jumpgate/fault.hpp>
@@ -121,11 +122,39 @@ void index(const Driver& driver, const Request& req, Response& resp)
         else
             is_public = api::parse_bool("is_public", want);
     }
-    json views = json::array();
-    for (const auto& t : driver.groupTypeList(ctx))
+    std::vector<GroupType> types;
+    for (auto& t : driver.groupTypeList(ctx))
         if (!is_public || t.is_public == *is_public)
-            views.push_back(group_type_view(req, t));
-    resp.json({{"group_types", std::move(views)}});
+            types.push_back(std::move(t));
+    // Sorted and paged as Cinder's group type list: by name or id (in the order made without a sort).
+    ListQuery q = list_query(req, {});
+    for (auto it = q.sort.rbegin(); it != q.sort.rend(); ++it) {
+        const auto& [key, ascending] = *it;
+        if (key != "name" && key != "id")
+            throw BadRequest("Invalid sort key: " + key);
+        std::stable_sort(types.begin(), types.end(), [&](const GroupType& a, const GroupType& b) {
+            const std::string& x = key == "name" ? a.name : a.id;
+            const std::string& y = key == "name" ? b.name : b.id;
+            return ascending ? x < y : y < x;
+        });
+    }
+    auto first = types.begin();
+    if (!q.marker.empty()) {
+        first = std::find_if(types.begin(), types.end(), [&](const GroupType& t) { return t.id == q.marker; });
+        if (first == types.end())
+            throw BadRequest("Marker " + q.marker + " could not be found.");
+        ++first;
+    }
+    first += static_cast<std::ptrdiff_t>(std::min<std::size_t>(q.offset, types.end() - first));
+    json views = json::array();
+    for (auto it = first; it != types.end() && !(q.limit && views.size() == q.limit); ++it)
+        views.push_back(group_type_view(req, *it));
+    json body = {{"group_types", views}};
+    if (q.limit && views.size() == q.limit)
+        body["group_type_links"] = api::next_links(req, views.back()["id"].get<std::string>());
+    if (req.has_query("limit") && q.limit == 0)
+        body = {{"group_types", json::array()}};
+    resp.json(std::move(body));
 }
 
 void show(const Driver& driver, const Request& req, Response& resp)
