@@ -361,6 +361,28 @@ class Volume : public volume::Driver {
     std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
     std::vector<volume::Service> serviceList(const Context& ctx) const override;
 
+    // Generic volume groups (volume_groups.cpp).
+    std::vector<volume::GroupType> groupTypeList(const Context& ctx) const override;
+    volume::GroupType groupTypeGet(const Context& ctx, const std::string& id_or_name) const override;
+    volume::GroupType groupTypeCreate(const Context& ctx, const volume::GroupType& type) const override;
+    volume::GroupType groupTypeUpdate(const Context& ctx, const volume::GroupType& type) const override;
+    void groupTypeDelete(const Context& ctx, const std::string& type_id) const override;
+    std::vector<volume::Group> groupList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Group groupGet(const Context& ctx, const std::string& group_id) const override;
+    volume::Group groupCreate(const Context& ctx, const volume::Group& group) const override;
+    volume::Group groupUpdate(const Context& ctx, const volume::Group& group, const std::vector<std::string>& add,
+                              const std::vector<std::string>& remove) const override;
+    void groupDelete(const Context& ctx, const std::string& group_id, bool delete_volumes) const override;
+    volume::Group groupResetStatus(const Context& ctx, const std::string& group_id,
+                                   const std::string& status) const override;
+    std::vector<volume::GroupSnapshot> groupSnapshotList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::GroupSnapshot groupSnapshotGet(const Context& ctx, const std::string& group_snapshot_id) const override;
+    volume::GroupSnapshot groupSnapshotCreate(const Context& ctx,
+                                              const volume::GroupSnapshot& group_snapshot) const override;
+    void groupSnapshotDelete(const Context& ctx, const std::string& group_snapshot_id) const override;
+    volume::GroupSnapshot groupSnapshotResetStatus(const Context& ctx, const std::string& group_snapshot_id,
+                                                   const std::string& status) const override;
+
     /* volumePath, snapshotPath, backupPath: where a volume's, a snapshot's or a backup's bytes live. */
     std::string volumePath(const std::string& volume_id) const;
     std::string snapshotPath(const std::string& snapshot_id) const;

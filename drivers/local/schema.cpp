@@ -528,6 +528,66 @@ ALTER TABLE images ADD COLUMN location TEXT;
 ALTER TABLE images ADD COLUMN deleted_at INTEGER;
 CREATE INDEX images_updated ON images (updated_at);
 )sql"},
+    {16, "block storage: generic volume groups, their types and specs, group snapshots, and what belongs to them",
+     R"sql(
+CREATE TABLE group_types (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    description TEXT,
+    is_public INTEGER NOT NULL DEFAULT 1,
+    is_default INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE group_type_specs (
+    group_type_id TEXT NOT NULL REFERENCES group_types(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (group_type_id, key)
+);
+CREATE TABLE volume_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    description TEXT,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_until INTEGER NOT NULL DEFAULT 0,
+    next_status TEXT,
+    availability_zone TEXT NOT NULL,
+    group_type_id TEXT NOT NULL REFERENCES group_types(id),
+    group_snapshot_id TEXT,
+    source_group_id TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX volume_groups_project ON volume_groups (project_id, created_at);
+-- The volume types a group takes, in the order they were given; a type in use here is not deleted.
+CREATE TABLE volume_group_types (
+    group_id TEXT NOT NULL REFERENCES volume_groups(id) ON DELETE CASCADE,
+    type_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (group_id, type_id)
+);
+CREATE INDEX volume_group_types_type ON volume_group_types (type_id);
+CREATE TABLE group_snapshots (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    description TEXT,
+    group_id TEXT NOT NULL REFERENCES volume_groups(id),
+    group_type_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    status_until INTEGER NOT NULL DEFAULT 0,
+    next_status TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX group_snapshots_project ON group_snapshots (project_id, created_at);
+ALTER TABLE volumes ADD COLUMN group_id TEXT REFERENCES volume_groups(id);
+CREATE INDEX volumes_group ON volumes (group_id);
+ALTER TABLE volume_snapshots ADD COLUMN group_snapshot_id TEXT REFERENCES group_snapshots(id);
+CREATE INDEX volume_snapshots_group_snapshot ON volume_snapshots (group_snapshot_id);
+)sql"},
 };
 } // namespace
 

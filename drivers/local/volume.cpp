@@ -26,7 +26,7 @@ const ListTable kVolumes = {
     "v.id, v.name, v.description, v.project_id, v.user_id, v.size, " + current_status("v") +
         ", COALESCE(t.name, ''), v.volume_type_id, v.availability_zone, v.bootable, v.multiattach, v.readonly, "
         "v.snapshot_id, v.source_volid, v.image_id, v.image_metadata_json, v.metadata_json, v.host, v.created_at, " +
-        current_updated("v") + ", v.readonly_set",
+        current_updated("v") + ", v.readonly_set, v.group_id",
     "volumes v LEFT JOIN volume_types t ON t.id = v.volume_type_id",
     "v.id",
     "v.project_id",
@@ -45,7 +45,8 @@ const ListTable kVolumes = {
      {"snapshot_id", "v.snapshot_id = ?"},
      {"source_volid", "v.source_volid = ?"},
      {"image_id", "v.image_id = ?"},
-     {"volume_type_id", "v.volume_type_id = ?"}},
+     {"volume_type_id", "v.volume_type_id = ?"},
+     {"group_id", "v.group_id = ?"}},
     {{"metadata:", "v.metadata_json"}, {"image_metadata:", "v.image_metadata_json"}},
     clocked_sort_keys("v", {"id", "size", "availability_zone", "created_at", "bootable", "project_id", "user_id"},
                       {{"volume_type", "COALESCE(t.name, '')"}}),
@@ -77,6 +78,7 @@ volume::Volume volume_of(const Statement& s)
     v.created_at = s.integer(19);
     v.updated_at = s.integer(20);
     v.readonly_set = s.integer(21) != 0;
+    v.group_id = opt_text(s, 22);
     return v;
 }
 
@@ -270,8 +272,8 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         Statement s(*db_, "INSERT INTO volumes (id, name, description, project_id, user_id, size, status, "
                           "status_until, next_status, volume_type_id, availability_zone, bootable, multiattach, "
                           "readonly, snapshot_id, source_volid, image_id, image_metadata_json, metadata_json, host, "
-                          "created_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "created_at, updated_at, group_id) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, v.id);
         bind_opt(s, 2, v.name);
         bind_opt(s, 3, v.description);
@@ -285,6 +287,9 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         s.bind(18, json(v.image_metadata).dump()).bind(19, json(v.metadata).dump());
         s.bind(20, v.host.empty() ? host_ : v.host);
         s.bind(21, static_cast<long long>(t)).bind(22, static_cast<long long>(v.updated_at ? v.updated_at : t));
+        bind_opt(s, 23, v.group_id);
+        if (v.group_id && !has_row(*db_, "volume_groups", *v.group_id))
+            throw NotFound("Group " + *v.group_id + " could not be found.");
         s.step();
         tx.commit();
     } catch (...) {

@@ -51,6 +51,10 @@ volume::QuotaSet Volume::quotaUsage(const Context&, const std::string& project_i
         used["backups"] = b.integer(0);
         used["backup_gigabytes"] = b.integer(1);
     }
+    Statement g(*db_, "SELECT COUNT(*) FROM volume_groups WHERE project_id = ?");
+    g.bind(1, project_id);
+    if (g.step())
+        used["groups"] = g.integer(0);
     return used;
 }
 

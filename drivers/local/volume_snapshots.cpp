@@ -17,7 +17,7 @@ using volume::Snapshot;
 
 const ListTable kSnapshots = {
     "s.id, s.name, s.description, s.volume_id, s.project_id, s.user_id, s.size, " + current_status("s") +
-        ", s.metadata_json, s.created_at, " + current_updated("s"),
+        ", s.metadata_json, s.created_at, " + current_updated("s") + ", s.group_snapshot_id",
     "volume_snapshots s",
     "s.id",
     "s.project_id",
@@ -29,7 +29,8 @@ const ListTable kSnapshots = {
      {"volume_id", "s.volume_id = ?"},
      {"id", "s.id = ?"},
      {"user_id", "s.user_id = ?"},
-     {"project_id", "s.project_id = ?"}},
+     {"project_id", "s.project_id = ?"},
+     {"group_snapshot_id", "s.group_snapshot_id = ?"}},
     {{"metadata:", "s.metadata_json"}},
     clocked_sort_keys("s", {"id", "size", "volume_id", "project_id", "created_at"}),
     {{"created_at", false}},
@@ -49,6 +50,7 @@ Snapshot snapshot_of(const Statement& s)
     v.metadata = string_map(s.text(8));
     v.created_at = s.integer(9);
     v.updated_at = s.integer(10);
+    v.group_snapshot_id = opt_text(s, 11);
     return v;
 }
 
@@ -93,8 +95,8 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
         quota_check(ctx, snap.project_id, 0, 1, snap.size, 0);
         std::int64_t t = snap.created_at ? snap.created_at : unix_now();
         Statement s(*db_, "INSERT INTO volume_snapshots (id, name, description, volume_id, project_id, user_id, size, "
-                          "status, status_until, next_status, metadata_json, created_at, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                          "status, status_until, next_status, metadata_json, created_at, updated_at, "
+                          "group_snapshot_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, snap.id);
         bind_opt(s, 2, snap.name);
         bind_opt(s, 3, snap.description);
@@ -102,6 +104,7 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
         bind_creating(s, 8, build_seconds_);
         s.bind(11, json(snap.metadata).dump()).bind(12, static_cast<long long>(t));
         s.bind(13, static_cast<long long>(snap.updated_at ? snap.updated_at : t));
+        bind_opt(s, 14, snap.group_snapshot_id);
         s.step();
         tx.commit();
     } catch (...) {

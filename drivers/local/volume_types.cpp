@@ -108,6 +108,10 @@ void Volume::typeDelete(const Context&, const std::string& type_id) const
     used.bind(1, type_id);
     if (used.step())
         throw Conflict("Target volume type " + type_id + " is still in use.");
+    Statement grouped(*db_, "SELECT 1 FROM volume_group_types WHERE type_id = ? LIMIT 1");
+    grouped.bind(1, type_id);
+    if (grouped.step())
+        throw Conflict("Target volume type " + type_id + " is still in use.");
     Statement s(*db_, "DELETE FROM volume_types WHERE id = ?");
     s.bind(1, type_id);
     s.step();

@@ -280,6 +280,54 @@ def a_volume_type():
     return vtype
 
 
+# Groups are Cinder 3.11 (types) to 3.14 (group snapshots): asked at a microversion that has them all.
+GROUPS = "3.25"
+
+
+def call_groups(method, path, token, body=None):
+    return call(method, path, token, body, service="volume", version=GROUPS)
+
+
+@functools.cache
+def a_group_type():
+    # Cinder has no access list for group types: a private one is the admin's alone, and so is every group spec.
+    gtype = call_groups("POST", f"{V}/{admin_project}/group_types", stack.token, {"group_type": {
+        "name": MARK + "-gtype", "is_public": False, "group_specs": {KEY: MARK}}})["group_type"]
+    reader("group-type", f"{V}/{admin_project}/group_types/{gtype['id']}", stack.token, "volume", GROUPS)
+    secret(gtype["id"], gtype["name"])
+    return gtype
+
+
+@functools.cache
+def a_public_group_type():
+    # What A's group is of: any project may use a public group type (its name is no secret; its specs are hidden).
+    return call_groups("POST", f"{V}/{admin_project}/group_types", stack.token, {"group_type": {
+        "name": "matrix-public-gtype", "is_public": True}})["group_type"]
+
+
+@functools.cache
+def a_group():
+    body = call_groups("POST", f"{V}/{project_a}/groups", token_a, {"group": {
+        "name": MARK + "-group", "description": MARK, "group_type": a_public_group_type()["id"],
+        "volume_types": [a_volume_type()["id"]]}})["group"]
+    path = f"{V}/{project_a}/groups/{body['id']}?list_volume=true"
+    group = wait(path, token_a, "group", "status", "available", service="volume", version=GROUPS)
+    reader("group", path, None, "volume", GROUPS)
+    secret(group["id"], group["name"])
+    return group
+
+
+@functools.cache
+def a_group_snapshot():
+    body = call_groups("POST", f"{V}/{project_a}/group_snapshots", token_a, {"group_snapshot": {
+        "group_id": a_group()["id"], "name": MARK + "-gsnap", "description": MARK}})["group_snapshot"]
+    path = f"{V}/{project_a}/group_snapshots/{body['id']}"
+    snapshot = wait(path, token_a, "group_snapshot", "status", "available", service="volume", version=GROUPS)
+    reader("group-snapshot", path, None, "volume", GROUPS)
+    secret(snapshot["id"], snapshot["name"])
+    return snapshot
+
+
 def a_new_volume(label):
     body = call("POST", f"{V}/{project_a}/volumes", token_a, {"volume": {
         "size": 1, "name": f"{MARK}-{label}", "description": MARK, "metadata": {KEY: MARK},
@@ -447,8 +495,11 @@ FACTORIES = {
     "backup_id": ("A", lambda: a_backup()["id"]),
     "attachment_id": ("A", volume_attachment_id),
     "type_id": ("A", lambda: a_volume_type()["id"]),
+    "group_type_id": ("cloud", lambda: a_group_type()["id"]),
+    "group_id": ("A", lambda: a_group()["id"]),
+    "group_snapshot_id": ("A", lambda: a_group_snapshot()["id"]),
     # Every resource of A's has the key, the tag and (the server's image) the property.
-    "key": ("A", lambda: a_server() and a_volume() and a_snapshot() and a_volume_type() and KEY),
+    "key": ("A", lambda: a_server() and a_volume() and a_snapshot() and a_volume_type() and a_group_type() and KEY),
     "tag": ("A", lambda: a_server() and a_image() and a_network() and a_router() and a_floatingip()
             and a_subnetpool() and a_security_group() and a_server_port() and TAG),
     "role_id": ("cloud", lambda: cloud("role")),
@@ -672,6 +723,20 @@ BODIES.update({
     ("volume", "v3_backup_restore"): lambda w: {"POST": [{"restore": {"name": "b-was-here"}}]},
     ("volume", "v3_backup_action"): lambda w: {"POST": [
         {"os-reset_status": {"status": "error"}}, {"os-force_delete": {}}]},
+    ("volume", "v3_group_types"): lambda w: {"POST": [{"group_type": {"name": "b-gtype"}}]},
+    ("volume", "v3_group_type"): lambda w: {"PUT": [{"group_type": {"description": "b-was-here"}}]},
+    ("volume", "v3_group_specs"): lambda w: {"POST": [{"group_specs": {KEY: "b-was-here"}}]},
+    ("volume", "v3_group_spec"): lambda w: {"PUT": [{KEY: "b-was-here"}]},
+    ("volume", "v3_groups"): lambda w: {"POST": [{"group": {"group_type": a_public_group_type()["id"],
+                                                            "volume_types": [w["type_id"]]}}]},
+    ("volume", "v3_groups_action"): lambda w: {"POST": [
+        {"create-from-src": {"source_group_id": w["group_id"]}},
+        {"create-from-src": {"group_snapshot_id": w["group_snapshot_id"]}}]},
+    ("volume", "v3_group"): lambda w: {"PUT": [{"group": {"name": "b-was-here"}},
+                                               {"group": {"add_volumes": w["volume_id"]}}]},
+    ("volume", "v3_group_action"): lambda w: {"POST": [{"delete": {}}, {"reset_status": {"status": "error"}}]},
+    ("volume", "v3_group_snapshots"): lambda w: {"POST": [{"group_snapshot": {"group_id": w["group_id"]}}]},
+    ("volume", "v3_group_snapshot_action"): lambda w: {"POST": [{"reset_status": {"status": "error"}}]},
 })
 for _kind in ("network", "subnet", "port", "router", "floatingip", "security_group", "subnetpool"):
     BODIES[("network", f"v2_{_kind}_tags")] = tags

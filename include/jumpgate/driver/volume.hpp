@@ -66,6 +66,7 @@ struct Volume {
     std::map<std::string, std::string> metadata;
     std::vector<Attachment> attachments;
     std::string host;
+    std::optional<std::string> group_id; // the generic volume group it is in
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };
@@ -81,6 +82,7 @@ struct Snapshot {
     long long size = 1;
     std::string status = "creating"; // creating, available, deleting, error
     std::map<std::string, std::string> metadata;
+    std::optional<std::string> group_snapshot_id; // the group snapshot it was taken for
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };
@@ -163,6 +165,52 @@ long long filter_integer(const std::string& key, const std::string& value);
 std::vector<Volume> select(const Context& ctx, const ListQuery& q, std::vector<Volume> items);
 std::vector<Snapshot> select(const Context& ctx, const ListQuery& q, std::vector<Snapshot> items);
 std::vector<Backup> select(const Context& ctx, const ListQuery& q, std::vector<Backup> items);
+
+/* GroupType: a kind of generic volume group; private ones are an admin's alone (Cinder has no access API for them). */
+struct GroupType {
+    std::string id;
+    std::string name;
+    std::optional<std::string> description;
+    bool is_public = true;
+    bool is_default = false; // the one group_types/default names, if any
+    std::map<std::string, std::string> group_specs;
+};
+
+/*
+ * Group: a generic volume group: volumes of `volume_types` (ids) kept together,
+ * snapshotted together. `volumes` are the ids of its volumes; status is
+ * creating, available, updating, deleting, error...
+ */
+struct Group {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::string project_id;
+    std::string user_id;
+    std::string status = "creating";
+    std::string availability_zone = "nova";
+    std::string group_type_id;
+    std::vector<std::string> volume_types;
+    std::vector<std::string> volumes;
+    std::optional<std::string> group_snapshot_id; // made from this group snapshot
+    std::optional<std::string> source_group_id;   // made from this group
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* GroupSnapshot: a snapshot of every volume of a group at one moment (the snapshots name it). */
+struct GroupSnapshot {
+    std::string id;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::string group_id;
+    std::string group_type_id;
+    std::string project_id;
+    std::string user_id;
+    std::string status = "creating"; // creating, available, deleting, error
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
 
 /* Service: one of the services that make up the cloud's Block Storage, as os-services and os-hosts list them. */
 struct Service {
@@ -303,6 +351,47 @@ class Driver {
     /* quotaUsage: what a project uses (volumes, gigabytes of volumes and snapshots, snapshots). */
     virtual QuotaSet quotaUsage(const Context& ctx, const std::string& project_id) const;
 
+    // Generic volume groups (Cinder 3.11-3.20).
+    /* groupTypeList: every group type (the core filters what `ctx` may see); groupTypeGet: by id or name, NotFound. */
+    virtual std::vector<GroupType> groupTypeList(const Context& ctx) const;
+    virtual GroupType groupTypeGet(const Context& ctx, const std::string& id_or_name) const;
+    /* groupTypeCreate: add a group type (id set by the core); Conflict for a taken name. */
+    virtual GroupType groupTypeCreate(const Context& ctx, const GroupType& type) const;
+    /* groupTypeUpdate: store name, description, is_public and group specs. */
+    virtual GroupType groupTypeUpdate(const Context& ctx, const GroupType& type) const;
+    /* groupTypeDelete: remove a group type; BadRequest while groups use it. */
+    virtual void groupTypeDelete(const Context& ctx, const std::string& type_id) const;
+    /* groupList, groupGet: as volumeList and volumeGet (filters name, status, availability_zone, group_type). */
+    virtual std::vector<Group> groupList(const Context& ctx, const ListQuery& q) const;
+    virtual Group groupGet(const Context& ctx, const std::string& group_id) const;
+    /*
+     * groupCreate: make `group` (validated by the core: id, owner, type, volume
+     * types), empty, or with a copy of each volume of its group_snapshot_id or
+     * source_group_id; "creating", then "available"; quota "groups".
+     */
+    virtual Group groupCreate(const Context& ctx, const Group& group) const;
+    /*
+     * groupUpdate: store name and description; move the volumes `add` into the
+     * group (Conflict, as Cinder's InvalidVolume, if one has joined another group
+     * meanwhile) and `remove` out of it.
+     */
+    virtual Group groupUpdate(const Context& ctx, const Group& group, const std::vector<std::string>& add,
+                              const std::vector<std::string>& remove) const;
+    /* groupDelete: remove a group and, with `delete_volumes`, its volumes and their bytes (the core has checked). */
+    virtual void groupDelete(const Context& ctx, const std::string& group_id, bool delete_volumes) const;
+    /* groupResetStatus: an admin's reset_status of a group. */
+    virtual Group groupResetStatus(const Context& ctx, const std::string& group_id, const std::string& status) const;
+    /* groupSnapshotList, groupSnapshotGet: as snapshotList and snapshotGet (filters name, status, group_id). */
+    virtual std::vector<GroupSnapshot> groupSnapshotList(const Context& ctx, const ListQuery& q) const;
+    virtual GroupSnapshot groupSnapshotGet(const Context& ctx, const std::string& group_snapshot_id) const;
+    /* groupSnapshotCreate: snapshot every volume of the group now, as snapshotCreate does; quota "snapshots". */
+    virtual GroupSnapshot groupSnapshotCreate(const Context& ctx, const GroupSnapshot& group_snapshot) const;
+    /* groupSnapshotDelete: remove a group snapshot and its volumes' snapshots. */
+    virtual void groupSnapshotDelete(const Context& ctx, const std::string& group_snapshot_id) const;
+    /* groupSnapshotResetStatus: an admin's reset_status of a group snapshot. */
+    virtual GroupSnapshot groupSnapshotResetStatus(const Context& ctx, const std::string& group_snapshot_id,
+                                                   const std::string& status) const;
+
     /* availabilityZoneList: the zones volumes can be made in, and whether each is available. */
     virtual std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const;
     /* serviceList: the services behind the cloud's Block Storage (an admin's os-services and os-hosts). */
@@ -319,7 +408,10 @@ class Driver {
     X(snapshotResetStatus) X(backupList) X(backupGet) X(backupCreate) X(backupUpdate) X(backupDelete)            \
     X(backupResetStatus) X(backupRestore) X(typeList) X(typeGet) X(typeCreate) X(typeUpdate) X(typeDelete)       \
     X(quotaGet) X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage) X(availabilityZoneList)                 \
-    X(serviceList)
+    X(serviceList)                                                                                                \
+    X(groupTypeList) X(groupTypeGet) X(groupTypeCreate) X(groupTypeUpdate) X(groupTypeDelete) X(groupList)       \
+    X(groupGet) X(groupCreate) X(groupUpdate) X(groupDelete) X(groupResetStatus) X(groupSnapshotList)            \
+    X(groupSnapshotGet) X(groupSnapshotCreate) X(groupSnapshotDelete) X(groupSnapshotResetStatus)
 // clang-format on
 
 /* Op: Volume's operations, numbered after `base` in the space Operations shares with the other interfaces. */

@@ -41,6 +41,7 @@ json volume_view(const Request& req, const volume::Volume& v, bool shown);
 volume::Volume built_volume(const volume::Driver& driver, const Request& req, const json& b);
 inline constexpr Operations kBuiltVolumeNeeds{volume::Op::typeList, volume::Op::typeGet, volume::Op::snapshotGet,
                                               volume::Op::volumeGet, volume::Op::availabilityZoneList};
+// A group_id in the body also calls groupGet; a driver without it answers that call's 501 for that body alone.
 
 /*
  * check_deletable: BadRequest unless `v` may be deleted (not in use; snapshots
@@ -114,5 +115,10 @@ std::span<const Binding<Driver>> attachment_bindings();    // attachments.cpp
 std::span<const Binding<Driver>> type_bindings();          // types.cpp
 std::span<const Binding<Driver>> quota_bindings();         // quotas.cpp: limits, quota sets, availability zones
 std::span<const Binding<Driver>> service_bindings();       // services.cpp
+std::span<const Binding<Driver>> group_type_bindings();    // group_types.cpp
+std::span<const Binding<Driver>> group_bindings();         // groups.cpp: groups and group snapshots
+
+/* visible_group_type: group type `id` (or "default") as the caller may see it; NotFound in Cinder's words. */
+GroupType visible_group_type(const Driver& driver, const Request& req, const std::string& id);
 
 } // namespace jumpgate::volume::detail

@@ -9,8 +9,9 @@ namespace jumpgate::volume::detail {
 void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, const Operations& ops)
 {
     app.set_volume({driver, ops});
-    for (auto table : {volume_bindings(), volume_action_bindings(), snapshot_bindings(), backup_bindings(),
-                       attachment_bindings(), type_bindings(), quota_bindings(), service_bindings()})
+    for (auto table :
+         {volume_bindings(), volume_action_bindings(), snapshot_bindings(), backup_bindings(), attachment_bindings(),
+          type_bindings(), quota_bindings(), service_bindings(), group_type_bindings(), group_bindings()})
         bind_table(disp, table, driver, ops);
 }
 

@@ -71,6 +71,20 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_quota_set", "/v2/{tenant_id}/os-quota-sets/{project_id}", "GET PUT DELETE"},
     {"v2_quota_set_defaults", "/v2/{tenant_id}/os-quota-sets/{project_id}/defaults", "GET"},
     {"v2_availability_zones", "/v2/{tenant_id}/os-availability-zone", "GET"},
+    // Generic volume groups (3.11 group types, 3.13 groups, 3.14 group snapshots)
+    {"v3_group_types", "/v3/{tenant_id}/group_types", "GET POST"},
+    {"v3_group_type", "/v3/{tenant_id}/group_types/{group_type_id}", "GET PUT DELETE"},
+    {"v3_group_specs", "/v3/{tenant_id}/group_types/{group_type_id}/group_specs", "GET POST"},
+    {"v3_group_spec", "/v3/{tenant_id}/group_types/{group_type_id}/group_specs/{key}", "GET PUT DELETE"},
+    {"v3_groups", "/v3/{tenant_id}/groups", "GET POST"},
+    {"v3_groups_detail", "/v3/{tenant_id}/groups/detail", "GET"},
+    {"v3_groups_action", "/v3/{tenant_id}/groups/action", "POST"},
+    {"v3_group", "/v3/{tenant_id}/groups/{group_id}", "GET PUT"},
+    {"v3_group_action", "/v3/{tenant_id}/groups/{group_id}/action", "POST"},
+    {"v3_group_snapshots", "/v3/{tenant_id}/group_snapshots", "GET POST"},
+    {"v3_group_snapshots_detail", "/v3/{tenant_id}/group_snapshots/detail", "GET"},
+    {"v3_group_snapshot", "/v3/{tenant_id}/group_snapshots/{group_snapshot_id}", "GET DELETE"},
+    {"v3_group_snapshot_action", "/v3/{tenant_id}/group_snapshots/{group_snapshot_id}/action", "POST"},
 };
 
 constexpr PathAlias kAliases[] = {

@@ -31,7 +31,7 @@ json snapshot_view(const Request& req, const Snapshot& s, bool extended)
     view[v1 ? "display_name" : "name"] = s.name ? json(*s.name) : json(nullptr);
     view[v1 ? "display_description" : "description"] = s.description ? json(*s.description) : json(nullptr);
     if (req.version().at_least(3, 14))
-        view["group_snapshot_id"] = nullptr;
+        view["group_snapshot_id"] = s.group_snapshot_id ? json(*s.group_snapshot_id) : json(nullptr);
     if (req.version().at_least(3, 41))
         view["user_id"] = s.user_id;
     if (req.version().at_least(3, 65))

@@ -31,8 +31,16 @@ json type_view(const Request& req, const VolumeType& t)
             {"description", t.description ? json(*t.description) : json(nullptr)},
             {"is_public", t.is_public},
             {"os-volume-type-access:is_public", t.is_public},
-            {"extra_specs", std::move(specs)},
-            {"qos_specs_id", nullptr}};
+            {"extra_specs", std::move(specs)}};
+}
+
+// Cinder v3's show and list add the QoS specs to an admin's view; create and update (types_manage) do not.
+json shown_type_view(const Request& req, const VolumeType& t)
+{
+    json view = type_view(req, t);
+    if (req.context().is_admin())
+        view["qos_specs_id"] = nullptr;
+    return view;
 }
 
 bool usable(const Context& ctx, const VolumeType& t)
@@ -127,7 +135,7 @@ void index(const Driver& driver, const Request& req, Response& resp)
             if (wanted ? !(t.is_public || shared) : t.is_public)
                 continue;
         }
-        views.push_back(type_view(req, t));
+        views.push_back(shown_type_view(req, t));
     }
     resp.json({{"volume_types", std::move(views)}});
 }
@@ -143,7 +151,7 @@ void create(const Driver& driver, const Request& req, Response& resp)
 
 void show(const Driver& driver, const Request& req, Response& resp)
 {
-    resp.json({{"volume_type", type_view(req, visible_type(driver, req))}});
+    resp.json({{"volume_type", shown_type_view(req, visible_type(driver, req))}});
 }
 
 void update(const Driver& driver, const Request& req, Response& resp)

@@ -195,7 +195,7 @@ json volume_view(const Request& req, const Volume& v, bool shown)
         view["migration_status"] = nullptr;
     }
     if (mv.at_least(3, 13))
-        view["group_id"] = nullptr;
+        view["group_id"] = v.group_id ? json(*v.group_id) : json(nullptr);
     if (mv.at_least(3, 21) && admin)
         view["provider_id"] = nullptr;
     if (mv.at_least(3, 48)) {
@@ -390,6 +390,19 @@ Volume built_volume(const volume::Driver& driver, const Request& req, const json
     }
     if (b.contains("metadata") && !b["metadata"].is_null())
         v.metadata = metadata_of(b, "metadata");
+    // From 3.13 a volume may be made in a group of a type it is of (Cinder ignores group_id before).
+    if (req.version().at_least(3, 13) && b.contains("group_id") && !b["group_id"].is_null()) {
+        if (!b["group_id"].is_string())
+            throw BadRequest("Invalid input for field/attribute group_id.");
+        volume::Group g = driver.groupGet(ctx, b["group_id"]);
+        if (std::find(g.volume_types.begin(), g.volume_types.end(), v.volume_type_id) == g.volume_types.end())
+            throw BadRequest("Invalid input received: Invalid volume_type provided: " + v.volume_type_id +
+                             " (requested type is not compatible; recommend omitting the type argument).");
+        if (g.status != "available")
+            throw BadRequest("Invalid group: Group " + g.id +
+                             " status must be available, but current status is: " + g.status + ".");
+        v.group_id = g.id;
+    }
     return v;
 }
 
@@ -397,7 +410,8 @@ void check_deletable(const volume::Driver& driver, const Request& req, const Vol
 {
     static const std::vector<std::string> kDeletable = {"available", "error", "error_restoring", "error_extending",
                                                         "error_managing"};
-    if (std::find(kDeletable.begin(), kDeletable.end(), v.status) == kDeletable.end() || !v.attachments.empty())
+    if (std::find(kDeletable.begin(), kDeletable.end(), v.status) == kDeletable.end() || !v.attachments.empty() ||
+        v.group_id)
         throw BadRequest("Invalid volume: Volume status must be available or error or error_restoring or "
                          "error_extending or error_managing and must not be migrating, attached, belong to a group, "
                          "have snapshots or be disassociated from snapshots after volume transfer.");
@@ -423,7 +437,7 @@ namespace {
 
 void list(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
-    ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable"});
+    ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable", "group_id"});
     // Cinder's limit=0 is an empty page, where the interface's 0 is no limit.
     std::vector<Volume> volumes;
     if (!(req.has_query("limit") && q.limit == 0))
