@@ -129,7 +129,8 @@ void index(const Driver& driver, const Request& req, Response& resp)
     // Sorted and paged as Cinder's group type list: by name or id (in the order made without a sort).
     ListQuery q = list_query(req, {});
     for (auto it = q.sort.rbegin(); it != q.sort.rend(); ++it) {
-        const auto& [key, ascending] = *it;
+        const std::string& key = it->first;
+        bool ascending = it->second;
         if (key != "name" && key != "id")
             throw BadRequest("Invalid sort key: " + key);
         std::stable_sort(types.begin(), types.end(), [&](const GroupType& a, const GroupType& b) {
