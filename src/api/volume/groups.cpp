@@ -72,10 +72,12 @@ json group_snapshot_view(const Request& req, const GroupSnapshot& s)
 // Only the fields Cinder's schema names; anything else is "Additional properties are not allowed".
 void only_fields(const json& b, const char* kind, std::initializer_list<const char*> allowed)
 {
-    for (const auto& [k, v] : b.items())
+    for (const auto& item : b.items()) {
+        const std::string& k = item.key();
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
             throw BadRequest(std::string("Invalid input for field/attribute ") + kind +
                              ". Additional properties are not allowed ('" + k + "' was unexpected).");
+    }
 }
 
 // A name or description of a group: stripped of its spaces at either end, as Cinder stores them.
