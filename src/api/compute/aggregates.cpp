@@ -146,7 +146,8 @@ void act(const Driver& driver, const Request& req, Response& resp)
     const json& body = req.json_body();
     if (!body.is_object() || body.size() != 1)
         throw BadRequest("Invalid input for field/attribute body: one of add_host, remove_host or set_metadata.");
-    const auto& [action, value] = *body.items().begin();
+    const std::string action = body.begin().key();
+    const json& value = body.begin().value();
     Aggregate a;
     if (action == "add_host") {
         a = driver.aggregateAddHost(req.context(), id, host_of(value, "add_host"));
