@@ -3,6 +3,7 @@
 serving tests/data/readonly-cloud.json, with the local driver's identity service for tokens."""
 import json
 import os
+import re
 import secrets
 
 from stack import TOP_SRCDIR, Stack
@@ -57,7 +58,7 @@ def start():
     with open(os.path.join(stack.state, "admin-password"), "w") as f:
         f.write(password)
     out = stack.manage("bootstrap", "--username", "admin", "--password", password, "--project", "admin")
-    admin_project = out.rsplit("(", 1)[1].rstrip(")")
+    admin_project = re.search(r"on project \S+ \((\w+)\)", out).group(1)
     project_b = stack.manage("project", "create", "project-b")
     stack.manage("user", "create", "b-user", "--password", "b-secret", "--project", "project-b")
     with open(data_file, "w") as f:
