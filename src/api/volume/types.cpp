@@ -3,6 +3,7 @@
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <jumpgate/fault.hpp>
 
@@ -26,13 +27,16 @@ json type_view(const Request& req, const VolumeType& t)
     for (const auto& [k, v] : t.extra_specs)
         if (req.context().is_admin() || user_visible(k))
             specs[k] = v;
-    return {{"id", t.id},
-            {"name", t.name},
-            {"description", t.description ? json(*t.description) : json(nullptr)},
-            {"is_public", t.is_public},
-            {"os-volume-type-access:is_public", t.is_public},
-            {"extra_specs", std::move(specs)},
-            {"qos_specs_id", nullptr}};
+    json view = {{"id", t.id},
+                 {"name", t.name},
+                 {"description", t.description ? json(*t.description) : json(nullptr)},
+                 {"is_public", t.is_public},
+                 {"os-volume-type-access:is_public", t.is_public},
+                 {"extra_specs", std::move(specs)}};
+    // Cinder's policy shows the QoS association to admins only.
+    if (req.context().is_admin())
+        view["qos_specs_id"] = t.qos_specs_id ? json(*t.qos_specs_id) : json(nullptr);
+    return view;
 }
 
 bool usable(const Context& ctx, const VolumeType& t)
@@ -113,20 +117,25 @@ json access_view(const VolumeType& t)
 
 void index(const Driver& driver, const Request& req, Response& resp)
 {
-    std::string want(req.query("is_public"));
     const Context& ctx = req.context();
+    // Members see what they may use; admins choose with is_public: by default the public types and those shared
+    // with their project, with false the private ones, with "none" (in any case: cinderclient sends "None" when it
+    // wants no filter) all.
+    bool filtered = ctx.is_admin(), wanted = true;
+    if (filtered && !req.query("is_public").empty()) {
+        std::string want(req.query("is_public"));
+        std::transform(want.begin(), want.end(), want.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        filtered = want != "none";
+        wanted = !filtered || api::parse_bool("is_public", want);
+    }
     json views = json::array();
     for (const auto& t : driver.typeList(ctx)) {
-        // Members see what they may use; admins choose with is_public: by default the public types
-        // and those shared with their project, with false the private ones, with none all.
         bool shared = std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
         if (!ctx.is_admin() && !usable(ctx, t))
             continue;
-        if (ctx.is_admin() && want != "none") {
-            bool wanted = want.empty() || api::parse_bool("is_public", want);
-            if (wanted ? !(t.is_public || shared) : t.is_public)
-                continue;
-        }
+        if (filtered && (wanted ? !(t.is_public || shared) : t.is_public))
+            continue;
         views.push_back(type_view(req, t));
     }
     resp.json({{"volume_types", std::move(views)}});
