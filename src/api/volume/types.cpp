@@ -21,7 +21,11 @@ bool user_visible(const std::string& key)
     return key == "multiattach" || key == "RESKEY:availability_zones" || key == "replication_enabled";
 }
 
-json type_view(const Request& req, const VolumeType& t)
+/* View: Cinder's three views of a type: show and list; create (types_manage's, with the access extension's flag);
+   update (types_manage's alone). */
+enum class View { shown, created, updated };
+
+json type_view(const Request& req, const VolumeType& t, View form = View::shown)
 {
     json specs = json::object();
     for (const auto& [k, v] : t.extra_specs)
@@ -31,10 +35,11 @@ json type_view(const Request& req, const VolumeType& t)
                  {"name", t.name},
                  {"description", t.description ? json(*t.description) : json(nullptr)},
                  {"is_public", t.is_public},
-                 {"os-volume-type-access:is_public", t.is_public},
                  {"extra_specs", std::move(specs)}};
-    // Cinder's policy shows the QoS association to admins only.
-    if (req.context().is_admin())
+    if (form != View::updated)
+        view["os-volume-type-access:is_public"] = t.is_public;
+    // Cinder's policy shows the QoS association to admins only, in show and list.
+    if (form == View::shown && req.context().is_admin())
         view["qos_specs_id"] = t.qos_specs_id ? json(*t.qos_specs_id) : json(nullptr);
     return view;
 }
@@ -147,7 +152,7 @@ void create(const Driver& driver, const Request& req, Response& resp)
     VolumeType t;
     t.id = new_uuid();
     apply_fields(t, body_of(req, "volume_type"), true);
-    resp.json({{"volume_type", type_view(req, driver.typeCreate(req.context(), t))}});
+    resp.json({{"volume_type", type_view(req, driver.typeCreate(req.context(), t), View::created)}});
 }
 
 void show(const Driver& driver, const Request& req, Response& resp)
@@ -163,7 +168,7 @@ void update(const Driver& driver, const Request& req, Response& resp)
         throw BadRequest("Invalid input: name, description or is_public must be given.");
     VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
     apply_fields(t, b, false);
-    resp.json({{"volume_type", type_view(req, driver.typeUpdate(req.context(), t))}});
+    resp.json({{"volume_type", type_view(req, driver.typeUpdate(req.context(), t), View::updated)}});
 }
 
 void remove(const Driver& driver, const Request& req, Response& resp)

@@ -201,9 +201,11 @@ json volume_view(const Request& req, const Volume& v, bool shown)
     // The os-vol-image-meta extension adds it to show and detail only, not to create and update.
     if (shown && !v.image_metadata.empty())
         view["volume_image_metadata"] = v.image_metadata;
-    // Cinder's policy shows the owner and the host to admins only (Tempest's schemas reject them for members).
-    if (admin) {
+    // Cinder's policy shows the project to whoever reads the volume (its show and detail; an admin's every view),
+    // the host and the migration to admins only (Tempest's schemas reject them for members).
+    if (admin || shown)
         view["os-vol-tenant-attr:tenant_id"] = v.project_id;
+    if (admin) {
         // The driver's host is Cinder's own form already ("node@backend#pool").
         view["os-vol-host-attr:host"] = v.host.empty() ? json(nullptr) : json(v.host);
         view["os-vol-mig-status-attr:migstat"] = nullptr;
