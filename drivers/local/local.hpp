@@ -331,6 +331,25 @@ class Volume : public volume::Driver {
     volume::VolumeType typeUpdate(const Context& ctx, const volume::VolumeType& type) const override;
     void typeDelete(const Context& ctx, const std::string& type_id) const override;
 
+    std::vector<volume::Transfer> transferList(const Context& ctx, const volume::ListQuery& q) const override;
+    volume::Transfer transferGet(const Context& ctx, const std::string& transfer_id) const override;
+    volume::Transfer transferCreate(const Context& ctx, const volume::Transfer& transfer,
+                                    const std::string& auth_key) const override;
+    volume::Transfer transferAccept(const Context& ctx, const std::string& transfer_id,
+                                    const std::string& auth_key) const override;
+    void transferDelete(const Context& ctx, const std::string& transfer_id) const override;
+
+    std::optional<volume::Encryption> encryptionGet(const Context& ctx, const std::string& type_id) const override;
+    volume::Encryption encryptionCreate(const Context& ctx, const volume::Encryption& encryption) const override;
+    volume::Encryption encryptionUpdate(const Context& ctx, const volume::Encryption& encryption) const override;
+    void encryptionDelete(const Context& ctx, const std::string& type_id) const override;
+
+    std::vector<volume::QosSpec> qosList(const Context& ctx) const override;
+    volume::QosSpec qosGet(const Context& ctx, const std::string& qos_id) const override;
+    volume::QosSpec qosCreate(const Context& ctx, const volume::QosSpec& qos) const override;
+    volume::QosSpec qosUpdate(const Context& ctx, const volume::QosSpec& qos) const override;
+    void qosDelete(const Context& ctx, const std::string& qos_id, bool force) const override;
+
     volume::QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const override;
     volume::QuotaSet quotaDefaults(const Context& ctx) const override;
     volume::QuotaSet quotaSet(const Context& ctx, const std::string& project_id,

@@ -588,6 +588,38 @@ CREATE INDEX volumes_group ON volumes (group_id);
 ALTER TABLE volume_snapshots ADD COLUMN group_snapshot_id TEXT REFERENCES group_snapshots(id);
 CREATE INDEX volume_snapshots_group_snapshot ON volume_snapshots (group_snapshot_id);
 )sql"},
+    {17, "block storage: volume transfers, volume type encryption, QoS specs and their association with types", R"sql(
+-- A volume's pending transfer; the key that accepts it is kept only as a hash (password.hpp's).
+CREATE TABLE volume_transfers (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    volume_id TEXT NOT NULL UNIQUE REFERENCES volumes(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL,
+    key_hash TEXT NOT NULL,
+    no_snapshots INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX volume_transfers_project ON volume_transfers (project_id, created_at);
+CREATE TABLE volume_type_encryption (
+    type_id TEXT PRIMARY KEY REFERENCES volume_types(id) ON DELETE CASCADE,
+    encryption_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    cipher TEXT,
+    key_size INTEGER,
+    control_location TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE qos_specs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    consumer TEXT NOT NULL,
+    specs_json TEXT NOT NULL DEFAULT '{}',
+    created_at INTEGER NOT NULL
+);
+ALTER TABLE volume_types ADD COLUMN qos_specs_id TEXT REFERENCES qos_specs(id);
+CREATE INDEX volume_types_qos ON volume_types (qos_specs_id);
+)sql"},
 };
 } // namespace
 

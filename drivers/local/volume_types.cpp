@@ -5,6 +5,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "extra_specs.hpp"
+#include "volume_rows.hpp"
 
 namespace jumpgate::local {
 
@@ -12,7 +13,8 @@ namespace {
 
 using volume::VolumeType;
 
-constexpr const char* kTypeColumns = "SELECT id, name, description, is_public, is_default FROM volume_types";
+constexpr const char* kTypeColumns =
+    "SELECT id, name, description, is_public, is_default, qos_specs_id FROM volume_types";
 
 VolumeType type_of(const Statement& s)
 {
@@ -22,6 +24,7 @@ VolumeType type_of(const Statement& s)
     t.description = opt_text(s, 2);
     t.is_public = s.integer(3) != 0;
     t.is_default = s.integer(4) != 0;
+    t.qos_specs_id = opt_text(s, 5);
     return t;
 }
 
@@ -82,10 +85,15 @@ VolumeType Volume::typeUpdate(const Context& ctx, const VolumeType& t) const
         taken.bind(1, t.name).bind(2, t.id);
         if (taken.step())
             throw Conflict("Volume Type " + t.name + " already exists.");
-        Statement s(*db_, "UPDATE volume_types SET name = ?, description = ?, is_public = ? WHERE id = ?");
+        if (t.qos_specs_id && !has_row(*db_, "qos_specs", *t.qos_specs_id))
+            throw NotFound("No such QoS spec " + *t.qos_specs_id + ".");
+        Statement s(*db_,
+                    "UPDATE volume_types SET name = ?, description = ?, is_public = ?, qos_specs_id = ? WHERE id = ?");
         s.bind(1, t.name);
         bind_opt(s, 2, t.description);
-        s.bind(3, t.is_public ? 1LL : 0LL).bind(4, t.id);
+        s.bind(3, t.is_public ? 1LL : 0LL);
+        bind_opt(s, 4, t.qos_specs_id);
+        s.bind(5, t.id);
         s.step();
         if (sqlite3_changes(db_->handle()) == 0)
             throw NotFound("Volume type " + t.id + " could not be found.");

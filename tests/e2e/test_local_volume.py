@@ -5,6 +5,7 @@ import hashlib
 import os
 import time
 import unittest
+import unittest.mock
 
 from stack import Stack
 
@@ -188,7 +189,8 @@ class Volumes(unittest.TestCase):
         base_b = f"/volume/v3/{project_b}"
         self.assertEqual(show(v["id"], base_b, token_b)[0], 404)
         _, _, mine = show(v["id"], f"/volume/v3/{member_a[0]}", token_a)
-        self.assertNotIn("os-vol-tenant-attr:tenant_id", mine["volume"])       # admins only, as Cinder's policy
+        self.assertEqual(mine["volume"]["os-vol-tenant-attr:tenant_id"], member_a[0])  # a project reader's
+        self.assertNotIn("os-vol-host-attr:host", mine["volume"])               # admins only, as Cinder's policy
         _, _, seen_by_admin = show(v["id"])
         self.assertEqual(seen_by_admin["volume"]["os-vol-tenant-attr:tenant_id"], member_a[0])
         for method, path, body in (("DELETE", f"{base_b}/volumes/{v['id']}", None),
@@ -328,6 +330,179 @@ class Types(unittest.TestCase):
         wait_status(v["id"], None, base_a, token)
         self.assertEqual(stack.request("DELETE", f"{V3}/types/{t['id']}")[0], 202)
         self.assertEqual(stack.get_json(f"{V3}/types/{t['id']}")[0], 404)
+
+
+class TypesIsPublic(unittest.TestCase):
+    def test_none_in_any_case_lists_every_type_for_admins(self):
+        # cinderclient (Horizon's) sends is_public=None when it wants no filter.
+        status, _, body = stack.get_json(f"{V3}/types", method="POST", body={"volume_type": {
+            "name": "e2e-none-private", "os-volume-type-access:is_public": False}})
+        self.assertEqual(status, 200, body)
+        for value in ("None", "none", "NONE"):
+            with self.subTest(is_public=value):
+                status, _, body = stack.get_json(f"{V3}/types?is_public={value}")
+                self.assertEqual(status, 200, body)
+                names = [t["name"] for t in body["volume_types"]]
+                self.assertIn("e2e-none-private", names)
+                self.assertIn("__DEFAULT__", names)
+        _, _, body = stack.get_json(f"{V3}/types?is_public=false")
+        self.assertEqual([t["name"] for t in body["volume_types"]], ["e2e-none-private"])
+        self.assertNotIn("e2e-none-private", [t["name"] for t in stack.get_json(f"{V3}/types")[2]["volume_types"]])
+        self.assertEqual(stack.get_json(f"{V3}/types?is_public=maybe")[0], 400)
+        project, token, _ = member_a
+        _, _, body = stack.get_json(f"/volume/v3/{project}/types?is_public=None", headers=auth(token))
+        self.assertNotIn("e2e-none-private", [t["name"] for t in body["volume_types"]])
+
+
+class Encryption(unittest.TestCase):
+    def test_create_show_update_delete_while_no_volume_has_the_type(self):
+        _, _, body = stack.get_json(f"{V3}/types", method="POST", body={"volume_type": {"name": "e2e-encrypted"}})
+        type_id = body["volume_type"]["id"]
+        path = f"{V3}/types/{type_id}/encryption"
+        self.assertEqual(stack.get_json(path), (200, unittest.mock.ANY, {}))
+        status, _, body = stack.get_json(path, method="POST", body={"encryption": {
+            "provider": "luks", "cipher": "aes-xts-plain64", "key_size": "256", "control_location": "front-end"}})
+        self.assertEqual(status, 200, body)
+        made = body["encryption"]
+        self.assertEqual({k: made[k] for k in ("provider", "cipher", "key_size", "control_location",
+                                               "volume_type_id")},
+                         {"provider": "luks", "cipher": "aes-xts-plain64", "key_size": 256,
+                          "control_location": "front-end", "volume_type_id": type_id})
+        self.assertRegex(made["encryption_id"], r"^[0-9a-f-]{36}$")
+        _, _, shown = stack.get_json(path)
+        self.assertEqual(set(shown), {"volume_type_id", "encryption_id", "provider", "cipher", "key_size",
+                                      "control_location", "created_at", "updated_at", "deleted", "deleted_at"})
+        self.assertEqual((shown["encryption_id"], shown["updated_at"], shown["deleted"]),
+                         (made["encryption_id"], None, False))
+        self.assertEqual(stack.get_json(f"{path}/cipher")[2], {"cipher": "aes-xts-plain64"})
+        self.assertEqual(stack.get_json(f"{path}/key_size")[2], {"key_size": 256})
+        self.assertEqual(stack.get_json(f"{path}/no-such-key")[0], 404)
+        self.assertEqual(stack.get_json(path, method="POST", body={"encryption": {
+            "provider": "luks", "control_location": "front-end"}})[0], 400)       # one a type
+        status, _, body = stack.get_json(f"{path}/provider", method="PUT", body={"encryption": {
+            "key_size": 128, "control_location": "back-end"}})
+        self.assertEqual((status, body), (200, {"encryption": {"key_size": 128, "control_location": "back-end"}}))
+        _, _, shown = stack.get_json(path)
+        self.assertEqual((shown["provider"], shown["key_size"], shown["control_location"]), ("luks", 128, "back-end"))
+        self.assertIsNotNone(shown["updated_at"])
+        for bad in ({"encryption": {"provider": "luks"}}, {"encryption": {"control_location": "front-end"}},
+                    {"encryption": {"provider": "p", "control_location": "middle"}},
+                    {"encryption": {"provider": "p", "control_location": "front-end", "key_size": "big"}},
+                    {"encryption": {"provider": "p", "control_location": "front-end", "key_size": -1}},
+                    {"encryption": {"provider": 7, "control_location": "front-end"}}, {"encryption": []}):
+            with self.subTest(body=bad):
+                status, _, body = stack.get_json(f"{V3}/types/{type_id}/encryption", method="POST", body=bad)
+                self.assertEqual(status, 400, body)
+        # Members neither read nor change it.
+        project, token, _ = member_a
+        member_path = f"/volume/v3/{project}/types/{type_id}/encryption"
+        self.assertEqual(stack.get_json(member_path, headers=auth(token))[0], 403)
+        self.assertEqual(stack.get_json(f"{member_path}/cipher", headers=auth(token))[0], 403)
+        self.assertEqual(stack.request("DELETE", f"{member_path}/provider", headers=auth(token))[0], 403)
+        # While a volume has the type, it stays as it is.
+        v = available_volume(volume_type="e2e-encrypted")
+        self.assertEqual(stack.get_json(f"{path}/provider", method="PUT",
+                                        body={"encryption": {"cipher": None}})[0], 400)
+        self.assertEqual(stack.request("DELETE", f"{path}/provider")[0], 400)
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 202)
+        wait_status(v["id"], None)
+        self.assertEqual(stack.request("DELETE", f"{path}/provider")[0], 202)
+        self.assertEqual(stack.get_json(path)[2], {})
+        self.assertEqual(stack.request("DELETE", f"{path}/provider")[0], 404)
+        self.assertEqual(stack.get_json(f"{V3}/types/no-such-type/encryption")[0], 404)
+
+    def test_openstack_cli_encrypted_type(self):
+        made = stack.cli("volume", "type", "create", "--encryption-provider", "luks", "--encryption-cipher",
+                         "aes-xts-plain64", "--encryption-key-size", "256", "--encryption-control-location",
+                         "front-end", "cli-encrypted")
+        shown = stack.cli("volume", "type", "show", "--encryption-type", "cli-encrypted")
+        self.assertEqual(shown["id"], made["id"])
+        self.assertIn("aes-xts-plain64", str(shown["encryption"]))
+        listed = stack.cli("volume", "type", "list", "--encryption-type", "--long")
+        self.assertIn("luks", str([t for t in listed if t["Name"] == "cli-encrypted"]))
+        stack.cli("volume", "type", "unset", "--encryption-type", "cli-encrypted", parse=False)
+        self.assertEqual(stack.get_json(f"{V3}/types/{made['id']}/encryption")[2], {})
+
+
+class QosSpecs(unittest.TestCase):
+    def test_create_set_associate_and_delete(self):
+        status, _, body = stack.get_json(f"{V3}/qos-specs", method="POST", body={"qos_specs": {
+            "name": " e2e-qos ", "consumer": "front-end", "total_iops_sec": "500"}})
+        self.assertEqual(status, 200, body)
+        qos = body["qos_specs"]
+        self.assertEqual((qos["name"], qos["consumer"], qos["specs"]), ("e2e-qos", "front-end",
+                                                                        {"total_iops_sec": "500"}))
+        self.assertEqual(body["links"][0]["href"], f"http://127.0.0.1:{stack.port}{V3}/qos-specs/{qos['id']}")
+        path = f"{V3}/qos-specs/{qos['id']}"
+        self.assertEqual(stack.get_json(f"{V3}/qos-specs", method="POST",
+                                        body={"qos_specs": {"name": "e2e-qos"}})[0], 409)
+        for bad in ({"qos_specs": {}}, {"qos_specs": {"name": "  "}}, {"qos_specs": {"name": "x", "consumer": "me"}},
+                    {"qos_specs": {"name": "x", "k": 1}}, {"qos_specs": {"name": "x"}, "more": 1}, {"qos_specs": 1}):
+            with self.subTest(body=bad):
+                status, _, body = stack.get_json(f"{V3}/qos-specs", method="POST", body=bad)
+                self.assertEqual(status, 400, body)
+        status, _, body = stack.get_json(path, method="PUT", body={"qos_specs": {"read_iops_sec": "100",
+                                                                                "consumer": "both"}})
+        self.assertEqual((status, body), (200, {"qos_specs": {"read_iops_sec": "100", "consumer": "both"}}))
+        _, _, body = stack.get_json(path)
+        self.assertEqual((body["qos_specs"]["consumer"], body["qos_specs"]["specs"]),
+                         ("both", {"total_iops_sec": "500", "read_iops_sec": "100"}))
+        _, _, body = stack.get_json(f"{V3}/qos-specs?name=e2e-qos")
+        self.assertEqual([q["id"] for q in body["qos_specs"]], [qos["id"]])
+        self.assertEqual(stack.request("PUT", f"{path}/delete_keys", body={"keys": ["read_iops_sec"]})[0], 202)
+        self.assertEqual(stack.request("PUT", f"{path}/delete_keys", body={"keys": ["no-such"]})[0], 404)
+        self.assertEqual(stack.get_json(path)[2]["qos_specs"]["specs"], {"total_iops_sec": "500"})
+
+        _, _, body = stack.get_json(f"{V3}/types", method="POST", body={"volume_type": {"name": "e2e-qos-type"}})
+        vtype = body["volume_type"]
+        self.assertNotIn("qos_specs_id", vtype)                                 # not in create's view
+        self.assertIsNone(stack.get_json(f"{V3}/types/{vtype['id']}")[2]["volume_type"]["qos_specs_id"])
+        self.assertEqual(stack.get_json(f"{path}/associate")[0], 400)
+        self.assertEqual(stack.get_json(f"{path}/associate?vol_type_id=no-such-type")[0], 404)
+        self.assertEqual(stack.request("GET", f"{path}/associate?vol_type_id={vtype['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{V3}/types/{vtype['id']}")[2]["volume_type"]["qos_specs_id"], qos["id"])
+        self.assertEqual(stack.get_json(f"{path}/associations")[2], {"qos_associations": [
+            {"association_type": "volume_type", "name": "e2e-qos-type", "id": vtype["id"]}]})
+        # A type has one QoS spec at a time.
+        _, _, other = stack.get_json(f"{V3}/qos-specs", method="POST", body={"qos_specs": {"name": "e2e-other"}})
+        self.assertEqual(stack.get_json(f"{V3}/qos-specs/{other['qos_specs']['id']}/associate"
+                                        f"?vol_type_id={vtype['id']}")[0], 400)
+        # Members see no QoS, nor a type's association.
+        project, token, _ = member_a
+        member_base = f"/volume/v3/{project}"
+        self.assertEqual(stack.get_json(f"{member_base}/qos-specs", headers=auth(token))[0], 403)
+        self.assertEqual(stack.get_json(f"{member_base}/qos-specs/{qos['id']}", headers=auth(token))[0], 403)
+        self.assertEqual(stack.get_json(f"{member_base}/qos-specs/{qos['id']}/disassociate_all",
+                                        headers=auth(token))[0], 403)
+        _, _, types = stack.get_json(f"{member_base}/types", headers=auth(token))
+        self.assertNotIn("qos_specs_id", types["volume_types"][0])
+
+        self.assertEqual(stack.request("DELETE", path)[0], 400)                 # still associated
+        self.assertEqual(stack.request("DELETE", f"{path}?force=maybe")[0], 400)
+        self.assertEqual(stack.request("GET", f"{path}/disassociate?vol_type_id={vtype['id']}")[0], 202)
+        self.assertEqual(stack.get_json(f"{path}/associations")[2], {"qos_associations": []})
+        self.assertEqual(stack.request("GET", f"{path}/associate?vol_type_id={vtype['id']}")[0], 202)
+        self.assertEqual(stack.request("DELETE", f"{path}?force=True")[0], 202)
+        self.assertIsNone(stack.get_json(f"{V3}/types/{vtype['id']}")[2]["volume_type"]["qos_specs_id"])
+        self.assertEqual(stack.get_json(path)[0], 404)
+
+    def test_openstack_cli(self):
+        stack.cli("volume", "type", "create", "cli-qos-type")
+        made = stack.cli("volume", "qos", "create", "--consumer", "back-end", "--property", "read_iops_sec=100",
+                         "cli-qos")
+        self.assertEqual((made["name"], made["consumer"]), ("cli-qos", "back-end"))
+        stack.cli("volume", "qos", "set", "--property", "write_iops_sec=50", "cli-qos", parse=False)
+        stack.cli("volume", "qos", "associate", "cli-qos", "cli-qos-type", parse=False)
+        listed = [q for q in stack.cli("volume", "qos", "list") if q["Name"] == "cli-qos"]
+        self.assertEqual(len(listed), 1)
+        self.assertIn("cli-qos-type", str(listed[0]["Associations"]))
+        shown = stack.cli("volume", "qos", "show", "cli-qos")
+        self.assertIn("write_iops_sec", str(shown["properties"]))
+        stack.cli("volume", "qos", "unset", "--property", "read_iops_sec", "cli-qos", parse=False)
+        self.assertNotIn("read_iops_sec", str(stack.cli("volume", "qos", "show", "cli-qos")["properties"]))
+        stack.cli("volume", "qos", "disassociate", "--all", "cli-qos", parse=False)
+        stack.cli("volume", "qos", "delete", "cli-qos", parse=False)
+        self.assertNotIn("cli-qos", [q["Name"] for q in stack.cli("volume", "qos", "list")])
 
 
 class Quotas(unittest.TestCase):
@@ -670,11 +845,12 @@ class CinderExtras(unittest.TestCase):
         status, _, body = stack.get_json(f"/volume/v3/{member_a[0]}/extensions", headers=auth(member_a[1]))
         self.assertEqual(status, 200, body)
         by_alias = {e["alias"]: e for e in body["extensions"]}
-        for alias in ("os-volume-actions", "os-hosts", "os-services", "os-types-manage", "os-vol-image-meta"):
+        for alias in ("os-volume-actions", "os-hosts", "os-services", "os-types-manage", "os-vol-image-meta",
+                      "os-volume-transfer", "qos-specs", "encryption"):
             self.assertIn(alias, by_alias)
         self.assertEqual(by_alias["os-hosts"]["name"], "Hosts")
         self.assertEqual(set(by_alias["os-hosts"]), {"alias", "name", "description", "updated", "links"})
-        self.assertNotIn("os-volume-transfer", by_alias)             # not served
+        self.assertNotIn("os-volume-manage", by_alias)               # Cinder's, not served
 
     def test_services_and_hosts_for_admins_only(self):
         status, _, body = stack.get_json(f"{V3}/os-services")

@@ -378,6 +378,46 @@ def a_backup():
 
 
 @functools.cache
+def a_transfer():
+    # A volume of its own: one awaiting transfer takes no snapshot, backup or extension.
+    volume = a_new_volume("transfer")
+    transfer = call("POST", f"{V}/{project_a}/os-volume-transfer", token_a, {"transfer": {
+        "volume_id": volume["id"], "name": MARK + "-transfer"}})["transfer"]
+    reader("transfer", f"{V}/{project_a}/os-volume-transfer/{transfer['id']}")
+    reader("transfer-volume", f"{V}/{project_a}/volumes/{volume['id']}")
+    secret(transfer["id"], transfer["name"], transfer["auth_key"])
+    return transfer
+
+
+@functools.cache
+def a_encrypted_type():
+    # A private type with access for A, as a_volume_type, and encrypted; A's volumes are of the other, since a
+    # type's encryption may not change while volumes have it.
+    vtype = call("POST", f"{V}/{admin_project}/types", stack.token, {"volume_type": {
+        "name": MARK + "-encrypted", "os-volume-type-access:is_public": False}})["volume_type"]
+    call("POST", f"{V}/{admin_project}/types/{vtype['id']}/action", stack.token,
+         {"addProjectAccess": {"project": project_a}})
+    call("POST", f"{V}/{admin_project}/types/{vtype['id']}/encryption", stack.token, {"encryption": {
+        "provider": "luks", "cipher": "aes-xts-plain64", "key_size": 256, "control_location": "front-end"}})
+    reader("type-encryption", f"{V}/{admin_project}/types/{vtype['id']}/encryption", stack.token)
+    secret(vtype["id"], vtype["name"])
+    return vtype
+
+
+@functools.cache
+def a_qos_spec():
+    # The cloud's (Cinder's policy keeps QoS specs to admins), with a spec of A's mark, associated with A's type.
+    qos = call("POST", f"{V}/{admin_project}/qos-specs", stack.token, {"qos_specs": {
+        "name": MARK + "-qos", KEY: MARK}})["qos_specs"]
+    call("GET", f"{V}/{admin_project}/qos-specs/{qos['id']}/associate?vol_type_id={a_volume_type()['id']}",
+         stack.token)
+    reader("qos", f"{V}/{admin_project}/qos-specs/{qos['id']}", stack.token)
+    reader("qos-associations", f"{V}/{admin_project}/qos-specs/{qos['id']}/associations", stack.token)
+    secret(qos["id"], qos["name"])
+    return qos
+
+
+@functools.cache
 def a_application_credential():
     cred = call("POST", f"/identity/v3/users/{user_a}/application_credentials", token_a,
                 {"application_credential": {"name": MARK + "-cred"}})["application_credential"]
@@ -498,6 +538,8 @@ FACTORIES = {
     "group_type_id": ("cloud", lambda: a_group_type()["id"]),
     "group_id": ("A", lambda: a_group()["id"]),
     "group_snapshot_id": ("A", lambda: a_group_snapshot()["id"]),
+    "transfer_id": ("A", lambda: a_transfer()["id"]),
+    "qos_id": ("cloud", lambda: a_qos_spec()["id"]),
     # Every resource of A's has the key, the tag and (the server's image) the property.
     "key": ("A", lambda: a_server() and a_volume() and a_snapshot() and a_volume_type() and a_group_type() and KEY),
     "tag": ("A", lambda: a_server() and a_image() and a_network() and a_router() and a_floatingip()
@@ -533,7 +575,20 @@ OVERRIDES = {
     ("compute", "v2_os_service", "service_id"): lambda: cloud_hypervisor() and call(
         "GET", f"{C}/os-services?binary=nova-scheduler", stack.token, version="2.53",
         service="compute")["services"][0]["id"],
+    ("volume", "v3_type_encryption", "type_id"): lambda: a_encrypted_type()["id"],
+    ("volume", "v3_type_encryption_key", "type_id"): lambda: a_encrypted_type()["id"],
+    ("volume", "v3_type_encryption_key", "key"): lambda: a_encrypted_type() and "cipher",
 }
+
+# The query a GET needs to be answered: Cinder's QoS association calls name the type there.
+QUERIES = {
+    ("volume", "v3_qos_spec_associate"): "vol_type_id={type_id}",
+    ("volume", "v3_qos_spec_disassociate"): "vol_type_id={type_id}",
+}
+
+# Whoever has a transfer's id and its key may accept it, whatever their project: that is what a transfer is for.
+# B has the id but not the key, and Cinder answers a wrong key 400.
+KEYED = {("volume", "v3_transfer_accept", "POST"), ("volume", "v3_volume_transfer_accept", "POST")}
 
 # What B may read (and only read): the same for every project, not A's.
 SHARED = {
@@ -737,6 +792,16 @@ BODIES.update({
     ("volume", "v3_group_action"): lambda w: {"POST": [{"delete": {}}, {"reset_status": {"status": "error"}}]},
     ("volume", "v3_group_snapshots"): lambda w: {"POST": [{"group_snapshot": {"group_id": w["group_id"]}}]},
     ("volume", "v3_group_snapshot_action"): lambda w: {"POST": [{"reset_status": {"status": "error"}}]},
+    ("volume", "v3_transfers"): lambda w: {"POST": [{"transfer": {"volume_id": w["volume_id"]}}]},
+    ("volume", "v3_volume_transfers"): lambda w: {"POST": [{"transfer": {"volume_id": w["volume_id"]}}]},
+    ("volume", "v3_transfer_accept"): lambda w: {"POST": [{"accept": {"auth_key": "b-guessed-this"}}]},
+    ("volume", "v3_volume_transfer_accept"): lambda w: {"POST": [{"accept": {"auth_key": "b-guessed-this"}}]},
+    ("volume", "v3_type_encryption"): lambda w: {"POST": [{"encryption": {
+        "provider": "b-was-here", "control_location": "front-end"}}]},
+    ("volume", "v3_type_encryption_key"): lambda w: {"PUT": [{"encryption": {"provider": "b-was-here"}}]},
+    ("volume", "v3_qos_specs"): lambda w: {"POST": [{"qos_specs": {"name": "b-qos"}}]},
+    ("volume", "v3_qos_spec"): lambda w: {"PUT": [{"qos_specs": {KEY: "b-was-here"}}]},
+    ("volume", "v3_qos_spec_delete_keys"): lambda w: {"PUT": [{"keys": [KEY]}]},
 })
 for _kind in ("network", "subnet", "port", "router", "floatingip", "security_group", "subnetpool"):
     BODIES[("network", f"v2_{_kind}_tags")] = tags
@@ -780,6 +845,12 @@ def fill(path, values):
     return PLACEHOLDER.sub(lambda m: values[m.group(1)], path)
 
 
+def queried(row, path, values):
+    """`path` with the query QUERIES gives the row, filled from `values`."""
+    query = QUERIES.get((row["service"], row["endpoint"]))
+    return f"{path}?{fill(query, values)}" if query else path
+
+
 def requests_of(row, found, problems):
     """Every request of the row, as (column, path, token, body, microversion)."""
     names_a = [n for n, (whose, _) in found.items() if whose in ("A", "cloud") and n != "tenant_id"]
@@ -801,7 +872,7 @@ def requests_of(row, found, problems):
         for column, token, tenants in (("member", token_b, own), ("unscoped", unscoped_b, [project_a]),
                                        ("anonymous", None, [project_a])):
             for tenant in tenants if "tenant_id" in placeholders else [None]:
-                path = fill(template, dict(w, tenant_id=tenant or ""))
+                path = queried(row, fill(template, dict(w, tenant_id=tenant or "")), w)
                 # B's member at the oldest microversion and the newest; the refusals of a token at the oldest,
                 # where most of each API is.
                 versions = MICROVERSIONS.get(row["service"], (None,)) if path.startswith(VERSIONED) else (None,)
@@ -830,6 +901,8 @@ def expected(row, column):
         return {401}
     if column == "unscoped" and row["service"] != "identity":
         return {401, 403}  # as the real services refuse a token without a project
+    if column == "member" and (row["service"], row["endpoint"], row["method"]) in KEYED:
+        return REFUSED | {400}
     if (row["service"], row["endpoint"], row["method"]) in SHARED:
         return REFUSED | {200}
     if column == "member" and row["service"] == "compute":
@@ -927,7 +1000,8 @@ def as_owner(row, found, body=None, token=None):
     # The newest form that names the project (Nova's /v2.1/{tenant_id}, where microversions apply).
     templates = [row["path"], *row["aliases"]]
     template = max(templates, key=lambda t: ("{tenant_id}" in t, templates.index(t)))
-    path = fill(template, {n: project_a if n == "tenant_id" else v for n, (_, v) in found.items()})
+    values = {n: project_a if n == "tenant_id" else v for n, (_, v) in found.items()}
+    path = queried(row, fill(template, values), Ids(values))
     body, headers = encoded(body)
     for version in MICROVERSIONS.get(row["service"], (None,)):
         status, _, data = send(row["method"], path, token, body, headers, version, row["service"])

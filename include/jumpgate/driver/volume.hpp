@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The typed Block Storage driver interface: volumes, snapshots, types and quotas; the core writes Cinder's JSON.
+// The typed Block Storage driver interface: volumes, snapshots, transfers, types and quotas; the core writes Cinder's
+// JSON.
 #pragma once
 
 #include <cstdint>
@@ -106,7 +107,22 @@ struct Backup {
     std::int64_t updated_at = 0;
 };
 
-/* VolumeType: a kind of volume; `projects` may use it when it is not public. */
+/*
+ * Transfer: a pending offer of a volume (and, unless no_snapshots, of its
+ * snapshots) to whichever project accepts it with its key. Its volume is
+ * "awaiting-transfer" until it is accepted or deleted; the key itself is no
+ * field: only the core sees it, once, when it makes it.
+ */
+struct Transfer {
+    std::string id;
+    std::optional<std::string> name;
+    std::string volume_id;
+    std::string source_project_id; // the volume's project, which sees the transfer
+    bool no_snapshots = false;
+    std::int64_t created_at = 0;
+};
+
+/* VolumeType: a kind of volume; `projects` may use it when it is not public; `qos_specs_id` its QoS, if any. */
 struct VolumeType {
     std::string id;
     std::string name;
@@ -115,6 +131,28 @@ struct VolumeType {
     bool is_default = false;
     std::map<std::string, std::string> extra_specs;
     std::vector<std::string> projects;
+    std::optional<std::string> qos_specs_id;
+};
+
+/* Encryption: how the volumes of a type are encrypted (Cinder's encryption type); key_size in bits. */
+struct Encryption {
+    std::string volume_type_id;
+    std::string encryption_id;
+    std::string provider;
+    std::optional<std::string> cipher;
+    std::optional<long long> key_size;
+    std::string control_location = "front-end"; // front-end or back-end
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0; // 0 until it is changed
+};
+
+/* QosSpec: a named set of quality-of-service limits that volume types are associated with. */
+struct QosSpec {
+    std::string id;
+    std::string name;
+    std::string consumer = "back-end"; // front-end, back-end or both
+    std::map<std::string, std::string> specs;
+    std::int64_t created_at = 0;
 };
 
 /*
@@ -337,10 +375,62 @@ class Driver {
     virtual VolumeType typeGet(const Context& ctx, const std::string& id_or_name) const;
     /* typeCreate: add a type (id set by the core); Conflict for a taken name. */
     virtual VolumeType typeCreate(const Context& ctx, const VolumeType& type) const;
-    /* typeUpdate: store name, description, is_public, extra specs and projects. */
+    /* typeUpdate: store name, description, is_public, extra specs, projects and qos_specs_id (NotFound for no such
+     * QoS). */
     virtual VolumeType typeUpdate(const Context& ctx, const VolumeType& type) const;
     /* typeDelete: remove a type; Conflict while volumes use it or when it is the default. */
     virtual void typeDelete(const Context& ctx, const std::string& type_id) const;
+
+    /*
+     * transferList, transferGet: the transfers of the volumes of ctx's project
+     * (an admin's all_projects: every project's; filters name, volume_id, id);
+     * one of them, NotFound ("Transfer <id> could not be found.") otherwise.
+     */
+    virtual std::vector<Transfer> transferList(const Context& ctx, const ListQuery& q) const;
+    virtual Transfer transferGet(const Context& ctx, const std::string& transfer_id) const;
+    /*
+     * transferCreate: offer the volume of `transfer` (the core has set id, name,
+     * volume_id and no_snapshots) to whoever gives `auth_key`, which is kept only
+     * as a hash. The volume is ctx's (NotFound) and "available", and so are its
+     * snapshots unless no_snapshots (BadRequest otherwise); it becomes
+     * "awaiting-transfer".
+     */
+    virtual Transfer transferCreate(const Context& ctx, const Transfer& transfer, const std::string& auth_key) const;
+    /*
+     * transferAccept: any project's transfer, given its key (compared in
+     * constant time; BadRequest "Invalid auth key: ..." otherwise): the volume,
+     * and its snapshots unless no_snapshots, become ctx's project's and user's,
+     * within that project's quotas (PayloadTooLarge), the volume "available";
+     * the transfer is gone. Returns it as it was.
+     */
+    virtual Transfer transferAccept(const Context& ctx, const std::string& transfer_id,
+                                    const std::string& auth_key) const;
+    /* transferDelete: withdraw a transfer ctx sees; its volume is "available" again. */
+    virtual void transferDelete(const Context& ctx, const std::string& transfer_id) const;
+
+    /* encryptionGet: the encryption of type `type_id`, nullopt when it has none. */
+    virtual std::optional<Encryption> encryptionGet(const Context& ctx, const std::string& type_id) const;
+    /*
+     * encryptionCreate, encryptionUpdate: store the encryption of a type (its
+     * encryption_id set by the core on create); BadRequest while volumes of the
+     * type exist, or on create when it has one already; NotFound on update when
+     * it has none. Return it as stored.
+     */
+    virtual Encryption encryptionCreate(const Context& ctx, const Encryption& encryption) const;
+    virtual Encryption encryptionUpdate(const Context& ctx, const Encryption& encryption) const;
+    /* encryptionDelete: remove a type's encryption; BadRequest while volumes of the type exist, NotFound without one.
+     */
+    virtual void encryptionDelete(const Context& ctx, const std::string& type_id) const;
+
+    /* qosList: every QoS spec; qosGet: one, NotFound ("No such QoS spec <id>.") otherwise. */
+    virtual std::vector<QosSpec> qosList(const Context& ctx) const;
+    virtual QosSpec qosGet(const Context& ctx, const std::string& qos_id) const;
+    /* qosCreate: add one (id set by the core); Conflict for a taken name. */
+    virtual QosSpec qosCreate(const Context& ctx, const QosSpec& qos) const;
+    /* qosUpdate: store the consumer and specs of one. */
+    virtual QosSpec qosUpdate(const Context& ctx, const QosSpec& qos) const;
+    /* qosDelete: remove one; with `force` its types lose it, else BadRequest while a type is associated with it. */
+    virtual void qosDelete(const Context& ctx, const std::string& qos_id, bool force) const;
 
     /* quotaGet: a project's limits (defaults where unset); quotaDefaults: the defaults. */
     virtual QuotaSet quotaGet(const Context& ctx, const std::string& project_id) const;
@@ -411,7 +501,10 @@ class Driver {
     X(serviceList)                                                                                                \
     X(groupTypeList) X(groupTypeGet) X(groupTypeCreate) X(groupTypeUpdate) X(groupTypeDelete) X(groupList)       \
     X(groupGet) X(groupCreate) X(groupUpdate) X(groupDelete) X(groupResetStatus) X(groupSnapshotList)            \
-    X(groupSnapshotGet) X(groupSnapshotCreate) X(groupSnapshotDelete) X(groupSnapshotResetStatus)
+    X(groupSnapshotGet) X(groupSnapshotCreate) X(groupSnapshotDelete) X(groupSnapshotResetStatus) \
+    X(transferList) X(transferGet) X(transferCreate) X(transferAccept) X(transferDelete)           \
+    X(encryptionGet) X(encryptionCreate) X(encryptionUpdate) X(encryptionDelete) X(qosList) X(qosGet)             \
+    X(qosCreate) X(qosUpdate) X(qosDelete)
 // clang-format on
 
 /* Op: Volume's operations, numbered after `base` in the space Operations shares with the other interfaces. */

@@ -30,6 +30,12 @@ const json& body_of(const Request& req, const char* key);
 /* optional_text: a name or description field: null or a string of at most `max` characters between its spaces. */
 std::optional<std::string> optional_text(const json& value, const char* field, std::size_t max);
 
+/*
+ * stripped_name: a name Cinder takes without the spaces at either end (transfers, QoS specs): a string of 1 to
+ * 255 characters once stripped, returned stripped; BadRequest otherwise.
+ */
+std::string stripped_name(const json& value, const char* field);
+
 /* volume_view: a volume as the request's API and microversion show it; `shown`: for show and detail (image metadata).
  */
 json volume_view(const Request& req, const volume::Volume& v, bool shown);
@@ -107,16 +113,19 @@ void require_admin(const Request& req, const char* what);
 namespace jumpgate::volume::detail {
 
 /* The service's binding tables, one a file: what each verb and action serves and the operations it calls. */
-std::span<const Binding<Driver>> volume_bindings();        // volumes.cpp
-std::span<const Binding<Driver>> volume_action_bindings(); // volume_actions.cpp
-std::span<const Binding<Driver>> snapshot_bindings();      // snapshots.cpp
-std::span<const Binding<Driver>> backup_bindings();        // backups.cpp
-std::span<const Binding<Driver>> attachment_bindings();    // attachments.cpp
-std::span<const Binding<Driver>> type_bindings();          // types.cpp
-std::span<const Binding<Driver>> quota_bindings();         // quotas.cpp: limits, quota sets, availability zones
-std::span<const Binding<Driver>> service_bindings();       // services.cpp
-std::span<const Binding<Driver>> group_type_bindings();    // group_types.cpp
-std::span<const Binding<Driver>> group_bindings();         // groups.cpp: groups and group snapshots
+std::span<const Binding<Driver>> volume_bindings();          // volumes.cpp
+std::span<const Binding<Driver>> volume_action_bindings();   // volume_actions.cpp
+std::span<const Binding<Driver>> snapshot_bindings();        // snapshots.cpp
+std::span<const Binding<Driver>> backup_bindings();          // backups.cpp
+std::span<const Binding<Driver>> attachment_bindings();      // attachments.cpp
+std::span<const Binding<Driver>> type_bindings();            // types.cpp
+std::span<const Binding<Driver>> type_encryption_bindings(); // type_encryption.cpp
+std::span<const Binding<Driver>> qos_bindings();             // qos_specs.cpp
+std::span<const Binding<Driver>> transfer_bindings();        // transfers.cpp
+std::span<const Binding<Driver>> quota_bindings();           // quotas.cpp: limits, quota sets, availability zones
+std::span<const Binding<Driver>> service_bindings();         // services.cpp
+std::span<const Binding<Driver>> group_type_bindings();      // group_types.cpp
+std::span<const Binding<Driver>> group_bindings();           // groups.cpp: groups and group snapshots
 
 /* visible_group_type: group type `id` (or "default") as the caller may see it; NotFound in Cinder's words. */
 GroupType visible_group_type(const Driver& driver, const Request& req, const std::string& id);

@@ -11,7 +11,8 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     app.set_volume({driver, ops});
     for (auto table :
          {volume_bindings(), volume_action_bindings(), snapshot_bindings(), backup_bindings(), attachment_bindings(),
-          type_bindings(), quota_bindings(), service_bindings(), group_type_bindings(), group_bindings()})
+          type_bindings(), type_encryption_bindings(), qos_bindings(), transfer_bindings(), quota_bindings(),
+          service_bindings(), group_type_bindings(), group_bindings()})
         bind_table(disp, table, driver, ops);
 }
 

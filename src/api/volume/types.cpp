@@ -3,6 +3,7 @@
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <jumpgate/fault.hpp>
 
@@ -20,26 +21,26 @@ bool user_visible(const std::string& key)
     return key == "multiattach" || key == "RESKEY:availability_zones" || key == "replication_enabled";
 }
 
-json type_view(const Request& req, const VolumeType& t)
+/* View: Cinder's three views of a type: show and list; create (types_manage's, with the access extension's flag);
+   update (types_manage's alone). */
+enum class View { shown, created, updated };
+
+json type_view(const Request& req, const VolumeType& t, View form = View::shown)
 {
     json specs = json::object();
     for (const auto& [k, v] : t.extra_specs)
         if (req.context().is_admin() || user_visible(k))
             specs[k] = v;
-    return {{"id", t.id},
-            {"name", t.name},
-            {"description", t.description ? json(*t.description) : json(nullptr)},
-            {"is_public", t.is_public},
-            {"os-volume-type-access:is_public", t.is_public},
-            {"extra_specs", std::move(specs)}};
-}
-
-// Cinder v3's show and list add the QoS specs to an admin's view; create and update (types_manage) do not.
-json shown_type_view(const Request& req, const VolumeType& t)
-{
-    json view = type_view(req, t);
-    if (req.context().is_admin())
-        view["qos_specs_id"] = nullptr;
+    json view = {{"id", t.id},
+                 {"name", t.name},
+                 {"description", t.description ? json(*t.description) : json(nullptr)},
+                 {"is_public", t.is_public},
+                 {"extra_specs", std::move(specs)}};
+    if (form != View::updated)
+        view["os-volume-type-access:is_public"] = t.is_public;
+    // Cinder's policy shows the QoS association to admins only, in show and list.
+    if (form == View::shown && req.context().is_admin())
+        view["qos_specs_id"] = t.qos_specs_id ? json(*t.qos_specs_id) : json(nullptr);
     return view;
 }
 
@@ -121,21 +122,26 @@ json access_view(const VolumeType& t)
 
 void index(const Driver& driver, const Request& req, Response& resp)
 {
-    std::string want(req.query("is_public"));
     const Context& ctx = req.context();
+    // Members see what they may use; admins choose with is_public: by default the public types and those shared
+    // with their project, with false the private ones, with "none" (in any case: cinderclient sends "None" when it
+    // wants no filter) all.
+    bool filtered = ctx.is_admin(), wanted = true;
+    if (filtered && !req.query("is_public").empty()) {
+        std::string want(req.query("is_public"));
+        std::transform(want.begin(), want.end(), want.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        filtered = want != "none";
+        wanted = !filtered || api::parse_bool("is_public", want);
+    }
     json views = json::array();
     for (const auto& t : driver.typeList(ctx)) {
-        // Members see what they may use; admins choose with is_public: by default the public types
-        // and those shared with their project, with false the private ones, with none all.
         bool shared = std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
         if (!ctx.is_admin() && !usable(ctx, t))
             continue;
-        if (ctx.is_admin() && want != "none") {
-            bool wanted = want.empty() || api::parse_bool("is_public", want);
-            if (wanted ? !(t.is_public || shared) : t.is_public)
-                continue;
-        }
-        views.push_back(shown_type_view(req, t));
+        if (filtered && (wanted ? !(t.is_public || shared) : t.is_public))
+            continue;
+        views.push_back(type_view(req, t));
     }
     resp.json({{"volume_types", std::move(views)}});
 }
@@ -146,12 +152,12 @@ void create(const Driver& driver, const Request& req, Response& resp)
     VolumeType t;
     t.id = new_uuid();
     apply_fields(t, body_of(req, "volume_type"), true);
-    resp.json({{"volume_type", type_view(req, driver.typeCreate(req.context(), t))}});
+    resp.json({{"volume_type", type_view(req, driver.typeCreate(req.context(), t), View::created)}});
 }
 
 void show(const Driver& driver, const Request& req, Response& resp)
 {
-    resp.json({{"volume_type", shown_type_view(req, visible_type(driver, req))}});
+    resp.json({{"volume_type", type_view(req, visible_type(driver, req))}});
 }
 
 void update(const Driver& driver, const Request& req, Response& resp)
@@ -162,7 +168,7 @@ void update(const Driver& driver, const Request& req, Response& resp)
         throw BadRequest("Invalid input: name, description or is_public must be given.");
     VolumeType t = driver.typeGet(req.context(), req.param("type_id"));
     apply_fields(t, b, false);
-    resp.json({{"volume_type", type_view(req, driver.typeUpdate(req.context(), t))}});
+    resp.json({{"volume_type", type_view(req, driver.typeUpdate(req.context(), t), View::updated)}});
 }
 
 void remove(const Driver& driver, const Request& req, Response& resp)

@@ -124,6 +124,22 @@ std::optional<std::string> optional_text(const json& value, const char* field, s
     return text;
 }
 
+std::string stripped_name(const json& value, const char* field)
+{
+    if (!value.is_string())
+        throw api::not_of_type(field, value, "'string'");
+    const std::string& text = value.get_ref<const std::string&>();
+    constexpr const char* kSpaces = " \t\n\v\f\r";
+    auto first = text.find_first_not_of(kSpaces);
+    if (first == std::string::npos)
+        throw BadRequest("Invalid input received: The '" + std::string(field) + "' can not be empty.");
+    std::string stripped = text.substr(first, text.find_last_not_of(kSpaces) - first + 1);
+    if (api::utf8_length(stripped) > 255)
+        throw BadRequest("Invalid input received: The '" + std::string(field) +
+                         "' can not be greater than 255 characters.");
+    return stripped;
+}
+
 void require_admin(const Request& req, const char* what)
 {
     if (!req.context().is_admin())
@@ -185,9 +201,11 @@ json volume_view(const Request& req, const Volume& v, bool shown)
     // The os-vol-image-meta extension adds it to show and detail only, not to create and update.
     if (shown && !v.image_metadata.empty())
         view["volume_image_metadata"] = v.image_metadata;
-    // Cinder's policy shows the owner and the host to admins only (Tempest's schemas reject them for members).
-    if (admin) {
+    // Cinder's policy shows the project to whoever reads the volume (its show and detail; an admin's every view),
+    // the host and the migration to admins only (Tempest's schemas reject them for members).
+    if (admin || shown)
         view["os-vol-tenant-attr:tenant_id"] = v.project_id;
+    if (admin) {
         // The driver's host is Cinder's own form already ("node@backend#pool").
         view["os-vol-host-attr:host"] = v.host.empty() ? json(nullptr) : json(v.host);
         view["os-vol-mig-status-attr:migstat"] = nullptr;
@@ -711,6 +729,62 @@ VolumeType Driver::typeUpdate(const Context&, const VolumeType&) const
 void Driver::typeDelete(const Context&, const std::string&) const
 {
     throw NotImplemented("typeDelete");
+}
+std::vector<Transfer> Driver::transferList(const Context&, const ListQuery&) const
+{
+    throw NotImplemented("transferList");
+}
+Transfer Driver::transferGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("transferGet");
+}
+Transfer Driver::transferCreate(const Context&, const Transfer&, const std::string&) const
+{
+    throw NotImplemented("transferCreate");
+}
+Transfer Driver::transferAccept(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("transferAccept");
+}
+void Driver::transferDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("transferDelete");
+}
+std::optional<Encryption> Driver::encryptionGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("encryptionGet");
+}
+Encryption Driver::encryptionCreate(const Context&, const Encryption&) const
+{
+    throw NotImplemented("encryptionCreate");
+}
+Encryption Driver::encryptionUpdate(const Context&, const Encryption&) const
+{
+    throw NotImplemented("encryptionUpdate");
+}
+void Driver::encryptionDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("encryptionDelete");
+}
+std::vector<QosSpec> Driver::qosList(const Context&) const
+{
+    throw NotImplemented("qosList");
+}
+QosSpec Driver::qosGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("qosGet");
+}
+QosSpec Driver::qosCreate(const Context&, const QosSpec&) const
+{
+    throw NotImplemented("qosCreate");
+}
+QosSpec Driver::qosUpdate(const Context&, const QosSpec&) const
+{
+    throw NotImplemented("qosUpdate");
+}
+void Driver::qosDelete(const Context&, const std::string&, bool) const
+{
+    throw NotImplemented("qosDelete");
 }
 QuotaSet Driver::quotaGet(const Context&, const std::string&) const
 {

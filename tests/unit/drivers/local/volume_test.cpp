@@ -686,4 +686,117 @@ BOOST_AUTO_TEST_CASE(a_backup_keeps_the_bytes_and_restores_them)
     BOOST_TEST(driver.quotaUsage(alice, "alice")["backups"] == 0);
 }
 
+namespace {
+
+volume::Transfer transfer_request(const std::string& volume_id, bool no_snapshots = false)
+{
+    volume::Transfer t;
+    t.id = new_uuid();
+    t.name = "offer";
+    t.volume_id = volume_id;
+    t.no_snapshots = no_snapshots;
+    return t;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_transfer_moves_the_volume_and_its_snapshots_to_whoever_has_the_key)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice"), bob = member("bob"), carol = member("carol");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 2));
+    volume::Snapshot snap = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    volume::Transfer t = driver.transferCreate(alice, transfer_request(v.id), "0123456789abcdef");
+    BOOST_TEST(t.source_project_id == "alice");
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "awaiting-transfer");
+    BOOST_CHECK_THROW(driver.transferCreate(alice, transfer_request(v.id), "fedcba9876543210"), BadRequest);
+    BOOST_CHECK_THROW(driver.transferGet(bob, t.id), NotFound);
+    BOOST_TEST(driver.transferList(bob, {}).empty());
+    BOOST_TEST(driver.transferList(alice, {}).size() == 1u);
+
+    {
+        Statement stored(*state.db, "SELECT key_hash FROM volume_transfers");
+        BOOST_REQUIRE(stored.step());
+        BOOST_TEST(stored.text(0).find("0123456789abcdef") == std::string::npos);
+    }
+
+    BOOST_CHECK_THROW(driver.transferAccept(bob, t.id, "0123456789abcdee"), BadRequest);
+    BOOST_CHECK_THROW(driver.transferAccept(bob, "no-such-transfer", "0123456789abcdef"), NotFound);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "awaiting-transfer");
+    volume::Transfer accepted = driver.transferAccept(bob, t.id, "0123456789abcdef");
+    BOOST_TEST(accepted.volume_id == v.id);
+
+    volume::Volume moved = driver.volumeGet(bob, v.id);
+    BOOST_TEST(moved.status == "available");
+    BOOST_TEST(moved.user_id == bob.user_id);
+    BOOST_CHECK_THROW(driver.volumeGet(alice, v.id), NotFound);
+    BOOST_TEST(driver.snapshotGet(bob, snap.id).project_id == "bob");
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["gigabytes"] == 0);
+    BOOST_TEST(driver.quotaUsage(bob, "bob")["gigabytes"] == 4);
+    BOOST_TEST(driver.quotaUsage(bob, "bob")["snapshots"] == 1);
+    // Used once: the key opens nothing now, for anyone.
+    BOOST_CHECK_THROW(driver.transferAccept(carol, t.id, "0123456789abcdef"), NotFound);
+}
+
+BOOST_AUTO_TEST_CASE(a_transfer_beyond_the_takers_quota_moves_nothing_and_a_withdrawn_one_frees_the_volume)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice"), bob = member("bob");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 3));
+    volume::Snapshot snap = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
+    volume::Transfer t = driver.transferCreate(alice, transfer_request(v.id, true), "key-one");
+    driver.quotaSet(admin(), "bob", {{"gigabytes", 2}});
+    BOOST_CHECK_THROW(driver.transferAccept(bob, t.id, "key-one"), PayloadTooLarge);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "awaiting-transfer");
+    driver.transferDelete(alice, t.id);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+    BOOST_CHECK_THROW(driver.transferGet(alice, t.id), NotFound);
+
+    // Without its snapshots, only the volume counts against the taker's quota, and they stay.
+    driver.quotaSet(admin(), "bob", {{"gigabytes", 3}});
+    t = driver.transferCreate(alice, transfer_request(v.id, true), "key-two");
+    driver.transferAccept(bob, t.id, "key-two");
+    BOOST_TEST(driver.volumeGet(bob, v.id).project_id == "bob");
+    BOOST_TEST(driver.snapshotGet(alice, snap.id).project_id == "alice");
+}
+
+BOOST_AUTO_TEST_CASE(encryption_and_qos_follow_their_types)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::VolumeType t;
+    t.id = new_uuid();
+    t.name = "secret";
+    t = driver.typeCreate(admin(), t);
+    BOOST_TEST(!driver.encryptionGet(admin(), t.id));
+    volume::Encryption e{.volume_type_id = t.id, .encryption_id = new_uuid(), .provider = "luks", .key_size = 256};
+    BOOST_TEST(driver.encryptionCreate(admin(), e).key_size.value_or(0) == 256);
+    BOOST_CHECK_THROW(driver.encryptionCreate(admin(), e), BadRequest);
+    volume::Volume r = request(alice, 1);
+    r.volume_type_id = t.id;
+    volume::Volume v = driver.volumeCreate(alice, r);
+    e.cipher = "aes-xts-plain64";
+    BOOST_CHECK_THROW(driver.encryptionUpdate(admin(), e), BadRequest);
+    BOOST_CHECK_THROW(driver.encryptionDelete(admin(), t.id), BadRequest);
+    driver.volumeDelete(alice, v.id);
+    BOOST_TEST(driver.encryptionUpdate(admin(), e).cipher.value_or("") == "aes-xts-plain64");
+    driver.encryptionDelete(admin(), t.id);
+    BOOST_CHECK_THROW(driver.encryptionDelete(admin(), t.id), NotFound);
+
+    volume::QosSpec q = driver.qosCreate(admin(), {.id = new_uuid(), .name = "gold", .specs = {{"iops", "9"}}});
+    BOOST_TEST(q.consumer == "back-end");
+    BOOST_CHECK_THROW(driver.qosCreate(admin(), {.id = new_uuid(), .name = "gold"}), Conflict);
+    t.qos_specs_id = q.id;
+    BOOST_TEST(driver.typeUpdate(admin(), t).qos_specs_id.value_or("") == q.id);
+    t.qos_specs_id = "no-such-qos";
+    BOOST_CHECK_THROW(driver.typeUpdate(admin(), t), NotFound);
+    BOOST_CHECK_THROW(driver.qosDelete(admin(), q.id, false), BadRequest);
+    driver.qosDelete(admin(), q.id, true);
+    BOOST_TEST(!driver.typeGet(admin(), t.id).qos_specs_id);
+    BOOST_CHECK_THROW(driver.qosGet(admin(), q.id), NotFound);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
