@@ -140,11 +140,10 @@ BOOST_AUTO_TEST_CASE(coverage_says_yes_for_what_the_operations_serve_and_names_w
 {
     Cloud cloud(std::make_shared<const Partial>());
     auto rows = cloud.rows();
-    for (const char* served :
-         {"v3_auth_tokens POST", "v3_auth_tokens GET", "v3_auth_tokens HEAD", "v2_tokens POST", "v2_token GET",
-          "v2_token HEAD", "v2_token_endpoints GET", "v3_user GET", "v3_roles GET", "v3_role GET",
-          "v3_projects_with_id GET", "v3_domains_with_id GET",
-          "v2_tenant GET", "v2_user GET", "v2_tenant_user_roles GET", "v3_regions GET", "v3_auth_catalog GET"}) {
+    for (const char* served : {"v3_auth_tokens POST", "v3_auth_tokens GET", "v3_auth_tokens HEAD", "v2_tokens POST",
+                               "v2_token GET", "v2_token HEAD", "v2_token_endpoints GET", "v3_user GET", "v3_roles GET",
+                               "v3_role GET", "v3_projects_with_id GET", "v3_domains_with_id GET", "v2_tenant GET",
+                               "v2_user GET", "v2_tenant_user_roles GET", "v3_regions GET", "v3_auth_catalog GET"}) {
         BOOST_TEST_CONTEXT(served)
         {
             BOOST_REQUIRE(rows.count(served));
