@@ -10,6 +10,7 @@ namespace jumpgate::local {
 
 namespace {
 
+using identity::Assignment;
 using identity::Domain;
 using identity::Project;
 using identity::Ref;
@@ -203,11 +204,23 @@ Project Identity::projectCreate(const Project& project) const
     return created;
 }
 
+// A user holds a role on a project given to them or to a group of theirs (?1) there (?2), or inherited
+// from its domain; on a domain, given there and not inherited. `a` is a user's or a group's assignment.
+constexpr const char* kHeldOnProject =
+    "(a.project_id = ?2 AND a.inherited = 0) OR "
+    "(a.inherited = 1 AND a.domain_id = (SELECT domain_id FROM projects WHERE id = ?2))";
+constexpr const char* kHeldOnDomain = "a.domain_id = ?2 AND a.inherited = 0";
+
 std::vector<Project> Identity::projectListForUser(const std::string& user_id) const
 {
-    Statement s(*db_, "SELECT DISTINCT p.id, p.name, p.domain_id, p.description, p.enabled "
-                      "FROM projects p JOIN role_assignments a ON a.project_id = p.id "
-                      "WHERE a.user_id = ? ORDER BY p.name");
+    const std::string held = "((a.project_id = p.id AND a.inherited = 0) OR "
+                             "(a.inherited = 1 AND a.domain_id = p.domain_id))";
+    Statement s(*db_, "SELECT p.id, p.name, p.domain_id, p.description, p.enabled FROM projects p "
+                      "WHERE EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = ?1 AND " +
+                          held +
+                          ") OR EXISTS (SELECT 1 FROM group_role_assignments a JOIN group_members m "
+                          "ON m.group_id = a.group_id WHERE m.user_id = ?1 AND " +
+                          held + ") ORDER BY p.name");
     s.bind(1, user_id);
     std::vector<Project> out;
     while (s.step())
@@ -241,19 +254,23 @@ Role Identity::roleCreate(const Role& role) const
 
 std::vector<Role> Identity::roleListForProject(const std::string& user_id, const std::string& project_id) const
 {
-    return roles_on("project_id", user_id, project_id);
+    return roles_where(kHeldOnProject, user_id, project_id);
 }
 
 std::vector<Role> Identity::roleListForDomain(const std::string& user_id, const std::string& domain_id) const
 {
-    return roles_on("domain_id", user_id, domain_id);
+    return roles_where(kHeldOnDomain, user_id, domain_id);
 }
 
-std::vector<Role> Identity::roles_on(const char* column, const std::string& user_id, const std::string& target) const
+std::vector<Role> Identity::roles_where(const std::string& held_where, const std::string& user_id,
+                                        const std::string& target) const
 {
-    Statement s(*db_, std::string("SELECT r.id, r.name FROM roles r JOIN role_assignments a ON a.role_id = r.id "
-                                  "WHERE a.user_id = ? AND a.") +
-                          column + " = ? ORDER BY r.name");
+    Statement s(*db_, "SELECT r.id, r.name FROM roles r WHERE r.id IN ("
+                      "SELECT a.role_id FROM role_assignments a WHERE a.user_id = ?1 AND (" +
+                          held_where +
+                          ") UNION SELECT a.role_id FROM group_role_assignments a JOIN group_members m "
+                          "ON m.group_id = a.group_id WHERE m.user_id = ?1 AND (" +
+                          held_where + ")) ORDER BY r.name");
     s.bind(1, user_id).bind(2, target);
     std::vector<Role> out;
     while (s.step())
@@ -261,16 +278,20 @@ std::vector<Role> Identity::roles_on(const char* column, const std::string& user
     return out;
 }
 
-void Identity::roleAssign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
-                          const std::string& domain_id) const
+// A user's assignment goes to role_assignments, a group's to group_role_assignments: the same columns but the actor.
+void Identity::roleAssign(const Assignment& a) const
 {
-    Statement s(*db_, "INSERT OR IGNORE INTO role_assignments (role_id, user_id, project_id, domain_id) "
-                      "VALUES (?, ?, ?, ?)");
-    s.bind(1, role_id).bind(2, user_id);
-    if (project_id.empty())
-        s.bind_null(3).bind(4, domain_id);
+    bool of_group = !a.group_id.empty();
+    Statement s(*db_, std::string("INSERT OR IGNORE INTO ") +
+                          (of_group ? "group_role_assignments" : "role_assignments") + " (role_id, " +
+                          (of_group ? "group_id" : "user_id") +
+                          ", project_id, domain_id, inherited) VALUES (?, ?, ?, ?, ?)");
+    s.bind(1, a.role_id).bind(2, of_group ? a.group_id : a.user_id);
+    if (a.project_id.empty())
+        s.bind_null(3).bind(4, a.domain_id);
     else
-        s.bind(3, project_id).bind_null(4);
+        s.bind(3, a.project_id).bind_null(4);
+    s.bind(5, a.inherited ? 1LL : 0LL);
     s.step();
 }
 
@@ -462,6 +483,9 @@ void Identity::projectDelete(const std::string& project_id) const
     Statement unset(*db_, "UPDATE users SET default_project_id = '' WHERE default_project_id = ?");
     unset.bind(1, project_id);
     unset.step();
+    Statement credentials(*db_, "DELETE FROM credentials WHERE project_id = ?");
+    credentials.bind(1, project_id);
+    credentials.step();
     revoke_all("project_id", project_id);
     tx.commit();
 }
@@ -547,12 +571,14 @@ void Identity::roleDelete(const std::string& role_id) const
     change("role", "DELETE FROM roles WHERE id = ?", {role_id});
 }
 
-void Identity::roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
-                            const std::string& domain_id) const
+void Identity::roleUnassign(const Assignment& a) const
 {
-    Statement s(*db_, "DELETE FROM role_assignments WHERE role_id = ? AND user_id = ? AND "
-                      "IFNULL(project_id, '') = ? AND IFNULL(domain_id, '') = ?");
-    s.bind(1, role_id).bind(2, user_id).bind(3, project_id).bind(4, project_id.empty() ? domain_id : "");
+    bool of_group = !a.group_id.empty();
+    Statement s(*db_, std::string("DELETE FROM ") + (of_group ? "group_role_assignments" : "role_assignments") +
+                          " WHERE role_id = ? AND " + (of_group ? "group_id" : "user_id") +
+                          " = ? AND IFNULL(project_id, '') = ? AND IFNULL(domain_id, '') = ? AND inherited = ?");
+    s.bind(1, a.role_id).bind(2, of_group ? a.group_id : a.user_id).bind(3, a.project_id);
+    s.bind(4, a.project_id.empty() ? a.domain_id : "").bind(5, a.inherited ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Could not find role assignment.");
@@ -560,12 +586,14 @@ void Identity::roleUnassign(const std::string& role_id, const std::string& user_
 
 std::vector<Assignment> Identity::roleAssignmentList() const
 {
-    Statement s(*db_, "SELECT role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, ''), 0 "
+    Statement s(*db_, "SELECT role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, ''), 0, '', inherited "
                       "FROM role_assignments UNION ALL "
-                      "SELECT role_id, user_id, '', '', 1 FROM system_role_assignments");
+                      "SELECT role_id, '', IFNULL(project_id, ''), IFNULL(domain_id, ''), 0, group_id, inherited "
+                      "FROM group_role_assignments UNION ALL "
+                      "SELECT role_id, user_id, '', '', 1, '', 0 FROM system_role_assignments");
     std::vector<Assignment> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0});
+        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5), s.integer(6) != 0});
     return out;
 }
 
@@ -680,6 +708,170 @@ ApplicationCredential Identity::applicationCredentialAuthenticate(const std::str
         !userGet(cred.user_id).enabled)
         throw Unauthorized(kBadCredentials);
     return cred;
+}
+
+namespace {
+
+using identity::Credential;
+using identity::Group;
+
+constexpr const char* kGroupColumns = "SELECT g.id, g.name, g.domain_id, g.description FROM identity_groups g";
+
+Group group_of(const Statement& s)
+{
+    return {s.text(0), s.text(1), s.text(2), s.text(3)};
+}
+
+constexpr const char* kCredentialColumns = "SELECT id, user_id, project_id, type, blob FROM credentials";
+
+Credential credential_of(const Statement& s)
+{
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+}
+
+} // namespace
+
+std::vector<Group> Identity::groupList() const
+{
+    Statement s(*db_, std::string(kGroupColumns) + " ORDER BY g.name");
+    std::vector<Group> out;
+    while (s.step())
+        out.push_back(group_of(s));
+    return out;
+}
+
+Group Identity::groupGet(const std::string& group_id) const
+{
+    Statement s(*db_, std::string(kGroupColumns) + " WHERE g.id = ?");
+    s.bind(1, group_id);
+    if (!s.step())
+        throw NotFound("Could not find group: " + group_id + ".");
+    return group_of(s);
+}
+
+Group Identity::groupCreate(const Group& group) const
+{
+    Group created = group;
+    created.id = bare_uuid();
+    domainGet(created.domain_id);
+    try {
+        Statement s(*db_, "INSERT INTO identity_groups (id, name, domain_id, description) VALUES (?, ?, ?, ?)");
+        s.bind(1, created.id).bind(2, created.name).bind(3, created.domain_id).bind(4, created.description);
+        s.step();
+    } catch (const std::runtime_error& e) {
+        if (is_unique_violation(e))
+            throw Conflict("Duplicate entry found with name " + group.name + " at domain ID " + group.domain_id + ".");
+        throw;
+    }
+    return created;
+}
+
+Group Identity::groupUpdate(const Group& g) const
+{
+    change("group", "UPDATE identity_groups SET name = ?, description = ? WHERE id = ?", {g.name, g.description, g.id});
+    return groupGet(g.id);
+}
+
+// As Keystone: deleting a group that held roles revokes its members' tokens, which may have carried them.
+void Identity::groupDelete(const std::string& group_id) const
+{
+    Transaction tx(*db_);
+    std::vector<std::string> revoked;
+    Statement members(*db_, "SELECT user_id FROM group_members WHERE group_id = ?1 AND "
+                            "EXISTS (SELECT 1 FROM group_role_assignments WHERE group_id = ?1)");
+    members.bind(1, group_id);
+    while (members.step())
+        revoked.push_back(members.text(0));
+    change("group", "DELETE FROM identity_groups WHERE id = ?", {group_id});
+    for (const auto& user_id : revoked)
+        revoke_all("user_id", user_id);
+    tx.commit();
+}
+
+void Identity::groupUserAdd(const std::string& group_id, const std::string& user_id) const
+{
+    Statement s(*db_, "INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?, ?)");
+    s.bind(1, group_id).bind(2, user_id);
+    s.step();
+}
+
+// As Keystone: leaving a group revokes every token of the user's, whatever the group gave.
+void Identity::groupUserRemove(const std::string& group_id, const std::string& user_id) const
+{
+    Transaction tx(*db_);
+    Statement s(*db_, "DELETE FROM group_members WHERE group_id = ? AND user_id = ?");
+    s.bind(1, group_id).bind(2, user_id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) == 0)
+        throw NotFound("User '" + user_id + "' not found in group '" + group_id + "'.");
+    revoke_all("user_id", user_id);
+    tx.commit();
+}
+
+std::vector<User> Identity::groupUserList(const std::string& group_id) const
+{
+    Statement s(*db_, std::string(kUserColumns) +
+                          " WHERE id IN (SELECT user_id FROM group_members WHERE group_id = ?) ORDER BY name");
+    s.bind(1, group_id);
+    std::vector<User> out;
+    while (s.step())
+        out.push_back(user_of(s));
+    return out;
+}
+
+std::vector<Group> Identity::groupListForUser(const std::string& user_id) const
+{
+    Statement s(*db_, std::string(kGroupColumns) +
+                          " JOIN group_members m ON m.group_id = g.id WHERE m.user_id = ? ORDER BY g.name");
+    s.bind(1, user_id);
+    std::vector<Group> out;
+    while (s.step())
+        out.push_back(group_of(s));
+    return out;
+}
+
+std::vector<Credential> Identity::credentialList() const
+{
+    Statement s(*db_, std::string(kCredentialColumns) + " ORDER BY rowid");
+    std::vector<Credential> out;
+    while (s.step())
+        out.push_back(credential_of(s));
+    return out;
+}
+
+Credential Identity::credentialGet(const std::string& credential_id) const
+{
+    Statement s(*db_, std::string(kCredentialColumns) + " WHERE id = ?");
+    s.bind(1, credential_id);
+    if (!s.step())
+        throw NotFound("Could not find credential: " + credential_id + ".");
+    return credential_of(s);
+}
+
+Credential Identity::credentialCreate(const Credential& c) const
+{
+    try {
+        Statement s(*db_, "INSERT INTO credentials (id, user_id, project_id, type, blob) VALUES (?, ?, ?, ?, ?)");
+        s.bind(1, c.id).bind(2, c.user_id).bind(3, c.project_id).bind(4, c.type).bind(5, c.blob);
+        s.step();
+    } catch (const std::runtime_error& e) {
+        if (is_unique_violation(e))
+            throw Conflict("Conflict occurred attempting to store credential - Duplicate ID, " + c.id + ".");
+        throw;
+    }
+    return c;
+}
+
+Credential Identity::credentialUpdate(const Credential& c) const
+{
+    change("credential", "UPDATE credentials SET user_id = ?, project_id = ?, type = ?, blob = ? WHERE id = ?",
+           {c.user_id, c.project_id, c.type, c.blob, c.id});
+    return credentialGet(c.id);
+}
+
+void Identity::credentialDelete(const std::string& credential_id) const
+{
+    change("credential", "DELETE FROM credentials WHERE id = ?", {credential_id});
 }
 
 } // namespace jumpgate::local

@@ -197,8 +197,7 @@ class Identity : public identity::Driver {
                                                    const std::string& project_id) const override;
     std::vector<identity::Role> roleListForDomain(const std::string& user_id,
                                                   const std::string& domain_id) const override;
-    void roleAssign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
-                    const std::string& domain_id) const override;
+    void roleAssign(const identity::Assignment& assignment) const override;
     std::vector<identity::Domain> domainList() const override;
     identity::Domain domainCreate(const identity::Domain& domain) const override;
     identity::Domain domainUpdate(const identity::Domain& domain) const override;
@@ -212,8 +211,7 @@ class Identity : public identity::Driver {
     void userPasswordSet(const std::string& user_id, const std::string& password) const override;
     identity::Role roleUpdate(const identity::Role& role) const override;
     void roleDelete(const std::string& role_id) const override;
-    void roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
-                      const std::string& domain_id) const override;
+    void roleUnassign(const identity::Assignment& assignment) const override;
     std::vector<identity::Assignment> roleAssignmentList() const override;
     std::vector<identity::Role> roleListForSystem(const std::string& user_id) const override;
     void roleAssignSystem(const std::string& role_id, const std::string& user_id) const override;
@@ -231,13 +229,27 @@ class Identity : public identity::Driver {
     bool tokenIsRevoked(const std::string& audit_id, const std::string& user_id, const std::string& project_id,
                         std::int64_t issued_at) const override;
     std::optional<std::int64_t> generation() const override;
+    std::vector<identity::Group> groupList() const override;
+    identity::Group groupGet(const std::string& group_id) const override;
+    identity::Group groupCreate(const identity::Group& group) const override;
+    identity::Group groupUpdate(const identity::Group& group) const override;
+    void groupDelete(const std::string& group_id) const override;
+    void groupUserAdd(const std::string& group_id, const std::string& user_id) const override;
+    void groupUserRemove(const std::string& group_id, const std::string& user_id) const override;
+    std::vector<identity::User> groupUserList(const std::string& group_id) const override;
+    std::vector<identity::Group> groupListForUser(const std::string& user_id) const override;
+    std::vector<identity::Credential> credentialList() const override;
+    identity::Credential credentialGet(const std::string& credential_id) const override;
+    identity::Credential credentialCreate(const identity::Credential& credential) const override;
+    identity::Credential credentialUpdate(const identity::Credential& credential) const override;
+    void credentialDelete(const std::string& credential_id) const override;
 
   private:
     std::string domain_id_of(const identity::Ref& ref) const;
     void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
-    std::vector<identity::Role> roles_on(const char* column, const std::string& user_id,
-                                         const std::string& target) const;
+    std::vector<identity::Role> roles_where(const std::string& held_where, const std::string& user_id,
+                                            const std::string& target) const;
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;
     std::shared_ptr<Database> db_;
     SecurityCompliance compliance_;

@@ -620,6 +620,55 @@ CREATE TABLE qos_specs (
 ALTER TABLE volume_types ADD COLUMN qos_specs_id TEXT REFERENCES qos_specs(id);
 CREATE INDEX volume_types_qos ON volume_types (qos_specs_id);
 )sql"},
+    {18, "identity: groups and their members and roles, inherited assignments (OS-INHERIT), credentials", R"sql(
+CREATE TABLE identity_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    domain_id TEXT NOT NULL REFERENCES domains(id),
+    description TEXT NOT NULL DEFAULT '',
+    UNIQUE (domain_id, name)
+);
+CREATE TABLE group_members (
+    group_id TEXT NOT NULL REFERENCES identity_groups(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (group_id, user_id)
+);
+CREATE INDEX group_members_user ON group_members (user_id);
+-- inherited: held on the projects of the domain, or below the project, not on the target itself.
+CREATE TABLE group_role_assignments (
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL REFERENCES identity_groups(id) ON DELETE CASCADE,
+    project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+    domain_id TEXT REFERENCES domains(id) ON DELETE CASCADE,
+    inherited INTEGER NOT NULL DEFAULT 0,
+    CHECK ((project_id IS NULL) <> (domain_id IS NULL))
+);
+CREATE UNIQUE INDEX group_role_assignments_unique ON group_role_assignments
+    (role_id, group_id, IFNULL(project_id, ''), IFNULL(domain_id, ''), inherited);
+CREATE INDEX group_role_assignments_group ON group_role_assignments (group_id);
+ALTER TABLE role_assignments ADD COLUMN inherited INTEGER NOT NULL DEFAULT 0;
+DROP INDEX role_assignments_unique;
+CREATE UNIQUE INDEX role_assignments_unique_inherited ON role_assignments
+    (role_id, user_id, IFNULL(project_id, ''), IFNULL(domain_id, ''), inherited);
+-- A credential's project is not a reference: Keystone takes any id there; deleting a project deletes its own.
+CREATE TABLE credentials (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT NOT NULL DEFAULT '',
+    type TEXT NOT NULL,
+    blob TEXT NOT NULL
+);
+CREATE INDEX credentials_user ON credentials (user_id);
+CREATE TRIGGER identity_generation_identity_groups_insert AFTER INSERT ON identity_groups BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_identity_groups_update AFTER UPDATE ON identity_groups BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_identity_groups_delete AFTER DELETE ON identity_groups BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_group_members_insert AFTER INSERT ON group_members BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_group_members_update AFTER UPDATE ON group_members BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_group_members_delete AFTER DELETE ON group_members BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_group_role_assignments_insert AFTER INSERT ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_group_role_assignments_update AFTER UPDATE ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_group_role_assignments_delete AFTER DELETE ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+)sql"},
 };
 } // namespace
 

@@ -251,8 +251,8 @@ int main(int argc, char** argv)
             rule_kept(*id, {admin.id, member.id});
             auto project = project_named(*id, need("project"), domain, true);
             auto user = user_named(*id, need("username"), domain, password(vm));
-            id->roleAssign(admin.id, user.id, project.id, "");
-            id->roleAssign(admin.id, user.id, "", domain);
+            id->roleAssign({.role_id = admin.id, .user_id = user.id, .project_id = project.id});
+            id->roleAssign({.role_id = admin.id, .user_id = user.id, .domain_id = domain});
             id->roleAssignSystem(admin.id, user.id);
             std::cout << "bootstrapped user " << user.name << " (" << user.id << ") with role " << admin.name
                       << " on project " << project.name << " (" << project.id << ") and on the system\n";
@@ -268,7 +268,7 @@ int main(int argc, char** argv)
             if (vm.count("project")) {
                 auto project = project_named(*id, vm["project"].as<std::string>(), domain, false);
                 auto role = role_named(*id, vm.count("role") ? vm["role"].as<std::string>() : "member");
-                id->roleAssign(role.id, u.id, project.id, "");
+                id->roleAssign({.role_id = role.id, .user_id = u.id, .project_id = project.id});
             }
             std::cout << u.id << "\n";
             return 0;

@@ -441,13 +441,58 @@ def a_user():
     member = cloud("role")
     call("PUT", f"/identity/v3/domains/default/users/{user_a}/roles/{member}", stack.token)
     call("PUT", f"/identity/v3/system/users/{user_a}/roles/{member}", stack.token)
+    for target in ("domains/default", f"projects/{project_a}"):
+        call("PUT", f"/identity/v3/OS-INHERIT/{target}/users/{user_a}/roles/{member}/inherited_to_projects",
+             stack.token)
     reader("user", f"/identity/v3/users/{user_a}", stack.token)
+    reader("user-inherited-roles",
+           f"/identity/v3/OS-INHERIT/domains/default/users/{user_a}/roles/inherited_to_projects", stack.token)
+    reader("user-assignments", f"/identity/v3/role_assignments?user.id={user_a}", stack.token)
     reader("user-roles", f"/identity/v3/projects/{project_a}/users/{user_a}/roles", stack.token)
     reader("user-domain-roles", f"/identity/v3/domains/default/users/{user_a}/roles", stack.token)
     reader("user-system-roles", f"/identity/v3/system/users/{user_a}/roles", stack.token)
     reader("token", "/identity/v3/auth/tokens", stack.token, headers={"X-Subject-Token": token_a})
     secret(user_a, token_a)
     return user_a
+
+
+@functools.cache
+def a_identity_group():
+    """A's group (Keystone's, not Cinder's): the admin's, with A in it and a role of its on A's project, on the
+    domain and inherited from both, so that every path that names it names something that exists."""
+    group = call("POST", "/identity/v3/groups", stack.token,
+                 {"group": {"name": MARK + "-group", "description": MARK}})["group"]
+    call("PUT", f"/identity/v3/groups/{group['id']}/users/{a_user()}", stack.token)
+    member = cloud("role")
+    for grant in (f"projects/{project_a}/groups/{group['id']}/roles/{member}",
+                  f"domains/default/groups/{group['id']}/roles/{member}",
+                  f"OS-INHERIT/domains/default/groups/{group['id']}/roles/{member}/inherited_to_projects",
+                  f"OS-INHERIT/projects/{project_a}/groups/{group['id']}/roles/{member}/inherited_to_projects"):
+        call("PUT", "/identity/v3/" + grant, stack.token)
+    reader("identity-group", f"/identity/v3/groups/{group['id']}", stack.token)
+    reader("identity-group-users", f"/identity/v3/groups/{group['id']}/users", stack.token)
+    reader("user-groups", f"/identity/v3/users/{user_a}/groups", stack.token)
+    reader("group-assignments", f"/identity/v3/role_assignments?group.id={group['id']}", stack.token)
+    secret(group["id"], group["name"])
+    return group
+
+
+@functools.cache
+def a_credential():
+    cred = call("POST", "/identity/v3/credentials", token_a, {"credential": {
+        "user_id": a_user(), "type": "totp", "blob": MARK + "-totp-seed"}})["credential"]
+    reader("credential", f"/identity/v3/credentials/{cred['id']}")
+    secret(cred["id"])
+    return cred
+
+
+@functools.cache
+def a_ec2_credential():
+    cred = call("POST", f"/identity/v3/users/{a_user()}/credentials/OS-EC2", token_a,
+                {"tenant_id": project_a})["credential"]
+    reader("ec2-credentials", f"/identity/v3/users/{user_a}/credentials/OS-EC2")
+    secret(cred["access"], cred["secret"])
+    return cred
 
 
 @functools.cache
@@ -510,6 +555,7 @@ FACTORIES = {
     "user_id": ("A", a_user),
     "token_id": ("A", lambda: a_user() and token_a),
     "application_credential_id": ("A", lambda: a_application_credential()["id"]),
+    "credential_id": ("A", lambda: a_credential()["id"]),
     "server_id": ("A", lambda: a_server()["id"]),
     "instance_id": ("A", lambda: a_server()["id"]),
     "action_id": ("A", lambda: call("GET", f"{C}/servers/{a_server()['id']}/os-instance-actions",
@@ -571,6 +617,7 @@ STATIC = {
 
 # Where a placeholder means another of A's resources than its factory's.
 OVERRIDES = {
+    ("identity", "v3_user_ec2_credential", "credential_id"): lambda: a_ec2_credential()["access"],
     ("compute", "v2_os_volume_attachments_detail", "volume_id"): lambda: a_attached_volume()["id"],
     ("compute", "v2_os_service", "service_id"): lambda: cloud_hypervisor() and call(
         "GET", f"{C}/os-services?binary=nova-scheduler", stack.token, version="2.53",
@@ -579,6 +626,12 @@ OVERRIDES = {
     ("volume", "v3_type_encryption_key", "type_id"): lambda: a_encrypted_type()["id"],
     ("volume", "v3_type_encryption_key", "key"): lambda: a_encrypted_type() and "cipher",
 }
+# Identity's {group_id} is a Keystone group, not the Cinder group of the factory.
+for _endpoint in ("v3_group", "v3_group_users", "v3_group_user", "v3_domain_group_roles", "v3_domain_group_role",
+                  "v3_domain_group_role_assignment", "v3_project_group_roles", "v3_project_group_role",
+                  "v3_inherited_domain_group_roles", "v3_inherited_domain_group_role",
+                  "v3_inherited_project_group_role"):
+    OVERRIDES[("identity", _endpoint, "group_id")] = lambda: a_identity_group()["id"]
 
 # The query a GET needs to be answered: Cinder's QoS association calls name the type there.
 QUERIES = {
@@ -660,6 +713,17 @@ BODIES = {
                                                                      "original_password": "b-secret"}}]},
     ("identity", "v3_user_application_credentials"): lambda w: {
         "POST": [{"application_credential": {"name": "b-was-here"}}]},
+    ("identity", "v3_group"): lambda w: {"PATCH": [{"group": {"description": "b-was-here"}}]},
+    ("identity", "v3_group_user"): no_body,
+    ("identity", "v3_project_group_role"): no_body,
+    ("identity", "v3_domain_group_role"): no_body,
+    ("identity", "v3_domain_group_role_assignment"): no_body,
+    ("identity", "v3_inherited_domain_user_role"): no_body,
+    ("identity", "v3_inherited_domain_group_role"): no_body,
+    ("identity", "v3_inherited_project_user_role"): no_body,
+    ("identity", "v3_inherited_project_group_role"): no_body,
+    ("identity", "v3_credentail"): lambda w: {"PATCH": [{"credential": {"blob": "b-was-here"}}]},
+    ("identity", "v3_user_ec2_credentials"): lambda w: {"POST": [{"tenant_id": project_b}, {"tenant_id": project_a}]},
     ("compute", "v2_server"): lambda w: {"PUT": [{"server": {"name": "b-was-here"}}]},
     ("compute", "v2_servers"): lambda w: {"POST": [{"server": {
         "name": "b-server", "imageRef": w["image_guid"], "flavorRef": w["flavor_id"],

@@ -331,11 +331,11 @@ void Stack::bootstrap()
     auto domain = id->domainCreate({.name = "fuzz-domain-" + g});
     auto project = id->projectCreate({.name = "fuzz-admin-" + g, .domain_id = domain.id});
     auto user = id->userCreate({.name = "fuzz-admin-" + g, .domain_id = domain.id}, "fuzz-secret");
-    id->roleAssign(admin.id, user.id, project.id, "");
-    id->roleAssign(admin.id, user.id, "", domain.id);
+    id->roleAssign({.role_id = admin.id, .user_id = user.id, .project_id = project.id});
+    id->roleAssign({.role_id = admin.id, .user_id = user.id, .domain_id = domain.id});
     auto member_project = id->projectCreate({.name = "fuzz-member-" + g, .domain_id = domain.id});
     auto member_user = id->userCreate({.name = "fuzz-member-" + g, .domain_id = domain.id}, "fuzz-secret");
-    id->roleAssign(member.id, member_user.id, member_project.id, "");
+    id->roleAssign({.role_id = member.id, .user_id = member_user.id, .project_id = member_project.id});
     fixtures_ = {
         {"domain_id", domain.id},          {"project_id", project.id},    {"user_id", user.id},
         {"admin_role_id", admin.id},       {"member_role_id", member.id}, {"member_project_id", member_project.id},

@@ -54,13 +54,38 @@ struct Role {
     std::string name;
 };
 
-/* Assignment: a role of a user on a project, on a domain (project_id empty), or on the system (both empty). */
+/*
+ * Assignment: a role of a user (or, user_id empty, of a group) on a project, on a domain (project_id
+ * empty), or on the system (both empty). An inherited one (OS-INHERIT) is held on the projects of its
+ * domain, or below its project, and not on its target itself.
+ */
 struct Assignment {
     std::string role_id;
     std::string user_id;
     std::string project_id;
     std::string domain_id;
     bool system = false;
+    std::string group_id;
+    bool inherited = false;
+
+    bool operator==(const Assignment&) const = default;
+};
+
+/* Group: users of a domain who hold the roles given to the group. */
+struct Group {
+    std::string id;
+    std::string name;
+    std::string domain_id;
+    std::string description;
+};
+
+/* Credential: a secret a user keeps with Identity for another service (ec2: an access key and its secret). */
+struct Credential {
+    std::string id;
+    std::string user_id;
+    std::string project_id; // empty: none
+    std::string type;
+    std::string blob; // as the client gave it: JSON text for ec2
 };
 
 /* RoleInference: a rule that whoever holds the prior role holds the implied one too, where they hold it. */
@@ -119,18 +144,20 @@ class Driver {
     virtual Project projectFind(const Ref& ref) const;
     /* projectCreate: a new project; Conflict on a taken name in its domain. */
     virtual Project projectCreate(const Project& project) const;
-    /* projectListForUser: the projects the user has a role on. */
+    /* projectListForUser: the projects the user has a role on (as roleListForProject finds them). */
     virtual std::vector<Project> projectListForUser(const std::string& user_id) const;
 
     /* roleList: every role; roleCreate: a new role (Conflict on a taken name). */
     virtual std::vector<Role> roleList() const;
     virtual Role roleCreate(const Role& role) const;
-    /* roleListForProject / roleListForDomain: the roles the user has there. */
+    /*
+     * roleListForProject / roleListForDomain: the roles the user has there: given to the user or to a
+     * group of theirs, there or (a project) inherited from its domain.
+     */
     virtual std::vector<Role> roleListForProject(const std::string& user_id, const std::string& project_id) const;
     virtual std::vector<Role> roleListForDomain(const std::string& user_id, const std::string& domain_id) const;
-    /* roleAssign: give the user `role_id` on a project or (project_id empty) on a domain. */
-    virtual void roleAssign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
-                            const std::string& domain_id) const;
+    /* roleAssign: make the assignment (of a user or a group, on a project or a domain, inherited or not). */
+    virtual void roleAssign(const Assignment& assignment) const;
 
     /* domainList, domainCreate, domainUpdate, domainDelete: the domains (Conflict on a taken name). */
     virtual std::vector<Domain> domainList() const;
@@ -149,12 +176,34 @@ class Driver {
     virtual void userDelete(const std::string& user_id) const;
     virtual void userPasswordSet(const std::string& user_id, const std::string& password) const;
 
-    /* roleUpdate, roleDelete, roleUnassign, roleAssignmentList: the rest of roles. */
+    /*
+     * roleUpdate, roleDelete, roleUnassign (NotFound when the assignment is not there), roleAssignmentList
+     * (every assignment as made, of users and groups, on the system too): the rest of roles.
+     */
     virtual Role roleUpdate(const Role& role) const;
     virtual void roleDelete(const std::string& role_id) const;
-    virtual void roleUnassign(const std::string& role_id, const std::string& user_id, const std::string& project_id,
-                              const std::string& domain_id) const;
+    virtual void roleUnassign(const Assignment& assignment) const;
     virtual std::vector<Assignment> roleAssignmentList() const;
+
+    /* groupList, groupGet, groupCreate, groupUpdate (Conflict on a name taken in the domain), groupDelete. */
+    virtual std::vector<Group> groupList() const;
+    virtual Group groupGet(const std::string& group_id) const;
+    virtual Group groupCreate(const Group& group) const;
+    virtual Group groupUpdate(const Group& group) const;
+    virtual void groupDelete(const std::string& group_id) const;
+    /* groupUserAdd, groupUserRemove (NotFound when not a member): membership, which revokes on removal. */
+    virtual void groupUserAdd(const std::string& group_id, const std::string& user_id) const;
+    virtual void groupUserRemove(const std::string& group_id, const std::string& user_id) const;
+    /* groupUserList: a group's members; groupListForUser: the groups a user is in. */
+    virtual std::vector<User> groupUserList(const std::string& group_id) const;
+    virtual std::vector<Group> groupListForUser(const std::string& user_id) const;
+
+    /* credentialList, credentialGet, credentialCreate (Conflict on a taken id), credentialUpdate, credentialDelete. */
+    virtual std::vector<Credential> credentialList() const;
+    virtual Credential credentialGet(const std::string& credential_id) const;
+    virtual Credential credentialCreate(const Credential& credential) const;
+    virtual Credential credentialUpdate(const Credential& credential) const;
+    virtual void credentialDelete(const std::string& credential_id) const;
 
     /* roleListForSystem: the roles the user has on the system (system scope). */
     virtual std::vector<Role> roleListForSystem(const std::string& user_id) const;
@@ -215,7 +264,9 @@ std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver
     X(roleUnassign) X(roleAssignmentList) X(applicationCredentialCreate) X(applicationCredentialList)            \
     X(applicationCredentialDelete) X(applicationCredentialAuthenticate) X(tokenRevoke) X(tokenIsRevoked)         \
     X(roleListForSystem) X(roleAssignSystem) X(roleUnassignSystem) X(roleInferenceList) X(roleInferenceCreate)    \
-    X(roleInferenceDelete)
+    X(roleInferenceDelete) X(groupList) X(groupGet) X(groupCreate) X(groupUpdate) X(groupDelete) X(groupUserAdd)  \
+    X(groupUserRemove) X(groupUserList) X(groupListForUser) X(credentialList) X(credentialGet) X(credentialCreate) \
+    X(credentialUpdate) X(credentialDelete)
 // clang-format on
 
 /* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */

@@ -32,6 +32,12 @@ void install_versions(Dispatcher& disp);
  */
 std::span<const Binding<jumpgate::identity::Driver>> resource_bindings();
 
+/* group_bindings: the Keystone requests on groups and their members (groups.cpp). */
+std::span<const Binding<jumpgate::identity::Driver>> group_bindings();
+
+/* credential_bindings: the Keystone requests on credentials and EC2 credentials (credentials.cpp). */
+std::span<const Binding<jumpgate::identity::Driver>> credential_bindings();
+
 /* Implied: a role reached through the inference rules, with the prior role whose rule reached it. */
 struct Implied {
     std::string role_id;

@@ -9,39 +9,18 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <utility>
 
 #include <openssl/rand.h>
 
 #include "api/common/listing.hpp"
 #include "api/common/validation.hpp"
+#include "api/identity/fields.hpp"
 #include "api/identity/identity.hpp"
 
 namespace jumpgate::identity {
 
 namespace {
-
-void require_admin(const Request& req, const char* action)
-{
-    if (!req.context().is_admin())
-        throw Forbidden(std::string("You are not authorized to perform the requested action: identity:") + action +
-                        ".");
-}
-
-void require_self_or_admin(const Request& req, const std::string& user_id, const char* action)
-{
-    if (req.context().user_id != user_id)
-        require_admin(req, action);
-}
-
-std::string url(const Request& req, const char* endpoint, const char* var, const std::string& id)
-{
-    return req.dispatcher()->endpoint_url(req, endpoint, {{var, id}});
-}
-
-json list_links(const Request& req)
-{
-    return {{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
-}
 
 json view(const Request& req, const Domain& d)
 {
@@ -66,24 +45,6 @@ json view(const Request& req, const Project& p)
             {"tags", json::array()},
             {"options", json::object()},
             {"links", {{"self", url(req, "v3_projects_with_id", "project_id", p.id)}}}};
-}
-
-json view(const Request& req, const User& u)
-{
-    json v = {{"id", u.id},
-              {"name", u.name},
-              {"domain_id", u.domain_id},
-              {"enabled", u.enabled},
-              {"password_expires_at", nullptr},
-              {"options", json::object()},
-              {"links", {{"self", url(req, "v3_user", "user_id", u.id)}}}};
-    if (!u.description.empty())
-        v["description"] = u.description;
-    if (!u.email.empty())
-        v["email"] = u.email;
-    if (!u.default_project_id.empty())
-        v["default_project_id"] = u.default_project_id;
-    return v;
 }
 
 json view(const Request& req, const Role& r)
@@ -148,47 +109,6 @@ json view(const Request& req, const ApplicationCredential& c, const Driver& driv
                                                   {{"user_id", c.user_id}, {"application_credential_id", c.id}})}}}};
 }
 
-/* body: the object under `key` of a JSON body; 400 when it is missing. */
-const json& body(const Request& req, const char* key)
-{
-    const json& b = req.json_body();
-    if (!b.is_object() || !b.contains(key) || !b[key].is_object())
-        throw BadRequest(std::string("Expecting to find ") + key + " in the request body.");
-    return b[key];
-}
-
-std::string text(const json& o, const char* key, const std::string& fallback = "")
-{
-    if (!o.contains(key) || o[key].is_null())
-        return fallback;
-    if (!o[key].is_string())
-        throw BadRequest(std::string("Invalid input for field '") + key + "': a string is expected.");
-    return o[key].get<std::string>();
-}
-
-/*
- * name_text: the name `o[key]` as Keystone's schemas take it: a string of 1 to `max` characters
- * (64 for projects and domains, 255 for users, roles and application credentials) that is not all
- * whitespace; `fallback` when absent (an update; on a create, absent is 400), 400 naming the field otherwise.
- */
-std::string name_text(const json& o, const char* key, std::size_t max,
-                      const std::optional<std::string>& fallback = std::nullopt)
-{
-    if (!o.contains(key)) {
-        if (!fallback)
-            throw BadRequest(std::string("Invalid input for field '") + key + "': it is required.");
-        return *fallback;
-    }
-    std::string name = text(o, key);
-    std::size_t characters = api::utf8_length(name);
-    if (characters == 0 || characters > max)
-        throw BadRequest(std::string("Invalid input for field '") + key + "': a name of 1 to " + std::to_string(max) +
-                         " characters is expected.");
-    if (name.find_first_not_of(" \t\n\r\f\v") == std::string::npos)
-        throw BadRequest(std::string("Invalid input for field '") + key + "': a name must not be only whitespace.");
-    return name;
-}
-
 /*
  * project_ref: the default_project_id `o` gives, as Keystone's schema takes it: null (none) or an id
  * of 1 to 64 letters, digits and dashes; `fallback` when absent. A project that does not exist is
@@ -206,15 +126,6 @@ std::string project_ref(const json& o, const std::string& fallback)
                                                           "0123456789-") != std::string::npos)
         throw BadRequest("Invalid input for field 'default_project_id': " + v.dump() + " is not a valid id.");
     return v.get<std::string>();
-}
-
-bool flag(const json& o, const char* key, bool fallback)
-{
-    if (!o.contains(key))
-        return fallback;
-    if (!o[key].is_boolean())
-        throw BadRequest(std::string("Invalid input for field '") + key + "': a boolean is expected.");
-    return o[key].get<bool>();
 }
 
 template <class T> void filter_by(const Request& req, std::vector<T>& items)
@@ -456,56 +367,106 @@ void role_delete(const Driver& d, const Request& req, Response& resp)
     resp.status = 204;
 }
 
-// One assignment (HEAD, PUT, DELETE) and a user's roles (GET), on a project or on a domain.
-std::vector<Role> held_roles(const Driver& d, const Request& req, bool on_project)
+/*
+ * GrantPath: what a grant's path names: the roles of a user or a group, on a project or a domain,
+ * inherited to the projects there (OS-INHERIT) or not.
+ */
+struct GrantPath {
+    bool on_project;
+    bool of_group;
+    bool inherited;
+};
+
+constexpr GrantPath kUserOnProject{true, false, false};
+constexpr GrantPath kUserOnDomain{false, false, false};
+constexpr GrantPath kGroupOnProject{true, true, false};
+constexpr GrantPath kGroupOnDomain{false, true, false};
+constexpr GrantPath kUserInheritedFromDomain{false, false, true};
+constexpr GrantPath kGroupInheritedFromDomain{false, true, true};
+constexpr GrantPath kUserInheritedFromProject{true, false, true};
+constexpr GrantPath kGroupInheritedFromProject{true, true, true};
+
+/* grant_of: the assignment of `role_id` (empty: any) that the path names. */
+Assignment grant_of(const Request& req, GrantPath g, const std::string& role_id)
 {
-    return on_project ? d.roleListForProject(req.param("user_id"), req.param("project_id"))
-                      : d.roleListForDomain(req.param("user_id"), req.param("domain_id"));
+    Assignment a{.role_id = role_id, .inherited = g.inherited};
+    (g.of_group ? a.group_id : a.user_id) = req.param(g.of_group ? "group_id" : "user_id");
+    (g.on_project ? a.project_id : a.domain_id) = req.param(g.on_project ? "project_id" : "domain_id");
+    return a;
 }
 
-template <bool OnProject> void grant_check(const Driver& d, const Request& req, Response& resp)
+/* target_check: NotFound for the project or domain of `a` when it is not there, as Keystone checks it. */
+void target_check(const Driver& d, const Assignment& a)
+{
+    if (!a.project_id.empty())
+        d.projectFind({.id = a.project_id});
+    else
+        d.domainGet(a.domain_id);
+}
+
+/* granted: the ids of the roles given as `pattern` gives them, its role aside: those of its groups not included. */
+std::vector<std::string> granted(const Driver& d, const Assignment& pattern)
+{
+    std::vector<std::string> ids;
+    for (auto a : d.roleAssignmentList()) {
+        std::string role_id = std::exchange(a.role_id, pattern.role_id);
+        if (a == pattern)
+            ids.push_back(role_id);
+    }
+    return ids;
+}
+
+template <GrantPath G> void grant_check(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "check_grant");
-    auto roles = held_roles(d, req, OnProject);
-    if (std::none_of(roles.begin(), roles.end(), [&](const Role& r) { return r.id == req.param("role_id"); }))
+    Assignment a = grant_of(req, G, role_by_id(d, req.param("role_id")).id);
+    target_check(d, a);
+    auto ids = granted(d, grant_of(req, G, ""));
+    if (std::find(ids.begin(), ids.end(), a.role_id) == ids.end())
         throw NotFound("Could not find role assignment.");
     resp.status = 204;
 }
 
-template <bool OnProject> void grant_create(const Driver& d, const Request& req, Response& resp)
+template <GrantPath G> void grant_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_grant");
-    role_by_id(d, req.param("role_id"));
-    d.userGet(req.param("user_id"));
-    std::string target = req.param(OnProject ? "project_id" : "domain_id");
-    if (OnProject)
-        d.projectFind({.id = target});
+    Assignment a = grant_of(req, G, role_by_id(d, req.param("role_id")).id);
+    if (G.of_group)
+        d.groupGet(a.group_id);
     else
-        d.domainGet(target);
-    d.roleAssign(req.param("role_id"), req.param("user_id"), OnProject ? target : "", OnProject ? "" : target);
+        d.userGet(a.user_id);
+    target_check(d, a);
+    d.roleAssign(a);
     resp.status = 204;
 }
 
-template <bool OnProject> void grant_delete(const Driver& d, const Request& req, Response& resp)
+template <GrantPath G> void grant_delete(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "revoke_grant");
-    std::string target = req.param(OnProject ? "project_id" : "domain_id");
-    d.roleUnassign(req.param("role_id"), req.param("user_id"), OnProject ? target : "", OnProject ? "" : target);
+    d.roleUnassign(grant_of(req, G, req.param("role_id")));
     resp.status = 204;
 }
 
-template <bool OnProject> void grant_list(const Driver& d, const Request& req, Response& resp)
+// A user reads their own grants; a group's are the admin's.
+template <GrantPath G> void grant_list(const Driver& d, const Request& req, Response& resp)
 {
-    require_self_or_admin(req, req.param("user_id"), "list_grants");
+    if (G.of_group)
+        require_admin(req, "list_grants");
+    else
+        require_self_or_admin(req, req.param("user_id"), "list_grants");
+    Assignment pattern = grant_of(req, G, "");
+    target_check(d, pattern);
+    auto ids = granted(d, pattern);
     json out = json::array();
-    for (const auto& r : held_roles(d, req, OnProject))
-        out.push_back(view(req, r));
+    for (const auto& r : d.roleList())
+        if (std::find(ids.begin(), ids.end(), r.id) != ids.end())
+            out.push_back(view(req, r));
     resp.json({{"roles", out}, {"links", list_links(req)}});
 }
 
 /*
  * Names: the names Keystone adds to role assignments with ?include_names, each looked up once per
- * request: a role's, a user's and a project's with their domain's, a domain's.
+ * request: a role's, a user's, a group's and a project's with their domain's, a domain's.
  */
 class Names {
   public:
@@ -528,8 +489,15 @@ class Names {
             User u = d_.userGet(id);
             users_[id] = {u.name, u.domain_id};
         }
-        const auto& [name, domain_id] = users_[id];
-        return {{"id", id}, {"name", name}, {"domain", domain(domain_id)}};
+        return named(id, users_[id]);
+    }
+    json group(const std::string& id)
+    {
+        if (!groups_.count(id)) {
+            Group g = d_.groupGet(id);
+            groups_[id] = {g.name, g.domain_id};
+        }
+        return named(id, groups_[id]);
     }
     json project(const std::string& id)
     {
@@ -537,22 +505,28 @@ class Names {
             Project p = d_.projectFind({.id = id});
             projects_[id] = {p.name, p.domain_id};
         }
-        const auto& [name, domain_id] = projects_[id];
-        return {{"id", id}, {"name", name}, {"domain", domain(domain_id)}};
+        return named(id, projects_[id]);
     }
 
   private:
+    using NameInDomain = std::pair<std::string, std::string>;
+
     static std::string found(const std::map<std::string, std::string>& names, const std::string& id)
     {
         auto it = names.find(id);
         return it == names.end() ? "" : it->second;
     }
+    json named(const std::string& id, const NameInDomain& name)
+    {
+        return {{"id", id}, {"name", name.first}, {"domain", domain(name.second)}};
+    }
 
     const Driver& d_;
     std::map<std::string, std::string> roles_;
     std::map<std::string, std::string> domains_;
-    std::map<std::string, std::pair<std::string, std::string>> users_;
-    std::map<std::string, std::pair<std::string, std::string>> projects_;
+    std::map<std::string, NameInDomain> users_;
+    std::map<std::string, NameInDomain> groups_;
+    std::map<std::string, NameInDomain> projects_;
 };
 
 /* query_true: a flag of Keystone's query (include_names, effective): present, and anything but "0". */
@@ -562,13 +536,14 @@ bool query_true(const Request& req, std::string_view name)
 }
 
 /*
- * role_assignment_list: the direct assignments, or with ?effective what they give as Keystone works it
- * out: each with the roles it implies (linked to the assignment of the prior role), and without the
- * system's grants, which Keystone's effective list leaves out.
+ * role_assignment_list: the assignments as made, or with ?effective what they give as Keystone
+ * works it out: a group's to each of its users (linked to the membership), an inherited one to each
+ * project of its domain, each with the roles it implies (linked to the assignment of the prior role);
+ * without the system's grants, which Keystone's effective list leaves out.
  */
 void role_assignment_list(const Driver& d, const Request& req, Response& resp)
 {
-    std::string user(req.query("user.id")), project(req.query("scope.project.id")),
+    std::string user(req.query("user.id")), group(req.query("group.id")), project(req.query("scope.project.id")),
         domain(req.query("scope.domain.id")), role(req.query("role.id")), system(req.query("scope.system"));
     if (user != req.context().user_id)
         require_admin(req, "list_role_assignments");
@@ -578,42 +553,96 @@ void role_assignment_list(const Driver& d, const Request& req, Response& resp)
         throw BadRequest("Specify system or domain, not both");
     if (!system.empty() && !project.empty())
         throw BadRequest("Specify system or project, not both");
+    if (!user.empty() && !group.empty())
+        throw BadRequest("Specify a user or group, not both");
     bool effective = query_true(req, "effective");
+    std::optional<bool> inherited;
+    if (req.has_query("scope.OS-INHERIT:inherited_to"))
+        inherited = req.query("scope.OS-INHERIT:inherited_to") == "projects";
+    if (effective && !group.empty())
+        throw BadRequest("Combining effective and group filter will always result in an empty list.");
+    if (effective && inherited.value_or(false) && !domain.empty())
+        throw BadRequest("Combining effective, domain and inherited filters will always result in an empty list.");
     std::optional<Names> names;
     if (query_true(req, "include_names"))
         names.emplace(d);
     std::vector<RoleInference> rules = effective ? d.roleInferenceList() : std::vector<RoleInference>{};
     std::string base = req.dispatcher()->base_url(req) + "/v3/";
     json out = json::array();
-    auto add = [&](const Assignment& a, const std::string& role_id, const std::string& prior_id) {
-        if (!role.empty() && role_id != role)
+    // One row: `a` shown as held by `user_id` (empty: by a's group) on a project or a domain (both empty:
+    // the system), its role or (prior_id set) a role that one implies.
+    auto add = [&](const Assignment& a, const std::string& user_id, const std::string& project_id,
+                   const std::string& domain_id, const std::string& role_id, const std::string& prior_id) {
+        if ((!role.empty() && role_id != role) || (!user.empty() && user_id != user) ||
+            (!group.empty() && (a.group_id != group || !user_id.empty())) ||
+            (!project.empty() && project_id != project) || (!domain.empty() && domain_id != domain) ||
+            (inherited && a.inherited != *inherited))
             return;
         json scope = a.system ? json{{"system", {{"all", true}}}}
-                     : a.project_id.empty()
-                         ? json{{"domain", names ? names->domain(a.domain_id) : json{{"id", a.domain_id}}}}
-                         : json{{"project", names ? names->project(a.project_id) : json{{"id", a.project_id}}}};
-        std::string target = a.system               ? "system"
+                     : project_id.empty()
+                         ? json{{"domain", names ? names->domain(domain_id) : json{{"id", domain_id}}}}
+                         : json{{"project", names ? names->project(project_id) : json{{"id", project_id}}}};
+        if (a.inherited)
+            scope["OS-INHERIT:inherited_to"] = "projects";
+        std::string source = a.system               ? "system"
                              : a.project_id.empty() ? "domains/" + a.domain_id
                                                     : "projects/" + a.project_id;
-        json links = {{"assignment",
-                       base + target + "/users/" + a.user_id + "/roles/" + (prior_id.empty() ? role_id : prior_id)}};
+        std::string actor = a.group_id.empty() ? "/users/" + a.user_id : "/groups/" + a.group_id;
+        json links = {{"assignment", base + (a.inherited ? "OS-INHERIT/" : "") + source + actor + "/roles/" +
+                                         (prior_id.empty() ? role_id : prior_id) +
+                                         (a.inherited ? "/inherited_to_projects" : "")}};
+        if (!a.group_id.empty() && !user_id.empty())
+            links["membership"] = base + "groups/" + a.group_id + "/users/" + user_id;
         if (!prior_id.empty()) // Keystone's own order of the two ids in this link
             links["prior_role"] = base + "prior_role/" + role_id + "/implies/" + prior_id;
-        out.push_back({{"role", names ? names->role(role_id) : json{{"id", role_id}}},
-                       {"user", names ? names->user(a.user_id) : json{{"id", a.user_id}}},
-                       {"scope", std::move(scope)},
-                       {"links", std::move(links)}});
+        json row = {{"role", names ? names->role(role_id) : json{{"id", role_id}}},
+                    {"scope", std::move(scope)},
+                    {"links", std::move(links)}};
+        if (user_id.empty())
+            row["group"] = names ? names->group(a.group_id) : json{{"id", a.group_id}};
+        else
+            row["user"] = names ? names->user(user_id) : json{{"id", user_id}};
+        out.push_back(std::move(row));
     };
-    for (const auto& a : d.roleAssignmentList()) {
-        if (!user.empty() && a.user_id != user)
-            continue;
-        if (a.system ? effective || !project.empty() || !domain.empty()
-                     : (!effective && system == "all") || (!project.empty() && a.project_id != project) ||
-                           (!domain.empty() && a.domain_id != domain))
-            continue;
-        add(a, a.role_id, "");
+    auto add_implied = [&](const Assignment& a, const std::string& user_id, const std::string& project_id,
+                           const std::string& domain_id) {
+        add(a, user_id, project_id, domain_id, a.role_id, "");
         for (const auto& i : api::identity::implied_by(a.role_id, rules))
-            add(a, i.role_id, i.prior_role_id);
+            add(a, user_id, project_id, domain_id, i.role_id, i.prior_role_id);
+    };
+    std::map<std::string, std::vector<std::string>> members; // a group's users, read once
+    std::optional<std::vector<Project>> all_projects;        // read once, for inherited grants on domains
+    for (const auto& a : d.roleAssignmentList()) {
+        if (a.system) {
+            if (!effective && project.empty() && domain.empty())
+                add(a, a.user_id, "", "", a.role_id, "");
+            continue;
+        }
+        if (!effective) {
+            if (system != "all")
+                add(a, a.user_id, a.project_id, a.domain_id, a.role_id, "");
+            continue;
+        }
+        std::vector<std::string> users = {a.user_id};
+        if (!a.group_id.empty()) {
+            if (!members.count(a.group_id))
+                for (const auto& u : d.groupUserList(a.group_id))
+                    members[a.group_id].push_back(u.id);
+            users = members[a.group_id];
+        }
+        std::vector<std::pair<std::string, std::string>> targets; // (project, domain)
+        if (!a.inherited)
+            targets.emplace_back(a.project_id, a.domain_id);
+        else if (!a.domain_id.empty()) {
+            if (!all_projects)
+                all_projects = d.projectList();
+            for (const auto& p : *all_projects)
+                if (p.domain_id == a.domain_id)
+                    targets.emplace_back(p.id, "");
+        }
+        for (const auto& u : users)
+            for (const auto& [project_id, domain_id] : targets)
+                add_implied(a, u, project_id, domain_id);
     }
     resp.json({{"role_assignments", out}, {"links", list_links(req)}});
 }
@@ -903,6 +932,12 @@ void v2_tenant_user_roles(const Driver& d, const Request& req, Response& resp)
     resp.json(v2_roles(d.roleListForProject(req.param("user_id"), req.param("tenant_id"))));
 }
 
+// What a grant's check, list and create call: the grants as made, the role, the target, the user or group.
+const Operations kGrantCheck{Op::roleAssignmentList, Op::roleList, Op::projectFind, Op::domainGet};
+const Operations kGrantList = kGrantCheck;
+const Operations kUserGrant{Op::roleList, Op::userGet, Op::projectFind, Op::domainGet, Op::roleAssign};
+const Operations kGroupGrant{Op::roleList, Op::groupGet, Op::projectFind, Op::domainGet, Op::roleAssign};
+
 const Binding<Driver> kResources[] = {
     {"v3_domains", "GET", {Op::domainList}, domain_list},
     {"v3_domains", "POST", {Op::domainCreate}, domain_create},
@@ -926,23 +961,50 @@ const Binding<Driver> kResources[] = {
     {"v3_role", "GET", {Op::roleList}, role_show},
     {"v3_role", "PATCH", {Op::roleList, Op::roleUpdate}, role_update},
     {"v3_role", "DELETE", {Op::roleDelete}, role_delete},
-    {"v3_project_user_roles", "GET", {Op::roleListForProject}, grant_list<true>},
-    {"v3_project_user_role", "HEAD", {Op::roleListForProject}, grant_check<true>},
-    {"v3_project_user_role", "PUT", {Op::roleList, Op::userGet, Op::projectFind, Op::roleAssign}, grant_create<true>},
-    {"v3_project_user_role", "DELETE", {Op::roleUnassign}, grant_delete<true>},
-    {"v3_domain_user_roles", "GET", {Op::roleListForDomain}, grant_list<false>},
-    {"v3_domain_user_role", "HEAD", {Op::roleListForDomain}, grant_check<false>},
-    {"v3_domain_user_role", "PUT", {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign}, grant_create<false>},
-    {"v3_domain_user_role", "DELETE", {Op::roleUnassign}, grant_delete<false>},
-    {"v3_domain_user_role_assignment", "HEAD", {Op::roleListForDomain}, grant_check<false>},
-    {"v3_domain_user_role_assignment",
-     "PUT",
-     {Op::roleList, Op::userGet, Op::domainGet, Op::roleAssign},
-     grant_create<false>},
-    {"v3_domain_user_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<false>},
+    {"v3_project_user_roles", "GET", kGrantList, grant_list<kUserOnProject>},
+    {"v3_project_user_role", "HEAD", kGrantCheck, grant_check<kUserOnProject>},
+    {"v3_project_user_role", "PUT", kUserGrant, grant_create<kUserOnProject>},
+    {"v3_project_user_role", "DELETE", {Op::roleUnassign}, grant_delete<kUserOnProject>},
+    {"v3_domain_user_roles", "GET", kGrantList, grant_list<kUserOnDomain>},
+    {"v3_domain_user_role", "HEAD", kGrantCheck, grant_check<kUserOnDomain>},
+    {"v3_domain_user_role", "PUT", kUserGrant, grant_create<kUserOnDomain>},
+    {"v3_domain_user_role", "DELETE", {Op::roleUnassign}, grant_delete<kUserOnDomain>},
+    {"v3_domain_user_role_assignment", "HEAD", kGrantCheck, grant_check<kUserOnDomain>},
+    {"v3_domain_user_role_assignment", "PUT", kUserGrant, grant_create<kUserOnDomain>},
+    {"v3_domain_user_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<kUserOnDomain>},
+    {"v3_project_group_roles", "GET", kGrantList, grant_list<kGroupOnProject>},
+    {"v3_project_group_role", "HEAD", kGrantCheck, grant_check<kGroupOnProject>},
+    {"v3_project_group_role", "PUT", kGroupGrant, grant_create<kGroupOnProject>},
+    {"v3_project_group_role", "DELETE", {Op::roleUnassign}, grant_delete<kGroupOnProject>},
+    {"v3_domain_group_roles", "GET", kGrantList, grant_list<kGroupOnDomain>},
+    {"v3_domain_group_role", "HEAD", kGrantCheck, grant_check<kGroupOnDomain>},
+    {"v3_domain_group_role", "PUT", kGroupGrant, grant_create<kGroupOnDomain>},
+    {"v3_domain_group_role", "DELETE", {Op::roleUnassign}, grant_delete<kGroupOnDomain>},
+    {"v3_domain_group_role_assignment", "HEAD", kGrantCheck, grant_check<kGroupOnDomain>},
+    {"v3_domain_group_role_assignment", "PUT", kGroupGrant, grant_create<kGroupOnDomain>},
+    {"v3_domain_group_role_assignment", "DELETE", {Op::roleUnassign}, grant_delete<kGroupOnDomain>},
+    {"v3_inherited_domain_user_roles", "GET", kGrantList, grant_list<kUserInheritedFromDomain>},
+    {"v3_inherited_domain_user_role", "GET", kGrantCheck, grant_check<kUserInheritedFromDomain>},
+    {"v3_inherited_domain_user_role", "HEAD", kGrantCheck, grant_check<kUserInheritedFromDomain>},
+    {"v3_inherited_domain_user_role", "PUT", kUserGrant, grant_create<kUserInheritedFromDomain>},
+    {"v3_inherited_domain_user_role", "DELETE", {Op::roleUnassign}, grant_delete<kUserInheritedFromDomain>},
+    {"v3_inherited_domain_group_roles", "GET", kGrantList, grant_list<kGroupInheritedFromDomain>},
+    {"v3_inherited_domain_group_role", "GET", kGrantCheck, grant_check<kGroupInheritedFromDomain>},
+    {"v3_inherited_domain_group_role", "HEAD", kGrantCheck, grant_check<kGroupInheritedFromDomain>},
+    {"v3_inherited_domain_group_role", "PUT", kGroupGrant, grant_create<kGroupInheritedFromDomain>},
+    {"v3_inherited_domain_group_role", "DELETE", {Op::roleUnassign}, grant_delete<kGroupInheritedFromDomain>},
+    {"v3_inherited_project_user_role", "GET", kGrantCheck, grant_check<kUserInheritedFromProject>},
+    {"v3_inherited_project_user_role", "HEAD", kGrantCheck, grant_check<kUserInheritedFromProject>},
+    {"v3_inherited_project_user_role", "PUT", kUserGrant, grant_create<kUserInheritedFromProject>},
+    {"v3_inherited_project_user_role", "DELETE", {Op::roleUnassign}, grant_delete<kUserInheritedFromProject>},
+    {"v3_inherited_project_group_role", "GET", kGrantCheck, grant_check<kGroupInheritedFromProject>},
+    {"v3_inherited_project_group_role", "HEAD", kGrantCheck, grant_check<kGroupInheritedFromProject>},
+    {"v3_inherited_project_group_role", "PUT", kGroupGrant, grant_create<kGroupInheritedFromProject>},
+    {"v3_inherited_project_group_role", "DELETE", {Op::roleUnassign}, grant_delete<kGroupInheritedFromProject>},
     {"v3_role_assignments",
      "GET",
-     {Op::roleAssignmentList, Op::roleList, Op::userGet, Op::projectFind, Op::domainGet, Op::roleInferenceList},
+     {Op::roleAssignmentList, Op::roleList, Op::userGet, Op::projectFind, Op::domainGet, Op::roleInferenceList,
+      Op::groupGet, Op::groupUserList, Op::projectList},
      role_assignment_list},
     {"v3_system_user_roles", "GET", {Op::userGet, Op::roleListForSystem}, system_grant_list},
     {"v3_system_user_role", "GET", {Op::roleListForSystem}, system_grant_check},

@@ -967,9 +967,13 @@ void auth_domains(const Tokens& t, const Request& req, Response& resp)
     auto d = t.as(caller.credentials);
     json domains = json::array();
     std::vector<std::string> seen;
+    std::vector<std::string> groups; // the caller's, whose roles on a domain are the caller's too
+    for (const auto& g : d->groupListForUser(caller.user_id))
+        groups.push_back(g.id);
     for (const auto& a : d->roleAssignmentList())
-        if (a.user_id == caller.user_id && !a.domain_id.empty() &&
-            std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
+        if ((a.group_id.empty() ? a.user_id == caller.user_id
+                                : std::find(groups.begin(), groups.end(), a.group_id) != groups.end()) &&
+            !a.domain_id.empty() && !a.inherited && std::find(seen.begin(), seen.end(), a.domain_id) == seen.end()) {
             seen.push_back(a.domain_id);
             Domain domain = d->domainGet(a.domain_id);
             domains.push_back(
@@ -1021,7 +1025,7 @@ const Binding<Tokens> kTokens[] = {
     {"v3_auth_tokens", "DELETE", kValidate | Operations{Op::tokenRevoke}, token_revoke},
     {"v3_auth_catalog", "GET", {}, auth_catalog},
     {"v3_auth_projects", "GET", {Op::projectListForUser}, auth_projects},
-    {"v3_auth_domains", "GET", {Op::roleAssignmentList, Op::domainGet}, auth_domains},
+    {"v3_auth_domains", "GET", {Op::roleAssignmentList, Op::groupListForUser, Op::domainGet}, auth_domains},
     {"v3_regions", "GET", {}, region_list},
     {"v3_region", "GET", {}, region_show},
     {"v3_services", "GET", {}, service_list},
@@ -1059,11 +1063,12 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     auto t = std::make_shared<const Tokens>(
         Tokens{app, driver, operations, std::move(keys), expiration, cfg.get("identity", "region")});
     bind_table(disp, std::span<const Binding<Tokens>>(kTokens), t, operations);
-    bind_table(
-        disp, api::identity::resource_bindings(), driver, operations,
-        +[](const std::shared_ptr<const Driver>& d, const Request& req) {
-            return acting(d, req.context().credentials);
-        });
+    auto acting_for_caller = +[](const std::shared_ptr<const Driver>& d, const Request& req) {
+        return acting(d, req.context().credentials);
+    };
+    for (auto table :
+         {api::identity::resource_bindings(), api::identity::group_bindings(), api::identity::credential_bindings()})
+        bind_table(disp, table, driver, operations, acting_for_caller);
     if (!validates)
         return;
     app.set_authenticator([t](Request& req, Response&) { authenticate(*t, req); });
@@ -1126,7 +1131,7 @@ std::vector<Role> Driver::roleListForDomain(const std::string&, const std::strin
 {
     NOT_IMPLEMENTED("roleListForDomain");
 }
-void Driver::roleAssign(const std::string&, const std::string&, const std::string&, const std::string&) const
+void Driver::roleAssign(const Assignment&) const
 {
     NOT_IMPLEMENTED("roleAssign");
 }
@@ -1204,7 +1209,7 @@ void Driver::roleDelete(const std::string&) const
 {
     NOT_IMPLEMENTED("roleDelete");
 }
-void Driver::roleUnassign(const std::string&, const std::string&, const std::string&, const std::string&) const
+void Driver::roleUnassign(const Assignment&) const
 {
     NOT_IMPLEMENTED("roleUnassign");
 }

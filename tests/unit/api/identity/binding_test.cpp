@@ -140,11 +140,10 @@ BOOST_AUTO_TEST_CASE(coverage_says_yes_for_what_the_operations_serve_and_names_w
 {
     Cloud cloud(std::make_shared<const Partial>());
     auto rows = cloud.rows();
-    for (const char* served :
-         {"v3_auth_tokens POST", "v3_auth_tokens GET", "v3_auth_tokens HEAD", "v2_tokens POST", "v2_token GET",
-          "v2_token HEAD", "v2_token_endpoints GET", "v3_user GET", "v3_roles GET", "v3_role GET",
-          "v3_projects_with_id GET", "v3_domains_with_id GET", "v3_project_user_roles GET", "v3_project_user_role HEAD",
-          "v2_tenant GET", "v2_user GET", "v2_tenant_user_roles GET", "v3_regions GET", "v3_auth_catalog GET"}) {
+    for (const char* served : {"v3_auth_tokens POST", "v3_auth_tokens GET", "v3_auth_tokens HEAD", "v2_tokens POST",
+                               "v2_token GET", "v2_token HEAD", "v2_token_endpoints GET", "v3_user GET", "v3_roles GET",
+                               "v3_role GET", "v3_projects_with_id GET", "v3_domains_with_id GET", "v2_tenant GET",
+                               "v2_user GET", "v2_tenant_user_roles GET", "v3_regions GET", "v3_auth_catalog GET"}) {
         BOOST_TEST_CONTEXT(served)
         {
             BOOST_REQUIRE(rows.count(served));
@@ -164,14 +163,20 @@ BOOST_AUTO_TEST_CASE(coverage_says_yes_for_what_the_operations_serve_and_names_w
         {"v3_projects POST", {"projectCreate"}},
         {"v3_project_user_role PUT", {"roleAssign"}},
         {"v3_domain_user_role PUT", {"roleAssign"}},
-        {"v3_domain_user_roles GET", {"roleListForDomain"}},
-        {"v3_role_assignments GET", {"roleAssignmentList", "roleInferenceList"}},
+        {"v3_domain_user_roles GET", {"roleAssignmentList"}},
+        {"v3_project_user_roles GET", {"roleAssignmentList"}},
+        {"v3_project_user_role HEAD", {"roleAssignmentList"}},
+        {"v3_project_group_role PUT", {"roleAssign", "groupGet"}},
+        {"v3_groups GET", {"groupList"}},
+        {"v3_credentails POST", {"credentialCreate"}},
+        {"v3_role_assignments GET",
+         {"projectList", "roleAssignmentList", "roleInferenceList", "groupGet", "groupUserList"}},
         {"v3_role_inferences GET", {"roleInferenceList"}},
         {"v3_role_imply PUT", {"roleInferenceList", "roleInferenceCreate"}},
         {"v3_system_user_role PUT", {"roleAssignSystem"}},
         {"v3_auth_system GET", {"roleListForSystem"}},
         {"v3_auth_projects GET", {"projectListForUser"}},
-        {"v3_auth_domains GET", {"roleAssignmentList"}},
+        {"v3_auth_domains GET", {"roleAssignmentList", "groupListForUser"}},
         {"v2_user_roles GET", {"projectListForUser"}},
         {"v3_user_application_credentials POST", {"applicationCredentialCreate"}},
     };
@@ -245,7 +250,8 @@ BOOST_AUTO_TEST_CASE(every_row_the_core_could_serve_says_what_it_lacks)
             BOOST_TEST(!name.empty(), row.endpoint << " " << row.method);
     }
     // The token rows but the nine catalog and extension reads, and every resource row.
-    BOOST_TEST(bound == 13 + api::identity::resource_bindings().size());
+    BOOST_TEST(bound == 13 + api::identity::resource_bindings().size() + api::identity::group_bindings().size() +
+                            api::identity::credential_bindings().size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
