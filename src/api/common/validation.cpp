@@ -4,6 +4,7 @@
 
 #include "api/common/listing.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <climits>
@@ -218,6 +219,15 @@ BadRequest schema_fault(std::string_view field, const json& value, std::string_v
 BadRequest not_of_type(std::string_view field, const json& value, std::string_view types)
 {
     return schema_fault(field, value, shown(python_repr(value)) + " is not of type " + std::string(types));
+}
+
+void only_properties(const json& value, std::string_view field, std::initializer_list<std::string_view> allowed)
+{
+    for (const auto& item : value.items())
+        if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
+            throw schema_fault(field, value,
+                               "Additional properties are not allowed (" + shown(python_quoted(item.key())) +
+                                   " was unexpected)");
 }
 
 std::string nova_name(const json& value, std::string_view field)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -83,5 +84,11 @@ BadRequest schema_fault(std::string_view field, const json& value, std::string_v
 
 /* not_of_type: schema_fault for a value that is none of `types` ("'string', 'null'"). */
 BadRequest not_of_type(std::string_view field, const json& value, std::string_view types);
+
+/*
+ * only_properties: a schema's "additionalProperties": false for object `value`: schema_fault naming `field` and the
+ * first key outside `allowed`, as jsonschema words it, if there is one.
+ */
+void only_properties(const json& value, std::string_view field, std::initializer_list<std::string_view> allowed);
 
 } // namespace jumpgate::api

@@ -77,15 +77,6 @@ std::optional<std::string> zone_field(const json& body)
     return name_field(body["availability_zone"], "availability_zone");
 }
 
-void check_keys(const json& body, std::initializer_list<const char*> allowed)
-{
-    for (const auto& item : body.items()) {
-        const std::string& key = item.key();
-        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* k) { return key == k; }))
-            throw BadRequest("Additional properties are not allowed ('" + key + "' was unexpected)");
-    }
-}
-
 void list(const Driver& driver, const Request& req, Response& resp)
 {
     json views = json::array();
@@ -97,7 +88,7 @@ void list(const Driver& driver, const Request& req, Response& resp)
 void create(const Driver& driver, const Request& req, Response& resp)
 {
     const json& a = section(req, "aggregate");
-    check_keys(a, {"name", "availability_zone"});
+    api::only_properties(a, "aggregate", {"name", "availability_zone"});
     if (!a.contains("name"))
         throw BadRequest("Invalid input for field/attribute name. Value: None. 'name' is a required property");
     std::string name = name_field(a["name"], "name");
@@ -113,7 +104,7 @@ void update(const Driver& driver, const Request& req, Response& resp)
 {
     long long id = aggregate_id(req);
     const json& a = section(req, "aggregate");
-    check_keys(a, {"name", "availability_zone"});
+    api::only_properties(a, "aggregate", {"name", "availability_zone"});
     if (a.empty())
         throw BadRequest("Invalid input for field/attribute aggregate. Value: {}. {} does not have enough properties");
     std::optional<std::string> name;
@@ -136,7 +127,7 @@ std::string host_of(const json& action, const char* name)
     if (!action.is_object() || !action.contains("host"))
         throw BadRequest(std::string("Invalid input for field/attribute ") + name +
                          ". Value: " + api::python_repr(action) + ". 'host' is a required property");
-    check_keys(action, {"host"});
+    api::only_properties(action, name, {"host"});
     return name_field(action["host"], "host");
 }
 
@@ -157,7 +148,7 @@ void act(const Driver& driver, const Request& req, Response& resp)
         if (!value.is_object() || !value.contains("metadata") || !value["metadata"].is_object())
             throw BadRequest("Invalid input for field/attribute set_metadata. Value: " + api::python_repr(value) +
                              ". 'metadata' is a required property");
-        check_keys(value, {"metadata"});
+        api::only_properties(value, "set_metadata", {"metadata"});
         std::map<std::string, std::optional<std::string>> changes;
         for (const auto& [key, v] : value["metadata"].items()) {
             if (key.empty() || api::utf8_length(key) > 255)

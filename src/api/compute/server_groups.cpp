@@ -30,12 +30,6 @@ json group_view(const Request& req, const ServerGroup& g)
     return view;
 }
 
-BadRequest invalid(const std::string& field, const json& value, const std::string& why)
-{
-    return BadRequest("Invalid input for field/attribute " + field + ". Value: " + api::python_repr(value) + ". " +
-                      why);
-}
-
 // The policy of a create body: one of `policies` before 2.64, `policy` (with its rules) from it.
 void read_policy(const Request& req, const json& g, ServerGroup& group)
 {
@@ -46,18 +40,19 @@ void read_policy(const Request& req, const json& g, ServerGroup& group)
     };
     if (req.version().at_least(2, 64)) {
         if (!g.contains("policy"))
-            throw invalid("server_group", g, "'policy' is a required property");
+            throw api::schema_fault("server_group", g, "'policy' is a required property");
         if (!valid(g["policy"]))
-            throw invalid("policy", g["policy"], api::python_repr(g["policy"]) + " is not one of the policies");
+            throw api::schema_fault("policy", g["policy"],
+                                    api::python_repr(g["policy"]) + " is not one of the policies");
         group.policy = g["policy"];
         if (g.contains("rules")) {
             const json& rules = g["rules"];
             if (!rules.is_object())
-                throw invalid("rules", rules, api::python_repr(rules) + " is not of type 'object'");
+                throw api::schema_fault("rules", rules, api::python_repr(rules) + " is not of type 'object'");
             for (const auto& [key, value] : rules.items()) {
                 if (key != "max_server_per_host")
-                    throw invalid("rules", rules,
-                                  "Additional properties are not allowed ('" + key + "' was unexpected)");
+                    throw api::schema_fault("rules", rules,
+                                            "Additional properties are not allowed ('" + key + "' was unexpected)");
                 group.max_server_per_host = api::schema_integer(value, "max_server_per_host", 1, api::kMaxInt);
             }
             if (group.max_server_per_host && group.policy != "anti-affinity")
@@ -66,10 +61,10 @@ void read_policy(const Request& req, const json& g, ServerGroup& group)
         return;
     }
     if (!g.contains("policies"))
-        throw invalid("server_group", g, "'policies' is a required property");
+        throw api::schema_fault("server_group", g, "'policies' is a required property");
     const json& policies = g["policies"];
     if (!policies.is_array() || policies.size() != 1 || !valid(policies[0]))
-        throw invalid("policies", policies, "one of the policies, alone");
+        throw api::schema_fault("policies", policies, "one of the policies, alone");
     group.policy = policies[0];
 }
 
@@ -77,14 +72,13 @@ void create(const Driver& driver, const Request& req, Response& resp)
 {
     const json& body = req.json_body();
     if (!body.is_object() || !body.contains("server_group") || !body["server_group"].is_object())
-        throw invalid("server_group", body.is_object() && body.contains("server_group") ? body["server_group"] : json(),
-                      "'server_group' is a required property of type 'object'");
+        throw api::schema_fault("server_group",
+                                body.is_object() && body.contains("server_group") ? body["server_group"] : json(),
+                                "'server_group' is a required property of type 'object'");
     const json& g = body["server_group"];
-    for (const auto& [key, value] : g.items())
-        if (key != "name" && key != "policies" && key != "policy" && key != "rules")
-            throw invalid("server_group", g, "Additional properties are not allowed ('" + key + "' was unexpected)");
+    api::only_properties(g, "server_group", {"name", "policies", "policy", "rules"});
     if (!g.contains("name"))
-        throw invalid("server_group", g, "'name' is a required property");
+        throw api::schema_fault("server_group", g, "'name' is a required property");
     ServerGroup group;
     group.name = api::nova_name(g["name"], "name");
     read_policy(req, g, group);

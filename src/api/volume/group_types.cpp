@@ -8,6 +8,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -169,10 +170,7 @@ void create(const Driver& driver, const Request& req, Response& resp)
     require_version(req);
     require_admin(req, "group:group_types:create");
     const json& b = body_of(req, "group_type");
-    for (const auto& [k, v] : b.items())
-        if (k != "name" && k != "description" && k != "is_public" && k != "group_specs")
-            throw BadRequest("Invalid input for field/attribute group_type. Additional properties are not allowed ('" +
-                             k + "' was unexpected).");
+    api::only_properties(b, "group_type", {"name", "description", "is_public", "group_specs"});
     GroupType t;
     t.id = new_uuid();
     if (!b.contains("name"))

@@ -9,6 +9,7 @@
 #include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume {
 
@@ -70,16 +71,6 @@ json group_snapshot_view(const Request& req, const GroupSnapshot& s)
 }
 
 // Only the fields Cinder's schema names; anything else is "Additional properties are not allowed".
-void only_fields(const json& b, const char* kind, std::initializer_list<const char*> allowed)
-{
-    for (const auto& item : b.items()) {
-        const std::string& k = item.key();
-        if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
-            throw BadRequest(std::string("Invalid input for field/attribute ") + kind +
-                             ". Additional properties are not allowed ('" + k + "' was unexpected).");
-    }
-}
-
 // A name or description of a group: stripped of its spaces at either end, as Cinder stores them.
 std::optional<std::string> stripped_text(const json& b, const char* field)
 {
@@ -156,7 +147,7 @@ void group_create(const Driver& driver, const Request& req, Response& resp)
 {
     require_version(req, 13);
     const json& b = body_of(req, "group");
-    only_fields(b, "group", {"name", "description", "group_type", "volume_types", "availability_zone"});
+    api::only_properties(b, "group", {"name", "description", "group_type", "volume_types", "availability_zone"});
     if (!b.contains("group_type") || !b.contains("volume_types"))
         throw BadRequest("Invalid input for field/attribute group: 'group_type' and 'volume_types' are required "
                          "properties.");
@@ -213,7 +204,7 @@ void group_create_from_src(const Driver& driver, const Request& req, Response& r
     const json& b = action_args(req);
     if (!b.is_object())
         throw BadRequest("Invalid input for field/attribute create-from-src: it must be an object.");
-    only_fields(b, "create-from-src", {"name", "description", "group_snapshot_id", "source_group_id"});
+    api::only_properties(b, "create-from-src", {"name", "description", "group_snapshot_id", "source_group_id"});
     bool from_snapshot = b.contains("group_snapshot_id") && !b["group_snapshot_id"].is_null();
     bool from_group = b.contains("source_group_id") && !b["source_group_id"].is_null();
     if (from_snapshot == from_group)
@@ -263,7 +254,7 @@ void group_update(const Driver& driver, const Request& req, Response& resp)
 {
     require_version(req, 13);
     const json& b = body_of(req, "group");
-    only_fields(b, "group", {"name", "description", "add_volumes", "remove_volumes"});
+    api::only_properties(b, "group", {"name", "description", "add_volumes", "remove_volumes"});
     if (!b.contains("name") && !b.contains("description") && !b.contains("add_volumes") &&
         !b.contains("remove_volumes"))
         throw BadRequest("Invalid input for field/attribute group: name, description, add_volumes or "
@@ -340,7 +331,7 @@ void group_delete(const Driver& driver, const Request& req, Response& resp)
     const json& args = action_args(req);
     if (!args.is_object())
         throw BadRequest("Invalid input for field/attribute delete: it must be an object.");
-    only_fields(args, "delete", {"delete-volumes"});
+    api::only_properties(args, "delete", {"delete-volumes"});
     bool delete_volumes = false;
     if (args.contains("delete-volumes")) {
         const json& flag = args["delete-volumes"];
@@ -420,7 +411,7 @@ void group_snapshot_create(const Driver& driver, const Request& req, Response& r
 {
     require_version(req, 14);
     const json& b = body_of(req, "group_snapshot");
-    only_fields(b, "group_snapshot", {"name", "description", "group_id"});
+    api::only_properties(b, "group_snapshot", {"name", "description", "group_id"});
     if (!b.contains("group_id") || !b["group_id"].is_string())
         throw BadRequest("Invalid input for field/attribute group_snapshot: 'group_id' is a required property.");
     const Context& ctx = req.context();

@@ -11,6 +11,7 @@
 #include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -86,10 +87,10 @@ void create(const Driver& driver, const Request& req, Response& resp)
     const json& b = body_of(req, "transfer");
     // volume-transfers takes no_snapshots from 3.55; os-volume-transfer never does.
     const bool snapshots_optional = req.endpoint() == "v3_volume_transfers" && req.version().at_least(3, 55);
-    for (const auto& [key, value] : b.items())
-        if (key != "volume_id" && key != "name" && !(key == "no_snapshots" && snapshots_optional))
-            throw BadRequest("Invalid input for field/attribute transfer. Additional properties are not allowed ('" +
-                             key + "' was unexpected)");
+    if (snapshots_optional)
+        api::only_properties(b, "transfer", {"volume_id", "name", "no_snapshots"});
+    else
+        api::only_properties(b, "transfer", {"volume_id", "name"});
     if (!b.contains("volume_id"))
         throw BadRequest("Invalid input for field/attribute transfer: 'volume_id' is a required property.");
     if (!b["volume_id"].is_string() || !uuid_like(b["volume_id"].get_ref<const std::string&>()))
@@ -124,10 +125,7 @@ void show(const Driver& driver, const Request& req, Response& resp)
 void accept(const Driver& driver, const Request& req, Response& resp)
 {
     const json& a = body_of(req, "accept");
-    for (const auto& [key, value] : a.items())
-        if (key != "auth_key")
-            throw BadRequest("Invalid input for field/attribute accept. Additional properties are not allowed ('" +
-                             key + "' was unexpected)");
+    api::only_properties(a, "accept", {"auth_key"});
     if (!a.contains("auth_key"))
         throw BadRequest("Invalid input for field/attribute accept: 'auth_key' is a required property.");
     const json& key = a["auth_key"];

@@ -121,6 +121,12 @@ BOOST_AUTO_TEST_CASE(nova_descriptions_and_metadata)
     BOOST_TEST(refusal([] { nova_metadata(json::parse(R"({"": "v"})"), "metadata"); }) != "");
     BOOST_TEST(refusal([] { nova_metadata(json::array(), "metadata"); }) ==
                "Invalid input for field/attribute metadata. Value: []. [] is not of type 'object'");
+
+    only_properties(json::parse(R"({"name": "a"})"), "group", {"name", "description"});
+    only_properties(json::object(), "group", {"name"});
+    BOOST_TEST(refusal([] { only_properties(json::parse(R"({"name": "a", "zone": 1})"), "group", {"name"}); }) ==
+               "Invalid input for field/attribute group. Value: {'name': 'a', 'zone': 1}. Additional properties are "
+               "not allowed ('zone' was unexpected)");
 }
 
 BOOST_AUTO_TEST_CASE(schema_integers_as_nova_quotas_take_them)
