@@ -699,7 +699,7 @@ void association_delete(const Driver& driver, const Request& req, Response& resp
 {
     MdNamespace ns = namespace_named(driver, req);
     require_admin(req.context(), "remove_metadef_resource_type_association");
-    const std::string& type = req.param("name");
+    const std::string& type = req.param("resource_type_name");
     if (std::none_of(ns.associations.begin(), ns.associations.end(),
                      [&](const MdAssociation& a) { return a.name == type; }))
         throw NotFound("Failed to find resource type " + type + " to delete");
