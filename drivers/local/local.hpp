@@ -273,6 +273,27 @@ class Image : public image::Driver {
     image::Member memberPut(const Context& ctx, const image::Member& member) const override;
     void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const override;
 
+    // Metadata definitions (image_metadefs.cpp).
+    std::vector<image::MdNamespace> mdNamespaceList(const Context& ctx,
+                                                    const image::MdNamespaceQuery& q) const override;
+    image::MdNamespace mdNamespaceGet(const Context& ctx, const std::string& name) const override;
+    image::MdNamespace mdNamespaceCreate(const Context& ctx, const image::MdNamespace& ns) const override;
+    image::MdNamespace mdNamespaceUpdate(const Context& ctx, const std::string& name,
+                                         const image::MdNamespace& ns) const override;
+    void mdNamespaceDelete(const Context& ctx, const std::string& name) const override;
+    image::MdDefinition mdDefinitionCreate(const Context& ctx, const std::string& ns,
+                                           const image::MdDefinition& def) const override;
+    image::MdDefinition mdDefinitionUpdate(const Context& ctx, const std::string& ns, const std::string& name,
+                                           const image::MdDefinition& def) const override;
+    void mdDefinitionDelete(const Context& ctx, const std::string& ns, image::MdKind kind,
+                            const std::string& name) const override;
+    void mdDefinitionsReplace(const Context& ctx, const std::string& ns, image::MdKind kind,
+                              const std::vector<image::MdDefinition>& defs) const override;
+    image::MdAssociation mdAssociationCreate(const Context& ctx, const std::string& ns,
+                                             const image::MdAssociation& assoc) const override;
+    void mdAssociationDelete(const Context& ctx, const std::string& ns, const std::string& type) const override;
+    std::vector<image::MdResourceType> mdResourceTypeList(const Context& ctx) const override;
+
     /* dataPath: where an image's bytes live once active (for volumes made from images). */
     std::string dataPath(const std::string& image_id) const;
 
@@ -296,6 +317,11 @@ class Image : public image::Driver {
     std::string partialPath(const std::string& image_id) const;
     /* settle_upload: a saving image whose upload has no live worker goes back to queued; true when it did. */
     bool settle_upload(const std::string& image_id) const;
+    /* namespace_id: the row of namespace `name` that `ctx` may see; NotFound with Glance's message otherwise. */
+    long long namespace_id(const Context& ctx, const std::string& name) const;
+    /* definition_insert, association_insert: one row of namespace `id`; Conflict when its name is taken there. */
+    void definition_insert(long long id, const std::string& ns, const image::MdDefinition& def) const;
+    void association_insert(long long id, const std::string& ns, const image::MdAssociation& assoc) const;
     std::shared_ptr<Database> db_;
     std::string store_;
 };

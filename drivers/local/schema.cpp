@@ -669,6 +669,46 @@ CREATE TRIGGER identity_generation_group_role_assignments_insert AFTER INSERT ON
 CREATE TRIGGER identity_generation_group_role_assignments_update AFTER UPDATE ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_group_role_assignments_delete AFTER DELETE ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
+    {19, "images: Glance's metadata definitions catalog (namespaces, their objects, properties, tags, resource types)",
+     R"sql(
+CREATE TABLE metadef_namespaces (
+    id INTEGER PRIMARY KEY,
+    namespace TEXT NOT NULL UNIQUE,
+    display_name TEXT,
+    description TEXT,
+    visibility TEXT NOT NULL,
+    protected INTEGER NOT NULL DEFAULT 0,
+    owner TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+-- Objects, properties and tags alike: a name unique in its namespace and kind, as Glance's MySQL compares it
+-- (case aside), and the rest of its definition as JSON.
+CREATE TABLE metadef_definitions (
+    namespace_id INTEGER NOT NULL REFERENCES metadef_namespaces(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL COLLATE NOCASE,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (namespace_id, kind, name)
+);
+CREATE TABLE metadef_resource_types (
+    name TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE metadef_associations (
+    namespace_id INTEGER NOT NULL REFERENCES metadef_namespaces(id) ON DELETE CASCADE,
+    resource_type TEXT NOT NULL REFERENCES metadef_resource_types(name),
+    prefix TEXT,
+    properties_target TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (namespace_id, resource_type)
+);
+CREATE INDEX metadef_associations_type ON metadef_associations (resource_type);
+)sql"},
 };
 } // namespace
 

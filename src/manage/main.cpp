@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// jumpgate-manage: bootstrap the cloud's admin, create users and projects, rotate token keys.
+// jumpgate-manage: bootstrap the cloud's admin, create users and projects, rotate token keys, load metadata
+// definitions.
 #include <grp.h>
 #include <termios.h>
 #include <unistd.h>
@@ -9,6 +10,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sys/stat.h>
 
@@ -16,9 +19,12 @@
 
 #include <jumpgate/app.hpp>
 #include <jumpgate/driver/identity.hpp>
+#include <jumpgate/driver/image.hpp>
 #include <jumpgate/log.hpp>
+#include <jumpgate/time.hpp>
 
 #include "api/identity/token.hpp"
+#include "api/image/metadefs.hpp"
 
 #ifndef JUMPGATE_CONFIG_FILE
 #define JUMPGATE_CONFIG_FILE "/etc/jumpgate/jumpgate.conf"
@@ -35,7 +41,8 @@ const char kUsage[] = "usage: jumpgate-manage [--config FILE] [--SECTION.KEY=VAL
                       "  PASSWORD: asked at the terminal, or --password-stdin (its first line), or\n"
                       "  JUMPGATE_PASSWORD in the environment, or --password P (which ps shows)\n"
                       "  project create NAME [--domain ID]\n"
-                      "  token-keys setup | token-keys rotate [--max-active N]\n";
+                      "  token-keys setup | token-keys rotate [--max-active N]\n"
+                      "  metadefs load DIRECTORY\n";
 
 identity::Role role_named(const identity::Driver& id, const std::string& name)
 {
@@ -160,6 +167,45 @@ std::vector<ConfigError> act_as_the_state_owner(const std::string& state_dir)
     return {};
 }
 
+/*
+ * load_metadefs: every *.json file of `dir` (Glance's seed catalog, say) as a
+ * metadata definitions namespace of the image service, as glance-manage
+ * db_load_metadefs loads them: a namespace that exists already is left as it
+ * is, a file that is no namespace is named and skipped. Returns how many were
+ * refused; throws std::runtime_error when `dir` cannot be read.
+ */
+int load_metadefs(const App& app, const std::string& dir)
+{
+    const image::Driver* driver = app.image().driver.get();
+    if (!driver || !app.image().operations.has(static_cast<unsigned>(image::Op::mdNamespaceCreate)))
+        throw NotImplemented("the image service's driver keeps no metadata definitions");
+    std::vector<std::filesystem::path> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        if (entry.path().extension() == ".json" && entry.is_regular_file())
+            files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    Context admin;
+    admin.roles = {"admin"};
+    int refused = 0, loaded = 0, kept = 0;
+    for (const auto& file : files) {
+        try {
+            std::ifstream in(file);
+            json body = json::parse(in);
+            // As Glance's loader: owned by "admin" unless the file names an owner; no visibility is private.
+            driver->mdNamespaceCreate(admin, image::namespace_from_json(body, "admin", api::unix_now()));
+            ++loaded;
+        } catch (const Conflict&) {
+            ++kept;
+        } catch (const std::exception& e) {
+            std::cerr << "jumpgate-manage: " << file.string() << ": " << e.what() << "\n";
+            ++refused;
+        }
+    }
+    std::cout << "metadefs: " << loaded << " namespaces loaded, " << kept << " there already, " << refused
+              << " refused, from " << dir << "\n";
+    return refused;
+}
+
 std::string key_dir(const App& app)
 {
     std::string dir = app.config().get("identity", "key_repository");
@@ -237,6 +283,8 @@ int main(int argc, char** argv)
             std::cout << "token keys rotated in " << key_dir(app) << "\n";
             return 0;
         }
+        if (words[0] == "metadefs" && words.size() == 3 && words[1] == "load")
+            return load_metadefs(app, words[2]) ? 1 : 0;
         const identity::Driver* id = app.identity();
         if (!id)
             throw std::invalid_argument("the identity service has no driver with users");

@@ -105,8 +105,9 @@ class Stack:
     def script_env(self):
         """The environment of scripts/jumpgate-stack for this stack. spawn-fcgi leaves its workers no stderr, so the
         sanitizers of a sanitized build (`make check-asan`) write their reports to log/sanitizer.<pid> instead."""
+        # Glance's seed catalog is loaded by the tests that ask for it (test_glance_metadefs), not by every stack.
         env = dict(os.environ, PORT=str(self.port), STATE=self.state,
-                   WORKERS=str(self.workers), BUILD=TOP_BUILDDIR)
+                   WORKERS=str(self.workers), BUILD=TOP_BUILDDIR, METADEFS="")
         os.makedirs(os.path.join(self.state, "log"), exist_ok=True)
         for options in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
             env[options] = ":".join(filter(None, [os.environ.get(options),

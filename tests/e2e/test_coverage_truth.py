@@ -301,6 +301,9 @@ class ReadOnly(Truth, unittest.TestCase):
         image = {("v2_schema_images", "GET"), ("v2_schema_image", "GET"), ("v2_schema_members", "GET"),
                  ("v2_schema_member", "GET"), ("v2_images", "GET"), ("v2_images_detail", "GET"),
                  ("v2_image", "GET"), ("v1_images", "GET"), ("v1_images_detail", "GET"), ("v1_image", "HEAD")}
+        image |= {(f"v2_schema_metadefs_{kind}", "GET") for kind in (
+            "namespace", "namespaces", "object", "objects", "property", "properties", "tag", "tags", "resource_type",
+            "resource_types")}
         self.assertEqual({row for row in served(self.rows) - CORE if row[0] != "identity"},
                          {("compute", e, "GET") for e in compute} | {("image", e, m) for e, m in image})
 

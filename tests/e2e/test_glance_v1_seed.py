@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Seed 003's Glance v1 behaviours through real nginx, each with the seed's request and answer and its cross-tenant
 case: changes-since and property filters, external locations, PUT's answer, data without a length, bodies that are
-no image data, memberships that share further, and header names with underscores."""
+no image data, memberships that share further, header names with underscores; and lists without is_public."""
 import hashlib
 import http.client
 import os
@@ -63,6 +63,27 @@ def names(path, token=None):
     status, _, body = call("GET", path, token=token)
     assert status == 200, (status, body)
     return [i["name"] for i in body["images"]]
+
+
+class Lists(unittest.TestCase):
+    def test_without_is_public_every_image_the_caller_may_see(self):
+        # Glance v1 (and Tempest's ListImagesTest): a list without is_public shows the caller its own images, those
+        # shared with it and the public ones; is_public=true and false narrow it, as before.
+        tag = uuid.uuid4().hex[:8]
+        create({"x-image-meta-name": f"ls-{tag}-public", "x-image-meta-is-public": "true"})
+        mine = create({"x-image-meta-name": f"ls-{tag}-mine"}, token=a_token)
+        shared = create({"x-image-meta-name": f"ls-{tag}-shared"}, token=b_token)
+        self.assertEqual(call("PUT", f"/v1/images/{shared['id']}/members/{a_project}", token=b_token)[0], 204)
+        create({"x-image-meta-name": f"ls-{tag}-others"}, token=c_token)
+        ours = lambda path, token: sorted(n for n in names(path, token) if tag in n)
+        for path in ("/v1/images", "/v1/images/detail"):
+            self.assertEqual(ours(f"{path}?limit=1000", a_token),
+                             [f"ls-{tag}-mine", f"ls-{tag}-public", f"ls-{tag}-shared"], path)
+            self.assertEqual(ours(f"{path}?is_public=true&limit=1000", a_token), [f"ls-{tag}-public"], path)
+            self.assertEqual(ours(f"{path}?is_public=false&limit=1000", a_token),
+                             [f"ls-{tag}-mine", f"ls-{tag}-shared"], path)
+            self.assertEqual(ours(f"{path}?limit=1000", c_token), [f"ls-{tag}-others", f"ls-{tag}-public"], path)
+        self.assertEqual(call("HEAD", f"/v1/images/{mine['id']}", token=c_token)[0], 404)
 
 
 class ChangesSince(unittest.TestCase):

@@ -356,7 +356,7 @@ class ImagesV1(unittest.TestCase):
         self.assertEqual(stack.request("HEAD", path)[0], 404)
         self.assertFalse(os.path.exists(image_file(image["id"])))
 
-    def test_lists_show_public_images_filtered_and_sorted(self):
+    def test_lists_filtered_and_sorted(self):
         prefix = "v1list-" + uuid.uuid4().hex[:6]
         for name, size in (("b", 30), ("a", 10), ("c", 20)):
             v1_post({"x-image-meta-name": f"{prefix}-{name}", "x-image-meta-is-public": "true",
@@ -368,11 +368,16 @@ class ImagesV1(unittest.TestCase):
             self.assertEqual(status, 200)
             return [i["name"] for i in body["images"] if i["name"].startswith(prefix)]
 
-        self.assertEqual(names("?sort_key=name&sort_dir=asc&limit=1000"), [f"{prefix}-a", f"{prefix}-b", f"{prefix}-c"])
-        self.assertEqual(names("?sort_key=size&sort_dir=desc&limit=1000"), [f"{prefix}-b", f"{prefix}-c", f"{prefix}-a"])
-        self.assertEqual(names("?size_min=15&size_max=25&limit=1000"), [f"{prefix}-c"])
+        self.assertEqual(names("?is_public=true&sort_key=name&sort_dir=asc&limit=1000"),
+                         [f"{prefix}-a", f"{prefix}-b", f"{prefix}-c"])
+        self.assertEqual(names("?is_public=true&sort_key=size&sort_dir=desc&limit=1000"),
+                         [f"{prefix}-b", f"{prefix}-c", f"{prefix}-a"])
+        self.assertEqual(names("?is_public=true&size_min=15&size_max=25&limit=1000"), [f"{prefix}-c"])
         self.assertEqual(names(f"?name={prefix}-a"), [f"{prefix}-a"])
-        self.assertNotIn(f"{prefix}-private", names("?limit=1000"))
+        # Without is_public, every image the caller may see: the admin's own private one too.
+        self.assertIn(f"{prefix}-private", names("?limit=1000"))
+        self.assertNotIn(f"{prefix}-private", names("?is_public=true&limit=1000"))
+        self.assertEqual(names("?is_public=false&limit=1000"), [f"{prefix}-private"])
         _, _, body = stack.get_json("/image/v1/images?sort_key=name&sort_dir=asc&limit=1000")
         brief = next(i for i in body["images"] if i["name"] == f"{prefix}-a")
         self.assertEqual(set(brief), {"id", "name", "disk_format", "container_format", "size", "checksum"})

@@ -220,6 +220,20 @@ def a_image():
 
 
 @functools.cache
+def a_namespace():
+    """A private metadata definitions namespace of A's project, with one of each thing it holds; only an admin
+    makes one (Glance's default policy), so A may read it but change nothing either."""
+    ns = call("POST", "/image/v2/metadefs/namespaces", stack.token, {
+        "namespace": MARK + "::NS", "display_name": MARK, "visibility": "private", "owner": project_a,
+        "resource_type_associations": [{"name": "OS::Glance::Image", "prefix": "a_"}],
+        "properties": {MARK + "-prop": {"title": MARK, "type": "string"}},
+        "objects": [{"name": MARK + "-object", "description": MARK}], "tags": [{"name": TAG}]})
+    reader("metadef-namespace", f"/image/v2/metadefs/namespaces/{ns['namespace']}")
+    secret(ns["namespace"], MARK + "-prop", MARK + "-object")
+    return ns
+
+
+@functools.cache
 def a_keypair():
     pair = call("POST", f"{C}/os-keypairs", token_a, {"keypair": {"name": MARK + "-key"}})["keypair"]
     reader("keypair", f"{C}/os-keypairs/{pair['name']}")
@@ -567,6 +581,11 @@ FACTORIES = {
     "image_guid": ("A", lambda: a_image()["id"]),
     "member_id": ("A", lambda: a_image() and project_c),
     "owner": ("A", lambda: a_image() and project_c),
+    "namespace_name": ("A", lambda: a_namespace()["namespace"]),
+    "object_name": ("A", lambda: a_namespace() and MARK + "-object"),
+    "property_name": ("A", lambda: a_namespace() and MARK + "-prop"),
+    "tag_name": ("A", lambda: a_namespace() and TAG),
+    "resource_type_name": ("A", lambda: a_namespace() and "OS::Glance::Image"),
     "network_id": ("A", lambda: a_network()[0]["id"]),
     "subnet_id": ("A", lambda: a_network()[1]["id"]),
     "port_id": ("A", lambda: a_server_port()["id"]),
@@ -782,6 +801,19 @@ BODIES = {
     ("image", "v2_image_members"): lambda w: {"POST": [{"member": project_b}]},
     ("image", "v2_image_member"): lambda w: {"PUT": [{"status": "accepted"}]},
     ("image", "v2_image_deactivate"): no_body,
+    # Metadata definitions: A's member is refused these writes too (only admins make them), the admin is not.
+    ("image", "v2_metadefs_namespace"): lambda w: {"PUT": [{"namespace": w["namespace_name"],
+                                                            "display_name": "b-was-here"}]},
+    ("image", "v2_metadefs_namespace_resource_types"): lambda w: {"POST": [{"name": "OS::Nova::Flavor"}]},
+    ("image", "v2_metadefs_namespace_objects"): lambda w: {"POST": [{"name": "b-was-here"}]},
+    ("image", "v2_metadefs_namespace_object"): lambda w: {"PUT": [{"name": w["object_name"],
+                                                                   "description": "b-was-here"}]},
+    ("image", "v2_metadefs_namespace_properties"): lambda w: {"POST": [{"name": "b-was-here", "title": "b",
+                                                                        "type": "string"}]},
+    ("image", "v2_metadefs_namespace_property"): lambda w: {"PUT": [{"name": w["property_name"], "title": "b",
+                                                                      "type": "boolean"}]},
+    ("image", "v2_metadefs_namespace_tags"): lambda w: {"POST": [{"tags": [{"name": "b-was-here"}]}]},
+    ("image", "v2_metadefs_namespace_tag"): lambda w: {"POST": [None], "PUT": [{"name": "b-was-here"}]},
     ("image", "v2_image_reactivate"): no_body,
     ("network", "v2_network"): lambda w: {"PUT": [{"network": {"name": "b-was-here"}}]},
     ("network", "v2_subnet"): lambda w: {"PUT": [{"subnet": {"name": "b-was-here"}}]},

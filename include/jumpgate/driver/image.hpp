@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The typed Image driver interface: images, their data and their members; the core writes Glance's JSON.
+// The typed Image driver interface: images, their data and members, metadata definitions; the core writes Glance's
+// JSON.
 #pragma once
 
 #include <cstdint>
@@ -114,6 +115,63 @@ struct Expected {
     std::optional<std::string> checksum;
 };
 
+/* MdKind: what a metadata definitions namespace holds beside its resource type associations. */
+enum class MdKind { object, property, tag };
+
+/*
+ * MdDefinition: one object, property or tag of a namespace. `body` holds what
+ * the core has checked against Glance's schema, name and times aside: an
+ * object's description, required and properties; a property's title, type and
+ * the rest of its definition; nothing for a tag.
+ */
+struct MdDefinition {
+    MdKind kind = MdKind::tag;
+    std::string name;
+    json body = json::object();
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* MdAssociation: a namespace's tie to a resource type, with the prefix its properties take there. */
+struct MdAssociation {
+    std::string name; // the resource type, as OS::Glance::Image
+    std::optional<std::string> prefix;
+    std::optional<std::string> properties_target;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/* MdResourceType: a resource type some namespace was ever associated with. */
+struct MdResourceType {
+    std::string name;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+};
+
+/*
+ * MdNamespace: a metadata definitions namespace. `definitions` is filled by
+ * mdNamespaceGet and given to mdNamespaceCreate, empty in lists; an empty
+ * owner is nobody's, seen by all.
+ */
+struct MdNamespace {
+    std::string name;
+    std::optional<std::string> display_name;
+    std::optional<std::string> description;
+    std::string visibility = "private"; // public, private
+    bool is_protected = false;
+    std::string owner;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::vector<MdAssociation> associations;
+    std::vector<MdDefinition> definitions;
+};
+
+/* MdNamespaceQuery: a namespace list's filters; the core sorts and pages what the driver gives. */
+struct MdNamespaceQuery {
+    std::vector<std::string> resource_types; // associated with any of them
+    std::optional<std::string> visibility;
+};
+
 /*
  * Driver: what a cloud implements for Image. Every operation throws
  * NotImplemented unless overridden; install() serves only the requests whose
@@ -154,13 +212,49 @@ class Driver {
     virtual Member memberPut(const Context& ctx, const Member& member) const;
     /* memberDelete: remove one member; NotFound when it is none. */
     virtual void memberDelete(const Context& ctx, const std::string& image_id, const std::string& member_id) const;
+
+    /*
+     * Metadata definitions. A namespace `ctx` may see is public, has no owner or
+     * is its project's (admins see all); any other is NotFound. Who may change
+     * them is the core's to check.
+     */
+    /* mdNamespaceList: the namespaces `ctx` may see that match `q`, with their associations. */
+    virtual std::vector<MdNamespace> mdNamespaceList(const Context& ctx, const MdNamespaceQuery& q) const;
+    /* mdNamespaceGet: one namespace with its associations and definitions. */
+    virtual MdNamespace mdNamespaceGet(const Context& ctx, const std::string& name) const;
+    /* mdNamespaceCreate: record `ns` with what it holds, all or nothing; Conflict for a taken name. */
+    virtual MdNamespace mdNamespaceCreate(const Context& ctx, const MdNamespace& ns) const;
+    /* mdNamespaceUpdate: store the fields of `ns` (a new name too) in namespace `name`; Conflict for a taken name. */
+    virtual MdNamespace mdNamespaceUpdate(const Context& ctx, const std::string& name, const MdNamespace& ns) const;
+    /* mdNamespaceDelete: drop a namespace and all it holds. */
+    virtual void mdNamespaceDelete(const Context& ctx, const std::string& name) const;
+    /* mdDefinitionCreate: add one definition to a namespace; Conflict when its kind has that name. */
+    virtual MdDefinition mdDefinitionCreate(const Context& ctx, const std::string& ns, const MdDefinition& def) const;
+    /* mdDefinitionUpdate: replace definition `name` (of def.kind) by `def`, renamed too; NotFound, Conflict. */
+    virtual MdDefinition mdDefinitionUpdate(const Context& ctx, const std::string& ns, const std::string& name,
+                                            const MdDefinition& def) const;
+    /* mdDefinitionDelete: drop one definition; NotFound when the namespace has none of `kind` by that name. */
+    virtual void mdDefinitionDelete(const Context& ctx, const std::string& ns, MdKind kind,
+                                    const std::string& name) const;
+    /* mdDefinitionsReplace: make `defs` (names distinct) all the definitions of `kind` in a namespace. */
+    virtual void mdDefinitionsReplace(const Context& ctx, const std::string& ns, MdKind kind,
+                                      const std::vector<MdDefinition>& defs) const;
+    /* mdAssociationCreate: tie a namespace to a resource type (recorded when new); Conflict when tied already. */
+    virtual MdAssociation mdAssociationCreate(const Context& ctx, const std::string& ns,
+                                              const MdAssociation& assoc) const;
+    /* mdAssociationDelete: untie a namespace from a resource type; NotFound when it is not tied. */
+    virtual void mdAssociationDelete(const Context& ctx, const std::string& ns, const std::string& type) const;
+    /* mdResourceTypeList: every resource type known. */
+    virtual std::vector<MdResourceType> mdResourceTypeList(const Context& ctx) const;
 };
 
 /* JUMPGATE_IMAGE_OPERATIONS: every operation of Driver that an endpoint calls. */
 // clang-format off
 #define JUMPGATE_IMAGE_OPERATIONS(X) \
     X(imageList) X(imageGet) X(imageCreate) X(imageUpdate) X(imageDelete) X(imageUpload) X(imageDownload)        \
-    X(memberList) X(memberPut) X(memberDelete)
+    X(memberList) X(memberPut) X(memberDelete) X(mdNamespaceList) X(mdNamespaceGet) X(mdNamespaceCreate)          \
+    X(mdNamespaceUpdate) X(mdNamespaceDelete) X(mdDefinitionCreate) X(mdDefinitionUpdate) X(mdDefinitionDelete)   \
+    X(mdDefinitionsReplace) X(mdAssociationCreate) X(mdAssociationDelete) X(mdResourceTypeList)
 // clang-format on
 
 /* Op: Image's operations, numbered after `base` in the space Operations shares with the other interfaces. */

@@ -9,6 +9,7 @@
 #include <jumpgate/fault.hpp>
 
 #include "api/common/validation.hpp"
+#include "api/image/metadefs.hpp"
 
 namespace jumpgate::api::glance {
 
@@ -154,6 +155,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
 {
     app.set_image({driver, ops});
     jumpgate::bind_table(disp, v2_bindings(), driver, ops);
+    jumpgate::bind_table(disp, metadef_bindings(), driver, ops);
     jumpgate::bind_table(disp, api::glance::v1_bindings(), driver, ops);
 }
 

@@ -275,7 +275,8 @@ image::ImageQuery parse_v1_query(const Request& req)
     Page page = Page::from(req);
     q.limit = page.limit ? std::min<std::size_t>(page.limit, 1000) : 25;
     q.marker = page.marker;
-    std::string is_public = req.has_query("is_public") ? std::string(req.query("is_public")) : "true";
+    // Without is_public, every image the caller may see: its own, those shared with it and the public ones.
+    std::string is_public = req.has_query("is_public") ? std::string(req.query("is_public")) : "none";
     std::transform(is_public.begin(), is_public.end(), is_public.begin(), ::tolower);
     if (is_public != "none")
         q.filters.emplace_back("public", parse_bool("is_public", is_public) ? "1" : "0");
