@@ -81,16 +81,9 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     require_version(req, 27);
     ListQuery q = attachment_query(req);
-    json views = json::array();
-    std::vector<Attachment> page;
-    if (!(req.has_query("limit") && q.limit == 0))
-        page = driver.attachmentList(req.context(), q);
-    for (const auto& a : page)
-        views.push_back(detail ? detail_view(a) : summary_view(a));
-    json body = {{"attachments", std::move(views)}};
-    if (q.limit && page.size() == q.limit)
-        body["attachments_links"] = api::next_links(req, page.back().id);
-    resp.json(std::move(body));
+    resp.json(listed(
+        req, q, "attachments", "attachments_links", [&] { return driver.attachmentList(req.context(), q); },
+        [&](const Attachment& a) { return detail ? detail_view(a) : summary_view(a); }));
 }
 
 void index(const Driver& driver, const Request& req, Response& resp)
@@ -107,12 +100,10 @@ void create(const Driver& driver, const Request& req, Response& resp)
 {
     require_version(req, 27);
     const json& b = body_of(req, "attachment");
-    static const std::vector<std::string> kFields = {"volume_uuid", "instance_uuid", "connector", "mode"};
-    for (const auto& [key, value] : b.items())
-        if (std::find(kFields.begin(), kFields.end(), key) == kFields.end() ||
-            (key == "mode" && !req.version().at_least(3, 54)))
-            throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
-                             "' is not allowed.");
+    if (req.version().at_least(3, 54))
+        api::only_properties(b, "attachment", {"volume_uuid", "instance_uuid", "connector", "mode"});
+    else
+        api::only_properties(b, "attachment", {"volume_uuid", "instance_uuid", "connector"});
     auto volume_id = uuid_field(b, "volume_uuid", false);
     if (!volume_id)
         throw BadRequest("Invalid input for field/attribute attachment: 'volume_uuid' is a required property.");
@@ -145,10 +136,7 @@ void update(const Driver& driver, const Request& req, Response& resp)
 {
     require_version(req, 27);
     const json& b = body_of(req, "attachment");
-    for (const auto& [key, value] : b.items())
-        if (key != "connector")
-            throw BadRequest("Invalid input for field/attribute attachment: additional property '" + key +
-                             "' is not allowed.");
+    api::only_properties(b, "attachment", {"connector"});
     if (!b.contains("connector") || !b["connector"].is_object() || b["connector"].empty())
         throw BadRequest("Invalid input for field/attribute attachment: 'connector' is a required property "
                          "and a non-empty object.");

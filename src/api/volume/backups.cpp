@@ -8,6 +8,7 @@
 #include <jumpgate/time.hpp>
 
 #include "api/common/listing.hpp"
+#include "api/common/validation.hpp"
 
 namespace jumpgate::volume::detail {
 
@@ -49,26 +50,12 @@ json detail_view(const Request& req, const Backup& b)
     return view;
 }
 
-void check_fields(const json& b, std::initializer_list<const char*> allowed)
-{
-    for (const auto& [key, value] : b.items())
-        if (std::none_of(allowed.begin(), allowed.end(), [&name = key](const char* f) { return name == f; }))
-            throw BadRequest("Invalid input: additional property '" + key + "' is not allowed.");
-}
-
 void list(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     ListQuery q = list_query(req, {"name", "status", "volume_id"});
-    std::vector<Backup> backups;
-    if (!(req.has_query("limit") && q.limit == 0))
-        backups = driver.backupList(req.context(), q);
-    json views = json::array();
-    for (const auto& b : backups)
-        views.push_back(detail ? detail_view(req, b) : summary_view(req, b));
-    json body = {{"backups", std::move(views)}};
-    if (q.limit && backups.size() == q.limit)
-        body["backups_links"] = api::next_links(req, backups.back().id);
-    resp.json(std::move(body));
+    resp.json(listed(
+        req, q, "backups", "backups_links", [&] { return driver.backupList(req.context(), q); },
+        [&](const Backup& b) { return detail ? detail_view(req, b) : summary_view(req, b); }));
 }
 
 void index(const Driver& driver, const Request& req, Response& resp)
@@ -86,13 +73,16 @@ void create(const Driver& driver, const Request& req, Response& resp)
     const json& b = body_of(req, "backup");
     const ApiVersion& mv = req.version();
     if (mv.at_least(3, 51))
-        check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id",
-                         "metadata", "availability_zone"});
+        api::only_properties(b, "backup",
+                             {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id",
+                              "metadata", "availability_zone"});
     else if (mv.at_least(3, 43))
-        check_fields(
-            b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id", "metadata"});
+        api::only_properties(
+            b, "backup",
+            {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id", "metadata"});
     else
-        check_fields(b, {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id"});
+        api::only_properties(b, "backup",
+                             {"volume_id", "container", "description", "incremental", "force", "name", "snapshot_id"});
     if (!b.contains("volume_id") || !b["volume_id"].is_string())
         throw BadRequest("Invalid input: 'volume_id' is a required property.");
     auto flag = [&](const char* key) {
@@ -155,9 +145,9 @@ void update(const Driver& driver, const Request& req, Response& resp)
     const json& b = body_of(req, "backup");
     const bool with_metadata = req.version().at_least(3, 43);
     if (with_metadata)
-        check_fields(b, {"name", "description", "metadata"});
+        api::only_properties(b, "backup", {"name", "description", "metadata"});
     else
-        check_fields(b, {"name", "description"});
+        api::only_properties(b, "backup", {"name", "description"});
     Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
     if (b.contains("name"))
         backup.name = optional_text(b["name"], "name", 255);
@@ -190,7 +180,7 @@ void restore(const Driver& driver, const Request& req, Response& resp)
     if (!body.is_object() || !body.contains("restore") || !(body["restore"].is_object() || body["restore"].is_null()))
         throw BadRequest("Malformed request body: the body must be {\"restore\": {...}}.");
     const json r = body["restore"].is_null() ? json::object() : body["restore"];
-    check_fields(r, {"name", "volume_id"});
+    api::only_properties(r, "restore", {"name", "volume_id"});
     Backup backup = driver.backupGet(req.context(), req.param("backup_id"));
     if (backup.status != "available")
         throw BadRequest("Invalid backup: Backup status must be available, but the current status is \"" +

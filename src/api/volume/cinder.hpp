@@ -10,6 +10,8 @@
 
 #include <jumpgate/driver/volume.hpp>
 
+#include "api/common/listing.hpp"
+
 namespace jumpgate::api::cinder {
 
 /* api_of: "v1", "v2" or "v3": the API the request's endpoint belongs to. */
@@ -20,6 +22,26 @@ json links(const Request& req, const std::string& kind, const std::string& id);
 
 /* list_query: limit, marker, sort, all_tenants and the given exact filters of a list request; BadRequest. */
 volume::ListQuery list_query(const Request& req, std::initializer_list<const char*> filters);
+
+/*
+ * listed: a list's answer: what `fetch` returns, each item as `view` shows it, under `name`, and under `links` the next
+ * page's link when the page is full; nothing is fetched for limit=0, Cinder's empty page (the interface's 0 is no
+ * limit).
+ */
+template <class Fetch, class View>
+json listed(const Request& req, const volume::ListQuery& q, const char* name, const char* links, Fetch fetch, View view)
+{
+    decltype(fetch()) items;
+    if (!(req.has_query("limit") && q.limit == 0))
+        items = fetch();
+    json views = json::array();
+    for (const auto& item : items)
+        views.push_back(view(item));
+    json body = {{name, std::move(views)}};
+    if (q.limit && items.size() == q.limit)
+        body[links] = next_links(req, items.back().id);
+    return body;
+}
 
 /* metadata_of: body[key] as Cinder's metadata (keys of 1-255 of [a-zA-Z0-9-_:. /], string values of at most 255). */
 std::map<std::string, std::string> metadata_of(const json& body, const char* key);

@@ -121,16 +121,11 @@ void groups_list(const Driver& driver, const Request& req, Response& resp, bool 
 {
     require_version(req, 13);
     ListQuery q = list_query(req, {"name"});
-    std::vector<Group> groups;
-    if (!(req.has_query("limit") && q.limit == 0))
-        groups = driver.groupList(req.context(), q);
-    json views = json::array();
-    for (const auto& g : groups)
-        views.push_back(detail ? group_view(req, g) : json({{"id", g.id}, {"name", text_or_null(g.name)}}));
-    json body = {{"groups", std::move(views)}};
-    if (q.limit && groups.size() == q.limit)
-        body["group_links"] = api::next_links(req, groups.back().id);
-    resp.json(std::move(body));
+    resp.json(listed(
+        req, q, "groups", "group_links", [&] { return driver.groupList(req.context(), q); },
+        [&](const Group& g) {
+            return detail ? group_view(req, g) : json({{"id", g.id}, {"name", text_or_null(g.name)}});
+        }));
 }
 
 void groups_index(const Driver& driver, const Request& req, Response& resp)
@@ -385,16 +380,11 @@ void group_snapshots_list(const Driver& driver, const Request& req, Response& re
 {
     require_version(req, 14);
     ListQuery q = list_query(req, {"name", "status", "group_id"});
-    std::vector<GroupSnapshot> found;
-    if (!(req.has_query("limit") && q.limit == 0))
-        found = driver.groupSnapshotList(req.context(), q);
-    json views = json::array();
-    for (const auto& s : found)
-        views.push_back(detail ? group_snapshot_view(req, s) : json({{"id", s.id}, {"name", text_or_null(s.name)}}));
-    json body = {{"group_snapshots", std::move(views)}};
-    if (q.limit && found.size() == q.limit)
-        body["group_snapshot_links"] = api::next_links(req, found.back().id);
-    resp.json(std::move(body));
+    resp.json(listed(
+        req, q, "group_snapshots", "group_snapshot_links", [&] { return driver.groupSnapshotList(req.context(), q); },
+        [&](const GroupSnapshot& s) {
+            return detail ? group_snapshot_view(req, s) : json({{"id", s.id}, {"name", text_or_null(s.name)}});
+        }));
 }
 
 void group_snapshots_index(const Driver& driver, const Request& req, Response& resp)

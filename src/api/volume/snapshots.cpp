@@ -42,16 +42,9 @@ json snapshot_view(const Request& req, const Snapshot& s, bool extended)
 void list(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     ListQuery q = list_query(req, {"name", "status", "volume_id"});
-    std::vector<Snapshot> snapshots;
-    if (!(req.has_query("limit") && q.limit == 0)) // Cinder's limit=0: an empty page
-        snapshots = driver.snapshotList(req.context(), q);
-    json views = json::array();
-    for (const auto& s : snapshots)
-        views.push_back(snapshot_view(req, s, detail));
-    json body = {{"snapshots", std::move(views)}};
-    if (q.limit && snapshots.size() == q.limit)
-        body["snapshots_links"] = api::next_links(req, snapshots.back().id);
-    resp.json(std::move(body));
+    resp.json(listed(
+        req, q, "snapshots", "snapshots_links", [&] { return driver.snapshotList(req.context(), q); },
+        [&](const Snapshot& s) { return snapshot_view(req, s, detail); }));
 }
 
 void index(const Driver& driver, const Request& req, Response& resp)

@@ -60,16 +60,9 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
     // Before 3.59 Cinder lists them oldest first; from it, newest first unless asked otherwise.
     if (q.sort.empty())
         q.sort = {{"created_at", !req.version().at_least(3, 59)}};
-    std::vector<Transfer> transfers;
-    if (!(req.has_query("limit") && q.limit == 0)) // Cinder's limit=0: an empty page
-        transfers = driver.transferList(req.context(), q);
-    json views = json::array();
-    for (const auto& t : transfers)
-        views.push_back(detail ? detail_view(req, t) : summary_view(req, t));
-    json body = {{"transfers", std::move(views)}};
-    if (q.limit && transfers.size() == q.limit)
-        body["transfers_links"] = api::next_links(req, transfers.back().id);
-    resp.json(std::move(body));
+    resp.json(listed(
+        req, q, "transfers", "transfers_links", [&] { return driver.transferList(req.context(), q); },
+        [&](const Transfer& t) { return detail ? detail_view(req, t) : summary_view(req, t); }));
 }
 
 void index(const Driver& driver, const Request& req, Response& resp)

@@ -457,18 +457,14 @@ void list(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable", "group_id"});
     // Cinder's limit=0 is an empty page, where the interface's 0 is no limit.
-    std::vector<Volume> volumes;
-    if (!(req.has_query("limit") && q.limit == 0))
-        volumes = driver.volumeList(req.context(), q);
-    json views = json::array();
-    for (const auto& v : volumes)
-        views.push_back(detail ? volume_view(req, v, true)
-                               : json({{"id", v.id},
-                                       {"name", v.name ? json(*v.name) : json(nullptr)},
-                                       {"links", links(req, "volumes", v.id)}}));
-    json body = {{"volumes", std::move(views)}};
-    if (q.limit && volumes.size() == q.limit)
-        body["volumes_links"] = api::next_links(req, volumes.back().id);
+    json body = listed(
+        req, q, "volumes", "volumes_links", [&] { return driver.volumeList(req.context(), q); },
+        [&](const Volume& v) {
+            return detail ? volume_view(req, v, true)
+                          : json({{"id", v.id},
+                                  {"name", v.name ? json(*v.name) : json(nullptr)},
+                                  {"links", links(req, "volumes", v.id)}});
+        });
     if (req.version().at_least(3, 45) && req.has_query("with_count") &&
         api::parse_bool("with_count", req.query("with_count"))) {
         ListQuery all = q;
