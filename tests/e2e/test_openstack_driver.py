@@ -384,9 +384,10 @@ class GlanceV1OverV2(unittest.TestCase):
             self.assertEqual(status, 200, body)
             return [i["name"][len(prefix) + 1:] for i in body["images"] if i["name"].startswith(prefix)]
 
-        self.assertEqual(names("?sort_key=name&sort_dir=asc&limit=1000"), ["a", "b", "c"])
-        self.assertEqual(names("?sort_key=name&sort_dir=desc&limit=1000"), ["c", "b", "a"])
-        self.assertEqual(names("?sort_key=size&sort_dir=desc&limit=1000"), ["b", "c", "a"])
+        # Without is_public, every image the caller may see, as Glance v1 lists them.
+        self.assertEqual(names("?sort_key=name&sort_dir=asc&limit=1000"), ["a", "b", "c", "private"])
+        self.assertEqual(names("?is_public=true&sort_key=name&sort_dir=desc&limit=1000"), ["c", "b", "a"])
+        self.assertEqual(names("?is_public=true&sort_key=size&sort_dir=desc&limit=1000"), ["b", "c", "a"])
         self.assertEqual(names("?sort_key=size&sort_dir=asc&size_min=15&size_max=25"), ["c"])
         self.assertEqual(names(f"?name={prefix}-a"), ["a"])
         self.assertEqual(names("?disk_format=qcow2&limit=1000"), ["b"])
@@ -395,8 +396,8 @@ class GlanceV1OverV2(unittest.TestCase):
         self.assertEqual(names("?property-os=linux&sort_key=name&sort_dir=asc&limit=1000"), ["a", "c"])
         self.assertEqual(names("?property-os=linux&sort_key=name&sort_dir=asc&limit=1000", "/image/v1/images/detail"),
                          ["a", "c"])
-        # Not public: what Glance v2 cannot filter on, filtered by the front.
-        self.assertEqual(sorted(names("?limit=1000")), ["a", "b", "c"])
+        # Public or not: what Glance v2 cannot filter on, filtered by the front.
+        self.assertEqual(sorted(names("?is_public=true&limit=1000")), ["a", "b", "c"])
         self.assertEqual(names("?is_public=false&status=queued&limit=1000"), ["private"])
         self.assertEqual(sorted(names("?is_public=none&limit=1000")), ["a", "b", "c", "private"])
         # A page after a marker, in the order asked.
