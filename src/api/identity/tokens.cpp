@@ -17,6 +17,7 @@
 #include <jumpgate/log.hpp>
 #include <jumpgate/time.hpp>
 
+#include "api/identity/fields.hpp"
 #include "api/identity/identity.hpp"
 #include "api/identity/token.hpp"
 
@@ -938,11 +939,16 @@ void v2_token_endpoints(const Tokens& t, const Request& req, Response& resp)
     resp.json({{"endpoints", std::move(endpoints)}, {"endpoints_links", json::array()}});
 }
 
+// The caller's tenants; on Keystone's admin endpoint, which this one is too, the admin's list is every tenant.
 void v2_tenant_list(const Tokens& t, const Request& req, Response& resp)
 {
     json tenants = json::array();
-    for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
-        tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
+    auto d = t.as(req.context().credentials);
+    bool every = req.context().is_admin() && req.endpoint() == "v2_tenants";
+    for (const auto& pr : every ? d->projectList() : d->projectListForUser(req.context().user_id))
+        if (!every || pr.domain_id == "default")
+            tenants.push_back(
+                {{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
     resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
 }
 
@@ -1000,16 +1006,7 @@ void auth_projects(const Tokens& t, const Request& req, Response& resp)
 {
     json projects = json::array();
     for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
-        projects.push_back(
-            {{"id", pr.id},
-             {"name", pr.name},
-             {"domain_id", pr.domain_id},
-             {"description", pr.description},
-             {"enabled", pr.enabled},
-             {"is_domain", false},
-             {"parent_id", pr.domain_id},
-             {"links",
-              {{"self", req.dispatcher()->endpoint_url(req, "v3_projects_with_id", {{"project_id", pr.id}})}}}});
+        projects.push_back(view(req, pr));
     resp.json({{"projects", std::move(projects)}, {"links", auth_links(req)}});
 }
 
@@ -1066,8 +1063,8 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     auto acting_for_caller = +[](const std::shared_ptr<const Driver>& d, const Request& req) {
         return acting(d, req.context().credentials);
     };
-    for (auto table :
-         {api::identity::resource_bindings(), api::identity::group_bindings(), api::identity::credential_bindings()})
+    for (auto table : {api::identity::resource_bindings(), api::identity::group_bindings(),
+                       api::identity::credential_bindings(), api::identity::v2_admin_bindings()})
         bind_table(disp, table, driver, operations, acting_for_caller);
     if (!validates)
         return;
