@@ -1195,8 +1195,9 @@ const Binding<Driver> kResources[] = {
     {"v3_domains_with_id", "DELETE", {Op::domainDelete}, domain_delete},
     {"v3_projects", "GET", {Op::projectList}, project_list},
     {"v3_projects", "POST", {Op::projectFind, Op::projectCreate}, project_create},
-    // Its subtree queries call projectList too: a driver without one (a cloud without hierarchy) answers them 501.
-    {"v3_projects_with_id", "GET", {Op::projectFind, Op::projectListForUser}, project_show},
+    // Its hierarchy queries call projectListForUser and (the subtree) projectList too: a driver without them (a
+    // cloud without hierarchy) answers those queries 501, and every other show as before.
+    {"v3_projects_with_id", "GET", {Op::projectFind}, project_show},
     {"v3_projects_with_id", "PATCH", {Op::projectFind, Op::projectList, Op::projectUpdate}, project_update},
     {"v3_projects_with_id", "DELETE", {Op::projectDelete}, project_delete},
     {"v3_project_tags", "GET", {Op::projectFind}, project_tag_list},
