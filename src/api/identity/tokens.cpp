@@ -939,16 +939,11 @@ void v2_token_endpoints(const Tokens& t, const Request& req, Response& resp)
     resp.json({{"endpoints", std::move(endpoints)}, {"endpoints_links", json::array()}});
 }
 
-// The caller's tenants; on Keystone's admin endpoint, which this one is too, the admin's list is every tenant.
 void v2_tenant_list(const Tokens& t, const Request& req, Response& resp)
 {
     json tenants = json::array();
-    auto d = t.as(req.context().credentials);
-    bool every = req.context().is_admin() && req.endpoint() == "v2_tenants";
-    for (const auto& pr : every ? d->projectList() : d->projectListForUser(req.context().user_id))
-        if (!every || pr.domain_id == "default")
-            tenants.push_back(
-                {{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
+    for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
+        tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
     resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
 }
 
