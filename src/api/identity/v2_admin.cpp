@@ -15,8 +15,8 @@ namespace jumpgate::identity {
 namespace {
 
 /*
- * As Keystone before v2.0 was removed: a v2 tenant is a v3 project of the default domain and a v2
- * user a user of it, shown without their domain; every call is the admin's (its own user reads
+ * As Keystone before v2.0 was removed: a v2 tenant is a v3 project (made in the default domain) and
+ * a v2 user a user (listed and made there), shown without their domain; every call is the admin's (its own user reads
  * itself and its roles); a user's tenantId is its default project, where creating it gives it the
  * member role.
  */
@@ -67,13 +67,10 @@ Role member_role(const Driver& d)
     throw NotFound("Could not find role: member.");
 }
 
-/* v2_project: the tenant the path names, a project of the default domain. */
+/* v2_project: the tenant the path names: any project, as Keystone's v2 found one by id whatever its domain. */
 Project v2_project(const Driver& d, const std::string& id)
 {
-    Project p = d.projectFind({.id = id});
-    if (p.domain_id != kDefaultDomain)
-        throw NotFound("Could not find project: " + id + ".");
-    return p;
+    return d.projectFind({.id = id});
 }
 
 /* v2_name: a user's name as v2 takes it, `name` or `username`; `fallback` when neither. */
