@@ -472,11 +472,30 @@ Domain Identity::domainUpdate(const Domain& d) const
     return domainGet(d.id);
 }
 
+// As Keystone: a domain's projects (its trees whole), users and groups go with it, and every token of theirs.
 void Identity::domainDelete(const std::string& domain_id) const
 {
     if (domainGet(domain_id).enabled)
         throw Forbidden("Cannot delete a domain that is enabled, please disable it first.");
+    Transaction tx(*db_);
+    for (const char* sql :
+         {"INSERT INTO revocation_events (user_id, revoked_at) SELECT id, ?2 FROM users "
+          "WHERE domain_id = ?1",
+          "INSERT INTO revocation_events (project_id, revoked_at) SELECT id, ?2 FROM projects "
+          "WHERE domain_id = ?1",
+          "UPDATE users SET default_project_id = '' WHERE default_project_id IN "
+          "(SELECT id FROM projects WHERE domain_id = ?1)",
+          "DELETE FROM credentials WHERE project_id IN (SELECT id FROM projects WHERE domain_id = ?1)",
+          "DELETE FROM projects WHERE domain_id = ?1", "DELETE FROM users WHERE domain_id = ?1",
+          "DELETE FROM identity_groups WHERE domain_id = ?1"}) {
+        Statement s(*db_, sql);
+        s.bind(1, domain_id);
+        if (std::string_view(sql).find("?2") != std::string_view::npos)
+            s.bind(2, static_cast<long long>(unix_now()));
+        s.step();
+    }
     change("domain", "DELETE FROM domains WHERE id = ?", {domain_id});
+    tx.commit();
 }
 
 std::vector<Project> Identity::projectList() const

@@ -151,6 +151,19 @@ class Hierarchy(unittest.TestCase):
         self.assertEqual(status, 400, body)
         self.assertEqual(admin(f"{ID}/projects/{top['id']}", expect=200)["project"]["enabled"], True)
 
+    def test_deleting_a_domain_takes_its_trees_users_and_groups(self):
+        domain = admin(f"{ID}/domains", "POST", {"domain": {"name": "h-doomed"}}, 201)["domain"]["id"]
+        top = project("h-doomed-top", domain_id=domain)
+        child = project("h-doomed-child", domain_id=domain, parent_id=top["id"])
+        user = admin(f"{ID}/users", "POST", {"user": {"name": "h-doomed-user", "domain_id": domain}}, 201)["user"]
+        group = admin(f"{ID}/groups", "POST", {"group": {"name": "h-doomed-group", "domain_id": domain}}, 201)["group"]
+        self.assertEqual(stack.get_json(f"{ID}/domains/{domain}", method="DELETE")[0], 403)  # enabled
+        admin(f"{ID}/domains/{domain}", "PATCH", {"domain": {"enabled": False}}, 200)
+        self.assertEqual(stack.request("DELETE", f"{ID}/domains/{domain}")[0], 204)
+        for path in (f"projects/{top['id']}", f"projects/{child['id']}", f"users/{user['id']}",
+                     f"groups/{group['id']}", f"domains/{domain}"):
+            self.assertEqual(stack.get_json(f"{ID}/{path}")[0], 404, path)
+
     def other_domain(self):
         found = admin(f"{ID}/domains?name=h-other", expect=200)["domains"]
         if found:
