@@ -36,14 +36,38 @@ User user_of(const Statement& s)
     return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5) != 0, s.text(9)};
 }
 
+// A list of ids or tags (neither holds a comma) in one column.
+std::string join_ids(const std::vector<std::string>& ids)
+{
+    std::string out;
+    for (const auto& id : ids)
+        out += (out.empty() ? "" : ",") + id;
+    return out;
+}
+
+std::vector<std::string> split_ids(const std::string& text)
+{
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        auto comma = text.find(',', i);
+        if (comma == std::string::npos)
+            comma = text.size();
+        out.push_back(text.substr(i, comma - i));
+        i = comma + 1;
+    }
+    return out;
+}
+
 Project project_of(const Statement& s)
 {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0};
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5), split_ids(s.text(6))};
 }
 
 constexpr const char* kUserColumns = "SELECT id, name, domain_id, description, email, enabled, password_hash, "
                                      "failed_auth_count, failed_auth_at, default_project_id FROM users";
-constexpr const char* kProjectColumns = "SELECT id, name, domain_id, description, enabled FROM projects";
+constexpr const char* kProjectColumns =
+    "SELECT id, name, domain_id, description, enabled, IFNULL(parent_id, ''), tags FROM projects";
 
 } // namespace
 
@@ -190,10 +214,15 @@ Project Identity::projectCreate(const Project& project) const
     created.id = bare_uuid();
     domainGet(created.domain_id);
     try {
-        Statement s(*db_, "INSERT INTO projects (id, name, domain_id, description, enabled) "
-                          "VALUES (?, ?, ?, ?, ?)");
+        Statement s(*db_, "INSERT INTO projects (id, name, domain_id, description, enabled, parent_id, tags) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, created.id).bind(2, created.name).bind(3, created.domain_id);
         s.bind(4, created.description).bind(5, created.enabled ? 1LL : 0LL);
+        if (created.parent_id.empty())
+            s.bind_null(6);
+        else
+            s.bind(6, created.parent_id);
+        s.bind(7, join_ids(created.tags));
         s.step();
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))
@@ -205,18 +234,28 @@ Project Identity::projectCreate(const Project& project) const
 }
 
 // A user holds a role on a project given to them or to a group of theirs (?1) there (?2), or inherited
-// from its domain; on a domain, given there and not inherited. `a` is a user's or a group's assignment.
+// from its domain or from a project above it; on a domain, given there and not inherited. `a` is a
+// user's or a group's assignment; `above` (kAbove) pairs each project with each of its ancestors.
 constexpr const char* kHeldOnProject =
     "(a.project_id = ?2 AND a.inherited = 0) OR "
-    "(a.inherited = 1 AND a.domain_id = (SELECT domain_id FROM projects WHERE id = ?2))";
+    "(a.inherited = 1 AND a.domain_id = (SELECT domain_id FROM projects WHERE id = ?2)) OR "
+    "(a.inherited = 1 AND a.project_id IN (SELECT ancestor FROM above WHERE id = ?2))";
 constexpr const char* kHeldOnDomain = "a.domain_id = ?2 AND a.inherited = 0";
+// Every (project, ancestor) pair: a few rows, since a tree is at most five projects deep.
+constexpr const char* kAbove = "WITH RECURSIVE above(id, ancestor) AS ("
+                               "SELECT id, parent_id FROM projects WHERE parent_id IS NOT NULL UNION ALL "
+                               "SELECT above.id, p.parent_id FROM above JOIN projects p ON p.id = above.ancestor "
+                               "WHERE p.parent_id IS NOT NULL) ";
 
 std::vector<Project> Identity::projectListForUser(const std::string& user_id) const
 {
     const std::string held = "((a.project_id = p.id AND a.inherited = 0) OR "
-                             "(a.inherited = 1 AND a.domain_id = p.domain_id))";
-    Statement s(*db_, "SELECT p.id, p.name, p.domain_id, p.description, p.enabled FROM projects p "
-                      "WHERE EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = ?1 AND " +
+                             "(a.inherited = 1 AND a.domain_id = p.domain_id) OR "
+                             "(a.inherited = 1 AND a.project_id IN (SELECT ancestor FROM above WHERE id = p.id)))";
+    Statement s(*db_, std::string(kAbove) +
+                          "SELECT p.id, p.name, p.domain_id, p.description, p.enabled, IFNULL(p.parent_id, ''), "
+                          "p.tags FROM projects p "
+                          "WHERE EXISTS (SELECT 1 FROM role_assignments a WHERE a.user_id = ?1 AND " +
                           held +
                           ") OR EXISTS (SELECT 1 FROM group_role_assignments a JOIN group_members m "
                           "ON m.group_id = a.group_id WHERE m.user_id = ?1 AND " +
@@ -265,8 +304,9 @@ std::vector<Role> Identity::roleListForDomain(const std::string& user_id, const 
 std::vector<Role> Identity::roles_where(const std::string& held_where, const std::string& user_id,
                                         const std::string& target) const
 {
-    Statement s(*db_, "SELECT r.id, r.name FROM roles r WHERE r.id IN ("
-                      "SELECT a.role_id FROM role_assignments a WHERE a.user_id = ?1 AND (" +
+    Statement s(*db_, std::string(kAbove) +
+                          "SELECT r.id, r.name FROM roles r WHERE r.id IN ("
+                          "SELECT a.role_id FROM role_assignments a WHERE a.user_id = ?1 AND (" +
                           held_where +
                           ") UNION SELECT a.role_id FROM group_role_assignments a JOIN group_members m "
                           "ON m.group_id = a.group_id WHERE m.user_id = ?1 AND (" +
@@ -282,6 +322,14 @@ std::vector<Role> Identity::roles_where(const std::string& held_where, const std
 void Identity::roleAssign(const Assignment& a) const
 {
     bool of_group = !a.group_id.empty();
+    if (a.system) {
+        Statement s(*db_, of_group ? "INSERT OR IGNORE INTO system_group_role_assignments (role_id, group_id) "
+                                     "VALUES (?, ?)"
+                                   : "INSERT OR IGNORE INTO system_role_assignments (role_id, user_id) VALUES (?, ?)");
+        s.bind(1, a.role_id).bind(2, of_group ? a.group_id : a.user_id);
+        s.step();
+        return;
+    }
     Statement s(*db_, std::string("INSERT OR IGNORE INTO ") +
                           (of_group ? "group_role_assignments" : "role_assignments") + " (role_id, " +
                           (of_group ? "group_id" : "user_id") +
@@ -345,28 +393,6 @@ namespace {
 using identity::ApplicationCredential;
 using identity::Assignment;
 using identity::RoleInference;
-
-std::string join_ids(const std::vector<std::string>& ids)
-{
-    std::string out;
-    for (const auto& id : ids)
-        out += (out.empty() ? "" : ",") + id;
-    return out;
-}
-
-std::vector<std::string> split_ids(const std::string& text)
-{
-    std::vector<std::string> out;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        auto comma = text.find(',', i);
-        if (comma == std::string::npos)
-            comma = text.size();
-        out.push_back(text.substr(i, comma - i));
-        i = comma + 1;
-    }
-    return out;
-}
 
 constexpr const char* kCredColumns =
     "SELECT id, name, description, user_id, project_id, roles, expires_at, unrestricted, secret_hash, "
@@ -446,11 +472,30 @@ Domain Identity::domainUpdate(const Domain& d) const
     return domainGet(d.id);
 }
 
+// As Keystone: a domain's projects (its trees whole), users and groups go with it, and every token of theirs.
 void Identity::domainDelete(const std::string& domain_id) const
 {
     if (domainGet(domain_id).enabled)
         throw Forbidden("Cannot delete a domain that is enabled, please disable it first.");
+    Transaction tx(*db_);
+    for (const char* sql :
+         {"INSERT INTO revocation_events (user_id, revoked_at) SELECT id, ?2 FROM users "
+          "WHERE domain_id = ?1",
+          "INSERT INTO revocation_events (project_id, revoked_at) SELECT id, ?2 FROM projects "
+          "WHERE domain_id = ?1",
+          "UPDATE users SET default_project_id = '' WHERE default_project_id IN "
+          "(SELECT id FROM projects WHERE domain_id = ?1)",
+          "DELETE FROM credentials WHERE project_id IN (SELECT id FROM projects WHERE domain_id = ?1)",
+          "DELETE FROM projects WHERE domain_id = ?1", "DELETE FROM users WHERE domain_id = ?1",
+          "DELETE FROM identity_groups WHERE domain_id = ?1"}) {
+        Statement s(*db_, sql);
+        s.bind(1, domain_id);
+        if (std::string_view(sql).find("?2") != std::string_view::npos)
+            s.bind(2, static_cast<long long>(unix_now()));
+        s.step();
+    }
     change("domain", "DELETE FROM domains WHERE id = ?", {domain_id});
+    tx.commit();
 }
 
 std::vector<Project> Identity::projectList() const
@@ -466,8 +511,8 @@ Project Identity::projectUpdate(const Project& p) const
 {
     {
         Transaction tx(*db_);
-        change("project", "UPDATE projects SET name = ?, description = ?, enabled = ? WHERE id = ?",
-               {p.name, p.description, p.enabled ? "1" : "0", p.id});
+        change("project", "UPDATE projects SET name = ?, description = ?, enabled = ?, tags = ? WHERE id = ?",
+               {p.name, p.description, p.enabled ? "1" : "0", join_ids(p.tags), p.id});
         if (!p.enabled)
             revoke_all("project_id", p.id);
         tx.commit();
@@ -478,6 +523,12 @@ Project Identity::projectUpdate(const Project& p) const
 void Identity::projectDelete(const std::string& project_id) const
 {
     Transaction tx(*db_);
+    Statement children(*db_, "SELECT 1 FROM projects WHERE parent_id = ? LIMIT 1");
+    children.bind(1, project_id);
+    if (children.step())
+        throw Forbidden("Cannot delete the project " + project_id +
+                        " since it is not a leaf in the hierarchy. Use the cascade option if you want to delete a "
+                        "whole subtree.");
     change("project", "DELETE FROM projects WHERE id = ?", {project_id});
     // As Keystone: the users whose default it was have none left.
     Statement unset(*db_, "UPDATE users SET default_project_id = '' WHERE default_project_id = ?");
@@ -574,6 +625,15 @@ void Identity::roleDelete(const std::string& role_id) const
 void Identity::roleUnassign(const Assignment& a) const
 {
     bool of_group = !a.group_id.empty();
+    if (a.system) {
+        Statement s(*db_, of_group ? "DELETE FROM system_group_role_assignments WHERE role_id = ? AND group_id = ?"
+                                   : "DELETE FROM system_role_assignments WHERE role_id = ? AND user_id = ?");
+        s.bind(1, a.role_id).bind(2, of_group ? a.group_id : a.user_id);
+        s.step();
+        if (sqlite3_changes(db_->handle()) == 0)
+            throw NotFound("Could not find role assignment.");
+        return;
+    }
     Statement s(*db_, std::string("DELETE FROM ") + (of_group ? "group_role_assignments" : "role_assignments") +
                           " WHERE role_id = ? AND " + (of_group ? "group_id" : "user_id") +
                           " = ? AND IFNULL(project_id, '') = ? AND IFNULL(domain_id, '') = ? AND inherited = ?");
@@ -590,7 +650,8 @@ std::vector<Assignment> Identity::roleAssignmentList() const
                       "FROM role_assignments UNION ALL "
                       "SELECT role_id, '', IFNULL(project_id, ''), IFNULL(domain_id, ''), 0, group_id, inherited "
                       "FROM group_role_assignments UNION ALL "
-                      "SELECT role_id, user_id, '', '', 1, '', 0 FROM system_role_assignments");
+                      "SELECT role_id, user_id, '', '', 1, '', 0 FROM system_role_assignments UNION ALL "
+                      "SELECT role_id, '', '', '', 1, group_id, 0 FROM system_group_role_assignments");
     std::vector<Assignment> out;
     while (s.step())
         out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.text(5), s.integer(6) != 0});
@@ -599,8 +660,9 @@ std::vector<Assignment> Identity::roleAssignmentList() const
 
 std::vector<Role> Identity::roleListForSystem(const std::string& user_id) const
 {
-    Statement s(*db_, "SELECT r.id, r.name FROM roles r JOIN system_role_assignments a ON a.role_id = r.id "
-                      "WHERE a.user_id = ? ORDER BY r.name");
+    Statement s(*db_, "SELECT r.id, r.name FROM roles r WHERE r.id IN (SELECT role_id FROM system_role_assignments "
+                      "WHERE user_id = ?1 UNION SELECT a.role_id FROM system_group_role_assignments a JOIN "
+                      "group_members m ON m.group_id = a.group_id WHERE m.user_id = ?1) ORDER BY r.name");
     s.bind(1, user_id);
     std::vector<Role> out;
     while (s.step())

@@ -709,6 +709,22 @@ CREATE TABLE metadef_associations (
 );
 CREATE INDEX metadef_associations_type ON metadef_associations (resource_type);
 )sql"},
+    {20, "identity: projects' parents and tags, groups' roles on the system", R"sql(
+-- parent_id NULL: the project's domain is its parent. A parent with children is not deleted.
+ALTER TABLE projects ADD COLUMN parent_id TEXT REFERENCES projects(id);
+CREATE INDEX projects_parent ON projects (parent_id);
+-- tags: comma-joined, in the order given; Keystone's tags may not hold a comma.
+ALTER TABLE projects ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+CREATE TABLE system_group_role_assignments (
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    group_id TEXT NOT NULL REFERENCES identity_groups(id) ON DELETE CASCADE,
+    PRIMARY KEY (role_id, group_id)
+);
+CREATE INDEX system_group_role_assignments_group ON system_group_role_assignments (group_id);
+CREATE TRIGGER identity_generation_system_group_role_assignments_insert AFTER INSERT ON system_group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_system_group_role_assignments_update AFTER UPDATE ON system_group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_system_group_role_assignments_delete AFTER DELETE ON system_group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
+)sql"},
 };
 } // namespace
 

@@ -177,7 +177,10 @@ def requests_of(row, ids):
     newest path that names the project; an action's body names it, another write sends {}."""
     templates = [row["path"], *row["aliases"]]
     template = max(templates, key=lambda t: ("{tenant_id}" in t, templates.index(t)))
-    path = PLACEHOLDER.sub(lambda m: ids[m.group(1)], template)
+    # Identity's v2.0 tenant is a project like v3's: the truth project, not the admin's (whose DELETE would take the
+    # admin's token away).
+    own = {"tenant_id": ids["project_id"]} if row["service"] == "identity" else {}
+    path = PLACEHOLDER.sub(lambda m: own.get(m.group(1)) or ids[m.group(1)], template)
     body = {row["action"]: {}} if row["action"] else {} if row["method"] in WRITES else None
     versions = [{}] + ([{"OpenStack-API-Version": f"{row['service']} latest"}] if row["service"] in VERSIONED
                        else [])

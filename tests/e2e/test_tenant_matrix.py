@@ -443,6 +443,7 @@ def a_application_credential():
 @functools.cache
 def a_project():
     reader("project", f"/identity/v3/projects/{project_a}", stack.token)
+    reader("tenant", f"/identity/v2.0/tenants/{project_a}", stack.token)
     reader("quota-compute", f"{C}/os-quota-sets/{project_a}/detail")
     reader("quota-volume", f"{V}/{project_a}/os-quota-sets/{project_a}?usage=True")
     reader("quota-network", f"{N}/quotas/{project_a}/details")
@@ -471,6 +472,23 @@ def a_user():
 
 
 @functools.cache
+def a_project_tag():
+    """A's project's tag, which only the admin sets (Keystone's default policy)."""
+    call("PUT", f"/identity/v3/projects/{project_a}/tags/{TAG}", stack.token)
+    reader("project-tags", f"/identity/v3/projects/{project_a}/tags", stack.token)
+    return TAG
+
+
+@functools.cache
+def a_v2_ec2_credential():
+    cred = call("POST", f"/identity/v2.0/users/{a_user()}/credentials/OS-EC2", token_a,
+                {"tenant_id": project_a})["credential"]
+    reader("v2-ec2-credentials", f"/identity/v2.0/users/{user_a}/credentials/OS-EC2")
+    secret(cred["access"], cred["secret"])
+    return cred
+
+
+@functools.cache
 def a_identity_group():
     """A's group (Keystone's, not Cinder's): the admin's, with A in it and a role of its on A's project, on the
     domain and inherited from both, so that every path that names it names something that exists."""
@@ -481,12 +499,14 @@ def a_identity_group():
     for grant in (f"projects/{project_a}/groups/{group['id']}/roles/{member}",
                   f"domains/default/groups/{group['id']}/roles/{member}",
                   f"OS-INHERIT/domains/default/groups/{group['id']}/roles/{member}/inherited_to_projects",
-                  f"OS-INHERIT/projects/{project_a}/groups/{group['id']}/roles/{member}/inherited_to_projects"):
+                  f"OS-INHERIT/projects/{project_a}/groups/{group['id']}/roles/{member}/inherited_to_projects",
+                  f"system/groups/{group['id']}/roles/{member}"):
         call("PUT", "/identity/v3/" + grant, stack.token)
     reader("identity-group", f"/identity/v3/groups/{group['id']}", stack.token)
     reader("identity-group-users", f"/identity/v3/groups/{group['id']}/users", stack.token)
     reader("user-groups", f"/identity/v3/users/{user_a}/groups", stack.token)
     reader("group-assignments", f"/identity/v3/role_assignments?group.id={group['id']}", stack.token)
+    reader("group-system-roles", f"/identity/v3/system/groups/{group['id']}/roles", stack.token)
     secret(group["id"], group["name"])
     return group
 
@@ -608,7 +628,7 @@ FACTORIES = {
     # Every resource of A's has the key, the tag and (the server's image) the property.
     "key": ("A", lambda: a_server() and a_volume() and a_snapshot() and a_volume_type() and a_group_type() and KEY),
     "tag": ("A", lambda: a_server() and a_image() and a_network() and a_router() and a_floatingip()
-            and a_subnetpool() and a_security_group() and a_server_port() and TAG),
+            and a_subnetpool() and a_security_group() and a_server_port() and a_project_tag()),
     "role_id": ("cloud", lambda: cloud("role")),
     # The rule bootstrap makes, member implies reader: the admin's to change.
     "prior_role_id": ("cloud", lambda: cloud("role")),
@@ -637,6 +657,7 @@ STATIC = {
 # Where a placeholder means another of A's resources than its factory's.
 OVERRIDES = {
     ("identity", "v3_user_ec2_credential", "credential_id"): lambda: a_ec2_credential()["access"],
+    ("identity", "v2_user_ec2_credential", "credential_id"): lambda: a_v2_ec2_credential()["access"],
     ("compute", "v2_os_volume_attachments_detail", "volume_id"): lambda: a_attached_volume()["id"],
     ("compute", "v2_os_service", "service_id"): lambda: cloud_hypervisor() and call(
         "GET", f"{C}/os-services?binary=nova-scheduler", stack.token, version="2.53",
@@ -649,7 +670,7 @@ OVERRIDES = {
 for _endpoint in ("v3_group", "v3_group_users", "v3_group_user", "v3_domain_group_roles", "v3_domain_group_role",
                   "v3_domain_group_role_assignment", "v3_project_group_roles", "v3_project_group_role",
                   "v3_inherited_domain_group_roles", "v3_inherited_domain_group_role",
-                  "v3_inherited_project_group_role"):
+                  "v3_inherited_project_group_role", "v3_system_group_roles", "v3_system_group_role"):
     OVERRIDES[("identity", _endpoint, "group_id")] = lambda: a_identity_group()["id"]
 
 # The query a GET needs to be answered: Cinder's QoS association calls name the type there.
@@ -743,6 +764,17 @@ BODIES = {
     ("identity", "v3_inherited_project_group_role"): no_body,
     ("identity", "v3_credentail"): lambda w: {"PATCH": [{"credential": {"blob": "b-was-here"}}]},
     ("identity", "v3_user_ec2_credentials"): lambda w: {"POST": [{"tenant_id": project_b}, {"tenant_id": project_a}]},
+    ("identity", "v3_project_tags"): lambda w: {"PUT": [{"tags": ["b-was-here"]}]},
+    ("identity", "v3_project_tag"): no_body,
+    ("identity", "v3_system_group_role"): no_body,
+    # Keystone v2.0's administrative API: the admin's alone, on the same rows.
+    ("identity", "v2_tenant"): lambda w: {"POST": [{"tenant": {"description": "b-was-here"}}],
+                                          "PUT": [{"tenant": {"description": "b-was-here"}}]},
+    ("identity", "v2_user"): lambda w: {"PUT": [{"user": {"enabled": False}}, {"user": {"password": "b-chose"}}]},
+    ("identity", "v2_user_enabled"): lambda w: {"PUT": [{"user": {"enabled": False}}]},
+    ("identity", "v2_user_password"): lambda w: {"PUT": [{"user": {"password": "b-chose"}}]},
+    ("identity", "v2_tenant_user_role"): no_body,
+    ("identity", "v2_user_ec2_credentials"): lambda w: {"POST": [{"tenant_id": project_b}, {"tenant_id": project_a}]},
     ("compute", "v2_server"): lambda w: {"PUT": [{"server": {"name": "b-was-here"}}]},
     ("compute", "v2_servers"): lambda w: {"POST": [{"server": {
         "name": "b-server", "imageRef": w["image_guid"], "flavorRef": w["flavor_id"],

@@ -28,6 +28,8 @@ struct Project {
     std::string domain_id;
     std::string description;
     bool enabled = true;
+    std::string parent_id;         // empty: its domain is its parent (a project at the top)
+    std::vector<std::string> tags; // in the order they were given
 };
 
 struct User {
@@ -56,8 +58,8 @@ struct Role {
 
 /*
  * Assignment: a role of a user (or, user_id empty, of a group) on a project, on a domain (project_id
- * empty), or on the system (both empty). An inherited one (OS-INHERIT) is held on the projects of its
- * domain, or below its project, and not on its target itself.
+ * empty), or on the system (both empty, `system` set). An inherited one (OS-INHERIT) is held on the
+ * projects of its domain, or on every project below its project, and not on its target itself.
  */
 struct Assignment {
     std::string role_id;
@@ -142,7 +144,7 @@ class Driver {
 
     /* projectFind: a project by id, or by name in a domain. */
     virtual Project projectFind(const Ref& ref) const;
-    /* projectCreate: a new project; Conflict on a taken name in its domain. */
+    /* projectCreate: a new project, under its parent_id if set; Conflict on a taken name in its domain. */
     virtual Project projectCreate(const Project& project) const;
     /* projectListForUser: the projects the user has a role on (as roleListForProject finds them). */
     virtual std::vector<Project> projectListForUser(const std::string& user_id) const;
@@ -152,11 +154,12 @@ class Driver {
     virtual Role roleCreate(const Role& role) const;
     /*
      * roleListForProject / roleListForDomain: the roles the user has there: given to the user or to a
-     * group of theirs, there or (a project) inherited from its domain.
+     * group of theirs, there or (a project) inherited from its domain or from a project above it.
      */
     virtual std::vector<Role> roleListForProject(const std::string& user_id, const std::string& project_id) const;
     virtual std::vector<Role> roleListForDomain(const std::string& user_id, const std::string& domain_id) const;
-    /* roleAssign: make the assignment (of a user or a group, on a project or a domain, inherited or not). */
+    /* roleAssign: make the assignment (of a user or a group, on a project, a domain or the system, inherited or not).
+     */
     virtual void roleAssign(const Assignment& assignment) const;
 
     /* domainList, domainCreate, domainUpdate, domainDelete: the domains (Conflict on a taken name). */
@@ -165,7 +168,10 @@ class Driver {
     virtual Domain domainUpdate(const Domain& domain) const;
     virtual void domainDelete(const std::string& domain_id) const;
 
-    /* projectList, projectUpdate, projectDelete: every project; changes by id. */
+    /*
+     * projectList, projectUpdate, projectDelete: every project; changes by id (name, description,
+     * enabled, tags; never the parent); Forbidden when deleting a project that has children.
+     */
     virtual std::vector<Project> projectList() const;
     virtual Project projectUpdate(const Project& project) const;
     virtual void projectDelete(const std::string& project_id) const;
@@ -205,7 +211,7 @@ class Driver {
     virtual Credential credentialUpdate(const Credential& credential) const;
     virtual void credentialDelete(const std::string& credential_id) const;
 
-    /* roleListForSystem: the roles the user has on the system (system scope). */
+    /* roleListForSystem: the roles the user has on the system (system scope), given to them or to a group of theirs. */
     virtual std::vector<Role> roleListForSystem(const std::string& user_id) const;
     /* roleAssignSystem: give the user `role_id` on the system; roleUnassignSystem: take it (NotFound when not held). */
     virtual void roleAssignSystem(const std::string& role_id, const std::string& user_id) const;

@@ -195,7 +195,7 @@ void ec2_create(const Driver& d, const Request& req, Response& resp)
                  .project_id = tenant_id,
                  .type = "ec2",
                  .blob = json{{"access", access}, {"secret", new_id()}, {"trust_id", nullptr}}.dump()};
-    resp.status = 201;
+    resp.status = req.endpoint().starts_with("v2_") ? 200 : 201;
     resp.json({{"credential", ec2_view(req, d.credentialCreate(c))}});
 }
 
@@ -232,6 +232,11 @@ const Binding<Driver> kCredentials[] = {
     {"v3_user_ec2_credentials", "POST", {Op::userGet, Op::projectFind, Op::credentialCreate}, ec2_create},
     {"v3_user_ec2_credential", "GET", {Op::userGet, Op::credentialGet}, ec2_show},
     {"v3_user_ec2_credential", "DELETE", {Op::userGet, Op::credentialGet, Op::credentialDelete}, ec2_delete},
+    // Keystone v2.0's: the same credentials, created with 200.
+    {"v2_user_ec2_credentials", "GET", {Op::userGet, Op::credentialList}, ec2_list},
+    {"v2_user_ec2_credentials", "POST", {Op::userGet, Op::projectFind, Op::credentialCreate}, ec2_create},
+    {"v2_user_ec2_credential", "GET", {Op::userGet, Op::credentialGet}, ec2_show},
+    {"v2_user_ec2_credential", "DELETE", {Op::userGet, Op::credentialGet, Op::credentialDelete}, ec2_delete},
 };
 
 } // namespace

@@ -49,6 +49,20 @@ json view(const Request& req, const User& u)
     return v;
 }
 
+json view(const Request& req, const Project& p)
+{
+    return {{"id", p.id},
+            {"name", p.name},
+            {"domain_id", p.domain_id},
+            {"description", p.description},
+            {"enabled", p.enabled},
+            {"parent_id", p.parent_id.empty() ? p.domain_id : p.parent_id},
+            {"is_domain", false},
+            {"tags", p.tags},
+            {"options", json::object()},
+            {"links", {{"self", url(req, "v3_projects_with_id", "project_id", p.id)}}}};
+}
+
 const json& body(const Request& req, const char* key)
 {
     const json& b = req.json_body();

@@ -22,6 +22,8 @@ std::string url(const Request& req, const char* endpoint, const char* var, const
 json list_links(const Request& req);
 /* view: a user as Keystone shows one. */
 json view(const Request& req, const User& u);
+/* view: a project as Keystone shows one: a project at the top has its domain for parent. */
+json view(const Request& req, const Project& p);
 
 /* body: the object under `key` of a JSON body; 400 when it is missing. */
 const json& body(const Request& req, const char* key);

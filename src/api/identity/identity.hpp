@@ -37,6 +37,8 @@ std::span<const Binding<jumpgate::identity::Driver>> group_bindings();
 
 /* credential_bindings: the Keystone requests on credentials and EC2 credentials (credentials.cpp). */
 std::span<const Binding<jumpgate::identity::Driver>> credential_bindings();
+/* v2_admin_bindings: Keystone v2.0's requests on tenants, users, roles and their grants (v2_admin.cpp). */
+std::span<const Binding<jumpgate::identity::Driver>> v2_admin_bindings();
 
 /* Implied: a role reached through the inference rules, with the prior role whose rule reached it. */
 struct Implied {

@@ -33,20 +33,6 @@ json view(const Request& req, const Domain& d)
             {"links", {{"self", url(req, "v3_domains_with_id", "domain_id", d.id)}}}};
 }
 
-json view(const Request& req, const Project& p)
-{
-    return {{"id", p.id},
-            {"name", p.name},
-            {"domain_id", p.domain_id},
-            {"description", p.description},
-            {"enabled", p.enabled},
-            {"parent_id", p.domain_id},
-            {"is_domain", false},
-            {"tags", json::array()},
-            {"options", json::object()},
-            {"links", {{"self", url(req, "v3_projects_with_id", "project_id", p.id)}}}};
-}
-
 json view(const Request& req, const Role& r)
 {
     return {{"id", r.id},
@@ -194,44 +180,257 @@ void domain_delete(const Driver& d, const Request& req, Response& resp)
     resp.status = 204;
 }
 
+/* query_true: a flag of Keystone's query (include_names, effective, subtree_as_list...): present, and anything but "0".
+ */
+bool query_true(const Request& req, std::string_view name)
+{
+    return req.has_query(name) && req.query(name) != "0";
+}
+
+/*
+ * tag_list: a project's tags as Keystone's schema takes them: at most 80, each once, each 1 to 255
+ * characters without '/' or ','; 400 naming the field otherwise.
+ */
+std::vector<std::string> tag_list(const json& v)
+{
+    if (!v.is_array())
+        throw BadRequest("Invalid input for field 'tags': " + v.dump() + " is not of type 'array'.");
+    if (v.size() > 80)
+        throw BadRequest("Invalid input for field 'tags': a project has at most 80 tags.");
+    std::vector<std::string> tags;
+    for (const auto& t : v) {
+        if (!t.is_string() || t.get_ref<const std::string&>().empty() ||
+            api::utf8_length(t.get_ref<const std::string&>()) > 255 ||
+            t.get_ref<const std::string&>().find_first_of(",/") != std::string::npos)
+            throw BadRequest("Invalid input for field 'tags': " + t.dump() +
+                             " is not a tag of 1 to 255 characters without '/' or ','.");
+        if (std::find(tags.begin(), tags.end(), t.get<std::string>()) != tags.end())
+            throw BadRequest("Invalid input for field 'tags': " + v.dump() + " has non-unique elements.");
+        tags.push_back(t.get<std::string>());
+    }
+    return tags;
+}
+
+/* query_tags: the tags a list filter names, comma-separated. */
+std::vector<std::string> query_tags(const Request& req, std::string_view name)
+{
+    std::vector<std::string> tags;
+    std::string_view text = req.query(name);
+    while (!text.empty()) {
+        auto comma = std::min(text.find(','), text.size());
+        tags.emplace_back(text.substr(0, comma));
+        text.remove_prefix(std::min(comma + 1, text.size()));
+    }
+    return tags;
+}
+
+/* Tree: every project, by id and by parent (the domain's id for a project at the top). */
+struct Tree {
+    std::map<std::string, Project> by_id;
+    std::multimap<std::string, std::string> children;
+
+    explicit Tree(std::vector<Project> all)
+    {
+        for (auto& p : all) {
+            children.emplace(p.parent_id.empty() ? p.domain_id : p.parent_id, p.id);
+            by_id.emplace(p.id, std::move(p));
+        }
+    }
+    /* below: the projects under `id`, each before its own children. */
+    std::vector<Project> below(const std::string& id) const
+    {
+        std::vector<Project> out;
+        auto [from, to] = children.equal_range(id);
+        for (auto it = from; it != to; ++it) {
+            out.push_back(by_id.at(it->second));
+            auto deeper = below(it->second);
+            out.insert(out.end(), deeper.begin(), deeper.end());
+        }
+        return out;
+    }
+    /* ids_below: Keystone's subtree_as_ids: each child's id to its own, null for none. */
+    json ids_below(const std::string& id) const
+    {
+        auto [from, to] = children.equal_range(id);
+        if (from == to)
+            return nullptr;
+        json out = json::object();
+        for (auto it = from; it != to; ++it)
+            out[it->second] = ids_below(it->second);
+        return out;
+    }
+};
+
+/* parents_of: the projects above `p`, nearest first, its domain not included. */
+std::vector<Project> parents_of(const Driver& d, const Project& p)
+{
+    std::vector<Project> out;
+    for (std::string id = p.parent_id; !id.empty() && out.size() < 16; id = out.back().parent_id)
+        out.push_back(d.projectFind({.id = id}));
+    return out;
+}
+
 void project_list(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "list_projects");
-    resp.json({{"projects", listed(req, d.projectList())}, {"links", list_links(req)}});
+    auto items = d.projectList();
+    filter_by(req, items);
+    if (req.has_query("parent_id")) {
+        std::string parent(req.query("parent_id"));
+        std::erase_if(items,
+                      [&](const Project& p) { return (p.parent_id.empty() ? p.domain_id : p.parent_id) != parent; });
+    }
+    // Jumpgate keeps domains apart: no project acts as one.
+    if (req.has_query("is_domain") && api::parse_bool("is_domain", req.query("is_domain")))
+        items.clear();
+    auto holds = [](const Project& p, const std::string& tag) {
+        return std::find(p.tags.begin(), p.tags.end(), tag) != p.tags.end();
+    };
+    if (req.has_query("tags"))
+        for (const auto& tag : query_tags(req, "tags"))
+            std::erase_if(items, [&](const Project& p) { return !holds(p, tag); });
+    if (req.has_query("tags-any")) {
+        auto tags = query_tags(req, "tags-any");
+        std::erase_if(items, [&](const Project& p) {
+            return std::none_of(tags.begin(), tags.end(), [&](const auto& t) { return holds(p, t); });
+        });
+    }
+    if (req.has_query("not-tags")) {
+        auto tags = query_tags(req, "not-tags");
+        std::erase_if(items, [&](const Project& p) {
+            return std::all_of(tags.begin(), tags.end(), [&](const auto& t) { return holds(p, t); });
+        });
+    }
+    if (req.has_query("not-tags-any")) {
+        auto tags = query_tags(req, "not-tags-any");
+        std::erase_if(items, [&](const Project& p) {
+            return std::any_of(tags.begin(), tags.end(), [&](const auto& t) { return holds(p, t); });
+        });
+    }
+    json out = json::array();
+    for (const auto& p : items)
+        out.push_back(view(req, p));
+    resp.json({{"projects", std::move(out)}, {"links", list_links(req)}});
 }
 
+/*
+ * project_create: a project at the top of its domain, or under a project of the same domain
+ * (parent_id; the domain's id names the top) whose branch is enabled and less than Keystone's
+ * max_project_tree_depth (5) deep.
+ */
 void project_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_project");
     const json& b = body(req, "project");
-    Project created;
+    if (flag(b, "is_domain", false))
+        throw BadRequest("Invalid input for field 'is_domain': Jumpgate keeps domains apart from projects; create "
+                         "one at /v3/domains.");
+    Project p{.name = name_text(b, "name", 64),
+              .domain_id = text(b, "domain_id", req.context().domain_id.empty() ? "default" : req.context().domain_id),
+              .description = text(b, "description"),
+              .enabled = flag(b, "enabled", true),
+              .parent_id = text(b, "parent_id")};
+    if (b.contains("tags"))
+        p.tags = tag_list(b["tags"]);
     try {
-        created = d.projectCreate({.name = name_text(b, "name", 64),
-                                   .domain_id = text(b, "domain_id", "default"),
-                                   .description = text(b, "description"),
-                                   .enabled = flag(b, "enabled", true)});
-    } catch (const NotFound& e) { // its domain: Keystone answers a reference to none as a bad request
+        if (!p.parent_id.empty() && p.parent_id != p.domain_id) {
+            Project parent = d.projectFind({.id = p.parent_id});
+            if (parent.domain_id != p.domain_id)
+                throw BadRequest("Cannot create project, since it specifies its domain_id " + p.domain_id +
+                                 ", but specifies a parent in a different domain (" + parent.domain_id + ").");
+            auto branch = parents_of(d, parent);
+            branch.insert(branch.begin(), parent);
+            for (const auto& above : branch)
+                if (!above.enabled)
+                    throw BadRequest("cannot create a project in a branch containing a disabled project: " + above.id);
+            if (branch.size() >= 5)
+                throw Forbidden("Max hierarchy depth reached for " + parent.id + " branch.");
+        } else {
+            p.parent_id.clear();
+        }
+        p = d.projectCreate(p);
+    } catch (const NotFound& e) { // its domain or parent: Keystone answers a reference to none as a bad request
         throw BadRequest(e.what());
     }
     resp.status = 201;
-    resp.json({{"project", view(req, created)}});
+    resp.json({{"project", view(req, p)}});
 }
 
+/*
+ * project_show: a project, with ?parents_as_list / parents_as_ids the projects above it (its domain
+ * at the top of the ids, as Keystone's domain acting as a project; the list only those the caller
+ * has a role on) and ?subtree_as_list / subtree_as_ids those below it.
+ */
 void project_show(const Driver& d, const Request& req, Response& resp)
 {
     if (req.context().project_id != req.param("project_id"))
         require_admin(req, "get_project");
-    resp.json({{"project", view(req, d.projectFind({.id = req.param("project_id")}))}});
+    bool parents_list = query_true(req, "parents_as_list"), parents_ids = query_true(req, "parents_as_ids");
+    bool subtree_list = query_true(req, "subtree_as_list"), subtree_ids = query_true(req, "subtree_as_ids");
+    if (parents_list && parents_ids)
+        throw BadRequest("Cannot use parents_as_list and parents_as_ids query params at the same time.");
+    if (subtree_list && subtree_ids)
+        throw BadRequest("Cannot use subtree_as_list and subtree_as_ids query params at the same time.");
+    Project p = d.projectFind({.id = req.param("project_id")});
+    json v = view(req, p);
+    if (parents_list || parents_ids) {
+        auto parents = parents_of(d, p);
+        if (parents_list) {
+            auto mine = d.projectListForUser(req.context().user_id);
+            v["parents"] = json::array();
+            for (const auto& above : parents)
+                if (std::any_of(mine.begin(), mine.end(), [&](const Project& m) { return m.id == above.id; }))
+                    v["parents"].push_back({{"project", view(req, above)}});
+        } else {
+            json ids = {{p.domain_id, nullptr}};
+            for (auto it = parents.rbegin(); it != parents.rend(); ++it)
+                ids = {{it->id, std::move(ids)}};
+            v["parents"] = std::move(ids);
+        }
+    }
+    if (subtree_list || subtree_ids) {
+        Tree tree(d.projectList());
+        if (subtree_ids)
+            v["subtree"] = tree.ids_below(p.id);
+        else {
+            auto mine = d.projectListForUser(req.context().user_id);
+            v["subtree"] = json::array();
+            for (const auto& below : tree.below(p.id))
+                if (std::any_of(mine.begin(), mine.end(), [&](const Project& m) { return m.id == below.id; }))
+                    v["subtree"].push_back({{"project", view(req, below)}});
+        }
+    }
+    resp.json({{"project", std::move(v)}});
 }
 
+/*
+ * project_update: name, description, enabled and tags, as Keystone changes them: never the parent
+ * nor the domain; a project is disabled after those below it, enabled after those above it.
+ */
 void project_update(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "update_project");
     Project p = d.projectFind({.id = req.param("project_id")});
     const json& b = body(req, "project");
+    if (b.contains("parent_id") && text(b, "parent_id") != (p.parent_id.empty() ? p.domain_id : p.parent_id))
+        throw Forbidden("Update of `parent_id` is not allowed.");
+    if (b.contains("is_domain") && flag(b, "is_domain", false))
+        throw BadRequest("Update of `is_domain` is not allowed.");
+    if (b.contains("domain_id") && text(b, "domain_id") != p.domain_id)
+        throw BadRequest("Cannot change Domain ID");
     p.name = name_text(b, "name", 64, p.name);
     p.description = text(b, "description", p.description);
-    p.enabled = flag(b, "enabled", p.enabled);
+    bool was_enabled = std::exchange(p.enabled, flag(b, "enabled", p.enabled));
+    if (b.contains("tags"))
+        p.tags = tag_list(b["tags"]);
+    if (p.enabled && !was_enabled)
+        for (const auto& above : parents_of(d, p))
+            if (!above.enabled)
+                throw Forbidden("Cannot enable project " + p.id + " since it has disabled parents");
+    if (!p.enabled && was_enabled)
+        for (const auto& below : Tree(d.projectList()).below(p.id))
+            if (below.enabled)
+                throw Forbidden("Cannot disable project " + p.id + " since its subtree contains enabled projects.");
     resp.json({{"project", view(req, d.projectUpdate(p))}});
 }
 
@@ -239,6 +438,71 @@ void project_delete(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "delete_project");
     d.projectDelete(req.param("project_id"));
+    resp.status = 204;
+}
+
+// A project's tags: its own users read them, as the project; the admin changes them.
+json tags_view(const Request& req, const Project& p)
+{
+    return {{"tags", p.tags}, {"links", {{"self", url(req, "v3_project_tags", "project_id", p.id)}}}};
+}
+
+Project tagged_project(const Driver& d, const Request& req, const char* action, bool change)
+{
+    if (change || req.context().project_id != req.param("project_id"))
+        require_admin(req, action);
+    return d.projectFind({.id = req.param("project_id")});
+}
+
+void project_tag_list(const Driver& d, const Request& req, Response& resp)
+{
+    resp.json(tags_view(req, tagged_project(d, req, "list_project_tags", false)));
+}
+
+void project_tags_set(const Driver& d, const Request& req, Response& resp)
+{
+    Project p = tagged_project(d, req, "update_project_tags", true);
+    const json& b = req.json_body();
+    p.tags = tag_list(b.is_object() && b.contains("tags") ? b["tags"] : json::object());
+    resp.json(tags_view(req, d.projectUpdate(p)));
+}
+
+void project_tags_clear(const Driver& d, const Request& req, Response& resp)
+{
+    Project p = tagged_project(d, req, "delete_project_tags", true);
+    p.tags.clear();
+    d.projectUpdate(p);
+    resp.status = 204;
+}
+
+void project_tag_check(const Driver& d, const Request& req, Response& resp)
+{
+    Project p = tagged_project(d, req, "get_project_tag", false);
+    if (std::find(p.tags.begin(), p.tags.end(), req.param("tag")) == p.tags.end())
+        throw NotFound("Could not find project tag: " + req.param("tag") + ".");
+    resp.status = 204;
+}
+
+void project_tag_add(const Driver& d, const Request& req, Response& resp)
+{
+    Project p = tagged_project(d, req, "create_project_tag", true);
+    json tags = p.tags;
+    tags.push_back(req.param("tag"));
+    p.tags = tag_list(tags);
+    d.projectUpdate(p);
+    resp.status = 201;
+    resp.set_header("Location", req.dispatcher()->endpoint_url(req, "v3_project_tag",
+                                                               {{"project_id", p.id}, {"tag", req.param("tag")}}));
+}
+
+void project_tag_delete(const Driver& d, const Request& req, Response& resp)
+{
+    Project p = tagged_project(d, req, "delete_project_tag", true);
+    auto it = std::find(p.tags.begin(), p.tags.end(), req.param("tag"));
+    if (it == p.tags.end())
+        throw NotFound("Could not find project tag: " + req.param("tag") + ".");
+    p.tags.erase(it);
+    d.projectUpdate(p);
     resp.status = 204;
 }
 
@@ -328,8 +592,10 @@ Role role_by_id(const Driver& d, const std::string& id)
     throw NotFound("Could not find role: " + id + ".");
 }
 
+// Keystone's default policy (identity:list_roles) keeps the list to the admin and the system's readers.
 void role_list(const Driver& d, const Request& req, Response& resp)
 {
+    require_admin(req, "list_roles");
     auto items = d.roleList();
     if (req.has_query("name"))
         std::erase_if(items, [&](const Role& r) { return r.name != req.query("name"); });
@@ -529,17 +795,11 @@ class Names {
     std::map<std::string, NameInDomain> projects_;
 };
 
-/* query_true: a flag of Keystone's query (include_names, effective): present, and anything but "0". */
-bool query_true(const Request& req, std::string_view name)
-{
-    return req.has_query(name) && req.query(name) != "0";
-}
-
 /*
  * role_assignment_list: the assignments as made, or with ?effective what they give as Keystone
  * works it out: a group's to each of its users (linked to the membership), an inherited one to each
- * project of its domain, each with the roles it implies (linked to the assignment of the prior role);
- * without the system's grants, which Keystone's effective list leaves out.
+ * project of its domain or below its project, each with the roles it implies (linked to the assignment of the prior
+ * role); without the system's grants, which Keystone's effective list leaves out.
  */
 void role_assignment_list(const Driver& d, const Request& req, Response& resp)
 {
@@ -611,7 +871,7 @@ void role_assignment_list(const Driver& d, const Request& req, Response& resp)
             add(a, user_id, project_id, domain_id, i.role_id, i.prior_role_id);
     };
     std::map<std::string, std::vector<std::string>> members; // a group's users, read once
-    std::optional<std::vector<Project>> all_projects;        // read once, for inherited grants on domains
+    std::optional<Tree> all_projects;                        // read once, for inherited grants
     for (const auto& a : d.roleAssignmentList()) {
         if (a.system) {
             if (!effective && project.empty() && domain.empty())
@@ -633,11 +893,15 @@ void role_assignment_list(const Driver& d, const Request& req, Response& resp)
         std::vector<std::pair<std::string, std::string>> targets; // (project, domain)
         if (!a.inherited)
             targets.emplace_back(a.project_id, a.domain_id);
-        else if (!a.domain_id.empty()) {
+        else {
             if (!all_projects)
-                all_projects = d.projectList();
-            for (const auto& p : *all_projects)
-                if (p.domain_id == a.domain_id)
+                all_projects.emplace(d.projectList());
+            if (!a.domain_id.empty()) {
+                for (const auto& [id, p] : all_projects->by_id)
+                    if (p.domain_id == a.domain_id)
+                        targets.emplace_back(id, "");
+            } else
+                for (const auto& p : all_projects->below(a.project_id))
                     targets.emplace_back(p.id, "");
         }
         for (const auto& u : users)
@@ -680,6 +944,49 @@ void system_grant_delete(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "revoke_system_grant_for_user");
     d.roleUnassignSystem(req.param("role_id"), req.param("user_id"));
+    resp.status = 204;
+}
+
+// A group's roles on the system, which its members hold there.
+Assignment system_group_grant(const Request& req, const std::string& role_id)
+{
+    return {.role_id = role_id, .system = true, .group_id = req.param("group_id")};
+}
+
+void system_group_grant_list(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "list_system_grants_for_group");
+    d.groupGet(req.param("group_id"));
+    auto ids = granted(d, system_group_grant(req, ""));
+    json out = json::array();
+    for (const auto& r : d.roleList())
+        if (std::find(ids.begin(), ids.end(), r.id) != ids.end())
+            out.push_back(view(req, r));
+    resp.json({{"roles", out}, {"links", list_links(req)}});
+}
+
+void system_group_grant_check(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "check_system_grant_for_group");
+    auto ids = granted(d, system_group_grant(req, ""));
+    if (std::find(ids.begin(), ids.end(), req.param("role_id")) == ids.end())
+        throw NotFound("Could not find role assignment.");
+    resp.status = 204;
+}
+
+void system_group_grant_create(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "create_system_grant_for_group");
+    Role r = role_by_id(d, req.param("role_id"));
+    d.groupGet(req.param("group_id"));
+    d.roleAssign(system_group_grant(req, r.id));
+    resp.status = 204;
+}
+
+void system_group_grant_delete(const Driver& d, const Request& req, Response& resp)
+{
+    require_admin(req, "revoke_system_grant_for_group");
+    d.roleUnassign(system_group_grant(req, req.param("role_id")));
     resp.status = 204;
 }
 
@@ -874,64 +1181,6 @@ void application_credential_delete(const Driver& d, const Request& req, Response
     resp.status = 204;
 }
 
-// Keystone v2.0's administrative reads: tenants and users of the default domain.
-json v2_user(const User& u)
-{
-    json v = {{"id", u.id}, {"name", u.name}, {"username", u.name}, {"enabled", u.enabled}};
-    if (!u.email.empty())
-        v["email"] = u.email;
-    return v;
-}
-
-json v2_roles(const std::vector<Role>& list)
-{
-    json out = json::array();
-    for (const auto& r : list)
-        out.push_back({{"id", r.id}, {"name", r.name}});
-    return {{"roles", out}, {"roles_links", json::array()}};
-}
-
-void v2_tenant_show(const Driver& d, const Request& req, Response& resp)
-{
-    if (req.context().project_id != req.param("tenant_id"))
-        require_admin(req, "get_project");
-    Project p = d.projectFind({.id = req.param("tenant_id")});
-    resp.json({{"tenant", {{"id", p.id}, {"name", p.name}, {"description", p.description}, {"enabled", p.enabled}}}});
-}
-
-void v2_user_list(const Driver& d, const Request& req, Response& resp)
-{
-    require_admin(req, "list_users");
-    json out = json::array();
-    for (const auto& u : d.userList())
-        if (u.domain_id == "default")
-            out.push_back(v2_user(u));
-    resp.json({{"users", out}, {"users_links", json::array()}});
-}
-
-void v2_user_show(const Driver& d, const Request& req, Response& resp)
-{
-    require_self_or_admin(req, req.param("user_id"), "get_user");
-    resp.json({{"user", v2_user(d.userGet(req.param("user_id")))}});
-}
-
-void v2_user_roles(const Driver& d, const Request& req, Response& resp)
-{
-    require_self_or_admin(req, req.param("user_id"), "list_grants");
-    std::vector<Role> held;
-    for (const auto& p : d.projectListForUser(req.param("user_id")))
-        for (const auto& r : d.roleListForProject(req.param("user_id"), p.id))
-            if (std::none_of(held.begin(), held.end(), [&](const Role& h) { return h.id == r.id; }))
-                held.push_back(r);
-    resp.json(v2_roles(held));
-}
-
-void v2_tenant_user_roles(const Driver& d, const Request& req, Response& resp)
-{
-    require_self_or_admin(req, req.param("user_id"), "list_grants");
-    resp.json(v2_roles(d.roleListForProject(req.param("user_id"), req.param("tenant_id"))));
-}
-
 // What a grant's check, list and create call: the grants as made, the role, the target, the user or group.
 const Operations kGrantCheck{Op::roleAssignmentList, Op::roleList, Op::projectFind, Op::domainGet};
 const Operations kGrantList = kGrantCheck;
@@ -945,10 +1194,19 @@ const Binding<Driver> kResources[] = {
     {"v3_domains_with_id", "PATCH", {Op::domainGet, Op::domainUpdate}, domain_update},
     {"v3_domains_with_id", "DELETE", {Op::domainDelete}, domain_delete},
     {"v3_projects", "GET", {Op::projectList}, project_list},
-    {"v3_projects", "POST", {Op::projectCreate}, project_create},
+    {"v3_projects", "POST", {Op::projectFind, Op::projectCreate}, project_create},
+    // Its hierarchy queries call projectListForUser and (the subtree) projectList too: a driver without them (a
+    // cloud without hierarchy) answers those queries 501, and every other show as before.
     {"v3_projects_with_id", "GET", {Op::projectFind}, project_show},
-    {"v3_projects_with_id", "PATCH", {Op::projectFind, Op::projectUpdate}, project_update},
+    {"v3_projects_with_id", "PATCH", {Op::projectFind, Op::projectList, Op::projectUpdate}, project_update},
     {"v3_projects_with_id", "DELETE", {Op::projectDelete}, project_delete},
+    {"v3_project_tags", "GET", {Op::projectFind}, project_tag_list},
+    {"v3_project_tags", "PUT", {Op::projectFind, Op::projectUpdate}, project_tags_set},
+    {"v3_project_tags", "DELETE", {Op::projectFind, Op::projectUpdate}, project_tags_clear},
+    {"v3_project_tag", "GET", {Op::projectFind}, project_tag_check},
+    {"v3_project_tag", "HEAD", {Op::projectFind}, project_tag_check},
+    {"v3_project_tag", "PUT", {Op::projectFind, Op::projectUpdate}, project_tag_add},
+    {"v3_project_tag", "DELETE", {Op::projectFind, Op::projectUpdate}, project_tag_delete},
     {"v3_users", "GET", {Op::userList}, user_list},
     {"v3_users", "POST", {Op::userCreate}, user_create},
     {"v3_user", "GET", {Op::userGet}, user_show},
@@ -1011,6 +1269,11 @@ const Binding<Driver> kResources[] = {
     {"v3_system_user_role", "HEAD", {Op::roleListForSystem}, system_grant_check},
     {"v3_system_user_role", "PUT", {Op::roleList, Op::userGet, Op::roleAssignSystem}, system_grant_create},
     {"v3_system_user_role", "DELETE", {Op::roleUnassignSystem}, system_grant_delete},
+    {"v3_system_group_roles", "GET", {Op::groupGet, Op::roleAssignmentList, Op::roleList}, system_group_grant_list},
+    {"v3_system_group_role", "GET", {Op::roleAssignmentList}, system_group_grant_check},
+    {"v3_system_group_role", "HEAD", {Op::roleAssignmentList}, system_group_grant_check},
+    {"v3_system_group_role", "PUT", {Op::roleList, Op::groupGet, Op::roleAssign}, system_group_grant_create},
+    {"v3_system_group_role", "DELETE", {Op::roleUnassign}, system_group_grant_delete},
     {"v3_auth_system", "GET", {Op::roleListForSystem}, auth_system},
     {"v3_role_implies", "GET", {Op::roleList, Op::roleInferenceList}, implied_role_list},
     {"v3_role_imply", "GET", {Op::roleList, Op::roleInferenceList}, implied_role_show},
@@ -1031,11 +1294,6 @@ const Binding<Driver> kResources[] = {
      {Op::applicationCredentialList, Op::roleList},
      application_credential_show},
     {"v3_user_application_credential", "DELETE", {Op::applicationCredentialDelete}, application_credential_delete},
-    {"v2_tenant", "GET", {Op::projectFind}, v2_tenant_show},
-    {"v2_users", "GET", {Op::userList}, v2_user_list},
-    {"v2_user", "GET", {Op::userGet}, v2_user_show},
-    {"v2_user_roles", "GET", {Op::projectListForUser, Op::roleListForProject}, v2_user_roles},
-    {"v2_tenant_user_roles", "GET", {Op::roleListForProject}, v2_tenant_user_roles},
 };
 
 } // namespace

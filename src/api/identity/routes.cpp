@@ -54,7 +54,7 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_user", "/v2.0/users/{user_id}", "GET PUT DELETE"},
     {"v2_user_roles", "/v2.0/users/{user_id}/roles", "GET"},
     {"v2_tenants", "/v2.0/tenants", "GET POST"},
-    {"v2_tenant", "/v2.0/tenants/{tenant_id}", "GET POST DELETE"},
+    {"v2_tenant", "/v2.0/tenants/{tenant_id}", "GET POST PUT DELETE"},
     {"v2_tenant_user_roles", "/v2.0/tenants/{tenant_id}/users/{user_id}/roles", "GET"},
     // Keystone v3 paths the original lacks
     {"v3_auth_catalog", "/v3/auth/catalog", "GET"},
@@ -72,7 +72,7 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_domain_group_role_assignment", "/v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}", "HEAD PUT DELETE"},
     {"v3_project_group_role", "/v3/projects/{project_id}/groups/{group_id}/roles/{role_id}", "HEAD PUT DELETE"},
     {"v3_project_tags", "/v3/projects/{project_id}/tags", "GET PUT DELETE"},
-    {"v3_project_tag", "/v3/projects/{project_id}/tags/{tag}", "GET PUT DELETE"},
+    {"v3_project_tag", "/v3/projects/{project_id}/tags/{tag}", "GET HEAD PUT DELETE"},
     {"v3_role_inferences", "/v3/role_inferences", "GET"},
     {"v3_role_implies", "/v3/roles/{prior_role_id}/implies", "GET"},
     {"v3_role_imply", "/v3/roles/{prior_role_id}/implies/{implies_role_id}", "GET HEAD PUT DELETE"},
@@ -95,6 +95,17 @@ constexpr Endpoint kEndpoints[] = {
      "GET HEAD PUT DELETE"},
     {"v3_system_user_roles", "/v3/system/users/{user_id}/roles", "GET"},
     {"v3_system_user_role", "/v3/system/users/{user_id}/roles/{role_id}", "GET HEAD PUT DELETE"},
+    {"v3_system_group_roles", "/v3/system/groups/{group_id}/roles", "GET"},
+    {"v3_system_group_role", "/v3/system/groups/{group_id}/roles/{role_id}", "GET HEAD PUT DELETE"},
+    // Keystone v2.0's administrative API (OS-KSADM) the original lacks
+    {"v2_tenant_users", "/v2.0/tenants/{tenant_id}/users", "GET"},
+    {"v2_tenant_user_role", "/v2.0/tenants/{tenant_id}/users/{user_id}/roles/OS-KSADM/{role_id}", "PUT DELETE"},
+    {"v2_user_password", "/v2.0/users/{user_id}/OS-KSADM/password", "PUT"},
+    {"v2_user_enabled", "/v2.0/users/{user_id}/enabled", "PUT"},
+    {"v2_roles", "/v2.0/OS-KSADM/roles", "GET POST"},
+    {"v2_role", "/v2.0/OS-KSADM/roles/{role_id}", "GET DELETE"},
+    {"v2_user_ec2_credentials", "/v2.0/users/{user_id}/credentials/OS-EC2", "GET POST"},
+    {"v2_user_ec2_credential", "/v2.0/users/{user_id}/credentials/OS-EC2/{credential_id}", "GET DELETE"},
 };
 
 } // namespace

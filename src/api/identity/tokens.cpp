@@ -17,6 +17,7 @@
 #include <jumpgate/log.hpp>
 #include <jumpgate/time.hpp>
 
+#include "api/identity/fields.hpp"
 #include "api/identity/identity.hpp"
 #include "api/identity/token.hpp"
 
@@ -1000,16 +1001,7 @@ void auth_projects(const Tokens& t, const Request& req, Response& resp)
 {
     json projects = json::array();
     for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
-        projects.push_back(
-            {{"id", pr.id},
-             {"name", pr.name},
-             {"domain_id", pr.domain_id},
-             {"description", pr.description},
-             {"enabled", pr.enabled},
-             {"is_domain", false},
-             {"parent_id", pr.domain_id},
-             {"links",
-              {{"self", req.dispatcher()->endpoint_url(req, "v3_projects_with_id", {{"project_id", pr.id}})}}}});
+        projects.push_back(view(req, pr));
     resp.json({{"projects", std::move(projects)}, {"links", auth_links(req)}});
 }
 
@@ -1066,8 +1058,8 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     auto acting_for_caller = +[](const std::shared_ptr<const Driver>& d, const Request& req) {
         return acting(d, req.context().credentials);
     };
-    for (auto table :
-         {api::identity::resource_bindings(), api::identity::group_bindings(), api::identity::credential_bindings()})
+    for (auto table : {api::identity::resource_bindings(), api::identity::group_bindings(),
+                       api::identity::credential_bindings(), api::identity::v2_admin_bindings()})
         bind_table(disp, table, driver, operations, acting_for_caller);
     if (!validates)
         return;
