@@ -669,6 +669,9 @@ CREATE TRIGGER identity_generation_group_role_assignments_insert AFTER INSERT ON
 CREATE TRIGGER identity_generation_group_role_assignments_update AFTER UPDATE ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_group_role_assignments_delete AFTER DELETE ON group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
+    {20, "block storage: a snapshot's progress as os-update_snapshot_status reports it", R"sql(
+ALTER TABLE volume_snapshots ADD COLUMN progress TEXT;
+)sql"},
 };
 } // namespace
 
