@@ -473,10 +473,10 @@ BOOST_AUTO_TEST_CASE(lists_filter_sort_and_page_in_sql)
     BOOST_TEST(driver.volumeList(alice, q).size() == 1u);
     q = {};
     q.marker = "no-such-volume";
-    BOOST_CHECK_THROW(driver.volumeList(alice, q), BadRequest);
+    BOOST_CHECK_THROW(driver.volumeList(alice, q), NotFound);
     q = {};
     q.marker = ids[0];
-    BOOST_CHECK_THROW(driver.volumeList(member("bob"), q), BadRequest);
+    BOOST_CHECK_THROW(driver.volumeList(member("bob"), q), NotFound);
 }
 
 BOOST_AUTO_TEST_CASE(snapshots_backups_and_attachments_page_after_their_marker_as_volumes_do)
