@@ -964,6 +964,9 @@ class MoreActions(unittest.TestCase):
                                                               "attachment_id": attachment}})[0], 202)
         after = wait_status(v["id"], "available")
         self.assertEqual((after["status"], after["attachments"]), ("available", []))
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "error"}})[0], 202)
+        self.assertEqual(action(v["id"], {"os-detach": {}})[0], 202)     # attached nowhere: Cinder makes it available
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "available")
 
     def test_retype_and_image_metadata(self):
         v = available_volume(name="retyped")

@@ -150,6 +150,14 @@ void detach(const Driver& driver, const Request& req, Response& resp)
     const json& args = action_args(req);
     Volume v = target(driver, req);
     std::string id = string_arg(args, "attachment_id", false);
+    if (v.status == "maintenance")
+        throw BadRequest("Invalid volume: Volume " + v.id + " is in maintenance: it cannot be detached.");
+    if (id.empty() && v.attachments.empty()) {
+        // Cinder's volume manager takes a detach of what is attached nowhere as the wish to be available.
+        driver.volumeResetStatus(req.context(), v.id, "available", false);
+        accepted(resp);
+        return;
+    }
     if (id.empty()) {
         if (v.attachments.size() != 1)
             throw BadRequest("Invalid volume: Volume " + v.id + " has " + std::to_string(v.attachments.size()) +
@@ -297,7 +305,7 @@ constexpr Operations kResetStatus{Op::volumeGet, Op::volumeResetStatus};
 constexpr Operations kForceDelete{Op::volumeGet, Op::volumeResetStatus, Op::volumeDelete};
 constexpr Operations kUpdate{Op::volumeGet, Op::volumeUpdate};
 constexpr Operations kAttach{Op::volumeGet, Op::volumeAttach};
-constexpr Operations kDetach{Op::volumeGet, Op::volumeDetach};
+constexpr Operations kDetach{Op::volumeGet, Op::volumeDetach, Op::volumeResetStatus};
 constexpr Operations kUploadImage{Op::volumeGet, Op::volumeUploadImage};
 constexpr Operations kReserve{Op::volumeGet, Op::volumeResetStatus};
 constexpr Operations kForceDetach{Op::volumeGet, Op::volumeResetStatus, Op::volumeDetach};
