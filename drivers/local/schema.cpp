@@ -725,6 +725,9 @@ CREATE TRIGGER identity_generation_system_group_role_assignments_insert AFTER IN
 CREATE TRIGGER identity_generation_system_group_role_assignments_update AFTER UPDATE ON system_group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_system_group_role_assignments_delete AFTER DELETE ON system_group_role_assignments BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
+    {21, "block storage: a snapshot's progress as os-update_snapshot_status reports it", R"sql(
+ALTER TABLE volume_snapshots ADD COLUMN progress TEXT;
+)sql"},
 };
 } // namespace
 

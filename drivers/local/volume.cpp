@@ -301,16 +301,20 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
 
 volume::Volume Volume::volumeUpdate(const Context& ctx, const volume::Volume& v) const
 {
+    // A retype names a type that exists (the core found it); the subquery keeps the reference whole regardless.
     Statement s(*db_, "UPDATE volumes SET name = ?, description = ?, metadata_json = ?, bootable = ?, readonly = ?, "
-                      "readonly_set = ?, updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
+                      "readonly_set = ?, image_metadata_json = ?, "
+                      "volume_type_id = COALESCE((SELECT id FROM volume_types WHERE id = ?), volume_type_id), "
+                      "updated_at = ? WHERE id = ? AND (project_id = ? OR ?)");
     bind_opt(s, 1, v.name);
     bind_opt(s, 2, v.description);
     s.bind(3, json(v.metadata).dump()).bind(4, v.bootable ? 1LL : 0LL).bind(5, v.readonly ? 1LL : 0LL);
     s.bind(6, v.readonly_set || v.readonly ? 1LL : 0LL);
-    s.bind(7, static_cast<long long>(unix_now()))
-        .bind(8, v.id)
-        .bind(9, ctx.project_id)
-        .bind(10, ctx.is_admin() ? 1LL : 0LL);
+    s.bind(7, json(v.image_metadata).dump()).bind(8, v.volume_type_id);
+    s.bind(9, static_cast<long long>(unix_now()))
+        .bind(10, v.id)
+        .bind(11, ctx.project_id)
+        .bind(12, ctx.is_admin() ? 1LL : 0LL);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw NotFound("Volume " + v.id + " could not be found.");

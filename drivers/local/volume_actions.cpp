@@ -73,6 +73,27 @@ volume::Volume Volume::volumeResetStatus(const Context& ctx, const std::string& 
     return volumeGet(ctx, volume_id);
 }
 
+void Volume::volumeReserve(const Context& ctx, const std::string& volume_id) const
+{
+    Transaction tx(*db_);
+    volume::Volume v = volumeGet(ctx, volume_id);
+    if (v.status != "available" && !(v.multiattach && v.status == "in-use"))
+        throw BadRequest("Invalid volume: Volume status must be available to reserve, but the status is " + v.status +
+                         ".");
+    status_set("volumes", v.id, "attaching", std::nullopt);
+    tx.commit();
+}
+
+void Volume::volumeUnreserve(const Context& ctx, const std::string& volume_id) const
+{
+    Transaction tx(*db_);
+    volume::Volume v = volumeGet(ctx, volume_id);
+    if (v.status != "attaching")
+        return;
+    status_set("volumes", v.id, v.attachments.empty() ? "available" : "in-use", std::nullopt);
+    tx.commit();
+}
+
 Attachment Volume::volumeAttach(const Context& ctx, const std::string& volume_id, const Attachment& in) const
 {
     Attachment a = in;

@@ -58,7 +58,7 @@ void marker_values(Database& db, const Context& ctx, const ListTable& table, con
     Statement m(db, sql + " FROM " + table.from + table.by_id());
     bind_by_id(m, ctx, marker);
     if (!m.step())
-        throw BadRequest("Marker " + marker + " could not be found.");
+        throw NotFound("Marker " + marker + " could not be found.");
     for (std::size_t i = 0; i < keys.size(); ++i)
         keys[i].marker = m.value(static_cast<int>(i));
 }

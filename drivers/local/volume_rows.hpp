@@ -143,8 +143,8 @@ auto row_find(Database& db, const Context& ctx, const ListTable& table, const st
  * order they were made in, from the one after q.marker's row (keyset pagination: a page
  * costs a page however deep it is), q.offset skipped, at most q.limit (0: all).
  * Throws BadRequest for a filter or sort key the table has not ("Invalid filter keys:",
- * "Invalid sort key:"), a filter value that is not of its kind, or a marker that names
- * no row the caller sees.
+ * "Invalid sort key:") or a filter value that is not of its kind, NotFound for a marker
+ * that names no row the caller sees.
  */
 void list_rows(Database& db, const Context& ctx, const volume::ListQuery& q, const ListTable& table,
                const std::function<void(const Statement&)>& read);

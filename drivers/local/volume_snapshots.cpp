@@ -17,7 +17,7 @@ using volume::Snapshot;
 
 const ListTable kSnapshots = {
     "s.id, s.name, s.description, s.volume_id, s.project_id, s.user_id, s.size, " + current_status("s") +
-        ", s.metadata_json, s.created_at, " + current_updated("s") + ", s.group_snapshot_id",
+        ", s.metadata_json, s.created_at, " + current_updated("s") + ", s.group_snapshot_id, s.progress",
     "volume_snapshots s",
     "s.id",
     "s.project_id",
@@ -51,6 +51,7 @@ Snapshot snapshot_of(const Statement& s)
     v.created_at = s.integer(9);
     v.updated_at = s.integer(10);
     v.group_snapshot_id = opt_text(s, 11);
+    v.progress = opt_text(s, 12);
     return v;
 }
 
@@ -116,7 +117,13 @@ Snapshot Volume::snapshotCreate(const Context& ctx, const Snapshot& in) const
 
 Snapshot Volume::snapshotUpdate(const Context& ctx, const Snapshot& snap) const
 {
+    Transaction tx(*db_);
     describe_owned(*db_, "volume_snapshots", "Snapshot", snap, ctx);
+    Statement s(*db_, "UPDATE volume_snapshots SET progress = ? WHERE id = ?");
+    bind_opt(s, 1, snap.progress);
+    s.bind(2, snap.id);
+    s.step();
+    tx.commit();
     return snapshotGet(ctx, snap.id);
 }
 

@@ -100,6 +100,8 @@ class Volumes : public volume::Driver {
     volume::Volume volumeUpdate(const Context& ctx, const volume::Volume& volume) const override;
     void volumeDelete(const Context& ctx, const std::string& volume_id) const override;
     volume::Volume volumeExtend(const Context& ctx, const std::string& volume_id, long long new_size) const override;
+    void volumeReserve(const Context& ctx, const std::string& volume_id) const override;
+    void volumeUnreserve(const Context& ctx, const std::string& volume_id) const override;
     volume::Volume volumeResetStatus(const Context& ctx, const std::string& volume_id, const std::string& status,
                                      bool detach) const override;
     std::string volumeUploadImage(const Context& ctx, const std::string& volume_id, const std::string& name,

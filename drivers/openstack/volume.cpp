@@ -297,6 +297,16 @@ Volume Volumes::volumeResetStatus(const Context& ctx, const std::string& volume_
     return volumeGet(ctx, volume_id);
 }
 
+void Volumes::volumeReserve(const Context& ctx, const std::string& volume_id) const
+{
+    action(ctx, volume_id, {{"os-reserve", nullptr}});
+}
+
+void Volumes::volumeUnreserve(const Context& ctx, const std::string& volume_id) const
+{
+    action(ctx, volume_id, {{"os-unreserve", nullptr}});
+}
+
 std::string Volumes::volumeUploadImage(const Context& ctx, const std::string& volume_id, const std::string& name,
                                        const std::string& disk_format, const std::string& container_format,
                                        const std::string& visibility, bool is_protected) const

@@ -130,7 +130,7 @@ class Volumes(unittest.TestCase):
         names = [n for _, n in seen if n and n.startswith("page-")]
         self.assertEqual(names, ["page-0", "page-1", "page-2", "page-3"])
         self.assertEqual(len(seen), len({i for i, _ in seen}))              # each volume once
-        self.assertEqual(stack.get_json(f"{V3}/volumes?marker=no-such-volume")[0], 400)
+        self.assertEqual(stack.get_json(f"{V3}/volumes?marker=no-such-volume")[0], 404)   # MarkerNotFound
         self.assertEqual(stack.get_json(f"{V3}/volumes?sort=colour:asc")[0], 400)
         _, _, body = stack.get_json(f"{V3}/volumes?with_count=true&name=page-1", headers=auth(version="3.45"))
         self.assertEqual(body["count"], 1)
@@ -926,6 +926,103 @@ class CinderExtras(unittest.TestCase):
         self.assertEqual(status, 404, body)
         status, _, body = stack.get_json(f"{V3}/snapshots", method="POST", body={"snapshot": {"name": "x"}})
         self.assertEqual(status, 400, body)
+        self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}?cascade=true")[0], 202)
+
+
+class MoreActions(unittest.TestCase):
+    def test_admin_create_shows_no_show_only_fields(self):
+        status, _, body = create(name="adm-create")
+        self.assertEqual(status, 202, body)
+        for key in ("os-vol-host-attr:host", "os-vol-tenant-attr:tenant_id", "os-vol-mig-status-attr:migstat"):
+            self.assertNotIn(key, body["volume"])                      # Tempest's create schema rejects them
+        self.assertIsNone(body["volume"]["migration_status"])
+        v = wait_status(body["volume"]["id"], "available")
+        self.assertIn("@", v["os-vol-host-attr:host"])
+        _, _, listed = stack.get_json(f"{V3}/volumes/detail?all_tenants=1&project_id={admin_project}")
+        self.assertIn(v["id"], [x["id"] for x in listed["volumes"]])
+        self.assertEqual({x["os-vol-tenant-attr:tenant_id"] for x in listed["volumes"]}, {admin_project})
+
+    def test_reserve_unreserve_and_force_detach(self):
+        v = available_volume(name="reserved")
+        self.assertEqual(action(v["id"], {"os-reserve": {}})[0], 202)
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "attaching")
+        status, _, body = action(v["id"], {"os-reserve": {}})
+        self.assertEqual(status, 400, body)                               # reserved already
+        self.assertIn("attaching", body["badRequest"]["message"])
+        self.assertEqual(action(v["id"], {"os-unreserve": {}})[0], 202)
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "available")
+        self.assertEqual(action("f" * 32, {"os-reserve": {}})[0], 404)
+        self.assertEqual(action("f" * 32, {"os-unreserve": {}})[0], 404)
+        self.assertEqual(action(v["id"], {"os-attach": {"instance_uuid": "1" * 32, "mountpoint": "/dev/vdc"}})[0], 202)
+        attachment = wait_status(v["id"], "in-use")["attachments"][0]["attachment_id"]
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "error"}})[0], 202)
+        _, token, _ = member_a
+        self.assertEqual(action(v["id"], {"os-force_detach": {"attachment_id": attachment}},
+                                f"/volume/v3/{member_a[0]}", token)[0], 404)   # not the member's volume
+        self.assertEqual(action(v["id"], {"os-force_detach": {"attachment_id": "2" * 32}})[0], 404)
+        self.assertEqual(action(v["id"], {"os-force_detach": {"connector": None,
+                                                              "attachment_id": attachment}})[0], 202)
+        after = wait_status(v["id"], "available")
+        self.assertEqual((after["status"], after["attachments"]), ("available", []))
+        self.assertEqual(action(v["id"], {"os-reset_status": {"status": "error"}})[0], 202)
+        self.assertEqual(action(v["id"], {"os-detach": {}})[0], 202)     # attached nowhere: Cinder makes it available
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "available")
+
+    def test_retype_and_image_metadata(self):
+        v = available_volume(name="retyped")
+        status, _, body = stack.get_json(f"{V3}/types", method="POST", body={"volume_type": {"name": "retype-to"}})
+        self.assertEqual(status, 200, body)
+        new_type = body["volume_type"]
+        self.assertEqual(action(v["id"], {"os-retype": {"new_type": v["volume_type"]}})[0], 400)   # the same type
+        self.assertEqual(action(v["id"], {"os-retype": {"new_type": "no-such-type"}})[0], 404)
+        self.assertEqual(action(v["id"], {"os-retype": {"new_type": "retype-to", "migration_policy": "x"}})[0], 400)
+        self.assertEqual(action(v["id"], {"os-retype": {"new_type": "retype-to"}})[0], 202)
+        shown = show(v["id"])[2]["volume"]
+        self.assertEqual(shown["volume_type"], "retype-to")
+        _, _, shown = stack.get_json(f"{V3}/volumes/{v['id']}", headers=auth(version="3.63"))
+        self.assertEqual(shown["volume"]["volume_type_id"], new_type["id"])
+        md = {"image_name": "image", "kernel_id": "k-1", "ramdisk_id": "somedisk"}
+        status, _, body = action(v["id"], {"os-set_image_metadata": {"metadata": md}})
+        self.assertEqual((status, body), (200, {"metadata": md}))
+        self.assertEqual(show(v["id"])[2]["volume"]["volume_image_metadata"], md)
+        self.assertEqual(action(v["id"], {"os-unset_image_metadata": {"key": "ramdisk_id"}})[0], 200)
+        self.assertEqual(action(v["id"], {"os-unset_image_metadata": {"key": "ramdisk_id"}})[0], 404)
+        del md["ramdisk_id"]
+        self.assertEqual(action(v["id"], {"os-show_image_metadata": {}})[2], {"metadata": md})
+        self.assertEqual(action(v["id"], {"os-set_image_metadata": {"metadata": "x"}})[0], 400)
+        _, token_b, _ = member_b
+        self.assertEqual(action(v["id"], {"os-show_image_metadata": {}}, f"/volume/v3/{member_b[0]}",
+                                token_b)[0], 404)
+
+    def test_summary_and_snapshot_status_updates(self):
+        v = available_volume(name="summed", size=2, metadata={"tier": "gold"})
+        self.assertEqual(stack.get_json(f"{V3}/volumes/summary", headers=auth(version="3.11"))[0], 404)
+        _, _, body = stack.get_json(f"{V3}/volumes/detail", headers=auth(version="3.12"))
+        status, _, summary = stack.get_json(f"{V3}/volumes/summary", headers=auth(version="3.12"))
+        self.assertEqual(status, 200, summary)
+        self.assertEqual(summary["volume-summary"], {"total_count": len(body["volumes"]),
+                                                     "total_size": sum(x["size"] for x in body["volumes"])})
+        _, _, summary = stack.get_json(f"{V3}/volumes/summary", headers=auth(version="3.36"))
+        self.assertIn("gold", summary["volume-summary"]["metadata"]["tier"])
+        status, _, body = stack.get_json(f"{V3}/snapshots", method="POST",
+                                         body={"snapshot": {"volume_id": v["id"], "name": "progressing"}})
+        self.assertEqual(status, 202, body)
+        snap = body["snapshot"]["id"]
+        path = f"{V3}/snapshots/{snap}/action"
+        deadline = time.time() + 10
+        while stack.get_json(f"{V3}/snapshots/{snap}")[2]["snapshot"]["status"] != "available":
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.2)
+        update = {"os-update_snapshot_status": {"status": "error", "progress": "80%"}}
+        self.assertEqual(stack.get_json(path, method="POST", body=update)[0], 400)      # available: nothing to report
+        self.assertEqual(stack.get_json(path, method="POST", body={"os-reset_status": {"status": "creating"}})[0], 202)
+        bad = {"os-update_snapshot_status": {"status": "deleting"}}
+        self.assertEqual(stack.get_json(path, method="POST", body=bad)[0], 400)
+        self.assertEqual(stack.get_json(path, method="POST", body=update)[0], 202)
+        shown = stack.get_json(f"{V3}/snapshots/{snap}")[2]["snapshot"]
+        self.assertEqual((shown["status"], shown["os-extended-snapshot-attributes:progress"]), ("error", "80%"))
+        status, _, body = stack.get_json(f"{V3}/snapshots?marker={'e' * 32}")
+        self.assertEqual(status, 404, body)                               # Cinder's MarkerNotFound
         self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}?cascade=true")[0], 202)
 
 

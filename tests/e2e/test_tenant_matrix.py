@@ -872,7 +872,10 @@ for _service, _collection in (("volume", "v2"), ("volume", "v3")):
             {"os-extend": {"new_size": 2}}, {"os-reset_status": {"status": "error"}}, {"os-force_delete": {}},
             {"os-set_bootable": {"bootable": True}}, {"os-update_readonly_flag": {"readonly": True}},
             {"os-attach": {"instance_uuid": w["server_id"], "mountpoint": "/dev/vdc"}}, {"os-detach": {}},
-            {"os-volume_upload_image": {"image_name": "b-was-here"}}]},
+            {"os-volume_upload_image": {"image_name": "b-was-here"}}, {"os-reserve": {}}, {"os-unreserve": {}},
+            {"os-force_detach": {}}, {"os-retype": {"new_type": "b-type"}},
+            {"os-set_image_metadata": {"metadata": {KEY: "b-was-here"}}},
+            {"os-unset_image_metadata": {"key": KEY}}, {"os-show_image_metadata": {}}]},
         (_service, f"{_collection}_quota_set"): lambda w: {"PUT": [{"quota_set": {"volumes": 1}}]},
     })
 BODIES.update({
@@ -894,7 +897,8 @@ BODIES.update({
     ("volume", "v2_snapshot"): lambda w: {"PUT": [{"snapshot": {"name": "b-was-here"}}]},
     ("volume", "v3_snapshot"): lambda w: {"PUT": [{"snapshot": {"name": "b-was-here"}}]},
     ("volume", "v3_snapshot_action"): lambda w: {"POST": [
-        {"os-reset_status": {"status": "error"}}, {"os-force_delete": {}}]},
+        {"os-reset_status": {"status": "error"}}, {"os-force_delete": {}},
+        {"os-update_snapshot_status": {"status": "error", "progress": "b-was-here"}}]},
     ("volume", "v3_snapshot_metadata"): metadata,
     ("volume", "v3_snapshot_metadata_key"): metadata_key,
     ("volume", "v3_attachments"): lambda w: {"POST": [{"attachment": {"volume_uuid": w["volume_id"],
@@ -1150,7 +1154,8 @@ OWNER_WRITES = [
     ("image", "v2_image", "PATCH", 0), ("image", "v2_image_tag", "PUT", 0),
     ("volume", "v3_volume", "PUT", 0), ("volume", "v3_volume_metadata", "POST", 0),
     ("volume", "v3_volume_metadata_key", "PUT", 0), ("volume", "v3_volume_action", "POST", "os-set_bootable"),
-    ("volume", "v3_volume_action", "POST", "os-extend"), ("volume", "v3_snapshot", "PUT", 0),
+    ("volume", "v3_volume_action", "POST", "os-extend"),
+    ("volume", "v3_volume_action", "POST", "os-set_image_metadata"), ("volume", "v3_snapshot", "PUT", 0),
     ("volume", "v3_snapshot_metadata_key", "PUT", 0), ("volume", "v3_backup", "PUT", 0),
     ("network", "v2_network", "PUT", 0), ("network", "v2_subnet", "PUT", 0), ("network", "v2_port", "PUT", 0),
     ("network", "v2_port_tag", "PUT", 0), ("network", "v2_router", "PUT", 0),

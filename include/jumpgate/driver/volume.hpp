@@ -84,6 +84,7 @@ struct Snapshot {
     std::string status = "creating"; // creating, available, deleting, error
     std::map<std::string, std::string> metadata;
     std::optional<std::string> group_snapshot_id; // the group snapshot it was taken for
+    std::optional<std::string> progress;          // os-update_snapshot_status's ("80%"); none: as the status says
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
 };
@@ -162,7 +163,7 @@ struct QosSpec {
  * an admin's all_tenants (project_id then narrows); sort is (field, ascending),
  * newest first by default; limit 0 means no limit (the core answers a
  * request's limit=0 itself); offset skips that many first rows; a marker that names nothing
- * the caller sees is BadRequest.
+ * the caller sees is NotFound (Cinder's MarkerNotFound).
  */
 struct ListQuery {
     std::vector<std::pair<std::string, std::string>> filters;
@@ -196,9 +197,9 @@ long long filter_integer(const std::string& key, const std::string& value);
  * name, volume_id, id; a missing field matches nothing), sorted by `q.sort`
  * (newest first without one; a missing name sorts as ""), after the marker
  * (any record the caller sees, listed or not), `q.offset` skipped, at most
- * `q.limit`. Throws BadRequest for a filter or sort key the kind has not, a
- * filter value not of its type, and a marker that names no record the caller
- * sees ("Marker <id> could not be found.").
+ * `q.limit`. Throws BadRequest for a filter or sort key the kind has not and a
+ * filter value not of its type, NotFound for a marker that names no record the
+ * caller sees ("Marker <id> could not be found.").
  */
 std::vector<Volume> select(const Context& ctx, const ListQuery& q, std::vector<Volume> items);
 std::vector<Snapshot> select(const Context& ctx, const ListQuery& q, std::vector<Snapshot> items);
@@ -286,7 +287,10 @@ class Driver {
      * when one is set, else it is empty. It starts as "creating".
      */
     virtual Volume volumeCreate(const Context& ctx, const Volume& volume) const;
-    /* volumeUpdate: store name, description, metadata, bootable, readonly and readonly_set of `volume`. */
+    /*
+     * volumeUpdate: store name, description, metadata, image_metadata, bootable, readonly, readonly_set and
+     * volume_type_id (a retype: the core has checked the type) of `volume`.
+     */
     virtual Volume volumeUpdate(const Context& ctx, const Volume& volume) const;
     /* volumeDelete: remove a volume and its bytes (the core has checked that it may go). */
     virtual void volumeDelete(const Context& ctx, const std::string& volume_id) const;
@@ -295,6 +299,14 @@ class Driver {
     /* volumeResetStatus: set the status (an admin's os-reset_status); "available" also drops attachments when asked. */
     virtual Volume volumeResetStatus(const Context& ctx, const std::string& volume_id, const std::string& status,
                                      bool detach) const;
+    /*
+     * volumeReserve: keep the volume for an attach to come (os-reserve: "attaching"), checked and set at once
+     * so that two reserves cannot both win; BadRequest unless it is available (or in-use and multiattach).
+     * volumeUnreserve: an "attaching" volume goes back to "in-use" while it has attachments, else
+     * "available"; in any other status nothing changes.
+     */
+    virtual void volumeReserve(const Context& ctx, const std::string& volume_id) const;
+    virtual void volumeUnreserve(const Context& ctx, const std::string& volume_id) const;
     /*
      * volumeAttach: attach to a server ("attaching", then "in-use"); Conflict
      * unless available (or in-use and multiattach). Returns the attachment.
@@ -338,7 +350,7 @@ class Driver {
     virtual Snapshot snapshotGet(const Context& ctx, const std::string& snapshot_id) const;
     /* snapshotCreate: copy the volume's bytes now (status "creating", then "available"); quota "snapshots". */
     virtual Snapshot snapshotCreate(const Context& ctx, const Snapshot& snapshot) const;
-    /* snapshotUpdate: store name, description and metadata. */
+    /* snapshotUpdate: store name, description, metadata and progress. */
     virtual Snapshot snapshotUpdate(const Context& ctx, const Snapshot& snapshot) const;
     /* snapshotDelete: remove a snapshot and its bytes. */
     virtual void snapshotDelete(const Context& ctx, const std::string& snapshot_id) const;
@@ -492,7 +504,7 @@ class Driver {
 // clang-format off
 #define JUMPGATE_VOLUME_OPERATIONS(X) \
     X(volumeList) X(volumeGet) X(volumeCreate) X(volumeUpdate) X(volumeDelete) X(volumeExtend)                   \
-    X(volumeResetStatus) X(volumeAttach) X(volumeDetach) X(volumeUploadImage) X(attachmentList)                  \
+    X(volumeResetStatus) X(volumeReserve) X(volumeUnreserve) X(volumeAttach) X(volumeDetach) X(volumeUploadImage) X(attachmentList)                  \
     X(attachmentGet) X(attachmentCreate) X(attachmentUpdate) X(attachmentComplete) X(attachmentDelete)           \
     X(snapshotList) X(snapshotGet) X(snapshotCreate) X(snapshotUpdate) X(snapshotDelete)                         \
     X(snapshotResetStatus) X(backupList) X(backupGet) X(backupCreate) X(backupUpdate) X(backupDelete)            \

@@ -16,14 +16,6 @@ using namespace api::cinder;
 
 namespace {
 
-// Below 3.27 Cinder has no such resource: its version check answers 404.
-void require_version(const Request& req, int minor)
-{
-    if (!req.version().at_least(3, minor))
-        throw NotFound("The resource could not be found: this API needs microversion 3." + std::to_string(minor) +
-                       " or later.");
-}
-
 json summary_view(const Attachment& a)
 {
     return {{"id", a.id},

@@ -127,6 +127,13 @@ template <const MetadataStore& store> struct MetadataCalls {
 /* action_args: the value of an action body's one key (the dispatcher has routed on that key). */
 const json& action_args(const Request& req);
 
+/* type_usable: whether the caller may put volumes of type `t`: a public one, one shared with its project, any for an
+ * admin. */
+bool type_usable(const Context& ctx, const volume::VolumeType& t);
+
+/* require_version: NotFound below microversion 3.`minor`, where Cinder has no such resource (its version check). */
+void require_version(const Request& req, int minor);
+
 /* require_admin: Forbidden unless the caller is an admin (Cinder's admin-only actions). */
 void require_admin(const Request& req, const char* what);
 

@@ -31,6 +31,7 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_snapshots_detail", "/v2/{tenant_id}/snapshots/detail", "GET"},
     {"v3_volumes", "/v3/{tenant_id}/volumes", "GET POST"},
     {"v3_volumes_detail", "/v3/{tenant_id}/volumes/detail", "GET"},
+    {"v3_volumes_summary", "/v3/{tenant_id}/volumes/summary", "GET"},
     {"v3_volume", "/v3/{tenant_id}/volumes/{volume_id}", "GET PUT DELETE"},
     {"v3_volume_action", "/v3/{tenant_id}/volumes/{volume_id}/action", "POST"},
     {"v3_volume_metadata", "/v3/{tenant_id}/volumes/{volume_id}/metadata", "GET POST PUT"},

@@ -220,7 +220,7 @@ template <class T> std::vector<T> select_page(const Context& ctx, const ListQuer
     if (!q.marker.empty()) {
         from = std::find_if(seen.begin(), seen.end(), [&](std::size_t i) { return items[i].id == q.marker; });
         if (from == seen.end())
-            throw BadRequest("Marker " + q.marker + " could not be found.");
+            throw NotFound("Marker " + q.marker + " could not be found.");
         ++from;
     }
     const bool every_project = q.all_projects && ctx.is_admin();

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Cinder's snapshots (v1, v2, v3): create, list, show, update, delete, metadata and the admin's status reset.
+// Cinder's snapshots (v1, v2, v3): create, list, show, update, delete, metadata, the admin's status reset and the
+// status updates of snapshots taken elsewhere.
 #include "api/volume/cinder.hpp"
+
+#include <algorithm>
+#include <map>
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/time.hpp>
@@ -25,7 +29,9 @@ json snapshot_view(const Request& req, const Snapshot& s, bool extended)
                  {"created_at", api::iso_time(s.created_at, false)},
                  {"updated_at", s.updated_at ? json(api::iso_time(s.updated_at, false)) : json(nullptr)}};
     if (extended) {
-        view["os-extended-snapshot-attributes:progress"] = s.status == "available" ? "100%" : "0%";
+        view["os-extended-snapshot-attributes:progress"] = s.progress                ? *s.progress
+                                                           : s.status == "available" ? "100%"
+                                                                                     : "0%";
         view["os-extended-snapshot-attributes:project_id"] = s.project_id;
     }
     view[v1 ? "display_name" : "name"] = s.name ? json(*s.name) : json(nullptr);
@@ -141,6 +147,35 @@ void reset_status(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
+// os-update_snapshot_status: how a snapshot someone else takes (Nova's assisted snapshots) is coming along; only a
+// creating or deleting snapshot has a status to report, and only the ones that creation or deletion leads to.
+void update_status(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Snapshot s = driver.snapshotGet(req.context(), req.param("snapshot_id"));
+    if (!args.is_object() || !args.contains("status") || !args["status"].is_string())
+        throw BadRequest("Invalid input: 'status' is a required property.");
+    std::string status = args["status"];
+    static const std::map<std::string, std::vector<std::string>> kNext = {
+        {"creating", {"creating", "available", "error"}}, {"deleting", {"deleting", "error_deleting"}}};
+    auto allowed = kNext.find(s.status);
+    if (allowed == kNext.end())
+        throw BadRequest("Snapshot status " + s.status + " not allowed for update_snapshot_status");
+    if (std::find(allowed->second.begin(), allowed->second.end(), status) == allowed->second.end())
+        throw BadRequest("Provided snapshot status " + status + " not allowed for snapshot with status " + s.status +
+                         ".");
+    if (args.contains("progress")) {
+        const json& p = args["progress"];
+        if (!p.is_string() || p.get_ref<const std::string&>().size() > 255)
+            throw BadRequest("Invalid input for field/attribute progress.");
+        s.progress = p.get<std::string>();
+        driver.snapshotUpdate(req.context(), s);
+    }
+    driver.snapshotResetStatus(req.context(), s.id, status);
+    resp.status = 202;
+    resp.clear_body();
+}
+
 void force_delete(const Driver& driver, const Request& req, Response& resp)
 {
     Snapshot s = driver.snapshotGet(req.context(), req.param("snapshot_id"));
@@ -166,6 +201,7 @@ constexpr Operations kRead{Op::snapshotGet};
 constexpr Operations kWrite{Op::snapshotGet, Op::snapshotUpdate};
 constexpr Operations kDelete{Op::snapshotGet, Op::snapshotDelete};
 constexpr Operations kResetStatus{Op::snapshotGet, Op::snapshotResetStatus};
+constexpr Operations kUpdateStatus{Op::snapshotGet, Op::snapshotUpdate, Op::snapshotResetStatus};
 
 constexpr Binding<Driver> kBindings[] = {
     {"v2_snapshots", "GET", {Op::snapshotList}, index},
@@ -183,6 +219,7 @@ constexpr Binding<Driver> kBindings[] = {
     {"v3_snapshot", "DELETE", kDelete, remove},
     {"v3_snapshot_action", "POST", kResetStatus, reset_status, "os-reset_status"},
     {"v3_snapshot_action", "POST", kDelete, force_delete, "os-force_delete"},
+    {"v3_snapshot_action", "POST", kUpdateStatus, update_status, "os-update_snapshot_status"},
     {"v3_snapshot_metadata", "GET", kRead, Metadata::index},
     {"v3_snapshot_metadata", "POST", kWrite, Metadata::merge},
     {"v3_snapshot_metadata", "PUT", kWrite, Metadata::replace},

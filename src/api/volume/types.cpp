@@ -44,12 +44,6 @@ json type_view(const Request& req, const VolumeType& t, View form = View::shown)
     return view;
 }
 
-bool usable(const Context& ctx, const VolumeType& t)
-{
-    return t.is_public || ctx.is_admin() ||
-           std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
-}
-
 VolumeType visible_type(const Driver& driver, const Request& req)
 {
     const std::string& id = req.param("type_id");
@@ -64,7 +58,7 @@ VolumeType visible_type(const Driver& driver, const Request& req)
     } else {
         t = driver.typeGet(req.context(), id);
     }
-    if (!usable(req.context(), t))
+    if (!type_usable(req.context(), t))
         throw NotFound("Volume type " + id + " could not be found.");
     return t;
 }
@@ -137,7 +131,7 @@ void index(const Driver& driver, const Request& req, Response& resp)
     json views = json::array();
     for (const auto& t : driver.typeList(ctx)) {
         bool shared = std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
-        if (!ctx.is_admin() && !usable(ctx, t))
+        if (!ctx.is_admin() && !type_usable(ctx, t))
             continue;
         if (filtered && (wanted ? !(t.is_public || shared) : t.is_public))
             continue;

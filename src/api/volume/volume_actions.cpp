@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Cinder's volume actions (POST /volumes/{id}/action), one binding each: extend, reset status, force delete,
-// bootable, read-only, attach, detach, upload.
+// bootable, read-only, reserve, attach, detach, force detach, retype, image metadata, upload.
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
@@ -150,6 +150,14 @@ void detach(const Driver& driver, const Request& req, Response& resp)
     const json& args = action_args(req);
     Volume v = target(driver, req);
     std::string id = string_arg(args, "attachment_id", false);
+    if (v.status == "maintenance")
+        throw BadRequest("Invalid volume: Volume " + v.id + " is in maintenance: it cannot be detached.");
+    if (id.empty() && v.attachments.empty()) {
+        // Cinder's volume manager takes a detach of what is attached nowhere as the wish to be available.
+        driver.volumeResetStatus(req.context(), v.id, "available", false);
+        accepted(resp);
+        return;
+    }
     if (id.empty()) {
         if (v.attachments.size() != 1)
             throw BadRequest("Invalid volume: Volume " + v.id + " has " + std::to_string(v.attachments.size()) +
@@ -158,6 +166,98 @@ void detach(const Driver& driver, const Request& req, Response& resp)
     }
     driver.volumeDetach(req.context(), v.id, id);
     accepted(resp);
+}
+
+// os-reserve: the volume is kept for an attach to come (Nova's, before it attaches).
+void reserve(const Driver& driver, const Request& req, Response& resp)
+{
+    driver.volumeReserve(req.context(), target(driver, req).id);
+    accepted(resp);
+}
+
+// os-unreserve: the attach that was to come is not; a reserved volume goes back to what its attachments make it.
+void unreserve(const Driver& driver, const Request& req, Response& resp)
+{
+    driver.volumeUnreserve(req.context(), target(driver, req).id);
+    accepted(resp);
+}
+
+void force_detach(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    require_admin(req, "volume_extension:volume_admin_actions:force_detach");
+    std::string id = string_arg(args, "attachment_id", false);
+    if (!id.empty() &&
+        std::none_of(v.attachments.begin(), v.attachments.end(), [&](const Attachment& a) { return a.id == id; }))
+        throw NotFound("Volume attachment could not be found with filter: attachment_id = " + id + ".");
+    // Whatever its status (an error, a stuck attaching), the volume detaches as an in-use one does: available
+    // once no attachment is left. Without an attachment_id, Cinder ends them all.
+    driver.volumeResetStatus(req.context(), v.id, v.attachments.empty() ? "available" : "in-use", false);
+    for (const auto& a : v.attachments)
+        if (id.empty() || a.id == id)
+            driver.volumeDetach(req.context(), v.id, a.id);
+    accepted(resp);
+}
+
+void retype(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = action_args(req);
+    Volume v = target(driver, req);
+    std::string wanted = string_arg(args, "new_type", true);
+    std::string policy = string_arg(args, "migration_policy", false, "never");
+    if (policy != "never" && policy != "on-demand")
+        throw BadRequest("Invalid input received: Invalid migration policy: " + policy + ".");
+    if (v.status != "available" && v.status != "in-use")
+        throw BadRequest("Invalid volume: Volume status must be available or in-use to retype, but current status "
+                         "is: " +
+                         v.status + ".");
+    volume::VolumeType t;
+    try {
+        t = driver.typeGet(req.context(), wanted);
+    } catch (const NotFound&) {
+        throw NotFound("Volume type " + wanted + " could not be found.");
+    }
+    if (!type_usable(req.context(), t))
+        throw NotFound("Volume type " + wanted + " could not be found.");
+    if (t.id == v.volume_type_id)
+        throw BadRequest("Invalid input received: Retype cannot change the volume type to its current type.");
+    // One backend holds every type here: a retype never needs the migration a policy of "never" would refuse.
+    v.volume_type_id = t.id;
+    driver.volumeUpdate(req.context(), v);
+    accepted(resp);
+}
+
+void check_image_metadata_writable(const Volume& v)
+{
+    if (v.status == "maintenance" || v.status == "uploading")
+        throw BadRequest("Invalid volume: The volume's image metadata cannot change while it is " + v.status + ".");
+}
+
+void set_image_metadata(const Driver& driver, const Request& req, Response& resp)
+{
+    Volume v = target(driver, req);
+    auto md = metadata_of(action_args(req), "metadata");
+    check_image_metadata_writable(v);
+    for (auto& [k, value] : md)
+        v.image_metadata[k] = value;
+    resp.json({{"metadata", driver.volumeUpdate(req.context(), v).image_metadata}});
+}
+
+void unset_image_metadata(const Driver& driver, const Request& req, Response& resp)
+{
+    Volume v = target(driver, req);
+    std::string key = string_arg(action_args(req), "key", true);
+    check_image_metadata_writable(v);
+    if (!v.image_metadata.erase(key))
+        throw NotFound("Glance metadata for volume " + v.id + " with key " + key + " could not be found.");
+    driver.volumeUpdate(req.context(), v);
+    resp.clear_body();
+}
+
+void show_image_metadata(const Driver& driver, const Request& req, Response& resp)
+{
+    resp.json({{"metadata", target(driver, req).image_metadata}});
 }
 
 void upload_image(const Driver& driver, const Request& req, Response& resp)
@@ -199,8 +299,13 @@ constexpr Operations kResetStatus{Op::volumeGet, Op::volumeResetStatus};
 constexpr Operations kForceDelete{Op::volumeGet, Op::volumeResetStatus, Op::volumeDelete};
 constexpr Operations kUpdate{Op::volumeGet, Op::volumeUpdate};
 constexpr Operations kAttach{Op::volumeGet, Op::volumeAttach};
-constexpr Operations kDetach{Op::volumeGet, Op::volumeDetach};
+constexpr Operations kDetach{Op::volumeGet, Op::volumeDetach, Op::volumeResetStatus};
 constexpr Operations kUploadImage{Op::volumeGet, Op::volumeUploadImage};
+constexpr Operations kReserve{Op::volumeGet, Op::volumeReserve};
+constexpr Operations kUnreserve{Op::volumeGet, Op::volumeUnreserve};
+constexpr Operations kForceDetach{Op::volumeGet, Op::volumeResetStatus, Op::volumeDetach};
+constexpr Operations kRetype{Op::volumeGet, Op::typeGet, Op::volumeUpdate};
+constexpr Operations kRead{Op::volumeGet};
 
 constexpr Binding<Driver> kBindings[] = {
     {"v2_volume_action", "POST", kExtend, extend, "os-extend"},
@@ -219,6 +324,20 @@ constexpr Binding<Driver> kBindings[] = {
     {"v3_volume_action", "POST", kDetach, detach, "os-detach"},
     {"v2_volume_action", "POST", kUploadImage, upload_image, "os-volume_upload_image"},
     {"v3_volume_action", "POST", kUploadImage, upload_image, "os-volume_upload_image"},
+    {"v2_volume_action", "POST", kReserve, reserve, "os-reserve"},
+    {"v3_volume_action", "POST", kReserve, reserve, "os-reserve"},
+    {"v2_volume_action", "POST", kUnreserve, unreserve, "os-unreserve"},
+    {"v3_volume_action", "POST", kUnreserve, unreserve, "os-unreserve"},
+    {"v2_volume_action", "POST", kForceDetach, force_detach, "os-force_detach"},
+    {"v3_volume_action", "POST", kForceDetach, force_detach, "os-force_detach"},
+    {"v2_volume_action", "POST", kRetype, retype, "os-retype"},
+    {"v3_volume_action", "POST", kRetype, retype, "os-retype"},
+    {"v2_volume_action", "POST", kUpdate, set_image_metadata, "os-set_image_metadata"},
+    {"v3_volume_action", "POST", kUpdate, set_image_metadata, "os-set_image_metadata"},
+    {"v2_volume_action", "POST", kUpdate, unset_image_metadata, "os-unset_image_metadata"},
+    {"v3_volume_action", "POST", kUpdate, unset_image_metadata, "os-unset_image_metadata"},
+    {"v2_volume_action", "POST", kRead, show_image_metadata, "os-show_image_metadata"},
+    {"v3_volume_action", "POST", kRead, show_image_metadata, "os-show_image_metadata"},
 };
 
 } // namespace

@@ -3,6 +3,8 @@
 #include "api/volume/cinder.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 #include <jumpgate/fault.hpp>
 #include <jumpgate/time.hpp>
@@ -201,17 +203,18 @@ json volume_view(const Request& req, const Volume& v, bool shown)
     // The os-vol-image-meta extension adds it to show and detail only, not to create and update.
     if (shown && !v.image_metadata.empty())
         view["volume_image_metadata"] = v.image_metadata;
-    // Cinder's policy shows the project to whoever reads the volume (its show and detail; an admin's every view),
-    // the host and the migration to admins only (Tempest's schemas reject them for members).
-    if (admin || shown)
+    // The os-vol-* extensions extend show and detail only (Tempest's create and update schemas reject them, an
+    // admin's too); the project to whoever reads the volume, the host and the migration to admins only.
+    if (shown)
         view["os-vol-tenant-attr:tenant_id"] = v.project_id;
-    if (admin) {
+    if (admin && shown) {
         // The driver's host is Cinder's own form already ("node@backend#pool").
         view["os-vol-host-attr:host"] = v.host.empty() ? json(nullptr) : json(v.host);
         view["os-vol-mig-status-attr:migstat"] = nullptr;
         view["os-vol-mig-status-attr:name_id"] = nullptr;
-        view["migration_status"] = nullptr;
     }
+    if (admin)
+        view["migration_status"] = nullptr;
     if (mv.at_least(3, 13))
         view["group_id"] = v.group_id ? json(*v.group_id) : json(nullptr);
     if (mv.at_least(3, 21) && admin)
@@ -296,14 +299,20 @@ void metadata_delete(const MetadataStore& store, const volume::Driver& driver, c
     resp.clear_body();
 }
 
-namespace {
+void require_version(const Request& req, int minor)
+{
+    if (!req.version().at_least(3, minor))
+        throw NotFound("The resource could not be found: this API needs microversion 3." + std::to_string(minor) +
+                       " or later.");
+}
 
-// The types `ctx` may use: public ones, those shared with its project, all for an admin.
-bool usable(const Context& ctx, const volume::VolumeType& t)
+bool type_usable(const Context& ctx, const volume::VolumeType& t)
 {
     return t.is_public || ctx.is_admin() ||
            std::find(t.projects.begin(), t.projects.end(), ctx.project_id) != t.projects.end();
 }
+
+namespace {
 
 volume::VolumeType type_for(const volume::Driver& driver, const Request& req, const json& requested)
 {
@@ -321,7 +330,7 @@ volume::VolumeType type_for(const volume::Driver& driver, const Request& req, co
     } catch (const NotFound&) {
         throw NotFound("Volume type with name " + requested.get<std::string>() + " could not be found.");
     }
-    if (!usable(req.context(), t))
+    if (!type_usable(req.context(), t))
         throw NotFound("Volume type with name " + requested.get<std::string>() + " could not be found.");
     return t;
 }
@@ -486,6 +495,33 @@ void index_detail(const Driver& driver, const Request& req, Response& resp)
     list(driver, req, resp, true);
 }
 
+// GET /volumes/summary (3.12): the count and size of the volumes the list would show, and (3.36) every value each
+// metadata key has among them.
+void summary(const Driver& driver, const Request& req, Response& resp)
+{
+    require_version(req, 12);
+    ListQuery q = list_query(req, {"name", "status", "availability_zone", "bootable", "group_id"});
+    q.limit = 0;
+    q.offset = 0;
+    q.marker.clear();
+    long long total_size = 0;
+    std::map<std::string, std::set<std::string>> values;
+    auto volumes = driver.volumeList(req.context(), q);
+    for (const auto& v : volumes) {
+        total_size += v.size;
+        for (const auto& [k, value] : v.metadata)
+            values[k].insert(value);
+    }
+    json body = {{"total_size", total_size}, {"total_count", volumes.size()}};
+    if (req.version().at_least(3, 36)) {
+        json metadata = json::object();
+        for (const auto& [k, set] : values)
+            metadata[k] = json(std::vector<std::string>(set.begin(), set.end()));
+        body["metadata"] = std::move(metadata);
+    }
+    resp.json({{"volume-summary", std::move(body)}});
+}
+
 void create(const Driver& driver, const Request& req, Response& resp)
 {
     Volume v = built_volume(driver, req, body_of(req, "volume"));
@@ -555,6 +591,7 @@ constexpr Binding<Driver> kBindings[] = {
     {"v1_volumes_detail", "GET", {Op::volumeList}, index_detail},
     {"v2_volumes_detail", "GET", {Op::volumeList}, index_detail},
     {"v3_volumes_detail", "GET", {Op::volumeList}, index_detail},
+    {"v3_volumes_summary", "GET", {Op::volumeList}, summary},
     {"v1_volume", "GET", kRead, show},
     {"v2_volume", "GET", kRead, show},
     {"v3_volume", "GET", kRead, show},
@@ -615,6 +652,14 @@ Volume Driver::volumeExtend(const Context&, const std::string&, long long) const
 Volume Driver::volumeResetStatus(const Context&, const std::string&, const std::string&, bool) const
 {
     throw NotImplemented("volumeResetStatus");
+}
+void Driver::volumeReserve(const Context&, const std::string&) const
+{
+    throw NotImplemented("volumeReserve");
+}
+void Driver::volumeUnreserve(const Context&, const std::string&) const
+{
+    throw NotImplemented("volumeUnreserve");
 }
 Attachment Driver::volumeAttach(const Context&, const std::string&, const Attachment&) const
 {

@@ -52,6 +52,8 @@ template <class List> std::string answer(List list)
         return out;
     } catch (const BadRequest& e) {
         return std::string("BadRequest: ") + e.what();
+    } catch (const NotFound& e) {
+        return std::string("NotFound: ") + e.what();
     }
 }
 

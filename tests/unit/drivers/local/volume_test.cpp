@@ -473,10 +473,10 @@ BOOST_AUTO_TEST_CASE(lists_filter_sort_and_page_in_sql)
     BOOST_TEST(driver.volumeList(alice, q).size() == 1u);
     q = {};
     q.marker = "no-such-volume";
-    BOOST_CHECK_THROW(driver.volumeList(alice, q), BadRequest);
+    BOOST_CHECK_THROW(driver.volumeList(alice, q), NotFound);
     q = {};
     q.marker = ids[0];
-    BOOST_CHECK_THROW(driver.volumeList(member("bob"), q), BadRequest);
+    BOOST_CHECK_THROW(driver.volumeList(member("bob"), q), NotFound);
 }
 
 BOOST_AUTO_TEST_CASE(snapshots_backups_and_attachments_page_after_their_marker_as_volumes_do)
@@ -615,6 +615,26 @@ BOOST_AUTO_TEST_CASE(reset_status_sets_it_and_may_drop_attachments)
     volume::Snapshot s = driver.snapshotCreate(alice, snapshot_request(alice, v.id));
     BOOST_TEST(driver.snapshotResetStatus(admin(), s.id, "error").status == "error");
     BOOST_TEST(driver.availabilityZoneList(alice) == (std::vector<std::pair<std::string, bool>>{{"nova", true}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_reserved_volume_is_refused_to_a_second_reserve_from_another_worker)
+{
+    State state;
+    auto driver = state.driver(0);
+    // Another worker: its own connection to the same database.
+    Volume other(std::make_shared<Database>(state.dir + "/jumpgate.sqlite", migrations()), state.dir + "/volumes",
+                 state.dir + "/images", 0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    driver.volumeReserve(alice, v.id);
+    BOOST_TEST(other.volumeGet(alice, v.id).status == "attaching");
+    BOOST_CHECK_THROW(other.volumeReserve(alice, v.id), BadRequest);
+    other.volumeUnreserve(alice, v.id);
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+    driver.volumeUnreserve(alice, v.id); // not attaching: nothing changes
+    BOOST_TEST(driver.volumeGet(alice, v.id).status == "available");
+    driver.volumeAttach(alice, v.id, {.server_id = "server-1"});
+    BOOST_CHECK_THROW(driver.volumeReserve(alice, v.id), BadRequest); // in use, not multiattach
 }
 
 BOOST_AUTO_TEST_CASE(attachments_go_reserved_attaching_attached_then_free_the_volume)
