@@ -64,27 +64,23 @@ def free_port():
         return s.getsockname()[1]
 
 
-def client_process(program, args, env):
-    return subprocess.run([program, *args], env=env, capture_output=True, text=True, timeout=180)
+_client_servers = {}
 
 
-_openstack_server = None
-
-
-def openstack_served(program, args, env):
-    """The openstack client, run by openstack_server.py: each run a process forked from one that has
-    imported the client."""
-    global _openstack_server
-    if _openstack_server is None or _openstack_server.poll() is not None:
-        _openstack_server = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
-                                                                           "openstack_server.py")],
-                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    _openstack_server.stdin.write(json.dumps({"args": args, "env": env}) + "\n")
-    _openstack_server.stdin.flush()
-    ready, _, _ = select.select([_openstack_server.stdout], [], [], 180)
-    line = _openstack_server.stdout.readline() if ready else ""
+def client_served(program, args, env):
+    """An OpenStack client (openstack, glance, cinder, nova) run by clients_server.py: each run a process forked
+    from one that has imported the client."""
+    server = _client_servers.get(program)
+    if server is None or server.poll() is not None:
+        server = _client_servers[program] = subprocess.Popen(
+            [sys.executable, os.path.join(os.path.dirname(__file__), "clients_server.py"), program],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server.stdin.write(json.dumps({"args": args, "env": env}) + "\n")
+    server.stdin.flush()
+    ready, _, _ = select.select([server.stdout], [], [], 180)
+    line = server.stdout.readline() if ready else ""
     if not line:
-        _openstack_server.kill()
+        server.kill()
         return subprocess.CompletedProcess([program, *args], 124, "", "the client timed out or died")
     answer = json.loads(line)
     return subprocess.CompletedProcess([program, *args], answer["returncode"], answer["stdout"], answer["stderr"])
@@ -201,7 +197,7 @@ class Stack:
         else its stdout (with `check` False: the run, with returncode, stdout and stderr). Raises
         AssertionError with the client's stderr when it fails and `check`."""
         args = list(args) + (["-f", "json"] if parse else [])
-        run = (openstack_served if program == "openstack" else client_process)(program, args, env or self.env())
+        run = client_served(program, args, env or self.env())
         if check and run.returncode != 0:
             raise AssertionError(f"{program} {' '.join(args)}: exit {run.returncode}\n{run.stderr}")
         if not check:

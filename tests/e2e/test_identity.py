@@ -349,6 +349,8 @@ class ManagePasswords(unittest.TestCase):
 
 
 class OpenStackClient(unittest.TestCase):
+    SANITIZED_RUN = False  # the client sends what the raw-API classes send; under the sanitizers it checks Python
+
     def osc(self, *args, v2=False, env_extra=None, parse=True):
         env = stack.env(**(env_extra or {}))
         if v2:

@@ -86,6 +86,7 @@ def role_names(token):
 
 class Client(unittest.TestCase):
     """The openstack client's group, inherited role, credential and EC2 commands."""
+    SANITIZED_RUN = False  # the client sends what the raw-API classes send; under the sanitizers it checks Python
 
     def test_groups_and_their_roles(self):
         project = stack.manage("project", "create", "cli-grp-project")

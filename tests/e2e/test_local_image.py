@@ -435,6 +435,8 @@ class ImagesV1(unittest.TestCase):
 
 @unittest.skipUnless(shutil.which("openstack"), "Debian's python3-openstackclient is not installed")
 class Clients(unittest.TestCase):
+    SANITIZED_RUN = False  # the client sends what the raw-API classes send; under the sanitizers it checks Python
+
     def test_openstack_cli(self):
         with tempfile.TemporaryDirectory() as tmp:
             src, out = os.path.join(tmp, "in.img"), os.path.join(tmp, "out.img")

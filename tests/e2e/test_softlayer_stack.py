@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from softlayer_cloud import accounts
-from stack import MODULE_DIR, TOP_BUILDDIR, TOP_SRCDIR, alive, free_port, openstack_served, wait_for
+from stack import MODULE_DIR, TOP_BUILDDIR, TOP_SRCDIR, alive, free_port, client_served, wait_for
 
 # Left out of make check-asan: it checks jumpgate-stack's start, restart and stop, the same in either build.
 SANITIZED_RUN = False
@@ -33,7 +33,7 @@ def processes_of(state):
 
 
 def cli(env, *args):
-    run = openstack_served("openstack", [*args, "-f", "json"], env)
+    run = client_served("openstack", [*args, "-f", "json"], env)
     assert run.returncode == 0, f"openstack {' '.join(args)}: {run.stderr}"
     return json.loads(run.stdout)
 

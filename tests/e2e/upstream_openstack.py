@@ -183,9 +183,9 @@ class Upstream:
         """Runs an OpenStack client (`program`) as `user` directly against the upstream: its JSON output when
         `parse`, else its stdout (with `check` False: the run, with returncode, stdout and stderr). Raises
         AssertionError with the client's stderr when it fails and `check`."""
-        from stack import client_process, openstack_served  # the e2e harness's: it needs top_srcdir, top_builddir
+        from stack import client_served  # the e2e harness's: it needs top_srcdir, top_builddir
         args = list(args) + (["-f", "json"] if parse else [])
-        run = (openstack_served if program == "openstack" else client_process)(program, args, self.env(user))
+        run = client_served(program, args, self.env(user))
         if not check:
             return run
         if run.returncode != 0:
