@@ -63,7 +63,7 @@ DEBCONF_SELECTIONS = keystone/configure_db=false keystone/create-admin-tenant=fa
 	keystone/register-endpoint=false glance/configure_db=false glance/configure_rabbit=false \
 	glance/configure_ksat=false glance/configure_api-endpoint=false
 
-.PHONY: all deps horizon-deps horizon check check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
+.PHONY: all deps horizon-deps horizon check sanitized check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
 
 all: $(BUILD)/Makefile
 	$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -126,13 +126,16 @@ check: all
 # ASan's quarantine of freed memory (256 MB by default) is cut to 16 MB: a password's PBKDF2 in OpenSSL frees
 # and allocates at every round, and with the whole quarantine each token issued took a second (ten times more than
 # without the sanitizer); a use after free still shows while the last 16 MB freed are held back.
-check-asan: $(ASAN_BUILD)/Makefile
-	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
+# The sanitized build alone, its test programs too (an empty TESTS runs none): check-asan and the fuzz targets
+# run from it, and CI builds it while the plain tests run.
+sanitized: $(ASAN_BUILD)/Makefile
+	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS) check TESTS=
+
+check-asan: sanitized
 	ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16 UBSAN_OPTIONS=print_stacktrace=1 JUMPGATE_E2E_SANITIZED=1 \
 		$(MAKE) -C $(ASAN_BUILD) -j$(JOBS) check
 
-fuzz fuzz-short: $(ASAN_BUILD)/Makefile
-	$(MAKE) -C $(ASAN_BUILD) -j$(JOBS)
+fuzz fuzz-short: sanitized
 	FUZZ_FRESH=$(if $(filter fuzz-short,$@),1,0) tests/fuzz/run $(ASAN_BUILD) \
 		$(if $(filter fuzz-short,$@),$(FUZZ_SHORT_SECONDS),$(FUZZ_SECONDS))
 
