@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The local cloud's catalog (regions, services, endpoints), policy documents and endpoint groups, in SQLite.
+// The local cloud's catalog (regions, services, endpoints), policy documents, endpoint groups and trusts, in SQLite.
 #include "local.hpp"
 
 #include <jumpgate/fault.hpp>
@@ -302,6 +302,91 @@ EndpointGroup Identity::endpointGroupUpdate(const EndpointGroup& g) const
 void Identity::endpointGroupDelete(const std::string& group_id) const
 {
     change("endpoint group", "DELETE FROM endpoint_groups WHERE id = ?", {group_id});
+}
+
+namespace {
+
+constexpr const char* kTrustColumns = "SELECT id, trustor_user_id, trustee_user_id, IFNULL(project_id, ''), "
+                                      "impersonation, expires_at, IFNULL(remaining_uses, -1) FROM trusts";
+
+identity::Trust trust_of(const Statement& s)
+{
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) != 0, s.integer(5), static_cast<int>(s.integer(6)),
+            {}};
+}
+
+void with_roles(Database& db, identity::Trust& t)
+{
+    Statement s(db, "SELECT role_id FROM trust_roles WHERE trust_id = ? ORDER BY rowid");
+    s.bind(1, t.id);
+    while (s.step())
+        t.roles.push_back(s.text(0));
+}
+
+} // namespace
+
+std::vector<identity::Trust> Identity::trustList() const
+{
+    ReadTransaction read(*db_);
+    auto out = all_of(*db_, kTrustColumns, trust_of);
+    for (auto& t : out)
+        with_roles(*db_, t);
+    return out;
+}
+
+identity::Trust Identity::trustGet(const std::string& trust_id) const
+{
+    ReadTransaction read(*db_);
+    auto t = one_of(*db_, kTrustColumns, trust_of, trust_id, "trust");
+    with_roles(*db_, t);
+    return t;
+}
+
+identity::Trust Identity::trustCreate(const identity::Trust& t) const
+{
+    Transaction tx(*db_);
+    Statement s(*db_, "INSERT INTO trusts (id, trustor_user_id, trustee_user_id, project_id, impersonation, "
+                      "expires_at, remaining_uses) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    s.bind(1, t.id).bind(2, t.trustor_user_id).bind(3, t.trustee_user_id);
+    bind_or_null(s, 4, t.project_id);
+    s.bind(5, t.impersonation ? 1LL : 0LL).bind(6, static_cast<long long>(t.expires_at));
+    if (t.remaining_uses < 0)
+        s.bind_null(7);
+    else
+        s.bind(7, static_cast<long long>(t.remaining_uses));
+    try {
+        s.step();
+        for (const auto& role : t.roles) {
+            Statement r(*db_, "INSERT INTO trust_roles (trust_id, role_id) VALUES (?, ?)");
+            r.bind(1, t.id).bind(2, role);
+            r.step();
+        }
+    } catch (const std::runtime_error& e) {
+        // A user, project or role deleted meanwhile.
+        if (std::string(e.what()).find("FOREIGN KEY") != std::string::npos)
+            throw NotFound("Could not find the trust's users, project or roles.");
+        throw;
+    }
+    tx.commit();
+    return t;
+}
+
+void Identity::trustDelete(const std::string& trust_id) const
+{
+    change("trust", "DELETE FROM trusts WHERE id = ?", {trust_id});
+}
+
+void Identity::trustConsume(const std::string& trust_id) const
+{
+    // One statement: two tokens asked at once cannot both take the last use.
+    Statement s(*db_, "UPDATE trusts SET remaining_uses = remaining_uses - 1 WHERE id = ? AND remaining_uses > 0");
+    s.bind(1, trust_id);
+    s.step();
+    if (sqlite3_changes(db_->handle()) != 0)
+        return;
+    auto t = trustGet(trust_id);
+    if (t.remaining_uses == 0)
+        throw Forbidden("The trust has no uses left.");
 }
 
 } // namespace jumpgate::local

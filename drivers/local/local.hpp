@@ -265,6 +265,11 @@ class Identity : public identity::Driver {
     identity::EndpointGroup endpointGroupCreate(const identity::EndpointGroup& group) const override;
     identity::EndpointGroup endpointGroupUpdate(const identity::EndpointGroup& group) const override;
     void endpointGroupDelete(const std::string& group_id) const override;
+    std::vector<identity::Trust> trustList() const override;
+    identity::Trust trustGet(const std::string& trust_id) const override;
+    identity::Trust trustCreate(const identity::Trust& trust) const override;
+    void trustDelete(const std::string& trust_id) const override;
+    void trustConsume(const std::string& trust_id) const override;
 
   private:
     std::string domain_id_of(const identity::Ref& ref) const;

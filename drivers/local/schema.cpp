@@ -767,6 +767,30 @@ CREATE TABLE endpoint_groups (
     description TEXT NOT NULL DEFAULT '',
     filters TEXT NOT NULL
 );
+-- Trusts (OS-TRUST): deleted with their trustor, trustee or project; their tokens are validated against them.
+CREATE TABLE trusts (
+    id TEXT PRIMARY KEY,
+    trustor_user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    trustee_user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+    impersonation INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
+    remaining_uses INTEGER
+);
+CREATE INDEX trusts_trustor ON trusts (trustor_user_id);
+CREATE INDEX trusts_trustee ON trusts (trustee_user_id);
+CREATE TABLE trust_roles (
+    trust_id TEXT NOT NULL REFERENCES trusts(id) ON DELETE CASCADE,
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    PRIMARY KEY (trust_id, role_id)
+);
+CREATE INDEX trust_roles_role ON trust_roles (role_id);
+CREATE TRIGGER identity_generation_trusts_insert AFTER INSERT ON trusts BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trusts_update AFTER UPDATE ON trusts BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trusts_delete AFTER DELETE ON trusts BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trust_roles_insert AFTER INSERT ON trust_roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trust_roles_update AFTER UPDATE ON trust_roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trust_roles_delete AFTER DELETE ON trust_roles BEGIN UPDATE identity_generation SET value = value + 1; END;
 -- A token's catalog is part of the body a worker remembers for it.
 CREATE TRIGGER identity_generation_catalog_regions_insert AFTER INSERT ON catalog_regions BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_catalog_regions_update AFTER UPDATE ON catalog_regions BEGIN UPDATE identity_generation SET value = value + 1; END;

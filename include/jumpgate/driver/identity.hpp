@@ -173,6 +173,22 @@ struct EndpointGroup {
     std::string filters;
 };
 
+/*
+ * Trust (OS-TRUST): a trustor's delegation of some of their roles on a project to a trustee, who gets
+ * tokens with them (as the trustor when `impersonation`). Never more than the trustor holds: a token
+ * of a trust carries its roles only while the trustor still holds every one of them there.
+ */
+struct Trust {
+    std::string id;
+    std::string trustor_user_id;
+    std::string trustee_user_id;
+    std::string project_id; // empty: none (then no roles)
+    bool impersonation = false;
+    std::int64_t expires_at = 0;    // 0: never
+    int remaining_uses = -1;        // tokens it may still give; -1: no limit
+    std::vector<std::string> roles; // role ids
+};
+
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */
 struct Ref {
     std::string id;
@@ -326,6 +342,16 @@ class Driver {
     virtual EndpointGroup endpointGroupUpdate(const EndpointGroup& group) const;
     virtual void endpointGroupDelete(const std::string& group_id) const;
 
+    /*
+     * trustList, trustGet, trustCreate, trustDelete (which revokes its tokens); trustConsume: take one of a
+     * trust's remaining uses for a new token (NotFound when it is gone, Forbidden when none is left).
+     */
+    virtual std::vector<Trust> trustList() const;
+    virtual Trust trustGet(const std::string& trust_id) const;
+    virtual Trust trustCreate(const Trust& trust) const;
+    virtual void trustDelete(const std::string& trust_id) const;
+    virtual void trustConsume(const std::string& trust_id) const;
+
     /* tokenRevoke: record the revocation of every token with `audit_id`, until `expires_at`. */
     virtual void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const;
     /*
@@ -370,7 +396,8 @@ std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver
     X(credentialUpdate) X(credentialDelete) X(catalogSeed) X(regionList) X(regionCreate) X(regionUpdate)          \
     X(regionDelete) X(serviceList) X(serviceCreate) X(serviceUpdate) X(serviceDelete) X(endpointList)              \
     X(endpointCreate) X(endpointUpdate) X(endpointDelete) X(policyList) X(policyCreate) X(policyUpdate)          \
-    X(policyDelete) X(endpointGroupList) X(endpointGroupCreate) X(endpointGroupUpdate) X(endpointGroupDelete)
+    X(policyDelete) X(endpointGroupList) X(endpointGroupCreate) X(endpointGroupUpdate) X(endpointGroupDelete) \
+    X(trustList) X(trustGet) X(trustCreate) X(trustDelete) X(trustConsume)
 // clang-format on
 
 /* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */

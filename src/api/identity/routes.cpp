@@ -99,6 +99,10 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_system_group_role", "/v3/system/groups/{group_id}/roles/{role_id}", "GET HEAD PUT DELETE"},
     {"v3_endpoint_groups", "/v3/OS-EP-FILTER/endpoint_groups", "GET POST"},
     {"v3_endpoint_group", "/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}", "GET HEAD PATCH DELETE"},
+    {"v3_trusts", "/v3/OS-TRUST/trusts", "GET POST"},
+    {"v3_trust", "/v3/OS-TRUST/trusts/{trust_id}", "GET DELETE"},
+    {"v3_trust_roles", "/v3/OS-TRUST/trusts/{trust_id}/roles", "GET"},
+    {"v3_trust_role", "/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}", "GET HEAD"},
     // Keystone v2.0's administrative API (OS-KSADM) the original lacks
     {"v2_tenant_users", "/v2.0/tenants/{tenant_id}/users", "GET"},
     {"v2_tenant_user_role", "/v2.0/tenants/{tenant_id}/users/{user_id}/roles/OS-KSADM/{role_id}", "PUT DELETE"},

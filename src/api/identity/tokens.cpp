@@ -73,6 +73,8 @@ const Operations kValidate{Op::tokenIsRevoked, Op::roleListForProject};
 const Operations kDomainScope{Op::domainFind, Op::roleListForDomain};
 const Operations kSystemScope{Op::roleListForSystem};
 const Operations kImpliedRoles{Op::roleInferenceList, Op::roleList};
+// What a trust's token calls to be issued and validated.
+const Operations kTrusts{Op::trustGet, Op::trustConsume, Op::userGet, Op::roleList, Op::roleListForProject};
 
 /* Everything the handlers share: the App, the driver and what it can do, the keys, the settings. */
 struct Tokens {
@@ -138,6 +140,13 @@ struct Tokens {
         }
         if (!p.application_credential_id.empty())
             token["application_credential"] = {{"id", p.application_credential_id}};
+        if (!p.trust_id.empty()) {
+            Trust trust = d->trustGet(p.trust_id);
+            token["OS-TRUST:trust"] = {{"id", trust.id},
+                                       {"impersonation", trust.impersonation},
+                                       {"trustor_user", {{"id", trust.trustor_user_id}}},
+                                       {"trustee_user", {{"id", trust.trustee_user_id}}}};
+        }
         return {{"token", std::move(token)}};
     }
 
@@ -208,6 +217,8 @@ struct Tokens {
      */
     std::vector<std::string> roles_now(const Driver& d, const TokenPayload& p) const
     {
+        if (!p.trust_id.empty())
+            return trust_roles_now(d, p.trust_id);
         std::vector<Role> held;
         if (!p.project_id.empty()) {
             held = d.roleListForProject(p.user_id, p.project_id);
@@ -231,6 +242,42 @@ struct Tokens {
             if (p.application_credential_id.empty() || std::find(p.roles.begin(), p.roles.end(), name) != p.roles.end())
                 names.push_back(std::move(name));
         return names;
+    }
+
+    /*
+     * trust_roles_now: the role names a token of trust `trust_id` stands for today: none (so the token is
+     * invalid) once the trust is deleted or expired, its trustor or trustee disabled, or the trustor no longer
+     * holds every role the trust delegates on its project; else those roles and the roles they imply.
+     */
+    std::vector<std::string> trust_roles_now(const Driver& d, const std::string& trust_id) const
+    {
+        if (!can(kTrusts))
+            return {};
+        Trust trust;
+        try {
+            trust = d.trustGet(trust_id);
+            if ((trust.expires_at && trust.expires_at <= now()) || trust.project_id.empty() ||
+                !d.userGet(trust.trustor_user_id).enabled || !d.userGet(trust.trustee_user_id).enabled)
+                return {};
+        } catch (const NotFound&) {
+            return {};
+        }
+        std::vector<Role> held = d.roleListForProject(trust.trustor_user_id, trust.project_id);
+        std::vector<std::string> held_ids;
+        for (const auto& r : held)
+            held_ids.push_back(r.id);
+        if (can(kImpliedRoles))
+            held_ids = api::identity::with_implied(held_ids, d.roleInferenceList());
+        std::vector<Role> delegated;
+        auto all = d.roleList();
+        for (const auto& id : trust.roles) {
+            if (std::find(held_ids.begin(), held_ids.end(), id) == held_ids.end())
+                return {};
+            for (const auto& r : all)
+                if (r.id == id)
+                    delegated.push_back(r);
+        }
+        return role_names(d, delegated);
     }
 
     /*
@@ -384,6 +431,51 @@ std::string sealed(const Tokens& t, const Request& req, const TokenPayload& p)
     return token;
 }
 
+/*
+ * trust_scope: make `p`, a token of the trust's trustee, the trust's token: on its project, as its
+ * trustor when it impersonates, with the trust's roles (which the trustor must still hold), until the
+ * trust expires at the latest; one of its remaining uses is taken. 403 for anyone but the trustee.
+ */
+void trust_scope(const Tokens& t, const Driver& d, TokenPayload& p, const json& asked)
+{
+    if (!asked.is_object())
+        throw BadRequest("Invalid input for field 'auth/scope/OS-TRUST:trust': " + asked.dump() +
+                         " is not of type 'object'.");
+    std::string id = text_of(asked, "id", "auth/scope/OS-TRUST:trust");
+    if (!p.application_credential_id.empty())
+        throw Forbidden("You are not authorized to perform the requested action: an application credential's token "
+                        "does not use a trust.");
+    Trust trust;
+    try {
+        trust = d.trustGet(id);
+    } catch (const NotFound&) {
+        throw NotFound("Could not find trust: " + id + ".");
+    }
+    if (trust.trustee_user_id != p.user_id)
+        throw Forbidden("You are not authorized to perform the requested action: the user is not the trust's "
+                        "trustee.");
+    if (trust.expires_at && trust.expires_at <= now())
+        throw Unauthorized("The trust has expired.");
+    if (trust.project_id.empty())
+        throw Unauthorized("The trust names no project to scope to.");
+    Project project = d.projectFind({.id = trust.project_id});
+    if (!project.enabled)
+        throw Unauthorized("The project is disabled.");
+    p.roles = t.trust_roles_now(d, trust.id);
+    if (p.roles.empty())
+        throw Unauthorized("The trustor no longer holds the roles the trust delegates.");
+    d.trustConsume(trust.id);
+    p.trust_id = trust.id;
+    p.project_id = trust.project_id;
+    if (trust.impersonation)
+        p.user_id = trust.trustor_user_id;
+    // No longer than the token it was rescoped from (which set expires_at), nor than the trust.
+    if (!p.expires_at)
+        p.expires_at = p.issued_at + t.lifetime;
+    if (trust.expires_at)
+        p.expires_at = std::min(p.expires_at, trust.expires_at);
+}
+
 void issue(const Tokens& t, const Request& req, Response& resp)
 {
     const json& body = req.json_body();
@@ -423,6 +515,10 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             auto prior = t.payload_of(req, id);
             if (!prior) // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
+            // A trust's token stands for the trust's roles only: rescoped, it would stand for the user's own.
+            if (!prior->trust_id.empty())
+                throw Forbidden("You are not authorized to perform the requested action: rescoping a trust's "
+                                "token.");
             rescoped_from(p, *prior);
             // As Keystone, the methods that made the first token stay with the ones made from it.
             p.methods = prior->methods;
@@ -522,6 +618,8 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             p.roles = t.role_names(*acting, acting->roleListForSystem(p.user_id));
             if (p.roles.empty())
                 throw Unauthorized("User " + p.user_id + " has no access to the system.");
+        } else if (scope.contains("OS-TRUST:trust") && t.can(kTrusts)) {
+            trust_scope(t, *acting, p, scope["OS-TRUST:trust"]);
         } else if (!scope.contains("unscoped")) {
             throw BadRequest("Unsupported scope: project, domain, system or unscoped.");
         }
@@ -732,6 +830,11 @@ void authenticate(const Tokens& t, Request& req)
                                     : ctx.domain_id.empty() ? "unscoped"
                                                             : "scoped to a domain") +
                         ".");
+    // As Keystone: a delegation (a trust's token, an application credential's) neither makes trusts nor manages
+    // them, so that it cannot widen what it was given; redelegation is not offered.
+    if ((!p->trust_id.empty() || !p->application_credential_id.empty()) && req.endpoint().starts_with("v3_trust"))
+        throw Forbidden("You are not authorized to perform the requested action: Delegated tokens cannot manage "
+                        "trusts.");
     // A project in the path must be the token's own, unless an admin asks.
     if (req.has_param("tenant_id") && req.param("tenant_id") != ctx.project_id && !ctx.is_admin())
         throw Forbidden("Project " + req.param("tenant_id") + " is not the project of the token.");
@@ -917,8 +1020,9 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     auto acting_for_caller = +[](const std::shared_ptr<const Driver>& d, const Request& req) {
         return acting(d, req.context().credentials);
     };
-    for (auto table : {api::identity::resource_bindings(), api::identity::group_bindings(),
-                       api::identity::credential_bindings(), api::identity::v2_admin_bindings()})
+    for (auto table :
+         {api::identity::resource_bindings(), api::identity::group_bindings(), api::identity::credential_bindings(),
+          api::identity::v2_admin_bindings(), api::identity::trust_bindings()})
         bind_table(disp, table, driver, operations, acting_for_caller);
     if (!validates)
         return;
