@@ -243,6 +243,33 @@ class Identity : public identity::Driver {
     identity::Credential credentialCreate(const identity::Credential& credential) const override;
     identity::Credential credentialUpdate(const identity::Credential& credential) const override;
     void credentialDelete(const std::string& credential_id) const override;
+    // The catalog, policies and endpoint groups (identity_catalog.cpp).
+    void catalogSeed(const identity::Catalog& catalog) const override;
+    std::vector<identity::Region> regionList() const override;
+    identity::Region regionCreate(const identity::Region& region) const override;
+    identity::Region regionUpdate(const identity::Region& region) const override;
+    void regionDelete(const std::string& region_id) const override;
+    std::vector<identity::Service> serviceList() const override;
+    identity::Service serviceCreate(const identity::Service& service) const override;
+    identity::Service serviceUpdate(const identity::Service& service) const override;
+    void serviceDelete(const std::string& service_id) const override;
+    std::vector<identity::Endpoint> endpointList() const override;
+    identity::Endpoint endpointCreate(const identity::Endpoint& endpoint) const override;
+    identity::Endpoint endpointUpdate(const identity::Endpoint& endpoint) const override;
+    void endpointDelete(const std::string& endpoint_id) const override;
+    std::vector<identity::Policy> policyList() const override;
+    identity::Policy policyCreate(const identity::Policy& policy) const override;
+    identity::Policy policyUpdate(const identity::Policy& policy) const override;
+    void policyDelete(const std::string& policy_id) const override;
+    std::vector<identity::EndpointGroup> endpointGroupList() const override;
+    identity::EndpointGroup endpointGroupCreate(const identity::EndpointGroup& group) const override;
+    identity::EndpointGroup endpointGroupUpdate(const identity::EndpointGroup& group) const override;
+    void endpointGroupDelete(const std::string& group_id) const override;
+    std::vector<identity::Trust> trustList() const override;
+    identity::Trust trustGet(const std::string& trust_id) const override;
+    identity::Trust trustCreate(const identity::Trust& trust) const override;
+    void trustDelete(const std::string& trust_id) const override;
+    void trustConsume(const std::string& trust_id) const override;
 
   private:
     std::string domain_id_of(const identity::Ref& ref) const;

@@ -728,6 +728,80 @@ CREATE TRIGGER identity_generation_system_group_role_assignments_delete AFTER DE
     {21, "block storage: a snapshot's progress as os-update_snapshot_status reports it", R"sql(
 ALTER TABLE volume_snapshots ADD COLUMN progress TEXT;
 )sql"},
+    {22, "identity: the catalog (regions, services, endpoints), policies and endpoint groups", R"sql(
+CREATE TABLE catalog_regions (
+    id TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    parent_region_id TEXT REFERENCES catalog_regions(id)
+);
+CREATE TABLE catalog_services (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    description TEXT NOT NULL DEFAULT '',
+    enabled INTEGER NOT NULL DEFAULT 1
+);
+-- An endpoint in a region keeps the region from being deleted (Keystone's RegionDeletionError).
+CREATE TABLE catalog_endpoints (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES catalog_services(id) ON DELETE CASCADE,
+    region_id TEXT REFERENCES catalog_regions(id),
+    interface TEXT NOT NULL,
+    url TEXT NOT NULL,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    legacy_endpoint_id TEXT
+);
+CREATE INDEX catalog_endpoints_service ON catalog_endpoints (service_id);
+CREATE INDEX catalog_endpoints_region ON catalog_endpoints (region_id);
+-- seeded: whether the stack's own catalog was stored (once: what an admin deletes later stays deleted).
+CREATE TABLE catalog_seed (seeded INTEGER NOT NULL);
+INSERT INTO catalog_seed (seeded) VALUES (0);
+CREATE TABLE policies (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    blob TEXT NOT NULL
+);
+CREATE TABLE endpoint_groups (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    filters TEXT NOT NULL
+);
+-- Trusts (OS-TRUST): deleted with their trustor, trustee or project; their tokens are validated against them.
+CREATE TABLE trusts (
+    id TEXT PRIMARY KEY,
+    trustor_user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    trustee_user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    project_id TEXT REFERENCES projects(id) ON DELETE CASCADE,
+    impersonation INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL DEFAULT 0,
+    remaining_uses INTEGER
+);
+CREATE INDEX trusts_trustor ON trusts (trustor_user_id);
+CREATE INDEX trusts_trustee ON trusts (trustee_user_id);
+CREATE TABLE trust_roles (
+    trust_id TEXT NOT NULL REFERENCES trusts(id) ON DELETE CASCADE,
+    role_id TEXT NOT NULL REFERENCES roles(id) ON DELETE CASCADE,
+    PRIMARY KEY (trust_id, role_id)
+);
+CREATE INDEX trust_roles_role ON trust_roles (role_id);
+CREATE TRIGGER identity_generation_trusts_insert AFTER INSERT ON trusts BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trusts_update AFTER UPDATE ON trusts BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trusts_delete AFTER DELETE ON trusts BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trust_roles_insert AFTER INSERT ON trust_roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trust_roles_update AFTER UPDATE ON trust_roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_trust_roles_delete AFTER DELETE ON trust_roles BEGIN UPDATE identity_generation SET value = value + 1; END;
+-- A token's catalog is part of the body a worker remembers for it.
+CREATE TRIGGER identity_generation_catalog_regions_insert AFTER INSERT ON catalog_regions BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_regions_update AFTER UPDATE ON catalog_regions BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_regions_delete AFTER DELETE ON catalog_regions BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_services_insert AFTER INSERT ON catalog_services BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_services_update AFTER UPDATE ON catalog_services BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_services_delete AFTER DELETE ON catalog_services BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_endpoints_insert AFTER INSERT ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_endpoints_update AFTER UPDATE ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
+CREATE TRIGGER identity_generation_catalog_endpoints_delete AFTER DELETE ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
+)sql"},
 };
 } // namespace
 

@@ -89,7 +89,8 @@ App::App()
                     "every request then anonymous (tests only)");
     config_.declare("identity", "token_expiration", "3600", "lifetime of a token, in seconds (60 to 31536000)");
     config_.declare("identity", "key_repository", "", "directory of the token keys; empty: STATE_DIR/token-keys");
-    config_.declare("identity", "region", "RegionOne", "region of the catalog's endpoints");
+    config_.declare("identity", "region", "RegionOne",
+                    "region of the catalog's own endpoints (a driver that stores the catalog stores them once)");
     config_.declare("image", "accel_redirect", "",
                     "URI prefix of an internal nginx location aliased to the image store: downloads "
                     "answer X-Accel-Redirect to PREFIX<image id> and nginx sends the file; empty: the "

@@ -521,6 +521,32 @@ def a_credential():
 
 
 @functools.cache
+def a_trust():
+    """A's trust (A to A on A's project): its trustor and trustee read it, nobody else."""
+    trust = call("POST", "/identity/v3/OS-TRUST/trusts", token_a, {"trust": {
+        "trustor_user_id": a_user(), "trustee_user_id": user_a, "project_id": project_a, "impersonation": False,
+        "roles": [{"name": "member"}]}})["trust"]
+    reader("trust", f"/identity/v3/OS-TRUST/trusts/{trust['id']}")
+    secret(trust["id"])
+    return trust
+
+
+@functools.cache
+def cloud_catalog_object(kind):
+    """A policy or an endpoint group: the admin's, which B must neither read nor change."""
+    if kind == "policy":
+        found = call("POST", "/identity/v3/policies", stack.token, {"policy": {
+            "blob": MARK, "type": "application/json"}})["policy"]
+        path = f"/identity/v3/policies/{found['id']}"
+    else:
+        found = call("POST", "/identity/v3/OS-EP-FILTER/endpoint_groups", stack.token, {"endpoint_group": {
+            "name": MARK, "filters": {"interface": "public"}}})["endpoint_group"]
+        path = f"/identity/v3/OS-EP-FILTER/endpoint_groups/{found['id']}"
+    reader(kind, path, stack.token)
+    return found["id"]
+
+
+@functools.cache
 def a_ec2_credential():
     cred = call("POST", f"/identity/v3/users/{a_user()}/credentials/OS-EC2", token_a,
                 {"tenant_id": project_a})["credential"]
@@ -638,6 +664,9 @@ FACTORIES = {
     "region_id": ("cloud", lambda: cloud("region")),
     "service_id": ("cloud", lambda: cloud("service")),
     "endpoint_id": ("cloud", lambda: cloud("endpoint")),
+    "policy_id": ("cloud", lambda: cloud_catalog_object("policy")),
+    "endpoint_group_id": ("cloud", lambda: cloud_catalog_object("endpoint_group")),
+    "trust_id": ("A", lambda: a_trust()["id"]),
     "server_group_id": ("A", lambda: a_server_group()["id"]),
     "aggregate_id": ("cloud", cloud_aggregate),
     "hypervisor_id": ("cloud", lambda: str(cloud_hypervisor()["id"])),
@@ -766,6 +795,12 @@ BODIES = {
     ("identity", "v3_user_ec2_credentials"): lambda w: {"POST": [{"tenant_id": project_b}, {"tenant_id": project_a}]},
     ("identity", "v3_project_tags"): lambda w: {"PUT": [{"tags": ["b-was-here"]}]},
     ("identity", "v3_project_tag"): no_body,
+    ("identity", "v3_region"): lambda w: {"PUT": [{"region": {"description": "b-was-here"}}],
+                                          "PATCH": [{"region": {"description": "b-was-here"}}]},
+    ("identity", "v3_services_with_id"): lambda w: {"PATCH": [{"service": {"name": "b-was-here"}}]},
+    ("identity", "v3_endpoints_with_id"): lambda w: {"PATCH": [{"endpoint": {"url": "http://b-was-here/"}}]},
+    ("identity", "v3_policy"): lambda w: {"PATCH": [{"policy": {"blob": "b-was-here"}}]},
+    ("identity", "v3_endpoint_group"): lambda w: {"PATCH": [{"endpoint_group": {"name": "b-was-here"}}]},
     ("identity", "v3_system_group_role"): no_body,
     # Keystone v2.0's administrative API: the admin's alone, on the same rows.
     ("identity", "v2_tenant"): lambda w: {"POST": [{"tenant": {"description": "b-was-here"}}],

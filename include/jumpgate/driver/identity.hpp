@@ -113,6 +113,82 @@ struct ApplicationCredential {
     std::string credentials;
 };
 
+/* Region: a part of the cloud that endpoints are in; regions may nest (parent_region_id empty: at the top). */
+struct Region {
+    std::string id;
+    std::string description;
+    std::string parent_region_id;
+};
+
+/* Service: a kind of API the catalog offers (its type: compute, image...), reached at its endpoints. */
+struct Service {
+    std::string id;
+    std::string type;
+    std::string name;
+    std::string description;
+    bool enabled = true;
+};
+
+/*
+ * Endpoint: where a service is reached through one interface (public, internal, admin). The URL may name
+ * Keystone's substitutions, %(project_id)s (or %(tenant_id)s) and %(user_id)s, and this Jumpgate's own,
+ * %(jumpgate:SERVICE)s: the URL at which it serves SERVICE (compute, image...) as the client reached it.
+ */
+struct Endpoint {
+    std::string id;
+    std::string service_id;
+    std::string region_id; // empty: none
+    std::string interface;
+    std::string url;
+    bool enabled = true;
+    std::string legacy_endpoint_id; // the v2.0 endpoint it was made for (one of its three URLs), or empty
+};
+
+/* Catalog: regions, services and endpoints, as catalogSeed stores them. */
+struct Catalog {
+    std::vector<Region> regions;
+    std::vector<Service> services;
+    std::vector<Endpoint> endpoints;
+};
+
+/*
+ * stack_catalog: the catalog of the services this Jumpgate serves itself, every endpoint in `region`
+ * with a %(jumpgate:SERVICE)s URL; what a driver without a stored catalog answers with, and what
+ * catalogSeed gives a driver that stores one.
+ */
+Catalog stack_catalog(const std::string& region);
+
+/* Policy: a policy document a client keeps in Keystone (Keystone neither reads nor enforces it). */
+struct Policy {
+    std::string id;
+    std::string type;
+    std::string blob;
+};
+
+/* EndpointGroup: a named filter over endpoints (OS-EP-FILTER): `filters` is a JSON object's text. */
+struct EndpointGroup {
+    std::string id;
+    std::string name;
+    std::string description;
+    std::string filters;
+};
+
+/*
+ * Trust (OS-TRUST): a trustor's delegation of some of their roles on a project to a trustee, who gets
+ * tokens with them (as the trustor when `impersonation`). Never more than the trustor holds: a token
+ * of a trust carries its roles only while the trustor still holds every one of them there.
+ */
+struct Trust {
+    std::string id;
+    std::string trustor_user_id;
+    std::string trustee_user_id;
+    std::string project_id; // empty: none (then no roles)
+    bool impersonation = false;
+    std::int64_t expires_at = 0;    // 0: never
+    int remaining_uses = -1;        // tokens it may still give; -1: no limit
+    std::vector<std::string> roles; // role ids
+};
+
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */
 struct Ref {
     std::string id;
@@ -231,6 +307,51 @@ class Driver {
     virtual ApplicationCredential applicationCredentialAuthenticate(const std::string& id,
                                                                     const std::string& secret) const;
 
+    /*
+     * catalogSeed: store `catalog` unless a catalog was seeded before (once in the driver's life: a
+     * catalog an admin has since emptied stays empty); called as the identity service starts.
+     */
+    virtual void catalogSeed(const Catalog& catalog) const;
+    /*
+     * regionList, regionCreate (Conflict on a taken id, NotFound for an unknown parent), regionUpdate
+     * (description and parent), regionDelete (with the regions below it; Forbidden while any of them
+     * has endpoints).
+     */
+    virtual std::vector<Region> regionList() const;
+    virtual Region regionCreate(const Region& region) const;
+    virtual Region regionUpdate(const Region& region) const;
+    virtual void regionDelete(const std::string& region_id) const;
+    /* serviceList, serviceCreate, serviceUpdate, serviceDelete (with its endpoints). */
+    virtual std::vector<Service> serviceList() const;
+    virtual Service serviceCreate(const Service& service) const;
+    virtual Service serviceUpdate(const Service& service) const;
+    virtual void serviceDelete(const std::string& service_id) const;
+    /* endpointList, endpointCreate, endpointUpdate, endpointDelete (the core checks its service and region). */
+    virtual std::vector<Endpoint> endpointList() const;
+    virtual Endpoint endpointCreate(const Endpoint& endpoint) const;
+    virtual Endpoint endpointUpdate(const Endpoint& endpoint) const;
+    virtual void endpointDelete(const std::string& endpoint_id) const;
+    /* policyList, policyCreate, policyUpdate, policyDelete: the stored policy documents. */
+    virtual std::vector<Policy> policyList() const;
+    virtual Policy policyCreate(const Policy& policy) const;
+    virtual Policy policyUpdate(const Policy& policy) const;
+    virtual void policyDelete(const std::string& policy_id) const;
+    /* endpointGroupList, endpointGroupCreate, endpointGroupUpdate, endpointGroupDelete: OS-EP-FILTER's groups. */
+    virtual std::vector<EndpointGroup> endpointGroupList() const;
+    virtual EndpointGroup endpointGroupCreate(const EndpointGroup& group) const;
+    virtual EndpointGroup endpointGroupUpdate(const EndpointGroup& group) const;
+    virtual void endpointGroupDelete(const std::string& group_id) const;
+
+    /*
+     * trustList, trustGet, trustCreate, trustDelete (which revokes its tokens); trustConsume: take one of a
+     * trust's remaining uses for a new token (NotFound when it is gone, Forbidden when none is left).
+     */
+    virtual std::vector<Trust> trustList() const;
+    virtual Trust trustGet(const std::string& trust_id) const;
+    virtual Trust trustCreate(const Trust& trust) const;
+    virtual void trustDelete(const std::string& trust_id) const;
+    virtual void trustConsume(const std::string& trust_id) const;
+
     /* tokenRevoke: record the revocation of every token with `audit_id`, until `expires_at`. */
     virtual void tokenRevoke(const std::string& audit_id, std::int64_t expires_at) const;
     /*
@@ -272,7 +393,11 @@ std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver
     X(roleListForSystem) X(roleAssignSystem) X(roleUnassignSystem) X(roleInferenceList) X(roleInferenceCreate)    \
     X(roleInferenceDelete) X(groupList) X(groupGet) X(groupCreate) X(groupUpdate) X(groupDelete) X(groupUserAdd)  \
     X(groupUserRemove) X(groupUserList) X(groupListForUser) X(credentialList) X(credentialGet) X(credentialCreate) \
-    X(credentialUpdate) X(credentialDelete)
+    X(credentialUpdate) X(credentialDelete) X(catalogSeed) X(regionList) X(regionCreate) X(regionUpdate)          \
+    X(regionDelete) X(serviceList) X(serviceCreate) X(serviceUpdate) X(serviceDelete) X(endpointList)              \
+    X(endpointCreate) X(endpointUpdate) X(endpointDelete) X(policyList) X(policyCreate) X(policyUpdate)          \
+    X(policyDelete) X(endpointGroupList) X(endpointGroupCreate) X(endpointGroupUpdate) X(endpointGroupDelete) \
+    X(trustList) X(trustGet) X(trustCreate) X(trustDelete) X(trustConsume)
 // clang-format on
 
 /* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */

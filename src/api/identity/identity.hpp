@@ -40,6 +40,9 @@ std::span<const Binding<jumpgate::identity::Driver>> credential_bindings();
 /* v2_admin_bindings: Keystone v2.0's requests on tenants, users, roles and their grants (v2_admin.cpp). */
 std::span<const Binding<jumpgate::identity::Driver>> v2_admin_bindings();
 
+/* trust_bindings: Keystone's trusts (OS-TRUST) and their roles (trusts.cpp). */
+std::span<const Binding<jumpgate::identity::Driver>> trust_bindings();
+
 /* Implied: a role reached through the inference rules, with the prior role whose rule reached it. */
 struct Implied {
     std::string role_id;

@@ -66,7 +66,7 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_user_application_credential", "/v3/users/{user_id}/application_credentials/{application_credential_id}",
      "GET DELETE"},
     {"v3_regions", "/v3/regions", "GET POST"},
-    {"v3_region", "/v3/regions/{region_id}", "GET PATCH DELETE"},
+    {"v3_region", "/v3/regions/{region_id}", "GET PUT PATCH DELETE"},
     {"v3_role_assignments", "/v3/role_assignments", "GET"},
     {"v3_domain_user_role_assignment", "/v3/domains/{domain_id}/users/{user_id}/roles/{role_id}", "HEAD PUT DELETE"},
     {"v3_domain_group_role_assignment", "/v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}", "HEAD PUT DELETE"},
@@ -97,6 +97,12 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_system_user_role", "/v3/system/users/{user_id}/roles/{role_id}", "GET HEAD PUT DELETE"},
     {"v3_system_group_roles", "/v3/system/groups/{group_id}/roles", "GET"},
     {"v3_system_group_role", "/v3/system/groups/{group_id}/roles/{role_id}", "GET HEAD PUT DELETE"},
+    {"v3_endpoint_groups", "/v3/OS-EP-FILTER/endpoint_groups", "GET POST"},
+    {"v3_endpoint_group", "/v3/OS-EP-FILTER/endpoint_groups/{endpoint_group_id}", "GET HEAD PATCH DELETE"},
+    {"v3_trusts", "/v3/OS-TRUST/trusts", "GET POST"},
+    {"v3_trust", "/v3/OS-TRUST/trusts/{trust_id}", "GET DELETE"},
+    {"v3_trust_roles", "/v3/OS-TRUST/trusts/{trust_id}/roles", "GET"},
+    {"v3_trust_role", "/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}", "GET HEAD"},
     // Keystone v2.0's administrative API (OS-KSADM) the original lacks
     {"v2_tenant_users", "/v2.0/tenants/{tenant_id}/users", "GET"},
     {"v2_tenant_user_role", "/v2.0/tenants/{tenant_id}/users/{user_id}/roles/OS-KSADM/{role_id}", "PUT DELETE"},
@@ -106,6 +112,10 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_role", "/v2.0/OS-KSADM/roles/{role_id}", "GET DELETE"},
     {"v2_user_ec2_credentials", "/v2.0/users/{user_id}/credentials/OS-EC2", "GET POST"},
     {"v2_user_ec2_credential", "/v2.0/users/{user_id}/credentials/OS-EC2/{credential_id}", "GET DELETE"},
+    {"v2_services", "/v2.0/OS-KSADM/services", "GET POST"},
+    {"v2_service", "/v2.0/OS-KSADM/services/{service_id}", "GET DELETE"},
+    {"v2_endpoints", "/v2.0/endpoints", "GET POST"},
+    {"v2_endpoint", "/v2.0/endpoints/{endpoint_id}", "DELETE"},
 };
 
 } // namespace

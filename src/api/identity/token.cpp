@@ -186,6 +186,8 @@ std::string KeyRepository::seal(const TokenPayload& p) const
         j["q"] = p.parent_audit_ids;
     if (!p.application_credential_id.empty())
         j["c"] = p.application_credential_id;
+    if (!p.trust_id.empty())
+        j["t"] = p.trust_id;
     if (!p.credentials.empty())
         j["b"] = p.credentials;
     std::vector<std::uint8_t> plain = nlohmann::json::to_cbor(j);
@@ -246,6 +248,7 @@ std::optional<TokenPayload> KeyRepository::open(std::string_view token) const
         p.audit_id = j.value("a", "");
         p.parent_audit_ids = j.value("q", std::vector<std::string>{});
         p.application_credential_id = j.value("c", "");
+        p.trust_id = j.value("t", "");
         p.credentials = j.value("b", "");
         if (opened_.size() >= kOpenedMax)
             opened_.clear();

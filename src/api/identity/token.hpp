@@ -26,6 +26,7 @@ struct TokenPayload {
     // A rescoped token's: the audit ids of the tokens it was rescoped from, the nearest first.
     std::vector<std::string> parent_audit_ids;
     std::string application_credential_id;
+    std::string trust_id;    // a trust's token (OS-TRUST): its roles are the trust's
     std::string credentials; // the user's backend credentials (identity::User::credentials)
 
     bool operator==(const TokenPayload&) const = default;

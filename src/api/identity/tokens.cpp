@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Keystone v3 tokens: issue (password, token), validate, check, revoke; the catalog built from the mounts.
+// Keystone v3 tokens: issue (password, token), validate, check, revoke, the catalog they carry.
 #include <jumpgate/driver/identity.hpp>
 
 #include <algorithm>
@@ -17,6 +17,7 @@
 #include <jumpgate/log.hpp>
 #include <jumpgate/time.hpp>
 
+#include "api/identity/catalog.hpp"
 #include "api/identity/fields.hpp"
 #include "api/identity/identity.hpp"
 #include "api/identity/token.hpp"
@@ -65,35 +66,6 @@ std::string iso_time(std::int64_t t)
     return api::iso_time(t, true);
 }
 
-// A stable id for a catalog entry, the same on every worker and host; worked out once per
-// worker for each of the catalogue's few names.
-const std::string& stable_id(const std::string& text)
-{
-    static std::map<std::string, std::string, std::less<>> ids;
-    if (auto it = ids.find(text); it != ids.end())
-        return it->second;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_Digest(text.data(), text.size(), md, &n, EVP_sha256(), nullptr);
-    return ids.emplace(text, hex(std::span(md, 16))).first->second;
-}
-
-struct CatalogService {
-    const char* service;
-    const char* type;
-    const char* name;
-    const char* suffix; // after the mount; "{project_id}" is the caller's project
-};
-constexpr CatalogService kCatalog[] = {
-    {"identity", "identity", "keystone", ""},
-    {"compute", "compute", "nova", "/v2.1"},
-    {"image", "image", "glance", ""},
-    {"volume", "volumev3", "cinderv3", "/v3/{project_id}"},
-    {"volume", "block-storage", "cinder", "/v3/{project_id}"},
-    {"network", "network", "neutron", ""},
-    {"baremetal", "baremetal", "ironic", ""},
-};
-
 // What validating a token calls (payload_of): a driver that has it gets the App's authenticator.
 // A domain-scoped token needs domainGet and roleListForDomain too, a system-scoped one roleListForSystem;
 // without them it is not valid. The roles that held ones imply are added when the driver keeps the rules.
@@ -101,6 +73,8 @@ const Operations kValidate{Op::tokenIsRevoked, Op::roleListForProject};
 const Operations kDomainScope{Op::domainFind, Op::roleListForDomain};
 const Operations kSystemScope{Op::roleListForSystem};
 const Operations kImpliedRoles{Op::roleInferenceList, Op::roleList};
+// What a trust's token calls to be issued and validated.
+const Operations kTrusts{Op::trustGet, Op::trustConsume, Op::userGet, Op::roleList, Op::roleListForProject};
 
 /* Everything the handlers share: the App, the driver and what it can do, the keys, the settings. */
 struct Tokens {
@@ -110,7 +84,7 @@ struct Tokens {
     std::unique_ptr<KeyRepository> keys; // null unless ops has kValidate, which every row using it needs, or
                                          // the App is only checked
     std::int64_t lifetime;
-    std::string region;
+    api::identity::CatalogSource catalogs;
 
     /* can: whether the driver has every operation of `needed`. */
     bool can(const Operations& needed) const { return ops.lacking(needed).empty(); }
@@ -118,37 +92,10 @@ struct Tokens {
     /* as: the driver acting for the user whose backend credentials are `credentials`. */
     std::shared_ptr<const Driver> as(const std::string& credentials) const { return acting(driver, credentials); }
 
-    /*
-     * catalog: the catalog of the mounted services, their per-project URLs for `project_id`.
-     * `per_project_left_out`: without a project, the services whose URL names one are left
-     * out, as Keystone leaves out of a domain- or system-scoped token's catalog the endpoints
-     * it cannot fill; otherwise their URL ends without one.
-     */
-    json catalog(const Request& req, const std::string& project_id, bool per_project_left_out = false) const
+    /* catalog: the catalog of a token of `user_id` on `project_id` (token_catalog). */
+    json catalog(const Request& req, const std::string& user_id, const std::string& project_id) const
     {
-        json out = json::array();
-        for (const auto& c : kCatalog) {
-            const Dispatcher* d = app.dispatcher(c.service);
-            if (!d)
-                continue;
-            std::string suffix = c.suffix;
-            if (auto p = suffix.find("/{project_id}"); p != std::string::npos) {
-                if (project_id.empty() && per_project_left_out)
-                    continue;
-                suffix.replace(p, 13, project_id.empty() ? "" : "/" + project_id);
-            }
-            std::string url = d->base_url(req) + suffix;
-            json endpoints = json::array();
-            for (const char* interface : {"public", "internal", "admin"})
-                endpoints.push_back({{"id", stable_id(std::string(c.type) + interface)},
-                                     {"interface", interface},
-                                     {"region", region},
-                                     {"region_id", region},
-                                     {"url", url}});
-            out.push_back(
-                {{"id", stable_id(c.type)}, {"type", c.type}, {"name", c.name}, {"endpoints", std::move(endpoints)}});
-        }
-        return out;
+        return api::identity::token_catalog(catalogs, req, user_id, project_id);
     }
 
     static json domain_ref(const Driver& d, const std::string& id)
@@ -189,10 +136,17 @@ struct Tokens {
                         list.push_back({{"id", r.id}, {"name", r.name}});
             token["roles"] = std::move(list);
             if (with_catalog)
-                token["catalog"] = catalog(req, p.project_id, true);
+                token["catalog"] = catalog(req, p.user_id, p.project_id);
         }
         if (!p.application_credential_id.empty())
             token["application_credential"] = {{"id", p.application_credential_id}};
+        if (!p.trust_id.empty()) {
+            Trust trust = d->trustGet(p.trust_id);
+            token["OS-TRUST:trust"] = {{"id", trust.id},
+                                       {"impersonation", trust.impersonation},
+                                       {"trustor_user", {{"id", trust.trustor_user_id}}},
+                                       {"trustee_user", {{"id", trust.trustee_user_id}}}};
+        }
         return {{"token", std::move(token)}};
     }
 
@@ -263,6 +217,8 @@ struct Tokens {
      */
     std::vector<std::string> roles_now(const Driver& d, const TokenPayload& p) const
     {
+        if (!p.trust_id.empty())
+            return trust_roles_now(d, p.trust_id);
         std::vector<Role> held;
         if (!p.project_id.empty()) {
             held = d.roleListForProject(p.user_id, p.project_id);
@@ -286,6 +242,42 @@ struct Tokens {
             if (p.application_credential_id.empty() || std::find(p.roles.begin(), p.roles.end(), name) != p.roles.end())
                 names.push_back(std::move(name));
         return names;
+    }
+
+    /*
+     * trust_roles_now: the role names a token of trust `trust_id` stands for today: none (so the token is
+     * invalid) once the trust is deleted or expired, its trustor or trustee disabled, or the trustor no longer
+     * holds every role the trust delegates on its project; else those roles and the roles they imply.
+     */
+    std::vector<std::string> trust_roles_now(const Driver& d, const std::string& trust_id) const
+    {
+        if (!can(kTrusts))
+            return {};
+        Trust trust;
+        try {
+            trust = d.trustGet(trust_id);
+            if ((trust.expires_at && trust.expires_at <= now()) || trust.project_id.empty() ||
+                !d.userGet(trust.trustor_user_id).enabled || !d.userGet(trust.trustee_user_id).enabled)
+                return {};
+        } catch (const NotFound&) {
+            return {};
+        }
+        std::vector<Role> held = d.roleListForProject(trust.trustor_user_id, trust.project_id);
+        std::vector<std::string> held_ids;
+        for (const auto& r : held)
+            held_ids.push_back(r.id);
+        if (can(kImpliedRoles))
+            held_ids = api::identity::with_implied(held_ids, d.roleInferenceList());
+        std::vector<Role> delegated;
+        auto all = d.roleList();
+        for (const auto& id : trust.roles) {
+            if (std::find(held_ids.begin(), held_ids.end(), id) == held_ids.end())
+                return {};
+            for (const auto& r : all)
+                if (r.id == id)
+                    delegated.push_back(r);
+        }
+        return role_names(d, delegated);
     }
 
     /*
@@ -439,6 +431,51 @@ std::string sealed(const Tokens& t, const Request& req, const TokenPayload& p)
     return token;
 }
 
+/*
+ * trust_scope: make `p`, a token of the trust's trustee, the trust's token: on its project, as its
+ * trustor when it impersonates, with the trust's roles (which the trustor must still hold), until the
+ * trust expires at the latest; one of its remaining uses is taken. 403 for anyone but the trustee.
+ */
+void trust_scope(const Tokens& t, const Driver& d, TokenPayload& p, const json& asked)
+{
+    if (!asked.is_object())
+        throw BadRequest("Invalid input for field 'auth/scope/OS-TRUST:trust': " + asked.dump() +
+                         " is not of type 'object'.");
+    std::string id = text_of(asked, "id", "auth/scope/OS-TRUST:trust");
+    if (!p.application_credential_id.empty())
+        throw Forbidden("You are not authorized to perform the requested action: an application credential's token "
+                        "does not use a trust.");
+    Trust trust;
+    try {
+        trust = d.trustGet(id);
+    } catch (const NotFound&) {
+        throw NotFound("Could not find trust: " + id + ".");
+    }
+    if (trust.trustee_user_id != p.user_id)
+        throw Forbidden("You are not authorized to perform the requested action: the user is not the trust's "
+                        "trustee.");
+    if (trust.expires_at && trust.expires_at <= now())
+        throw Unauthorized("The trust has expired.");
+    if (trust.project_id.empty())
+        throw Unauthorized("The trust names no project to scope to.");
+    Project project = d.projectFind({.id = trust.project_id});
+    if (!project.enabled)
+        throw Unauthorized("The project is disabled.");
+    p.roles = t.trust_roles_now(d, trust.id);
+    if (p.roles.empty())
+        throw Unauthorized("The trustor no longer holds the roles the trust delegates.");
+    d.trustConsume(trust.id);
+    p.trust_id = trust.id;
+    p.project_id = trust.project_id;
+    if (trust.impersonation)
+        p.user_id = trust.trustor_user_id;
+    // No longer than the token it was rescoped from (which set expires_at), nor than the trust.
+    if (!p.expires_at)
+        p.expires_at = p.issued_at + t.lifetime;
+    if (trust.expires_at)
+        p.expires_at = std::min(p.expires_at, trust.expires_at);
+}
+
 void issue(const Tokens& t, const Request& req, Response& resp)
 {
     const json& body = req.json_body();
@@ -478,6 +515,10 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             auto prior = t.payload_of(req, id);
             if (!prior) // Keystone: TokenNotFound, not 401
                 throw NotFound("Failed to validate token");
+            // A trust's token stands for the trust's roles only: rescoped, it would stand for the user's own.
+            if (!prior->trust_id.empty())
+                throw Forbidden("You are not authorized to perform the requested action: rescoping a trust's "
+                                "token.");
             rescoped_from(p, *prior);
             // As Keystone, the methods that made the first token stay with the ones made from it.
             p.methods = prior->methods;
@@ -577,6 +618,8 @@ void issue(const Tokens& t, const Request& req, Response& resp)
             p.roles = t.role_names(*acting, acting->roleListForSystem(p.user_id));
             if (p.roles.empty())
                 throw Unauthorized("User " + p.user_id + " has no access to the system.");
+        } else if (scope.contains("OS-TRUST:trust") && t.can(kTrusts)) {
+            trust_scope(t, *acting, p, scope["OS-TRUST:trust"]);
         } else if (!scope.contains("unscoped")) {
             throw BadRequest("Unsupported scope: project, domain, system or unscoped.");
         }
@@ -619,16 +662,24 @@ TokenPayload subject(const Tokens& t, const Request& req, std::string_view actio
 }
 
 // Keystone v2.0: the same tokens, in the older shapes; users and projects of the default domain.
-json v2_catalog(const Tokens& t, const Request& req, const std::string& project_id)
+// A v2.0 catalog entry has one endpoint per region, with a URL for each interface.
+json v2_catalog(const Tokens& t, const Request& req, const std::string& user_id, const std::string& project_id)
 {
     json out = json::array();
-    for (const auto& service : t.catalog(req, project_id)) {
-        json endpoint = {{"id", service["id"]}, {"region", t.region}};
-        for (const auto& e : service["endpoints"])
-            endpoint[e["interface"].get<std::string>() + "URL"] = e["url"];
+    for (const auto& service : t.catalog(req, user_id, project_id)) {
+        json endpoints = json::array();
+        for (const auto& e : service["endpoints"]) {
+            auto same = std::find_if(endpoints.begin(), endpoints.end(),
+                                     [&](const json& v) { return v["region"] == e["region"]; });
+            if (same == endpoints.end()) {
+                endpoints.push_back({{"id", e["id"]}, {"region", e["region"]}});
+                same = endpoints.end() - 1;
+            }
+            (*same)[e["interface"].get<std::string>() + "URL"] = e["url"];
+        }
         out.push_back({{"type", service["type"]},
                        {"name", service["name"]},
-                       {"endpoints", json::array({endpoint})},
+                       {"endpoints", std::move(endpoints)},
                        {"endpoints_links", json::array()}});
     }
     return out;
@@ -666,7 +717,7 @@ json v2_access(const Tokens& t, const Request& req, const TokenPayload& p, const
                      {"roles_links", json::array()}}},
                    {"metadata", {{"is_admin", 0}, {"roles", std::move(role_ids)}}}};
     if (with_catalog)
-        access["serviceCatalog"] = p.project_id.empty() ? json::array() : v2_catalog(t, req, p.project_id);
+        access["serviceCatalog"] = p.project_id.empty() ? json::array() : v2_catalog(t, req, p.user_id, p.project_id);
     return {{"access", std::move(access)}};
 }
 
@@ -730,100 +781,6 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
     resp.json(v2_access(t, req, p, sealed(t, req, p), true));
 }
 
-// Regions, services and endpoints, read from the catalog the mounts make (they are not stored).
-json catalog_links(const Request& req)
-{
-    return {{"self", req.dispatcher()->endpoint_url(req, req.endpoint())}, {"previous", nullptr}, {"next", nullptr}};
-}
-
-json region_view(const Tokens& t, const Request& req)
-{
-    return {{"id", t.region},
-            {"description", ""},
-            {"parent_region_id", nullptr},
-            {"links", {{"self", req.dispatcher()->endpoint_url(req, "v3_region", {{"region_id", t.region}})}}}};
-}
-
-json services_view(const Tokens& t, const Request& req)
-{
-    json out = json::array();
-    for (const auto& c : t.catalog(req, ""))
-        out.push_back({{"id", c["id"]},
-                       {"type", c["type"]},
-                       {"name", c["name"]},
-                       {"enabled", true},
-                       {"description", ""},
-                       {"links",
-                        {{"self", req.dispatcher()->endpoint_url(req, "v3_services_with_id",
-                                                                 {{"service_id", c["id"].get<std::string>()}})}}}});
-    return out;
-}
-
-// Per-project URLs are shown as Keystone stores them, with the %(project_id)s template.
-json endpoints_view(const Tokens& t, const Request& req)
-{
-    json out = json::array();
-    for (const auto& c : t.catalog(req, "%(project_id)s"))
-        for (auto e : c["endpoints"]) {
-            e["service_id"] = c["id"];
-            e["enabled"] = true;
-            e["links"] = {{"self", req.dispatcher()->endpoint_url(req, "v3_endpoints_with_id",
-                                                                  {{"endpoint_id", e["id"].get<std::string>()}})}};
-            out.push_back(std::move(e));
-        }
-    return out;
-}
-
-json one_of(const json& list, const std::string& id, const char* what)
-{
-    for (const auto& item : list)
-        if (item["id"] == id)
-            return item;
-    throw NotFound(std::string("Could not find ") + what + ": " + id + ".");
-}
-
-/* matching: `list` without the items whose `keys` differ from the request's query parameters of the same name. */
-json matching(json list, const Request& req, std::initializer_list<const char*> keys)
-{
-    for (const char* key : keys)
-        if (req.has_query(key))
-            list.erase(
-                std::remove_if(list.begin(), list.end(), [&](const json& i) { return i[key] != req.query(key); }),
-                list.end());
-    return list;
-}
-
-void region_list(const Tokens& t, const Request& req, Response& resp)
-{
-    resp.json({{"regions", json::array({region_view(t, req)})}, {"links", catalog_links(req)}});
-}
-
-void region_show(const Tokens& t, const Request& req, Response& resp)
-{
-    resp.json({{"region", one_of(json::array({region_view(t, req)}), req.param("region_id"), "region")}});
-}
-
-void service_list(const Tokens& t, const Request& req, Response& resp)
-{
-    resp.json({{"services", matching(services_view(t, req), req, {"type", "name"})}, {"links", catalog_links(req)}});
-}
-
-void service_show(const Tokens& t, const Request& req, Response& resp)
-{
-    resp.json({{"service", one_of(services_view(t, req), req.param("service_id"), "service")}});
-}
-
-void endpoint_list(const Tokens& t, const Request& req, Response& resp)
-{
-    resp.json({{"endpoints", matching(endpoints_view(t, req), req, {"interface", "service_id", "region_id"})},
-               {"links", catalog_links(req)}});
-}
-
-void endpoint_show(const Tokens& t, const Request& req, Response& resp)
-{
-    resp.json({{"endpoint", one_of(endpoints_view(t, req), req.param("endpoint_id"), "endpoint")}});
-}
-
 std::unique_ptr<KeyRepository> open_keys(const std::string& dir)
 {
     // Workers starting together must not each write a different first key.
@@ -873,6 +830,11 @@ void authenticate(const Tokens& t, Request& req)
                                     : ctx.domain_id.empty() ? "unscoped"
                                                             : "scoped to a domain") +
                         ".");
+    // As Keystone: a delegation (a trust's token, an application credential's) neither makes trusts nor manages
+    // them, so that it cannot widen what it was given; redelegation is not offered.
+    if ((!p->trust_id.empty() || !p->application_credential_id.empty()) && req.endpoint().starts_with("v3_trust"))
+        throw Forbidden("You are not authorized to perform the requested action: Delegated tokens cannot manage "
+                        "trusts.");
     // A project in the path must be the token's own, unless an admin asks.
     if (req.has_param("tenant_id") && req.param("tenant_id") != ctx.project_id && !ctx.is_admin())
         throw Forbidden("Project " + req.param("tenant_id") + " is not the project of the token.");
@@ -930,7 +892,7 @@ void v2_token_endpoints(const Tokens& t, const Request& req, Response& resp)
 {
     TokenPayload p = subject(t, req, req.param("token_id"), "validate_token");
     json endpoints = json::array();
-    for (const auto& service : v2_catalog(t, req, p.project_id))
+    for (const auto& service : v2_catalog(t, req, p.user_id, p.project_id))
         for (auto e : service["endpoints"]) {
             e["type"] = service["type"];
             e["name"] = service["name"];
@@ -994,7 +956,8 @@ void auth_catalog(const Tokens& t, const Request& req, Response& resp)
 {
     if (req.context().project_id.empty())
         throw Forbidden("A project-scoped token is required to produce a service catalog.");
-    resp.json({{"catalog", t.catalog(req, req.context().project_id)}, {"links", auth_links(req)}});
+    resp.json(
+        {{"catalog", t.catalog(req, req.context().user_id, req.context().project_id)}, {"links", auth_links(req)}});
 }
 
 void auth_projects(const Tokens& t, const Request& req, Response& resp)
@@ -1018,12 +981,6 @@ const Binding<Tokens> kTokens[] = {
     {"v3_auth_catalog", "GET", {}, auth_catalog},
     {"v3_auth_projects", "GET", {Op::projectListForUser}, auth_projects},
     {"v3_auth_domains", "GET", {Op::roleAssignmentList, Op::groupListForUser, Op::domainGet}, auth_domains},
-    {"v3_regions", "GET", {}, region_list},
-    {"v3_region", "GET", {}, region_show},
-    {"v3_services", "GET", {}, service_list},
-    {"v3_services_with_id", "GET", {}, service_show},
-    {"v3_endpoints", "GET", {}, endpoint_list},
-    {"v3_endpoints_with_id", "GET", {}, endpoint_show},
     {"v2_tokens", "POST", kValidate | kV2Access | Operations{Op::userAuthenticate}, issue_v2},
     {"v2_token", "GET", kValidate | kV2Access, v2_token_validate},
     {"v2_token", "HEAD", kValidate, v2_token_check},
@@ -1052,14 +1009,20 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
         std::string dir = cfg.get("identity", "key_repository");
         keys = open_keys(dir.empty() ? app.state_dir() + "/token-keys" : dir);
     }
-    auto t = std::make_shared<const Tokens>(
-        Tokens{app, driver, operations, std::move(keys), expiration, cfg.get("identity", "region")});
+    api::identity::CatalogSource catalogs{app, driver, operations, cfg.get("identity", "region")};
+    // As keystone-manage bootstrap makes the identity endpoints: the stack's own, stored once.
+    if (operations.has(static_cast<unsigned>(Op::catalogSeed)) && !app.checking())
+        driver->catalogSeed(stack_catalog(catalogs.region));
+    auto t = std::make_shared<const Tokens>(Tokens{app, driver, operations, std::move(keys), expiration, catalogs});
     bind_table(disp, std::span<const Binding<Tokens>>(kTokens), t, operations);
+    bind_table(disp, api::identity::catalog_bindings(), std::make_shared<const api::identity::CatalogSource>(catalogs),
+               operations);
     auto acting_for_caller = +[](const std::shared_ptr<const Driver>& d, const Request& req) {
         return acting(d, req.context().credentials);
     };
-    for (auto table : {api::identity::resource_bindings(), api::identity::group_bindings(),
-                       api::identity::credential_bindings(), api::identity::v2_admin_bindings()})
+    for (auto table :
+         {api::identity::resource_bindings(), api::identity::group_bindings(), api::identity::credential_bindings(),
+          api::identity::v2_admin_bindings(), api::identity::trust_bindings()})
         bind_table(disp, table, driver, operations, acting_for_caller);
     if (!validates)
         return;
