@@ -266,7 +266,8 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
 
     // Checked before the copy so a refused volume costs nothing, and again with the record, against a race.
     quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
-    std::string path = refused ? std::string() : store_file(volume_store_, v.id, v.size * kGiB, source.get(), source_bytes);
+    std::string path =
+        refused ? std::string() : store_file(volume_store_, v.id, v.size * kGiB, source.get(), source_bytes);
     try {
         Transaction tx(*db_);
         if (has_row(*db_, "volumes", v.id))

@@ -260,7 +260,7 @@ struct Service {
     bool up = true;
     std::int64_t updated_at = 0;                // its last report
     std::optional<std::string> disabled_reason; // why an admin disabled it
-    bool frozen = false;                        // a cinder-volume's backend refuses management changes (os-services/freeze)
+    bool frozen = false;                        // frozen by an admin (os-services/freeze), a cinder-volume only
 };
 
 /*

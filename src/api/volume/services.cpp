@@ -122,8 +122,8 @@ void pool_index(const Driver& driver, const Request& req, Response& resp)
         json view = {{"name", p.name}};
         if (detail) {
             auto round2 = [](double gb) { return static_cast<double>(static_cast<long long>(gb * 100)) / 100; };
-            std::string pool_name = p.name.substr(p.name.find('#') == std::string::npos ? p.name.size()
-                                                                                         : p.name.find('#') + 1);
+            std::string pool_name =
+                p.name.substr(p.name.find('#') == std::string::npos ? p.name.size() : p.name.find('#') + 1);
             view["capabilities"] = {{"pool_name", pool_name},
                                     {"volume_backend_name", p.volume_backend_name},
                                     {"vendor_name", p.vendor_name},
@@ -156,14 +156,13 @@ void capabilities_show(const Driver& driver, const Request& req, Response& resp)
             continue;
         std::string backend = p.name.substr(0, p.name.find('#'));
         // The standard capabilities a volume type's extra specs may name (Cinder's property list).
-        json properties = {{"thin_provisioning",
-                            {{"title", "Thin Provisioning"},
-                             {"description", "Whether volumes take room only as data is written."},
-                             {"type", "boolean"}}},
-                           {"qos",
-                            {{"title", "QoS"},
-                             {"description", "Whether the backend applies QoS specs."},
-                             {"type", "boolean"}}}};
+        json properties = {
+            {"thin_provisioning",
+             {{"title", "Thin Provisioning"},
+              {"description", "Whether volumes take room only as data is written."},
+              {"type", "boolean"}}},
+            {"qos",
+             {{"title", "QoS"}, {"description", "Whether the backend applies QoS specs."}, {"type", "boolean"}}}};
         resp.json({{"namespace", "OS::Storage::Capabilities::" + backend},
                    {"vendor_name", p.vendor_name},
                    {"volume_backend_name", p.volume_backend_name},
