@@ -82,6 +82,27 @@ volume::Volume volume_of(const Statement& s)
     return v;
 }
 
+/*
+ * type_quota_check: PayloadTooLarge, in Cinder's words, unless the project may have one more volume of `v`'s type
+ * and its size more gigabytes of it (volumes_<type> and gigabytes_<type>, unlimited unless a quota class or the
+ * project sets them).
+ */
+void type_quota_check(const Volume& driver, const Context& ctx, const volume::Volume& v)
+{
+    auto limits = driver.quotaGet(ctx, v.project_id);
+    auto used = driver.quotaUsage(ctx, v.project_id);
+    const std::string volumes = "volumes_" + v.volume_type;
+    const std::string gigabytes = "gigabytes_" + v.volume_type;
+    auto n = [](long long value) { return std::to_string(value); };
+    if (limits.contains(volumes) && limits[volumes] >= 0 && used[volumes] + 1 > limits[volumes])
+        throw PayloadTooLarge("VolumeLimitExceeded: Maximum number of volumes allowed (" + n(limits[volumes]) +
+                              ") exceeded for quota '" + volumes + "'.");
+    if (limits.contains(gigabytes) && limits[gigabytes] >= 0 && used[gigabytes] + v.size > limits[gigabytes])
+        throw PayloadTooLarge("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed " +
+                              gigabytes + " quota. Requested " + n(v.size) + "G, quota is " + n(limits[gigabytes]) +
+                              "G and " + n(used[gigabytes]) + "G has been consumed.");
+}
+
 std::string hostname()
 {
     char host[256] = "localhost";
@@ -266,6 +287,7 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
 
     // Checked before the copy so a refused volume costs nothing, and again with the record, against a race.
     quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
+    type_quota_check(*this, ctx, v);
     std::string path =
         refused ? std::string() : store_file(volume_store_, v.id, v.size * kGiB, source.get(), source_bytes);
     try {
@@ -273,6 +295,7 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         if (has_row(*db_, "volumes", v.id))
             throw Conflict("A volume with identifier " + v.id + " already exists.");
         quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
+        type_quota_check(*this, ctx, v);
         std::int64_t t = v.created_at ? v.created_at : unix_now();
         Statement s(*db_, "INSERT INTO volumes (id, name, description, project_id, user_id, size, status, "
                           "status_until, next_status, volume_type_id, availability_zone, bootable, multiattach, "

@@ -285,6 +285,24 @@ class QuotaClasses(unittest.TestCase):
         self.assertEqual(api("GET", "/os-quota-class-sets/default")[2]["quota_class_set"]["volumes"],
                          original["volumes"])
 
+    def test_a_types_limits_hold(self):
+        volume_type("quota-enforced")
+        api("PUT", "/os-quota-class-sets/default", {"quota_class_set": {"volumes_quota-enforced": 1}})
+        try:
+            project, token, _ = member_b
+            base = f"/volume/v3/{project}"
+            status, _, body = api("POST", "/volumes", {"volume": {"size": 1, "volume_type": "quota-enforced"}},
+                                  token, base=base)
+            self.assertEqual(status, 202, body)
+            status, _, body = api("POST", "/volumes", {"volume": {"size": 1, "volume_type": "quota-enforced"}},
+                                  token, base=base)
+            self.assertEqual(status, 413, body)
+            self.assertIn("volumes_quota-enforced", body["overLimit"]["message"])
+            got = api("GET", f"/os-quota-sets/{project}?usage=true")[2]["quota_set"]["volumes_quota-enforced"]
+            self.assertEqual((got["limit"], got["in_use"]), (1, 1))
+        finally:
+            api("PUT", "/os-quota-class-sets/default", {"quota_class_set": {"volumes_quota-enforced": -1}})
+
     def test_faults_and_policy(self):
         for body in ({"quota_class_set": {"volumes": -2}}, {"quota_class_set": {"volumes": "many"}},
                      {"quota_class_set": []}, {"volumes": 1}):

@@ -902,6 +902,15 @@ BOOST_AUTO_TEST_CASE(the_default_quota_class_is_every_projects_defaults)
     driver.quotaSet(admin(), "alice", {{"volumes", 2}});
     driver.volumeCreate(alice, request(alice, 1));
     BOOST_TEST(driver.quotaUsage(alice, "alice")["volumes___DEFAULT__"] == 2);
+    // A type's own limits hold too: gigabytes_lvmdriver-1 is 5.
+    driver.quotaSet(admin(), "alice", {{"volumes", -1}});
+    volume::Volume typed = request(alice, 5);
+    typed.volume_type = "lvmdriver-1";
+    driver.volumeCreate(alice, typed);
+    typed = request(alice, 1);
+    typed.volume_type = "lvmdriver-1";
+    BOOST_CHECK_THROW(driver.volumeCreate(alice, typed), PayloadTooLarge);
+    BOOST_TEST(driver.volumeCreate(alice, request(alice, 1)).status == "available");
 }
 
 BOOST_AUTO_TEST_CASE(an_imported_backup_record_shares_the_bytes_under_its_own_id)
