@@ -446,6 +446,18 @@ class Volume : public volume::Driver {
 
     std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const override;
     std::vector<volume::Service> serviceList(const Context& ctx) const override;
+    volume::Service serviceEnable(const Context& ctx, const std::string& host, const std::string& binary, bool enabled,
+                                  const std::optional<std::string>& reason) const override;
+    void serviceFreeze(const Context& ctx, const std::string& host, bool frozen) const override;
+    std::vector<volume::Pool> poolList(const Context& ctx) const override;
+    std::vector<volume::Message> messageList(const Context& ctx) const override;
+    volume::Message messageGet(const Context& ctx, const std::string& message_id) const override;
+    void messageDelete(const Context& ctx, const std::string& message_id) const override;
+    volume::QuotaSet quotaClassGet(const Context& ctx, const std::string& class_name) const override;
+    volume::QuotaSet quotaClassSet(const Context& ctx, const std::string& class_name,
+                                   const volume::QuotaSet& changes) const override;
+    std::pair<std::string, json> backupExport(const Context& ctx, const std::string& backup_id) const override;
+    volume::Backup backupImport(const Context& ctx, const std::string& service, const json& record) const override;
 
     // Generic volume groups (volume_groups.cpp).
     std::vector<volume::GroupType> groupTypeList(const Context& ctx) const override;
@@ -477,6 +489,13 @@ class Volume : public volume::Driver {
   private:
     void quota_check(const Context& ctx, const std::string& project_id, long long volumes, long long snapshots,
                      long long gigabytes, long long volume_size) const;
+    /* pool: the one pool this cloud's volumes go to, as its scheduler sees it now. */
+    volume::Pool pool() const;
+    /* schedulable: whether the backend takes a volume of type `type_id` (Cinder's filters: enabled, capabilities). */
+    bool schedulable(const std::string& type_id) const;
+    /* message_add: a user message about `resource_uuid` (Cinder's event and text), kept for Cinder's 30 days. */
+    void message_add(const Context& ctx, const std::string& project_id, const std::string& resource_uuid,
+                     const std::string& event_id, const std::string& user_message) const;
     void load_attachments(std::vector<volume::Volume>& volumes) const;
     void backup_quota_check(const Context& ctx, const std::string& project_id, long long size) const;
     volume::Attachment attachment_of(const Statement& s) const;

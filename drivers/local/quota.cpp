@@ -6,9 +6,10 @@
 
 namespace jumpgate::local {
 
-std::map<std::string, long long> QuotaTable::get(const std::string& project_id) const
+std::map<std::string, long long> QuotaTable::get(const std::string& project_id,
+                                                 std::map<std::string, long long> base) const
 {
-    auto out = defaults_;
+    auto out = std::move(base);
     Statement s(db_, "SELECT resource, hard_limit FROM " + table_ + " WHERE project_id = ?");
     s.bind(1, project_id);
     while (s.step())

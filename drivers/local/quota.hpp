@@ -21,8 +21,9 @@ class QuotaTable {
     }
 
     const std::map<std::string, long long>& defaults() const { return defaults_; }
-    /* get: a project's limits, the defaults where it has none of its own. */
-    std::map<std::string, long long> get(const std::string& project_id) const;
+    /* get: a project's limits, the defaults (or `base`) where it has none of its own. */
+    std::map<std::string, long long> get(const std::string& project_id) const { return get(project_id, defaults_); }
+    std::map<std::string, long long> get(const std::string& project_id, std::map<std::string, long long> base) const;
     /* set: change some of a project's limits in one transaction; BadRequest for an unknown resource or a limit below
      * -1. */
     void set(const std::string& project_id, const std::map<std::string, long long>& changes) const;

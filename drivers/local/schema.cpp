@@ -802,6 +802,36 @@ CREATE TRIGGER identity_generation_catalog_endpoints_insert AFTER INSERT ON cata
 CREATE TRIGGER identity_generation_catalog_endpoints_update AFTER UPDATE ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_catalog_endpoints_delete AFTER DELETE ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
+    {24, "block storage: the services' state, user messages, quota classes", R"sql(
+-- One row per service binary that an admin has changed; a binary without one is enabled and not frozen.
+CREATE TABLE volume_services (
+    binary TEXT PRIMARY KEY,
+    enabled INTEGER NOT NULL DEFAULT 1,
+    disabled_reason TEXT,
+    frozen INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE volume_messages (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    resource_type TEXT NOT NULL,
+    resource_uuid TEXT,
+    event_id TEXT NOT NULL,
+    user_message TEXT NOT NULL,
+    message_level TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX volume_messages_project ON volume_messages (project_id, created_at);
+-- A class's limits where they differ from the built-in defaults; the class "default" is every project's defaults.
+CREATE TABLE volume_quota_classes (
+    class_name TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL,
+    PRIMARY KEY (class_name, resource)
+);
+)sql"},
 };
 } // namespace
 

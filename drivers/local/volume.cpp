@@ -82,6 +82,27 @@ volume::Volume volume_of(const Statement& s)
     return v;
 }
 
+/*
+ * type_quota_check: PayloadTooLarge, in Cinder's words, unless the project may have one more volume of `v`'s type
+ * and its size more gigabytes of it (volumes_<type> and gigabytes_<type>, unlimited unless a quota class or the
+ * project sets them).
+ */
+void type_quota_check(const Volume& driver, const Context& ctx, const volume::Volume& v)
+{
+    auto limits = driver.quotaGet(ctx, v.project_id);
+    auto used = driver.quotaUsage(ctx, v.project_id);
+    const std::string volumes = "volumes_" + v.volume_type;
+    const std::string gigabytes = "gigabytes_" + v.volume_type;
+    auto n = [](long long value) { return std::to_string(value); };
+    if (limits.contains(volumes) && limits[volumes] >= 0 && used[volumes] + 1 > limits[volumes])
+        throw PayloadTooLarge("VolumeLimitExceeded: Maximum number of volumes allowed (" + n(limits[volumes]) +
+                              ") exceeded for quota '" + volumes + "'.");
+    if (limits.contains(gigabytes) && limits[gigabytes] >= 0 && used[gigabytes] + v.size > limits[gigabytes])
+        throw PayloadTooLarge("VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed " +
+                              gigabytes + " quota. Requested " + n(v.size) + "G, quota is " + n(limits[gigabytes]) +
+                              "G and " + n(used[gigabytes]) + "G has been consumed.");
+}
+
 std::string hostname()
 {
     char host[256] = "localhost";
@@ -260,14 +281,21 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
     if (source && !v.image_id)
         source_bytes = file_size(source.get());
 
+    // Cinder's scheduler: a volume no backend takes is kept, in "error", with no bytes, and its project is told why
+    // in a user message.
+    const bool refused = !schedulable(v.volume_type_id);
+
     // Checked before the copy so a refused volume costs nothing, and again with the record, against a race.
     quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
-    std::string path = store_file(volume_store_, v.id, v.size * kGiB, source.get(), source_bytes);
+    type_quota_check(*this, ctx, v);
+    std::string path =
+        refused ? std::string() : store_file(volume_store_, v.id, v.size * kGiB, source.get(), source_bytes);
     try {
         Transaction tx(*db_);
         if (has_row(*db_, "volumes", v.id))
             throw Conflict("A volume with identifier " + v.id + " already exists.");
         quota_check(ctx, v.project_id, 1, 0, v.size, v.size);
+        type_quota_check(*this, ctx, v);
         std::int64_t t = v.created_at ? v.created_at : unix_now();
         Statement s(*db_, "INSERT INTO volumes (id, name, description, project_id, user_id, size, status, "
                           "status_until, next_status, volume_type_id, availability_zone, bootable, multiattach, "
@@ -278,22 +306,32 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         bind_opt(s, 2, v.name);
         bind_opt(s, 3, v.description);
         s.bind(4, v.project_id).bind(5, v.user_id).bind(6, v.size);
-        bind_creating(s, 7, build_seconds_);
+        if (refused) {
+            s.bind(7, build_seconds_ <= 0 ? "error" : "creating");
+            s.bind(8, static_cast<long long>(build_seconds_ <= 0 ? 0 : ready_at(build_seconds_)));
+            s.bind(9, "error");
+        } else {
+            bind_creating(s, 7, build_seconds_);
+        }
         s.bind(10, v.volume_type_id).bind(11, v.availability_zone).bind(12, v.bootable ? 1LL : 0LL);
         s.bind(13, v.multiattach ? 1LL : 0LL).bind(14, v.readonly ? 1LL : 0LL);
         bind_opt(s, 15, v.snapshot_id);
         bind_opt(s, 16, v.source_volid);
         bind_opt(s, 17, v.image_id);
         s.bind(18, json(v.image_metadata).dump()).bind(19, json(v.metadata).dump());
-        s.bind(20, v.host.empty() ? host_ : v.host);
+        s.bind(20, refused ? std::string() : v.host.empty() ? host_ : v.host);
         s.bind(21, static_cast<long long>(t)).bind(22, static_cast<long long>(v.updated_at ? v.updated_at : t));
         bind_opt(s, 23, v.group_id);
         if (v.group_id && !has_row(*db_, "volume_groups", *v.group_id))
             throw NotFound("Group " + *v.group_id + " could not be found.");
         s.step();
+        if (refused)
+            message_add(ctx, v.project_id, v.id, "VOLUME_VOLUME_001_002",
+                        "schedule allocate volume: Could not find any available weighted backend.");
         tx.commit();
     } catch (...) {
-        unlink(path.c_str());
+        if (!path.empty())
+            unlink(path.c_str());
         throw;
     }
     return volumeGet(ctx, v.id);
@@ -345,17 +383,6 @@ void Volume::volumeDelete(const Context& ctx, const std::string& volume_id) cons
 std::vector<std::pair<std::string, bool>> Volume::availabilityZoneList(const Context&) const
 {
     return {{"nova", true}};
-}
-
-std::vector<volume::Service> Volume::serviceList(const Context&) const
-{
-    // Both run inside every worker: they are up whenever this answers.
-    std::int64_t t = unix_now();
-    std::string node = host_.substr(0, host_.find('@'));
-    std::string backend = host_.substr(0, host_.find('#'));
-    return {{"cinder-scheduler", node, "nova", true, true, t},
-            {"cinder-volume", backend, "nova", true, true, t},
-            {"cinder-backup", node, "nova", true, true, t}};
 }
 
 } // namespace jumpgate::local

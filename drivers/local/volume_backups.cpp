@@ -224,3 +224,117 @@ volume::Volume Volume::backupRestore(const Context& ctx, const std::string& back
 }
 
 } // namespace jumpgate::local
+
+namespace jumpgate::local {
+
+namespace {
+
+// The backup service the local cloud's backups are kept by: files in a directory, as Cinder's posix driver keeps
+// them.
+constexpr const char* kBackupService = "cinder.backup.drivers.posix.PosixBackupDriver";
+
+// A record's text field, or nullopt when it has none (null or missing); BadRequest when it is something else.
+std::optional<std::string> record_text(const json& record, const char* key)
+{
+    if (!record.contains(key) || record[key].is_null())
+        return std::nullopt;
+    if (!record[key].is_string())
+        throw BadRequest("Invalid input received: Can't parse backup record.");
+    return record[key].get<std::string>();
+}
+
+} // namespace
+
+std::pair<std::string, json> Volume::backupExport(const Context& ctx, const std::string& backup_id) const
+{
+    volume::Backup b = backupGet(ctx, backup_id);
+    if (b.status != "available")
+        throw BadRequest("Invalid backup: Backup status must be available and not " + b.status + ".");
+    // service_metadata names the file that holds the bytes; an imported backup links the same bytes under its own id.
+    json record = {{"id", b.id},
+                   {"display_name", b.name ? json(*b.name) : json(nullptr)},
+                   {"display_description", b.description ? json(*b.description) : json(nullptr)},
+                   {"volume_id", b.volume_id},
+                   {"snapshot_id", b.snapshot_id ? json(*b.snapshot_id) : json(nullptr)},
+                   {"size", b.size},
+                   {"availability_zone", b.availability_zone},
+                   {"container", b.container ? json(*b.container) : json(nullptr)},
+                   {"object_count", b.object_count},
+                   {"metadata", b.metadata},
+                   {"project_id", b.project_id},
+                   {"user_id", b.user_id},
+                   {"service", kBackupService},
+                   {"service_metadata", b.id},
+                   {"created_at", b.created_at}};
+    return {kBackupService, std::move(record)};
+}
+
+volume::Backup Volume::backupImport(const Context& ctx, const std::string& service, const json& record) const
+{
+    if (service != kBackupService)
+        throw BadRequest("Invalid input received: Backup service " + service + " is not available.");
+    volume::Backup b;
+    auto id = record_text(record, "id");
+    auto volume_id = record_text(record, "volume_id");
+    auto data = record_text(record, "service_metadata");
+    if (!id || !uuid_like(*id) || !volume_id || !record.contains("size") || !record["size"].is_number_integer() ||
+        record["size"].get<long long>() < 1)
+        throw BadRequest("Invalid input received: Can't parse backup record.");
+    b.id = *id;
+    b.volume_id = *volume_id;
+    b.size = record["size"].get<long long>();
+    b.name = record_text(record, "display_name");
+    b.description = record_text(record, "display_description");
+    b.snapshot_id = record_text(record, "snapshot_id");
+    b.container = record_text(record, "container");
+    b.project_id = ctx.project_id;
+    b.user_id = ctx.user_id;
+    if (record.contains("metadata") && record["metadata"].is_object())
+        for (const auto& [k, v] : record["metadata"].items())
+            if (v.is_string())
+                b.metadata[k] = v.get<std::string>();
+    if (auto zone = record_text(record, "availability_zone"))
+        b.availability_zone = *zone;
+    // The bytes: the file the record names, if it is still there, linked under the new id (a name that is no
+    // backup's is no file of ours).
+    if (has_row(*db_, "volume_backups", b.id))
+        throw BadRequest("Invalid backup: Backup already exists in database.");
+    backup_quota_check(ctx, b.project_id, b.size);
+    const bool bytes = data && uuid_like(*data) && link(backupPath(*data).c_str(), backupPath(b.id).c_str()) == 0;
+    try {
+        Transaction tx(*db_);
+        if (has_row(*db_, "volume_backups", b.id))
+            throw BadRequest("Invalid backup: Backup already exists in database.");
+        backup_quota_check(ctx, b.project_id, b.size);
+        std::int64_t t = unix_now();
+        Statement s(*db_, "INSERT INTO volume_backups (id, name, description, volume_id, snapshot_id, project_id, "
+                          "user_id, size, status, status_until, next_status, availability_zone, container, "
+                          "metadata_json, created_at, updated_at, volume_json) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                          "COALESCE((SELECT volume_json FROM volume_backups WHERE id = ?), '{}'))");
+        s.bind(1, b.id);
+        bind_opt(s, 2, b.name);
+        bind_opt(s, 3, b.description);
+        s.bind(4, b.volume_id);
+        bind_opt(s, 5, b.snapshot_id);
+        s.bind(6, b.project_id).bind(7, b.user_id).bind(8, b.size);
+        // As Cinder's import: "creating" while the backup service looks for the bytes, then what it found.
+        const std::string found = bytes ? "available" : "error";
+        s.bind(9, build_seconds_ <= 0 ? found : std::string("creating"));
+        s.bind(10, static_cast<long long>(build_seconds_ <= 0 ? 0 : ready_at(build_seconds_)));
+        s.bind(11, found);
+        s.bind(12, b.availability_zone);
+        s.bind(13, b.container.value_or("volumebackups"));
+        s.bind(14, json(b.metadata).dump()).bind(15, static_cast<long long>(t)).bind(16, static_cast<long long>(t));
+        s.bind(17, data.value_or(""));
+        s.step();
+        tx.commit();
+    } catch (...) {
+        if (bytes)
+            unlink(backupPath(b.id).c_str());
+        throw;
+    }
+    return backupGet(ctx, b.id);
+}
+
+} // namespace jumpgate::local

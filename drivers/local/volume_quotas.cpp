@@ -6,14 +6,62 @@
 
 namespace jumpgate::local {
 
-volume::QuotaSet Volume::quotaGet(const Context&, const std::string& project_id) const
+namespace {
+
+// Cinder's per-type resources: a limit of each for every volume type ("volumes_<type name>").
+constexpr const char* kTypedResources[] = {"volumes", "snapshots", "gigabytes"};
+
+} // namespace
+
+volume::QuotaSet Volume::quotaGet(const Context& ctx, const std::string& project_id) const
 {
-    return quotas_.get(project_id);
+    return quotas_.get(project_id, quotaDefaults(ctx));
 }
 
-volume::QuotaSet Volume::quotaDefaults(const Context&) const
+volume::QuotaSet Volume::quotaDefaults(const Context& ctx) const
 {
-    return quotas_.defaults();
+    return quotaClassGet(ctx, "default");
+}
+
+volume::QuotaSet Volume::quotaClassGet(const Context&, const std::string& class_name) const
+{
+    // Built in, then per type unlimited, then what the default class changes, then what this class does.
+    volume::QuotaSet out = quotas_.defaults();
+    Statement types(*db_, "SELECT name FROM volume_types");
+    while (types.step())
+        for (const char* r : kTypedResources)
+            out[std::string(r) + "_" + types.text(0)] = -1;
+    for (const std::string& name : {std::string("default"), class_name}) {
+        Statement s(*db_, "SELECT resource, hard_limit FROM volume_quota_classes WHERE class_name = ?");
+        s.bind(1, name);
+        while (s.step())
+            if (out.contains(s.text(0)))
+                out[s.text(0)] = s.integer(1);
+    }
+    return out;
+}
+
+volume::QuotaSet Volume::quotaClassSet(const Context& ctx, const std::string& class_name,
+                                       const volume::QuotaSet& changes) const
+{
+    {
+        Transaction tx(*db_);
+        volume::QuotaSet known = quotaClassGet(ctx, class_name);
+        for (const auto& [resource, limit] : changes) {
+            // As Cinder, a key that names no resource is passed over.
+            if (!known.contains(resource))
+                continue;
+            if (limit < -1)
+                throw BadRequest("Quota limit " + std::to_string(limit) + " for " + resource +
+                                 " must be -1 (unlimited) or more.");
+            Statement s(*db_, "INSERT INTO volume_quota_classes (class_name, resource, hard_limit) VALUES (?, ?, ?) "
+                              "ON CONFLICT (class_name, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
+            s.bind(1, class_name).bind(2, resource).bind(3, limit);
+            s.step();
+        }
+        tx.commit();
+    }
+    return quotaClassGet(ctx, class_name);
 }
 
 volume::QuotaSet Volume::quotaSet(const Context&, const std::string& project_id, const volume::QuotaSet& changes) const
@@ -27,10 +75,10 @@ void Volume::quotaReset(const Context&, const std::string& project_id) const
     quotas_.reset(project_id);
 }
 
-volume::QuotaSet Volume::quotaUsage(const Context&, const std::string& project_id) const
+volume::QuotaSet Volume::quotaUsage(const Context& ctx, const std::string& project_id) const
 {
     volume::QuotaSet used;
-    for (const auto& [resource, limit] : quotas_.defaults())
+    for (const auto& [resource, limit] : quotaDefaults(ctx))
         used[resource] = 0;
     Statement v(*db_, "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM volumes WHERE project_id = ?");
     v.bind(1, project_id);
@@ -50,6 +98,22 @@ volume::QuotaSet Volume::quotaUsage(const Context&, const std::string& project_i
     if (b.step()) {
         used["backups"] = b.integer(0);
         used["backup_gigabytes"] = b.integer(1);
+    }
+    // Per type, as Cinder counts volumes_<type>, gigabytes_<type> (their snapshots' too) and snapshots_<type>.
+    Statement tv(*db_, "SELECT t.name, COUNT(*), SUM(v.size) FROM volumes v JOIN volume_types t "
+                       "ON t.id = v.volume_type_id WHERE v.project_id = ? GROUP BY t.name");
+    tv.bind(1, project_id);
+    while (tv.step()) {
+        used["volumes_" + tv.text(0)] = tv.integer(1);
+        used["gigabytes_" + tv.text(0)] += tv.integer(2);
+    }
+    Statement ts(*db_, "SELECT t.name, COUNT(*), SUM(s.size) FROM volume_snapshots s JOIN volumes v "
+                       "ON v.id = s.volume_id JOIN volume_types t ON t.id = v.volume_type_id "
+                       "WHERE s.project_id = ? GROUP BY t.name");
+    ts.bind(1, project_id);
+    while (ts.step()) {
+        used["snapshots_" + ts.text(0)] = ts.integer(1);
+        used["gigabytes_" + ts.text(0)] += ts.integer(2);
     }
     Statement g(*db_, "SELECT COUNT(*) FROM volume_groups WHERE project_id = ?");
     g.bind(1, project_id);

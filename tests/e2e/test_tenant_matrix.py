@@ -359,6 +359,20 @@ def a_volume():
 
 
 @functools.cache
+def a_message():
+    # A volume no backend takes (its type asks for a vendor the backend is not) leaves A a user message (3.3).
+    vtype = call("POST", f"{V}/{admin_project}/types", stack.token, {"volume_type": {
+        "name": MARK + "-unplaced", "extra_specs": {"vendor_name": MARK + "-vendor"}}})["volume_type"]
+    body = call("POST", f"{V}/{project_a}/volumes", token_a, {"volume": {
+        "size": 1, "name": MARK + "-unplaced", "volume_type": vtype["id"]}})["volume"]
+    wait(f"{V}/{project_a}/volumes/{body['id']}", token_a, "volume", "status", "error")
+    message = next(m for m in call("GET", f"{V}/{project_a}/messages", token_a, version="3.3",
+                                   service="volume")["messages"] if m["resource_uuid"] == body["id"])
+    reader("message", f"{V}/{project_a}/messages/{message['id']}", token_a, "volume", "3.3")
+    return message
+
+
+@functools.cache
 def a_attached_volume():
     volume = a_new_volume("attached")
     server = a_server()
@@ -644,6 +658,7 @@ FACTORIES = {
     "volume_id": ("A", lambda: a_volume()["id"]),
     "snapshot_id": ("A", lambda: a_snapshot()["id"]),
     "backup_id": ("A", lambda: a_backup()["id"]),
+    "message_id": ("A", lambda: a_message()["id"]),
     "attachment_id": ("A", volume_attachment_id),
     "type_id": ("A", lambda: a_volume_type()["id"]),
     "group_type_id": ("cloud", lambda: a_group_type()["id"]),
@@ -681,6 +696,8 @@ STATIC = {
     "alias": "os-keypairs",  # an extension's alias (the document lists what the cloud supports)
     "domain": "example.org",  # floating-IP DNS (gone from Nova: 410 for everyone)
     "entry": "www",
+    "action": "enable",  # os-services/{action}: the admin's, whoever's the service
+    "class_name": "default",  # the quota class every project's defaults come from: the admin's
 }
 
 # Where a placeholder means another of A's resources than its factory's.
@@ -967,6 +984,10 @@ BODIES.update({
         "provider": "b-was-here", "control_location": "front-end"}}]},
     ("volume", "v3_type_encryption_key"): lambda w: {"PUT": [{"encryption": {"provider": "b-was-here"}}]},
     ("volume", "v3_qos_specs"): lambda w: {"POST": [{"qos_specs": {"name": "b-qos"}}]},
+    ("volume", "v3_service_action"): lambda w: {"PUT": [{"host": "b-host", "binary": "cinder-volume"}]},
+    ("volume", "v3_quota_class_set"): lambda w: {"PUT": [{"quota_class_set": {"volumes": 1}}]},
+    ("volume", "v3_backups_import"): lambda w: {"POST": [{"backup-record": {
+        "backup_service": "cinder.backup.drivers.posix.PosixBackupDriver", "backup_url": "e30="}}]},
     ("volume", "v3_qos_spec"): lambda w: {"PUT": [{"qos_specs": {KEY: "b-was-here"}}]},
     ("volume", "v3_qos_spec_delete_keys"): lambda w: {"PUT": [{"keys": [KEY]}]},
 })

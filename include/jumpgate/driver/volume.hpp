@@ -258,7 +258,48 @@ struct Service {
     std::string zone = "nova";
     bool enabled = true;
     bool up = true;
+    std::int64_t updated_at = 0;                // its last report
+    std::optional<std::string> disabled_reason; // why an admin disabled it
+    bool frozen = false;                        // frozen by an admin (os-services/freeze), a cinder-volume only
+};
+
+/*
+ * Pool: where the cloud's volumes are kept, as its scheduler sees it ("node@backend#pool"), and what the backend
+ * reports of it; capacities in GiB. Pools of one backend share vendor_name, storage_protocol and volume_backend_name,
+ * which volume types' extra specs may ask for.
+ */
+struct Pool {
+    std::string name;
+    std::string vendor_name;
+    std::string storage_protocol;
+    std::string volume_backend_name;
+    std::string driver_version;
+    double total_capacity_gb = 0;
+    double free_capacity_gb = 0;
+    double allocated_capacity_gb = 0; // what its volumes take
+    long long reserved_percentage = 0;
+    bool qos_support = false;
+    bool thin_provisioning_support = false;
+    bool multiattach = false;
     std::int64_t updated_at = 0; // its last report
+};
+
+/*
+ * Message: what Cinder tells a project about an operation that failed where it could not answer at once (a volume
+ * no backend would take). `event_id` and `user_message` are Cinder's ("VOLUME_VOLUME_001_002"); it is kept until
+ * `expires_at` (Cinder's guaranteed_until).
+ */
+struct Message {
+    std::string id;
+    std::string project_id;
+    std::string request_id;
+    std::string resource_type = "VOLUME";
+    std::optional<std::string> resource_uuid;
+    std::string event_id;
+    std::string user_message;
+    std::string message_level = "ERROR";
+    std::int64_t created_at = 0;
+    std::int64_t expires_at = 0;
 };
 
 /* Quota resources (Cinder's names: volumes, gigabytes, snapshots, backups, backup_gigabytes, per_volume_gigabytes,
@@ -494,10 +535,51 @@ class Driver {
     virtual GroupSnapshot groupSnapshotResetStatus(const Context& ctx, const std::string& group_snapshot_id,
                                                    const std::string& status) const;
 
+    /*
+     * backupExport: a backup's record as Cinder's export_record gives it: the backup service that holds its bytes
+     * ("cinder.backup.drivers..."), and the record's fields (what backupImport needs to find them again); the
+     * core encodes them. BadRequest unless the backup is available.
+     */
+    virtual std::pair<std::string, json> backupExport(const Context& ctx, const std::string& backup_id) const;
+    /*
+     * backupImport: a backup made again from an exported record (`service` and the decoded `record`), with the
+     * record's id, in ctx's project; BadRequest (Cinder's InvalidInput) for a service this cloud has not or a
+     * record it cannot read, BadRequest for an id another backup has. Its status is "creating", then "available"
+     * when its bytes are there, "error" when they are not.
+     */
+    virtual Backup backupImport(const Context& ctx, const std::string& service, const json& record) const;
+
+    /* quotaClassGet: a quota class's limits (Cinder's defaults where it has none; "default" is the defaults). */
+    virtual QuotaSet quotaClassGet(const Context& ctx, const std::string& class_name) const;
+    /*
+     * quotaClassSet: change some of a class's limits (resources as quotaDefaults names them, and volumes_<type>,
+     * snapshots_<type>, gigabytes_<type> of an existing type; BadRequest otherwise); returns the class's limits.
+     * The "default" class's are every project's defaults.
+     */
+    virtual QuotaSet quotaClassSet(const Context& ctx, const std::string& class_name, const QuotaSet& changes) const;
+
+    /* messageList: the messages of ctx's project (an admin's: every project's), oldest first; messageGet: one,
+     * NotFound ("Message <id> could not be found."); messageDelete: remove one. */
+    virtual std::vector<Message> messageList(const Context& ctx) const;
+    virtual Message messageGet(const Context& ctx, const std::string& message_id) const;
+    virtual void messageDelete(const Context& ctx, const std::string& message_id) const;
+
+    /* poolList: the pools volumes are scheduled to, with what they hold now. */
+    virtual std::vector<Pool> poolList(const Context& ctx) const;
+
     /* availabilityZoneList: the zones volumes can be made in, and whether each is available. */
     virtual std::vector<std::pair<std::string, bool>> availabilityZoneList(const Context& ctx) const;
     /* serviceList: the services behind the cloud's Block Storage (an admin's os-services and os-hosts). */
     virtual std::vector<Service> serviceList(const Context& ctx) const;
+    /*
+     * serviceEnable: enable the service `binary` on `host`, or disable it with an optional reason (a disabled
+     * cinder-volume takes no new volumes: they go to "error"); NotFound ("Service <binary> could not be found." /
+     * "Host <host> could not be found.") for neither.
+     */
+    virtual Service serviceEnable(const Context& ctx, const std::string& host, const std::string& binary, bool enabled,
+                                  const std::optional<std::string>& reason) const;
+    /* serviceFreeze: freeze or thaw the backend of `host` (a cinder-volume's); BadRequest for no such host. */
+    virtual void serviceFreeze(const Context& ctx, const std::string& host, bool frozen) const;
 };
 
 /* JUMPGATE_VOLUME_OPERATIONS: every operation of Driver that an endpoint calls. */
@@ -510,7 +592,8 @@ class Driver {
     X(snapshotResetStatus) X(backupList) X(backupGet) X(backupCreate) X(backupUpdate) X(backupDelete)            \
     X(backupResetStatus) X(backupRestore) X(typeList) X(typeGet) X(typeCreate) X(typeUpdate) X(typeDelete)       \
     X(quotaGet) X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage) X(availabilityZoneList)                 \
-    X(serviceList)                                                                                                \
+    X(serviceList) X(serviceEnable) X(serviceFreeze) X(poolList) X(messageList) X(messageGet) X(messageDelete)    \
+    X(quotaClassGet) X(quotaClassSet) X(backupExport) X(backupImport)                                             \
     X(groupTypeList) X(groupTypeGet) X(groupTypeCreate) X(groupTypeUpdate) X(groupTypeDelete) X(groupList)       \
     X(groupGet) X(groupCreate) X(groupUpdate) X(groupDelete) X(groupResetStatus) X(groupSnapshotList)            \
     X(groupSnapshotGet) X(groupSnapshotCreate) X(groupSnapshotDelete) X(groupSnapshotResetStatus) \

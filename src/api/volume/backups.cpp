@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include <jumpgate/base64.hpp>
 #include <jumpgate/fault.hpp>
 #include <jumpgate/time.hpp>
 
@@ -232,7 +233,35 @@ void force_delete(const Driver& driver, const Request& req, Response& resp)
 
 constexpr Operations kDelete{Op::backupGet, Op::backupDelete};
 
+// GET backups/{id}/export_record: an admin's; the record as base 64 of its JSON, as Cinder's backup_url is.
+void export_record(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "backup:backup-export");
+    auto [service, record] = driver.backupExport(req.context(), req.param("backup_id"));
+    resp.json({{"backup-record", {{"backup_service", service}, {"backup_url", base64(record.dump())}}}});
+}
+
+// POST backups/import_record: an admin's; a backup made again, in the caller's project, from an exported record.
+void import_record(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "backup:backup-import");
+    const json& b = body_of(req, "backup-record");
+    for (const char* key : {"backup_service", "backup_url"})
+        if (!b.contains(key) || !b[key].is_string() || b[key].get_ref<const std::string&>().empty())
+            throw BadRequest("Incorrect request body format: backup-record needs " + std::string(key) + ".");
+    json record;
+    if (auto text = unbase64(b["backup_url"].get_ref<const std::string&>()))
+        record = json::parse(*text, nullptr, false);
+    if (!record.is_object())
+        throw BadRequest("Invalid input received: Can't parse backup record.");
+    Backup made = driver.backupImport(req.context(), b["backup_service"].get<std::string>(), record);
+    resp.status = 201;
+    resp.json({{"backup", summary_view(req, made)}});
+}
+
 constexpr Binding<Driver> kBindings[] = {
+    {"v3_backup_export", "GET", {Op::backupExport}, export_record},
+    {"v3_backups_import", "POST", {Op::backupImport}, import_record},
     {"v3_backups", "GET", {Op::backupList}, index},
     {"v3_backups", "POST", {Op::volumeGet, Op::snapshotGet, Op::backupCreate}, create},
     {"v3_backups_detail", "GET", {Op::backupList}, index_detail},

@@ -152,7 +152,8 @@ std::span<const Binding<Driver>> type_encryption_bindings(); // type_encryption.
 std::span<const Binding<Driver>> qos_bindings();             // qos_specs.cpp
 std::span<const Binding<Driver>> transfer_bindings();        // transfers.cpp
 std::span<const Binding<Driver>> quota_bindings();           // quotas.cpp: limits, quota sets, availability zones
-std::span<const Binding<Driver>> service_bindings();         // services.cpp
+std::span<const Binding<Driver>> service_bindings();         // services.cpp: services, hosts, pools, capabilities
+std::span<const Binding<Driver>> message_bindings();         // messages.cpp
 std::span<const Binding<Driver>> group_type_bindings();      // group_types.cpp
 std::span<const Binding<Driver>> group_bindings();           // groups.cpp: groups and group snapshots
 

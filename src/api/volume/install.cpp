@@ -12,7 +12,7 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     for (auto table :
          {volume_bindings(), volume_action_bindings(), snapshot_bindings(), backup_bindings(), attachment_bindings(),
           type_bindings(), type_encryption_bindings(), qos_bindings(), transfer_bindings(), quota_bindings(),
-          service_bindings(), group_type_bindings(), group_bindings()})
+          service_bindings(), message_bindings(), group_type_bindings(), group_bindings()})
         bind_table(disp, table, driver, ops);
 }
 

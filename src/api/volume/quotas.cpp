@@ -2,6 +2,8 @@
 // Cinder's limits and os-quota-sets from the driver's quotas and real usage, and its availability zones.
 #include "api/volume/cinder.hpp"
 
+#include <algorithm>
+
 #include <jumpgate/fault.hpp>
 
 #include "api/common/listing.hpp"
@@ -22,15 +24,27 @@ long long value_of(const QuotaSet& set, const char* key)
     return it == set.end() ? (std::string_view(key) == "per_volume_gigabytes" ? -1 : 0) : it->second;
 }
 
+// The resources a view shows: Cinder's own, then those the driver adds (per volume type: "volumes_<type>"...).
+std::vector<std::string> resources_of(const QuotaSet& limits)
+{
+    std::vector<std::string> out(std::begin(kResources), std::end(kResources));
+    for (const auto& [key, limit] : limits)
+        if (std::find(out.begin(), out.end(), key) == out.end())
+            out.push_back(key);
+    return out;
+}
+
 json quota_view(const QuotaSet& limits, const std::string& id, const QuotaSet* usage)
 {
     json view = {{"id", id}};
-    for (const char* r : kResources) {
+    for (const std::string& r : resources_of(limits)) {
         if (usage)
-            view[r] = {
-                {"limit", value_of(limits, r)}, {"in_use", value_of(*usage, r)}, {"reserved", 0}, {"allocated", 0}};
+            view[r] = {{"limit", value_of(limits, r.c_str())},
+                       {"in_use", value_of(*usage, r.c_str())},
+                       {"reserved", 0},
+                       {"allocated", 0}};
         else
-            view[r] = value_of(limits, r);
+            view[r] = value_of(limits, r.c_str());
     }
     return view;
 }
@@ -116,6 +130,29 @@ void defaults(const Driver& driver, const Request& req, Response& resp)
     resp.json({{"quota_set", quota_view(driver.quotaDefaults(req.context()), project, nullptr)}});
 }
 
+// Cinder's os-quota-class-sets: an admin's; the class "default" holds every project's defaults.
+void class_show(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:quota_classes");
+    const std::string& name = req.param("class_name");
+    resp.json({{"quota_class_set", quota_view(driver.quotaClassGet(req.context(), name), name, nullptr)}});
+}
+
+void class_update(const Driver& driver, const Request& req, Response& resp)
+{
+    require_admin(req, "volume_extension:quota_classes:update");
+    const std::string& name = req.param("class_name");
+    if (name.empty() || name.size() > 255)
+        throw BadRequest("Invalid input received: quota_class_name must be 1 to 255 characters long.");
+    const json& b = body_of(req, "quota_class_set");
+    QuotaSet changes;
+    for (const auto& [k, v] : b.items())
+        changes[k] = api::cinder_integer(v, k, -1, api::kMaxInt);
+    json view = quota_view(driver.quotaClassSet(req.context(), name, changes), name, nullptr);
+    view.erase("id");
+    resp.json({{"quota_class_set", std::move(view)}});
+}
+
 void availability_zones(const Driver& driver, const Request& req, Response& resp)
 {
     json zones = json::array();
@@ -138,6 +175,8 @@ constexpr Binding<Driver> kBindings[] = {
     {"v3_quota_set", "DELETE", {Op::quotaReset}, reset},
     {"v2_quota_set_defaults", "GET", {Op::quotaDefaults}, defaults},
     {"v3_quota_set_defaults", "GET", {Op::quotaDefaults}, defaults},
+    {"v3_quota_class_set", "GET", {Op::quotaClassGet}, class_show},
+    {"v3_quota_class_set", "PUT", {Op::quotaClassSet}, class_update},
     {"v2_availability_zones", "GET", {Op::availabilityZoneList}, availability_zones},
     {"v3_availability_zones", "GET", {Op::availabilityZoneList}, availability_zones},
 };

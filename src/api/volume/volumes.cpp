@@ -855,5 +855,46 @@ std::vector<Service> Driver::serviceList(const Context&) const
 {
     throw NotImplemented("serviceList");
 }
+Service Driver::serviceEnable(const Context&, const std::string&, const std::string&, bool,
+                              const std::optional<std::string>&) const
+{
+    throw NotImplemented("serviceEnable");
+}
+void Driver::serviceFreeze(const Context&, const std::string&, bool) const
+{
+    throw NotImplemented("serviceFreeze");
+}
+std::vector<Pool> Driver::poolList(const Context&) const
+{
+    throw NotImplemented("poolList");
+}
+std::vector<Message> Driver::messageList(const Context&) const
+{
+    throw NotImplemented("messageList");
+}
+Message Driver::messageGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("messageGet");
+}
+void Driver::messageDelete(const Context&, const std::string&) const
+{
+    throw NotImplemented("messageDelete");
+}
+QuotaSet Driver::quotaClassGet(const Context&, const std::string&) const
+{
+    throw NotImplemented("quotaClassGet");
+}
+QuotaSet Driver::quotaClassSet(const Context&, const std::string&, const QuotaSet&) const
+{
+    throw NotImplemented("quotaClassSet");
+}
+std::pair<std::string, json> Driver::backupExport(const Context&, const std::string&) const
+{
+    throw NotImplemented("backupExport");
+}
+Backup Driver::backupImport(const Context&, const std::string&, const json&) const
+{
+    throw NotImplemented("backupImport");
+}
 
 } // namespace jumpgate::volume

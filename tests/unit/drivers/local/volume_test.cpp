@@ -819,4 +819,132 @@ BOOST_AUTO_TEST_CASE(encryption_and_qos_follow_their_types)
     BOOST_CHECK_THROW(driver.qosGet(admin(), q.id), NotFound);
 }
 
+BOOST_AUTO_TEST_CASE(a_volume_no_backend_takes_goes_to_error_without_bytes_and_leaves_a_message)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Pool pool = driver.poolList(admin()).front();
+    volume::VolumeType elsewhere;
+    elsewhere.id = new_uuid();
+    elsewhere.name = "elsewhere";
+    elsewhere.extra_specs = {{"vendor_name", pool.vendor_name + " not"}};
+    driver.typeCreate(admin(), elsewhere);
+    volume::VolumeType here;
+    here.id = new_uuid();
+    here.name = "here";
+    here.extra_specs = {{"capabilities:storage_protocol", "<or> FC <or> " + pool.storage_protocol},
+                        {"volume_backend_name", pool.volume_backend_name},
+                        {"something_else", "any"}};
+    driver.typeCreate(admin(), here);
+
+    volume::Volume asked = request(alice, 1);
+    asked.volume_type_id = elsewhere.id;
+    volume::Volume refused = driver.volumeCreate(alice, asked);
+    BOOST_TEST(refused.status == "error");
+    BOOST_TEST(refused.host.empty());
+    BOOST_TEST(!exists(driver.volumePath(refused.id)));
+    auto messages = driver.messageList(alice);
+    BOOST_REQUIRE(messages.size() == 1u);
+    BOOST_TEST(messages[0].resource_uuid.value_or("") == refused.id);
+    BOOST_TEST(messages[0].event_id == "VOLUME_VOLUME_001_002");
+    BOOST_TEST(messages[0].expires_at - messages[0].created_at == 30 * 24 * 3600);
+    BOOST_TEST(driver.messageList(member("bob")).empty());
+    BOOST_TEST(driver.messageList(admin()).size() == 1u);
+    BOOST_CHECK_THROW(driver.messageGet(member("bob"), messages[0].id), NotFound);
+    BOOST_CHECK_THROW(driver.messageDelete(member("bob"), messages[0].id), NotFound);
+    driver.volumeDelete(alice, refused.id);
+
+    asked = request(alice, 1);
+    asked.volume_type_id = here.id;
+    volume::Volume placed = driver.volumeCreate(alice, asked);
+    BOOST_TEST(placed.status == "available");
+    BOOST_TEST(exists(driver.volumePath(placed.id)));
+    BOOST_TEST(driver.poolList(admin()).front().allocated_capacity_gb == 1.0);
+
+    // A disabled volume service takes none; with build time the volume is "creating" first, as Cinder's is.
+    std::string backend = pool.name.substr(0, pool.name.find('#'));
+    BOOST_CHECK_THROW(driver.serviceEnable(admin(), "elsewhere", "cinder-volume", false, std::nullopt), NotFound);
+    BOOST_CHECK_THROW(driver.serviceEnable(admin(), backend, "cinder-nothing", false, std::nullopt), NotFound);
+    volume::Service off = driver.serviceEnable(admin(), backend, "cinder-volume", false, std::string("why"));
+    BOOST_TEST((!off.enabled && off.disabled_reason.value_or("") == "why"));
+    auto slow = state.driver(60);
+    volume::Volume waiting = slow.volumeCreate(alice, request(alice, 1));
+    BOOST_TEST(waiting.status == "creating");
+    BOOST_TEST(driver.messageList(alice).size() == 2u);
+    volume::Service on = driver.serviceEnable(admin(), backend, "cinder-volume", true, std::nullopt);
+    BOOST_TEST((on.enabled && !on.disabled_reason));
+    BOOST_TEST(driver.volumeCreate(alice, request(alice, 1)).status == "available");
+    BOOST_CHECK_THROW(driver.serviceFreeze(admin(), "elsewhere", true), BadRequest);
+    driver.serviceFreeze(admin(), backend, true);
+    for (const auto& s : driver.serviceList(admin()))
+        BOOST_TEST(s.frozen == (s.binary == "cinder-volume"));
+}
+
+BOOST_AUTO_TEST_CASE(the_default_quota_class_is_every_projects_defaults)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    BOOST_TEST(driver.quotaDefaults(alice)["volumes_lvmdriver-1"] == -1);
+    auto changed = driver.quotaClassSet(admin(), "default",
+                                        {{"volumes", 1}, {"gigabytes_lvmdriver-1", 5}, {"volumes_nothing", 3}});
+    BOOST_TEST(changed["volumes"] == 1);
+    BOOST_TEST(changed["gigabytes_lvmdriver-1"] == 5);
+    BOOST_TEST(!changed.contains("volumes_nothing"));
+    BOOST_TEST(driver.quotaGet(alice, "alice")["volumes"] == 1);
+    BOOST_TEST(driver.quotaDefaults(alice)["gigabytes_lvmdriver-1"] == 5);
+    // Another class starts from the defaults; a project's own limits still win over the class.
+    BOOST_TEST(driver.quotaClassGet(admin(), "gold")["volumes"] == 1);
+    BOOST_CHECK_THROW(driver.quotaClassSet(admin(), "default", {{"volumes", -2}}), BadRequest);
+    driver.volumeCreate(alice, request(alice, 1));
+    BOOST_CHECK_THROW(driver.volumeCreate(alice, request(alice, 1)), PayloadTooLarge);
+    driver.quotaSet(admin(), "alice", {{"volumes", 2}});
+    driver.volumeCreate(alice, request(alice, 1));
+    BOOST_TEST(driver.quotaUsage(alice, "alice")["volumes___DEFAULT__"] == 2);
+    // A type's own limits hold too: gigabytes_lvmdriver-1 is 5.
+    driver.quotaSet(admin(), "alice", {{"volumes", -1}});
+    volume::Volume typed = request(alice, 5);
+    typed.volume_type = "lvmdriver-1";
+    driver.volumeCreate(alice, typed);
+    typed = request(alice, 1);
+    typed.volume_type = "lvmdriver-1";
+    BOOST_CHECK_THROW(driver.volumeCreate(alice, typed), PayloadTooLarge);
+    BOOST_TEST(driver.volumeCreate(alice, request(alice, 1)).status == "available");
+}
+
+BOOST_AUTO_TEST_CASE(an_imported_backup_record_shares_the_bytes_under_its_own_id)
+{
+    State state;
+    auto driver = state.driver(0);
+    Context alice = member("alice");
+    volume::Volume v = driver.volumeCreate(alice, request(alice, 1));
+    write_at(driver.volumePath(v.id), 4096, "exported");
+    volume::Backup asked;
+    asked.id = new_uuid();
+    asked.volume_id = v.id;
+    volume::Backup b = driver.backupCreate(alice, asked);
+    auto [service, record] = driver.backupExport(admin(), b.id);
+    BOOST_TEST(service.rfind("cinder.backup.drivers.", 0) == 0u);
+    BOOST_CHECK_THROW(driver.backupImport(admin(), service, record), BadRequest); // its id is taken
+    record["id"] = new_uuid();
+    volume::Backup imported = driver.backupImport(admin(), service, record);
+    BOOST_TEST(imported.status == "available");
+    BOOST_TEST(imported.project_id == "admin-project");
+    driver.backupDelete(alice, b.id);
+    BOOST_TEST(read_at(driver.backupPath(imported.id), 4096, 8) == "exported");
+    volume::Volume restored = driver.backupRestore(admin(), imported.id, std::nullopt, std::nullopt);
+    BOOST_TEST(read_at(driver.volumePath(restored.id), 4096, 8) == "exported");
+    // Bytes that are gone: an error backup; a name outside the store names none.
+    record["id"] = new_uuid();
+    BOOST_TEST(driver.backupImport(admin(), service, record).status == "error");
+    record["id"] = new_uuid();
+    record["service_metadata"] = "../volumes/" + v.id;
+    BOOST_TEST(driver.backupImport(admin(), service, record).status == "error");
+    record["id"] = "../escape";
+    BOOST_CHECK_THROW(driver.backupImport(admin(), service, record), BadRequest);
+    BOOST_CHECK_THROW(driver.backupImport(admin(), "cinder.backup.drivers.swift.SwiftBackupDriver", record),
+                      BadRequest);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
