@@ -728,6 +728,9 @@ CREATE TRIGGER identity_generation_system_group_role_assignments_delete AFTER DE
     {21, "block storage: a snapshot's progress as os-update_snapshot_status reports it", R"sql(
 ALTER TABLE volume_snapshots ADD COLUMN progress TEXT;
 )sql"},
+    {23, "compute: a server's disk config (OS-DCF:diskConfig AUTO or MANUAL)", R"sql(
+ALTER TABLE servers ADD COLUMN auto_disk_config INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 } // namespace
 
