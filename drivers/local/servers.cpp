@@ -924,6 +924,16 @@ void Compute::serverMigrate(const Context& ctx, const std::string& server_id, co
 
 void Compute::serverResize(const Context& ctx, const std::string& server_id, const Flavor& flavor) const
 {
+    // As Nova: what the new flavor adds to the project's cores and RAM must fit its quota.
+    Server s = serverGet(ctx, server_id);
+    auto limits = quotaGet(ctx, s.project_id);
+    auto used = quotaUsage(ctx, s.project_id);
+    for (auto [resource, wanted] : {std::pair<const char*, long long>{"cores", flavor.vcpus - s.flavor.vcpus},
+                                    {"ram", flavor.ram - s.flavor.ram}})
+        if (wanted > 0 && limits[resource] >= 0 && used[resource] + wanted > limits[resource])
+            throw Forbidden(std::string("Quota exceeded for ") + resource + ": Requested " + std::to_string(wanted) +
+                            ", but already used " + std::to_string(used[resource]) + " of " +
+                            std::to_string(limits[resource]) + " " + resource);
     Transition t{"resize", {"active", "stopped"}, "resize_prep", "resized", kRunning};
     t.flavor = flavor;
     t.keep_old_flavor = true;
