@@ -804,7 +804,7 @@ BODIES = {
         {"addSecurityGroup": {"name": "default"}}, {"removeSecurityGroup": {"name": MARK + "-sg"}},
         {"addFloatingIp": {"address": a_floatingip()["floating_ip_address"]}},
         {"os-resetState": {"state": "error"}}, {"migrate": None},
-        {"os-migrateLive": {"host": None, "block_migration": "auto"}}]},
+        {"os-migrateLive": {"host": None, "block_migration": False}}]},
     ("compute", "v2_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavors"): lambda w: {"POST": [{"flavor": {
