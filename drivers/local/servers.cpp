@@ -1069,10 +1069,19 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
         throw std::runtime_error("cannot link the snapshot's data");
     // Nova's server shows the snapshot's task (image_snapshot) until the image is uploaded: a second createImage
     // meanwhile is refused, and its state afterwards is the one it had.
+    // The state stored may be a finished task's start (a new server is "building" until its spawn's time is up):
+    // the state it is in now is written, then kept for the snapshot's end.
     if (build_seconds_ > 0) {
-        Statement u(*db_, "UPDATE servers SET task_state = 'image_snapshot', task_until = ?, "
-                          "next_vm_state = vm_state, next_power_state = power_state WHERE id = ?");
-        u.bind(1, static_cast<long long>(ready_at(build_seconds_))).bind(2, server.id);
+        Statement u(*db_, "UPDATE servers SET vm_state = ?, power_state = ?, task_state = 'image_snapshot', "
+                          "task_until = ?, next_vm_state = ?, next_power_state = ?, launched_at = ? WHERE id = ?");
+        u.bind(1, server.vm_state).bind(2, static_cast<long long>(server.power_state));
+        u.bind(3, static_cast<long long>(ready_at(build_seconds_)));
+        u.bind(4, server.vm_state).bind(5, static_cast<long long>(server.power_state));
+        if (server.launched_at)
+            u.bind(6, static_cast<long long>(*server.launched_at));
+        else
+            u.bind_null(6);
+        u.bind(7, server.id);
         u.step();
     }
     tx.commit();

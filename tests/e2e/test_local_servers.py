@@ -534,6 +534,13 @@ class Actions(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual((img["name"], img["k"], img["instance_uuid"]), ("snap-image", "v", sid))
         self.assertTrue(hdrs["location"].endswith(body["image_id"]))
+        # A server fresh from its build is ACTIVE again once the snapshot's task ends, with its launch time kept.
+        deadline = time.time() + 10
+        while show(sid)[1]["OS-EXT-STS:task_state"] is not None and time.time() < deadline:
+            time.sleep(0.25)
+        s = show(sid)[1]
+        self.assertEqual((s["status"], s["OS-EXT-STS:task_state"]), ("ACTIVE", None))
+        self.assertIsNotNone(s["OS-SRV-USG:launched_at"])
 
 
 class ImageProxy(unittest.TestCase):
