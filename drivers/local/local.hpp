@@ -70,6 +70,9 @@ class Compute : public compute::Driver {
     void serverShelve(const Context& ctx, const std::string& server_id) const override;
     void serverShelveOffload(const Context& ctx, const std::string& server_id) const override;
     void serverUnshelve(const Context& ctx, const std::string& server_id) const override;
+    void serverResetState(const Context& ctx, const std::string& server_id, const std::string& vm_state) const override;
+    void serverMigrate(const Context& ctx, const std::string& server_id, const std::optional<std::string>& host,
+                       bool live) const override;
     std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
                                const std::map<std::string, std::string>& metadata) const override;
     std::vector<compute::InstanceAction> instanceActionList(const Context& ctx,
@@ -141,6 +144,9 @@ class Compute : public compute::Driver {
         bool keep_old_flavor = false;          // resize: remember the current one for a revert
         bool restore_old_flavor = false;       // revertResize: take the remembered one back
         std::optional<std::string> image_id;   // rebuild
+        // Resize, its confirm and revert, rebuild: Nova leaves a server that was powered off powered off, so it
+        // ends "stopped" (a resize "resized") with its power off.
+        bool keeps_power_off = false;
     };
     /* transition: apply `t` to the server and record it, in one transaction. */
     compute::Server transition(const Context& ctx, const std::string& server_id, const Transition& t) const;

@@ -802,6 +802,9 @@ CREATE TRIGGER identity_generation_catalog_endpoints_insert AFTER INSERT ON cata
 CREATE TRIGGER identity_generation_catalog_endpoints_update AFTER UPDATE ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
 CREATE TRIGGER identity_generation_catalog_endpoints_delete AFTER DELETE ON catalog_endpoints BEGIN UPDATE identity_generation SET value = value + 1; END;
 )sql"},
+    {23, "compute: a server's disk config (OS-DCF:diskConfig AUTO or MANUAL)", R"sql(
+ALTER TABLE servers ADD COLUMN auto_disk_config INTEGER NOT NULL DEFAULT 0;
+)sql"},
     {24, "block storage: the services' state, user messages, quota classes", R"sql(
 -- One row per service binary that an admin has changed; a binary without one is enabled and not frozen.
 CREATE TABLE volume_services (

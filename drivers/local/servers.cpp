@@ -59,7 +59,7 @@ constexpr const char* kServerColumns =
     "next_power_state, image_id, flavor_json, key_name, availability_zone, metadata_json, tags_json, "
     "security_groups_json, access_ipv4, access_ipv6, description, user_data, host, locked, locked_reason, "
     "created_at, updated_at, launched_at, fault_json, "
-    "(SELECT group_id FROM server_group_members m WHERE m.server_id = servers.id) FROM servers";
+    "(SELECT group_id FROM server_group_members m WHERE m.server_id = servers.id), auto_disk_config FROM servers";
 
 // The state a server is in now: a task whose time is up has ended.
 constexpr const char* kEffectiveState =
@@ -115,6 +115,7 @@ Server server_of(const Statement& s)
     }
     if (!s.is_null(28))
         v.server_group = s.text(28);
+    v.auto_disk_config = s.integer(29) != 0;
     if (v.task_state && until <= unix_now()) {
         v.vm_state = s.text(8);
         v.power_state = static_cast<int>(s.integer(9));
@@ -261,11 +262,16 @@ void Compute::add_volumes(std::vector<Server>& servers) const
 
 Server Compute::serverGet(const Context& ctx, const std::string& server_id) const
 {
-    Statement s(*db_, std::string(kServerColumns) + " WHERE id = ? AND (project_id = ? OR ?)");
-    s.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
-    if (!s.step())
-        throw NotFound("Instance " + server_id + " could not be found.");
-    std::vector<Server> one = {server_of(s)};
+    std::vector<Server> one;
+    {
+        // Finished before the addresses are read: the network may write then (an admin's first look at a
+        // project's ports makes its default security group), and a write must not begin under a read.
+        Statement s(*db_, std::string(kServerColumns) + " WHERE id = ? AND (project_id = ? OR ?)");
+        s.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+        if (!s.step())
+            throw NotFound("Instance " + server_id + " could not be found.");
+        one.push_back(server_of(s));
+    }
     add_volumes(one);
     add_addresses(ctx, one);
     return one.front();
@@ -391,6 +397,11 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
             s.bind(18, host_).bind(19, static_cast<long long>(t)).bind(20, static_cast<long long>(t));
         }
         s.step();
+        if (server.auto_disk_config) {
+            Statement d(*db_, "UPDATE servers SET auto_disk_config = 1 WHERE id = ?");
+            d.bind(1, server.id);
+            d.step();
+        }
         if (server.server_group) {
             Statement member(*db_, "INSERT INTO server_group_members (server_id, group_id) VALUES (?, ?)");
             member.bind(1, server.id).bind(2, *server.server_group);
@@ -498,7 +509,8 @@ void Compute::record(const std::string& server_id, const std::string& action, co
 Server Compute::serverUpdate(const Context& ctx, const Server& server) const
 {
     Statement s(*db_, "UPDATE servers SET name = ?, description = ?, access_ipv4 = ?, access_ipv6 = ?, "
-                      "metadata_json = ?, tags_json = ?, locked = ?, locked_reason = ?, updated_at = ? WHERE id = ?");
+                      "metadata_json = ?, tags_json = ?, locked = ?, locked_reason = ?, updated_at = ?, "
+                      "auto_disk_config = ? WHERE id = ?");
     s.bind(1, server.name);
     if (server.description)
         s.bind(2, *server.description);
@@ -511,7 +523,7 @@ Server Compute::serverUpdate(const Context& ctx, const Server& server) const
         s.bind(8, *server.locked_reason);
     else
         s.bind_null(8);
-    s.bind(9, static_cast<long long>(unix_now())).bind(10, server.id);
+    s.bind(9, static_cast<long long>(unix_now())).bind(10, server.auto_disk_config ? 1LL : 0LL).bind(11, server.id);
     s.step();
     return serverGet(ctx, server.id);
 }
@@ -750,14 +762,25 @@ std::vector<compute::ServerUsage> Compute::usageList(const Context&, const std::
     return out;
 }
 
-Server Compute::transition(const Context& ctx, const std::string& server_id, const Transition& t) const
+namespace {
+
+constexpr int kRunning = 1, kPaused = 3, kShutdown = 4, kSuspended = 7;
+
+} // namespace
+
+Server Compute::transition(const Context& ctx, const std::string& server_id, const Transition& given) const
 {
+    Transition t = given;
     {
         Transaction tx(*db_);
         Server s = serverGet(ctx, server_id);
         bool allowed = std::find(t.from.begin(), t.from.end(), s.vm_state) != t.from.end();
         if (!allowed || s.task_state)
             throw compute::state_conflict(s, t.action);
+        if (t.keeps_power_off && s.power_state == kShutdown && s.vm_state != "error") {
+            t.to = t.to == "active" ? "stopped" : t.to;
+            t.power_state = kShutdown;
+        }
         std::int64_t at = unix_now();
         Statement u(*db_, "UPDATE servers SET vm_state = ?, task_state = ?, power_state = ?, task_until = ?, "
                           "next_vm_state = ?, next_power_state = ?, updated_at = ?, launched_at = ? WHERE id = ?");
@@ -798,18 +821,12 @@ Server Compute::transition(const Context& ctx, const std::string& server_id, con
     return serverGet(ctx, server_id);
 }
 
-namespace {
-
-constexpr int kRunning = 1, kPaused = 3, kShutdown = 4, kSuspended = 7;
-
-} // namespace
-
 void Compute::serverReboot(const Context& ctx, const std::string& server_id, bool hard) const
 {
     if (hard)
         transition(ctx, server_id,
                    {"reboot",
-                    {"active", "stopped", "paused", "suspended", "error", "rescued"},
+                    {"active", "stopped", "paused", "suspended", "error"},
                     "reboot_started_hard",
                     "active",
                     kRunning});
@@ -874,23 +891,68 @@ void Compute::serverUnshelve(const Context& ctx, const std::string& server_id) c
     transition(ctx, server_id, {"unshelve", {"shelved", "shelved_offloaded"}, "unshelving", "active", kRunning});
 }
 
+// Nova's reset: the state is written as given and the task dropped, the power state left as it was.
+void Compute::serverResetState(const Context& ctx, const std::string& server_id, const std::string& vm_state) const
+{
+    Transaction tx(*db_);
+    Server s = serverGet(ctx, server_id);
+    Statement u(*db_, "UPDATE servers SET vm_state = ?, task_state = NULL, task_until = 0, power_state = ?, "
+                      "updated_at = ? WHERE id = ?");
+    u.bind(1, vm_state).bind(2, static_cast<long long>(s.power_state)).bind(3, static_cast<long long>(unix_now()));
+    u.bind(4, s.id);
+    u.step();
+    record(s.id, "resetState", ctx);
+    tx.commit();
+}
+
+// The local cloud is one host: a server has nowhere to go. The states are checked first, as Nova's API does.
+void Compute::serverMigrate(const Context& ctx, const std::string& server_id, const std::optional<std::string>& host,
+                            bool live) const
+{
+    Server s = serverGet(ctx, server_id);
+    static const std::vector<std::string> kCold = {"active", "stopped"}, kLive = {"active", "paused"};
+    const auto& can = live ? kLive : kCold;
+    if (std::find(can.begin(), can.end(), s.vm_state) == can.end() || s.task_state)
+        throw compute::state_conflict(s, live ? "os-migrateLive" : "migrate");
+    if (host && *host != host_)
+        throw BadRequest("Compute host " + *host + " could not be found.");
+    if (host)
+        throw BadRequest("Unable to migrate instance (" + s.id + ") to current host (" + *host + ").");
+    throw BadRequest(std::string("No valid host was found. No valid host found for ") +
+                     (live ? "live migration" : "cold migrate"));
+}
+
 void Compute::serverResize(const Context& ctx, const std::string& server_id, const Flavor& flavor) const
 {
+    // As Nova: what the new flavor adds to the project's cores and RAM must fit its quota.
+    Server s = serverGet(ctx, server_id);
+    auto limits = quotaGet(ctx, s.project_id);
+    auto used = quotaUsage(ctx, s.project_id);
+    for (auto [resource, wanted] : {std::pair<const char*, long long>{"cores", flavor.vcpus - s.flavor.vcpus},
+                                    {"ram", flavor.ram - s.flavor.ram}})
+        if (wanted > 0 && limits[resource] >= 0 && used[resource] + wanted > limits[resource])
+            throw Forbidden(std::string("Quota exceeded for ") + resource + ": Requested " + std::to_string(wanted) +
+                            ", but already used " + std::to_string(used[resource]) + " of " +
+                            std::to_string(limits[resource]) + " " + resource);
     Transition t{"resize", {"active", "stopped"}, "resize_prep", "resized", kRunning};
     t.flavor = flavor;
     t.keep_old_flavor = true;
+    t.keeps_power_off = true;
     transition(ctx, server_id, t);
 }
 
 void Compute::serverConfirmResize(const Context& ctx, const std::string& server_id) const
 {
-    transition(ctx, server_id, {"confirmResize", {"resized"}, std::nullopt, "active", kRunning});
+    Transition t{"confirmResize", {"resized"}, std::nullopt, "active", kRunning};
+    t.keeps_power_off = true;
+    transition(ctx, server_id, t);
 }
 
 void Compute::serverRevertResize(const Context& ctx, const std::string& server_id) const
 {
     Transition t{"revertResize", {"resized"}, "resize_reverting", "active", kRunning};
     t.restore_old_flavor = true;
+    t.keeps_power_off = true;
     transition(ctx, server_id, t);
 }
 
@@ -899,6 +961,7 @@ Server Compute::serverRebuild(const Context& ctx, const std::string& server_id, 
 {
     Transition t{"rebuild", {"active", "stopped", "error"}, "rebuilding", "active", kRunning};
     t.image_id = r.image_id;
+    t.keeps_power_off = true;
     // Refused before the name and metadata change; transition() checks again, with the change of state.
     Server s = serverGet(ctx, server_id);
     if (std::find(t.from.begin(), t.from.end(), s.vm_state) == t.from.end() || s.task_state)
@@ -909,6 +972,8 @@ Server Compute::serverRebuild(const Context& ctx, const std::string& server_id, 
         s.metadata = *r.metadata;
     if (r.description)
         s.description = r.description;
+    if (r.auto_disk_config)
+        s.auto_disk_config = *r.auto_disk_config;
     serverUpdate(ctx, s);
     return transition(ctx, server_id, t);
 }
@@ -1002,6 +1067,23 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     std::string to = image_store_ + "/" + id;
     if (access(from.c_str(), F_OK) == 0 && link(from.c_str(), to.c_str()) != 0)
         throw std::runtime_error("cannot link the snapshot's data");
+    // Nova's server shows the snapshot's task (image_snapshot) until the image is uploaded: a second createImage
+    // meanwhile is refused, and its state afterwards is the one it had.
+    // The state stored may be a finished task's start (a new server is "building" until its spawn's time is up):
+    // the state it is in now is written, then kept for the snapshot's end.
+    if (build_seconds_ > 0) {
+        Statement u(*db_, "UPDATE servers SET vm_state = ?, power_state = ?, task_state = 'image_snapshot', "
+                          "task_until = ?, next_vm_state = ?, next_power_state = ?, launched_at = ? WHERE id = ?");
+        u.bind(1, server.vm_state).bind(2, static_cast<long long>(server.power_state));
+        u.bind(3, static_cast<long long>(ready_at(build_seconds_)));
+        u.bind(4, server.vm_state).bind(5, static_cast<long long>(server.power_state));
+        if (server.launched_at)
+            u.bind(6, static_cast<long long>(*server.launched_at));
+        else
+            u.bind_null(6);
+        u.bind(7, server.id);
+        u.step();
+    }
     tx.commit();
     record(server.id, "createImage", ctx);
     return id;

@@ -313,3 +313,87 @@ class ServerGroups(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Hosts(unittest.TestCase):
+    """os-hosts, up to 2.42: the hosts of the services, and what a compute host has and its servers use."""
+
+    def test_list_by_zone_and_show_what_the_servers_use(self):
+        status, _, body = compute("/os-hosts")
+        self.assertEqual(status, 200, body)
+        mine = {h["service"]: h["zone"] for h in body["hosts"] if h["host_name"] == host}
+        self.assertEqual(mine, {"compute": "nova", "scheduler": "internal", "conductor": "internal"})
+        _, _, body = compute("/os-hosts?zone=nova")
+        self.assertEqual({h["service"] for h in body["hosts"]}, {"compute"})
+        self.assertEqual(compute("/os-hosts?zone=nowhere")[2], {"hosts": []})
+        self.assertEqual(len(compute("/os-hosts?zone=")[2]["hosts"]), 3)
+
+        server_id = active_server("on-the-host")
+        status, _, body = compute(f"/os-hosts/{host}")
+        self.assertEqual(status, 200, body)
+        rows = {r["resource"]["project"]: r["resource"] for r in body["host"]}
+        self.assertEqual(list(rows)[:3], ["(total)", "(used_now)", "(used_max)"])
+        self.assertTrue(all(r["host"] == host for r in rows.values()))
+        self.assertGreater(rows["(total)"]["cpu"], 0)
+        _, _, server = compute(f"/servers/{server_id}")
+        project = server["server"]["tenant_id"]
+        # flavor 1: 1 vCPU, 512 MiB, 1 GiB, counted in the admin project's row and the total of all.
+        self.assertGreaterEqual(rows[project]["cpu"], 1)
+        self.assertGreaterEqual(rows[project]["memory_mb"], 512)
+        self.assertGreaterEqual(rows["(used_max)"]["memory_mb"], rows[project]["memory_mb"])
+        self.assertEqual(compute(f"/servers/{server_id}", method="DELETE")[0], 204)
+
+    def test_faults_and_the_end_at_2_43(self):
+        self.assertEqual(compute("/os-hosts/no-such-host")[0], 404)
+        self.assertEqual(compute("/os-hosts", token=member_token)[0], 403)
+        self.assertEqual(compute(f"/os-hosts/{host}", token=member_token)[0], 403)
+        self.assertEqual(compute("/os-hosts", version="2.43")[0], 404)
+        self.assertEqual(compute(f"/os-hosts/{host}", version="2.43")[0], 404)
+        for bad in ({}, {"status": "on"}, {"maintenance_mode": "sometimes"}, {"colour": "red"}):
+            self.assertEqual(compute(f"/os-hosts/{host}", method="PUT", body=bad)[0], 400, bad)
+        self.assertEqual(compute("/os-hosts/no-such-host", method="PUT", body={"status": "enable"})[0], 404)
+        self.assertEqual(compute(f"/os-hosts/{host}", method="PUT", body={"status": "enable"},
+                                 token=member_token)[0], 403)
+        # Maintenance mode is the hypervisor driver's, which libvirt's and this cloud's have not got.
+        self.assertEqual(compute(f"/os-hosts/{host}", method="PUT", body={"maintenance_mode": "enable"})[0], 501)
+
+    def test_disabling_the_host_disables_its_compute_service(self):
+        status, _, body = compute(f"/os-hosts/{host}", method="PUT", body={"status": "Disable"})
+        self.assertEqual((status, body), (200, {"host": host, "status": "disabled"}))
+        try:
+            _, _, body = compute("/os-services?binary=nova-compute")
+            self.assertEqual([s["status"] for s in body["services"] if s["host"] == host], ["disabled"])
+        finally:
+            status, _, body = compute(f"/os-hosts/{host}", method="PUT", body={"status": "enable"})
+        self.assertEqual((status, body), (200, {"host": host, "status": "enabled"}))
+        _, _, body = compute("/os-services?binary=nova-compute")
+        self.assertEqual([s["status"] for s in body["services"] if s["host"] == host], ["enabled"])
+
+
+class UsageAudit(unittest.TestCase):
+    """os-instance_usage_audit_log: the audit is off, as Nova's default, so every compute host has not run it."""
+
+    def test_the_last_whole_month_with_no_host_audited(self):
+        status, _, body = compute("/os-instance_usage_audit_log")
+        self.assertEqual(status, 200, body)
+        log = body["instance_usage_audit_logs"]
+        self.assertEqual(log["hosts_not_run"], [host])
+        self.assertEqual((log["num_hosts"], log["num_hosts_done"], log["num_hosts_not_run"], log["total_errors"]),
+                         (1, 0, 1, 0))
+        self.assertEqual(log["overall_status"], "0 of 1 hosts done. 0 errors.")
+        now = time.gmtime()
+        self.assertEqual(log["period_ending"], f"{now.tm_year:04d}-{now.tm_mon:02d}-01 00:00:00")
+
+    def test_before_a_time_and_its_faults(self):
+        status, _, body = compute("/os-instance_usage_audit_log/2026-03-01%2000:00:00")
+        self.assertEqual(status, 200, body)
+        # The month that begins at that very second has not ended: February is the last whole one.
+        log = body["instance_usage_audit_log"]
+        self.assertEqual((log["period_beginning"], log["period_ending"]), ("2026-01-01 00:00:00", "2026-02-01 00:00:00"))
+        _, _, body = compute("/os-instance_usage_audit_log/2026-01-15%2012:00:00.5")
+        log = body["instance_usage_audit_log"]
+        self.assertEqual((log["period_beginning"], log["period_ending"]), ("2025-12-01 00:00:00", "2026-01-01 00:00:00"))
+        for bad in ("invalid_time", "2026-02-30%2000:00:00", "2026-01-01"):
+            self.assertEqual(compute(f"/os-instance_usage_audit_log/{bad}")[0], 400, bad)
+        self.assertEqual(compute("/os-instance_usage_audit_log", token=member_token)[0], 403)
+        self.assertEqual(compute("/os-instance_usage_audit_log/2026-01-01%2000:00:00", token=member_token)[0], 403)

@@ -612,6 +612,12 @@ def cloud_hypervisor():
     return call("GET", f"{C}/os-hypervisors", stack.token)["hypervisors"][0]
 
 
+@functools.cache
+def compute_host():
+    """The cloud's compute host, as Nova's os-hosts names it."""
+    return next(h["host_name"] for h in call("GET", f"{C}/os-hosts", stack.token)["hosts"] if h["service"] == "compute")
+
+
 def volume_attachment_id():
     return a_attached_volume()["attachments"][0]["attachment_id"]
 
@@ -698,6 +704,7 @@ STATIC = {
     "entry": "www",
     "action": "enable",  # os-services/{action}: the admin's, whoever's the service
     "class_name": "default",  # the quota class every project's defaults come from: the admin's
+    "before_timestamp": "2026-01-01%2000:00:00",  # the usage audit of the month before (no project's)
 }
 
 # Where a placeholder means another of A's resources than its factory's.
@@ -705,6 +712,11 @@ OVERRIDES = {
     ("identity", "v3_user_ec2_credential", "credential_id"): lambda: a_ec2_credential()["access"],
     ("identity", "v2_user_ec2_credential", "credential_id"): lambda: a_v2_ec2_credential()["access"],
     ("compute", "v2_os_volume_attachments_detail", "volume_id"): lambda: a_attached_volume()["id"],
+    # Nova's os-hosts names the compute host (Cinder's, the volume service's).
+    ("compute", "v2_os_host", "host_name"): compute_host,
+    ("compute", "v2_os_host_startup", "host_name"): compute_host,
+    ("compute", "v2_os_host_shutdown", "host_name"): compute_host,
+    ("compute", "v2_os_host_reboot", "host_name"): compute_host,
     ("compute", "v2_os_service", "service_id"): lambda: cloud_hypervisor() and call(
         "GET", f"{C}/os-services?binary=nova-scheduler", stack.token, version="2.53",
         service="compute")["services"][0]["id"],
@@ -786,6 +798,7 @@ BODIES = {
     ("compute", "v2_os_services_enable"): legacy_service,
     ("compute", "v2_os_services_disable"): legacy_service,
     ("compute", "v2_os_service"): lambda w: {"PUT": [{"status": "disabled", "disabled_reason": "b-was-here"}]},
+    ("compute", "v2_os_host"): lambda w: {"PUT": [{"status": "disable"}]},
     ("identity", "v3_domains_with_id"): lambda w: {"PATCH": [{"domain": {"description": "b-was-here"}}]},
     ("identity", "v3_domain_user_role"): no_body,
     ("identity", "v3_domain_user_role_assignment"): no_body,
@@ -841,7 +854,9 @@ BODIES = {
         {"createImage": {"name": "b-was-here"}}, {"rebuild": {"imageRef": w["image_guid"], "name": "b-was-here"}},
         {"resize": {"flavorRef": "2"}}, {"os-getConsoleOutput": {"length": 5}},
         {"addSecurityGroup": {"name": "default"}}, {"removeSecurityGroup": {"name": MARK + "-sg"}},
-        {"addFloatingIp": {"address": a_floatingip()["floating_ip_address"]}}]},
+        {"addFloatingIp": {"address": a_floatingip()["floating_ip_address"]}},
+        {"os-resetState": {"state": "error"}}, {"migrate": None},
+        {"os-migrateLive": {"host": None, "block_migration": False}}]},
     ("compute", "v2_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavors"): lambda w: {"POST": [{"flavor": {

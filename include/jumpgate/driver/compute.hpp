@@ -119,6 +119,7 @@ struct Server {
     std::optional<std::int64_t> launched_at;
     std::optional<std::string> server_group; // the group it was created in (the scheduler hint "group")
     std::optional<ServerFault> fault;        // why it is in ERROR
+    bool auto_disk_config = false;           // OS-DCF:diskConfig: AUTO (grow the root partition) or MANUAL
 };
 
 /*
@@ -156,6 +157,7 @@ struct Rebuild {
     std::optional<std::string> name;
     std::optional<std::map<std::string, std::string>> metadata;
     std::optional<std::string> description;
+    std::optional<bool> auto_disk_config; // OS-DCF:diskConfig, when the request names it
 };
 
 /* InstanceAction: one recorded action on a server (os-instance-actions). */
@@ -306,7 +308,7 @@ class Driver {
      * forbids leaves the server in ERROR with its fault, as Nova's scheduler does.
      */
     virtual Server serverCreate(const Context& ctx, const Server& server, const json& networks) const;
-    /* serverUpdate: store name, description, access IPs, metadata and tags of `server`. */
+    /* serverUpdate: store name, description, access IPs, metadata, tags and disk config of `server`. */
     virtual Server serverUpdate(const Context& ctx, const Server& server) const;
     /* serverDelete: remove the server and free what it holds. */
     virtual void serverDelete(const Context& ctx, const std::string& server_id) const;
@@ -351,6 +353,20 @@ class Driver {
     virtual void serverShelve(const Context& ctx, const std::string& server_id) const;
     virtual void serverShelveOffload(const Context& ctx, const std::string& server_id) const;
     virtual void serverUnshelve(const Context& ctx, const std::string& server_id) const;
+    /*
+     * serverResetState: an admin's os-resetState: the server's vm_state becomes
+     * `vm_state` ("active" or "error", checked by the core) whatever it was, and
+     * its task ends; nothing else changes.
+     */
+    virtual void serverResetState(const Context& ctx, const std::string& server_id, const std::string& vm_state) const;
+    /*
+     * serverMigrate: an admin's move of the server to another host (`live`: while
+     * it runs, os-migrateLive; else migrate), to `host` or one the cloud picks.
+     * Conflict in a state Nova refuses; BadRequest "No valid host was found"
+     * when no other host can take it.
+     */
+    virtual void serverMigrate(const Context& ctx, const std::string& server_id, const std::optional<std::string>& host,
+                               bool live) const;
     /*
      * serverSnapshot: make an image of the server (createImage) named `name`
      * with `metadata` as its properties; returns the image id.
@@ -436,7 +452,8 @@ class Driver {
     X(quotaDefaults) X(quotaSet) X(quotaReset) X(quotaUsage) X(serviceList) X(serviceUpdate)              \
     X(hypervisorList) X(aggregateList) X(aggregateGet) X(aggregateCreate) X(aggregateUpdate)               \
     X(aggregateDelete) X(aggregateAddHost) X(aggregateRemoveHost) X(aggregateSetMetadata)                 \
-    X(serverGroupList) X(serverGroupGet) X(serverGroupCreate) X(serverGroupDelete)
+    X(serverGroupList) X(serverGroupGet) X(serverGroupCreate) X(serverGroupDelete)             \
+    X(serverResetState) X(serverMigrate)
 // clang-format on
 
 /* Op: Compute's operations, numbered after `base` in the space Operations shares with the other interfaces. */

@@ -89,6 +89,9 @@ constexpr Extension kExtensions[] = {
      kUpdated},
     {"os-services", "Services", "v2_os_services", "Services support.", kNamespace, kUpdated},
     {"os-aggregates", "Aggregates", "v2_os_aggregates", "Admin-only aggregate administration.", kNamespace, kUpdated},
+    {"os-hosts", "Hosts", "v2_os_hosts", "Admin-only host administration.", kNamespace, kUpdated},
+    {"os-instance-usage-audit-log", "OSInstanceUsageAuditLog", "v2_os_instance_usage_audit_log",
+     "Admin-only Task Log Monitoring.", kNamespace, kUpdated},
 };
 
 json view(const Extension& e)

@@ -43,6 +43,12 @@ constexpr AdminOnly kAdminOnly[] = {
     {"v2_os_aggregate_action", "POST"},
     {"v2_os_migrations", "GET"},
     {"v2_os_hosts", "GET"},
+    {"v2_os_host", "GET PUT"},
+    {"v2_os_host_startup", "GET"},
+    {"v2_os_host_shutdown", "GET"},
+    {"v2_os_host_reboot", "GET"},
+    {"v2_os_instance_usage_audit_log", "GET"},
+    {"v2_os_instance_usage_audit_log_before", "GET"},
     {"v2_os_server_external_events", "POST"},
     {"v2_tenants_usage", "GET"},
 };

@@ -99,7 +99,14 @@ void resize(const Driver& driver, const Request& req, Response& resp)
     }
     if (flavor.id == s.flavor.id)
         throw BadRequest("When resizing, instances must change flavor!");
+    std::optional<bool> auto_disk_config = disk_config_of(args);
     driver.serverResize(req.context(), s.id, flavor);
+    // The resized server keeps its disk config unless the request names one; set once the resize is taken.
+    if (auto_disk_config && *auto_disk_config != s.auto_disk_config) {
+        Server now = driver.serverGet(req.context(), s.id);
+        now.auto_disk_config = *auto_disk_config;
+        driver.serverUpdate(req.context(), now);
+    }
     accepted(resp);
 }
 
@@ -119,6 +126,7 @@ void rebuild(const Driver& driver, const Request& req, Response& resp)
         r.metadata = api::nova_metadata(args["metadata"], "metadata");
     if (args.contains("description") && req.version().at_least(2, 19))
         r.description = api::nova_description(args["description"], "description");
+    r.auto_disk_config = disk_config_of(args);
     Server s = target(driver, req);
     json view = server_change_view(req, driver.serverRebuild(req.context(), s.id, r), true);
     view["adminPass"] = r.admin_pass;
@@ -184,7 +192,8 @@ void change_password(const Driver& driver, const Request& req, Response& resp)
     accepted(resp);
 }
 
-// The last `length` lines of the console (all without one), as os-getConsoleOutput answers.
+// The console's last `length` pieces between newlines (all without a length), as Nova's compute manager cuts it: a
+// console ending in a newline gives an empty last piece, so Tempest's three lines are two and that empty one.
 void console_output(const Driver& driver, const Request& req, Response& resp)
 {
     const json& args = arguments(req);
@@ -193,20 +202,89 @@ void console_output(const Driver& driver, const Request& req, Response& resp)
         length = api::schema_integer(args["length"], "length", -1, std::numeric_limits<long long>::max());
     Server s = target(driver, req);
     std::string out = driver.serverConsoleOutput(req.context(), s.id);
-    if (length >= 0) {
-        std::size_t start = out.size();
-        bool trailing_newline = !out.empty() && out.back() == '\n';
-        std::size_t lines = 0;
-        for (std::size_t i = out.size() - (trailing_newline ? 1 : 0); i > 0; --i)
-            if (out[i - 1] == '\n' && ++lines == static_cast<std::size_t>(length)) {
-                start = i;
-                break;
-            }
-        if (lines < static_cast<std::size_t>(length))
-            start = 0;
-        out = length == 0 ? std::string() : out.substr(start);
+    if (length == 0) {
+        out.clear();
+    } else if (length > 0) {
+        std::size_t start = out.size() + 1;
+        for (long long pieces = 0; pieces < length && start > 0; ++pieces) {
+            std::size_t nl = start >= 2 ? out.rfind('\n', start - 2) : std::string::npos;
+            start = nl == std::string::npos ? 0 : nl + 1;
+        }
+        out = out.substr(start);
     }
     resp.json({{"output", out}});
+}
+
+/* admin_only: Forbidden, as Nova's default policy answers, unless the caller is an admin (after the server is found).
+ */
+void admin_only(const Request& req)
+{
+    if (!req.context().is_admin())
+        throw Forbidden("Policy doesn't allow this operation to be performed.");
+}
+
+void reset_state(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = arguments(req);
+    Server s = driver.serverGet(req.context(), req.param("instance_id"));
+    admin_only(req);
+    if (!args.is_object() || !args.contains("state"))
+        throw BadRequest("Invalid input for field/attribute os-resetState: 'state' is a required property.");
+    for (const auto& [key, value] : args.items())
+        if (key != "state")
+            throw BadRequest(
+                "Invalid input for field/attribute os-resetState: Additional properties are not allowed ('" + key +
+                "' was unexpected).");
+    const json& state = args["state"];
+    if (!state.is_string() || (state != "active" && state != "error"))
+        throw BadRequest("Invalid input for field/attribute state. Value: " + state.dump() +
+                         ". Value should be one of: active, error.");
+    driver.serverResetState(req.context(), s.id, state);
+    accepted(resp);
+}
+
+/* host_of: the "host" member of a migration's arguments, nullopt when absent or null; BadRequest when not a name. */
+std::optional<std::string> host_of(const json& args)
+{
+    if (!args.is_object() || !args.contains("host") || args["host"].is_null())
+        return std::nullopt;
+    const json& host = args["host"];
+    if (!host.is_string() || host.get_ref<const std::string&>().empty() ||
+        host.get_ref<const std::string&>().size() > 255)
+        throw BadRequest("Invalid input for field/attribute host. Value: " + host.dump() + ".");
+    return host.get<std::string>();
+}
+
+void migrate(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = arguments(req);
+    if (!args.is_null() && !args.is_object())
+        throw BadRequest("Invalid input for field/attribute migrate.");
+    // The target host is a request member from 2.56; before, an object is Nova's null.
+    std::optional<std::string> host;
+    if (req.version().at_least(2, 56))
+        host = host_of(args);
+    Server s = driver.serverGet(req.context(), req.param("instance_id"));
+    admin_only(req);
+    driver.serverMigrate(req.context(), s.id, host, false);
+    accepted(resp);
+}
+
+void migrate_live(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = arguments(req);
+    if (!args.is_object() || !args.contains("block_migration") || !args.contains("host"))
+        throw BadRequest("Invalid input for field/attribute os-migrateLive: 'block_migration' and 'host' are "
+                         "required properties.");
+    const json& block = args["block_migration"];
+    bool block_ok = block.is_boolean() || (req.version().at_least(2, 25) && block == "auto");
+    if (!block_ok)
+        throw BadRequest("Invalid input for field/attribute block_migration. Value: " + block.dump() + ".");
+    std::optional<std::string> host = host_of(args);
+    Server s = driver.serverGet(req.context(), req.param("instance_id"));
+    admin_only(req);
+    driver.serverMigrate(req.context(), s.id, host, true);
+    accepted(resp);
 }
 
 constexpr Operations kNeeds(Op op)
@@ -239,6 +317,9 @@ const Binding<Driver> kActionBindings[] = {
      "shelveOffload"},
     {"v2_server_action", "POST", kNeeds(Op::serverUnshelve), change_state<&Driver::serverUnshelve>, "unshelve"},
     {"v2_server_action", "POST", kNeeds(Op::serverSnapshot), create_image, "createImage"},
+    {"v2_server_action", "POST", kNeeds(Op::serverResetState), reset_state, "os-resetState"},
+    {"v2_server_action", "POST", kNeeds(Op::serverMigrate), migrate, "migrate"},
+    {"v2_server_action", "POST", kNeeds(Op::serverMigrate), migrate_live, "os-migrateLive"},
 };
 
 } // namespace

@@ -121,7 +121,7 @@ json server_view(const Request& req, const Server& s, bool show)
                  {"accessIPv4", s.access_ipv4},
                  {"accessIPv6", s.access_ipv6},
                  {"links", server_links(req, s.id)},
-                 {"OS-DCF:diskConfig", "MANUAL"},
+                 {"OS-DCF:diskConfig", s.auto_disk_config ? "AUTO" : "MANUAL"},
                  {"OS-EXT-AZ:availability_zone", s.availability_zone},
                  {"config_drive", ""},
                  {"key_name", s.key_name ? json(*s.key_name) : json(nullptr)},
@@ -585,7 +585,9 @@ json networks_of(const Request& req, const json& s)
 
 json reservation(const Request& req, const Server& s, const std::string& admin_pass)
 {
-    json body = {{"id", s.id}, {"links", server_links(req, s.id)}, {"OS-DCF:diskConfig", "MANUAL"}};
+    json body = {{"id", s.id},
+                 {"links", server_links(req, s.id)},
+                 {"OS-DCF:diskConfig", s.auto_disk_config ? "AUTO" : "MANUAL"}};
     json groups = json::array();
     for (const auto& g : s.security_groups)
         groups.push_back({{"name", g}});
@@ -702,6 +704,17 @@ void check_metadata_quota(const Driver& driver, const Request& req, const std::m
         throw Forbidden("Quota exceeded for metadata_items: the limit is " + std::to_string(limit) + ".");
 }
 
+std::optional<bool> disk_config_of(const json& request)
+{
+    if (!request.is_object() || !request.contains("OS-DCF:diskConfig"))
+        return std::nullopt;
+    const json& v = request["OS-DCF:diskConfig"];
+    if (v != "AUTO" && v != "MANUAL")
+        throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig. Value: " + api::python_repr(v) + ". " +
+                         api::python_repr(v) + " is not one of ['AUTO', 'MANUAL']");
+    return v == "AUTO";
+}
+
 std::string random_password()
 {
     static const char kChars[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -785,6 +798,7 @@ void create_servers(const Driver& driver, const Request& req, Response& resp)
     if (server.security_groups.empty())
         server.security_groups.push_back("default");
     server.server_group = group_hint(req.json_body());
+    server.auto_disk_config = disk_config_of(s).value_or(false);
     const Context& ctx = req.context();
     server.project_id = ctx.project_id;
     server.user_id = ctx.user_id;
@@ -836,8 +850,7 @@ void update_server(const Driver& driver, const Request& req, Response& resp)
         } else if (key == "accessIPv4" || key == "accessIPv6") {
             (key == "accessIPv4" ? s.access_ipv4 : s.access_ipv6) = access_ip(key.c_str(), value);
         } else if (key == "OS-DCF:diskConfig") {
-            if (value != "AUTO" && value != "MANUAL")
-                throw BadRequest("Invalid input for field/attribute OS-DCF:diskConfig.");
+            s.auto_disk_config = *disk_config_of(body);
         } else {
             throw BadRequest("Invalid input for field/attribute server: additional properties are not allowed ('" +
                              key + "').");
@@ -1153,6 +1166,14 @@ void Driver::serverShelveOffload(const Context&, const std::string&) const
 void Driver::serverUnshelve(const Context&, const std::string&) const
 {
     throw NotImplemented("serverUnshelve");
+}
+void Driver::serverResetState(const Context&, const std::string&, const std::string&) const
+{
+    throw NotImplemented("serverResetState");
+}
+void Driver::serverMigrate(const Context&, const std::string&, const std::optional<std::string>&, bool) const
+{
+    throw NotImplemented("serverMigrate");
 }
 std::vector<InstanceAction> Driver::instanceActionList(const Context&, const std::string&) const
 {

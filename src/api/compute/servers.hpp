@@ -28,6 +28,12 @@ json server_change_view(const Request& req, const Server& s, bool rebuild);
 const Server& editable(const Request& req, const Server& s);
 /* check_metadata_quota: Forbidden when `md` has more items than the project's quota (none without quotaGet). */
 void check_metadata_quota(const Driver& driver, const Request& req, const std::map<std::string, std::string>& md);
+/*
+ * disk_config_of: the "OS-DCF:diskConfig" of a server, rebuild or resize request: true for AUTO,
+ * false for MANUAL, nullopt when it names none; BadRequest for anything else.
+ */
+std::optional<bool> disk_config_of(const json& request);
+
 /* random_password: an administrator password for a server whose request gave none. */
 std::string random_password();
 /* tags_of, check_tag: Nova's tag rules (at most 50, 1-60 characters, no '/' or ','); BadRequest. */
@@ -45,6 +51,8 @@ std::span<const Binding<Driver>> availability_zone_bindings();
 std::span<const Binding<Driver>> keypair_bindings();
 std::span<const Binding<Driver>> usage_bindings();
 std::span<const Binding<Driver>> hypervisor_bindings();
+std::span<const Binding<Driver>> host_bindings();
+std::span<const Binding<Driver>> usage_audit_bindings();
 std::span<const Binding<Driver>> aggregate_bindings();
 std::span<const Binding<Driver>> server_group_bindings();
 std::span<const Binding<Driver>> quota_bindings();
