@@ -594,6 +594,14 @@ class ComputeVolumes(unittest.TestCase):
         self.assertEqual([a["volumeId"] for a in body["volumeAttachments"]], [v["id"]])
         _, _, body = stack.get_json(f"{base}/{v['id']}")
         self.assertEqual(body["volumeAttachment"]["device"], "/dev/vdb")
+        # A swap (the admin's) to a volume that does not exist: 400, the body's; from one not attached: 404.
+        missing = "00000000-0000-4000-8000-000000000000"
+        status, _, body = stack.get_json(f"{base}/{v['id']}", method="PUT", body={"volumeAttachment": {"volumeId": missing}})
+        self.assertEqual(status, 400, body)
+        self.assertIn(missing, body["badRequest"]["message"])
+        status, _, _ = stack.get_json(f"{base}/{missing}", method="PUT", body={"volumeAttachment": {"volumeId": v["id"]}})
+        self.assertEqual(status, 404)
+        self.assertEqual(show(v["id"])[2]["volume"]["status"], "in-use")
         self.assertEqual(stack.request("DELETE", f"{V3}/volumes/{v['id']}")[0], 400)
         self.assertEqual(stack.request("DELETE", f"{base}/{v['id']}")[0], 202)
         self.assertEqual(wait_status(v["id"], "available")["attachments"], [])

@@ -264,7 +264,13 @@ void swap_volume(const Proxy& drivers, const Request& req, Response& resp)
     auto old_attachment = attachment_to(old_volume, s.id);
     if (!old_attachment)
         throw NotFound("Instance " + s.id + " is not attached to volume " + old_volume.id + ".");
-    Volume new_volume = drivers.other->volumeGet(req.context(), b["volumeId"]);
+    // The new volume is named in the body, not the path: Nova answers 400 when it does not exist.
+    Volume new_volume;
+    try {
+        new_volume = drivers.other->volumeGet(req.context(), b["volumeId"]);
+    } catch (const NotFound& e) {
+        throw BadRequest(e.what());
+    }
     if (new_volume.status != "available")
         throw BadRequest("Invalid volume: volume " + new_volume.id + " status must be 'available'.");
     volume::Attachment a = *old_attachment;
