@@ -62,12 +62,7 @@ constexpr StackService kStack[] = {
 constexpr const char* kInterfaces[] = {"public", "internal", "admin"};
 constexpr std::string_view kJumpgatePrefix = "jumpgate:";
 
-std::string new_id()
-{
-    std::string id = new_uuid();
-    std::erase(id, '-');
-    return id;
-}
+using jumpgate::identity::new_keystone_id;
 
 /*
  * format_url: `url` with its %(name)s substitutions made from `vars` (and %(jumpgate:SERVICE)s from
@@ -235,7 +230,7 @@ void region_made(const CatalogSource& c, const Request& req, Response& resp, con
 {
     require_admin(req, "create_region");
     if (id.empty())
-        id = new_id();
+        id = new_keystone_id();
     if (id.size() > 255)
         throw BadRequest("Invalid input for field 'id': at most 255 characters are expected.");
     Region r = region_of(b, {.id = id});
@@ -321,7 +316,7 @@ void service_create(const CatalogSource& c, const Request& req, Response& resp)
     if (!b.contains("type"))
         throw BadRequest("Invalid input for field 'type': it is required.");
     resp.status = 201;
-    resp.json({{"service", service_view(req, c.as(req)->serviceCreate(service_of(b, {.id = new_id()})))}});
+    resp.json({{"service", service_view(req, c.as(req)->serviceCreate(service_of(b, {.id = new_keystone_id()})))}});
 }
 
 void service_update(const CatalogSource& c, const Request& req, Response& resp)
@@ -423,7 +418,7 @@ void endpoint_create(const CatalogSource& c, const Request& req, Response& resp)
         if (!b.contains(key))
             throw BadRequest(std::string("Invalid input for field '") + key + "': it is required.");
     auto d = c.as(req);
-    Endpoint e = endpoint_of(*d, b, {.id = new_id()});
+    Endpoint e = endpoint_of(*d, b, {.id = new_keystone_id()});
     resp.status = 201;
     resp.json({{"endpoint", endpoint_view(c, req, d->endpointCreate(e))}});
 }
@@ -474,7 +469,8 @@ void v2_service_create(const CatalogSource& c, const Request& req, Response& res
     const json& b = body(req, "OS-KSADM:service");
     if (!b.contains("type"))
         throw BadRequest("Invalid input for field 'type': it is required.");
-    resp.json({{"OS-KSADM:service", v2_service_view(c.as(req)->serviceCreate(service_of(b, {.id = new_id()})))}});
+    resp.json(
+        {{"OS-KSADM:service", v2_service_view(c.as(req)->serviceCreate(service_of(b, {.id = new_keystone_id()})))}});
 }
 
 void v2_service_delete(const CatalogSource& c, const Request& req, Response& resp)
@@ -516,7 +512,7 @@ void v2_endpoint_create(const CatalogSource& c, const Request& req, Response& re
     auto d = c.as(req);
     Endpoint base = endpoint_of(*d, {{"service_id", b["service_id"]}}, {});
     base.region_id = region_for(*d, {{"region", b.value("region", json(nullptr))}}, "");
-    base.legacy_endpoint_id = new_id();
+    base.legacy_endpoint_id = new_keystone_id();
     json view = {{"id", base.legacy_endpoint_id}, {"region", base.region_id}, {"service_id", base.service_id}};
     std::vector<Endpoint> made;
     for (const char* interface : kInterfaces) {
@@ -524,7 +520,7 @@ void v2_endpoint_create(const CatalogSource& c, const Request& req, Response& re
         if (!b.contains(key) || b[key].is_null())
             continue;
         Endpoint e = base;
-        e.id = new_id();
+        e.id = new_keystone_id();
         e.interface = interface;
         e.url = text(b, key.c_str());
         check_url(e.url);
@@ -599,7 +595,7 @@ void policy_create(const CatalogSource& c, const Request& req, Response& resp)
         if (!b.contains(key) || b[key].is_null())
             throw BadRequest(std::string("Invalid input for field '") + key + "': it is required.");
     resp.status = 201;
-    resp.json({{"policy", policy_view(req, c.as(req)->policyCreate(policy_of(b, {.id = new_id()})))}});
+    resp.json({{"policy", policy_view(req, c.as(req)->policyCreate(policy_of(b, {.id = new_keystone_id()})))}});
 }
 
 void policy_update(const CatalogSource& c, const Request& req, Response& resp)
@@ -685,8 +681,8 @@ void endpoint_group_create(const CatalogSource& c, const Request& req, Response&
     if (!b.contains("name"))
         throw BadRequest("Invalid input for field 'name': it is required.");
     resp.status = 201;
-    resp.json({{"endpoint_group",
-                endpoint_group_view(req, c.as(req)->endpointGroupCreate(endpoint_group_of(b, {.id = new_id()})))}});
+    resp.json({{"endpoint_group", endpoint_group_view(req, c.as(req)->endpointGroupCreate(
+                                                               endpoint_group_of(b, {.id = new_keystone_id()})))}});
 }
 
 void endpoint_group_update(const CatalogSource& c, const Request& req, Response& resp)

@@ -47,13 +47,6 @@ json ec2_blob(const std::string& blob)
     return b;
 }
 
-std::string new_id()
-{
-    std::string id = new_uuid();
-    std::erase(id, '-');
-    return id;
-}
-
 json view(const Request& req, const Credential& c)
 {
     return {{"id", c.id},
@@ -107,7 +100,7 @@ void credential_create(const Driver& d, const Request& req, Response& resp)
             throw BadRequest("Invalid input for field 'project_id': an ec2 credential requires one.");
         c.id = access_key_id(ec2_blob(c.blob)["access"].get<std::string>());
     } else {
-        c.id = new_id();
+        c.id = new_keystone_id();
     }
     try {
         d.userGet(c.user_id);
@@ -189,12 +182,12 @@ void ec2_create(const Driver& d, const Request& req, Response& resp)
         throw BadRequest("Expecting to find tenant_id in the request body.");
     std::string tenant_id = text(b, "tenant_id");
     d.projectFind({.id = tenant_id});
-    std::string access = new_id();
+    std::string access = new_keystone_id();
     Credential c{.id = access_key_id(access),
                  .user_id = req.param("user_id"),
                  .project_id = tenant_id,
                  .type = "ec2",
-                 .blob = json{{"access", access}, {"secret", new_id()}, {"trust_id", nullptr}}.dump()};
+                 .blob = json{{"access", access}, {"secret", new_keystone_id()}, {"trust_id", nullptr}}.dump()};
     resp.status = req.endpoint().starts_with("v2_") ? 200 : 201;
     resp.json({{"credential", ec2_view(req, d.credentialCreate(c))}});
 }

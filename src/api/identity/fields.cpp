@@ -3,6 +3,7 @@
 #include "api/identity/fields.hpp"
 
 #include <jumpgate/fault.hpp>
+#include <jumpgate/request.hpp>
 
 #include "api/common/validation.hpp"
 
@@ -104,6 +105,13 @@ bool flag(const json& o, const char* key, bool fallback)
     if (!o[key].is_boolean())
         throw BadRequest(std::string("Invalid input for field '") + key + "': a boolean is expected.");
     return o[key].get<bool>();
+}
+
+std::string new_keystone_id()
+{
+    std::string id = new_uuid();
+    std::erase(id, '-');
+    return id;
 }
 
 } // namespace jumpgate::identity

@@ -39,5 +39,7 @@ std::string name_text(const json& o, const char* key, std::size_t max,
                       const std::optional<std::string>& fallback = std::nullopt);
 /* flag: the boolean `o[key]`; `fallback` when absent, 400 naming the field when not a boolean. */
 bool flag(const json& o, const char* key, bool fallback);
+/* new_keystone_id: a new id as Keystone makes them (a UUID's 32 hex digits, no dashes). */
+std::string new_keystone_id();
 
 } // namespace jumpgate::identity

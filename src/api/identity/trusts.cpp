@@ -14,13 +14,6 @@ namespace jumpgate::identity {
 
 namespace {
 
-std::string new_id()
-{
-    std::string id = new_uuid();
-    std::erase(id, '-');
-    return id;
-}
-
 json role_view(const Request& req, const Role& r)
 {
     return {{"id", r.id}, {"name", r.name}, {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}};
@@ -94,7 +87,7 @@ void trust_create(const Driver& d, const Request& req, Response& resp)
             throw BadRequest(std::string("Invalid input for field '") + key + "': a string is expected.");
     if (!b.contains("impersonation") || !b["impersonation"].is_boolean())
         throw BadRequest("Invalid input for field 'impersonation': a boolean is expected.");
-    Trust t{.id = new_id(),
+    Trust t{.id = new_keystone_id(),
             .trustor_user_id = text(b, "trustor_user_id"),
             .trustee_user_id = text(b, "trustee_user_id"),
             .project_id = text(b, "project_id"),
