@@ -213,12 +213,33 @@ class ImagesV2(unittest.TestCase):
                                 body={"name": "to-deactivate", "disk_format": "raw", "container_format": "bare"})
         self.assertEqual(upload_v2(image["id"], b"bytes", token=member_token)[0], 204)
         action = f"/image/v2/images/{image['id']}/actions/"
-        self.assertEqual(as_member(path=action + "deactivate", method="POST")[0], 403)
-        self.assertEqual(stack.request("POST", action + "deactivate")[0], 204)
+        # Glance's default policy: a member of the image's project (or an admin) deactivates it.
+        self.assertEqual(as_member(path=action + "deactivate", method="POST")[0], 204)
+        self.assertEqual(as_member(path=f"/image/v2/images/{image['id']}")[2]["status"], "deactivated")
         self.assertEqual(as_member(path=f"/image/v2/images/{image['id']}/file")[0], 403)
-        self.assertEqual(stack.request("POST", action + "reactivate")[0], 204)
+        self.assertEqual(stack.request("GET", f"/image/v2/images/{image['id']}/file")[0], 200)
+        self.assertEqual(as_member(path=action + "reactivate", method="POST")[0], 204)
         status, _, data = as_member(path=f"/image/v2/images/{image['id']}/file")
         self.assertEqual((status, data), (200, b"bytes"))
+        # Another project's public image is not the member's to take out of use.
+        public = create_v2({"name": "public-active", "disk_format": "raw", "container_format": "bare",
+                            "visibility": "public"})
+        self.assertEqual(upload_v2(public["id"], b"data")[0], 204)
+        public_action = f"/image/v2/images/{public['id']}/actions/"
+        self.assertEqual(as_member(path=public_action + "deactivate", method="POST")[0], 403)
+        self.assertEqual(stack.request("POST", public_action + "deactivate")[0], 204)
+        self.assertEqual(as_member(path=public_action + "reactivate", method="POST")[0], 403)
+
+    def test_admin_replaces_owner(self):
+        image = create_v2({"name": "owned", "disk_format": "raw", "container_format": "bare",
+                           "owner": "a1b2c3"})
+        self.assertEqual(image["owner"], "a1b2c3")
+        status, _, body = patch_v2(image["id"], [{"op": "replace", "path": "/owner", "value": "d4e5f6"}])
+        self.assertEqual((status, body["owner"]), (200, "d4e5f6"))
+        # A member may not give its own image away.
+        mine = create_v2({"name": "mine", "disk_format": "raw", "container_format": "bare"}, token=member_token)
+        status = patch_v2(mine["id"], [{"op": "replace", "path": "/owner", "value": "d4e5f6"}], token=member_token)[0]
+        self.assertEqual(status, 403)
 
     def test_data_streams_in_constant_memory(self):
         """256 MiB up and down leave every worker's peak RSS where it was (within 8 MiB)."""

@@ -384,7 +384,7 @@ void update(const Driver& driver, const Request& req, Response& resp)
         if (verb == "add" || verb == "replace") {
             if (!op.contains("value"))
                 throw BadRequest("Operation \"" + verb + "\" requires a member named \"value\".");
-            if (verb == "replace" && !kCore.count(key) && !changed.properties.count(key))
+            if (verb == "replace" && !kCore.count(key) && key != "owner" && !changed.properties.count(key))
                 throw Conflict("Property " + key + " does not exist.");
             if (key == "owner") {
                 changed.owner = owner_of(op["value"]);
@@ -450,13 +450,15 @@ void tag_remove(const Driver& driver, const Request& req, Response& resp)
     resp.clear_body();
 }
 
-// deactivate and reactivate: an admin takes an image's data out of use and back; either is idempotent.
+// deactivate and reactivate: the image's project (or an admin) takes its data out of use and back, as Glance's
+// default policy lets a member of the owner do; either is idempotent.
 void set_active(const Driver& driver, const Request& req, Response& resp, bool active)
 {
     const Context& ctx = req.context();
-    if (!ctx.is_admin())
-        throw Forbidden("You are not authorized to complete this action.");
     Image img = driver.imageGet(ctx, req.param("image_guid"));
+    if (!ctx.is_admin() && img.owner != ctx.project_id)
+        throw Forbidden("You are not authorized to complete " + std::string(active ? "reactivate" : "deactivate") +
+                        " action.");
     if (img.status != "active" && img.status != "deactivated")
         throw Forbidden("Not allowed to " + std::string(active ? "reactivate" : "deactivate") +
                         " an image in status '" + img.status + "'.");
@@ -473,7 +475,7 @@ void download(const Driver& driver, const Request& req, Response& resp)
     Image img = driver.imageGet(ctx, req.param("image_guid"));
     if (img.status == "deactivated" && !ctx.is_admin())
         throw Forbidden("The requested image has been deactivated. Image data download is forbidden.");
-    if (img.status != "active") {
+    if (img.status != "active" && img.status != "deactivated") {
         resp.status = 204; // Glance: an image without data answers with no content
         resp.clear_body();
         return;

@@ -243,7 +243,7 @@ void check_sources(const Request& req, const Image& img, const Given& given, con
         throw BadRequest("Disk format and container format are required with image data.");
 }
 
-// locate: `img` as active with its data at `given`'s location, of the size and checksum the headers declare.
+// locate: `img` as active with its data at `given`'s location, of the size (0: none) and checksum the headers declare.
 void locate(Image& img, const Given& given)
 {
     const auto& sum = given.expected.checksum;
@@ -252,7 +252,9 @@ void locate(Image& img, const Given& given)
         throw BadRequest("Invalid x-image-meta-checksum: it is an MD5 digest of 32 hexadecimal digits.");
     img.location = given.location;
     img.status = "active";
-    img.size = given.expected.size;
+    // Glance asked the store for a size it was not given, and took 0 when the location did not answer; this
+    // cloud never asks, so an undeclared size is that 0, never a null an active image's readers do not expect.
+    img.size = given.expected.size.value_or(0);
     img.checksum = sum;
 }
 
