@@ -55,6 +55,8 @@ DEBIAN_DEPS = autoconf autoconf-archive automake libtool pkg-config make g++ \
 # Debian packages `make horizon` needs besides: Horizon, served by uWSGI, and Chromium driven through Selenium.
 HORIZON_DEPS = openstack-dashboard uwsgi-core uwsgi-plugin-python3 chromium chromium-driver python3-selenium
 
+# Debian's Tempest for `make tempest` and `make tempest-full` (its subunit-trace comes with it).
+TEMPEST_DEPS = tempest
 # What the OpenStack packages' maintainer scripts would otherwise be free to do: the tests run Keystone and
 # Glance instances of their own (tests/e2e/upstream_openstack.py), so the packages set up no database, admin,
 # endpoint or message queue of the system's, and start no daemon (a policy-rc.d that refuses, for the install
@@ -63,7 +65,7 @@ DEBCONF_SELECTIONS = keystone/configure_db=false keystone/create-admin-tenant=fa
 	keystone/register-endpoint=false glance/configure_db=false glance/configure_rabbit=false \
 	glance/configure_ksat=false glance/configure_api-endpoint=false
 
-.PHONY: all deps horizon-deps horizon check sanitized check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
+.PHONY: all deps horizon-deps tempest-deps horizon check sanitized check-asan fuzz fuzz-short format format-check install uninstall run clean distclean coverage bench tempest tempest-full
 
 all: $(BUILD)/Makefile
 	$(MAKE) -C $(BUILD) -j$(JOBS)
@@ -98,6 +100,9 @@ deps:
 
 horizon-deps:
 	$(call install_missing,$(HORIZON_DEPS),horizon-deps,--no-install-recommends)
+
+tempest-deps:
+	$(call install_missing,$(TEMPEST_DEPS),tempest-deps)
 
 configure: configure.ac Makefile.am m4/jumpgate.m4 drivers/*/Makefile.inc.am | deps
 	autoreconf -fi
@@ -150,10 +155,9 @@ bench: $(BENCH_BUILD)/Makefile
 		$$(pkg-config --cflags --libs fcgi cgicc)
 	BUILD=$(abspath $(BENCH_BUILD)) /usr/bin/python3 bench/bench.py
 
-tempest tempest-full: all
+tempest tempest-full: all tempest-deps
 	@{ command -v tempest && command -v subunit-trace; } >/dev/null || \
-		{ [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tempest; } || \
-		{ echo "Debian's tempest package is missing (run 'sudo apt-get install tempest')" >&2; exit 1; }
+		{ echo "Debian's tempest package is missing (run 'sudo make tempest-deps')" >&2; exit 1; }
 	BUILD=$(BUILD) STATE=$(TEMPEST_STATE) WORKERS=$(TEMPEST_WORKERS) TESTS='$(TESTS)' CONCURRENCY=$(CONCURRENCY) DRIVER=$(DRIVER) \
 		/usr/bin/python3 scripts/jumpgate-tempest $(if $(filter tempest-full,$@),--full)
 
