@@ -104,8 +104,8 @@ class Metering(unittest.TestCase):
     def test_openstack_cli(self):
         cli = stack.cli
         label = cli("network", "meter", "create", "--description", "cli meter", "cli-meter")
-        # The client shows the SDK's names: shared is is_shared, excluded is_excluded.
-        self.assertEqual((label["name"], label["description"], label["is_shared"]), ("cli-meter", "cli meter", False))
+        # The client shows a rule's excluded under the SDK's name, is_excluded.
+        self.assertEqual((label["name"], label["description"], label["shared"]), ("cli-meter", "cli meter", False))
         rule = cli("network", "meter", "rule", "create", "--remote-ip-prefix", "10.52.0.0/16", "--egress",
                    "--exclude", "cli-meter")
         self.assertEqual((rule["direction"], rule["is_excluded"], rule["remote_ip_prefix"]),
