@@ -36,6 +36,12 @@ json network_update(Store& st, json net, const json& changes)
 void network_delete(Store& st, const json& net)
 {
     const std::string id = net["id"];
+    // As Neutron, an external network takes its floating IPs that are not associated with it; one still carrying a
+    // port's traffic keeps the network in use.
+    if (net["router:external"] == true)
+        for (const auto& fip : st.rows("floatingips"))
+            if (fip["floating_network_id"] == id && fip["port_id"].is_null())
+                floating_ip_delete(st, fip);
     for (const auto& port : st.rows("ports", "parent_id", id))
         if (port["device_owner"] != kDhcpOwner)
             throw Conflict("Unable to complete operation on network " + id +
@@ -113,6 +119,8 @@ constexpr Verbs kVerbs[] = {
     {"security-groups", group_create, group_update, group_delete},
     {"security-group-rules", rule_create, nullptr, nullptr},
     {"subnetpools", subnetpool_create, subnetpool_update, subnetpool_delete},
+    {"metering-labels", metering_label_create, nullptr, metering_label_delete},
+    {"metering-label-rules", metering_rule_create, nullptr, nullptr},
 };
 
 // NotFound, as kind_of, for a collection the service has not.
@@ -126,6 +134,11 @@ const Verbs& verbs_of(std::string_view collection)
 }
 
 } // namespace
+
+std::vector<std::string> Network::collections() const
+{
+    return {std::begin(network::kKindNames), std::end(network::kKindNames)};
+}
 
 std::vector<json> Network::list(const Context& ctx, const std::string& collection, const network::Query& q) const
 {

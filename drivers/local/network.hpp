@@ -24,6 +24,8 @@ class Network : public network::Driver {
   public:
     explicit Network(std::shared_ptr<Database> db) : db_(std::move(db)) {}
 
+    /* collections: every kind, metering's too. */
+    std::vector<std::string> collections() const override;
     std::vector<json> list(const Context& ctx, const std::string& collection, const network::Query& q) const override;
     json get(const Context& ctx, const std::string& collection, const std::string& id) const override;
     json create(const Context& ctx, const std::string& collection, const json& resource) const override;

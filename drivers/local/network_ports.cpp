@@ -40,6 +40,39 @@ void floating_ips_release(Store& st, const std::string& port_id, const json* fix
     }
 }
 
+// A pair without a MAC is the port's own MAC's; a port without port security may have none (Neutron's
+// AddressPairAndPortSecurityRequired).
+void check_pairs(json& port)
+{
+    for (auto& pair : port["allowed_address_pairs"])
+        if (!pair.contains("mac_address"))
+            pair["mac_address"] = port["mac_address"];
+    if (port["port_security_enabled"] == false && !port["allowed_address_pairs"].empty())
+        throw Conflict("Port Security must be enabled in order to have allowed address pairs on a port.",
+                       "AddressPairAndPortSecurityRequired");
+}
+
+// An update's extra DHCP options change those of the same name and IP version (a null value removes one) and add
+// the others, as Neutron's.
+json merged_dhcp_opts(const json& now, const json& given)
+{
+    json out = now;
+    for (const auto& opt : given) {
+        auto same = std::find_if(out.begin(), out.end(), [&](const json& o) {
+            return o["opt_name"] == opt["opt_name"] && o["ip_version"] == opt["ip_version"];
+        });
+        if (same != out.end()) {
+            if (opt["opt_value"].is_null())
+                out.erase(same);
+            else
+                (*same)["opt_value"] = opt["opt_value"];
+        } else if (!opt["opt_value"].is_null()) {
+            out.push_back(opt);
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 void port_derived(json& port)
@@ -79,6 +112,9 @@ json port_create(Store& st, json port)
     port["fixed_ips"] = st.allocate(net, port, port.contains("fixed_ips") ? &port["fixed_ips"] : nullptr);
     if (!port.contains("port_security_enabled"))
         port["port_security_enabled"] = net["port_security_enabled"];
+    port["allowed_address_pairs"] = port.value("allowed_address_pairs", json::array());
+    check_pairs(port);
+    port["extra_dhcp_opts"] = merged_dhcp_opts(json::array(), port.value("extra_dhcp_opts", json::array()));
     if (!port.contains("security_groups"))
         port["security_groups"] = is_service_port(port) || port["port_security_enabled"] == false
                                       ? json::array()
@@ -102,8 +138,11 @@ json port_update(Store& st, json port, const json& changes)
     const std::string id = port["id"];
     bool groups_given = changes.contains("security_groups");
     for (const auto& [k, v] : changes.items())
-        if (k != "fixed_ips" && k != "mac_address")
+        if (k != "fixed_ips" && k != "mac_address" && k != "extra_dhcp_opts")
             port[k] = v;
+    if (changes.contains("extra_dhcp_opts"))
+        port["extra_dhcp_opts"] =
+            merged_dhcp_opts(port.value("extra_dhcp_opts", json::array()), changes["extra_dhcp_opts"]);
     if (changes.contains("mac_address") && changes["mac_address"] != port["mac_address"]) {
         if (port["device_owner"].get<std::string>().rfind("compute:", 0) == 0 &&
             !port["device_id"].get<std::string>().empty())
@@ -145,6 +184,8 @@ json port_update(Store& st, json port, const json& changes)
                            "security group is removed",
                            "PortSecurityPortHasSecurityGroup");
     }
+    port["allowed_address_pairs"] = port.value("allowed_address_pairs", json::array());
+    check_pairs(port);
     check_groups(st, port);
     port_derived(port);
     st.save("ports", port);

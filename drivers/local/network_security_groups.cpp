@@ -94,6 +94,9 @@ json group_update(Store& st, json group, const json& changes)
 {
     if (changes.contains("name") && changes["name"] != group["name"] && is_default_group(st, group))
         throw Conflict("Updating default security group not allowed.", "SecurityGroupCannotUpdateDefault");
+    // Only the group Neutron makes for the project may be called "default".
+    if (changes.contains("name") && changes["name"] == "default" && !is_default_group(st, group))
+        throw Conflict("Default security group already exists.", "SecurityGroupDefaultAlreadyExists");
     for (const auto& [k, v] : changes.items())
         group[k] = v;
     st.save("security-groups", group);

@@ -16,6 +16,7 @@ std::optional<std::string> parent_of(std::string_view collection, const json& do
     const char* key = collection == "subnets" || collection == "ports" ? "network_id"
                       : collection == "floatingips"                    ? "floating_network_id"
                       : collection == "security-group-rules"           ? "security_group_id"
+                      : collection == "metering-label-rules"           ? "metering_label_id"
                                                                        : nullptr;
     if (key)
         return doc[key].get<std::string>();
@@ -113,7 +114,7 @@ void Store::insert(std::string_view collection, json& doc)
     std::string now = network::time_text(unix_now());
     doc["created_at"] = now;
     doc["updated_at"] = now;
-    if (collection != "security-group-rules") {
+    if (collection != "security-group-rules" && collection.rfind("metering-", 0) != 0) {
         doc["revision_number"] = 0;
         if (!doc.contains("tags"))
             doc["tags"] = json::array();
@@ -198,6 +199,11 @@ json Store::complete(std::string_view collection, json doc)
             rules.push_back(std::move(r));
         }
         doc["security_group_rules"] = std::move(rules);
+    } else if (collection == "ports") {
+        // The ports the network makes itself (and those stored before the extensions) have neither.
+        for (const char* key : {"allowed_address_pairs", "extra_dhcp_opts"})
+            if (!doc.contains(key))
+                doc[key] = json::array();
     }
     return doc;
 }

@@ -31,6 +31,9 @@ inline constexpr Kind kKinds[] = {
     {"security-groups", "Security group", "SecurityGroupNotFound", "security_group"},
     {"security-group-rules", "Security group rule", "SecurityGroupRuleNotFound", "security_group_rule"},
     {"subnetpools", "Subnet pool", "SubnetPoolNotFound", "subnetpool"},
+    // Neutron has no quota on metering; the name is only the policy's.
+    {"metering-labels", "Metering label", "MeteringLabelNotFound", "metering_label"},
+    {"metering-label-rules", "Metering label rule", "MeteringLabelRuleNotFound", "metering_label_rule"},
 };
 
 inline const network::QuotaSet kDefaultQuotas = {{"network", 100},
@@ -203,5 +206,10 @@ json group_create(Store& st, json group);
 json group_update(Store& st, json group, const json& changes);
 void group_delete(Store& st, const json& group);
 json rule_create(Store& st, json rule);
+
+/* Metering (network_metering.cpp): a label's rules go with it; a rule's remote prefix may not overlap another's. */
+json metering_label_create(Store& st, json label);
+void metering_label_delete(Store& st, const json& label);
+json metering_rule_create(Store& st, json rule);
 
 } // namespace jumpgate::local::net

@@ -446,6 +446,19 @@ def a_qos_spec():
 
 
 @functools.cache
+def a_metering_label():
+    # The cloud's (Neutron's policy keeps metering to admins), counting A's traffic: not even A sees it.
+    label = call("POST", f"{N}/metering/metering-labels", stack.token, {"metering_label": {
+        "name": MARK + "-label", "description": MARK, "project_id": project_a}})["metering_label"]
+    rule = call("POST", f"{N}/metering/metering-label-rules", stack.token, {"metering_label_rule": {
+        "metering_label_id": label["id"], "remote_ip_prefix": "10.77.0.0/24"}})["metering_label_rule"]
+    reader("metering-label", f"{N}/metering/metering-labels/{label['id']}", stack.token)
+    reader("metering-label-rule", f"{N}/metering/metering-label-rules/{rule['id']}", stack.token)
+    secret(label["id"], rule["id"])
+    return label, rule
+
+
+@functools.cache
 def a_application_credential():
     cred = call("POST", f"/identity/v3/users/{user_a}/application_credentials", token_a,
                 {"application_credential": {"name": MARK + "-cred"}})["application_credential"]
@@ -661,6 +674,8 @@ FACTORIES = {
     "security_group_id": ("A", lambda: a_security_group()[0]["id"]),
     "security_group_rule_id": ("A", lambda: a_security_group()[1]["id"]),
     "subnetpool_id": ("A", lambda: a_subnetpool()["id"]),
+    "metering_label_id": ("cloud", lambda: a_metering_label()[0]["id"]),
+    "metering_label_rule_id": ("cloud", lambda: a_metering_label()[1]["id"]),
     "volume_id": ("A", lambda: a_volume()["id"]),
     "snapshot_id": ("A", lambda: a_snapshot()["id"]),
     "backup_id": ("A", lambda: a_backup()["id"]),

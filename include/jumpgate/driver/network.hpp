@@ -106,7 +106,8 @@ class Driver {
 
     /*
      * collections: the kinds of resource this driver stores, by their names in
-     * the URL (kKindNames); by default every kind. The endpoints of the other
+     * the URL (kKindNames); by default the core kinds (kCoreKinds): an
+     * extension's kinds (metering) are served only for a driver that names them. The endpoints of the other
      * kinds, Neutron's and Nova's proxies alike, are left unserved: 501, and
      * "No" in --coverage. Asked once, at install.
      */
@@ -198,10 +199,17 @@ enum class Kind : unsigned {
     routers,
     floatingips,
     security_groups,
-    security_group_rules
+    security_group_rules,
+    metering_labels,
+    metering_label_rules
 };
-inline constexpr const char* kKindNames[] = {"networks", "subnets",     "ports",           "subnetpools",
-                                             "routers",  "floatingips", "security-groups", "security-group-rules"};
+inline constexpr const char* kKindNames[] = {"networks",        "subnets",
+                                             "ports",           "subnetpools",
+                                             "routers",         "floatingips",
+                                             "security-groups", "security-group-rules",
+                                             "metering-labels", "metering-label-rules"};
+/* kCoreKinds: how many of kKindNames every Neutron has (the default collections()); the rest are extensions. */
+inline constexpr std::size_t kCoreKinds = 8;
 
 /* kind: the Kind of a collection's name; std::invalid_argument for a name that is none. */
 Kind kind(std::string_view collection);

@@ -101,6 +101,8 @@ constexpr Attribute kPort[] = {
     {"binding:profile", Check::any, kPost | kPut | kAdminSet | kAdminView, "{}"},
     {"binding:vif_type", Check::string, kAdminView, nullptr},
     {"binding:vif_details", Check::any, kAdminView, nullptr},
+    {"allowed_address_pairs", Check::address_pairs, kPost | kPut, "[]"},
+    {"extra_dhcp_opts", Check::dhcp_opts, kPost | kPut, "[]"},
     STANDARD_ATTRIBUTES,
 };
 
@@ -159,6 +161,26 @@ constexpr Attribute kSecurityGroupRule[] = {
     {"revision_number", Check::integer, 0, nullptr},
 };
 
+// Metering (Neutron's metering extension): labels and their rules have no standard attributes, and are never changed.
+constexpr Attribute kMeteringLabel[] = {
+    {"id", Check::uuid, 0, nullptr},
+    {"name", Check::name, kPost, "\"\""},
+    {"description", Check::description, kPost, "\"\""},
+    {"project_id", Check::project, kPost, nullptr},
+    {"shared", Check::boolean, kPost, "false"},
+};
+
+constexpr Attribute kMeteringLabelRule[] = {
+    {"id", Check::uuid, 0, nullptr},
+    {"project_id", Check::project, kPost, nullptr},
+    {"metering_label_id", Check::uuid, kPost | kRequired, nullptr},
+    {"direction", Check::direction, kPost, "\"ingress\""},
+    {"excluded", Check::boolean, kPost, "false"},
+    {"remote_ip_prefix", Check::cidr_or_null, kPost, "null"},
+    {"source_ip_prefix", Check::cidr_or_null, kPost, "null"},
+    {"destination_ip_prefix", Check::cidr_or_null, kPost, "null"},
+};
+
 #undef STANDARD_ATTRIBUTES
 
 constexpr Collection kCollections[] = {
@@ -180,6 +202,11 @@ constexpr Collection kCollections[] = {
     {"security-group-rules", "security_group_rules", "security_group_rule", "v2_security_group_rules",
      "v2_security_group_rule", "security_group_rule_id", nullptr, nullptr, "SecurityGroupRuleNotFound",
      "security_group_rule", kSecurityGroupRule},
+    {"metering-labels", "metering_labels", "metering_label", "v2_metering_labels", "v2_metering_label",
+     "metering_label_id", nullptr, nullptr, "MeteringLabelNotFound", nullptr, kMeteringLabel, true, "Metering label"},
+    {"metering-label-rules", "metering_label_rules", "metering_label_rule", "v2_metering_label_rules",
+     "v2_metering_label_rule", "metering_label_rule_id", nullptr, nullptr, "MeteringLabelRuleNotFound", nullptr,
+     kMeteringLabelRule, true, "Metering label rule"},
 };
 
 [[noreturn]] void invalid(const Attribute& a, const json& value, const std::string& reason)
@@ -267,6 +294,76 @@ json entry_field(const Attribute& a, const json& entry, const char* key, Check c
     }
     Attribute field{a.name, check, 0, nullptr};
     return checked(field, entry[key]);
+}
+
+// Neutron's max_allowed_address_pair default.
+constexpr std::size_t kMaxAddressPairs = 10;
+
+json address_pairs_of(const Attribute& a, const json& value)
+{
+    if (!value.is_array())
+        throw BadRequest("Allowed address pairs must be a list.");
+    if (value.size() > kMaxAddressPairs)
+        throw BadRequest("The number of allowed address pair exceeds the maximum " + std::to_string(kMaxAddressPairs) +
+                             ".",
+                         "AllowedAddressPairExhausted");
+    std::set<std::pair<std::string, std::string>> seen;
+    json out = json::array();
+    for (const auto& pair : value) {
+        if (!pair.is_object())
+            invalid(a, pair, "is not a dictionary");
+        json entry = json::object();
+        if (pair.contains("mac_address"))
+            entry["mac_address"] = entry_field(a, pair, "mac_address", Check::mac);
+        if (!pair.contains("ip_address"))
+            throw BadRequest("AllowedAddressPair must contain ip_address", "AllowedAddressPairsMissingIP");
+        const json& ip = pair["ip_address"];
+        // An address or a whole network: a CIDR with host bits set is refused, as Neutron's validate_subnet.
+        if (ip.is_string() && ip.get<std::string>().find('/') != std::string::npos)
+            entry["ip_address"] = checked(Attribute{a.name, Check::cidr, 0, nullptr}, ip);
+        else
+            entry["ip_address"] = ip_of(a, ip);
+        if (!seen.emplace(entry.value("mac_address", ""), entry["ip_address"]).second)
+            throw BadRequest("Request contains duplicate address pair: mac_address " +
+                                 (pair.contains("mac_address") ? entry["mac_address"].get<std::string>() : "None") +
+                                 " ip_address " + entry["ip_address"].get<std::string>() + ".",
+                             "DuplicateAddressPairInRequest");
+        for (const auto& [k, v] : pair.items())
+            if (k != "ip_address" && k != "mac_address")
+                throw BadRequest("Unrecognized attribute(s) '" + k + "'");
+        out.push_back(std::move(entry));
+    }
+    return out;
+}
+
+// Neutron's limits on a DHCP option's name and value.
+constexpr std::size_t kMaxOptName = 64;
+constexpr std::size_t kMaxOptValue = 255;
+
+json dhcp_opts_of(const Attribute& a, const json& value)
+{
+    json out = json::array();
+    if (value.is_null())
+        return out;
+    for (const auto& opt : list_of(a, value)) {
+        object_of(a, opt, {"opt_name", "opt_value", "ip_version", "id"});
+        if (!opt.contains("opt_name") || !opt.contains("opt_value"))
+            invalid(a, opt, "is missing opt_name or opt_value");
+        const json& name = opt["opt_name"];
+        if (!name.is_string() || name.get<std::string>().empty() || utf8_length(name.get<std::string>()) > kMaxOptName)
+            invalid(a, name, "is not a string of 1 to " + std::to_string(kMaxOptName) + " characters");
+        // A null value removes the option on update; an empty one is only taken for the options DHCP sends blank.
+        const json& v = opt["opt_value"];
+        bool blank_allowed = name == "router" || name == "classless-static-route";
+        if (!v.is_null() && (!v.is_string() || (v.get<std::string>().empty() && !blank_allowed) ||
+                             utf8_length(v.get<std::string>()) > kMaxOptValue))
+            invalid(a, v, "is not a string of 1 to " + std::to_string(kMaxOptValue) + " characters");
+        json version = 4;
+        if (opt.contains("ip_version"))
+            version = checked(Attribute{"ip_version", Check::ip_version, 0, nullptr}, opt["ip_version"]);
+        out.push_back({{"opt_name", name}, {"opt_value", v}, {"ip_version", version}});
+    }
+    return out;
 }
 
 } // namespace
@@ -359,6 +456,8 @@ json checked(const Attribute& a, const json& value)
                         network::to_string(*network::parse_cidr(value.get<std::string>(), false)) + "' is recommended");
         return network::to_string(*cidr);
     }
+    case Check::cidr_or_null:
+        return value.is_null() ? json(nullptr) : checked(Attribute{a.name, Check::cidr, 0, nullptr}, value);
     case Check::cidrs: {
         if (!value.is_array())
             invalid(a, value, "is not a list");
@@ -541,6 +640,10 @@ json checked(const Attribute& a, const json& value)
             invalid(a, value, "is not a supported vnic type");
         return value;
     }
+    case Check::address_pairs:
+        return address_pairs_of(a, value);
+    case Check::dhcp_opts:
+        return dhcp_opts_of(a, value);
     }
     return value;
 }
@@ -650,6 +753,21 @@ void check_rule(json& rule)
     }
 }
 
+// A metering rule counts traffic by its remote prefix (deprecated) or by source and destination, never both.
+void check_metering_rule(const json& rule)
+{
+    bool remote = !rule["remote_ip_prefix"].is_null();
+    bool ends = !rule["source_ip_prefix"].is_null() || !rule["destination_ip_prefix"].is_null();
+    if (remote && ends)
+        throw BadRequest("Cannot use 'remote-ip-prefix' in conjunction with 'source-ip-prefix' or "
+                         "'destination-ip-prefix'.",
+                         "Invalid");
+    if (!remote && !ends)
+        throw BadRequest("You must define at least one of the following parameters 'remote_ip_address', or "
+                         "'source_ip_prefix' or 'destination_ip_prefix'.",
+                         "Invalid");
+}
+
 } // namespace
 
 json created(const Collection& c, const Context& ctx, const json& body)
@@ -684,6 +802,8 @@ json created(const Collection& c, const Context& ctx, const json& body)
     check_gateway(c, ctx, out, "create");
     if (std::string_view(c.plural) == "security-group-rules")
         check_rule(out);
+    if (std::string_view(c.plural) == "metering-label-rules")
+        check_metering_rule(out);
     return out;
 }
 

@@ -35,9 +35,17 @@ bool value_matches(const json& have, const json& want)
     }
     // A fixed_ips filter is an object whose keys the entry must share.
     if (want.is_object() && have.is_object()) {
-        for (const auto& [k, v] : want.items())
+        for (const auto& [k, v] : want.items()) {
+            // fixed_ips=ip_address_substr=10.0.0: any address holding that text (Neutron's ip-substring-filtering).
+            if (k == "ip_address_substr") {
+                if (!have.contains("ip_address") || !have["ip_address"].is_string() ||
+                    have["ip_address"].get<std::string>().find(v.get<std::string>()) == std::string::npos)
+                    return false;
+                continue;
+            }
             if (!have.contains(k) || have[k] != v)
                 return false;
+        }
         return true;
     }
     return have == want;
@@ -215,8 +223,9 @@ json filter_value(const Attribute& a, const std::string& text)
         // fixed_ips=ip_address=10.0.0.3 or fixed_ips=subnet_id=...
         auto eq = text.find('=');
         std::string key = text.substr(0, eq);
-        if (eq == std::string::npos || (key != "ip_address" && key != "subnet_id"))
-            throw BadRequest("Invalid filter fixed_ips=" + text + ": it is ip_address=... or subnet_id=....");
+        if (eq == std::string::npos || (key != "ip_address" && key != "subnet_id" && key != "ip_address_substr"))
+            throw BadRequest("Invalid filter fixed_ips=" + text +
+                             ": it is ip_address=..., ip_address_substr=... or subnet_id=....");
         std::string value = text.substr(eq + 1);
         if (auto address = network::parse_address(value); key == "ip_address" && address)
             value = network::to_string(*address);

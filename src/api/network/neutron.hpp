@@ -29,6 +29,7 @@ enum class Check {
     project,        // a project id: a string of at most 255 characters
     string,         // at most 255 characters (device_id, device_owner, host)
     cidr,           // a network with no host bits ("10.0.0.0/24")
+    cidr_or_null,   // a metering rule's prefixes
     cidrs,          // a list of them (a subnet pool's prefixes)
     ip,
     ip_or_null,
@@ -48,6 +49,8 @@ enum class Check {
     protocol,         // a name, a number 0-255 or null
     port_or_null,     // 0-65535 or null
     vnic_type,
+    address_pairs, // a port's allowed_address_pairs: [{"ip_address" (an address or a CIDR), "mac_address"}], at most 10
+    dhcp_opts,     // a port's extra_dhcp_opts: [{"opt_name", "opt_value" (null: remove it), "ip_version"}]; null is []
 };
 
 /* Attribute flags, after Neutron's allow_post, allow_put, required, the admin-only policies and is_visible. */
@@ -80,8 +83,10 @@ struct Collection {
     const char* tags_endpoint; // nullptr when the resource has no tags
     const char* tag_endpoint;
     const char* not_found;      // "NetworkNotFound"
-    const char* quota_resource; // "network"
+    const char* quota_resource; // "network"; nullptr for a kind without a quota
     std::span<const Attribute> attributes;
+    bool admin_only = false; // Neutron's default policy keeps every request on it to admins (metering)
+    const char* label = "";  // for an admin-only kind's messages: "Metering label"
 };
 
 /* collections: every collection the core serves, in the order of the v2.0 index. */

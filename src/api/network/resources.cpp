@@ -34,9 +34,25 @@ std::string tag_of(const json& value)
     return value;
 }
 
+// Neutron's policy keeps some kinds (metering) to admins: a member lists none, finds none and may make none.
+bool hidden(const Resources& r, const Request& req)
+{
+    return r.c.admin_only && !req.context().is_admin();
+}
+
+void check_visible(const Resources& r, const Request& req)
+{
+    if (hidden(r, req))
+        throw NotFound(std::string(r.c.label) + " " + req.param(r.c.id_param) + " does not exist", r.c.not_found);
+}
+
 void list(const Resources& r, const Request& req, Response& resp)
 {
     network::Query q = query_of(r.c, req);
+    if (hidden(r, req)) {
+        resp.json({{r.c.key, json::array()}});
+        return;
+    }
     auto fields = fields_of(req);
     auto items = r.driver->list(req.context(), r.c.plural, q);
     json views = json::array();
@@ -50,6 +66,8 @@ void list(const Resources& r, const Request& req, Response& resp)
 
 void create(const Resources& r, const Request& req, Response& resp)
 {
+    if (hidden(r, req))
+        throw Forbidden(std::string("rule:create_") + r.c.singular + " is disallowed by policy", "PolicyNotAuthorized");
     const json& body = req.json_body();
     if (body.is_object() && body.contains(r.c.key) && body[r.c.key].is_array()) {
         // Bulk: every resource is checked before any is made, and those made go again if one fails.
@@ -86,12 +104,14 @@ void create(const Resources& r, const Request& req, Response& resp)
 
 void show(const Resources& r, const Request& req, Response& resp)
 {
+    check_visible(r, req);
     json item = r.driver->get(req.context(), r.c.plural, req.param(r.c.id_param));
     resp.json({{r.c.singular, view(r.c, req.context(), item, fields_of(req))}});
 }
 
 void update(const Resources& r, const Request& req, Response& resp)
 {
+    check_visible(r, req);
     json wanted = changes(r.c, req.context(), body_of(req, r.c.singular));
     json item = r.driver->update(req.context(), r.c.plural, req.param(r.c.id_param), wanted);
     resp.json({{r.c.singular, view(r.c, req.context(), item)}});
@@ -99,6 +119,7 @@ void update(const Resources& r, const Request& req, Response& resp)
 
 void remove(const Resources& r, const Request& req, Response& resp)
 {
+    check_visible(r, req);
     r.driver->remove(req.context(), r.c.plural, req.param(r.c.id_param));
     resp.status = 204;
     resp.clear_body();
@@ -212,9 +233,11 @@ void bind_collection(Dispatcher& disp, std::shared_ptr<const Driver> driver, con
                                : row.at == At::item ? c.item_endpoint
                                : row.at == At::tags ? c.tags_endpoint
                                                     : c.tag_endpoint;
-        // Not every kind has tags, and a security group rule is never changed, only made and deleted.
-        if (!endpoint || (row.at == At::item && std::string_view(row.verb) == "PUT" &&
-                          std::string_view(c.plural) == "security-group-rules"))
+        // Not every kind has tags, and a kind without an attribute to change (a security group rule, a metering
+        // label) is only made and deleted.
+        if (!endpoint ||
+            (row.at == At::item && std::string_view(row.verb) == "PUT" &&
+             std::none_of(c.attributes.begin(), c.attributes.end(), [](const Attribute& a) { return a.flags & kPut; })))
             continue;
         rows.push_back({endpoint, row.verb, row.needs | Operations{kind(c.plural)}, row.serve});
     }
@@ -317,7 +340,7 @@ Kind kind(std::string_view collection)
 
 std::vector<std::string> Driver::collections() const
 {
-    return {std::begin(kKindNames), std::end(kKindNames)};
+    return {std::begin(kKindNames), std::begin(kKindNames) + kCoreKinds};
 }
 
 // Every operation a driver leaves alone answers 501.

@@ -51,6 +51,10 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_security_group_tag", "/v2.0/security-groups/{security_group_id}/tags/{tag}", "GET PUT DELETE"},
     {"v2_subnetpool_tags", "/v2.0/subnetpools/{subnetpool_id}/tags", "GET PUT DELETE"},
     {"v2_subnetpool_tag", "/v2.0/subnetpools/{subnetpool_id}/tags/{tag}", "GET PUT DELETE"},
+    {"v2_metering_labels", "/v2.0/metering/metering-labels", "GET POST"},
+    {"v2_metering_label", "/v2.0/metering/metering-labels/{metering_label_id}", "GET DELETE"},
+    {"v2_metering_label_rules", "/v2.0/metering/metering-label-rules", "GET POST"},
+    {"v2_metering_label_rule", "/v2.0/metering/metering-label-rules/{metering_label_rule_id}", "GET DELETE"},
 };
 
 } // namespace
