@@ -704,6 +704,7 @@ STATIC = {
     "entry": "www",
     "action": "enable",  # os-services/{action}: the admin's, whoever's the service
     "class_name": "default",  # the quota class every project's defaults come from: the admin's
+    "quota_class": "default",  # Nova's spelling of it
     "before_timestamp": "2026-01-01%2000:00:00",  # the usage audit of the month before (no project's)
 }
 
@@ -856,7 +857,12 @@ BODIES = {
         {"addSecurityGroup": {"name": "default"}}, {"removeSecurityGroup": {"name": MARK + "-sg"}},
         {"addFloatingIp": {"address": a_floatingip()["floating_ip_address"]}},
         {"os-resetState": {"state": "error"}}, {"migrate": None},
-        {"os-migrateLive": {"host": None, "block_migration": False}}]},
+        {"os-migrateLive": {"host": None, "block_migration": False}},
+        {"createBackup": {"name": "b-was-here", "backup_type": "daily", "rotation": 1}},
+        {"restore": None}, {"forceDelete": None}]},
+    ("compute", "v2_os_server_external_events"): lambda w: {"POST": [
+        {"events": [{"name": "network-changed", "server_uuid": w["server_id"]}]}]},
+    ("compute", "v2_os_quota_class_set"): lambda w: {"PUT": [{"quota_class_set": {"instances": 1}}]},
     ("compute", "v2_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavors"): lambda w: {"POST": [{"flavor": {

@@ -173,6 +173,9 @@ json rule_wanted(const Context& ctx, const json& b)
     json wanted = {{"security_group_id", b["parent_group_id"].is_string() ? b["parent_group_id"].get<std::string>()
                                                                           : b["parent_group_id"].dump()},
                    {"direction", "ingress"}};
+    // Nova in front of Neutron takes only a UUID for a group.
+    if (!uuid_like(wanted["security_group_id"].get<std::string>()))
+        throw BadRequest("Invalid input for field/attribute parent_group_id: security group id should be a UUID.");
     if (b.contains("cidr") && !b["cidr"].is_null() && b.contains("group_id") && !b["group_id"].is_null())
         throw BadRequest("Security group rule: either a cidr or a group_id, not both.");
     std::string protocol = b.contains("ip_protocol") && b["ip_protocol"].is_string() ? b["ip_protocol"] : "";
