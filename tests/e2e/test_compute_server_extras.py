@@ -291,5 +291,70 @@ class HostPowerActions(unittest.TestCase):
             self.assertEqual(compute(f"/os-hosts/{host}/{verb}", version="2.43")[0], 404, verb)
 
 
+
+class SmallAnswers(unittest.TestCase):
+    def test_nova_s_answers_to_edge_requests(self):
+        sid = server("edges", token_a)
+        # limit=0 asks for nothing; a project named without all_tenants is ignored (the admin's own list).
+        self.assertEqual(compute("/servers?limit=0", token_a)[2], {"servers": []})
+        _, _, body = compute(f"/servers?tenant_id={stack.cli('server', 'show', sid)['project_id']}")
+        self.assertNotIn(sid, [s["id"] for s in body["servers"]])
+        _, _, body = compute(f"/servers?all_tenants=1&host={host}")
+        self.assertIn(sid, [s["id"] for s in body["servers"]])
+        _, _, body = compute("/servers?all_tenants=1&host=no-such-host")
+        self.assertNotIn(sid, [s["id"] for s in body["servers"]])
+        # A list path with a trailing slash is a show of an empty id.
+        self.assertEqual(compute("/os-volumes/", token_a)[0], 404)
+        self.assertEqual(compute("/os-simple-tenant-usage/?start=2026-01-01T00:00:00")[0], 404)
+        # A flavor with less RAM than the image asks for.
+        status, _, image = stack.get_json("/image/v2/images", method="POST", body={
+            "name": "needs-ram", "disk_format": "raw", "container_format": "bare", "min_ram": 1024},
+            headers={"X-Auth-Token": token_a})
+        self.assertEqual(status, 201, image)
+        stack.request("PUT", f"/image/v2/images/{image['id']}/file", body=b"x" * 512,
+                      headers={"Content-Type": "application/octet-stream", "X-Auth-Token": token_a})
+        status, _, body = compute("/servers", token_a, "2.37", "POST", {"server": {
+            "name": "too-small", "imageRef": image["id"], "flavorRef": "1", "networks": "none"}})
+        self.assertEqual(status, 400, body)
+        # A deleted server's actions, from 2.21, for its project only.
+        self.assertEqual(action(sid, {"forceDelete": None}, token_a)[0], 202)
+        self.assertEqual(compute(f"/servers/{sid}/os-instance-actions", token_a)[0], 404)
+        status, _, body = compute(f"/servers/{sid}/os-instance-actions", token_a, "2.21")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(sorted(a["action"] for a in body["instanceActions"]), ["create", "forceDelete"])
+        self.assertEqual(compute(f"/servers/{sid}/os-instance-actions", token_b, "2.21")[0], 404)
+
+    def test_a_rule_s_cidr_is_its_network_and_a_group_is_a_uuid(self):
+        status, _, body = compute("/os-security-groups", token_a, method="POST", body={"security_group": {
+            "name": "cidrs", "description": "rules"}})
+        self.assertEqual(status, 200, body)
+        group = body["security_group"]["id"]
+        status, _, body = compute("/os-security-group-rules", token_a, method="POST", body={"security_group_rule": {
+            "parent_group_id": group, "ip_protocol": "tcp", "from_port": 22, "to_port": 22,
+            "cidr": "10.2.3.124/24"}})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(body["security_group_rule"]["ip_range"], {"cidr": "10.2.3.0/24"})
+        for bad in ({"parent_group_id": "not-a-uuid", "ip_protocol": "tcp", "from_port": 22, "to_port": 22},
+                    {"parent_group_id": group, "ip_protocol": "tcp", "from_port": 22, "to_port": 22,
+                     "cidr": "10.2.3.300/24"}):
+            self.assertEqual(compute("/os-security-group-rules", token_a, method="POST",
+                                     body={"security_group_rule": bad})[0], 400, bad)
+
+    def test_a_root_volume_must_be_bootable(self):
+        status, _, body = stack.get_json("/compute/v2.1/os-volumes", method="POST", body={"volume": {"size": 1}},
+                                         headers={"X-Auth-Token": token_a})
+        self.assertEqual(status, 200, body)
+        vid = body["volume"]["id"]
+        deadline = time.time() + 10
+        while compute(f"/os-volumes/{vid}", token_a)[2]["volume"]["status"] != "available":
+            self.assertLess(time.time(), deadline)
+            time.sleep(0.25)
+        status, _, body = compute("/servers", token_a, "2.37", "POST", {"server": {
+            "name": "from-blank", "flavorRef": "1", "networks": "none", "block_device_mapping_v2": [
+                {"boot_index": 0, "uuid": vid, "source_type": "volume", "destination_type": "volume"}]}})
+        self.assertEqual(status, 400, body)
+        self.assertIn("not bootable", body["badRequest"]["message"])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1219,6 +1219,12 @@ def as_owner(row, found, body=None, token=None):
     return f"{row['method']} {path}" + (f" at {version}" if version else ""), status, data
 
 
+# Reads that no one is answered: a host's power actions are checked (policy, then the host) and then answer 501, as
+# Nova with libvirt does (test_compute_server_extras asserts each answer); B's refusal is still asked of them.
+NEVER_ANSWERED = {("compute", "v2_os_host_startup"), ("compute", "v2_os_host_shutdown"),
+                  ("compute", "v2_os_host_reboot")}
+
+
 # Writes that A makes after the matrix, with the very bodies B sent (an action by its name, else the first body):
 # the requests B was refused were valid ones. Deletes last.
 OWNER_WRITES = [
@@ -1274,7 +1280,7 @@ class Matrix(unittest.TestCase):
         # extra specs a member is not shown) the admin is answered.
         failed = []
         for _, row, found, _ in plan()[0]:
-            if row["method"] in READS and row["implemented"]:
+            if row["method"] in READS and row["implemented"] and (row["service"], row["endpoint"]) not in NEVER_ANSWERED:
                 where, status, data = as_owner(row, found)
                 if status in (403, 404):
                     where, status, data = as_owner(row, found, token=stack.token)
