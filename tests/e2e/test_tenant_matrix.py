@@ -1280,7 +1280,8 @@ class Matrix(unittest.TestCase):
         # extra specs a member is not shown) the admin is answered.
         failed = []
         for _, row, found, _ in plan()[0]:
-            if row["method"] in READS and row["implemented"] and (row["service"], row["endpoint"]) not in NEVER_ANSWERED:
+            answered = (row["service"], row["endpoint"]) not in NEVER_ANSWERED
+            if row["method"] in READS and row["implemented"] and answered:
                 where, status, data = as_owner(row, found)
                 if status in (403, 404):
                     where, status, data = as_owner(row, found, token=stack.token)
