@@ -75,8 +75,12 @@ JUMPGATE_DRIVER(app, disp)
     std::string_view service = disp.service();
     if (service == "compute") {
         int seconds = build_seconds(app, "compute", "a server spends in BUILD (and any task takes)");
+        app.config().declare("compute", "reclaim_instance_interval", "0",
+                             "local driver: seconds a deleted server stays SOFT_DELETED, restorable, before it is "
+                             "reclaimed (0: deleted at once; at most 31536000), as Nova's option");
+        int reclaim = static_cast<int>(app.config().integer("compute", "reclaim_instance_interval", 0, 31536000));
         auto compute = std::make_shared<const jumpgate::local::Compute>(database(app), app.state_dir() + "/images",
-                                                                        seconds, volumes(app), networks(app));
+                                                                        seconds, volumes(app), networks(app), reclaim);
         jumpgate::compute::install(app, disp, compute);
     } else if (service == "image") {
         auto images = std::make_shared<const jumpgate::local::Image>(database(app), app.state_dir() + "/images");

@@ -24,6 +24,8 @@ std::span<const Migration> migrations();
 class Volume;
 
 /* Compute: flavors and zones (compute.cpp), servers, keypairs and quotas (servers.cpp) of the local cloud. */
+class Image;
+
 class Compute : public compute::Driver {
   public:
     /*
@@ -31,7 +33,8 @@ class Compute : public compute::Driver {
      * in `image_store`; servers' volumes come from `volumes`, their ports from `network` (none: no ports).
      */
     Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
-            std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network);
+            std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network,
+            int reclaim_seconds = 0);
 
     std::vector<compute::Flavor> flavorList(const Context& ctx) const override;
     compute::Flavor flavorGet(const Context& ctx, const std::string& flavor_id) const override;
@@ -115,8 +118,29 @@ class Compute : public compute::Driver {
     compute::Aggregate
     aggregateSetMetadata(const Context& ctx, long long aggregate_id,
                          const std::map<std::string, std::optional<std::string>>& changes) const override;
+    void serverForceDelete(const Context& ctx, const std::string& server_id) const override;
+    void serverRestore(const Context& ctx, const std::string& server_id) const override;
+    std::string serverBackup(const Context& ctx, const std::string& server_id, const compute::Backup& b) const override;
+    std::string serverPassword(const Context& ctx, const std::string& server_id) const override;
+    void serverPasswordClear(const Context& ctx, const std::string& server_id) const override;
+    compute::QuotaSet quotaClassGet(const Context& ctx, const std::string& class_name) const override;
+    compute::QuotaSet quotaClassSet(const Context& ctx, const std::string& class_name,
+                                    const compute::QuotaSet& changes) const override;
+    std::vector<compute::Migration> migrationList(const Context& ctx, const compute::MigrationQuery& q) const override;
 
   private:
+    /*
+     * snapshot: an image of `server` named `name` with `properties` (Nova's own first, then the caller's), sharing
+     * its base image's bytes; the server shows the image_snapshot task meanwhile when `task`. Returns its id.
+     */
+    std::string snapshot(const Context& ctx, const compute::Server& server, const std::string& name,
+                         const std::map<std::string, std::string>& properties, bool task) const;
+    /* purge: remove a server at once and free what it holds (its volumes, ports and shelved image). */
+    void purge(const Context& ctx, const std::string& server_id) const;
+    /* reclaim: purge ctx's project's soft-deleted servers whose reclaim_instance_interval is over. */
+    void reclaim(const Context& ctx) const;
+    /* migration_end: the status of the server's last resize still "finished" becomes `status`. */
+    void migration_end(const std::string& server_id, const char* status) const;
     /*
      * place_in_group: check that a new server may join group `group_id` (BadRequest for a group ctx
      * cannot see, Forbidden past the server_group_members quota); the fault of a placement the group's
@@ -164,6 +188,8 @@ class Compute : public compute::Driver {
     int build_seconds_;
     std::shared_ptr<const Volume> volumes_;
     std::shared_ptr<const network::Driver> network_;
+    std::shared_ptr<const Image> images_; // the image store's records, for the backups' rotation and shelving
+    int reclaim_seconds_;                 // Nova's reclaim_instance_interval: 0 deletes at once
     QuotaTable quotas_;
     mutable Generation flavor_generation_;
 };

@@ -835,6 +835,52 @@ CREATE TABLE volume_quota_classes (
     PRIMARY KEY (class_name, resource)
 );
 )sql"},
+    {26, "compute: quota classes, migration records, soft-deleted servers, passwords, shelved images", R"sql(
+-- A class's limits where they differ from the built-in defaults; the class "default" is every project's defaults.
+CREATE TABLE compute_quota_classes (
+    class_name TEXT NOT NULL,
+    resource TEXT NOT NULL,
+    hard_limit INTEGER NOT NULL,
+    PRIMARY KEY (class_name, resource)
+);
+-- What os-migrations lists: Nova records a resize as a migration; the records outlive their servers.
+CREATE TABLE compute_migrations (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL UNIQUE,
+    server_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    migration_type TEXT NOT NULL,
+    status TEXT NOT NULL,
+    source_compute TEXT NOT NULL,
+    dest_compute TEXT NOT NULL,
+    old_flavor_id TEXT NOT NULL,
+    new_flavor_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER
+);
+CREATE INDEX compute_migrations_server ON compute_migrations (server_id);
+-- A server deleted softly (reclaim_instance_interval) keeps its row until reclaimed; the encrypted password its
+-- guest posts, which os-server-password shows and clears.
+ALTER TABLE servers ADD COLUMN soft_deleted_at INTEGER;
+ALTER TABLE servers ADD COLUMN password TEXT;
+-- The snapshot a shelved server keeps of itself ("<name>-shelved"), deleted when it is unshelved.
+ALTER TABLE servers ADD COLUMN shelved_image_id TEXT;
+-- A deleted server's actions stay, as Nova shows them from 2.21: they no longer go with the server's row.
+CREATE TABLE instance_actions_kept (
+    server_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    project_id TEXT NOT NULL,
+    start_time INTEGER NOT NULL
+);
+INSERT INTO instance_actions_kept SELECT server_id, action, request_id, user_id, project_id, start_time
+    FROM instance_actions ORDER BY rowid;
+DROP TABLE instance_actions;
+ALTER TABLE instance_actions_kept RENAME TO instance_actions;
+CREATE INDEX instance_actions_server ON instance_actions (server_id);
+)sql"},
 };
 } // namespace
 

@@ -161,10 +161,12 @@ std::string hostname()
 } // namespace
 
 Compute::Compute(std::shared_ptr<Database> db, std::string image_store, int build_seconds,
-                 std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network)
+                 std::shared_ptr<const Volume> volumes, std::shared_ptr<const network::Driver> network,
+                 int reclaim_seconds)
     : db_(std::move(db)), image_store_(std::move(image_store)), host_(hostname()), build_seconds_(build_seconds),
-      volumes_(std::move(volumes)), network_(std::move(network)), quotas_(*db_, "compute_quotas", kDefaultQuotas),
-      flavor_generation_(*db_, "flavor_generation")
+      volumes_(std::move(volumes)), network_(std::move(network)),
+      images_(std::make_shared<const Image>(db_, image_store_)), reclaim_seconds_(reclaim_seconds),
+      quotas_(*db_, "compute_quotas", kDefaultQuotas), flavor_generation_(*db_, "flavor_generation")
 {
     sqlite3_create_function(db_->handle(), "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, regexp, nullptr,
                             nullptr);
@@ -174,7 +176,9 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
 {
     using Value = std::variant<std::string, long long>;
     std::vector<Value> values;
-    std::string where = " WHERE 1";
+    // A soft-deleted server whose reclaim time is over is gone, whether or not its row is purged yet.
+    std::string where = " WHERE (soft_deleted_at IS NULL OR soft_deleted_at > ?)";
+    values.emplace_back(static_cast<long long>(unix_now() - reclaim_seconds_));
     if (!q.all_projects || !ctx.is_admin()) {
         where += " AND project_id = ?";
         values.emplace_back(ctx.project_id);
@@ -186,6 +190,10 @@ std::vector<Server> Compute::serverList(const Context& ctx, const compute::Serve
         where += std::string(" AND ") + kEffectiveState + " = ?";
         values.emplace_back(static_cast<long long>(unix_now()));
         values.emplace_back(*q.vm_state);
+    }
+    if (q.host) {
+        where += " AND host = ?";
+        values.emplace_back(*q.host);
     }
     if (q.image_id) {
         where += " AND image_id = ?";
@@ -266,8 +274,10 @@ Server Compute::serverGet(const Context& ctx, const std::string& server_id) cons
     {
         // Finished before the addresses are read: the network may write then (an admin's first look at a
         // project's ports makes its default security group), and a write must not begin under a read.
-        Statement s(*db_, std::string(kServerColumns) + " WHERE id = ? AND (project_id = ? OR ?)");
+        Statement s(*db_, std::string(kServerColumns) + " WHERE id = ? AND (project_id = ? OR ?) AND "
+                                                        "(soft_deleted_at IS NULL OR soft_deleted_at > ?)");
         s.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+        s.bind(4, static_cast<long long>(unix_now() - reclaim_seconds_));
         if (!s.step())
             throw NotFound("Instance " + server_id + " could not be found.");
         one.push_back(server_of(s));
@@ -277,21 +287,54 @@ Server Compute::serverGet(const Context& ctx, const std::string& server_id) cons
     return one.front();
 }
 
-compute::QuotaSet Compute::quotaGet(const Context&, const std::string& project_id) const
+compute::QuotaSet Compute::quotaGet(const Context& ctx, const std::string& project_id) const
 {
-    return quotas_.get(project_id);
+    return quotas_.get(project_id, quotaDefaults(ctx));
 }
 
-compute::QuotaSet Compute::quotaDefaults(const Context&) const
+compute::QuotaSet Compute::quotaDefaults(const Context& ctx) const
 {
-    return quotas_.defaults();
+    return quotaClassGet(ctx, "default");
 }
 
-compute::QuotaSet Compute::quotaSet(const Context&, const std::string& project_id,
+compute::QuotaSet Compute::quotaClassGet(const Context&, const std::string& class_name) const
+{
+    // Built in, then what the default class changes, then what this class does (Nova reads the others' for nobody).
+    compute::QuotaSet out = quotas_.defaults();
+    for (const std::string& name : {std::string("default"), class_name}) {
+        Statement s(*db_, "SELECT resource, hard_limit FROM compute_quota_classes WHERE class_name = ?");
+        s.bind(1, name);
+        while (s.step())
+            if (out.contains(s.text(0)))
+                out[s.text(0)] = s.integer(1);
+    }
+    return out;
+}
+
+compute::QuotaSet Compute::quotaClassSet(const Context& ctx, const std::string& class_name,
+                                         const compute::QuotaSet& changes) const
+{
+    {
+        Transaction tx(*db_);
+        for (const auto& [resource, limit] : changes) {
+            // A resource the cloud does not count (the network ones are Neutron's) is passed over, as Nova does.
+            if (!quotas_.defaults().contains(resource))
+                continue;
+            Statement s(*db_, "INSERT INTO compute_quota_classes (class_name, resource, hard_limit) VALUES (?, ?, ?) "
+                              "ON CONFLICT (class_name, resource) DO UPDATE SET hard_limit = excluded.hard_limit");
+            s.bind(1, class_name).bind(2, resource).bind(3, limit);
+            s.step();
+        }
+        tx.commit();
+    }
+    return quotaClassGet(ctx, class_name);
+}
+
+compute::QuotaSet Compute::quotaSet(const Context& ctx, const std::string& project_id,
                                     const compute::QuotaSet& changes) const
 {
     quotas_.set(project_id, changes);
-    return quotas_.get(project_id);
+    return quotaGet(ctx, project_id);
 }
 
 void Compute::quotaReset(const Context&, const std::string& project_id) const
@@ -303,8 +346,10 @@ compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& pro
 {
     compute::QuotaSet used = {{"instances", 0}, {"cores", 0}, {"ram", 0}};
     Statement s(*db_, "SELECT COUNT(*), COALESCE(SUM(json_extract(flavor_json, '$.vcpus')), 0), "
-                      "COALESCE(SUM(json_extract(flavor_json, '$.ram')), 0) FROM servers WHERE project_id = ?");
-    s.bind(1, project_id);
+                      "COALESCE(SUM(json_extract(flavor_json, '$.ram')), 0) FROM servers WHERE project_id = ? AND "
+                      "(soft_deleted_at IS NULL OR soft_deleted_at > ?)");
+    // A soft-deleted server counts until it is reclaimed, as in Nova, where a restore must not need new quota.
+    s.bind(1, project_id).bind(2, static_cast<long long>(unix_now() - reclaim_seconds_));
     if (s.step()) {
         used["instances"] = s.integer(0);
         used["cores"] = s.integer(1);
@@ -319,6 +364,7 @@ compute::QuotaSet Compute::quotaUsage(const Context& ctx, const std::string& pro
 
 Server Compute::serverCreate(const Context& ctx, const Server& server, const json& networks) const
 {
+    reclaim(ctx);
     // Ports and volumes first: what it is given must be free, what it asks for is made before the server is.
     make_ports(ctx, server, networks);
     std::vector<std::pair<std::string, const compute::BlockDevice*>> volumes;
@@ -339,13 +385,22 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
     try {
         Transaction tx(*db_);
         if (!server.image_id.empty()) {
-            Statement image(*db_, "SELECT 1 FROM images WHERE id = ? AND status = 'active' AND "
+            Statement image(*db_, "SELECT min_ram, min_disk FROM images WHERE id = ? AND status = 'active' AND "
                                   "(visibility IN ('public', 'community') OR owner = ? OR ? OR EXISTS "
                                   "(SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = ?))");
             image.bind(1, server.image_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
             image.bind(4, ctx.project_id);
             if (!image.step())
                 throw BadRequest("Image " + server.image_id + " could not be found.");
+            // As Nova: the flavor must give the image the RAM and disk it says it needs (a flavor of disk 0 grows).
+            if (server.flavor.ram < image.integer(0))
+                throw BadRequest("Flavor's memory is too small for requested image.");
+            if (server.flavor.disk > 0 && server.flavor.disk < image.integer(1))
+                throw BadRequest("Flavor's disk is too small for requested image. Flavor disk is " +
+                                 std::to_string(server.flavor.disk * 1073741824LL) +
+                                 " bytes, minimum requested disk "
+                                 "is " +
+                                 std::to_string(image.integer(1) * 1073741824LL) + " bytes.");
         }
         auto limits = quotaGet(ctx, server.project_id);
         auto used = quotaUsage(ctx, server.project_id);
@@ -464,6 +519,9 @@ std::vector<std::pair<std::string, const compute::BlockDevice*>> Compute::volume
                 if (v.status != "available")
                     throw BadRequest("Invalid volume: volume " + v.id + " status must be 'available'. Currently in '" +
                                      v.status + "'");
+                // Nova boots only from a volume Cinder marks bootable (one made from an image is).
+                if (d.boot_index == 0 && !v.bootable)
+                    throw BadRequest("Block Device " + v.id + " is not bootable.");
                 out.emplace_back(v.id, &d);
                 continue;
             }
@@ -528,10 +586,80 @@ Server Compute::serverUpdate(const Context& ctx, const Server& server) const
     return serverGet(ctx, server.id);
 }
 
+/*
+ * serverDelete: as Nova with reclaim_instance_interval set, a server that was launched is deleted softly: it stays,
+ * SOFT_DELETED and powered off, holding what it held, until the interval is over or it is force-deleted; restore
+ * brings it back. A server never launched, or any with the interval 0, goes at once.
+ */
 void Compute::serverDelete(const Context& ctx, const std::string& server_id) const
 {
+    reclaim(ctx);
+    if (reclaim_seconds_ > 0) {
+        Transaction tx(*db_);
+        Server s = serverGet(ctx, server_id);
+        if (s.launched_at && s.vm_state != "soft-delete") {
+            Statement u(*db_, "UPDATE servers SET vm_state = 'soft-delete', task_state = NULL, task_until = 0, "
+                              "power_state = ?, soft_deleted_at = ?, updated_at = ? WHERE id = ?");
+            u.bind(1, static_cast<long long>(4)).bind(2, static_cast<long long>(unix_now()));
+            u.bind(3, static_cast<long long>(unix_now())).bind(4, s.id);
+            u.step();
+            record(s.id, "delete", ctx);
+            tx.commit();
+            return;
+        }
+        if (s.vm_state == "soft-delete")
+            return;
+    }
+    purge(ctx, server_id);
+    record(server_id, "delete", ctx);
+}
+
+void Compute::serverForceDelete(const Context& ctx, const std::string& server_id) const
+{
+    purge(ctx, server_id);
+    record(server_id, "forceDelete", ctx);
+}
+
+void Compute::serverRestore(const Context& ctx, const std::string& server_id) const
+{
+    transition(ctx, server_id, {"restore", {"soft-delete"}, "restoring", "active", 1});
+    Statement u(*db_, "UPDATE servers SET soft_deleted_at = NULL WHERE id = ?");
+    u.bind(1, server_id);
+    u.step();
+}
+
+void Compute::reclaim(const Context& ctx) const
+{
+    if (reclaim_seconds_ <= 0)
+        return;
+    std::vector<std::string> due;
+    {
+        Statement s(*db_, "SELECT id FROM servers WHERE project_id = ? AND soft_deleted_at <= ?");
+        s.bind(1, ctx.project_id).bind(2, static_cast<long long>(unix_now() - reclaim_seconds_));
+        while (s.step())
+            due.push_back(s.text(0));
+    }
+    for (const auto& id : due)
+        try {
+            purge(ctx, id);
+        } catch (const NotFound&) {
+            // Another worker reclaimed it first.
+        }
+}
+
+void Compute::purge(const Context& ctx, const std::string& server_id) const
+{
     Transaction tx(*db_);
-    serverGet(ctx, server_id);
+    // A reclaimed server is no longer visible, yet is purged: read it past the soft delete.
+    std::optional<std::string> shelved_image;
+    {
+        Statement found(*db_, "SELECT shelved_image_id FROM servers WHERE id = ? AND (project_id = ? OR ?)");
+        found.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL);
+        if (!found.step())
+            throw NotFound("Instance " + server_id + " could not be found.");
+        if (!found.is_null(0))
+            shelved_image = found.text(0);
+    }
     // Its volumes are free again: the ones it alone held become available at once.
     Statement held(*db_, "SELECT volume_id, MAX(delete_on_termination) FROM volume_attachments WHERE server_id = ? "
                          "GROUP BY volume_id");
@@ -561,6 +689,12 @@ void Compute::serverDelete(const Context& ctx, const std::string& server_id) con
     tx.commit();
     if (network_)
         network_->serverPortsDelete(ctx, server_id);
+    // Nova deletes a shelved server's snapshot with it.
+    if (shelved_image)
+        try {
+            images_->imageDelete(ctx, *shelved_image);
+        } catch (const NotFound&) {
+        }
     // Volumes that were to go with the server go now; one that cannot (it has snapshots) stays, available.
     for (const auto& volume_id : doomed)
         try {
@@ -875,10 +1009,26 @@ void Compute::serverUnrescue(const Context& ctx, const std::string& server_id) c
     transition(ctx, server_id, {"unrescue", {"rescued"}, "unrescuing", "active", kRunning});
 }
 
+/*
+ * serverShelve: as Nova, a server booted from an image leaves a snapshot of itself, "<name>-shelved", in the image
+ * store, which unshelve boots it from and then deletes; one booted from a volume keeps its volume instead.
+ */
 void Compute::serverShelve(const Context& ctx, const std::string& server_id) const
 {
-    transition(ctx, server_id,
-               {"shelve", {"active", "stopped", "paused", "suspended"}, "shelving", "shelved_offloaded", kShutdown});
+    Server s = transition(
+        ctx, server_id,
+        {"shelve", {"active", "stopped", "paused", "suspended"}, "shelving", "shelved_offloaded", kShutdown});
+    if (s.image_id.empty())
+        return;
+    std::string image_id;
+    try {
+        image_id = snapshot(ctx, s, s.name + "-shelved", {{"image_type", "snapshot"}}, false);
+    } catch (const Conflict&) {
+        return; // its base image is gone: nothing to take a snapshot of, as for a server booted from a volume
+    }
+    Statement u(*db_, "UPDATE servers SET shelved_image_id = ? WHERE id = ?");
+    u.bind(1, image_id).bind(2, s.id);
+    u.step();
 }
 
 void Compute::serverShelveOffload(const Context& ctx, const std::string& server_id) const
@@ -889,6 +1039,24 @@ void Compute::serverShelveOffload(const Context& ctx, const std::string& server_
 void Compute::serverUnshelve(const Context& ctx, const std::string& server_id) const
 {
     transition(ctx, server_id, {"unshelve", {"shelved", "shelved_offloaded"}, "unshelving", "active", kRunning});
+    std::optional<std::string> image_id;
+    {
+        Transaction tx(*db_);
+        Statement s(*db_, "SELECT shelved_image_id FROM servers WHERE id = ?");
+        s.bind(1, server_id);
+        if (s.step() && !s.is_null(0))
+            image_id = s.text(0);
+        Statement u(*db_, "UPDATE servers SET shelved_image_id = NULL WHERE id = ?");
+        u.bind(1, server_id);
+        u.step();
+        tx.commit();
+    }
+    if (image_id)
+        try {
+            images_->imageDelete(ctx, *image_id);
+        } catch (const NotFound&) {
+            // Its owner deleted it while the server was shelved; Nova goes on as well.
+        }
 }
 
 // Nova's reset: the state is written as given and the task dropped, the power state left as it was.
@@ -939,6 +1107,66 @@ void Compute::serverResize(const Context& ctx, const std::string& server_id, con
     t.keep_old_flavor = true;
     t.keeps_power_off = true;
     transition(ctx, server_id, t);
+    // Nova records a resize as a migration, on this one-host cloud from the host to itself; it is "finished"
+    // while the server waits to be confirmed or reverted.
+    Statement m(*db_, "INSERT INTO compute_migrations (uuid, server_id, project_id, user_id, migration_type, status, "
+                      "source_compute, dest_compute, old_flavor_id, new_flavor_id, created_at, updated_at) "
+                      "VALUES (?, ?, ?, ?, 'resize', 'finished', ?, ?, ?, ?, ?, ?)");
+    auto now = static_cast<long long>(unix_now());
+    m.bind(1, new_uuid()).bind(2, s.id).bind(3, s.project_id).bind(4, ctx.user_id).bind(5, host_).bind(6, host_);
+    m.bind(7, s.flavor.id).bind(8, flavor.id).bind(9, now).bind(10, now);
+    m.step();
+}
+
+void Compute::migration_end(const std::string& server_id, const char* status) const
+{
+    Statement m(*db_, "UPDATE compute_migrations SET status = ?, updated_at = ? WHERE id = (SELECT MAX(id) FROM "
+                      "compute_migrations WHERE server_id = ? AND status = 'finished')");
+    m.bind(1, status).bind(2, static_cast<long long>(unix_now())).bind(3, server_id);
+    m.step();
+}
+
+std::vector<compute::Migration> Compute::migrationList(const Context&, const compute::MigrationQuery& q) const
+{
+    std::string sql = "SELECT id, uuid, server_id, project_id, user_id, migration_type, status, source_compute, "
+                      "dest_compute, old_flavor_id, new_flavor_id, created_at, updated_at FROM compute_migrations "
+                      "WHERE 1";
+    std::vector<std::string> values;
+    for (auto [column, value] : {std::pair{"server_id", &q.server_id}, std::pair{"status", &q.status},
+                                 std::pair{"migration_type", &q.migration_type}})
+        if (*value) {
+            sql += std::string(" AND ") + column + " = ?";
+            values.push_back(**value);
+        }
+    if (q.host) {
+        sql += " AND (source_compute = ? OR dest_compute = ?)";
+        values.push_back(*q.host);
+        values.push_back(*q.host);
+    }
+    Statement s(*db_, sql + " ORDER BY created_at DESC, id DESC");
+    for (std::size_t i = 0; i < values.size(); ++i)
+        s.bind(static_cast<int>(i + 1), values[i]);
+    std::vector<compute::Migration> out;
+    while (s.step()) {
+        compute::Migration m;
+        m.id = s.integer(0);
+        m.uuid = s.text(1);
+        m.server_id = s.text(2);
+        m.project_id = s.text(3);
+        m.user_id = s.text(4);
+        m.migration_type = s.text(5);
+        m.status = s.text(6);
+        m.source_compute = m.source_node = s.text(7);
+        m.dest_compute = m.dest_node = s.text(8);
+        m.dest_host = "127.0.0.1";
+        m.old_flavor_id = s.text(9);
+        m.new_flavor_id = s.text(10);
+        m.created_at = s.integer(11);
+        if (!s.is_null(12))
+            m.updated_at = s.integer(12);
+        out.push_back(std::move(m));
+    }
+    return out;
 }
 
 void Compute::serverConfirmResize(const Context& ctx, const std::string& server_id) const
@@ -946,6 +1174,7 @@ void Compute::serverConfirmResize(const Context& ctx, const std::string& server_
     Transition t{"confirmResize", {"resized"}, std::nullopt, "active", kRunning};
     t.keeps_power_off = true;
     transition(ctx, server_id, t);
+    migration_end(server_id, "confirmed");
 }
 
 void Compute::serverRevertResize(const Context& ctx, const std::string& server_id) const
@@ -954,6 +1183,7 @@ void Compute::serverRevertResize(const Context& ctx, const std::string& server_i
     t.restore_old_flavor = true;
     t.keeps_power_off = true;
     transition(ctx, server_id, t);
+    migration_end(server_id, "reverted");
 }
 
 // The new password goes to the server's own system, which this cloud does not run: the action is recorded.
@@ -1017,7 +1247,16 @@ std::string Compute::serverConsoleOutput(const Context& ctx, const std::string& 
 
 std::vector<compute::InstanceAction> Compute::instanceActionList(const Context& ctx, const std::string& server_id) const
 {
-    serverGet(ctx, server_id);
+    try {
+        serverGet(ctx, server_id);
+    } catch (const NotFound&) {
+        // A server deleted: its actions are its project's (whose member made it) and an admin's to read.
+        Statement own(*db_, "SELECT 1 FROM instance_actions WHERE server_id = ? AND action = 'create' AND "
+                            "(project_id = ? OR ?) AND NOT EXISTS (SELECT 1 FROM servers WHERE id = ?)");
+        own.bind(1, server_id).bind(2, ctx.project_id).bind(3, ctx.is_admin() ? 1LL : 0LL).bind(4, server_id);
+        if (!own.step())
+            throw;
+    }
     Statement s(*db_, "SELECT action, request_id, user_id, project_id, start_time FROM instance_actions "
                       "WHERE server_id = ? ORDER BY start_time DESC, rowid DESC");
     s.bind(1, server_id);
@@ -1034,6 +1273,53 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     static const std::vector<std::string> kCan = {"active", "stopped", "paused", "suspended", "shelved"};
     if (std::find(kCan.begin(), kCan.end(), server.vm_state) == kCan.end() || server.task_state)
         throw compute::state_conflict(server, "createImage");
+    std::map<std::string, std::string> properties = {{"image_type", "snapshot"}};
+    for (const auto& [key, value] : metadata)
+        properties[key] = value;
+    std::string id = snapshot(ctx, server, name, properties, true);
+    record(server.id, "createImage", ctx);
+    return id;
+}
+
+std::string Compute::serverBackup(const Context& ctx, const std::string& server_id, const compute::Backup& b) const
+{
+    Server server = serverGet(ctx, server_id);
+    static const std::vector<std::string> kCan = {"active", "stopped", "paused", "suspended", "shelved"};
+    if (std::find(kCan.begin(), kCan.end(), server.vm_state) == kCan.end() || server.task_state)
+        throw compute::state_conflict(server, "createBackup");
+    if (server.image_id.empty())
+        throw BadRequest("It is not allowed to create a backup of a volume-backed instance " + server.id + ".");
+    std::map<std::string, std::string> properties = b.metadata;
+    properties["image_type"] = "backup";
+    properties["backup_type"] = b.backup_type;
+    std::string id = snapshot(ctx, server, b.name, properties, true);
+    record(server.id, "createBackup", ctx);
+    // The rotation: the newest `rotation` backups of this type of the server stay, the others go.
+    std::vector<std::string> old;
+    {
+        Statement s(*db_, "SELECT i.id FROM images i WHERE i.status <> 'deleted' AND "
+                          "EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.key = 'image_type' "
+                          "AND p.value = 'backup') AND "
+                          "EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND p.key = 'backup_type' "
+                          "AND p.value = ?) AND "
+                          "EXISTS (SELECT 1 FROM image_properties p WHERE p.image_id = i.id AND "
+                          "p.key = 'instance_uuid' AND p.value = ?) ORDER BY i.created_at DESC, i.rowid DESC");
+        s.bind(1, b.backup_type).bind(2, server.id);
+        for (long long kept = 0; s.step(); ++kept)
+            if (kept >= b.rotation)
+                old.push_back(s.text(0));
+    }
+    for (const auto& image_id : old)
+        try {
+            images_->imageDelete(ctx, image_id);
+        } catch (const NotFound&) {
+        }
+    return id;
+}
+
+std::string Compute::snapshot(const Context& ctx, const Server& server, const std::string& name,
+                              const std::map<std::string, std::string>& given, bool task) const
+{
     std::string id = new_uuid();
     std::int64_t t = unix_now();
     Transaction tx(*db_);
@@ -1048,14 +1334,12 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     s.bind(5, static_cast<long long>(t)).bind(6, static_cast<long long>(t)).bind(7, server.image_id);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
-        throw Conflict("The image of instance " + server_id + " is gone; it cannot be snapshotted.",
+        throw Conflict("The image of instance " + server.id + " is gone; it cannot be snapshotted.",
                        "conflictingRequest");
-    // Nova's own properties first; the caller's metadata may override them (image_type too).
-    std::map<std::string, std::string> properties = {{"image_type", "snapshot"},
-                                                     {"instance_uuid", server.id},
-                                                     {"base_image_ref", server.image_id},
-                                                     {"user_id", ctx.user_id}};
-    for (const auto& [key, value] : metadata)
+    // Nova's own properties first; the caller's may override them (image_type too).
+    std::map<std::string, std::string> properties = {
+        {"instance_uuid", server.id}, {"base_image_ref", server.image_id}, {"user_id", ctx.user_id}};
+    for (const auto& [key, value] : given)
         properties[key] = value;
     for (const auto& [key, value] : properties) {
         Statement p(*db_, "INSERT INTO image_properties (image_id, key, value) VALUES (?, ?, ?)");
@@ -1071,7 +1355,7 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
     // meanwhile is refused, and its state afterwards is the one it had.
     // The state stored may be a finished task's start (a new server is "building" until its spawn's time is up):
     // the state it is in now is written, then kept for the snapshot's end.
-    if (build_seconds_ > 0) {
+    if (task && build_seconds_ > 0) {
         Statement u(*db_, "UPDATE servers SET vm_state = ?, power_state = ?, task_state = 'image_snapshot', "
                           "task_until = ?, next_vm_state = ?, next_power_state = ?, launched_at = ? WHERE id = ?");
         u.bind(1, server.vm_state).bind(2, static_cast<long long>(server.power_state));
@@ -1085,8 +1369,23 @@ std::string Compute::serverSnapshot(const Context& ctx, const std::string& serve
         u.step();
     }
     tx.commit();
-    record(server.id, "createImage", ctx);
     return id;
+}
+
+std::string Compute::serverPassword(const Context& ctx, const std::string& server_id) const
+{
+    Server server = serverGet(ctx, server_id);
+    Statement s(*db_, "SELECT password FROM servers WHERE id = ?");
+    s.bind(1, server.id);
+    return s.step() && !s.is_null(0) ? s.text(0) : "";
+}
+
+void Compute::serverPasswordClear(const Context& ctx, const std::string& server_id) const
+{
+    Server server = serverGet(ctx, server_id);
+    Statement s(*db_, "UPDATE servers SET password = NULL WHERE id = ?");
+    s.bind(1, server.id);
+    s.step();
 }
 
 std::vector<compute::Keypair> Compute::keypairList(const Context&, const std::string& user_id) const

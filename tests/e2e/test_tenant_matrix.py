@@ -719,6 +719,7 @@ STATIC = {
     "entry": "www",
     "action": "enable",  # os-services/{action}: the admin's, whoever's the service
     "class_name": "default",  # the quota class every project's defaults come from: the admin's
+    "quota_class": "default",  # Nova's spelling of it
     "before_timestamp": "2026-01-01%2000:00:00",  # the usage audit of the month before (no project's)
 }
 
@@ -871,7 +872,12 @@ BODIES = {
         {"addSecurityGroup": {"name": "default"}}, {"removeSecurityGroup": {"name": MARK + "-sg"}},
         {"addFloatingIp": {"address": a_floatingip()["floating_ip_address"]}},
         {"os-resetState": {"state": "error"}}, {"migrate": None},
-        {"os-migrateLive": {"host": None, "block_migration": False}}]},
+        {"os-migrateLive": {"host": None, "block_migration": False}},
+        {"createBackup": {"name": "b-was-here", "backup_type": "daily", "rotation": 1}},
+        {"restore": None}, {"forceDelete": None}]},
+    ("compute", "v2_os_server_external_events"): lambda w: {"POST": [
+        {"events": [{"name": "network-changed", "server_uuid": w["server_id"]}]}]},
+    ("compute", "v2_os_quota_class_set"): lambda w: {"PUT": [{"quota_class_set": {"instances": 1}}]},
     ("compute", "v2_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavor"): lambda w: {"PUT": [{"flavor": {"description": "b-was-here"}}]},
     ("compute", "v2_tenant_flavors"): lambda w: {"POST": [{"flavor": {
@@ -1228,6 +1234,12 @@ def as_owner(row, found, body=None, token=None):
     return f"{row['method']} {path}" + (f" at {version}" if version else ""), status, data
 
 
+# Reads that no one is answered: a host's power actions are checked (policy, then the host) and then answer 501, as
+# Nova with libvirt does (test_compute_server_extras asserts each answer); B's refusal is still asked of them.
+NEVER_ANSWERED = {("compute", "v2_os_host_startup"), ("compute", "v2_os_host_shutdown"),
+                  ("compute", "v2_os_host_reboot")}
+
+
 # Writes that A makes after the matrix, with the very bodies B sent (an action by its name, else the first body):
 # the requests B was refused were valid ones. Deletes last.
 OWNER_WRITES = [
@@ -1283,7 +1295,8 @@ class Matrix(unittest.TestCase):
         # extra specs a member is not shown) the admin is answered.
         failed = []
         for _, row, found, _ in plan()[0]:
-            if row["method"] in READS and row["implemented"]:
+            answered = (row["service"], row["endpoint"]) not in NEVER_ANSWERED
+            if row["method"] in READS and row["implemented"] and answered:
                 where, status, data = as_owner(row, found)
                 if status in (403, 404):
                     where, status, data = as_owner(row, found, token=stack.token)

@@ -128,7 +128,7 @@ struct Server {
  * expressions, changes_since (updated at or after, Unix seconds), ip as a
  * regular expression over the addresses; the patterns are known to compile as
  * jumpgate::Regex;
- * all_projects for an admin's all_tenants (project_id then narrows);
+ * all_projects for an admin's all_tenants (project_id then narrows); host, an admin's, the compute host;
  * newest first; limit 0 means no limit; a marker that names no server the
  * caller sees is BadRequest.
  */
@@ -144,6 +144,7 @@ struct ServerQuery {
     bool all_projects = false;
     std::size_t limit = 0;
     std::string marker;
+    std::optional<std::string> host; // an admin's: the servers on this compute host
 };
 
 /*
@@ -261,6 +262,45 @@ struct ServerGroup {
     std::vector<std::string> members;             // server ids
 };
 
+/*
+ * Migration: one record of a server's move (os-migrations): a resize (Nova records a resize as a migration to
+ * the same or another host), a cold or live migration or an evacuation, with its status and flavors.
+ */
+struct Migration {
+    long long id = 0;
+    std::string uuid;
+    std::string server_id;
+    std::string project_id;
+    std::string user_id;
+    std::string migration_type; // resize, migration, live-migration, evacuation
+    std::string status;         // Nova's: migrating, finished, confirmed, reverted, error...
+    std::string source_compute;
+    std::string dest_compute;
+    std::string source_node;
+    std::string dest_node;
+    std::string dest_host;
+    std::string old_flavor_id; // the flavors' ids ("" when unknown)
+    std::string new_flavor_id;
+    std::int64_t created_at = 0;
+    std::optional<std::int64_t> updated_at;
+};
+
+/* MigrationQuery: an os-migrations list's filters (each optional); `host` is either end's compute host. */
+struct MigrationQuery {
+    std::optional<std::string> server_id;
+    std::optional<std::string> status;
+    std::optional<std::string> migration_type;
+    std::optional<std::string> host;
+};
+
+/* Backup: a createBackup request, validated by the core: the image's name, its type and how many to keep. */
+struct Backup {
+    std::string name;
+    std::string backup_type;
+    long long rotation = 0;
+    std::map<std::string, std::string> metadata;
+};
+
 /* Quota resources (Nova's names): instances, cores, ram, key_pairs, metadata_items, ... -> limit (-1 unlimited). */
 using QuotaSet = std::map<std::string, long long>;
 
@@ -373,7 +413,8 @@ class Driver {
      */
     virtual std::string serverSnapshot(const Context& ctx, const std::string& server_id, const std::string& name,
                                        const std::map<std::string, std::string>& metadata) const;
-    /* instanceActionList: the recorded actions of a server `ctx` sees, newest first. */
+    /* instanceActionList: the recorded actions of a server `ctx` sees, or of a deleted one its project had, newest
+     * first. */
     virtual std::vector<InstanceAction> instanceActionList(const Context& ctx, const std::string& server_id) const;
 
     /* usageList: the servers that lived in [start, end), of one project or (nullopt) of all. */
@@ -437,6 +478,28 @@ class Driver {
     /* aggregateSetMetadata: set each key to its value, removing those whose value is nullopt. */
     virtual Aggregate aggregateSetMetadata(const Context& ctx, long long aggregate_id,
                                            const std::map<std::string, std::optional<std::string>>& changes) const;
+
+    /*
+     * serverForceDelete: remove a server at once, soft-deleted or not (forceDelete). serverRestore: bring back a
+     * server deleted softly (restore; Conflict unless it is SOFT_DELETED).
+     */
+    virtual void serverForceDelete(const Context& ctx, const std::string& server_id) const;
+    virtual void serverRestore(const Context& ctx, const std::string& server_id) const;
+    /*
+     * serverBackup: an image of the server like serverSnapshot's, of image_type "backup" and `b.backup_type`,
+     * then the oldest backups of that type of the server beyond `b.rotation` are deleted (this one too at 0);
+     * returns the new image's id.
+     */
+    virtual std::string serverBackup(const Context& ctx, const std::string& server_id, const Backup& b) const;
+    /* serverPassword: the encrypted password the server's guest posted ("" when none); serverPasswordClear: forget it.
+     */
+    virtual std::string serverPassword(const Context& ctx, const std::string& server_id) const;
+    virtual void serverPasswordClear(const Context& ctx, const std::string& server_id) const;
+    /* quotaClassGet: a quota class's limits ("default" is every project's defaults); quotaClassSet: change some. */
+    virtual QuotaSet quotaClassGet(const Context& ctx, const std::string& class_name) const;
+    virtual QuotaSet quotaClassSet(const Context& ctx, const std::string& class_name, const QuotaSet& changes) const;
+    /* migrationList: the migration records (an admin's), newest first, as `q` filters them. */
+    virtual std::vector<Migration> migrationList(const Context& ctx, const MigrationQuery& q) const;
 };
 
 /* JUMPGATE_COMPUTE_OPERATIONS: every operation of Driver that an endpoint calls. */
@@ -453,7 +516,8 @@ class Driver {
     X(hypervisorList) X(aggregateList) X(aggregateGet) X(aggregateCreate) X(aggregateUpdate)               \
     X(aggregateDelete) X(aggregateAddHost) X(aggregateRemoveHost) X(aggregateSetMetadata)                 \
     X(serverGroupList) X(serverGroupGet) X(serverGroupCreate) X(serverGroupDelete)             \
-    X(serverResetState) X(serverMigrate)
+    X(serverResetState) X(serverMigrate) X(serverForceDelete) X(serverRestore) X(serverBackup)             \
+    X(serverPassword) X(serverPasswordClear) X(quotaClassGet) X(quotaClassSet) X(migrationList)
 // clang-format on
 
 /* Op: Compute's operations, numbered after `base` in the space Operations shares with the other interfaces. */

@@ -21,6 +21,16 @@ struct Page {
     static Page from(const Request& req);
 };
 
+/*
+ * refuse_empty_id: NotFound for a list path written with a trailing slash ("os-volumes/"), which is a show of an
+ * empty id in a service whose router matches paths exactly, as Nova's does for its proxies and usage.
+ */
+inline void refuse_empty_id(const Request& req)
+{
+    if (req.path().size() > 1 && req.path().back() == '/')
+        throw NotFound("The resource could not be found.");
+}
+
 /* url_encode: a query component, percent-encoded. */
 std::string url_encode(std::string_view text);
 

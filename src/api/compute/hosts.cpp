@@ -131,10 +131,25 @@ void update_host(const Driver& driver, const Request& req, Response& resp)
     resp.json({{"host", name}, {"status", *status ? "enabled" : "disabled"}});
 }
 
+/*
+ * power_action: a host's startup, shutdown or reboot. Nova checks the policy (the before hook) and the host,
+ * then asks the hypervisor driver; libvirt's has no host power control, nor has this cloud, which would be
+ * turning off the machine it runs on: 501 from here, after the checks, as Nova with libvirt answers.
+ */
+void power_action(const Driver& driver, const Request& req, Response&)
+{
+    present_before_2_43(req);
+    compute_host(driver, req, req.param("host_name"));
+    throw NotImplemented("Virt driver does not implement host power management.");
+}
+
 const Binding<Driver> kHostBindings[] = {
     {"v2_os_hosts", "GET", {Op::serviceList}, list_hosts},
     {"v2_os_host", "GET", {Op::hypervisorList, Op::serverList}, show_host},
     {"v2_os_host", "PUT", {Op::hypervisorList, Op::serviceUpdate}, update_host},
+    {"v2_os_host_startup", "GET", {Op::hypervisorList}, power_action},
+    {"v2_os_host_shutdown", "GET", {Op::hypervisorList}, power_action},
+    {"v2_os_host_reboot", "GET", {Op::hypervisorList}, power_action},
 };
 
 } // namespace

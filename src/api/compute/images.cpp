@@ -102,8 +102,13 @@ image::ImageQuery query_of(const Request& req)
         q.filters.emplace_back("name", std::string(req.query("name")));
     if (req.has_query("status"))
         q.filters.emplace_back("status", glance_status(req.query("status")));
-    if (req.has_query("server"))
-        q.filters.emplace_back("property:instance_uuid", std::string(req.query("server")));
+    // The server is its id or any of its links, whose last segment is the id, as Nova reads it.
+    if (req.has_query("server")) {
+        std::string server(req.query("server"));
+        if (auto slash = server.rfind('/'); slash != std::string::npos)
+            server = server.substr(slash + 1);
+        q.filters.emplace_back("property:instance_uuid", server);
+    }
     if (req.has_query("type")) {
         std::string type(req.query("type"));
         if (type == "snapshot")

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include <jumpgate/driver/ipnet.hpp>
 #include <jumpgate/fault.hpp>
 
 #include "api/compute/servers.hpp"
@@ -173,6 +174,9 @@ json rule_wanted(const Context& ctx, const json& b)
     json wanted = {{"security_group_id", b["parent_group_id"].is_string() ? b["parent_group_id"].get<std::string>()
                                                                           : b["parent_group_id"].dump()},
                    {"direction", "ingress"}};
+    // Nova in front of Neutron takes only a UUID for a group.
+    if (!uuid_like(wanted["security_group_id"].get<std::string>()))
+        throw BadRequest("Invalid input for field/attribute parent_group_id: security group id should be a UUID.");
     if (b.contains("cidr") && !b["cidr"].is_null() && b.contains("group_id") && !b["group_id"].is_null())
         throw BadRequest("Security group rule: either a cidr or a group_id, not both.");
     std::string protocol = b.contains("ip_protocol") && b["ip_protocol"].is_string() ? b["ip_protocol"] : "";
@@ -227,9 +231,13 @@ json rule_wanted(const Context& ctx, const json& b)
     } else if (b.contains("cidr") && !b["cidr"].is_null()) {
         if (!b["cidr"].is_string())
             throw BadRequest("Invalid input for field/attribute cidr.");
-        if (b["cidr"].get<std::string>().find(':') != std::string::npos)
+        // Kept as the network it names (10.2.3.124/24 is 10.2.3.0/24), as Neutron stores it.
+        auto cidr = network::parse_cidr(b["cidr"].get<std::string>(), false);
+        if (!cidr)
+            throw BadRequest("Invalid input for field/attribute cidr. Value: " + b["cidr"].get<std::string>() + ".");
+        if (cidr->network.version == 6)
             family = "IPv6";
-        wanted["remote_ip_prefix"] = b["cidr"];
+        wanted["remote_ip_prefix"] = network::to_string(*cidr);
     }
     wanted["ethertype"] = family;
     return neutron::created(neutron::collection("security-group-rules"), ctx, wanted);

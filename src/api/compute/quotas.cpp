@@ -166,6 +166,72 @@ void show_quota_usage(const Driver& driver, const Request& req, Response& resp)
     resp.json({{"quota_set", std::move(view)}});
 }
 
+/*
+ * A quota class shows the quota sets' resources by its own microversions: the network ones until 2.50, the
+ * server groups' from 2.50 (when the network ones went), the injected files' until 2.57.
+ */
+bool class_shows(const Request& req, const QuotaName& q)
+{
+    std::string_view name = q.name;
+    if (q.removed_in == 36)
+        return !req.version().at_least(2, 50);
+    if (name == "server_groups" || name == "server_group_members")
+        return req.version().at_least(2, 50);
+    return shown(req, q);
+}
+
+json quota_class_view(const Request& req, const QuotaSet& set, const std::string& id)
+{
+    json view = json::object();
+    if (!id.empty())
+        view["id"] = id;
+    for (const auto& q : kQuotaNames)
+        if (class_shows(req, q)) {
+            auto it = set.find(q.name);
+            view[q.name] = it == set.end() ? -1 : it->second;
+        }
+    return view;
+}
+
+const std::string& quota_class_of(const Request& req)
+{
+    const std::string& name = req.param("quota_class");
+    if (name.empty() || name.size() > 255)
+        throw BadRequest("Invalid input for field/attribute quota_class.");
+    return name;
+}
+
+void show_quota_class(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& name = quota_class_of(req);
+    resp.json({{"quota_class_set", quota_class_view(req, driver.quotaClassGet(req.context(), name), name)}});
+}
+
+// The update's answer has no id, as Nova's.
+void update_quota_class(const Driver& driver, const Request& req, Response& resp)
+{
+    const std::string& name = quota_class_of(req);
+    const json& body = req.json_body();
+    if (!body.is_object() || !body.contains("quota_class_set") || !body["quota_class_set"].is_object())
+        throw BadRequest("Invalid input for field/attribute quota_class_set: 'quota_class_set' is a required "
+                         "property.");
+    for (const auto& [key, value] : body.items())
+        if (key != "quota_class_set")
+            throw BadRequest("Additional properties are not allowed ('" + key + "' was unexpected)");
+    QuotaSet changes;
+    for (const auto& [key, value] : body["quota_class_set"].items()) {
+        bool known = false;
+        for (const auto& q : kQuotaNames)
+            known = known || (key == q.name && class_shows(req, q));
+        if (!known)
+            throw BadRequest("Invalid input for field/attribute quota_class_set. Additional properties are not "
+                             "allowed ('" +
+                             key + "' was unexpected)");
+        changes[key] = api::schema_integer(value, key, -1, api::kMaxInt);
+    }
+    resp.json({{"quota_class_set", quota_class_view(req, driver.quotaClassSet(req.context(), name, changes), "")}});
+}
+
 const Binding<Driver> kQuotaBindings[] = {
     {"v2_limits", "GET", {Op::quotaGet, Op::quotaUsage}, show_limits},
     {"v2_os_quota_sets", "GET", {Op::quotaGet}, show_quotas},
@@ -178,6 +244,8 @@ const Binding<Driver> kQuotaBindings[] = {
     {"v2_os_quota_sets_default", "GET", {Op::quotaDefaults}, show_defaults},
     {"v2_os_quota_sets_target_defaults", "GET", {Op::quotaDefaults}, show_defaults},
     {"v2_os_quota_sets_detail", "GET", {Op::quotaGet, Op::quotaUsage}, show_quota_usage},
+    {"v2_os_quota_class_set", "GET", {Op::quotaClassGet}, show_quota_class},
+    {"v2_os_quota_class_set", "PUT", {Op::quotaClassSet}, update_quota_class},
 };
 
 } // namespace

@@ -158,6 +158,47 @@ void create_image(const Driver& driver, const Request& req, Response& resp)
         resp.clear_body();
 }
 
+/*
+ * create_backup: a snapshot kept in a rotation of `rotation` backups of its type; Nova gives the image's Location
+ * (and from 2.45 its id) only when the rotation keeps it.
+ */
+void create_backup(const Driver& driver, const Request& req, Response& resp)
+{
+    const json& args = arguments(req);
+    if (!args.is_object())
+        throw BadRequest("Invalid input for field/attribute createBackup.");
+    for (const char* required : {"name", "backup_type", "rotation"})
+        if (!args.contains(required))
+            throw BadRequest(std::string("Invalid input for field/attribute createBackup: '") + required +
+                             "' is a required property.");
+    for (const auto& [key, value] : args.items())
+        if (key != "name" && key != "backup_type" && key != "rotation" && key != "metadata")
+            throw BadRequest("Invalid input for field/attribute createBackup. Additional properties are not allowed "
+                             "('" +
+                             key + "' was unexpected)");
+    Backup b;
+    b.name = api::nova_name(args["name"], "name");
+    if (!args["backup_type"].is_string())
+        throw BadRequest("Invalid input for field/attribute backup_type. Value: " + args["backup_type"].dump() + ".");
+    b.backup_type = args["backup_type"];
+    b.rotation = api::schema_integer(args["rotation"], "rotation", 0, api::kMaxInt);
+    if (args.contains("metadata"))
+        b.metadata = api::nova_metadata(args["metadata"], "metadata");
+    for (const auto& [key, value] : b.metadata)
+        if (!is_header_value(value))
+            throw BadRequest("Invalid input for field/attribute metadata: the value of '" + key +
+                             "' has a control character.");
+    Server s = target(driver, req);
+    std::string image_id = driver.serverBackup(req.context(), s.id, b);
+    resp.status = 202;
+    resp.clear_body();
+    if (b.rotation == 0)
+        return;
+    resp.set_header("Location", req.scheme() + "://" + req.host() + "/image/v2/images/" + image_id);
+    if (req.version().at_least(2, 45))
+        resp.json({{"image_id", image_id}});
+}
+
 void lock(const Driver& driver, const Request& req, Response& resp)
 {
     const json& args = arguments(req);
@@ -320,6 +361,10 @@ const Binding<Driver> kActionBindings[] = {
     {"v2_server_action", "POST", kNeeds(Op::serverResetState), reset_state, "os-resetState"},
     {"v2_server_action", "POST", kNeeds(Op::serverMigrate), migrate, "migrate"},
     {"v2_server_action", "POST", kNeeds(Op::serverMigrate), migrate_live, "os-migrateLive"},
+    {"v2_server_action", "POST", kNeeds(Op::serverForceDelete), change_state<&Driver::serverForceDelete>,
+     "forceDelete"},
+    {"v2_server_action", "POST", kNeeds(Op::serverRestore), change_state<&Driver::serverRestore>, "restore"},
+    {"v2_server_action", "POST", kNeeds(Op::serverBackup), create_backup, "createBackup"},
 };
 
 } // namespace

@@ -617,10 +617,12 @@ ServerQuery parse_query(const Request& req)
         std::string v(req.query("all_tenants"));
         q.all_projects = v.empty() || api::parse_bool("all_tenants", v);
     }
-    if (admin && (req.has_query("project_id") || req.has_query("tenant_id"))) {
-        q.all_projects = true;
+    // As Nova, a project named without all_tenants is ignored: the list is the caller's own project's.
+    if (q.all_projects && (req.has_query("project_id") || req.has_query("tenant_id")))
         q.project_id = std::string(req.has_query("project_id") ? req.query("project_id") : req.query("tenant_id"));
-    }
+    // Nova's host filter is an admin's; another's is ignored.
+    if (admin && req.has_query("host"))
+        q.host = std::string(req.query("host"));
     if (req.has_query("status")) {
         std::string status(req.query("status"));
         std::transform(status.begin(), status.end(), status.begin(), ::toupper);
@@ -651,6 +653,9 @@ ServerQuery parse_query(const Request& req)
 void list_servers(const Driver& driver, const Request& req, Response& resp, bool detail)
 {
     ServerQuery q = parse_query(req);
+    // limit=0 asks for no servers, and Nova gives none (the driver's 0 is no limit).
+    if (req.has_query("limit") && api::Page::from(req).limit == 0)
+        return resp.json({{"servers", json::array()}});
     auto servers = driver.serverList(req.context(), q);
     json views = json::array();
     for (const auto& s : servers)
@@ -1007,8 +1012,16 @@ void list_network_addresses(const Driver& driver, const Request& req, Response& 
     resp.json({{label, all[label]}});
 }
 
+// A deleted server's actions are shown from 2.21; before, the server must be there.
+void present_before_2_21(const Driver& driver, const Request& req)
+{
+    if (!req.version().at_least(2, 21))
+        driver.serverGet(req.context(), req.param("server_id"));
+}
+
 void list_instance_actions(const Driver& driver, const Request& req, Response& resp)
 {
+    present_before_2_21(driver, req);
     const std::string& id = req.param("server_id");
     json actions = json::array();
     for (const auto& a : driver.instanceActionList(req.context(), id))
@@ -1018,6 +1031,7 @@ void list_instance_actions(const Driver& driver, const Request& req, Response& r
 
 void show_instance_action(const Driver& driver, const Request& req, Response& resp)
 {
+    present_before_2_21(driver, req);
     const std::string& id = req.param("server_id");
     for (const auto& a : driver.instanceActionList(req.context(), id))
         if (a.request_id == req.param("action_id")) {
@@ -1055,8 +1069,8 @@ const Binding<Driver> kServerBindings[] = {
     {"v2_server_tag", "DELETE", {Op::serverGet, Op::serverUpdate}, delete_tag},
     {"v2_server_ips", "GET", {Op::serverGet}, list_addresses},
     {"v2_server_ips_network", "GET", {Op::serverGet}, list_network_addresses},
-    {"v2_os_instance_actions", "GET", {Op::instanceActionList}, list_instance_actions},
-    {"v2_os_instance_action", "GET", {Op::instanceActionList}, show_instance_action},
+    {"v2_os_instance_actions", "GET", {Op::serverGet, Op::instanceActionList}, list_instance_actions},
+    {"v2_os_instance_action", "GET", {Op::serverGet, Op::instanceActionList}, show_instance_action},
 };
 
 } // namespace

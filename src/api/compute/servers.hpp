@@ -56,6 +56,8 @@ std::span<const Binding<Driver>> usage_audit_bindings();
 std::span<const Binding<Driver>> aggregate_bindings();
 std::span<const Binding<Driver>> server_group_bindings();
 std::span<const Binding<Driver>> quota_bindings();
+std::span<const Binding<Driver>>
+server_extra_bindings(); // server_extras.cpp: diagnostics, password, events, migrations
 
 /* Proxied: Compute's driver with another service's (nullptr when it has none), for Nova's calls that the other serves.
  */

@@ -123,6 +123,7 @@ namespace {
 
 void list_usage(const Driver& driver, const Request& req, Response& resp)
 {
+    api::refuse_empty_id(req);
     Period p = period_of(req);
     bool detailed = req.has_query("detailed") && api::parse_bool("detailed", req.query("detailed"));
     json links;

@@ -7,6 +7,8 @@
 #include <optional>
 
 #include <jumpgate/fault.hpp>
+
+#include "api/common/listing.hpp"
 #include <jumpgate/time.hpp>
 
 #include "api/compute/servers.hpp"
@@ -125,6 +127,7 @@ void list_snapshots(const Proxy& drivers, const Request& req, Response& resp)
 
 void list_volumes(const Proxy& drivers, const Request& req, Response& resp)
 {
+    api::refuse_empty_id(req);
     check_proxy_version(req);
     json list = json::array();
     for (const auto& v : drivers.other->volumeList(req.context(), api::cinder::list_query(req, {})))

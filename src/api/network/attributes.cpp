@@ -710,6 +710,8 @@ void check_rule(json& rule)
             throw BadRequest("Conflicting value ethertype " + rule["ethertype"].get<std::string>() + " for CIDR " +
                                  rule["remote_ip_prefix"].get<std::string>(),
                              "SecurityGroupRuleParameterConflict");
+        // Neutron keeps the network the prefix names: 10.2.3.124/24 is stored as 10.2.3.0/24.
+        rule["remote_ip_prefix"] = network::to_string(*prefix);
     }
     json& min = rule["port_range_min"];
     json& max = rule["port_range_max"];
