@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(coverage_says_yes_for_what_the_operations_serve_and_names_w
         {"v2_token DELETE", {"tokenRevoke"}},
         {"v3_users POST", {"userCreate"}},
         {"v3_users GET", {"userList"}},
-        {"v3_user PATCH", {"userUpdate", "userPasswordSet"}},
+        {"v3_user PATCH", {"userUpdate", "userPasswordReset"}},
         {"v3_user DELETE", {"userDelete"}},
         {"v3_user_password POST", {"userPasswordSet"}},
         {"v3_domains GET", {"domainList"}},
