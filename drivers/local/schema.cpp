@@ -835,7 +835,8 @@ CREATE TABLE volume_quota_classes (
     PRIMARY KEY (class_name, resource)
 );
 )sql"},
-    {27, "identity: domain-specific roles, extra attributes of users and credentials, OAuth1 consumers, domain configs", R"sql(
+    {27, "identity: domain-specific roles, extra attributes of users and credentials, OAuth1 consumers, domain configs",
+     R"sql(
 -- A role with a domain_id is that domain's own (Keystone's domain-specific roles); NULL: a global role.
 -- Role names stay unique across every role: SQLite cannot drop the first migration's UNIQUE (name) in place, and
 -- rebuilding the table would cascade the delete to every grant.

@@ -98,6 +98,34 @@ class DomainRoles(unittest.TestCase):
         self.assertEqual(status, 403)
 
 
+class ProjectsActingAsDomains(unittest.TestCase):
+    def test_a_project_made_with_is_domain_is_a_domain(self):
+        made = admin(f"{ID}/projects", "POST", {"project": {"name": "rest-isdom", "is_domain": True}}, 201)["project"]
+        self.assertEqual((made["is_domain"], made["domain_id"], made["parent_id"]), (True, None, None))
+        self.assertIn(made["id"], [d["id"] for d in admin(f"{ID}/domains", expect=200)["domains"]])
+        self.assertEqual(admin(f"{ID}/domains/{made['id']}", expect=200)["domain"]["name"], "rest-isdom")
+        acting = admin(f"{ID}/projects?is_domain=true", expect=200)["projects"]
+        self.assertIn(made["id"], [p["id"] for p in acting])
+        self.assertNotIn(made["id"], [p["id"] for p in admin(f"{ID}/projects", expect=200)["projects"]])
+        self.assertTrue(admin(f"{ID}/projects/{made['id']}", expect=200)["project"]["is_domain"])
+        # Projects go in it like in any domain.
+        inner = admin(f"{ID}/projects", "POST", {"project": {"name": "rest-in", "domain_id": made["id"]}},
+                      201)["project"]
+        self.assertEqual(inner["parent_id"], made["id"])
+        # Changed and deleted through the project API as through the domain's: disabled first.
+        self.assertEqual(stack.get_json(f"{ID}/projects/{made['id']}", method="DELETE")[0], 403)
+        changed = admin(f"{ID}/projects/{made['id']}", "PATCH", {"project": {"enabled": False}}, 200)["project"]
+        self.assertEqual((changed["enabled"], changed["is_domain"]), (False, True))
+        self.assertFalse(admin(f"{ID}/domains/{made['id']}", expect=200)["domain"]["enabled"])
+        admin(f"{ID}/projects/{made['id']}", "DELETE", expect=204)
+        self.assertEqual(stack.get_json(f"{ID}/domains/{made['id']}")[0], 404)
+        self.assertEqual(stack.get_json(f"{ID}/projects/{inner['id']}")[0], 404)
+        self.assertEqual(stack.get_json(f"{ID}/projects/{made['id']}")[0], 404)
+        status, _, _ = stack.get_json(f"{ID}/projects", method="POST", body={"project": {
+            "name": "rest-isdom2", "is_domain": True, "domain_id": "default"}})
+        self.assertEqual(status, 400)
+
+
 class ExtraAttributes(unittest.TestCase):
     def test_a_users_unknown_keys_are_kept_and_merged_on_update(self):
         user = admin(f"{ID}/users", "POST", {"user": {"name": "rest-extra", "project_id": member_project,
@@ -166,15 +194,14 @@ class V2AdminEndpoint(unittest.TestCase):
             self.assertEqual(status, 401, method)
 
     def test_extensions(self):
-        status, _, body = stack.get_json(f"{V2}/extensions", auth=False)
+        status, _, body = as_member(f"{V2}/extensions")
         aliases = [e["alias"] for e in body["extensions"]["values"]]
         self.assertEqual(status, 200)
         self.assertIn("OS-KSCRUD", aliases)
         for e in body["extensions"]["values"]:
             self.assertEqual(set(e), {"name", "namespace", "alias", "updated", "description", "links"})
-        self.assertEqual(stack.get_json(f"{V2}/extensions/OS-KSADM", auth=False)[2]["extension"]["alias"],
-                         "OS-KSADM")
-        self.assertEqual(stack.get_json(f"{V2}/extensions/OS-NOPE", auth=False)[0], 404)
+        self.assertEqual(as_member(f"{V2}/extensions/OS-KSADM")[2]["extension"]["alias"], "OS-KSADM")
+        self.assertEqual(as_member(f"{V2}/extensions/OS-NOPE")[0], 404)
 
 
 class OwnPasswordV2(unittest.TestCase):

@@ -89,7 +89,7 @@ struct Credential {
     std::string user_id;
     std::string project_id; // empty: none
     std::string type;
-    std::string blob; // as the client gave it: JSON text for ec2
+    std::string blob;         // as the client gave it: JSON text for ec2
     std::string extra = "{}"; // a JSON object: the keys a client gave beyond these, as Keystone keeps them
 };
 

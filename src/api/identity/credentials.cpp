@@ -48,8 +48,7 @@ json ec2_blob(const std::string& blob)
 }
 
 // What Keystone models of a credential; a body's other keys are its `extra`, kept and returned.
-constexpr std::string_view kCredentialAttributes[] = {"id",   "user_id", "project_id",
-                                                                           "type", "blob",    "links"};
+constexpr std::string_view kCredentialAttributes[] = {"id", "user_id", "project_id", "type", "blob", "links"};
 
 json view(const Request& req, const Credential& c)
 {

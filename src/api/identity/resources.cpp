@@ -7,8 +7,8 @@
 #include <chrono>
 #include <ctime>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -271,9 +271,46 @@ std::vector<Project> parents_of(const Driver& d, const Project& p)
     return out;
 }
 
+/*
+ * One model, as Keystone's: a domain is a project acting as one (is_domain), at the top of no domain. Jumpgate
+ * keeps the domain's row alone; the project API shows it in a project's shape and changes it through the same
+ * domain operations as /v3/domains.
+ */
+json domain_as_project(const Request& req, const Domain& dm)
+{
+    return {{"id", dm.id},
+            {"name", dm.name},
+            {"domain_id", nullptr},
+            {"description", dm.description},
+            {"enabled", dm.enabled},
+            {"parent_id", nullptr},
+            {"is_domain", true},
+            {"tags", json::array()},
+            {"options", json::object()},
+            {"links", {{"self", url(req, "v3_projects_with_id", "project_id", dm.id)}}}};
+}
+
+/* acting_domain: the domain the path's project id names when no project has it (the project's 404 otherwise). */
+Domain acting_domain(const Driver& d, const Request& req, const NotFound& project_not_found)
+{
+    try {
+        return d.domainGet(req.param("project_id"));
+    } catch (const NotFound&) {
+        throw project_not_found;
+    }
+}
+
 void project_list(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "list_projects");
+    if (req.has_query("is_domain") && api::parse_bool("is_domain", req.query("is_domain"))) {
+        json out = json::array();
+        for (const auto& dm : d.domainList())
+            if (!req.has_query("name") || dm.name == req.query("name"))
+                out.push_back(domain_as_project(req, dm));
+        resp.json({{"projects", std::move(out)}, {"links", list_links(req)}});
+        return;
+    }
     auto items = d.projectList();
     filter_by(req, items);
     if (req.has_query("parent_id")) {
@@ -281,9 +318,6 @@ void project_list(const Driver& d, const Request& req, Response& resp)
         std::erase_if(items,
                       [&](const Project& p) { return (p.parent_id.empty() ? p.domain_id : p.parent_id) != parent; });
     }
-    // Jumpgate keeps domains apart: no project acts as one.
-    if (req.has_query("is_domain") && api::parse_bool("is_domain", req.query("is_domain")))
-        items.clear();
     auto holds = [](const Project& p, const std::string& tag) {
         return std::find(p.tags.begin(), p.tags.end(), tag) != p.tags.end();
     };
@@ -323,9 +357,18 @@ void project_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_project");
     const json& b = body(req, "project");
-    if (flag(b, "is_domain", false))
-        throw BadRequest("Invalid input for field 'is_domain': Jumpgate keeps domains apart from projects; create "
-                         "one at /v3/domains.");
+    if (flag(b, "is_domain", false)) {
+        // As Keystone: a project acting as a domain is at the top, in no domain.
+        if (!text(b, "parent_id").empty() || !text(b, "domain_id").empty())
+            throw BadRequest("Invalid input for field 'is_domain': a project acting as a domain has no parent and "
+                             "no domain.");
+        Domain dm = d.domainCreate({.name = name_text(b, "name", 64),
+                                    .description = text(b, "description"),
+                                    .enabled = flag(b, "enabled", true)});
+        resp.status = 201;
+        resp.json({{"project", domain_as_project(req, dm)}});
+        return;
+    }
     Project p{.name = name_text(b, "name", 64),
               .domain_id = text(b, "domain_id", req.context().domain_id.empty() ? "default" : req.context().domain_id),
               .description = text(b, "description"),
@@ -372,7 +415,13 @@ void project_show(const Driver& d, const Request& req, Response& resp)
         throw BadRequest("Cannot use parents_as_list and parents_as_ids query params at the same time.");
     if (subtree_list && subtree_ids)
         throw BadRequest("Cannot use subtree_as_list and subtree_as_ids query params at the same time.");
-    Project p = d.projectFind({.id = req.param("project_id")});
+    Project p;
+    try {
+        p = d.projectFind({.id = req.param("project_id")});
+    } catch (const NotFound& e) {
+        resp.json({{"project", domain_as_project(req, acting_domain(d, req, e))}});
+        return;
+    }
     json v = view(req, p);
     if (parents_list || parents_ids) {
         auto parents = parents_of(d, p);
@@ -411,8 +460,20 @@ void project_show(const Driver& d, const Request& req, Response& resp)
 void project_update(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "update_project");
-    Project p = d.projectFind({.id = req.param("project_id")});
     const json& b = body(req, "project");
+    Project p;
+    try {
+        p = d.projectFind({.id = req.param("project_id")});
+    } catch (const NotFound& e) {
+        Domain dm = acting_domain(d, req, e);
+        if (b.contains("is_domain") && !flag(b, "is_domain", true))
+            throw BadRequest("Update of `is_domain` is not allowed.");
+        dm.name = name_text(b, "name", 64, dm.name);
+        dm.description = text(b, "description", dm.description);
+        dm.enabled = flag(b, "enabled", dm.enabled);
+        resp.json({{"project", domain_as_project(req, d.domainUpdate(dm))}});
+        return;
+    }
     if (b.contains("parent_id") && text(b, "parent_id") != (p.parent_id.empty() ? p.domain_id : p.parent_id))
         throw Forbidden("Update of `parent_id` is not allowed.");
     if (b.contains("is_domain") && flag(b, "is_domain", false))
@@ -438,7 +499,11 @@ void project_update(const Driver& d, const Request& req, Response& resp)
 void project_delete(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "delete_project");
-    d.projectDelete(req.param("project_id"));
+    try {
+        d.projectDelete(req.param("project_id"));
+    } catch (const NotFound& e) {
+        d.domainDelete(acting_domain(d, req, e).id);
+    }
     resp.status = 204;
 }
 
@@ -509,8 +574,8 @@ void project_tag_delete(const Driver& d, const Request& req, Response& resp)
 
 // What Keystone models of a user; a body's other keys are its `extra`, kept and returned.
 constexpr std::string_view kUserAttributes[] = {
-    "id",      "name",    "domain_id", "password", "enabled", "default_project_id", "description",
-    "email",   "options", "federated", "links",    "password_expires_at"};
+    "id",          "name",  "domain_id", "password",  "enabled", "default_project_id",
+    "description", "email", "options",   "federated", "links",   "password_expires_at"};
 
 void user_list(const Driver& d, const Request& req, Response& resp)
 {
@@ -689,8 +754,8 @@ Assignment grant_of(const Request& req, GrantPath g, const std::string& role_id)
  */
 void target_check(const Driver& d, const Assignment& a, const Role& role = {})
 {
-    std::string domain_id = a.project_id.empty() ? d.domainGet(a.domain_id).id
-                                                 : d.projectFind({.id = a.project_id}).domain_id;
+    std::string domain_id =
+        a.project_id.empty() ? d.domainGet(a.domain_id).id : d.projectFind({.id = a.project_id}).domain_id;
     if (!role.domain_id.empty() && role.domain_id != domain_id)
         throw Forbidden("The role " + role.id + " is specific to domain " + role.domain_id +
                         " and cannot be assigned outside it.");
