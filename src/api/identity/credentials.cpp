@@ -123,7 +123,7 @@ void credential_show(const Driver& d, const Request& req, Response& resp)
 
 /*
  * As Keystone's schema: any of the attributes changes (one at least), other keys join its extra; an ec2
- * credential keeps a project and the delegation its keys were made under; a new owner must be a user.
+ * credential keeps its type, a project and the delegation its keys were made under; a new owner must be a user.
  */
 void credential_update(const Driver& d, const Request& req, Response& resp)
 {
@@ -145,12 +145,15 @@ void credential_update(const Driver& d, const Request& req, Response& resp)
             throw BadRequest(e.what());
         }
     }
+    // An ec2 credential's id is its access key's hash: it stays ec2, and another credential does not become one.
+    if (is_ec2(now.type) != is_ec2(c.type))
+        throw BadRequest("Invalid input for field 'type': an ec2 credential's type does not change.");
     if (is_ec2(now.type)) {
         if (now.project_id.empty())
             throw BadRequest("Invalid input for field 'project_id': an ec2 credential requires one.");
         json blob = ec2_blob(now.blob);
         json before = json::parse(c.blob, nullptr, false);
-        if (is_ec2(c.type) && before.is_object())
+        if (before.is_object())
             for (const char* key : {"trust_id", "app_cred_id", "access_token_id", "access_id"})
                 if (before.value(key, json()) != blob.value(key, json()))
                     throw BadRequest(std::string(key) + " can not be updated for credential");
