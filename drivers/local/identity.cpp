@@ -33,7 +33,9 @@ bool is_unique_violation(const std::exception& e)
 
 User user_of(const Statement& s)
 {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5) != 0, s.text(9)};
+    User u{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.integer(5) != 0, s.text(9)};
+    u.extra = s.text(10);
+    return u;
 }
 
 // A list of ids or tags (neither holds a comma) in one column.
@@ -65,7 +67,7 @@ Project project_of(const Statement& s)
 }
 
 constexpr const char* kUserColumns = "SELECT id, name, domain_id, description, email, enabled, password_hash, "
-                                     "failed_auth_count, failed_auth_at, default_project_id FROM users";
+                                     "failed_auth_count, failed_auth_at, default_project_id, extra FROM users";
 constexpr const char* kProjectColumns =
     "SELECT id, name, domain_id, description, enabled, IFNULL(parent_id, ''), tags FROM projects";
 
@@ -158,10 +160,10 @@ User Identity::userCreate(const User& user, const std::string& password) const
     domainGet(created.domain_id);
     try {
         Statement s(*db_, "INSERT INTO users (id, name, domain_id, description, email, enabled, "
-                          "password_hash, default_project_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                          "password_hash, default_project_id, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, created.id).bind(2, created.name).bind(3, created.domain_id);
         s.bind(4, created.description).bind(5, created.email).bind(6, created.enabled ? 1LL : 0LL);
-        s.bind(7, password_hash(password)).bind(8, created.default_project_id);
+        s.bind(7, password_hash(password)).bind(8, created.default_project_id).bind(9, created.extra);
         s.step();
         remember_password(created.id);
     } catch (const std::runtime_error& e) {
@@ -269,19 +271,21 @@ std::vector<Project> Identity::projectListForUser(const std::string& user_id) co
 
 std::vector<Role> Identity::roleList() const
 {
-    Statement s(*db_, "SELECT id, name FROM roles ORDER BY name");
+    Statement s(*db_, "SELECT id, name, IFNULL(domain_id, '') FROM roles ORDER BY name");
     std::vector<Role> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1)});
+        out.push_back({s.text(0), s.text(1), s.text(2)});
     return out;
 }
 
 Role Identity::roleCreate(const Role& role) const
 {
-    Role created{bare_uuid(), role.name};
+    Role created{bare_uuid(), role.name, role.domain_id};
+    if (!created.domain_id.empty())
+        domainGet(created.domain_id);
     try {
-        Statement s(*db_, "INSERT INTO roles (id, name) VALUES (?, ?)");
-        s.bind(1, created.id).bind(2, created.name);
+        Statement s(*db_, "INSERT INTO roles (id, name, domain_id) VALUES (?, ?, NULLIF(?, ''))");
+        s.bind(1, created.id).bind(2, created.name).bind(3, created.domain_id);
         s.step();
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))
@@ -305,7 +309,7 @@ std::vector<Role> Identity::roles_where(const std::string& held_where, const std
                                         const std::string& target) const
 {
     Statement s(*db_, std::string(kAbove) +
-                          "SELECT r.id, r.name FROM roles r WHERE r.id IN ("
+                          "SELECT r.id, r.name, IFNULL(r.domain_id, '') FROM roles r WHERE r.id IN ("
                           "SELECT a.role_id FROM role_assignments a WHERE a.user_id = ?1 AND (" +
                           held_where +
                           ") UNION SELECT a.role_id FROM group_role_assignments a JOIN group_members m "
@@ -314,7 +318,7 @@ std::vector<Role> Identity::roles_where(const std::string& held_where, const std
     s.bind(1, user_id).bind(2, target);
     std::vector<Role> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1)});
+        out.push_back({s.text(0), s.text(1), s.text(2)});
     return out;
 }
 
@@ -555,9 +559,9 @@ User Identity::userUpdate(const User& u) const
     {
         Transaction tx(*db_);
         change("user",
-               "UPDATE users SET name = ?, description = ?, email = ?, enabled = ?, default_project_id = ? "
+               "UPDATE users SET name = ?, description = ?, email = ?, enabled = ?, default_project_id = ?, extra = ? "
                "WHERE id = ?",
-               {u.name, u.description, u.email, u.enabled ? "1" : "0", u.default_project_id, u.id});
+               {u.name, u.description, u.email, u.enabled ? "1" : "0", u.default_project_id, u.extra, u.id});
         if (!u.enabled)
             revoke_all("user_id", u.id);
         tx.commit();
@@ -575,6 +579,23 @@ void Identity::userDelete(const std::string& user_id) const
 
 void Identity::userPasswordSet(const std::string& user_id, const std::string& password) const
 {
+    check_password_history(user_id, password);
+    userPasswordReset(user_id, password);
+}
+
+// As Keystone: the history binds a user changing their own password, not an admin resetting it (which it records).
+void Identity::userPasswordReset(const std::string& user_id, const std::string& password) const
+{
+    std::string hash = password_hash(password); // slow on purpose: outside the write lock
+    Transaction tx(*db_);
+    change("user", "UPDATE users SET password_hash = ?, failed_auth_count = 0 WHERE id = ?", {hash, user_id});
+    remember_password(user_id);
+    revoke_all("user_id", user_id);
+    tx.commit();
+}
+
+void Identity::check_password_history(const std::string& user_id, const std::string& password) const
+{
     if (int unique = compliance_.unique_last_password_count; unique > 0) {
         // The last unique_last_password_count passwords, the current one among them (also for a user
         // older than the history).
@@ -588,12 +609,6 @@ void Identity::userPasswordSet(const std::string& user_id, const std::string& pa
                                  "which includes the new password must be unique is " +
                                  std::to_string(unique) + ".");
     }
-    std::string hash = password_hash(password); // slow on purpose: outside the write lock
-    Transaction tx(*db_);
-    change("user", "UPDATE users SET password_hash = ?, failed_auth_count = 0 WHERE id = ?", {hash, user_id});
-    remember_password(user_id);
-    revoke_all("user_id", user_id);
-    tx.commit();
 }
 
 // Only as many old passwords as the history rule reads are kept.
@@ -660,13 +675,14 @@ std::vector<Assignment> Identity::roleAssignmentList() const
 
 std::vector<Role> Identity::roleListForSystem(const std::string& user_id) const
 {
-    Statement s(*db_, "SELECT r.id, r.name FROM roles r WHERE r.id IN (SELECT role_id FROM system_role_assignments "
+    Statement s(*db_, "SELECT r.id, r.name, IFNULL(r.domain_id, '') FROM roles r WHERE r.id IN (SELECT role_id FROM "
+                      "system_role_assignments "
                       "WHERE user_id = ?1 UNION SELECT a.role_id FROM system_group_role_assignments a JOIN "
                       "group_members m ON m.group_id = a.group_id WHERE m.user_id = ?1) ORDER BY r.name");
     s.bind(1, user_id);
     std::vector<Role> out;
     while (s.step())
-        out.push_back({s.text(0), s.text(1)});
+        out.push_back({s.text(0), s.text(1), s.text(2)});
     return out;
 }
 
@@ -784,11 +800,11 @@ Group group_of(const Statement& s)
     return {s.text(0), s.text(1), s.text(2), s.text(3)};
 }
 
-constexpr const char* kCredentialColumns = "SELECT id, user_id, project_id, type, blob FROM credentials";
+constexpr const char* kCredentialColumns = "SELECT id, user_id, project_id, type, blob, extra FROM credentials";
 
 Credential credential_of(const Statement& s)
 {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)};
+    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)};
 }
 
 } // namespace
@@ -913,8 +929,9 @@ Credential Identity::credentialGet(const std::string& credential_id) const
 Credential Identity::credentialCreate(const Credential& c) const
 {
     try {
-        Statement s(*db_, "INSERT INTO credentials (id, user_id, project_id, type, blob) VALUES (?, ?, ?, ?, ?)");
-        s.bind(1, c.id).bind(2, c.user_id).bind(3, c.project_id).bind(4, c.type).bind(5, c.blob);
+        Statement s(*db_, "INSERT INTO credentials (id, user_id, project_id, type, blob, extra) "
+                          "VALUES (?, ?, ?, ?, ?, ?)");
+        s.bind(1, c.id).bind(2, c.user_id).bind(3, c.project_id).bind(4, c.type).bind(5, c.blob).bind(6, c.extra);
         s.step();
     } catch (const std::runtime_error& e) {
         if (is_unique_violation(e))
@@ -926,14 +943,67 @@ Credential Identity::credentialCreate(const Credential& c) const
 
 Credential Identity::credentialUpdate(const Credential& c) const
 {
-    change("credential", "UPDATE credentials SET user_id = ?, project_id = ?, type = ?, blob = ? WHERE id = ?",
-           {c.user_id, c.project_id, c.type, c.blob, c.id});
+    change("credential",
+           "UPDATE credentials SET user_id = ?, project_id = ?, type = ?, blob = ?, extra = ? WHERE id = ?",
+           {c.user_id, c.project_id, c.type, c.blob, c.extra, c.id});
     return credentialGet(c.id);
 }
 
 void Identity::credentialDelete(const std::string& credential_id) const
 {
     change("credential", "DELETE FROM credentials WHERE id = ?", {credential_id});
+}
+
+std::vector<identity::OAuthConsumer> Identity::consumerList() const
+{
+    Statement s(*db_, "SELECT id, description, extra FROM oauth_consumers ORDER BY id");
+    std::vector<identity::OAuthConsumer> out;
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(2)});
+    return out;
+}
+
+identity::OAuthConsumer Identity::consumerCreate(const identity::OAuthConsumer& c, const std::string& secret) const
+{
+    Statement s(*db_, "INSERT INTO oauth_consumers (id, description, secret_hash, extra) VALUES (?, ?, ?, ?)");
+    s.bind(1, c.id).bind(2, c.description).bind(3, password_hash(secret)).bind(4, c.extra);
+    s.step();
+    return c;
+}
+
+identity::OAuthConsumer Identity::consumerUpdate(const identity::OAuthConsumer& c) const
+{
+    change("consumer", "UPDATE oauth_consumers SET description = ?, extra = ? WHERE id = ?",
+           {c.description, c.extra, c.id});
+    return c;
+}
+
+void Identity::consumerDelete(const std::string& consumer_id) const
+{
+    change("consumer", "DELETE FROM oauth_consumers WHERE id = ?", {consumer_id});
+}
+
+std::string Identity::domainConfigGet(const std::string& domain_id) const
+{
+    Statement s(*db_, "SELECT config FROM domain_configs WHERE domain_id = ?");
+    s.bind(1, domain_id);
+    if (!s.step())
+        throw NotFound("Could not find domain config: " + domain_id + ".");
+    return s.text(0);
+}
+
+void Identity::domainConfigSet(const std::string& domain_id, const std::string& config) const
+{
+    domainGet(domain_id);
+    Statement s(*db_, "INSERT INTO domain_configs (domain_id, config) VALUES (?1, ?2) "
+                      "ON CONFLICT (domain_id) DO UPDATE SET config = ?2");
+    s.bind(1, domain_id).bind(2, config);
+    s.step();
+}
+
+void Identity::domainConfigDelete(const std::string& domain_id) const
+{
+    change("domain config", "DELETE FROM domain_configs WHERE domain_id = ?", {domain_id});
 }
 
 } // namespace jumpgate::local

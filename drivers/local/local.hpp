@@ -241,6 +241,15 @@ class Identity : public identity::Driver {
     identity::User userUpdate(const identity::User& user) const override;
     void userDelete(const std::string& user_id) const override;
     void userPasswordSet(const std::string& user_id, const std::string& password) const override;
+    void userPasswordReset(const std::string& user_id, const std::string& password) const override;
+    std::vector<identity::OAuthConsumer> consumerList() const override;
+    identity::OAuthConsumer consumerCreate(const identity::OAuthConsumer& consumer,
+                                           const std::string& secret) const override;
+    identity::OAuthConsumer consumerUpdate(const identity::OAuthConsumer& consumer) const override;
+    void consumerDelete(const std::string& consumer_id) const override;
+    std::string domainConfigGet(const std::string& domain_id) const override;
+    void domainConfigSet(const std::string& domain_id, const std::string& config) const override;
+    void domainConfigDelete(const std::string& domain_id) const override;
     identity::Role roleUpdate(const identity::Role& role) const override;
     void roleDelete(const std::string& role_id) const override;
     void roleUnassign(const identity::Assignment& assignment) const override;
@@ -307,6 +316,7 @@ class Identity : public identity::Driver {
     std::string domain_id_of(const identity::Ref& ref) const;
     void remember_password(const std::string& user_id) const;
     void revoke_all(const char* column, const std::string& id) const;
+    void check_password_history(const std::string& user_id, const std::string& password) const;
     std::vector<identity::Role> roles_where(const std::string& held_where, const std::string& user_id,
                                             const std::string& target) const;
     void change(const char* what, const std::string& sql, const std::vector<std::string>& values) const;

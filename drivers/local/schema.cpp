@@ -881,6 +881,29 @@ DROP TABLE instance_actions;
 ALTER TABLE instance_actions_kept RENAME TO instance_actions;
 CREATE INDEX instance_actions_server ON instance_actions (server_id);
 )sql"},
+    {27, "identity: domain-specific roles, extra attributes of users and credentials, OAuth1 consumers, domain configs",
+     R"sql(
+-- A role with a domain_id is that domain's own (Keystone's domain-specific roles); NULL: a global role.
+-- Role names stay unique across every role: SQLite cannot drop the first migration's UNIQUE (name) in place, and
+-- rebuilding the table would cascade the delete to every grant.
+ALTER TABLE roles ADD COLUMN domain_id TEXT REFERENCES domains(id) ON DELETE CASCADE;
+-- extra: a JSON object of the keys a client gave beyond those Keystone models, returned with the resource.
+ALTER TABLE users ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE credentials ADD COLUMN extra TEXT NOT NULL DEFAULT '{}';
+-- OAuth1 consumers: the secret is shown once, on create; only its KDF hash is kept, as nothing here verifies
+-- OAuth1 signatures (which would need the secret itself).
+CREATE TABLE oauth_consumers (
+    id TEXT PRIMARY KEY,
+    description TEXT NOT NULL DEFAULT '',
+    secret_hash TEXT NOT NULL,
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+-- A domain's configuration (Keystone's domain-specific identity and ldap options): one JSON object of groups.
+CREATE TABLE domain_configs (
+    domain_id TEXT PRIMARY KEY REFERENCES domains(id) ON DELETE CASCADE,
+    config TEXT NOT NULL
+);
+)sql"},
 };
 } // namespace
 

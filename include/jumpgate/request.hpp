@@ -121,6 +121,8 @@ class Request {
     const std::string& endpoint() const { return endpoint_; }
     /* mount: the prefix the request came in under ("/compute"); empty on a service's own port. */
     const std::string& mount() const { return mount_; }
+    /* alias: the path prefix the service's path alias put in place of its catalogue's (empty: none). */
+    const std::string& alias() const { return alias_to_; }
     /* dispatcher: the service that matched; null before routing. */
     const Dispatcher* dispatcher() const { return dispatcher_; }
 

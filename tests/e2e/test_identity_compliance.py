@@ -74,6 +74,30 @@ class PasswordChange(unittest.TestCase):
         self.assertEqual(change_password(user_id, "third-secret", "first-secret")[0], 204)
         self.assertEqual(password_token("compliance-a-user", "first-secret")[0], 201)
 
+    def test_an_admins_reset_is_not_held_to_the_history(self):
+        _, token, _ = stack.member("compliance-c", password="one-secret")
+        user_id = user_id_of(token)
+        self.assertEqual(change_password(user_id, "one-secret", "two-secret")[0], 204)
+        # The user may not go back to a recent password; the admin may set it (v3 and v2.0's OS-KSADM).
+        self.assertEqual(change_password(user_id, "two-secret", "one-secret")[0], 400)
+        status, _, body = stack.get_json(f"/identity/v3/users/{user_id}", method="PATCH",
+                                         body={"user": {"password": "two-secret"}})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(password_token("compliance-c-user", "two-secret")[0], 201)
+        status, _, body = stack.get_json(f"/identity/v2.0/users/{user_id}/OS-KSADM/password", method="PUT",
+                                         body={"user": {"password": "one-secret"}})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(password_token("compliance-c-user", "one-secret")[0], 201)
+        # The reset joined the history: the user's own change back to it is refused.
+        self.assertEqual(change_password(user_id, "one-secret", "one-secret")[0], 400)
+        # OS-KSCRUD, the v2.0 self-service change, is held to it like v3's.
+        _, _, issued = stack.get_json("/identity/v2.0/tokens", method="POST", auth=False, body={"auth": {
+            "passwordCredentials": {"username": "compliance-c-user", "password": "one-secret"}}})
+        status, _, body = stack.get_json(f"/identity/v2.0/OS-KSCRUD/users/{user_id}", method="PATCH", auth=False,
+                                         headers={"X-Auth-Token": issued["access"]["token"]["id"]},
+                                         body={"user": {"original_password": "one-secret", "password": "two-secret"}})
+        self.assertEqual(status, 400, body)
+
 
 class Lockout(unittest.TestCase):
     def test_locked_out_then_back(self):

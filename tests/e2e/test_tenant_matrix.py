@@ -574,6 +574,24 @@ def cloud_catalog_object(kind):
 
 
 @functools.cache
+def cloud_domain_config():
+    """The default domain's configuration: the admin's, which B must neither read nor change; its domain."""
+    call("PUT", "/identity/v3/domains/default/config", stack.token, {"config": {"identity": {"driver": "sql"}}})
+    reader("domain-config", "/identity/v3/domains/default/config", stack.token)
+    return "default"
+
+
+@functools.cache
+def cloud_consumer():
+    """An OAuth1 consumer: the admin's; B neither reads nor changes it, and its secret is never shown again."""
+    found = call("POST", "/identity/v3/OS-OAUTH1/consumers", stack.token,
+                 {"consumer": {"description": MARK}})["consumer"]
+    reader("consumer", f"/identity/v3/OS-OAUTH1/consumers/{found['id']}", stack.token)
+    secret(found["secret"])
+    return found["id"]
+
+
+@functools.cache
 def a_ec2_credential():
     cred = call("POST", f"/identity/v3/users/{a_user()}/credentials/OS-EC2", token_a,
                 {"tenant_id": project_a})["credential"]
@@ -703,6 +721,10 @@ FACTORIES = {
     "policy_id": ("cloud", lambda: cloud_catalog_object("policy")),
     "endpoint_group_id": ("cloud", lambda: cloud_catalog_object("endpoint_group")),
     "trust_id": ("A", lambda: a_trust()["id"]),
+    "consumer_id": ("cloud", cloud_consumer),
+    # A domain's configuration: its group and option (the defaults' too, which only the admin reads).
+    "group": ("cloud", lambda: cloud_domain_config() and "identity"),
+    "option": ("cloud", lambda: cloud_domain_config() and "driver"),
     "server_group_id": ("A", lambda: a_server_group()["id"]),
     "aggregate_id": ("cloud", cloud_aggregate),
     "hypervisor_id": ("cloud", lambda: str(cloud_hypervisor()["id"])),
@@ -736,6 +758,9 @@ OVERRIDES = {
     ("compute", "v2_os_service", "service_id"): lambda: cloud_hypervisor() and call(
         "GET", f"{C}/os-services?binary=nova-scheduler", stack.token, version="2.53",
         service="compute")["services"][0]["id"],
+    ("identity", "v3_domain_config", "domain_id"): cloud_domain_config,
+    ("identity", "v3_domain_config_group", "domain_id"): cloud_domain_config,
+    ("identity", "v3_domain_config_option", "domain_id"): cloud_domain_config,
     ("volume", "v3_type_encryption", "type_id"): lambda: a_encrypted_type()["id"],
     ("volume", "v3_type_encryption_key", "type_id"): lambda: a_encrypted_type()["id"],
     ("volume", "v3_type_encryption_key", "key"): lambda: a_encrypted_type() and "cipher",
@@ -846,6 +871,13 @@ BODIES = {
     ("identity", "v3_services_with_id"): lambda w: {"PATCH": [{"service": {"name": "b-was-here"}}]},
     ("identity", "v3_endpoints_with_id"): lambda w: {"PATCH": [{"endpoint": {"url": "http://b-was-here/"}}]},
     ("identity", "v3_policy"): lambda w: {"PATCH": [{"policy": {"blob": "b-was-here"}}]},
+    ("identity", "v3_oauth_consumer"): lambda w: {"PATCH": [{"consumer": {"description": "b-was-here"}}]},
+    ("identity", "v3_domain_config"): lambda w: {"PUT": [{"config": {"identity": {"driver": "b-was-here"}}}],
+                                                 "PATCH": [{"config": {"identity": {"driver": "b-was-here"}}}]},
+    ("identity", "v3_domain_config_group"): lambda w: {"PATCH": [{"config": {"identity": {"driver": "b-was-here"}}}]},
+    ("identity", "v3_domain_config_option"): lambda w: {"PATCH": [{"config": {"driver": "b-was-here"}}]},
+    ("identity", "v2_user_own_password"): lambda w: {"PATCH": [{"user": {"password": "b-chose",
+                                                                         "original_password": "b-secret"}}]},
     ("identity", "v3_endpoint_group"): lambda w: {"PATCH": [{"endpoint_group": {"name": "b-was-here"}}]},
     ("identity", "v3_system_group_role"): no_body,
     # Keystone v2.0's administrative API: the admin's alone, on the same rows.

@@ -49,11 +49,13 @@ struct User {
      * for about 2.5 KB of it: a longer one refuses the authentication (401).
      */
     std::string credentials;
+    std::string extra = "{}"; // a JSON object: the keys a client gave beyond these, as Keystone keeps them
 };
 
 struct Role {
     std::string id;
     std::string name;
+    std::string domain_id; // empty: a global role; else the domain's own, which no token carries (only what it implies)
 };
 
 /*
@@ -87,7 +89,8 @@ struct Credential {
     std::string user_id;
     std::string project_id; // empty: none
     std::string type;
-    std::string blob; // as the client gave it: JSON text for ec2
+    std::string blob;         // as the client gave it: JSON text for ec2
+    std::string extra = "{}"; // a JSON object: the keys a client gave beyond these, as Keystone keeps them
 };
 
 /* RoleInference: a rule that whoever holds the prior role holds the implied one too, where they hold it. */
@@ -187,6 +190,13 @@ struct Trust {
     std::int64_t expires_at = 0;    // 0: never
     int remaining_uses = -1;        // tokens it may still give; -1: no limit
     std::vector<std::string> roles; // role ids
+};
+
+/* OAuthConsumer (OS-OAUTH1): a client application registered to ask users for delegated access. */
+struct OAuthConsumer {
+    std::string id;
+    std::string description;
+    std::string extra = "{}"; // a JSON object: the keys a client gave beyond these, as Keystone keeps them
 };
 
 /* Ref: how a request names a user or a project: by id, or by name within a domain named by id or name. */
@@ -376,6 +386,28 @@ class Driver {
      * (a cloud's own identity) binds them here; nullptr (the default): this driver answers.
      */
     virtual std::shared_ptr<const Driver> actingFor(const std::string& credentials) const;
+
+    /*
+     * userPasswordReset: an admin's setting of a user's password: as userPasswordSet (which a user's own
+     * change calls), but not held to the password history, as Keystone; the new password joins it.
+     */
+    virtual void userPasswordReset(const std::string& user_id, const std::string& password) const;
+    /*
+     * consumerList, consumerCreate (with its secret, kept as no one reads it back), consumerUpdate (description,
+     * extra), consumerDelete: OAuth1 consumers (NotFound for an unknown id).
+     */
+    virtual std::vector<OAuthConsumer> consumerList() const;
+    virtual OAuthConsumer consumerCreate(const OAuthConsumer& consumer, const std::string& secret) const;
+    virtual OAuthConsumer consumerUpdate(const OAuthConsumer& consumer) const;
+    virtual void consumerDelete(const std::string& consumer_id) const;
+    /*
+     * domainConfigGet: a domain's configuration (Keystone's domain-specific options), a JSON object's text of
+     * groups of options; NotFound when it has none. domainConfigSet: replace it (the core checks the options);
+     * domainConfigDelete: remove it (NotFound when none). A domain's deletion takes its configuration.
+     */
+    virtual std::string domainConfigGet(const std::string& domain_id) const;
+    virtual void domainConfigSet(const std::string& domain_id, const std::string& config) const;
+    virtual void domainConfigDelete(const std::string& domain_id) const;
 };
 
 /* acting: the driver that answers for the user whose backend credentials are `credentials` (Driver::actingFor). */
@@ -397,7 +429,9 @@ std::shared_ptr<const Driver> acting(const std::shared_ptr<const Driver>& driver
     X(regionDelete) X(serviceList) X(serviceCreate) X(serviceUpdate) X(serviceDelete) X(endpointList)              \
     X(endpointCreate) X(endpointUpdate) X(endpointDelete) X(policyList) X(policyCreate) X(policyUpdate)          \
     X(policyDelete) X(endpointGroupList) X(endpointGroupCreate) X(endpointGroupUpdate) X(endpointGroupDelete) \
-    X(trustList) X(trustGet) X(trustCreate) X(trustDelete) X(trustConsume)
+    X(trustList) X(trustGet) X(trustCreate) X(trustDelete) X(trustConsume) X(userPasswordReset)        \
+    X(consumerList) X(consumerCreate) X(consumerUpdate) X(consumerDelete) X(domainConfigGet) X(domainConfigSet) \
+    X(domainConfigDelete)
 // clang-format on
 
 /* Op: Identity's operations, numbered after `base` in the space Operations shares with the other interfaces. */

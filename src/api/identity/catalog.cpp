@@ -12,6 +12,7 @@
 
 #include "api/identity/catalog.hpp"
 #include "api/identity/fields.hpp"
+#include "api/identity/identity.hpp"
 
 namespace jumpgate::api::identity {
 
@@ -798,13 +799,17 @@ Catalog stack_catalog(const std::string& region)
     for (const auto& s : api::identity::kStack) {
         std::string id = api::identity::stable_id(s.type);
         c.services.push_back({.id = id, .type = s.type, .name = s.name});
-        for (const char* interface : api::identity::kInterfaces)
-            c.endpoints.push_back(
-                {.id = api::identity::stable_id(std::string(s.type) + interface),
-                 .service_id = id,
-                 .region_id = region,
-                 .interface = interface,
-                 .url = std::string("%(") + std::string(api::identity::kJumpgatePrefix) + s.service + ")s" + s.suffix});
+        for (std::string_view interface : api::identity::kInterfaces) {
+            std::string url = std::string("%(") + std::string(api::identity::kJumpgatePrefix) + s.service + ")s";
+            // Identity's admin URL is Keystone's admin endpoint, which Tempest's v2.0 admin clients ask.
+            if (s.service == std::string_view("identity") && interface == "admin")
+                url += api::identity::kAdminAlias;
+            c.endpoints.push_back({.id = api::identity::stable_id(std::string(s.type) + std::string(interface)),
+                                   .service_id = id,
+                                   .region_id = region,
+                                   .interface = std::string(interface),
+                                   .url = url + s.suffix});
+        }
     }
     return c;
 }

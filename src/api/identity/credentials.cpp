@@ -47,14 +47,18 @@ json ec2_blob(const std::string& blob)
     return b;
 }
 
+// What Keystone models of a credential; a body's other keys are its `extra`, kept and returned.
+constexpr std::string_view kCredentialAttributes[] = {"id", "user_id", "project_id", "type", "blob", "links"};
+
 json view(const Request& req, const Credential& c)
 {
-    return {{"id", c.id},
-            {"user_id", c.user_id},
-            {"project_id", c.project_id.empty() ? json(nullptr) : json(c.project_id)},
-            {"type", c.type},
-            {"blob", c.blob},
-            {"links", {{"self", url(req, "v3_credentail", "credential_id", c.id)}}}};
+    return with_extra({{"id", c.id},
+                       {"user_id", c.user_id},
+                       {"project_id", c.project_id.empty() ? json(nullptr) : json(c.project_id)},
+                       {"type", c.type},
+                       {"blob", c.blob},
+                       {"links", {{"self", url(req, "v3_credentail", "credential_id", c.id)}}}},
+                      c.extra);
 }
 
 /* owned: the credential of the path, which only its user and the admin see (403 for anyone else). */
@@ -90,7 +94,8 @@ void credential_create(const Driver& d, const Request& req, Response& resp)
     Credential c{.user_id = text(b, "user_id"),
                  .project_id = text(b, "project_id"),
                  .type = text(b, "type"),
-                 .blob = text(b, "blob")};
+                 .blob = text(b, "blob"),
+                 .extra = extra_of(b, kCredentialAttributes)};
     for (const char* key : {"user_id", "type", "blob"})
         if (!b.contains(key))
             throw BadRequest(std::string("Invalid input for field '") + key + "': it is required.");
@@ -116,26 +121,44 @@ void credential_show(const Driver& d, const Request& req, Response& resp)
     resp.json({{"credential", view(req, owned(d, req, "get_credential"))}});
 }
 
-// As Keystone's schema: the blob alone changes; an ec2 one keeps the delegation its keys were made under.
+/*
+ * As Keystone's schema: any of the attributes changes (one at least), other keys join its extra; an ec2
+ * credential keeps its type, a project and the delegation its keys were made under; a new owner must be a user.
+ */
 void credential_update(const Driver& d, const Request& req, Response& resp)
 {
     Credential c = owned(d, req, "update_credential");
     const json& b = body(req, "credential");
-    for (const auto& [key, value] : b.items())
-        if (key != "blob")
-            throw BadRequest("Additional properties are not allowed ('" + key + "' was unexpected)");
-    if (!b.contains("blob"))
-        throw BadRequest("Invalid input for field 'blob': it is required.");
-    std::string blob = text(b, "blob");
-    if (is_ec2(c.type)) {
-        json now = ec2_blob(blob);
-        json before = json::parse(c.blob, nullptr, false);
-        for (const char* key : {"trust_id", "app_cred_id", "access_token_id", "access_id"})
-            if (before.value(key, json()) != now.value(key, json()))
-                throw BadRequest(std::string(key) + " can not be updated for credential");
+    if (b.empty())
+        throw BadRequest("Invalid input for field 'credential': at least one property is required.");
+    Credential now = c;
+    now.user_id = text(b, "user_id", c.user_id);
+    now.project_id = b.contains("project_id") ? text(b, "project_id") : c.project_id;
+    now.type = text(b, "type", c.type);
+    now.blob = text(b, "blob", c.blob);
+    now.extra = extra_of(b, kCredentialAttributes, c.extra);
+    if (now.user_id != c.user_id) {
+        require_admin(req, "update_credential");
+        try {
+            d.userGet(now.user_id);
+        } catch (const NotFound& e) {
+            throw BadRequest(e.what());
+        }
     }
-    c.blob = blob;
-    resp.json({{"credential", view(req, d.credentialUpdate(c))}});
+    // An ec2 credential's id is its access key's hash: it stays ec2, and another credential does not become one.
+    if (is_ec2(now.type) != is_ec2(c.type))
+        throw BadRequest("Invalid input for field 'type': an ec2 credential's type does not change.");
+    if (is_ec2(now.type)) {
+        if (now.project_id.empty())
+            throw BadRequest("Invalid input for field 'project_id': an ec2 credential requires one.");
+        json blob = ec2_blob(now.blob);
+        json before = json::parse(c.blob, nullptr, false);
+        if (before.is_object())
+            for (const char* key : {"trust_id", "app_cred_id", "access_token_id", "access_id"})
+                if (before.value(key, json()) != blob.value(key, json()))
+                    throw BadRequest(std::string(key) + " can not be updated for credential");
+    }
+    resp.json({{"credential", view(req, d.credentialUpdate(now))}});
 }
 
 void credential_delete(const Driver& d, const Request& req, Response& resp)

@@ -5,6 +5,8 @@
 #include <jumpgate/fault.hpp>
 #include <jumpgate/request.hpp>
 
+#include <algorithm>
+
 #include "api/common/validation.hpp"
 
 namespace jumpgate::identity {
@@ -47,7 +49,7 @@ json view(const Request& req, const User& u)
         v["email"] = u.email;
     if (!u.default_project_id.empty())
         v["default_project_id"] = u.default_project_id;
-    return v;
+    return with_extra(std::move(v), u.extra);
 }
 
 json view(const Request& req, const Project& p)
@@ -105,6 +107,27 @@ bool flag(const json& o, const char* key, bool fallback)
     if (!o[key].is_boolean())
         throw BadRequest(std::string("Invalid input for field '") + key + "': a boolean is expected.");
     return o[key].get<bool>();
+}
+
+std::string extra_of(const json& o, std::span<const std::string_view> modelled, const std::string& before)
+{
+    json extra = json::parse(before, nullptr, false);
+    if (!extra.is_object())
+        extra = json::object();
+    for (const auto& [key, value] : o.items())
+        if (std::find(modelled.begin(), modelled.end(), key) == modelled.end())
+            extra[key] = value;
+    return extra.dump();
+}
+
+json with_extra(json view, const std::string& extra)
+{
+    json e = json::parse(extra, nullptr, false);
+    if (e.is_object())
+        for (const auto& [key, value] : e.items())
+            if (!view.contains(key))
+                view[key] = value;
+    return view;
 }
 
 std::string new_keystone_id()

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include <jumpgate/driver/identity.hpp>
 #include <jumpgate/request.hpp>
@@ -39,6 +41,13 @@ std::string name_text(const json& o, const char* key, std::size_t max,
                       const std::optional<std::string>& fallback = std::nullopt);
 /* flag: the boolean `o[key]`; `fallback` when absent, 400 naming the field when not a boolean. */
 bool flag(const json& o, const char* key, bool fallback);
+/*
+ * extra_of: Keystone's `extra` of a create or update body `o`: its keys outside `modelled` (the
+ * resource's own attributes), set over `before` (the resource's extra so far, a JSON object's text).
+ */
+std::string extra_of(const json& o, std::span<const std::string_view> modelled, const std::string& before = "{}");
+/* with_extra: `view` with the keys of `extra` that it has not got, as Keystone returns them. */
+json with_extra(json view, const std::string& extra);
 /* new_keystone_id: a new id as Keystone makes them (a UUID's 32 hex digits, no dashes). */
 std::string new_keystone_id();
 

@@ -4,6 +4,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <jumpgate/dispatcher.hpp>
@@ -42,6 +43,10 @@ std::span<const Binding<jumpgate::identity::Driver>> v2_admin_bindings();
 
 /* trust_bindings: Keystone's trusts (OS-TRUST) and their roles (trusts.cpp). */
 std::span<const Binding<jumpgate::identity::Driver>> trust_bindings();
+/* consumer_bindings: Keystone's OAuth1 consumers (consumers.cpp). */
+std::span<const Binding<jumpgate::identity::Driver>> consumer_bindings();
+/* domain_config_bindings: Keystone's domain configurations and their defaults (domain_config.cpp). */
+std::span<const Binding<jumpgate::identity::Driver>> domain_config_bindings();
 
 /* Implied: a role reached through the inference rules, with the prior role whose rule reached it. */
 struct Implied {
@@ -65,5 +70,11 @@ std::vector<Implied> implied_by(const std::string& role_id, std::span<const jump
  */
 std::vector<std::string> with_implied(const std::vector<std::string>& held,
                                       std::span<const jumpgate::identity::RoleInference> rules);
+
+/*
+ * kAdminAlias: the prefix under which this service serves every one of its paths as Keystone's admin
+ * endpoint did (the catalog's identity `admin` URL): v2.0's tenant list is every tenant there, to an admin.
+ */
+inline constexpr std::string_view kAdminAlias = "/admin";
 
 } // namespace jumpgate::api::identity

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -37,7 +38,7 @@ json view(const Request& req, const Role& r)
 {
     return {{"id", r.id},
             {"name", r.name},
-            {"domain_id", nullptr},
+            {"domain_id", r.domain_id.empty() ? json(nullptr) : json(r.domain_id)},
             {"description", nullptr},
             {"options", json::object()},
             {"links", {{"self", url(req, "v3_role", "role_id", r.id)}}}};
@@ -270,9 +271,46 @@ std::vector<Project> parents_of(const Driver& d, const Project& p)
     return out;
 }
 
+/*
+ * One model, as Keystone's: a domain is a project acting as one (is_domain), at the top of no domain. Jumpgate
+ * keeps the domain's row alone; the project API shows it in a project's shape and changes it through the same
+ * domain operations as /v3/domains.
+ */
+json domain_as_project(const Request& req, const Domain& dm)
+{
+    return {{"id", dm.id},
+            {"name", dm.name},
+            {"domain_id", nullptr},
+            {"description", dm.description},
+            {"enabled", dm.enabled},
+            {"parent_id", nullptr},
+            {"is_domain", true},
+            {"tags", json::array()},
+            {"options", json::object()},
+            {"links", {{"self", url(req, "v3_projects_with_id", "project_id", dm.id)}}}};
+}
+
+/* acting_domain: the domain the path's project id names when no project has it (the project's 404 otherwise). */
+Domain acting_domain(const Driver& d, const Request& req, const NotFound& project_not_found)
+{
+    try {
+        return d.domainGet(req.param("project_id"));
+    } catch (const NotFound&) {
+        throw project_not_found;
+    }
+}
+
 void project_list(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "list_projects");
+    if (req.has_query("is_domain") && api::parse_bool("is_domain", req.query("is_domain"))) {
+        json out = json::array();
+        for (const auto& dm : d.domainList())
+            if (!req.has_query("name") || dm.name == req.query("name"))
+                out.push_back(domain_as_project(req, dm));
+        resp.json({{"projects", std::move(out)}, {"links", list_links(req)}});
+        return;
+    }
     auto items = d.projectList();
     filter_by(req, items);
     if (req.has_query("parent_id")) {
@@ -280,9 +318,6 @@ void project_list(const Driver& d, const Request& req, Response& resp)
         std::erase_if(items,
                       [&](const Project& p) { return (p.parent_id.empty() ? p.domain_id : p.parent_id) != parent; });
     }
-    // Jumpgate keeps domains apart: no project acts as one.
-    if (req.has_query("is_domain") && api::parse_bool("is_domain", req.query("is_domain")))
-        items.clear();
     auto holds = [](const Project& p, const std::string& tag) {
         return std::find(p.tags.begin(), p.tags.end(), tag) != p.tags.end();
     };
@@ -322,9 +357,18 @@ void project_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_project");
     const json& b = body(req, "project");
-    if (flag(b, "is_domain", false))
-        throw BadRequest("Invalid input for field 'is_domain': Jumpgate keeps domains apart from projects; create "
-                         "one at /v3/domains.");
+    if (flag(b, "is_domain", false)) {
+        // As Keystone: a project acting as a domain is at the top, in no domain.
+        if (!text(b, "parent_id").empty() || !text(b, "domain_id").empty())
+            throw BadRequest("Invalid input for field 'is_domain': a project acting as a domain has no parent and "
+                             "no domain.");
+        Domain dm = d.domainCreate({.name = name_text(b, "name", 64),
+                                    .description = text(b, "description"),
+                                    .enabled = flag(b, "enabled", true)});
+        resp.status = 201;
+        resp.json({{"project", domain_as_project(req, dm)}});
+        return;
+    }
     Project p{.name = name_text(b, "name", 64),
               .domain_id = text(b, "domain_id", req.context().domain_id.empty() ? "default" : req.context().domain_id),
               .description = text(b, "description"),
@@ -371,7 +415,13 @@ void project_show(const Driver& d, const Request& req, Response& resp)
         throw BadRequest("Cannot use parents_as_list and parents_as_ids query params at the same time.");
     if (subtree_list && subtree_ids)
         throw BadRequest("Cannot use subtree_as_list and subtree_as_ids query params at the same time.");
-    Project p = d.projectFind({.id = req.param("project_id")});
+    Project p;
+    try {
+        p = d.projectFind({.id = req.param("project_id")});
+    } catch (const NotFound& e) {
+        resp.json({{"project", domain_as_project(req, acting_domain(d, req, e))}});
+        return;
+    }
     json v = view(req, p);
     if (parents_list || parents_ids) {
         auto parents = parents_of(d, p);
@@ -410,8 +460,20 @@ void project_show(const Driver& d, const Request& req, Response& resp)
 void project_update(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "update_project");
-    Project p = d.projectFind({.id = req.param("project_id")});
     const json& b = body(req, "project");
+    Project p;
+    try {
+        p = d.projectFind({.id = req.param("project_id")});
+    } catch (const NotFound& e) {
+        Domain dm = acting_domain(d, req, e);
+        if (b.contains("is_domain") && !flag(b, "is_domain", true))
+            throw BadRequest("Update of `is_domain` is not allowed.");
+        dm.name = name_text(b, "name", 64, dm.name);
+        dm.description = text(b, "description", dm.description);
+        dm.enabled = flag(b, "enabled", dm.enabled);
+        resp.json({{"project", domain_as_project(req, d.domainUpdate(dm))}});
+        return;
+    }
     if (b.contains("parent_id") && text(b, "parent_id") != (p.parent_id.empty() ? p.domain_id : p.parent_id))
         throw Forbidden("Update of `parent_id` is not allowed.");
     if (b.contains("is_domain") && flag(b, "is_domain", false))
@@ -437,7 +499,11 @@ void project_update(const Driver& d, const Request& req, Response& resp)
 void project_delete(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "delete_project");
-    d.projectDelete(req.param("project_id"));
+    try {
+        d.projectDelete(req.param("project_id"));
+    } catch (const NotFound& e) {
+        d.domainDelete(acting_domain(d, req, e).id);
+    }
     resp.status = 204;
 }
 
@@ -506,6 +572,11 @@ void project_tag_delete(const Driver& d, const Request& req, Response& resp)
     resp.status = 204;
 }
 
+// What Keystone models of a user; a body's other keys are its `extra`, kept and returned.
+constexpr std::string_view kUserAttributes[] = {
+    "id",          "name",  "domain_id", "password",  "enabled", "default_project_id",
+    "description", "email", "options",   "federated", "links",   "password_expires_at"};
+
 void user_list(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "list_users");
@@ -528,7 +599,8 @@ void user_create(const Driver& d, const Request& req, Response& resp)
                                  .description = text(b, "description"),
                                  .email = text(b, "email"),
                                  .enabled = flag(b, "enabled", true),
-                                 .default_project_id = project_ref(b, "")},
+                                 .default_project_id = project_ref(b, ""),
+                                 .extra = extra_of(b, kUserAttributes)},
                                 password);
     resp.status = 201;
     resp.json({{"user", view(req, created)}});
@@ -550,9 +622,10 @@ void user_update(const Driver& d, const Request& req, Response& resp)
     u.email = text(b, "email", u.email);
     u.enabled = flag(b, "enabled", u.enabled);
     u.default_project_id = project_ref(b, u.default_project_id);
+    u.extra = extra_of(b, kUserAttributes, u.extra);
     User updated = d.userUpdate(u);
     if (!text(b, "password").empty())
-        d.userPasswordSet(u.id, text(b, "password"));
+        d.userPasswordReset(u.id, text(b, "password"));
     resp.json({{"user", view(req, updated)}});
 }
 
@@ -592,11 +665,15 @@ Role role_by_id(const Driver& d, const std::string& id)
     throw NotFound("Could not find role: " + id + ".");
 }
 
-// Keystone's default policy (identity:list_roles) keeps the list to the admin and the system's readers.
+/*
+ * Keystone's default policy (identity:list_roles) keeps the list to the admin and the system's readers.
+ * As Keystone: the global roles, or with ?domain_id those of that domain.
+ */
 void role_list(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "list_roles");
     auto items = d.roleList();
+    std::erase_if(items, [&](const Role& r) { return r.domain_id != req.query("domain_id"); });
     if (req.has_query("name"))
         std::erase_if(items, [&](const Role& r) { return r.name != req.query("name"); });
     json out = json::array();
@@ -610,7 +687,14 @@ void role_create(const Driver& d, const Request& req, Response& resp)
     require_admin(req, "create_role");
     const json& b = body(req, "role");
     resp.status = 201;
-    resp.json({{"role", view(req, d.roleCreate({.name = name_text(b, "name", 255)}))}});
+    Role r{.name = name_text(b, "name", 255), .domain_id = text(b, "domain_id")};
+    if (!r.domain_id.empty())
+        try {
+            d.domainGet(r.domain_id);
+        } catch (const NotFound& e) {
+            throw BadRequest(e.what());
+        }
+    resp.json({{"role", view(req, d.roleCreate(r))}});
 }
 
 void role_show(const Driver& d, const Request& req, Response& resp)
@@ -622,7 +706,10 @@ void role_update(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "update_role");
     Role r = role_by_id(d, req.param("role_id"));
-    r.name = name_text(body(req, "role"), "name", 255, r.name);
+    const json& b = body(req, "role");
+    r.name = name_text(b, "name", 255, r.name);
+    if (b.contains("domain_id") && text(b, "domain_id") != r.domain_id)
+        throw BadRequest("Invalid input for field 'domain_id': a role's domain cannot change.");
     resp.json({{"role", view(req, d.roleUpdate(r))}});
 }
 
@@ -661,13 +748,17 @@ Assignment grant_of(const Request& req, GrantPath g, const std::string& role_id)
     return a;
 }
 
-/* target_check: NotFound for the project or domain of `a` when it is not there, as Keystone checks it. */
-void target_check(const Driver& d, const Assignment& a)
+/*
+ * target_check: NotFound for the project or domain of `a` when it is not there, as Keystone checks it;
+ * Forbidden when `role` is a domain's own and the target is not in that domain.
+ */
+void target_check(const Driver& d, const Assignment& a, const Role& role = {})
 {
-    if (!a.project_id.empty())
-        d.projectFind({.id = a.project_id});
-    else
-        d.domainGet(a.domain_id);
+    std::string domain_id =
+        a.project_id.empty() ? d.domainGet(a.domain_id).id : d.projectFind({.id = a.project_id}).domain_id;
+    if (!role.domain_id.empty() && role.domain_id != domain_id)
+        throw Forbidden("The role " + role.id + " is specific to domain " + role.domain_id +
+                        " and cannot be assigned outside it.");
 }
 
 /* granted: the ids of the roles given as `pattern` gives them, its role aside: those of its groups not included. */
@@ -696,12 +787,13 @@ template <GrantPath G> void grant_check(const Driver& d, const Request& req, Res
 template <GrantPath G> void grant_create(const Driver& d, const Request& req, Response& resp)
 {
     require_admin(req, "create_grant");
-    Assignment a = grant_of(req, G, role_by_id(d, req.param("role_id")).id);
+    Role role = role_by_id(d, req.param("role_id"));
+    Assignment a = grant_of(req, G, role.id);
     if (G.of_group)
         d.groupGet(a.group_id);
     else
         d.userGet(a.user_id);
-    target_check(d, a);
+    target_check(d, a, role);
     d.roleAssign(a);
     resp.status = 204;
 }
@@ -827,6 +919,12 @@ void role_assignment_list(const Driver& d, const Request& req, Response& resp)
     if (query_true(req, "include_names"))
         names.emplace(d);
     std::vector<RoleInference> rules = effective ? d.roleInferenceList() : std::vector<RoleInference>{};
+    // As Keystone: what a domain's own role gives is the roles it implies; it is not among them itself.
+    std::set<std::string> domain_roles;
+    if (effective)
+        for (const auto& r : d.roleList())
+            if (!r.domain_id.empty())
+                domain_roles.insert(r.id);
     std::string base = req.dispatcher()->base_url(req) + "/v3/";
     json out = json::array();
     // One row: `a` shown as held by `user_id` (empty: by a's group) on a project or a domain (both empty:
@@ -836,7 +934,7 @@ void role_assignment_list(const Driver& d, const Request& req, Response& resp)
         if ((!role.empty() && role_id != role) || (!user.empty() && user_id != user) ||
             (!group.empty() && (a.group_id != group || !user_id.empty())) ||
             (!project.empty() && project_id != project) || (!domain.empty() && domain_id != domain) ||
-            (inherited && a.inherited != *inherited))
+            (inherited && a.inherited != *inherited) || domain_roles.count(role_id))
             return;
         json scope = a.system ? json{{"system", {{"all", true}}}}
                      : project_id.empty()
@@ -1054,6 +1152,9 @@ void implied_role_create(const Driver& d, const Request& req, Response& resp)
     // Keystone's [assignment] prohibited_implied_role: no rule may hand out admin.
     if (implied.name == "admin")
         throw Forbidden(implied.id + " cannot be an implied roles.");
+    // As Keystone: a domain's role may imply any, but a global role none of a domain's own.
+    if (prior.domain_id.empty() && !implied.domain_id.empty())
+        throw Forbidden("The global role " + prior.id + " cannot imply the domain-specific role " + implied.id + ".");
     d.roleInferenceCreate({prior.id, implied.id});
     resp.status = 201;
     resp.json(inference_view(req, prior, implied));
@@ -1210,7 +1311,7 @@ const Binding<Driver> kResources[] = {
     {"v3_users", "GET", {Op::userList}, user_list},
     {"v3_users", "POST", {Op::userCreate}, user_create},
     {"v3_user", "GET", {Op::userGet}, user_show},
-    {"v3_user", "PATCH", {Op::userGet, Op::userUpdate, Op::userPasswordSet}, user_update},
+    {"v3_user", "PATCH", {Op::userGet, Op::userUpdate, Op::userPasswordReset}, user_update},
     {"v3_user", "DELETE", {Op::userDelete}, user_delete},
     {"v3_user_password", "POST", {Op::userAuthenticate, Op::userPasswordSet}, user_password_change},
     {"v3_user_projects", "GET", {Op::projectListForUser}, user_projects},

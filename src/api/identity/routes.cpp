@@ -103,11 +103,20 @@ constexpr Endpoint kEndpoints[] = {
     {"v3_trust", "/v3/OS-TRUST/trusts/{trust_id}", "GET DELETE"},
     {"v3_trust_roles", "/v3/OS-TRUST/trusts/{trust_id}/roles", "GET"},
     {"v3_trust_role", "/v3/OS-TRUST/trusts/{trust_id}/roles/{role_id}", "GET HEAD"},
+    {"v3_oauth_consumers", "/v3/OS-OAUTH1/consumers", "GET POST"},
+    {"v3_oauth_consumer", "/v3/OS-OAUTH1/consumers/{consumer_id}", "GET PATCH DELETE"},
+    {"v3_domain_config", "/v3/domains/{domain_id}/config", "GET PUT PATCH DELETE"},
+    {"v3_domain_config_group", "/v3/domains/{domain_id}/config/{group}", "GET PATCH DELETE"},
+    {"v3_domain_config_option", "/v3/domains/{domain_id}/config/{group}/{option}", "GET PATCH DELETE"},
+    {"v3_domain_config_default", "/v3/domains/config/default", "GET"},
+    {"v3_domain_config_group_default", "/v3/domains/config/{group}/default", "GET"},
+    {"v3_domain_config_option_default", "/v3/domains/config/{group}/{option}/default", "GET"},
     // Keystone v2.0's administrative API (OS-KSADM) the original lacks
     {"v2_tenant_users", "/v2.0/tenants/{tenant_id}/users", "GET"},
     {"v2_tenant_user_role", "/v2.0/tenants/{tenant_id}/users/{user_id}/roles/OS-KSADM/{role_id}", "PUT DELETE"},
     {"v2_user_password", "/v2.0/users/{user_id}/OS-KSADM/password", "PUT"},
     {"v2_user_enabled", "/v2.0/users/{user_id}/enabled", "PUT"},
+    {"v2_user_own_password", "/v2.0/OS-KSCRUD/users/{user_id}", "PATCH"},
     {"v2_roles", "/v2.0/OS-KSADM/roles", "GET POST"},
     {"v2_role", "/v2.0/OS-KSADM/roles/{role_id}", "GET DELETE"},
     {"v2_user_ec2_credentials", "/v2.0/users/{user_id}/credentials/OS-EC2", "GET POST"},
@@ -120,12 +129,15 @@ constexpr Endpoint kEndpoints[] = {
 
 } // namespace
 
+// Keystone's admin endpoint: every path again under kAdminAlias (the catalog's identity admin URL).
+constexpr PathAlias kAliases[] = {{"", kAdminAlias.data()}};
+
 const ServiceSpec kSpec{
     .name = "identity",
     .default_mount = "/identity",
     .faults = FaultStyle::keystone,
     .endpoints = kEndpoints,
-    .aliases = {},
+    .aliases = kAliases,
     .microversions = nullptr,
     .request_id_header = nullptr,
     .versions = &versions,

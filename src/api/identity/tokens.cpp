@@ -286,9 +286,11 @@ struct Tokens {
      */
     std::vector<std::string> role_names(const Driver& d, const std::vector<Role>& held) const
     {
+        // As Keystone: a domain's own role is in no token; the roles it implies are.
         std::vector<std::string> names;
         for (const auto& r : held)
-            names.push_back(r.name);
+            if (r.domain_id.empty())
+                names.push_back(r.name);
         if (held.empty() || !can(kImpliedRoles))
             return names;
         auto rules = d.roleInferenceList();
@@ -301,7 +303,8 @@ struct Tokens {
         auto all = d.roleList();
         for (std::size_t i = held.size(); i < ids.size(); ++i)
             for (const auto& r : all)
-                if (r.id == ids[i])
+                if (r.id == ids[i] && r.domain_id.empty() &&
+                    std::find(names.begin(), names.end(), r.name) == names.end())
                     names.push_back(r.name);
         return names;
     }
@@ -767,7 +770,8 @@ void issue_v2(const Tokens& t, const Request& req, Response& resp)
                 throw Unauthorized("The project is disabled.");
             p.project_id = project.id;
             for (const auto& r : acting->roleListForProject(p.user_id, project.id))
-                p.roles.push_back(r.name);
+                if (r.domain_id.empty()) // as Keystone: a domain's own role is in no token
+                    p.roles.push_back(r.name);
             if (p.roles.empty())
                 throw Unauthorized("User " + p.user_id + " is unauthorized for tenant " + project.id + ".");
         }
@@ -861,12 +865,15 @@ void token_revoke(const Tokens& t, const Request& req, Response& resp)
     resp.status = 204;
 }
 
-// The token a v2 validation names; with belongsTo, only if it is scoped to that tenant (else it is not found).
+/*
+ * The token a v2 validation names; with belongsTo, only if it is scoped to that tenant (by id): else 401,
+ * as Keystone's v2.0 validation answered (the original Jumpgate answered 404).
+ */
 TokenPayload v2_subject(const Tokens& t, const Request& req, std::string_view action)
 {
     TokenPayload p = subject(t, req, req.param("token_id"), action);
     if (req.has_query("belongsTo") && req.query("belongsTo") != p.project_id)
-        throw NotFound("Could not find token: " + req.param("token_id").substr(0, 16) + "...");
+        throw Unauthorized("The token is not scoped to tenant " + std::string(req.query("belongsTo")) + ".");
     return p;
 }
 
@@ -901,22 +908,93 @@ void v2_token_endpoints(const Tokens& t, const Request& req, Response& resp)
     resp.json({{"endpoints", std::move(endpoints)}, {"endpoints_links", json::array()}});
 }
 
+/*
+ * The caller's tenants, as Keystone's public endpoint listed them; at the admin endpoint (the catalog's
+ * identity `admin` URL, kAdminAlias) every tenant, to an admin only, as Keystone's admin endpoint.
+ */
 void v2_tenant_list(const Tokens& t, const Request& req, Response& resp)
 {
+    auto d = t.as(req.context().credentials);
+    std::vector<Project> projects;
+    // A driver that cannot list every project (an upstream's identity, for one) answers the admin with theirs.
+    if (req.alias() == api::identity::kAdminAlias)
+        require_admin(req, "list_projects");
+    if (req.alias() == api::identity::kAdminAlias && t.can(Operations{Op::projectList}))
+        projects = d->projectList();
+    else
+        projects = d->projectListForUser(req.context().user_id);
     json tenants = json::array();
-    for (const auto& pr : t.as(req.context().credentials)->projectListForUser(req.context().user_id))
+    for (const auto& pr : projects)
         tenants.push_back({{"id", pr.id}, {"name", pr.name}, {"enabled", pr.enabled}, {"description", pr.description}});
     resp.json({{"tenants", std::move(tenants)}, {"tenants_links", json::array()}});
 }
 
-void v2_extension_list(const Tokens&, const Request&, Response& resp)
+/* V2Extension: one of Keystone v2.0's extensions that this Jumpgate serves. */
+struct V2Extension {
+    const char* alias;
+    const char* name;
+    const char* description;
+};
+
+constexpr V2Extension kV2Extensions[] = {
+    {"OS-KSADM", "OpenStack Keystone Admin", "Tenants, users, roles and services created, changed and deleted."},
+    {"OS-KSCRUD", "OpenStack Keystone User CRUD", "A user changes their own password."},
+    {"OS-EC2", "OpenStack EC2 API", "EC2 access keys kept as credentials."},
+};
+
+json v2_extension_view(const V2Extension& e)
 {
-    resp.json({{"extensions", {{"values", json::array()}}}});
+    return {{"alias", e.alias},
+            {"name", e.name},
+            {"description", e.description},
+            {"namespace", std::string("https://docs.openstack.org/identity/api/ext/") + e.alias + "/v1.0"},
+            {"updated", "2013-07-07T12:00:00-00:00"},
+            {"links", json::array()}};
 }
 
-void v2_extension_show(const Tokens&, const Request& req, Response&)
+void v2_extension_list(const Tokens&, const Request&, Response& resp)
 {
+    json values = json::array();
+    for (const auto& e : kV2Extensions)
+        values.push_back(v2_extension_view(e));
+    resp.json({{"extensions", {{"values", std::move(values)}}}});
+}
+
+void v2_extension_show(const Tokens&, const Request& req, Response& resp)
+{
+    for (const auto& e : kV2Extensions)
+        if (req.param("alias") == e.alias) {
+            resp.json({{"extension", v2_extension_view(e)}});
+            return;
+        }
     throw NotFound("Could not find extension: " + req.param("alias") + ".");
+}
+
+/*
+ * OS-KSCRUD: a user's change of their own password ({"user": {"password", "original_password"}}),
+ * which the original password authorises and the password history binds; the user's tokens end
+ * with it, and the answer is a new unscoped token, as Keystone v2.0 gave.
+ */
+void v2_user_password_change(const Tokens& t, const Request& req, Response& resp)
+{
+    std::string user_id = req.param("user_id");
+    if (user_id != req.context().user_id)
+        throw Forbidden("You are not authorized to perform the requested action: identity:update_user.");
+    const json& b = body(req, "user");
+    std::string password = text(b, "password");
+    if (password.empty())
+        throw BadRequest("Invalid input for field 'password': it may not be empty.");
+    auto d = t.as(req.context().credentials);
+    User user = d->userAuthenticate({.id = user_id}, text(b, "original_password"));
+    d->userPasswordSet(user_id, password);
+    TokenPayload p;
+    p.issued_at = now();
+    p.user_id = user_id;
+    p.credentials = std::move(user.credentials);
+    p.methods = {"password"};
+    p.expires_at = p.issued_at + t.lifetime;
+    p.audit_id = api::identity::new_audit_id();
+    resp.json({{"access", {{"token", v2_access(t, req, p, sealed(t, req, p), false)["access"]["token"]}}}});
 }
 
 json auth_links(const Request& req)
@@ -991,6 +1069,8 @@ const Binding<Tokens> kTokens[] = {
     {"v2_token_tenants", "GET", {Op::projectListForUser}, v2_tenant_list},
     {"v2_extensions", "GET", {}, v2_extension_list},
     {"v2_extension_alias", "GET", {}, v2_extension_show},
+    {"v2_user_own_password", "PATCH", kValidate | kV2Access | Operations{Op::userAuthenticate, Op::userPasswordSet},
+     v2_user_password_change},
 };
 
 } // namespace
@@ -1022,7 +1102,8 @@ void install(App& app, Dispatcher& disp, std::shared_ptr<const Driver> driver, c
     };
     for (auto table :
          {api::identity::resource_bindings(), api::identity::group_bindings(), api::identity::credential_bindings(),
-          api::identity::v2_admin_bindings(), api::identity::trust_bindings()})
+          api::identity::v2_admin_bindings(), api::identity::trust_bindings(), api::identity::consumer_bindings(),
+          api::identity::domain_config_bindings()})
         bind_table(disp, table, driver, operations, acting_for_caller);
     if (!validates)
         return;
@@ -1211,6 +1292,10 @@ void Driver::roleInferenceCreate(const RoleInference&) const
 void Driver::roleInferenceDelete(const RoleInference&) const
 {
     NOT_IMPLEMENTED("roleInferenceDelete");
+}
+void Driver::userPasswordReset(const std::string&, const std::string&) const
+{
+    NOT_IMPLEMENTED("userPasswordReset");
 }
 #undef NOT_IMPLEMENTED
 

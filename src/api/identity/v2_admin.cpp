@@ -213,7 +213,7 @@ User user_change(const Driver& d, const std::string& user_id, const json& b)
             d.roleAssign({.role_id = member.id, .user_id = user_id, .project_id = updated.default_project_id});
     }
     if (!password_of(b).empty())
-        d.userPasswordSet(user_id, password_of(b));
+        d.userPasswordReset(user_id, password_of(b));
     return updated;
 }
 
@@ -337,18 +337,18 @@ const Binding<Driver> kV2Admin[] = {
     {"v2_user",
      "PUT",
      {Op::userGet, Op::projectFind, Op::userUpdate, Op::roleList, Op::roleAssign, Op::roleUnassign,
-      Op::userPasswordSet},
+      Op::userPasswordReset},
      user_update},
     {"v2_user", "DELETE", {Op::userDelete}, user_delete},
     {"v2_user_enabled",
      "PUT",
      {Op::userGet, Op::projectFind, Op::userUpdate, Op::roleList, Op::roleAssign, Op::roleUnassign,
-      Op::userPasswordSet},
+      Op::userPasswordReset},
      user_enabled},
     {"v2_user_password",
      "PUT",
      {Op::userGet, Op::projectFind, Op::userUpdate, Op::roleList, Op::roleAssign, Op::roleUnassign,
-      Op::userPasswordSet},
+      Op::userPasswordReset},
      user_password},
     {"v2_user_roles", "GET", {Op::projectListForUser, Op::roleListForProject}, user_roles},
     {"v2_roles", "GET", {Op::roleList}, role_list},
