@@ -10,7 +10,7 @@
 #include <jumpgate/response.hpp>
 
 /* Bumped whenever a public header changes in a way that breaks built drivers. */
-#define JUMPGATE_ABI_VERSION 9
+#define JUMPGATE_ABI_VERSION 10
 
 /*
  * JUMPGATE_DRIVER: define a module's entry point. The loader calls
