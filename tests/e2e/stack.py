@@ -179,6 +179,17 @@ class Stack:
         status, hdrs, data = self.request(method, path, body=body, headers=headers, auth=auth)
         return status, hdrs, (json.loads(data) if data and hdrs.get("content-type", "").startswith("application/json") else data)
 
+    def admin_json(self, path, method="GET", body=None, expect=None):
+        """The admin's request, its JSON body; with `expect`, the status is asserted first."""
+        status, _, data = self.get_json(path, method=method, body=body)
+        if expect is not None:
+            assert status == expect, (method, path, status, data)
+        return data
+
+    def token_json(self, token, path, method="GET", body=None):
+        """A request with `token` alone (not the admin's): (status, headers, JSON body)."""
+        return self.get_json(path, method=method, body=body, headers={"X-Auth-Token": token}, auth=False)
+
     def env(self, **extra):
         """The openrc environment of the stack's admin, with `extra` set (None removes a variable)."""
         env = dict(os.environ, OS_AUTH_URL=f"http://127.0.0.1:{self.port}/identity/v3",

@@ -21,14 +21,11 @@ def tearDownModule():
 
 
 def admin(path, method="GET", body=None, expect=None):
-    status, _, data = stack.get_json(path, method=method, body=body)
-    if expect is not None:
-        assert status == expect, (method, path, status, data)
-    return data
+    return stack.admin_json(path, method, body, expect)
 
 
 def as_member(path, method="GET", body=None):
-    return stack.get_json(path, method=method, body=body, headers={"X-Auth-Token": member_token}, auth=False)
+    return stack.token_json(member_token, path, method, body)
 
 
 def new_token():

@@ -27,6 +27,10 @@ def tearDownModule():
     stack.stop()
 
 
+def admin(path, method="GET", body=None, expect=None):
+    return stack.admin_json(path, method, body, expect)
+
+
 def role_id(name):
     return stack.get_json(f"{ID}/roles?name={name}")[2]["roles"][0]["id"]
 
@@ -61,13 +65,6 @@ def renew_member_token():
 def as_member(path, method="GET", body=None, token=None):
     return stack.get_json(path, method=method, body=body, headers={"X-Auth-Token": token or member_token},
                           auth=False)
-
-
-def admin(path, method="GET", body=None, expect=None):
-    status, _, data = stack.get_json(path, method=method, body=body)
-    if expect is not None:
-        assert status == expect, (method, path, status, data)
-    return data
 
 
 def new_user(name):

@@ -17,6 +17,10 @@ def tearDownModule():
     stack.stop()
 
 
+def as_member(path, method="GET", body=None):
+    return stack.token_json(member_token, path, method, body)
+
+
 def whoami(token, nocatalog=True):
     status, _, body = stack.get_json("/identity/v3/auth/tokens" + ("?nocatalog" if nocatalog else ""),
                                      headers={"X-Subject-Token": token})
@@ -34,10 +38,6 @@ def issue(user="admin", password=None, scope=None, methods=None, query=""):
     status, hdrs, body = stack.get_json("/identity/v3/auth/tokens" + query, method="POST", body={"auth": auth},
                                         auth=False)
     return status, hdrs.get("x-subject-token"), body
-
-
-def as_member(path, method="GET", body=None):
-    return stack.get_json(path, method=method, body=body, headers={"X-Auth-Token": member_token}, auth=False)
 
 
 def role_id(name):

@@ -27,10 +27,7 @@ def tearDownModule():
 
 
 def admin(path, method="GET", body=None, expect=None):
-    status, _, data = stack.get_json(path, method=method, body=body)
-    if expect is not None:
-        assert status == expect, (method, path, status, data)
-    return data
+    return stack.admin_json(path, method, body, expect)
 
 
 def call(token, path, method="GET", body=None):
