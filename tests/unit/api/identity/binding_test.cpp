@@ -252,13 +252,12 @@ BOOST_AUTO_TEST_CASE(every_row_the_core_could_serve_says_what_it_lacks)
         for (const auto& name : row.lacking)
             BOOST_TEST(!name.empty(), row.endpoint << " " << row.method);
     }
-    // The token rows (OS-KSCRUD's among them) but the catalog and extension reads, every resource row, and the catalog's rows but
-    // its nine reads (of the stack's own catalog when the driver stores none).
+    // The token rows (OS-KSCRUD's among them) but the catalog and extension reads, every resource row, and the
+    // catalog's rows but its nine reads (of the stack's own catalog when the driver stores none).
     BOOST_TEST(bound == 14 + api::identity::resource_bindings().size() + api::identity::group_bindings().size() +
                             api::identity::credential_bindings().size() + api::identity::v2_admin_bindings().size() +
                             (api::identity::catalog_bindings().size() - 9) + api::identity::trust_bindings().size() +
-                            api::identity::consumer_bindings().size() +
-                            api::identity::domain_config_bindings().size());
+                            api::identity::consumer_bindings().size() + api::identity::domain_config_bindings().size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
