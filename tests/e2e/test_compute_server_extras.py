@@ -9,7 +9,7 @@ import unittest
 
 from stack import Stack
 
-RECLAIM_SECONDS = 4
+RECLAIM_SECONDS = 15  # long enough for a delete, a check and a restore through the CLI under the sanitizers
 CONFIG = """[general]
 state_dir = {state}
 module_dir = {module_dir}
