@@ -251,9 +251,10 @@ bool Image::settle_upload(const std::string& image_id) const
     }
     // Under the writers' lock, as an upload claims an image and ends it: neither can happen meanwhile.
     Transaction tx(*db_);
-    Statement status(*db_, "SELECT status FROM images WHERE id = ?");
+    Statement status(*db_, "SELECT status, saving_until IS NOT NULL FROM images WHERE id = ?");
     status.bind(1, image_id);
-    if (!status.step() || status.text(0) != "saving" || !reclaim_partial(path))
+    // A snapshot's saving is no worker's upload: it ends with its time (snapshots_finish).
+    if (!status.step() || status.text(0) != "saving" || status.integer(1) != 0 || !reclaim_partial(path))
         return false;
     Statement back(*db_, "UPDATE images SET status = 'queued' WHERE id = ? AND status = 'saving'");
     back.bind(1, image_id);
@@ -261,6 +262,24 @@ bool Image::settle_upload(const std::string& image_id) const
     tx.commit();
     log::warning("image " + image_id + ": its upload ended with its worker; the image is queued again");
     return true;
+}
+
+void snapshots_finish(Database& db)
+{
+    // Inside a caller's transaction the writers' lock cannot be taken: the next look finishes them.
+    if (!sqlite3_get_autocommit(db.handle()))
+        return;
+    auto now = static_cast<long long>(unix_now());
+    {
+        Statement due(db, "SELECT 1 FROM images WHERE saving_until <= ? AND status = 'saving' LIMIT 1");
+        due.bind(1, now);
+        if (!due.step())
+            return;
+    }
+    Statement done(db, "UPDATE images SET status = 'active', updated_at = saving_until, saving_until = NULL "
+                       "WHERE saving_until <= ? AND status = 'saving'");
+    done.bind(1, now);
+    done.step();
 }
 
 void Image::uploadsSweep() const
@@ -309,6 +328,7 @@ void Image::load_extras(std::vector<image::Image>& images) const
 
 std::vector<image::Image> Image::imageList(const Context& ctx, const image::ImageQuery& q) const
 {
+    snapshots_finish(*db_);
     std::vector<Value> values;
     bool visibility_asked = false;
     std::string where;
@@ -411,6 +431,7 @@ image::Image Image::imageGet(const Context& ctx, const std::string& image_id) co
 
 image::Image Image::image_row(const Context& ctx, const std::string& image_id, bool deleted_too) const
 {
+    snapshots_finish(*db_);
     std::vector<Value> values;
     std::string sql = std::string(kColumns) + " WHERE i.id = ? AND " + visible_to(ctx, values) +
                       (deleted_too ? "" : " AND i.status <> 'deleted'");
@@ -526,7 +547,7 @@ void Image::imageDelete(const Context&, const std::string& image_id) const
     {
         Transaction tx(*db_);
         auto now = static_cast<long long>(time(nullptr));
-        Statement s(*db_, "UPDATE images SET status = 'deleted', deleted_at = ?, updated_at = ? "
+        Statement s(*db_, "UPDATE images SET status = 'deleted', deleted_at = ?, updated_at = ?, saving_until = NULL "
                           "WHERE id = ? AND status <> 'deleted'");
         s.bind(1, now).bind(2, now).bind(3, image_id);
         s.step();
@@ -561,7 +582,8 @@ image::Image Image::imageUpload(const Context& ctx, const std::string& image_id,
     // Of two uploads to one image, one gets 409 before any byte is written. Holding the lock, this one
     // knows that no upload is alive: an image still saving is a dead worker's, and is taken over.
     {
-        Statement claim(*db_, "UPDATE images SET status = 'saving' WHERE id = ? AND status IN ('queued', 'saving')");
+        Statement claim(*db_, "UPDATE images SET status = 'saving' WHERE id = ? AND status IN ('queued', 'saving') "
+                              "AND saving_until IS NULL");
         claim.bind(1, image_id);
         claim.step();
         if (sqlite3_changes(db_->handle()) == 0) {

@@ -325,6 +325,12 @@ class Identity : public identity::Driver {
     mutable Generation generation_;
 };
 
+/*
+ * snapshots_finish: the server snapshots whose upload time is up become active (image.cpp). Called before images
+ * are read, by every service that reads them; inside a transaction it leaves them to the next look.
+ */
+void snapshots_finish(Database& db);
+
 /* Image: image records in the database, their bytes as files in `store_dir` (image.cpp). */
 class Image : public image::Driver {
   public:
@@ -384,7 +390,10 @@ class Image : public image::Driver {
     /* partialPath: the file an upload writes, locked (flock) by its worker until the image is active or queued again.
      */
     std::string partialPath(const std::string& image_id) const;
-    /* settle_upload: a saving image whose upload has no live worker goes back to queued; true when it did. */
+    /*
+     * settle_upload: a saving image whose upload has no live worker goes back to queued; true when it did.
+     * A server snapshot's saving is left to snapshots_finish().
+     */
     bool settle_upload(const std::string& image_id) const;
     /* namespace_id: the row of namespace `name` that `ctx` may see; NotFound with Glance's message otherwise. */
     long long namespace_id(const Context& ctx, const std::string& name) const;

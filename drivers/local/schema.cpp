@@ -904,6 +904,13 @@ CREATE TABLE domain_configs (
     config TEXT NOT NULL
 );
 )sql"},
+    {28, "image: a server snapshot's upload, saving until its time is up", R"sql(
+-- Nova uploads a snapshot to Glance while the server shows image_snapshot: the image is "saving" until then.
+-- saving_until: when a snapshot's upload is done (it is active from then); NULL for an image a client uploads,
+-- whose "saving" is a worker's upload in flight.
+ALTER TABLE images ADD COLUMN saving_until INTEGER;
+CREATE INDEX images_saving ON images (saving_until) WHERE saving_until IS NOT NULL;
+)sql"},
 };
 } // namespace
 

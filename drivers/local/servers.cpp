@@ -383,6 +383,7 @@ Server Compute::serverCreate(const Context& ctx, const Server& server, const jso
             network_->serverPortsDelete(ctx, server.id);
     };
     try {
+        snapshots_finish(*db_);
         Transaction tx(*db_);
         if (!server.image_id.empty()) {
             Statement image(*db_, "SELECT min_ram, min_disk FROM images WHERE id = ? AND status = 'active' AND "
@@ -1322,16 +1323,21 @@ std::string Compute::snapshot(const Context& ctx, const Server& server, const st
 {
     std::string id = new_uuid();
     std::int64_t t = unix_now();
+    // Nova uploads the snapshot while the server shows its task: the image is saving until the task's end.
+    bool uploading = task && build_seconds_ > 0;
+    std::int64_t until = ready_at(build_seconds_);
     Transaction tx(*db_);
     Statement s(
         *db_, "INSERT INTO images (id, name, status, visibility, protected, owner, disk_format, "
               "container_format, size, checksum, os_hash_algo, os_hash_value, min_disk, min_ram, "
-              "created_at, updated_at, location) SELECT ?, ?, status, 'private', 0, ?, disk_format, container_format, "
-              "size, checksum, os_hash_algo, os_hash_value, MAX(min_disk, ?), min_ram, ?, ?, location FROM images "
+              "created_at, updated_at, location, saving_until) SELECT ?, ?, CASE WHEN ? THEN 'saving' ELSE status END, "
+              "'private', 0, ?, disk_format, container_format, size, checksum, os_hash_algo, os_hash_value, "
+              "MAX(min_disk, ?), min_ram, ?, ?, location, CASE WHEN ? THEN ? END FROM images "
               "WHERE id = ? AND status <> 'deleted'");
     // As Nova: the snapshot needs the RAM its base image needed, and at least the flavor's disk.
-    s.bind(1, id).bind(2, name).bind(3, server.project_id).bind(4, server.flavor.disk);
-    s.bind(5, static_cast<long long>(t)).bind(6, static_cast<long long>(t)).bind(7, server.image_id);
+    s.bind(1, id).bind(2, name).bind(3, uploading ? 1LL : 0LL).bind(4, server.project_id).bind(5, server.flavor.disk);
+    s.bind(6, static_cast<long long>(t)).bind(7, static_cast<long long>(t));
+    s.bind(8, uploading ? 1LL : 0LL).bind(9, static_cast<long long>(until)).bind(10, server.image_id);
     s.step();
     if (sqlite3_changes(db_->handle()) == 0)
         throw Conflict("The image of instance " + server.id + " is gone; it cannot be snapshotted.",
@@ -1355,11 +1361,11 @@ std::string Compute::snapshot(const Context& ctx, const Server& server, const st
     // meanwhile is refused, and its state afterwards is the one it had.
     // The state stored may be a finished task's start (a new server is "building" until its spawn's time is up):
     // the state it is in now is written, then kept for the snapshot's end.
-    if (task && build_seconds_ > 0) {
+    if (uploading) {
         Statement u(*db_, "UPDATE servers SET vm_state = ?, power_state = ?, task_state = 'image_snapshot', "
                           "task_until = ?, next_vm_state = ?, next_power_state = ?, launched_at = ? WHERE id = ?");
         u.bind(1, server.vm_state).bind(2, static_cast<long long>(server.power_state));
-        u.bind(3, static_cast<long long>(ready_at(build_seconds_)));
+        u.bind(3, static_cast<long long>(until));
         u.bind(4, server.vm_state).bind(5, static_cast<long long>(server.power_state));
         if (server.launched_at)
             u.bind(6, static_cast<long long>(*server.launched_at));

@@ -240,6 +240,7 @@ volume::Volume Volume::volumeCreate(const Context& ctx, const volume::Volume& in
         v.bootable = src.bootable;
         v.image_metadata = src.image_metadata;
     } else if (v.image_id) {
+        snapshots_finish(*db_);
         // Visible to ctx as servers.cpp's create sees images: public, community, its own, shared with it.
         Statement image(*db_, "SELECT name, checksum, disk_format, container_format, size, min_disk, min_ram "
                               "FROM images WHERE id = ? AND status = 'active' AND "

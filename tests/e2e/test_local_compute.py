@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The first typed interface end to end: Compute flavors and zones of the local driver, from SQLite."""
 import unittest
+import uuid
 
 from stack import Stack
 
@@ -195,6 +196,11 @@ class Extensions(unittest.TestCase):
         status, _, body = stack.get_json("/compute/v2.1/extensions/os-keypairs")
         self.assertEqual((status, body["extension"]["name"]), (200, "Keypairs"))
         self.assertEqual(stack.get_json("/compute/v2.1/extensions/os-nothing")[0], 404)
+        # Nova lists os-consoles though its API is gone (410), as the other removed APIs.
+        self.assertEqual(stack.get_json("/compute/v2.1/extensions/os-consoles")[2]["extension"]["name"], "Consoles")
+        for method, path in (("GET", "consoles"), ("POST", "consoles"), ("GET", "consoles/1"), ("DELETE", "consoles/1")):
+            status, _, body = stack.get_json(f"/compute/v2.1/servers/{uuid.uuid4()}/{path}", method=method)
+            self.assertEqual(status, 410, (method, path, body))
 
 
 class Zones(unittest.TestCase):

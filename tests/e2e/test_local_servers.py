@@ -541,6 +541,39 @@ class Actions(unittest.TestCase):
         s = show(sid)[1]
         self.assertEqual((s["status"], s["OS-EXT-STS:task_state"]), ("ACTIVE", None))
         self.assertIsNotNone(s["OS-SRV-USG:launched_at"])
+        self.assertEqual(stack.get_json(f"/image/v2/images/{body['image_id']}")[2]["status"], "active")
+
+    def test_a_snapshot_saves_while_its_task_runs_and_may_be_deleted_meanwhile(self):
+        # Nova uploads a snapshot to Glance during the server's image_snapshot task: the image is saving until then.
+        sid = active_server("saving")
+        status, _, body = action(sid, {"createImage": {"name": "saving-image"}}, version="2.45")
+        self.assertEqual(status, 202, body)
+        snap = body["image_id"]
+        self.assertEqual(stack.get_json(f"/image/v2/images/{snap}")[2]["status"], "saving")
+        _, _, img = stack.get_json(f"/compute/v2.1/images/{snap}")
+        self.assertEqual(img["image"]["status"], "SAVING")
+        # Its bytes are Nova's to upload: a client's upload is refused meanwhile.
+        status, _, _ = stack.request("PUT", f"/image/v2/images/{snap}/file", body=b"x",
+                                     headers={"Content-Type": "application/octet-stream"})
+        self.assertEqual(status, 409)
+        # Deleted while it saves (Tempest's test_delete_saving_image): gone, and the server is ACTIVE after its task.
+        self.assertEqual(stack.request("DELETE", f"/image/v2/images/{snap}")[0], 204)
+        self.assertEqual(stack.get_json(f"/image/v2/images/{snap}")[0], 404)
+        deadline = time.time() + 10
+        while show(sid)[1]["OS-EXT-STS:task_state"] is not None and time.time() < deadline:
+            time.sleep(0.25)
+        self.assertEqual(show(sid)[1]["status"], "ACTIVE")
+        self.assertEqual(stack.get_json(f"/image/v2/images/{snap}")[0], 404)
+        # A second snapshot, left alone, lists as active once its time is up (the list finishes it too).
+        status, _, body = action(sid, {"createImage": {"name": "saved-image"}}, version="2.45")
+        self.assertEqual(status, 202, body)
+        saved = body["image_id"]
+        listed = lambda: {i["id"]: i["status"] for i in stack.get_json("/image/v2/images?status=active")[2]["images"]}
+        self.assertNotIn(saved, listed())
+        deadline = time.time() + 10
+        while saved not in listed() and time.time() < deadline:
+            time.sleep(0.25)
+        self.assertEqual(listed().get(saved), "active")
 
 
 class ImageProxy(unittest.TestCase):

@@ -739,6 +739,7 @@ STATIC = {
     "alias": "os-keypairs",  # an extension's alias (the document lists what the cloud supports)
     "domain": "example.org",  # floating-IP DNS (gone from Nova: 410 for everyone)
     "entry": "www",
+    "console_id": "1",  # XenAPI consoles (gone from Nova: 410 for everyone)
     "action": "enable",  # os-services/{action}: the admin's, whoever's the service
     "class_name": "default",  # the quota class every project's defaults come from: the admin's
     "quota_class": "default",  # Nova's spelling of it
@@ -921,6 +922,7 @@ BODIES = {
     ("compute", "v2_os_floating_ips"): lambda w: {"POST": [{"pool": "matrix-public"}]},
     ("compute", "v2_os_floating_ip_dns_domain"): lambda w: {"PUT": [{"domain_entry": {"scope": "public"}}]},
     ("compute", "v2_os_floating_ip_dns_domain_entry"): lambda w: {"PUT": [{"dns_entry": {"ip": "10.0.0.1"}}]},
+    ("compute", "v2_os_consoles"): lambda w: {"POST": [{}]},
     ("compute", "v2_os_keypairs"): lambda w: {"POST": [{"keypair": {"name": "b-key"}}]},
     ("compute", "v2_os_tenant_networks"): lambda w: {"POST": [{"network": {"label": "b-net",
                                                                               "cidr": "10.99.0.0/24"}}]},

@@ -74,6 +74,7 @@ constexpr Extension kExtensions[] = {
     {"os-security-groups", "SecurityGroups", "v2_os_security_groups", "Security group support.", kNamespace, kUpdated},
     {"os-floating-ips", "FloatingIps", "v2_os_floating_ips", "Floating IPs support.", kNamespace, kUpdated},
     {"os-floating-ip-dns", "FloatingIpDns", "v2_os_floating_ip_dns", "Floating IP DNS support.", kNamespace, kUpdated},
+    {"os-consoles", "Consoles", "v2_os_consoles", "Interactive Console support.", kNamespace, kUpdated},
     {"os-floating-ip-pools", "FloatingIpPools", "v2_os_floating_ip_pools", "Floating IPs support.", kNamespace,
      kUpdated},
     {"os-networks", "Networks", "v2_os_networks", "Admin-only Network Management Extension.", kNamespace, kUpdated},

@@ -44,6 +44,9 @@ constexpr Endpoint kEndpoints[] = {
     {"v2_os_floating_ip_dns_domain_entry", "/v2/{tenant_id}/os-floating-ip-dns/{domain}/entries/{entry}",
      "GET PUT DELETE", "GET PUT DELETE"},
     {"v2_os_floating_ip_pools", "/v2/{tenant_id}/os-floating-ip-pools", "GET"},
+    // XenAPI's consoles of a server, gone since Nova 21 (Ussuri); Nova still lists the extension.
+    {"v2_os_consoles", "/v2/{tenant_id}/servers/{server_id}/consoles", "GET POST", "GET POST"},
+    {"v2_os_console", "/v2/{tenant_id}/servers/{server_id}/consoles/{console_id}", "GET DELETE", "GET DELETE"},
     {"v2_os_aggregates", "/v2/{tenant_id}/os-aggregates", "GET POST"},
     {"v2_os_aggregate", "/v2/{tenant_id}/os-aggregates/{aggregate_id}", "GET PUT DELETE"},
     {"v2_os_aggregate_action", "/v2/{tenant_id}/os-aggregates/{aggregate_id}/action", "POST"},
