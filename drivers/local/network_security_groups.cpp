@@ -2,6 +2,7 @@
 // The local cloud's Network security groups and rules: each project's default group made on first use.
 #include "network_store.hpp"
 
+#include <jumpgate/driver/ipnet.hpp>
 #include <jumpgate/fault.hpp>
 
 namespace jumpgate::local::net {
@@ -10,8 +11,12 @@ namespace {
 
 std::string rule_key(const json& r)
 {
+    // A prefix counts as the network it names (Neutron's normalized_cidr): 10.0.0.1/8 is a second 10.0.0.0/8.
     // 0.0.0.0/0 and ::/0 mean what no prefix means.
     json prefix = r["remote_ip_prefix"];
+    if (prefix.is_string())
+        if (auto cidr = network::parse_cidr(prefix.get<std::string>(), false))
+            prefix = network::to_string(*cidr);
     if (prefix == "0.0.0.0/0" || prefix == "::/0")
         prefix = nullptr;
     return json::array({r["security_group_id"], r["direction"], r["ethertype"], r["protocol"], r["port_range_min"],

@@ -324,7 +324,7 @@ class SmallAnswers(unittest.TestCase):
         self.assertEqual(sorted(a["action"] for a in body["instanceActions"]), ["create", "forceDelete"])
         self.assertEqual(compute(f"/servers/{sid}/os-instance-actions", token_b, "2.21")[0], 404)
 
-    def test_a_rule_s_cidr_is_its_network_and_a_group_is_a_uuid(self):
+    def test_a_rule_s_cidr_is_kept_as_given_and_a_group_is_a_uuid(self):
         status, _, body = compute("/os-security-groups", token_a, method="POST", body={"security_group": {
             "name": "cidrs", "description": "rules"}})
         self.assertEqual(status, 200, body)
@@ -333,7 +333,7 @@ class SmallAnswers(unittest.TestCase):
             "parent_group_id": group, "ip_protocol": "tcp", "from_port": 22, "to_port": 22,
             "cidr": "10.2.3.124/24"}})
         self.assertEqual(status, 200, body)
-        self.assertEqual(body["security_group_rule"]["ip_range"], {"cidr": "10.2.3.0/24"})
+        self.assertEqual(body["security_group_rule"]["ip_range"], {"cidr": "10.2.3.124/24"})
         for bad in ({"parent_group_id": "not-a-uuid", "ip_protocol": "tcp", "from_port": 22, "to_port": 22},
                     {"parent_group_id": group, "ip_protocol": "tcp", "from_port": 22, "to_port": 22,
                      "cidr": "10.2.3.300/24"}):

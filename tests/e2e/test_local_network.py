@@ -289,7 +289,8 @@ class SecurityGroups(unittest.TestCase):
         self.assertEqual(len(group["security_group_rules"]), 2)     # Neutron's two egress rules
         rule = make("security-group-rules", security_group_id=group["id"], direction="ingress", protocol="tcp",
                     port_range_min=22, port_range_max=22, remote_ip_prefix="10.0.0.1/8")
-        self.assertEqual((rule["ethertype"], rule["remote_ip_prefix"]), ("IPv4", "10.0.0.0/8"))
+        # Neutron keeps the prefix as given, host bits too (its normalized_cidr, not served here, would be 10.0.0.0/8).
+        self.assertEqual((rule["ethertype"], rule["remote_ip_prefix"]), ("IPv4", "10.0.0.1/8"))
         status, body = call("POST", "/security-group-rules", {"security_group_rule": {
             "security_group_id": group["id"], "direction": "ingress", "protocol": "tcp", "port_range_min": 22,
             "port_range_max": 22, "remote_ip_prefix": "10.0.0.0/8"}})

@@ -41,6 +41,12 @@ std::optional<Address> parse_address(std::string_view text);
  */
 std::optional<Cidr> parse_cidr(std::string_view text, bool strict);
 
+/*
+ * prefix_text: a prefix as Neutron keeps a security group rule's remote prefix: the address in canonical text with
+ * its host bits as given, then the length ("10.2.3.124/24"; a bare address is /32 or /128). nullopt when malformed.
+ */
+std::optional<std::string> prefix_text(std::string_view text);
+
 /* to_string: canonical text (inet_ntop's: lower case, IPv6 compressed); a Cidr as "network/prefix". */
 std::string to_string(const Address& address);
 std::string to_string(const Cidr& cidr);

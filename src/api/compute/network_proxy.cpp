@@ -231,13 +231,13 @@ json rule_wanted(const Context& ctx, const json& b)
     } else if (b.contains("cidr") && !b["cidr"].is_null()) {
         if (!b["cidr"].is_string())
             throw BadRequest("Invalid input for field/attribute cidr.");
-        // Kept as the network it names (10.2.3.124/24 is 10.2.3.0/24), as Neutron stores it.
-        auto cidr = network::parse_cidr(b["cidr"].get<std::string>(), false);
-        if (!cidr)
+        // Kept as given (10.2.3.124/24), as Nova passes it to Neutron and Neutron stores it.
+        auto prefix = network::prefix_text(b["cidr"].get<std::string>());
+        if (!prefix)
             throw BadRequest("Invalid input for field/attribute cidr. Value: " + b["cidr"].get<std::string>() + ".");
-        if (cidr->network.version == 6)
+        if (prefix->find(':') != std::string::npos)
             family = "IPv6";
-        wanted["remote_ip_prefix"] = network::to_string(*cidr);
+        wanted["remote_ip_prefix"] = *prefix;
     }
     wanted["ethertype"] = family;
     return neutron::created(neutron::collection("security-group-rules"), ctx, wanted);

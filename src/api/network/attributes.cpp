@@ -474,10 +474,10 @@ json checked(const Attribute& a, const json& value)
     case Check::ip_prefix_or_null: {
         if (value.is_null())
             return nullptr;
-        auto cidr = value.is_string() ? network::parse_cidr(value.get<std::string>(), false) : std::nullopt;
-        if (!cidr)
+        auto prefix = value.is_string() ? network::prefix_text(value.get<std::string>()) : std::nullopt;
+        if (!prefix)
             invalid(a, value, "is not a valid IP prefix");
-        return network::to_string(*cidr);
+        return *prefix;
     }
     case Check::mac: {
         auto mac = value.is_string() ? network::parse_mac(value.get<std::string>()) : std::nullopt;
@@ -710,8 +710,6 @@ void check_rule(json& rule)
             throw BadRequest("Conflicting value ethertype " + rule["ethertype"].get<std::string>() + " for CIDR " +
                                  rule["remote_ip_prefix"].get<std::string>(),
                              "SecurityGroupRuleParameterConflict");
-        // Neutron keeps the network the prefix names: 10.2.3.124/24 is stored as 10.2.3.0/24.
-        rule["remote_ip_prefix"] = network::to_string(*prefix);
     }
     json& min = rule["port_range_min"];
     json& max = rule["port_range_max"];

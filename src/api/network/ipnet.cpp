@@ -97,6 +97,14 @@ std::string to_string(const Address& address)
     return buffer;
 }
 
+std::optional<std::string> prefix_text(std::string_view text)
+{
+    auto cidr = parse_cidr(text, false);
+    if (!cidr)
+        return std::nullopt;
+    return to_string(*parse_address(text.substr(0, text.find('/')))) + "/" + std::to_string(cidr->prefix);
+}
+
 std::string to_string(const Cidr& cidr)
 {
     return to_string(cidr.network) + "/" + std::to_string(cidr.prefix);

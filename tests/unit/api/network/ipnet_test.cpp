@@ -29,6 +29,15 @@ BOOST_AUTO_TEST_CASE(ipv4_and_ipv6_never_compare_equal)
     BOOST_TEST((*parse_address("0.0.0.1") != *parse_address("::1")));
 }
 
+BOOST_AUTO_TEST_CASE(a_rule_prefix_keeps_its_host_bits)
+{
+    BOOST_TEST(*prefix_text("10.2.3.124/24") == "10.2.3.124/24");
+    BOOST_TEST(*prefix_text("10.1.2.3") == "10.1.2.3/32");
+    BOOST_TEST(*prefix_text("FD00::1/64") == "fd00::1/64");
+    BOOST_TEST(!prefix_text("10.2.3.300/24"));
+    BOOST_TEST(!prefix_text("10.2.3.4/33"));
+}
+
 BOOST_AUTO_TEST_CASE(cidrs_parse_strictly_or_masked)
 {
     BOOST_TEST(to_string(*parse_cidr("10.0.0.0/24", true)) == "10.0.0.0/24");
