@@ -117,6 +117,12 @@ class ImagesV2(unittest.TestCase):
                                    content_type="application/openstack-images-v2.0-json-patch")
         self.assertEqual(status, 200, body)
         self.assertEqual((body["name"], body["os_distro"]), ("draft10", "x"))
+        # Glance keeps os_glance_* for itself: 403 on create and patch, an admin's too.
+        self.assertEqual(patch_v2(path, [{"op": "add", "path": "/os_glance_foo", "value": "bar"}])[0], 403)
+        status, _, _ = stack.get_json("/image/v2/images", method="POST", body={
+            "name": "reserved", "disk_format": "raw", "container_format": "bare", "os_glance_foo": "bar"})
+        self.assertEqual(status, 403)
+        self.assertNotIn("reserved", [i["name"] for i in stack.get_json("/image/v2/images")[2]["images"]])
         # Glance routes no trailing slash: /v2/images/ is not the list.
         self.assertEqual(stack.get_json("/image/v2/images/")[0], 404)
         self.assertEqual(stack.get_json("/image/v2/images/", method="DELETE")[0], 404)
